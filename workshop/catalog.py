@@ -1,0 +1,161 @@
+"""Standard lead fields and the exercise's guiding questions.
+
+The catalog is what turns "what industry are they in?" into a widget and a criterion on a column.
+Field keys are the column names of a normalised leads table (see `workshop.leads`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    CATEGORY = "category"  # one value out of a list: is one of / is not one of
+    NUMBER = "number"  # between / at least / at most
+    TEXT = "text"  # free text: contains any of
+    BOOLEAN = "boolean"  # is true / is false
+    COUNT = "count"  # engagement counts: conversion actions earn points when > 0
+    DATE = "date"
+
+
+@dataclass(frozen=True)
+class LeadField:
+    key: str
+    label: str
+    kind: Kind
+    options: tuple[str, ...] = ()
+    unit: str = ""  # "$" for money, "months", "" otherwise
+    noun: str = ""  # how a sentence names it: "Industry", "Company size"
+    help: str = ""
+
+    @property
+    def subject(self) -> str:
+        return self.noun or self.label
+
+
+INDUSTRIES = (
+    "Software", "Financial Services", "Healthcare", "Manufacturing", "Retail",
+    "Professional Services", "Education", "Logistics", "Media", "Public Sector",
+    "Telecommunications", "Energy",
+)
+JOB_FUNCTIONS = (
+    "Finance", "Operations", "IT", "Sales", "Marketing", "Engineering", "Executive",
+    "HR", "Procurement", "Other",
+)
+SENIORITIES = ("C-level", "VP", "Director", "Manager", "Individual contributor", "Student")
+BUYING_ROLES = ("Decision maker", "Budget holder", "Champion", "Influencer", "End user", "Blocker")
+LEAD_SOURCES = (
+    "Organic search", "Paid search", "Social media", "Email marketing", "Referral",
+    "Events", "Direct traffic", "Partner",
+)
+PAINS = (
+    "Slow month-end close", "Manual reconciliation", "Poor cash visibility",
+    "Audit and compliance risk", "Spreadsheet errors", "Scaling finance team",
+)
+COUNTRIES = (
+    "United States", "United Kingdom", "Germany", "France", "Netherlands", "Canada",
+    "Australia", "Spain", "Sweden", "India", "Brazil", "Other",
+)
+LIFECYCLE_STAGES = (
+    "Subscriber", "Lead", "Marketing Qualified Lead", "Sales Qualified Lead", "Opportunity",
+    "Customer", "Evangelist", "Other",
+)
+
+FIELDS: dict[str, LeadField] = {f.key: f for f in [
+    LeadField("industry", "Industry", Kind.CATEGORY, INDUSTRIES),
+    LeadField("job_function", "Job function", Kind.CATEGORY, JOB_FUNCTIONS,
+              help="Derived from the job title when the export has no such column."),
+    LeadField("job_title", "Job title", Kind.TEXT, noun="Job title"),
+    LeadField("seniority", "Seniority", Kind.CATEGORY, SENIORITIES),
+    LeadField("buying_role", "Buying role", Kind.CATEGORY, BUYING_ROLES,
+              noun="Role in the buying decision"),
+    LeadField("budget", "Budget (USD)", Kind.NUMBER, unit="$", noun="Confirmed budget"),
+    LeadField("timeline_months", "Months to purchase", Kind.NUMBER, unit="months",
+              noun="Expected time to purchase"),
+    LeadField("lead_source", "Lead source", Kind.CATEGORY, LEAD_SOURCES),
+    LeadField("pain", "Primary pain", Kind.CATEGORY, PAINS, noun="Primary pain"),
+    LeadField("employees", "Employees", Kind.NUMBER, noun="Company size", unit="employees"),
+    LeadField("annual_revenue", "Annual revenue (USD)", Kind.NUMBER, unit="$",
+              noun="Annual revenue"),
+    LeadField("country", "Country", Kind.CATEGORY, COUNTRIES),
+    LeadField("company", "Company name", Kind.TEXT, noun="Company name"),
+    LeadField("lifecycle_stage", "Lifecycle stage", Kind.CATEGORY, LIFECYCLE_STAGES),
+    LeadField("personal_email", "Personal e-mail address", Kind.BOOLEAN,
+              noun="Uses a personal e-mail address"),
+    LeadField("is_customer", "Existing customer", Kind.BOOLEAN, noun="Is already a customer"),
+    LeadField("demo_requested", "Requested a demo", Kind.COUNT),
+    LeadField("pricing_page_visits", "Visited the pricing page", Kind.COUNT),
+    LeadField("webinars_attended", "Attended a webinar", Kind.COUNT),
+    LeadField("content_downloads", "Downloaded content (e.g. a whitepaper)", Kind.COUNT),
+    LeadField("form_submissions", "Submitted a form", Kind.COUNT),
+    LeadField("email_clicks", "Clicked a marketing e-mail", Kind.COUNT),
+    LeadField("page_views", "Viewed pages on the website", Kind.COUNT),
+    LeadField("created", "Created date", Kind.DATE),
+]}
+
+# Conversion actions and the points marketing typically gives them, strongest signal first.
+CONVERSION_ACTIONS: tuple[tuple[str, int], ...] = (
+    ("demo_requested", 30),
+    ("pricing_page_visits", 15),
+    ("webinars_attended", 10),
+    ("content_downloads", 5),
+    ("form_submissions", 5),
+    ("email_clicks", 2),
+    ("page_views", 1),
+)
+
+
+@dataclass(frozen=True)
+class Question:
+    """One guiding question of the exercise and the lead fields that answer it."""
+
+    key: str
+    title: str
+    prompt: str
+    fields: tuple[str, ...] = ()
+    hint: str = ""
+    default_role: str = "must"
+    default_gate: str = "mql"
+    roles: tuple[str, ...] = ("must", "nice", "disqualifier")
+    extra: dict = field(default_factory=dict, hash=False, compare=False)
+
+
+QUESTIONS: tuple[Question, ...] = (
+    Question("industry", "Industry", "What industry do they work in?", ("industry",),
+             "Name the industries where you win, not every industry you could sell to."),
+    Question("job_role", "Job role", "What is the job role of the person?",
+             ("job_function", "job_title"),
+             "Which function owns the problem? Title keywords catch what functions miss."),
+    Question("seniority", "Seniority", "How senior are they?", ("seniority",)),
+    Question("decision", "Decision process", "Where are they in the decision-making process?",
+             ("buying_role",), "Decision maker, budget holder, champion or influencer?",
+             default_gate="sql"),
+    Question("budget", "Budget", "What budget do they have access to?", ("budget",),
+             "A confirmed budget is observable; 'chequebook open' is not.", default_gate="sql"),
+    Question("path", "Path to purchase", "What is their path to purchase?",
+             ("timeline_months", "lead_source"),
+             "How soon will they buy, and how did they find us?", default_gate="sql"),
+    Question("pain", "Pain", "What pain are they solving with our product?", ("pain",)),
+    Question("size", "Company size and revenue", "What is the company's size and revenue?",
+             ("employees", "annual_revenue")),
+    Question("location", "Location", "Where are they based?", ("country",)),
+    Question("engagement", "Conversion actions",
+             "Which actions show real interest, and how many points is each worth?",
+             hint="A demo request says far more than a whitepaper download. A lead needs the "
+                  "threshold in points (from actions and nice-to-haves) to become an MQL."),
+    Question("disqualifiers", "Disqualifiers", "What rules a lead out, whatever else is true?",
+             ("company", "job_title", "personal_email", "is_customer", "country"),
+             "Competitors, students, personal e-mail addresses, existing customers, "
+             "countries you cannot serve.",
+             default_role="disqualifier", roles=("disqualifier",)),
+)
+QUESTIONS_BY_KEY: dict[str, Question] = {q.key: q for q in QUESTIONS}
+ENGAGEMENT = "engagement"
+
+
+def question_for_field(field_key: str) -> str:
+    """The question a criterion on an arbitrary column belongs to (first match, else 'other')."""
+    for question in QUESTIONS:
+        if field_key in question.fields and question.key != "disqualifiers":
+            return question.key
+    return "other"

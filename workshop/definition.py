@@ -1,0 +1,266 @@
+"""An ideal-lead definition as data: criteria, conversion-action points, a threshold, notes.
+
+One definition sorts every lead into not qualified / MQL / SQL (see `workshop.evaluate`), speaks
+plain language (`Criterion.sentence`) and round-trips through JSON with a schema version.
+"""
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from workshop import catalog
+
+SCHEMA_VERSION = 1
+
+Op = Literal["in", "not_in", "between", "at_least", "at_most", "contains_any", "is_true",
+             "is_false"]
+Role = Literal["must", "nice", "disqualifier"]
+Gate = Literal["mql", "sql"]
+
+VALUE_OPS = {"in", "not_in", "contains_any"}
+RANGE_OPS = {"between", "at_least", "at_most"}
+BOOL_OPS = {"is_true", "is_false"}
+MAX_POINTS = 1000
+MAX_VALUES = 200
+MAX_VALUE_LENGTH = 200
+
+
+class DefinitionError(ValueError):
+    """A definition that cannot be used, with a message a person can act on."""
+
+
+class Criterion(BaseModel):
+    """A condition on one lead field and how it counts (gate, points or disqualifier)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    field: str = Field(min_length=1, max_length=200)
+    op: Op
+    values: list[str] = Field(default_factory=list)
+    low: float | None = None
+    high: float | None = None
+    role: Role = "must"
+    gate: Gate = "mql"
+    points: int = Field(default=0, ge=0, le=MAX_POINTS)
+    question: str = ""
+
+    @model_validator(mode="after")
+    def _check_shape(self) -> Criterion:
+        label = catalog.FIELDS[self.field].label if self.field in catalog.FIELDS else self.field
+        self.values = _clean_values(self.values)
+        if len(self.values) > MAX_VALUES:
+            raise ValueError(f"{label}: at most {MAX_VALUES} values.")
+        for bound in (self.low, self.high):
+            if bound is not None and not math.isfinite(bound):
+                raise ValueError(f"{label}: bounds must be ordinary numbers.")
+        if self.op in VALUE_OPS and not self.values:
+            raise ValueError(f"{label}: choose at least one value.")
+        if self.op == "between":
+            if self.low is None or self.high is None:
+                raise ValueError(f"{label}: 'between' needs both a lower and an upper bound.")
+            if self.low > self.high:
+                raise ValueError(f"{label}: the lower bound is above the upper bound.")
+        if self.op == "at_least" and self.low is None:
+            raise ValueError(f"{label}: 'at least' needs a number.")
+        if self.op == "at_most" and self.high is None:
+            raise ValueError(f"{label}: 'at most' needs a number.")
+        if self.role == "nice" and self.points <= 0:
+            raise ValueError(f"{label}: a nice-to-have needs points above zero.")
+        if not self.question:
+            self.question = ("disqualifiers" if self.role == "disqualifier"
+                             else catalog.question_for_field(self.field))
+        return self
+
+    @property
+    def subject(self) -> str:
+        lead_field = catalog.FIELDS.get(self.field)
+        return lead_field.subject if lead_field else _humanise(self.field)
+
+    def sentence(self) -> str:
+        """The criterion in plain language: 'Company size is between 50 and 1,000 employees'."""
+        unit = catalog.FIELDS[self.field].unit if self.field in catalog.FIELDS else ""
+        if self.op == "in":
+            return f"{self.subject} is {_join_or(self.values)}"
+        if self.op == "not_in":
+            if len(self.values) == 1:
+                return f"{self.subject} is not {self.values[0]}"
+            return f"{self.subject} is none of {', '.join(self.values)}"
+        if self.op == "contains_any":
+            return f"{self.subject} contains {_join_or([f'“{v}”' for v in self.values])}"
+        if self.op == "between":
+            return (f"{self.subject} is between {format_amount(self.low, unit, bare=True)} "
+                    f"and {format_amount(self.high, unit)}")
+        if self.op == "at_least":
+            return f"{self.subject} is at least {format_amount(self.low, unit)}"
+        if self.op == "at_most":
+            return f"{self.subject} is at most {format_amount(self.high, unit)}"
+        if self.op == "is_true":
+            return f"{self.subject}: yes"
+        return f"{self.subject}: no"
+
+    def role_phrase(self) -> str:
+        if self.role == "disqualifier":
+            return "Disqualifies"
+        if self.role == "nice":
+            return f"+{self.points} points"
+        return "Must have for an SQL" if self.gate == "sql" else "Must have for an MQL"
+
+
+class Action(BaseModel):
+    """A conversion action (an engagement count column) and the points it earns once done."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    field: str = Field(min_length=1, max_length=200)
+    points: int = Field(ge=0, le=MAX_POINTS)
+
+    @property
+    def label(self) -> str:
+        lead_field = catalog.FIELDS.get(self.field)
+        return lead_field.label if lead_field else _humanise(self.field)
+
+    def sentence(self) -> str:
+        return f"{self.label}: +{self.points} points"
+
+
+class Definition(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: int = SCHEMA_VERSION
+    criteria: list[Criterion] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list)
+    threshold: int = Field(default=0, ge=0, le=100 * MAX_POINTS)
+    notes: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check(self) -> Definition:
+        if self.schema_version != SCHEMA_VERSION:
+            raise ValueError(f"schema version {self.schema_version} is not supported "
+                             f"(this app reads version {SCHEMA_VERSION}).")
+        seen: set[str] = set()
+        for action in self.actions:
+            if action.field in seen:
+                raise ValueError(f"{action.label} is listed twice among the conversion actions.")
+            seen.add(action.field)
+        self.notes = {k: v for k, v in self.notes.items() if v and v.strip()}
+        return self
+
+    # --- JSON -------------------------------------------------------------------------------
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Definition:
+        try:
+            return cls.model_validate_json(text)
+        except ValidationError as error:
+            raise DefinitionError(describe_validation_error(error)) from None
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Definition:
+        try:
+            return cls.model_validate(data)
+        except ValidationError as error:
+            raise DefinitionError(describe_validation_error(error)) from None
+
+    # --- views ------------------------------------------------------------------------------
+    def criteria_for(self, question: str) -> list[Criterion]:
+        return [c for c in self.criteria if c.question == question]
+
+    def gate(self, gate: Gate) -> list[Criterion]:
+        return [c for c in self.criteria if c.role == "must" and c.gate == gate]
+
+    @property
+    def nice_to_haves(self) -> list[Criterion]:
+        return [c for c in self.criteria if c.role == "nice"]
+
+    @property
+    def disqualifiers(self) -> list[Criterion]:
+        return [c for c in self.criteria if c.role == "disqualifier"]
+
+    def answered(self, question: str) -> bool:
+        if question == catalog.ENGAGEMENT:
+            return bool(self.actions) or self.threshold > 0 or bool(self.notes.get(question))
+        return bool(self.criteria_for(question)) or bool(self.notes.get(question))
+
+    def answered_count(self) -> int:
+        return sum(self.answered(q.key) for q in catalog.QUESTIONS)
+
+    def is_empty(self) -> bool:
+        return self.answered_count() == 0
+
+    # --- edits (return new definitions; a Definition is treated as a value) ----------------
+    def with_question(self, question: str, criteria: list[Criterion],
+                      note: str | None = None) -> Definition:
+        """This definition with one question's criteria (and optionally its note) replaced."""
+        kept = [c for c in self.criteria if c.question != question]
+        moved = [c.model_copy(update={"question": question}) for c in criteria]
+        notes = dict(self.notes)
+        if note is not None:
+            notes[question] = note
+        return Definition(criteria=kept + moved, actions=self.actions, threshold=self.threshold,
+                          notes=notes)
+
+    def with_engagement(self, actions: list[Action], threshold: int,
+                        note: str | None = None) -> Definition:
+        notes = dict(self.notes)
+        if note is not None:
+            notes[catalog.ENGAGEMENT] = note
+        return Definition(criteria=self.criteria, actions=actions, threshold=threshold,
+                          notes=notes)
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """Pydantic's errors as short lines a person can act on."""
+    lines = []
+    for item in error.errors()[:5]:
+        where = " › ".join(str(part) for part in item.get("loc", ()))
+        message = str(item.get("msg", "invalid value")).removeprefix("Value error, ")
+        lines.append(f"{where}: {message}" if where else message)
+    return "The definition is not valid: " + "; ".join(lines)
+
+
+def _clean_values(values: list[str]) -> list[str]:
+    """Single-line, trimmed, non-empty, first occurrence kept (case-insensitively)."""
+    seen: set[str] = set()
+    cleaned = []
+    for value in values:
+        text = " ".join(str(value).split())[:MAX_VALUE_LENGTH]
+        if text and text.casefold() not in seen:
+            seen.add(text.casefold())
+            cleaned.append(text)
+    return cleaned
+
+
+def _humanise(column: str) -> str:
+    """'arr_band' -> 'Arr band' but 'ARR_band' -> 'ARR band': keep capitals people typed."""
+    text = column.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def _join_or(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def format_amount(value: float | None, unit: str = "", bare: bool = False) -> str:
+    """1500000 with unit '$' -> '$1.5M'; 1000 with unit 'employees' -> '1,000 employees'.
+
+    `bare` leaves out a trailing unit word, for the first half of "between 50 and 1,000 employees".
+    """
+    if value is None:
+        return "any"
+    if unit == "$":
+        return "$" + _short_number(value)
+    number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    return number if bare or not unit else f"{number} {unit}"
+
+
+def _short_number(value: float) -> str:
+    for size, suffix in ((1e9, "B"), (1e6, "M")):
+        if round(abs(value) / size, 1) >= 1:
+            return f"{value / size:,.1f}".rstrip("0").rstrip(".") + suffix
+    return f"{value:,.0f}"
