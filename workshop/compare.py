@@ -1,0 +1,171 @@
+"""Compare several drafts question by question, by their criteria rather than their wording.
+
+Similarity of two drafts on one question (0..1)
+    * criteria questions: the mean, over every field either draft puts a criterion on, of
+      value similarity × role factor (a field only one draft uses scores 0).
+      - value similarity: Jaccard overlap of the value sets (case-insensitive) for *is one of* /
+        *contains*; overlap ÷ union of the two ranges on a log scale for numbers; 1 or 0 for
+        yes/no; *is one of* against *is not one of* scores 0 if they share a value, else 0.5.
+      - role factor: 1 for the same role (and gate); 0.75 for must-have in different gates;
+        0.5 for must-have against nice-to-have; 0 when one side disqualifies what the other wants.
+    * conversion actions: the mean of points similarity (1 − |a − b| ÷ max(a, b), averaged over
+      the actions either draft scores) and threshold similarity (same formula).
+Classification of a question, among the drafts that answered it with criteria
+    * none answered: *not answered*; one: *only one answered*;
+    * every pair at least 0.95: *agree*; some pair at most 0.2: *conflict*; otherwise *partly*.
+Alignment score = 100 × the mean, over questions that two or more drafts answered, of the mean
+pairwise similarity. Questions answered by fewer than two drafts do not count.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from workshop import catalog
+from workshop.definition import BOOL_OPS, RANGE_OPS, VALUE_OPS, Criterion, Definition
+
+AGREE, PARTLY, CONFLICT, ONLY_ONE, UNANSWERED = (
+    "agree", "partly", "conflict", "only one answered", "not answered")
+STATUS_ICONS = {AGREE: "✅", PARTLY: "🟡", CONFLICT: "❌", ONLY_ONE: "☝️", UNANSWERED: "—"}
+AGREE_AT, CONFLICT_AT = 0.95, 0.2
+
+
+@dataclass
+class QuestionComparison:
+    question: catalog.Question
+    answered_by: list[str]
+    status: str
+    similarity: float | None  # mean pairwise similarity among those who answered
+    pairs: dict[tuple[str, str], float] = field(default_factory=dict)
+
+
+@dataclass
+class Comparison:
+    drafts: dict[str, Definition]
+    rows: list[QuestionComparison]
+
+    @property
+    def score(self) -> float | None:
+        """Alignment score, 0–100 (see the module docstring), None if nothing is comparable."""
+        sims = [row.similarity for row in self.rows if row.similarity is not None]
+        return round(100 * sum(sims) / len(sims), 1) if sims else None
+
+    def row(self, question: str) -> QuestionComparison:
+        return next(r for r in self.rows if r.question.key == question)
+
+    def counts(self) -> dict[str, int]:
+        counts = {status: 0 for status in (AGREE, PARTLY, CONFLICT, ONLY_ONE, UNANSWERED)}
+        for row in self.rows:
+            counts[row.status] += 1
+        return counts
+
+
+def has_answer(definition: Definition, question: str) -> bool:
+    """Answered with something comparable: criteria, or actions/threshold for engagement."""
+    if question == catalog.ENGAGEMENT:
+        return bool(definition.actions) or definition.threshold > 0
+    return bool(definition.criteria_for(question))
+
+
+def compare(drafts: dict[str, Definition]) -> Comparison:
+    rows = []
+    for question in catalog.QUESTIONS:
+        answered = [name for name, d in drafts.items() if has_answer(d, question.key)]
+        pairs = {(a, b): question_similarity(drafts[a], drafts[b], question.key)
+                 for a, b in combinations(answered, 2)}
+        rows.append(QuestionComparison(question, answered, classify(len(answered), pairs),
+                                       sum(pairs.values()) / len(pairs) if pairs else None, pairs))
+    return Comparison(drafts, rows)
+
+
+def classify(answered: int, pairs: dict) -> str:
+    if answered == 0:
+        return UNANSWERED
+    if answered == 1:
+        return ONLY_ONE
+    sims = list(pairs.values())
+    if min(sims) >= AGREE_AT:
+        return AGREE
+    if min(sims) <= CONFLICT_AT:
+        return CONFLICT
+    return PARTLY
+
+
+def question_similarity(a: Definition, b: Definition, question: str) -> float:
+    if question == catalog.ENGAGEMENT:
+        return engagement_similarity(a, b)
+    by_field_a = {c.field: c for c in a.criteria_for(question)}
+    by_field_b = {c.field: c for c in b.criteria_for(question)}
+    fields = by_field_a.keys() | by_field_b.keys()
+    if not fields:
+        return 1.0
+    total = 0.0
+    for name in fields:
+        if name in by_field_a and name in by_field_b:
+            total += criterion_similarity(by_field_a[name], by_field_b[name])
+    return total / len(fields)
+
+
+def criterion_similarity(a: Criterion, b: Criterion) -> float:
+    return value_similarity(a, b) * role_factor(a, b)
+
+
+def role_factor(a: Criterion, b: Criterion) -> float:
+    if a.role == b.role:
+        return 1.0 if a.role != "must" or a.gate == b.gate else 0.75
+    if "disqualifier" in (a.role, b.role):
+        return 0.0
+    return 0.5
+
+
+def value_similarity(a: Criterion, b: Criterion) -> float:
+    if a.op in VALUE_OPS and b.op in VALUE_OPS:
+        set_a = {v.casefold() for v in a.values}
+        set_b = {v.casefold() for v in b.values}
+        if (a.op == "not_in") != (b.op == "not_in"):
+            return 0.0 if set_a & set_b else 0.5
+        return len(set_a & set_b) / len(set_a | set_b)
+    if a.op in RANGE_OPS and b.op in RANGE_OPS:
+        return range_similarity(bounds(a), bounds(b))
+    if a.op in BOOL_OPS and b.op in BOOL_OPS:
+        return 1.0 if a.op == b.op else 0.0
+    return 0.0
+
+
+def bounds(criterion: Criterion) -> tuple[float, float]:
+    low = criterion.low if criterion.op in ("between", "at_least") else None
+    high = criterion.high if criterion.op in ("between", "at_most") else None
+    return (-math.inf if low is None else low, math.inf if high is None else high)
+
+
+def range_similarity(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Overlap ÷ union of two ranges, measured on log10(1 + x) so 10–100 weighs like 100–1,000."""
+    if a == b:
+        return 1.0
+    finite = [x for x in (*a, *b) if math.isfinite(x)]
+    top = max(finite) * 10 if finite else 1.0
+
+    def scaled(x: float) -> float:
+        x = 0.0 if x == -math.inf else (top if x == math.inf else x)
+        return math.copysign(math.log10(1 + abs(x)), x)
+
+    low_a, high_a, low_b, high_b = (scaled(x) for x in (*a, *b))
+    overlap = min(high_a, high_b) - max(low_a, low_b)
+    union = max(high_a, high_b) - min(low_a, low_b)
+    if overlap < 0 or (overlap == 0 and not (a[0] <= b[1] and b[0] <= a[1])):
+        return 0.0
+    return overlap / union if union > 0 else 1.0
+
+
+def _ratio_similarity(x: float, y: float) -> float:
+    return 1.0 if x == y else 1 - abs(x - y) / max(abs(x), abs(y))
+
+
+def engagement_similarity(a: Definition, b: Definition) -> float:
+    points_a = {act.field: act.points for act in a.actions}
+    points_b = {act.field: act.points for act in b.actions}
+    fields = points_a.keys() | points_b.keys()
+    actions = (sum(_ratio_similarity(points_a.get(f, 0), points_b.get(f, 0)) for f in fields)
+               / len(fields)) if fields else 1.0
+    return (actions + _ratio_similarity(a.threshold, b.threshold)) / 2

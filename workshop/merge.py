@@ -1,0 +1,220 @@
+"""Build the shared definition from the drafts, one question (row) at a time.
+
+Operations on a row: take one draft's answer, the union of the answers (what any of them
+accepts: more leads), or their intersection (what all of them accept: fewer leads).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from statistics import median
+
+from workshop import catalog
+from workshop.compare import AGREE, AGREE_AT, PARTLY, Comparison
+from workshop.definition import BOOL_OPS, RANGE_OPS, VALUE_OPS, Action, Criterion, Definition
+
+ROLE_STRICTNESS = {"nice": 0, "must": 1, "disqualifier": 2}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    question: str
+    how: str  # "agreed", "majority: A and B", "common ground", "middle ground", "open"
+    sources: tuple[str, ...]
+
+
+def take(shared: Definition, question: str, source: Definition) -> Definition:
+    """The shared definition with this question answered as `source` answers it."""
+    if question == catalog.ENGAGEMENT:
+        return shared.with_engagement(list(source.actions), source.threshold,
+                                      shared.notes.get(question) or source.notes.get(question))
+    return shared.with_question(question, source.criteria_for(question),
+                                shared.notes.get(question) or source.notes.get(question))
+
+
+def clear(shared: Definition, question: str) -> Definition:
+    if question == catalog.ENGAGEMENT:
+        return shared.with_engagement([], 0)
+    return shared.with_question(question, [])
+
+
+def union(shared: Definition, question: str, sources: list[Definition]) -> Definition:
+    return _combine(shared, question, sources, widest=True)
+
+
+def intersection(shared: Definition, question: str, sources: list[Definition]) -> Definition:
+    return _combine(shared, question, sources, widest=False)
+
+
+def _combine(shared: Definition, question: str, sources: list[Definition],
+             widest: bool) -> Definition:
+    answering = [s for s in sources if s.answered(question)]
+    if question == catalog.ENGAGEMENT:
+        actions, threshold = _combine_engagement(answering, widest)
+        return shared.with_engagement(actions, threshold)
+    by_field: dict[str, list[Criterion]] = {}
+    for source in answering:
+        for criterion in source.criteria_for(question):
+            by_field.setdefault(criterion.field, []).append(criterion)
+    combined = []
+    for _name, criteria in by_field.items():
+        if not widest and len(criteria) < len(answering):
+            continue  # a field some drafts leave open cannot be required by all of them
+        merged = combine_criteria(criteria, widest)
+        if merged is not None:
+            combined.append(merged)
+    return shared.with_question(question, combined)
+
+
+def combine_criteria(criteria: list[Criterion], widest: bool) -> Criterion | None:
+    """Union (widest) or intersection of criteria on one field; None if nothing is left."""
+    first = criteria[0]
+    role = (min if widest else max)((c.role for c in criteria), key=ROLE_STRICTNESS.get)
+    gates = [c.gate for c in criteria if c.role == "must"] or [first.gate]
+    gate = ("sql" if "sql" in gates else "mql") if not widest else (
+        "mql" if "mql" in gates else "sql")
+    points = (max if widest else min)([c.points for c in criteria if c.role == "nice"] or [0])
+    update = {"role": role, "gate": gate, "points": points if role == "nice" else 0}
+    if role == "nice" and update["points"] <= 0:
+        update["points"] = max(c.points for c in criteria) or 5
+    same_family = all(_family(c.op) == _family(first.op) for c in criteria)
+    if not same_family:
+        return _rebuilt(first, update)
+    if first.op in VALUE_OPS:
+        ops = {c.op for c in criteria}
+        if len(ops) > 1:
+            return _rebuilt(first, update)
+        value_sets = [c.values for c in criteria]
+        if widest:
+            values = [v for values in value_sets for v in values]
+        else:
+            common = set.intersection(*({v.casefold() for v in vs} for vs in value_sets))
+            values = [v for v in value_sets[0] if v.casefold() in common]
+        if not values:
+            return None
+        return _rebuilt(first, {**update, "values": values})
+    if first.op in RANGE_OPS:
+        lows = [c.low if c.op in ("between", "at_least") else None for c in criteria]
+        highs = [c.high if c.op in ("between", "at_most") else None for c in criteria]
+        if widest:
+            low = None if None in lows else min(lows)
+            high = None if None in highs else max(highs)
+        else:
+            low = max((x for x in lows if x is not None), default=None)
+            high = min((x for x in highs if x is not None), default=None)
+            if low is not None and high is not None and low > high:
+                return None
+        if low is None and high is None:
+            return None
+        op = "between" if low is not None and high is not None else (
+            "at_least" if low is not None else "at_most")
+        return _rebuilt(first, {**update, "op": op, "low": low, "high": high})
+    if len({c.op for c in criteria}) > 1:
+        return None  # yes against no: neither union nor intersection means anything
+    return _rebuilt(first, update)
+
+
+def _combine_engagement(sources: list[Definition], widest: bool) -> tuple[list[Action], int]:
+    if not sources:
+        return [], 0
+    points: dict[str, list[int]] = {}
+    for source in sources:
+        for action in source.actions:
+            points.setdefault(action.field, []).append(action.points)
+    thresholds = [s.threshold for s in sources]
+    if widest:
+        actions = [Action(field=f, points=max(p)) for f, p in points.items()]
+        return actions, min(thresholds)
+    actions = [Action(field=f, points=min(p)) for f, p in points.items() if len(p) == len(sources)]
+    return actions, max(thresholds)
+
+
+def middle_engagement(shared: Definition, sources: list[Definition]) -> Definition:
+    """Median points per action (0 where a draft does not score it) and the median threshold:
+    the intersection of engagement rules is usually too strict for anyone to reach."""
+    fields = list(dict.fromkeys(a.field for s in sources for a in s.actions))
+    actions = []
+    for name in fields:
+        points = int(median([next((a.points for a in s.actions if a.field == name), 0)
+                             for s in sources]))
+        if points > 0:
+            actions.append(Action(field=name, points=points))
+    return shared.with_engagement(actions, int(median([s.threshold for s in sources])))
+
+
+def suggest(comparison: Comparison) -> tuple[Definition, list[Suggestion]]:
+    """A starting point: agreed rows as they are, a majority's answer where two agree,
+    the common ground (intersection) where answers partly overlap, conflicts left open."""
+    drafts = comparison.drafts
+    shared = Definition()
+    suggestions = []
+    for row in comparison.rows:
+        key = row.question.key
+        if row.status == AGREE:
+            shared = take(shared, key, drafts[row.answered_by[0]])
+            suggestions.append(Suggestion(key, "agreed", tuple(row.answered_by)))
+            continue
+        majority = _majority(row.pairs, len(drafts))
+        if majority:
+            shared = take(shared, key, drafts[majority[0]])
+            suggestions.append(Suggestion(key, "majority: " + " and ".join(majority), majority))
+            continue
+        if row.status == PARTLY and key == catalog.ENGAGEMENT:
+            shared = middle_engagement(shared, [drafts[n] for n in row.answered_by])
+            suggestions.append(Suggestion(key, "middle ground", tuple(row.answered_by)))
+            continue
+        if row.status == PARTLY:
+            candidate = intersection(shared, key, [drafts[n] for n in row.answered_by])
+            if candidate.answered(key):
+                shared = candidate
+                suggestions.append(Suggestion(key, "common ground", tuple(row.answered_by)))
+                continue
+        suggestions.append(Suggestion(key, "open", ()))
+    return shared, suggestions
+
+
+def _majority(pairs: dict[tuple[str, str], float], voters: int) -> tuple[str, ...]:
+    """Two drafts that agree, when they are more than half of all drafts."""
+    for (a, b), similarity in sorted(pairs.items(), key=lambda item: -item[1]):
+        if similarity >= AGREE_AT and 2 > voters / 2:
+            return (a, b)
+    return ()
+
+
+def _rebuilt(criterion: Criterion, update: dict) -> Criterion:
+    """A validated copy (model_copy skips validation, and with it de-duplication of values)."""
+    return Criterion(**{**criterion.model_dump(), **update})
+
+
+def _family(op: str) -> str:
+    if op in VALUE_OPS:
+        return "values"
+    if op in RANGE_OPS:
+        return "range"
+    return "bool" if op in BOOL_OPS else op
+
+
+
+
+def apply_operation(shared: Definition, question: str, operation: str,
+                    drafts: dict[str, Definition]) -> tuple[Definition, str]:
+    """Run a named row operation ('take:<draft>', 'union', 'intersection', 'clear');
+    returns the new shared definition and how the row was decided, in words."""
+    if operation.startswith("take:"):
+        source = operation.removeprefix("take:")
+        return take(shared, question, drafts[source]), f"took {source}'s answer"
+    if operation == "union":
+        return union(shared, question, list(drafts.values())), "union of the drafts"
+    if operation == "intersection":
+        return intersection(shared, question, list(drafts.values())), "intersection of the drafts"
+    if operation == "clear":
+        return clear(shared, question), "left open"
+    raise ValueError(f"Unknown operation {operation!r}.")
+
+
+def changed_questions(before: Definition, after: Definition) -> list[str]:
+    """The questions whose rules or note differ between two definitions."""
+    def view(definition: Definition, question: str):
+        if question == catalog.ENGAGEMENT:
+            return (definition.actions, definition.threshold, definition.notes.get(question))
+        return (definition.criteria_for(question), definition.notes.get(question))
+    return [q.key for q in catalog.QUESTIONS if view(before, q.key) != view(after, q.key)]
