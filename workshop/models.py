@@ -1,0 +1,57 @@
+"""Database tables. A draft belongs to one participant; nobody else reads it before the reveal
+(enforced in `workshop.store`, not here)."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+ROLES = ("facilitator", "marketing", "sales")
+ROLE_LABELS = {"facilitator": "Facilitator", "marketing": "Marketing", "sales": "Sales"}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Workshop(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=32)
+    company: str = Field(max_length=200)
+    title: str = Field(max_length=200)
+    facilitator_name: str = Field(max_length=200)
+    facilitator_token: str = Field(max_length=64, index=True)
+    is_demo: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+    revealed_at: datetime | None = None
+
+
+class Participant(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("workshop_id", "role", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: str = Field(foreign_key="workshop.id", index=True, max_length=32)
+    role: str = Field(max_length=20)
+    name: str = Field(max_length=200)
+    token: str = Field(max_length=64, unique=True)
+    joined_at: datetime = Field(default_factory=utcnow)
+
+
+class Draft(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: str = Field(foreign_key="workshop.id", index=True, max_length=32)
+    participant_id: int = Field(foreign_key="participant.id", unique=True)
+    definition_json: str = Field(sa_column=Column(Text, nullable=False))
+    revision: int = 0
+    done_at: datetime | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class SharedDefinition(SQLModel, table=True):
+    workshop_id: str = Field(foreign_key="workshop.id", primary_key=True, max_length=32)
+    definition_json: str = Field(sa_column=Column(Text, nullable=False))
+    revision: int = 0
+    decisions_json: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    agreed_by: str = Field(default="", max_length=1000)
+    agreed_at: datetime | None = None
+    updated_at: datetime = Field(default_factory=utcnow)

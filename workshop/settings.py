@@ -1,0 +1,19 @@
+"""Settings from the environment, with embedded defaults so `make run` needs nothing prepared."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'workshop.db'}"
+
+
+def database_url(environ: dict[str, str] | None = None) -> str:
+    """DATABASE_URL normalised for SQLAlchemy; Heroku-style postgres:// URLs are accepted too."""
+    env = os.environ if environ is None else environ
+    url = (env.get("DATABASE_URL") or "").strip() or DEFAULT_DATABASE_URL
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
