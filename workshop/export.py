@@ -1,0 +1,355 @@
+"""Step 4 of the workshop, "communicate": the agreed definition on one page.
+
+`one_pager` builds the content once (a `OnePager`); `to_markdown` and `to_html` only lay it out, so
+every format says the same thing. The page holds plain text; each format escapes what people typed
+(company, title, names, notes, criterion values) for itself: Markdown with backslash escapes, HTML
+through Jinja2's autoescape.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import jinja2
+
+from workshop import catalog
+from workshop.definition import Definition
+
+HEADLINE = "A qualified lead is…"
+MAX_HEADLINE_RULES = 4  # the headline stays a few short lines; the gates list everything
+
+EMPTY = {
+    "headline": "any lead: no MQL must-haves or points threshold agreed yet",
+    "mql": "No MQL must-haves agreed.",
+    "sql": "No SQL must-haves agreed: every MQL is sales-qualified.",
+    "points": "No points agreed: no nice-to-haves and no conversion actions.",
+    "threshold": "No points threshold: the MQL must-haves alone decide.",
+    "disqualifiers": "No disqualifiers agreed.",
+    "notes": "No notes written.",
+    "agreed_by": "Not signed yet.",
+    "agreed_at": "No date recorded.",
+}
+
+SECTION_TITLES = {
+    "headline": HEADLINE,
+    "handoff": "Hand-off",
+    "mql": "MQL gate: marketing-qualified when all of these are true",
+    "sql": "SQL gate: sales-qualified when it is an MQL and all of these are true",
+    "points": "Points",
+    "disqualifiers": "Disqualifiers: ruled out, whatever else is true",
+    "notes": "Notes",
+    "agreement": "Agreed",
+}
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+@dataclass(frozen=True)
+class PointsRow:
+    """One line of the points table: a nice-to-have or a conversion action."""
+
+    text: str  # "Industry is Software" or "Requested a demo"
+    points: int
+    kind: str  # "fit" (nice-to-have criterion) or "action" (conversion action)
+    sentence: str  # the full plain-language sentence
+
+    @property
+    def points_text(self) -> str:
+        return f"+{self.points}"
+
+
+@dataclass(frozen=True)
+class Note:
+    question: str  # question key
+    title: str  # question title from the catalog
+    text: str
+
+
+@dataclass
+class OnePager:
+    """Everything the one-page definition shows, as plain (unescaped) text."""
+
+    company: str
+    title: str
+    facilitator: str
+    agreed_by: list[str]
+    agreed_at: datetime | None
+    version: int | None
+    headline_lines: list[str]
+    mql_gate: list[str]
+    sql_gate: list[str]
+    points: list[PointsRow]
+    threshold: int
+    threshold_text: str
+    disqualifiers: list[str]
+    notes: list[Note]
+    handoff: str
+    headline: str = HEADLINE
+    empty: dict[str, str] = field(default_factory=lambda: dict(EMPTY))
+    section_titles: dict[str, str] = field(default_factory=lambda: dict(SECTION_TITLES))
+
+    @property
+    def agreed_on(self) -> str:
+        """'3 March 2025' (locale-independent), or '' without a date."""
+        return format_date(self.agreed_at) if self.agreed_at else ""
+
+    @property
+    def agreed_on_iso(self) -> str:
+        return self.agreed_at.date().isoformat() if self.agreed_at else ""
+
+    @property
+    def agreed_by_text(self) -> str:
+        """'Ann, Bob and Carla', or '' when nobody has signed."""
+        return join_and(self.agreed_by)
+
+    @property
+    def agreement_text(self) -> str:
+        """One sentence saying who agreed and when (or that it is not signed yet)."""
+        if self.agreed_by and self.agreed_at:
+            return f"Agreed by {self.agreed_by_text} on {self.agreed_on}."
+        if self.agreed_by:
+            return f"Agreed by {self.agreed_by_text}. {EMPTY['agreed_at']}"
+        if self.agreed_at:
+            return f"{EMPTY['agreed_by']} Dated {self.agreed_on}."
+        return f"{EMPTY['agreed_by']} {EMPTY['agreed_at']}"
+
+    @property
+    def document_title(self) -> str:
+        return " — ".join(part for part in (self.title.strip(), self.company.strip()) if part)
+
+    @property
+    def meta_line(self) -> str:
+        """'Version 3 · Facilitated by Dana' (parts left out when unknown)."""
+        parts = []
+        if self.version is not None:
+            parts.append(f"Version {self.version}")
+        if self.facilitator.strip():
+            parts.append(f"Facilitated by {self.facilitator.strip()}")
+        return " · ".join(parts)
+
+    @property
+    def fit_points(self) -> list[PointsRow]:
+        return [row for row in self.points if row.kind == "fit"]
+
+    @property
+    def action_points(self) -> list[PointsRow]:
+        return [row for row in self.points if row.kind == "action"]
+
+
+# --- building the content --------------------------------------------------------------------
+def one_pager(definition: Definition, *, company: str, title: str, facilitator: str,
+              agreed_by: list[str], agreed_at: datetime | None,
+              version: int | None = None) -> OnePager:
+    """The agreed definition as the content of a one-page view (plain text, built once)."""
+    mql = [c.sentence() for c in definition.gate("mql")]
+    sql = [c.sentence() for c in definition.gate("sql")]
+    disqualifiers = [c.sentence() for c in definition.disqualifiers]
+    points = [PointsRow(c.sentence(), c.points, "fit", f"{c.sentence()}: +{c.points} points")
+              for c in definition.nice_to_haves]
+    points += [PointsRow(a.label, a.points, "action", a.sentence()) for a in definition.actions]
+    threshold = definition.threshold
+    if threshold > 0:
+        threshold_text = (f"A lead needs at least {threshold:,} points (from nice-to-haves and "
+                          f"conversion actions) to become an MQL.")
+    else:
+        threshold_text = EMPTY["threshold"]
+    return OnePager(
+        company=company,
+        title=title,
+        facilitator=facilitator,
+        agreed_by=[name.strip() for name in agreed_by if name and name.strip()],
+        agreed_at=agreed_at,
+        version=version,
+        headline_lines=_headline_lines(mql, threshold, bool(disqualifiers)),
+        mql_gate=mql,
+        sql_gate=sql,
+        points=points,
+        threshold=threshold,
+        threshold_text=threshold_text,
+        disqualifiers=disqualifiers,
+        notes=_notes(definition),
+        handoff=_handoff(sql),
+    )
+
+
+def _headline_lines(mql: list[str], threshold: int, has_disqualifiers: bool) -> list[str]:
+    if not mql and threshold <= 0:
+        return [EMPTY["headline"]]
+    lines = [lower_first(sentence) for sentence in mql[:MAX_HEADLINE_RULES]]
+    hidden = len(mql) - MAX_HEADLINE_RULES
+    if hidden > 0:
+        lines.append(f"and {hidden} more must-have{'s' if hidden > 1 else ''} "
+                     f"(see the MQL gate)")
+    if threshold > 0:
+        lines.append(f"with at least {threshold:,} points")
+    if has_disqualifiers:
+        lines.append("not ruled out by a disqualifier")
+    return lines
+
+
+def _handoff(sql: list[str]) -> str:
+    start = "Marketing hands a lead to sales when it is an MQL; "
+    if not sql:
+        return start + ("sales accepts it as an SQL as it is, "
+                        "since no extra sales must-haves were agreed.")
+    return start + f"sales accepts it as an SQL when {join_and([lower_first(s) for s in sql])}."
+
+
+def _notes(definition: Definition) -> list[Note]:
+    known = [q.key for q in catalog.QUESTIONS]
+    keys = [k for k in known if k in definition.notes]
+    keys += sorted(k for k in definition.notes if k not in catalog.QUESTIONS_BY_KEY)
+    notes = []
+    for key in keys:
+        text = definition.notes[key].strip()
+        if not text:
+            continue
+        question = catalog.QUESTIONS_BY_KEY.get(key)
+        title = question.title if question else (key.replace("_", " ").strip().capitalize()
+                                                 or "Other")
+        notes.append(Note(key, title, text))
+    return notes
+
+
+# --- small text helpers ----------------------------------------------------------------------
+def lower_first(sentence: str) -> str:
+    """'Company size is …' -> 'company size is …'; acronyms such as 'IT' or 'ARR' stay."""
+    if not sentence:
+        return sentence
+    first_word = sentence.split(" ", 1)[0]
+    if len(first_word) > 1 and first_word[1:] != first_word[1:].lower():
+        return sentence
+    return sentence[0].lower() + sentence[1:]
+
+
+def join_and(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'; items holding commas are separated by semicolons."""
+    items = [item for item in items if item]
+    if len(items) <= 1:
+        return "".join(items)
+    if len(items) == 2:
+        return f"{items[0]} and {items[1]}"
+    separator = "; " if any("," in item for item in items) else ", "
+    return separator.join(items[:-1]) + separator.rstrip() + " and " + items[-1]
+
+
+def format_date(value: datetime | date) -> str:
+    """'3 March 2025', the same whatever the server's locale."""
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+# --- Markdown --------------------------------------------------------------------------------
+# ASCII punctuation that can start or end Markdown syntax anywhere in a line (CommonMark lets any
+# ASCII punctuation be backslash-escaped, so escaping one more than needed is harmless).
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~&$])")
+_MD_LEADING_MARKER = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))")
+
+
+def md_escape(text: str) -> str:
+    """Text that Markdown shows literally: no emphasis, links, HTML, headings, lists or tables.
+
+    One line of output per line of input; leading whitespace is dropped so that a typed indent
+    never becomes a code block. Bare URLs are broken up (`http\\://`) so that renderers with
+    autolinking leave them as text as far as escapes allow.
+    """
+    lines = []
+    for raw in str(text).replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = _MD_SPECIAL.sub(r"\\\1", raw.strip())
+        line = _MD_LEADING_MARKER.sub(lambda m: m.group(1) + _escape_marker(m.group(2)), line)
+        line = line.replace("://", "\\://").replace("www.", "www\\.")
+        line = re.sub(r"@(?=\w)", r"\\@", line)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _escape_marker(marker: str) -> str:
+    if marker.isdigit():  # "1." or "1)" would start an ordered list: escape the punctuation
+        return marker + "\\"
+    return "\\" + marker
+
+
+def md_inline(text: str) -> str:
+    """Escaped text on one line (table cells, list items, headings): line breaks become spaces."""
+    return " ".join(part for part in md_escape(text).split("\n") if part)
+
+
+def _md_block(text: str, indent: str = "") -> str:
+    """Escaped multi-line text as one paragraph with hard line breaks (backslash at line end)."""
+    lines = [line for line in md_escape(text).split("\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    out = []
+    for i, line in enumerate(lines):
+        if not line:  # a blank line would end a list item's paragraph: keep it as a bare break
+            line = "\u00a0"
+        out.append((indent if i else "") + line + ("\\" if i < len(lines) - 1 else ""))
+    return "\n".join(out)
+
+
+def to_markdown(page: OnePager) -> str:
+    """The one-pager as Markdown; everything typed by people is escaped."""
+    titles = page.section_titles
+    out: list[str] = [f"# {md_inline(page.document_title) or 'Ideal lead definition'}", ""]
+    if page.meta_line:
+        out += [f"*{md_inline(page.meta_line)}*", ""]
+
+    out += [f"## {md_inline(page.headline)}", ""]
+    out += [f"- {md_inline(line)}" for line in page.headline_lines] + [""]
+
+    out += [f"## {titles['handoff']}", "", md_inline(page.handoff), ""]
+
+    for key, sentences in (("mql", page.mql_gate), ("sql", page.sql_gate)):
+        out += [f"## {titles[key]}", ""]
+        out += [f"- {md_inline(s)}" for s in sentences] if sentences else [page.empty[key]]
+        out.append("")
+
+    out += [f"## {titles['points']}", ""]
+    if page.points:
+        out += ["| What earns points | Points |", "| --- | ---: |"]
+        out += [f"| {md_inline(row.text)} | {md_inline(row.points_text)} |"
+                for row in page.points]
+    else:
+        out.append(page.empty["points"])
+    out += ["", f"**Threshold:** {md_inline(page.threshold_text)}", ""]
+
+    out += [f"## {titles['disqualifiers']}", ""]
+    out += ([f"- {md_inline(s)}" for s in page.disqualifiers] if page.disqualifiers
+            else [page.empty["disqualifiers"]])
+    out.append("")
+
+    out += [f"## {titles['notes']}", ""]
+    if page.notes:
+        out += [f"- **{md_inline(note.title)}:** {_md_block(note.text, indent='  ')}"
+                for note in page.notes]
+    else:
+        out.append(page.empty["notes"])
+    out.append("")
+
+    out += [f"## {titles['agreement']}", "", md_inline(page.agreement_text), ""]
+    return "\n".join(out)
+
+
+# --- HTML ------------------------------------------------------------------------------------
+TEMPLATES = Path(__file__).parent / "templates"
+_environment: jinja2.Environment | None = None
+
+
+def _jinja() -> jinja2.Environment:
+    global _environment
+    if _environment is None:
+        _environment = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(TEMPLATES),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+    return _environment
+
+
+def to_html(page: OnePager) -> str:
+    """The one-pager as one self-contained HTML document (inline CSS, no scripts, no links)."""
+    return _jinja().get_template("one_pager.html.j2").render(page=page)
