@@ -52,6 +52,6 @@ class SharedDefinition(SQLModel, table=True):
     definition_json: str = Field(sa_column=Column(Text, nullable=False))
     revision: int = 0
     decisions_json: str = Field(default="{}", sa_column=Column(Text, nullable=False))
-    agreed_by: str = Field(default="", max_length=1000)
+    agreed_by: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     agreed_at: datetime | None = None
     updated_at: datetime = Field(default_factory=utcnow)

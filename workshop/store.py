@@ -100,7 +100,8 @@ def _new_workshop_id() -> str:
 
 
 def _clean(text: str, what: str) -> str:
-    cleaned = " ".join(str(text or "").split())
+    printable = "".join(ch for ch in str(text or "") if ch.isprintable() or ch.isspace())
+    cleaned = " ".join(printable.split())
     if not cleaned:
         raise ValueError(f"Please enter the {what}.")
     if len(cleaned) > MAX_TEXT:
@@ -141,8 +142,13 @@ def list_workshops(session: Session) -> list[WorkshopSummary]:
             for w, agreed_at in rows]
 
 
+def _plausible(value: str | None) -> bool:
+    """Ids and tokens are short printable ASCII; anything else (a NUL byte, say) is no match."""
+    return bool(value) and len(value) <= 64 and value.isascii() and value.isprintable()
+
+
 def get_workshop(session: Session, workshop_id: str) -> Workshop:
-    workshop = session.get(Workshop, workshop_id) if workshop_id else None
+    workshop = session.get(Workshop, workshop_id) if _plausible(workshop_id) else None
     if workshop is None:
         raise NotFound("This workshop does not exist (any more). Check the link.")
     return workshop
@@ -158,6 +164,8 @@ def authenticate(session: Session, workshop_id: str, token: str | None) -> Actor
     get_workshop(session, workshop_id)
     if not token:
         raise AccessDenied("This link is missing its key. Open the workshop from its link.")
+    if not _plausible(token):
+        raise AccessDenied("This key does not belong to this workshop.")
     participant = session.exec(select(Participant).where(
         Participant.workshop_id == workshop_id, Participant.token == token)).first()
     if participant is None or not secrets.compare_digest(participant.token, token):
@@ -173,7 +181,17 @@ def _facilitator(session: Session, workshop_id: str, token: str | None) -> Actor
 
 
 def is_revealed(session: Session, workshop_id: str) -> bool:
-    return get_workshop(session, workshop_id).revealed_at is not None
+    """Read from the database, never from an object the session may hold from earlier."""
+    get_workshop(session, workshop_id)
+    revealed_at = session.exec(
+        select(Workshop.revealed_at).where(Workshop.id == workshop_id)).one()
+    return revealed_at is not None
+
+
+def _not_revealed(workshop_id: str):
+    """A condition for UPDATEs, so a reveal committed after our check still stops the write."""
+    return (select(Workshop.id)
+            .where(Workshop.id == workshop_id, Workshop.revealed_at.is_(None)).exists())
 
 
 # --- drafts ------------------------------------------------------------------------------------
@@ -233,11 +251,14 @@ def save_draft(session: Session, workshop_id: str, token: str, definition: Defin
     draft = _draft_of(session, actor.participant_id)
     result = session.exec(
         update(Draft)
-        .where(Draft.id == draft.id, Draft.revision == expected_revision)
+        .where(Draft.id == draft.id, Draft.revision == expected_revision,
+               _not_revealed(workshop_id))
         .values(definition_json=definition.to_json(), revision=expected_revision + 1,
                 updated_at=utcnow()))
     session.commit()
     if result.rowcount != 1:
+        if is_revealed(session, workshop_id):
+            raise Locked("The drafts are revealed; this draft can no longer be changed.")
         raise StaleEdit("This draft was changed elsewhere in the meantime. "
                         "The latest version is shown again; please redo your last change.")
     return expected_revision + 1
@@ -288,6 +309,7 @@ def revealed_drafts(session: Session, workshop_id: str, token: str) -> dict[str,
     rows = session.exec(
         select(Participant, Draft).join(Draft, Draft.participant_id == Participant.id)
         .where(Participant.workshop_id == workshop_id).order_by(Participant.id)).all()
+    rows = [(p, d) for p, d in rows if d.revision > 0]
     per_role: dict[str, int] = {}
     for participant, _ in rows:
         per_role[participant.role] = per_role.get(participant.role, 0) + 1
@@ -339,15 +361,24 @@ def save_shared(session: Session, workshop_id: str, facilitator_token: str,
 
 
 def record_agreement(session: Session, workshop_id: str, facilitator_token: str,
-                     agreed_by: list[str]) -> None:
+                     agreed_by: list[str], expected_revision: int) -> None:
+    """Record who agreed to the shared definition as it was at `expected_revision`."""
     _facilitator(session, workshop_id, facilitator_token)
-    names = [_clean(n, "name") for n in agreed_by if str(n).strip()]
+    if not is_revealed(session, workshop_id):
+        raise Locked("The shared definition is built after the reveal.")
+    names = list(dict.fromkeys(_clean(n, "name") for n in agreed_by if n and str(n).strip()))
     if not names:
         raise ValueError("Name at least one person who agrees.")
     row = session.get(SharedDefinition, workshop_id)
+    session.refresh(row)
     if Definition.from_json(row.definition_json).is_empty():
         raise ValueError("The shared definition is empty: agree on at least one question first.")
-    row.agreed_by = "\n".join(names)
-    row.agreed_at = utcnow()
-    session.add(row)
+    result = session.exec(
+        update(SharedDefinition)
+        .where(SharedDefinition.workshop_id == workshop_id,
+               SharedDefinition.revision == expected_revision)
+        .values(agreed_by="\n".join(names), agreed_at=utcnow()))
     session.commit()
+    if result.rowcount != 1:
+        raise StaleEdit("The shared definition changed while you were agreeing. "
+                        "Look at it again before recording the agreement.")
