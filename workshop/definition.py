@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, model_validator
 
 from workshop import catalog
 
@@ -43,7 +43,7 @@ class Criterion(BaseModel):
     high: float | None = None
     role: Role = "must"
     gate: Gate = "mql"
-    points: int = Field(default=0, ge=0, le=MAX_POINTS)
+    points: StrictInt = Field(default=0, ge=0, le=MAX_POINTS)
     question: str = ""
 
     @model_validator(mode="after")
@@ -114,7 +114,7 @@ class Action(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     field: str = Field(min_length=1, max_length=200)
-    points: int = Field(ge=0, le=MAX_POINTS)
+    points: StrictInt = Field(ge=0, le=MAX_POINTS)
 
     @property
     def label(self) -> str:
@@ -131,7 +131,7 @@ class Definition(BaseModel):
     schema_version: int = SCHEMA_VERSION
     criteria: list[Criterion] = Field(default_factory=list)
     actions: list[Action] = Field(default_factory=list)
-    threshold: int = Field(default=0, ge=0, le=100 * MAX_POINTS)
+    threshold: StrictInt = Field(default=0, ge=0, le=100 * MAX_POINTS)
     notes: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")

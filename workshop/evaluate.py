@@ -28,9 +28,7 @@ def criterion_mask(leads: pd.DataFrame, criterion: Criterion) -> pd.Series:
     known = column.notna()
     op = criterion.op
     if op in ("in", "not_in"):
-        wanted = {v.casefold() for v in criterion.values}
-        folded = column.astype("string").str.strip().str.casefold()
-        hit = folded.isin(wanted).fillna(False).astype(bool)
+        hit = _is_one_of(column, criterion.values)
         return hit & known if op == "in" else ~hit & known
     if op == "contains_any":
         text = column.astype("string").str.casefold()
@@ -50,6 +48,15 @@ def criterion_mask(leads: pd.DataFrame, criterion: Criterion) -> pd.Series:
     if op == "is_true":
         return (truth == True).fillna(False).astype(bool)  # noqa: E712 - nullable comparison
     return (truth == False).fillna(False).astype(bool)  # noqa: E712
+
+
+def _is_one_of(column: pd.Series, values: list[str]) -> pd.Series:
+    """Case-insensitive for text; numeric for number columns, where 2 matches 2.0."""
+    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        numbers = pd.to_numeric(pd.Series(values, dtype="object"), errors="coerce").dropna()
+        return column.isin(numbers.tolist()).fillna(False).astype(bool)
+    folded = column.astype("string").str.strip().str.casefold()
+    return folded.isin({v.casefold() for v in values}).fillna(False).astype(bool)
 
 
 def _as_bool(column: pd.Series) -> pd.Series:

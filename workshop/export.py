@@ -7,7 +7,6 @@ through Jinja2's autoescape.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -16,6 +15,7 @@ import jinja2
 
 from workshop import catalog
 from workshop.definition import Definition
+from workshop.text import md_escape, md_inline
 
 HEADLINE = "A qualified lead is…"
 MAX_HEADLINE_RULES = 4  # the headline stays a few short lines; the gates list everything
@@ -242,40 +242,6 @@ def format_date(value: datetime | date) -> str:
 
 
 # --- Markdown --------------------------------------------------------------------------------
-# ASCII punctuation that can start or end Markdown syntax anywhere in a line (CommonMark lets any
-# ASCII punctuation be backslash-escaped, so escaping one more than needed is harmless).
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~&$])")
-_MD_LEADING_MARKER = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))")
-
-
-def md_escape(text: str) -> str:
-    """Text that Markdown shows literally: no emphasis, links, HTML, headings, lists or tables.
-
-    One line of output per line of input; leading whitespace is dropped so that a typed indent
-    never becomes a code block. Bare URLs are broken up (`http\\://`) so that renderers with
-    autolinking leave them as text as far as escapes allow.
-    """
-    lines = []
-    for raw in str(text).replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        line = _MD_SPECIAL.sub(r"\\\1", raw.strip())
-        line = _MD_LEADING_MARKER.sub(lambda m: m.group(1) + _escape_marker(m.group(2)), line)
-        line = line.replace("://", "\\://").replace("www.", "www\\.")
-        line = re.sub(r"@(?=\w)", r"\\@", line)
-        lines.append(line)
-    return "\n".join(lines)
-
-
-def _escape_marker(marker: str) -> str:
-    if marker.isdigit():  # "1." or "1)" would start an ordered list: escape the punctuation
-        return marker + "\\"
-    return "\\" + marker
-
-
-def md_inline(text: str) -> str:
-    """Escaped text on one line (table cells, list items, headings): line breaks become spaces."""
-    return " ".join(part for part in md_escape(text).split("\n") if part)
-
-
 def _md_block(text: str, indent: str = "") -> str:
     """Escaped multi-line text as one paragraph with hard line breaks (backslash at line end)."""
     lines = [line for line in md_escape(text).split("\n")]

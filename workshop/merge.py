@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from statistics import median
 
 from workshop import catalog
-from workshop.compare import AGREE, AGREE_AT, PARTLY, Comparison
+from workshop.compare import AGREE, AGREE_AT, PARTLY, Comparison, has_answer
 from workshop.definition import BOOL_OPS, RANGE_OPS, VALUE_OPS, Action, Criterion, Definition
 
 ROLE_STRICTNESS = {"nice": 0, "must": 1, "disqualifier": 2}
@@ -47,7 +47,7 @@ def intersection(shared: Definition, question: str, sources: list[Definition]) -
 
 def _combine(shared: Definition, question: str, sources: list[Definition],
              widest: bool) -> Definition:
-    answering = [s for s in sources if s.answered(question)]
+    answering = [s for s in sources if has_answer(s, question)]
     if question == catalog.ENGAGEMENT:
         actions, threshold = _combine_engagement(answering, widest)
         return shared.with_engagement(actions, threshold)
@@ -70,7 +70,8 @@ def combine_criteria(criteria: list[Criterion], widest: bool) -> Criterion | Non
     first = criteria[0]
     role = (min if widest else max)((c.role for c in criteria), key=ROLE_STRICTNESS.get)
     gates = [c.gate for c in criteria if c.role == "must"] or [first.gate]
-    gate = ("sql" if "sql" in gates else "mql") if not widest else (
+    # An MQL must-have blocks both stages, an SQL must-have only the second: MQL is stricter.
+    gate = ("sql" if "sql" in gates else "mql") if widest else (
         "mql" if "mql" in gates else "sql")
     points = (max if widest else min)([c.points for c in criteria if c.role == "nice"] or [0])
     update = {"role": role, "gate": gate, "points": points if role == "nice" else 0}
@@ -84,7 +85,8 @@ def combine_criteria(criteria: list[Criterion], widest: bool) -> Criterion | Non
         if len(ops) > 1:
             return _rebuilt(first, update)
         value_sets = [c.values for c in criteria]
-        if widest:
+        # Accepting more leads means excluding fewer values.
+        if widest != (first.op == "not_in"):
             values = [v for values in value_sets for v in values]
         else:
             common = set.intersection(*({v.casefold() for v in vs} for vs in value_sets))
@@ -201,6 +203,8 @@ def apply_operation(shared: Definition, question: str, operation: str,
     returns the new shared definition and how the row was decided, in words."""
     if operation.startswith("take:"):
         source = operation.removeprefix("take:")
+        if source not in drafts:
+            raise ValueError(f"There is no draft called {source!r}.")
         return take(shared, question, drafts[source]), f"took {source}'s answer"
     if operation == "union":
         return union(shared, question, list(drafts.values())), "union of the drafts"

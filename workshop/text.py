@@ -3,11 +3,40 @@ from __future__ import annotations
 
 import re
 
-# Markdown, plus what Streamlit's Markdown adds: :colour[...] and :emoji: (colon), $math$.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&])")
+# ASCII punctuation that can start or end Markdown syntax anywhere in a line (CommonMark lets any
+# ASCII punctuation be backslash-escaped, so escaping one more than needed is harmless).
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~&$])")
+_MD_LEADING_MARKER = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))")
+
+
+def md_escape(text: object) -> str:
+    """Text that Markdown shows literally: no emphasis, links, HTML, headings, lists or tables.
+
+    One line of output per line of input; leading whitespace is dropped so that a typed indent
+    never becomes a code block. Bare URLs are broken up (`http\\://`) so that renderers with
+    autolinking leave them as text as far as escapes allow.
+    """
+    lines = []
+    for raw in str(text).replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = _MD_SPECIAL.sub(r"\\\1", raw.strip())
+        line = _MD_LEADING_MARKER.sub(lambda m: m.group(1) + _escape_marker(m.group(2)), line)
+        line = line.replace("://", "\\://").replace("www.", "www\\.")
+        line = re.sub(r"@(?=\w)", r"\\@", line)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _escape_marker(marker: str) -> str:
+    if marker.isdigit():  # "1." or "1)" would start an ordered list: escape the punctuation
+        return marker + "\\"
+    return "\\" + marker
+
+
+def md_inline(text: object) -> str:
+    """Escaped text on one line (table cells, list items, headings): line breaks become spaces."""
+    return " ".join(part for part in md_escape(text).split("\n") if part)
 
 
 def escape_markdown(text: object) -> str:
-    """Backslash-escape every character Markdown could act on; newlines become spaces."""
-    flat = " ".join(str(text if text is not None else "").split())
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
+    """One line of typed text, safe to put inside Streamlit Markdown."""
+    return md_inline("" if text is None else text)
