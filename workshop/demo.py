@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from workshop import sample_data
 from workshop.definition import Action, Criterion, Definition
 from workshop.models import Draft, Participant, SharedDefinition, Workshop, utcnow
 from workshop.store import new_token
@@ -19,7 +20,7 @@ FACILITATOR = "Dana Whitfield (COO)"
 MARKETING = "Priya Raman (VP Marketing)"
 SALES = "Marcus Cole (Sales Director)"
 TARGET_INDUSTRIES = ["Software", "Financial Services", "Healthcare", "Professional Services"]
-COMPETITORS = ["Closewise", "LedgerLoop"]
+COMPETITORS = list(sample_data.COMPETITORS)
 
 
 def facilitator_draft() -> Definition:
@@ -90,7 +91,7 @@ def sales_draft() -> Definition:
     return Definition(
         criteria=[
             Criterion(field="industry", op="in", values=["Software", "Financial Services"]),
-            Criterion(field="seniority", op="in", values=["C-level", "VP"]),
+            Criterion(field="seniority", op="in", values=["C-level", "VP", "Director"]),
             Criterion(field="buying_role", op="in", values=["Decision maker", "Budget holder"]),
             Criterion(field="budget", op="at_least", low=25_000, gate="sql"),
             Criterion(field="timeline_months", op="at_most", high=3, gate="sql"),
