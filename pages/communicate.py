@@ -1,0 +1,34 @@
+"""Step 4: the agreed definition on one page, to share, print and hang on the wall."""
+import streamlit as st
+
+from workshop import export, store
+from workshop.ui.context import STEP_PAGES, db, require_workshop, step_header
+
+place, workshop, actor = require_workshop()
+step_header(workshop, place, 4)
+st.title("Step 4 · Communicate the agreed definition")
+
+with db() as s:
+    if not store.is_revealed(s, place.workshop_id):
+        st.info("The shared definition is built in step 3, after the reveal.")
+        st.page_link(STEP_PAGES[3][0], label="Go to step 3 →", query_params=place.params)
+        st.stop()
+    shared = store.shared_state(s, place.workshop_id, place.token)
+
+if shared.agreed_at is None:
+    st.warning("Nobody has agreed to this definition yet: this is a preview. "
+               "Record the agreement at the end of step 3.")
+
+page = export.one_pager(shared.definition, company=workshop.company, title=workshop.title,
+                        facilitator=workshop.facilitator_name, agreed_by=shared.agreed_by,
+                        agreed_at=shared.agreed_at)
+base_name = f"ideal-lead-{workshop.id}"
+left, right, _ = st.columns([1, 1, 3])
+left.download_button("⬇️ Markdown", data=lambda: export.to_markdown(page),
+                     file_name=f"{base_name}.md", mime="text/markdown",
+                     width="stretch")
+right.download_button("⬇️ HTML page", data=lambda: export.to_html(page),
+                      file_name=f"{base_name}.html", mime="text/html",
+                      width="stretch")
+with st.container(border=True):
+    st.markdown(export.to_markdown(page))

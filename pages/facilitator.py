@@ -1,0 +1,40 @@
+"""Step 1: the facilitator defines an ideal lead alone, before anyone else's view is known."""
+import streamlit as st
+
+from workshop import store
+from workshop.ui.context import STEP_PAGES, db, require_workshop, step_header
+from workshop.ui.definition_form import definition_form, definition_summary
+
+place, workshop, actor = require_workshop()
+step_header(workshop, place, 1)
+st.title("Step 1 · The facilitator's ideal lead")
+
+if not actor.is_facilitator:
+    st.info("This step is the facilitator's own draft.")
+    st.stop()
+
+
+def load():
+    with db() as s:
+        definition, revision, _ = store.my_draft(s, place.workshop_id, place.token)
+    return definition, revision
+
+
+def save(definition, revision):
+    with db() as s:
+        return store.save_draft(s, place.workshop_id, place.token, definition, revision)
+
+
+with db() as s:
+    revealed = store.is_revealed(s, place.workshop_id)
+
+if revealed:
+    st.success("The drafts are revealed; this draft is now locked. Here is what you wrote.")
+    definition_summary(load()[0])
+else:
+    st.markdown("Define your ideal lead **as specifically as possible**, alone. Marketing and "
+                "sales will not see it until you reveal all drafts in step 3, so don't "
+                "lead the witness.")
+    definition_form(f"draft:{actor.participant_id}", load, save)
+st.page_link(STEP_PAGES[2][0], label="Continue to step 2: marketing and sales →",
+             query_params=place.params)

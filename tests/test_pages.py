@@ -1,0 +1,172 @@
+"""The screens, driven like a user would through Streamlit's AppTest."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from workshop import demo
+from workshop.db import make_engine, session
+from workshop.models import Workshop
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PAGES = ["pages/home.py", "pages/facilitator.py", "pages/teams.py", "pages/compare.py",
+         "pages/communicate.py"]
+
+
+@pytest.fixture
+def app_url(database_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    return database_url
+
+
+def new_app(params: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """Everything the page says in markdown, captions, titles, headers and alerts."""
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "success",
+                 "warning", "error"):
+        parts += [str(element.value) for element in getattr(at, kind)]
+    return "\n".join(parts).replace("\\", "")
+
+
+def by_key_suffix(elements, suffix: str):
+    matches = [e for e in elements if str(e.key or "").endswith(suffix)]
+    assert matches, f"no widget with key ending {suffix!r}"
+    return matches[0]
+
+
+def demo_key(url: str) -> str:
+    with session(make_engine(url)) as s:
+        demo.seed_demo(s)
+        return s.get(Workshop, demo.DEMO_ID).facilitator_token
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_opens_without_a_workshop(app_url, page):
+    at = new_app().run()
+    at.switch_page(page).run()
+    assert not at.exception
+    if page != "pages/home.py":
+        assert "No workshop is open" in texts(at)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_opens_on_the_demo(app_url, page):
+    at = new_app({"ws": demo.DEMO_ID, "key": demo_key(app_url)}).run()
+    at.switch_page(page).run()
+    assert not at.exception
+    assert "Lumen Ledger" in texts(at)
+
+
+def test_a_wrong_key_is_refused_with_a_message(app_url):
+    demo_key(app_url)
+    at = new_app({"ws": demo.DEMO_ID, "key": "not-the-key"}).run()
+    at.switch_page("pages/compare.py").run()
+    assert not at.exception
+    assert "does not belong to this workshop" in texts(at)
+    assert "Marcus" not in texts(at)
+
+
+def test_home_lists_the_demo_and_refuses_an_empty_form(app_url):
+    at = new_app().run()
+    assert "Lumen Ledger" in texts(at)
+    at.button[-1].click().run()  # Create workshop with nothing filled in
+    assert not at.exception
+    assert "Please enter the company name." in texts(at)
+
+
+def test_a_new_workshop_through_all_four_steps(app_url):
+    # Home: create the workshop.
+    at = new_app().run()
+    at.text_input[0].input("Acme <b>Analytics</b>")
+    at.text_input[1].input("Q1 lead workshop")
+    at.text_input[2].input("Sam Lee")
+    next(b for b in at.button if b.label == "Create workshop").click().run()
+    assert not at.exception
+    params = {"ws": at.query_params["ws"], "key": at.query_params["key"]}
+    assert "Step 1" in texts(at)
+
+    # Step 1: the facilitator answers industry, company size and conversion actions.
+    by_key_suffix(at.multiselect, ":industry:industry:values").set_value(["Software"]).run()
+    at.selectbox(key=next(s.key for s in at.selectbox if s.key.endswith(":jump"))) \
+        .set_value(7).run()  # question 8: company size and revenue
+    by_key_suffix(at.number_input, ":size:employees:low").set_value(100.0).run()
+    by_key_suffix(at.number_input, ":size:employees:high").set_value(2000.0).run()
+    at.selectbox(key=next(s.key for s in at.selectbox if s.key.endswith(":jump"))) \
+        .set_value(9).run()  # question 10: conversion actions
+    by_key_suffix(at.number_input, ":engagement:demo_requested").set_value(30).run()
+    by_key_suffix(at.number_input, ":engagement:threshold").set_value(20).run()
+    assert not at.exception
+    assert "3 of 11 questions answered" in str(at.get("progress")[0].proto.text)
+
+    # A restart (new app, same database, same link) shows the answers again.
+    at = new_app(params).run()
+    at.switch_page("pages/facilitator.py").run()
+    assert by_key_suffix(at.multiselect, ":industry:industry:values").value == ["Software"]
+
+    # Step 2: marketing takes a turn, presses Done; the draft is covered.
+    at.switch_page("pages/teams.py").run()
+    at.text_input[0].input("Priya (Marketing)")
+    next(b for b in at.button if b.label == "Start marketing's turn").click().run()
+    assert "Marketing's turn" in texts(at)
+    by_key_suffix(at.multiselect, ":industry:industry:values") \
+        .set_value(["Software", "Retail"]).run()
+    next(b for b in at.button if b.label.startswith("✅ Done")).click().run()
+    assert not at.exception
+    assert "done, covered" in texts(at)
+    assert "Retail" not in texts(at)
+
+    # Sales takes a turn.
+    sales_input = next(t for t in at.text_input if "sales" in t.label)
+    sales_input.input("Marcus (Sales)")
+    next(b for b in at.button if b.label == "Start sales's turn").click().run()
+    by_key_suffix(at.multiselect, ":industry:industry:values").set_value(["Software"]).run()
+    next(b for b in at.button if b.label.startswith("✅ Done")).click().run()
+    assert texts(at).count("done, covered") == 2
+
+    # Step 3: nothing shown before the reveal; reveal; side by side; suggested merge.
+    at.switch_page("pages/compare.py").run()
+    assert "Retail" not in texts(at)
+    next(b for b in at.button if "Reveal" in b.label).click().run()
+    assert not at.exception
+    page = texts(at)
+    assert "Industry is Software or Retail" in page  # marketing's draft, now revealed
+    assert "Alignment score" in [m.label for m in at.metric]
+    next(b for b in at.button if "suggested" in b.label).click().run()
+    page = texts(at)
+    assert "suggested (majority: Facilitator and Sales)" in page
+    table = at.dataframe[0].value
+    assert list(table["Definition"]) == ["Facilitator", "Marketing", "Sales",
+                                         "Shared definition"]
+    shared_row = table.set_index("Definition").loc["Shared definition"]
+    assert shared_row["MQL"] > 0
+
+    # Take marketing's industry answer for the shared definition.
+    at.selectbox(key="op:industry").set_value("take:Marketing").run()
+    at.button(key="apply:industry").click().run()
+    assert "took Marketing's answer" in texts(at)
+    wider = at.dataframe[0].value.set_index("Definition").loc["Shared definition", "MQL"]
+    assert wider > shared_row["MQL"]
+
+    # Agree.
+    next(b for b in at.button if "Record the agreement" in b.label).click().run()
+    assert not at.exception
+    page = texts(at)
+    assert "Step 4" in page
+    assert "Industry is Software or Retail" in page
+    assert "Sam Lee" in page and "Priya (Marketing)" in page
+    assert "Acme <b>Analytics</b>" in page  # shown as typed, not as HTML
+
+    # And after a restart, step 4 still shows the agreed definition.
+    at = new_app(params).run()
+    at.switch_page("pages/communicate.py").run()
+    assert "Industry is Software or Retail" in texts(at)
+    assert "Nobody has agreed" not in texts(at)

@@ -1,0 +1,99 @@
+"""Where the browser is: which workshop, with which key. Kept in the URL so a refresh or a
+restart comes back to the same place; `st.session_state` only mirrors it."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from workshop import store
+from workshop.db import make_engine, session
+from workshop.demo import seed_demo
+from workshop.settings import database_url
+
+HOME = "pages/home.py"
+STEP_PAGES = {
+    1: ("pages/facilitator.py", "Step 1 · Facilitator's definition"),
+    2: ("pages/teams.py", "Step 2 · Marketing and sales"),
+    3: ("pages/compare.py", "Step 3 · Compare and agree"),
+    4: ("pages/communicate.py", "Step 4 · Communicate"),
+}
+
+
+def engine() -> Engine:
+    return _engine(database_url())
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(url: str) -> Engine:
+    """One engine per database per server process; the demo workshop is there from the start."""
+    created = make_engine(url)
+    with session(created) as s:
+        seed_demo(s)
+    return created
+
+
+@contextmanager
+def db():
+    with session(engine()) as s:
+        yield s
+
+
+@dataclass(frozen=True)
+class Place:
+    workshop_id: str
+    token: str
+
+    @property
+    def params(self) -> dict[str, str]:
+        return {"ws": self.workshop_id, "key": self.token}
+
+
+def current_place() -> Place | None:
+    workshop_id = st.query_params.get("ws") or st.session_state.get("ws")
+    token = st.query_params.get("key") or st.session_state.get("key")
+    if not workshop_id or not token:
+        return None
+    st.session_state["ws"], st.session_state["key"] = workshop_id, token
+    if st.query_params.get("ws") != workshop_id or st.query_params.get("key") != token:
+        st.query_params.update({"ws": workshop_id, "key": token})
+    return Place(workshop_id, token)
+
+
+def open_workshop(workshop_id: str, token: str, page: str = STEP_PAGES[1][0]) -> None:
+    st.session_state["ws"], st.session_state["key"] = workshop_id, token
+    for key in [k for k in st.session_state if str(k).startswith(("draft:", "shared:", "turn:"))]:
+        del st.session_state[key]
+    st.switch_page(page, query_params={"ws": workshop_id, "key": token})
+
+
+def require_workshop() -> tuple[Place, store.Workshop, store.Actor]:
+    """The open workshop and who is acting, or a clear message and a way home."""
+    place = current_place()
+    if place is None:
+        st.info("No workshop is open. Pick one on the home screen.")
+        st.page_link(HOME, label="Go to the home screen", icon="🏠")
+        st.stop()
+    try:
+        with db() as s:
+            workshop = store.get_workshop(s, place.workshop_id)
+            actor = store.authenticate(s, place.workshop_id, place.token)
+    except (store.NotFound, store.AccessDenied) as error:
+        st.error(str(error))
+        st.page_link(HOME, label="Go to the home screen", icon="🏠")
+        st.stop()
+    return place, workshop, actor
+
+
+def step_header(workshop: store.Workshop, place: Place, step: int) -> None:
+    """Company, title and the four steps, the current one highlighted."""
+    st.caption(f"{workshop.company} · {workshop.title}")
+    columns = st.columns(4)
+    for number, (page, label) in STEP_PAGES.items():
+        with columns[number - 1]:
+            if number == step:
+                st.markdown(f"**▶ {label}**")
+            else:
+                st.page_link(page, label=label, query_params=place.params)

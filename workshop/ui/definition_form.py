@@ -1,0 +1,286 @@
+"""The guided form: the exercise's questions one at a time, every change saved at once.
+
+The form is given `load` and `save` callables, so the same form edits a draft (through the
+author's token) or the shared definition (through the facilitator's). Widget values live in
+session state only while a question is on screen; the database is the source of truth.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from workshop import catalog
+from workshop.catalog import Kind
+from workshop.definition import Action, Criterion, Definition
+from workshop.store import Locked, StaleEdit
+from workshop.text import escape_markdown
+
+Load = Callable[[], tuple[Definition, int]]
+Save = Callable[[Definition, int], int]
+
+ROLE_CHOICES = {
+    "must:mql": "Must have (MQL gate)",
+    "must:sql": "Must have before sales takes it (SQL gate)",
+    "nice": "Nice to have (earns points)",
+    "disqualifier": "Rules the lead out (disqualifier)",
+}
+OP_CHOICES = {"in": "is one of", "not_in": "is not one of"}
+DISQUALIFIER_LABELS = {
+    "company": "Company name contains (competitors, one per comma)",
+    "job_title": "Job title contains (e.g. student, intern)",
+    "personal_email": "Uses a personal e-mail address (gmail, yahoo, …)",
+    "is_customer": "Is already a customer",
+    "country": "Country is one of (countries you cannot serve)",
+}
+
+
+def definition_form(prefix: str, load: Load, save: Save) -> None:
+    """Render the guided form for the definition behind `load`/`save`."""
+    definition, revision = load()
+    st.session_state.setdefault(f"{prefix}:revision", revision)
+    index_key = f"{prefix}:question"
+    st.session_state.setdefault(index_key, 0)
+    questions = catalog.QUESTIONS
+    index = min(st.session_state[index_key], len(questions) - 1)
+
+    for message_key, show in ((f"{prefix}:error", st.error), (f"{prefix}:notice", st.warning)):
+        if st.session_state.get(message_key):
+            show(st.session_state.pop(message_key))
+
+    answered = definition.answered_count()
+    st.progress(answered / len(questions),
+                text=f"{answered} of {len(questions)} questions answered · saved automatically")
+    nav = st.columns([1, 4, 1], vertical_alignment="bottom")
+    nav[0].button("◀ Back", key=f"{prefix}:back", disabled=index == 0,
+                  on_click=_move, args=(index_key, -1), width="stretch")
+    nav[1].selectbox(
+        "Question", range(len(questions)), index=index, key=f"{prefix}:jump",
+        format_func=lambda i: (f"{'✓' if definition.answered(questions[i].key) else '○'} "
+                               f"{i + 1}. {questions[i].title}"),
+        on_change=_jump, args=(index_key, f"{prefix}:jump"), label_visibility="collapsed")
+    nav[2].button("Next ▶", key=f"{prefix}:next", disabled=index == len(questions) - 1,
+                  on_click=_move, args=(index_key, 1), width="stretch", type="primary")
+
+    question = questions[index]
+    with st.container(border=True):
+        st.subheader(f"{index + 1}. {question.prompt}")
+        if question.hint:
+            st.caption(question.hint)
+        if question.key == catalog.ENGAGEMENT:
+            _engagement_widgets(prefix, definition, load, save)
+        else:
+            for field_key in question.fields:
+                _field_widgets(prefix, question, catalog.FIELDS[field_key], definition, load, save)
+        note_key = _key(prefix, question.key, "note")
+        if note_key not in st.session_state:
+            st.session_state[note_key] = definition.notes.get(question.key, "")
+        st.text_area("Note: why, in your own words (optional)", key=note_key, height=90,
+                     max_chars=2000, on_change=_save_question,
+                     args=(prefix, question, load, save))
+
+
+def _move(index_key: str, step: int) -> None:
+    st.session_state[index_key] = max(0, min(len(catalog.QUESTIONS) - 1,
+                                             st.session_state[index_key] + step))
+
+
+def _jump(index_key: str, jump_key: str) -> None:
+    st.session_state[index_key] = st.session_state[jump_key]
+
+
+def _key(prefix: str, question: str, *parts: str) -> str:
+    return ":".join((prefix, question, *parts))
+
+
+def _current(definition: Definition, question: str, field_key: str) -> Criterion | None:
+    return next((c for c in definition.criteria_for(question) if c.field == field_key), None)
+
+
+def _init(key: str, value) -> None:
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def _field_widgets(prefix: str, question: catalog.Question, lead_field: catalog.LeadField,
+                   definition: Definition, load: Load, save: Save) -> None:
+    current = _current(definition, question.key, lead_field.key)
+    k = lambda *parts: _key(prefix, question.key, lead_field.key, *parts)  # noqa: E731
+    on_change = {"on_change": _save_question, "args": (prefix, question, load, save)}
+    disqualifying = question.roles == ("disqualifier",)
+    label = DISQUALIFIER_LABELS.get(lead_field.key, lead_field.label) if disqualifying \
+        else lead_field.label
+
+    if lead_field.kind == Kind.CATEGORY:
+        options = list(lead_field.options)
+        chosen = list(current.values) if current and current.op in OP_CHOICES else []
+        options += [v for v in chosen if v not in options]
+        _init(k("values"), chosen)
+        if not disqualifying:
+            _init(k("op"), current.op if current and current.op in OP_CHOICES else "in")
+            st.radio(f"{lead_field.label}", list(OP_CHOICES), key=k("op"), horizontal=True,
+                     format_func=OP_CHOICES.get, **on_change)
+        st.multiselect(label, options, key=k("values"), accept_new_options=True,
+                       placeholder="Choose or type values", **on_change,
+                       label_visibility="collapsed" if not disqualifying else "visible")
+    elif lead_field.kind == Kind.NUMBER:
+        _init(k("low"), current.low if current and current.op in ("between", "at_least") else None)
+        _init(k("high"), current.high if current and current.op in ("between", "at_most")
+              else None)
+        st.markdown(f"**{escape_markdown(lead_field.label)}**")
+        low_col, high_col = st.columns(2)
+        low_col.number_input("At least", min_value=0.0, key=k("low"), step=1.0,
+                             format="%.0f", placeholder="no minimum", **on_change)
+        high_col.number_input("At most", min_value=0.0, key=k("high"), step=1.0,
+                              format="%.0f", placeholder="no maximum", **on_change)
+    elif lead_field.kind == Kind.TEXT:
+        _init(k("text"), ", ".join(current.values) if current else "")
+        st.text_input(label if disqualifying else f"{lead_field.label} contains any of",
+                      key=k("text"), placeholder="comma-separated keywords", max_chars=500,
+                      **on_change)
+    elif lead_field.kind == Kind.BOOLEAN:
+        _init(k("flag"), bool(current and current.op == "is_true"))
+        st.checkbox(label, key=k("flag"), **on_change)
+
+    if not disqualifying and lead_field.kind != Kind.BOOLEAN:
+        role = "nice" if current and current.role == "nice" else (
+            "disqualifier" if current and current.role == "disqualifier" else
+            f"must:{current.gate if current else question.default_gate}")
+        _init(k("role"), role)
+        _init(k("points"), current.points if current and current.role == "nice" else 10)
+        role_col, points_col = st.columns([3, 1])
+        role_col.selectbox("How it counts", list(ROLE_CHOICES), key=k("role"),
+                           format_func=ROLE_CHOICES.get, **on_change)
+        if st.session_state[k("role")] == "nice":
+            points_col.number_input("Points", min_value=1, max_value=1000, step=1,
+                                    key=k("points"), **on_change)
+        st.divider()
+
+
+def _criterion_from_widgets(prefix: str, question: catalog.Question,
+                            lead_field: catalog.LeadField) -> Criterion | None:
+    state = st.session_state
+    k = lambda *parts: _key(prefix, question.key, lead_field.key, *parts)  # noqa: E731
+    if question.roles == ("disqualifier",):
+        role, gate, points = "disqualifier", "mql", 0
+    else:
+        choice = state.get(k("role"), f"must:{question.default_gate}")
+        role, _, gate = choice.partition(":")
+        gate = gate or "mql"
+        points = int(state.get(k("points")) or 0) if role == "nice" else 0
+    common = {"field": lead_field.key, "role": role, "gate": gate, "points": points,
+              "question": question.key}
+    if lead_field.kind == Kind.CATEGORY:
+        values = state.get(k("values")) or []
+        if not values:
+            return None
+        return Criterion(op=state.get(k("op"), "in"), values=values, **common)
+    if lead_field.kind == Kind.NUMBER:
+        low, high = state.get(k("low")), state.get(k("high"))
+        if low is None and high is None:
+            return None
+        op = "between" if low is not None and high is not None else (
+            "at_least" if low is not None else "at_most")
+        return Criterion(op=op, low=low, high=high, **common)
+    if lead_field.kind == Kind.TEXT:
+        words = [w.strip() for w in str(state.get(k("text")) or "").split(",") if w.strip()]
+        return Criterion(op="contains_any", values=words, **common) if words else None
+    if lead_field.kind == Kind.BOOLEAN:
+        return Criterion(op="is_true", **common) if state.get(k("flag")) else None
+    return None
+
+
+def _engagement_widgets(prefix: str, definition: Definition, load: Load, save: Save) -> None:
+    question = catalog.QUESTIONS_BY_KEY[catalog.ENGAGEMENT]
+    on_change = {"on_change": _save_question, "args": (prefix, question, load, save)}
+    points = {a.field: a.points for a in definition.actions}
+    st.markdown("**Points for each conversion action** (0 = does not count)")
+    columns = st.columns(2)
+    for i, (field_key, suggested) in enumerate(catalog.CONVERSION_ACTIONS):
+        key = _key(prefix, question.key, field_key)
+        _init(key, points.get(field_key, 0))
+        columns[i % 2].number_input(catalog.FIELDS[field_key].label, min_value=0,
+                                    max_value=1000, step=1, key=key,
+                                    help=f"Typical: {suggested} points", **on_change)
+    threshold_key = _key(prefix, question.key, "threshold")
+    _init(threshold_key, definition.threshold)
+    st.number_input("Points a lead needs to become an MQL (threshold)", min_value=0,
+                    max_value=100000, step=1, key=threshold_key, **on_change)
+
+
+def _save_question(prefix: str, question: catalog.Question, load: Load, save: Save) -> None:
+    """Rebuild one question from its widgets and save it, unless someone saved in between."""
+    state = st.session_state
+    definition, revision = load()
+    if revision != state.get(f"{prefix}:revision", revision):
+        forget_form(prefix, revision)
+        state[f"{prefix}:notice"] = ("This definition was changed elsewhere in the meantime; the "
+                                     "latest version is shown. Please redo your last change.")
+        return
+    note = state.get(_key(prefix, question.key, "note"))
+    try:
+        if question.key == catalog.ENGAGEMENT:
+            actions = [Action(field=f, points=int(state.get(_key(prefix, question.key, f)) or 0))
+                       for f, _ in catalog.CONVERSION_ACTIONS
+                       if int(state.get(_key(prefix, question.key, f)) or 0) > 0]
+            kept = [a for a in definition.actions
+                    if a.field not in dict(catalog.CONVERSION_ACTIONS)]
+            threshold = int(state.get(_key(prefix, question.key, "threshold")) or 0)
+            updated = definition.with_engagement(kept + actions, threshold, note)
+        else:
+            built = [_criterion_from_widgets(prefix, question, catalog.FIELDS[f])
+                     for f in question.fields]
+            others = [c for c in definition.criteria_for(question.key)
+                      if c.field not in question.fields]
+            updated = definition.with_question(question.key,
+                                               others + [c for c in built if c], note)
+    except ValueError as error:
+        state[f"{prefix}:error"] = _readable(error)
+        return
+    try:
+        state[f"{prefix}:revision"] = save(updated, revision)
+    except StaleEdit as error:
+        forget_form(prefix, None)
+        state[f"{prefix}:notice"] = str(error)
+    except Locked as error:
+        state[f"{prefix}:error"] = str(error)
+
+
+def _readable(error: ValueError) -> str:
+    errors = getattr(error, "errors", None)
+    if callable(errors):
+        messages = [str(e.get("msg", "")).removeprefix("Value error, ") for e in errors()]
+        return "Not saved: " + "; ".join(messages)
+    return f"Not saved: {error}"
+
+
+def forget_form(prefix: str, revision: int | None) -> None:
+    """Drop this form's widget values so they are read again from the database."""
+    keep = {f"{prefix}:question", f"{prefix}:notice", f"{prefix}:error"}
+    for key in [k for k in st.session_state if str(k).startswith(prefix + ":") and k not in keep]:
+        del st.session_state[key]
+    if revision is not None:
+        st.session_state[f"{prefix}:revision"] = revision
+
+
+def definition_summary(definition: Definition) -> None:
+    """A definition in plain language, grouped the way the gates work."""
+    sections = [
+        ("MQL gate: must have", definition.gate("mql")),
+        ("SQL gate: must also have before sales takes it", definition.gate("sql")),
+        ("Earns points", definition.nice_to_haves),
+        ("Disqualifiers", definition.disqualifiers),
+    ]
+    for title, criteria in sections:
+        if criteria:
+            st.markdown(f"**{title}**")
+            st.markdown("\n".join(f"- {escape_markdown(c.sentence())}"
+                                  + (f" (+{c.points})" if c.role == "nice" else "")
+                                  for c in criteria))
+    if definition.actions:
+        st.markdown("**Conversion actions**")
+        st.markdown("\n".join(f"- {escape_markdown(a.sentence())}" for a in definition.actions))
+    st.markdown(f"**Threshold:** {definition.threshold} points")
+    for key, note in definition.notes.items():
+        title = catalog.QUESTIONS_BY_KEY[key].title if key in catalog.QUESTIONS_BY_KEY else key
+        st.markdown(f"*{escape_markdown(title)}:* {escape_markdown(note)}")
