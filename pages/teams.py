@@ -82,11 +82,15 @@ for column, role in zip(columns, store.TEAM_ROLES, strict=False):
                 "✏️ drafting" if status.started else "○ not started")
             st.markdown(f"**{escape_markdown(status.name)}**: {state} · "
                         f"{status.answered} questions answered")
-            if not status.done and st.button(f"Continue {escape_markdown(status.name)}'s turn",
-                                             key=f"continue:{status.participant_id}"):
+            label = "Reopen" if status.done else "Continue"
+            if st.button(f"{label} {escape_markdown(status.name)}'s turn",
+                         key=f"continue:{status.participant_id}",
+                         help="Reopening shows this draft on the screen again." if status.done
+                         else None):
                 with db() as s:
                     st.session_state[TURN] = store.start_turn(
-                        s, place.workshop_id, place.token, role=role, name=status.name)
+                        s, place.workshop_id, place.token, role=role, name=status.name,
+                        reopen=status.done)
                 st.rerun()
         with st.form(f"start:{role}", clear_on_submit=True):
             name = st.text_input(f"Name of the {ROLE_LABELS[role].lower()} person",

@@ -170,3 +170,29 @@ def test_a_new_workshop_through_all_four_steps(app_url):
     at.switch_page("pages/communicate.py").run()
     assert "Industry is Software or Retail" in texts(at)
     assert "Nobody has agreed" not in texts(at)
+
+
+def test_back_and_next_keep_the_question_list_in_step(app_url):
+    at = new_app({"ws": demo.DEMO_ID, "key": demo_key(app_url)}).run()
+    at.switch_page("pages/facilitator.py").run()
+    next_button = next(b for b in at.button if b.label == "Next ▶")
+    next_button.click().run()
+    next(b for b in at.button if b.label == "Next ▶").click().run()
+    jump = next(s for s in at.selectbox if s.key.endswith(":jump"))
+    assert jump.value == 2
+    assert at.subheader[0].value == "3. How senior are they?"
+    next(b for b in at.button if b.label == "◀ Back").click().run()
+    assert next(s for s in at.selectbox if s.key.endswith(":jump")).value == 1
+    assert at.subheader[0].value == "2. What is the job role of the person?"
+
+
+def test_a_finished_turn_can_be_reopened_and_shows_the_draft_again(app_url):
+    at = new_app({"ws": demo.DEMO_ID, "key": demo_key(app_url)}).run()
+    at.switch_page("pages/teams.py").run()
+    assert "Reopen Priya" in " ".join(b.label for b in at.button).replace("\\", "")
+    assert "Webinars" not in texts(at)
+    next(b for b in at.button if b.label.startswith("Reopen Priya")).click().run()
+    assert not at.exception
+    assert "Marketing's turn" in texts(at)
+    industry = by_key_suffix(at.multiselect, ":industry:industry:values")
+    assert "Manufacturing" in industry.value  # marketing's own draft, back on screen

@@ -54,8 +54,9 @@ def definition_form(prefix: str, load: Load, save: Save) -> None:
     nav = st.columns([1, 4, 1], vertical_alignment="bottom")
     nav[0].button("◀ Back", key=f"{prefix}:back", disabled=index == 0,
                   on_click=_move, args=(index_key, -1), width="stretch")
+    st.session_state[f"{prefix}:jump"] = index  # follows Back/Next as well as its own choice
     nav[1].selectbox(
-        "Question", range(len(questions)), index=index, key=f"{prefix}:jump",
+        "Question", range(len(questions)), key=f"{prefix}:jump",
         format_func=lambda i: (f"{'✓' if definition.answered(questions[i].key) else '○'} "
                                f"{i + 1}. {questions[i].title}"),
         on_change=_jump, args=(index_key, f"{prefix}:jump"), label_visibility="collapsed")
