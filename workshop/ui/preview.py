@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from workshop.charts import qualified_bar
 from workshop.definition import Definition
 from workshop.leads import load_sample_leads
 from workshop.preview import headline_table
@@ -20,7 +21,9 @@ def live_panel(definitions: dict[str, Definition]) -> None:
     leads = load_sample_leads()
     st.markdown(f"**On the sample leads** ({len(leads):,} leads over 12 months)")
     table = _table(tuple((name, d.to_json()) for name, d in definitions.items()))
-    st.dataframe(
+    chart, numbers = st.columns([2, 3])
+    chart.plotly_chart(qualified_bar(table), config={"displayModeBar": False})
+    numbers.dataframe(
         table, hide_index=True, width="stretch",
         column_config={
             "MQL share": st.column_config.NumberColumn(format="percent"),
