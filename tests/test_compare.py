@@ -5,6 +5,7 @@ import math
 
 import pytest
 
+from tests.builders import C, D
 from workshop import catalog
 from workshop.compare import (
     AGREE,
@@ -22,21 +23,10 @@ from workshop.compare import (
     role_factor,
     value_similarity,
 )
-from workshop.definition import Action, Criterion, Definition
+from workshop.definition import Action, Definition
 from workshop.demo import facilitator_draft, marketing_draft, sales_draft
 
 INF = math.inf
-
-
-def C(field="industry", op="in", values=None, **kw) -> Criterion:
-    if values is None and op in ("in", "not_in", "contains_any"):
-        values = ["Software"]
-    return Criterion(field=field, op=op, values=values or [], **kw)
-
-
-def D(*criteria, actions=(), threshold=0, notes=None) -> Definition:
-    return Definition(criteria=list(criteria), actions=list(actions), threshold=threshold,
-                      notes=notes or {})
 
 
 def _log(x: float) -> float:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.builders import C, D
 from workshop import catalog
 from workshop.compare import compare
 from workshop.definition import Action, Criterion, Definition
@@ -22,17 +23,6 @@ from workshop.merge import (
 
 DEMO, CLICK, WEB, PRICING = ("demo_requested", "email_clicks", "webinars_attended",
                              "pricing_page_visits")
-
-
-def C(field="industry", op="in", values=None, **kw) -> Criterion:
-    if values is None and op in ("in", "not_in", "contains_any"):
-        values = ["Software"]
-    return Criterion(field=field, op=op, values=values or [], **kw)
-
-
-def D(*criteria, actions=(), threshold=0, notes=None) -> Definition:
-    return Definition(criteria=list(criteria), actions=list(actions), threshold=threshold,
-                      notes=notes or {})
 
 
 def _shape(criterion: Criterion | None):
