@@ -3,10 +3,12 @@ import streamlit as st
 
 from workshop import catalog, compare, merge, store
 from workshop.compare import STATUS_ICONS
+from workshop.models import ROLE_LABELS
 from workshop.text import escape_markdown
 from workshop.ui.context import STEP_PAGES, db, require_workshop, step_header
 from workshop.ui.definition_form import definition_form, forget_form
 from workshop.ui.preview import live_panel
+from workshop.ui.status_board import status_board
 
 place, workshop, actor = require_workshop()
 step_header(workshop, place, 3)
@@ -18,12 +20,11 @@ with db() as s:
 
 if not revealed:
     st.markdown("Nothing is shown until the facilitator reveals all drafts at once.")
-    for status in statuses:
-        state = "✅ done" if status.done else ("✏️ drafting" if status.started else "○ not started")
-        st.markdown(f"- **{escape_markdown(status.label)}**: {state}, "
-                    f"{status.answered} of {len(catalog.QUESTIONS)} questions answered")
     if not actor.is_facilitator:
-        st.info("Waiting for the facilitator to reveal the drafts.")
+        st.info("⏳ Waiting for the facilitator to reveal the drafts. This page moves on by "
+                "itself.")
+    status_board(place)
+    if not actor.is_facilitator:
         st.stop()
     unfinished = [s for s in statuses if s.role != "facilitator" and not s.done]
     if len([s for s in statuses if s.role in store.TEAM_ROLES]) < 2:
@@ -38,8 +39,19 @@ if not revealed:
     st.stop()
 
 with db() as s:
-    drafts = store.revealed_drafts(s, place.workshop_id, place.token)
+    people = store.revealed_people(s, place.workshop_id, place.token)
     shared = store.shared_state(s, place.workshop_id, place.token)
+roles = [person.role for person in people]
+several_per_team = len(roles) != len(set(roles))
+if several_per_team and st.segmented_control(
+        "Compare", ["Teams", "Every person"], default="Teams", required=True,
+        key="compare:view") == "Teams":
+    drafts = merge.drafts_by_team([(p.role, p.label, p.definition) for p in people],
+                                  ROLE_LABELS)
+    st.caption("Each team's view is what its members agree on; switch to *Every person* to see "
+               "each draft.")
+else:
+    drafts = {person.label: person.definition for person in people}
 comparison = compare.compare(drafts)
 
 score_col, counts_col = st.columns([1, 3])

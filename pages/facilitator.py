@@ -2,7 +2,7 @@
 import streamlit as st
 
 from workshop import store
-from workshop.ui.context import STEP_PAGES, db, require_workshop, step_header
+from workshop.ui.context import HOME, STEP_PAGES, db, require_workshop, step_header
 from workshop.ui.definition_form import definition_form, definition_summary
 
 place, workshop, actor = require_workshop()
@@ -38,3 +38,11 @@ else:
     definition_form(f"draft:{actor.participant_id}", load, save)
 st.page_link(STEP_PAGES[2][0], label="Continue to step 2: marketing and sales →",
              query_params=place.params)
+
+if not workshop.is_demo:
+    with st.expander("Delete this workshop"):
+        sure = st.checkbox("Yes, delete every draft and the shared definition for good")
+        if st.button("Delete the workshop", disabled=not sure):
+            with db() as s:
+                store.delete_workshop(s, place.workshop_id, place.token)
+            st.switch_page(HOME)

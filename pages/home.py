@@ -3,12 +3,14 @@ import streamlit as st
 
 from workshop import store
 from workshop.text import escape_markdown
-from workshop.ui.context import db, open_workshop
+from workshop.ui.context import JOIN, db, open_workshop
 
 st.title("🎯 Ideal Lead Workshop")
 st.markdown("Get marketing and sales to agree, in one session, on what a good lead is: "
             "each side drafts alone, the drafts are revealed side by side, the team merges "
             "them into one definition, tests it on real leads and hangs it on the wall.")
+
+st.page_link(JOIN, label="Invited to a workshop? Join with its code", icon="🙋")
 
 with db() as s:
     workshops = store.list_workshops(s)
@@ -24,10 +26,11 @@ for summary in workshops:
                       f"{escape_markdown(summary.title)}  \n"
                       f"Facilitator: {escape_markdown(summary.facilitator_name)} · "
                       f"{status}{badge} · created {summary.created_at:%d %b %Y}")
-        if action.button("Open", key=f"open:{summary.id}", width="stretch",
-                         type="primary" if summary.is_demo else "secondary"):
+        if not summary.is_demo:
+            action.caption("🔒 Opens from its facilitator link")
+        elif action.button("Open", key=f"open:{summary.id}", width="stretch", type="primary"):
             with db() as s:
-                open_workshop(summary.id, store.facilitator_link_token(s, summary.id))
+                open_workshop(summary.id, store.demo_facilitator_token(s, summary.id))
 
 st.header("Start a new workshop")
 with st.form("new-workshop", clear_on_submit=False):

@@ -110,7 +110,9 @@ def test_create_list_and_get_workshops(session):
         "Acme Ltd", "Ideal lead", "Dana")
     assert (summary.revealed, summary.agreed, summary.is_demo) == (False, False, False)
     assert store.get_workshop(session, first.id).title == "Ideal lead"
-    assert store.facilitator_link_token(session, first.id) == first_token
+    with pytest.raises(AccessDenied):  # only the demo is open to everyone from the home list
+        store.demo_facilitator_token(session, first.id)
+    assert store.authenticate(session, first.id, first_token).is_facilitator
     actor = store.authenticate(session, first.id, first_token)
     assert actor.is_facilitator and actor.name == "Dana"
     # The facilitator has a draft of their own and there is an (empty) shared definition.
@@ -159,7 +161,7 @@ def test_demo_seeding_is_idempotent_with_three_done_drafts(engine, session):
     summaries = store.list_workshops(session)
     assert [(s.id, s.is_demo, s.revealed, s.agreed) for s in summaries] == [
         (demo.DEMO_ID, True, False, False)]
-    token = store.facilitator_link_token(session, demo.DEMO_ID)
+    token = store.demo_facilitator_token(session, demo.DEMO_ID)
     statuses = store.draft_statuses(session, demo.DEMO_ID, token)
     assert [(s.role, s.name, s.done, s.started) for s in statuses] == [
         ("facilitator", demo.FACILITATOR, True, True),

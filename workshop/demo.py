@@ -10,8 +10,8 @@ from sqlmodel import Session
 
 from workshop import sample_data
 from workshop.definition import Action, Criterion, Definition
-from workshop.models import Draft, Participant, SharedDefinition, Workshop, utcnow
-from workshop.store import new_token
+from workshop.models import Workshop
+from workshop.store import add_workshop
 
 DEMO_ID = "demo"
 COMPANY = "Lumen Ledger"
@@ -122,26 +122,14 @@ def seed_demo(session: Session) -> bool:
     A fixed id makes this safe when several sessions start at once: the loser's insert fails."""
     if session.get(Workshop, DEMO_ID) is not None:
         return False
+    workshop = Workshop(id=DEMO_ID, company=COMPANY, title=TITLE, facilitator_name=FACILITATOR,
+                        facilitator_token="", join_code="", is_demo=True)
+    drafts = {"facilitator": facilitator_draft(), "marketing": marketing_draft(),
+              "sales": sales_draft()}
     try:
-        token = new_token()
-        session.add(Workshop(id=DEMO_ID, company=COMPANY, title=TITLE,
-                             facilitator_name=FACILITATOR, facilitator_token=token,
-                             is_demo=True))
-        session.flush()
-        drafts = [("facilitator", FACILITATOR, token, facilitator_draft()),
-                  ("marketing", MARKETING, new_token(), marketing_draft()),
-                  ("sales", SALES, new_token(), sales_draft())]
-        for role, name, participant_token, definition in drafts:
-            participant = Participant(workshop_id=DEMO_ID, role=role, name=name,
-                                      token=participant_token)
-            session.add(participant)
-            session.flush()
-            session.add(Draft(workshop_id=DEMO_ID, participant_id=participant.id,
-                              definition_json=definition.to_json(), revision=1,
-                              done_at=utcnow()))
-        session.add(SharedDefinition(workshop_id=DEMO_ID, definition_json=Definition().to_json()))
-        session.commit()
-        return True
+        add_workshop(session, workshop, drafts, names={"marketing": MARKETING, "sales": SALES},
+                     done=True)
     except IntegrityError:
         session.rollback()
         return False
+    return True

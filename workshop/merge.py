@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from statistics import median
 
 from workshop import catalog
-from workshop.compare import AGREE, AGREE_AT, PARTLY, Comparison, has_answer
+from workshop.compare import AGREE, AGREE_AT, PARTLY, Comparison, compare, has_answer
 from workshop.definition import BOOL_OPS, RANGE_OPS, VALUE_OPS, Action, Criterion, Definition
 
 ROLE_STRICTNESS = {"nice": 0, "must": 1, "disqualifier": 2}
@@ -222,3 +222,26 @@ def changed_questions(before: Definition, after: Definition) -> list[str]:
             return (definition.actions, definition.threshold, definition.notes.get(question))
         return (definition.criteria_for(question), definition.notes.get(question))
     return [q.key for q in catalog.QUESTIONS if view(before, q.key) != view(after, q.key)]
+
+
+def team_view(definitions: list[Definition]) -> Definition:
+    """A team's combined view: what its members agree on (or two of three, or their common
+    ground), with their notes side by side. One member's draft is the team's view as it is."""
+    if len(definitions) == 1:
+        return definitions[0]
+    combined, _ = suggest(compare({str(i): d for i, d in enumerate(definitions)}))
+    notes: dict[str, str] = {}
+    for definition in definitions:
+        for question, note in definition.notes.items():
+            notes[question] = f"{notes[question]} / {note}" if question in notes else note
+    return combined.model_copy(update={"notes": notes})
+
+
+def drafts_by_team(people: list[tuple[str, str, Definition]],
+                   team_labels: dict[str, str]) -> dict[str, Definition]:
+    """(role, person label, draft) rows -> one definition per role, labelled by team."""
+    by_role: dict[str, list[Definition]] = {}
+    for role, _, definition in people:
+        by_role.setdefault(role, []).append(definition)
+    return {team_labels.get(role, role): team_view(definitions)
+            for role, definitions in by_role.items()}

@@ -21,9 +21,27 @@ class Workshop(SQLModel, table=True):
     title: str = Field(max_length=200)
     facilitator_name: str = Field(max_length=200)
     facilitator_token: str = Field(max_length=64, index=True)
+    join_code: str = Field(max_length=16, unique=True)
+    auto_reveal: bool = False
     is_demo: bool = False
     created_at: datetime = Field(default_factory=utcnow)
     revealed_at: datetime | None = None
+
+
+class Invite(SQLModel, table=True):
+    """A role's join link: whoever opens it joins that role under a name they type."""
+
+    secret: str = Field(primary_key=True, max_length=64)
+    workshop_id: str = Field(foreign_key="workshop.id", index=True, max_length=32)
+    role: str = Field(max_length=20)
+
+
+class JoinAttempt(SQLModel, table=True):
+    """Failed join-code look-ups, to slow down guessing (per client and overall)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    client: str = Field(max_length=100, index=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
 
 
 class Participant(SQLModel, table=True):

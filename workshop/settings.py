@@ -9,6 +9,13 @@ DATA_DIR = PROJECT_ROOT / "data"
 DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'workshop.db'}"
 
 
+def public_url(environ: dict[str, str] | None = None) -> str:
+    """PUBLIC_URL, e.g. https://leads.example.com, when the app sits behind a proxy; links are
+    otherwise built from the address the browser used."""
+    env = os.environ if environ is None else environ
+    return (env.get("PUBLIC_URL") or "").strip().rstrip("/")
+
+
 def database_url(environ: dict[str, str] | None = None) -> str:
     """DATABASE_URL normalised for SQLAlchemy; Heroku-style postgres:// URLs are accepted too."""
     env = os.environ if environ is None else environ

@@ -12,16 +12,32 @@ import json
 import secrets
 import string
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlmodel import Session, select
 
 from workshop.definition import Definition
-from workshop.models import ROLE_LABELS, Draft, Participant, SharedDefinition, Workshop, utcnow
+from workshop.models import (
+    ROLE_LABELS,
+    Draft,
+    Invite,
+    JoinAttempt,
+    Participant,
+    SharedDefinition,
+    Workshop,
+    utcnow,
+)
 
 TEAM_ROLES = ("marketing", "sales")
 MAX_TEXT = 200
+# Join codes: 6 characters without look-alikes (0/O, 1/I), about 10^9 codes; wrong guesses are
+# counted per client and overall, so trying codes until one fits takes longer than a workshop.
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+GUESS_WINDOW = timedelta(minutes=10)
+MAX_WRONG_CODES_PER_CLIENT = 10
+MAX_WRONG_CODES_OVERALL = 300
 
 
 class AccessDenied(PermissionError):
@@ -38,6 +54,10 @@ class StaleEdit(RuntimeError):
 
 class Locked(RuntimeError):
     """The drafts are revealed (or not yet revealed) and this change is no longer possible."""
+
+
+class TooManyAttempts(PermissionError):
+    """Too many wrong join codes lately: guessing is slowed down."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +101,22 @@ class WorkshopSummary:
 
 
 @dataclass(frozen=True)
+class Invitations:
+    """What the facilitator hands out: the short code and one join secret per team."""
+
+    join_code: str
+    secrets: dict[str, str]
+
+
+@dataclass(frozen=True)
+class PersonDraft:
+    role: str
+    name: str
+    label: str
+    definition: Definition
+
+
+@dataclass(frozen=True)
 class SharedState:
     definition: Definition
     revision: int
@@ -99,6 +135,19 @@ def _new_workshop_id() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(10))
 
 
+def new_join_code() -> str:
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return f"{code[:3]}-{code[3:]}"
+
+
+def normalise_join_code(typed: str) -> str:
+    """'kx7 42p' or 'KX742P' -> 'KX7-42P'; '' when it cannot be a code at all."""
+    letters = "".join(ch for ch in str(typed or "").upper() if ch.isascii() and ch.isalnum())
+    if len(letters) != CODE_LENGTH:
+        return ""
+    return f"{letters[:3]}-{letters[3:]}"
+
+
 def _clean(text: str, what: str) -> str:
     printable = "".join(ch for ch in str(text or "") if ch.isprintable() or ch.isspace())
     cleaned = " ".join(printable.split())
@@ -114,22 +163,39 @@ def _clean(text: str, what: str) -> str:
 def create_workshop(session: Session, *, company: str, title: str, facilitator_name: str,
                     is_demo: bool = False) -> tuple[Workshop, str]:
     """A new workshop and its facilitator; returns the facilitator token (shown once, in links)."""
-    token = new_token()
     workshop = Workshop(id=_new_workshop_id(), company=_clean(company, "company name"),
                         title=_clean(title, "workshop title"),
                         facilitator_name=_clean(facilitator_name, "facilitator's name"),
-                        facilitator_token=token, is_demo=is_demo)
+                        facilitator_token="", join_code="", is_demo=is_demo)
+    token = add_workshop(session, workshop, {"facilitator": Definition()})
+    return workshop, token
+
+
+def add_workshop(session: Session, workshop: Workshop,
+                 drafts: dict[str, Definition], *, names: dict[str, str] | None = None,
+                 done: bool = False) -> str:
+    """Insert a workshop with its facilitator, invites, a draft per role given and an empty
+    shared definition, in one transaction; returns the facilitator token."""
+    workshop.facilitator_token = new_token()
+    workshop.join_code = new_join_code()
     session.add(workshop)
     session.flush()
-    facilitator = Participant(workshop_id=workshop.id, role="facilitator",
-                              name=workshop.facilitator_name, token=token)
-    session.add(facilitator)
-    session.flush()
-    session.add(Draft(workshop_id=workshop.id, participant_id=facilitator.id,
-                      definition_json=Definition().to_json()))
+    names = {"facilitator": workshop.facilitator_name, **(names or {})}
+    for role, definition in drafts.items():
+        token = workshop.facilitator_token if role == "facilitator" else new_token()
+        participant = Participant(workshop_id=workshop.id, role=role, name=names[role],
+                                  token=token)
+        session.add(participant)
+        session.flush()
+        started = not definition.is_empty()
+        session.add(Draft(workshop_id=workshop.id, participant_id=participant.id,
+                          definition_json=definition.to_json(), revision=int(started),
+                          done_at=utcnow() if done and started else None))
+    for role in TEAM_ROLES:
+        session.add(Invite(secret=new_token(), workshop_id=workshop.id, role=role))
     session.add(SharedDefinition(workshop_id=workshop.id, definition_json=Definition().to_json()))
     session.commit()
-    return workshop, token
+    return workshop.facilitator_token
 
 
 def list_workshops(session: Session) -> list[WorkshopSummary]:
@@ -154,9 +220,83 @@ def get_workshop(session: Session, workshop_id: str) -> Workshop:
     return workshop
 
 
-def facilitator_link_token(session: Session, workshop_id: str) -> str:
-    """The facilitator token, for the single-screen home list (own devices restrict this)."""
-    return get_workshop(session, workshop_id).facilitator_token
+def demo_facilitator_token(session: Session, workshop_id: str) -> str:
+    """Demo workshops are open to everyone; any other workshop only through its own link."""
+    workshop = get_workshop(session, workshop_id)
+    if not workshop.is_demo:
+        raise AccessDenied("Open this workshop from its facilitator link.")
+    return workshop.facilitator_token
+
+
+def invitations(session: Session, workshop_id: str, facilitator_token: str) -> Invitations:
+    _facilitator(session, workshop_id, facilitator_token)
+    invites = session.exec(select(Invite).where(Invite.workshop_id == workshop_id)).all()
+    return Invitations(get_workshop(session, workshop_id).join_code,
+                       {invite.role: invite.secret for invite in invites})
+
+
+def invite_details(session: Session, secret: str) -> tuple[Workshop, str]:
+    """The workshop and role a join link is for."""
+    invite = session.get(Invite, secret) if _plausible(secret) else None
+    if invite is None:
+        raise NotFound("This join link is not valid. Ask the facilitator for a new one.")
+    return get_workshop(session, invite.workshop_id), invite.role
+
+
+def workshop_for_code(session: Session, code: str, *, client: str) -> Workshop:
+    """The workshop behind a typed join code; wrong codes are counted and slowed down."""
+    now = utcnow()
+    client = (client or "unknown")[:100]
+    since = now - GUESS_WINDOW
+    mine = len(session.exec(select(JoinAttempt.id).where(
+        JoinAttempt.client == client, JoinAttempt.at >= since)).all())
+    everyone = len(session.exec(select(JoinAttempt.id).where(JoinAttempt.at >= since)).all())
+    if mine >= MAX_WRONG_CODES_PER_CLIENT or everyone >= MAX_WRONG_CODES_OVERALL:
+        raise TooManyAttempts("Too many wrong codes were tried. Wait a few minutes, or ask the "
+                              "facilitator for the join link.")
+    normalised = normalise_join_code(code)
+    workshop = session.exec(select(Workshop).where(Workshop.join_code == normalised)).first() \
+        if normalised else None
+    if workshop is None:
+        session.add(JoinAttempt(client=client, at=now))
+        session.commit()
+        raise NotFound("No workshop has this code. Check it with the facilitator.")
+    return workshop
+
+
+def join_with_invite(session: Session, secret: str, name: str) -> tuple[str, str]:
+    """Join the invite's role under `name`; returns (workshop id, the new personal token)."""
+    workshop, role = invite_details(session, secret)
+    return workshop.id, _join(session, workshop, role, name)
+
+
+def join_with_code(session: Session, code: str, role: str, name: str, *,
+                   client: str) -> tuple[str, str]:
+    workshop = workshop_for_code(session, code, client=client)
+    if role not in TEAM_ROLES:
+        raise ValueError("Pick marketing or sales.")
+    return workshop.id, _join(session, workshop, role, name)
+
+
+def _join(session: Session, workshop: Workshop, role: str, name: str) -> str:
+    if is_revealed(session, workshop.id):
+        raise Locked("The drafts are already revealed; joining is closed. "
+                     "Ask the facilitator to reopen the drafts.")
+    name = _clean(name, "name")
+    taken = session.exec(select(Participant).where(
+        Participant.workshop_id == workshop.id, Participant.role == role,
+        Participant.name == name)).first()
+    if taken is not None:
+        raise ValueError(f"Someone called {name} has already joined {ROLE_LABELS[role].lower()}. "
+                         "If that is you, open your personal link again; otherwise add an "
+                         "initial to your name.")
+    participant = Participant(workshop_id=workshop.id, role=role, name=name, token=new_token())
+    session.add(participant)
+    session.flush()
+    session.add(Draft(workshop_id=workshop.id, participant_id=participant.id,
+                      definition_json=Definition().to_json()))
+    session.commit()
+    return participant.token
 
 
 def authenticate(session: Session, workshop_id: str, token: str | None) -> Actor:
@@ -269,6 +409,64 @@ def set_done(session: Session, workshop_id: str, token: str, done: bool) -> None
     if is_revealed(session, workshop_id):
         raise Locked("The drafts are revealed already.")
     _set_done(session, _draft_of(session, actor.participant_id), done)
+    if done:
+        _auto_reveal(session, workshop_id)
+
+
+def everyone_done(session: Session, workshop_id: str) -> bool:
+    """Both teams have someone, and every team member has pressed Done."""
+    rows = session.exec(
+        select(Participant.role, Draft.done_at).join(Draft, Draft.participant_id == Participant.id)
+        .where(Participant.workshop_id == workshop_id, Participant.role.in_(TEAM_ROLES))).all()
+    roles = {role for role, _ in rows}
+    return roles == set(TEAM_ROLES) and all(done_at is not None for _, done_at in rows)
+
+
+def _auto_reveal(session: Session, workshop_id: str) -> None:
+    workshop = get_workshop(session, workshop_id)
+    session.refresh(workshop)
+    if workshop.auto_reveal and workshop.revealed_at is None and everyone_done(session,
+                                                                               workshop_id):
+        workshop.revealed_at = utcnow()
+        session.add(workshop)
+        session.commit()
+
+
+def set_auto_reveal(session: Session, workshop_id: str, facilitator_token: str,
+                    on: bool) -> None:
+    """Reveal by itself as soon as everyone is done (now, if they already are)."""
+    _facilitator(session, workshop_id, facilitator_token)
+    workshop = get_workshop(session, workshop_id)
+    workshop.auto_reveal = on
+    session.add(workshop)
+    session.commit()
+    if on:
+        _auto_reveal(session, workshop_id)
+
+
+def reopen_drafts(session: Session, workshop_id: str, facilitator_token: str) -> None:
+    """Undo the reveal: drafts can be edited again (everyone has seen them, though)."""
+    _facilitator(session, workshop_id, facilitator_token)
+    workshop = get_workshop(session, workshop_id)
+    workshop.revealed_at = None
+    workshop.auto_reveal = False
+    session.add(workshop)
+    for draft in session.exec(select(Draft).where(Draft.workshop_id == workshop_id)).all():
+        draft.done_at = None
+        session.add(draft)
+    session.commit()
+
+
+def delete_workshop(session: Session, workshop_id: str, facilitator_token: str) -> None:
+    _facilitator(session, workshop_id, facilitator_token)
+    if get_workshop(session, workshop_id).is_demo:
+        raise AccessDenied("The demo workshop cannot be deleted.")
+    for table in (Draft, Invite, SharedDefinition, Participant):
+        for row in session.exec(select(table).where(table.workshop_id == workshop_id)).all():
+            session.delete(row)
+        session.flush()
+    session.delete(get_workshop(session, workshop_id))
+    session.commit()
 
 
 def _set_done(session: Session, draft: Draft, done: bool) -> None:
@@ -303,6 +501,11 @@ def revealed_drafts(session: Session, workshop_id: str, token: str) -> dict[str,
     """Every started draft, labelled by role (and name where a role has several people).
 
     Refused before the reveal, whoever asks: the facilitator does not peek either."""
+    return {d.label: d.definition for d in revealed_people(session, workshop_id, token)}
+
+
+def revealed_people(session: Session, workshop_id: str, token: str) -> list[PersonDraft]:
+    """The started drafts with who wrote them, in role order; refused before the reveal."""
     authenticate(session, workshop_id, token)
     if not is_revealed(session, workshop_id):
         raise Locked("The drafts are not revealed yet.")
@@ -313,14 +516,15 @@ def revealed_drafts(session: Session, workshop_id: str, token: str) -> dict[str,
     per_role: dict[str, int] = {}
     for participant, _ in rows:
         per_role[participant.role] = per_role.get(participant.role, 0) + 1
-    drafts = {}
+    people = []
     order = {"facilitator": 0, "marketing": 1, "sales": 2}
     for participant, draft in sorted(rows, key=lambda r: (order.get(r[0].role, 9), r[0].id)):
         label = ROLE_LABELS.get(participant.role, participant.role)
         if per_role[participant.role] > 1:
             label = f"{label} · {participant.name}"
-        drafts[label] = Definition.from_json(draft.definition_json)
-    return drafts
+        people.append(PersonDraft(participant.role, participant.name, label,
+                                  Definition.from_json(draft.definition_json)))
+    return people
 
 
 # --- the shared definition ---------------------------------------------------------------------

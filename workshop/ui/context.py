@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 from sqlalchemy.engine import Engine
@@ -11,9 +12,11 @@ from sqlalchemy.engine import Engine
 from workshop import store
 from workshop.db import make_engine, session
 from workshop.demo import seed_demo
-from workshop.settings import database_url
+from workshop.settings import database_url, public_url
 
 HOME = "pages/home.py"
+JOIN = "pages/join.py"
+MY_DRAFT = "pages/draft.py"
 STEP_PAGES = {
     1: ("pages/facilitator.py", "Step 1 · Facilitator's definition"),
     2: ("pages/teams.py", "Step 2 · Marketing and sales"),
@@ -97,3 +100,55 @@ def step_header(workshop: store.Workshop, place: Place, step: int) -> None:
                 st.markdown(f"**▶ {label}**")
             else:
                 st.page_link(page, label=label, query_params=place.params)
+
+
+def current_actor() -> store.Actor | None:
+    """Who the URL says this browser is, or None (no key, or a key that is not valid here)."""
+    place = current_place()
+    if place is None:
+        return None
+    try:
+        with db() as s:
+            return store.authenticate(s, place.workshop_id, place.token)
+    except (store.NotFound, store.AccessDenied):
+        return None
+
+
+def navigation(actor: store.Actor | None) -> dict[str, list]:
+    """Every page is registered (so any can be switched to); each person sees their own."""
+    facilitator = actor is not None and actor.is_facilitator
+    participant = actor is not None and not actor.is_facilitator
+    show = lambda visible: "visible" if visible else "hidden"  # noqa: E731
+    return {
+        "Workshops": [st.Page(HOME, title="Home", icon="🏠", default=True),
+                      st.Page(JOIN, title="Join a workshop", icon="🙋",
+                              visibility=show(actor is None))],
+        "Your draft": [st.Page(MY_DRAFT, title="My draft", icon="✏️",
+                               visibility=show(participant))],
+        "The four steps": [
+            st.Page(path, title=label, visibility=show(
+                facilitator or (participant and number >= 3)))
+            for number, (path, label) in STEP_PAGES.items()],
+    }
+
+
+def base_url() -> str:
+    """Where other devices reach this app: PUBLIC_URL, else the address this browser used."""
+    configured = public_url()
+    if configured:
+        return configured
+    if st.context.url:
+        parts = urlsplit(st.context.url)
+        return f"{parts.scheme}://{parts.netloc}"
+    host = st.context.headers.get("Host") if st.context.headers else None
+    return f"http://{host}" if host else "http://localhost:8501"
+
+
+def link(path: str, **params: str) -> str:
+    return f"{base_url()}/{path}?{urlencode(params)}"
+
+
+def client_id() -> str:
+    """The requester's address, for slowing down join-code guessing."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) and address else "unknown"

@@ -1,0 +1,66 @@
+"""A participant's own draft on their own device: nobody else's content before the reveal."""
+import streamlit as st
+
+from workshop import store
+from workshop.models import ROLE_LABELS
+from workshop.text import escape_markdown
+from workshop.ui.context import STEP_PAGES, db, link, require_workshop
+from workshop.ui.definition_form import definition_form, definition_summary
+
+place, workshop, actor = require_workshop()
+st.caption(f"{escape_markdown(workshop.company)} · {escape_markdown(workshop.title)}")
+st.title(f"Your ideal lead: {escape_markdown(actor.name)}")
+st.caption(f"{ROLE_LABELS.get(actor.role, actor.role)} · bookmark this page to come back to "
+           "your draft: the link is yours alone.")
+
+
+def load():
+    with db() as s:
+        definition, revision, _ = store.my_draft(s, place.workshop_id, place.token)
+    return definition, revision
+
+
+def save(definition, revision):
+    with db() as s:
+        return store.save_draft(s, place.workshop_id, place.token, definition, revision)
+
+
+def set_done(done: bool) -> None:
+    try:
+        with db() as s:
+            store.set_done(s, place.workshop_id, place.token, done)
+    except store.Locked as error:
+        st.session_state["draft:notice"] = str(error)
+
+
+@st.fragment(run_every="3s")
+def wait_for_reveal() -> None:
+    """Move on by itself once the facilitator reveals."""
+    with db() as s:
+        if store.is_revealed(s, place.workshop_id):
+            st.rerun(scope="app")
+
+
+with db() as s:
+    revealed = store.is_revealed(s, place.workshop_id)
+    _, _, done = store.my_draft(s, place.workshop_id, place.token)
+if st.session_state.get("draft:notice"):
+    st.warning(st.session_state.pop("draft:notice"))
+
+if revealed:
+    st.success("The drafts are revealed. Follow the comparison on the shared screen, or here.")
+    st.page_link(STEP_PAGES[3][0], label="See the comparison →", query_params=place.params)
+    with st.expander("What you wrote"):
+        definition_summary(load()[0])
+elif done:
+    st.success("✅ Done. Your draft is hidden until the facilitator reveals all drafts.")
+    st.button("Reopen my draft", on_click=set_done, args=(False,))
+    wait_for_reveal()
+else:
+    st.markdown("Answer from your own experience: what does a lead look like that you would "
+                "be glad to get? Every answer is saved as you go.")
+    definition_form(f"draft:{actor.participant_id}", load, save)
+    st.button("✅ Done: hand in my draft", type="primary", on_click=set_done, args=(True,))
+    wait_for_reveal()
+st.caption("Your personal link (keep it to yourself):")
+st.code(link("draft", **place.params), language=None)

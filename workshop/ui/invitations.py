@@ -1,0 +1,33 @@
+"""What the facilitator shows so people can join: the short code, links and QR codes."""
+from __future__ import annotations
+
+import io
+
+import segno
+import streamlit as st
+
+from workshop import store
+from workshop.models import ROLE_LABELS
+from workshop.ui.context import Place, db, link
+
+
+def qr_png(url: str) -> bytes:
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="png", scale=6, border=2)
+    return buffer.getvalue()
+
+
+def invitations_panel(place: Place) -> None:
+    with db() as s:
+        invitations = store.invitations(s, place.workshop_id, place.token)
+    st.markdown(f"Join at **{link('join').split('?')[0]}** with the code")
+    st.markdown(f"# `{invitations.join_code}`")
+    columns = st.columns(len(store.TEAM_ROLES))
+    for column, role in zip(columns, store.TEAM_ROLES, strict=True):
+        url = link("join", invite=invitations.secrets[role])
+        with column, st.container(border=True):
+            st.markdown(f"**{ROLE_LABELS[role]}**: scan or open the link")
+            st.image(qr_png(url), width=180)
+            st.code(url, language=None)
+    with st.expander("Your facilitator link (secret: it is the only way back in as facilitator)"):
+        st.code(link("facilitator", **place.params), language=None)

@@ -1,0 +1,42 @@
+"""The live status board: who joined, who drafts, who is done. Never any draft content."""
+from __future__ import annotations
+
+import streamlit as st
+
+from workshop import catalog, store
+from workshop.models import ROLE_LABELS
+from workshop.text import escape_markdown
+from workshop.ui.context import Place, db
+
+
+def status_line(status: store.DraftStatus) -> str:
+    state = "✅ done" if status.done else ("✏️ drafting" if status.started else "🙋 joined")
+    return (f"**{escape_markdown(status.name)}**: {state} · {status.answered} of "
+            f"{len(catalog.QUESTIONS)} questions answered")
+
+
+@st.fragment(run_every="2s")
+def status_board(place: Place) -> None:
+    """Re-reads the database every 2 seconds; reruns the page when the reveal happens."""
+    with db() as s:
+        statuses = store.draft_statuses(s, place.workshop_id, place.token)
+        revealed = store.is_revealed(s, place.workshop_id)
+    if revealed and not st.session_state.get("board:revealed"):
+        st.session_state["board:revealed"] = True
+        st.rerun(scope="app")
+    st.session_state["board:revealed"] = revealed
+    by_role: dict[str, list[store.DraftStatus]] = {}
+    for status in statuses:
+        by_role.setdefault(status.role, []).append(status)
+    columns = st.columns(len(store.TEAM_ROLES))
+    for column, role in zip(columns, store.TEAM_ROLES, strict=True):
+        with column, st.container(border=True):
+            st.subheader(ROLE_LABELS[role])
+            people = by_role.get(role, [])
+            if not people:
+                st.markdown("*Nobody has joined yet.*")
+            for status in people:
+                st.markdown(status_line(status))
+    team = [s for s in statuses if s.role in store.TEAM_ROLES]
+    done = sum(s.done for s in team)
+    st.caption(f"{done} of {len(team)} team members done · updates by itself")
