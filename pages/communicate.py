@@ -5,7 +5,7 @@ from workshop import export, store
 from workshop.ui.context import STEP_PAGES, db, require_workshop, step_header
 
 place, workshop, actor = require_workshop()
-step_header(workshop, place, 4)
+step_header(workshop, place, 4, actor)
 st.title("Step 4 · Communicate the agreed definition")
 
 with db() as s:

@@ -11,7 +11,7 @@ from workshop.ui.preview import live_panel
 from workshop.ui.status_board import status_board
 
 place, workshop, actor = require_workshop()
-step_header(workshop, place, 3)
+step_header(workshop, place, 3, actor)
 st.title("Step 3 · Compare and agree")
 
 with db() as s:

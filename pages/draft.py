@@ -4,11 +4,11 @@ import streamlit as st
 from workshop import store
 from workshop.models import ROLE_LABELS
 from workshop.text import escape_markdown
-from workshop.ui.context import STEP_PAGES, db, link, require_workshop
+from workshop.ui.context import STEP_PAGES, db, link, require_workshop, step_header
 from workshop.ui.definition_form import definition_form, definition_summary
 
 place, workshop, actor = require_workshop()
-st.caption(f"{escape_markdown(workshop.company)} · {escape_markdown(workshop.title)}")
+step_header(workshop, place, 0, actor)
 st.title(f"Your ideal lead: {escape_markdown(actor.name)}")
 st.caption(f"{ROLE_LABELS.get(actor.role, actor.role)} · bookmark this page to come back to "
            "your draft: the link is yours alone.")

@@ -6,7 +6,7 @@ from workshop.ui.context import HOME, STEP_PAGES, db, require_workshop, step_hea
 from workshop.ui.definition_form import definition_form, definition_summary
 
 place, workshop, actor = require_workshop()
-step_header(workshop, place, 1)
+step_header(workshop, place, 1, actor)
 st.title("Step 1 · The facilitator's ideal lead")
 
 if not actor.is_facilitator:

@@ -10,7 +10,7 @@ from workshop.ui.status_board import status_board
 from workshop.ui.turns import active_turn, turns_panel
 
 place, workshop, actor = require_workshop()
-step_header(workshop, place, 2)
+step_header(workshop, place, 2, actor)
 st.title("Step 2 · Marketing and sales define their ideal lead")
 
 with db() as s:

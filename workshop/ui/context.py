@@ -13,6 +13,7 @@ from workshop import store
 from workshop.db import make_engine, session
 from workshop.demo import seed_demo
 from workshop.settings import database_url, public_url
+from workshop.text import escape_markdown
 
 HOME = "pages/home.py"
 JOIN = "pages/join.py"
@@ -90,12 +91,16 @@ def require_workshop() -> tuple[Place, store.Workshop, store.Actor]:
     return place, workshop, actor
 
 
-def step_header(workshop: store.Workshop, place: Place, step: int) -> None:
-    """Company, title and the four steps, the current one highlighted."""
-    st.caption(f"{workshop.company} · {workshop.title}")
-    columns = st.columns(4)
-    for number, (page, label) in STEP_PAGES.items():
-        with columns[number - 1]:
+def step_header(workshop: store.Workshop, place: Place, step: int,
+                actor: store.Actor | None = None) -> None:
+    """Company, title and the steps this person can use, the current one highlighted."""
+    st.caption(f"{escape_markdown(workshop.company)} · {escape_markdown(workshop.title)}")
+    links = dict(STEP_PAGES)
+    if actor is not None and not actor.is_facilitator:
+        links = {0: (MY_DRAFT, "My draft"), 3: STEP_PAGES[3], 4: STEP_PAGES[4]}
+    columns = st.columns(len(links))
+    for column, (number, (page, label)) in zip(columns, links.items(), strict=True):
+        with column:
             if number == step:
                 st.markdown(f"**▶ {label}**")
             else:

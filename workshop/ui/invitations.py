@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+from urllib.parse import urlsplit
 
 import segno
 import streamlit as st
@@ -20,8 +21,13 @@ def qr_png(url: str) -> bytes:
 def invitations_panel(place: Place) -> None:
     with db() as s:
         invitations = store.invitations(s, place.workshop_id, place.token)
-    st.markdown(f"Join at **{link('join').split('?')[0]}** with the code")
-    st.markdown(f"# `{invitations.join_code}`")
+    join_page = link("join").split("?")[0]
+    if urlsplit(join_page).hostname in ("localhost", "127.0.0.1", "::1"):
+        st.warning("Phones and other laptops cannot reach *localhost*. Open this app by the "
+                   "computer's network address, or start it with PUBLIC_URL set to that "
+                   "address, before people join.")
+    st.markdown(f"Open **{join_page}** and type the code")
+    st.title(invitations.join_code, anchor=False)
     columns = st.columns(len(store.TEAM_ROLES))
     for column, role in zip(columns, store.TEAM_ROLES, strict=True):
         url = link("join", invite=invitations.secrets[role])
