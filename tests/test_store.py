@@ -14,7 +14,7 @@ from sqlmodel import select
 from workshop import demo, store
 from workshop.db import session as make_session
 from workshop.definition import Action, Criterion, Definition
-from workshop.models import Draft, Participant, SharedDefinition, Workshop
+from workshop.models import Draft, Invite, Participant, SharedDefinition, Workshop
 from workshop.store import AccessDenied, Locked, NotFound, StaleEdit
 
 OK = "ok"
@@ -72,18 +72,27 @@ def build_world(session, *, revealed: bool) -> World:
     return world
 
 
-def snapshot(engine, workshop_id: str) -> tuple:
-    """Everything stored about a workshop, read through a fresh session."""
+def snapshot(engine, workshop_id: str) -> tuple | None:
+    """Everything stored about a workshop, read through a fresh session; None once deleted
+    (and then nothing of it may be left in any table)."""
     with make_session(engine) as s:
         workshop = s.get(Workshop, workshop_id)
+        invites = s.exec(select(Invite).where(Invite.workshop_id == workshop_id)
+                         .order_by(Invite.role)).all()
         participants = s.exec(select(Participant).where(Participant.workshop_id == workshop_id)
                               .order_by(Participant.id)).all()
         drafts = s.exec(select(Draft).where(Draft.workshop_id == workshop_id)
                         .order_by(Draft.id)).all()
         shared = s.get(SharedDefinition, workshop_id)
+        if workshop is None:
+            assert (invites, participants, drafts, shared) == ([], [], [], None), \
+                "a deleted workshop left rows behind"
+            return None
         return (
             (workshop.company, workshop.title, workshop.facilitator_name,
-             workshop.facilitator_token, workshop.is_demo, workshop.revealed_at),
+             workshop.facilitator_token, workshop.is_demo, workshop.revealed_at,
+             workshop.join_code, workshop.auto_reveal),
+            [(i.secret, i.role) for i in invites],
             [(p.id, p.role, p.name, p.token) for p in participants],
             [(d.id, d.participant_id, d.definition_json, d.revision, d.done_at, d.updated_at)
              for d in drafts],
@@ -246,14 +255,38 @@ def _op_start_turn(s, w, token):
     return store.start_turn(s, w.id, token, role="marketing", name="Newcomer")
 
 
+def _op_invitations(s, w, token):
+    return store.invitations(s, w.id, token)
+
+
+def _op_reopen_drafts(s, w, token):
+    return store.reopen_drafts(s, w.id, token)
+
+
+def _op_set_auto_reveal(s, w, token):
+    return store.set_auto_reveal(s, w.id, token, True)
+
+
+def _op_delete_workshop(s, w, token):
+    return store.delete_workshop(s, w.id, token)
+
+
+def _op_demo_facilitator_token(s, w, token):
+    """Takes no token: for a workshop that is not the demo it is refused, whoever asks."""
+    return store.demo_facilitator_token(s, w.id)
+
+
 OPERATIONS = {
     "my_draft": _op_my_draft, "save_draft": _op_save_draft, "set_done": _op_set_done,
     "draft_statuses": _op_draft_statuses, "reveal": _op_reveal,
     "revealed_drafts": _op_revealed_drafts, "shared_state": _op_shared_state,
     "save_shared": _op_save_shared, "record_agreement": _op_record_agreement,
-    "start_turn": _op_start_turn,
+    "start_turn": _op_start_turn, "invitations": _op_invitations,
+    "reopen_drafts": _op_reopen_drafts, "set_auto_reveal": _op_set_auto_reveal,
+    "delete_workshop": _op_delete_workshop, "demo_facilitator_token": _op_demo_facilitator_token,
 }
-WRITES = {"save_draft", "set_done", "reveal", "save_shared", "record_agreement", "start_turn"}
+WRITES = {"save_draft", "set_done", "reveal", "save_shared", "record_agreement", "start_turn",
+          "reopen_drafts", "set_auto_reveal", "delete_workshop"}
 MEMBERS = ("facilitator", "marketing", "sales")
 OUTSIDERS = ("other_facilitator", "other_author", "empty", "none", "random")
 AD = AccessDenied
@@ -275,6 +308,11 @@ ACCESS = {
         "save_shared":      (Locked,  AD,      AD),
         "record_agreement": (NOT_YET, AD,      AD),
         "start_turn":       (OK,      AD,      AD),
+        "invitations":      (OK,      AD,      AD),  # the join code and links
+        "reopen_drafts":    (OK,      AD,      AD),
+        "set_auto_reveal":  (OK,      AD,      AD),
+        "delete_workshop":  (OK,      AD,      AD),
+        "demo_facilitator_token": (AD, AD,     AD),  # only the demo is open to everyone
     },
     "after": {
         "my_draft":         (OK,      OK,      OK),
@@ -287,6 +325,11 @@ ACCESS = {
         "save_shared":      (OK,      AD,      AD),
         "record_agreement": (OK,      AD,      AD),
         "start_turn":       (Locked,  AD,      AD),
+        "invitations":      (OK,      AD,      AD),
+        "reopen_drafts":    (OK,      AD,      AD),  # undoes the reveal
+        "set_auto_reveal":  (OK,      AD,      AD),
+        "delete_workshop":  (OK,      AD,      AD),
+        "demo_facilitator_token": (AD, AD,     AD),
     },
 }
 assert set(ACCESS["before"]) == set(ACCESS["after"]) == set(OPERATIONS)
@@ -311,6 +354,7 @@ def test_access_table(engine, session, phase, op, kind, outcome):
         result = call(session, world, token, kind) if op == "save_draft" else call(
             session, world, token)
         _check_allowed_result(op, kind, phase, result)
+        _check_allowed_effect(engine, world, op, phase, before)
         if op not in WRITES or (op == "reveal" and phase == "after"):
             assert snapshot(engine, world.id) == before, f"{op} is a read but changed data"
     else:
@@ -348,6 +392,43 @@ def _check_allowed_result(op: str, kind: str, phase: str, result) -> None:
         assert result == 2
     elif op == "start_turn":
         assert isinstance(result, str) and len(result) >= 40
+    elif op == "invitations":
+        assert set(result.secrets) == {"marketing", "sales"}
+        assert len(set(result.secrets.values())) == 2
+        assert all(len(secret) >= 43 for secret in result.secrets.values())
+        assert store.normalise_join_code(result.join_code) == result.join_code != ""
+    elif op in ("reopen_drafts", "set_auto_reveal", "delete_workshop"):
+        assert result is None
+
+
+def _check_allowed_effect(engine, world: World, op: str, phase: str, before: tuple) -> None:
+    """What an allowed facilitator action did, read back through a fresh session."""
+    after = snapshot(engine, world.id)
+    if op == "delete_workshop":
+        assert after is None, "the workshop is still there"
+        return
+    workshop, invites, participants, drafts, shared = after
+    revealed_at, join_code, auto_reveal = workshop[5:]
+    if op == "invitations":
+        with make_session(engine) as s:
+            found = store.invitations(s, world.id, world.tokens["facilitator"])
+            assert found.join_code == join_code
+            assert found.secrets == dict((role, secret) for secret, role in invites)
+            for role, secret in found.secrets.items():
+                workshop_found, role_found = store.invite_details(s, secret)
+                assert (workshop_found.id, role_found) == (world.id, role)
+    elif op == "reopen_drafts":
+        assert revealed_at is None and auto_reveal is False
+        assert all(done_at is None for _, _, _, _, done_at, _ in drafts)
+        # The drafts themselves are kept; only the lock and the Done flags go.
+        assert [d[:4] for d in drafts] == [d[:4] for d in before[3]]
+        with make_session(engine) as s:
+            assert store.save_draft(s, world.id, world.tokens["sales"],
+                                    definition("after reopening"), 1) == 2
+    elif op == "set_auto_reveal":
+        assert auto_reveal is True
+        # Before the reveal nobody is done yet, so switching it on does not reveal.
+        assert (revealed_at is None) == (phase == "before")
 
 
 def _assert_no_content(statuses) -> None:
