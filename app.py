@@ -1,4 +1,6 @@
-"""Ideal Lead Workshop: page setup and navigation only; each screen lives in pages/."""
+"""Ideal Lead Workshop: page setup and navigation only; each screen lives in views/.
+
+(Not pages/: Streamlit would list a pages/ folder in the sidebar by itself on direct links.)"""
 import streamlit as st
 
 from workshop.ui.context import current_actor, engine, navigation

@@ -188,19 +188,19 @@ def draft(person: Person) -> None:
 def join_by_invite(person: Person, invite_url: str, team_label: str,
                    everyone: tuple[Person, ...] = ()) -> None:
     invite = parse_qs(urlsplit(invite_url).query)["invite"][0]
-    at = new_app({"invite": invite}, "pages/join.py")
+    at = new_app({"invite": invite}, "views/join.py")
     assert f"You are joining as **{team_label}**" in texts(at)
     assert_private(at, None, everyone, "the join page")
     at.text_input[0].input(person.name)
     button(at, "Join").click().run()
     assert not at.exception, at.exception
     assert f"Your ideal lead: {person.name}" in texts(at)
-    stay_on(at, "pages/draft.py")
+    stay_on(at, "views/draft.py")
     person.at = at
 
 
 def join_by_code(person: Person, code: str) -> None:
-    at = new_app({}, "pages/join.py")
+    at = new_app({}, "views/join.py")
     code_input = next(t for t in at.text_input if t.label == "Join code")
     code_input.input(code.lower().replace("-", " "))  # as someone would type it
     at.radio[0].set_value(person.role)
@@ -209,7 +209,7 @@ def join_by_code(person: Person, code: str) -> None:
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
     assert f"Your ideal lead: {person.name}" in texts(at)
-    stay_on(at, "pages/draft.py")
+    stay_on(at, "views/draft.py")
     person.at = at
 
 
@@ -248,7 +248,7 @@ def test_three_people_draft_on_their_own_devices_and_nobody_sees_anyone_before_t
     widget(facilitator.text_area, ":industry:note").input(FACILITATOR.note).run()
     assert "1 of" in progress_text(facilitator)
 
-    facilitator.switch_page("pages/teams.py").run()
+    facilitator.switch_page("views/teams.py").run()
     assert not facilitator.exception
     code, links = read_invitations(facilitator)
     assert "Nobody has joined yet" in texts(facilitator)
@@ -297,23 +297,23 @@ def test_three_people_draft_on_their_own_devices_and_nobody_sees_anyone_before_t
     for person in people:
         person.at.run()
         assert_private(person.at, person, everyone, f"{person.name}'s done page")
-        person.at.switch_page("pages/compare.py").run()
+        person.at.switch_page("views/compare.py").run()
         assert not person.at.exception
         page = texts(person.at)
         assert "Waiting for the facilitator to reveal" in page
         assert not [b for b in person.at.button if "Reveal" in b.label]
         assert_private(person.at, person, everyone, f"{person.name}'s step 3 before the reveal")
-        person.at.switch_page("pages/communicate.py").run()
+        person.at.switch_page("views/communicate.py").run()
         assert_private(person.at, person, everyone, f"{person.name}'s step 4 before the reveal")
-    for page in ("pages/facilitator.py", "pages/teams.py", "pages/compare.py",
-                 "pages/communicate.py", "pages/home.py"):
+    for page in ("views/facilitator.py", "views/teams.py", "views/compare.py",
+                 "views/communicate.py", "views/home.py"):
         facilitator.switch_page(page).run()
         assert not facilitator.exception, (page, facilitator.exception)
         assert_private(facilitator, FACILITATOR, everyone,
                        f"the facilitator's {page} before the reveal")
 
     # The reveal.
-    facilitator.switch_page("pages/compare.py").run()
+    facilitator.switch_page("views/compare.py").run()
     button(facilitator, "🔓 Reveal all drafts").click().run()
     assert not facilitator.exception, facilitator.exception
 
@@ -344,7 +344,7 @@ def test_three_people_draft_on_their_own_devices_and_nobody_sees_anyone_before_t
 
     # A participant's step 3 now shows the drafts (read only), and their draft page moves on.
     marcus = MARCUS.at
-    marcus.switch_page("pages/compare.py").run()
+    marcus.switch_page("views/compare.py").run()
     assert not marcus.exception, marcus.exception
     page = texts(marcus)
     assert "Waiting for the facilitator" not in page
@@ -353,14 +353,14 @@ def test_three_people_draft_on_their_own_devices_and_nobody_sees_anyone_before_t
     assert not [b for b in marcus.button if b.label in ("Apply", "Edit by hand")]
     assert not [b for b in marcus.button if "Record the agreement" in b.label]
     priya = PRIYA.at
-    priya.switch_page("pages/draft.py").run()
+    priya.switch_page("views/draft.py").run()
     assert "The drafts are revealed" in texts(priya)
     assert "Zorblax Foods" in texts(priya)  # "What you wrote"
 
 
 def test_a_refresh_brings_a_participants_draft_back(app_url):
     facilitator = facilitator_creates_a_workshop()
-    facilitator.switch_page("pages/teams.py").run()
+    facilitator.switch_page("views/teams.py").run()
     code, links = read_invitations(facilitator)
     person = Person("Priya", "marketing", ["Retail", "Zorblax Foods"], "priya-note-refresh",
                     seniority=["Director"])
@@ -368,7 +368,7 @@ def test_a_refresh_brings_a_participants_draft_back(app_url):
     draft(person)
 
     # A refresh (or the bookmarked link on another tab) is a new session with the same URL.
-    again = new_app(person.params, "pages/draft.py")
+    again = new_app(person.params, "views/draft.py")
     assert "Your ideal lead: Priya" in texts(again)
     assert widget(again.multiselect, INDUSTRY).value == person.industries
     assert widget(again.text_area, ":industry:note").value == person.note
@@ -392,7 +392,7 @@ def test_a_refresh_brings_a_participants_draft_back(app_url):
 
     # A refresh after Done keeps it done (and hidden), with a way to reopen.
     button(again, "✅ Done").click().run()
-    after = new_app(person.params, "pages/draft.py")
+    after = new_app(person.params, "views/draft.py")
     assert "Done. Your draft is hidden" in texts(after)
     button(after, "Reopen my draft").click().run()
     assert widget(after.multiselect, INDUSTRY).value == person.industries
@@ -401,19 +401,19 @@ def test_a_refresh_brings_a_participants_draft_back(app_url):
 def test_a_participant_key_does_not_open_the_facilitator_steps(app_url):
     facilitator = facilitator_creates_a_workshop()
     widget(facilitator.multiselect, INDUSTRY).set_value(["Software", "Blorvian Shipyards"]).run()
-    facilitator.switch_page("pages/teams.py").run()
+    facilitator.switch_page("views/teams.py").run()
     code, links = read_invitations(facilitator)
     person = Person("Marcus", "sales", ["Energy", "Glorptech Utilities"], "marcus-note")
     join_by_code(person, code)
 
     at = person.at
-    at.switch_page("pages/facilitator.py").run()
+    at.switch_page("views/facilitator.py").run()
     assert not at.exception
     assert "This step is the facilitator's own draft." in texts(at)
     assert not at.multiselect and not at.text_area
     assert "Blorvian Shipyards" not in everything(at)
 
-    at.switch_page("pages/teams.py").run()
+    at.switch_page("views/teams.py").run()
     assert not at.exception
     assert "This is the facilitator's screen." in texts(at)
     shown = everything(at)
@@ -423,7 +423,7 @@ def test_a_participant_key_does_not_open_the_facilitator_steps(app_url):
     assert facilitator.query_params["key"] not in shown
     assert not [b for b in at.button if "Reveal" in b.label]
 
-    at.switch_page("pages/compare.py").run()
+    at.switch_page("views/compare.py").run()
     assert not [b for b in at.button if "Reveal" in b.label]
     # The step links offer a participant their draft and steps 3-4 only.
     links_shown = {str(link.proto.page) for link in at.get("page_link")}
@@ -448,15 +448,15 @@ def test_a_bad_link_gets_a_clear_message_and_no_exception(app_url, case):
                                              facilitator_name="Olga")
     engine.dispose()
     params, page, message = {
-        "wrong key": ({"ws": workshop_id, "key": "x" * 43}, "pages/draft.py",
+        "wrong key": ({"ws": workshop_id, "key": "x" * 43}, "views/draft.py",
                       "This key does not belong to this workshop."),
         "facilitator of another workshop": (
-            {"ws": workshop_id, "key": other_key}, "pages/compare.py",
+            {"ws": workshop_id, "key": other_key}, "views/compare.py",
             "This key does not belong to this workshop."),
         "unknown workshop": ({"ws": "nosuchws00", "key": token},
-                             "pages/draft.py", "This workshop does not exist"),
-        "no key": ({"ws": workshop_id}, "pages/draft.py", "No workshop is open"),
-        "bad invite": ({"invite": "not-a-real-invite"}, "pages/join.py",
+                             "views/draft.py", "This workshop does not exist"),
+        "no key": ({"ws": workshop_id}, "views/draft.py", "No workshop is open"),
+        "bad invite": ({"invite": "not-a-real-invite"}, "views/join.py",
                        "This join link is not valid"),
     }[case]
     at = new_app(params, page)

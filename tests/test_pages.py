@@ -11,8 +11,8 @@ from workshop.db import make_engine, session
 from workshop.models import Workshop
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGES = ["pages/home.py", "pages/facilitator.py", "pages/teams.py", "pages/compare.py",
-         "pages/communicate.py"]
+PAGES = ["views/home.py", "views/facilitator.py", "views/teams.py", "views/compare.py",
+         "views/communicate.py"]
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def test_every_page_opens_without_a_workshop(app_url, page):
     at = new_app().run()
     at.switch_page(page).run()
     assert not at.exception
-    if page != "pages/home.py":
+    if page != "views/home.py":
         assert "No workshop is open" in texts(at)
 
 
@@ -69,7 +69,7 @@ def test_every_page_opens_on_the_demo(app_url, page):
 def test_a_wrong_key_is_refused_with_a_message(app_url):
     demo_key(app_url)
     at = new_app({"ws": demo.DEMO_ID, "key": "not-the-key"}).run()
-    at.switch_page("pages/compare.py").run()
+    at.switch_page("views/compare.py").run()
     assert not at.exception
     assert "does not belong to this workshop" in texts(at)
     assert "Marcus" not in texts(at)
@@ -109,11 +109,11 @@ def test_a_new_workshop_through_all_four_steps(app_url):
 
     # A restart (new app, same database, same link) shows the answers again.
     at = new_app(params).run()
-    at.switch_page("pages/facilitator.py").run()
+    at.switch_page("views/facilitator.py").run()
     assert by_key_suffix(at.multiselect, ":industry:industry:values").value == ["Software"]
 
     # Step 2: marketing takes a turn, presses Done; the draft is covered.
-    at.switch_page("pages/teams.py").run()
+    at.switch_page("views/teams.py").run()
     at.text_input[0].input("Priya (Marketing)")
     next(b for b in at.button if b.label == "Start marketing's turn").click().run()
     assert "Marketing's turn" in texts(at)
@@ -133,7 +133,7 @@ def test_a_new_workshop_through_all_four_steps(app_url):
     assert texts(at).count("✅ done") == 2
 
     # Step 3: nothing shown before the reveal; reveal; side by side; suggested merge.
-    at.switch_page("pages/compare.py").run()
+    at.switch_page("views/compare.py").run()
     assert "Retail" not in texts(at)
     next(b for b in at.button if "Reveal" in b.label).click().run()
     assert not at.exception
@@ -167,14 +167,14 @@ def test_a_new_workshop_through_all_four_steps(app_url):
 
     # And after a restart, step 4 still shows the agreed definition.
     at = new_app(params).run()
-    at.switch_page("pages/communicate.py").run()
+    at.switch_page("views/communicate.py").run()
     assert "Industry is Software or Retail" in texts(at)
     assert "Nobody has agreed" not in texts(at)
 
 
 def test_back_and_next_keep_the_question_list_in_step(app_url):
     at = new_app({"ws": demo.DEMO_ID, "key": demo_key(app_url)}).run()
-    at.switch_page("pages/facilitator.py").run()
+    at.switch_page("views/facilitator.py").run()
     next_button = next(b for b in at.button if b.label == "Next ▶")
     next_button.click().run()
     next(b for b in at.button if b.label == "Next ▶").click().run()
@@ -188,7 +188,7 @@ def test_back_and_next_keep_the_question_list_in_step(app_url):
 
 def test_a_finished_turn_can_be_reopened_and_shows_the_draft_again(app_url):
     at = new_app({"ws": demo.DEMO_ID, "key": demo_key(app_url)}).run()
-    at.switch_page("pages/teams.py").run()
+    at.switch_page("views/teams.py").run()
     assert "Reopen Priya" in " ".join(b.label for b in at.button).replace("\\", "")
     assert "Webinars" not in texts(at)
     next(b for b in at.button if b.label.startswith("Reopen Priya")).click().run()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from statistics import median
 
 from workshop import catalog
-from workshop.compare import AGREE, AGREE_AT, PARTLY, Comparison, compare, has_answer
+from workshop.compare import AGREE, AGREE_AT, ONLY_ONE, PARTLY, Comparison, compare, has_answer
 from workshop.definition import BOOL_OPS, RANGE_OPS, VALUE_OPS, Action, Criterion, Definition
 
 ROLE_STRICTNESS = {"nice": 0, "must": 1, "disqualifier": 2}
@@ -229,12 +229,18 @@ def team_view(definitions: list[Definition]) -> Definition:
     ground), with their notes side by side. One member's draft is the team's view as it is."""
     if len(definitions) == 1:
         return definitions[0]
-    combined, _ = suggest(compare({str(i): d for i, d in enumerate(definitions)}))
-    notes: dict[str, str] = {}
+    members = {str(i): d for i, d in enumerate(definitions)}
+    comparison = compare(members)
+    combined, _ = suggest(comparison)
+    for row in comparison.rows:  # nobody in the team disagrees with a lone answer
+        if row.status == ONLY_ONE:
+            combined = take(combined, row.question.key, members[row.answered_by[0]])
+    notes: dict[str, list[str]] = {}
     for definition in definitions:
         for question, note in definition.notes.items():
-            notes[question] = f"{notes[question]} / {note}" if question in notes else note
-    return combined.model_copy(update={"notes": notes})
+            if note not in notes.setdefault(question, []):
+                notes[question].append(note)
+    return combined.model_copy(update={"notes": {q: " / ".join(n) for q, n in notes.items()}})
 
 
 def drafts_by_team(people: list[tuple[str, str, Definition]],

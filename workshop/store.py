@@ -14,7 +14,8 @@ import string
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import delete, func, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from workshop.definition import Definition
@@ -178,6 +179,8 @@ def add_workshop(session: Session, workshop: Workshop,
     shared definition, in one transaction; returns the facilitator token."""
     workshop.facilitator_token = new_token()
     workshop.join_code = new_join_code()
+    while session.exec(select(Workshop.id).where(Workshop.join_code == workshop.join_code)).first():
+        workshop.join_code = new_join_code()
     session.add(workshop)
     session.flush()
     names = {"facilitator": workshop.facilitator_name, **(names or {})}
@@ -248,6 +251,7 @@ def workshop_for_code(session: Session, code: str, *, client: str) -> Workshop:
     now = utcnow()
     client = (client or "unknown")[:100]
     since = now - GUESS_WINDOW
+    session.exec(delete(JoinAttempt).where(JoinAttempt.at < since))  # old ones no longer count
     mine = len(session.exec(select(JoinAttempt.id).where(
         JoinAttempt.client == client, JoinAttempt.at >= since)).all())
     everyone = len(session.exec(select(JoinAttempt.id).where(JoinAttempt.at >= since)).all())
@@ -255,8 +259,10 @@ def workshop_for_code(session: Session, code: str, *, client: str) -> Workshop:
         raise TooManyAttempts("Too many wrong codes were tried. Wait a few minutes, or ask the "
                               "facilitator for the join link.")
     normalised = normalise_join_code(code)
-    workshop = session.exec(select(Workshop).where(Workshop.join_code == normalised)).first() \
-        if normalised else None
+    if not normalised:  # cannot be a code at all: no guess, nothing to count
+        session.commit()
+        raise NotFound(f"A join code has {CODE_LENGTH} letters and digits, like KX7-42P.")
+    workshop = session.exec(select(Workshop).where(Workshop.join_code == normalised)).first()
     if workshop is None:
         session.add(JoinAttempt(client=client, at=now))
         session.commit()
@@ -283,19 +289,24 @@ def _join(session: Session, workshop: Workshop, role: str, name: str) -> str:
         raise Locked("The drafts are already revealed; joining is closed. "
                      "Ask the facilitator to reopen the drafts.")
     name = _clean(name, "name")
-    taken = session.exec(select(Participant).where(
+    taken = ValueError(f"Someone called {name} has already joined {ROLE_LABELS[role].lower()}. "
+                       "If that is you, open your personal link again; otherwise add an "
+                       "initial to your name.")
+    same_name = session.exec(select(Participant.id).where(
         Participant.workshop_id == workshop.id, Participant.role == role,
-        Participant.name == name)).first()
-    if taken is not None:
-        raise ValueError(f"Someone called {name} has already joined {ROLE_LABELS[role].lower()}. "
-                         "If that is you, open your personal link again; otherwise add an "
-                         "initial to your name.")
+        func.lower(Participant.name) == name.lower())).first()
+    if same_name is not None:
+        raise taken
     participant = Participant(workshop_id=workshop.id, role=role, name=name, token=new_token())
-    session.add(participant)
-    session.flush()
-    session.add(Draft(workshop_id=workshop.id, participant_id=participant.id,
-                      definition_json=Definition().to_json()))
-    session.commit()
+    try:
+        session.add(participant)
+        session.flush()
+        session.add(Draft(workshop_id=workshop.id, participant_id=participant.id,
+                          definition_json=Definition().to_json()))
+        session.commit()
+    except IntegrityError:  # the same name joined in the same instant
+        session.rollback()
+        raise taken from None
     return participant.token
 
 
@@ -423,22 +434,16 @@ def everyone_done(session: Session, workshop_id: str) -> bool:
 
 
 def _auto_reveal(session: Session, workshop_id: str) -> None:
-    workshop = get_workshop(session, workshop_id)
-    session.refresh(workshop)
-    if workshop.auto_reveal and workshop.revealed_at is None and everyone_done(session,
-                                                                               workshop_id):
-        workshop.revealed_at = utcnow()
-        session.add(workshop)
-        session.commit()
+    auto = session.exec(select(Workshop.auto_reveal).where(Workshop.id == workshop_id)).one()
+    if auto and everyone_done(session, workshop_id):
+        _mark_revealed(session, workshop_id)
 
 
 def set_auto_reveal(session: Session, workshop_id: str, facilitator_token: str,
                     on: bool) -> None:
     """Reveal by itself as soon as everyone is done (now, if they already are)."""
     _facilitator(session, workshop_id, facilitator_token)
-    workshop = get_workshop(session, workshop_id)
-    workshop.auto_reveal = on
-    session.add(workshop)
+    session.exec(update(Workshop).where(Workshop.id == workshop_id).values(auto_reveal=on))
     session.commit()
     if on:
         _auto_reveal(session, workshop_id)
@@ -447,13 +452,9 @@ def set_auto_reveal(session: Session, workshop_id: str, facilitator_token: str,
 def reopen_drafts(session: Session, workshop_id: str, facilitator_token: str) -> None:
     """Undo the reveal: drafts can be edited again (everyone has seen them, though)."""
     _facilitator(session, workshop_id, facilitator_token)
-    workshop = get_workshop(session, workshop_id)
-    workshop.revealed_at = None
-    workshop.auto_reveal = False
-    session.add(workshop)
-    for draft in session.exec(select(Draft).where(Draft.workshop_id == workshop_id)).all():
-        draft.done_at = None
-        session.add(draft)
+    session.exec(update(Workshop).where(Workshop.id == workshop_id)
+                 .values(revealed_at=None, auto_reveal=False))
+    session.exec(update(Draft).where(Draft.workshop_id == workshop_id).values(done_at=None))
     session.commit()
 
 
@@ -490,11 +491,15 @@ def draft_statuses(session: Session, workshop_id: str, token: str) -> list[Draft
 
 def reveal(session: Session, workshop_id: str, facilitator_token: str) -> None:
     _facilitator(session, workshop_id, facilitator_token)
-    workshop = get_workshop(session, workshop_id)
-    if workshop.revealed_at is None:
-        workshop.revealed_at = utcnow()
-        session.add(workshop)
-        session.commit()
+    _mark_revealed(session, workshop_id)
+
+
+def _mark_revealed(session: Session, workshop_id: str) -> None:
+    """A statement, not an ORM change: a session holding an old copy cannot skip it."""
+    session.exec(update(Workshop)
+                 .where(Workshop.id == workshop_id, Workshop.revealed_at.is_(None))
+                 .values(revealed_at=utcnow()))
+    session.commit()
 
 
 def revealed_drafts(session: Session, workshop_id: str, token: str) -> dict[str, Definition]:

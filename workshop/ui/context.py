@@ -15,14 +15,14 @@ from workshop.demo import seed_demo
 from workshop.settings import database_url, public_url
 from workshop.text import escape_markdown
 
-HOME = "pages/home.py"
-JOIN = "pages/join.py"
-MY_DRAFT = "pages/draft.py"
+HOME = "views/home.py"
+JOIN = "views/join.py"
+MY_DRAFT = "views/draft.py"
 STEP_PAGES = {
-    1: ("pages/facilitator.py", "Step 1 · Facilitator's definition"),
-    2: ("pages/teams.py", "Step 2 · Marketing and sales"),
-    3: ("pages/compare.py", "Step 3 · Compare and agree"),
-    4: ("pages/communicate.py", "Step 4 · Communicate"),
+    1: ("views/facilitator.py", "Step 1 · Facilitator's definition"),
+    2: ("views/teams.py", "Step 2 · Marketing and sales"),
+    3: ("views/compare.py", "Step 3 · Compare and agree"),
+    4: ("views/communicate.py", "Step 4 · Communicate"),
 }
 
 
