@@ -196,3 +196,18 @@ def test_a_finished_turn_can_be_reopened_and_shows_the_draft_again(app_url):
     assert "Marketing's turn" in texts(at)
     industry = by_key_suffix(at.multiselect, ":industry:industry:values")
     assert "Manufacturing" in industry.value  # marketing's own draft, back on screen
+
+
+def test_a_refresh_comes_back_to_the_same_question(app_url):
+    params = {"ws": demo.DEMO_ID, "key": demo_key(app_url)}
+    at = new_app(params).run()
+    at.switch_page("views/facilitator.py").run()
+    next(b for b in at.button if b.label == "Next ▶").click().run()
+    next(b for b in at.button if b.label == "Next ▶").click().run()
+    assert at.query_params["q"] == "3"
+    refreshed = new_app({**params, "q": "3"}).run()
+    refreshed.switch_page("views/facilitator.py").run()
+    assert refreshed.subheader[0].value == "3. How senior are they?"
+    odd = new_app({**params, "q": "99x"}).run()
+    odd.switch_page("views/facilitator.py").run()
+    assert not odd.exception and odd.subheader[0].value == "1. What industry do they work in?"

@@ -40,9 +40,12 @@ def definition_form(prefix: str, load: Load, save: Save) -> None:
     definition, revision = load()
     st.session_state.setdefault(f"{prefix}:revision", revision)
     index_key = f"{prefix}:question"
-    st.session_state.setdefault(index_key, 0)
+    if index_key not in st.session_state:  # a refresh comes back to the same question
+        typed = str(st.query_params.get("q", "1"))
+        st.session_state[index_key] = int(typed) - 1 if typed.isdigit() else 0
     questions = catalog.QUESTIONS
-    index = min(st.session_state[index_key], len(questions) - 1)
+    index = max(0, min(st.session_state[index_key], len(questions) - 1))
+    st.query_params["q"] = str(index + 1)
 
     for message_key, show in ((f"{prefix}:error", st.error), (f"{prefix}:notice", st.warning)):
         if st.session_state.get(message_key):
