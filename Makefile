@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test install install-test lint clean
+.PHONY: run test install install-test system-packages lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,10 @@ install-test: $(VENV)/.installed-test
 run: install
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
-test: install-test
+system-packages:
+	bash scripts/system-packages.sh
+
+test: install-test system-packages
 	$(BIN)/python -m pytest
 
 lint: install-test

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Debian packages the tests use, installed only where missing: the PostgreSQL server (the tests
+# start their own throwaway server) and Chromium (Playwright drives Debian's build; it cannot
+# download browsers of its own here).
+set -euo pipefail
+
+have_postgres() {
+    command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1 && return 0
+    compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null
+}
+
+missing=()
+have_postgres || missing+=(postgresql)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "installing Debian packages for the tests: ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+have_postgres || { echo "PostgreSQL server binaries still not found" >&2; exit 1; }
+[ -x /usr/bin/chromium ] || { echo "/usr/bin/chromium still not found" >&2; exit 1; }
