@@ -93,6 +93,8 @@ def test_a_new_workshop_through_all_four_steps(app_url):
     assert not at.exception
     params = {"ws": at.query_params["ws"], "key": at.query_params["key"]}
     assert "Step 1" in texts(at)
+    assert "only way back into this workshop as facilitator" in texts(at)
+    assert any(params["key"] in str(code.value) for code in at.code)
 
     # Step 1: the facilitator answers industry, company size and conversion actions.
     by_key_suffix(at.multiselect, ":industry:industry:values").set_value(["Software"]).run()

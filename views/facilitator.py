@@ -2,7 +2,7 @@
 import streamlit as st
 
 from workshop import store
-from workshop.ui.context import HOME, STEP_PAGES, db, require_workshop, step_header
+from workshop.ui.context import HOME, STEP_PAGES, db, link, require_workshop, step_header
 from workshop.ui.definition_form import definition_form, definition_summary
 
 place, workshop, actor = require_workshop()
@@ -12,6 +12,10 @@ st.title("Step 1 · The facilitator's ideal lead")
 if not actor.is_facilitator:
     st.info("This step is the facilitator's own draft.")
     st.stop()
+if st.session_state.get("created") == place.workshop_id:
+    st.info("**Keep this link: it is the only way back into this workshop as facilitator.** "
+            "Bookmark this page, or copy the link below.")
+    st.code(link("facilitator", **place.params), language=None)
 
 
 def load():

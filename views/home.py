@@ -48,4 +48,5 @@ if submitted:
     except ValueError as error:
         st.error(str(error))
     else:
+        st.session_state["created"] = workshop.id
         open_workshop(workshop.id, token)
