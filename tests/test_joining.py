@@ -3,14 +3,13 @@ board, auto-reveal, reopening and deleting — on SQLite and PostgreSQL (see con
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import fields
 from datetime import timedelta
 
 import pytest
 from sqlmodel import func, select
 
-from tests.test_store import definition, snapshot
+from tests.test_store import definition, race, snapshot
 from workshop import demo, store
 from workshop.db import session as make_session
 from workshop.definition import Definition
@@ -26,28 +25,6 @@ def workshop_with_links(session, company="Acme"):
     workshop, fac = store.create_workshop(session, company=company, title="Ideal lead",
                                           facilitator_name="Dana")
     return workshop.id, fac, store.invitations(session, workshop.id, fac)
-
-
-def race(engine, count: int, attempt) -> list[object]:
-    """`count` sessions run `attempt(session, index)` at the same moment; their outcomes."""
-    barrier = threading.Barrier(count)
-    outcomes: list[object] = [None] * count
-
-    def run(index: int) -> None:
-        with make_session(engine) as s:
-            barrier.wait(timeout=30)
-            try:
-                outcomes[index] = attempt(s, index)
-            except Exception as error:  # noqa: BLE001 - the outcome is what we test
-                outcomes[index] = error
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a writer hung"
-    return outcomes
 
 
 def count(session, table, *conditions) -> int:

@@ -528,8 +528,8 @@ def test_two_sessions_saving_a_draft_from_the_same_revision(engine_factory, same
         assert store.my_draft(laptop, world.id, token)[:2] == (definition("phone, redone"), 3)
 
 
-def _race(engine, count: int, attempt) -> list[object]:
-    """`count` sessions run `attempt(session)` at the same moment; their outcomes."""
+def race(engine, count: int, attempt) -> list[object]:
+    """`count` sessions run `attempt(session, index)` at the same moment; their outcomes."""
     barrier = threading.Barrier(count)
     outcomes: list[object] = [None] * count
 
@@ -546,13 +546,14 @@ def _race(engine, count: int, attempt) -> list[object]:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a writer hung"
     return outcomes
 
 
 def test_concurrent_draft_saves_exactly_one_wins(engine, session):
     world = build_world(session, revealed=False)
     token = world.tokens["sales"]
-    outcomes = _race(engine, 6, lambda s, i: store.save_draft(
+    outcomes = race(engine, 6, lambda s, i: store.save_draft(
         s, world.id, token, definition(f"writer {i}"), 1))
     winners = [i for i, o in enumerate(outcomes) if o == 2]
     assert len(winners) == 1, outcomes
@@ -634,7 +635,7 @@ def test_two_facilitator_sessions_saving_the_shared_definition(engine, session):
             store.save_shared(laptop, world.id, fac, definition("laptop"), rev_b)
         state = store.shared_state(laptop, world.id, fac)
         assert (state.definition, state.revision) == (definition("projector"), 2)
-    outcomes = _race(engine, 5, lambda s, i: store.save_shared(
+    outcomes = race(engine, 5, lambda s, i: store.save_shared(
         s, world.id, fac, definition(f"writer {i}"), 2))
     assert sorted(map(repr, outcomes)).count("3") == 1, outcomes
     assert sum(isinstance(o, StaleEdit) for o in outcomes) == 4, outcomes

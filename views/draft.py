@@ -5,7 +5,7 @@ from workshop import store
 from workshop.models import ROLE_LABELS
 from workshop.text import escape_markdown
 from workshop.ui.context import STEP_PAGES, db, link, require_workshop, step_header
-from workshop.ui.definition_form import definition_form, definition_summary
+from workshop.ui.definition_form import definition_form, definition_summary, draft_access
 
 place, workshop, actor = require_workshop()
 step_header(workshop, place, 0, actor)
@@ -14,15 +14,7 @@ st.caption(f"{ROLE_LABELS.get(actor.role, actor.role)} · bookmark this page to 
            "your draft: the link is yours alone.")
 
 
-def load():
-    with db() as s:
-        definition, revision, _ = store.my_draft(s, place.workshop_id, place.token)
-    return definition, revision
-
-
-def save(definition, revision):
-    with db() as s:
-        return store.save_draft(s, place.workshop_id, place.token, definition, revision)
+load, save = draft_access(place.workshop_id, place.token)
 
 
 def set_done(done: bool) -> None:

@@ -3,7 +3,7 @@ import streamlit as st
 
 from workshop import store
 from workshop.ui.context import HOME, STEP_PAGES, db, link, require_workshop, step_header
-from workshop.ui.definition_form import definition_form, definition_summary
+from workshop.ui.definition_form import definition_form, definition_summary, draft_access
 
 place, workshop, actor = require_workshop()
 step_header(workshop, place, 1, actor)
@@ -18,15 +18,7 @@ if st.session_state.get("created") == place.workshop_id:
     st.code(link("facilitator", **place.params), language=None)
 
 
-def load():
-    with db() as s:
-        definition, revision, _ = store.my_draft(s, place.workshop_id, place.token)
-    return definition, revision
-
-
-def save(definition, revision):
-    with db() as s:
-        return store.save_draft(s, place.workshop_id, place.token, definition, revision)
+load, save = draft_access(place.workshop_id, place.token)
 
 
 with db() as s:

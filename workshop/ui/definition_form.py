@@ -10,11 +10,12 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from workshop import catalog
+from workshop import catalog, store
 from workshop.catalog import Kind
 from workshop.definition import Action, Criterion, Definition
 from workshop.store import Locked, StaleEdit
 from workshop.text import escape_markdown
+from workshop.ui.context import db
 
 Load = Callable[[], tuple[Definition, int]]
 Save = Callable[[Definition, int], int]
@@ -33,6 +34,20 @@ DISQUALIFIER_LABELS = {
     "is_customer": "Is already a customer",
     "country": "Country is one of (countries you cannot serve)",
 }
+
+
+def draft_access(workshop_id: str, token: str) -> tuple[Load, Save]:
+    """Load and save for the draft that belongs to `token` (the store checks it is theirs)."""
+    def load() -> tuple[Definition, int]:
+        with db() as s:
+            definition, revision, _ = store.my_draft(s, workshop_id, token)
+        return definition, revision
+
+    def save(definition: Definition, revision: int) -> int:
+        with db() as s:
+            return store.save_draft(s, workshop_id, token, definition, revision)
+
+    return load, save
 
 
 def definition_form(prefix: str, load: Load, save: Save) -> None:

@@ -7,7 +7,7 @@ from workshop import store
 from workshop.models import ROLE_LABELS
 from workshop.text import escape_markdown
 from workshop.ui.context import Place, db
-from workshop.ui.definition_form import definition_form
+from workshop.ui.definition_form import definition_form, draft_access
 
 TURN = "turn:token"
 
@@ -35,15 +35,7 @@ def active_turn(place: Place) -> None:
     st.session_state[TURN] = turn_token
     st.query_params["turn"] = turn_token
 
-    def load():
-        with db() as s:
-            definition, revision, _ = store.my_draft(s, place.workshop_id, turn_token)
-        return definition, revision
-
-    def save(definition, revision):
-        with db() as s:
-            return store.save_draft(s, place.workshop_id, turn_token, definition, revision)
-
+    load, save = draft_access(place.workshop_id, turn_token)
     st.subheader(f"{ROLE_LABELS[author.role]}'s turn: {escape_markdown(author.name)}")
     st.markdown("Answer from your own experience. Nobody else's draft is shown; yours will be "
                 "covered as soon as you press **Done**.")
