@@ -1,0 +1,172 @@
+"""The same definition as SQL, so RevOps can run it next to the CRM data (and we can check it).
+
+The SQL mirrors `workshop.evaluate` exactly: an unknown (NULL) value never passes a must-have and
+never triggers a disqualifier; text matches ignore case and surrounding spaces; a conversion
+action counts once its count is above zero. Identifiers are double-quoted and literals escaped,
+so typed values can never break out of the statement. Written for DuckDB and PostgreSQL.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+from workshop import catalog
+from workshop.catalog import Kind
+from workshop.definition import Criterion, Definition
+
+NUMBER, TEXT, BOOLEAN = "number", "text", "boolean"
+
+
+def quote_identifier(name: str) -> str:
+    if "\x00" in name:
+        raise ValueError("A column name cannot contain a NUL character.")
+    return '"' + name.replace('"', '""') + '"'
+
+
+def quote_literal(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("A value cannot contain a NUL character.")
+    return "'" + value.replace("'", "''") + "'"
+
+
+def number_literal(value: float) -> str:
+    if not math.isfinite(value):
+        raise ValueError("Only ordinary numbers can be written into SQL.")
+    return repr(float(value))
+
+
+def types_of(frame) -> dict[str, str]:
+    """Column kinds of a pandas DataFrame, for writing SQL that reads it the same way."""
+    import pandas as pd
+
+    kinds = {}
+    for name, dtype in frame.dtypes.items():
+        if pd.api.types.is_bool_dtype(dtype):
+            kinds[str(name)] = BOOLEAN
+        elif pd.api.types.is_numeric_dtype(dtype):
+            kinds[str(name)] = NUMBER
+        else:
+            kinds[str(name)] = TEXT
+    return kinds
+
+
+def column_kind(field: str, types: Mapping[str, str] | None) -> str:
+    """How a column is stored: given explicitly, else from the catalog, else text."""
+    if types and field in types:
+        return types[field]
+    lead_field = catalog.FIELDS.get(field)
+    if lead_field is None:
+        return TEXT
+    if lead_field.kind in (Kind.NUMBER, Kind.COUNT):
+        return NUMBER
+    return BOOLEAN if lead_field.kind == Kind.BOOLEAN else TEXT
+
+
+class SqlWriter:
+    """Builds expressions for one table layout: catalog key -> column name, and column kinds."""
+
+    def __init__(self, columns: Mapping[str, str] | None = None,
+                 types: Mapping[str, str] | None = None):
+        self.columns = dict(columns or {})
+        self.types = dict(types or {})
+
+    def column(self, field: str) -> str:
+        return quote_identifier(self.columns.get(field, field))
+
+    def condition(self, criterion: Criterion) -> str:
+        """TRUE where the lead meets the criterion; never NULL."""
+        column = self.column(criterion.field)
+        kind = column_kind(criterion.field, self.types)
+        op = criterion.op
+        if op in ("in", "not_in"):
+            if kind == NUMBER:
+                numbers = [_as_number(v) for v in criterion.values]
+                listed = ", ".join(number_literal(n) for n in numbers if n is not None)
+                hit = f"CAST({column} AS DOUBLE PRECISION) IN ({listed})" if listed else "FALSE"
+            else:
+                listed = ", ".join(quote_literal(v.casefold()) for v in criterion.values)
+                hit = f"lower(trim(CAST({column} AS VARCHAR))) IN ({listed})"
+            expression = hit if op == "in" else f"NOT ({hit})"
+            return f"COALESCE({column} IS NOT NULL AND {expression}, FALSE)"
+        if op == "contains_any":
+            text = f"lower(CAST({column} AS VARCHAR))"
+            hits = " OR ".join(f"strpos({text}, {quote_literal(v.casefold())}) > 0"
+                               for v in criterion.values)
+            return f"COALESCE({column} IS NOT NULL AND ({hits}), FALSE)"
+        if op in ("between", "at_least", "at_most"):
+            number = f"CAST({column} AS DOUBLE PRECISION)"
+            parts = [f"{column} IS NOT NULL"]
+            if criterion.low is not None and op in ("between", "at_least"):
+                parts.append(f"{number} >= {number_literal(criterion.low)}")
+            if criterion.high is not None and op in ("between", "at_most"):
+                parts.append(f"{number} <= {number_literal(criterion.high)}")
+            return f"COALESCE({' AND '.join(parts)}, FALSE)"
+        truth = self.truth(criterion.field)
+        return f"COALESCE({truth}, FALSE)" if op == "is_true" else \
+            f"COALESCE(NOT ({truth}), FALSE)"
+
+    def truth(self, field: str) -> str:
+        """A yes/no reading of a column: booleans as they are, numbers above zero, yes/no words."""
+        column = self.column(field)
+        kind = column_kind(field, self.types)
+        if kind == BOOLEAN:
+            return f"CAST({column} AS BOOLEAN)"
+        if kind == NUMBER:
+            return f"(CAST({column} AS DOUBLE PRECISION) > 0)"
+        text = f"lower(trim(CAST({column} AS VARCHAR)))"
+        return (f"(CASE WHEN {text} IN ('true', 'yes', 'y', '1', 'checked') THEN TRUE "
+                f"WHEN {text} IN ('false', 'no', 'n', '0') THEN FALSE END)")
+
+    def points(self, definition: Definition) -> str:
+        terms = [f"CASE WHEN {self.condition(c)} THEN {c.points} ELSE 0 END"
+                 for c in definition.nice_to_haves]
+        terms += [f"CASE WHEN COALESCE({self.truth(a.field)}, FALSE) THEN {a.points} ELSE 0 END"
+                  for a in definition.actions]
+        return " + ".join(terms) if terms else "0"
+
+    def all_of(self, criteria: list[Criterion]) -> str:
+        return " AND ".join(f"({self.condition(c)})" for c in criteria) or "TRUE"
+
+    def any_of(self, criteria: list[Criterion]) -> str:
+        return " OR ".join(f"({self.condition(c)})" for c in criteria) or "FALSE"
+
+    def is_mql(self, definition: Definition) -> str:
+        return (f"(NOT ({self.any_of(definition.disqualifiers)}) "
+                f"AND {self.all_of(definition.gate('mql'))} "
+                f"AND ({self.points(definition)}) >= {definition.threshold})")
+
+    def is_sql(self, definition: Definition) -> str:
+        return f"({self.is_mql(definition)} AND {self.all_of(definition.gate('sql'))})"
+
+    def stage(self, definition: Definition) -> str:
+        return (f"CASE WHEN {self.is_sql(definition)} THEN 'SQL' "
+                f"WHEN {self.is_mql(definition)} THEN 'MQL' ELSE 'Not qualified' END")
+
+
+def to_sql(definition: Definition, *, table: str = "leads",
+           columns: Mapping[str, str] | None = None,
+           types: Mapping[str, str] | None = None) -> str:
+    """A SELECT giving every lead its stage and points, next to its own columns."""
+    writer = SqlWriter(columns, types)
+    return (f"SELECT *,\n  {writer.stage(definition)} AS lead_stage,\n"
+            f"  ({writer.points(definition)}) AS lead_points\nFROM {quote_identifier(table)}")
+
+
+def where_clause(definition: Definition, stage: str = "MQL", *,
+                 columns: Mapping[str, str] | None = None,
+                 types: Mapping[str, str] | None = None) -> str:
+    """The WHERE condition for leads at this stage or beyond ('MQL' includes SQLs)."""
+    writer = SqlWriter(columns, types)
+    if stage == "SQL":
+        return writer.is_sql(definition)
+    if stage == "MQL":
+        return writer.is_mql(definition)
+    raise ValueError("stage must be 'MQL' or 'SQL'")
+
+
+def _as_number(value: str) -> float | None:
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
