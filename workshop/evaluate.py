@@ -20,13 +20,52 @@ class MissingColumn(KeyError):
     """A criterion names a column the leads table does not have."""
 
 
-def criterion_mask(leads: pd.DataFrame, criterion: Criterion) -> pd.Series:
-    """True where the lead meets the criterion's condition; False where not or unknown."""
+class _Distinct:
+    """A text column as codes into its distinct values, so text rules run once per distinct
+    value (a few hundred) instead of once per lead (a million), then spread by the codes."""
+
+    def __init__(self, column: pd.Series):
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        self.codes = codes
+        self.folded = pd.Series(uniques, dtype="object").astype("string").str.casefold()
+        self.index = column.index
+
+    def spread(self, hit_per_value: np.ndarray) -> pd.Series:
+        padded = np.append(np.asarray(hit_per_value, dtype=bool), False)  # code -1: unknown
+        return pd.Series(padded[self.codes], index=self.index)
+
+
+def _distinct(leads: pd.DataFrame, field: str, cache: dict | None) -> _Distinct:
+    if cache is None:
+        return _Distinct(leads[field])
+    if field not in cache:
+        cache[field] = _Distinct(leads[field])
+    return cache[field]
+
+
+def criterion_mask(leads: pd.DataFrame, criterion: Criterion,
+                   cache: dict | None = None) -> pd.Series:
+    """True where the lead meets the criterion's condition; False where not or unknown.
+
+    `cache` lets several criteria on one text column share its distinct values."""
     if criterion.field not in leads.columns:
         raise MissingColumn(criterion.field)
     column = leads[criterion.field]
-    known = column.notna()
     op = criterion.op
+    numeric = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+    if op in ("in", "not_in") and not numeric:
+        distinct = _distinct(leads, criterion.field, cache)
+        wanted = {v.casefold() for v in criterion.values}
+        member = distinct.folded.str.strip().isin(wanted).to_numpy(dtype=bool)
+        return distinct.spread(member if op == "in" else ~member)
+    if op == "contains_any" and not numeric:
+        distinct = _distinct(leads, criterion.field, cache)
+        hit = np.zeros(len(distinct.folded), dtype=bool)
+        for value in criterion.values:
+            hit |= distinct.folded.str.contains(value.casefold(), regex=False) \
+                .fillna(False).to_numpy(dtype=bool)
+        return distinct.spread(hit)
+    known = column.notna()
     if op in ("in", "not_in"):
         hit = _is_one_of(column, criterion.values)
         return hit & known if op == "in" else ~hit & known
@@ -117,19 +156,20 @@ def evaluate(leads: pd.DataFrame, definition: Definition) -> Evaluation:
     Points = nice-to-have points for each met nice-to-have + each conversion action done.
     """
     index = leads.index
+    cache: dict = {}
     everyone = pd.Series(True, index=index)
     disqualified = pd.Series(False, index=index)
     for criterion in definition.disqualifiers:
-        disqualified |= criterion_mask(leads, criterion)
+        disqualified |= criterion_mask(leads, criterion, cache)
     mql_gate = everyone.copy()
     for criterion in definition.gate("mql"):
-        mql_gate &= criterion_mask(leads, criterion)
+        mql_gate &= criterion_mask(leads, criterion, cache)
     sql_gate = everyone.copy()
     for criterion in definition.gate("sql"):
-        sql_gate &= criterion_mask(leads, criterion)
+        sql_gate &= criterion_mask(leads, criterion, cache)
     points = pd.Series(0, index=index, dtype="int64")
     for criterion in definition.nice_to_haves:
-        points += criterion_mask(leads, criterion).astype("int64") * criterion.points
+        points += criterion_mask(leads, criterion, cache).astype("int64") * criterion.points
     for action in definition.actions:
         points += action_done(leads, action.field).astype("int64") * action.points
     is_mql = ~disqualified & mql_gate & (points >= definition.threshold)

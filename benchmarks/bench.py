@@ -1,0 +1,111 @@
+"""Speed as ratios against a reference measured in the same run (never as timed tests).
+
+    python benchmarks/bench.py [--rows 1000000]
+
+Ends with one JSON line, e.g. {"evaluate_vs_duckdb": 1.12, "rows": 1000000}.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from workshop.definition import Action, Criterion, Definition
+from workshop.evaluate import evaluate
+from workshop.leads import load_sample_leads
+from workshop.sql import SqlWriter, types_of
+
+
+def realistic_definition() -> Definition:
+    """15 criteria over both gates, nice-to-haves and disqualifiers, plus points."""
+    return Definition(criteria=[
+        Criterion(field="industry", op="in", values=["Software", "Financial Services",
+                                                     "Healthcare", "Professional Services"]),
+        Criterion(field="employees", op="between", low=100, high=5000),
+        Criterion(field="annual_revenue", op="at_least", low=5_000_000),
+        Criterion(field="job_function", op="in", values=["Finance", "Executive"]),
+        Criterion(field="country", op="not_in", values=["Other", "Brazil"]),
+        Criterion(field="seniority", op="in", values=["C-level", "VP", "Director"],
+                  role="nice", points=10),
+        Criterion(field="pain", op="in", values=["Slow month-end close",
+                                                 "Manual reconciliation"],
+                  role="nice", points=10),
+        Criterion(field="lead_source", op="in", values=["Referral", "Events"], role="nice",
+                  points=5),
+        Criterion(field="job_title", op="contains_any", values=["cfo", "controller", "finance"],
+                  role="nice", points=5),
+        Criterion(field="buying_role", op="in", values=["Decision maker", "Budget holder"],
+                  gate="sql"),
+        Criterion(field="budget", op="at_least", low=10_000, gate="sql"),
+        Criterion(field="timeline_months", op="at_most", high=6, gate="sql"),
+        Criterion(field="personal_email", op="is_true", role="disqualifier"),
+        Criterion(field="job_title", op="contains_any", values=["student", "intern"],
+                  role="disqualifier"),
+        Criterion(field="company", op="contains_any", values=["Closewise", "LedgerLoop"],
+                  role="disqualifier"),
+    ], actions=[Action(field="demo_requested", points=30),
+                Action(field="pricing_page_visits", points=15),
+                Action(field="webinars_attended", points=10),
+                Action(field="content_downloads", points=5),
+                Action(field="email_clicks", points=2)], threshold=25)
+
+
+def million_leads(rows: int) -> pd.DataFrame:
+    sample = load_sample_leads()
+    repeats = -(-rows // len(sample))
+    leads = pd.concat([sample] * repeats, ignore_index=True).iloc[:rows]
+    return leads.reset_index(drop=True)
+
+
+def best_of(runs: int, work) -> tuple[float, object]:
+    best, result = float("inf"), None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = work()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def evaluate_vs_duckdb(leads: pd.DataFrame, runs: int = 3) -> dict:
+    definition = realistic_definition()
+    connection = duckdb.connect()
+    connection.register("leads", leads)
+    writer = SqlWriter(types=types_of(leads))
+    query = (f"SELECT {writer.stage(definition)} AS stage, count(*) AS n "
+             f"FROM leads GROUP BY 1")
+
+    def with_pandas():
+        stages = evaluate(leads, definition).frame["stage"]
+        return stages.value_counts().to_dict()
+
+    def with_duckdb():
+        return dict(connection.execute(query).fetchall())
+
+    pandas_seconds, pandas_counts = best_of(runs, with_pandas)
+    duckdb_seconds, duckdb_counts = best_of(runs, with_duckdb)
+    if pandas_counts != duckdb_counts:
+        raise SystemExit(f"pandas and DuckDB disagree: {pandas_counts} vs {duckdb_counts}")
+    return {"evaluate_seconds": round(pandas_seconds, 3),
+            "duckdb_seconds": round(duckdb_seconds, 3),
+            "evaluate_vs_duckdb": round(pandas_seconds / duckdb_seconds, 2),
+            "counts": {str(k): int(v) for k, v in pandas_counts.items()}}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    args = parser.parse_args()
+    np.random.seed(0)
+    leads = million_leads(args.rows)
+    result = evaluate_vs_duckdb(leads)
+    print(f"evaluate: pandas {result['evaluate_seconds']} s, DuckDB {result['duckdb_seconds']} s,"
+          f" same counts {result['counts']}")
+    print(json.dumps({"evaluate_vs_duckdb": result["evaluate_vs_duckdb"], "rows": args.rows}))
+
+
+if __name__ == "__main__":
+    main()
