@@ -259,14 +259,20 @@ def test_answers_survive_a_killed_server(database_url, server, monkeypatch, requ
         assert parse_qs(urlsplit(page.url).query)["key"] == [token]
         body = page.inner_text("body")
         assert "2 of 11 questions answered" in body
+        # The page comes back on the question the participant was on (?q=2) ...
+        page.get_by_text("2. What is the job role of the person?").wait_for()
+        assert page.get_by_label("Job title contains any of").input_value() == TITLE_WORDS
+        snap(page, f"{name}-4-after-restart")
+        # ... and question 1 still holds the earlier answers.
+        page.get_by_role("button", name="◀ Back").click()
+        settle(page)
+        page.get_by_text("1. What industry do they work in?").wait_for()
         industry = page.get_by_test_id("stMultiSelect").first
         assert chosen(industry) == ["Healthcare", "Manufacturing"]
         assert page.get_by_label("Note: why, in your own words (optional)") \
             .input_value() == NOTE
         page.get_by_role("button", name="Next ▶").click()
         settle(page)
-        assert page.get_by_label("Job title contains any of").input_value() == TITLE_WORDS
-        snap(page, f"{name}-4-after-restart")
 
         # Drafting goes on: question 3, seniority.
         page.get_by_role("button", name="Next ▶").click()
