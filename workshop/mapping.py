@@ -1,0 +1,448 @@
+"""Column mapping: which header of an export is which standard lead field, and what is an outcome.
+
+Exports name their columns however their CRM does (HubSpot labels or internal names, Salesforce
+API names or report labels, or whatever someone typed). `auto_map` matches the usual spellings and
+close variants to catalog keys; the user reviews the result; a `Mapping` is saved with the
+workshop and found again for the next export with the same headers (`headers_signature`).
+
+Unmapped columns are left alone: `workshop.leads.normalise` keeps them under their own header, so
+criteria can still name them.
+"""
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from collections.abc import Mapping as AbcMapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from workshop.catalog import FIELDS
+from workshop.leads import blank_placeholders, canonical_category, normalise, parse_bool
+
+# Keys a column may be mapped to besides the catalog's: normalise uses the first four
+# (record_id, email for the e-mail domain, deal_stage for the outcome, amount as money); the
+# last two are kept under that name and only read by `suggest_outcome`.
+SOURCE_KEYS: dict[str, str] = {
+    "record_id": "Record ID",
+    "email": "E-mail address",
+    "deal_stage": "Deal stage",
+    "amount": "Deal amount",
+    "converted": "Converted (yes/no)",
+    "lead_status": "Lead status",
+}
+ALLOWED_KEYS: frozenset[str] = frozenset(FIELDS) | frozenset(SOURCE_KEYS)
+
+# Usual spellings per key, preferred first: when an export has two of them (HubSpot's "Number of
+# Employees" and "Company size"), the earlier one gets the field and the other stays unmapped.
+_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "record_id": ("Record ID", "hs_object_id", "Id", "Lead ID", "Contact ID", "vid"),
+    "email": ("Email", "email", "Email Address", "E-mail", "E-mail Address", "Work Email",
+              "Business Email", "Contact Email"),
+    "company": ("Company Name", "company", "Company", "Company / Account", "Account Name",
+                "Associated Company", "Organization", "Organisation"),
+    "industry": ("Industry", "industry", "Industry Type"),
+    "employees": ("Number of Employees", "numemployees", "NumberOfEmployees", "Employees",
+                  "No. of Employees", "Employee Count", "Company size", "Headcount"),
+    "annual_revenue": ("Annual Revenue", "annualrevenue", "AnnualRevenue", "Revenue",
+                       "Annual Revenue (USD)"),
+    "country": ("Country/Region", "country", "Country", "Country Name"),
+    "job_title": ("Job Title", "jobtitle", "Title", "Position"),
+    "job_function": ("Job function", "job_function", "Function", "Department"),
+    "seniority": ("Seniority", "hs_seniority", "Seniority Level", "Management Level"),
+    "buying_role": ("Buying Role", "hs_buying_role", "Buying Roles", "Decision Role"),
+    "budget": ("Budget Confirmed", "Budget", "Confirmed Budget", "Budget Amount"),
+    "timeline_months": ("Purchase Timeline (Months)", "Purchase Timeline", "Timeline",
+                        "Months to Purchase", "Purchase Timeframe", "Timeframe"),
+    "pain": ("Primary Pain", "Pain", "Pain Point", "Pain Points", "Primary Pain Point"),
+    "lead_source": ("Original Source", "hs_analytics_source", "LeadSource", "Lead Source",
+                    "Source", "Original Source Type", "Latest Source", "hs_latest_source"),
+    "lifecycle_stage": ("Lifecycle Stage", "lifecyclestage"),
+    "is_customer": ("Existing Customer", "Is Customer"),
+    "created": ("Create Date", "createdate", "CreatedDate", "Created Date", "Created",
+                "Created At", "Date Created", "Lead Created Date"),
+    "page_views": ("Number of Pageviews", "hs_analytics_num_page_views", "Page Views",
+                   "Pageviews"),
+    "form_submissions": ("Number of Form Submissions", "num_conversion_events",
+                         "Form Submissions"),
+    "demo_requested": ("Demo Requested", "Requested a Demo", "Demo Request"),
+    "pricing_page_visits": ("Pricing Page Visits", "Pricing Page Views"),
+    "webinars_attended": ("Webinars Attended", "Webinar Attended", "Webinars"),
+    "content_downloads": ("Content Downloads", "Whitepaper Downloads", "Downloads"),
+    "email_clicks": ("Email Clicks", "hs_email_click", "Marketing emails clicked"),
+    "deal_stage": ("Deal Stage", "dealstage", "StageName", "Stage", "Opportunity Stage"),
+    "amount": ("Amount", "Deal Amount", "Opportunity Amount"),
+    "converted": ("IsConverted", "Converted", "Is Converted"),
+    "lead_status": ("Status", "Lead Status", "hs_lead_status"),
+}
+
+KNOWN_HEADERS: dict[str, str] = {
+    spelling: key for key, spellings in _SPELLINGS.items() for spelling in spellings
+}
+
+# Close matches: difflib ratio on the normalised form, for forms at least this long (short ones
+# are too easily confused: "County" is not "Country").
+FUZZY_RATIO = 0.86
+FUZZY_MIN_LENGTH = 8
+# Containment ("Company Size (employees)" -> employees) uses only forms at least this long, and
+# never when the rest of the header says it is something else ("ConvertedDate", "Company ID").
+CONTAINS_MIN_LENGTH = 7
+CONTAINS_MIN_COVERAGE = 0.35
+_BLOCKING_WORDS = frozenset({
+    "id", "ids", "date", "time", "timestamp", "owner", "by", "drill", "down", "drilldown",
+    "opt", "out", "domain", "url", "website", "phone", "fax", "code", "detail", "details",
+})
+
+
+def normalise_header(header: object) -> str:
+    """Lowercase letters and digits only: "Job-Title", "job title", "JobTitle" -> "jobtitle"."""
+    text = unicodedata.normalize("NFKD", str(header)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^0-9a-z]", "", text.casefold())
+
+
+def _words(header: object) -> list[str]:
+    """"ConvertedAccountId" / "Original Source Drill-Down 1" -> lowercase words."""
+    text = unicodedata.normalize("NFKD", str(header)).encode("ascii", "ignore").decode()
+    text = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", text)
+    return [w for w in re.split(r"[^0-9a-z]+", text.casefold()) if w]
+
+
+_EXACT: dict[str, tuple[str, int]] = {}
+for _key, _spellings in _SPELLINGS.items():
+    for _rank, _spelling in enumerate(_spellings):
+        _form = normalise_header(_spelling)
+        if _form in _EXACT and _EXACT[_form][0] != _key:  # pragma: no cover - a data error
+            raise AssertionError(f"{_spelling!r} is a spelling of two fields")
+        _EXACT.setdefault(_form, (_key, _rank))
+for _key, _lead_field in FIELDS.items():  # "job_function", "Job function" as the catalog says
+    for _spelling in (_key, _lead_field.label):
+        _EXACT.setdefault(normalise_header(_spelling), (_key, len(_SPELLINGS.get(_key, ()))))
+
+
+@dataclass(frozen=True, order=True)
+class _Candidate:
+    score: float
+    preference: float  # breaks ties: earlier spelling, later position in the header
+    header_order: int  # then the column that comes first in the file
+    header: str = field(compare=False)
+    key: str = field(compare=False)
+
+
+def _best_candidate(header: str, order: int) -> _Candidate | None:
+    form = normalise_header(header)
+    if not form:
+        return None
+    if form in _EXACT:
+        key, rank = _EXACT[form]
+        return _Candidate(1.0, -rank, -order, header, key)
+    best: _Candidate | None = None
+    if len(form) >= FUZZY_MIN_LENGTH:
+        for known, (key, rank) in _EXACT.items():
+            if len(known) < FUZZY_MIN_LENGTH:
+                continue
+            ratio = difflib.SequenceMatcher(None, form, known, autojunk=False).ratio()
+            if ratio >= FUZZY_RATIO:
+                candidate = _Candidate(round(ratio, 6), -rank, -order, header, key)
+                best = max(best, candidate) if best else candidate
+    if best:
+        return best
+    words = _words(header)
+    if _BLOCKING_WORDS & set(words):
+        return None
+    for known, (key, rank) in _EXACT.items():
+        if len(known) < CONTAINS_MIN_LENGTH or known not in form:
+            continue
+        coverage = len(known) / len(form)
+        if coverage < CONTAINS_MIN_COVERAGE:
+            continue
+        # Below any fuzzy match; more of the header explained is better; the later a word comes,
+        # the more it names the thing ("Company Size (employees)": employees, not company).
+        position = form.rfind(known) / len(form)
+        candidate = _Candidate(round(0.5 + 0.3 * coverage, 6), position - rank / 100,
+                               -order, header, key)
+        best = max(best, candidate) if best else candidate
+    return best
+
+
+def auto_map(headers: Iterable[object]) -> dict[str, str]:
+    """Header -> key for the headers that look like a standard field; the rest stay unmapped.
+
+    Exact spellings first (case, spaces and punctuation ignored), then close matches, then
+    headers containing a usual spelling. Each key goes to one header only: the best match wins.
+    """
+    unique = _unique_headers(headers)
+    candidates = [c for order, header in enumerate(unique)
+                  if (c := _best_candidate(header, order)) is not None]
+    mapped: dict[str, str] = {}
+    taken: set[str] = set()
+    for candidate in sorted(candidates, reverse=True):
+        if candidate.key not in taken:
+            mapped[candidate.header] = candidate.key
+            taken.add(candidate.key)
+    return {header: mapped[header] for header in unique if header in mapped}
+
+
+def _unique_headers(headers: Iterable[object]) -> list[str]:
+    return list(dict.fromkeys(h for h in headers if isinstance(h, str)))
+
+
+def headers_signature(headers: Iterable[object]) -> str:
+    """The same for the same set of headers, whatever their order, case or punctuation."""
+    forms = sorted({normalise_header(h) for h in headers} - {""})
+    return hashlib.sha256("\x1f".join(forms).encode()).hexdigest()[:16]
+
+
+def key_label(key: str) -> str:
+    if key in FIELDS:
+        return FIELDS[key].label
+    return SOURCE_KEYS.get(key, key)
+
+
+# --- the saved mapping ---------------------------------------------------------------------------
+
+MAPPING_SCHEMA_VERSION = 1
+
+
+@dataclass
+class Mapping:
+    """What the user agreed: header -> key, and which column and values are an outcome."""
+
+    columns: dict[str, str] = field(default_factory=dict)
+    outcome_column: str | None = None
+    won_values: list[str] = field(default_factory=list)
+    open_values: list[str] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        return json.dumps({
+            "schema_version": MAPPING_SCHEMA_VERSION,
+            "columns": dict(self.columns),
+            "outcome_column": self.outcome_column,
+            "won_values": list(self.won_values),
+            "open_values": list(self.open_values),
+        }, ensure_ascii=False, indent=2)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Mapping:
+        try:
+            data = json.loads(text)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"The saved column mapping is not valid JSON: {error}") from error
+        if not isinstance(data, dict):
+            raise ValueError("The saved column mapping must be a JSON object.")
+        version = data.get("schema_version", MAPPING_SCHEMA_VERSION)
+        if version != MAPPING_SCHEMA_VERSION:
+            raise ValueError(f"The saved column mapping has schema version {version!r}; "
+                             f"this app reads version {MAPPING_SCHEMA_VERSION}.")
+        columns = data.get("columns", {})
+        if not isinstance(columns, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in columns.items()):
+            raise ValueError('"columns" in the saved column mapping must map each column '
+                             "header (text) to a field key (text).")
+        outcome_column = data.get("outcome_column")
+        if outcome_column is not None and not isinstance(outcome_column, str):
+            raise ValueError('"outcome_column" in the saved column mapping must be a column '
+                             "header or null.")
+        values = {}
+        for name in ("won_values", "open_values"):
+            value = data.get(name, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ValueError(f'"{name}" in the saved column mapping must be a list of texts.')
+            values[name] = value
+        return cls(columns=dict(columns), outcome_column=outcome_column, **values)
+
+
+def validate(mapping: Mapping | AbcMapping[str, str], headers: Iterable[object]) -> list[str]:
+    """Human-readable problems with a mapping for these headers; empty when it can be used."""
+    columns = mapping.columns if isinstance(mapping, Mapping) else dict(mapping)
+    header_list = _unique_headers(headers)
+    present = set(header_list)
+    problems = []
+    by_key: dict[str, list[str]] = {}
+    for header, key in columns.items():
+        if not key:
+            continue
+        if header not in present:
+            problems.append(f'Column "{header}" is not in this export.')
+            continue
+        if key not in ALLOWED_KEYS:
+            problems.append(f'Column "{header}" is mapped to "{key}", which is not a lead '
+                            f"field; leave it unmapped to use it under its own name.")
+            continue
+        by_key.setdefault(key, []).append(header)
+    for key, sources in by_key.items():
+        if len(sources) > 1:
+            names = ", ".join(f'"{s}"' for s in sources)
+            problems.append(f"{key_label(key)} is mapped from several columns: {names}. "
+                            f"Keep one.")
+    for header in header_list:
+        if header in by_key and not columns.get(header):
+            problems.append(f'Column "{header}" will be replaced by "{by_key[header][0]}", '
+                            f"which is mapped to {header}.")
+    if isinstance(mapping, Mapping):
+        if mapping.outcome_column is not None and mapping.outcome_column not in present:
+            problems.append(f'The outcome column "{mapping.outcome_column}" is not in this '
+                            f"export.")
+        both = _folded(mapping.won_values) & _folded(mapping.open_values)
+        if both:
+            problems.append("These values are marked both won and open: "
+                            + ", ".join(sorted(both)) + ".")
+        if mapping.outcome_column and not mapping.won_values:
+            problems.append("Say which values of the outcome column mean won.")
+    return problems
+
+
+# --- outcome -------------------------------------------------------------------------------------
+
+WON = "won"
+LOST = "lost"
+OPEN = "open"
+
+_WON_STAGE = r"won\b|^win$|^closed ?-? ?won|^closed ?-? ?converted$|^converted$"
+_LOST_STAGE = r"lost\b|^loss$|not converted|disqualified|unqualified|closed ?-? ?lost"
+_OPEN_STATUS = (r"^open\b|^new\b|^working\b|^in ?progress|^attempted|^contacted|^connected"
+                r"|^nurtur|^bad ?timing|^open ?deal")
+_WON_NAME = re.compile(r"won|convert|closedwon|iscustomer|becamecustomer|win")
+
+
+def _column_keys(raw: pd.DataFrame, mapping: Mapping | AbcMapping[str, str]) -> dict[str, str]:
+    """Header -> key as mapped, and as the usual spelling says for headers left unmapped."""
+    columns = mapping.columns if isinstance(mapping, Mapping) else dict(mapping)
+    keys = {}
+    for header in raw.columns:
+        if not isinstance(header, str):
+            continue
+        key = columns.get(header) or _EXACT.get(normalise_header(header), ("", 0))[0]
+        if key:
+            keys[header] = key
+    return keys
+
+
+def _value_text(column: pd.Series) -> pd.Series:
+    """Values as stripped text; placeholders and blanks missing (how outcome values compare)."""
+    if pd.api.types.is_bool_dtype(column):
+        column = column.astype("boolean")
+    return blank_placeholders(column.astype("object").where(column.notna(), None))
+
+
+def _distinct(text: pd.Series) -> list[str]:
+    """Distinct non-missing values, most frequent first."""
+    return [str(v) for v in text.dropna().value_counts(sort=True).index]
+
+
+def _folded(values: Iterable[str]) -> set[str]:
+    return {str(v).strip().casefold() for v in values}
+
+
+def _matching(values: list[str], pattern: str) -> list[str]:
+    series = pd.Series(values, dtype="str").str.casefold()
+    hits = series.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
+    return [v for v, hit in zip(values, hits, strict=True) if hit]
+
+
+def _stage_outcome(values: list[str]) -> tuple[list[str], list[str]]:
+    won = _matching(values, _WON_STAGE)
+    lost = set(_matching(values, _LOST_STAGE)) - set(won)
+    return won, [v for v in values if v not in won and v not in lost]
+
+
+def _boolean_outcome(values: list[str]) -> tuple[list[str], list[str]] | None:
+    truth = parse_bool(pd.Series(values, dtype="str"))
+    if truth.isna().any():
+        return None
+    return [v for v, t in zip(values, truth, strict=True) if t], []
+
+
+def _lifecycle_outcome(values: list[str]) -> tuple[list[str], list[str]]:
+    stages = canonical_category(pd.Series(values, dtype="str"), FIELDS["lifecycle_stage"].options)
+    won = [v for v, s in zip(values, stages, strict=True) if s in ("Customer", "Evangelist")]
+    opened = [v for v, s in zip(values, stages, strict=True) if s == "Opportunity"]
+    return won, opened
+
+
+def _status_outcome(values: list[str]) -> tuple[list[str], list[str]]:
+    won = _matching(values, r"^closed ?-? ?converted$|^converted$|\bwon\b")
+    won = [v for v in won if v not in _matching(won, r"not converted")]
+    opened = [v for v in _matching(values, _OPEN_STATUS) if v not in won]
+    return won, opened
+
+
+def suggest_outcome(raw: pd.DataFrame, mapping: Mapping | AbcMapping[str, str]
+                    ) -> tuple[str | None, list[str], list[str]]:
+    """(outcome column, values meaning won, values meaning an open deal), or (None, [], []).
+
+    Tried in this order: a deal stage (Closed Won / Closed Lost / the open stages), Salesforce's
+    IsConverted, a yes/no column named like won or converted, a lifecycle stage (Customer is won,
+    Opportunity is open, earlier stages never converted), a lead status ("Closed - Converted").
+    A column with at least one won value is preferred to one without.
+    """
+    keys = _column_keys(raw, mapping)
+    by_key: dict[str, list[str]] = {}
+    for header, key in keys.items():
+        by_key.setdefault(key, []).append(header)
+    named_won = [h for h in raw.columns if isinstance(h, str) and h not in keys
+                 and _WON_NAME.search(normalise_header(h))]
+
+    suggestions: list[tuple[str, list[str], list[str]]] = []
+    plan = ([(h, _stage_outcome) for h in by_key.get("deal_stage", [])]
+            + [(h, _boolean_outcome) for h in by_key.get("converted", []) + named_won]
+            + [(h, _lifecycle_outcome) for h in by_key.get("lifecycle_stage", [])]
+            + [(h, _status_outcome) for h in by_key.get("lead_status", [])])
+    for header, rule in plan:
+        values = _distinct(_value_text(raw[header]))
+        if not values:
+            continue
+        picked = rule(values)
+        if picked is None:
+            continue
+        won, opened = picked
+        if rule is _status_outcome and not won:
+            continue  # HubSpot lead statuses say nothing about a purchase
+        suggestions.append((header, won, opened))
+    for header, won, opened in suggestions:
+        if won:
+            return header, won, opened
+    if suggestions:
+        return suggestions[0]
+    return None, [], []
+
+
+def apply_outcome(raw_column: pd.Series, won_values: Iterable[str],
+                  open_values: Iterable[str] = ()) -> pd.Series:
+    """"won" / "lost" / "open" per row; blanks and placeholders missing (no evidence).
+
+    Values are compared stripped and case-insensitively. Anything not blank that is neither a
+    won nor an open value is lost.
+    """
+    text = _value_text(raw_column)
+    folded = text.str.casefold() if len(text) else text
+    won = folded.isin(_folded(won_values)).to_numpy(dtype=bool)
+    opened = folded.isin(_folded(open_values)).to_numpy(dtype=bool)
+    present = text.notna().to_numpy(dtype=bool)
+    picked = np.select([won & present, opened & present, present], [WON, OPEN, LOST],
+                       default="")
+    return pd.Series(picked, index=raw_column.index, dtype="str",
+                     name="outcome").replace("", np.nan)
+
+
+def apply_mapping(raw: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
+    """`leads.normalise` with the mapping's columns, and the outcome the user chose.
+
+    When the outcome comes from another column than the deal stage, `normalise` has already
+    derived "existing customer" from the lifecycle stage without knowing which leads were won;
+    a lead that was won is not "already a customer" when it arrived, so that is corrected here.
+    """
+    leads = normalise(raw, {h: k for h, k in mapping.columns.items() if k})
+    if mapping.outcome_column is None or mapping.outcome_column not in raw.columns:
+        return leads
+    leads["outcome"] = apply_outcome(raw[mapping.outcome_column], mapping.won_values,
+                                     mapping.open_values).to_numpy()
+    derived_customer = "is_customer" not in mapping.columns.values()
+    if derived_customer and "is_customer" in leads.columns and "lifecycle_stage" in leads.columns:
+        customer = (leads["lifecycle_stage"] == "Customer").fillna(False).astype(bool)
+        leads["is_customer"] = customer & ~(leads["outcome"] == WON).fillna(False).astype(bool)
+    return leads
