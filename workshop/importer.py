@@ -1,0 +1,487 @@
+"""Read a CRM export (CSV or XLSX, any CRM) into a table of strings, or say plainly why not.
+
+This is the first stage of an import: bytes in, a `DataFrame` of text plus the `ExportFormat` that
+was detected out. Nothing is interpreted yet: numbers, dates and booleans stay text, so the column
+mapping and `workshop.leads.normalise` decide what they mean (`ExportFormat.decimal` tells them
+whether "12,5" is twelve and a half).
+
+CSV is read by `pyarrow.csv` (multi-threaded, C++); Python only looks at a small sample at the start
+of the file to find the encoding, the delimiter, the header and the decimal mark. Every problem a
+person can fix by re-exporting the file is raised as `ImportProblem` with a sentence they can act
+on; nothing else should escape.
+"""
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+MAX_BYTES = 200 * 1024 * 1024
+MAX_ROWS = 1_000_000
+MAX_COLUMNS = 2_000
+MAX_CELL_BYTES = 1024 * 1024
+# An XLSX is a zip: its parts may together unpack to at most this much, and no part may be
+# compressed more than MAX_ZIP_RATIO to 1 (real sheets compress 5-30x; zip bombs 1000x).
+MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024
+MAX_ZIP_RATIO = 200
+
+DELIMITERS = (",", ";", "\t", "|")
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+SAMPLE_BYTES = 64 * 1024
+SAMPLE_RECORDS = 50
+_BLOCK_SIZE = 2 * 1024 * 1024  # > MAX_CELL_BYTES, so a huge cell gets its own message
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old binary .xls (and .doc, .msg…)
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+# Control characters that never appear in text exports (tab, CR, LF and form feed excepted).
+_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7f"
+_NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL)
+_DECIMAL_COMMA = re.compile(r"^[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+$")
+_DECIMAL_POINT = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+$")
+_SEP_HINT = re.compile(r"^sep=(.)\r?\n?$")
+
+
+class ImportProblem(ValueError):
+    """A file we cannot import, with a message the person who uploaded it can act on."""
+
+
+@dataclass
+class ExportFormat:
+    """What `read_export` found out about a file.
+
+    kind: "csv" or "xlsx". encoding: "utf-8", "utf-8-sig", "utf-16", "cp1252" or "latin-1" for a
+    CSV; "" for a workbook. delimiter: one of `DELIMITERS` ("" for a workbook). decimal: "." or
+    "," — the mark numbers in the file use; values are *not* converted here. rows and columns:
+    the shape of the returned table (blank rows already dropped).
+    """
+
+    kind: str
+    encoding: str
+    delimiter: str
+    decimal: str
+    rows: int
+    columns: int
+    sheet: str = ""
+
+
+def read_export_file(path: str | Path, **limits) -> tuple[pd.DataFrame, ExportFormat]:
+    """`read_export` on a file on disk."""
+    path = Path(path)
+    return read_export(path.read_bytes(), path.name, **limits)
+
+
+def read_export(data: bytes, filename: str = "", *, max_bytes: int = MAX_BYTES,
+                max_rows: int = MAX_ROWS) -> tuple[pd.DataFrame, ExportFormat]:
+    """An export's cells as text (missing cells are missing), and the format it was in.
+
+    Headers are stripped and made unique ("Email", "Email (2)"); fully blank rows are dropped.
+    Raises `ImportProblem` for anything a person has to fix in the file itself.
+    """
+    data = bytes(data) if not isinstance(data, bytes) else data
+    if len(data) > max_bytes:
+        raise ImportProblem(f"The file is {_size(len(data))}; the limit is {_size(max_bytes)}. "
+                            "Export fewer rows or columns and upload again.")
+    if not data[:SAMPLE_BYTES].strip() and not data.strip():
+        raise ImportProblem("The file is empty.")
+    # The content decides, not the name: a CSV renamed to .xlsx is still read as the CSV it is.
+    if data.startswith(_ZIP_MAGIC):
+        return _read_xlsx(data, max_rows=max_rows)
+    if data.startswith(_OLE_MAGIC):
+        raise ImportProblem("This is an old-style Excel file (.xls). Open it in Excel and save it "
+                            "as .xlsx or CSV, then upload that.")
+    try:
+        return _read_csv(data, max_rows=max_rows)
+    except ImportProblem as problem:
+        if "binary data" in str(problem) and filename.casefold().endswith(
+                (".xlsx", ".xlsm", ".xls")):
+            raise ImportProblem("The file is named like an Excel workbook but is not one (it may "
+                                "be damaged). Open it in Excel, save it as .xlsx or CSV and "
+                                "upload that.") from None
+        raise
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+def _read_csv(data: bytes, *, max_rows: int, encoding: str | None = None
+              ) -> tuple[pd.DataFrame, ExportFormat]:
+    text, encoding = _to_utf8(data, encoding)
+    _reject_binary(text)
+    sample, truncated = text[:SAMPLE_BYTES].decode("latin-1"), len(text) > SAMPLE_BYTES
+    # latin-1 maps bytes to characters one to one, so offsets in `sample` are byte offsets and
+    # the sniffing below works on UTF-8 without decoding a possibly cut multi-byte character.
+
+    start, delimiter = 0, None
+    hint = _SEP_HINT.match(sample.split("\n", 1)[0] + "\n")
+    if hint:  # Excel's "sep=;" first line
+        delimiter = hint.group(1)
+        start = sample.index("\n") + 1 if "\n" in sample else len(sample)
+    records = _split_records(sample, start, "".join(DELIMITERS), truncated)
+    if not records:
+        raise ImportProblem("The file is empty.")
+    if delimiter is None:
+        delimiter = _pick_delimiter([seps for _, seps, _ in records])
+    records = _split_records(sample, start, delimiter, truncated)
+    header, _, body_start = records[0]
+    names = _unique_names(f.encode("latin-1").decode("utf-8", "replace") for f in header)
+    if len(names) > MAX_COLUMNS:
+        raise ImportProblem(f"The file has {len(names):,} columns; the limit is "
+                            f"{MAX_COLUMNS:,}. Export only the columns you need.")
+    decimal = _pick_decimal([fields for fields, _, _ in records[1:]], delimiter)
+
+    body = memoryview(text)[body_start:]
+    if not bytes(body[:SAMPLE_BYTES]).strip() and not bytes(body).strip():
+        raise ImportProblem("The file has a header but no rows.")
+    try:
+        table = _arrow_csv(body, names, delimiter, newlines_in_values=b'"' in text)
+    except pa.ArrowInvalid as error:
+        message = str(error)
+        if "invalid UTF8" in message and encoding in ("utf-8", "utf-8-sig"):
+            # Valid UTF-8 at the start, not further down: the usual Windows export.
+            return _read_csv(data, max_rows=max_rows, encoding="cp1252")
+        raise _csv_problem(message, body, names, delimiter) from None
+    except pa.ArrowException as error:  # pragma: no cover - anything else pyarrow may say
+        raise ImportProblem(f"The file could not be read as CSV ({_first_line(error)}).") from None
+
+    if len(text) > MAX_CELL_BYTES:
+        _reject_huge_cells(table)
+    if table.num_rows:
+        _reject_unclosed_quote(table, text)
+    table = _drop_blank_rows(table)
+    if table.num_rows == 0:
+        raise ImportProblem("The file has a header but no rows.")
+    if table.num_rows > max_rows:
+        raise ImportProblem(f"The file has {table.num_rows:,} rows; the limit is {max_rows:,}. "
+                            "Export a shorter period or split the file.")
+    frame = table.to_pandas()
+    return frame, ExportFormat("csv", encoding, delimiter, decimal, len(frame), len(names))
+
+
+def _to_utf8(data: bytes, encoding: str | None) -> tuple[bytes, str]:
+    """The file as UTF-8 bytes without a BOM, and the encoding it was in."""
+    if encoding is None:
+        for bom, name in _BOMS:
+            if data.startswith(bom):
+                encoding = name
+                break
+    if encoding == "utf-8-sig":
+        return data[3:], encoding
+    if encoding == "utf-16":
+        try:
+            return data.decode("utf-16").encode("utf-8"), encoding
+        except UnicodeDecodeError:
+            raise ImportProblem("The file says it is UTF-16 text but cannot be decoded as such. "
+                                "Export it again as CSV (UTF-8).") from None
+    if encoding is None:
+        if b"\x00" in data:
+            raise _binary()
+        # Decide on the start of the file; pyarrow checks the rest while reading, and a
+        # failure there sends us back here with cp1252 (see _read_csv).
+        head = data[:SAMPLE_BYTES]
+        try:
+            head.decode("utf-8")
+            return data, "utf-8"
+        except UnicodeDecodeError as error:
+            if len(data) > SAMPLE_BYTES and error.start >= len(head) - 3:
+                return data, "utf-8"  # a multi-byte character cut by the sample's end
+        encoding = "cp1252"
+    if encoding == "cp1252":
+        try:
+            return data.decode("cp1252").encode("utf-8"), "cp1252"
+        except UnicodeDecodeError:
+            encoding = "latin-1"
+    return data.decode(encoding).encode("utf-8"), encoding
+
+
+def _binary() -> ImportProblem:
+    return ImportProblem("This does not look like a CSV or Excel file (it contains binary data). "
+                         "Export the leads as CSV or XLSX and upload that file.")
+
+
+def _reject_binary(text: bytes) -> None:
+    if b"\x00" in text:
+        raise _binary()
+    head = text[:SAMPLE_BYTES]
+    controls = len(head) - len(head.translate(None, _CONTROL))
+    if controls > max(2, len(head) // 100):
+        raise _binary()
+
+
+def _split_records(sample: str, start: int, delimiters: str, truncated: bool
+                   ) -> list[tuple[list[str], list[str], int]]:
+    """(fields, separators, end offset) of the first records, quotes respected; blank lines
+    skipped. A record cut by the end of a truncated sample is left out."""
+    records: list[tuple[list[str], list[str], int]] = []
+    fields: list[str] = []
+    seps: list[str] = []
+    field: list[str] = []
+    i, n = start, len(sample)
+    at_field_start, quoted = True, False
+    while i < n and len(records) < SAMPLE_RECORDS:
+        ch = sample[i]
+        if quoted:
+            if ch == '"':
+                if i + 1 < n and sample[i + 1] == '"':
+                    field.append('"')
+                    i += 1
+                else:
+                    quoted = False
+            else:
+                field.append(ch)
+        elif ch == '"' and at_field_start:
+            quoted, at_field_start = True, False
+        elif ch in delimiters:
+            fields.append("".join(field))
+            seps.append(ch)
+            field, at_field_start = [], True
+        elif ch in "\r\n":
+            if ch == "\r" and i + 1 < n and sample[i + 1] == "\n":
+                i += 1
+            fields.append("".join(field))
+            if seps or fields[0].strip():
+                records.append((fields, seps, i + 1))
+            fields, seps, field, at_field_start = [], [], [], True
+        else:
+            field.append(ch)
+            at_field_start = False
+        i += 1
+    if i >= n and not truncated and (fields or field) and len(records) < SAMPLE_RECORDS:
+        fields.append("".join(field))
+        if seps or fields[0].strip():
+            records.append((fields, seps, n))
+    return records
+
+
+def _pick_delimiter(separators: list[list[str]]) -> str:
+    """The candidate whose count per record is steadiest (and present in the header)."""
+    best, best_score = ",", (0.0, 0)
+    for candidate in DELIMITERS:
+        counts = [seps.count(candidate) for seps in separators]
+        if counts[0] == 0:
+            continue
+        rest = counts[1:] or counts
+        score = (sum(c == counts[0] for c in rest) / len(rest), counts[0])
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+def _pick_decimal(rows: list[list[str]], delimiter: str) -> str:
+    """',' when a semicolon file writes its numbers 1,5 / 1.234,5 (European Excel)."""
+    if delimiter == ",":
+        return "."
+    commas = points = 0
+    for fields in rows:
+        for value in fields:
+            value = value.strip()
+            if _DECIMAL_COMMA.match(value):
+                commas += 1
+            elif _DECIMAL_POINT.match(value):
+                points += 1
+    return "," if delimiter == ";" and commas > points else "."
+
+
+def _unique_names(raw: object) -> list[str]:
+    names: list[str] = []
+    seen: set[str] = set()
+    for position, name in enumerate(raw, start=1):
+        name = " ".join(str(name or "").split()) or f"Column {position}"
+        unique, copy = name, 1
+        while unique.casefold() in seen:
+            copy += 1
+            unique = f"{name} ({copy})"
+        seen.add(unique.casefold())
+        names.append(unique)
+    return names
+
+
+def _arrow_csv(body, names: list[str], delimiter: str, *, newlines_in_values: bool,
+               use_threads: bool = True, invalid_row_handler=None) -> pa.Table:
+    return pacsv.read_csv(
+        pa.BufferReader(pa.py_buffer(body)),
+        read_options=pacsv.ReadOptions(column_names=names, block_size=_BLOCK_SIZE,
+                                       use_threads=use_threads),
+        parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"',
+                                         double_quote=True, escape_char=False,
+                                         newlines_in_values=newlines_in_values,
+                                         ignore_empty_lines=True,
+                                         invalid_row_handler=invalid_row_handler),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.large_string()), null_values=[""],
+            strings_can_be_null=True, quoted_strings_can_be_null=True),
+    )
+
+
+def _csv_problem(message: str, body, names: list[str], delimiter: str) -> ImportProblem:
+    """pyarrow's complaint as a sentence, with the row number (the header is row 1)."""
+    counts = re.search(r"Expected (\d+) columns, got (\d+)", message)
+    if counts:
+        bad: list = []
+
+        def first_bad(row):
+            bad.append(row)
+            return "error"
+
+        try:  # once more, single-threaded, which numbers the rows
+            _arrow_csv(body, names, delimiter, newlines_in_values=True, use_threads=False,
+                       invalid_row_handler=first_bad)
+        except pa.ArrowException:
+            pass
+        expected, got = int(counts.group(1)), int(counts.group(2))
+        where = "A row"
+        if bad:
+            expected, got = bad[0].expected_columns, bad[0].actual_columns
+            if bad[0].number is not None:
+                where = f"Row {bad[0].number + 1}"
+        name = DELIMITER_NAMES.get(delimiter, repr(delimiter))
+        return ImportProblem(
+            f"{where} has {got} values but the header has {expected} columns. Look for a "
+            f"missing or extra {name}, or a quote (\") that is opened but not closed.")
+    if "straddl" in message:
+        return ImportProblem(f"A row of the file is longer than {_size(_BLOCK_SIZE)}, probably "
+                             "because a quote (\") is opened but never closed.")
+    return ImportProblem(f"The file could not be read as CSV ({_first_line(message)}).")
+
+
+def _reject_huge_cells(table: pa.Table) -> None:
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        # A chunk holding at most MAX_CELL_BYTES of text cannot hold a bigger cell.
+        if all(chunk.buffers()[2] is None or chunk.buffers()[2].size <= MAX_CELL_BYTES
+               for chunk in column.chunks):
+            continue
+        lengths = pc.binary_length(column)
+        longest = pc.max(lengths).as_py()
+        if longest is not None and longest > MAX_CELL_BYTES:
+            row = pc.index(lengths, longest).as_py() + 2
+            raise ImportProblem(f"Row {row}, column “{name}” holds more than "
+                                f"{_size(MAX_CELL_BYTES)} of text; no lead field needs that "
+                                "much. Remove that value or column and upload again.")
+
+
+def _reject_unclosed_quote(table: pa.Table, text: bytes) -> None:
+    """pyarrow reads a quote opened and never closed as one cell running to the end of the
+    file; with an odd number of quotes in the file, a line break in the last row gives it away."""
+    last = table.slice(table.num_rows - 1)
+    for column in last.columns:
+        value = column[0].as_py()
+        if value is not None and ("\n" in value or "\r" in value) and text.count(b'"') % 2:
+            raise ImportProblem(
+                f"Row {table.num_rows + 1} opens a quote (\") that is never closed, so the rest "
+                "of the file ran into one cell. Fix or remove that quote and upload again.")
+
+
+def _drop_blank_rows(table: pa.Table) -> pa.Table:
+    blank = None
+    for column in table.columns:
+        empty = pc.or_kleene(pc.is_null(column), pc.utf8_is_space(column))
+        blank = empty if blank is None else pc.and_(blank, empty)
+        if not pc.any(blank).as_py():
+            return table
+    return table if blank is None else table.filter(pc.invert(blank))
+
+
+# --- XLSX --------------------------------------------------------------------------------------
+
+def _read_xlsx(data: bytes, *, max_rows: int) -> tuple[pd.DataFrame, ExportFormat]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ImportProblem("The file looks like an Excel workbook but is damaged or incomplete. "
+                            "Open it in Excel, save it again and upload the new file.") from None
+    if not any(m.filename == "xl/workbook.xml" for m in members):
+        raise ImportProblem("This is a ZIP archive, not an Excel workbook. Unzip it and upload "
+                            "the CSV or XLSX file inside.")
+    if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES or any(
+            m.file_size > 1024 * 1024 and m.file_size > MAX_ZIP_RATIO * max(m.compress_size, 1)
+            for m in members):
+        raise ImportProblem("The workbook unpacks to far more data than a leads export holds "
+                            "(it may be damaged or malicious), so it was not opened. Export the "
+                            "leads again as CSV.")
+
+    from openpyxl import load_workbook  # noqa: PLC0415 - only workbooks need it
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for damaged files
+        raise ImportProblem("The Excel workbook could not be opened "
+                            f"({_first_line(error)}). Save it again as .xlsx or CSV.") from None
+    try:
+        sheet = book.active if book.active is not None else book.worksheets[0]
+        rows: list[list[str | None]] = []
+        width = 0
+        for values in sheet.iter_rows(values_only=True):
+            cells = [_cell_text(v) for v in values]
+            while cells and cells[-1] is None:
+                cells.pop()
+            if len(cells) > MAX_COLUMNS:
+                raise ImportProblem(f"The sheet has {len(cells):,} columns; the limit is "
+                                    f"{MAX_COLUMNS:,}. Export only the columns you need.")
+            if not rows and not cells:
+                continue  # blank rows above the header
+            for column, cell in enumerate(cells):
+                if cell is not None and len(cell.encode("utf-8")) > MAX_CELL_BYTES:
+                    raise ImportProblem(
+                        f"Row {len(rows) + 1}, column {column + 1} holds more than "
+                        f"{_size(MAX_CELL_BYTES)} of text. Remove it and upload again.")
+            if rows and not any(c is not None and c.strip() for c in cells):
+                continue
+            rows.append(cells)
+            width = max(width, len(cells))
+            if len(rows) > max_rows + 1:
+                raise ImportProblem(f"The sheet has more than {max_rows:,} rows; the limit is "
+                                    f"{max_rows:,}. Export a shorter period or split it.")
+        title = sheet.title
+    finally:
+        book.close()
+    if not rows:
+        raise ImportProblem("The workbook's first sheet is empty.")
+    if len(rows) == 1:
+        raise ImportProblem("The sheet has a header but no rows.")
+    names = _unique_names(rows[0] + [None] * (width - len(rows[0])))
+    body = [r + [None] * (width - len(r)) for r in rows[1:]]
+    frame = pd.DataFrame(body, columns=names, dtype="str")
+    return frame, ExportFormat("xlsx", "", "", ".", len(frame), len(names), sheet=title)
+
+
+def _cell_text(value: object) -> str | None:
+    """A cell as the text a CSV export of it would hold."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(sep=" ").removesuffix(" 00:00:00")
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    text = str(value)
+    return text if text.strip() else None
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+def _size(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):,.0f} MB" if n >= 10 * 1024 * 1024 else \
+            f"{n / (1024 * 1024):.1f} MB"
+    if n >= 1024:
+        return f"{n / 1024:,.0f} KB"
+    return f"{n:,} bytes"
+
+
+def _first_line(error: object) -> str:
+    return str(error).strip().splitlines()[0][:200] if str(error).strip() else "unknown error"
