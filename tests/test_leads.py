@@ -331,3 +331,19 @@ def test_a_customer_without_a_won_deal_of_its_own_is_already_a_customer():
                         "Opportunity": ["Closed Won", "", "Closed Won"]})
     table = leads.normalise(raw, {"Stage": "lifecycle_stage", "Opportunity": "deal_stage"})
     assert table["is_customer"].tolist() == [False, True, False]
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("1,5", 1.5), ("12500,50", 12500.5), ("1.234.567,89", 1234567.89), ("1,5M", 1.5e6),
+    ("501-1.000", 750.5), ("€ 2.000", 2000.0), ("", None)])
+def test_parse_number_with_decimal_commas(raw, expected):
+    parsed = leads.parse_number(pd.Series([raw], dtype="str"), decimal=",").iloc[0]
+    assert (pd.isna(parsed) and expected is None) or parsed == pytest.approx(expected)
+
+
+def test_normalise_reads_european_numbers_when_told_the_decimal_mark():
+    raw = pd.DataFrame({"Revenue": ["1.500.000,00", "2,5M"], "Headcount": ["1.200", "51-200"]})
+    table = leads.normalise(raw, {"Revenue": "annual_revenue", "Headcount": "employees"},
+                            decimal=",")
+    assert table["annual_revenue"].tolist() == [1_500_000.0, 2_500_000.0]
+    assert table["employees"].tolist() == [1200.0, 125.5]

@@ -95,7 +95,7 @@ FUNCTION_RULES: tuple[tuple[str, str], ...] = (
 STUDENT_ONLY = r"^\s*(?:student|intern|mba student|trainee|apprentice)\s*$"
 
 
-def normalise(raw: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
+def normalise(raw: pd.DataFrame, mapping: dict[str, str], decimal: str = ".") -> pd.DataFrame:
     """The raw export with mapped columns renamed to catalog keys, cleaned and enriched.
 
     Unmapped columns are kept under their original header, so nothing the user imported is lost.
@@ -118,7 +118,7 @@ def normalise(raw: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
         if lead_field.kind == Kind.CATEGORY:
             leads[key] = canonical_category(leads[key], lead_field.options)
         elif lead_field.kind == Kind.NUMBER:
-            leads[key] = parse_number(leads[key])
+            leads[key] = parse_number(leads[key], decimal)
         elif lead_field.kind == Kind.COUNT:
             leads[key] = parse_count(leads[key])
         elif lead_field.kind == Kind.BOOLEAN:
@@ -128,7 +128,7 @@ def normalise(raw: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
         elif lead_field.kind == Kind.TEXT:
             leads[key] = _strip(leads[key])
     if "amount" in leads.columns:
-        leads["amount"] = parse_number(leads["amount"])
+        leads["amount"] = parse_number(leads["amount"], decimal)
 
     if "job_title" in leads.columns:
         if "job_function" not in leads.columns:
@@ -189,11 +189,16 @@ def canonical_category(column: pd.Series, options: tuple[str, ...]) -> pd.Series
     return _per_unique(column.astype("str"), tidy)
 
 
-def parse_number(column: pd.Series) -> pd.Series:
-    """'$1.5M', '1,500,000', '1.5e6', '10M-50M' (midpoint), '501-1,000', '10,001+' -> float."""
+def parse_number(column: pd.Series, decimal: str = ".") -> pd.Series:
+    """'$1.5M', '1,500,000', '1.5e6', '10M-50M' (midpoint), '501-1,000', '10,001+' -> float.
+
+    With decimal="," (European exports) '1.234,5' and '1,5M' read as 1234.5 and 1.5M."""
     if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
         return pd.to_numeric(column, errors="coerce").astype("float64")
-    return _per_unique(column.astype("str"), _parse_number_text).astype("float64")
+    text = column.astype("str")
+    if decimal == ",":
+        text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    return _per_unique(text, _parse_number_text).astype("float64")
 
 
 def _parse_number_text(values: pd.Series) -> pd.Series:
