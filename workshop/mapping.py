@@ -429,14 +429,14 @@ def apply_outcome(raw_column: pd.Series, won_values: Iterable[str],
                      name="outcome").replace("", np.nan)
 
 
-def apply_mapping(raw: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
+def apply_mapping(raw: pd.DataFrame, mapping: Mapping, decimal: str = ".") -> pd.DataFrame:
     """`leads.normalise` with the mapping's columns, and the outcome the user chose.
 
     When the outcome comes from another column than the deal stage, `normalise` has already
     derived "existing customer" from the lifecycle stage without knowing which leads were won;
     a lead that was won is not "already a customer" when it arrived, so that is corrected here.
     """
-    leads = normalise(raw, {h: k for h, k in mapping.columns.items() if k})
+    leads = normalise(raw, {h: k for h, k in mapping.columns.items() if k}, decimal)
     if mapping.outcome_column is None or mapping.outcome_column not in raw.columns:
         return leads
     leads["outcome"] = apply_outcome(raw[mapping.outcome_column], mapping.won_values,

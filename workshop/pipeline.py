@@ -1,0 +1,55 @@
+"""From an export file to the normalised leads table: read, map, normalise. One path for the
+app and the command line, so both see the same numbers."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from workshop.importer import ExportFormat, read_export
+from workshop.mapping import Mapping, apply_mapping, auto_map, suggest_outcome, validate
+from workshop.quality import QualitySummary, quality_summary
+
+
+@dataclass
+class ImportedLeads:
+    raw: pd.DataFrame
+    format: ExportFormat
+    mapping: Mapping
+    leads: pd.DataFrame
+
+    def quality(self) -> QualitySummary:
+        return quality_summary(self.raw, self.mapping.columns, self.leads)
+
+
+def automatic_mapping(raw: pd.DataFrame) -> Mapping:
+    """The usual headers mapped to the catalog and the likely outcome column and values."""
+    columns = auto_map(list(raw.columns))
+    outcome, won, still_open = suggest_outcome(raw, columns)
+    return Mapping(columns=columns, outcome_column=outcome, won_values=won,
+                   open_values=still_open)
+
+
+def import_leads(data: bytes, filename: str = "", mapping: Mapping | None = None,
+                 **limits) -> ImportedLeads:
+    """Read and normalise an export; a given mapping must fit the file's headers."""
+    raw, export_format = read_export(data, filename, **limits)
+    if mapping is None:
+        mapping = automatic_mapping(raw)
+    else:
+        problems = validate(mapping, list(raw.columns))
+        if problems:
+            raise ValueError("The mapping does not fit this file: " + "; ".join(problems))
+    leads = apply_mapping(raw, mapping, export_format.decimal)
+    return ImportedLeads(raw, export_format, mapping, leads)
+
+
+def import_leads_file(path: str | Path, mapping: Mapping | None = None,
+                      **limits) -> ImportedLeads:
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ValueError(f"Cannot read {path}: {error.strerror or error}.") from None
+    return import_leads(data, path.name, mapping, **limits)
