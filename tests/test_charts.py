@@ -1,6 +1,7 @@
+import numpy as np
 import pandas as pd
 
-from workshop.charts import qualified_bar
+from workshop.charts import monthly_chart, overlap_chart, qualified_bar, waterfall_chart
 
 
 def test_qualified_bar_shows_the_mql_and_sql_counts_of_each_definition():
@@ -12,3 +13,109 @@ def test_qualified_bar_shows_the_mql_and_sql_counts_of_each_definition():
     assert list(bars["MQL"].x) == ["Marketing", "Sales"]
     assert list(bars["MQL"].y) == [3100, 15] and list(bars["SQL"].y) == [3100, 3]
     assert list(bars["MQL"].text) == ["3,100", "15"]
+
+
+# --- evidence charts: built from small tables of workshop.preview -------------------------------
+
+
+def waterfall_table(with_sql: bool = True) -> pd.DataFrame:
+    rows = [("All leads", 0, 100, "start"),
+            ("Not wanted: Uses a personal e-mail address: yes", 10, 90, "disqualifier"),
+            ("MQL must have: Industry is Software", 50, 40, "mql"),
+            ("At least 30 points (= MQL)", 15, 25, "points")]
+    if with_sql:
+        rows.append(("SQL must have: Confirmed budget is at least $25,000 (= SQL)", 20, 5, "sql"))
+    return pd.DataFrame(rows, columns=["step", "removed", "remaining", "kind"])
+
+
+def test_waterfall_chart_runs_from_all_leads_to_mql_and_sql():
+    figure = waterfall_chart(waterfall_table())
+    (trace,) = figure.data
+    assert trace.type == "waterfall" and trace.orientation == "h"
+    assert list(trace.measure) == ["absolute", "relative", "relative", "relative", "total",
+                                   "relative", "total"]
+    assert list(trace.x) == [100, -10, -50, -15, 0, -20, 0]
+    assert trace.y[0] == "All leads" and trace.y[4] == "MQL" and trace.y[6] == "SQL"
+    assert list(trace.text) == ["100", "−10", "−50", "−15", "25", "−20", "5"]
+    # long sentences are wrapped for the projector, words intact
+    assert "<br>" in trace.y[5] and trace.y[5].replace("<br>", " ") == \
+        "SQL must have: Confirmed budget is at least $25,000 (= SQL)"
+    assert figure.layout.font.size >= 16
+    # running total after each step equals the table's remaining
+    running = np.cumsum([v for v, m in zip(trace.x, trace.measure, strict=True)
+                         if m != "total"])
+    assert running.tolist() == waterfall_table()["remaining"].tolist()
+
+
+def test_waterfall_chart_without_sql_rules_still_shows_both_totals():
+    trace = waterfall_chart(waterfall_table(with_sql=False)).data[0]
+    assert list(trace.y[-2:]) == ["MQL", "SQL"]
+    assert list(trace.text[-2:]) == ["25", "25"]
+
+
+def test_waterfall_chart_from_preview_table():
+    from tests.test_preview import DEFINITION, hand_leads
+    from workshop.preview import waterfall
+
+    trace = waterfall_chart(waterfall(hand_leads(), DEFINITION)).data[0]
+    assert list(trace.x) == [9, -1, -3, -1, -1, 0, -2, 0]
+    assert list(trace.text[-3:]) == ["3", "−2", "1"]
+
+
+def overlap_table(names) -> pd.DataFrame:
+    from workshop.preview import overlap
+
+    pattern = {
+        "a": [1, 1, 1, 1, 0, 0, 0, 0, 1, 0, 1],
+        "b": [1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 1],
+        "c": [1, 0, 1, 0, 1, 0, 1, 0, 0, 0, 1],
+    }
+    return overlap({name: pd.Series(pattern[key], dtype=bool)
+                    for name, key in zip(names, "abc", strict=False)})
+
+
+def test_overlap_chart_three_circles_with_region_counts():
+    table = overlap_table(["Marketing", "Sales", "Facilitator"])
+    figure = overlap_chart(table)
+    assert len(figure.layout.shapes) == 3
+    assert all(shape.type == "circle" for shape in figure.layout.shapes)
+    labels = [a.text for a in figure.layout.annotations]
+    assert labels == ["<b>Marketing</b>", "<b>Sales</b>", "<b>Facilitator</b>"]
+    (trace,) = figure.data
+    counts = dict(zip(trace.hovertext, trace.text, strict=True))
+    assert counts == {"Marketing only": "2", "Sales only": "1", "Facilitator only": "1",
+                      "Marketing & Sales": "1", "Marketing & Facilitator": "1",
+                      "Sales & Facilitator": "1", "all three": "2"}
+    assert figure.layout.title.text == "Qualified by none of them: 2 leads"
+    # every region sits at its own spot
+    assert len(set(zip(trace.x, trace.y, strict=True))) == 7
+
+
+def test_overlap_chart_two_circles():
+    figure = overlap_chart(overlap_table(["Marketing", "Sales"]))
+    assert len(figure.layout.shapes) == 2
+    trace = figure.data[0]
+    assert dict(zip(trace.hovertext, trace.text, strict=True)) == {
+        "Marketing only": "3", "Sales only": "2", "Marketing & Sales": "3"}
+    assert figure.layout.title.text.endswith(": 3 leads")
+
+
+def test_monthly_chart_lines_and_capacity():
+    volumes = {
+        "Marketing": pd.DataFrame({"month": ["2025-01", "2025-02", "2025-03"],
+                                   "mql": [300, 280, 350], "sql": [300, 280, 350]}),
+        "Sales": pd.DataFrame({"month": ["2025-02", "2025-03"], "mql": [4, 6], "sql": [1, 2]}),
+    }
+    figure = monthly_chart(volumes, capacity=120)
+    names = [trace.name for trace in figure.data]
+    assert names == ["Marketing", "Sales", "Sales capacity"]
+    marketing, sales, capacity = figure.data
+    assert list(marketing.x) == ["2025-01", "2025-02", "2025-03"]
+    assert list(marketing.y) == [300, 280, 350]
+    assert list(sales.y) == [0, 4, 6]  # a month without the draft's rows counts 0
+    assert list(capacity.y) == [120, 120, 120] and capacity.line.dash == "dash"
+    assert figure.layout.font.size >= 16
+    sql = monthly_chart(volumes, capacity=None, stage="sql")
+    assert [trace.name for trace in sql.data] == ["Marketing", "Sales"]
+    assert list(sql.data[1].y) == [0, 1, 2]
+    assert sql.layout.yaxis.title.text == "SQLs per month"

@@ -17,3 +17,138 @@ def qualified_bar(table: pd.DataFrame) -> go.Figure:
                          legend={"orientation": "h", "y": 1.15}, yaxis_title="Leads",
                          font={"size": 16})
     return figure
+
+
+# Projector-friendly: large type everywhere.
+FONT = {"size": 18}
+DEFINITION_COLOURS = ("#1f5fbf", "#e07b1f", "#2e9d5b", "#9b59b6", "#c0392b")
+CAPACITY_COLOUR = "#c0392b"
+
+
+def _wrap(text: str, width: int = 42) -> str:
+    """Break a long sentence onto several lines (plotly's <br>) so axis labels stay readable."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "<br>".join(lines)
+
+
+def waterfall_chart(table: pd.DataFrame) -> go.Figure:
+    """From all leads down to SQLs, one bar per rule (rows of `preview.waterfall`).
+
+    Horizontal, so the rule sentences read as labels; MQL and SQL totals are drawn as total bars
+    after the points step and after the last SQL must-have.
+    """
+    labels, measures, values, texts = [], [], [], []
+    kinds = table["kind"].tolist() if "kind" in table else [""] * len(table)
+    for position, row in enumerate(table.itertuples(index=False)):  # a dozen rows at most
+        if position == 0:
+            labels.append(row.step)
+            measures.append("absolute")
+            values.append(int(row.remaining))
+            texts.append(f"{int(row.remaining):,}")
+        else:
+            labels.append(_wrap(row.step))
+            measures.append("relative")
+            values.append(-int(row.removed))
+            texts.append(f"−{int(row.removed):,}")
+        kind = kinds[position]
+        if kind == "points":
+            labels.append("MQL")
+            measures.append("total")
+            values.append(0)
+            texts.append(f"{int(row.remaining):,}")
+        if position == len(table) - 1 and kind in ("sql", "points"):
+            labels.append("SQL")
+            measures.append("total")
+            values.append(0)
+            texts.append(f"{int(row.remaining):,}")
+    figure = go.Figure(go.Waterfall(
+        orientation="h", measure=measures, y=labels, x=values, text=texts,
+        textposition="outside", connector={"line": {"color": "#999"}},
+        decreasing={"marker": {"color": "#d98c8c"}},
+        totals={"marker": {"color": STAGE_COLOURS["SQL"]}},
+        increasing={"marker": {"color": STAGE_COLOURS["MQL"]}}))
+    figure.update_layout(height=max(360, 60 * len(labels)), font=FONT, showlegend=False,
+                         margin={"l": 10, "r": 40, "t": 30, "b": 10}, xaxis_title="Leads",
+                         yaxis={"autorange": "reversed"})
+    return figure
+
+
+# Where each region's count sits in a drawing of three (or two) overlapping circles.
+_CIRCLES_3 = ((-0.55, 0.35), (0.55, 0.35), (0.0, -0.6))
+_CIRCLES_2 = ((-0.55, 0.0), (0.55, 0.0))
+_RADIUS = 0.95
+_SPOTS_3 = {(0,): (-0.95, 0.65), (1,): (0.95, 0.65), (2,): (0.0, -1.1),
+            (0, 1): (0.0, 0.75), (0, 2): (-0.6, -0.35), (1, 2): (0.6, -0.35),
+            (0, 1, 2): (0.0, 0.05)}
+_SPOTS_2 = {(0,): (-0.9, 0.0), (1,): (0.9, 0.0), (0, 1): (0.0, 0.0)}
+
+
+def overlap_chart(table: pd.DataFrame) -> go.Figure:
+    """Two or three circles with the number of leads in each region (rows of `preview.overlap`).
+
+    The circles are not drawn to scale: a projector audience reads the numbers, and a lead count
+    of 15 against 3,000 would be an invisible circle."""
+    names = [sets[0] for sets in table["sets"] if len(sets) == 1]
+    circles, spots = (_CIRCLES_3, _SPOTS_3) if len(names) == 3 else (_CIRCLES_2, _SPOTS_2)
+    figure = go.Figure()
+    for i, (name, (x, y)) in enumerate(zip(names, circles, strict=True)):
+        colour = DEFINITION_COLOURS[i % len(DEFINITION_COLOURS)]
+        figure.add_shape(type="circle", x0=x - _RADIUS, x1=x + _RADIUS, y0=y - _RADIUS,
+                         y1=y + _RADIUS, line={"color": colour, "width": 3},
+                         fillcolor=colour, opacity=0.18)
+        label_y = y + _RADIUS + 0.12 if y >= 0 else y - _RADIUS - 0.12
+        figure.add_annotation(x=x, y=label_y, text=f"<b>{name}</b>", showarrow=False,
+                              font={"size": 22, "color": colour})
+    xs, ys, texts, hovers = [], [], [], []
+    none = 0
+    for row in table.itertuples(index=False):
+        if not row.sets:
+            none = int(row.count)
+            continue
+        combo = tuple(names.index(name) for name in row.sets)
+        x, y = spots[combo]
+        xs.append(x)
+        ys.append(y)
+        texts.append(f"{int(row.count):,}")
+        hovers.append(row.region)
+    figure.add_scatter(x=xs, y=ys, text=texts, hovertext=hovers, mode="text", name="leads",
+                       textfont={"size": 24}, hoverinfo="text")
+    figure.update_layout(
+        font=FONT, height=520, showlegend=False, margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        title={"text": f"Qualified by none of them: {none:,} leads", "font": {"size": 18}},
+        xaxis={"visible": False, "range": [-2.0, 2.0]},
+        yaxis={"visible": False, "range": [-2.0, 1.7], "scaleanchor": "x"},
+        plot_bgcolor="white")
+    return figure
+
+
+def monthly_chart(volumes: dict[str, pd.DataFrame], capacity: float | None,
+                  stage: str = "mql") -> go.Figure:
+    """Qualified leads per month for each definition against what sales can work (a line).
+
+    `volumes` are `preview.monthly_volume` tables; `stage` picks the "mql" or "sql" column.
+    No capacity line when `capacity` is None."""
+    months = sorted({m for table in volumes.values() for m in table["month"]})
+    figure = go.Figure()
+    for i, (name, table) in enumerate(volumes.items()):
+        series = table.set_index("month")[stage].reindex(months, fill_value=0)
+        figure.add_scatter(x=months, y=series.tolist(), name=name, mode="lines+markers",
+                           line={"width": 4,
+                                 "color": DEFINITION_COLOURS[i % len(DEFINITION_COLOURS)]},
+                           marker={"size": 9})
+    if capacity is not None and months:
+        figure.add_scatter(x=months, y=[capacity] * len(months), name="Sales capacity",
+                           mode="lines", line={"width": 3, "dash": "dash",
+                                               "color": CAPACITY_COLOUR})
+    figure.update_layout(height=420, font=FONT, yaxis_title=f"{stage.upper()}s per month",
+                         xaxis={"type": "category"},
+                         legend={"orientation": "h", "y": 1.15},
+                         margin={"l": 10, "r": 10, "t": 30, "b": 10})
+    return figure

@@ -1,10 +1,24 @@
 """Headline figures of definitions on a leads table: what each draft would do to real leads."""
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
 import pandas as pd
 
-from workshop.definition import Definition
-from workshop.evaluate import evaluate, missing_columns
+from workshop.definition import Criterion, Definition
+from workshop.evaluate import (
+    MQL,
+    NOT_QUALIFIED,
+    SQL,
+    Evaluation,
+    criterion_mask,
+    evaluate,
+    missing_columns,
+    reasons,
+)
 
 
 def headline(leads: pd.DataFrame, definition: Definition) -> dict[str, float | int | None]:
@@ -41,3 +55,310 @@ def headline_table(leads: pd.DataFrame, definitions: dict[str, Definition]) -> p
             "Win rate of MQLs": figures["mql_win_rate"],
         })
     return pd.DataFrame(rows)
+
+
+# --- evidence from real leads: volume, capacity, outcomes, funnel, overlap, samples ----------
+#
+# Everything below aggregates in pandas/numpy over whole columns, so a million leads take well
+# under a second per figure; only `sample_table` runs per-row code, on the few rows it shows.
+
+def _require_columns(leads: pd.DataFrame, definition: Definition) -> None:
+    missing = missing_columns(leads, definition)
+    if missing:
+        raise KeyError(f"The leads have no column for: {', '.join(missing)}")
+
+
+def _months(leads: pd.DataFrame) -> pd.Series:
+    """'YYYY-MM' per lead: `created_month` when the import derived it, else from `created`."""
+    if "created_month" in leads.columns:
+        return leads["created_month"].astype("string")
+    if "created" not in leads.columns:
+        raise KeyError("The leads have no created date (created_month or created).")
+    created = leads["created"]
+    if not pd.api.types.is_datetime64_any_dtype(created):
+        created = pd.to_datetime(created, errors="coerce", format="mixed")
+    if getattr(created.dt, "tz", None) is not None:
+        created = created.dt.tz_localize(None)
+    # Truncate to months as numbers, then format only the few distinct months (not 1M dates).
+    month = pd.Series(created.to_numpy().astype("datetime64[M]"), index=leads.index)
+    codes, uniques = pd.factorize(month, use_na_sentinel=True)
+    labels = pd.Series(pd.DatetimeIndex(uniques).strftime("%Y-%m"), dtype="string")
+    return pd.Series(labels.array.take(codes, allow_fill=True), index=leads.index,
+                     dtype="string")
+
+
+def monthly_volume(leads: pd.DataFrame, evaluation: Evaluation) -> pd.DataFrame:
+    """Qualified leads per month, so the team sees volume against what sales can work.
+
+    Columns: month ('YYYY-MM', sorted), mql (MQL or beyond, i.e. SQLs included), sql. Every
+    month that has leads appears, with 0 when none qualified; leads without a date are left out.
+    """
+    frame = pd.DataFrame({
+        "month": _months(leads).to_numpy(),
+        "mql": evaluation.frame["is_mql"].to_numpy(dtype="int64"),
+        "sql": evaluation.frame["is_sql"].to_numpy(dtype="int64"),
+    })
+    table = frame.groupby("month", sort=True, dropna=True)[["mql", "sql"]].sum()
+    table = table.reset_index()
+    table["month"] = table["month"].astype(str)
+    return table.astype({"mql": "int64", "sql": "int64"})
+
+
+# Capacity verdict thresholds (qualified leads per month / what sales can work per month).
+LOOSE_ABOVE = 1.10  # more than 110% of capacity: leads go cold unworked -> too loose
+TIGHT_BELOW = 0.50  # under half of capacity: reps sit idle, good leads are filtered out
+TOO_LOOSE, FITS, TOO_TIGHT = "too loose", "fits", "too tight"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether a definition hands sales about as many leads as they can follow up."""
+
+    verdict: str  # TOO_LOOSE / FITS / TOO_TIGHT
+    ratio: float | None  # qualified per month / capacity; None when capacity is zero
+    capacity: int  # leads sales can work per month
+    sentence: str
+
+
+def capacity_verdict(mql_per_month: float, reps: int, leads_per_rep: int) -> Verdict:
+    """Too loose / fits / too tight: the bandwidth question of the workshop, in one sentence."""
+    if not math.isfinite(mql_per_month) or mql_per_month < 0:
+        raise ValueError("Qualified leads per month must be a number of at least 0.")
+    if reps < 0 or leads_per_rep < 0:
+        raise ValueError("Reps and leads per rep must be at least 0.")
+    capacity = int(reps) * int(leads_per_rep)
+    volume = f"{mql_per_month:,.0f} qualified lead{'' if round(mql_per_month) == 1 else 's'}"
+    if capacity == 0:
+        if mql_per_month > 0:
+            return Verdict(TOO_LOOSE, None, 0,
+                           f"No sales capacity entered (0 reps or 0 leads per rep), so none of "
+                           f"the {volume} a month would be followed up. Enter how many reps "
+                           f"there are and how many leads each can work a month.")
+        return Verdict(FITS, None, 0, "No sales capacity entered and no qualified leads a "
+                                      "month: there is nothing to compare yet.")
+    ratio = mql_per_month / capacity
+    base = (f"About {volume} a month against capacity for {capacity:,} "
+            f"({reps:,} rep{'' if reps == 1 else 's'} × {leads_per_rep:,}): "
+            f"{ratio:.0%} of capacity")
+    if ratio > LOOSE_ABOVE:
+        return Verdict(TOO_LOOSE, ratio, capacity,
+                       f"{base} — too loose: sales cannot follow up every lead. Tighten the "
+                       f"definition or add a pre-qualification step (a call, a nurture stream).")
+    if ratio < TIGHT_BELOW:
+        return Verdict(TOO_TIGHT, ratio, capacity,
+                       f"{base} — too tight: reps would run out of leads. Loosen a must-have "
+                       f"or lower the points threshold.")
+    return Verdict(FITS, ratio, capacity,
+                   f"{base} — fits: sales can work what this definition hands over.")
+
+
+# Below these counts a win rate is anecdote, not evidence.
+MIN_DECIDED = 30  # decided leads (won or not won) in the qualified group and in the rest
+MIN_WINS = 10  # past wins in the whole table
+
+
+@dataclass(frozen=True)
+class OutcomeMetrics:
+    """How a definition would have sorted past outcomes: do qualified leads win more often?
+
+    Decided = won, lost, or no deal at all (never became a deal: not won). Open deals are
+    unknown and left out of every rate.
+    """
+
+    stage: str
+    qualified: int  # leads at `stage` or beyond, open deals included
+    qualified_decided: int
+    qualified_won: int
+    rest_decided: int
+    rest_won: int
+    wins: int
+    open_excluded: int
+    win_rate_qualified: float | None
+    win_rate_rest: float | None
+    wins_caught: float  # share of all past wins that the definition qualifies
+    lift: float | None  # win_rate_qualified / win_rate_rest
+    reliable: bool
+    reason: str  # why not reliable; "" when reliable
+
+
+def outcome_metrics(leads: pd.DataFrame, evaluation: Evaluation,
+                    stage: str = MQL) -> OutcomeMetrics | None:
+    """Win rate of qualified leads versus the rest, and the share of wins caught.
+
+    None when the leads have no outcome column or no won/lost outcome at all (no evidence).
+    """
+    if stage not in (MQL, SQL):
+        raise ValueError(f"stage must be {MQL!r} or {SQL!r}, not {stage!r}")
+    if "outcome" not in leads.columns:
+        return None
+    text = leads["outcome"].astype("string").str.strip().str.casefold()
+    won = text.eq("won").fillna(False).to_numpy(dtype=bool)
+    lost = text.eq("lost").fillna(False).to_numpy(dtype=bool)
+    is_open = text.eq("open").fillna(False).to_numpy(dtype=bool)
+    if not (won | lost).any():
+        return None
+    decided = ~is_open
+    qualified = evaluation.frame["is_sql" if stage == SQL else "is_mql"].to_numpy(dtype=bool)
+    rest = ~qualified
+    q_decided = int(np.count_nonzero(qualified & decided))
+    q_won = int(np.count_nonzero(qualified & won))
+    r_decided = int(np.count_nonzero(rest & decided))
+    r_won = int(np.count_nonzero(rest & won))
+    wins = q_won + r_won
+    rate_q = q_won / q_decided if q_decided else None
+    rate_r = r_won / r_decided if r_decided else None
+    lift = rate_q / rate_r if rate_q is not None and rate_r else None
+    problems = []
+    if q_decided < MIN_DECIDED:
+        problems.append(f"only {q_decided} decided {stage}s (need {MIN_DECIDED})")
+    if r_decided < MIN_DECIDED:
+        problems.append(f"only {r_decided} decided leads outside the {stage}s "
+                        f"(need {MIN_DECIDED})")
+    if wins < MIN_WINS:
+        problems.append(f"only {wins} past win{'' if wins == 1 else 's'} (need {MIN_WINS})")
+    reason = ("Too few leads to trust these rates: " + "; ".join(problems) + ".") \
+        if problems else ""
+    return OutcomeMetrics(
+        stage=stage, qualified=int(np.count_nonzero(qualified)), qualified_decided=q_decided,
+        qualified_won=q_won, rest_decided=r_decided, rest_won=r_won, wins=wins,
+        open_excluded=int(np.count_nonzero(is_open)), win_rate_qualified=rate_q,
+        win_rate_rest=rate_r, wins_caught=q_won / wins if wins else 0.0, lift=lift,
+        reliable=not problems, reason=reason)
+
+
+def _greedy(masks: list[tuple[Criterion, np.ndarray]], remaining: np.ndarray,
+            removes: bool) -> list[tuple[Criterion, np.ndarray]]:
+    """Order criteria so that each step removes the most of what is still left.
+
+    `removes`: True when a hit removes the lead (disqualifier), False when a miss does (gate)."""
+    left = list(masks)
+    ordered = []
+    while left:
+        drops = [np.count_nonzero(remaining & (hit if removes else ~hit)) for _, hit in left]
+        best = int(np.argmax(drops))
+        criterion, hit = left.pop(best)
+        ordered.append((criterion, hit))
+        remaining = remaining & (~hit if removes else hit)
+    return ordered
+
+
+def waterfall(leads: pd.DataFrame, definition: Definition, *,
+              evaluation: Evaluation | None = None) -> pd.DataFrame:
+    """Which rule removes how many leads, from all leads down to the MQLs and the SQLs.
+
+    Steps: all leads; each disqualifier; each MQL must-have; the points threshold (what remains
+    is the MQL count); each SQL must-have (what remains is the SQL count). Within each group the
+    rule that removes the most of what is left comes first, so the biggest filter stands out.
+    Columns: step (a plain sentence), removed, remaining, kind (start / disqualifier / mql /
+    points / sql). Pass `evaluation` (of this definition on these leads) to skip re-evaluating.
+    """
+    _require_columns(leads, definition)
+    result = evaluation if evaluation is not None else evaluate(leads, definition)
+    cache: dict = {}
+
+    def masks(criteria: list[Criterion]) -> list[tuple[Criterion, np.ndarray]]:
+        return [(c, criterion_mask(leads, c, cache).to_numpy(dtype=bool)) for c in criteria]
+
+    remaining = np.ones(len(leads), dtype=bool)
+    rows = [{"step": "All leads", "removed": 0, "remaining": len(leads), "kind": "start"}]
+
+    def add(step: str, keep: np.ndarray, kind: str) -> None:
+        nonlocal remaining
+        after = remaining & keep
+        rows.append({"step": step, "removed": int(np.count_nonzero(remaining & ~after)),
+                     "remaining": int(np.count_nonzero(after)), "kind": kind})
+        remaining = after
+
+    for criterion, hit in _greedy(masks(definition.disqualifiers), remaining, removes=True):
+        add(f"Not wanted: {criterion.sentence()}", ~hit, "disqualifier")
+    for criterion, hit in _greedy(masks(definition.gate("mql")), remaining, removes=False):
+        add(f"MQL must have: {criterion.sentence()}", hit, "mql")
+    points = result.frame["points"].to_numpy()
+    add(f"At least {definition.threshold:,} points (= MQL)", points >= definition.threshold,
+        "points")
+    for criterion, hit in _greedy(masks(definition.gate("sql")), remaining, removes=False):
+        add(f"SQL must have: {criterion.sentence()}", hit, "sql")
+    table = pd.DataFrame(rows)
+    if definition.gate("sql"):
+        table.loc[table.index[-1], "step"] += " (= SQL)"
+    return table
+
+
+def overlap(qualified: dict[str, pd.Series]) -> pd.DataFrame:
+    """How many leads each combination of drafts qualifies: do the drafts want the same leads?
+
+    Takes 2 or 3 named boolean Series over the same leads. Regions are exclusive and sum to the
+    number of leads: "A only", "A & B" (exactly those two), "all three", "none".
+    Columns: region, count, sets (the tuple of names the region's leads belong to).
+    """
+    names = list(qualified)
+    if len(names) not in (2, 3):
+        raise ValueError("Overlap compares 2 or 3 definitions.")
+    arrays = [pd.Series(qualified[name]).fillna(False).to_numpy(dtype=bool) for name in names]
+    if len({len(a) for a in arrays}) != 1:
+        raise ValueError("The qualified sets must cover the same leads.")
+    codes = np.zeros(len(arrays[0]), dtype=np.int64)
+    for bit, array in enumerate(arrays):
+        codes |= array.astype(np.int64) << bit
+    counts = np.bincount(codes, minlength=2 ** len(names))
+    combos = [c for size in (1, 2, 3) for c in combinations(range(len(names)), size)
+              if size <= len(names)] + [()]
+    rows = []
+    for combo in combos:
+        members = tuple(names[i] for i in combo)
+        if not combo:
+            region = "none"
+        elif len(combo) == 1:
+            region = f"{members[0]} only"
+        elif len(combo) == 3:
+            region = "all three"
+        else:
+            region = " & ".join(members)
+        code = sum(1 << i for i in combo)
+        rows.append({"region": region, "count": int(counts[code]), "sets": members})
+    return pd.DataFrame(rows)
+
+
+ID_COLUMNS = ("company", "job_title", "industry", "employees")
+
+
+def sample_table(leads: pd.DataFrame, definition: Definition, n: int = 25,
+                 seed: int = 0, *, evaluation: Evaluation | None = None) -> pd.DataFrame:
+    """A few real leads with their stage and why, so people argue about examples, not rules.
+
+    About half qualified and half not (fewer when one group is small); SQLs first, then MQLs,
+    then the rest, by points. Reasons come from `workshop.evaluate.reasons` on the sample only.
+    Columns: the identifying columns present (company, job_title, industry, employees), stage,
+    points, reasons. Pass `evaluation` (of this definition on these leads) to skip re-evaluating.
+    """
+    _require_columns(leads, definition)
+    result = evaluation if evaluation is not None else evaluate(leads, definition)
+    is_mql = result.frame["is_mql"].to_numpy(dtype=bool)
+    yes, no = np.flatnonzero(is_mql), np.flatnonzero(~is_mql)
+    take_yes = min(len(yes), (n + 1) // 2)
+    take_no = min(len(no), n - take_yes)
+    take_yes = min(len(yes), n - take_no)
+    rng = np.random.default_rng(seed)
+    positions = np.concatenate([rng.choice(yes, take_yes, replace=False),
+                                rng.choice(no, take_no, replace=False)]).astype(np.int64)
+    sample = leads.iloc[positions]
+    if not sample.index.is_unique:
+        sample = sample.reset_index(drop=True)
+    frame = result.frame.iloc[positions]
+    columns = [c for c in ID_COLUMNS if c in leads.columns]
+    table = sample[columns].copy()
+    table["stage"] = frame["stage"].to_numpy()
+    table["points"] = frame["points"].to_numpy()
+    table["reasons"] = reasons(sample, definition).to_numpy()
+    order = table["stage"].map({SQL: 0, MQL: 1, NOT_QUALIFIED: 2})
+    table = table.assign(_order=order).sort_values(["_order", "points"],
+                                                   ascending=[True, False], kind="stable")
+    return table.drop(columns="_order")
+
+
+def average_per_month(volume: pd.DataFrame, column: str = "mql") -> float:
+    """Mean qualified leads per month from `monthly_volume`, the figure `capacity_verdict` takes.
+
+    The mean over the months in the table (0 when there are none); a partial first or last
+    month pulls it down a little, which errs towards "too tight" rather than overload."""
+    return float(volume[column].mean()) if len(volume) else 0.0
