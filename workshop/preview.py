@@ -28,13 +28,11 @@ def headline(leads: pd.DataFrame, definition: Definition) -> dict[str, float | i
         raise KeyError(f"The leads have no column for: {', '.join(missing)}")
     result = evaluate(leads, definition)
     figures: dict[str, float | int | None] = dict(result.summary())
-    won = leads["outcome"].eq("won").fillna(False).astype(bool) if "outcome" in leads else None
-    if won is not None and won.any():
-        figures["wins"] = int(won.sum())
-        figures["wins_caught"] = float((won & result.frame["is_mql"]).sum() / won.sum())
-        qualified = result.frame["is_mql"]
-        figures["mql_win_rate"] = (float((won & qualified).sum() / qualified.sum())
-                                   if qualified.any() else None)
+    outcomes = outcome_metrics(leads, result)
+    if outcomes is not None and outcomes.wins:
+        figures["wins"] = outcomes.wins
+        figures["wins_caught"] = outcomes.wins_caught
+        figures["mql_win_rate"] = outcomes.win_rate_qualified  # open deals left out
     else:
         figures["wins"] = figures["wins_caught"] = figures["mql_win_rate"] = None
     return figures
