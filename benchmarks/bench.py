@@ -2,21 +2,26 @@
 
     python benchmarks/bench.py [--rows 1000000]
 
-Ends with one JSON line, e.g. {"evaluate_vs_duckdb": 1.12, "rows": 1000000}.
+Ends with one JSON line, e.g.
+{"evaluate_vs_duckdb": 1.12, "import_vs_pyarrow": 1.6, "rows": 1000000}.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import tempfile
 import time
+from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow.csv as pa_csv
 
 from workshop.definition import Action, Criterion, Definition
 from workshop.evaluate import evaluate
-from workshop.leads import load_sample_leads
+from workshop.leads import SAMPLE_LEADS_PATH, load_sample_leads
+from workshop.pipeline import import_leads
 from workshop.sql import SqlWriter, types_of
 
 
@@ -95,6 +100,30 @@ def evaluate_vs_duckdb(leads: pd.DataFrame, runs: int = 3) -> dict:
             "counts": {str(k): int(v) for k, v in pandas_counts.items()}}
 
 
+def export_file(rows: int, folder: Path) -> Path:
+    """A CSV export of `rows` leads: the sample export's rows repeated."""
+    header, *lines = SAMPLE_LEADS_PATH.read_text(encoding="utf-8").splitlines()
+    repeats = -(-rows // len(lines))
+    path = folder / "leads.csv"
+    path.write_text("\n".join([header, *(lines * repeats)[:rows]]) + "\n", encoding="utf-8")
+    return path
+
+
+def import_vs_pyarrow(path: Path, runs: int = 3) -> dict:
+    """The whole import (read, map, normalise) against a bare pyarrow read of the same file."""
+    data = path.read_bytes()
+    pyarrow_seconds, table = best_of(runs, lambda: pa_csv.read_csv(path))
+    import_seconds, imported = best_of(
+        runs, lambda: import_leads(data, path.name, max_bytes=len(data) + 1,
+                                   max_rows=table.num_rows))
+    if len(imported.leads) != table.num_rows:
+        raise SystemExit(f"rows differ: {len(imported.leads)} vs {table.num_rows}")
+    return {"pyarrow_seconds": round(pyarrow_seconds, 3),
+            "import_seconds": round(import_seconds, 3),
+            "import_vs_pyarrow": round(import_seconds / pyarrow_seconds, 2),
+            "megabytes": round(len(data) / 1e6, 1)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -104,7 +133,13 @@ def main() -> None:
     result = evaluate_vs_duckdb(leads)
     print(f"evaluate: pandas {result['evaluate_seconds']} s, DuckDB {result['duckdb_seconds']} s,"
           f" same counts {result['counts']}")
-    print(json.dumps({"evaluate_vs_duckdb": result["evaluate_vs_duckdb"], "rows": args.rows}))
+    del leads
+    with tempfile.TemporaryDirectory() as folder:
+        imported = import_vs_pyarrow(export_file(args.rows, Path(folder)))
+    print(f"import: full import {imported['import_seconds']} s, bare pyarrow read "
+          f"{imported['pyarrow_seconds']} s, {imported['megabytes']} MB")
+    print(json.dumps({"evaluate_vs_duckdb": result["evaluate_vs_duckdb"],
+                      "import_vs_pyarrow": imported["import_vs_pyarrow"], "rows": args.rows}))
 
 
 if __name__ == "__main__":
