@@ -12,7 +12,7 @@ from workshop.models import Workshop
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = ["views/home.py", "views/facilitator.py", "views/teams.py", "views/compare.py",
-         "views/communicate.py"]
+         "views/communicate.py", "views/evidence.py"]
 
 
 @pytest.fixture

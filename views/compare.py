@@ -5,8 +5,9 @@ from workshop import catalog, compare, merge, store
 from workshop.compare import STATUS_ICONS
 from workshop.models import ROLE_LABELS
 from workshop.text import escape_markdown
-from workshop.ui.context import STEP_PAGES, db, require_workshop, step_header
+from workshop.ui.context import EVIDENCE, STEP_PAGES, db, require_workshop, step_header
 from workshop.ui.definition_form import definition_form, forget_form
+from workshop.ui.leads_source import workshop_leads
 from workshop.ui.preview import live_panel
 from workshop.ui.status_board import status_board
 
@@ -63,7 +64,9 @@ counts_col.markdown("  \n".join(
 with st.expander("How the alignment score is worked out"):
     st.markdown(compare.__doc__)
 
-live_panel({**drafts, "Shared definition": shared.definition})
+live_panel({**drafts, "Shared definition": shared.definition}, workshop_leads(place))
+st.page_link(EVIDENCE, label="Upload your own CRM export and see more evidence →", icon="📊",
+             query_params=place.params)
 
 SHARED_FORM = f"shared:{place.workshop_id}"
 

@@ -36,6 +36,19 @@ class Invite(SQLModel, table=True):
     role: str = Field(max_length=20)
 
 
+class LeadsUpload(SQLModel, table=True):
+    """A CRM export the facilitator uploaded: the file itself lives on disk by its hash."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: str = Field(foreign_key="workshop.id", index=True, max_length=32)
+    sha256: str = Field(max_length=64)
+    filename: str = Field(max_length=300)
+    rows: int = 0
+    headers_signature: str = Field(max_length=64, index=True)
+    mapping_json: str = Field(sa_column=Column(Text, nullable=False))
+    uploaded_at: datetime = Field(default_factory=utcnow)
+
+
 class JoinAttempt(SQLModel, table=True):
     """Failed join-code look-ups, to slow down guessing (per client and overall)."""
 

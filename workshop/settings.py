@@ -16,6 +16,13 @@ def public_url(environ: dict[str, str] | None = None) -> str:
     return (env.get("PUBLIC_URL") or "").strip().rstrip("/")
 
 
+def upload_dir(environ: dict[str, str] | None = None) -> Path:
+    """Where uploaded exports are kept (by content hash), so a restart can read them again."""
+    env = os.environ if environ is None else environ
+    configured = (env.get("UPLOAD_DIR") or "").strip()
+    return Path(configured) if configured else DATA_DIR / "uploads"
+
+
 def database_url(environ: dict[str, str] | None = None) -> str:
     """DATABASE_URL normalised for SQLAlchemy; Heroku-style postgres:// URLs are accepted too."""
     env = os.environ if environ is None else environ

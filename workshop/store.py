@@ -24,6 +24,7 @@ from workshop.models import (
     Draft,
     Invite,
     JoinAttempt,
+    LeadsUpload,
     Participant,
     SharedDefinition,
     Workshop,
@@ -462,7 +463,7 @@ def delete_workshop(session: Session, workshop_id: str, facilitator_token: str) 
     _facilitator(session, workshop_id, facilitator_token)
     if get_workshop(session, workshop_id).is_demo:
         raise AccessDenied("The demo workshop cannot be deleted.")
-    for table in (Draft, Invite, SharedDefinition, Participant):
+    for table in (Draft, Invite, SharedDefinition, LeadsUpload, Participant):
         for row in session.exec(select(table).where(table.workshop_id == workshop_id)).all():
             session.delete(row)
         session.flush()
@@ -591,3 +592,47 @@ def record_agreement(session: Session, workshop_id: str, facilitator_token: str,
     if result.rowcount != 1:
         raise StaleEdit("The shared definition changed while you were agreeing. "
                         "Look at it again before recording the agreement.")
+
+
+# --- uploaded leads ------------------------------------------------------------------------------
+
+def record_upload(session: Session, workshop_id: str, facilitator_token: str, *, sha256: str,
+                  filename: str, rows: int, headers_signature: str, mapping_json: str) -> int:
+    """The workshop's leads are now this export (the newest upload is the current one)."""
+    _facilitator(session, workshop_id, facilitator_token)
+    upload = LeadsUpload(workshop_id=workshop_id, sha256=sha256, filename=filename[:300],
+                         rows=rows, headers_signature=headers_signature,
+                         mapping_json=mapping_json)
+    session.add(upload)
+    session.commit()
+    return upload.id
+
+
+def current_upload(session: Session, workshop_id: str, token: str) -> LeadsUpload | None:
+    """The facilitator's latest upload; others see it once the drafts are revealed."""
+    actor = authenticate(session, workshop_id, token)
+    if not actor.is_facilitator and not is_revealed(session, workshop_id):
+        return None
+    return session.exec(select(LeadsUpload).where(LeadsUpload.workshop_id == workshop_id)
+                        .order_by(LeadsUpload.id.desc())).first()
+
+
+def saved_mapping(session: Session, workshop_id: str, facilitator_token: str,
+                  headers_signature: str) -> str | None:
+    """The mapping last used for an export with the same headers, to reuse it."""
+    _facilitator(session, workshop_id, facilitator_token)
+    return session.exec(select(LeadsUpload.mapping_json).where(
+        LeadsUpload.workshop_id == workshop_id,
+        LeadsUpload.headers_signature == headers_signature)
+        .order_by(LeadsUpload.id.desc())).first()
+
+
+def update_upload_mapping(session: Session, workshop_id: str, facilitator_token: str,
+                          upload_id: int, mapping_json: str) -> None:
+    _facilitator(session, workshop_id, facilitator_token)
+    result = session.exec(update(LeadsUpload).where(
+        LeadsUpload.id == upload_id, LeadsUpload.workshop_id == workshop_id)
+        .values(mapping_json=mapping_json))
+    session.commit()
+    if result.rowcount != 1:
+        raise NotFound("This upload is not part of this workshop.")

@@ -18,6 +18,7 @@ from workshop.text import escape_markdown
 HOME = "views/home.py"
 JOIN = "views/join.py"
 MY_DRAFT = "views/draft.py"
+EVIDENCE = "views/evidence.py"
 STEP_PAGES = {
     1: ("views/facilitator.py", "Step 1 · Facilitator's definition"),
     2: ("views/teams.py", "Step 2 · Marketing and sales"),
@@ -134,6 +135,8 @@ def navigation(actor: store.Actor | None) -> dict[str, list]:
             st.Page(path, title=label, visibility=show(
                 facilitator or (participant and number >= 3)))
             for number, (path, label) in STEP_PAGES.items()],
+        "Evidence": [st.Page(EVIDENCE, title="Evidence from your leads", icon="📊",
+                             visibility=show(actor is not None))],
     }
 
 

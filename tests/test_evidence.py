@@ -1,0 +1,152 @@
+"""Uploaded exports: kept on disk by content, recorded per workshop, shown as evidence."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from workshop import demo, store
+from workshop.db import make_engine
+from workshop.db import session as make_session
+from workshop.mapping import Mapping, headers_signature
+from workshop.models import Workshop
+from workshop.pipeline import import_leads
+from workshop.uploads import load_upload, save_upload
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+SAMPLE = ROOT / "data" / "sample_leads.csv"
+
+
+def test_uploads_are_stored_once_by_content(tmp_path):
+    first = save_upload(b"a,b\n1,2\n", tmp_path)
+    again = save_upload(b"a,b\n1,2\n", tmp_path)
+    other = save_upload(b"a,b\n3,4\n", tmp_path)
+    assert first == again != other and len(first) == 64
+    assert load_upload(first, tmp_path) == b"a,b\n1,2\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted({first, other})
+
+
+@pytest.mark.parametrize("reference", ["../../etc/passwd", "", "ABC", "0" * 63])
+def test_only_hashes_name_an_upload(tmp_path, reference):
+    with pytest.raises(ValueError):
+        load_upload(reference, tmp_path)
+
+
+def test_a_missing_upload_says_what_to_do(tmp_path):
+    with pytest.raises(FileNotFoundError, match="upload the export again"):
+        load_upload("0" * 64, tmp_path)
+
+
+def record_sample(s, workshop_id: str, token: str, mapping: Mapping | None = None) -> int:
+    data = SAMPLE.read_bytes()
+    result = import_leads(data, SAMPLE.name, mapping)
+    return store.record_upload(
+        s, workshop_id, token, sha256=save_upload(data), filename=SAMPLE.name,
+        rows=len(result.leads), headers_signature=headers_signature(list(result.raw.columns)),
+        mapping_json=result.mapping.to_json())
+
+
+def test_uploads_belong_to_the_facilitator_until_the_reveal(session, tmp_path, monkeypatch):
+    monkeypatch.setenv("UPLOAD_DIR", str(tmp_path))
+    workshop, fac = store.create_workshop(session, company="Acme", title="T",
+                                          facilitator_name="Fay")
+    sales = store.start_turn(session, workshop.id, fac, role="sales", name="Sam")
+    with pytest.raises(store.AccessDenied):
+        record_sample(session, workshop.id, sales)
+    upload_id = record_sample(session, workshop.id, fac)
+    assert store.current_upload(session, workshop.id, fac).id == upload_id
+    assert store.current_upload(session, workshop.id, sales) is None  # not before the reveal
+    store.reveal(session, workshop.id, fac)
+    assert store.current_upload(session, workshop.id, sales).rows == 6000
+    other, other_fac = store.create_workshop(session, company="B", title="T",
+                                             facilitator_name="Bo")
+    assert store.current_upload(session, other.id, other_fac) is None
+    with pytest.raises(store.NotFound):
+        store.update_upload_mapping(session, other.id, other_fac, upload_id, "{}")
+    store.delete_workshop(session, workshop.id, fac)
+    assert store.current_upload(session, other.id, other_fac) is None
+
+
+def test_a_mapping_is_reused_for_the_same_headers(session, tmp_path, monkeypatch):
+    monkeypatch.setenv("UPLOAD_DIR", str(tmp_path))
+    workshop, fac = store.create_workshop(session, company="Acme", title="T",
+                                          facilitator_name="Fay")
+    upload_id = record_sample(session, workshop.id, fac)
+    upload = store.current_upload(session, workshop.id, fac)
+    edited = Mapping.from_json(upload.mapping_json)
+    edited.columns.pop("Industry")
+    store.update_upload_mapping(session, workshop.id, fac, upload_id, edited.to_json())
+    saved = store.saved_mapping(session, workshop.id, fac, upload.headers_signature)
+    assert "Industry" not in Mapping.from_json(saved).columns
+    assert store.saved_mapping(session, workshop.id, fac, "0" * 16) is None
+
+
+@pytest.fixture
+def demo_with_upload(database_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("UPLOAD_DIR", str(tmp_path))
+    engine = make_engine(database_url)
+    with make_session(engine) as s:
+        demo.seed_demo(s)
+        key = s.get(Workshop, demo.DEMO_ID).facilitator_token
+        upload_id = record_sample(s, demo.DEMO_ID, key)
+    yield {"ws": demo.DEMO_ID, "key": key}, engine, upload_id
+    engine.dispose()
+
+
+def open_evidence(params: dict) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    at.switch_page("views/evidence.py").run()
+    assert not at.exception
+    return at
+
+
+def page_text(at: AppTest) -> str:
+    parts = [str(e.value) for kind in ("title", "header", "subheader", "markdown", "caption",
+                                       "info", "warning", "success")
+             for e in getattr(at, kind)]
+    return "\n".join(parts).replace("\\", "")
+
+
+def test_before_the_reveal_only_the_data_shows(demo_with_upload):
+    params, _, _ = demo_with_upload
+    at = open_evidence(params)
+    text = page_text(at)
+    assert "sample_leads.csv" in text and "6,000 rows" in text
+    assert "after the reveal" in text
+    assert not any("Definition" in df.value.columns for df in at.dataframe)
+
+
+def test_after_the_reveal_every_draft_has_figures(demo_with_upload):
+    params, engine, _ = demo_with_upload
+    with make_session(engine) as s:
+        store.reveal(s, demo.DEMO_ID, params["key"])
+    at = open_evidence(params)
+    tables = [df.value for df in at.dataframe]
+    figures = next(t for t in tables if "MQL share" in t.columns)
+    assert list(figures["Definition"]) == ["Facilitator", "Marketing", "Sales"]
+    assert figures.set_index("Definition").loc["Marketing", "MQL"] > \
+        figures.set_index("Definition").loc["Sales", "MQL"]
+    verdicts = next(t for t in tables if "Verdict" in t.columns)
+    assert set(verdicts["Verdict"]) <= {"too loose", "fits", "too tight"}
+    wins = next(t for t in tables if "Share of wins caught" in t.columns)
+    assert (wins["Share of wins caught"] > 0).all()
+    assert "sample_leads.csv" in page_text(at)
+
+
+def test_a_definition_needing_an_unmapped_column_is_named(demo_with_upload):
+    params, engine, upload_id = demo_with_upload
+    with make_session(engine) as s:
+        upload = store.current_upload(s, demo.DEMO_ID, params["key"])
+        mapping = Mapping.from_json(upload.mapping_json)
+        mapping.columns.pop("Industry")
+        store.update_upload_mapping(s, demo.DEMO_ID, params["key"], upload_id,
+                                    mapping.to_json())
+        store.reveal(s, demo.DEMO_ID, params["key"])
+    at = open_evidence(params)
+    assert "no column for industry" in page_text(at)

@@ -1,0 +1,47 @@
+"""Evidence from real leads: what each draft and the shared definition do to the company's
+own CRM export (or the sample leads until one is uploaded)."""
+import streamlit as st
+
+from workshop import store
+from workshop.text import escape_markdown
+from workshop.ui.context import db, require_workshop, step_header
+from workshop.ui.evidence_panels import capacity_panel, drill_down, evaluations, outcomes_panel
+from workshop.ui.import_panel import review, upload_form
+from workshop.ui.leads_source import SAMPLE_LABEL, workshop_leads
+from workshop.ui.preview import live_panel
+
+place, workshop, actor = require_workshop()
+step_header(workshop, place, 5, actor)
+st.title("Evidence from your leads")
+
+if actor.is_facilitator:
+    upload_form(place)
+source = workshop_leads(place)
+if source.upload is not None and actor.is_facilitator:
+    review(place, source)
+elif source.label == SAMPLE_LABEL:
+    st.caption("Showing the sample leads of the demo company until an export is uploaded.")
+
+with db() as s:
+    revealed = store.is_revealed(s, place.workshop_id)
+    if not revealed:
+        st.info("The figures of each draft appear here after the reveal: nobody's definition "
+                "is shown before then.")
+        st.stop()
+    people = store.revealed_people(s, place.workshop_id, place.token)
+    shared = store.shared_state(s, place.workshop_id, place.token)
+
+definitions = {person.label: person.definition for person in people}
+if not shared.definition.is_empty():
+    definitions["Shared definition"] = shared.definition
+live_panel(definitions, source)
+results = evaluations(source, definitions)
+if not results:
+    st.stop()
+st.header("Per month, against sales capacity")
+capacity_panel(source, definitions, results)
+st.header("Past wins")
+outcomes_panel(source, results)
+st.header("Closer look")
+drill_down(source, definitions, results)
+st.caption(f"Figures on {escape_markdown(source.label)}.")

@@ -1,0 +1,92 @@
+"""What each draft and the shared definition would do to the workshop's leads."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from workshop import charts, preview
+from workshop.definition import Definition
+from workshop.evaluate import Evaluation, evaluate, missing_columns
+from workshop.lead_export import leads_csv
+from workshop.ui.leads_source import LeadsSource
+
+PERCENT = st.column_config.NumberColumn(format="percent")
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _evaluation(source_key: tuple, definition_json: str, _leads: pd.DataFrame) -> Evaluation:
+    """One evaluation per data and definition, shared by every panel and session."""
+    return evaluate(_leads, Definition.from_json(definition_json))
+
+
+def evaluations(source: LeadsSource, definitions: dict[str, Definition]
+                ) -> dict[str, Evaluation]:
+    usable = {}
+    for name, definition in definitions.items():
+        missing = missing_columns(source.leads, definition)
+        if missing:
+            st.warning(f"{name}: the leads have no column for {', '.join(missing)}. "
+                       "Map it in the column mapping to include this definition.")
+            continue
+        usable[name] = _evaluation(source.key, definition.to_json(), source.leads)
+    return usable
+
+
+def capacity_panel(source: LeadsSource, definitions: dict[str, Definition],
+                   results: dict[str, Evaluation]) -> None:
+    left, right = st.columns(2)
+    reps = left.number_input("Sales reps following up leads", min_value=0, max_value=10_000,
+                             value=5, step=1, key="evidence:reps")
+    per_rep = right.number_input("Leads one rep can work per month", min_value=0,
+                                 max_value=100_000, value=40, step=5, key="evidence:per-rep")
+    volumes = {name: preview.monthly_volume(source.leads, result)
+               for name, result in results.items()}
+    st.plotly_chart(charts.monthly_chart(volumes, reps * per_rep),
+                    config={"displayModeBar": False})
+    rows = []
+    for name, volume in volumes.items():
+        per_month = preview.average_per_month(volume)
+        verdict = preview.capacity_verdict(per_month, int(reps), int(per_rep))
+        rows.append({"Definition": name, "MQL per month": round(per_month, 1),
+                     "Verdict": verdict.verdict, "In words": verdict.sentence})
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def outcomes_panel(source: LeadsSource, results: dict[str, Evaluation]) -> None:
+    rows = []
+    for name, result in results.items():
+        metrics = preview.outcome_metrics(source.leads, result)
+        if metrics is None:
+            st.info("These leads have no outcome column: map one (won / lost / open) in the "
+                    "column mapping to see win rates.")
+            return
+        rows.append({"Definition": name, "Win rate of MQLs": metrics.win_rate_qualified,
+                     "Win rate of the rest": metrics.win_rate_rest, "Lift": metrics.lift,
+                     "Share of wins caught": metrics.wins_caught,
+                     "Reliable": "yes" if metrics.reliable else f"no: {metrics.reason}"})
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config={
+        "Win rate of MQLs": PERCENT, "Win rate of the rest": PERCENT,
+        "Share of wins caught": PERCENT,
+        "Lift": st.column_config.NumberColumn(format="%.1f×")})
+    st.caption("Open deals are left out; leads that never became a deal count as not won.")
+
+
+def drill_down(source: LeadsSource, definitions: dict[str, Definition],
+               results: dict[str, Evaluation]) -> None:
+    drafts = [name for name in results if name != "Shared definition"][:3]
+    if len(drafts) >= 2:
+        st.subheader("Where the drafts' qualified leads overlap")
+        table = preview.overlap({name: results[name].frame["is_mql"] for name in drafts})
+        st.plotly_chart(charts.overlap_chart(table), config={"displayModeBar": False})
+    name = st.selectbox("Look closer at", list(results), key="evidence:closer")
+    definition, result = definitions[name], results[name]
+    st.subheader("Which rule removes the most leads")
+    steps = preview.waterfall(source.leads, definition, evaluation=result)
+    st.plotly_chart(charts.waterfall_chart(steps), config={"displayModeBar": False})
+    st.subheader("Sample leads and why")
+    st.dataframe(preview.sample_table(source.leads, definition, evaluation=result),
+                 hide_index=True, width="stretch")
+    st.download_button(
+        f"⬇️ All leads with {name}'s stage, points and reasons (CSV)",
+        data=lambda: leads_csv(source.leads, result, definition=definition),
+        file_name="leads-with-stages.csv", mime="text/csv", key="evidence:csv")
