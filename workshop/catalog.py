@@ -5,7 +5,7 @@ Field keys are the column names of a normalised leads table (see `workshop.leads
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -114,10 +114,8 @@ class Question:
     prompt: str
     fields: tuple[str, ...] = ()
     hint: str = ""
-    default_role: str = "must"
     default_gate: str = "mql"
     roles: tuple[str, ...] = ("must", "nice", "disqualifier")
-    extra: dict = field(default_factory=dict, hash=False, compare=False)
 
 
 QUESTIONS: tuple[Question, ...] = (
@@ -147,7 +145,7 @@ QUESTIONS: tuple[Question, ...] = (
              ("company", "job_title", "personal_email", "is_customer", "country"),
              "Competitors, students, personal e-mail addresses, existing customers, "
              "countries you cannot serve.",
-             default_role="disqualifier", roles=("disqualifier",)),
+             roles=("disqualifier",)),
 )
 QUESTIONS_BY_KEY: dict[str, Question] = {q.key: q for q in QUESTIONS}
 ENGAGEMENT = "engagement"

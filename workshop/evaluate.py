@@ -13,7 +13,6 @@ import pandas as pd
 from workshop.definition import Criterion, Definition
 
 NOT_QUALIFIED, MQL, SQL = "Not qualified", "MQL", "SQL"
-STAGES = (NOT_QUALIFIED, MQL, SQL)
 
 
 class MissingColumn(KeyError):

@@ -62,7 +62,6 @@ FREE_EMAIL_DOMAINS = frozenset({
     "163.com", "126.com", "rediffmail.com", "uol.com.br", "bol.com.br", "fastmail.com",
 })
 
-MONEY_FIELDS = ("annual_revenue", "budget", "amount")
 TRUE_WORDS = ("true", "yes", "y", "1", "checked", "x", "on")
 FALSE_WORDS = ("false", "no", "n", "0", "unchecked", "off")
 
@@ -97,10 +96,12 @@ FUNCTION_RULES: tuple[tuple[str, str], ...] = (
 STUDENT_ONLY = r"^\s*(?:student|intern|mba student|trainee|apprentice)\s*$"
 
 
-def normalise(raw: pd.DataFrame, mapping: dict[str, str], decimal: str = ".") -> pd.DataFrame:
+def normalise(raw: pd.DataFrame, mapping: dict[str, str], decimal: str = ".",
+              outcomes: pd.Series | None = None) -> pd.DataFrame:
     """The raw export with mapped columns renamed to catalog keys, cleaned and enriched.
 
     Unmapped columns are kept under their original header, so nothing the user imported is lost.
+    `outcomes` ("won"/"lost"/"open"/missing per row) overrides reading them from a deal stage.
     """
     renames = {src: dst for src, dst in mapping.items() if dst and src in raw.columns}
     targets = pd.Series(list(renames.values()))
@@ -141,7 +142,9 @@ def normalise(raw: pd.DataFrame, mapping: dict[str, str], decimal: str = ".") ->
         leads["personal_email"] = personal_email(leads["email"])
     if "created" in leads.columns:
         leads["created_month"] = month_labels(leads["created"])
-    if "deal_stage" in leads.columns and "outcome" not in leads.columns:
+    if outcomes is not None:
+        leads["outcome"] = outcomes.to_numpy()
+    elif "deal_stage" in leads.columns and "outcome" not in leads.columns:
         leads["outcome"] = outcome(leads["deal_stage"])
     if "lifecycle_stage" in leads.columns and "is_customer" not in leads.columns:
         # A lead whose own deal was won became a customer through that deal; it was not one

@@ -430,19 +430,10 @@ def apply_outcome(raw_column: pd.Series, won_values: Iterable[str],
 
 
 def apply_mapping(raw: pd.DataFrame, mapping: Mapping, decimal: str = ".") -> pd.DataFrame:
-    """`leads.normalise` with the mapping's columns, and the outcome the user chose.
-
-    When the outcome comes from another column than the deal stage, `normalise` has already
-    derived "existing customer" from the lifecycle stage without knowing which leads were won;
-    a lead that was won is not "already a customer" when it arrived, so that is corrected here.
-    """
-    leads = normalise(raw, {h: k for h, k in mapping.columns.items() if k}, decimal)
-    if mapping.outcome_column is None or mapping.outcome_column not in raw.columns:
-        return leads
-    leads["outcome"] = apply_outcome(raw[mapping.outcome_column], mapping.won_values,
-                                     mapping.open_values).to_numpy()
-    derived_customer = "is_customer" not in mapping.columns.values()
-    if derived_customer and "is_customer" in leads.columns and "lifecycle_stage" in leads.columns:
-        customer = (leads["lifecycle_stage"] == "Customer").fillna(False).astype(bool)
-        leads["is_customer"] = customer & ~(leads["outcome"] == WON).fillna(False).astype(bool)
-    return leads
+    """`leads.normalise` with the mapping's columns and the outcome the user chose (which also
+    keeps a lead won through its own deal from counting as "already a customer")."""
+    outcomes = None
+    if mapping.outcome_column is not None and mapping.outcome_column in raw.columns:
+        outcomes = apply_outcome(raw[mapping.outcome_column], mapping.won_values,
+                                 mapping.open_values)
+    return normalise(raw, {h: k for h, k in mapping.columns.items() if k}, decimal, outcomes)

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-ROLES = ("facilitator", "marketing", "sales")
 ROLE_LABELS = {"facilitator": "Facilitator", "marketing": "Marketing", "sales": "Sales"}
 
 

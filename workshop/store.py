@@ -187,19 +187,27 @@ def add_workshop(session: Session, workshop: Workshop,
     names = {"facilitator": workshop.facilitator_name, **(names or {})}
     for role, definition in drafts.items():
         token = workshop.facilitator_token if role == "facilitator" else new_token()
-        participant = Participant(workshop_id=workshop.id, role=role, name=names[role],
-                                  token=token)
-        session.add(participant)
-        session.flush()
         started = not definition.is_empty()
-        session.add(Draft(workshop_id=workshop.id, participant_id=participant.id,
-                          definition_json=definition.to_json(), revision=int(started),
-                          done_at=utcnow() if done and started else None))
+        _add_participant(session, workshop.id, role, names[role], token, definition,
+                         revision=int(started), done=done and started)
     for role in TEAM_ROLES:
         session.add(Invite(secret=new_token(), workshop_id=workshop.id, role=role))
     session.add(SharedDefinition(workshop_id=workshop.id, definition_json=Definition().to_json()))
     session.commit()
     return workshop.facilitator_token
+
+
+def _add_participant(session: Session, workshop_id: str, role: str, name: str, token: str,
+                     definition: Definition | None = None, *, revision: int = 0,
+                     done: bool = False) -> Participant:
+    """A person and their draft (empty unless given); the caller commits."""
+    participant = Participant(workshop_id=workshop_id, role=role, name=name, token=token)
+    session.add(participant)
+    session.flush()
+    session.add(Draft(workshop_id=workshop_id, participant_id=participant.id,
+                      definition_json=(definition or Definition()).to_json(),
+                      revision=revision, done_at=utcnow() if done else None))
+    return participant
 
 
 def list_workshops(session: Session) -> list[WorkshopSummary]:
@@ -298,12 +306,8 @@ def _join(session: Session, workshop: Workshop, role: str, name: str) -> str:
         func.lower(Participant.name) == name.lower())).first()
     if same_name is not None:
         raise taken
-    participant = Participant(workshop_id=workshop.id, role=role, name=name, token=new_token())
     try:
-        session.add(participant)
-        session.flush()
-        session.add(Draft(workshop_id=workshop.id, participant_id=participant.id,
-                          definition_json=Definition().to_json()))
+        participant = _add_participant(session, workshop.id, role, name, new_token())
         session.commit()
     except IntegrityError:  # the same name joined in the same instant
         session.rollback()
@@ -363,12 +367,7 @@ def start_turn(session: Session, workshop_id: str, facilitator_token: str, *, ro
         Participant.workshop_id == workshop_id, Participant.role == role,
         Participant.name == name)).first()
     if participant is None:
-        participant = Participant(workshop_id=workshop_id, role=role, name=name,
-                                  token=new_token())
-        session.add(participant)
-        session.flush()
-        session.add(Draft(workshop_id=workshop_id, participant_id=participant.id,
-                          definition_json=Definition().to_json()))
+        participant = _add_participant(session, workshop_id, role, name, new_token())
         session.commit()
         return participant.token
     draft = _draft_of(session, participant.id)

@@ -140,7 +140,8 @@ def _field_widgets(prefix: str, question: catalog.Question, lead_field: catalog.
             st.radio(f"{lead_field.label}", list(OP_CHOICES), key=k("op"), horizontal=True,
                      format_func=OP_CHOICES.get, **on_change)
         st.multiselect(label, options, key=k("values"), accept_new_options=True,
-                       placeholder="Choose or type values", **on_change,
+                       placeholder="Choose or type values", help=lead_field.help or None,
+                       **on_change,
                        label_visibility="collapsed" if not disqualifying else "visible")
     elif lead_field.kind == Kind.NUMBER:
         _init(k("low"), current.low if current and current.op in ("between", "at_least") else None)
