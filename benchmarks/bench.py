@@ -20,8 +20,9 @@ import pyarrow.csv as pa_csv
 
 from workshop.definition import Action, Criterion, Definition
 from workshop.evaluate import evaluate
-from workshop.leads import SAMPLE_LEADS_PATH, load_sample_leads
+from workshop.leads import load_sample_leads
 from workshop.pipeline import import_leads
+from workshop.sample_data import generate_leads
 from workshop.sql import SqlWriter, types_of
 
 
@@ -101,11 +102,11 @@ def evaluate_vs_duckdb(leads: pd.DataFrame, runs: int = 3) -> dict:
 
 
 def export_file(rows: int, folder: Path) -> Path:
-    """A CSV export of `rows` leads: the sample export's rows repeated."""
-    header, *lines = SAMPLE_LEADS_PATH.read_text(encoding="utf-8").splitlines()
-    repeats = -(-rows // len(lines))
+    """A CSV export of `rows` freshly generated leads: every record ID unique, e-mail addresses
+    and creation times nearly so, like a real export (repeating the 6,000 sample rows would let
+    the import's work on distinct values look better than it is)."""
     path = folder / "leads.csv"
-    path.write_text("\n".join([header, *(lines * repeats)[:rows]]) + "\n", encoding="utf-8")
+    generate_leads(rows, seed=20261123).to_csv(path, index=False)
     return path
 
 

@@ -372,8 +372,8 @@ def test_views():
     (Definition(criteria=[Criterion(field="industry", op="in", values=["a"]),
                           Criterion(field="seniority", op="in", values=["VP"])],
                 notes={"industry": "also a note"}), 2),
-    (Definition(criteria=[Criterion(field="arr_band", op="in", values=["a"])]), 0),  # 'other'
-    (_full_definition(), 8),
+    (Definition(criteria=[Criterion(field="arr_band", op="in", values=["a"])]), 1),  # other signals
+    (_full_definition(), 9),  # arr_band and is_customer answer other signals
 ])
 def test_answered_count(definition, expected):
     assert definition.answered_count() == expected

@@ -322,8 +322,8 @@ def test_apply_operation_take_unknown_draft():
      [catalog.ENGAGEMENT]),
     (D(C(), C(field="personal_email", op="is_true", role="disqualifier")),
      D(C(field="employees", op="at_least", low=1)), ["industry", "size", "disqualifiers"]),
-    # a criterion outside the guiding questions is not a question's change
-    (D(), D(C(field="arr_band", values=["x"])), []),
+    # a criterion on a column outside the catalog belongs to "other signals"
+    (D(), D(C(field="arr_band", values=["x"])), [catalog.OTHER]),
 ])
 def test_changed_questions(before, after, expected):
     assert changed_questions(before, after) == expected

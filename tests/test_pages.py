@@ -107,7 +107,7 @@ def test_a_new_workshop_through_all_four_steps(app_url):
     by_key_suffix(at.number_input, ":engagement:demo_requested").set_value(30).run()
     by_key_suffix(at.number_input, ":engagement:threshold").set_value(20).run()
     assert not at.exception
-    assert "3 of 11 questions answered" in str(at.get("progress")[0].proto.text)
+    assert "3 of 12 questions answered" in str(at.get("progress")[0].proto.text)
 
     # A restart (new app, same database, same link) shows the answers again.
     at = new_app(params).run()
@@ -213,3 +213,50 @@ def test_a_refresh_comes_back_to_the_same_question(app_url):
     odd = new_app({**params, "q": "99x"}).run()
     odd.switch_page("views/facilitator.py").run()
     assert not odd.exception and odd.subheader[0].value == "1. What industry do they work in?"
+
+
+def _to_question(at: AppTest, number: int) -> AppTest:
+    at.selectbox(key=next(s.key for s in at.selectbox if s.key.endswith(":jump"))) \
+        .set_value(number - 1).run()
+    return at
+
+
+def _facilitator_draft(url: str):
+    from workshop import store  # noqa: PLC0415
+
+    with session(make_engine(url)) as s:
+        token = s.get(Workshop, demo.DEMO_ID).facilitator_token
+        return store.my_draft(s, demo.DEMO_ID, token)[0]
+
+
+def test_a_condition_on_any_column_of_the_leads_is_added_and_removed(app_url):
+    at = new_app({"ws": demo.DEMO_ID, "key": demo_key(app_url)}).run()
+    at.switch_page("views/facilitator.py").run()
+    _to_question(at, 12)
+    assert at.subheader[0].value == "12. Does anything else in your leads mark a good lead?"
+    column = by_key_suffix(at.selectbox, ":other:column")
+    assert "deal_stage" in column.options and "industry" not in column.options
+    column.set_value("deal_stage").run()
+    by_key_suffix(at.multiselect, ":other:values").set_value(["Closed Won"]).run()
+    by_key_suffix(at.number_input, ":other:points").set_value(5).run()
+    next(b for b in at.button if b.label == "Add this condition").click().run()
+    assert not at.exception
+    assert "Deal stage is Closed Won · *+5 points*" in texts(at)
+    added = [c for c in _facilitator_draft(app_url).criteria if c.question == "other"]
+    assert [(c.field, c.op, c.values, c.role, c.points) for c in added] == \
+        [("deal_stage", "in", ["Closed Won"], "nice", 5)]
+    assert by_key_suffix(at.selectbox, ":other:column").value is None  # ready for the next
+
+    # A number column offers number conditions; a missing bound is refused in words.
+    by_key_suffix(at.selectbox, ":other:column").set_value("amount").run()
+    condition = by_key_suffix(at.radio, ":other:op")
+    assert condition.options == ["is at least", "is at most", "is between"]
+    condition.set_value("between").run()
+    by_key_suffix(at.number_input, ":other:low").set_value(1000.0).run()
+    next(b for b in at.button if b.label == "Add this condition").click().run()
+    assert "'between' needs both a lower and an upper bound" in texts(at)
+    assert len([c for c in _facilitator_draft(app_url).criteria if c.question == "other"]) == 1
+
+    next(b for b in at.button if b.label == "Remove").click().run()
+    assert not at.exception
+    assert not [c for c in _facilitator_draft(app_url).criteria if c.question == "other"]

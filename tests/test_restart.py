@@ -258,7 +258,7 @@ def test_answers_survive_a_killed_server(database_url, server, monkeypatch, requ
         page.get_by_text("Your ideal lead: Priya").wait_for()
         assert parse_qs(urlsplit(page.url).query)["key"] == [token]
         # Wait for the text rather than read it at once: a loaded machine renders late.
-        page.get_by_text("2 of 11 questions answered").wait_for(timeout=30_000)
+        page.get_by_text("2 of 12 questions answered").wait_for(timeout=30_000)
         # The page comes back on the question the participant was on (?q=2) ...
         page.get_by_text("2. What is the job role of the person?").wait_for()
         assert page.get_by_label("Job title contains any of").input_value() == TITLE_WORDS
@@ -287,7 +287,7 @@ def test_answers_survive_a_killed_server(database_url, server, monkeypatch, requ
                  "the seniority is saved after the restart")
         settle(page)
         assert chosen(seniority) == ["Director"]
-        page.get_by_text("3 of 11 questions answered").wait_for(timeout=30_000)
+        page.get_by_text("3 of 12 questions answered").wait_for(timeout=30_000)
         final = drafts.read(workshop_id, token)
         assert final.criteria_for("seniority")[0].values == ["Director"]
         assert industries(final) == ["Healthcare", "Manufacturing"]

@@ -7,7 +7,7 @@ from workshop.models import ROLE_LABELS
 from workshop.text import escape_markdown
 from workshop.ui.context import EVIDENCE, STEP_PAGES, db, require_workshop, step_header
 from workshop.ui.definition_form import definition_form, forget_form
-from workshop.ui.leads_source import workshop_leads
+from workshop.ui.leads_source import workshop_columns, workshop_leads
 from workshop.ui.preview import live_panel
 from workshop.ui.status_board import status_board
 
@@ -167,7 +167,7 @@ if actor.is_facilitator:
     st.header("Edit the shared definition by hand")
     with st.expander("Open the guided form on the shared definition",
                      expanded=st.session_state.pop("compare:editing", False)):
-        definition_form(SHARED_FORM, load_shared, save_shared)
+        definition_form(SHARED_FORM, load_shared, save_shared, workshop_columns(place))
 
     st.header("Agree")
     participants = list(dict.fromkeys([s.name for s in statuses] + shared.agreed_by))

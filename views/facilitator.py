@@ -4,6 +4,7 @@ import streamlit as st
 from workshop import store
 from workshop.ui.context import HOME, STEP_PAGES, db, link, require_workshop, step_header
 from workshop.ui.definition_form import definition_form, definition_summary, draft_access
+from workshop.ui.leads_source import workshop_columns
 
 place, workshop, actor = require_workshop()
 step_header(workshop, place, 1, actor)
@@ -31,7 +32,7 @@ else:
     st.markdown("Define your ideal lead **as specifically as possible**, alone. Marketing and "
                 "sales will not see it until you reveal all drafts in step 3, so don't "
                 "lead the witness.")
-    definition_form(f"draft:{actor.participant_id}", load, save)
+    definition_form(f"draft:{actor.participant_id}", load, save, workshop_columns(place))
 st.page_link(STEP_PAGES[2][0], label="Continue to step 2: marketing and sales →",
              query_params=place.params)
 

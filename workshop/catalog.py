@@ -146,9 +146,13 @@ QUESTIONS: tuple[Question, ...] = (
              "Competitors, students, personal e-mail addresses, existing customers, "
              "countries you cannot serve.",
              roles=("disqualifier",)),
+    Question("other", "Other signals", "Does anything else in your leads mark a good lead?",
+             hint="Any column of your leads export counts: a product line, a region, a "
+                  "partner, a score from another tool."),
 )
 QUESTIONS_BY_KEY: dict[str, Question] = {q.key: q for q in QUESTIONS}
 ENGAGEMENT = "engagement"
+OTHER = "other"  # criteria on columns outside the catalog
 
 
 def question_for_field(field_key: str) -> str:
@@ -156,4 +160,4 @@ def question_for_field(field_key: str) -> str:
     for question in QUESTIONS:
         if field_key in question.fields and question.key != "disqualifiers":
             return question.key
-    return "other"
+    return OTHER

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import datetime
 import io
+import os
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +25,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+
+from workshop.csv_pieces import record_pieces
 
 MAX_BYTES = 200 * 1024 * 1024
 MAX_ROWS = 1_000_000
@@ -145,7 +149,7 @@ def _read_csv(data: bytes, *, max_rows: int, encoding: str | None = None
     if not bytes(body[:SAMPLE_BYTES]).strip() and not bytes(body).strip():
         raise ImportProblem("The file has a header but no rows.")
     try:
-        table = _arrow_csv(body, names, delimiter, newlines_in_values=b'"' in text)
+        table = _parse_body(text, body_start, names, delimiter)
     except pa.ArrowInvalid as error:
         message = str(error)
         if "invalid UTF8" in message and encoding in ("utf-8", "utf-8-sig"):
@@ -307,11 +311,32 @@ def _unique_names(raw: object) -> list[str]:
     return names
 
 
+def _parse_body(text: bytes, body_start: int, names: list[str], delimiter: str) -> pa.Table:
+    """The records after the header, parsed in parallel pieces when the quoting allows it."""
+    body = memoryview(text)[body_start:]
+    if text.find(b'"', body_start) == -1:  # no quotes: pyarrow may split blocks anywhere
+        return _arrow_csv(body, names, delimiter, newlines_in_values=False)
+    pieces = record_pieces(text, body_start, delimiter)
+    if pieces is None or len(pieces) < 2:
+        return _arrow_csv(body, names, delimiter, newlines_in_values=True)
+
+    def parse(piece: tuple[int, int]) -> pa.Table:
+        begin, end = piece
+        # One block per piece: within a block pyarrow follows quotes across line breaks.
+        return _arrow_csv(memoryview(text)[begin:end], names, delimiter,
+                          newlines_in_values=False, use_threads=False,
+                          block_size=end - begin + 1)
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        return pa.concat_tables(pool.map(parse, pieces))
+
+
 def _arrow_csv(body, names: list[str], delimiter: str, *, newlines_in_values: bool,
-               use_threads: bool = True, invalid_row_handler=None) -> pa.Table:
+               use_threads: bool = True, invalid_row_handler=None,
+               block_size: int = _BLOCK_SIZE) -> pa.Table:
     return pacsv.read_csv(
         pa.BufferReader(pa.py_buffer(body)),
-        read_options=pacsv.ReadOptions(column_names=names, block_size=_BLOCK_SIZE,
+        read_options=pacsv.ReadOptions(column_names=names, block_size=block_size,
                                        use_threads=use_threads),
         parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"',
                                          double_quote=True, escape_char=False,

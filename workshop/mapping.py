@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from workshop.catalog import FIELDS
+from workshop.distinct import per_distinct
 from workshop.leads import blank_placeholders, canonical_category, normalise, parse_bool
 
 # Keys a column may be mapped to besides the catalog's: normalise uses the first four
@@ -326,12 +327,20 @@ def _value_text(column: pd.Series) -> pd.Series:
     """Values as stripped text; placeholders and blanks missing (how outcome values compare)."""
     if pd.api.types.is_bool_dtype(column):
         column = column.astype("boolean")
-    return blank_placeholders(column.astype("object").where(column.notna(), None))
+    if not isinstance(column.dtype, pd.StringDtype):
+        column = column.astype("object").where(column.notna(), None)
+    return blank_placeholders(column)
 
 
-def _distinct(text: pd.Series) -> list[str]:
-    """Distinct non-missing values, most frequent first."""
-    return [str(v) for v in text.dropna().value_counts(sort=True).index]
+def _distinct(column: pd.Series) -> list[str]:
+    """Distinct values as compared (see `_value_text`), most frequent first.
+
+    Counted on the raw column and cleaned afterwards, so a million rows are hashed once."""
+    counts = column.value_counts(sort=False, dropna=True)
+    cleaned = _value_text(pd.Series(counts.index, dtype=column.dtype))
+    totals = (pd.Series(counts.to_numpy(), index=cleaned.to_numpy(dtype=object))
+              .loc[cleaned.notna().to_numpy()].groupby(level=0, sort=False).sum())
+    return [str(v) for v in totals.sort_values(ascending=False, kind="stable").index]
 
 
 def _folded(values: Iterable[str]) -> set[str]:
@@ -393,7 +402,7 @@ def suggest_outcome(raw: pd.DataFrame, mapping: Mapping | AbcMapping[str, str]
             + [(h, _lifecycle_outcome) for h in by_key.get("lifecycle_stage", [])]
             + [(h, _status_outcome) for h in by_key.get("lead_status", [])])
     for header, rule in plan:
-        values = _distinct(_value_text(raw[header]))
+        values = _distinct(raw[header])
         if not values:
             continue
         picked = rule(values)
@@ -418,15 +427,18 @@ def apply_outcome(raw_column: pd.Series, won_values: Iterable[str],
     Values are compared stripped and case-insensitively. Anything not blank that is neither a
     won nor an open value is lost.
     """
-    text = _value_text(raw_column)
-    folded = text.str.casefold() if len(text) else text
-    won = folded.isin(_folded(won_values)).to_numpy(dtype=bool)
-    opened = folded.isin(_folded(open_values)).to_numpy(dtype=bool)
-    present = text.notna().to_numpy(dtype=bool)
-    picked = np.select([won & present, opened & present, present], [WON, OPEN, LOST],
-                       default="")
-    return pd.Series(picked, index=raw_column.index, dtype="str",
-                     name="outcome").replace("", np.nan)
+    won, opened = _folded(won_values), _folded(open_values)
+
+    def pick(values: pd.Series) -> pd.Series:
+        text = _value_text(values)
+        folded = text.str.casefold() if len(text) else text
+        present = text.notna().to_numpy(dtype=bool)
+        chosen = np.select([folded.isin(won).to_numpy(dtype=bool) & present,
+                            folded.isin(opened).to_numpy(dtype=bool) & present, present],
+                           [WON, OPEN, LOST], default="")
+        return pd.Series(chosen, index=values.index, dtype="str").replace("", np.nan)
+
+    return per_distinct(raw_column, pick, repeats_below=1.0).rename("outcome")
 
 
 def apply_mapping(raw: pd.DataFrame, mapping: Mapping, decimal: str = ".") -> pd.DataFrame:

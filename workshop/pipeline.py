@@ -35,6 +35,12 @@ def import_leads(data: bytes, filename: str = "", mapping: Mapping | None = None
                  **limits) -> ImportedLeads:
     """Read and normalise an export; a given mapping must fit the file's headers."""
     raw, export_format = read_export(data, filename, **limits)
+    return map_leads(raw, export_format, mapping)
+
+
+def map_leads(raw: pd.DataFrame, export_format: ExportFormat,
+              mapping: Mapping | None = None) -> ImportedLeads:
+    """The second half of an import, for callers that look at the raw table in between."""
     if mapping is None:
         mapping = automatic_mapping(raw)
     else:

@@ -13,6 +13,7 @@ import streamlit as st
 from workshop import catalog, store
 from workshop.catalog import Kind
 from workshop.definition import Action, Criterion, Definition
+from workshop.leads import OtherColumn
 from workshop.store import Locked, StaleEdit
 from workshop.text import escape_markdown
 from workshop.ui.context import db
@@ -50,8 +51,12 @@ def draft_access(workshop_id: str, token: str) -> tuple[Load, Save]:
     return load, save
 
 
-def definition_form(prefix: str, load: Load, save: Save) -> None:
-    """Render the guided form for the definition behind `load`/`save`."""
+def definition_form(prefix: str, load: Load, save: Save,
+                    columns: dict[str, OtherColumn] | None = None) -> None:
+    """Render the guided form for the definition behind `load`/`save`.
+
+    `columns` are the leads' columns beyond the catalog, offered on the "Other signals"
+    question; without them a column is named by typing it."""
     definition, revision = load()
     st.session_state.setdefault(f"{prefix}:revision", revision)
     index_key = f"{prefix}:question"
@@ -88,6 +93,8 @@ def definition_form(prefix: str, load: Load, save: Save) -> None:
             st.caption(question.hint)
         if question.key == catalog.ENGAGEMENT:
             _engagement_widgets(prefix, definition, load, save)
+        elif question.key == catalog.OTHER:
+            _other_widgets(prefix, definition, load, save, columns or {})
         else:
             for field_key in question.fields:
                 _field_widgets(prefix, question, catalog.FIELDS[field_key], definition, load, save)
@@ -228,42 +235,143 @@ def _engagement_widgets(prefix: str, definition: Definition, load: Load, save: S
                     max_value=100000, step=1, key=threshold_key, **on_change)
 
 
-def _save_question(prefix: str, question: catalog.Question, load: Load, save: Save) -> None:
-    """Rebuild one question from its widgets and save it, unless someone saved in between."""
+OTHER_OPS = {"in": "is one of", "not_in": "is not one of", "contains_any": "contains",
+             "at_least": "is at least", "at_most": "is at most", "between": "is between"}
+NUMBER_OPS = ("at_least", "at_most", "between")
+
+
+def _other_widgets(prefix: str, definition: Definition, load: Load, save: Save,
+                   columns: dict[str, OtherColumn]) -> None:
+    """Criteria on any column of the leads: the ones so far, and a row to add another."""
+    k = lambda *parts: _key(prefix, catalog.OTHER, *parts)  # noqa: E731
+    for position, criterion in enumerate(definition.criteria_for(catalog.OTHER)):
+        line, remove = st.columns([6, 1], vertical_alignment="center")
+        line.markdown(f"- {escape_markdown(criterion.sentence())} · "
+                      f"*{escape_markdown(criterion.role_phrase())}*")
+        remove.button("Remove", key=k("remove", str(position)), on_click=_remove_other,
+                      args=(prefix, position, load, save))
+
+    st.markdown("**Add a condition on a column of your leads**")
+    column = st.selectbox(
+        "Column", list(columns), index=None, key=k("column"), accept_new_options=True,
+        placeholder="Choose a column, or type its name exactly as in the export")
+    if not columns:
+        st.caption("The columns of the workshop's leads are listed here for the facilitator "
+                   "once an export is uploaded; until then, type the column's name.")
+    if column is None:
+        return
+    choice = columns.get(column)
+    number = choice.number if choice else False
+    ops = [op for op in OTHER_OPS if (op in NUMBER_OPS) == number] if choice else list(OTHER_OPS)
+    if st.session_state.get(k("op")) not in ops:
+        st.session_state[k("op")] = ops[0]
+    st.radio("Condition", ops, key=k("op"), horizontal=True, format_func=OTHER_OPS.get)
+    op = st.session_state[k("op")]
+    if op in NUMBER_OPS:
+        low_col, high_col = st.columns(2)
+        if op in ("at_least", "between"):
+            low_col.number_input("At least", key=k("low"), value=None, step=1.0)
+        if op in ("at_most", "between"):
+            high_col.number_input("At most", key=k("high"), value=None, step=1.0)
+    else:
+        st.multiselect("Values", list(choice.values) if choice else [], key=k("values"),
+                       accept_new_options=True, placeholder="Choose or type values")
+    _init(k("role"), "nice")
+    _init(k("points"), 10)
+    role_col, points_col = st.columns([3, 1])
+    role_col.selectbox("How it counts", list(ROLE_CHOICES), key=k("role"),
+                       format_func=ROLE_CHOICES.get)
+    if st.session_state[k("role")] == "nice":
+        points_col.number_input("Points", min_value=1, max_value=1000, step=1, key=k("points"))
+    st.button("Add this condition", key=k("add"), on_click=_add_other,
+              args=(prefix, load, save))
+
+
+def _add_other(prefix: str, load: Load, save: Save) -> None:
+    state = st.session_state
+    k = lambda *parts: _key(prefix, catalog.OTHER, *parts)  # noqa: E731
+    role, _, gate = str(state.get(k("role"), "nice")).partition(":")
+    op = state.get(k("op"))
+    values = [str(v).strip() for v in state.get(k("values")) or [] if str(v).strip()]
+    try:
+        criterion = Criterion(
+            field=str(state.get(k("column")) or "").strip(), op=op, role=role,
+            gate=gate or "mql", points=int(state.get(k("points")) or 0) if role == "nice" else 0,
+            values=values if op not in NUMBER_OPS else [],
+            low=state.get(k("low")) if op in ("at_least", "between") else None,
+            high=state.get(k("high")) if op in ("at_most", "between") else None,
+            question=catalog.OTHER)
+    except ValueError as error:
+        state[f"{prefix}:error"] = _readable(error)
+        return
+
+    def add(definition: Definition) -> Definition:
+        kept = definition.criteria_for(catalog.OTHER)
+        return definition.with_question(catalog.OTHER, [*kept, criterion])
+
+    if _store(prefix, load, save, add):
+        for part in ("column", "op", "values", "low", "high", "role", "points"):
+            state.pop(k(part), None)
+
+
+def _remove_other(prefix: str, position: int, load: Load, save: Save) -> None:
+    def remove(definition: Definition) -> Definition:
+        kept = definition.criteria_for(catalog.OTHER)
+        return definition.with_question(catalog.OTHER, kept[:position] + kept[position + 1:])
+
+    _store(prefix, load, save, remove)
+
+
+def _store(prefix: str, load: Load, save: Save,
+           change: Callable[[Definition], Definition]) -> bool:
+    """Apply `change` to the latest definition and save it, unless someone saved in between."""
     state = st.session_state
     definition, revision = load()
     if revision != state.get(f"{prefix}:revision", revision):
         forget_form(prefix, revision)
         state[f"{prefix}:notice"] = ("This definition was changed elsewhere in the meantime; the "
                                      "latest version is shown. Please redo your last change.")
-        return
-    note = state.get(_key(prefix, question.key, "note"))
+        return False
     try:
-        if question.key == catalog.ENGAGEMENT:
-            actions = [Action(field=f, points=int(state.get(_key(prefix, question.key, f)) or 0))
-                       for f, _ in catalog.CONVERSION_ACTIONS
-                       if int(state.get(_key(prefix, question.key, f)) or 0) > 0]
-            kept = [a for a in definition.actions
-                    if a.field not in dict(catalog.CONVERSION_ACTIONS)]
-            threshold = int(state.get(_key(prefix, question.key, "threshold")) or 0)
-            updated = definition.with_engagement(kept + actions, threshold, note)
-        else:
-            built = [_criterion_from_widgets(prefix, question, catalog.FIELDS[f])
-                     for f in question.fields]
-            others = [c for c in definition.criteria_for(question.key)
-                      if c.field not in question.fields]
-            updated = definition.with_question(question.key,
-                                               others + [c for c in built if c], note)
+        updated = change(definition)
     except ValueError as error:
         state[f"{prefix}:error"] = _readable(error)
-        return
+        return False
     try:
         state[f"{prefix}:revision"] = save(updated, revision)
     except StaleEdit as error:
         forget_form(prefix, None)
         state[f"{prefix}:notice"] = str(error)
+        return False
     except Locked as error:
         state[f"{prefix}:error"] = str(error)
+        return False
+    return True
+
+
+def _save_question(prefix: str, question: catalog.Question, load: Load, save: Save) -> None:
+    """Rebuild one question from its widgets and save it, unless someone saved in between."""
+    state = st.session_state
+    note = state.get(_key(prefix, question.key, "note"))
+
+    def rebuild(definition: Definition) -> Definition:
+        if question.key == catalog.ENGAGEMENT:
+            chosen = {f: int(state.get(_key(prefix, question.key, f)) or 0)
+                      for f, _ in catalog.CONVERSION_ACTIONS}
+            actions = [Action(field=f, points=p) for f, p in chosen.items() if p > 0]
+            kept = [a for a in definition.actions if a.field not in chosen]
+            threshold = int(state.get(_key(prefix, question.key, "threshold")) or 0)
+            return definition.with_engagement(kept + actions, threshold, note)
+        if question.key == catalog.OTHER:
+            return definition.with_question(question.key,
+                                            definition.criteria_for(question.key), note)
+        built = [_criterion_from_widgets(prefix, question, catalog.FIELDS[f])
+                 for f in question.fields]
+        others = [c for c in definition.criteria_for(question.key)
+                  if c.field not in question.fields]
+        return definition.with_question(question.key, others + [c for c in built if c], note)
+
+    _store(prefix, load, save, rebuild)
 
 
 def _readable(error: ValueError) -> str:

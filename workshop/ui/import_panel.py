@@ -5,12 +5,12 @@ import pandas as pd
 import streamlit as st
 
 from workshop import store
-from workshop.importer import ImportProblem
+from workshop.importer import ImportProblem, read_export
 from workshop.mapping import ALLOWED_KEYS, Mapping, headers_signature, validate
-from workshop.pipeline import import_leads
+from workshop.pipeline import map_leads
 from workshop.text import escape_markdown
 from workshop.ui.context import Place, db
-from workshop.ui.leads_source import LeadsSource, imported
+from workshop.ui.leads_source import LeadsSource, imported, remember_import
 from workshop.uploads import save_upload
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm"]
@@ -29,22 +29,29 @@ def upload_form(place: Place) -> None:
     if st.session_state.get("evidence:done") == marker:
         return
     st.session_state["evidence:done"] = marker
+    progress = st.progress(0.0, text=f"Reading {escape_markdown(file.name)} "
+                                     f"({len(data) / 1e6:,.1f} MB)…")
     try:
-        with st.spinner("Reading the export…"):
-            first = import_leads(data, file.name)
-            signature = headers_signature(list(first.raw.columns))
-            with db() as s:
-                known = store.saved_mapping(s, place.workshop_id, place.token, signature)
-            result = first if known is None else import_leads(data, file.name,
-                                                              Mapping.from_json(known))
+        raw, export_format = read_export(data, file.name)
+        progress.progress(0.45, text=f"Matching the columns of {len(raw):,} rows to the lead "
+                                     "fields…")
+        signature = headers_signature(list(raw.columns))
+        with db() as s:
+            known = store.saved_mapping(s, place.workshop_id, place.token, signature)
+        progress.progress(0.5, text=f"Cleaning the values of {len(raw):,} leads…")
+        result = map_leads(raw, export_format, Mapping.from_json(known) if known else None)
     except (ImportProblem, ValueError) as error:
+        progress.empty()
         st.error(f"This file cannot be used: {error}")
         return
+    progress.progress(0.95, text="Saving…")
     sha = save_upload(data)
+    remember_import(sha, file.name, result)
     with db() as s:
         store.record_upload(s, place.workshop_id, place.token, sha256=sha, filename=file.name,
                             rows=len(result.leads), headers_signature=signature,
                             mapping_json=result.mapping.to_json())
+    progress.empty()
     st.success(f"Read {len(result.leads):,} leads from {escape_markdown(file.name)}"
                + (" with the mapping used last time for these columns." if known else "."))
 

@@ -1,0 +1,188 @@
+"""The shortcuts that make a million-row import fast must give exactly what the plain way gives:
+CSV pieces parsed in parallel, work on distinct values only, and Arrow casts for clean columns."""
+from __future__ import annotations
+
+import csv
+import io
+import random
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from workshop import leads
+from workshop.csv_pieces import record_pieces
+from workshop.distinct import MIN_ROWS, Distinct, per_distinct
+from workshop.importer import read_export
+
+
+def _csv(rows: list[list[str]], delimiter: str = ",", quoting: int = csv.QUOTE_MINIMAL) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, quoting=quoting, lineterminator="\n").writerows(rows)
+    return out.getvalue().encode()
+
+
+def _records(data: bytes, delimiter: str = ",") -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode(), newline=""), delimiter=delimiter))
+
+
+# --- CSV pieces --------------------------------------------------------------------------------
+
+_CELL = st.text(alphabet=st.sampled_from(list('ab ,;"\n\r-')), max_size=8)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(st.lists(_CELL, min_size=3, max_size=3), min_size=1, max_size=40),
+       delimiter=st.sampled_from([",", ";"]), piece=st.integers(1, 60),
+       quote_all=st.booleans())
+def test_pieces_are_whole_records_that_add_up_to_the_file(rows, delimiter, piece, quote_all):
+    data = _csv(rows, delimiter, csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL)
+    pieces = record_pieces(data, 0, delimiter, piece_bytes=piece)
+    assert pieces is not None, "a file written by the csv module is quoted the standard way"
+    assert pieces[0][0] == 0 and pieces[-1][1] == len(data)
+    assert all(end == begin for (_, end), (begin, _) in zip(pieces, pieces[1:], strict=False))
+    parsed = [row for begin, end in pieces for row in _records(data[begin:end], delimiter)]
+    assert parsed == _records(data, delimiter)
+
+
+def test_a_quoted_value_spanning_the_cut_moves_the_cut_past_it():
+    data = b'id,notes\n1,"first\nsecond\nthird"\n2,plain\n'
+    pieces = record_pieces(data, len(b"id,notes\n"), ",", piece_bytes=4)
+    assert [data[b:e] for b, e in pieces] == [b'1,"first\nsecond\nthird"\n', b"2,plain\n"]
+
+
+@pytest.mark.parametrize("body", [
+    b'1,5\'10" tall,"a\nb"\n2,x,y\n',   # a literal quote inside an unquoted value
+    b'1,"ab"cd,e\n2,x,y\n',             # text straight after a closing quote
+    b'1,"never closed\n2,x,y\n',        # an odd number of quotes
+])
+def test_quotes_used_any_other_way_give_no_pieces(body):
+    assert record_pieces(body, 0, ",", piece_bytes=4) is None
+
+
+def _big_export(notes: list[str]) -> tuple[bytes, list[list[str]]]:
+    rows = [["Id", "Notes", "Title"]]
+    rows += [[str(i), notes[i % len(notes)], "x" * 40] for i in range(60_000)]
+    return _csv(rows), rows
+
+
+def test_a_multi_megabyte_export_with_line_breaks_in_values_reads_as_the_csv_module_does():
+    data, rows = _big_export(["one line", "two\nlines", 'quoted "word", and comma', ""])
+    assert len(data) > 3 * 1024 * 1024  # several pieces
+    frame, found = read_export(data)
+    assert found.rows == len(rows) - 1
+    expected = pd.DataFrame(rows[1:], columns=rows[0]).replace("", None)
+    assert frame.fillna("\0").values.tolist() == expected.fillna("\0").values.tolist()
+
+
+def test_an_export_with_a_literal_quote_is_read_whole_and_still_right():
+    data, rows = _big_export(["plain", 'a "quoted" note\nover two lines'])
+    data = data.replace(b"x" * 40, b'5\'10" ' + b"x" * 34)  # bare quotes: no pieces
+    frame, found = read_export(data)
+    assert found.rows == len(rows) - 1
+    assert frame.at[1, "Notes"] == 'a "quoted" note\nover two lines'
+    assert frame.at[59_999, "Title"] == "5'10\" " + "x" * 34
+
+
+# --- distinct values ---------------------------------------------------------------------------
+
+def _repeated(values: list, rows: int = MIN_ROWS * 2, dtype: str = "str") -> pd.Series:
+    rng = random.Random(len(values))
+    return pd.Series([rng.choice(values) for _ in range(rows)], dtype=dtype)
+
+
+def test_a_repetitive_column_is_encoded_and_a_unique_one_left_whole():
+    assert not Distinct.of(_repeated(["a", "b", None])).whole
+    unique = pd.Series([f"id-{i}" for i in range(MIN_ROWS * 2)], dtype="str")
+    assert Distinct.of(unique).whole
+    assert not Distinct.of(unique, repeats_below=1.0).whole
+
+
+_MESSY = st.sampled_from([
+    " Software ", "SOFTWARE", "software", "N/A", "--None--", "Select", "", "unknown", "-",
+    "1,001-5,000", "$1.5M", "10M-50M", "51-200", "10,001+", "12", " 7 ", "1.5e6", "Yes", "no",
+    "TRUE", "checked", "2026-03-01", "03/04/2026", "2026-03-01T10:00:00Z", "VP Finance",
+    "Accounting Student", "cfo", "anna@GMAIL.com", "bob@acme.io ", "Closed Won", "closedlost",
+    "Qualification", "Müller GmbH", "ü", "1.234,5",
+])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(values=st.lists(_MESSY, min_size=1, max_size=12), with_missing=st.booleans())
+def test_every_parser_gives_the_same_on_distinct_values_as_on_every_row(values, with_missing):
+    column = _repeated(values + ([None] if with_missing else []))
+    assert not Distinct.of(column, repeats_below=1.0).whole
+    for parser in (leads.blank_placeholders, leads.parse_bool, leads.parse_count,
+                   leads.parse_number, leads.parse_date, leads.job_function, leads.seniority,
+                   leads.personal_email, leads.outcome):
+        at_once = parser(column)
+        one_by_one = pd.concat([parser(column.iloc[i:i + 1]) for i in range(len(values) + 2)])
+        pd.testing.assert_series_equal(at_once.iloc[:len(one_by_one)], one_by_one,
+                                       check_names=False, check_index=False)
+
+
+@settings(max_examples=12, deadline=None)
+@given(values=st.lists(_MESSY, min_size=1, max_size=10))
+def test_normalise_gives_the_same_on_a_big_table_as_on_small_slices(values):
+    rng = random.Random(len(values))
+    headers = list(leads.SAMPLE_MAPPING)
+    raw = pd.DataFrame({h: [rng.choice(values) for _ in range(MIN_ROWS * 2)] for h in headers},
+                       dtype="str")
+    whole = leads.normalise(raw, leads.SAMPLE_MAPPING)
+    small = MIN_ROWS - 1  # below the size where distinct values are worth encoding
+    slices = pd.concat([leads.normalise(raw.iloc[i:i + small], leads.SAMPLE_MAPPING)
+                        for i in range(0, len(raw), small)])
+    pd.testing.assert_frame_equal(whole, slices)
+
+
+def test_spreading_an_unchanged_column_hands_back_the_same_column():
+    column = _repeated(["Software", "Retail"])
+    assert leads.blank_placeholders(column) is column
+
+
+def test_per_distinct_on_an_object_column_uses_pandas():
+    column = _repeated(["a ", None, "b"], dtype="object")
+    stripped = per_distinct(column, lambda s: s.str.strip())
+    assert stripped.fillna("?").tolist() == column.str.strip().fillna("?").tolist()
+
+
+# --- Arrow casts for clean columns -------------------------------------------------------------
+
+_PLAIN = st.one_of(st.integers(-10**12, 10**12).map(str),
+                   st.floats(-1e9, 1e9, allow_nan=False).map(lambda f: f"{f:.4f}"),
+                   st.floats(1, 1e6, allow_nan=False).map(lambda f: f"{f:.2e}"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(values=st.lists(st.one_of(_PLAIN, st.none()), min_size=1, max_size=30),
+       padded=st.booleans())
+def test_the_arrow_cast_of_plain_numbers_equals_the_general_parser(values, padded):
+    text = pd.Series([v if v is None or not padded else f" {v} " for v in values], dtype="str")
+    fast = leads.parse_number(text)
+    general = per_distinct(text, leads._parse_number_text).astype("float64")
+    np.testing.assert_allclose(fast.to_numpy(), general.to_numpy(), rtol=1e-12)
+    counts = leads.parse_count(text)
+    expected = general.fillna(0).clip(lower=0).round().astype("int64")
+    if all(v is None or "." not in v and "e" not in v for v in values):
+        assert leads._plain_counts(text) is not None
+    assert counts.tolist() == expected.tolist()
+
+
+@settings(max_examples=60, deadline=None)
+@given(stamps=st.lists(st.one_of(st.datetimes(min_value=pd.Timestamp("1990-01-01").to_pydatetime(),
+                                              max_value=pd.Timestamp("2040-01-01").to_pydatetime()),
+                                 st.none()), min_size=1, max_size=20),
+       form=st.sampled_from(["%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]))
+def test_the_arrow_cast_of_iso_dates_equals_pandas(stamps, form):
+    text = pd.Series([s.strftime(form) if s else None for s in stamps], dtype="str")
+    assert leads._iso_timestamps(text) is not None
+    pd.testing.assert_series_equal(leads.parse_date(text), leads._date_text(text),
+                                   check_dtype=False)
+
+
+def test_month_labels_are_year_and_month_and_keep_missing_dates_missing():
+    created = pd.Series(pd.to_datetime(["2026-03-01 10:00", None, "2025-12-31 23:59"]))
+    assert leads.month_labels(created).tolist()[::2] == ["2026-03", "2025-12"]
+    assert pd.isna(leads.month_labels(created).iloc[1])
