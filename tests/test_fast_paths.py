@@ -134,7 +134,14 @@ def test_normalise_gives_the_same_on_a_big_table_as_on_small_slices(values):
     small = MIN_ROWS - 1  # below the size where distinct values are worth encoding
     slices = pd.concat([leads.normalise(raw.iloc[i:i + small], leads.SAMPLE_MAPPING)
                         for i in range(0, len(raw), small)])
-    pd.testing.assert_frame_equal(whole, slices)
+    # Slices with different categories concatenate to text: compare category fields as text.
+    assert isinstance(whole["industry"].dtype, pd.CategoricalDtype)
+    pd.testing.assert_frame_equal(_as_text(whole), _as_text(slices))
+
+
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.apply(lambda column: column.astype("str")
+                       if isinstance(column.dtype, pd.CategoricalDtype) else column)
 
 
 def test_spreading_an_unchanged_column_hands_back_the_same_column():

@@ -72,6 +72,21 @@ class Distinct:
         return pd.Series(spread, index=self.column.index, name=self.column.name)
 
 
+    def categorical(self, cleaned: pd.Series) -> pd.Series:
+        """Like `spread`, as a pandas Categorical: a category column's few values are kept
+        once, and each row holds only a code (no text copied per row)."""
+        positions, categories = pd.factorize(cleaned, use_na_sentinel=True)
+        if self.whole:
+            codes = positions
+        else:
+            if self.codes is None:
+                self.codes = pc.fill_null(self.indices, -1).to_numpy(zero_copy_only=False)
+            codes = np.append(positions, -1)[self.codes]
+        values = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(
+            pd.Index(categories, dtype="str")))
+        return pd.Series(values, index=self.column.index, name=self.column.name)
+
+
 def per_distinct(column: pd.Series, clean: Callable[[pd.Series], pd.Series],
                  repeats_below: float = 0.5) -> pd.Series:
     """`clean` (a vectorised function of a Series) applied as if to every row."""

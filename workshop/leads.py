@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -151,8 +152,9 @@ def _normalise_column(column: pd.Series, key: str, decimal: str,
     """One cleaned column, plus the fields derived from it that the export does not carry."""
     lead_field = FIELDS.get(key)
     kind = Kind.NUMBER if key == "amount" else lead_field.kind if lead_field else None
-    if kind == Kind.CATEGORY:
-        return {key: canonical_category(column, lead_field.options)}
+    if kind == Kind.CATEGORY:  # a few values repeated: kept as a Categorical
+        values = Distinct.of(_as_text(column), repeats_below=1.0)
+        return {key: values.categorical(_canonical(lead_field.options)(values.values))}
     if kind == Kind.NUMBER:
         return {key: parse_number(column, decimal)}
     if kind == Kind.COUNT:
@@ -168,9 +170,9 @@ def _normalise_column(column: pd.Series, key: str, decimal: str,
         cleaned = _blank_placeholders(titles.values)
         result = {key: titles.spread(cleaned)}
         if "job_function" not in given:
-            result["job_function"] = titles.spread(_job_functions(cleaned))
+            result["job_function"] = titles.categorical(_job_functions(cleaned))
         if "seniority" not in given:
-            result["seniority"] = titles.spread(_seniorities(cleaned))
+            result["seniority"] = titles.categorical(_seniorities(cleaned))
         return result
     if kind is None and key not in ("email", "deal_stage") and not _is_text(column):
         return {key: column}  # an unmapped number column: nothing to clean
@@ -254,13 +256,17 @@ def canonical_category(column: pd.Series, options: tuple[str, ...]) -> pd.Series
     Values matching no option (letters and digits compared, case-insensitively) are kept, so a
     criterion can still name them; they are only stripped and their spacing tidied.
     """
+    return per_distinct(_as_text(column), _canonical(options), repeats_below=1.0)
+
+
+def _canonical(options: tuple[str, ...]) -> Callable[[pd.Series], pd.Series]:
     canonical = {_fold(option): option for option in options}
 
     def tidy(values: pd.Series) -> pd.Series:
         text = _blank_placeholders(values).str.replace(r"\s+", " ", regex=True)
         return _fold_series(text).map(canonical).fillna(text).astype("str")
 
-    return per_distinct(_as_text(column), tidy, repeats_below=1.0)
+    return tidy
 
 
 def parse_number(column: pd.Series, decimal: str = ".") -> pd.Series:
@@ -408,15 +414,25 @@ def _iso_timestamps(text: pd.Series) -> pd.Series | None:
 
 
 def _cast(text: pa.Array, to: pa.DataType) -> pa.Array | None:
-    """Every value cast by Arrow, or None when some value does not cast. Surrounding spaces are
-    only trimmed when needed, and a failing cast costs as much as a successful one, so the first
-    rows are tried on their own first."""
-    for values in (text, pc.utf8_trim_whitespace(text)):
+    """Every value cast by Arrow, or None when some value does not cast.
+
+    A failing cast costs as much as a successful one, so the first rows decide whether to try
+    the whole column, and whether surrounding spaces need trimming first."""
+    sample = text.slice(0, SAMPLE_ROWS)
+    for trim in (False, True):
         try:
-            pc.cast(values.slice(0, SAMPLE_ROWS), to)
-            return pc.cast(values, to)
+            pc.cast(pc.utf8_trim_whitespace(sample) if trim else sample, to)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             continue
+        try:
+            return pc.cast(pc.utf8_trim_whitespace(text) if trim else text, to)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            if trim:
+                return None
+            try:  # spaces further down the column
+                return pc.cast(pc.utf8_trim_whitespace(text), to)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                return None
     return None
 
 
