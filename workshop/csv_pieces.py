@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-PIECE_BYTES = 1024 * 1024
+PIECE_BYTES = 2 * 1024 * 1024
 _SCAN_BYTES = 16 * 1024 * 1024  # quotes are looked for this much at a time, to bound memory
 _MAX_PROBES = 10_000  # line breaks tried per cut before giving up (values full of line breaks)
 _QUOTE, _LF, _CR = ord('"'), ord("\n"), ord("\r")

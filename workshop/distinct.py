@@ -47,9 +47,9 @@ class Distinct:
         if arrow is None:
             codes, uniques = pd.factorize(column, use_na_sentinel=True)
             return cls(column, pd.Series(uniques, dtype=column.dtype), codes)
-        encoded = pc.dictionary_encode(arrow)
-        values = pd.Series(encoded.dictionary.to_pandas().array, dtype=column.dtype)
-        return cls(column, values, None, encoded.indices)
+        dictionary, indices = _encode(arrow)
+        values = pd.Series(dictionary.to_pandas().array, dtype=column.dtype)
+        return cls(column, values, None, indices)
 
     def apply(self, clean: Callable[[pd.Series], pd.Series]) -> pd.Series:
         """`clean` run on the distinct values, as a column again."""
@@ -71,6 +71,17 @@ class Distinct:
         spread = cleaned.array.take(self.codes, allow_fill=True)
         return pd.Series(spread, index=self.column.index, name=self.column.name)
 
+
+    def spread_array(self, cleaned: np.ndarray, missing) -> pd.Series:
+        """Like `spread`, for NumPy results: rows without a value get `missing`, and the dtype
+        stays (no upcasting to float or object for the missing rows)."""
+        if self.whole:
+            return pd.Series(cleaned, index=self.column.index, name=self.column.name)
+        if self.codes is None:
+            self.codes = pc.fill_null(self.indices, -1).to_numpy(zero_copy_only=False)
+        with_missing = np.append(cleaned, np.array([missing], dtype=cleaned.dtype))
+        return pd.Series(with_missing[self.codes], index=self.column.index,
+                         name=self.column.name)
 
     def categorical(self, cleaned: pd.Series) -> pd.Series:
         """Like `spread`, as a pandas Categorical: a category column's few values are kept
@@ -101,11 +112,19 @@ def _distinct_share(column: pd.Series) -> float:
     return distinct / max(len(sample), 1)
 
 
-def arrow_text(column: pd.Series) -> pa.Array | None:
-    """The column's Arrow array (one chunk) when it is Arrow-backed text, else None."""
+def arrow_text(column: pd.Series) -> pa.Array | pa.ChunkedArray | None:
+    """The column's Arrow data when it is Arrow-backed text, else None. It may come in chunks
+    (one per piece of the file read): Arrow's functions take either, without copying."""
     if not isinstance(column.array, pd.arrays.ArrowStringArray):
         return None
-    arrow = pa.array(column.array)
+    return pa.array(column.array)
+
+
+def _encode(arrow: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, pa.Array | pa.ChunkedArray]:
+    """The distinct values and, per row, the index of its value (null where missing)."""
     if isinstance(arrow, pa.ChunkedArray):
+        # One hash table for the whole column: chunks encoded one by one would each bring
+        # their own dictionary, and merging many of them costs more than this copy.
         arrow = arrow.combine_chunks()
-    return arrow
+    encoded = pc.dictionary_encode(arrow)
+    return encoded.dictionary, encoded.indices

@@ -189,8 +189,6 @@ def _to_utf8(data: bytes, encoding: str | None) -> tuple[bytes, str]:
             raise ImportProblem("The file says it is UTF-16 text but cannot be decoded as such. "
                                 "Export it again as CSV (UTF-8).") from None
     if encoding is None:
-        if b"\x00" in data:
-            raise _binary()
         # Decide on the start of the file; pyarrow checks the rest while reading, and a
         # failure there sends us back here with cp1252 (see _read_csv).
         head = data[:SAMPLE_BYTES]

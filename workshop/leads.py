@@ -102,11 +102,13 @@ STUDENT_ONLY = r"^\s*(?:student|intern|mba student|trainee|apprentice)\s*$"
 
 
 def normalise(raw: pd.DataFrame, mapping: dict[str, str], decimal: str = ".",
-              outcomes: pd.Series | None = None) -> pd.DataFrame:
+              outcomes: pd.Series | Callable[[], pd.Series | None] | None = None
+              ) -> pd.DataFrame:
     """The raw export with mapped columns renamed to catalog keys, cleaned and enriched.
 
     Unmapped columns are kept under their original header, so nothing the user imported is lost.
-    `outcomes` ("won"/"lost"/"open"/missing per row) overrides reading them from a deal stage.
+    `outcomes` ("won"/"lost"/"open"/missing per row) overrides reading them from a deal stage;
+    given as a function, it runs alongside the columns (and may find there are none after all).
     """
     renames = {src: dst for src, dst in mapping.items() if dst and src in raw.columns}
     targets = pd.Series(list(renames.values()))
@@ -123,9 +125,14 @@ def normalise(raw: pd.DataFrame, mapping: dict[str, str], decimal: str = ".",
     # Columns are independent and the heavy lifting happens in Arrow and NumPy, which release
     # the GIL, so a thread per core shortens a million-row import.
     with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
+        later = pool.submit(outcomes) if callable(outcomes) else None
         cleaned: dict[str, pd.Series] = {}
         for part in pool.map(one_column, renamed.columns):
             cleaned.update(part)
+        if later is not None:
+            outcomes = later.result()
+            if outcomes is None and "deal_stage" in cleaned and "outcome" not in renamed:
+                cleaned["outcome"] = outcome(cleaned["deal_stage"])
     order = [*renamed.columns, *(key for key in DERIVED if key in cleaned)]
     # copy=False: keeping each column in its own block saves copying them all into one.
     leads = pd.DataFrame({key: cleaned[key] for key in order}, index=raw.index, copy=False)
@@ -234,15 +241,19 @@ def _blank_placeholders(text: pd.Series) -> pd.Series:
         text = text.str.strip()
         return text.mask(text.str.lower().isin(PLACEHOLDERS) | text.isna())
     trimmed = pc.utf8_trim_whitespace(arrow)
-    # Placeholders are ASCII words, so ascii_lower finds them (and is the fast lower-casing).
-    placeholder = pc.is_in(pc.ascii_lower(trimmed), value_set=_PLACEHOLDER_VALUES)
-    if not pc.any(placeholder).as_py() and _same_length(trimmed, arrow):
+    if (pc.min(pc.binary_length(trimmed)).as_py() or 0) > _LONGEST_PLACEHOLDER:
+        blanked = trimmed  # e-mail addresses and the like: no value is short enough
+    else:  # placeholders are ASCII words, so ascii_lower finds them (and is the fast one)
+        placeholder = pc.is_in(pc.ascii_lower(trimmed), value_set=_PLACEHOLDER_VALUES)
+        blanked = (pc.if_else(placeholder, pa.scalar(None, trimmed.type), trimmed)
+                   if pc.any(placeholder).as_py() else trimmed)
+    if blanked is trimmed and _same_length(trimmed, arrow):
         return text  # already clean: keep the column as it is
-    blanked = pc.if_else(placeholder, pa.scalar(None, trimmed.type), trimmed)
     return pd.Series(blanked.to_pandas().array, index=text.index, name=text.name)
 
 
 _PLACEHOLDER_VALUES = pa.array(sorted(PLACEHOLDERS), type=pa.large_string())
+_LONGEST_PLACEHOLDER = max(len(p.encode()) for p in PLACEHOLDERS)
 
 
 def _same_length(trimmed: pa.Array, original: pa.Array) -> bool:
@@ -359,8 +370,13 @@ def parse_count(column: pd.Series) -> pd.Series:
         whole = _plain_counts(text)
         if whole is not None:
             return whole
-        numbers = per_distinct(text, _count_text, repeats_below=1.0).astype("float64")
-    return numbers.fillna(0).clip(lower=0).round().astype("int64")
+        counts = Distinct.of(text, repeats_below=1.0)
+        return counts.spread_array(_whole(_count_text(counts.values)).to_numpy(), 0)
+    return _whole(numbers)
+
+
+def _whole(numbers: pd.Series) -> pd.Series:
+    return numbers.astype("float64").fillna(0).clip(lower=0).round().astype("int64")
 
 
 def _plain_counts(text: pd.Series) -> pd.Series | None:
@@ -468,11 +484,11 @@ def _classify(titles: pd.Series, rules: list[tuple[str, str]], default: str,
 
 
 def month_labels(created: pd.Series) -> pd.Series:
-    """'2026-03' for each date, formatted once per month rather than once per lead."""
-    months = created.to_numpy(dtype="datetime64[M]")
-    codes, distinct = pd.factorize(months.view("int64"), use_na_sentinel=False)
-    labels = pd.array([None if np.isnat(m) else str(m) for m in distinct.view("datetime64[M]")],
-                      dtype="str")
+    """'2026-03' for each date, formatted once per day rather than once per lead."""
+    days = created.to_numpy(dtype="datetime64[us]").astype("datetime64[D]")
+    codes, distinct = pd.factorize(days.view("int64"), use_na_sentinel=False)
+    labels = pd.array([None if np.isnat(day) else str(day)[:7]
+                       for day in distinct.view("datetime64[D]")], dtype="str")
     return pd.Series(labels.take(codes), index=created.index, name="created_month")
 
 
@@ -488,6 +504,8 @@ def _free_mail(emails: pd.Series) -> pd.Series:
     text = arrow_text(emails)
     if text is None:
         text = pa.array(emails.to_numpy(dtype=object, na_value=None), type=pa.large_string())
+    elif isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()  # the regular expression is compiled once per chunk
     free = pc.match_substring_regex(pc.ascii_lower(text), _FREE_MAIL_PATTERN)
     return pd.Series(pc.fill_null(free, False).to_numpy(zero_copy_only=False),
                      index=emails.index, dtype="boolean")

@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Iterable
 from collections.abc import Mapping as AbcMapping
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -446,6 +447,6 @@ def apply_mapping(raw: pd.DataFrame, mapping: Mapping, decimal: str = ".") -> pd
     keeps a lead won through its own deal from counting as "already a customer")."""
     outcomes = None
     if mapping.outcome_column is not None and mapping.outcome_column in raw.columns:
-        outcomes = apply_outcome(raw[mapping.outcome_column], mapping.won_values,
-                                 mapping.open_values)
+        outcomes = partial(apply_outcome, raw[mapping.outcome_column], mapping.won_values,
+                           mapping.open_values)
     return normalise(raw, {h: k for h, k in mapping.columns.items() if k}, decimal, outcomes)

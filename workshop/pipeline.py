@@ -8,7 +8,15 @@ from pathlib import Path
 import pandas as pd
 
 from workshop.importer import ExportFormat, read_export
-from workshop.mapping import Mapping, apply_mapping, auto_map, suggest_outcome, validate
+from workshop.leads import normalise
+from workshop.mapping import (
+    Mapping,
+    apply_mapping,
+    apply_outcome,
+    auto_map,
+    suggest_outcome,
+    validate,
+)
 from workshop.quality import QualitySummary, quality_summary
 
 
@@ -42,12 +50,30 @@ def map_leads(raw: pd.DataFrame, export_format: ExportFormat,
               mapping: Mapping | None = None) -> ImportedLeads:
     """The second half of an import, for callers that look at the raw table in between."""
     if mapping is None:
-        mapping = automatic_mapping(raw)
-    else:
-        problems = validate(mapping, list(raw.columns))
-        if problems:
-            raise ValueError("The mapping does not fit this file: " + "; ".join(problems))
+        return _map_automatically(raw, export_format)
+    problems = validate(mapping, list(raw.columns))
+    if problems:
+        raise ValueError("The mapping does not fit this file: " + "; ".join(problems))
     leads = apply_mapping(raw, mapping, export_format.decimal)
+    return ImportedLeads(raw, export_format, mapping, leads)
+
+
+def _map_automatically(raw: pd.DataFrame, export_format: ExportFormat) -> ImportedLeads:
+    """`automatic_mapping` and `apply_mapping` in one go: the outcome column is looked for
+    while the columns are being cleaned, not before."""
+    columns = auto_map(list(raw.columns))
+    suggested: list[tuple[str | None, list[str], list[str]]] = []
+
+    def outcomes() -> pd.Series | None:
+        suggested.append(suggest_outcome(raw, columns))
+        column, won, still_open = suggested[0]
+        return None if column is None else apply_outcome(raw[column], won, still_open)
+
+    leads = normalise(raw, {h: k for h, k in columns.items() if k}, export_format.decimal,
+                      outcomes)
+    column, won, still_open = suggested[0]
+    mapping = Mapping(columns=columns, outcome_column=column, won_values=won,
+                      open_values=still_open)
     return ImportedLeads(raw, export_format, mapping, leads)
 
 
