@@ -150,3 +150,32 @@ def test_a_definition_needing_an_unmapped_column_is_named(demo_with_upload):
         store.reveal(s, demo.DEMO_ID, params["key"])
     at = open_evidence(params)
     assert "no column for industry" in page_text(at)
+
+
+def test_figures_are_kept_between_reruns_and_follow_a_changed_definition(demo_with_upload,
+                                                                        monkeypatch):
+    import streamlit as st  # noqa: PLC0415
+
+    from workshop import preview  # noqa: PLC0415
+
+    calls: list[str] = []
+    for name in ("monthly_volume", "waterfall", "sample_table"):
+        original = getattr(preview, name)
+
+        def counted(*args, _original=original, _name=name, **kwargs):
+            calls.append(_name)
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(preview, name, counted)
+    st.cache_data.clear()
+    params, engine, _ = demo_with_upload
+    with make_session(engine) as s:
+        store.reveal(s, demo.DEMO_ID, params["key"])
+    at = open_evidence(params)
+    first = list(calls)
+    assert first.count("monthly_volume") == 3 and "waterfall" in first
+    at.run()  # a rerun, as any widget change causes
+    assert calls == first, "figures were computed again for unchanged definitions"
+
+    at.selectbox(key="evidence:closer").set_value("Sales").run()
+    assert calls.count("waterfall") == 2 and calls.count("monthly_volume") == 3

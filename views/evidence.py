@@ -41,7 +41,7 @@ if not results:
 st.header("Per month, against sales capacity")
 capacity_panel(source, definitions, results)
 st.header("Past wins")
-outcomes_panel(source, results)
+outcomes_panel(source, definitions, results)
 st.header("Closer look")
 drill_down(source, definitions, results)
 st.caption(f"Figures on {escape_markdown(source.label)}.")

@@ -19,6 +19,39 @@ def _evaluation(source_key: tuple, definition_json: str, _leads: pd.DataFrame) -
     return evaluate(_leads, Definition.from_json(definition_json))
 
 
+# Figures derived from an evaluation, kept per data and definition: a rerun (a widget moved, a
+# colleague's change) redraws them without recomputing a million rows.
+@st.cache_data(max_entries=64, show_spinner=False)
+def _monthly(source_key: tuple, definition_json: str, _leads: pd.DataFrame,
+             _result: Evaluation) -> pd.DataFrame:
+    return preview.monthly_volume(_leads, _result)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _outcomes(source_key: tuple, definition_json: str, _leads: pd.DataFrame,
+              _result: Evaluation) -> preview.OutcomeMetrics | None:
+    return preview.outcome_metrics(_leads, _result)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _waterfall(source_key: tuple, definition_json: str, _leads: pd.DataFrame,
+               _result: Evaluation) -> pd.DataFrame:
+    return preview.waterfall(_leads, Definition.from_json(definition_json), evaluation=_result)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _samples(source_key: tuple, definition_json: str, _leads: pd.DataFrame,
+             _result: Evaluation) -> pd.DataFrame:
+    return preview.sample_table(_leads, Definition.from_json(definition_json),
+                                evaluation=_result)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _overlap(source_key: tuple, definition_jsons: tuple[str, ...],
+             _qualified: dict[str, pd.Series]) -> pd.DataFrame:
+    return preview.overlap(_qualified)
+
+
 def evaluations(source: LeadsSource, definitions: dict[str, Definition]
                 ) -> dict[str, Evaluation]:
     usable = {}
@@ -39,7 +72,7 @@ def capacity_panel(source: LeadsSource, definitions: dict[str, Definition],
                              value=5, step=1, key="evidence:reps")
     per_rep = right.number_input("Leads one rep can work per month", min_value=0,
                                  max_value=100_000, value=40, step=5, key="evidence:per-rep")
-    volumes = {name: preview.monthly_volume(source.leads, result)
+    volumes = {name: _monthly(source.key, definitions[name].to_json(), source.leads, result)
                for name, result in results.items()}
     st.plotly_chart(charts.monthly_chart(volumes, reps * per_rep),
                     config={"displayModeBar": False})
@@ -52,10 +85,11 @@ def capacity_panel(source: LeadsSource, definitions: dict[str, Definition],
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
-def outcomes_panel(source: LeadsSource, results: dict[str, Evaluation]) -> None:
+def outcomes_panel(source: LeadsSource, definitions: dict[str, Definition],
+                   results: dict[str, Evaluation]) -> None:
     rows = []
     for name, result in results.items():
-        metrics = preview.outcome_metrics(source.leads, result)
+        metrics = _outcomes(source.key, definitions[name].to_json(), source.leads, result)
         if metrics is None:
             st.info("These leads have no outcome column: map one (won / lost / open) in the "
                     "column mapping to see win rates.")
@@ -76,15 +110,16 @@ def drill_down(source: LeadsSource, definitions: dict[str, Definition],
     drafts = [name for name in results if name != "Shared definition"][:3]
     if len(drafts) >= 2:
         st.subheader("Where the drafts' qualified leads overlap")
-        table = preview.overlap({name: results[name].frame["is_mql"] for name in drafts})
+        table = _overlap(source.key, tuple(definitions[name].to_json() for name in drafts),
+                         {name: results[name].frame["is_mql"] for name in drafts})
         st.plotly_chart(charts.overlap_chart(table), config={"displayModeBar": False})
     name = st.selectbox("Look closer at", list(results), key="evidence:closer")
     definition, result = definitions[name], results[name]
     st.subheader("Which rule removes the most leads")
-    steps = preview.waterfall(source.leads, definition, evaluation=result)
+    steps = _waterfall(source.key, definition.to_json(), source.leads, result)
     st.plotly_chart(charts.waterfall_chart(steps), config={"displayModeBar": False})
     st.subheader("Sample leads and why")
-    st.dataframe(preview.sample_table(source.leads, definition, evaluation=result),
+    st.dataframe(_samples(source.key, definition.to_json(), source.leads, result),
                  hide_index=True, width="stretch")
     st.download_button(
         f"⬇️ All leads with {name}'s stage, points and reasons (CSV)",
