@@ -342,7 +342,7 @@ def _arrow_csv(body, names: list[str], delimiter: str, *, newlines_in_values: bo
                                          ignore_empty_lines=True,
                                          invalid_row_handler=invalid_row_handler),
         convert_options=pacsv.ConvertOptions(
-            column_types=dict.fromkeys(names, pa.large_string()), null_values=[""],
+            column_types=dict.fromkeys(names, pa.string()), null_values=[""],
             strings_can_be_null=True, quoted_strings_can_be_null=True),
     )
 

@@ -484,12 +484,16 @@ def _classify(titles: pd.Series, rules: list[tuple[str, str]], default: str,
 
 
 def month_labels(created: pd.Series) -> pd.Series:
-    """'2026-03' for each date, formatted once per day rather than once per lead."""
+    """'2026-03' for each date, as a Categorical: formatted once per day, stored once per month."""
     days = created.to_numpy(dtype="datetime64[us]").astype("datetime64[D]")
-    codes, distinct = pd.factorize(days.view("int64"), use_na_sentinel=False)
-    labels = pd.array([None if np.isnat(day) else str(day)[:7]
-                       for day in distinct.view("datetime64[D]")], dtype="str")
-    return pd.Series(labels.take(codes), index=created.index, name="created_month")
+    day_codes, distinct_days = pd.factorize(days.view("int64"), use_na_sentinel=False)
+    labels = [None if np.isnat(day) else str(day)[:7]
+              for day in distinct_days.view("datetime64[D]")]
+    month_codes, months = pd.factorize(pd.Series(labels, dtype="str"), use_na_sentinel=True)
+    codes = month_codes[day_codes] if len(month_codes) else day_codes
+    values = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(
+        pd.Index(months, dtype="str")))
+    return pd.Series(values, index=created.index, name="created_month")
 
 
 def personal_email(email: pd.Series) -> pd.Series:
