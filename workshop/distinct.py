@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 # we are trying to avoid); below MIN_ROWS there is nothing to save either way.
 SAMPLE_ROWS = 10_000
 MIN_ROWS = 2_000
+FEW_VALUES = 1_000  # distinct values in the sample below which chunks are encoded one by one
 
 
 @dataclass
@@ -41,13 +42,16 @@ class Distinct:
     @classmethod
     def of(cls, column: pd.Series, repeats_below: float = 0.5) -> Distinct:
         """Encode the column when at most `repeats_below` of its sampled values are distinct."""
-        if len(column) < MIN_ROWS or _distinct_share(column) > repeats_below:
+        if len(column) < MIN_ROWS:
+            return cls(column, column, None)
+        sampled, distinct = _sample_distinct(column)
+        if distinct > repeats_below * sampled:
             return cls(column, column, None)
         arrow = arrow_text(column)
         if arrow is None:
             codes, uniques = pd.factorize(column, use_na_sentinel=True)
             return cls(column, pd.Series(uniques, dtype=column.dtype), codes)
-        dictionary, indices = _encode(arrow)
+        dictionary, indices = _encode(arrow, few=distinct <= FEW_VALUES)
         values = pd.Series(dictionary.to_pandas().array, dtype=column.dtype)
         return cls(column, values, None, indices)
 
@@ -71,7 +75,6 @@ class Distinct:
         spread = cleaned.array.take(self.codes, allow_fill=True)
         return pd.Series(spread, index=self.column.index, name=self.column.name)
 
-
     def spread_array(self, cleaned: np.ndarray, missing) -> pd.Series:
         """Like `spread`, for NumPy results: rows without a value get `missing`, and the dtype
         stays (no upcasting to float or object for the missing rows)."""
@@ -94,7 +97,7 @@ class Distinct:
                 self.codes = pc.fill_null(self.indices, -1).to_numpy(zero_copy_only=False)
             codes = np.append(positions, -1)[self.codes]
         values = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(
-            pd.Index(categories, dtype="str")))
+            pd.Index(categories, dtype="str")), validate=False)
         return pd.Series(values, index=self.column.index, name=self.column.name)
 
 
@@ -104,12 +107,13 @@ def per_distinct(column: pd.Series, clean: Callable[[pd.Series], pd.Series],
     return Distinct.of(column, repeats_below).apply(clean)
 
 
-def _distinct_share(column: pd.Series) -> float:
+def _sample_distinct(column: pd.Series) -> tuple[int, int]:
+    """How many values were sampled from the column's start, and how many distinct ones."""
     sample = column.iloc[:SAMPLE_ROWS]
     arrow = arrow_text(sample)
     distinct = (pc.count_distinct(arrow, mode="all").as_py() if arrow is not None
                 else sample.nunique(dropna=False))
-    return distinct / max(len(sample), 1)
+    return len(sample), distinct
 
 
 def arrow_text(column: pd.Series) -> pa.Array | pa.ChunkedArray | None:
@@ -120,11 +124,16 @@ def arrow_text(column: pd.Series) -> pa.Array | pa.ChunkedArray | None:
     return pa.array(column.array)
 
 
-def _encode(arrow: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, pa.Array | pa.ChunkedArray]:
+def _encode(arrow: pa.Array | pa.ChunkedArray, few: bool
+            ) -> tuple[pa.Array, pa.Array | pa.ChunkedArray]:
     """The distinct values and, per row, the index of its value (null where missing)."""
     if isinstance(arrow, pa.ChunkedArray):
-        # One hash table for the whole column: chunks encoded one by one would each bring
-        # their own dictionary, and merging many of them costs more than this copy.
+        if few and arrow.num_chunks > 1:
+            # Chunk by chunk, then onto one dictionary: cheap while the values are few.
+            unified = pa.table({"c": pc.dictionary_encode(arrow)}).unify_dictionaries()["c"]
+            return unified.chunk(0).dictionary, pa.chunked_array(
+                [chunk.indices for chunk in unified.chunks], type=unified.type.index_type)
+        # Many values: one hash table for the whole column costs less than merging many.
         arrow = arrow.combine_chunks()
     encoded = pc.dictionary_encode(arrow)
     return encoded.dictionary, encoded.indices
