@@ -254,6 +254,7 @@ def _other_widgets(prefix: str, definition: Definition, load: Load, save: Save,
     st.markdown("**Add a condition on a column of your leads**")
     column = st.selectbox(
         "Column", list(columns), index=None, key=k("column"), accept_new_options=True,
+        format_func=_column_label,
         placeholder="Choose a column, or type its name exactly as in the export")
     if not columns:
         st.caption("The columns of the workshop's leads are listed here for the facilitator "
@@ -285,6 +286,12 @@ def _other_widgets(prefix: str, definition: Definition, load: Load, save: Save,
         points_col.number_input("Points", min_value=1, max_value=1000, step=1, key=k("points"))
     st.button("Add this condition", key=k("add"), on_click=_add_other,
               args=(prefix, load, save))
+
+
+def _column_label(column: str) -> str:
+    """'deal_stage' as 'Deal stage (deal_stage)': readable, and still the name to type."""
+    readable = Criterion.model_construct(field=column).subject
+    return column if readable == column else f"{readable} ({column})"
 
 
 def _add_other(prefix: str, load: Load, save: Save) -> None:
