@@ -55,6 +55,12 @@ class Distinct:
         values = pd.Series(dictionary.to_pandas().array, dtype=column.dtype)
         return cls(column, values, None, indices)
 
+    def _codes(self) -> np.ndarray:
+        """Positions as NumPy codes (-1: missing), made from the Arrow indices when needed."""
+        if self.codes is None:
+            self.codes = pc.fill_null(self.indices, -1).to_numpy(zero_copy_only=False)
+        return self.codes
+
     def apply(self, clean: Callable[[pd.Series], pd.Series]) -> pd.Series:
         """`clean` run on the distinct values, as a column again."""
         return self.spread(clean(self.values))
@@ -70,20 +76,17 @@ class Distinct:
             if text is not None:  # text stays in Arrow: one pass, no Python objects
                 spread = pc.take(text, self.indices).to_pandas().array
                 return pd.Series(spread, index=self.column.index, name=self.column.name)
-            if self.codes is None:
-                self.codes = pc.fill_null(self.indices, -1).to_numpy(zero_copy_only=False)
-        spread = cleaned.array.take(self.codes, allow_fill=True)
+        spread = cleaned.array.take(self._codes(), allow_fill=True)
         return pd.Series(spread, index=self.column.index, name=self.column.name)
 
     def spread_array(self, cleaned: np.ndarray, missing) -> pd.Series:
         """Like `spread`, for NumPy results: rows without a value get `missing`, and the dtype
         stays (no upcasting to float or object for the missing rows)."""
         if self.whole:
+            cleaned = np.where(self.column.isna().to_numpy(), missing, cleaned)
             return pd.Series(cleaned, index=self.column.index, name=self.column.name)
-        if self.codes is None:
-            self.codes = pc.fill_null(self.indices, -1).to_numpy(zero_copy_only=False)
         with_missing = np.append(cleaned, np.array([missing], dtype=cleaned.dtype))
-        return pd.Series(with_missing[self.codes], index=self.column.index,
+        return pd.Series(with_missing[self._codes()], index=self.column.index,
                          name=self.column.name)
 
     def categorical(self, cleaned: pd.Series) -> pd.Series:
@@ -93,9 +96,7 @@ class Distinct:
         if self.whole:
             codes = positions
         else:
-            if self.codes is None:
-                self.codes = pc.fill_null(self.indices, -1).to_numpy(zero_copy_only=False)
-            codes = np.append(positions, -1)[self.codes]
+            codes = np.append(positions, -1)[self._codes()]
         values = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(
             pd.Index(categories, dtype="str")), validate=False)
         return pd.Series(values, index=self.column.index, name=self.column.name)

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from workshop.definition import Criterion, Definition
+from workshop.distinct import Distinct
 
 NOT_QUALIFIED, MQL, SQL = "Not qualified", "MQL", "SQL"
 
@@ -19,26 +20,24 @@ class MissingColumn(KeyError):
     """A criterion names a column the leads table does not have."""
 
 
-class _Distinct:
-    """A text column as codes into its distinct values, so text rules run once per distinct
-    value (a few hundred) instead of once per lead (a million), then spread by the codes."""
+class _TextValues:
+    """A text column's distinct values, folded once, so text rules run once per distinct value
+    (a few hundred) instead of once per lead (a million), then spread back to the leads."""
 
     def __init__(self, column: pd.Series):
-        codes, uniques = pd.factorize(column, use_na_sentinel=True)
-        self.codes = codes
-        self.folded = pd.Series(uniques, dtype="object").astype("string").str.casefold()
-        self.index = column.index
+        self.distinct = Distinct.of(column, repeats_below=1.0)
+        self.folded = (self.distinct.values.astype("object").astype("string")
+                       .str.casefold().reset_index(drop=True))
 
     def spread(self, hit_per_value: np.ndarray) -> pd.Series:
-        padded = np.append(np.asarray(hit_per_value, dtype=bool), False)  # code -1: unknown
-        return pd.Series(padded[self.codes], index=self.index)
+        return self.distinct.spread_array(np.asarray(hit_per_value, dtype=bool), False)
 
 
-def _distinct(leads: pd.DataFrame, field: str, cache: dict | None) -> _Distinct:
+def _distinct(leads: pd.DataFrame, field: str, cache: dict | None) -> _TextValues:
     if cache is None:
-        return _Distinct(leads[field])
+        return _TextValues(leads[field])
     if field not in cache:
-        cache[field] = _Distinct(leads[field])
+        cache[field] = _TextValues(leads[field])
     return cache[field]
 
 
