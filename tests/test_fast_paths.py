@@ -8,13 +8,14 @@ import random
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workshop import leads
 from workshop.csv_pieces import record_pieces
-from workshop.distinct import MIN_ROWS, Distinct, per_distinct
+from workshop.distinct import MIN_ROWS, SAMPLE_ROWS, Distinct, per_distinct
 from workshop.importer import read_export
 
 
@@ -71,6 +72,19 @@ def _big_export(notes: list[str]) -> tuple[bytes, list[list[str]]]:
 def test_a_multi_megabyte_export_with_line_breaks_in_values_reads_as_the_csv_module_does():
     data, rows = _big_export(["one line", "two\nlines", 'quoted "word", and comma', ""])
     assert len(data) > 3 * 1024 * 1024  # several pieces
+    frame, found = read_export(data)
+    assert found.rows == len(rows) - 1
+    expected = pd.DataFrame(rows[1:], columns=rows[0]).replace("", None)
+    assert frame.fillna("\0").values.tolist() == expected.fillna("\0").values.tolist()
+
+
+def test_a_multi_megabyte_export_without_quotes_reads_in_pieces_as_the_csv_module_does():
+    rows = [["Id", "Title", "Country"]]
+    rows += [[str(i), f"Title {i % 97}", "" if i % 13 == 0 else "France"] for i in range(200_000)]
+    data = _csv(rows)
+    assert b'"' not in data and len(data) > 3 * 1024 * 1024
+    assert len(record_pieces(data, len(b"Id,Title,Country\n"), ",",
+                             quotes=np.empty(0, dtype=np.int64))) > 1
     frame, found = read_export(data)
     assert found.rows == len(rows) - 1
     expected = pd.DataFrame(rows[1:], columns=rows[0]).replace("", None)
@@ -139,6 +153,24 @@ def test_normalise_gives_the_same_on_a_big_table_as_on_small_slices(values):
     pd.testing.assert_frame_equal(_as_text(whole), _as_text(slices))
 
 
+@pytest.mark.parametrize("chunked", [False, True])
+def test_values_first_met_after_the_sampled_rows_are_encoded_too(chunked):
+    early = ["Software", "Retail", None] * (SAMPLE_ROWS // 3 + 1)
+    late = ["Mining", "software ", None, "Retail", "Légal"] * 500
+    column = pd.Series(early + late, dtype="str")
+    if chunked:  # as read in pieces: one Arrow chunk per piece
+        arrow = pa.array(column.array)
+        column = pd.Series(pa.chunked_array([arrow.slice(0, 5000), arrow.slice(5000)]).to_pandas()
+                           .array, dtype="str")
+    values = Distinct.of(column, repeats_below=1.0)
+    assert not values.whole and len(values.values) == 5  # four seen early or late, no missing
+    upper = values.apply(lambda text: text.str.upper())
+    assert upper.fillna("?").tolist() == column.str.upper().fillna("?").tolist()
+    as_category = values.categorical(values.values.str.strip())
+    assert as_category.astype("str").fillna("?").tolist() == \
+        column.str.strip().fillna("?").tolist()
+
+
 def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.apply(lambda column: column.astype("str")
                        if isinstance(column.dtype, pd.CategoricalDtype) else column)
@@ -193,3 +225,16 @@ def test_month_labels_are_year_and_month_and_keep_missing_dates_missing():
     created = pd.Series(pd.to_datetime(["2026-03-01 10:00", None, "2025-12-31 23:59"]))
     assert leads.month_labels(created).tolist()[::2] == ["2026-03", "2025-12"]
     assert pd.isna(leads.month_labels(created).iloc[1])
+
+
+@settings(max_examples=60, deadline=None)
+@given(stamps=st.lists(st.one_of(st.datetimes(min_value=pd.Timestamp("1900-01-01").to_pydatetime(),
+                                              max_value=pd.Timestamp("2100-01-01").to_pydatetime()),
+                                 st.none()), max_size=30))
+def test_month_labels_equal_formatting_each_date_and_come_in_calendar_order(stamps):
+    created = pd.Series(pd.to_datetime(stamps), dtype="datetime64[us]")
+    labels = leads.month_labels(created)
+    assert labels.astype("str").fillna("?").tolist() == \
+        [s.strftime("%Y-%m") if s else "?" for s in stamps]
+    categories = list(labels.cat.categories)
+    assert categories == sorted({s.strftime("%Y-%m") for s in stamps if s})

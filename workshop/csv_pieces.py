@@ -20,11 +20,13 @@ _MAX_PROBES = 10_000  # line breaks tried per cut before giving up (values full 
 _QUOTE, _LF, _CR = ord('"'), ord("\n"), ord("\r")
 
 
-def record_pieces(text: bytes, start: int, delimiter: str,
-                  piece_bytes: int = PIECE_BYTES) -> list[tuple[int, int]] | None:
+def record_pieces(text: bytes, start: int, delimiter: str, piece_bytes: int = PIECE_BYTES,
+                  quotes: np.ndarray | None = None) -> list[tuple[int, int]] | None:
     """(begin, end) offsets into `text` of consecutive pieces covering text[start:], each a run of
-    whole records about `piece_bytes` long; None when the quoting leaves record starts unsure."""
-    quotes = _quote_positions(text, start, delimiter)
+    whole records about `piece_bytes` long; None when the quoting leaves record starts unsure.
+    `quotes` are the `quote_positions` when already known."""
+    if quotes is None:
+        quotes = quote_positions(text, start, delimiter)
     if quotes is None:
         return None
     cuts = [start]
@@ -39,7 +41,7 @@ def record_pieces(text: bytes, start: int, delimiter: str,
     return list(zip(cuts, cuts[1:], strict=False))
 
 
-def _quote_positions(text: bytes, start: int, delimiter: str) -> np.ndarray | None:
+def quote_positions(text: bytes, start: int, delimiter: str) -> np.ndarray | None:
     """Where the quotes in text[start:] are, if they all sit where standard quoting puts them."""
     data = np.frombuffer(text, dtype=np.uint8)
 

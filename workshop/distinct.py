@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 # we are trying to avoid); below MIN_ROWS there is nothing to save either way.
 SAMPLE_ROWS = 10_000
 MIN_ROWS = 2_000
-FEW_VALUES = 1_000  # distinct values in the sample below which chunks are encoded one by one
+FEW_VALUES = 1_000  # distinct values in the sample up to which rows are looked up among them
 
 
 @dataclass
@@ -44,14 +44,17 @@ class Distinct:
         """Encode the column when at most `repeats_below` of its sampled values are distinct."""
         if len(column) < MIN_ROWS:
             return cls(column, column, None)
-        sampled, distinct = _sample_distinct(column)
-        if distinct > repeats_below * sampled:
+        sampled, seen = _sample_distinct(column)
+        if len(seen) > repeats_below * sampled:
             return cls(column, column, None)
         arrow = arrow_text(column)
         if arrow is None:
             codes, uniques = pd.factorize(column, use_na_sentinel=True)
             return cls(column, pd.Series(uniques, dtype=column.dtype), codes)
-        dictionary, indices = _encode(arrow, few=distinct <= FEW_VALUES)
+        if len(seen) <= FEW_VALUES:
+            dictionary, indices = _look_up(arrow, seen)
+        else:
+            dictionary, indices = _encode(arrow)
         values = pd.Series(dictionary.to_pandas().array, dtype=column.dtype)
         return cls(column, values, None, indices)
 
@@ -108,13 +111,13 @@ def per_distinct(column: pd.Series, clean: Callable[[pd.Series], pd.Series],
     return Distinct.of(column, repeats_below).apply(clean)
 
 
-def _sample_distinct(column: pd.Series) -> tuple[int, int]:
-    """How many values were sampled from the column's start, and how many distinct ones."""
+def _sample_distinct(column: pd.Series) -> tuple[int, pa.Array | pd.Index]:
+    """How many values were sampled from the column's start, and the distinct ones among them
+    (a missing value counts as one)."""
     sample = column.iloc[:SAMPLE_ROWS]
     arrow = arrow_text(sample)
-    distinct = (pc.count_distinct(arrow, mode="all").as_py() if arrow is not None
-                else sample.nunique(dropna=False))
-    return len(sample), distinct
+    seen = pc.unique(arrow) if arrow is not None else pd.Index(sample.unique())
+    return len(sample), seen
 
 
 def arrow_text(column: pd.Series) -> pa.Array | pa.ChunkedArray | None:
@@ -125,15 +128,27 @@ def arrow_text(column: pd.Series) -> pa.Array | pa.ChunkedArray | None:
     return pa.array(column.array)
 
 
-def _encode(arrow: pa.Array | pa.ChunkedArray, few: bool
-            ) -> tuple[pa.Array, pa.Array | pa.ChunkedArray]:
+def _look_up(arrow: pa.Array | pa.ChunkedArray, seen: pa.Array
+             ) -> tuple[pa.Array, pa.Array | pa.ChunkedArray]:
+    """Like `_encode`, for a column whose start showed few values: looking each row up among
+    those costs less than building a hash table of the whole column. Values first met further
+    down are added, and the rows looked up once more."""
+    dictionary = pc.drop_null(seen).cast(arrow.type)
+    indices = pc.index_in(arrow, value_set=dictionary)
+    unseen = pc.and_(pc.is_null(indices), pc.is_valid(arrow))
+    if pc.any(unseen).as_py():
+        if isinstance(arrow, pa.ChunkedArray):  # replace_with_mask wants whole arrays
+            arrow, indices, unseen = (a.combine_chunks() for a in (arrow, indices, unseen))
+        more = pc.dictionary_encode(pc.filter(arrow, unseen))
+        indices = pc.replace_with_mask(
+            indices, unseen, pc.add(more.indices, len(dictionary)).cast(indices.type))
+        dictionary = pa.concat_arrays([dictionary, more.dictionary])
+    return dictionary, indices
+
+
+def _encode(arrow: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, pa.Array]:
     """The distinct values and, per row, the index of its value (null where missing)."""
     if isinstance(arrow, pa.ChunkedArray):
-        if few and arrow.num_chunks > 1:
-            # Chunk by chunk, then onto one dictionary: cheap while the values are few.
-            unified = pa.table({"c": pc.dictionary_encode(arrow)}).unify_dictionaries()["c"]
-            return unified.chunk(0).dictionary, pa.chunked_array(
-                [chunk.indices for chunk in unified.chunks], type=unified.type.index_type)
         # Many values: one hash table for the whole column costs less than merging many.
         arrow = arrow.combine_chunks()
     encoded = pc.dictionary_encode(arrow)

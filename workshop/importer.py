@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -310,23 +311,38 @@ def _unique_names(raw: object) -> list[str]:
 
 
 def _parse_body(text: bytes, body_start: int, names: list[str], delimiter: str) -> pa.Table:
-    """The records after the header, parsed in parallel pieces when the quoting allows it."""
-    body = memoryview(text)[body_start:]
-    if text.find(b'"', body_start) == -1:  # no quotes: pyarrow may split blocks anywhere
-        return _arrow_csv(body, names, delimiter, newlines_in_values=False)
-    pieces = record_pieces(text, body_start, delimiter)
+    """The records after the header, parsed in pieces on every core when the quoting allows it.
+
+    Pieces of whole records, each read as one block, cost less than letting pyarrow split the
+    file itself, and they follow quoted line breaks, which pyarrow's own splitting cannot."""
+    quoted = text.find(b'"', body_start) != -1
+    pieces = record_pieces(text, body_start, delimiter,
+                           quotes=None if quoted else np.empty(0, dtype=np.int64))
     if pieces is None or len(pieces) < 2:
-        return _arrow_csv(body, names, delimiter, newlines_in_values=True)
+        return _widen(_arrow_csv(memoryview(text)[body_start:], names, delimiter,
+                                 newlines_in_values=quoted))
 
     def parse(piece: tuple[int, int]) -> pa.Table:
         begin, end = piece
         # One block per piece: within a block pyarrow follows quotes across line breaks.
-        return _arrow_csv(memoryview(text)[begin:end], names, delimiter,
-                          newlines_in_values=False, use_threads=False,
-                          block_size=end - begin + 1)
+        return _widen(_arrow_csv(memoryview(text)[begin:end], names, delimiter,
+                                 newlines_in_values=False, use_threads=False,
+                                 block_size=end - begin + 1), threads=False)
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         return pa.concat_tables(pool.map(parse, pieces))
+
+
+def _widen(table: pa.Table, threads: bool = True) -> pa.Table:
+    """Text with 64-bit offsets, as pandas keeps it; done here, column by column on every core,
+    rather than in `to_pandas` on one."""
+    def widen(column: pa.ChunkedArray) -> pa.ChunkedArray:
+        return column.cast(pa.large_string())
+
+    if not threads:
+        return pa.table(list(map(widen, table.columns)), names=table.column_names)
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        return pa.table(list(pool.map(widen, table.columns)), names=table.column_names)
 
 
 def _arrow_csv(body, names: list[str], delimiter: str, *, newlines_in_values: bool,

@@ -412,10 +412,9 @@ def suggest_outcome(raw: pd.DataFrame, mapping: Mapping | AbcMapping[str, str]
         won, opened = picked
         if rule is _status_outcome and not won:
             continue  # HubSpot lead statuses say nothing about a purchase
-        suggestions.append((header, won, opened))
-    for header, won, opened in suggestions:
-        if won:
+        if won:  # the first column with a won value is the answer: no need to count the rest
             return header, won, opened
+        suggestions.append((header, won, opened))
     if suggestions:
         return suggestions[0]
     return None, [], []
