@@ -11,10 +11,23 @@ from dataclasses import dataclass, field, fields
 import pytest
 from sqlmodel import select
 
-from workshop import demo, store
+from workshop import demo, store, versions
 from workshop.db import session as make_session
 from workshop.definition import Action, Criterion, Definition
-from workshop.models import Draft, Invite, Participant, SharedDefinition, Workshop
+from workshop.measure import Figures
+from workshop.models import (
+    DiscussionPoint,
+    Draft,
+    Invite,
+    Measurement,
+    Participant,
+    Proposal,
+    SharedChange,
+    SharedDefinition,
+    SignOff,
+    Version,
+    Workshop,
+)
 from workshop.store import AccessDenied, Locked, NotFound, StaleEdit
 
 OK = "ok"
@@ -32,6 +45,8 @@ FACILITATOR_DRAFT = definition("facilitator's secret view", ("Healthcare",))
 MARKETING_DRAFT = definition("marketing's secret view", ("Retail", "Media"), points=10)
 SALES_DRAFT = definition("sales' secret view", ("Financial Services",), points=30)
 SHARED_DRAFT = definition("what we agreed", ("Software", "Healthcare"), points=20)
+FIGURES = Figures(leads=600, months=3, qualified=90, sql=30, qualified_per_month=30.0,
+                  sql_per_month=10.0)
 
 
 @dataclass
@@ -72,6 +87,12 @@ def build_world(session, *, revealed: bool) -> World:
     return world
 
 
+# The tables of agreeing and coming back later (see workshop.versions), each with the column
+# that orders its rows. Sign-offs belong to a workshop through their proposal.
+AGREEMENT_TABLES = ((SharedChange, SharedChange.id), (DiscussionPoint, DiscussionPoint.question),
+                    (Proposal, Proposal.id), (Version, Version.id), (Measurement, Measurement.id))
+
+
 def snapshot(engine, workshop_id: str) -> tuple | None:
     """Everything stored about a workshop, read through a fresh session; None once deleted
     (and then nothing of it may be left in any table)."""
@@ -84,9 +105,18 @@ def snapshot(engine, workshop_id: str) -> tuple | None:
         drafts = s.exec(select(Draft).where(Draft.workshop_id == workshop_id)
                         .order_by(Draft.id)).all()
         shared = s.get(SharedDefinition, workshop_id)
+        agreement = [[row.model_dump() for row in s.exec(
+            select(table).where(table.workshop_id == workshop_id).order_by(order)).all()]
+            for table, order in AGREEMENT_TABLES]
+        proposal_ids = [row["id"] for row in agreement[2]]
+        sign_offs = [row.model_dump() for row in s.exec(
+            select(SignOff).where(SignOff.proposal_id.in_(proposal_ids))
+            .order_by(SignOff.id)).all()] if proposal_ids else []
         if workshop is None:
             assert (invites, participants, drafts, shared) == ([], [], [], None), \
                 "a deleted workshop left rows behind"
+            assert agreement == [[]] * len(AGREEMENT_TABLES), \
+                "a deleted workshop left its history behind"
             return None
         return (
             (workshop.company, workshop.title, workshop.facilitator_name,
@@ -96,8 +126,9 @@ def snapshot(engine, workshop_id: str) -> tuple | None:
             [(p.id, p.role, p.name, p.token) for p in participants],
             [(d.id, d.participant_id, d.definition_json, d.revision, d.done_at, d.updated_at)
              for d in drafts],
-            (shared.definition_json, shared.revision, shared.decisions_json, shared.agreed_by,
-             shared.agreed_at, shared.updated_at),
+            (shared.definition_json, shared.revision, shared.decisions_json, shared.updated_at),
+            *agreement,
+            sign_offs,
         )
 
 
@@ -127,7 +158,7 @@ def test_create_list_and_get_workshops(session):
     # The facilitator has a draft of their own and there is an (empty) shared definition.
     assert store.my_draft(session, first.id, first_token) == (Definition(), 0, False)
     state = store.shared_state(session, first.id, first_token)
-    assert state.definition.is_empty() and state.revision == 0 and state.agreed_by == []
+    assert state.definition.is_empty() and state.revision == 0 and state.signed_version is None
 
 
 @pytest.mark.parametrize("missing", ["", None, "nope", "demo"])
@@ -247,10 +278,6 @@ def _op_save_shared(s, w, token):
     return store.save_shared(s, w.id, token, definition("a shared edit"), w.shared_revision)
 
 
-def _op_record_agreement(s, w, token):
-    return store.record_agreement(s, w.id, token, ["Priya", "Marcus"], w.shared_revision)
-
-
 def _op_start_turn(s, w, token):
     return store.start_turn(s, w.id, token, role="marketing", name="Newcomer")
 
@@ -280,18 +307,15 @@ OPERATIONS = {
     "my_draft": _op_my_draft, "save_draft": _op_save_draft, "set_done": _op_set_done,
     "draft_statuses": _op_draft_statuses, "reveal": _op_reveal,
     "revealed_drafts": _op_revealed_drafts, "shared_state": _op_shared_state,
-    "save_shared": _op_save_shared, "record_agreement": _op_record_agreement,
-    "start_turn": _op_start_turn, "invitations": _op_invitations,
+    "save_shared": _op_save_shared, "start_turn": _op_start_turn, "invitations": _op_invitations,
     "reopen_drafts": _op_reopen_drafts, "set_auto_reveal": _op_set_auto_reveal,
     "delete_workshop": _op_delete_workshop, "demo_facilitator_token": _op_demo_facilitator_token,
 }
-WRITES = {"save_draft", "set_done", "reveal", "save_shared", "record_agreement", "start_turn",
-          "reopen_drafts", "set_auto_reveal", "delete_workshop"}
+WRITES = {"save_draft", "set_done", "reveal", "save_shared", "start_turn", "reopen_drafts",
+          "set_auto_reveal", "delete_workshop"}
 MEMBERS = ("facilitator", "marketing", "sales")
 OUTSIDERS = ("other_facilitator", "other_author", "empty", "none", "random")
 AD = AccessDenied
-# Before the reveal nobody may agree: there is no shared definition to agree to yet.
-NOT_YET = Locked
 
 # Outcome per member token; every outsider token (another workshop's facilitator or author, an
 # empty key, no key, a random key) is refused with AccessDenied for every call, in both phases.
@@ -306,7 +330,6 @@ ACCESS = {
         "revealed_drafts":  (Locked,  Locked,  Locked),  # not even the facilitator peeks
         "shared_state":     (OK,      Locked,  Locked),
         "save_shared":      (Locked,  AD,      AD),
-        "record_agreement": (NOT_YET, AD,      AD),
         "start_turn":       (OK,      AD,      AD),
         "invitations":      (OK,      AD,      AD),  # the join code and links
         "reopen_drafts":    (OK,      AD,      AD),
@@ -323,7 +346,6 @@ ACCESS = {
         "revealed_drafts":  (OK,      OK,      OK),
         "shared_state":     (OK,      OK,      OK),
         "save_shared":      (OK,      AD,      AD),
-        "record_agreement": (OK,      AD,      AD),
         "start_turn":       (Locked,  AD,      AD),
         "invitations":      (OK,      AD,      AD),
         "reopen_drafts":    (OK,      AD,      AD),  # undoes the reveal
@@ -407,7 +429,7 @@ def _check_allowed_effect(engine, world: World, op: str, phase: str, before: tup
     if op == "delete_workshop":
         assert after is None, "the workshop is still there"
         return
-    workshop, invites, participants, drafts, shared = after
+    workshop, invites, participants, drafts, shared = after[:5]
     revealed_at, join_code, auto_reveal = workshop[5:]
     if op == "invitations":
         with make_session(engine) as s:
@@ -425,6 +447,11 @@ def _check_allowed_effect(engine, world: World, op: str, phase: str, before: tup
         with make_session(engine) as s:
             assert store.save_draft(s, world.id, world.tokens["sales"],
                                     definition("after reopening"), 1) == 2
+    elif op == "save_shared":
+        assert shared[:2] == (definition("a shared edit").to_json(), 2)
+        changes = after[5]  # the change log: build_world's save, then this one
+        assert [(c["revision"], c["by_name"], c["definition_json"]) for c in changes] == [
+            (1, "Dana", SHARED_DRAFT.to_json()), (2, "Dana", definition("a shared edit").to_json())]
     elif op == "set_auto_reveal":
         assert auto_reveal is True
         # Before the reveal nobody is done yet, so switching it on does not reveal.
@@ -639,43 +666,66 @@ def test_two_facilitator_sessions_saving_the_shared_definition(engine, session):
         s, world.id, fac, definition(f"writer {i}"), 2))
     assert sorted(map(repr, outcomes)).count("3") == 1, outcomes
     assert sum(isinstance(o, StaleEdit) for o in outcomes) == 4, outcomes
+    # The refused writers left no change behind: one change per revision, the winner's last.
+    winner = outcomes.index(3)
+    changes = snapshot(engine, world.id)[5]
+    assert [(c["revision"], c["definition_json"]) for c in changes] == [
+        (1, SHARED_DRAFT.to_json()), (2, definition("projector").to_json()),
+        (3, definition(f"writer {winner}").to_json())]
 
 
-def test_record_agreement_and_saving_clears_it(session):
+def test_saving_withdraws_an_open_proposal(engine, session):
+    """What the teams were asked to sign has changed: the proposal goes, nothing is signed."""
     world = build_world(session, revealed=True)
-    fac = world.tokens["facilitator"]
-    store.record_agreement(session, world.id, fac, [" Priya  Raman ", "", "  ", None, "Marcus"],
-                           world.shared_revision)
-    state = store.shared_state(session, world.id, world.tokens["sales"])
-    assert state.agreed_by == ["Priya Raman", "Marcus"] and state.agreed_at is not None
-    assert [s.agreed for s in store.list_workshops(session) if s.id == world.id] == [True]
-    store.save_shared(session, world.id, fac, definition("changed after agreeing"),
-                      state.revision)
-    state = store.shared_state(session, world.id, world.tokens["sales"])
-    assert (state.agreed_by, state.agreed_at) == ([], None)
+    fac, sales = world.tokens["facilitator"], world.tokens["sales"]
+    assert versions.propose(session, world.id, fac, world.shared_revision) == 1
+    proposal = versions.current_proposal(session, world.id, sales)
+    assert (proposal.number, proposal.status, proposal.definition) == (1, "open", SHARED_DRAFT)
+    store.save_shared(session, world.id, fac, definition("changed while signing"),
+                      world.shared_revision)
+    assert versions.current_proposal(session, world.id, sales) is None
+    proposals = snapshot(engine, world.id)[7]
+    assert [(p["number"], p["status"]) for p in proposals] == [(1, "withdrawn")]
+    with pytest.raises(StaleEdit, match="withdrawn"):
+        versions.sign(session, world.id, sales, proposal.id, agrees=True)
+    state = store.shared_state(session, world.id, sales)
+    assert (state.definition, state.signed_version) == (definition("changed while signing"), None)
     assert [s.agreed for s in store.list_workshops(session) if s.id == world.id] == [False]
 
 
-@pytest.mark.parametrize(("names", "message"), [
-    ([], "Name at least one person"),
-    (["", "   "], "Name at least one person"),
-    (["Priya", "x" * 201], "too long"),
-])
-def test_record_agreement_needs_names(session, names, message):
-    world = build_world(session, revealed=True)
-    with pytest.raises(ValueError, match=message):
-        store.record_agreement(session, world.id, world.tokens["facilitator"], names,
-                               world.shared_revision)
-    assert store.shared_state(session, world.id, world.tokens["facilitator"]).agreed_at is None
-
-
-def test_record_agreement_needs_a_non_empty_definition(session):
+def test_agreed_means_a_signed_version_and_a_signed_version_is_locked(session):
     world = build_world(session, revealed=True)
     fac = world.tokens["facilitator"]
-    revision = store.save_shared(session, world.id, fac, Definition(), world.shared_revision)
-    with pytest.raises(ValueError, match="empty"):
-        store.record_agreement(session, world.id, fac, ["Priya"], revision)
-    assert store.shared_state(session, world.id, fac).agreed_at is None
+    proposal_id = _propose_and_sign_by_both(session, world)
+    summaries = {s.id: s.agreed for s in store.list_workshops(session)}
+    assert summaries == {world.id: True, world.other_id: False}
+    state = store.shared_state(session, world.id, world.tokens["marketing"])
+    assert (state.definition, state.revision, state.signed_version) == (SHARED_DRAFT, 1, 1)
+    with pytest.raises(Locked, match="Version 1 is signed"):
+        store.save_shared(session, world.id, fac, definition("after signing"), 1)
+    assert store.shared_state(session, world.id, fac).definition == SHARED_DRAFT
+    assert versions.reopen(session, world.id, fac) == 2
+    assert store.shared_state(session, world.id, fac).signed_version is None
+    assert store.save_shared(session, world.id, fac, definition("after reopening"), 1) == 2
+    # Still agreed: version 1 stays signed while version 2 is drafted.
+    assert [s.agreed for s in store.list_workshops(session) if s.id == world.id] == [True]
+    assert versions.current_proposal(session, world.id, fac) is None
+    assert [v.number for v in versions.versions(session, world.id, fac)] == [1]
+    with pytest.raises(StaleEdit):  # the signed proposal is done with
+        versions.sign(session, world.id, world.tokens["sales"], proposal_id, agrees=True)
+
+
+def _propose_and_sign_by_both(session, world: World) -> int:
+    """Propose the shared definition as it is and have marketing and sales sign it."""
+    fac = world.tokens["facilitator"]
+    revision = store.shared_state(session, world.id, fac).revision
+    number = versions.propose(session, world.id, fac, revision)
+    proposal = versions.current_proposal(session, world.id, fac)
+    assert versions.sign(session, world.id, world.tokens["marketing"], proposal.id,
+                         agrees=True) is None
+    assert versions.sign(session, world.id, world.tokens["sales"], proposal.id,
+                         agrees=True) == number
+    return proposal.id
 
 
 # --- persistence: a server restart loses nothing -----------------------------------------------
@@ -688,7 +738,10 @@ def test_everything_persists_across_a_new_engine(engine_factory):
         fac = world.tokens["facilitator"]
         revision = store.save_shared(s, world.id, fac, SHARED_DRAFT, 1,
                                      decisions={"pain": "sales"})
-        store.record_agreement(s, world.id, fac, ["Priya", "Marcus"], revision)
+        _propose_and_sign_by_both(s, world)
+        assert versions.record_measurement(s, world.id, fac, version_number=1,
+                                           figures=FIGURES, source="march.csv") > 0
+        signed = versions.versions(s, world.id, fac)
         unrevealed, unrevealed_fac = store.create_workshop(
             s, company="Gamma", title="Later", facilitator_name="Gus")
         author = store.start_turn(s, unrevealed.id, unrevealed_fac, role="sales", name="Sam")
@@ -704,8 +757,12 @@ def test_everything_persists_across_a_new_engine(engine_factory):
         assert store.list_workshops(s) == listed
         assert {ws.id: snapshot(engine, ws.id) for ws in listed} == snapshots
         assert store.shared_state(s, world.id, world.tokens["marketing"]) == shared
-        assert shared.agreed_by == ["Priya", "Marcus"]
+        assert (shared.revision, shared.signed_version) == (revision, 1)
         assert shared.decisions == {"pain": "sales"}
+        assert versions.versions(s, world.id, world.tokens["sales"]) == signed
+        assert [(v.number, v.definition) for v in signed] == [(1, SHARED_DRAFT)]
+        assert [(m.version_number, m.source, m.figures) for m in versions.measurements(
+            s, world.id, fac)] == [(1, "march.csv", FIGURES)]
         assert store.revealed_drafts(s, world.id, world.tokens["sales"])["Marketing"] == \
             MARKETING_DRAFT
         assert store.my_draft(s, unrevealed.id, author) == (definition("Sam's view"), 1, True)
@@ -716,18 +773,6 @@ def test_everything_persists_across_a_new_engine(engine_factory):
 
 
 # --- edge cases: long names, cached objects, NUL bytes, races ---------------------------------
-
-def test_agreement_with_many_long_names(request, session):
-    """Six people with 200-character names pass `_clean` but not `agreed_by`'s VARCHAR(1000)."""
-    world = build_world(session, revealed=True)
-    names = [f"{i}" + "n" * 199 for i in range(6)]
-    fac = world.tokens["facilitator"]
-    try:
-        store.record_agreement(session, world.id, fac, names, world.shared_revision)
-    except ValueError:  # refusing with a message would be fine too
-        return
-    assert store.shared_state(session, world.id, fac).agreed_by == names
-
 
 def test_a_long_lived_session_sees_the_reveal(engine, session):
     world = build_world(session, revealed=False)
@@ -768,16 +813,6 @@ def test_save_draft_racing_the_reveal(engine, session, monkeypatch):
     with pytest.raises(Locked):
         store.save_draft(session, world.id, world.tokens["sales"], definition("too late"),
                          world.revisions["sales"])
-
-
-def test_agreement_on_a_revision_nobody_saw_is_refused(session):
-    world = build_world(session, revealed=True)
-    fac = world.tokens["facilitator"]
-    store.save_shared(session, world.id, fac, definition("changed meanwhile"),
-                      world.shared_revision)
-    with pytest.raises(StaleEdit):
-        store.record_agreement(session, world.id, fac, ["Priya"], world.shared_revision)
-    assert store.shared_state(session, world.id, fac).agreed_at is None
 
 
 def test_revealed_drafts_leave_out_drafts_nobody_started(session):

@@ -85,3 +85,87 @@ class SharedDefinition(SQLModel, table=True):
     agreed_by: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     agreed_at: datetime | None = None
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+# --- agreeing: every change to the shared definition, discussion, sign-off, versions -----------
+
+class SharedChange(SQLModel, table=True):
+    """One change to the shared definition, with the whole definition after it, so the
+    discussion can be replayed and any step gone back to."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: str = Field(foreign_key="workshop.id", index=True, max_length=32)
+    revision: int  # the shared definition's revision after this change
+    by_name: str = Field(max_length=200)
+    summary: str = Field(sa_column=Column(Text, nullable=False))
+    questions: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    definition_json: str = Field(sa_column=Column(Text, nullable=False))
+    restores: int | None = None  # an undo: the revision whose state it went back to
+    at: datetime = Field(default_factory=utcnow)
+
+
+class DiscussionPoint(SQLModel, table=True):
+    """A guiding question the facilitator put up for discussion, and the decision noted on it."""
+
+    workshop_id: str = Field(foreign_key="workshop.id", primary_key=True, max_length=32)
+    question: str = Field(primary_key=True, max_length=40)
+    open: bool = True
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Proposal(SQLModel, table=True):
+    """The shared definition as the facilitator put it to the teams for sign-off."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: str = Field(foreign_key="workshop.id", index=True, max_length=32)
+    number: int  # the version it becomes once every team signs
+    shared_revision: int
+    definition_json: str = Field(sa_column=Column(Text, nullable=False))
+    figures_json: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    source: str = Field(default="", max_length=300)  # the leads the figures come from
+    status: str = Field(default="open", max_length=20)  # open, signed, withdrawn
+    proposed_at: datetime = Field(default_factory=utcnow)
+
+
+class SignOff(SQLModel, table=True):
+    """A team's answer to a proposal: signed, or objected to with a reason."""
+
+    __table_args__ = (UniqueConstraint("proposal_id", "role"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    role: str = Field(max_length=20)
+    name: str = Field(max_length=200)
+    agrees: bool
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    in_room: bool = False  # recorded by the facilitator for someone on the shared screen
+    at: datetime = Field(default_factory=utcnow)
+
+
+class Version(SQLModel, table=True):
+    """A signed definition: never changed afterwards. Reopening drafts the next number."""
+
+    __table_args__ = (UniqueConstraint("workshop_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: str = Field(foreign_key="workshop.id", index=True, max_length=32)
+    number: int
+    proposal_id: int = Field(foreign_key="proposal.id")
+    definition_json: str = Field(sa_column=Column(Text, nullable=False))
+    signatories_json: str = Field(sa_column=Column(Text, nullable=False))
+    signed_at: datetime = Field(default_factory=utcnow)
+    reopened_at: datetime | None = None
+
+
+class Measurement(SQLModel, table=True):
+    """The headline figures of a version on one leads export, at sign-off or later."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: str = Field(foreign_key="workshop.id", index=True, max_length=32)
+    version_number: int
+    source: str = Field(default="", max_length=300)
+    sha256: str = Field(default="", max_length=64)
+    at_signoff: bool = False
+    figures_json: str = Field(sa_column=Column(Text, nullable=False))
+    measured_at: datetime = Field(default_factory=utcnow)

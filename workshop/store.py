@@ -2,7 +2,8 @@
 
 * every call names a workshop and presents a token; a token only counts in its own workshop;
 * before the reveal a draft is readable and writable only with its author's token;
-* facilitator actions (turns, reveal, the shared definition, agreement) need the facilitator token;
+* facilitator actions (turns, reveal, the shared definition) need the facilitator token;
+  signing off and versions follow the same rules in `workshop.versions`;
 * after the reveal drafts are locked and readable by everyone in the workshop;
 * every write states the revision it was based on; a stale write is refused, never merged silently.
 """
@@ -21,12 +22,18 @@ from sqlmodel import Session, select
 from workshop.definition import Definition
 from workshop.models import (
     ROLE_LABELS,
+    DiscussionPoint,
     Draft,
     Invite,
     JoinAttempt,
     LeadsUpload,
+    Measurement,
     Participant,
+    Proposal,
+    SharedChange,
     SharedDefinition,
+    SignOff,
+    Version,
     Workshop,
     utcnow,
 )
@@ -123,8 +130,7 @@ class SharedState:
     definition: Definition
     revision: int
     decisions: dict[str, str]
-    agreed_by: list[str]
-    agreed_at: datetime | None
+    signed_version: int | None  # the latest version while it is signed and not reopened
 
 
 def new_token() -> str:
@@ -211,13 +217,15 @@ def _add_participant(session: Session, workshop_id: str, role: str, name: str, t
 
 
 def list_workshops(session: Session) -> list[WorkshopSummary]:
-    rows = session.exec(
-        select(Workshop, SharedDefinition.agreed_at)
-        .join(SharedDefinition, SharedDefinition.workshop_id == Workshop.id, isouter=True)
-        .order_by(Workshop.is_demo.desc(), Workshop.created_at.desc())).all()
+    workshops = session.exec(
+        select(Workshop).order_by(Workshop.is_demo.desc(), Workshop.created_at.desc())).all()
+    signed = set(session.exec(select(Version.workshop_id).distinct()).all())
+    # Agreements recorded before sign-offs and versions existed still count.
+    signed |= set(session.exec(select(SharedDefinition.workshop_id)
+                               .where(SharedDefinition.agreed_at.is_not(None))).all())
     return [WorkshopSummary(w.id, w.company, w.title, w.facilitator_name, w.created_at,
-                            w.revealed_at is not None, agreed_at is not None, w.is_demo)
-            for w, agreed_at in rows]
+                            w.revealed_at is not None, w.id in signed, w.is_demo)
+            for w in workshops]
 
 
 def _plausible(value: str | None) -> bool:
@@ -462,9 +470,11 @@ def delete_workshop(session: Session, workshop_id: str, facilitator_token: str) 
     _facilitator(session, workshop_id, facilitator_token)
     if get_workshop(session, workshop_id).is_demo:
         raise AccessDenied("The demo workshop cannot be deleted.")
-    for table in (Draft, Invite, SharedDefinition, LeadsUpload, Participant):
-        for row in session.exec(select(table).where(table.workshop_id == workshop_id)).all():
-            session.delete(row)
+    proposals = select(Proposal.id).where(Proposal.workshop_id == workshop_id)
+    session.exec(delete(SignOff).where(SignOff.proposal_id.in_(proposals)))
+    for table in (Measurement, Version, Proposal, DiscussionPoint, SharedChange, Draft, Invite,
+                  SharedDefinition, LeadsUpload, Participant):
+        session.exec(delete(table).where(table.workshop_id == workshop_id))
         session.flush()
     session.delete(get_workshop(session, workshop_id))
     session.commit()
@@ -543,54 +553,64 @@ def shared_state(session: Session, workshop_id: str, token: str) -> SharedState:
     session.refresh(row)
     return SharedState(Definition.from_json(row.definition_json), row.revision,
                        json.loads(row.decisions_json or "{}"),
-                       [n for n in row.agreed_by.split("\n") if n], row.agreed_at)
+                       _signed_and_closed(session, workshop_id))
 
 
 def save_shared(session: Session, workshop_id: str, facilitator_token: str,
                 definition: Definition, expected_revision: int,
-                decisions: dict[str, str] | None = None) -> int:
-    """Save the shared definition (clearing any agreement: what was agreed has changed)."""
-    _facilitator(session, workshop_id, facilitator_token)
+                decisions: dict[str, str] | None = None, *, summary: str = "Edited",
+                questions: list[str] | tuple[str, ...] = (), restores: int | None = None) -> int:
+    """Save the shared definition and keep the change (who, when, what, and the result).
+
+    A proposal waiting for sign-off is withdrawn: what the teams were asked to sign has changed.
+    Refused while the latest version is signed and not reopened."""
+    actor = _facilitator(session, workshop_id, facilitator_token)
     if not is_revealed(session, workshop_id):
         raise Locked("Reveal the drafts before building the shared definition.")
-    values = {"definition_json": definition.to_json(), "revision": expected_revision + 1,
+    revision = expected_revision + 1
+    values = {"definition_json": definition.to_json(), "revision": revision,
               "updated_at": utcnow(), "agreed_at": None, "agreed_by": ""}
     if decisions is not None:
         values["decisions_json"] = json.dumps(decisions)
+    # The row is locked first (the order every writer takes: shared definition, then
+    # proposal), then one statement decides: the revision must be the expected one and no
+    # version may be signed and closed, so a signature at the same moment cannot slip in.
+    session.exec(select(SharedDefinition.workshop_id)
+                 .where(SharedDefinition.workshop_id == workshop_id).with_for_update())
+    open_version = select(Version.id).where(Version.workshop_id == workshop_id,
+                                            Version.reopened_at.is_(None)).exists()
     result = session.exec(
         update(SharedDefinition)
         .where(SharedDefinition.workshop_id == workshop_id,
-               SharedDefinition.revision == expected_revision)
+               SharedDefinition.revision == expected_revision, ~open_version)
         .values(**values))
-    session.commit()
     if result.rowcount != 1:
+        session.rollback()
+        signed = _signed_and_closed(session, workshop_id)
+        if signed is not None:
+            raise Locked(f"Version {signed} is signed and cannot change. Reopen it to draft "
+                         f"version {signed + 1}.")
         raise StaleEdit("The shared definition was changed elsewhere in the meantime. "
                         "The latest version is shown again; please redo your last change.")
-    return expected_revision + 1
-
-
-def record_agreement(session: Session, workshop_id: str, facilitator_token: str,
-                     agreed_by: list[str], expected_revision: int) -> None:
-    """Record who agreed to the shared definition as it was at `expected_revision`."""
-    _facilitator(session, workshop_id, facilitator_token)
-    if not is_revealed(session, workshop_id):
-        raise Locked("The shared definition is built after the reveal.")
-    names = list(dict.fromkeys(_clean(n, "name") for n in agreed_by if n and str(n).strip()))
-    if not names:
-        raise ValueError("Name at least one person who agrees.")
-    row = session.get(SharedDefinition, workshop_id)
-    session.refresh(row)
-    if Definition.from_json(row.definition_json).is_empty():
-        raise ValueError("The shared definition is empty: agree on at least one question first.")
-    result = session.exec(
-        update(SharedDefinition)
-        .where(SharedDefinition.workshop_id == workshop_id,
-               SharedDefinition.revision == expected_revision)
-        .values(agreed_by="\n".join(names), agreed_at=utcnow()))
+    session.add(SharedChange(workshop_id=workshop_id, revision=revision, by_name=actor.name,
+                             summary=(summary or "Edited")[:2000],
+                             questions=",".join(questions), restores=restores,
+                             definition_json=values["definition_json"]))
+    session.exec(update(Proposal).where(Proposal.workshop_id == workshop_id,
+                                        Proposal.status == "open")
+                 .values(status="withdrawn"))
     session.commit()
-    if result.rowcount != 1:
-        raise StaleEdit("The shared definition changed while you were agreeing. "
-                        "Look at it again before recording the agreement.")
+    return revision
+
+
+def _signed_and_closed(session: Session, workshop_id: str) -> int | None:
+    """The latest version's number while it is signed and not reopened, else None."""
+    latest = session.exec(select(Version).where(Version.workshop_id == workshop_id)
+                          .order_by(Version.number.desc())).first()
+    if latest is None:
+        return None
+    session.refresh(latest)
+    return latest.number if latest.reopened_at is None else None
 
 
 # --- uploaded leads ------------------------------------------------------------------------------
