@@ -119,3 +119,26 @@ def test_monthly_chart_lines_and_capacity():
     assert [trace.name for trace in sql.data] == ["Marketing", "Sales"]
     assert list(sql.data[1].y) == [0, 1, 2]
     assert sql.layout.yaxis.title.text == "SQLs per month"
+
+
+def test_agreement_heatmap_writes_every_value_in_its_cell():
+    from workshop.charts import agreement_heatmap
+    matrix = pd.DataFrame({"Industry": [0.5, np.nan], "Overall": [0.5, 1.0]},
+                          index=["A ↔ B", "A ↔ C"])
+    heatmap = agreement_heatmap(matrix).data[0]
+    assert list(heatmap.y) == ["A ↔ B", "A ↔ C"]
+    assert [list(row) for row in heatmap.text] == [["50%", "50%"], ["–", "100%"]]
+    assert (heatmap.zmin, heatmap.zmax) == (0, 1)
+
+
+def test_measurement_chart_draws_volume_and_wins_caught_over_time():
+    from workshop.charts import measurement_chart
+    history = pd.DataFrame({"measured_at": pd.to_datetime(["2026-01-05", "2026-06-01"]),
+                            "label": ["v1 signed", "v1"], "qualified_per_month": [40.0, 55.5],
+                            "wins_caught": [0.3, None]})
+    figure = measurement_chart(history)
+    volume, wins = figure.data
+    assert list(volume.y) == [40.0, 55.5] and list(volume.text) == ["v1 signed", "v1"]
+    assert wins.yaxis == "y2" and wins.y[0] == 0.3
+    no_outcomes = history.assign(wins_caught=[None, None])
+    assert len(measurement_chart(no_outcomes).data) == 1

@@ -313,3 +313,25 @@ def test_demo_drafts_disagree():
     # the demo is meant to show real disagreement on engagement: marketing scores every click
     assert comparison.row("engagement").status in (PARTLY, CONFLICT)
     assert comparison.row("engagement").answered_by == ["facilitator", "marketing", "sales"]
+
+
+# --- who agrees with whom --------------------------------------------------------------------
+
+def test_pair_matrix_has_a_row_per_pair_and_a_cell_per_question():
+    from workshop.compare import pair_matrix
+    drafts = {"A": D(C(values=["Software"]), C("seniority", values=["VP"])),
+              "B": D(C(values=["Software", "Retail"])),
+              "C": D(C(values=["Media"]), C("seniority", values=["VP"]))}
+    matrix = pair_matrix(compare(drafts))
+    assert list(matrix.index) == ["A ↔ B", "A ↔ C", "B ↔ C"]
+    assert matrix.loc["A ↔ B", "Industry"] == 0.5
+    assert matrix.loc["A ↔ C", "Industry"] == 0.0 and matrix.loc["A ↔ C", "Seniority"] == 1.0
+    assert math.isnan(matrix.loc["A ↔ B", "Seniority"])  # B left it open
+    assert matrix.loc["A ↔ C", "Overall"] == 0.5  # mean over the questions both answered
+    assert matrix.loc["A ↔ B", "Overall"] == 0.5
+    assert list(matrix.columns)[-1] == "Overall" and len(matrix.columns) == 13
+
+
+def test_pair_matrix_of_one_draft_is_empty():
+    from workshop.compare import pair_matrix
+    assert pair_matrix(compare({"A": D(C(values=["Software"]))})).empty

@@ -378,3 +378,38 @@ def test_demo_drafts_on_sample_leads_are_plausible():
     assert counts["Sales only"] == 0  # every sales MQL is also a marketing MQL
     sample = sample_table(leads, sales, n=10)
     assert sample["stage"].isin([MQL, SQL]).sum() == 5
+
+
+# --- agreement on real leads -------------------------------------------------------------------
+
+def test_pairwise_agreement_counts_the_leads_both_and_either_qualify():
+    from workshop.preview import pairwise_agreement
+    table = pairwise_agreement({
+        "A": pd.Series([True, True, False, False]),
+        "B": pd.Series([True, False, True, False]),
+        "C": pd.Series([False, False, False, False]),
+    }).set_index("pair")
+    assert list(table.index) == ["A ↔ B", "A ↔ C", "B ↔ C"]
+    assert table.loc["A ↔ B", ["both", "either"]].tolist() == [1, 3]
+    assert table.loc["A ↔ B", "both_share"] == 0.25
+    assert table.loc["A ↔ B", "agreement"] == pytest.approx(1 / 3)
+    assert table.loc["A ↔ C", "agreement"] == 0.0
+
+
+def test_pairwise_agreement_of_two_empty_sets_is_unknown_and_sizes_must_match():
+    from workshop.preview import pairwise_agreement
+    table = pairwise_agreement({"A": pd.Series([False]), "B": pd.Series([False])})
+    assert table.loc[0, "agreement"] is None or math.isnan(table.loc[0, "agreement"])
+    with pytest.raises(ValueError, match="same leads"):
+        pairwise_agreement({"A": pd.Series([True]), "B": pd.Series([True, False])})
+
+
+def test_pairwise_agreement_on_the_demo_drafts_matches_evaluate():
+    from workshop.preview import pairwise_agreement
+    leads = load_sample_leads()
+    drafts = {"F": facilitator_draft(), "M": marketing_draft(), "S": sales_draft()}
+    qualified = {n: evaluate(leads, d).frame["is_mql"] for n, d in drafts.items()}
+    row = pairwise_agreement(qualified).set_index("pair").loc["M ↔ S"]
+    both = int((qualified["M"] & qualified["S"]).sum())
+    either = int((qualified["M"] | qualified["S"]).sum())
+    assert (row["both"], row["either"]) == (both, either) and either > both > 0

@@ -152,3 +152,42 @@ def monthly_chart(volumes: dict[str, pd.DataFrame], capacity: float | None,
                          legend={"orientation": "h", "y": 1.15},
                          margin={"l": 10, "r": 10, "t": 30, "b": 10})
     return figure
+
+
+def agreement_heatmap(matrix: pd.DataFrame) -> go.Figure:
+    """`compare.pair_matrix` as a heatmap; every cell also says its value in words, so colour
+    is not the only carrier (blank: one of the two did not answer)."""
+    values = matrix.to_numpy(dtype=float)
+    text = [["–" if v != v else f"{v:.0%}" for v in row] for row in values]
+    figure = go.Figure(go.Heatmap(
+        z=values, x=[_wrap(c, 14) for c in matrix.columns], y=list(matrix.index),
+        text=text, texttemplate="%{text}", zmin=0, zmax=1, hoverongaps=False,
+        colorscale=[[0, "#c0392b"], [0.5, "#f1c40f"], [1, "#2e9d5b"]],
+        colorbar={"title": "Similarity", "tickformat": ".0%"}))
+    figure.update_layout(height=140 + 60 * len(matrix), font={"size": 15},
+                         margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                         xaxis={"side": "top", "tickfont": {"size": 15}},
+                         yaxis={"autorange": "reversed", "tickfont": {"size": 16}})
+    return figure
+
+
+def measurement_chart(history: pd.DataFrame) -> go.Figure:
+    """Figures of each measurement over time: qualified leads per month (left axis) and the
+    share of past wins caught (right axis). `history` columns: measured_at, label,
+    qualified_per_month, wins_caught."""
+    figure = go.Figure()
+    figure.add_scatter(x=history["measured_at"], y=history["qualified_per_month"],
+                       name="Qualified leads per month", mode="lines+markers+text",
+                       text=history["label"], textposition="top center",
+                       line={"width": 4, "color": DEFINITION_COLOURS[0]}, marker={"size": 11})
+    if history["wins_caught"].notna().any():
+        figure.add_scatter(x=history["measured_at"], y=history["wins_caught"], yaxis="y2",
+                           name="Share of past wins caught", mode="lines+markers",
+                           line={"width": 4, "dash": "dot", "color": DEFINITION_COLOURS[1]},
+                           marker={"size": 11, "symbol": "diamond"})
+    figure.update_layout(height=420, font=FONT, legend={"orientation": "h", "y": 1.15},
+                         margin={"l": 10, "r": 10, "t": 30, "b": 10},
+                         yaxis={"title": "Qualified per month", "rangemode": "tozero"},
+                         yaxis2={"title": "Wins caught", "overlaying": "y", "side": "right",
+                                 "tickformat": ".0%", "range": [0, 1]})
+    return figure

@@ -15,12 +15,16 @@ Classification of a question, among the drafts that answered it with criteria
     * every pair at least 0.95: *agree*; some pair at most 0.2: *conflict*; otherwise *partly*.
 Alignment score = 100 × the mean, over questions that two or more drafts answered, of the mean
 pairwise similarity. Questions answered by fewer than two drafts do not count.
+Who agrees with whom: for each pair of drafts, the similarity per question, and overall the mean
+over the questions both answered.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
 from itertools import combinations
+
+import pandas as pd
 
 from workshop import catalog
 from workshop.definition import BOOL_OPS, RANGE_OPS, VALUE_OPS, Criterion, Definition
@@ -169,3 +173,21 @@ def engagement_similarity(a: Definition, b: Definition) -> float:
     actions = (sum(_ratio_similarity(points_a.get(f, 0), points_b.get(f, 0)) for f in fields)
                / len(fields)) if fields else 1.0
     return (actions + _ratio_similarity(a.threshold, b.threshold)) / 2
+
+
+def pair_matrix(comparison: Comparison) -> pd.DataFrame:
+    """Who agrees with whom on what: a row per pair of drafts ("A ↔ B"), a column per question
+    (its title) plus "Overall" (the mean over the questions both answered); similarity 0–1,
+    missing where one of the two did not answer."""
+    names = list(comparison.drafts)
+    rows = {}
+    for a, b in combinations(names, 2):
+        cells = {}
+        for row in comparison.rows:
+            similarity = row.pairs.get((a, b), row.pairs.get((b, a)))
+            cells[row.question.title] = similarity
+        answered = [v for v in cells.values() if v is not None]
+        cells["Overall"] = sum(answered) / len(answered) if answered else None
+        rows[f"{a} ↔ {b}"] = cells
+    columns = [row.question.title for row in comparison.rows] + ["Overall"]
+    return pd.DataFrame.from_dict(rows, orient="index", columns=columns, dtype="float64")

@@ -360,3 +360,22 @@ def average_per_month(volume: pd.DataFrame, column: str = "mql") -> float:
     The mean over the months in the table (0 when there are none); a partial first or last
     month pulls it down a little, which errs towards "too tight" rather than overload."""
     return float(volume[column].mean()) if len(volume) else 0.0
+
+
+def pairwise_agreement(qualified: dict[str, pd.Series]) -> pd.DataFrame:
+    """Agreement on real leads: for each pair of definitions, how many leads both qualify, how
+    many either qualifies, and the share of those either wants that both want (1 = the same
+    leads). Columns: pair, both, either, both_share (of all leads), agreement."""
+    names = list(qualified)
+    arrays = {n: pd.Series(qualified[n]).fillna(False).to_numpy(dtype=bool) for n in names}
+    rows = []
+    for a, b in combinations(names, 2):
+        if len(arrays[a]) != len(arrays[b]):
+            raise ValueError("The qualified sets must cover the same leads.")
+        both = int(np.count_nonzero(arrays[a] & arrays[b]))
+        either = int(np.count_nonzero(arrays[a] | arrays[b]))
+        total = len(arrays[a])
+        rows.append({"pair": f"{a} ↔ {b}", "both": both, "either": either,
+                     "both_share": both / total if total else 0.0,
+                     "agreement": both / either if either else None})
+    return pd.DataFrame(rows, columns=["pair", "both", "either", "both_share", "agreement"])
