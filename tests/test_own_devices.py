@@ -351,7 +351,7 @@ def test_three_people_draft_on_their_own_devices_and_nobody_sees_anyone_before_t
     assert "Alignment score" in [m.label for m in marcus.metric]
     assert PRIYA.note in page and FACILITATOR.note in page
     assert not [b for b in marcus.button if b.label in ("Apply", "Edit by hand")]
-    assert not [b for b in marcus.button if "Record the agreement" in b.label]
+    assert not [b for b in marcus.button if "Propose" in b.label]
     priya = PRIYA.at
     priya.switch_page("views/draft.py").run()
     assert "The drafts are revealed" in texts(priya)

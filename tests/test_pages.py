@@ -12,7 +12,7 @@ from workshop.models import Workshop
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = ["views/home.py", "views/facilitator.py", "views/teams.py", "views/compare.py",
-         "views/communicate.py", "views/evidence.py"]
+         "views/communicate.py", "views/evidence.py", "views/history.py"]
 
 
 @pytest.fixture
@@ -158,20 +158,30 @@ def test_a_new_workshop_through_all_four_steps(app_url):
     wider = at.dataframe[0].value.set_index("Definition").loc["Shared definition", "MQL"]
     assert wider > shared_row["MQL"]
 
-    # Agree.
-    next(b for b in at.button if "Record the agreement" in b.label).click().run()
+    # Propose it; on one shared screen each team's answer is recorded as given in the room.
+    at.button(key="agree:propose").click().run()
     assert not at.exception
+    assert "Version 1 is proposed" in texts(at)
+    for team, person in (("marketing", "Priya"), ("sales", "Marcus")):
+        form_team = next(s for s in at.selectbox if s.label == "Team")
+        form_team.set_value(team)
+        next(t for t in at.text_input if t.label == "Name of the person answering").input(person)
+        next(b for b in at.button if b.label == "Record the answer").click().run()
+        assert not at.exception
+    assert "this is version 1" in texts(at)
+
+    at.switch_page("views/communicate.py").run()
     page = texts(at)
     assert "Step 4" in page
     assert "Industry is Software or Retail" in page
-    assert "Sam Lee" in page and "Priya (Marketing)" in page
+    assert "Priya (Marketing)" in page and "Marcus (Sales)" in page and "Version 1" in page
     assert "Acme <b>Analytics</b>" in page  # shown as typed, not as HTML
 
     # And after a restart, step 4 still shows the agreed definition.
     at = new_app(params).run()
     at.switch_page("views/communicate.py").run()
     assert "Industry is Software or Retail" in texts(at)
-    assert "Nobody has agreed" not in texts(at)
+    assert "nobody has signed" not in texts(at)
 
 
 def test_back_and_next_keep_the_question_list_in_step(app_url):

@@ -1,7 +1,7 @@
 """Step 4: the agreed definition on one page, to share, print and hang on the wall."""
 import streamlit as st
 
-from workshop import export, store
+from workshop import export, store, versions
 from workshop.ui.context import STEP_PAGES, db, require_workshop, step_header
 
 place, workshop, actor = require_workshop()
@@ -14,14 +14,21 @@ with db() as s:
         st.page_link(STEP_PAGES[3][0], label="Go to step 3 →", query_params=place.params)
         st.stop()
     shared = store.shared_state(s, place.workshop_id, place.token)
+    signed = versions.versions(s, place.workshop_id, place.token)
 
-if shared.agreed_at is None:
-    st.warning("Nobody has agreed to this definition yet: this is a preview. "
-               "Record the agreement at the end of step 3.")
+latest = signed[-1] if signed else None
+if latest is not None and latest.reopened_at is None:
+    definition, number = latest.definition, latest.number
+    agreed_by = [f"{s['name']} ({s['team']})" for s in latest.signatories]
+    agreed_at = latest.signed_at
+else:
+    st.warning("This is a preview of the shared definition as it stands: nobody has signed it "
+               "yet. Propose it for sign-off at the end of step 3.")
+    definition, number, agreed_by, agreed_at = shared.definition, None, [], None
 
-page = export.one_pager(shared.definition, company=workshop.company, title=workshop.title,
-                        facilitator=workshop.facilitator_name, agreed_by=shared.agreed_by,
-                        agreed_at=shared.agreed_at)
+page = export.one_pager(definition, company=workshop.company, title=workshop.title,
+                        facilitator=workshop.facilitator_name, agreed_by=agreed_by,
+                        agreed_at=agreed_at, version=number)
 base_name = f"ideal-lead-{workshop.id}"
 left, right, _ = st.columns([1, 1, 3])
 left.download_button("⬇️ Markdown", data=lambda: export.to_markdown(page),

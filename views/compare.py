@@ -1,12 +1,20 @@
 """Step 3: reveal the drafts side by side, see where they differ, build one shared definition."""
 import streamlit as st
 
-from workshop import catalog, compare, merge, store
-from workshop.compare import STATUS_ICONS
+from workshop import catalog, compare, merge, store, versions
 from workshop.models import ROLE_LABELS
 from workshop.text import escape_markdown
-from workshop.ui.context import EVIDENCE, STEP_PAGES, db, require_workshop, step_header
+from workshop.ui.agreement import (
+    change_log,
+    discussion_controls,
+    just_signed,
+    show_notice,
+    signoff,
+)
+from workshop.ui.comparison_view import comparison_rows, score_line, who_agrees_with_whom
+from workshop.ui.context import EVIDENCE, HISTORY, db, require_workshop, step_header
 from workshop.ui.definition_form import definition_form, forget_form
+from workshop.ui.evidence_panels import leads_agreement
 from workshop.ui.leads_source import workshop_columns, workshop_leads
 from workshop.ui.preview import live_panel
 from workshop.ui.status_board import status_board
@@ -42,6 +50,7 @@ if not revealed:
 with db() as s:
     people = store.revealed_people(s, place.workshop_id, place.token)
     shared = store.shared_state(s, place.workshop_id, place.token)
+    points = versions.discussion(s, place.workshop_id, place.token)
 roles = [person.role for person in people]
 several_per_team = len(roles) != len(set(roles))
 if several_per_team and st.segmented_control(
@@ -54,46 +63,59 @@ if several_per_team and st.segmented_control(
 else:
     drafts = {person.label: person.definition for person in people}
 comparison = compare.compare(drafts)
+facilitator = actor.is_facilitator and shared.signed_version is None
+show_notice()
+signed_now = just_signed()
+if signed_now:
+    st.balloons()
+    st.success(f"Every team has signed: this is version {signed_now}.")
 
-score_col, counts_col = st.columns([1, 3])
-score = comparison.score
-score_col.metric("Alignment score", "–" if score is None else f"{score:.0f} / 100")
-counts = comparison.counts()
-counts_col.markdown("  \n".join(
-    f"{STATUS_ICONS[status]} **{count}** {status}" for status, count in counts.items() if count))
+# A team member asked to sign sees that first (on a phone the questions are a long scroll).
+with db() as s:
+    asked_to_sign = not actor.is_facilitator and (
+        shared.signed_version is not None
+        or versions.current_proposal(s, place.workshop_id, place.token) is not None)
+if asked_to_sign:
+    st.header("Sign off")
+    signoff(place, workshop, actor, shared, workshop_leads(place), HISTORY)
+
+score_line(comparison)
+with st.expander("Who agrees with whom, question by question", expanded=True):
+    who_agrees_with_whom(comparison)
 with st.expander("How the alignment score is worked out"):
     st.markdown(compare.__doc__)
 
-live_panel({**drafts, "Shared definition": shared.definition}, workshop_leads(place))
+source = workshop_leads(place)
+live_panel({**drafts, "Shared definition": shared.definition}, source)
+leads_agreement(source, drafts)
 st.page_link(EVIDENCE, label="Upload your own CRM export and see more evidence →", icon="📊",
              query_params=place.params)
 
 SHARED_FORM = f"shared:{place.workshop_id}"
 
 
-def apply(definition, decisions):
+def apply(definition, decisions, summary, questions):
     """Save the shared definition after a row operation; the form re-reads it afterwards."""
     try:
         with db() as s:
             revision = store.save_shared(s, place.workshop_id, place.token, definition,
-                                         shared.revision, decisions)
-    except store.StaleEdit as error:
-        st.session_state["compare:notice"] = str(error)
+                                         shared.revision, decisions, summary=summary,
+                                         questions=questions)
+    except (store.StaleEdit, store.Locked) as error:
+        st.session_state["agree:notice"] = str(error)
         forget_form(SHARED_FORM, None)
         return
     forget_form(SHARED_FORM, revision)
 
 
-if st.session_state.get("compare:notice"):
-    st.warning(st.session_state.pop("compare:notice"))
-
-if actor.is_facilitator and shared.definition.is_empty() and not shared.decisions:
+if facilitator and shared.definition.is_empty() and not shared.decisions:
     st.info("The shared definition is empty. Start from a suggestion: agreed rows as they are, "
             "a majority's answer where two agree, the common ground where answers overlap, "
             "conflicts left open for discussion.")
     if st.button("✨ Start from the suggested definition", type="primary"):
         suggested, suggestions = merge.suggest(comparison)
-        apply(suggested, {s.question: f"suggested ({s.how})" for s in suggestions})
+        apply(suggested, {s.question: f"suggested ({s.how})" for s in suggestions},
+              "Started from the suggested definition", [s.question for s in suggestions])
         st.rerun()
 
 st.header("Question by question")
@@ -102,50 +124,32 @@ OPERATIONS = {**{f"take:{n}": f"Take {n}'s answer" for n in names},
               "union": "Union: what any of them accepts (more leads)",
               "intersection": "Intersection: what all of them accept (fewer leads)",
               "clear": "Leave open (no rule)"}
+TITLES = {q.key: q.title for q in catalog.QUESTIONS}
 
 
-def row_sentences(definition, question):
-    if question == catalog.ENGAGEMENT:
-        lines = [a.sentence() for a in definition.actions]
-        if definition.actions or definition.threshold:
-            lines.append(f"MQL threshold: {definition.threshold} points")
-    else:
-        lines = [f"{c.sentence()} ({c.role_phrase()})"
-                 for c in definition.criteria_for(question)]
-    note = definition.notes.get(question)
-    text = "\n".join(f"- {escape_markdown(line)}" for line in lines) or "—"
-    return text + (f"\n\n*“{escape_markdown(note)}”*" if note else "")
-
-
-for row in comparison.rows:
+def row_tools(row) -> None:
     key = row.question.key
-    with st.container(border=True):
-        similarity = "" if row.similarity is None else f" · similarity {row.similarity:.0%}"
-        st.markdown(f"### {STATUS_ICONS[row.status]} {row.question.title}\n"
-                    f"**{row.status.capitalize()}**{similarity} · *{row.question.prompt}*")
-        columns = st.columns(len(names) + 1)
-        for column, name in zip(columns, names, strict=False):
-            column.markdown(f"**{escape_markdown(name)}**")
-            column.markdown(row_sentences(drafts[name], key))
-        with columns[-1]:
-            st.markdown("**Shared definition**")
-            st.markdown(row_sentences(shared.definition, key))
-            decision = shared.decisions.get(key)
-            if decision:
-                st.caption(f"Decided: {escape_markdown(decision)}")
-        if actor.is_facilitator:
-            pick, go, edit = st.columns([4, 1, 1], vertical_alignment="bottom")
-            operation = pick.selectbox("Build the shared answer", list(OPERATIONS),
-                                       format_func=OPERATIONS.get, key=f"op:{key}")
-            if go.button("Apply", key=f"apply:{key}", width="stretch"):
-                updated, how = merge.apply_operation(shared.definition, key, operation, drafts)
-                apply(updated, {**shared.decisions, key: how})
-                st.rerun()
-            if edit.button("Edit by hand", key=f"edit:{key}", width="stretch"):
-                st.session_state[f"{SHARED_FORM}:question"] = [
-                    q.key for q in catalog.QUESTIONS].index(key)
-                st.session_state["compare:editing"] = True
-                st.rerun()
+    decision = shared.decisions.get(key)
+    if decision:
+        st.caption(f"Shared answer: {escape_markdown(decision)}")
+    discussion_controls(place, key, points.get(key), actor.is_facilitator)
+    if not facilitator:
+        return
+    pick, go, edit = st.columns([4, 1, 1], vertical_alignment="bottom")
+    operation = pick.selectbox("Build the shared answer", list(OPERATIONS),
+                               format_func=OPERATIONS.get, key=f"op:{key}")
+    if go.button("Apply", key=f"apply:{key}", width="stretch"):
+        updated, how = merge.apply_operation(shared.definition, key, operation, drafts)
+        apply(updated, {**shared.decisions, key: how}, f"{TITLES[key]}: {how}", [key])
+        st.rerun()
+    if edit.button("Edit by hand", key=f"edit:{key}", width="stretch"):
+        st.session_state[f"{SHARED_FORM}:question"] = [
+            q.key for q in catalog.QUESTIONS].index(key)
+        st.session_state["compare:editing"] = True
+        st.rerun()
+
+
+comparison_rows(comparison, extra={"Shared definition": shared.definition}, below=row_tools)
 
 
 def load_shared():
@@ -159,31 +163,21 @@ def save_shared(definition, revision):
         current = store.shared_state(s, place.workshop_id, place.token)
         changed = merge.changed_questions(current.definition, definition)
         decisions = {**current.decisions, **{k: "edited by hand" for k in changed}}
+        summary = ("Edited by hand: " + ", ".join(TITLES.get(k, k) for k in changed)
+                   if changed else "Edited by hand")
         return store.save_shared(s, place.workshop_id, place.token, definition, revision,
-                                 decisions)
+                                 decisions, summary=summary, questions=changed)
 
 
-if actor.is_facilitator:
+if facilitator:
     st.header("Edit the shared definition by hand")
     with st.expander("Open the guided form on the shared definition",
                      expanded=st.session_state.pop("compare:editing", False)):
         definition_form(SHARED_FORM, load_shared, save_shared, workshop_columns(place))
 
-    st.header("Agree")
-    participants = list(dict.fromkeys([s.name for s in statuses] + shared.agreed_by))
-    if shared.agreed_at:
-        st.success(f"Agreed on {shared.agreed_at:%d %B %Y} by "
-                   f"{escape_markdown(', '.join(shared.agreed_by))}.")
-    with st.form("agree"):
-        agreed_by = st.multiselect("Who agrees to the shared definition?", participants,
-                                   default=shared.agreed_by or participants,
-                                   accept_new_options=True)
-        if st.form_submit_button("🤝 Record the agreement", type="primary"):
-            try:
-                with db() as s:
-                    store.record_agreement(s, place.workshop_id, place.token, agreed_by,
-                                           shared.revision)
-            except (ValueError, store.StaleEdit) as error:
-                st.error(str(error))
-            else:
-                st.switch_page(STEP_PAGES[4][0], query_params=place.params)
+st.header("Every change so far")
+change_log(place, shared, actor.is_facilitator)
+
+if not asked_to_sign:
+    st.header("Sign off")
+    signoff(place, workshop, actor, shared, source, HISTORY)

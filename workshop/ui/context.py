@@ -19,6 +19,7 @@ HOME = "views/home.py"
 JOIN = "views/join.py"
 MY_DRAFT = "views/draft.py"
 EVIDENCE = "views/evidence.py"
+HISTORY = "views/history.py"
 STEP_PAGES = {
     1: ("views/facilitator.py", "Step 1 · Facilitator's definition"),
     2: ("views/teams.py", "Step 2 · Marketing and sales"),
@@ -136,6 +137,8 @@ def navigation(actor: store.Actor | None) -> dict[str, list]:
                 facilitator or (participant and number >= 3)))
             for number, (path, label) in STEP_PAGES.items()],
         "Evidence": [st.Page(EVIDENCE, title="Evidence from your leads", icon="📊",
+                             visibility=show(actor is not None)),
+                     st.Page(HISTORY, title="Versions and measurements", icon="📜",
                              visibility=show(actor is not None))],
     }
 

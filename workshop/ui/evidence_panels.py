@@ -8,6 +8,7 @@ from workshop import charts, preview
 from workshop.definition import Definition
 from workshop.evaluate import Evaluation, evaluate, missing_columns
 from workshop.lead_export import leads_csv
+from workshop.measure import Figures, measure
 from workshop.ui.leads_source import LeadsSource
 
 PERCENT = st.column_config.NumberColumn(format="percent")
@@ -125,3 +126,35 @@ def drill_down(source: LeadsSource, definitions: dict[str, Definition],
         f"⬇️ All leads with {name}'s stage, points and reasons (CSV)",
         data=lambda: leads_csv(source.leads, result, definition=definition),
         file_name="leads-with-stages.csv", mime="text/csv", key="evidence:csv")
+
+
+def leads_agreement(source: LeadsSource, drafts: dict[str, Definition]) -> None:
+    """Agreement on real leads: for each pair of drafts, the leads both would qualify."""
+    usable = {name: d for name, d in drafts.items()
+              if not missing_columns(source.leads, d) and not d.is_empty()}
+    if len(usable) < 2:
+        return
+    qualified = {name: _evaluation(source.key, d.to_json(), source.leads).frame["is_mql"]
+                 for name, d in usable.items()}
+    table = preview.pairwise_agreement(qualified)
+    st.markdown("**Do they want the same leads?** Of the leads either draft of a pair would "
+                "qualify, the share both would:")
+    st.dataframe(
+        table.rename(columns={"pair": "Pair", "both": "Both qualify",
+                              "either": "Either qualifies", "both_share": "Both, of all leads",
+                              "agreement": "Agreement on real leads"}),
+        hide_index=True, width="stretch",
+        column_config={"Both, of all leads": PERCENT, "Agreement on real leads": PERCENT})
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _measured(source_key: tuple, definition_json: str, _leads: pd.DataFrame) -> Figures:
+    return measure(_leads, Definition.from_json(definition_json))
+
+
+def measured(source: LeadsSource, definition: Definition) -> Figures | None:
+    """The headline figures of a definition on the workshop's leads (None: a column is
+    missing), cached per data and definition."""
+    if missing_columns(source.leads, definition):
+        return None
+    return _measured(source.key, definition.to_json(), source.leads)

@@ -1,0 +1,179 @@
+"""Agreeing for real, through the pages: reveal -> suggested merge -> two edits -> propose ->
+both teams sign on their own devices -> version 1 -> reopen -> one change -> version 2 -> the
+diff of versions 1 and 2 shows exactly that change. Each person is their own AppTest session
+on one database (SQLite and PostgreSQL)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.builders import C, D
+from workshop import store, versions
+from workshop.db import make_engine, session
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+COMPARE, HISTORY, COMMUNICATE = "views/compare.py", "views/history.py", "views/communicate.py"
+
+
+@pytest.fixture
+def app_url(database_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    return database_url
+
+
+def open_as(workshop_id: str, token: str, page: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["ws"] = workshop_id
+    at.query_params["key"] = token
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "success",
+                 "warning", "error"):
+        parts += [str(element.value) for element in getattr(at, kind)]
+    return "\n".join(parts).replace("\\", "")
+
+
+def click(at: AppTest, key: str) -> None:
+    at.button(key=key).click().run()
+    assert not at.exception, at.exception
+
+
+def drafted_workshop(url: str) -> tuple[str, dict[str, str]]:
+    """A workshop whose three drafts differ on industry, company size and decision role."""
+    engine = make_engine(url)
+    with session(engine) as s:
+        workshop, facilitator = store.create_workshop(
+            s, company="Northwind <i>Ledger</i>", title="Ideal lead", facilitator_name="Dana")
+        secrets = store.invitations(s, workshop.id, facilitator).secrets
+        _, marketing = store.join_with_invite(s, secrets["marketing"], "Priya")
+        _, sales = store.join_with_invite(s, secrets["sales"], "Marcus")
+        drafts = {
+            facilitator: D(C("industry", values=["Software", "Financial Services"]),
+                           C("employees", op="between", low=50, high=1000)),
+            marketing: D(C("industry", values=["Software", "Retail"]),
+                         C("employees", op="at_least", low=20)),
+            sales: D(C("industry", values=["Software"]),
+                     C("employees", op="between", low=200, high=5000),
+                     C("buying_role", values=["Decision maker"], gate="sql")),
+        }
+        for token, definition in drafts.items():
+            store.save_draft(s, workshop.id, token, definition, 0)
+            store.set_done(s, workshop.id, token, True)
+    engine.dispose()
+    return workshop.id, {"facilitator": facilitator, "marketing": marketing, "sales": sales}
+
+
+def signed_versions(url: str, workshop_id: str, token: str) -> list[versions.VersionInfo]:
+    engine = make_engine(url)
+    try:
+        with session(engine) as s:
+            return versions.versions(s, workshop_id, token)
+    finally:
+        engine.dispose()
+
+
+def change_log(at: AppTest):
+    return next(d.value for d in at.dataframe if "What" in d.value.columns)
+
+
+def sign(at: AppTest, team: str) -> None:
+    at.run()
+    assert f"✅ Sign off for {team}" in [b.label for b in at.button]
+    click(at, "agree:sign")
+    page = texts(at)
+    assert f"{team}**: signed by" in page or "Every team has signed" in page
+
+
+def test_from_reveal_to_version_two(app_url):
+    workshop_id, tokens = drafted_workshop(app_url)
+    dana = open_as(workshop_id, tokens["facilitator"], COMPARE)
+    priya = open_as(workshop_id, tokens["marketing"], COMPARE)
+    marcus = open_as(workshop_id, tokens["sales"], COMPARE)
+    assert "Waiting for the facilitator to reveal" in texts(priya)
+    assert "Retail" not in texts(marcus)  # marketing's draft stays hidden until the reveal
+
+    # Reveal, then the suggested merge, then two edits, row by row.
+    next(b for b in dana.button if "Reveal" in b.label).click().run()
+    assert not dana.exception
+    next(b for b in dana.button if "suggested" in b.label).click().run()
+    dana.selectbox(key="op:industry").set_value("take:Marketing").run()
+    click(dana, "apply:industry")
+    dana.selectbox(key="op:decision").set_value("take:Sales").run()
+    click(dana, "apply:decision")
+    log = change_log(dana)
+    assert list(log["What"])[:2] == ["Decision process: took Sales's answer",
+                                     "Industry: took Marketing's answer"]  # newest first
+    assert set(log["Who"]) == {"Dana"}
+    assert "Change #3 by Dana" in texts(dana)  # the replay shows the latest change
+
+    # The facilitator puts a row up for discussion; the teams see the flag and the note.
+    dana.toggle(key="discuss-open:size").set_value(True)
+    dana.text_input(key="discuss-note:size").input("Sales wants 200+; revisit in Q3")
+    click(dana, "discuss-save:size")
+    priya.run()
+    assert "Up for discussion" in texts(priya) and "revisit in Q3" in texts(priya)
+
+    # Propose; both teams sign on their own devices.
+    click(dana, "agree:propose")
+    assert "Version 1 is proposed" in texts(dana)
+    priya.run()
+    assert "The proposed version 1" in [e.label for e in priya.expander]
+    assert "Industry is Software or Retail" in texts(priya)
+    # An objection needs a reason, then counts until the team signs.
+    priya.text_input(key="agree:reason").input("Retail is too broad")
+    next(b for b in priya.button if b.label == "Object").click().run()
+    dana.run()
+    assert "Marketing** objects (Priya): “Retail is too broad”" in texts(dana)
+    sign(priya, "Marketing")
+    assert signed_versions(app_url, workshop_id, tokens["facilitator"]) == []
+    sign(marcus, "Sales")
+    assert "this is version 1" in texts(marcus)
+
+    first = signed_versions(app_url, workshop_id, tokens["facilitator"])
+    assert [v.number for v in first] == [1]
+    assert {s["name"] for s in first[0].signatories} == {"Priya", "Marcus"}
+    version_one = first[0].definition
+    assert [c.values for c in version_one.criteria if c.field == "industry"] == [
+        ["Software", "Retail"]]
+
+    # Signed: no more row operations; step 4 shows version 1 with its signatories.
+    dana.run()
+    assert "Version 1 is signed" in texts(dana)
+    assert not [b for b in dana.button if b.label == "Apply"]
+    dana.switch_page(COMMUNICATE).run()
+    assert "Version 1" in texts(dana) and "Priya (Marketing)" in texts(dana)
+    assert "Northwind <i>Ledger</i>" in texts(dana)  # as typed, never as HTML
+
+    # Reopen on the versions page, change one question, propose, both sign: version 2.
+    dana.switch_page(HISTORY).run()
+    assert not dana.exception, dana.exception
+    click(dana, "history:reopen")
+    dana.switch_page(COMPARE).run()
+    dana.selectbox(key="op:industry").set_value("take:Sales").run()
+    click(dana, "apply:industry")
+    click(dana, "agree:propose")
+    assert "Version 2 is proposed" in texts(dana)
+    sign(priya, "Marketing")
+    sign(marcus, "Sales")
+
+    both = signed_versions(app_url, workshop_id, tokens["marketing"])
+    assert [v.number for v in both] == [1, 2]
+    assert both[0].definition == version_one  # version 1 never changed
+
+    # The diff of versions 1 and 2 shows exactly the industry change.
+    priya.switch_page(HISTORY).run()
+    assert not priya.exception, priya.exception
+    page = texts(priya)
+    headings = [line for line in page.splitlines() if line.startswith("### ")]
+    assert headings == ["### 🟡 Industry"]  # the one question that changed, and only it
+    assert "- Industry is Software or Retail (Must have for an MQL)" in page  # version 1
+    assert "- Industry is Software (Must have for an MQL)" in page  # version 2
+    assert not [b for b in priya.button if "Reopen" in b.label]  # only the facilitator reopens

@@ -1,0 +1,118 @@
+"""Versions and measurements: every signed version, the diff of any two, reopening, and how the
+current version performs on a fresh export compared with when it was agreed."""
+import pandas as pd
+import streamlit as st
+
+from workshop import compare, store, versions
+from workshop.charts import measurement_chart
+from workshop.measure import comparison_table
+from workshop.text import escape_markdown
+from workshop.ui.comparison_view import comparison_rows, score_line
+from workshop.ui.context import EVIDENCE, STEP_PAGES, db, require_workshop, step_header
+from workshop.ui.evidence_panels import measured
+from workshop.ui.leads_source import workshop_leads
+
+place, workshop, actor = require_workshop()
+step_header(workshop, place, -1, actor)
+st.title("Versions and measurements")
+
+try:
+    with db() as s:
+        signed = versions.versions(s, place.workshop_id, place.token)
+except store.Locked:
+    st.info("Versions are shared once the drafts are revealed.")
+    st.stop()
+
+if not signed:
+    st.info("Nothing is signed yet. In step 3 the facilitator proposes the shared definition "
+            "and each team signs it; it then becomes version 1.")
+    st.page_link(STEP_PAGES[3][0], label="Go to step 3 →", query_params=place.params)
+    st.stop()
+
+
+def signatories(version: versions.VersionInfo) -> str:
+    return ", ".join(f"{s['name']} ({s['team']})" for s in version.signatories)
+
+
+latest = signed[-1]
+st.dataframe(pd.DataFrame([{
+    "Version": v.number,
+    "Signed": f"{v.signed_at:%d %b %Y}",
+    "Signed by": signatories(v),
+    "Qualified per month": v.figures.qualified_per_month if v.figures else None,
+    "Wins caught": v.figures.wins_caught if v.figures else None,
+    "Status": ("current" if v is latest and v.reopened_at is None
+               else f"reopened {v.reopened_at:%d %b %Y}" if v.reopened_at else "replaced"),
+} for v in reversed(signed)]), hide_index=True, width="stretch",
+    column_config={"Wins caught": st.column_config.NumberColumn(format="percent")})
+
+if latest.reopened_at is not None:
+    st.info(f"Version {latest.number + 1} is being drafted in step 3, starting from version "
+            f"{latest.number}.")
+    st.page_link(STEP_PAGES[3][0], label="Go to step 3 →", query_params=place.params)
+elif actor.is_facilitator and st.button(
+        f"✏️ Reopen version {latest.number} to draft version {latest.number + 1}",
+        key="history:reopen"):
+    try:
+        with db() as s:
+            versions.reopen(s, place.workshop_id, place.token)
+    except (store.StaleEdit, ValueError) as error:
+        st.warning(str(error))
+    else:
+        st.switch_page(STEP_PAGES[3][0], query_params=place.params)
+
+st.header("What changed between two versions")
+if len(signed) < 2:
+    st.caption("With a second version, any two can be compared here, question by question.")
+else:
+    numbers = [v.number for v in signed]
+    left, right = st.columns(2)
+    first = left.selectbox("From version", numbers, index=len(numbers) - 2, key="history:a")
+    second = right.selectbox("To version", numbers, index=len(numbers) - 1, key="history:b")
+    by_number = {v.number: v.definition for v in signed}
+    diff = compare.compare({f"Version {first}": by_number[first],
+                            f"Version {second}": by_number[second]})
+    score_line(diff)
+    only_changed = st.toggle("Only the questions that changed", value=True, key="history:only")
+    if not comparison_rows(diff, only_changed=only_changed):
+        st.success("These two versions give the same answer to every question.")
+
+st.header(f"How version {latest.number} performs now")
+source = workshop_leads(place)
+now = measured(source, latest.definition)
+st.markdown(f"On **{escape_markdown(source.label)}**. To check it against fresh leads, "
+            "upload a new export on the evidence page.")
+st.page_link(EVIDENCE, label="Upload a fresh CRM export →", icon="📊", query_params=place.params)
+with db() as s:
+    taken = versions.measurements(s, place.workshop_id, place.token)
+if now is None:
+    st.warning("These leads lack a column the definition uses: map it on the evidence page.")
+else:
+    sha = source.upload.sha256 if source.upload else ""
+    known = any(m.version_number == latest.number and m.source == source.label
+                and m.sha256 == sha for m in taken)
+    if actor.is_facilitator and not known:
+        with db() as s:  # every export a version is looked at against is kept
+            versions.record_measurement(s, place.workshop_id, place.token,
+                                        version_number=latest.number, figures=now,
+                                        source=source.label, sha256=sha)
+            taken = versions.measurements(s, place.workshop_id, place.token)
+    st.dataframe(comparison_table(latest.figures, now), hide_index=True, width="stretch")
+    if latest.figures is None:
+        st.caption("No figures were measured when this version was signed.")
+
+if taken:
+    st.subheader("Every measurement so far")
+    history = pd.DataFrame([{
+        "measured_at": m.measured_at,
+        "label": f"v{m.version_number}" + (" signed" if m.at_signoff else ""),
+        "qualified_per_month": m.figures.qualified_per_month,
+        "wins_caught": m.figures.wins_caught,
+        "source": m.source,
+    } for m in taken])
+    st.plotly_chart(measurement_chart(history), config={"displayModeBar": False})
+    shown = history.assign(measured_at=[f"{m.measured_at:%d %b %Y %H:%M}" for m in taken])
+    st.dataframe(shown.rename(columns={
+        "measured_at": "Measured", "label": "Version", "qualified_per_month": "Qualified per month",
+        "wins_caught": "Wins caught", "source": "Leads"}), hide_index=True, width="stretch",
+        column_config={"Wins caught": st.column_config.NumberColumn(format="percent")})

@@ -1,0 +1,215 @@
+"""Step 3's agreeing widgets: the change log (replay, undo), questions up for discussion, and the
+sign-off of a proposed definition by each team."""
+from __future__ import annotations
+
+import streamlit as st
+
+from workshop import export, store, versions
+from workshop.compare import compare
+from workshop.definition import Definition
+from workshop.measure import Figures, formatted, measure
+from workshop.models import ROLE_LABELS
+from workshop.text import escape_markdown
+from workshop.ui.comparison_view import comparison_rows
+from workshop.ui.context import Place, db
+from workshop.ui.leads_source import LeadsSource
+
+NOTICE = "agree:notice"
+
+
+def _act(call, *args, **kwargs):
+    """Run a store call; a refusal becomes a notice shown after the rerun, never a traceback."""
+    try:
+        with db() as s:
+            return call(s, *args, **kwargs)
+    except (ValueError, store.StaleEdit, store.Locked, store.AccessDenied,
+            store.NotFound) as error:
+        st.session_state[NOTICE] = str(error)
+        return None
+
+
+def show_notice() -> None:
+    if st.session_state.get(NOTICE):
+        st.warning(st.session_state.pop(NOTICE))
+
+
+# --- discussion ----------------------------------------------------------------------------------
+
+def discussion_controls(place: Place, question: str, point: versions.Point | None,
+                        facilitator: bool) -> None:
+    """Under a question: its discussion flag and decision note (edited by the facilitator)."""
+    if not facilitator:
+        if point is not None and (point.open or point.note):
+            flag = "🗣️ **Up for discussion**" if point.open else "✔️ **Settled**"
+            note = f" — {escape_markdown(point.note)}" if point.note else ""
+            st.markdown(flag + note)
+        return
+    with st.form(f"discuss:{question}", border=False):
+        flag, note, save = st.columns([2, 5, 1], vertical_alignment="bottom")
+        up = flag.toggle("🗣️ Up for discussion", value=bool(point and point.open),
+                         key=f"discuss-open:{question}")
+        text = note.text_input("Decision note", value=point.note if point else "",
+                               key=f"discuss-note:{question}", max_chars=versions.MAX_NOTE,
+                               placeholder="What was decided, and why")
+        if save.form_submit_button("Save note", width="stretch", key=f"discuss-save:{question}"):
+            _act(versions.set_discussion, place.workshop_id, place.token, question, open=up,
+                 note=text)
+            st.rerun()
+
+
+# --- change log ----------------------------------------------------------------------------------
+
+def change_log(place: Place, shared: store.SharedState, facilitator: bool) -> None:
+    """Every change (who, when, what); replay any point; undo the latest (facilitator)."""
+    with db() as s:
+        log = versions.changes(s, place.workshop_id, place.token)
+    if not log:
+        st.caption("No changes to the shared definition yet.")
+        return
+    st.dataframe([{"#": c.revision, "When": f"{c.at:%d %b %H:%M}", "Who": c.by,
+                   "What": c.summary} for c in reversed(log)],
+                 hide_index=True, width="stretch", height=min(36 + 35 * len(log), 320),
+                 column_config={"#": st.column_config.NumberColumn(width="small"),
+                                "When": st.column_config.TextColumn(width="small"),
+                                "Who": st.column_config.TextColumn(width="small")})
+    if facilitator and shared.signed_version is None:
+        if st.button("↩️ Undo the last change", key="agree:undo"):
+            _act(versions.undo_last, place.workshop_id, place.token, shared.revision)
+            st.rerun()
+    labels = {c.revision: f"#{c.revision} · {c.summary}" for c in log}
+    picked = st.select_slider("Replay the discussion: the shared definition after change",
+                              options=list(labels), value=log[-1].revision,
+                              format_func=labels.get, key=f"agree:replay:{len(log)}")
+    position = next(i for i, c in enumerate(log) if c.revision == picked)
+    before = log[position - 1].definition if position else Definition()
+    change = log[position]
+    st.caption(f"Change #{change.revision} by {escape_markdown(change.by)} at "
+               f"{change.at:%H:%M}: {escape_markdown(change.summary)}")
+    shown = comparison_rows(compare({"Before": before, "After": change.definition}),
+                            only_changed=True)
+    if not shown:
+        st.caption("This change left every answer as it was.")
+    if facilitator and shared.signed_version is None and picked != shared.revision:
+        if st.button(f"Go back to the definition after change #{picked}", key="agree:goback"):
+            _act(versions.go_back_to, place.workshop_id, place.token, picked, shared.revision)
+            st.rerun()
+
+
+# --- sign-off ------------------------------------------------------------------------------------
+
+def _figures(source: LeadsSource, definition: Definition) -> Figures | None:
+    try:
+        return measure(source.leads, definition)
+    except KeyError:
+        return None
+
+
+def _answers_summary(proposal: versions.ProposalState) -> None:
+    figures = proposal.figures
+    if figures is not None:
+        caught = ("" if figures.wins_caught is None
+                  else f", and it would have caught {formatted(figures.wins_caught, 'share')} "
+                       "of past wins")
+        st.markdown(f"On {escape_markdown(proposal.source or 'the leads')} it qualifies "
+                    f"**{formatted(figures.qualified_per_month, 'number')} leads a month**"
+                    f"{caught}.")
+    for role in proposal.teams:
+        team = ROLE_LABELS.get(role, role)
+        answer = proposal.answers.get(role)
+        if answer is None:
+            st.markdown(f"⏳ **{team}**: waiting")
+        elif answer.agrees:
+            where = " (in the room)" if answer.in_room else ""
+            st.markdown(f"✅ **{team}**: signed by {escape_markdown(answer.name)}{where}")
+        else:
+            st.markdown(f"✋ **{team}** objects ({escape_markdown(answer.name)}): "
+                        f"“{escape_markdown(answer.reason)}”")
+
+
+def _proposed_page(place: Place, workshop, proposal: versions.ProposalState) -> None:
+    page = export.one_pager(proposal.definition, company=workshop.company, title=workshop.title,
+                            facilitator=workshop.facilitator_name, agreed_by=[],
+                            agreed_at=None, version=proposal.number)
+    with st.expander(f"The proposed version {proposal.number}", expanded=True):
+        st.markdown(export.to_markdown(page))
+
+
+def signoff(place: Place, workshop, actor: store.Actor, shared: store.SharedState,
+            source: LeadsSource, history_page: str) -> None:
+    """Propose (facilitator), sign or object (each team), and the state of both."""
+    if shared.signed_version is not None:
+        st.success(f"Version {shared.signed_version} is signed. It can no longer change; "
+                   "reopen it on the versions page to work on the next one.")
+        st.page_link(history_page, label="Versions and measurements →", icon="📜",
+                     query_params=place.params)
+        return
+    with db() as s:
+        proposal = versions.current_proposal(s, place.workshop_id, place.token)
+    if actor.is_facilitator:
+        _facilitator_signoff(place, shared, source, proposal)
+    elif proposal is None:
+        st.info("The facilitator has not put the shared definition to sign-off yet. When they "
+                "do, it shows here for your team to sign.")
+    else:
+        _team_signoff(place, workshop, actor, proposal)
+
+
+def _facilitator_signoff(place: Place, shared: store.SharedState, source: LeadsSource,
+                         proposal: versions.ProposalState | None) -> None:
+    if proposal is None:
+        st.markdown("When the room agrees, put the shared definition to marketing and sales. "
+                    "Each team signs it (or objects, saying why); once both have signed it "
+                    "becomes a version that no longer changes.")
+        if st.button("📜 Propose this definition for sign-off", type="primary",
+                     disabled=shared.definition.is_empty(), key="agree:propose"):
+            _act(versions.propose, place.workshop_id, place.token, shared.revision,
+                 _figures(source, shared.definition), source.label)
+            st.rerun()
+        return
+    st.markdown(f"**Version {proposal.number} is proposed.** Changing the shared definition "
+                "withdraws it.")
+    _answers_summary(proposal)
+    with st.form("agree:in-room"):
+        st.markdown("Record an answer given in the room (one shared screen)")
+        team, name = st.columns(2)
+        role = team.selectbox("Team", proposal.teams, format_func=ROLE_LABELS.get)
+        who = name.text_input("Name of the person answering", max_chars=store.MAX_TEXT)
+        verdict = st.radio("Answer", ["Signs", "Objects"], horizontal=True)
+        reason = st.text_input("If objecting: what to change", max_chars=versions.MAX_NOTE)
+        if st.form_submit_button("Record the answer"):
+            number = _act(versions.sign_in_room, place.workshop_id, place.token, proposal.id,
+                          role=role, name=who, agrees=verdict == "Signs", reason=reason)
+            if number:
+                st.session_state["agree:signed"] = number
+            st.rerun()
+
+
+def _team_signoff(place: Place, workshop, actor: store.Actor,
+                  proposal: versions.ProposalState) -> None:
+    team = ROLE_LABELS.get(actor.role, actor.role)
+    _proposed_page(place, workshop, proposal)
+    _answers_summary(proposal)
+    mine = proposal.answers.get(actor.role)
+    if mine is not None and mine.agrees:
+        st.success(f"{team} has signed. You can still object until every team has signed.")
+    sign_col, object_col = st.columns(2)
+    with sign_col:
+        if st.button(f"✅ Sign off for {team}", type="primary", key="agree:sign",
+                     disabled=bool(mine and mine.agrees), width="stretch"):
+            number = _act(versions.sign, place.workshop_id, place.token, proposal.id,
+                          agrees=True)
+            if number:
+                st.session_state["agree:signed"] = number
+            st.rerun()
+    with object_col, st.form("agree:object", border=False):
+        reason = st.text_input(f"✋ Object for {team}: what should change?",
+                               max_chars=versions.MAX_NOTE, key="agree:reason")
+        if st.form_submit_button("Object", width="stretch"):
+            _act(versions.sign, place.workshop_id, place.token, proposal.id, agrees=False,
+                 reason=reason)
+            st.rerun()
+
+
+def just_signed() -> int | None:
+    """The version number a sign-off in this session has just completed (shown once)."""
+    return st.session_state.pop("agree:signed", None)

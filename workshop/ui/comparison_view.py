@@ -1,0 +1,78 @@
+"""Definitions side by side, question by question: the reveal in step 3 and the diff of two
+versions use the same view."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from workshop import catalog, compare
+from workshop.charts import agreement_heatmap
+from workshop.compare import STATUS_ICONS, Comparison
+from workshop.definition import Definition
+from workshop.text import escape_markdown
+
+
+def row_sentences(definition: Definition, question: str) -> str:
+    """One question's answer as Markdown bullets (user text escaped), with its note."""
+    if question == catalog.ENGAGEMENT:
+        lines = [a.sentence() for a in definition.actions]
+        if definition.actions or definition.threshold:
+            lines.append(f"MQL threshold: {definition.threshold} points")
+    else:
+        lines = [f"{c.sentence()} ({c.role_phrase()})"
+                 for c in definition.criteria_for(question)]
+    note = definition.notes.get(question)
+    text = "\n".join(f"- {escape_markdown(line)}" for line in lines) or "—"
+    return text + (f"\n\n*“{escape_markdown(note)}”*" if note else "")
+
+
+def score_line(comparison: Comparison) -> None:
+    """The alignment score and how many questions fall in each class."""
+    score_col, counts_col = st.columns([1, 3])
+    score = comparison.score
+    score_col.metric("Alignment score", "–" if score is None else f"{score:.0f} / 100")
+    counts = comparison.counts()
+    counts_col.markdown("  \n".join(
+        f"{STATUS_ICONS[status]} **{count}** {status}"
+        for status, count in counts.items() if count))
+
+
+def who_agrees_with_whom(comparison: Comparison) -> None:
+    """The heatmap of pairs × questions, when there are at least two drafts."""
+    if len(comparison.drafts) < 2:
+        return
+    matrix = compare.pair_matrix(comparison)
+    st.plotly_chart(agreement_heatmap(matrix), config={"displayModeBar": False})
+    st.caption("Each cell is how similar two drafts are on one question (100% = the same "
+               "answer); a dash means one of the two left it open.")
+
+
+def comparison_rows(comparison: Comparison, *, extra: dict[str, Definition] | None = None,
+                    only_changed: bool = False,
+                    below: Callable[[compare.QuestionComparison], None] | None = None) -> int:
+    """A bordered block per question: status in words and icon, each draft's answer, the
+    `extra` columns (e.g. the shared definition), then whatever `below` draws. Returns how
+    many rows were drawn."""
+    names = list(comparison.drafts)
+    shown = 0
+    for row in comparison.rows:
+        if only_changed and row.status in (compare.AGREE, compare.UNANSWERED):
+            continue
+        shown += 1
+        key = row.question.key
+        with st.container(border=True):
+            similarity = "" if row.similarity is None else f" · similarity {row.similarity:.0%}"
+            st.markdown(f"### {STATUS_ICONS[row.status]} {row.question.title}\n"
+                        f"**{row.status.capitalize()}**{similarity} · *{row.question.prompt}*")
+            columns = st.columns(len(names) + len(extra or {}))
+            for column, name in zip(columns, names, strict=False):
+                column.markdown(f"**{escape_markdown(name)}**")
+                column.markdown(row_sentences(comparison.drafts[name], key))
+            for column, (label, definition) in zip(columns[len(names):], (extra or {}).items(),
+                                                   strict=True):
+                column.markdown(f"**{escape_markdown(label)}**")
+                column.markdown(row_sentences(definition, key))
+            if below is not None:
+                below(row)
+    return shown
