@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages the tests use, installed only where missing: the PostgreSQL server (the tests
-# start their own throwaway server) and Chromium (Playwright drives Debian's build; it cannot
-# download browsers of its own here).
+# start their own throwaway server), Chromium (Playwright drives Debian's build; it cannot
+# download browsers of its own here), and Pango with a font for WeasyPrint's PDF one-pager.
 set -euo pipefail
 
 have_postgres() {
@@ -12,6 +12,9 @@ have_postgres() {
 missing=()
 have_postgres || missing+=(postgresql)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+have_pango() { ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0"; }
+have_pango || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+[ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "installing Debian packages for the tests: ${missing[*]}"
@@ -22,3 +25,4 @@ $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 have_postgres || { echo "PostgreSQL server binaries still not found" >&2; exit 1; }
 [ -x /usr/bin/chromium ] || { echo "/usr/bin/chromium still not found" >&2; exit 1; }
+have_pango || { echo "Pango (for WeasyPrint) still not found" >&2; exit 1; }

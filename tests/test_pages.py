@@ -271,3 +271,22 @@ def test_a_condition_on_any_column_of_the_leads_is_added_and_removed(app_url):
     next(b for b in at.button if b.label == "Remove").click().run()
     assert not at.exception
     assert not [c for c in _facilitator_draft(app_url).criteria if c.question == "other"]
+
+
+def test_step_4_offers_the_one_pager_as_pdf_on_the_chosen_paper(app_url):
+    from workshop import store
+
+    key = demo_key(app_url)
+    with session(make_engine(app_url)) as s:
+        store.reveal(s, demo.DEMO_ID, key)
+    at = new_app({"ws": demo.DEMO_ID, "key": key}).run()
+    at.switch_page("views/communicate.py").run()
+    assert not at.exception
+
+    def labels():
+        return [str(b.proto.label) for b in at.get("download_button")]
+
+    assert labels() == ["⬇️ PDF (A4)", "⬇️ PNG image", "⬇️ HTML page", "⬇️ Markdown"]
+    at.segmented_control(key="communicate:paper").set_value("Letter").run()
+    assert not at.exception
+    assert labels()[0] == "⬇️ PDF (Letter)"

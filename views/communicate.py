@@ -1,7 +1,7 @@
 """Step 4: the agreed definition on one page, to share, print and hang on the wall."""
 import streamlit as st
 
-from workshop import export, store, versions
+from workshop import export, pdf, store, versions
 from workshop.ui.context import STEP_PAGES, db, require_workshop, step_header
 
 place, workshop, actor = require_workshop()
@@ -30,12 +30,39 @@ page = export.one_pager(definition, company=workshop.company, title=workshop.tit
                         facilitator=workshop.facilitator_name, agreed_by=agreed_by,
                         agreed_at=agreed_at, version=number)
 base_name = f"ideal-lead-{workshop.id}"
-left, right, _ = st.columns([1, 1, 3])
-left.download_button("⬇️ Markdown", data=lambda: export.to_markdown(page),
-                     file_name=f"{base_name}.md", mime="text/markdown",
-                     width="stretch")
-right.download_button("⬇️ HTML page", data=lambda: export.to_html(page),
-                      file_name=f"{base_name}.html", mime="text/html",
-                      width="stretch")
+
+
+@st.cache_data(max_entries=32, show_spinner="Laying out the page for print…")
+def fitted(key: str, paper: str, _page: export.OnePager) -> pdf.Fitted:
+    """Cached by the page's content and the paper: laying out a PDF takes a second or more."""
+    return pdf.to_pdf(_page, paper)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def png(key: str, paper: str, _page: export.OnePager) -> bytes:
+    return pdf.to_png(fitted(key, paper, _page))
+
+
+paper = st.segmented_control("Paper", ["A4", "Letter"], default="A4", required=True,
+                             key="communicate:paper")
+try:
+    printed = fitted(repr(page), paper, page)
+except pdf.PdfUnavailable as error:
+    printed = None
+    st.warning(str(error))
+if printed is not None and printed.message:
+    st.info(printed.message)
+columns = st.columns(4)
+if printed is not None:
+    columns[0].download_button(f"⬇️ PDF ({paper})", data=printed.pdf,
+                               file_name=f"{base_name}.pdf", mime="application/pdf",
+                               width="stretch", type="primary")
+    columns[1].download_button("⬇️ PNG image", data=lambda: png(repr(page), paper, page),
+                               file_name=f"{base_name}.png", mime="image/png",
+                               width="stretch")
+columns[2].download_button("⬇️ HTML page", data=lambda: export.to_html(page),
+                           file_name=f"{base_name}.html", mime="text/html", width="stretch")
+columns[3].download_button("⬇️ Markdown", data=lambda: export.to_markdown(page),
+                           file_name=f"{base_name}.md", mime="text/markdown", width="stretch")
 with st.container(border=True):
     st.markdown(export.to_markdown(page))
