@@ -286,7 +286,8 @@ def test_step_4_offers_the_one_pager_as_pdf_on_the_chosen_paper(app_url):
     def labels():
         return [str(b.proto.label) for b in at.get("download_button")]
 
-    assert labels() == ["⬇️ PDF (A4)", "⬇️ PNG image", "⬇️ HTML page", "⬇️ Markdown"]
+    assert labels() == ["⬇️ PDF (A4)", "⬇️ PNG image", "⬇️ HTML page", "⬇️ Markdown",
+                        "⬇️ Definition JSON", "⬇️ SQL", "⬇️ Points table (CSV)"]
     at.segmented_control(key="communicate:paper").set_value("Letter").run()
     assert not at.exception
     assert labels()[0] == "⬇️ PDF (Letter)"

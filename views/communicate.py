@@ -2,6 +2,9 @@
 import streamlit as st
 
 from workshop import export, pdf, store, versions
+from workshop.formats import FORMATS, render
+from workshop.mapping import Mapping
+from workshop.text import escape_markdown
 from workshop.ui.context import STEP_PAGES, db, require_workshop, step_header
 
 place, workshop, actor = require_workshop()
@@ -64,5 +67,25 @@ columns[2].download_button("⬇️ HTML page", data=lambda: export.to_html(page)
                            file_name=f"{base_name}.html", mime="text/html", width="stretch")
 columns[3].download_button("⬇️ Markdown", data=lambda: export.to_markdown(page),
                            file_name=f"{base_name}.md", mime="text/markdown", width="stretch")
+st.subheader("Rules RevOps can run")
+with db() as s:
+    upload = store.current_upload(s, place.workshop_id, place.token)
+columns_of = {}
+if upload is not None:  # the SQL names the columns as the workshop's export does
+    columns_of = {key: header for header, key in Mapping.from_json(upload.mapping_json)
+                  .columns.items() if key}
+st.caption("The definition as JSON (imports back to exactly this definition), as SQL giving "
+           "every lead its stage and points"
+           + (f" (with the column names of {escape_markdown(upload.filename)})" if upload
+              else "") + ", and as a points table for a CRM's lead scoring.")
+rule_columns = st.columns(4)
+for column, (fmt, label) in zip(rule_columns, (("json", "⬇️ Definition JSON"),
+                                                ("sql", "⬇️ SQL"),
+                                                ("points", "⬇️ Points table (CSV)")),
+                                strict=False):
+    extension, mime = FORMATS[fmt]
+    column.download_button(
+        label, data=lambda fmt=fmt: render(definition, fmt, page, columns=columns_of).data,
+        file_name=f"{base_name}.{extension}", mime=mime, width="stretch", key=f"rules:{fmt}")
 with st.container(border=True):
     st.markdown(export.to_markdown(page))

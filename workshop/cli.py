@@ -2,6 +2,14 @@
 
     python -m workshop inspect --leads FILE
     python -m workshop evaluate --leads FILE --definition DEF.json [--mapping MAP.json]
+    python -m workshop export (--definition DEF.json | --workshop NAME [--version N])
+                              --format pdf|png|html|md|json|sql|points [--paper A4|Letter]
+                              --out FILE
+    python -m workshop list
+
+`--workshop` reads the database the app uses (DATABASE_URL, default SQLite under data/) directly,
+as its operator: it names a workshop by its id, company or title, and takes its latest signed
+version (or version N).
 """
 from __future__ import annotations
 
@@ -10,10 +18,13 @@ import json
 import sys
 from pathlib import Path
 
+from workshop import export as one_page
 from workshop.definition import Definition, DefinitionError
 from workshop.evaluate import MissingColumn
+from workshop.formats import FORMATS, render
 from workshop.importer import ImportProblem
 from workshop.mapping import Mapping
+from workshop.pdf import PdfUnavailable
 from workshop.pipeline import ImportedLeads, import_leads_file
 from workshop.preview import headline
 
@@ -66,16 +77,29 @@ def main(argv: list[str] | None = None) -> int:
     evaluate_cmd.add_argument("--leads", required=True, help="CSV or XLSX export")
     evaluate_cmd.add_argument("--definition", required=True, help="definition JSON")
     evaluate_cmd.add_argument("--mapping", help="mapping JSON (default: automatic)")
+    export_cmd = commands.add_parser("export", help="the definition as a file")
+    source = export_cmd.add_mutually_exclusive_group(required=True)
+    source.add_argument("--definition", help="definition JSON")
+    source.add_argument("--workshop", help="a workshop's id, company or title")
+    export_cmd.add_argument("--version", type=int, help="with --workshop: which version")
+    export_cmd.add_argument("--format", required=True, choices=list(FORMATS))
+    export_cmd.add_argument("--paper", default="A4", choices=["A4", "Letter"])
+    export_cmd.add_argument("--out", required=True, help="the file to write")
+    commands.add_parser("list", help="the workshops, with their agreed versions")
     args = parser.parse_args(argv)
     try:
-        if args.command == "inspect":
+        if args.command == "export":
+            return _export(args)
+        if args.command == "list":
+            result = workshops_list()
+        elif args.command == "inspect":
             result = inspect(import_leads_file(args.leads))
         else:
             definition = Definition.from_json(_read_text(args.definition, "definition"))
             mapping = (Mapping.from_json(_read_text(args.mapping, "mapping"))
                        if args.mapping else None)
             result = evaluate_summary(import_leads_file(args.leads, mapping), definition)
-    except (ImportProblem, DefinitionError, ValueError) as error:
+    except (ImportProblem, DefinitionError, ValueError, PdfUnavailable, LookupError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except (MissingColumn, KeyError) as error:
@@ -84,3 +108,76 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(json.dumps(result, indent=2, default=str))
     return 0
+
+
+def _export(args) -> int:
+    if args.definition:
+        definition = Definition.from_json(_read_text(args.definition, "definition"))
+        page = one_page.one_pager(definition, company="", title="", facilitator="",
+                                  agreed_by=[], agreed_at=None)
+    else:
+        definition, page = agreed_page(args.workshop, args.version)
+    rendered = render(definition, args.format, page, paper=args.paper)
+    try:
+        Path(args.out).write_bytes(rendered.data)
+    except OSError as error:
+        raise ValueError(f"Cannot write {args.out}: {error.strerror or error}.") from None
+    if rendered.notice:
+        print(rendered.notice, file=sys.stderr)
+    print(f"wrote {args.out} ({len(rendered.data):,} bytes)")
+    return 0
+
+
+def _database():
+    from workshop.db import make_engine, session
+
+    return session(make_engine())
+
+
+def workshops_list() -> list[dict]:
+    """Every workshop with its id, names and signed versions (newest first)."""
+    from sqlmodel import select
+
+    from workshop.models import Version, Workshop
+
+    with _database() as s:
+        workshops = s.exec(select(Workshop).order_by(Workshop.created_at.desc())).all()
+        numbers: dict[str, list[int]] = {}
+        for workshop_id, number in s.exec(select(Version.workshop_id, Version.number)
+                                          .order_by(Version.number)).all():
+            numbers.setdefault(workshop_id, []).append(number)
+        return [{"id": w.id, "company": w.company, "title": w.title,
+                 "facilitator": w.facilitator_name, "demo": w.is_demo,
+                 "versions": numbers.get(w.id, [])} for w in workshops]
+
+
+def agreed_page(name: str, number: int | None) -> tuple[Definition, one_page.OnePager]:
+    """A workshop's signed version (the latest, or `number`) and its one-pager."""
+    from sqlmodel import select
+
+    from workshop.models import Version, Workshop
+
+    wanted = name.strip().casefold()
+    with _database() as s:
+        matches = [w for w in s.exec(select(Workshop)).all()
+                   if wanted in (w.id.casefold(), w.company.casefold(), w.title.casefold())]
+        if not matches:
+            raise LookupError(f"No workshop is called {name!r}; `python -m workshop list` "
+                              "shows them.")
+        if len(matches) > 1:
+            raise LookupError(f"{len(matches)} workshops match {name!r}; name one by its id: "
+                              + ", ".join(w.id for w in matches))
+        workshop = matches[0]
+        query = select(Version).where(Version.workshop_id == workshop.id)
+        query = (query.where(Version.number == number) if number is not None
+                 else query.order_by(Version.number.desc()))
+        version = s.exec(query).first()
+        if version is None:
+            raise LookupError(f"{workshop.company}'s workshop has no signed version"
+                              + (f" {number}" if number is not None else "") + " yet.")
+        definition = Definition.from_json(version.definition_json)
+        signed = [f"{p['name']} ({p['team']})" for p in json.loads(version.signatories_json)]
+        page = one_page.one_pager(definition, company=workshop.company, title=workshop.title,
+                                  facilitator=workshop.facilitator_name, agreed_by=signed,
+                                  agreed_at=version.signed_at, version=version.number)
+    return definition, page

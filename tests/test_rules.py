@@ -1,0 +1,82 @@
+"""Rules RevOps can run: the definition JSON, the SQL and the points table."""
+from __future__ import annotations
+
+import csv
+import io
+
+import duckdb
+import pytest
+
+from workshop import rules
+from workshop.definition import Action, Criterion, Definition
+from workshop.demo import facilitator_draft, marketing_draft, sales_draft
+from workshop.evaluate import evaluate
+from workshop.leads import load_sample_leads
+
+
+def read_csv(data: bytes) -> list[dict[str, str]]:
+    assert data.startswith("\ufeff".encode())  # Excel reads UTF-8 with a BOM
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def test_the_points_table_has_a_row_per_rule_and_the_threshold():
+    definition = Definition(
+        criteria=[Criterion(field="industry", op="in", values=["Software", "Retail"]),
+                  Criterion(field="budget", op="at_least", low=10000, gate="sql"),
+                  Criterion(field="seniority", op="in", values=["VP"], role="nice", points=10),
+                  Criterion(field="employees", op="between", low=50, high=500, role="nice",
+                            points=5),
+                  Criterion(field="personal_email", op="is_true", role="disqualifier")],
+        actions=[Action(field="demo_requested", points=30)], threshold=25)
+    rows = read_csv(rules.points_csv(definition))
+    assert [(r["field"], r["condition"], r["points"], r["role"], r["gate"]) for r in rows] == [
+        ("industry", "in: Software | Retail", "0", "must have", "MQL"),
+        ("budget", "at_least: 10000", "0", "must have", "SQL"),
+        ("seniority", "in: VP", "10", "nice to have", ""),
+        ("employees", "between: 50 and 500", "5", "nice to have", ""),
+        ("personal_email", "is_true", "0", "disqualifier", ""),
+        ("demo_requested", "at_least 1", "30", "conversion action", ""),
+        ("", "points at least", "25", "threshold", "MQL"),
+    ]
+    assert rows[0]["criterion"] == "Industry is Software or Retail"
+    assert rows[-1]["criterion"] == "MQL threshold: at least 25 points"
+
+
+@pytest.mark.parametrize("payload", ["=HYPERLINK(\"http://evil\")", "+1+1", "-2", "@SUM(A1)"])
+def test_typed_values_in_the_points_table_never_run_as_formulas(payload):
+    definition = Definition(criteria=[Criterion(field="industry", op="in", values=[payload])])
+    rows = read_csv(rules.points_csv(definition))
+    assert rows[0]["condition"] == f"in: {payload}"  # does not start with the payload
+    assert rows[0]["criterion"].startswith("Industry is")
+    cells = [cell for row in rows for cell in row.values()]
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
+
+
+@pytest.mark.parametrize("definition", [facilitator_draft(), marketing_draft(), sales_draft()])
+def test_the_json_imports_back_to_the_same_definition(definition):
+    data = rules.definition_json(definition)
+    assert b'"schema_version": 1' in data or b'"schema_version":1' in data
+    assert Definition.from_json(data) == definition
+
+
+@pytest.mark.parametrize("definition", [facilitator_draft(), marketing_draft(), sales_draft()],
+                         ids=["facilitator", "marketing", "sales"])
+def test_the_sql_gives_every_lead_the_stage_and_points_the_app_gives(definition):
+    leads = load_sample_leads()
+    connection = duckdb.connect()
+    connection.register("leads", leads)
+    query = rules.definition_sql(definition).decode()
+    assert query.startswith("-- Ideal lead definition") and query.rstrip().endswith(";")
+    result = connection.execute(query.rstrip().rstrip(";")).df()
+    expected = evaluate(leads, definition).frame
+    assert result["lead_stage"].tolist() == expected["stage"].astype(str).tolist()
+    assert result["lead_points"].astype(int).tolist() == expected["points"].astype(int).tolist()
+
+
+def test_the_sql_uses_the_export_s_column_names():
+    definition = Definition(criteria=[Criterion(field="industry", op="in",
+                                                values=["O'Reilly \"Media\""])])
+    query = rules.definition_sql(definition, table="crm leads",
+                                 columns={"industry": "Industry (HubSpot)"}).decode()
+    assert '"Industry (HubSpot)"' in query and 'FROM "crm leads"' in query
+    assert "'O''Reilly \"Media\"'" in query or "o''reilly" in query.lower()
