@@ -13,6 +13,8 @@ from workshop import demo, store, versions
 from workshop.cli import main
 from workshop.db import make_engine, session
 from workshop.definition import Definition
+from workshop.leads import load_sample_leads
+from workshop.measure import measure
 
 
 @pytest.fixture
@@ -44,7 +46,8 @@ def signed_workshop(url: str, company: str = "Northwind Ledger") -> str:
             if number == 2:
                 versions.reopen(s, workshop.id, fac)
                 revision = store.save_shared(s, workshop.id, fac, definition, revision)
-            versions.propose(s, workshop.id, fac, revision)
+            versions.propose(s, workshop.id, fac, revision,
+                             measure(load_sample_leads(), definition), "the sample leads")
             proposal = versions.current_proposal(s, workshop.id, fac).id
             versions.sign(s, workshop.id, marketing, proposal, agrees=True)
             versions.sign(s, workshop.id, sales, proposal, agrees=True)
@@ -98,6 +101,7 @@ def test_export_from_the_database_takes_the_latest_version_or_the_one_asked(caps
     run(capsys, "export", "--workshop", "Northwind Ledger", "--format", "md", "--out", str(page))
     text = page.read_text()
     assert "Version 2" in text and "Priya (Marketing)" in text and "Marcus (Sales)" in text
+    assert "## In figures" in text and "Measured on the sample leads" in text
 
 
 @pytest.mark.parametrize(("argv", "message"), [

@@ -405,3 +405,41 @@ def test_both_formats_show_the_same_content():
     for item in shared:
         assert item in text
         assert md_escape(item) in markdown
+
+
+# --- the latest measurement, in figures ------------------------------------------------------
+
+def _measured(**figures):
+    from types import SimpleNamespace
+
+    from workshop.measure import Figures
+
+    values = {"leads": 12000, "months": 12, "qualified": 504, "sql": 60,
+              "qualified_per_month": 42.0, "sql_per_month": 5.0} | figures
+    return SimpleNamespace(figures=Figures(**values), source="april <b>export</b>.csv",
+                           measured_at=datetime(2026, 5, 5, 9, 0))
+
+
+def test_the_latest_measurement_is_shown_in_figures_in_every_format():
+    measured = _measured(wins=80, wins_caught=0.31, lift=3.14)
+    page = one_pager(_definition(), company="Acme", title="T", facilitator="F", agreed_by=[],
+                     agreed_at=None, version=1, measured=measured)
+    assert page.figures == [
+        "Measured on april <b>export</b>.csv (12,000 leads) on 5 May 2026.",
+        "42.0 qualified leads a month, 5.0 of them sales-qualified.",
+        "It would have caught 31% of past wins; qualified leads won 3.1× as often as the rest.",
+    ]
+    markdown, html = to_markdown(page), to_html(page)
+    assert "## In figures" in markdown and "caught 31% of past wins" in markdown
+    assert "april &lt;b&gt;export&lt;/b&gt;.csv" in html and "<b>export</b>" not in html
+    assert "42.0 qualified leads a month" in html
+
+
+def test_without_outcomes_the_figures_leave_the_wins_out_and_without_a_measurement_no_section():
+    page = one_pager(_definition(), company="Acme", title="T", facilitator="F", agreed_by=[],
+                     agreed_at=None, measured=_measured())
+    assert len(page.figures) == 2 and "wins" not in " ".join(page.figures)
+    bare = one_pager(_definition(), company="Acme", title="T", facilitator="F", agreed_by=[],
+                     agreed_at=None)
+    assert bare.figures == [] and "In figures" not in to_markdown(bare)
+    assert 'id="figures"' not in to_html(bare)

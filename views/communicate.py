@@ -18,20 +18,23 @@ with db() as s:
         st.stop()
     shared = store.shared_state(s, place.workshop_id, place.token)
     signed = versions.versions(s, place.workshop_id, place.token)
+    taken = versions.measurements(s, place.workshop_id, place.token)
 
 latest = signed[-1] if signed else None
 if latest is not None and latest.reopened_at is None:
     definition, number = latest.definition, latest.number
+    measured = next((m for m in reversed(taken) if m.version_number == number), None)
     agreed_by = [f"{s['name']} ({s['team']})" for s in latest.signatories]
     agreed_at = latest.signed_at
 else:
     st.warning("This is a preview of the shared definition as it stands: nobody has signed it "
                "yet. Propose it for sign-off at the end of step 3.")
     definition, number, agreed_by, agreed_at = shared.definition, None, [], None
+    measured = None
 
 page = export.one_pager(definition, company=workshop.company, title=workshop.title,
                         facilitator=workshop.facilitator_name, agreed_by=agreed_by,
-                        agreed_at=agreed_at, version=number)
+                        agreed_at=agreed_at, version=number, measured=measured)
 base_name = f"ideal-lead-{workshop.id}"
 
 

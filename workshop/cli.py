@@ -17,6 +17,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 from workshop import export as one_page
 from workshop.definition import Definition, DefinitionError
@@ -155,7 +156,8 @@ def agreed_page(name: str, number: int | None) -> tuple[Definition, one_page.One
     """A workshop's signed version (the latest, or `number`) and its one-pager."""
     from sqlmodel import select
 
-    from workshop.models import Version, Workshop
+    from workshop.measure import Figures
+    from workshop.models import Measurement, Version, Workshop
 
     wanted = name.strip().casefold()
     with _database() as s:
@@ -177,7 +179,14 @@ def agreed_page(name: str, number: int | None) -> tuple[Definition, one_page.One
                               + (f" {number}" if number is not None else "") + " yet.")
         definition = Definition.from_json(version.definition_json)
         signed = [f"{p['name']} ({p['team']})" for p in json.loads(version.signatories_json)]
+        latest = s.exec(select(Measurement).where(
+            Measurement.workshop_id == workshop.id, Measurement.version_number == version.number)
+            .order_by(Measurement.measured_at.desc(), Measurement.id.desc())).first()
+        measured = None if latest is None else SimpleNamespace(
+            figures=Figures.from_json(latest.figures_json), source=latest.source,
+            measured_at=latest.measured_at)
         page = one_page.one_pager(definition, company=workshop.company, title=workshop.title,
                                   facilitator=workshop.facilitator_name, agreed_by=signed,
-                                  agreed_at=version.signed_at, version=version.number)
+                                  agreed_at=version.signed_at, version=version.number,
+                                  measured=measured)
     return definition, page

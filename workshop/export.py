@@ -41,6 +41,7 @@ SECTION_TITLES = {
     "disqualifiers": "Disqualifiers: ruled out, whatever else is true",
     "notes": "Notes",
     "agreement": "Agreed",
+    "figures": "In figures",
 }
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -87,6 +88,7 @@ class OnePager:
     disqualifiers: list[str]
     notes: list[Note]
     handoff: str
+    figures: list[str] = field(default_factory=list)  # the latest measurement, in words
     headline: str = HEADLINE
     empty: dict[str, str] = field(default_factory=lambda: dict(EMPTY))
     section_titles: dict[str, str] = field(default_factory=lambda: dict(SECTION_TITLES))
@@ -142,8 +144,9 @@ class OnePager:
 # --- building the content --------------------------------------------------------------------
 def one_pager(definition: Definition, *, company: str, title: str, facilitator: str,
               agreed_by: list[str], agreed_at: datetime | None,
-              version: int | None = None) -> OnePager:
-    """The agreed definition as the content of a one-page view (plain text, built once)."""
+              version: int | None = None, measured=None) -> OnePager:
+    """`measured`: the latest measurement of this version (a `versions.MeasurementInfo`-like
+    object with figures, source and measured_at), shown as a few lines of figures."""
     mql = [c.sentence() for c in definition.gate("mql")]
     sql = [c.sentence() for c in definition.gate("sql")]
     disqualifiers = [c.sentence() for c in definition.disqualifiers]
@@ -172,7 +175,26 @@ def one_pager(definition: Definition, *, company: str, title: str, facilitator: 
         disqualifiers=disqualifiers,
         notes=_notes(definition),
         handoff=_handoff(sql),
+        figures=_figure_lines(measured),
     )
+
+
+def _figure_lines(measured) -> list[str]:
+    """'On april.csv (12,000 leads, measured 5 May 2026): 42 qualified leads a month, …'."""
+    if measured is None or measured.figures is None:
+        return []
+    figures = measured.figures
+    source = measured.source or "the leads"
+    lines = [f"Measured on {source} ({figures.leads:,} leads) on "
+             f"{format_date(measured.measured_at)}.",
+             f"{figures.qualified_per_month:,.1f} qualified leads a month, "
+             f"{figures.sql_per_month:,.1f} of them sales-qualified."]
+    if figures.wins_caught is not None:
+        line = f"It would have caught {figures.wins_caught:.0%} of past wins"
+        if figures.lift is not None:
+            line += f"; qualified leads won {figures.lift:.1f}× as often as the rest"
+        lines.append(line + ".")
+    return lines
 
 
 def _headline_lines(mql: list[str], threshold: int, has_disqualifiers: bool) -> list[str]:
@@ -266,6 +288,9 @@ def to_markdown(page: OnePager) -> str:
     out += [f"- {md_inline(line)}" for line in page.headline_lines] + [""]
 
     out += [f"## {titles['handoff']}", "", md_inline(page.handoff), ""]
+    if page.figures:
+        out += [f"## {titles['figures']}", ""] + [f"- {md_inline(line)}"
+                                                 for line in page.figures] + [""]
 
     for key, sentences in (("mql", page.mql_gate), ("sql", page.sql_gate)):
         out += [f"## {titles[key]}", ""]
