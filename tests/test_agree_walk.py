@@ -4,16 +4,14 @@ diff of versions 1 and 2 shows exactly that change. Each person is their own App
 on one database (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.builders import C, D
+from tests.test_own_devices import new_app, texts
 from workshop import store, versions
 from workshop.db import make_engine, session
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 COMPARE, HISTORY, COMMUNICATE = "views/compare.py", "views/history.py", "views/communicate.py"
 
 
@@ -24,21 +22,7 @@ def app_url(database_url, monkeypatch):
 
 
 def open_as(workshop_id: str, token: str, page: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["ws"] = workshop_id
-    at.query_params["key"] = token
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def texts(at: AppTest) -> str:
-    parts = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "success",
-                 "warning", "error"):
-        parts += [str(element.value) for element in getattr(at, kind)]
-    return "\n".join(parts).replace("\\", "")
+    return new_app({"ws": workshop_id, "key": token}, page)
 
 
 def click(at: AppTest, key: str) -> None:

@@ -410,14 +410,13 @@ def test_both_formats_show_the_same_content():
 # --- the latest measurement, in figures ------------------------------------------------------
 
 def _measured(**figures):
-    from types import SimpleNamespace
-
     from workshop.measure import Figures
+    from workshop.versions import MeasurementInfo
 
     values = {"leads": 12000, "months": 12, "qualified": 504, "sql": 60,
               "qualified_per_month": 42.0, "sql_per_month": 5.0} | figures
-    return SimpleNamespace(figures=Figures(**values), source="april <b>export</b>.csv",
-                           measured_at=datetime(2026, 5, 5, 9, 0))
+    return MeasurementInfo(1, 1, "april <b>export</b>.csv", "", False, Figures(**values),
+                           datetime(2026, 5, 5, 9, 0))
 
 
 def test_the_latest_measurement_is_shown_in_figures_in_every_format():

@@ -5,6 +5,7 @@ from workshop import catalog, compare, merge, store, versions
 from workshop.models import ROLE_LABELS
 from workshop.text import escape_markdown
 from workshop.ui.agreement import (
+    NOTICE,
     change_log,
     discussion_controls,
     just_signed,
@@ -70,14 +71,15 @@ if signed_now:
     st.balloons()
     st.success(f"Every team has signed: this is version {signed_now}.")
 
-# A team member asked to sign sees that first (on a phone the questions are a long scroll).
+source = workshop_leads(place)
 with db() as s:
-    asked_to_sign = not actor.is_facilitator and (
-        shared.signed_version is not None
-        or versions.current_proposal(s, place.workshop_id, place.token) is not None)
+    proposal = versions.current_proposal(s, place.workshop_id, place.token)
+# A team member asked to sign sees that first (on a phone the questions are a long scroll).
+asked_to_sign = not actor.is_facilitator and (shared.signed_version is not None
+                                              or proposal is not None)
 if asked_to_sign:
     st.header("Sign off")
-    signoff(place, workshop, actor, shared, workshop_leads(place), HISTORY)
+    signoff(place, workshop, actor, shared, source, HISTORY, proposal)
 
 score_line(comparison)
 with st.expander("Who agrees with whom, question by question", expanded=True):
@@ -85,7 +87,6 @@ with st.expander("Who agrees with whom, question by question", expanded=True):
 with st.expander("How the alignment score is worked out"):
     st.markdown(compare.__doc__)
 
-source = workshop_leads(place)
 live_panel({**drafts, "Shared definition": shared.definition}, source)
 leads_agreement(source, drafts)
 st.page_link(EVIDENCE, label="Upload your own CRM export and see more evidence →", icon="📊",
@@ -102,7 +103,7 @@ def apply(definition, decisions, summary, questions):
                                          shared.revision, decisions, summary=summary,
                                          questions=questions)
     except (store.StaleEdit, store.Locked) as error:
-        st.session_state["agree:notice"] = str(error)
+        st.session_state[NOTICE] = str(error)
         forget_form(SHARED_FORM, None)
         return
     forget_form(SHARED_FORM, revision)
@@ -180,4 +181,4 @@ change_log(place, shared, actor.is_facilitator)
 
 if not asked_to_sign:
     st.header("Sign off")
-    signoff(place, workshop, actor, shared, source, HISTORY)
+    signoff(place, workshop, actor, shared, source, HISTORY, proposal)

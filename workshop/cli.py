@@ -17,7 +17,6 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 from workshop import export as one_page
 from workshop.definition import Definition, DefinitionError
@@ -158,6 +157,7 @@ def agreed_page(name: str, number: int | None) -> tuple[Definition, one_page.One
 
     from workshop.measure import Figures
     from workshop.models import Measurement, Version, Workshop
+    from workshop.versions import MeasurementInfo
 
     wanted = name.strip().casefold()
     with _database() as s:
@@ -182,9 +182,9 @@ def agreed_page(name: str, number: int | None) -> tuple[Definition, one_page.One
         latest = s.exec(select(Measurement).where(
             Measurement.workshop_id == workshop.id, Measurement.version_number == version.number)
             .order_by(Measurement.measured_at.desc(), Measurement.id.desc())).first()
-        measured = None if latest is None else SimpleNamespace(
-            figures=Figures.from_json(latest.figures_json), source=latest.source,
-            measured_at=latest.measured_at)
+        measured = None if latest is None else MeasurementInfo(
+            latest.id, latest.version_number, latest.source, latest.sha256, latest.at_signoff,
+            Figures.from_json(latest.figures_json), latest.measured_at)
         page = one_page.one_pager(definition, company=workshop.company, title=workshop.title,
                                   facilitator=workshop.facilitator_name, agreed_by=signed,
                                   agreed_at=version.signed_at, version=version.number,

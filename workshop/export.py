@@ -145,8 +145,8 @@ class OnePager:
 def one_pager(definition: Definition, *, company: str, title: str, facilitator: str,
               agreed_by: list[str], agreed_at: datetime | None,
               version: int | None = None, measured=None) -> OnePager:
-    """`measured`: the latest measurement of this version (a `versions.MeasurementInfo`-like
-    object with figures, source and measured_at), shown as a few lines of figures."""
+    """`measured`: the latest measurement of this version (a `versions.MeasurementInfo`),
+    shown as a few lines of figures."""
     mql = [c.sentence() for c in definition.gate("mql")]
     sql = [c.sentence() for c in definition.gate("sql")]
     disqualifiers = [c.sentence() for c in definition.disqualifiers]

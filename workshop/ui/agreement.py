@@ -7,11 +7,12 @@ import streamlit as st
 from workshop import export, store, versions
 from workshop.compare import compare
 from workshop.definition import Definition
-from workshop.measure import Figures, formatted, measure
+from workshop.measure import formatted
 from workshop.models import ROLE_LABELS
 from workshop.text import escape_markdown
 from workshop.ui.comparison_view import comparison_rows
 from workshop.ui.context import Place, db
+from workshop.ui.evidence_panels import measured
 from workshop.ui.leads_source import LeadsSource
 
 NOTICE = "agree:notice"
@@ -97,13 +98,6 @@ def change_log(place: Place, shared: store.SharedState, facilitator: bool) -> No
 
 # --- sign-off ------------------------------------------------------------------------------------
 
-def _figures(source: LeadsSource, definition: Definition) -> Figures | None:
-    try:
-        return measure(source.leads, definition)
-    except KeyError:
-        return None
-
-
 def _answers_summary(proposal: versions.ProposalState) -> None:
     figures = proposal.figures
     if figures is not None:
@@ -135,16 +129,16 @@ def _proposed_page(place: Place, workshop, proposal: versions.ProposalState) -> 
 
 
 def signoff(place: Place, workshop, actor: store.Actor, shared: store.SharedState,
-            source: LeadsSource, history_page: str) -> None:
-    """Propose (facilitator), sign or object (each team), and the state of both."""
+            source: LeadsSource, history_page: str,
+            proposal: versions.ProposalState | None) -> None:
+    """Propose (facilitator), sign or object (each team), and the state of both, for the
+    `proposal` waiting for sign-off (None: none is)."""
     if shared.signed_version is not None:
         st.success(f"Version {shared.signed_version} is signed. It can no longer change; "
                    "reopen it on the versions page to work on the next one.")
         st.page_link(history_page, label="Versions and measurements →", icon="📜",
                      query_params=place.params)
         return
-    with db() as s:
-        proposal = versions.current_proposal(s, place.workshop_id, place.token)
     if actor.is_facilitator:
         _facilitator_signoff(place, shared, source, proposal)
     elif proposal is None:
@@ -163,7 +157,7 @@ def _facilitator_signoff(place: Place, shared: store.SharedState, source: LeadsS
         if st.button("📜 Propose this definition for sign-off", type="primary",
                      disabled=shared.definition.is_empty(), key="agree:propose"):
             _act(versions.propose, place.workshop_id, place.token, shared.revision,
-                 _figures(source, shared.definition), source.label)
+                 measured(source, shared.definition), source.label)
             st.rerun()
         return
     st.markdown(f"**Version {proposal.number} is proposed.** Changing the shared definition "
