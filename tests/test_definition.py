@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -9,11 +10,13 @@ from workshop import catalog
 from workshop.definition import (
     MAX_VALUES,
     SCHEMA_VERSION,
+    UPGRADES,
     Action,
     Criterion,
     Definition,
     DefinitionError,
     format_amount,
+    read_file,
 )
 
 
@@ -111,8 +114,17 @@ DEEP_OBJECT = '{"notes": ' + '{"a":' * 3000 + "1" + "}" * 3000 + "}"
     ('{"colour": "red"}', "colour"),
     ('{"criteria": [{"field": "x", "op": "in", "values": ["a"], "colour": 1}]}', "colour"),
     ('{"actions": [{"field": "x", "points": 1, "extra": true}]}', "extra"),
-    ('{"schema_version": 2}', "schema version 2 is not supported"),
-    ('{"schema_version": 0}', "schema version 0 is not supported"),
+    ('{"schema_version": 3}', "schema version 3 is newer than this app reads"),
+    ('{"schema_version": 99}', "Update Ideal Lead Workshop"),
+    ('{"schema_version": 0}', "schema version 0 is not one this app knows"),
+    ('{"schema_version": -1}', "schema version -1 is not one this app knows"),
+    ('{"schema_version": "2"}', "schema version '2' is not one this app knows"),
+    ('{"schema_version": 1.5}', "schema version 1.5 is not one this app knows"),
+    ('{"schema_version": true}', "schema version True is not one this app knows"),
+    ('{"schema_version": 1, "about": {"company": "Acme"}}', "schema version 1 has no"),
+    ('{"schema_version": 2, "about": "Acme"}', "about: should be an object"),
+    ("[1, 2]", "should be an object"),
+    ("", "Invalid JSON"),
     ('{"criteria": [{"field": "x", "op": "between", "low": NaN, "high": 3}]}', "ordinary numbers"),
     ('{"criteria": [{"field": "x", "op": "at_least", "low": 1e400}]}', "ordinary numbers"),
     (DEEP_LIST, "Invalid JSON"),
@@ -427,3 +439,59 @@ def test_with_engagement():
 def test_with_engagement_validates():
     with pytest.raises(ValueError, match="listed twice"):
         Definition().with_engagement([Action(field="x", points=1), Action(field="x", points=2)], 0)
+
+
+# --- schema versions --------------------------------------------------------------------------
+DEFINITIONS = Path(__file__).parent / "definitions"
+
+
+def test_a_file_exported_at_schema_1_is_upgraded_to_the_same_definition():
+    from workshop.demo import facilitator_draft
+
+    read = read_file((DEFINITIONS / "lumen-ledger-facilitator.schema-1.json").read_bytes())
+    assert read.written_in == 1 and read.upgraded
+    assert read.definition == facilitator_draft()
+    assert read.definition.schema_version == SCHEMA_VERSION
+    assert json.loads(read.definition.to_json())["schema_version"] == SCHEMA_VERSION
+
+
+def test_a_file_without_a_schema_version_is_read_as_the_first():
+    read = read_file('{"criteria": [{"field": "industry", "op": "in", "values": ["Retail"]}]}')
+    assert read.written_in == 1
+    assert read.definition.criteria[0].sentence() == "Industry is Retail"
+
+
+def test_every_older_schema_has_an_upgrade_step():
+    assert set(UPGRADES) == set(range(1, SCHEMA_VERSION))
+
+
+@pytest.mark.parametrize("about", [
+    {"company": "Acme", "version": 2, "agreed_by": ["Ann for Sales"], "agreed_at": "2026-01-02"},
+    {"company": "<script>alert(1)</script>", "title": "**bold** \\textbf{x} =SUM(A1)"},
+    {},
+])
+def test_the_about_block_round_trips_and_is_not_part_of_the_definition(about):
+    definition = _full_definition()
+    text = definition.to_file_json(about)
+    read = read_file(text)
+    assert read.definition == definition
+    assert read.about == about
+    assert ("about" in json.loads(text)) == bool(about)
+
+
+def test_a_draft_stored_at_schema_1_is_read_upgraded(session):
+    """Rows written by an older app hold schema 1 JSON: they read as the same definition."""
+    from sqlmodel import select
+
+    from workshop import store
+    from workshop.demo import facilitator_draft
+    from workshop.models import Draft
+
+    workshop, token = store.create_workshop(session, company="Old Co", title="t",
+                                            facilitator_name="Dana")
+    row = session.exec(select(Draft).where(Draft.workshop_id == workshop.id)).one()
+    row.definition_json = (DEFINITIONS / "lumen-ledger-facilitator.schema-1.json").read_text()
+    session.add(row)
+    session.commit()
+    definition, _, _ = store.my_draft(session, workshop.id, token)
+    assert definition == facilitator_draft()

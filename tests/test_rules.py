@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import duckdb
 import pytest
 
 from workshop import rules
-from workshop.definition import Action, Criterion, Definition
+from workshop.definition import SCHEMA_VERSION, Action, Criterion, Definition, read_file
 from workshop.demo import facilitator_draft, marketing_draft, sales_draft
 from workshop.evaluate import evaluate
 from workshop.leads import load_sample_leads
@@ -55,8 +56,20 @@ def test_typed_values_in_the_points_table_never_run_as_formulas(payload):
 @pytest.mark.parametrize("definition", [facilitator_draft(), marketing_draft(), sales_draft()])
 def test_the_json_imports_back_to_the_same_definition(definition):
     data = rules.definition_json(definition)
-    assert b'"schema_version": 1' in data or b'"schema_version":1' in data
+    assert json.loads(data)["schema_version"] == SCHEMA_VERSION
+    assert "about" not in json.loads(data)
     assert Definition.from_json(data) == definition
+
+
+def test_the_json_says_where_it_comes_from_and_still_imports_the_same():
+    about = {"company": "Acme <b>", "title": "Q1", "version": 3,
+             "agreed_by": ["Priya for Marketing", "=cmd|' /C calc'!A0"],
+             "agreed_at": "2026-11-23", "token": "secret", "empty": ""}
+    data = rules.definition_json(facilitator_draft(), about)
+    read = read_file(data)
+    assert read.definition == facilitator_draft()
+    assert read.about == {k: v for k, v in about.items() if k not in ("token", "empty")}
+    assert read.written_in == SCHEMA_VERSION and not read.upgraded
 
 
 @pytest.mark.parametrize("definition", [facilitator_draft(), marketing_draft(), sales_draft()],

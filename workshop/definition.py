@@ -2,17 +2,34 @@
 
 One definition sorts every lead into not qualified / MQL / SQL (see `workshop.evaluate`), speaks
 plain language (`Criterion.sentence`) and round-trips through JSON with a schema version.
+
+Schema versions of the JSON: 1, the first; 2 adds an optional "about" block to exported files
+(company, version, who signed and when) that says where a definition comes from and is not part
+of the definition. Older files (and rows stored by an older app) are upgraded as they are read;
+a newer or unknown version is refused with a message.
 """
 from __future__ import annotations
 
+import json
 import math
-from typing import Literal
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
 
 from workshop import catalog
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+ABOUT_KEYS = ("company", "title", "version", "agreed_by", "agreed_at")
 
 Op = Literal["in", "not_in", "between", "at_least", "at_most", "contains_any", "is_true",
              "is_false"]
@@ -151,12 +168,19 @@ class Definition(BaseModel):
     def to_json(self) -> str:
         return self.model_dump_json(indent=2)
 
+    def to_file_json(self, about: dict[str, Any] | None = None) -> str:
+        """The JSON of an exported file: the definition and, if given, where it comes from."""
+        data = self.model_dump(mode="json")
+        kept = {key: value for key, value in (about or {}).items()
+                if key in ABOUT_KEYS and value not in ("", None, [])}
+        if kept:
+            data["about"] = kept
+        return json.dumps(data, indent=2, ensure_ascii=False)
+
     @classmethod
     def from_json(cls, text: str | bytes) -> Definition:
-        try:
-            return cls.model_validate_json(text)
-        except ValidationError as error:
-            raise DefinitionError(describe_validation_error(error)) from None
+        """A definition from JSON of any schema version this app knows (older ones upgraded)."""
+        return read_file(text).definition
 
     @classmethod
     def from_dict(cls, data: dict) -> Definition:
@@ -210,6 +234,57 @@ class Definition(BaseModel):
             notes[catalog.ENGAGEMENT] = note
         return Definition(criteria=self.criteria, actions=actions, threshold=threshold,
                           notes=notes)
+
+
+@dataclass(frozen=True)
+class DefinitionFile:
+    """A definition JSON as read: the definition, the schema version it was written in, and
+    its "about" block (empty when it has none)."""
+
+    definition: Definition
+    written_in: int
+    about: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def upgraded(self) -> bool:
+        return self.written_in < SCHEMA_VERSION
+
+
+_JSON_OBJECT = TypeAdapter(dict[str, Any])
+
+
+def read_file(text: str | bytes) -> DefinitionFile:
+    """Parse, upgrade and check a definition JSON; a `DefinitionError` says what is wrong."""
+    try:
+        data = _JSON_OBJECT.validate_json(text)
+    except ValidationError as error:
+        raise DefinitionError(describe_validation_error(error)) from None
+    written = data.get("schema_version", 1)  # the first files may not say
+    if type(written) is not int or written < 1:
+        raise DefinitionError(f"The definition is not valid: schema version {written!r} is not "
+                              f"one this app knows (it reads versions 1 to {SCHEMA_VERSION}).")
+    if written > SCHEMA_VERSION:
+        raise DefinitionError(
+            f"The definition is not valid: schema version {written} is newer than this app "
+            f"reads (versions 1 to {SCHEMA_VERSION}). Update Ideal Lead Workshop, or export "
+            "the definition again from the app that wrote it.")
+    for version in range(written, SCHEMA_VERSION):
+        data = UPGRADES[version](data)
+    about = data.pop("about", None)
+    if about is not None and not isinstance(about, dict):
+        raise DefinitionError("The definition is not valid: about: should be an object.")
+    return DefinitionFile(Definition.from_dict(data), written, about or {})
+
+
+def _from_1(data: dict[str, Any]) -> dict[str, Any]:
+    """1 -> 2: the same definition; files gain an optional "about" block."""
+    if "about" in data:
+        raise DefinitionError("The definition is not valid: about: schema version 1 has no "
+                              "\"about\" block (it came with version 2).")
+    return {**data, "schema_version": 2}
+
+
+UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _from_1}
 
 
 def describe_validation_error(error: ValidationError) -> str:

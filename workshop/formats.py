@@ -28,6 +28,13 @@ class Rendered:
     notice: str = ""  # e.g. what the PDF had to shorten to fit one page
 
 
+def about(page: export.OnePager) -> dict[str, object]:
+    """Where an exported definition comes from, as its JSON's "about" block says."""
+    return {"company": page.company.strip(), "title": page.title.strip(),
+            "version": page.version, "agreed_by": page.agreed_by,
+            "agreed_at": page.agreed_on_iso}
+
+
 def render(definition: Definition, fmt: str, page: export.OnePager, *, paper: str = "A4",
            columns: Mapping[str, str] | None = None) -> Rendered:
     """`definition` (whose one-pager is `page`) in format `fmt` (a key of `FORMATS`)."""
@@ -43,7 +50,7 @@ def render(definition: Definition, fmt: str, page: export.OnePager, *, paper: st
     elif fmt == "md":
         data = export.to_markdown(page).encode()
     elif fmt == "json":
-        data = rules.definition_json(definition)
+        data = rules.definition_json(definition, about(page))
     elif fmt == "sql":
         data = rules.definition_sql(definition, columns=columns)
     else:

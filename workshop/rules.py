@@ -62,9 +62,10 @@ def points_csv(definition: Definition) -> bytes:
     return "\ufeff".encode() + out.getvalue().encode()
 
 
-def definition_json(definition: Definition) -> bytes:
-    """The definition JSON, with its schema version: importing it gives the same definition."""
-    return definition.to_json().encode()
+def definition_json(definition: Definition, about: Mapping[str, object] | None = None) -> bytes:
+    """The definition JSON, with its schema version and where it comes from (`about`: company,
+    title, version, who signed and when): importing it gives the same definition."""
+    return definition.to_file_json(dict(about or {})).encode()
 
 
 def definition_sql(definition: Definition, *, table: str = "leads",
