@@ -7,4 +7,7 @@ from workshop.ui.context import current_actor, engine, navigation
 
 st.set_page_config(page_title="Ideal Lead Workshop", page_icon="🎯", layout="wide")
 engine()  # create tables and the demo workshop before any page needs them
-st.navigation(navigation(current_actor())).run()
+# A wall link shows its page alone: no menu, and no workshop key is read or put in its URL.
+on_the_wall = "w" in st.query_params
+st.navigation(navigation(None if on_the_wall else current_actor()),
+              position="hidden" if on_the_wall else "sidebar").run()

@@ -133,7 +133,7 @@ def test_from_reveal_to_version_two(app_url):
     assert "Version 1 is signed" in texts(dana)
     assert not [b for b in dana.button if b.label == "Apply"]
     dana.switch_page(COMMUNICATE).run()
-    assert "Version 1" in texts(dana) and "Priya (Marketing)" in texts(dana)
+    assert "Version 1" in texts(dana) and "Priya for Marketing" in texts(dana)
     assert "## In figures" in texts(dana)  # measured on the sample leads when proposed
     assert "Measured on the sample leads (6,000 leads)" in texts(dana)
     assert "Northwind <i>Ledger</i>" in texts(dana)  # as typed, never as HTML

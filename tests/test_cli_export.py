@@ -100,7 +100,7 @@ def test_export_from_the_database_takes_the_latest_version_or_the_one_asked(caps
     page = tmp_path / "page.md"
     run(capsys, "export", "--workshop", "Northwind Ledger", "--format", "md", "--out", str(page))
     text = page.read_text()
-    assert "Version 2" in text and "Priya (Marketing)" in text and "Marcus (Sales)" in text
+    assert "Version 2" in text and "Priya for Marketing" in text and "Marcus for Sales" in text
     assert "## In figures" in text and "Measured on the sample leads" in text
 
 
@@ -117,3 +117,94 @@ def test_export_problems_are_one_clear_line(capsys, tmp_path, database, argv, me
                        "--out", str(tmp_path / "x.json"))
     assert code == 2
     assert err.startswith("error: ") and message in err and "Traceback" not in err
+
+
+# --- the demos: a fresh database has both, and the finished one is signed -----------------------
+
+def finished_version_1() -> tuple[Definition, list[str], str]:
+    """The finished demo's version 1 as the database holds it (read with a fresh engine on
+    DATABASE_URL, as the command line does): definition, signatures, signing date."""
+    from workshop import wall
+
+    engine = make_engine()
+    with session(engine) as s:
+        shown = wall.agreed(s, demo.FINISHED_ID, 1)
+        fac = store.demo_facilitator_token(s, demo.FINISHED_ID)
+        info = versions.versions(s, demo.FINISHED_ID, fac)
+    engine.dispose()
+    assert shown is not None and [v.number for v in info] == [1]
+    assert shown.definition == info[0].definition
+    return shown.definition, shown.signed_by, info[0].signed_at.date().isoformat()
+
+
+def test_list_on_a_fresh_database_shows_both_demos(capsys, database):
+    code, out, err = run(capsys, "list")
+    assert code == 0, err
+    listed = json.loads(out)
+    by_id = {w["id"]: w for w in listed}
+    assert len(listed) == 2 and set(by_id) == {"demo", "demo-agreed"}
+    assert by_id["demo"] == {"id": "demo", "company": "Lumen Ledger", "title": demo.TITLE,
+                             "facilitator": demo.FACILITATOR, "demo": True, "versions": []}
+    assert by_id["demo-agreed"] == {"id": "demo-agreed", "company": "Lumen Ledger",
+                                    "title": demo.FINISHED_TITLE,
+                                    "facilitator": demo.FACILITATOR, "demo": True,
+                                    "versions": [1]}
+    code, again, _ = run(capsys, "list")  # seeding again adds nothing
+    assert code == 0 and sorted(w["id"] for w in json.loads(again)) == ["demo", "demo-agreed"]
+
+
+def test_export_by_company_takes_the_signed_demo(capsys, tmp_path, database):
+    out = tmp_path / "wall.md"
+    code, printed, err = run(capsys, "export", "--workshop", "Lumen Ledger", "--format", "md",
+                             "--out", str(out))
+    assert code == 0 and "wrote" in printed, err
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith(f"# {demo.FINISHED_TITLE} — Lumen Ledger\n")
+    assert "Version 1" in text and "Version 2" not in text
+    assert "for Marketing" in text and "## In figures" in text
+    assert f"{demo.MARKETING} for Marketing" in text and f"{demo.SALES} for Sales" in text
+    definition, _, _ = finished_version_1()
+    figures = measure(load_sample_leads(), definition)
+    assert f"Measured on the sample leads ({figures.leads:,} leads)" in text
+    assert f"{figures.sql_per_month:.1f} of them sales-qualified." in text
+    for criterion in definition.criteria:  # every rule of the signed definition is on it
+        assert criterion.sentence().split(" ")[0] in text
+
+
+def test_export_of_the_finished_demo_as_json_imports_back(capsys, tmp_path, database):
+    from workshop.definition import read_file
+
+    out = tmp_path / "agreed.json"
+    code, _, err = run(capsys, "export", "--workshop", "demo-agreed", "--format", "json",
+                       "--out", str(out))
+    assert code == 0, err
+    data = out.read_bytes()
+    definition, signed_by, signed_on = finished_version_1()
+    assert Definition.from_json(data) == definition
+    assert not definition.is_empty()
+    about = read_file(data).about
+    assert about["company"] == "Lumen Ledger" and about["version"] == 1
+    assert about["title"] == demo.FINISHED_TITLE
+    assert sorted(about["agreed_by"]) == sorted([f"{demo.MARKETING} for Marketing",
+                                                 f"{demo.SALES} for Sales"]) == sorted(signed_by)
+    assert about["agreed_at"] == signed_on
+
+
+def test_export_of_the_demo_about_to_start_says_it_has_no_signed_version(capsys, tmp_path,
+                                                                          database):
+    out = tmp_path / "demo.pdf"
+    code, printed, err = run(capsys, "export", "--workshop", "demo", "--format", "pdf",
+                             "--out", str(out))
+    assert code == 2 and printed == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ")
+    assert "has no signed version yet" in lines[0] and "'demo'" in lines[0]
+    assert "Traceback" not in err and not out.exists()
+
+
+def test_a_company_name_with_two_signed_workshops_is_ambiguous(capsys, tmp_path, database):
+    signed_workshop(database, company="Lumen Ledger")  # now two signed "Lumen Ledger"s
+    code, _, err = run(capsys, "export", "--workshop", "Lumen Ledger", "--format", "json",
+                       "--out", str(tmp_path / "x.json"))
+    assert code == 2 and err.startswith("error: ") and "3 workshops match" in err
+    assert "demo-agreed" in err

@@ -442,3 +442,26 @@ def test_without_outcomes_the_figures_leave_the_wins_out_and_without_a_measureme
                      agreed_at=None)
     assert bare.figures == [] and "In figures" not in to_markdown(bare)
     assert 'id="figures"' not in to_html(bare)
+
+
+WALL = "https://leads.example.com/wall?w=Ab_c-1<b>x</b>"
+
+
+def test_the_wall_link_is_printed_in_every_format_with_a_qr_code_in_html():
+    page = _page(link=WALL)
+    markdown, html = to_markdown(page), to_html(page)
+    assert "The full definition, always current:" in markdown
+    assert "Ab\\_c-1\\<b\\>x\\</b\\>" in markdown  # escaped, so it shows as typed
+    sections = _html_sections(html)
+    assert "always current: https://leads.example.com/wall?w=Ab_c-1<b>x</b>" in _squash(
+        sections.text["wall-link"])
+    assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
+    svg = html[html.index("<svg"):html.index("</svg>")]
+    assert "<path" in svg and "wall" not in svg and "<script" not in svg
+    assert "<a " not in html  # text, never a link that could point elsewhere
+
+
+def test_without_a_wall_link_nothing_about_it_is_printed():
+    page = _page()
+    assert "always current" not in to_markdown(page) and "always current" not in to_html(page)
+    assert "<svg" not in to_html(page)

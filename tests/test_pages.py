@@ -174,7 +174,7 @@ def test_a_new_workshop_through_all_four_steps(app_url):
     page = texts(at)
     assert "Step 4" in page
     assert "Industry is Software or Retail" in page
-    assert "Priya (Marketing)" in page and "Marcus (Sales)" in page and "Version 1" in page
+    assert "Priya for Marketing" in page and "Marcus for Sales" in page and "Version 1" in page
     assert "Acme <b>Analytics</b>" in page  # shown as typed, not as HTML
 
     # And after a restart, step 4 still shows the agreed definition.

@@ -147,3 +147,13 @@ def test_without_weasyprint_s_libraries_the_message_says_what_to_install(monkeyp
     monkeypatch.setattr(builtins, "__import__", no_pango)
     with pytest.raises(pdf.PdfUnavailable, match="apt-get install libpango-1.0-0"):
         pdf.to_pdf(page_of(facilitator_draft()))
+
+
+def test_the_wall_link_and_its_qr_code_fit_on_the_page():
+    link = "https://leads.example.com/wall?w=58ipFBNTCLOji-slGxQfY3m52IcMeMWUuZ9gXKE_q_k"
+    fitted = pdf.to_pdf(page_of(facilitator_draft(), link=link), "A4")
+    pages, text = pages_and_text(fitted.pdf)
+    assert pages == 1
+    assert "The full definition, always current:" in text
+    assert link.replace("-", "") in text.replace(" ", "").replace("-", "")
+    assert b"/Subtype /Image" not in fitted.pdf  # the QR code is drawn, not a picture

@@ -1,11 +1,13 @@
 """Step 4: the agreed definition on one page, to share, print and hang on the wall."""
 import streamlit as st
 
-from workshop import export, pdf, store, versions
+from workshop import export, store, versions, wall
 from workshop.formats import FORMATS, render
 from workshop.mapping import Mapping
 from workshop.text import escape_markdown
 from workshop.ui.context import STEP_PAGES, db, require_workshop, step_header
+from workshop.ui.downloads import one_pager_downloads
+from workshop.ui.sharing import announcement_panel, wall_panel, wall_url
 
 place, workshop, actor = require_workshop()
 step_header(workshop, place, 4, actor)
@@ -19,57 +21,32 @@ with db() as s:
     shared = store.shared_state(s, place.workshop_id, place.token)
     signed = versions.versions(s, place.workshop_id, place.token)
     taken = versions.measurements(s, place.workshop_id, place.token)
+    secret = wall.wall_link(s, place.workshop_id, place.token)
 
 latest = signed[-1] if signed else None
 if latest is not None and latest.reopened_at is None:
     definition, number = latest.definition, latest.number
     measured = next((m for m in reversed(taken) if m.version_number == number), None)
-    agreed_by = [f"{s['name']} ({s['team']})" for s in latest.signatories]
+    agreed_by = versions.signed_by(latest.signatories)
     agreed_at = latest.signed_at
+    link = wall_url(secret) if secret else ""
 else:
-    st.warning("This is a preview of the shared definition as it stands: nobody has signed it "
-               "yet. Propose it for sign-off at the end of step 3.")
+    if latest is not None:
+        st.warning(f"Version {latest.number} is reopened: this is a preview of version "
+                   f"{latest.number + 1} as it stands, not signed yet. The wall page still "
+                   f"shows version {latest.number}.")
+    else:
+        st.warning("This is a preview of the shared definition as it stands: nobody has "
+                   "signed it yet. Propose it for sign-off at the end of step 3.")
     definition, number, agreed_by, agreed_at = shared.definition, None, [], None
-    measured = None
+    measured, link = None, ""
 
 page = export.one_pager(definition, company=workshop.company, title=workshop.title,
                         facilitator=workshop.facilitator_name, agreed_by=agreed_by,
-                        agreed_at=agreed_at, version=number, measured=measured)
+                        agreed_at=agreed_at, version=number, measured=measured,
+                        link=link)
 base_name = f"ideal-lead-{workshop.id}"
-
-
-@st.cache_data(max_entries=32, show_spinner="Laying out the page for print…")
-def fitted(key: str, paper: str, _page: export.OnePager) -> pdf.Fitted:
-    """Cached by the page's content and the paper: laying out a PDF takes a second or more."""
-    return pdf.to_pdf(_page, paper)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def png(key: str, paper: str, _page: export.OnePager) -> bytes:
-    return pdf.to_png(fitted(key, paper, _page))
-
-
-paper = st.segmented_control("Paper", ["A4", "Letter"], default="A4", required=True,
-                             key="communicate:paper")
-try:
-    printed = fitted(repr(page), paper, page)
-except pdf.PdfUnavailable as error:
-    printed = None
-    st.warning(str(error))
-if printed is not None and printed.message:
-    st.info(printed.message)
-columns = st.columns(4)
-if printed is not None:
-    columns[0].download_button(f"⬇️ PDF ({paper})", data=printed.pdf,
-                               file_name=f"{base_name}.pdf", mime="application/pdf",
-                               width="stretch", type="primary")
-    columns[1].download_button("⬇️ PNG image", data=lambda: png(repr(page), paper, page),
-                               file_name=f"{base_name}.png", mime="image/png",
-                               width="stretch")
-columns[2].download_button("⬇️ HTML page", data=lambda: export.to_html(page),
-                           file_name=f"{base_name}.html", mime="text/html", width="stretch")
-columns[3].download_button("⬇️ Markdown", data=lambda: export.to_markdown(page),
-                           file_name=f"{base_name}.md", mime="text/markdown", width="stretch")
+one_pager_downloads(page, base_name, "communicate")
 st.subheader("Rules RevOps can run")
 with db() as s:
     upload = store.current_upload(s, place.workshop_id, place.token)
@@ -90,5 +67,13 @@ for column, (fmt, label) in zip(rule_columns, (("json", "⬇️ Definition JSON"
     column.download_button(
         label, data=lambda fmt=fmt: render(definition, fmt, page, columns=columns_of).data,
         file_name=f"{base_name}.{extension}", mime=mime, width="stretch", key=f"rules:{fmt}")
+if latest is not None:
+    st.subheader("The wall page")
+    wall_panel(place, actor, secret)
+    if latest.reopened_at is None:
+        st.subheader("Announce it")
+        announcement_panel(place, page, latest, signed[-2] if len(signed) > 1 else None,
+                           secret)
+st.subheader("The one-pager")
 with st.container(border=True):
     st.markdown(export.to_markdown(page))

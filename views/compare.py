@@ -14,7 +14,7 @@ from workshop.ui.agreement import (
 )
 from workshop.ui.comparison_view import comparison_rows, score_line, who_agrees_with_whom
 from workshop.ui.context import EVIDENCE, HISTORY, db, require_workshop, step_header
-from workshop.ui.definition_form import definition_form, forget_form
+from workshop.ui.definition_form import definition_file_loader, definition_form, forget_form
 from workshop.ui.evidence_panels import leads_agreement
 from workshop.ui.leads_source import workshop_columns, workshop_leads
 from workshop.ui.preview import live_panel
@@ -175,6 +175,7 @@ if facilitator:
     with st.expander("Open the guided form on the shared definition",
                      expanded=st.session_state.pop("compare:editing", False)):
         definition_form(SHARED_FORM, load_shared, save_shared, workshop_columns(place))
+    definition_file_loader(SHARED_FORM, load_shared, save_shared, "the shared definition")
 
 st.header("Every change so far")
 change_log(place, shared, actor.is_facilitator)

@@ -5,7 +5,12 @@ from workshop import store
 from workshop.models import ROLE_LABELS
 from workshop.text import escape_markdown
 from workshop.ui.context import STEP_PAGES, db, link, require_workshop, step_header
-from workshop.ui.definition_form import definition_form, definition_summary, draft_access
+from workshop.ui.definition_form import (
+    definition_file_loader,
+    definition_form,
+    definition_summary,
+    draft_access,
+)
 
 place, workshop, actor = require_workshop()
 step_header(workshop, place, 0, actor)
@@ -52,6 +57,7 @@ else:
     st.markdown("Answer from your own experience: what does a lead look like that you would "
                 "be glad to get? Every answer is saved as you go.")
     definition_form(f"draft:{actor.participant_id}", load, save)
+    definition_file_loader(f"draft:{actor.participant_id}", load, save, "your draft")
     st.button("✅ Done: hand in my draft", type="primary", on_click=set_done, args=(True,))
     wait_for_reveal()
 st.caption("Your personal link (keep it to yourself):")

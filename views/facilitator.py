@@ -3,7 +3,12 @@ import streamlit as st
 
 from workshop import store
 from workshop.ui.context import HOME, STEP_PAGES, db, link, require_workshop, step_header
-from workshop.ui.definition_form import definition_form, definition_summary, draft_access
+from workshop.ui.definition_form import (
+    definition_file_loader,
+    definition_form,
+    definition_summary,
+    draft_access,
+)
 from workshop.ui.leads_source import workshop_columns
 
 place, workshop, actor = require_workshop()
@@ -33,6 +38,7 @@ else:
                 "sales will not see it until you reveal all drafts in step 3, so don't "
                 "lead the witness.")
     definition_form(f"draft:{actor.participant_id}", load, save, workshop_columns(place))
+    definition_file_loader(f"draft:{actor.participant_id}", load, save, "your draft")
 st.page_link(STEP_PAGES[2][0], label="Continue to step 2: marketing and sales →",
              query_params=place.params)
 

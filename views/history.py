@@ -31,7 +31,7 @@ if not signed:
 
 
 def signatories(version: versions.VersionInfo) -> str:
-    return ", ".join(f"{s['name']} ({s['team']})" for s in version.signatories)
+    return ", ".join(versions.signed_by(version.signatories))
 
 
 latest = signed[-1]

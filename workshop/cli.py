@@ -129,9 +129,16 @@ def _export(args) -> int:
 
 
 def _database():
+    """The app's database, with the demo workshops in it, as when the app starts."""
     from workshop.db import make_engine, session
+    from workshop.demo import seed_demo, seed_finished_demo
+    from workshop.leads import load_sample_leads
 
-    return session(make_engine())
+    engine = make_engine()
+    with session(engine) as s:
+        seed_demo(s)
+        seed_finished_demo(s, load_sample_leads())
+    return session(engine)
 
 
 def workshops_list() -> list[dict]:
@@ -152,12 +159,14 @@ def workshops_list() -> list[dict]:
 
 
 def agreed_page(name: str, number: int | None) -> tuple[Definition, one_page.OnePager]:
-    """A workshop's signed version (the latest, or `number`) and its one-pager."""
+    """A workshop's signed version (the latest, or `number`) and its one-pager.
+
+    A name several workshops share (a company's, say) means the one of them with a signed
+    version, when only one has."""
     from sqlmodel import select
 
-    from workshop.measure import Figures
-    from workshop.models import Measurement, Version, Workshop
-    from workshop.versions import MeasurementInfo
+    from workshop.models import Version, Workshop
+    from workshop.wall import agreed
 
     wanted = name.strip().casefold()
     with _database() as s:
@@ -167,26 +176,16 @@ def agreed_page(name: str, number: int | None) -> tuple[Definition, one_page.One
             raise LookupError(f"No workshop is called {name!r}; `python -m workshop list` "
                               "shows them.")
         if len(matches) > 1:
-            raise LookupError(f"{len(matches)} workshops match {name!r}; name one by its id: "
-                              + ", ".join(w.id for w in matches))
+            signed = set(s.exec(select(Version.workshop_id).where(
+                Version.workshop_id.in_([w.id for w in matches]))).all())
+            if len(signed) != 1:
+                raise LookupError(f"{len(matches)} workshops match {name!r}; name one by its "
+                                  "id: " + ", ".join(w.id for w in matches))
+            matches = [w for w in matches if w.id in signed]
         workshop = matches[0]
-        query = select(Version).where(Version.workshop_id == workshop.id)
-        query = (query.where(Version.number == number) if number is not None
-                 else query.order_by(Version.number.desc()))
-        version = s.exec(query).first()
-        if version is None:
-            raise LookupError(f"{workshop.company}'s workshop has no signed version"
-                              + (f" {number}" if number is not None else "") + " yet.")
-        definition = Definition.from_json(version.definition_json)
-        signed = [f"{p['name']} ({p['team']})" for p in json.loads(version.signatories_json)]
-        latest = s.exec(select(Measurement).where(
-            Measurement.workshop_id == workshop.id, Measurement.version_number == version.number)
-            .order_by(Measurement.measured_at.desc(), Measurement.id.desc())).first()
-        measured = None if latest is None else MeasurementInfo(
-            latest.id, latest.version_number, latest.source, latest.sha256, latest.at_signoff,
-            Figures.from_json(latest.figures_json), latest.measured_at)
-        page = one_page.one_pager(definition, company=workshop.company, title=workshop.title,
-                                  facilitator=workshop.facilitator_name, agreed_by=signed,
-                                  agreed_at=version.signed_at, version=version.number,
-                                  measured=measured)
-    return definition, page
+        shown = agreed(s, workshop.id, number)
+        if shown is None:
+            raise LookupError(f"{workshop.company}'s workshop {workshop.id!r} has no signed "
+                              "version" + (f" {number}" if number is not None else "")
+                              + " yet; `python -m workshop list` shows the versions.")
+        return shown.definition, shown.page()

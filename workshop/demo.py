@@ -1,21 +1,30 @@
-"""The demo workshop: Lumen Ledger, about to reveal three deliberately different drafts.
+"""The demo workshops: Lumen Ledger about to reveal three deliberately different drafts, and the
+same company after the workshop (the finished demo).
 
 Marketing is engagement-heavy and broad, sales BANT-heavy and narrow, the facilitator in between,
-so a newcomer sees real disagreement on the first reveal.
+so a newcomer sees real disagreement on the first reveal. The finished demo is built through the
+same calls the pages make (reveal, merge, discussion notes, proposal, both teams' sign-off, the
+wall link), so it shows exactly what a real workshop leaves behind: a signed version 1 with its
+figures on the sample leads, a change log and a wall page.
 """
 from __future__ import annotations
 
+import pandas as pd
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from workshop import sample_data
+from workshop import compare, merge, sample_data, store, versions, wall
 from workshop.definition import Action, Criterion, Definition
-from workshop.models import Workshop
+from workshop.measure import measure
+from workshop.models import Participant, Workshop
 from workshop.store import add_workshop
 
 DEMO_ID = "demo"
+FINISHED_ID = "demo-agreed"
 COMPANY = "Lumen Ledger"
 TITLE = "What is a good lead? Leadership workshop"
+FINISHED_TITLE = "What is a good lead? Leadership workshop (agreed)"
+SAMPLE_SOURCE = "the sample leads"
 FACILITATOR = "Dana Whitfield (COO)"
 MARKETING = "Priya Raman (VP Marketing)"
 SALES = "Marcus Cole (Sales Director)"
@@ -116,20 +125,87 @@ def sales_draft() -> Definition:
     )
 
 
-def seed_demo(session: Session) -> bool:
-    """Create the demo workshop unless it exists; True if it was created now.
+def drafts() -> dict[str, Definition]:
+    return {"facilitator": facilitator_draft(), "marketing": marketing_draft(),
+            "sales": sales_draft()}
 
-    A fixed id makes this safe when several sessions start at once: the loser's insert fails."""
-    if session.get(Workshop, DEMO_ID) is not None:
-        return False
-    workshop = Workshop(id=DEMO_ID, company=COMPANY, title=TITLE, facilitator_name=FACILITATOR,
-                        facilitator_token="", join_code="", is_demo=True)
-    drafts = {"facilitator": facilitator_draft(), "marketing": marketing_draft(),
-              "sales": sales_draft()}
+
+def seed_demo(session: Session) -> bool:
+    """Create the demo workshop unless it exists; True if it was created now."""
+    return _add_demo(session, DEMO_ID, TITLE) is not None
+
+
+def _add_demo(session: Session, workshop_id: str, title: str) -> str | None:
+    """The demo company with its three drafts, done; the facilitator token, or None if the
+    workshop exists. A fixed id makes this safe when several sessions start at once: the
+    loser's insert fails."""
+    if session.get(Workshop, workshop_id) is not None:
+        return None
+    workshop = Workshop(id=workshop_id, company=COMPANY, title=title,
+                        facilitator_name=FACILITATOR, facilitator_token="", join_code="",
+                        is_demo=True)
     try:
-        add_workshop(session, workshop, drafts, names={"marketing": MARKETING, "sales": SALES},
-                     done=True)
+        return add_workshop(session, workshop, drafts(),
+                            names={"marketing": MARKETING, "sales": SALES}, done=True)
     except IntegrityError:
         session.rollback()
+        return None
+
+
+# How the demo team merged the drafts, after starting from the suggestion: (question, operation).
+MERGE_STEPS = (
+    ("industry", "take:Facilitator"),
+    ("job_role", "take:Marketing"),
+    ("decision", "take:Facilitator"),
+    ("seniority", "take:Facilitator"),
+    ("budget", "take:Facilitator"),
+    ("path", "take:Facilitator"),
+    ("pain", "take:Facilitator"),
+    ("size", "take:Facilitator"),
+    ("disqualifiers", "union"),
+)
+DECISION_NOTES = {
+    "budget": "Sales asked for $25,000 and three months, marketing for no budget question at "
+              "all. Agreed: $10,000 and six months for an SQL; sales calls every SQL within "
+              "one working day.",
+    "engagement": "A webinar or a download alone is interest, not intent: a demo request "
+                  "(30 points) or a pricing-page visit with fit is what makes an MQL.",
+}
+
+
+def seed_finished_demo(session: Session, leads: pd.DataFrame) -> bool:
+    """Create the finished demo unless it exists (True if created now): the demo's drafts
+    revealed, merged, discussed, proposed with its figures on `leads` (the sample leads) and
+    signed by marketing and sales as version 1, with a wall link."""
+    token = _add_demo(session, FINISHED_ID, FINISHED_TITLE)
+    if token is None:
         return False
+    store.reveal(session, FINISHED_ID, token)
+    labelled = {label: draft for label, draft in zip(("Facilitator", "Marketing", "Sales"),
+                                                      drafts().values(), strict=True)}
+    shared, suggestions = merge.suggest(compare.compare(labelled))
+    decisions = {s.question: f"suggested ({s.how})" for s in suggestions}
+    revision = store.save_shared(session, FINISHED_ID, token, shared, 0, decisions,
+                                 summary="Started from the suggested definition",
+                                 questions=[s.question for s in suggestions])
+    for question, operation in MERGE_STEPS:
+        shared, how = merge.apply_operation(shared, question, operation, labelled)
+        decisions[question] = how
+        revision = store.save_shared(session, FINISHED_ID, token, shared, revision, decisions,
+                                     summary=f"{_title(question)}: {how}", questions=[question])
+    for question, note in DECISION_NOTES.items():
+        versions.set_discussion(session, FINISHED_ID, token, question, open=False, note=note)
+    versions.propose(session, FINISHED_ID, token, revision, measure(leads, shared),
+                     SAMPLE_SOURCE)
+    proposal = versions.current_proposal(session, FINISHED_ID, token)
+    for member in session.exec(select(Participant).where(
+            Participant.workshop_id == FINISHED_ID, Participant.role.in_(store.TEAM_ROLES))):
+        versions.sign(session, FINISHED_ID, member.token, proposal.id, agrees=True)
+    wall.share(session, FINISHED_ID, token)
     return True
+
+
+def _title(question: str) -> str:
+    from workshop.catalog import QUESTIONS
+
+    return next(q.title for q in QUESTIONS if q.key == question)

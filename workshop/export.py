@@ -7,11 +7,15 @@ through Jinja2's autoescape.
 """
 from __future__ import annotations
 
+import io
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 import jinja2
+import markupsafe
+import segno
 
 from workshop import catalog
 from workshop.definition import Definition
@@ -43,6 +47,7 @@ SECTION_TITLES = {
     "agreement": "Agreed",
     "figures": "In figures",
 }
+LINK_TEXT = "The full definition, always current:"
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
@@ -89,6 +94,7 @@ class OnePager:
     notes: list[Note]
     handoff: str
     figures: list[str] = field(default_factory=list)  # the latest measurement, in words
+    link: str = ""  # the wall page, where the full and current definition always is
     headline: str = HEADLINE
     empty: dict[str, str] = field(default_factory=lambda: dict(EMPTY))
     section_titles: dict[str, str] = field(default_factory=lambda: dict(SECTION_TITLES))
@@ -144,9 +150,9 @@ class OnePager:
 # --- building the content --------------------------------------------------------------------
 def one_pager(definition: Definition, *, company: str, title: str, facilitator: str,
               agreed_by: list[str], agreed_at: datetime | None,
-              version: int | None = None, measured=None) -> OnePager:
+              version: int | None = None, measured=None, link: str = "") -> OnePager:
     """`measured`: the latest measurement of this version (a `versions.MeasurementInfo`),
-    shown as a few lines of figures."""
+    shown as a few lines of figures; `link`: the wall page's address."""
     mql = [c.sentence() for c in definition.gate("mql")]
     sql = [c.sentence() for c in definition.gate("sql")]
     disqualifiers = [c.sentence() for c in definition.disqualifiers]
@@ -176,6 +182,7 @@ def one_pager(definition: Definition, *, company: str, title: str, facilitator: 
         notes=_notes(definition),
         handoff=_handoff(sql),
         figures=_figure_lines(measured),
+        link=link.strip(),
     )
 
 
@@ -320,7 +327,18 @@ def to_markdown(page: OnePager) -> str:
     out.append("")
 
     out += [f"## {titles['agreement']}", "", md_inline(page.agreement_text), ""]
+    if page.link:
+        out += [f"{LINK_TEXT} {_md_link(page.link)}", ""]
     return "\n".join(out)
+
+
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9._~:/?#@!$&'*+,;=%-]+")
+
+
+def _md_link(url: str) -> str:
+    """A plain web address as an autolink (escaping would break it: 'http\\://host:8501'
+    links to port 80); anything else as escaped text."""
+    return f"<{url}>" if _PLAIN_URL.fullmatch(url) else md_inline(url)
 
 
 # --- HTML ------------------------------------------------------------------------------------
@@ -342,5 +360,16 @@ def _jinja() -> jinja2.Environment:
 
 
 def to_html(page: OnePager) -> str:
-    """The one-pager as one self-contained HTML document (inline CSS, no scripts, no links)."""
-    return _jinja().get_template("one_pager.html.j2").render(page=page)
+    """The one-pager as one self-contained HTML document (inline CSS, no scripts, no links);
+    with a wall link, the link as text and as a QR code (inline SVG) to scan from the wall."""
+    qr = markupsafe.Markup(_qr_svg(page.link)) if page.link else ""
+    return _jinja().get_template("one_pager.html.j2").render(page=page, qr=qr,
+                                                             link_text=LINK_TEXT)
+
+
+def _qr_svg(url: str) -> str:
+    """segno draws the code as one path: nothing of the URL is written into the SVG as text."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="svg", xmldecl=False, svgns=True,
+                                    unit="mm", scale=0.6, border=1, omitsize=False)
+    return buffer.getvalue().decode()

@@ -169,3 +169,13 @@ class Measurement(SQLModel, table=True):
     at_signoff: bool = False
     figures_json: str = Field(sa_column=Column(Text, nullable=False))
     measured_at: datetime = Field(default_factory=utcnow)
+
+
+class WallLink(SQLModel, table=True):
+    """A read-only link to a workshop's agreed definition, for anyone in the company. Replacing
+    it revokes the old one."""
+
+    secret: str = Field(primary_key=True, max_length=64)
+    workshop_id: str = Field(foreign_key="workshop.id", index=True, max_length=32)
+    created_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None

@@ -34,6 +34,7 @@ from workshop.models import (
     SharedDefinition,
     SignOff,
     Version,
+    WallLink,
     Workshop,
     utcnow,
 )
@@ -217,12 +218,15 @@ def _add_participant(session: Session, workshop_id: str, role: str, name: str, t
 
 
 def list_workshops(session: Session) -> list[WorkshopSummary]:
+    """The demos first (the one about to start, then the finished one), then the newest."""
     workshops = session.exec(
         select(Workshop).order_by(Workshop.is_demo.desc(), Workshop.created_at.desc())).all()
     signed = set(session.exec(select(Version.workshop_id).distinct()).all())
     # Agreements recorded before sign-offs and versions existed still count.
     signed |= set(session.exec(select(SharedDefinition.workshop_id)
                                .where(SharedDefinition.agreed_at.is_not(None))).all())
+    demos = sorted((w for w in workshops if w.is_demo), key=lambda w: (w.id in signed, w.id))
+    workshops = demos + [w for w in workshops if not w.is_demo]
     return [WorkshopSummary(w.id, w.company, w.title, w.facilitator_name, w.created_at,
                             w.revealed_at is not None, w.id in signed, w.is_demo)
             for w in workshops]
@@ -472,8 +476,8 @@ def delete_workshop(session: Session, workshop_id: str, facilitator_token: str) 
         raise AccessDenied("The demo workshop cannot be deleted.")
     proposals = select(Proposal.id).where(Proposal.workshop_id == workshop_id)
     session.exec(delete(SignOff).where(SignOff.proposal_id.in_(proposals)))
-    for table in (Measurement, Version, Proposal, DiscussionPoint, SharedChange, Draft, Invite,
-                  SharedDefinition, LeadsUpload, Participant):
+    for table in (WallLink, Measurement, Version, Proposal, DiscussionPoint, SharedChange, Draft,
+                  Invite, SharedDefinition, LeadsUpload, Participant):
         session.exec(delete(table).where(table.workshop_id == workshop_id))
         session.flush()
     session.delete(get_workshop(session, workshop_id))

@@ -430,6 +430,11 @@ def versions(session: Session, workshop_id: str, token: str) -> list[VersionInfo
             for r in rows]
 
 
+def signed_by(signatories: list[dict]) -> list[str]:
+    """'Priya Raman for Marketing', one per signature, for pages and exports."""
+    return [f"{s['name']} for {s['team']}" for s in signatories]
+
+
 def reopen(session: Session, workshop_id: str, facilitator_token: str) -> int:
     """Start drafting the next version from the latest signed one; returns its number."""
     _facilitator(session, workshop_id, facilitator_token)
@@ -469,5 +474,9 @@ def measurements(session: Session, workshop_id: str, token: str) -> list[Measure
     _reader(session, workshop_id, token)
     rows = session.exec(select(Measurement).where(Measurement.workshop_id == workshop_id)
                         .order_by(Measurement.measured_at, Measurement.id)).all()
-    return [MeasurementInfo(r.id, r.version_number, r.source, r.sha256, r.at_signoff,
-                            Figures.from_json(r.figures_json), r.measured_at) for r in rows]
+    return [measurement_info(r) for r in rows]
+
+
+def measurement_info(row: Measurement) -> MeasurementInfo:
+    return MeasurementInfo(row.id, row.version_number, row.source, row.sha256, row.at_signoff,
+                           Figures.from_json(row.figures_json), row.measured_at)

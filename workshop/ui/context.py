@@ -11,7 +11,8 @@ from sqlalchemy.engine import Engine
 
 from workshop import store
 from workshop.db import make_engine, session
-from workshop.demo import seed_demo
+from workshop.demo import seed_demo, seed_finished_demo
+from workshop.leads import load_sample_leads
 from workshop.settings import database_url, public_url
 from workshop.text import escape_markdown
 
@@ -20,6 +21,7 @@ JOIN = "views/join.py"
 MY_DRAFT = "views/draft.py"
 EVIDENCE = "views/evidence.py"
 HISTORY = "views/history.py"
+WALL = "views/wall.py"
 STEP_PAGES = {
     1: ("views/facilitator.py", "Step 1 · Facilitator's definition"),
     2: ("views/teams.py", "Step 2 · Marketing and sales"),
@@ -34,10 +36,12 @@ def engine() -> Engine:
 
 @st.cache_resource(show_spinner=False)
 def _engine(url: str) -> Engine:
-    """One engine per database per server process; the demo workshop is there from the start."""
+    """One engine per database per server process; the demo workshops are there from the
+    start."""
     created = make_engine(url)
     with session(created) as s:
         seed_demo(s)
+        seed_finished_demo(s, load_sample_leads())
     return created
 
 
@@ -140,6 +144,7 @@ def navigation(actor: store.Actor | None) -> dict[str, list]:
                              visibility=show(actor is not None)),
                      st.Page(HISTORY, title="Versions and measurements", icon="📜",
                              visibility=show(actor is not None))],
+        "Read only": [st.Page(WALL, title="Wall page", icon="🖼️", visibility="hidden")],
     }
 
 

@@ -12,7 +12,14 @@ import streamlit as st
 
 from workshop import catalog, store
 from workshop.catalog import Kind
-from workshop.definition import Action, Criterion, Definition
+from workshop.definition import (
+    SCHEMA_VERSION,
+    Action,
+    Criterion,
+    Definition,
+    DefinitionError,
+    read_file,
+)
 from workshop.leads import OtherColumn
 from workshop.store import Locked, StaleEdit
 from workshop.text import escape_markdown
@@ -419,3 +426,57 @@ def definition_summary(definition: Definition) -> None:
     for key, note in definition.notes.items():
         title = catalog.QUESTIONS_BY_KEY[key].title if key in catalog.QUESTIONS_BY_KEY else key
         st.markdown(f"*{escape_markdown(title)}:* {escape_markdown(note)}")
+
+
+MAX_DEFINITION_FILE = 1_000_000  # a real definition is a few kilobytes
+
+
+def definition_file_loader(prefix: str, load: Load, save: Save, what: str) -> None:
+    """Replace the definition behind `load`/`save` with one from a definition JSON (a step 4
+    download or the command line's export), after showing what it holds."""
+    # Outside the form's keys (which `forget_form` drops): a used file gets a fresh, empty
+    # uploader, or the browser would send the same file again on the next click.
+    used = f"file-loader:{prefix}"
+    with st.expander("Start from a definition file (JSON)",
+                     expanded=bool(st.session_state.get(f"{used}:done"))):
+        if st.session_state.get(f"{used}:done"):
+            st.success(st.session_state.pop(f"{used}:done"))
+        upload = st.file_uploader("A definition JSON exported from this app", type=["json"],
+                                  key=f"{used}:{st.session_state.get(used, 0)}")
+        if upload is None:
+            return
+        if upload.size > MAX_DEFINITION_FILE:
+            st.error(f"{escape_markdown(upload.name)} is {upload.size:,} bytes: a definition "
+                     "file is a few kilobytes. Is it the right file?")
+            return
+        try:
+            read = read_file(upload.getvalue())
+        except DefinitionError as error:
+            st.error(escape_markdown(str(error)))
+            return
+        if read.about:
+            st.caption(escape_markdown(_about_line(read.about)))
+        if read.upgraded:
+            st.caption(f"Written in schema version {read.written_in}; read as version "
+                       f"{SCHEMA_VERSION}, with the same rules.")
+        definition_summary(read.definition)
+        if st.button(f"Replace {what} with this definition", key=f"{prefix}:file:use"):
+            if _store(prefix, load, save, lambda _: read.definition):
+                forget_form(prefix, st.session_state[f"{prefix}:revision"])
+                st.session_state[used] = st.session_state.get(used, 0) + 1
+                st.session_state[f"{used}:done"] = (f"Replaced {what} with "
+                                                    f"{escape_markdown(upload.name)}.")
+            st.rerun()
+
+
+def _about_line(about: dict) -> str:
+    """'Acme · version 2 · agreed by Ann for Sales on 2026-01-02'"""
+    parts = [str(about[key]) for key in ("company", "title") if about.get(key)]
+    if about.get("version"):
+        parts.append(f"version {about['version']}")
+    signed = about.get("agreed_by")
+    if isinstance(signed, list) and signed:
+        parts.append("agreed by " + ", ".join(map(str, signed)))
+    if about.get("agreed_at"):
+        parts.append(f"on {about['agreed_at']}")
+    return " · ".join(parts)

@@ -1,0 +1,35 @@
+"""The wall page: the agreed definition, read-only, for anyone in the company who has the link.
+
+It reads nothing but what the link opens (`workshop.wall.wall`) and follows new versions by
+itself, so a screen on the office wall stays current."""
+import streamlit as st
+
+from workshop import export, store, wall
+from workshop.text import escape_markdown
+from workshop.ui.context import db
+from workshop.ui.downloads import one_pager_downloads
+from workshop.ui.sharing import wall_url
+
+REFRESH_SECONDS = 60
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def wall_page(secret: str | None) -> None:
+    try:
+        with db() as s:
+            shown = wall.wall(s, secret)
+    except store.NotFound as error:
+        st.error(str(error))
+        return
+    page = shown.page(wall_url(secret))
+    st.caption(f"{escape_markdown(page.company)} · read-only · the agreed definition")
+    if shown.being_revised:
+        st.info(f"Version {shown.number + 1} is being drafted. Until it is signed, version "
+                f"{shown.number} below is the agreed definition.")
+    with st.container(border=True):
+        st.markdown(export.to_markdown(page))
+    with st.expander("Download it: PDF for the wall, PNG for chat and slides, HTML, Markdown"):
+        one_pager_downloads(page, f"ideal-lead-{shown.workshop_id}-v{shown.number}", "wall")
+
+
+wall_page(st.query_params.get("w"))

@@ -1,0 +1,78 @@
+"""Passing the agreed definition on, in step 4: the wall link (with its QR code) and the
+announcement e-mail."""
+from __future__ import annotations
+
+import streamlit as st
+
+from workshop import announce, export, merge, store, versions, wall
+from workshop.ui.context import Place, db, link
+from workshop.ui.invitations import qr_png
+
+WALL_PATH = "wall"  # the URL path Streamlit gives views/wall.py
+
+
+def wall_url(secret: str) -> str:
+    return link(WALL_PATH, w=secret)
+
+
+def wall_panel(place: Place, actor: store.Actor, secret: str | None) -> None:
+    """The link anyone in the company can open to read the agreed definition; the facilitator
+    creates, replaces or stops it."""
+    st.caption("A read-only page with the latest signed version, its signatures and figures: "
+               "anyone with the link can read it and download the one-pager, nobody can "
+               "change anything. It follows new versions by itself.")
+    if secret is None:
+        if not actor.is_facilitator:
+            st.info("The facilitator has not shared a wall link yet.")
+            return
+        if st.button("🔗 Create the wall link", type="primary"):
+            _change(lambda s: wall.share(s, place.workshop_id, place.token))
+        return
+    url = wall_url(secret)
+    code, qr = st.columns([3, 1])
+    with code:
+        st.code(url, language=None)
+        st.link_button("🖼️ Open the wall page", url)  # a new tab, with no key of this one
+        if actor.is_facilitator:
+            replace, stop = st.columns(2)
+            if replace.button("Replace the link", help="The old link stops working.",
+                              width="stretch"):
+                _change(lambda s: wall.share(s, place.workshop_id, place.token, replace=True))
+            if stop.button("Stop sharing", help="The link stops working.", width="stretch"):
+                _change(lambda s: wall.stop_sharing(s, place.workshop_id, place.token))
+    qr.image(qr_png(url), width=160, caption="Scan to open the wall page")
+
+
+def _change(action) -> None:
+    try:
+        with db() as s:
+            action(s)
+    except (ValueError, store.AccessDenied, store.NotFound) as error:
+        st.error(str(error))
+        return
+    st.rerun()
+
+
+def announcement_panel(place: Place, page: export.OnePager, agreed: versions.VersionInfo,
+                       previous: versions.VersionInfo | None, secret: str | None) -> None:
+    """The e-mail announcing the signed version: copy it, open it in a mail program, or save
+    it as text."""
+    with db() as s:
+        people = store.revealed_people(s, place.workshop_id, place.token)
+    drafts = merge.drafts_by_team([(p.role, p.label, p.definition) for p in people], {})
+    mail = announce.announcement(
+        page, agreed.definition, team_drafts=drafts,
+        previous=previous.definition if previous else None,
+        previous_number=previous.number if previous else None,
+        wall_url=wall_url(secret) if secret else None)
+    st.caption("What was agreed and what changes for each team compared with its own draft"
+               + (f", and what changed since version {previous.number}" if previous else "")
+               + ". Copy it with the button at its top right, or open it in your e-mail "
+               "program (some cut very long links: if the text arrives cut, paste it).")
+    st.code(f"Subject: {mail.subject}", language=None)
+    st.code(mail.body, language=None, wrap_lines=True, height=360)
+    columns = st.columns(4)
+    columns[0].link_button("✉️ Open in your e-mail program", mail.mailto(), width="stretch")
+    columns[1].download_button("⬇️ As a text file", data=mail.text().encode(),
+                               file_name=f"ideal-lead-{place.workshop_id}-v{agreed.number}"
+                               "-announcement.txt", mime="text/plain", width="stretch")
