@@ -3,11 +3,12 @@
 (Not pages/: Streamlit would list a pages/ folder in the sidebar by itself on direct links.)"""
 import streamlit as st
 
-from workshop.ui.context import current_actor, engine, navigation
+from workshop.ui.context import current_actor, engine, navigation, presenting
 
 st.set_page_config(page_title="Ideal Lead Workshop", page_icon="🎯", layout="wide")
 engine()  # create tables and the demo workshop before any page needs them
 # A wall link shows its page alone: no menu, and no workshop key is read or put in its URL.
 on_the_wall = "w" in st.query_params
-st.navigation(navigation(None if on_the_wall else current_actor()),
-              position="hidden" if on_the_wall else "sidebar").run()
+actor = None if on_the_wall else current_actor()
+st.navigation(navigation(actor), position="hidden" if on_the_wall or (
+    presenting() and actor is not None) else "sidebar").run()

@@ -61,4 +61,4 @@ else:
     st.button("✅ Done: hand in my draft", type="primary", on_click=set_done, args=(True,))
     wait_for_reveal()
 st.caption("Your personal link (keep it to yourself):")
-st.code(link("draft", **place.params), language=None)
+st.code(link("draft", **place.key_params), language=None)

@@ -1,7 +1,7 @@
 """Step 1: the facilitator defines an ideal lead alone, before anyone else's view is known."""
 import streamlit as st
 
-from workshop import store
+from workshop import catalog, store
 from workshop.ui.context import HOME, STEP_PAGES, db, link, require_workshop, step_header
 from workshop.ui.definition_form import (
     definition_file_loader,
@@ -18,10 +18,10 @@ st.title("Step 1 · The facilitator's ideal lead")
 if not actor.is_facilitator:
     st.info("This step is the facilitator's own draft.")
     st.stop()
-if st.session_state.get("created") == place.workshop_id:
+if st.session_state.get("created") == place.workshop_id and not place.presenting:
     st.info("**Keep this link: it is the only way back into this workshop as facilitator.** "
             "Bookmark this page, or copy the link below.")
-    st.code(link("facilitator", **place.params), language=None)
+    st.code(link("facilitator", **place.key_params), language=None)
 
 
 load, save = draft_access(place.workshop_id, place.token)
@@ -33,6 +33,15 @@ with db() as s:
 if revealed:
     st.success("The drafts are revealed; this draft is now locked. Here is what you wrote.")
     definition_summary(load()[0])
+elif place.presenting:
+    st.info("🙈 **Your draft stays off the shared screen until the reveal.** Write it on your "
+            "own device with your facilitator link, or leave presentation mode while the "
+            "projector is off.")
+    with db() as s:
+        mine = next(status for status in store.draft_statuses(s, place.workshop_id, place.token)
+                    if status.participant_id == actor.participant_id)
+    st.markdown(f"Your draft: **{mine.answered} of {len(catalog.QUESTIONS)}** questions "
+                "answered.")
 else:
     st.markdown("Define your ideal lead **as specifically as possible**, alone. Marketing and "
                 "sales will not see it until you reveal all drafts in step 3, so don't "

@@ -29,7 +29,11 @@ if revealed:
         st.rerun()
     st.stop()
 
-active_turn(place)
+if place.presenting:
+    st.caption("Taking turns at this screen shows a draft on it: leave presentation mode "
+               "for that.")
+else:
+    active_turn(place)
 
 
 def set_auto_reveal() -> None:
@@ -40,7 +44,7 @@ def set_auto_reveal() -> None:
 invite_column, board_column = st.columns([2, 3])
 with invite_column:
     st.header("Join")
-    invitations_panel(place)
+    invitations_panel(place, hide_when_everyone_joined=place.presenting)
 with board_column:
     st.header("Who is where")
     status_board(place)
@@ -52,5 +56,6 @@ with board_column:
         st.switch_page(STEP_PAGES[3][0], query_params=place.params)
 
 
-with st.expander("One screen only? Take turns at this screen instead"):
-    turns_panel(place)
+if not place.presenting:
+    with st.expander("One screen only? Take turns at this screen instead"):
+        turns_panel(place)

@@ -179,3 +179,13 @@ class WallLink(SQLModel, table=True):
     workshop_id: str = Field(foreign_key="workshop.id", index=True, max_length=32)
     created_at: datetime = Field(default_factory=utcnow)
     revoked_at: datetime | None = None
+
+
+class AgendaState(SQLModel, table=True):
+    """Where the session is: the step on the shared screen, since when, and each step's time
+    box in minutes (JSON; the defaults when empty)."""
+
+    workshop_id: str = Field(foreign_key="workshop.id", primary_key=True, max_length=32)
+    current_step: int = 1
+    step_started_at: datetime = Field(default_factory=utcnow)
+    minutes_json: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))

@@ -22,6 +22,7 @@ from sqlmodel import Session, select
 from workshop.definition import Definition
 from workshop.models import (
     ROLE_LABELS,
+    AgendaState,
     DiscussionPoint,
     Draft,
     Invite,
@@ -476,8 +477,8 @@ def delete_workshop(session: Session, workshop_id: str, facilitator_token: str) 
         raise AccessDenied("The demo workshop cannot be deleted.")
     proposals = select(Proposal.id).where(Proposal.workshop_id == workshop_id)
     session.exec(delete(SignOff).where(SignOff.proposal_id.in_(proposals)))
-    for table in (WallLink, Measurement, Version, Proposal, DiscussionPoint, SharedChange, Draft,
-                  Invite, SharedDefinition, LeadsUpload, Participant):
+    for table in (AgendaState, WallLink, Measurement, Version, Proposal, DiscussionPoint,
+                  SharedChange, Draft, Invite, SharedDefinition, LeadsUpload, Participant):
         session.exec(delete(table).where(table.workshop_id == workshop_id))
         session.flush()
     session.delete(get_workshop(session, workshop_id))

@@ -51,14 +51,24 @@ def db():
         yield s
 
 
+PRESENT = "present"  # in the URL and the session while the shared screen is in presentation mode
+
+
 @dataclass(frozen=True)
 class Place:
     workshop_id: str
     token: str
+    presenting: bool = False
+
+    @property
+    def key_params(self) -> dict[str, str]:
+        """What a link back into the workshop needs."""
+        return {"ws": self.workshop_id, "key": self.token}
 
     @property
     def params(self) -> dict[str, str]:
-        return {"ws": self.workshop_id, "key": self.token}
+        """What moving between pages keeps: the workshop, the key and presentation mode."""
+        return self.key_params | ({PRESENT: "1"} if self.presenting else {})
 
 
 def current_place() -> Place | None:
@@ -69,11 +79,26 @@ def current_place() -> Place | None:
     st.session_state["ws"], st.session_state["key"] = workshop_id, token
     if st.query_params.get("ws") != workshop_id or st.query_params.get("key") != token:
         st.query_params.update({"ws": workshop_id, "key": token})
-    return Place(workshop_id, token)
+    on = presenting()
+    st.session_state[PRESENT] = on
+    if on and st.query_params.get(PRESENT) != "1":
+        st.query_params[PRESENT] = "1"
+    elif not on and PRESENT in st.query_params:
+        st.query_params.pop(PRESENT)
+    return Place(workshop_id, token, on)
+
+
+def presenting() -> bool:
+    """Whether this browser shows the shared screen in presentation mode. The session decides
+    once the switch was used (a rerun may still carry the URL from before the switch); the URL
+    decides for a new session (a refresh, a bookmark)."""
+    chosen = st.session_state.get(PRESENT)
+    return chosen if chosen is not None else st.query_params.get(PRESENT) == "1"
 
 
 def open_workshop(workshop_id: str, token: str, page: str = STEP_PAGES[1][0]) -> None:
     st.session_state["ws"], st.session_state["key"] = workshop_id, token
+    st.session_state.pop(PRESENT, None)
     for key in [k for k in st.session_state if str(k).startswith(("draft:", "shared:", "turn:"))]:
         del st.session_state[key]
     st.switch_page(page, query_params={"ws": workshop_id, "key": token})
@@ -100,7 +125,14 @@ def require_workshop() -> tuple[Place, store.Workshop, store.Actor]:
 def step_header(workshop: store.Workshop, place: Place, step: int,
                 actor: store.Actor | None = None) -> None:
     """Company, title and the steps this person can use, the current one highlighted."""
-    st.caption(f"{escape_markdown(workshop.company)} · {escape_markdown(workshop.title)}")
+    from workshop.ui.presentation import apply_style, presentation_switch  # built on this
+
+    apply_style(place)
+    title, switch = st.columns([2, 1], vertical_alignment="center")
+    title.caption(f"{escape_markdown(workshop.company)} · {escape_markdown(workshop.title)}")
+    if actor is not None and actor.is_facilitator:
+        with switch:
+            presentation_switch(place)
     links = dict(STEP_PAGES)
     if actor is not None and not actor.is_facilitator:
         links = {0: (MY_DRAFT, "My draft"), 3: STEP_PAGES[3], 4: STEP_PAGES[4]}
@@ -111,6 +143,10 @@ def step_header(workshop: store.Workshop, place: Place, step: int,
                 st.markdown(f"**▶ {label}**")
             else:
                 st.page_link(page, label=label, query_params=place.params)
+    if actor is not None:
+        from workshop.ui.agenda_bar import agenda_bar  # it builds on this module
+
+        agenda_bar(place, actor, step)
 
 
 def current_actor() -> store.Actor | None:

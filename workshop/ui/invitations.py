@@ -18,7 +18,27 @@ def qr_png(url: str) -> bytes:
     return buffer.getvalue()
 
 
-def invitations_panel(place: Place) -> None:
+SHOW_AGAIN = "invitations:show"
+
+
+def everyone_joined(place: Place) -> bool:
+    """Marketing and sales each have someone in the workshop."""
+    with db() as s:
+        roles = {status.role for status in store.draft_statuses(s, place.workshop_id,
+                                                                 place.token)}
+    return set(store.TEAM_ROLES) <= roles
+
+
+def invitations_panel(place: Place, hide_when_everyone_joined: bool = False) -> None:
+    """The code, links and QR codes; on the shared screen they fold away once marketing and
+    sales are both in, so latecomers' codes aren't on the wall all session (unless asked)."""
+    if hide_when_everyone_joined and everyone_joined(place) and not st.session_state.get(
+            SHOW_AGAIN):
+        st.success("✅ Marketing and sales have both joined.")
+        if st.button("Show the join links again", key="invitations:again"):
+            st.session_state[SHOW_AGAIN] = True
+            st.rerun()
+        return
     with db() as s:
         invitations = store.invitations(s, place.workshop_id, place.token)
     join_page = link("join").split("?")[0]
@@ -35,5 +55,11 @@ def invitations_panel(place: Place) -> None:
             st.markdown(f"**{ROLE_LABELS[role]}**: scan or open the link")
             st.image(qr_png(url), width=180)
             st.code(url, language=None)
+    if hide_when_everyone_joined:
+        if st.session_state.get(SHOW_AGAIN) and st.button("Hide the join links",
+                                                          key="invitations:hide"):
+            st.session_state[SHOW_AGAIN] = False
+            st.rerun()
+        return  # the facilitator's own link is not for the room
     with st.expander("Your facilitator link (secret: it is the only way back in as facilitator)"):
-        st.code(link("facilitator", **place.params), language=None)
+        st.code(link("facilitator", **place.key_params), language=None)

@@ -1,0 +1,133 @@
+"""Presentation mode on the shared screen: the facilitator's switch, kept across pages and a
+refresh; no draft, no prompts, no turns and (once everyone joined) no join links on it."""
+from __future__ import annotations
+
+from tests.builders import C, D
+from tests.test_own_devices import app_url, everything, new_app, texts  # noqa: F401
+from workshop import store
+from workshop.db import make_engine, session
+from workshop.ui.presentation import SWITCH_KEY
+
+DANA_SECRET = "DANA-ONLY-churned-at-renewal"
+
+
+def workshop_in(url: str, *, join: tuple[str, ...] = ("marketing", "sales"),
+                facilitator_note: str = DANA_SECRET) -> tuple[str, dict[str, str]]:
+    """A workshop whose facilitator has drafted (with a note nobody else may see yet)."""
+    engine = make_engine(url)
+    with session(engine) as s:
+        workshop, facilitator = store.create_workshop(s, company="Acme", title="Q1",
+                                                      facilitator_name="Dana")
+        secrets = store.invitations(s, workshop.id, facilitator).secrets
+        tokens = {"facilitator": facilitator}
+        for role in join:
+            _, tokens[role] = store.join_with_invite(s, secrets[role], role.title())
+        store.save_draft(s, workshop.id, facilitator,
+                         D(C(values=["Software"]), notes={"industry": facilitator_note}), 0)
+    engine.dispose()
+    return workshop.id, tokens
+
+
+def reveal(url: str, workshop_id: str, facilitator: str) -> None:
+    engine = make_engine(url)
+    with session(engine) as s:
+        store.reveal(s, workshop_id, facilitator)
+    engine.dispose()
+
+
+def presenting(workshop_id: str, token: str, page: str):
+    return new_app({"ws": workshop_id, "key": token, "present": "1"}, page)
+
+
+def test_the_switch_turns_presentation_mode_on_and_off_and_it_survives_a_refresh(app_url):  # noqa: F811
+    workshop_id, tokens = workshop_in(app_url)
+    dana = new_app({"ws": workshop_id, "key": tokens["facilitator"]}, "views/facilitator.py")
+    switch = dana.button(key=SWITCH_KEY)
+    assert switch.label == "🖥️ Presentation mode"
+    assert DANA_SECRET in everything(dana)  # off: her own draft, on her own screen
+    switch.click().run()
+    assert not dana.exception
+    assert dana.query_params.get("present") == "1"
+    assert dana.button(key=SWITCH_KEY).label == "✖ Leave presentation mode"
+    assert DANA_SECRET not in everything(dana)
+    assert "stays off the shared screen until the reveal" in texts(dana)
+
+    refreshed = new_app({"ws": workshop_id, "key": tokens["facilitator"], "present": "1"},
+                        "views/facilitator.py")
+    assert refreshed.button(key=SWITCH_KEY).label == "✖ Leave presentation mode"
+
+    dana.button(key=SWITCH_KEY).click().run()
+    assert "present" not in dana.query_params
+    assert DANA_SECRET in everything(dana)
+
+
+def test_moving_between_pages_keeps_presentation_mode(app_url):  # noqa: F811
+    workshop_id, tokens = workshop_in(app_url)
+    dana = presenting(workshop_id, tokens["facilitator"], "views/facilitator.py")
+    links = [link for link in dana.get("page_link")]
+    assert links and all(link.proto.query_string and "present=1" in link.proto.query_string
+                         for link in links if "Step" in link.proto.label), links
+    dana.switch_page("views/compare.py").run()  # the session remembers it without the URL
+    assert dana.button(key=SWITCH_KEY).label == "✖ Leave presentation mode"
+
+
+def test_the_shared_screen_never_shows_a_draft_before_the_reveal(app_url):  # noqa: F811
+    workshop_id, tokens = workshop_in(app_url)
+    for page in ("views/facilitator.py", "views/teams.py", "views/compare.py",
+                 "views/evidence.py", "views/communicate.py", "views/history.py"):
+        dana = presenting(workshop_id, tokens["facilitator"], page)
+        assert not dana.exception, page
+        assert DANA_SECRET not in everything(dana), page
+    reveal(app_url, workshop_id, tokens["facilitator"])
+    dana = presenting(workshop_id, tokens["facilitator"], "views/facilitator.py")
+    assert DANA_SECRET in everything(dana)  # revealed: everyone may see it now
+
+
+def test_prompts_and_taking_turns_stay_off_the_shared_screen(app_url):  # noqa: F811
+    workshop_id, tokens = workshop_in(app_url)
+    dana = presenting(workshop_id, tokens["facilitator"], "views/teams.py")
+    labels = [str(e.label) for e in dana.expander]
+    assert not [label for label in labels if "prompts" in label or "Take turns" in label]
+    assert "leave presentation mode for that" in texts(dana)
+    plain = new_app({"ws": workshop_id, "key": tokens["facilitator"]}, "views/teams.py")
+    labels = [str(e.label) for e in plain.expander]
+    assert any("prompts" in label for label in labels)
+    assert any("Take turns" in label for label in labels)
+
+
+def test_join_links_fold_away_once_marketing_and_sales_are_in_unless_asked(app_url):  # noqa: F811
+    workshop_id, tokens = workshop_in(app_url)
+    engine = make_engine(app_url)
+    with session(engine) as s:
+        invitations = store.invitations(s, workshop_id, tokens["facilitator"])
+    engine.dispose()
+    dana = presenting(workshop_id, tokens["facilitator"], "views/teams.py")
+    page = everything(dana)
+    assert invitations.join_code not in page
+    assert not [secret for secret in invitations.secrets.values() if secret in page]
+    assert tokens["facilitator"] not in texts(dana)  # nor the facilitator's own link
+    assert "have both joined" in texts(dana)
+
+    dana.button(key="invitations:again").click().run()
+    assert invitations.join_code in everything(dana)
+    assert all(secret in everything(dana) for secret in invitations.secrets.values())
+    dana.button(key="invitations:hide").click().run()
+    assert invitations.join_code not in everything(dana)
+
+
+def test_join_links_stay_on_the_shared_screen_while_someone_is_missing(app_url):  # noqa: F811
+    workshop_id, tokens = workshop_in(app_url, join=("marketing",))
+    engine = make_engine(app_url)
+    with session(engine) as s:
+        code = store.invitations(s, workshop_id, tokens["facilitator"]).join_code
+    engine.dispose()
+    dana = presenting(workshop_id, tokens["facilitator"], "views/teams.py")
+    assert code in everything(dana)
+    assert "have both joined" not in texts(dana)
+    assert tokens["facilitator"] not in texts(dana)  # her own link is not for the room
+
+
+def test_participants_have_no_presentation_switch(app_url):  # noqa: F811
+    workshop_id, tokens = workshop_in(app_url)
+    priya = new_app({"ws": workshop_id, "key": tokens["marketing"]}, "views/draft.py")
+    assert not [b for b in priya.button if b.key == SWITCH_KEY]

@@ -1,0 +1,137 @@
+"""The session's agenda: a time box per step, the step the facilitator has the room on, and how
+long it has run. Participants read it to follow the facilitator; only the facilitator moves it.
+
+Times are passed in (`now`), so the countdown is tested without waiting.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from workshop.models import AgendaState, utcnow
+from workshop.store import _facilitator, authenticate
+
+STEPS = {1: "The facilitator's definition", 2: "Marketing and sales draft",
+         3: "Compare and agree", 4: "Communicate"}
+DEFAULT_MINUTES = {1: 20, 2: 30, 3: 75, 4: 25}  # 2½ hours; step 3 is where the work is
+MAX_STEP_MINUTES = 240
+MAX_TOTAL_MINUTES = 8 * 60
+NEARLY_OVER_MINUTES = 5
+
+
+@dataclass(frozen=True)
+class Agenda:
+    minutes: dict[int, int]  # step -> time box
+    current: int
+    started_at: datetime
+
+    @property
+    def total(self) -> int:
+        return sum(self.minutes.values())
+
+    def elapsed(self, now: datetime) -> float:
+        """Minutes the current step has run."""
+        return max(0.0, (_aware(now) - _aware(self.started_at)).total_seconds() / 60)
+
+    def remaining(self, now: datetime) -> float:
+        """Minutes left in the current step's time box; negative once it runs over."""
+        return self.minutes[self.current] - self.elapsed(now)
+
+    def state(self, now: datetime) -> str:
+        """'on time', 'nearly over' (the last minutes) or 'over'."""
+        left = self.remaining(now)
+        if left < 0:
+            return "over"
+        return "nearly over" if left <= NEARLY_OVER_MINUTES else "on time"
+
+    def countdown(self, now: datetime) -> str:
+        """'42 min left of 75' or '4 min over the 30 min time box'."""
+        left = self.remaining(now)
+        box = self.minutes[self.current]
+        if left >= 0:
+            return f"{_whole(left)} min left of {box}"
+        return f"{int(-left)} min over the {box} min time box"  # whole minutes past it
+
+
+def _whole(minutes: float) -> int:
+    """Counting down, a started minute counts as left (0:30 left shows 1 min)."""
+    return int(-(-minutes // 1))
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive UTC times; PostgreSQL aware ones."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def agenda(session: Session, workshop_id: str, token: str) -> Agenda:
+    """Anyone in the workshop: a participant's screen follows the current step."""
+    authenticate(session, workshop_id, token)
+    row = session.get(AgendaState, workshop_id)
+    if row is None:
+        return Agenda(dict(DEFAULT_MINUTES), 1, _created(session, workshop_id))
+    session.refresh(row)
+    return Agenda(_minutes(row.minutes_json), row.current_step, row.step_started_at)
+
+
+def _created(session: Session, workshop_id: str) -> datetime:
+    from workshop.models import Workshop
+
+    return session.get(Workshop, workshop_id).created_at
+
+
+def _minutes(text: str) -> dict[int, int]:
+    stored = {int(step): int(value) for step, value in json.loads(text).items()} if text else {}
+    return {step: stored.get(step, default) for step, default in DEFAULT_MINUTES.items()}
+
+
+def move_to(session: Session, workshop_id: str, facilitator_token: str, step: int) -> None:
+    """The facilitator takes the room to `step`; its clock starts now (unless it is already
+    the current step, whose clock keeps running)."""
+    _facilitator(session, workshop_id, facilitator_token)
+    if step not in STEPS:
+        raise ValueError(f"There is no step {step}; the steps are 1 to {len(STEPS)}.")
+    row = _row(session, workshop_id)
+    if row.current_step != step:
+        row.current_step, row.step_started_at = step, utcnow()
+        session.add(row)
+    if not _committed(session):  # another tab created the row at the same moment
+        move_to(session, workshop_id, facilitator_token, step)
+
+
+def set_minutes(session: Session, workshop_id: str, facilitator_token: str,
+                minutes: dict[int, int]) -> None:
+    """Change the time boxes (whole minutes, 1 to 240 each, 8 hours in all at most)."""
+    _facilitator(session, workshop_id, facilitator_token)
+    if set(minutes) != set(STEPS):
+        raise ValueError("Give a time box for each of the four steps.")
+    for step, value in minutes.items():
+        if type(value) is not int or not 1 <= value <= MAX_STEP_MINUTES:
+            raise ValueError(f"Step {step}: a time box is 1 to {MAX_STEP_MINUTES} minutes.")
+    if sum(minutes.values()) > MAX_TOTAL_MINUTES:
+        raise ValueError(f"The whole agenda can be at most {MAX_TOTAL_MINUTES // 60} hours.")
+    row = _row(session, workshop_id)
+    row.minutes_json = json.dumps({str(k): v for k, v in sorted(minutes.items())})
+    session.add(row)
+    if not _committed(session):
+        set_minutes(session, workshop_id, facilitator_token, minutes)
+
+
+def _committed(session: Session) -> bool:
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return False
+    return True
+
+
+def _row(session: Session, workshop_id: str) -> AgendaState:
+    row = session.get(AgendaState, workshop_id)
+    if row is None:
+        row = AgendaState(workshop_id=workshop_id, current_step=1,
+                          step_started_at=_created(session, workshop_id))
+    return row

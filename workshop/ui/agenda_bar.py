@@ -1,0 +1,128 @@
+"""The agenda on every step page: the time box of the step the room is on and its countdown,
+the facilitator's moves between steps, their prompts, and participants' screens that follow
+the facilitator to the current step by themselves."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import streamlit as st
+
+from workshop import agenda, store
+from workshop.prompts import PROMPTS
+from workshop.text import escape_markdown
+from workshop.ui.context import MY_DRAFT, STEP_PAGES, Place, db
+
+ON_SHORTCUT, BACK_SHORTCUT = "Alt+N", "Alt+B"  # keyboard only: next and back
+FOLLOW_SECONDS = 3  # how soon a participant's screen follows the facilitator
+SEEN = "agenda:seen"
+
+
+def participant_page(step: int) -> str:
+    """Steps 1 and 2 are drafting for a participant: their own draft; then steps 3 and 4."""
+    return MY_DRAFT if step <= 2 else STEP_PAGES[step][0]
+
+
+def agenda_bar(place: Place, actor: store.Actor, page_step: int) -> None:
+    """`page_step`: the step this page is (0: a participant's own draft; anything else
+    outside 1 to 4: a page beside the steps, which shows the countdown only)."""
+    with db() as s:
+        plan = agenda.agenda(s, place.workshop_id, place.token)
+    if not actor.is_facilitator:
+        _follow(place, plan, page_step)
+    moves = actor.is_facilitator and page_step in agenda.STEPS
+    clock, *buttons = st.columns([4, 2, 3, 2] if moves else [1], vertical_alignment="center")
+    with clock:
+        _countdown(place, actor.is_facilitator)
+    if moves:
+        _moves(place, plan, page_step, buttons)
+
+
+def _follow(place: Place, plan: agenda.Agenda, page_step: int) -> None:
+    """When the facilitator moves the room on, go to that step's page (once per move: in
+    between, a participant may look at any page they like)."""
+    seen = st.session_state.get(SEEN)
+    st.session_state[SEEN] = plan.current
+    if seen is None or seen == plan.current:
+        return
+    here = MY_DRAFT if page_step == 0 else STEP_PAGES.get(page_step, ("",))[0]
+    target = participant_page(plan.current)
+    if target != here:
+        st.switch_page(target, query_params=place.params)
+
+
+@st.fragment(run_every=FOLLOW_SECONDS)
+def _countdown(place: Place, facilitator: bool) -> None:
+    """The current step's time left in words (the colour only repeats them), and the agenda."""
+    with db() as s:
+        plan = agenda.agenda(s, place.workshop_id, place.token)
+    if not facilitator and st.session_state.get(SEEN) not in (None, plan.current):
+        st.rerun(scope="app")  # the facilitator moved on: `_follow` takes this page there
+    now = datetime.now(UTC)
+    state, text = plan.state(now), plan.countdown(now)
+    clock = f"Step {plan.current} · {agenda.STEPS[plan.current]} · {text}"
+    if state == "over":
+        st.warning(f"**{clock}.** Time to wrap up, or give it more time on purpose.",
+                   icon="⏰")
+    elif state == "nearly over":
+        st.info(f"**{clock}**: nearly over.", icon="⏳")
+    else:
+        st.markdown(f"⏱️ **{clock}**")
+    steps = " · ".join(
+        (f"**▶ {number} {name}**" if number == plan.current else
+         f"✓ {number} {name}" if number < plan.current else f"{number} {name}")
+        + f" ({plan.minutes[number]} min)"
+        for number, name in agenda.STEPS.items())
+    st.caption(f"Agenda, {plan.total // 60} h {plan.total % 60:02d} min: {steps}")
+
+
+def _moves(place: Place, plan: agenda.Agenda, page_step: int, buttons: list) -> None:
+    """Back and on between steps (the room follows), the time boxes, and this step's
+    prompts. On a step the room is not on, the one move offered is to take the room there."""
+    back, on, edit = buttons
+    if page_step != plan.current:
+        if on.button(f"Take the room to step {page_step}", key="agenda:here", width="stretch",
+                     type="primary", wrap=True):
+            _move(place, page_step)
+        back.markdown(f"The room is on step {plan.current}.")
+    else:
+        if page_step > 1 and back.button(f"◀ Back to step {page_step - 1}", key="agenda:back",
+                                         width="stretch", shortcut=BACK_SHORTCUT, wrap=True):
+            _move(place, page_step - 1)
+        if page_step < len(agenda.STEPS) and on.button(
+                f"On to step {page_step + 1} ▶", key="agenda:on", width="stretch",
+                shortcut=ON_SHORTCUT, wrap=True):
+            _move(place, page_step + 1)
+    with edit.popover("⏱️ Time boxes", width="stretch"):
+        _time_boxes(place, plan)
+    if place.presenting:
+        return  # the prompts are the facilitator's notes, not the room's
+    prompts = PROMPTS[page_step]
+    with st.expander("🧭 Facilitator prompts for this step"):
+        for title, lines in (("Ask", prompts.ask), ("Avoid", prompts.avoid),
+                             ("Tips", prompts.tips)):
+            st.markdown(f"**{title}**\n" + "\n".join(f"- {escape_markdown(line)}"
+                                                       for line in lines))
+
+
+def _move(place: Place, step: int) -> None:
+    with db() as s:
+        agenda.move_to(s, place.workshop_id, place.token, step)
+    st.switch_page(STEP_PAGES[step][0], query_params=place.params)
+
+
+def _time_boxes(place: Place, plan: agenda.Agenda) -> None:
+    with st.form("agenda:minutes", border=False):
+        minutes = {number: st.number_input(f"Step {number}: {name} (minutes)", min_value=1,
+                                           max_value=agenda.MAX_STEP_MINUTES, step=5,
+                                           value=plan.minutes[number])
+                   for number, name in agenda.STEPS.items()}
+        saved = st.form_submit_button("Save the time boxes")
+    if saved:
+        try:
+            with db() as s:
+                agenda.set_minutes(s, place.workshop_id, place.token,
+                                   {k: int(v) for k, v in minutes.items()})
+        except ValueError as error:
+            st.error(str(error))
+            return
+        st.rerun()

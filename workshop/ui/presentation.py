@@ -1,0 +1,57 @@
+"""Presentation mode for the shared screen: type readable from the back of the room, high
+contrast, no sidebar or toolbar, and nothing that is the facilitator's alone (their draft, their
+prompts, join links once everyone is in)."""
+from __future__ import annotations
+
+import streamlit as st
+
+from workshop.ui.context import PRESENT, Place
+
+SWITCH_KEY = "presentation:switch"
+SHORTCUT = "Alt+P"
+
+# Scales every rem-sized thing (Streamlit sizes its type and spacing in rem); captions and
+# secondary text, grey by default, turn near-black because projectors wash light grey out.
+STYLE = """
+<style>
+html { font-size: 28px; }
+h1 { font-size: 2.3rem !important; }
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"] {
+  display: none !important;
+}
+[data-testid="stHeader"] { height: 0; min-height: 0; }
+[data-testid="stMainBlockContainer"] { padding-top: 1.2rem; max-width: 100%; }
+[data-testid="stApp"], [data-testid="stMarkdownContainer"] { color: #000; }
+[data-testid="stCaptionContainer"] { opacity: 1 !important; }
+[data-testid="stCaptionContainer"],
+[data-testid="stCaptionContainer"] * { color: #1a1a1a !important; }
+[data-testid="stAlertContainer"] { border: 2px solid currentColor; }
+a { text-decoration: underline; }
+button:focus-visible, a:focus-visible, [tabindex]:focus-visible {
+  outline: 4px solid #1f5fbf !important; outline-offset: 3px;
+}
+</style>
+"""
+
+
+def apply_style(place: Place) -> None:
+    """The presentation look, on every page while it is on."""
+    if place.presenting:
+        st.html(STYLE)
+
+
+def presentation_switch(place: Place) -> None:
+    """The facilitator's button in and out of presentation mode (Alt+P from the keyboard)."""
+    label = "✖ Leave presentation mode" if place.presenting else "🖥️ Presentation mode"
+    if st.button(label, key=SWITCH_KEY, shortcut=SHORTCUT,
+                 help="Large type and high contrast for the projector; hides the sidebar, "
+                      "your own draft, your prompts and, once everyone has joined, the join "
+                      "links."):
+        turn_on = not place.presenting
+        st.session_state[PRESENT] = turn_on
+        if turn_on:
+            st.query_params[PRESENT] = "1"
+        else:
+            st.query_params.pop(PRESENT, None)
+        st.rerun()
