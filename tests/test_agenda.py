@@ -10,7 +10,7 @@ from sqlmodel import select
 from tests.test_own_devices import app_url, new_app, texts  # noqa: F401
 from workshop import agenda, store
 from workshop.db import make_engine, session
-from workshop.models import AgendaState
+from workshop.models import AgendaState, Participant
 from workshop.prompts import PROMPTS
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -47,6 +47,24 @@ def test_the_countdown_in_words(after, state, words):
     plan = agenda.Agenda({1: 20, 2: 30, 3: 75, 4: 25}, 2, T0)
     assert plan.state(T0 + after) == state
     assert plan.countdown(T0 + after) == words
+
+
+def test_a_step_left_running_for_days_stops_counting():
+    plan = agenda.Agenda(dict(agenda.DEFAULT_MINUTES), 4, T0)
+    assert plan.state(T0 + timedelta(hours=7)) == "over"
+    later = T0 + timedelta(days=3)
+    assert plan.state(later) == "ended"
+    assert plan.countdown(later) == "the room has been here since 23 Nov 2026"
+
+
+def test_the_finished_demo_is_on_its_last_step(session):
+    from workshop import demo
+    from workshop.leads import load_sample_leads
+
+    demo.seed_finished_demo(session, load_sample_leads())
+    token = session.exec(select(Participant).where(
+        Participant.workshop_id == demo.FINISHED_ID, Participant.role == "facilitator")).one().token
+    assert agenda.agenda(session, demo.FINISHED_ID, token).current == 4
 
 
 def test_naive_and_aware_times_count_the_same():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.builders import C, D
 from tests.test_own_devices import app_url, everything, new_app, texts  # noqa: F401
-from workshop import store
+from workshop import catalog, store
 from workshop.db import make_engine, session
 from workshop.ui.presentation import SWITCH_KEY
 
@@ -131,3 +131,28 @@ def test_participants_have_no_presentation_switch(app_url):  # noqa: F811
     workshop_id, tokens = workshop_in(app_url)
     priya = new_app({"ws": workshop_id, "key": tokens["marketing"]}, "views/draft.py")
     assert not [b for b in priya.button if b.key == SWITCH_KEY]
+
+
+def test_step_three_on_the_shared_screen_shows_one_question_at_a_time(app_url):  # noqa: F811
+    workshop_id, tokens = workshop_in(app_url)
+    reveal(app_url, workshop_id, tokens["facilitator"])
+    plain = new_app({"ws": workshop_id, "key": tokens["facilitator"]}, "views/compare.py")
+    assert not plain.exception
+    every = [m.value for m in plain.markdown if str(m.value).startswith("### ")]
+    assert len(every) == len(catalog.QUESTIONS)
+
+    dana = presenting(workshop_id, tokens["facilitator"], "views/compare.py")
+    shown = [m.value for m in dana.markdown if str(m.value).startswith("### ")]
+    assert len(shown) == 1 and "Industry" in shown[0]
+    assert DANA_SECRET in everything(dana)  # the question's answers, her note among them
+    dana.button(key="focus:on").click().run()
+    shown = [m.value for m in dana.markdown if str(m.value).startswith("### ")]
+    assert len(shown) == 1 and catalog.QUESTIONS[1].title in shown[0]
+    picker = next(s for s in dana.selectbox if s.label == "Question on the screen")
+    picker.set_value(len(catalog.QUESTIONS) - 1).run()
+    shown = [m.value for m in dana.markdown if str(m.value).startswith("### ")]
+    assert len(shown) == 1 and catalog.QUESTIONS[-1].title in shown[0]
+    assert dana.button(key="focus:on").disabled
+    dana.button(key="focus:back").click().run()
+    shown = [m.value for m in dana.markdown if str(m.value).startswith("### ")]
+    assert catalog.QUESTIONS[-2].title in shown[0]

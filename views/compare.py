@@ -12,7 +12,12 @@ from workshop.ui.agreement import (
     show_notice,
     signoff,
 )
-from workshop.ui.comparison_view import comparison_rows, score_line, who_agrees_with_whom
+from workshop.ui.comparison_view import (
+    comparison_rows,
+    one_question_at_a_time,
+    score_line,
+    who_agrees_with_whom,
+)
 from workshop.ui.context import EVIDENCE, HISTORY, db, require_workshop, step_header
 from workshop.ui.definition_form import definition_file_loader, definition_form, forget_form
 from workshop.ui.evidence_panels import leads_agreement
@@ -150,7 +155,10 @@ def row_tools(row) -> None:
         st.rerun()
 
 
-comparison_rows(comparison, extra={"Shared definition": shared.definition}, below=row_tools)
+# On the shared screen, one question at a time; elsewhere the whole list to scroll.
+focus = one_question_at_a_time(comparison) if place.presenting else None
+comparison_rows(comparison, extra={"Shared definition": shared.definition}, only=focus,
+                below=row_tools)
 
 
 def load_shared():

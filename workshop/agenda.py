@@ -42,14 +42,19 @@ class Agenda:
         return self.minutes[self.current] - self.elapsed(now)
 
     def state(self, now: datetime) -> str:
-        """'on time', 'nearly over' (the last minutes) or 'over'."""
+        """'on time', 'nearly over' (the last minutes), 'over', or 'ended' once the step has
+        run longer than any session (a workshop opened again days later)."""
+        if self.elapsed(now) > MAX_TOTAL_MINUTES:
+            return "ended"
         left = self.remaining(now)
         if left < 0:
             return "over"
         return "nearly over" if left <= NEARLY_OVER_MINUTES else "on time"
 
     def countdown(self, now: datetime) -> str:
-        """'42 min left of 75' or '4 min over the 30 min time box'."""
+        """'42 min left of 75', '4 min over the 30 min time box', or since when."""
+        if self.state(now) == "ended":
+            return f"the room has been here since {_aware(self.started_at):%d %b %Y}"
         left = self.remaining(now)
         box = self.minutes[self.current]
         if left >= 0:

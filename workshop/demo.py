@@ -13,7 +13,7 @@ import pandas as pd
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from workshop import compare, merge, sample_data, store, versions, wall
+from workshop import agenda, compare, merge, sample_data, store, versions, wall
 from workshop.definition import Action, Criterion, Definition
 from workshop.measure import measure
 from workshop.models import Participant, Workshop
@@ -202,6 +202,7 @@ def seed_finished_demo(session: Session, leads: pd.DataFrame) -> bool:
             Participant.workshop_id == FINISHED_ID, Participant.role.in_(store.TEAM_ROLES))):
         versions.sign(session, FINISHED_ID, member.token, proposal.id, agrees=True)
     wall.share(session, FINISHED_ID, token)
+    agenda.move_to(session, FINISHED_ID, token, 4)
     return True
 
 

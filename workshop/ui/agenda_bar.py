@@ -61,12 +61,16 @@ def _countdown(place: Place, facilitator: bool) -> None:
     state, text = plan.state(now), plan.countdown(now)
     clock = f"Step {plan.current} · {agenda.STEPS[plan.current]} · {text}"
     if state == "over":
-        st.warning(f"**{clock}.** Time to wrap up, or give it more time on purpose.",
-                   icon="⏰")
+        advice = (" Time to wrap up, or give it more time on purpose." if facilitator else "")
+        st.warning(f"**{clock}.**{advice}", icon="⏰")
+    elif state == "ended":
+        st.caption(f"Step {plan.current} · {agenda.STEPS[plan.current]}: {text}.")
     elif state == "nearly over":
         st.info(f"**{clock}**: nearly over.", icon="⏳")
     else:
         st.markdown(f"⏱️ **{clock}**")
+    if not facilitator:
+        return  # on a phone, the clock is enough; the whole agenda is the facilitator's
     steps = " · ".join(
         (f"**▶ {number} {name}**" if number == plan.current else
          f"✓ {number} {name}" if number < plan.current else f"{number} {name}")

@@ -49,15 +49,17 @@ def who_agrees_with_whom(comparison: Comparison) -> None:
 
 
 def comparison_rows(comparison: Comparison, *, extra: dict[str, Definition] | None = None,
-                    only_changed: bool = False,
+                    only_changed: bool = False, only: str | None = None,
                     below: Callable[[compare.QuestionComparison], None] | None = None) -> int:
-    """A bordered block per question: status in words and icon, each draft's answer, the
-    `extra` columns (e.g. the shared definition), then whatever `below` draws. Returns how
-    many rows were drawn."""
+    """A bordered block per question (or only the question `only`): status in words and icon,
+    each draft's answer, the `extra` columns (e.g. the shared definition), then whatever
+    `below` draws. Returns how many rows were drawn."""
     names = list(comparison.drafts)
     shown = 0
     for row in comparison.rows:
         if only_changed and row.status in (compare.AGREE, compare.UNANSWERED):
+            continue
+        if only is not None and row.question.key != only:
             continue
         shown += 1
         key = row.question.key
@@ -76,3 +78,31 @@ def comparison_rows(comparison: Comparison, *, extra: dict[str, Definition] | No
             if below is not None:
                 below(row)
     return shown
+
+
+FOCUS = "compare:focus"
+
+
+def one_question_at_a_time(comparison: Comparison) -> str:
+    """On the shared screen: pick the question the room talks about (previous / next, or any
+    from the list, which says each one's status); returns its key."""
+    keys = [row.question.key for row in comparison.rows]
+    status = {row.question.key: row.status for row in comparison.rows}
+    titles = {row.question.key: row.question.title for row in comparison.rows}
+    index = min(st.session_state.get(FOCUS, 0), len(keys) - 1)
+    back, pick, on = st.columns([1, 3, 1], vertical_alignment="bottom")
+    if back.button("◀ Previous question", key="focus:back", disabled=index == 0,
+                   width="stretch", wrap=True):
+        index -= 1
+    if on.button("Next question ▶", key="focus:on", disabled=index == len(keys) - 1,
+                 width="stretch", wrap=True):
+        index += 1
+    st.session_state[FOCUS] = index
+    chosen = pick.selectbox(
+        "Question on the screen", range(len(keys)), index=index, key=f"focus:pick:{index}",
+        format_func=lambda i: f"{i + 1}. {STATUS_ICONS[status[keys[i]]]} {titles[keys[i]]} "
+                              f"({status[keys[i]]})")
+    if chosen != index:
+        st.session_state[FOCUS] = chosen
+        st.rerun()
+    return keys[index]
