@@ -2,10 +2,13 @@
 refresh; no draft, no prompts, no turns and (once everyone joined) no join links on it."""
 from __future__ import annotations
 
+from sqlmodel import select
+
 from tests.builders import C, D
 from tests.test_own_devices import app_url, everything, new_app, texts  # noqa: F401
 from workshop import catalog, store
 from workshop.db import make_engine, session
+from workshop.models import Participant
 from workshop.ui.presentation import SWITCH_KEY
 
 DANA_SECRET = "DANA-ONLY-churned-at-renewal"
@@ -156,3 +159,31 @@ def test_step_three_on_the_shared_screen_shows_one_question_at_a_time(app_url): 
     dana.button(key="focus:back").click().run()
     shown = [m.value for m in dana.markdown if str(m.value).startswith("### ")]
     assert catalog.QUESTIONS[-2].title in shown[0]
+
+
+def test_agreement_is_said_in_words_not_only_in_colour(app_url):  # noqa: F811
+    """Every question's block names its status ("Agree", "Conflict", …) next to the icon, and
+    the score line counts them in words, for a projector that washes colours out."""
+    from workshop import compare, demo
+
+    engine = make_engine(app_url)
+    with session(engine) as s:
+        demo.seed_demo(s)
+        facilitator = s.exec(select(Participant).where(
+            Participant.workshop_id == demo.DEMO_ID, Participant.role == "facilitator")).one().token
+    engine.dispose()
+    reveal(app_url, demo.DEMO_ID, facilitator)
+    dana = new_app({"ws": demo.DEMO_ID, "key": facilitator}, "views/compare.py")
+    words = {status: status.capitalize() for status in compare.STATUS_ICONS}
+    blocks = [str(m.value) for m in dana.markdown if str(m.value).startswith("### ")]
+    assert len(blocks) == len(catalog.QUESTIONS)
+    for block in blocks:
+        said = [status for status, word in words.items() if f"**{word}**" in block]
+        assert len(said) == 1, block
+        assert compare.STATUS_ICONS[said[0]] in block
+    statuses = {status for block in blocks for status, word in words.items()
+                if f"**{word}**" in block}
+    assert {compare.CONFLICT, compare.PARTLY} <= statuses  # the demo disagrees somewhere
+    score = " ".join(str(m.value) for m in dana.markdown)
+    for status in statuses:
+        assert f"** {status}" in score
