@@ -198,6 +198,24 @@ def test_back_and_next_keep_the_question_list_in_step(app_url):
     assert at.subheader[0].value == "2. What is the job role of the person?"
 
 
+@pytest.mark.parametrize(("stale", "shown"), [
+    ("○ 3. Seniority", "3. How senior are they?"),  # a label from before it was answered
+    ("✓ 2. Job role", "2. What is the job role of the person?"),
+    ("something else", "1. What industry do they work in?"),
+])
+def test_a_stale_question_label_from_the_browser_picks_by_number_not_a_traceback(
+        app_url, stale, shown):
+    """The picker's labels change as questions get answered; a rerun carrying an old label
+    hands it back as a string."""
+    at = new_app({"ws": demo.DEMO_ID, "key": demo_key(app_url)}).run()
+    at.switch_page("views/facilitator.py").run()
+    prefix = next(s for s in at.selectbox if s.key.endswith(":jump")).key[:-len(":jump")]
+    at.session_state[f"{prefix}:question"] = stale
+    at.run()
+    assert not at.exception
+    assert at.subheader[0].value == shown
+
+
 def test_a_finished_turn_can_be_reopened_and_shows_the_draft_again(app_url):
     at = new_app({"ws": demo.DEMO_ID, "key": demo_key(app_url)}).run()
     at.switch_page("views/teams.py").run()

@@ -71,6 +71,8 @@ def definition_form(prefix: str, load: Load, save: Save,
         typed = str(st.query_params.get("q", "1"))
         st.session_state[index_key] = int(typed) - 1 if typed.isdigit() else 0
     questions = catalog.QUESTIONS
+    if not isinstance(st.session_state[index_key], int):
+        st.session_state[index_key] = _question_index(st.session_state[index_key])
     index = max(0, min(st.session_state[index_key], len(questions) - 1))
     st.query_params["q"] = str(index + 1)
 
@@ -119,7 +121,18 @@ def _move(index_key: str, step: int) -> None:
 
 
 def _jump(index_key: str, jump_key: str) -> None:
-    st.session_state[index_key] = st.session_state[jump_key]
+    st.session_state[index_key] = _question_index(st.session_state[jump_key])
+
+
+def _question_index(chosen: object) -> int:
+    """The question picker's choice as an index. Its labels change as questions get answered
+    (○ → ✓), so a rerun sent with a label from before may hand back that label, a string:
+    it is matched by its number ("✓ 3. Seniority" → 2), else the first question."""
+    if isinstance(chosen, int):
+        return chosen
+    number = next((part.rstrip(".") for part in str(chosen).split() if part.endswith(".")
+                   and part.rstrip(".").isdigit()), "1")
+    return max(0, min(int(number) - 1, len(catalog.QUESTIONS) - 1))
 
 
 def _key(prefix: str, question: str, *parts: str) -> str:
