@@ -81,6 +81,7 @@ class Person:
     def shot(self, step: str, focus=None) -> None:
         """A screenshot of what the person sees (Streamlit scrolls inside the page, so this is
         the viewport), scrolled to `focus` if given."""
+        settle(self.page)  # not half-way through a rerun, with stale parts greyed out
         if focus is not None:
             focus.scroll_into_view_if_needed()
         SHOTS.mkdir(parents=True, exist_ok=True)
@@ -214,7 +215,7 @@ def answer_two_questions(engine, person: Person, industries: list[str], note: st
     change_and_wait(person, "job titles", type_into(titles_label, titles, "Enter"),
                     type_into(titles_label, "", "Enter"),
                     lambda: job_titles_of(draft()) == [t.strip() for t in titles.split(",")])
-    page.reload()  # the workaround; the page comes back on question 2
+    page.reload()  # comes back on question 2, with everything answered so far
     expect(person.main.get_by_text("2 of 12 questions answered")).to_be_visible()
     expect(page.get_by_label(titles_label)).to_have_value(titles)
     saved = draft()
