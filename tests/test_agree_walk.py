@@ -136,6 +136,7 @@ def test_from_reveal_to_version_two(app_url):
     assert "Version 1" in texts(dana) and "Priya for Marketing" in texts(dana)
     assert "## In figures" in texts(dana)  # measured on the sample leads when proposed
     assert "Measured on the sample leads (6,000 leads)" in texts(dana)
+    assert "leads) (" not in texts(dana)  # the count is said once
     assert "Northwind <i>Ledger</i>" in texts(dana)  # as typed, never as HTML
 
     # Reopen on the versions page, change one question, propose, both sign: version 2.

@@ -1,6 +1,7 @@
 """The one-page definition (step 4, "communicate") in Markdown and HTML."""
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import datetime
 from html.parser import HTMLParser
@@ -417,6 +418,15 @@ def _measured(**figures):
               "qualified_per_month": 42.0, "sql_per_month": 5.0} | figures
     return MeasurementInfo(1, 1, "april <b>export</b>.csv", "", False, Figures(**values),
                            datetime(2026, 5, 5, 9, 0))
+
+
+def test_the_lead_count_is_said_once_even_for_rows_that_stored_it_in_the_source():
+    """Measurements recorded before the fix stored 'file.csv (6,000 leads)' as their source."""
+    for source in ("sample_leads.csv (6,000 leads)", "sample_leads.csv"):
+        measured = dataclasses.replace(_measured(), source=source)
+        page = one_pager(_definition(), company="Acme", title="T", facilitator="F",
+                         agreed_by=[], agreed_at=None, version=1, measured=measured)
+        assert page.figures[0] == "Measured on sample_leads.csv (12,000 leads) on 5 May 2026."
 
 
 def test_the_latest_measurement_is_shown_in_figures_in_every_format():

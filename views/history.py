@@ -89,13 +89,13 @@ if now is None:
     st.warning("These leads lack a column the definition uses: map it on the evidence page.")
 else:
     sha = source.upload.sha256 if source.upload else ""
-    known = any(m.version_number == latest.number and m.source == source.label
+    known = any(m.version_number == latest.number and m.source in (source.name, source.label)
                 and m.sha256 == sha for m in taken)
     if actor.is_facilitator and not known:
         with db() as s:  # every export a version is looked at against is kept
             versions.record_measurement(s, place.workshop_id, place.token,
                                         version_number=latest.number, figures=now,
-                                        source=source.label, sha256=sha)
+                                        source=source.name, sha256=sha)
             taken = versions.measurements(s, place.workshop_id, place.token)
     st.dataframe(comparison_table(latest.figures, now), hide_index=True, width="stretch")
     if latest.figures is None:

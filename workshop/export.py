@@ -186,12 +186,15 @@ def one_pager(definition: Definition, *, company: str, title: str, facilitator: 
     )
 
 
+_LEADS_COUNT = re.compile(r"\s*\([\d,]+ leads\)$")
+
+
 def _figure_lines(measured) -> list[str]:
     """'On april.csv (12,000 leads, measured 5 May 2026): 42 qualified leads a month, …'."""
     if measured is None or measured.figures is None:
         return []
     figures = measured.figures
-    source = measured.source or "the leads"
+    source = _LEADS_COUNT.sub("", measured.source or "") or "the leads"  # older rows said it
     lines = [f"Measured on {source} ({figures.leads:,} leads) on "
              f"{format_date(measured.measured_at)}.",
              f"{figures.qualified_per_month:,.1f} qualified leads a month, "

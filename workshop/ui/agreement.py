@@ -157,7 +157,7 @@ def _facilitator_signoff(place: Place, shared: store.SharedState, source: LeadsS
         if st.button("📜 Propose this definition for sign-off", type="primary",
                      disabled=shared.definition.is_empty(), key="agree:propose"):
             _act(versions.propose, place.workshop_id, place.token, shared.revision,
-                 measured(source, shared.definition), source.label)
+                 measured(source, shared.definition), source.name)
             st.rerun()
         return
     st.markdown(f"**Version {proposal.number} is proposed.** Changing the shared definition "

@@ -32,6 +32,11 @@ class LeadsSource:
             return ("sample",)
         return ("upload", self.upload.sha256, self.upload.filename, self.upload.mapping_json)
 
+    @property
+    def name(self) -> str:
+        """What measurements record as their source; the figures say how many leads."""
+        return SAMPLE_LABEL if self.upload is None else self.upload.filename
+
 
 def leads_for(key: tuple[str, ...]) -> pd.DataFrame:
     return load_sample_leads() if key[0] == "sample" else imported(*key[1:]).leads
