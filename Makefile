@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test bench install install-test system-packages lint clean
+.PHONY: run test test-long bench install install-test system-packages lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ system-packages:
 
 test: install-test system-packages
 	$(BIN)/python -m pytest
+
+test-long: install-test system-packages
+	$(BIN)/python -m pytest -m long
 
 bench: install-test
 	$(BIN)/python -m benchmarks.bench
