@@ -3,10 +3,20 @@
 (Not pages/: Streamlit would list a pages/ folder in the sidebar by itself on direct links.)"""
 import streamlit as st
 
-from workshop.ui.context import current_actor, engine, navigation, presenting
+from workshop.ui.context import (
+    DatabaseUnavailable,
+    current_actor,
+    engine,
+    navigation,
+    presenting,
+)
 
 st.set_page_config(page_title="Ideal Lead Workshop", page_icon="🎯", layout="wide")
-engine()  # create tables and the demo workshop before any page needs them
+try:
+    engine()  # create or migrate the tables, and the demos, before any page needs them
+except DatabaseUnavailable as error:
+    st.error(str(error), icon="🛑")
+    st.stop()
 # A wall link shows its page alone: no menu, and no workshop key is read or put in its URL.
 on_the_wall = "w" in st.query_params
 actor = None if on_the_wall else current_actor()

@@ -5,9 +5,10 @@ from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 from workshop import models  # noqa: F401 - registers the tables on SQLModel.metadata
+from workshop.schema import prepare
 from workshop.settings import database_url
 
 
@@ -21,7 +22,7 @@ def make_engine(url: str | None = None) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         engine = create_engine(url, pool_pre_ping=True)
-    SQLModel.metadata.create_all(engine)
+    prepare(engine)  # creates a new database, migrates one written by an older release
     return engine
 
 

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
 
 from workshop import store
 from workshop.db import make_engine, session
 from workshop.demo import seed_demo, seed_finished_demo
 from workshop.leads import load_sample_leads
+from workshop.schema import NewerDatabase
 from workshop.settings import database_url, public_url
 from workshop.text import escape_markdown
 
@@ -30,8 +32,22 @@ STEP_PAGES = {
 }
 
 
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be used; the message says why and what to do."""
+
+
 def engine() -> Engine:
-    return _engine(database_url())
+    url = database_url()
+    try:
+        return _engine(url)
+    except NewerDatabase as error:
+        raise DatabaseUnavailable(str(error)) from error
+    except OperationalError as error:  # not cached: the next rerun tries again
+        shown = make_url(url).render_as_string(hide_password=True)
+        reason = str(error.orig or error).strip().splitlines()[0]
+        raise DatabaseUnavailable(
+            f"The database at {shown} cannot be opened ({reason}). Check DATABASE_URL and that "
+            "the database server is running, then reload the page.") from error
 
 
 @st.cache_resource(show_spinner=False)

@@ -1,0 +1,1 @@
+"""Schema migrations (Alembic); `workshop.schema.prepare` runs them on opening a database."""
