@@ -2,6 +2,7 @@
 import streamlit as st
 
 from workshop import catalog, store
+from workshop.ui.backup_panel import backup_download
 from workshop.ui.context import HOME, STEP_PAGES, db, link, require_workshop, step_header
 from workshop.ui.definition_form import (
     definition_file_loader,
@@ -51,6 +52,7 @@ else:
 st.page_link(STEP_PAGES[2][0], label="Continue to step 2: marketing and sales →",
              query_params=place.params)
 
+backup_download(place)
 if not workshop.is_demo:
     with st.expander("Delete this workshop"):
         sure = st.checkbox("Yes, delete every draft and the shared definition for good")

@@ -3,6 +3,7 @@ import streamlit as st
 
 from workshop import store, wall
 from workshop.text import escape_markdown
+from workshop.ui.backup_panel import restore_panel
 from workshop.ui.context import JOIN, STEP_PAGES, db, open_workshop
 from workshop.ui.sharing import wall_url
 
@@ -74,3 +75,5 @@ if submitted:
     else:
         st.session_state["created"] = workshop.id
         open_workshop(workshop.id, token)
+
+restore_panel()

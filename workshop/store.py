@@ -183,9 +183,10 @@ def create_workshop(session: Session, *, company: str, title: str, facilitator_n
 
 def add_workshop(session: Session, workshop: Workshop,
                  drafts: dict[str, Definition], *, names: dict[str, str] | None = None,
-                 done: bool = False) -> str:
+                 done: bool = False, commit: bool = True) -> str:
     """Insert a workshop with its facilitator, invites, a draft per role given and an empty
-    shared definition, in one transaction; returns the facilitator token."""
+    shared definition, in one transaction (left open with `commit=False`, for a caller adding
+    more); returns the facilitator token."""
     workshop.facilitator_token = new_token()
     workshop.join_code = new_join_code()
     while session.exec(select(Workshop.id).where(Workshop.join_code == workshop.join_code)).first():
@@ -201,7 +202,8 @@ def add_workshop(session: Session, workshop: Workshop,
     for role in TEAM_ROLES:
         session.add(Invite(secret=new_token(), workshop_id=workshop.id, role=role))
     session.add(SharedDefinition(workshop_id=workshop.id, definition_json=Definition().to_json()))
-    session.commit()
+    if commit:
+        session.commit()
     return workshop.facilitator_token
 
 
@@ -432,9 +434,18 @@ def set_done(session: Session, workshop_id: str, token: str, done: bool) -> None
     actor = authenticate(session, workshop_id, token)
     if is_revealed(session, workshop_id):
         raise Locked("The drafts are revealed already.")
-    _set_done(session, _draft_of(session, actor.participant_id), done)
+    draft = _draft_of(session, actor.participant_id)
+    draft.done_at = utcnow() if done else None
+    session.add(draft)
     if done:
+        # The last Done and the reveal it sets off are one transaction: a crash in between must
+        # not leave everyone done and nothing revealed. The workshop's row is locked after the
+        # draft's (as delete_workshop does), so two last Dones at once go one after the other
+        # and the second sees the first.
+        session.flush()
+        session.exec(select(Workshop.id).where(Workshop.id == workshop_id).with_for_update())
         _auto_reveal(session, workshop_id)
+    session.commit()
 
 
 def everyone_done(session: Session, workshop_id: str) -> bool:
@@ -457,9 +468,9 @@ def set_auto_reveal(session: Session, workshop_id: str, facilitator_token: str,
     """Reveal by itself as soon as everyone is done (now, if they already are)."""
     _facilitator(session, workshop_id, facilitator_token)
     session.exec(update(Workshop).where(Workshop.id == workshop_id).values(auto_reveal=on))
-    session.commit()
-    if on:
+    if on:  # committed with the reveal it sets off, as one transaction (see set_done)
         _auto_reveal(session, workshop_id)
+    session.commit()
 
 
 def reopen_drafts(session: Session, workshop_id: str, facilitator_token: str) -> None:
