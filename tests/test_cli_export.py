@@ -208,3 +208,54 @@ def test_a_company_name_with_two_signed_workshops_is_ambiguous(capsys, tmp_path,
                        "--out", str(tmp_path / "x.json"))
     assert code == 2 and err.startswith("error: ") and "3 workshops match" in err
     assert "demo-agreed" in err
+
+
+# --- backup, restore and the schema version ------------------------------------------------------
+
+def test_backup_and_restore_from_the_command_line(capsys, tmp_path, database, monkeypatch):
+    from workshop import backup
+
+    monkeypatch.setenv("UPLOAD_DIR", str(tmp_path / "uploads"))
+    workshop_id = signed_workshop(database)
+    out = tmp_path / "northwind.json"
+    code, said, _ = run(capsys, "backup", "--workshop", workshop_id, "--out", str(out))
+    assert code == 0 and said.startswith(f"wrote {out}")
+    text = out.read_text(encoding="utf-8")
+    monkeypatch.setenv("PUBLIC_URL", "https://leads.example.com")
+    code, said, _ = run(capsys, "restore", str(out))
+    assert code == 0
+    restored = json.loads(said)
+    assert restored["workshop"] != workshop_id
+    links = {(entry["role"], entry["name"]): entry["link"] for entry in restored["links"]}
+    assert set(links) == {("facilitator", "Dana"), ("marketing", "Priya"), ("sales", "Marcus")}
+    assert links[("facilitator", "Dana")].startswith(
+        f"https://leads.example.com/facilitator?ws={restored['workshop']}&key=")
+    key = links[("facilitator", "Dana")].rsplit("key=", 1)[1]
+    engine = make_engine()
+    with session(engine) as s:
+        assert backup.export_workshop(s, restored["workshop"], key) == text
+    engine.dispose()
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["backup", "--workshop", "nope", "--out", "x.json"], "No workshop has the id 'nope'"),
+    (["restore", "/no/such/backup.json"], "Cannot read the backup file"),
+])
+def test_backup_problems_are_one_clear_line(capsys, database, argv, message):
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and err.startswith("error: ") and message in err
+
+
+def test_a_file_that_is_not_a_backup_is_refused_in_one_line(capsys, tmp_path, database):
+    not_backup = tmp_path / "notes.json"
+    not_backup.write_text("[1, 2", encoding="utf-8")
+    code, _, err = run(capsys, "restore", str(not_backup))
+    assert code == 2 and err == "error: This is not a workshop backup: it is not valid JSON " \
+                                "(line 1).\n"
+
+
+def test_schema_shows_the_database_and_release_versions(capsys, database):
+    from workshop.schema import head
+
+    code, said, _ = run(capsys, "schema")
+    assert code == 0 and json.loads(said) == {"database": head(), "release": head()}

@@ -6,6 +6,9 @@
                               --format pdf|png|html|md|json|sql|points [--paper A4|Letter]
                               --out FILE
     python -m workshop list
+    python -m workshop backup --workshop ID --out FILE.json
+    python -m workshop restore FILE.json
+    python -m workshop schema
 
 `--workshop` reads the database the app uses (DATABASE_URL, default SQLite under data/) directly,
 as its operator: it names a workshop by its id, company or title, and takes its latest signed
@@ -27,6 +30,7 @@ from workshop.mapping import Mapping
 from workshop.pdf import PdfUnavailable
 from workshop.pipeline import ImportedLeads, import_leads_file
 from workshop.preview import headline
+from workshop.schema import NewerDatabase
 
 
 def inspect(imported: ImportedLeads) -> dict:
@@ -86,11 +90,23 @@ def main(argv: list[str] | None = None) -> int:
     export_cmd.add_argument("--paper", default="A4", choices=["A4", "Letter"])
     export_cmd.add_argument("--out", required=True, help="the file to write")
     commands.add_parser("list", help="the workshops, with their agreed versions")
+    backup_cmd = commands.add_parser("backup", help="a workshop as one JSON file (no keys)")
+    backup_cmd.add_argument("--workshop", required=True, help="the workshop's id")
+    backup_cmd.add_argument("--out", required=True, help="the file to write")
+    restore_cmd = commands.add_parser("restore", help="a backup file as a new workshop")
+    restore_cmd.add_argument("file", help="a file written by `backup` or the app")
+    commands.add_parser("schema", help="the database's schema version, and this release's")
     args = parser.parse_args(argv)
     try:
         if args.command == "export":
             return _export(args)
-        if args.command == "list":
+        if args.command == "backup":
+            return _backup(args)
+        if args.command == "restore":
+            result = restore(args.file)
+        elif args.command == "schema":
+            result = schema_versions()
+        elif args.command == "list":
             result = workshops_list()
         elif args.command == "inspect":
             result = inspect(import_leads_file(args.leads))
@@ -99,7 +115,8 @@ def main(argv: list[str] | None = None) -> int:
             mapping = (Mapping.from_json(_read_text(args.mapping, "mapping"))
                        if args.mapping else None)
             result = evaluate_summary(import_leads_file(args.leads, mapping), definition)
-    except (ImportProblem, DefinitionError, ValueError, PdfUnavailable, LookupError) as error:
+    except (ImportProblem, DefinitionError, ValueError, PdfUnavailable, LookupError,
+            NewerDatabase) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except (MissingColumn, KeyError) as error:
@@ -126,6 +143,60 @@ def _export(args) -> int:
         print(rendered.notice, file=sys.stderr)
     print(f"wrote {args.out} ({len(rendered.data):,} bytes)")
     return 0
+
+
+def _backup(args) -> int:
+    from workshop.backup import export_workshop
+    from workshop.models import Workshop
+
+    with _database() as s:
+        workshop = s.get(Workshop, args.workshop.strip())
+        if workshop is None:
+            raise LookupError(f"No workshop has the id {args.workshop!r}; `python -m workshop "
+                              "list` shows them.")
+        text = export_workshop(s, workshop.id, workshop.facilitator_token)
+    try:
+        Path(args.out).write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise ValueError(f"Cannot write {args.out}: {error.strerror or error}.") from None
+    print(f"wrote {args.out} ({len(text.encode()):,} bytes)")
+    return 0
+
+
+def restore(path: str) -> dict:
+    """Restore a backup; everyone's new link (relative to the app's address unless PUBLIC_URL
+    says it)."""
+    from urllib.parse import urlencode
+
+    from workshop.backup import restore_workshop
+    from workshop.settings import public_url
+
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise ValueError(f"Cannot read the backup file {path}: {error.strerror or error}.") \
+            from None
+    with _database() as s:
+        restored = restore_workshop(s, data)
+    base = public_url() or ""
+    links = []
+    for (role, name), token in restored.people.items():
+        page = "facilitator" if role == "facilitator" else "draft"
+        query = urlencode({"ws": restored.workshop_id, "key": token})
+        links.append({"role": role, "name": name, "link": f"{base}/{page}?{query}"})
+    return {"workshop": restored.workshop_id, "links": links}
+
+
+def schema_versions() -> dict:
+    from workshop.db import make_engine
+    from workshop.schema import current_revision, head
+
+    engine = make_engine()  # opening the database migrates it
+    try:
+        with engine.connect() as connection:
+            return {"database": current_revision(connection), "release": head()}
+    finally:
+        engine.dispose()
 
 
 def _database():
