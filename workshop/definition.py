@@ -65,8 +65,11 @@ class Criterion(BaseModel):
 
     @model_validator(mode="after")
     def _check_shape(self) -> Criterion:
+        _plain_text(self.field, "The column name")
         label = catalog.FIELDS[self.field].label if self.field in catalog.FIELDS else self.field
         self.values = _clean_values(self.values)
+        for text in (*self.values, self.question):
+            _plain_text(text, f"{label}: a value")
         if len(self.values) > MAX_VALUES:
             raise ValueError(f"{label}: at most {MAX_VALUES} values.")
         for bound in (self.low, self.high):
@@ -133,6 +136,11 @@ class Action(BaseModel):
     field: str = Field(min_length=1, max_length=200)
     points: StrictInt = Field(ge=0, le=MAX_POINTS)
 
+    @model_validator(mode="after")
+    def _check_text(self) -> Action:
+        _plain_text(self.field, "The column name")
+        return self
+
     @property
     def label(self) -> str:
         lead_field = catalog.FIELDS.get(self.field)
@@ -162,6 +170,9 @@ class Definition(BaseModel):
                 raise ValueError(f"{action.label} is listed twice among the conversion actions.")
             seen.add(action.field)
         self.notes = {k: v for k, v in self.notes.items() if v and v.strip()}
+        for key, note in self.notes.items():
+            _plain_text(key, "A note's question")
+            _plain_text(note, "A note")
         return self
 
     # --- JSON -------------------------------------------------------------------------------
@@ -261,8 +272,8 @@ def read_file(text: str | bytes) -> DefinitionFile:
         raise DefinitionError(describe_validation_error(error)) from None
     written = data.get("schema_version", 1)  # the first files may not say
     if type(written) is not int or written < 1:
-        raise DefinitionError(f"The definition is not valid: schema version {written!r} is not "
-                              f"one this app knows (it reads versions 1 to {SCHEMA_VERSION}).")
+        raise DefinitionError(f"The definition is not valid: schema version{_shown(written)} is "
+                              f"not one this app knows (it reads versions 1 to {SCHEMA_VERSION}).")
     if written > SCHEMA_VERSION:
         raise DefinitionError(
             f"The definition is not valid: schema version {written} is newer than this app "
@@ -274,6 +285,13 @@ def read_file(text: str | bytes) -> DefinitionFile:
     if about is not None and not isinstance(about, dict):
         raise DefinitionError("The definition is not valid: about: should be an object.")
     return DefinitionFile(Definition.from_dict(data), written, about or {})
+
+
+def _shown(value: object) -> str:
+    """' 1.5' for quoting a value from a file in a message; nothing when it is long or has
+    escapes (a repr of control characters or a megabyte of text means nothing to a person)."""
+    text = repr(value)
+    return f" {text}" if len(text) <= 40 and text.isprintable() and "\\" not in text else ""
 
 
 def _from_1(data: dict[str, Any]) -> dict[str, Any]:
@@ -295,6 +313,16 @@ def describe_validation_error(error: ValidationError) -> str:
         message = str(item.get("msg", "invalid value")).removeprefix("Value error, ")
         lines.append(f"{where}: {message}" if where else message)
     return "The definition is not valid: " + "; ".join(lines)
+
+
+def _plain_text(text: str, what: str) -> None:
+    """Refuse text that cannot be stored: a lone surrogate (half of an emoji, say) has no
+    UTF-8 form, so the definition's JSON could not be written."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(f"{what} holds a broken character (half of an emoji or symbol); "
+                         "type it again.") from None
 
 
 def _clean_values(values: list[str]) -> list[str]:

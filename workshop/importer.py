@@ -37,6 +37,8 @@ MAX_CELL_BYTES = 1024 * 1024
 # compressed more than MAX_ZIP_RATIO to 1 (real sheets compress 5-30x; zip bombs 1000x).
 MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024
 MAX_ZIP_RATIO = 200
+MAX_ZIP_MEMBERS = 10_000  # a workbook has a few dozen parts
+EXCEL_MAX_ROWS = 1_048_576  # no sheet Excel writes has more rows, blank ones included
 
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -105,6 +107,8 @@ def read_export(data: bytes, filename: str = "", *, max_bytes: int = MAX_BYTES,
     if data.startswith(_ZIP_MAGIC):
         return _read_xlsx(data, max_rows=max_rows)
     if data.startswith(_OLE_MAGIC):
+        if "EncryptedPackage".encode("utf-16-le") in data:  # Excel's "Encrypt with password"
+            raise _password_protected()
         raise ImportProblem("This is an old-style Excel file (.xls). Open it in Excel and save it "
                             "as .xlsx or CSV, then upload that.")
     try:
@@ -134,6 +138,8 @@ def _read_csv(data: bytes, *, max_rows: int, encoding: str | None = None
         delimiter = hint.group(1)
         start = sample.index("\n") + 1 if "\n" in sample else len(sample)
     records = _split_records(sample, start, "".join(DELIMITERS), truncated)
+    if not records and truncated:
+        raise _long_first_line(text, start)
     if not records:
         raise ImportProblem("The file is empty.")
     if delimiter is None:
@@ -389,9 +395,54 @@ def _csv_problem(message: str, body, names: list[str], delimiter: str) -> Import
             f"{where} has {got} values but the header has {expected} columns. Look for a "
             f"missing or extra {name}, or a quote (\") that is opened but not closed.")
     if "straddl" in message:
-        return ImportProblem(f"A row of the file is longer than {_size(_BLOCK_SIZE)}, probably "
-                             "because a quote (\") is opened but never closed.")
+        line = None if b'"' in body else _first_long_line(body)
+        if line is not None:  # no quotes: that line is one row, too long
+            row, begin, end = line
+            values = 1 + bytes(body[begin:end]).count(delimiter.encode())
+            if values != len(names):
+                name = DELIMITER_NAMES.get(delimiter, repr(delimiter))
+                return ImportProblem(f"Row {row} has {values:,} values but the header has "
+                                     f"{len(names):,} columns. Look for a missing or extra "
+                                     f"{name}.")
+            return ImportProblem(f"Row {row} holds more than {_size(MAX_CELL_BYTES)} of text; "
+                                 "no lead field needs that much. Remove that value and upload "
+                                 "again.")
+        return ImportProblem(f"A row of the file is longer than {_size(_BLOCK_SIZE)}: a value "
+                             "in it is far bigger than any lead field, or a quote (\") is "
+                             "opened but never closed. Remove that value or close the quote, "
+                             "and upload again.")
     return ImportProblem(f"The file could not be read as CSV ({_first_line(message)}).")
+
+
+def _long_first_line(text: bytes, start: int) -> ImportProblem:
+    """What to say when not even the header fits in the sample the format is sniffed from."""
+    end = text.find(b"\n", start)
+    end = len(text) if end == -1 else end
+    columns = 1 + max(text.count(d.encode(), start, end) for d in DELIMITERS)
+    if columns > MAX_COLUMNS:
+        return ImportProblem(f"The first line of the file has {columns:,} columns; the limit is "
+                             f"{MAX_COLUMNS:,}. Export only the columns you need.")
+    return ImportProblem(f"The first line of the file is {_size(end - start)} long, far longer "
+                         "than the column names of a leads export (or a quote (\") is opened "
+                         "there and never closed). Export the leads again as CSV or XLSX.")
+
+
+def _first_long_line(body) -> tuple[int, int, int] | None:
+    """The row number (the header is row 1), start and end in `body` (the rows after the
+    header) of its first line longer than a parse block, looked for a slice at a time."""
+    data = np.frombuffer(body, dtype=np.uint8)
+    step = 16 * 1024 * 1024
+    lines, last = 0, -1
+    for at in range(0, len(data), step):
+        breaks = at + np.flatnonzero(data[at:at + step] == ord("\n"))
+        gaps = np.diff(breaks, prepend=last)
+        too_long = np.flatnonzero(gaps > _BLOCK_SIZE)
+        if len(too_long):
+            end = int(breaks[too_long[0]])
+            return lines + int(too_long[0]) + 2, end - int(gaps[too_long[0]]) + 1, end
+        lines += len(breaks)
+        last = int(breaks[-1]) if len(breaks) else last
+    return (lines + 2, last + 1, len(data)) if len(data) - last > _BLOCK_SIZE else None
 
 
 def _reject_huge_cells(table: pa.Table) -> None:
@@ -434,12 +485,20 @@ def _drop_blank_rows(table: pa.Table) -> pa.Table:
 # --- XLSX --------------------------------------------------------------------------------------
 
 def _read_xlsx(data: bytes, *, max_rows: int) -> tuple[pd.DataFrame, ExportFormat]:
+    # Counted before Python lists them (each costs it about a kilobyte); every entry of the
+    # central directory starts with this signature, whatever the end record claims.
+    if data.count(b"PK\x01\x02") > MAX_ZIP_MEMBERS:
+        raise ImportProblem(f"The workbook has more than {MAX_ZIP_MEMBERS:,} parts, far more than "
+                            "a leads export (it may be damaged or malicious), so it was not "
+                            "opened. Export the leads again as CSV.")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
         raise ImportProblem("The file looks like an Excel workbook but is damaged or incomplete. "
                             "Open it in Excel, save it again and upload the new file.") from None
+    if any(m.flag_bits & 0x1 for m in members):
+        raise _password_protected()
     if not any(m.filename == "xl/workbook.xml" for m in members):
         raise ImportProblem("This is a ZIP archive, not an Excel workbook. Unzip it and upload "
                             "the CSV or XLSX file inside.")
@@ -455,19 +514,38 @@ def _read_xlsx(data: bytes, *, max_rows: int) -> tuple[pd.DataFrame, ExportForma
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for damaged files
-        raise ImportProblem("The Excel workbook could not be opened "
-                            f"({_first_line(error)}). Save it again as .xlsx or CSV.") from None
+        raise ImportProblem(f"The Excel workbook could not be opened{_detail(error)}. Save it "
+                            "again as .xlsx or CSV.") from None
     try:
-        sheet = book.active if book.active is not None else book.worksheets[0]
+        sheets = [s for s in (book.active, *book.worksheets) if hasattr(s, "iter_rows")]
+        if not sheets:
+            raise ImportProblem("The workbook has no worksheet (only charts, or nothing). "
+                                "Export the leads again as CSV or XLSX.")
+        sheet = sheets[0]
+        # The size a sheet claims is not trusted: openpyxl would fill in every missing row up
+        # to the claimed height. Rows are read MAX_COLUMNS + 1 cells wide at most (openpyxl pads
+        # each to its last cell, which a few bytes can put at column 16,384): a value in the
+        # extra column says the sheet is too wide; cells beyond it are not looked at.
+        sheet.reset_dimensions()
         rows: list[list[str | None]] = []
         width = 0
-        for values in sheet.iter_rows(values_only=True):
-            cells = [_cell_text(v) for v in values]
+        blank = None  # openpyxl gives every row missing from the file as this same tuple
+        for seen, values in enumerate(sheet.iter_rows(values_only=True,
+                                                      max_col=MAX_COLUMNS + 1), start=1):
+            if seen > EXCEL_MAX_ROWS:
+                raise ImportProblem(f"The sheet has more rows than Excel allows "
+                                    f"({EXCEL_MAX_ROWS:,}); it is damaged. Open it in Excel, "
+                                    "save it again or export the leads as CSV.")
+            if values is blank or values.count(None) == len(values):
+                blank = values
+                continue
+            last = len(values) - next(i for i, v in enumerate(reversed(values)) if v is not None)
+            if last > MAX_COLUMNS:
+                raise ImportProblem(f"The sheet has more than {MAX_COLUMNS:,} columns; the limit "
+                                    f"is {MAX_COLUMNS:,}. Export only the columns you need.")
+            cells = [_cell_text(v) for v in values[:last]]
             while cells and cells[-1] is None:
                 cells.pop()
-            if len(cells) > MAX_COLUMNS:
-                raise ImportProblem(f"The sheet has {len(cells):,} columns; the limit is "
-                                    f"{MAX_COLUMNS:,}. Export only the columns you need.")
             if not rows and not cells:
                 continue  # blank rows above the header
             for column, cell in enumerate(cells):
@@ -483,6 +561,11 @@ def _read_xlsx(data: bytes, *, max_rows: int) -> tuple[pd.DataFrame, ExportForma
                 raise ImportProblem(f"The sheet has more than {max_rows:,} rows; the limit is "
                                     f"{max_rows:,}. Export a shorter period or split it.")
         title = sheet.title
+    except ImportProblem:
+        raise
+    except Exception as error:  # a damaged part shows only while the rows are read
+        raise ImportProblem(f"The Excel workbook could not be read{_detail(error)}. Save it "
+                            "again as .xlsx or CSV.") from None
     finally:
         book.close()
     if not rows:
@@ -493,6 +576,21 @@ def _read_xlsx(data: bytes, *, max_rows: int) -> tuple[pd.DataFrame, ExportForma
     body = [r + [None] * (width - len(r)) for r in rows[1:]]
     frame = pd.DataFrame(body, columns=names, dtype="str")
     return frame, ExportFormat("xlsx", "", "", ".", len(frame), len(names), sheet=title)
+
+
+def _detail(error: Exception) -> str:
+    """' (what the parser said)' for a damaged file; nothing for a reader's own failure, whose
+    words ('NoneType' object has no attribute …) would mean nothing to the person."""
+    if isinstance(error, AttributeError | TypeError | KeyError | IndexError | AssertionError
+                  | RecursionError):
+        return ""
+    return f" ({_first_line(error)})"
+
+
+def _password_protected() -> ImportProblem:
+    return ImportProblem("The workbook is protected with a password, so it cannot be read. "
+                         "Open it in Excel, remove the password (File › Info › Protect "
+                         "Workbook), save it and upload it again, or export the leads as CSV.")
 
 
 def _cell_text(value: object) -> str | None:

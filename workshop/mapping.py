@@ -232,13 +232,21 @@ class Mapping:
     def from_json(cls, text: str | bytes) -> Mapping:
         try:
             data = json.loads(text)
+        except RecursionError:  # [[[[… a hundred thousand levels deep
+            raise ValueError("The saved column mapping is not valid JSON: it is nested far too "
+                             "deeply.") from None
         except (TypeError, ValueError) as error:
-            raise ValueError(f"The saved column mapping is not valid JSON: {error}") from error
+            reason = ("a number in it is far too long" if "digits" in str(error)
+                      else str(error).split(": use", 1)[0])
+            raise ValueError(f"The saved column mapping is not valid JSON: {reason}") from None
         if not isinstance(data, dict):
             raise ValueError("The saved column mapping must be a JSON object.")
         version = data.get("schema_version", MAPPING_SCHEMA_VERSION)
         if version != MAPPING_SCHEMA_VERSION:
-            raise ValueError(f"The saved column mapping has schema version {version!r}; "
+            text = repr(version)  # quoted only when short and without escapes
+            shown = (f"schema version {text}" if len(text) <= 40 and text.isprintable()
+                     and "\\" not in text else "a schema version")
+            raise ValueError(f"The saved column mapping has {shown}; "
                              f"this app reads version {MAPPING_SCHEMA_VERSION}.")
         columns = data.get("columns", {})
         if not isinstance(columns, dict) or not all(

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import string
 from dataclasses import dataclass
@@ -166,6 +167,15 @@ def _clean(text: str, what: str) -> str:
     if len(cleaned) > MAX_TEXT:
         raise ValueError(f"The {what} is too long (at most {MAX_TEXT} characters).")
     return cleaned
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def clean_note(text: str | None) -> str:
+    """Free text kept as typed (line breaks too), less what no database can store: NUL bytes
+    and halves of a character (a lone surrogate, from a bad paste)."""
+    return _UNSTORABLE.sub("", str(text or "")).strip()
 
 
 # --- workshops ---------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ from workshop.store import (
     _facilitator,
     _signed_and_closed,
     authenticate,
+    clean_note,
     is_revealed,
     save_shared,
     shared_state,
@@ -238,7 +239,7 @@ def set_discussion(session: Session, workshop_id: str, facilitator_token: str, q
         raise Locked("Questions are discussed after the reveal.")
     if question not in QUESTION_KEYS:
         raise NotFound(f"There is no guiding question {question!r}.")
-    note = (note or "").strip()
+    note = clean_note(note)
     if len(note) > MAX_NOTE:
         raise ValueError(f"Keep the decision note under {MAX_NOTE:,} characters.")
     row = session.get(DiscussionPoint, (workshop_id, question))
@@ -344,7 +345,7 @@ def _answer(session: Session, workshop_id: str, proposal_id: int, role: str, nam
             agrees: bool, reason: str, *, in_room: bool) -> int | None:
     if not is_revealed(session, workshop_id):
         raise Locked("Nothing is signed before the reveal.")
-    reason = (reason or "").strip()
+    reason = clean_note(reason)
     if not agrees and not reason:
         raise ValueError("Say what your team objects to, so the facilitator can work on it.")
     if len(reason) > MAX_NOTE:
