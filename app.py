@@ -10,7 +10,9 @@ from workshop.ui.context import (
     navigation,
     presenting,
 )
+from workshop.ui.log_redaction import install as keep_keys_out_of_logs
 
+keep_keys_out_of_logs()  # before anything reads the database: at DEBUG its rows are logged
 st.set_page_config(page_title="Ideal Lead Workshop", page_icon="🎯", layout="wide")
 try:
     engine()  # create or migrate the tables, and the demos, before any page needs them

@@ -194,8 +194,12 @@ class BackupError(ValueError):
 # --- export ------------------------------------------------------------------------------------
 
 def export_workshop(session: Session, workshop_id: str, facilitator_token: str) -> str:
-    """The workshop as one JSON document (only its facilitator may take it away)."""
+    """The workshop as one JSON document: only its facilitator may take it away, and only once
+    the drafts are revealed (it holds every draft)."""
     store._facilitator(session, workshop_id, facilitator_token)
+    if not store.is_revealed(session, workshop_id):
+        raise store.Locked("A backup holds every draft, so it can be taken once the drafts are "
+                           "revealed (step 3).")
     return to_json(collect(session, workshop_id))
 
 

@@ -31,6 +31,7 @@ from workshop.pdf import PdfUnavailable
 from workshop.pipeline import ImportedLeads, import_leads_file
 from workshop.preview import headline
 from workshop.schema import NewerDatabase
+from workshop.store import Locked
 
 
 def inspect(imported: ImportedLeads) -> dict:
@@ -116,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
                        if args.mapping else None)
             result = evaluate_summary(import_leads_file(args.leads, mapping), definition)
     except (ImportProblem, DefinitionError, ValueError, PdfUnavailable, LookupError,
-            NewerDatabase) as error:
+            NewerDatabase, Locked) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except (MissingColumn, KeyError) as error:
