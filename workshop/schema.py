@@ -55,10 +55,13 @@ def current_revision(connection: Connection) -> str | None:
 def prepare(engine: Engine) -> None:
     """Create or migrate the schema so that it is this release's."""
     url = engine.url
-    if url.get_backend_name() == "sqlite":
-        if url.database in (None, "", ":memory:"):
-            SQLModel.metadata.create_all(engine)  # a fresh database every time
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        SQLModel.metadata.create_all(engine)  # a fresh database every time
+        return
+    with engine.connect() as connection:  # the usual case, without waiting for any lock
+        if current_revision(connection) == head():
             return
+    if url.get_backend_name() == "sqlite":
         migrating = _sqlite_migration_engine(url)
         try:
             with migrating.begin() as connection:  # BEGIN IMMEDIATE: one process at a time
