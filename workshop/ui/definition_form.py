@@ -65,7 +65,7 @@ def definition_form(prefix: str, load: Load, save: Save,
     `columns` are the leads' columns beyond the catalog, offered on the "Other signals"
     question; without them a column is named by typing it."""
     definition, revision = load()
-    st.session_state.setdefault(f"{prefix}:revision", revision)
+    st.session_state.setdefault(f"{prefix}:revision", {"revision": revision})
     index_key = f"{prefix}:question"
     if index_key not in st.session_state:  # a refresh comes back to the same question
         typed = str(st.query_params.get("q", "1"))
@@ -205,8 +205,7 @@ def _field_widgets(prefix: str, question: catalog.Question, lead_field: catalog.
 
 
 def _criterion_from_widgets(prefix: str, question: catalog.Question,
-                            lead_field: catalog.LeadField) -> Criterion | None:
-    state = st.session_state
+                            lead_field: catalog.LeadField, state: dict) -> Criterion | None:
     k = lambda *parts: _key(prefix, question.key, lead_field.key, *parts)  # noqa: E731
     if question.roles == ("disqualifier",):
         role, gate, points = "disqualifier", "mql", 0
@@ -315,7 +314,7 @@ def _column_label(column: str) -> str:
 
 
 def _add_other(prefix: str, load: Load, save: Save) -> None:
-    state = st.session_state
+    state = st.session_state.to_dict()  # read in one go: see _store
     k = lambda *parts: _key(prefix, catalog.OTHER, *parts)  # noqa: E731
     role, _, gate = str(state.get(k("role"), "nice")).partition(":")
     op = state.get(k("op"))
@@ -329,16 +328,16 @@ def _add_other(prefix: str, load: Load, save: Save) -> None:
             high=state.get(k("high")) if op in ("at_most", "between") else None,
             question=catalog.OTHER)
     except ValueError as error:
-        state[f"{prefix}:error"] = _readable(error)
+        st.session_state[f"{prefix}:error"] = _readable(error)
         return
 
     def add(definition: Definition) -> Definition:
         kept = definition.criteria_for(catalog.OTHER)
         return definition.with_question(catalog.OTHER, [*kept, criterion])
 
-    if _store(prefix, load, save, add):
+    if _store(prefix, load, save, add, state):
         for part in ("column", "op", "values", "low", "high", "role", "points"):
-            state.pop(k(part), None)
+            st.session_state.pop(k(part), None)
 
 
 def _remove_other(prefix: str, position: int, load: Load, save: Save) -> None:
@@ -349,36 +348,51 @@ def _remove_other(prefix: str, position: int, load: Load, save: Save) -> None:
     _store(prefix, load, save, remove)
 
 
-def _store(prefix: str, load: Load, save: Save,
-           change: Callable[[Definition], Definition]) -> bool:
-    """Apply `change` to the latest definition and save it, unless someone saved in between."""
-    state = st.session_state
+def _store(prefix: str, load: Load, save: Save, change: Callable[[Definition], Definition],
+           state: dict | None = None) -> bool:
+    """Apply `change` to the latest definition and save it, unless someone saved in between.
+
+    Runs in widget callbacks, where every access to st.session_state (a read, a write, an
+    `in`) is a point at which Streamlit stops the callback if a newer rerun is waiting — say
+    the person typed on, or clicked Next, while the last change was being saved. Stopped
+    before the save, the change is lost (Streamlit counts it as handled); stopped after it,
+    the new revision was never noted, and the next change was refused as "changed elsewhere"
+    although nobody else edits this definition. So the callbacks read the session state in
+    one go first (`to_dict()` is no such point; `state` is that snapshot), and the revision
+    seen is kept in a dict changed in place, not by assigning a key."""
+    state = st.session_state.to_dict() if state is None else state
+    seen = state.get(f"{prefix}:revision")
     definition, revision = load()
-    if revision != state.get(f"{prefix}:revision", revision):
+    if seen is not None and revision != seen["revision"]:
         forget_form(prefix, revision)
-        state[f"{prefix}:notice"] = ("This definition was changed elsewhere in the meantime; the "
-                                     "latest version is shown. Please redo your last change.")
+        st.session_state[f"{prefix}:notice"] = (
+            "This definition was changed elsewhere in the meantime; the latest version is "
+            "shown. Please redo your last change.")
         return False
     try:
         updated = change(definition)
     except ValueError as error:
-        state[f"{prefix}:error"] = _readable(error)
+        st.session_state[f"{prefix}:error"] = _readable(error)
         return False
     try:
-        state[f"{prefix}:revision"] = save(updated, revision)
+        saved = save(updated, revision)
     except StaleEdit as error:
         forget_form(prefix, None)
-        state[f"{prefix}:notice"] = str(error)
+        st.session_state[f"{prefix}:notice"] = str(error)
         return False
     except Locked as error:
-        state[f"{prefix}:error"] = str(error)
+        st.session_state[f"{prefix}:error"] = str(error)
         return False
+    if seen is None:
+        st.session_state[f"{prefix}:revision"] = {"revision": saved}
+    else:
+        seen["revision"] = saved  # in place: nothing here lets Streamlit stop the callback
     return True
 
 
 def _save_question(prefix: str, question: catalog.Question, load: Load, save: Save) -> None:
     """Rebuild one question from its widgets and save it, unless someone saved in between."""
-    state = st.session_state
+    state = st.session_state.to_dict()  # read in one go: see _store
     note = state.get(_key(prefix, question.key, "note"))
 
     def rebuild(definition: Definition) -> Definition:
@@ -392,13 +406,13 @@ def _save_question(prefix: str, question: catalog.Question, load: Load, save: Sa
         if question.key == catalog.OTHER:
             return definition.with_question(question.key,
                                             definition.criteria_for(question.key), note)
-        built = [_criterion_from_widgets(prefix, question, catalog.FIELDS[f])
+        built = [_criterion_from_widgets(prefix, question, catalog.FIELDS[f], state)
                  for f in question.fields]
         others = [c for c in definition.criteria_for(question.key)
                   if c.field not in question.fields]
         return definition.with_question(question.key, others + [c for c in built if c], note)
 
-    _store(prefix, load, save, rebuild)
+    _store(prefix, load, save, rebuild, state)
 
 
 def _readable(error: ValueError) -> str:
@@ -415,7 +429,7 @@ def forget_form(prefix: str, revision: int | None) -> None:
     for key in [k for k in st.session_state if str(k).startswith(prefix + ":") and k not in keep]:
         del st.session_state[key]
     if revision is not None:
-        st.session_state[f"{prefix}:revision"] = revision
+        st.session_state[f"{prefix}:revision"] = {"revision": revision}
 
 
 def definition_summary(definition: Definition) -> None:
@@ -475,7 +489,7 @@ def definition_file_loader(prefix: str, load: Load, save: Save, what: str) -> No
         definition_summary(read.definition)
         if st.button(f"Replace {what} with this definition", key=f"{prefix}:file:use"):
             if _store(prefix, load, save, lambda _: read.definition):
-                forget_form(prefix, st.session_state[f"{prefix}:revision"])
+                forget_form(prefix, st.session_state[f"{prefix}:revision"]["revision"])
                 st.session_state[used] = st.session_state.get(used, 0) + 1
                 st.session_state[f"{used}:done"] = (f"Replaced {what} with "
                                                     f"{escape_markdown(upload.name)}.")
