@@ -309,3 +309,20 @@ def test_step_4_offers_the_one_pager_as_pdf_on_the_chosen_paper(app_url):
     at.segmented_control(key="communicate:paper").set_value("Letter").run()
     assert not at.exception
     assert labels()[0] == "⬇️ PDF (Letter)"
+
+
+def test_the_question_picker_callback_after_another_callback_reset_the_form():
+    """Apply (on the compare page) resets the form's widgets; a question picked in the same
+    rerun then finds its widget gone: nothing happens, rather than a KeyError on the page."""
+    import streamlit as st
+
+    from workshop.ui.definition_form import _jump
+
+    st.session_state.clear()
+    st.session_state["shared:x:question"] = 3
+    _jump("shared:x:question", "shared:x:jump")
+    assert st.session_state["shared:x:question"] == 3
+    st.session_state["shared:x:jump"] = "✓ 5. Pain"
+    _jump("shared:x:question", "shared:x:jump")
+    assert st.session_state["shared:x:question"] == 4
+    st.session_state.clear()

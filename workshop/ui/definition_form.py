@@ -121,7 +121,9 @@ def _move(index_key: str, step: int) -> None:
 
 
 def _jump(index_key: str, jump_key: str) -> None:
-    st.session_state[index_key] = _question_index(st.session_state[jump_key])
+    chosen = st.session_state.get(jump_key)
+    if chosen is not None:  # None: an earlier callback of the same rerun reset the form
+        st.session_state[index_key] = _question_index(chosen)
 
 
 def _question_index(chosen: object) -> int:
