@@ -233,9 +233,19 @@ def question_row(person: Person, title: str):
 
 
 def choose(person: Person, selectbox, option: str) -> None:
-    """Pick an option of a Streamlit selectbox."""
-    selectbox.click()
-    person.page.get_by_role("option", name=option, exact=True).click()
+    """Pick an option of a Streamlit selectbox. A rerun that lands just after the click (a
+    fragment's tick, the page after a restart) draws the box again, closed: open it again."""
+    settle(person.page)
+    wanted = person.page.get_by_role("option", name=option, exact=True)
+    for _ in range(5):
+        selectbox.click()
+        try:
+            wanted.wait_for(timeout=5_000)
+            break
+        except Exception:  # noqa: BLE001 - closed by a rerun; the last try below reports it
+            person.page.keyboard.press("Escape")
+            settle(person.page)
+    wanted.click()
     settle(person.page)
 
 
