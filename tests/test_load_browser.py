@@ -185,7 +185,11 @@ def drafting_at_once(database_url, server: Server, engine, browser, workshops: i
                 person.page.get_by_role("button", name="Next ▶").click()
                 continue
             note = f"{person.who} says q{q + 1} matters because of {time.time_ns() % 10**9}"
-            field = person.page.get_by_label(NOTE_LABEL)
+            # While the page runs, the last question's note box can still be shown (stale)
+            # next to this one's: type into the current one.
+            field = person.page.locator(
+                "[data-testid='stElementContainer']:not([data-stale='true'])"
+            ).get_by_label(NOTE_LABEL)
             field.fill(note)
             field.press("Control+Enter")
             typed[person.who][catalog.QUESTIONS[q].key] = note
