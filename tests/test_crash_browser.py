@@ -24,7 +24,7 @@ from playwright.sync_api import expect, sync_playwright
 from tests.builders import C, D
 from tests.conftest import sqlalchemy_url
 from tests.test_crash import seed_for_this_run
-from tests.test_e2e_workshop import Person, button, question_row
+from tests.test_e2e_workshop import Person, button, choose, question_row
 from tests.test_restart import (
     ARTIFACTS,
     CHROMIUM,
@@ -121,12 +121,6 @@ def settle(page) -> None:
     page.wait_for_selector(IDLE, timeout=WAIT)
     page.wait_for_timeout(150)
     page.wait_for_selector(IDLE, timeout=WAIT)
-
-
-def choose(person: Person, selectbox, option: str) -> None:
-    selectbox.click()
-    person.page.get_by_role("option", name=option, exact=True).click()
-    settle(person.page)
 
 
 def shot(person: Person, name: str) -> None:
