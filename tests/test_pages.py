@@ -316,13 +316,17 @@ def test_the_question_picker_callback_after_another_callback_reset_the_form():
     rerun then finds its widget gone: nothing happens, rather than a KeyError on the page."""
     import streamlit as st
 
-    from workshop.ui.definition_form import _jump
+    from workshop.ui.definition_form import _jump, _move
 
     st.session_state.clear()
-    st.session_state["shared:x:question"] = 3
+    st.session_state["shared:x:question"] = {"index": 3}
     _jump("shared:x:question", "shared:x:jump")
-    assert st.session_state["shared:x:question"] == 3
+    assert st.session_state["shared:x:question"] == {"index": 3}
     st.session_state["shared:x:jump"] = "✓ 5. Pain"
     _jump("shared:x:question", "shared:x:jump")
-    assert st.session_state["shared:x:question"] == 4
+    assert st.session_state["shared:x:question"] == {"index": 4}
+    del st.session_state["shared:x:question"]  # reset by an earlier callback: nothing happens
+    _jump("shared:x:question", "shared:x:jump")
+    _move("shared:x:question", 1)
+    assert "shared:x:question" not in st.session_state
     st.session_state.clear()

@@ -238,6 +238,11 @@ class Definition(BaseModel):
         return Definition(criteria=kept + moved, actions=self.actions, threshold=self.threshold,
                           notes=notes)
 
+    def with_note(self, question: str, note: str) -> Definition:
+        """This definition with one question's note replaced (an empty note removes it)."""
+        return Definition(criteria=self.criteria, actions=self.actions,
+                          threshold=self.threshold, notes={**self.notes, question: note})
+
     def with_engagement(self, actions: list[Action], threshold: int,
                         note: str | None = None) -> Definition:
         notes = dict(self.notes)

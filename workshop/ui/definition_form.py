@@ -67,13 +67,15 @@ def definition_form(prefix: str, load: Load, save: Save,
     definition, revision = load()
     st.session_state.setdefault(f"{prefix}:revision", {"revision": revision})
     index_key = f"{prefix}:question"
-    if index_key not in st.session_state:  # a refresh comes back to the same question
+    place = st.session_state.get(index_key)
+    if place is None:  # a refresh comes back to the same question
         typed = str(st.query_params.get("q", "1"))
-        st.session_state[index_key] = int(typed) - 1 if typed.isdigit() else 0
+        place = int(typed) - 1 if typed.isdigit() else 0
+    if not isinstance(place, dict):  # kept in a dict changed in place: see _move
+        place = {"index": _question_index(place)}
+        st.session_state[index_key] = place
     questions = catalog.QUESTIONS
-    if not isinstance(st.session_state[index_key], int):
-        st.session_state[index_key] = _question_index(st.session_state[index_key])
-    index = max(0, min(st.session_state[index_key], len(questions) - 1))
+    index = place["index"] = max(0, min(_question_index(place.get("index")), len(questions) - 1))
     st.query_params["q"] = str(index + 1)
 
     for message_key, show in ((f"{prefix}:error", st.error), (f"{prefix}:notice", st.warning)):
@@ -111,19 +113,25 @@ def definition_form(prefix: str, load: Load, save: Save,
         if note_key not in st.session_state:
             st.session_state[note_key] = definition.notes.get(question.key, "")
         st.text_area("Note: why, in your own words (optional)", key=note_key, height=90,
-                     max_chars=2000, on_change=_save_question,
-                     args=(prefix, question, load, save))
+                     max_chars=2000, on_change=_save_note, args=(prefix, question, load, save))
 
 
 def _move(index_key: str, step: int) -> None:
-    st.session_state[index_key] = max(0, min(len(catalog.QUESTIONS) - 1,
-                                             st.session_state[index_key] + step))
+    """Back or Next. Like every callback here it only reads the session state in one go and
+    changes the question in place (see _store): a callback Streamlit stops for a newer rerun
+    also skips the callbacks after it in the same rerun, such as the note typed just before
+    Next was clicked."""
+    place = st.session_state.to_dict().get(index_key)
+    if isinstance(place, dict):  # else an earlier callback of the same rerun reset the form
+        place["index"] = max(0, min(len(catalog.QUESTIONS) - 1,
+                                    _question_index(place.get("index")) + step))
 
 
 def _jump(index_key: str, jump_key: str) -> None:
-    chosen = st.session_state.get(jump_key)
-    if chosen is not None:  # None: an earlier callback of the same rerun reset the form
-        st.session_state[index_key] = _question_index(chosen)
+    state = st.session_state.to_dict()  # read in one go: see _move
+    chosen, place = state.get(jump_key), state.get(index_key)
+    if chosen is not None and isinstance(place, dict):  # else the form was reset meanwhile
+        place["index"] = _question_index(chosen)
 
 
 def _question_index(chosen: object) -> int:
@@ -132,6 +140,8 @@ def _question_index(chosen: object) -> int:
     it is matched by its number ("✓ 3. Seniority" → 2), else the first question."""
     if isinstance(chosen, int):
         return chosen
+    if chosen is None:
+        return 0
     number = next((part.rstrip(".") for part in str(chosen).split() if part.endswith(".")
                    and part.rstrip(".").isdigit()), "1")
     return max(0, min(int(number) - 1, len(catalog.QUESTIONS) - 1))
@@ -152,20 +162,19 @@ def _init(key: str, value) -> None:
 
 def _field_widgets(prefix: str, question: catalog.Question, lead_field: catalog.LeadField,
                    definition: Definition, load: Load, save: Save) -> None:
-    current = _current(definition, question.key, lead_field.key)
     k = lambda *parts: _key(prefix, question.key, lead_field.key, *parts)  # noqa: E731
-    on_change = {"on_change": _save_question, "args": (prefix, question, load, save)}
+    for key, value in _shown(prefix, question, lead_field, definition).items():
+        _init(key, value)
+    on_change = {"on_change": _save_field,
+                 "args": (prefix, question, lead_field.key, load, save)}
     disqualifying = question.roles == ("disqualifier",)
     label = DISQUALIFIER_LABELS.get(lead_field.key, lead_field.label) if disqualifying \
         else lead_field.label
 
     if lead_field.kind == Kind.CATEGORY:
         options = list(lead_field.options)
-        chosen = list(current.values) if current and current.op in OP_CHOICES else []
-        options += [v for v in chosen if v not in options]
-        _init(k("values"), chosen)
+        options += [v for v in st.session_state[k("values")] or [] if v not in options]
         if not disqualifying:
-            _init(k("op"), current.op if current and current.op in OP_CHOICES else "in")
             st.radio(f"{lead_field.label}", list(OP_CHOICES), key=k("op"), horizontal=True,
                      format_func=OP_CHOICES.get, **on_change)
         st.multiselect(label, options, key=k("values"), accept_new_options=True,
@@ -173,9 +182,6 @@ def _field_widgets(prefix: str, question: catalog.Question, lead_field: catalog.
                        **on_change,
                        label_visibility="collapsed" if not disqualifying else "visible")
     elif lead_field.kind == Kind.NUMBER:
-        _init(k("low"), current.low if current and current.op in ("between", "at_least") else None)
-        _init(k("high"), current.high if current and current.op in ("between", "at_most")
-              else None)
         st.markdown(f"**{escape_markdown(lead_field.label)}**")
         low_col, high_col = st.columns(2)
         low_col.number_input("At least", min_value=0.0, key=k("low"), step=1.0,
@@ -183,20 +189,13 @@ def _field_widgets(prefix: str, question: catalog.Question, lead_field: catalog.
         high_col.number_input("At most", min_value=0.0, key=k("high"), step=1.0,
                               format="%.0f", placeholder="no maximum", **on_change)
     elif lead_field.kind == Kind.TEXT:
-        _init(k("text"), ", ".join(current.values) if current else "")
         st.text_input(label if disqualifying else f"{lead_field.label} contains any of",
                       key=k("text"), placeholder="comma-separated keywords", max_chars=500,
                       **on_change)
     elif lead_field.kind == Kind.BOOLEAN:
-        _init(k("flag"), bool(current and current.op == "is_true"))
         st.checkbox(label, key=k("flag"), **on_change)
 
     if not disqualifying and lead_field.kind != Kind.BOOLEAN:
-        role = "nice" if current and current.role == "nice" else (
-            "disqualifier" if current and current.role == "disqualifier" else
-            f"must:{current.gate if current else question.default_gate}")
-        _init(k("role"), role)
-        _init(k("points"), current.points if current and current.role == "nice" else 10)
         role_col, points_col = st.columns([3, 1])
         role_col.selectbox("How it counts", list(ROLE_CHOICES), key=k("role"),
                            format_func=ROLE_CHOICES.get, **on_change)
@@ -204,6 +203,63 @@ def _field_widgets(prefix: str, question: catalog.Question, lead_field: catalog.
             points_col.number_input("Points", min_value=1, max_value=1000, step=1,
                                     key=k("points"), **on_change)
         st.divider()
+
+
+def _shown(prefix: str, question: catalog.Question, lead_field: catalog.LeadField,
+           definition: Definition) -> dict[str, object]:
+    """The widget values (by session-state key) that show `definition`'s criterion on
+    `lead_field`: what the widgets start from, and what a callback falls back on for a widget
+    of the field that is no longer on the page."""
+    current = _current(definition, question.key, lead_field.key)
+    k = lambda *parts: _key(prefix, question.key, lead_field.key, *parts)  # noqa: E731
+    disqualifying = question.roles == ("disqualifier",)
+    shown: dict[str, object] = {}
+    if lead_field.kind == Kind.CATEGORY:
+        shown[k("values")] = list(current.values) if current and current.op in OP_CHOICES \
+            else []
+        if not disqualifying:
+            shown[k("op")] = current.op if current and current.op in OP_CHOICES else "in"
+    elif lead_field.kind == Kind.NUMBER:
+        shown[k("low")] = current.low if current and current.op in ("between", "at_least") \
+            else None
+        shown[k("high")] = current.high if current and current.op in ("between", "at_most") \
+            else None
+    elif lead_field.kind == Kind.TEXT:
+        shown[k("text")] = ", ".join(current.values) if current else ""
+    elif lead_field.kind == Kind.BOOLEAN:
+        shown[k("flag")] = bool(current and current.op == "is_true")
+    if not disqualifying and lead_field.kind != Kind.BOOLEAN:
+        shown[k("role")] = "nice" if current and current.role == "nice" else (
+            "disqualifier" if current and current.role == "disqualifier" else
+            f"must:{current.gate if current else question.default_gate}")
+        shown[k("points")] = current.points if current and current.role == "nice" else 10
+    return shown
+
+
+def with_field_from_widgets(definition: Definition, prefix: str, question: catalog.Question,
+                            field_key: str, state: dict) -> Definition:
+    """`definition` with the criterion on one field of `question` rebuilt from its widgets'
+    values in `state`, and nothing else changed.
+
+    One field only, and only from widgets the session still has: a widget's callback can fire
+    again in a later rerun — even once its question is off the page and the other widgets'
+    values are gone — and must not take those for cleared answers."""
+    lead_field = catalog.FIELDS[field_key]
+    shown = _shown(prefix, question, lead_field, definition)
+    present = {key: state[key] for key in shown if key in state}
+    if not present:
+        return definition
+    built = _criterion_from_widgets(prefix, question, lead_field, shown | present)
+    existing = definition.criteria_for(question.key)
+    criteria = [c for c in existing if c.field not in question.fields]
+    for each in question.fields:
+        if each == field_key:
+            criteria += [built] if built else []
+        else:
+            criteria += [c for c in existing if c.field == each]
+    if criteria == existing:  # kept as it was (with_question would move it to the end)
+        return definition
+    return definition.with_question(question.key, criteria)
 
 
 def _criterion_from_widgets(prefix: str, question: catalog.Question,
@@ -239,21 +295,43 @@ def _criterion_from_widgets(prefix: str, question: catalog.Question,
 
 
 def _engagement_widgets(prefix: str, definition: Definition, load: Load, save: Save) -> None:
-    question = catalog.QUESTIONS_BY_KEY[catalog.ENGAGEMENT]
-    on_change = {"on_change": _save_question, "args": (prefix, question, load, save)}
     points = {a.field: a.points for a in definition.actions}
     st.markdown("**Points for each conversion action** (0 = does not count)")
     columns = st.columns(2)
     for i, (field_key, suggested) in enumerate(catalog.CONVERSION_ACTIONS):
-        key = _key(prefix, question.key, field_key)
+        key = _key(prefix, catalog.ENGAGEMENT, field_key)
         _init(key, points.get(field_key, 0))
         columns[i % 2].number_input(catalog.FIELDS[field_key].label, min_value=0,
                                     max_value=1000, step=1, key=key,
-                                    help=f"Typical: {suggested} points", **on_change)
-    threshold_key = _key(prefix, question.key, "threshold")
+                                    help=f"Typical: {suggested} points",
+                                    on_change=_save_engagement,
+                                    args=(prefix, field_key, load, save))
+    threshold_key = _key(prefix, catalog.ENGAGEMENT, THRESHOLD)
     _init(threshold_key, definition.threshold)
     st.number_input("Points a lead needs to become an MQL (threshold)", min_value=0,
-                    max_value=100000, step=1, key=threshold_key, **on_change)
+                    max_value=100000, step=1, key=threshold_key, on_change=_save_engagement,
+                    args=(prefix, THRESHOLD, load, save))
+
+
+THRESHOLD = "threshold"
+
+
+def with_engagement_from_widget(definition: Definition, prefix: str, part: str,
+                                state: dict) -> Definition:
+    """`definition` with one conversion action's points (or the threshold, `part` THRESHOLD)
+    taken from its widget in `state`; unchanged if the session no longer has that widget."""
+    key = _key(prefix, catalog.ENGAGEMENT, part)
+    if key not in state:
+        return definition
+    value = int(state[key] or 0)
+    if part == THRESHOLD:
+        return definition.with_engagement(definition.actions, value)
+    actions = [a for a in definition.actions if a.field != part]
+    if value > 0:
+        position = next((i for i, a in enumerate(definition.actions) if a.field == part),
+                        len(actions))
+        actions.insert(position, Action(field=part, points=value))
+    return definition.with_engagement(actions, definition.threshold)
 
 
 OTHER_OPS = {"in": "is one of", "not_in": "is not one of", "contains_any": "contains",
@@ -365,16 +443,18 @@ def _store(prefix: str, load: Load, save: Save, change: Callable[[Definition], D
     state = st.session_state.to_dict() if state is None else state
     seen = state.get(f"{prefix}:revision")
     definition, revision = load()
+    try:
+        updated = change(definition)
+    except ValueError as error:
+        st.session_state[f"{prefix}:error"] = _readable(error)
+        return False
+    if updated == definition:  # say, a callback fired again for a change already saved
+        return True
     if seen is not None and revision != seen["revision"]:
         forget_form(prefix, revision)
         st.session_state[f"{prefix}:notice"] = (
             "This definition was changed elsewhere in the meantime; the latest version is "
             "shown. Please redo your last change.")
-        return False
-    try:
-        updated = change(definition)
-    except ValueError as error:
-        st.session_state[f"{prefix}:error"] = _readable(error)
         return False
     try:
         saved = save(updated, revision)
@@ -392,29 +472,29 @@ def _store(prefix: str, load: Load, save: Save, change: Callable[[Definition], D
     return True
 
 
-def _save_question(prefix: str, question: catalog.Question, load: Load, save: Save) -> None:
-    """Rebuild one question from its widgets and save it, unless someone saved in between."""
+def _save_field(prefix: str, question: catalog.Question, field_key: str, load: Load,
+                save: Save) -> None:
+    """A widget of one field changed: save that field's criterion."""
+    state = st.session_state.to_dict()  # read in one go: see _store
+    _store(prefix, load, save,
+           lambda definition: with_field_from_widgets(definition, prefix, question, field_key,
+                                                      state), state)
+
+
+def _save_engagement(prefix: str, part: str, load: Load, save: Save) -> None:
+    state = st.session_state.to_dict()  # read in one go: see _store
+    _store(prefix, load, save,
+           lambda definition: with_engagement_from_widget(definition, prefix, part, state),
+           state)
+
+
+def _save_note(prefix: str, question: catalog.Question, load: Load, save: Save) -> None:
+    """The note changed: save the note, and nothing else of the question."""
     state = st.session_state.to_dict()  # read in one go: see _store
     note = state.get(_key(prefix, question.key, "note"))
-
-    def rebuild(definition: Definition) -> Definition:
-        if question.key == catalog.ENGAGEMENT:
-            chosen = {f: int(state.get(_key(prefix, question.key, f)) or 0)
-                      for f, _ in catalog.CONVERSION_ACTIONS}
-            actions = [Action(field=f, points=p) for f, p in chosen.items() if p > 0]
-            kept = [a for a in definition.actions if a.field not in chosen]
-            threshold = int(state.get(_key(prefix, question.key, "threshold")) or 0)
-            return definition.with_engagement(kept + actions, threshold, note)
-        if question.key == catalog.OTHER:
-            return definition.with_question(question.key,
-                                            definition.criteria_for(question.key), note)
-        built = [_criterion_from_widgets(prefix, question, catalog.FIELDS[f], state)
-                 for f in question.fields]
-        others = [c for c in definition.criteria_for(question.key)
-                  if c.field not in question.fields]
-        return definition.with_question(question.key, others + [c for c in built if c], note)
-
-    _store(prefix, load, save, rebuild, state)
+    _store(prefix, load, save,
+           lambda definition: definition if note is None else definition.with_note(
+               question.key, str(note)), state)
 
 
 def _readable(error: ValueError) -> str:

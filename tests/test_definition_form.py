@@ -1,0 +1,164 @@
+"""The guided form's saving rules, without a page: a widget's callback changes what that widget
+shows and nothing else, and never takes a widget that is gone for an answer taken back.
+
+Streamlit can fire a widget's callback again in a later rerun — once the person has moved on
+to the next question and the other widgets of the question are no longer in the session. The
+form used to rebuild the whole question from the session then, and a note typed on question 1
+could wipe the industries chosen on it (seen in the end-to-end browser test under load).
+"""
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+
+from tests.builders import C, D
+from workshop import catalog
+from workshop.definition import Action, Definition
+from workshop.ui.definition_form import (
+    THRESHOLD,
+    _save_note,
+    _store,
+    with_engagement_from_widget,
+    with_field_from_widgets,
+)
+
+P = "draft:1"
+INDUSTRY = catalog.QUESTIONS_BY_KEY["industry"]
+JOB_ROLE = catalog.QUESTIONS_BY_KEY["job_role"]
+
+
+def key(question: str, *parts: str) -> str:
+    return ":".join((P, question, *parts))
+
+
+def answered() -> Definition:
+    """Question 1 (industries, earning points) and question 2 (function and titles) answered,
+    with notes, and conversion actions."""
+    return D(
+        C("industry", values=["Software", "Healthcare"], role="nice", points=25,
+          question="industry"),
+        C("job_function", values=["Finance"], question="job_role"),
+        C("job_title", op="contains_any", values=["controller"], question="job_role"),
+        actions=[Action(field="demo_requested", points=30),
+                 Action(field="pricing_page_visits", points=10)],
+        threshold=40, notes={"industry": "where we win", "job_role": "who signs"})
+
+
+@pytest.fixture(autouse=True)
+def clean_session():
+    st.session_state.clear()
+    yield
+    st.session_state.clear()
+
+
+def test_a_field_whose_widgets_are_gone_is_left_as_it_is():
+    definition = answered()
+    only_the_note = {key("industry", "note"): "where we win"}
+    assert with_field_from_widgets(definition, P, INDUSTRY, "industry", only_the_note) \
+        is definition
+
+
+def test_a_widget_left_alone_keeps_the_saved_answer_not_the_form_default():
+    """Only the values are in the session: how it counts (+25 points) stays as saved."""
+    state = {key("industry", "industry", "values"): ["Software", "Healthcare", "Retail"]}
+    changed = with_field_from_widgets(answered(), P, INDUSTRY, "industry", state)
+    (industry,) = changed.criteria_for("industry")
+    assert industry.values == ["Software", "Healthcare", "Retail"]
+    assert (industry.role, industry.points) == ("nice", 25)
+
+
+def test_one_field_changes_and_the_other_field_of_the_question_stays_without_its_widgets():
+    state = {key("job_role", "job_title", "text"): "controller, cfo",
+             key("job_role", "job_title", "role"): "must:sql"}
+    changed = with_field_from_widgets(answered(), P, JOB_ROLE, "job_title", state)
+    function, title = changed.criteria_for("job_role")
+    assert function == answered().criteria_for("job_role")[0]
+    assert (title.values, title.gate) == (["controller", "cfo"], "sql")
+    assert changed.criteria_for("industry") == answered().criteria_for("industry")
+    assert changed.notes == answered().notes and changed.actions == answered().actions
+
+
+def test_clearing_a_field_removes_its_criterion_only():
+    state = {key("job_role", "job_function", "values"): []}
+    changed = with_field_from_widgets(answered(), P, JOB_ROLE, "job_function", state)
+    assert [c.field for c in changed.criteria_for("job_role")] == ["job_title"]
+
+
+def test_the_same_values_again_change_nothing_not_even_the_order():
+    definition = answered()
+    state = {key("industry", "industry", part): value for part, value in (
+        ("values", ["Software", "Healthcare"]), ("op", "in"), ("role", "nice"),
+        ("points", 25))}
+    assert with_field_from_widgets(definition, P, INDUSTRY, "industry", state) == definition
+
+
+def test_conversion_points_and_threshold_one_widget_at_a_time():
+    definition = answered()
+    assert with_engagement_from_widget(definition, P, "demo_requested", {}) is definition
+    raised = with_engagement_from_widget(
+        definition, P, "demo_requested", {key(catalog.ENGAGEMENT, "demo_requested"): 50})
+    assert [(a.field, a.points) for a in raised.actions] == [
+        ("demo_requested", 50), ("pricing_page_visits", 10)]  # in place, the other kept
+    dropped = with_engagement_from_widget(
+        definition, P, "pricing_page_visits",
+        {key(catalog.ENGAGEMENT, "pricing_page_visits"): 0})
+    assert [a.field for a in dropped.actions] == ["demo_requested"]
+    assert dropped.threshold == 40
+    threshold = with_engagement_from_widget(
+        definition, P, THRESHOLD, {key(catalog.ENGAGEMENT, THRESHOLD): 70})
+    assert (threshold.threshold, threshold.actions) == (70, definition.actions)
+
+
+def test_a_note_changes_the_note_only_and_an_empty_note_removes_it():
+    definition = answered()
+    noted = definition.with_note("industry", "software first")
+    assert noted.notes == {"industry": "software first", "job_role": "who signs"}
+    assert noted.criteria == definition.criteria and noted.actions == definition.actions
+    assert "industry" not in definition.with_note("industry", "  ").notes
+
+
+class Drafts:
+    """A draft behind load/save, counting saves."""
+
+    def __init__(self, definition: Definition, revision: int = 3) -> None:
+        self.definition, self.revision, self.saves = definition, revision, 0
+
+    def load(self) -> tuple[Definition, int]:
+        return self.definition, self.revision
+
+    def save(self, definition: Definition, revision: int) -> int:
+        assert revision == self.revision
+        self.definition, self.revision, self.saves = definition, revision + 1, self.saves + 1
+        return self.revision
+
+
+def test_a_callback_fired_again_for_a_saved_change_writes_no_revision():
+    drafts = Drafts(answered())
+    st.session_state[f"{P}:revision"] = {"revision": 3}
+    assert _store(P, drafts.load, drafts.save, lambda d: d.with_note("industry", "x"))
+    assert (drafts.saves, st.session_state[f"{P}:revision"]) == (1, {"revision": 4})
+    assert _store(P, drafts.load, drafts.save, lambda d: d.with_note("industry", "x"))
+    assert drafts.saves == 1 and f"{P}:notice" not in st.session_state
+
+
+def test_the_note_callback_of_a_question_no_longer_on_the_page_saves_nothing():
+    """The note's widget is gone from the session (its question left the page): the callback,
+    fired again, must not save — and above all not rebuild the question from nothing."""
+    drafts = Drafts(answered())
+    st.session_state[f"{P}:revision"] = {"revision": 3}
+    st.session_state[key("job_role", "note")] = "who signs"
+    _save_note(P, INDUSTRY, drafts.load, drafts.save)
+    assert drafts.saves == 0 and drafts.definition == answered()
+    st.session_state[key("industry", "note")] = "software first"
+    _save_note(P, INDUSTRY, drafts.load, drafts.save)
+    assert drafts.saves == 1
+    assert drafts.definition.criteria == answered().criteria
+    assert drafts.definition.notes["industry"] == "software first"
+
+
+def test_a_real_change_after_someone_else_saved_is_refused_with_the_notice():
+    drafts = Drafts(answered(), revision=5)
+    st.session_state[f"{P}:revision"] = {"revision": 3}
+    assert not _store(P, drafts.load, drafts.save, lambda d: d.with_note("industry", "y"))
+    assert drafts.saves == 0
+    assert "changed elsewhere" in st.session_state[f"{P}:notice"]
