@@ -15,8 +15,8 @@ marketing on a laptop and sales on a phone (390×844).
    their own devices, and the one-page PDF is downloaded in step 4.
 
 Screenshots of every person's page at every step go to test-artifacts/e2e/; the time each step
-took is printed (shown with -s, or on a failure). A rare lost change on a loaded machine is
-worked around where it happens (change_and_wait, which warns when it had to act).
+took is printed (shown with -s, or on a failure). Every change is waited for in the database
+(change_and_wait); one shown on the page and not saved fails the test.
 """
 from __future__ import annotations
 
@@ -25,7 +25,6 @@ import io
 import re
 import time
 import uuid
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -136,29 +135,18 @@ def eventually(condition: Callable[[], bool], seconds: float) -> bool:
 
 
 def change_and_wait(person: Person, what: str, change: Callable[[], None],
-                    undo: Callable[[], None], saved: Callable[[], bool]) -> None:
+                    saved: Callable[[], bool]) -> None:
     """Make a change on the page and wait until the database has it.
 
-    Works around a rare lost change on a loaded machine (about once in seven runs of this
-    test; once in 45 changes on one page with two CPU burners running): the page keeps showing
-    the new value but nothing is saved, sometimes with the warning "This definition was changed
-    elsewhere in the meantime …" although nobody else edits this draft. Then, as a person
-    would, take the change back and make it again; and warn (pytest lists warnings), so that
-    it does not go unnoticed."""
-    for attempt in range(2):
-        if attempt:
-            undo()
-            settle(person.page)
-        change()
-        if eventually(saved, 10 if attempt == 0 else 20):
-            if attempt:
-                warnings.warn(f"{person.who}'s {what}: the page showed it, but it was only "
-                              "saved when made a second time (see "
-                              f"{SHOTS}/lost-…-{person.who}.png)", stacklevel=2)
-            return
+    This used to be lost now and then on a loaded machine (the page showed the new value and
+    nothing was saved, or a later callback wiped it) and was worked around by making the
+    change a second time; each widget now saves only what it shows (see
+    tests/test_definition_form.py), so a change that is not saved fails."""
+    change()
+    if not eventually(saved, 30):
         person.shot(f"lost-{re.sub(r'[^A-Za-z0-9]+', '-', what)}")
-    pytest.fail(f"{person.who}'s {what} shows on the page but is not saved, even when made a "
-                "second time")
+        pytest.fail(f"{person.who}'s {what} shows on the page but is not saved (see "
+                    f"{SHOTS}/lost-…-{person.who}.png)")
 
 
 def answer_two_questions(engine, person: Person, industries: list[str], note: str,
@@ -182,14 +170,8 @@ def answer_two_questions(engine, person: Person, industries: list[str], note: st
         page.keyboard.press("Enter")
         page.keyboard.press("Escape")
 
-    def take_back_last_industry() -> None:
-        page.get_by_test_id("stMultiSelect").first.locator("input").click()
-        page.keyboard.press("Backspace")
-        page.keyboard.press("Escape")
-
     for position, value in enumerate(industries):
         change_and_wait(person, f"industry {value}", lambda v=value: choose_industry(v),
-                        take_back_last_industry,
                         lambda v=value: v in industries_of(draft()))
         if position == 0:
             page.reload()  # a fresh session keeps the answer
@@ -206,14 +188,12 @@ def answer_two_questions(engine, person: Person, industries: list[str], note: st
 
     note_label = "Note: why, in your own words (optional)"
     change_and_wait(person, "note", type_into(note_label, note, "Control+Enter"),
-                    type_into(note_label, "", "Control+Enter"),
                     lambda: draft().notes.get("industry") == note)
     settle(page)
     click(person, "Next ▶")
     expect(person.main.get_by_text("2. What is the job role of the person?")).to_be_visible()
     titles_label = "Job title contains any of"
     change_and_wait(person, "job titles", type_into(titles_label, titles, "Enter"),
-                    type_into(titles_label, "", "Enter"),
                     lambda: job_titles_of(draft()) == [t.strip() for t in titles.split(",")])
     page.reload()  # comes back on question 2, with everything answered so far
     expect(person.main.get_by_text("2 of 12 questions answered")).to_be_visible()
