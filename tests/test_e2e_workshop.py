@@ -149,6 +149,15 @@ def change_and_wait(person: Person, what: str, change: Callable[[], None],
                     f"{SHOTS}/lost-…-{person.who}.png)")
 
 
+def add_industry(page, value: str) -> None:
+    """Add `value` to question 1's industries (the first multiselect on a draft page)."""
+    field = page.get_by_test_id("stMultiSelect").first.locator("input")
+    field.click()
+    field.fill(value)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+
+
 def answer_two_questions(engine, person: Person, industries: list[str], note: str,
                          titles: str) -> None:
     """Question 1 (industries and a note), then question 2 (job title keywords); each change
@@ -163,15 +172,8 @@ def answer_two_questions(engine, person: Person, industries: list[str], note: st
     expect(person.main.get_by_text("1. What industry do they work in?")).to_be_visible()
     settle(page)
 
-    def choose_industry(value: str) -> None:
-        field = page.get_by_test_id("stMultiSelect").first.locator("input")
-        field.click()
-        field.fill(value)
-        page.keyboard.press("Enter")
-        page.keyboard.press("Escape")
-
     for position, value in enumerate(industries):
-        change_and_wait(person, f"industry {value}", lambda v=value: choose_industry(v),
+        change_and_wait(person, f"industry {value}", lambda v=value: add_industry(page, v),
                         lambda v=value: v in industries_of(draft()))
         if position == 0:
             page.reload()  # a fresh session keeps the answer

@@ -30,7 +30,13 @@ from playwright.sync_api import expect, sync_playwright
 from sqlmodel import select
 
 from tests.conftest import sqlalchemy_url
-from tests.test_e2e_workshop import SHOTS, eventually, industries_of, job_titles_of
+from tests.test_e2e_workshop import (
+    SHOTS,
+    add_industry,
+    eventually,
+    industries_of,
+    job_titles_of,
+)
 from tests.test_load import REPORT
 from tests.test_restart import (
     CHROMIUM,
@@ -301,11 +307,7 @@ def a_change_while_saving(database_url, server: Server, engine, browser) -> None
     settle(page)
     note, titles = "Budget is signed off before they talk to us", "controller, cfo"
     saved = lambda: draft_in_database(engine, person)[0]  # noqa: E731
-    industry = page.get_by_test_id("stMultiSelect").first.locator("input")
-    industry.click()
-    industry.fill("Software")
-    page.keyboard.press("Enter")
-    page.keyboard.press("Escape")
+    add_industry(page, "Software")
     wait_for(lambda: industries_of(saved()) == ["Software"], "the industry is saved", timeout=30)
     settle(page)
     held.hold()

@@ -35,6 +35,7 @@ ROLE_CHOICES = {
     "disqualifier": "Rules the lead out (disqualifier)",
 }
 OP_CHOICES = {"in": "is one of", "not_in": "is not one of"}
+THRESHOLD = "threshold"  # the engagement question's widget besides the conversion actions
 DISQUALIFIER_LABELS = {
     "company": "Company name contains (competitors, one per comma)",
     "job_title": "Job title contains (e.g. student, intern)",
@@ -312,8 +313,6 @@ def _engagement_widgets(prefix: str, definition: Definition, load: Load, save: S
                     max_value=100000, step=1, key=threshold_key, on_change=_save_engagement,
                     args=(prefix, THRESHOLD, load, save))
 
-
-THRESHOLD = "threshold"
 
 
 def with_engagement_from_widget(definition: Definition, prefix: str, part: str,
