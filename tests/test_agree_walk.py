@@ -4,20 +4,25 @@ diff of versions 1 and 2 shows exactly that change. Each person is their own App
 on one database (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.builders import C, D
 from tests.test_own_devices import new_app, texts
+from tests.test_real_exports_pages import upload
 from workshop import store, versions
 from workshop.db import make_engine, session
 
 COMPARE, HISTORY, COMMUNICATE = "views/compare.py", "views/history.py", "views/communicate.py"
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample_leads.csv"
 
 
 @pytest.fixture
-def app_url(database_url, monkeypatch):
+def app_url(database_url, monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("UPLOAD_DIR", str(tmp_path / "uploads"))
     return database_url
 
 
@@ -51,6 +56,7 @@ def drafted_workshop(url: str) -> tuple[str, dict[str, str]]:
         for token, definition in drafts.items():
             store.save_draft(s, workshop.id, token, definition, 0)
             store.set_done(s, workshop.id, token, True)
+        upload(s, workshop.id, facilitator, SAMPLE, "northwind-leads.csv")  # its own export
     engine.dispose()
     return workshop.id, {"facilitator": facilitator, "marketing": marketing, "sales": sales}
 
@@ -134,8 +140,8 @@ def test_from_reveal_to_version_two(app_url):
     assert not [b for b in dana.button if b.label == "Apply"]
     dana.switch_page(COMMUNICATE).run()
     assert "Version 1" in texts(dana) and "Priya for Marketing" in texts(dana)
-    assert "## In figures" in texts(dana)  # measured on the sample leads when proposed
-    assert "Measured on the sample leads (6,000 leads)" in texts(dana)
+    assert "## In figures" in texts(dana)  # measured on its export when proposed
+    assert "Measured on northwind-leads.csv (6,000 leads)" in texts(dana)
     assert "leads) (" not in texts(dana)  # the count is said once
     assert "Northwind <i>Ledger</i>" in texts(dana)  # as typed, never as HTML
 

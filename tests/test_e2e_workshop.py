@@ -437,7 +437,12 @@ def test_a_whole_workshop_on_three_devices(tmp_path, monkeypatch, request):
             lap("step 5 done")
 
             # --- 6. The facilitator uploads the CRM export -----------------------------------
-            fac.page.get_by_role("link", name=re.compile("Upload your own CRM export")).click()
+            # Until then a new company sees no lead figures at all: not the demo's sample.
+            expect(fac.main.get_by_text("No lead figures yet")).to_be_visible()
+            expect(sales.main.get_by_text("No lead figures yet")).to_be_visible()
+            for person in people:
+                assert "sample leads" not in person.text()
+            fac.page.get_by_role("link", name=re.compile("Upload your CRM export")).click()
             expect(fac.main.get_by_role("heading", name="Evidence from your leads")
                    ).to_be_visible()
             fac.page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(EXPORT))

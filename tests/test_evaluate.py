@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from workshop import leads
 from workshop.definition import Action, Criterion, Definition
 from workshop.evaluate import (
     MQL,
@@ -16,6 +17,7 @@ from workshop.evaluate import (
     MissingColumn,
     action_done,
     criterion_mask,
+    empty_columns,
     evaluate,
     missing_columns,
     reasons,
@@ -458,3 +460,79 @@ def test_evaluate_matches_reference(seed):
         assert (f"{points} of {threshold} points" in text) == (points < threshold)
         if stage != NOT_QUALIFIED and sql_gate:
             assert text == f"meets every rule ({points} points)"
+
+
+# --- real exports: spellings, placeholders, dates, headers ---------------------------------
+@pytest.mark.parametrize("values,criterion,expected", [
+    # values written as in the CRM match values written in words, and the other way round
+    (["organic_search", "Organic search", "ORGANIC-SEARCH", " organic  search ", "paid_search"],
+     {"op": "in", "values": ["Organic search"]}, [True, True, True, True, False]),
+    (["Organic search", "Health beauty"], {"op": "in", "values": ["organic_search",
+                                                                  "health_beauty"]},
+     [True, True]),
+    (["Closed - Won", "closed won", "Closed Lost"], {"op": "not_in", "values": ["closed-won"]},
+     [False, False, True]),
+    (["vice-president finance", "VP"], {"op": "contains_any", "values": ["vice president"]},
+     [True, False]),
+    # placeholder words are unknown: never pass, never disqualify...
+    (["Select", "unknown", "--None--", "N/A", "-", "Retail"],
+     {"op": "not_in", "values": ["Software"]}, [False, False, False, False, False, True]),
+    (["Select", "n/a", "Retail"], {"op": "contains_any", "values": ["a"]},
+     [False, False, True]),
+    # ... unless a rule names one, which then matches that word only
+    (["unknown", "Unknown ", "Select", "organic_search", None],
+     {"op": "in", "values": ["unknown", "Organic search"]}, [True, True, False, True, False]),
+    (["unknown", "Select", "Retail"], {"op": "not_in", "values": ["unknown"]},
+     [False, False, True]),
+    (["Select", "selected", "n/a"], {"op": "contains_any", "values": ["select"]},
+     [True, True, False]),
+    # yes/no words on text, and numbers as yes/no
+    (["Yes", "no", "TRUE", "0", "2", "Select", None], {"op": "is_true"},
+     [True, False, True, False, True, False, False]),
+    (["Yes", "no", "TRUE", "0", "2", "Select", None], {"op": "is_false"},
+     [False, True, False, True, False, False, False]),
+])
+def test_text_rules_on_real_exports(values, criterion, expected):
+    assert _mask(values, **criterion) == expected
+
+
+def test_a_date_column_counts_as_done_when_a_date_is_present():
+    booked = pd.to_datetime(pd.Series(["2025-06-03 08:00", None, "2025-07-01 00:00"]))
+    leads = pd.DataFrame({"demo_booked_at": booked})
+    assert action_done(leads, "demo_booked_at").tolist() == [True, False, True]
+    assert criterion_mask(leads, Criterion(field="demo_booked_at", op="is_true")).tolist() == [
+        True, False, True]
+    assert criterion_mask(leads, Criterion(field="demo_booked_at", op="is_false")).tolist() == [
+        False, True, False]
+    assert criterion_mask(leads, Criterion(field="demo_booked_at", op="in",
+                                           values=["2025-07-01"])).tolist() == [
+        False, False, True]
+    definition = Definition(actions=[Action(field="demo_booked_at", points=30)], threshold=30)
+    assert evaluate(leads, definition).frame["is_mql"].tolist() == [True, False, True]
+
+
+def test_a_criterion_names_the_exports_header_or_the_catalog_field():
+    """The export's "Country" column mapped onto `country`; its "Sector" column left
+    unmapped: rules on either name find the column, before and after the mapping changes."""
+    raw = pd.DataFrame({"Country": ["Germany", "France"], "Sector": ["software", "retail"]},
+                       dtype="str")
+    mapped = leads.normalise(raw, {"Country": "country"})
+    unmapped = leads.normalise(raw, {})
+    for table in (mapped, unmapped):
+        for field in ("Country", "country", "COUNTRY"):
+            rule = Criterion(field=field, op="in", values=["Germany"])
+            assert criterion_mask(table, rule).tolist() == [True, False], field
+        for field in ("Sector", "industry"):  # industry: the field "Sector" is a spelling of
+            rule = Criterion(field=field, op="in", values=["Software"])
+            assert criterion_mask(table, rule).tolist() == [True, False], field
+    assert missing_columns(mapped, Definition(criteria=[
+        Criterion(field="Region", op="in", values=["EMEA"])])) == ["Region"]
+
+
+def test_empty_columns_are_named():
+    table = pd.DataFrame({"budget": [np.nan, np.nan], "industry": ["Select", None],
+                          "country": ["Germany", None]})
+    definition = Definition(criteria=[Criterion(field=f, op="in", values=["x"])
+                                      for f in ("industry", "country")]
+                            + [Criterion(field="budget", op="at_least", low=1)])
+    assert empty_columns(table, definition) == ["industry", "budget"]

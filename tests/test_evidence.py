@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -139,17 +140,25 @@ def test_after_the_reveal_every_draft_has_figures(demo_with_upload):
     assert "sample_leads.csv" in page_text(at)
 
 
-def test_a_definition_needing_an_unmapped_column_is_named(demo_with_upload):
+def test_criteria_survive_a_column_left_unmapped(demo_with_upload):
+    """Industry unmapped: the drafts' industry rules use the export's own "Industry" column,
+    and every figure stays what it was."""
     params, engine, upload_id = demo_with_upload
+    with make_session(engine) as s:
+        store.reveal(s, demo.DEMO_ID, params["key"])
+    def figures(at: AppTest) -> pd.DataFrame:
+        return next(d.value for d in at.dataframe if "MQL" in d.value.columns)
+
+    before = figures(open_evidence(params))
     with make_session(engine) as s:
         upload = store.current_upload(s, demo.DEMO_ID, params["key"])
         mapping = Mapping.from_json(upload.mapping_json)
         mapping.columns.pop("Industry")
         store.update_upload_mapping(s, demo.DEMO_ID, params["key"], upload_id,
                                     mapping.to_json())
-        store.reveal(s, demo.DEMO_ID, params["key"])
     at = open_evidence(params)
-    assert "no column for industry" in page_text(at)
+    assert "no column for" not in page_text(at)
+    pd.testing.assert_frame_equal(figures(at), before)
 
 
 def test_figures_are_kept_between_reruns_and_follow_a_changed_definition(demo_with_upload,

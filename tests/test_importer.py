@@ -94,7 +94,7 @@ BROKEN = [
 
 
 def test_the_corpus_is_complete_and_small():
-    files = [p for p in EXPORTS.iterdir() if p.suffix != ".py"]
+    files = [p for p in EXPORTS.iterdir() if p.is_file() and p.suffix != ".py"]
     named = {name for name, *_ in READABLE} | {name for name, *_ in BROKEN}
     assert {p.name for p in files} == named
     assert len(files) >= 20
@@ -190,8 +190,12 @@ def test_a_semicolon_file_with_decimal_points_keeps_the_point():
     assert frame.at[0, "Revenue"] == "1500000.50"
 
 
-def test_a_comma_in_a_comma_file_is_never_a_decimal_comma():
+def test_quoted_decimal_commas_in_a_comma_file_are_decimal_commas():
+    """"1,5" cannot be a thousands separator (those group three digits): a comma file from a
+    European spreadsheet quotes its decimal commas. "1,500" decides nothing."""
     _, found = read_export(b'Company,Revenue\nA,"1,5"\nB,"2,5"\n')
+    assert (found.delimiter, found.decimal) == (",", ",")
+    _, found = read_export(b'Company,Revenue\nA,"1,500"\nB,"2,500"\n')
     assert (found.delimiter, found.decimal) == (",", ".")
 
 

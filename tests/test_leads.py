@@ -8,7 +8,7 @@ import pytest
 
 from workshop import catalog, leads
 from workshop.definition import Action, Criterion, Definition
-from workshop.evaluate import MQL, evaluate
+from workshop.evaluate import MQL, evaluate, unknown
 from workshop.sample_data import TITLES
 
 
@@ -100,7 +100,7 @@ def test_real_values_are_not_placeholders(raw):
     ("decision MAKER", catalog.BUYING_ROLES, "Decision maker"),
     ("  technolgy  ", catalog.INDUSTRIES, "technolgy"),  # unknown: kept, stripped
     ("Crypto   Mining", catalog.INDUSTRIES, "Crypto Mining"),
-    ("--None--", catalog.INDUSTRIES, None),
+    ("--None--", catalog.INDUSTRIES, "--None--"),  # a placeholder word: kept, unknown to rules
 ])
 def test_canonical_category(raw, options, expected):
     value = one(leads.canonical_category, raw, options)
@@ -202,7 +202,7 @@ RAW_MAPPING = {
 
 def test_normalise_renames_cleans_and_derives():
     table = leads.normalise(_raw(), RAW_MAPPING)
-    assert table["industry"].tolist()[0] == "Software" and pd.isna(table["industry"].iloc[1])
+    assert table["industry"].tolist()[0] == "Software" and unknown(table["industry"]).iloc[1]
     assert table["industry"].iloc[2] == "Healthcare"
     assert table["employees"].iloc[0] == 125.5 and table["employees"].iloc[1] == 1200
     assert pd.isna(table["employees"].iloc[2])
@@ -219,8 +219,8 @@ def test_normalise_renames_cleans_and_derives():
     assert table["created_month"].iloc[1] == "2026-04" and pd.isna(table["created_month"].iloc[2])
     assert table["outcome"].iloc[0] == "won" and pd.isna(table["outcome"].iloc[1])
     assert table["outcome"].iloc[2] == "open"
-    # unmapped columns stay, under their own header, placeholders blanked
-    assert "Favourite colour" in table.columns and pd.isna(table["Favourite colour"].iloc[1])
+    # unmapped columns stay, under their own header; placeholder words are kept, unknown
+    assert "Favourite colour" in table.columns and unknown(table["Favourite colour"]).iloc[1]
     assert "country" not in table.columns and "Sector" not in table.columns
 
 
@@ -272,9 +272,9 @@ def test_sample_loads_with_every_field_the_questions_and_actions_use(sample):
 
 
 @pytest.mark.parametrize("key", [k for k, f in catalog.FIELDS.items()
-                                 if f.kind == catalog.Kind.CATEGORY])
+                                 if f.kind == catalog.Kind.CATEGORY and k != "pain"])
 def test_sample_categories_are_canonical_after_normalising(sample, key):
-    values = sample[key].dropna()
+    values = sample[key][~unknown(sample[key])]
     assert set(values) <= set(catalog.FIELDS[key].options)
     assert values.nunique() >= 4
 
@@ -347,3 +347,73 @@ def test_normalise_reads_european_numbers_when_told_the_decimal_mark():
                             decimal=",")
     assert table["annual_revenue"].tolist() == [1_500_000.0, 2_500_000.0]
     assert table["employees"].tolist() == [1200.0, 125.5]
+
+
+# --- every column judged by its own values -----------------------------------------------
+
+def test_unmapped_columns_of_numbers_and_dates_become_numbers_and_dates():
+    raw = pd.DataFrame({
+        "Lead Score": ["72,5", "80", "n/a", "", "55,25"],
+        "Visits per day": ["1.5", "2", "0.25", "3", "-"],
+        "Zip": ["01234", "99999", "10115", "", "20095"],
+        "demo_booked_at": ["03.06.2025", "", "31.07.2025", "01.08.2025", "Select"],
+        "Notes": ["called twice", "", "2", "x", "y"],
+    }, dtype="str")
+    table = leads.normalise(raw, {}, decimal=",")
+    assert table["Lead Score"].tolist()[:2] == [72.5, 80.0]
+    assert table["Lead Score"].isna().tolist() == [False, False, True, True, False]
+    assert table["Visits per day"].tolist()[:3] == [1.5, 2.0, 0.25]  # its own decimal point
+    assert table["Zip"].dtype == "float64"
+    assert table["demo_booked_at"].tolist()[:3] == [pd.Timestamp("2025-06-03"), pd.NaT,
+                                                   pd.Timestamp("2025-07-31")]
+    assert table["Notes"].fillna("-").tolist() == ["called twice", "-", "2", "x", "y"]  # text
+    readings = leads.column_readings(table)
+    assert readings["Lead Score"].decimal == "," and readings["Visits per day"].decimal == "."
+    assert readings["demo_booked_at"].date_order == "day-first"
+    assert readings["Notes"].kind == "text"
+    assert leads.header_columns(table)["Lead Score"] == "Lead Score"
+
+
+def test_mapped_counts_and_numbers_read_decimal_commas():
+    raw = pd.DataFrame({"Visits": ["2,5", "1.200", "3"], "Revenue": ["1.234,5", "12,75", "7"]},
+                       dtype="str")
+    table = leads.normalise(raw, {"Visits": "page_views", "Revenue": "annual_revenue"},
+                            decimal=",")
+    assert table["page_views"].tolist() == [2, 1200, 3]  # 2.5 rounds to 2, never 25
+    assert table["annual_revenue"].tolist() == [1234.5, 12.75, 7.0]
+
+
+def test_day_first_created_dates_give_the_right_months():
+    raw = pd.DataFrame({"Created": ["20-10-2017", "01-02-2018", "05-02-2018", "31-12-2017"]},
+                       dtype="str")
+    table = leads.normalise(raw, {"Created": "created"})
+    assert table["created_month"].tolist() == ["2017-10", "2018-02", "2018-02", "2017-12"]
+
+
+def test_placeholder_words_are_kept_as_written_and_unknown_to_rules():
+    raw = pd.DataFrame({"Origin": ["unknown", "organic_search", "Select", ""]}, dtype="str")
+    table = leads.normalise(raw, {"Origin": "lead_source"})
+    assert table["lead_source"].tolist()[:3] == ["unknown", "Organic search", "Select"]
+    assert pd.isna(table["lead_source"].iloc[3])
+    assert unknown(table["lead_source"]).tolist() == [True, False, True, True]
+
+
+def test_a_money_unit_multiplies_mapped_and_unmapped_numbers():
+    raw = pd.DataFrame({"revenue": ["1118.27", "4.54"], "Deal (k)": ["12", "7.5"]},
+                       dtype="str")
+    table = leads.normalise(raw, {"revenue": "annual_revenue"},
+                            units={"revenue": 1e6, "Deal (k)": 1e3})
+    assert table["annual_revenue"].tolist() == pytest.approx([1_118_270_000, 4_540_000])
+    assert table["Deal (k)"].tolist() == [12_000.0, 7_500.0]
+    assert leads.column_readings(table)["annual_revenue"].unit == 1e6
+
+
+def test_the_forms_values_come_from_the_leads_with_their_counts():
+    table = leads.normalise(pd.DataFrame({
+        "Industry": ["Healthcare", "healthcare", "Retail", "Select", None],
+        "Region": ["EMEA", "EMEA", "APAC", "unknown", "EMEA"]}, dtype="str"),
+        {"Industry": "industry"})
+    values = leads.lead_values(table)
+    assert values.fields["industry"] == (("Healthcare", 2), ("Retail", 1), ("Select", 1))
+    assert values.columns["Region"].values == ("EMEA", "APAC", "unknown")
+    assert values.columns["Region"].counts == (3, 1, 1)

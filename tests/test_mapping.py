@@ -16,6 +16,7 @@ from workshop.mapping import (
     headers_signature,
     normalise_header,
     suggest_outcome,
+    suggest_units,
     validate,
 )
 
@@ -344,7 +345,9 @@ def test_validate_checks_the_outcome():
     assert any('outcome column "Stage" is not in this export' in p for p in problems)
     assert any("both won and open: won" in p for p in problems)
     assert validate(Mapping({}, outcome_column="Deal Stage"), HEADERS) == [
-        "Say which values of the outcome column mean won."]
+        "Say which values of the outcome column mean won, or that any value means won."]
+    assert validate(Mapping({}, outcome_column="Deal Stage", won_when_present=True),
+                    HEADERS) == []
 
 
 # --- outcome --------------------------------------------------------------------------------------
@@ -357,7 +360,7 @@ def frame(**columns) -> pd.DataFrame:
 def test_suggest_outcome_from_deal_stage():
     raw = frame(Deal_Stage=["Closed Won", "Closed Lost", "Negotiation", "", "Proposal",
                             "Closed Won", "Qualification", "--None--"])
-    column, won, opened = suggest_outcome(raw, {"Deal Stage": "deal_stage"})
+    column, won, opened, _ = suggest_outcome(raw, {"Deal Stage": "deal_stage"})
     assert column == "Deal Stage"
     assert won == ["Closed Won"]
     assert sorted(opened) == ["Negotiation", "Proposal", "Qualification"]
@@ -366,7 +369,7 @@ def test_suggest_outcome_from_deal_stage():
 def test_suggest_outcome_from_hubspot_internal_deal_stages():
     raw = frame(dealstage=["closedwon", "closedlost", "appointmentscheduled",
                            "contractsent", "closedwon"])
-    assert suggest_outcome(raw, {}) == ("dealstage", ["closedwon"],
+    assert suggest_outcome(raw, {})[:3] == ("dealstage", ["closedwon"],
                                         ["appointmentscheduled", "contractsent"])
 
 
@@ -378,30 +381,30 @@ def test_suggest_outcome_from_hubspot_internal_deal_stages():
 ])
 def test_suggest_outcome_from_is_converted(values, won):
     raw = frame(IsConverted=values, Status=["Open - Not Contacted"] * len(values))
-    assert suggest_outcome(raw, {}) == ("IsConverted", won, [])
+    assert suggest_outcome(raw, {})[:3] == ("IsConverted", won, [])
 
 
 def test_suggest_outcome_from_a_won_column_with_bool_dtype():
     raw = pd.DataFrame({"Name": ["a", "b", "c"], "Won": [True, False, True]})
-    column, won, opened = suggest_outcome(raw, {})
+    column, won, opened, _ = suggest_outcome(raw, {})
     assert (column, won, opened) == ("Won", ["True"], [])
     assert apply_outcome(raw["Won"], won, opened).tolist() == ["won", "lost", "won"]
 
 
 def test_suggest_outcome_from_a_zero_one_column_named_converted():
     raw = frame(Converted_to_Customer=["0", "1", "0", ""], Notes=["x", "y", "won", "z"])
-    assert suggest_outcome(raw, {}) == ("Converted to Customer", ["1"], [])
+    assert suggest_outcome(raw, {})[:3] == ("Converted to Customer", ["1"], [])
 
 
 def test_a_column_named_won_with_text_values_is_not_an_outcome():
     raw = frame(Reason_Won=["price", "features"])
-    assert suggest_outcome(raw, {}) == (None, [], [])
+    assert suggest_outcome(raw, {})[:3] == (None, [], [])
 
 
 def test_suggest_outcome_from_lifecycle_stage():
     raw = frame(Lifecycle_Stage=["Lead", "customer", "OPPORTUNITY", "Subscriber", "Customer",
                                  "Evangelist", "Unknown"])
-    column, won, opened = suggest_outcome(raw, {"Lifecycle Stage": "lifecycle_stage"})
+    column, won, opened, _ = suggest_outcome(raw, {"Lifecycle Stage": "lifecycle_stage"})
     assert column == "Lifecycle Stage"
     assert sorted(won) == ["Customer", "Evangelist", "customer"]
     assert opened == ["OPPORTUNITY"]
@@ -410,13 +413,13 @@ def test_suggest_outcome_from_lifecycle_stage():
 def test_suggest_outcome_from_salesforce_lead_status():
     raw = frame(Status=["Open - Not Contacted", "Working - Contacted", "Closed - Converted",
                         "Closed - Not Converted", "Closed - Converted"])
-    assert suggest_outcome(raw, {}) == ("Status", ["Closed - Converted"],
+    assert suggest_outcome(raw, {})[:3] == ("Status", ["Closed - Converted"],
                                         ["Open - Not Contacted", "Working - Contacted"])
 
 
 def test_hubspot_lead_status_alone_is_no_outcome():
     raw = frame(Lead_Status=["NEW", "OPEN_DEAL", "UNQUALIFIED", "IN_PROGRESS"])
-    assert suggest_outcome(raw, {}) == (None, [], [])
+    assert suggest_outcome(raw, {})[:3] == (None, [], [])
 
 
 def test_deal_stage_is_preferred_to_lifecycle_and_a_column_with_wins_to_one_without():
@@ -425,19 +428,19 @@ def test_deal_stage_is_preferred_to_lifecycle_and_a_column_with_wins_to_one_with
     raw = frame(Lifecycle_Stage=["Customer", "Lead"], Deal_Stage=["Closed Lost", "Proposal"])
     assert suggest_outcome(raw, {})[0] == "Lifecycle Stage"
     raw = frame(Deal_Stage=["Closed Lost", "Proposal"])
-    assert suggest_outcome(raw, {}) == ("Deal Stage", [], ["Proposal"])
+    assert suggest_outcome(raw, {})[:3] == ("Deal Stage", [], ["Proposal"])
 
 
 def test_suggest_outcome_follows_the_users_mapping():
     raw = frame(Phase=["Won", "Lost", "Pitch"], Deal_Stage=["", "", ""])
-    assert suggest_outcome(raw, Mapping({"Phase": "deal_stage"})) == ("Phase", ["Won"],
+    assert suggest_outcome(raw, Mapping({"Phase": "deal_stage"}))[:3] == ("Phase", ["Won"],
                                                                       ["Pitch"])
 
 
 def test_no_outcome_column():
     raw = frame(Email=["a@x.com"], Industry=["Software"])
-    assert suggest_outcome(raw, auto_map(raw.columns)) == (None, [], [])
-    assert suggest_outcome(frame(Deal_Stage=["", "N/A"]), {}) == (None, [], [])
+    assert suggest_outcome(raw, auto_map(raw.columns))[:3] == (None, [], [])
+    assert suggest_outcome(frame(Deal_Stage=["", "N/A"]), {})[:3] == (None, [], [])
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -475,7 +478,7 @@ def test_apply_outcome_keeps_the_index_and_reads_numbers():
 
 def test_suggested_outcome_on_the_sample_matches_normalise():
     raw = pd.read_csv(leads.SAMPLE_LEADS_PATH, dtype=str, keep_default_na=False)
-    column, won, opened = suggest_outcome(raw, auto_map(raw.columns))
+    column, won, opened, _ = suggest_outcome(raw, auto_map(raw.columns))
     assert column == "Deal Stage" and won == ["Closed Won"]
     ours = apply_outcome(raw[column], won, opened)
     theirs = leads.normalise(raw, leads.SAMPLE_MAPPING)["outcome"]
@@ -502,3 +505,97 @@ def test_apply_mapping_without_outcome_is_normalise():
     table = apply_mapping(raw, Mapping(auto_map(raw.columns)))
     assert table["outcome"].tolist() == ["won", "open"]
     assert table["employees"].tolist() == [5.5, 250.0]
+
+
+# --- real exports' headers, outcomes and units ----------------------------------------------
+
+@pytest.mark.parametrize("header, key", [
+    ("sector", "industry"), ("Business Segment", "industry"), ("vertical", "industry"),
+    ("office_location", "country"), ("BillingCountry", "country"),
+    ("engage_date", "created"), ("first_contact_date", "created"), ("Created On", "created"),
+    ("opportunity_id", "record_id"), ("Prospect ID", "record_id"), ("mql_id", "record_id"),
+    ("account", "company"), ("Account Name", "company"),
+    ("close_value", "amount"), ("Deal Value", "amount"),
+    ("origin", "lead_source"), ("Lead Channel", "lead_source"),
+    ("Pipeline Stage", "deal_stage"), ("headcount", "employees"), ("Turnover", "annual_revenue"),
+])
+def test_the_usual_names_of_real_exports_are_mapped(header, key):
+    assert auto_map([header]) == {header: key}
+
+
+@pytest.mark.parametrize("header", [
+    "Page Views Per Visit", "Avg. Page Views", "Average Deal Size", "Win Rate",
+    "Email Click Rate", "Pageviews per session", "Revenue Growth", "has_company",
+    "is_customer_flag_avg",
+])
+def test_a_ratio_or_a_flag_is_never_mapped_onto_a_field(header):
+    assert auto_map([header]) == {}
+
+
+@pytest.mark.parametrize("header", ["won_date", "ConvertedDate", "Became a Customer Date",
+                                    "converted_at", "Date Converted", "Customer Since"])
+def test_a_date_a_lead_converted_on_is_an_outcome_when_filled(header):
+    raw = frame(Name=["a", "b", "c", "d"])
+    raw[header] = ["2018-03-12 11:34", "", "12.03.2018", None]
+    guess = suggest_outcome(raw, auto_map(raw.columns))
+    assert guess == (header, [], [], True)
+    assert apply_outcome(raw[header], [], [], won_when_present=True).fillna("-").tolist() == [
+        "won", "-", "won", "-"]
+
+
+def test_a_boolean_converted_column_beats_the_conversion_date():
+    raw = frame(IsConverted=["true", "false"], ConvertedDate=["2025-01-02", ""])
+    assert suggest_outcome(raw, auto_map(raw.columns))[:3] == ("IsConverted", ["true"], [])
+
+
+def test_a_won_date_that_is_not_a_date_is_no_outcome():
+    raw = frame(won_date=["soon", "later"])
+    assert suggest_outcome(raw, {}).column is None
+
+
+@pytest.mark.parametrize("header, key, values, unit", [
+    ("revenue", "annual_revenue", ["1118.27", "4.54", "11698.03", "2500"], 1e6),  # not $1,118
+    ("Annual Revenue", "annual_revenue", ["25000", "48000", "80000"], 1e3),
+    ("Annual Revenue", "annual_revenue", ["1500000", "25000000"], None),
+    ("Revenue ($M)", "annual_revenue", ["1500000"], 1e6),  # the header says so
+    ("Revenue (000s)", "annual_revenue", ["1200", "5400"], 1e3),
+    ("revenue_musd", "annual_revenue", ["12"], 1e6),
+    ("Budget (k)", "budget", ["25", "40"], 1e3),
+    ("Budget", "budget", ["25", "40"], None),  # only revenue is judged by its values
+    ("Deal size in millions", "amount", ["1.5"], 1e6),
+])
+def test_money_written_in_thousands_or_millions(header, key, values, unit):
+    raw = frame(X=["a"] * len(values))
+    raw[header] = values
+    assert suggest_units(raw, {header: key}).get(header) == unit
+
+
+def test_a_unit_multiplies_the_column_and_is_kept_with_the_mapping():
+    raw = frame(Company=["A", "B"], revenue=["1118,27", "4,54"])
+    mapping = Mapping({"Company": "company", "revenue": "annual_revenue"},
+                      units={"revenue": 1e6})
+    table = apply_mapping(raw, mapping, decimal=",")
+    assert table["annual_revenue"].tolist() == [1_118_270_000.0, 4_540_000.0]
+    again = Mapping.from_json(mapping.to_json())
+    assert again == mapping and '"revenue": 1000000' in mapping.to_json()
+
+
+def test_a_mapping_without_the_new_keys_reads_as_before():
+    plain = Mapping({"Industry": "industry"}, "Deal Stage", ["Won"], ["Open"])
+    assert "won_when_present" not in plain.to_json() and "units" not in plain.to_json()
+    assert Mapping.from_json(plain.to_json()) == plain
+
+
+@pytest.mark.parametrize("text, message", [
+    ('{"won_when_present": "yes"}', "must be true or false"),
+    ('{"units": {"Revenue": 7}}', "1, 1000, 1000000 or 1000000000"),
+    ('{"units": ["Revenue"]}', "1, 1000, 1000000 or 1000000000"),
+])
+def test_a_broken_saved_mapping_says_what_is_wrong(text, message):
+    with pytest.raises(ValueError, match=message):
+        Mapping.from_json(text)
+
+
+def test_a_unit_for_a_column_the_export_lacks_is_reported():
+    problems = validate(Mapping({}, units={"Revenue": 1e6}), HEADERS)
+    assert problems == ['Column "Revenue" (given a unit) is not in this export.']

@@ -16,7 +16,15 @@ from workshop import demo
 from workshop.definition import Action
 from workshop.evaluate import evaluate
 from workshop.leads import load_sample_leads
-from workshop.measure import ROWS, Figures, comparison_table, formatted, measure
+from workshop.measure import (
+    ROWS,
+    CannotMeasure,
+    Figures,
+    comparison_table,
+    formatted,
+    measure,
+    volume_sentence,
+)
 
 # --- the shipped sample leads ------------------------------------------------------------------
 
@@ -130,9 +138,14 @@ def test_months_come_from_the_created_date_too():
     assert measure(leads, SOFTWARE_WITH_BUDGET) == measure(SIX, SOFTWARE_WITH_BUDGET)
 
 
-def test_leads_without_any_date_count_as_one_month():
+def test_leads_without_any_date_have_no_figure_per_month():
+    """The total is not a month: without dates the per-month figures are absent, and the
+    totals and rates are still measured."""
     figures = measure(SIX.drop(columns="created_month"), SOFTWARE_WITH_BUDGET)
-    assert (figures.months, figures.qualified_per_month, figures.sql_per_month) == (1, 4.0, 2.0)
+    assert (figures.months, figures.qualified_per_month, figures.sql_per_month) == (0, None, None)
+    assert (figures.qualified, figures.sql) == (4, 2)
+    assert "no monthly figure" in volume_sentence(figures)
+    assert "4 of 6 leads qualified" in volume_sentence(figures)
 
 
 def test_points_and_threshold_count():
@@ -154,9 +167,20 @@ def test_points_and_threshold_count():
     (D(actions=[Action(field="webinars_attended", points=10)], threshold=10),
      "webinars_attended"),
 ])
-def test_a_column_the_leads_lack_is_a_key_error(definition, missing):
-    with pytest.raises(KeyError, match=missing):
+def test_a_column_the_leads_lack_cannot_be_measured(definition, missing):
+    with pytest.raises(CannotMeasure, match=missing):
         measure(SIX, definition)
+
+
+def test_a_column_that_is_empty_in_these_leads_cannot_be_measured():
+    """A budget column that a fresh export left blank (or filled with placeholders) would make
+    every budget rule unknown: that is said, not stored as 0 qualified leads."""
+    blank = SIX.assign(budget=[None] * len(SIX))
+    with pytest.raises(CannotMeasure, match="“budget” is empty"):
+        measure(blank, SOFTWARE_WITH_BUDGET)
+    placeholders = SIX.assign(industry=["Select", "unknown", "--None--", "N/A", "-", ""])
+    with pytest.raises(CannotMeasure, match="“industry” is empty"):
+        measure(placeholders, SOFTWARE_WITH_BUDGET)
 
 
 # --- Figures as stored JSON --------------------------------------------------------------------

@@ -15,18 +15,21 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.test_real_exports_pages import upload
 from workshop import catalog, store
 from workshop.db import make_engine, session
 from workshop.settings import database_url as app_database_url
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample_leads.csv"
 INDUSTRY = ":industry:industry:values"
 QUESTIONS = len(catalog.QUESTIONS)
 
 
 @pytest.fixture
-def app_url(database_url, monkeypatch):
+def app_url(database_url, monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("UPLOAD_DIR", str(tmp_path / "uploads"))
     return database_url
 
 
@@ -243,6 +246,11 @@ def test_three_people_draft_on_their_own_devices_and_nobody_sees_anyone_before_t
         app_url):
     FACILITATOR, PRIYA, MIA, MARCUS = everyone = cast()
     facilitator = facilitator_creates_a_workshop(FACILITATOR)
+    engine = make_engine(app_url)
+    with session(engine) as s:  # the company's own export, for the figures after the reveal
+        upload(s, facilitator.query_params["ws"], facilitator.query_params["key"], SAMPLE,
+               "acme-leads.csv")
+    engine.dispose()
     # Step 1: the facilitator's own definition, which nobody may see before the reveal either.
     widget(facilitator.multiselect, INDUSTRY).set_value(FACILITATOR.industries).run()
     widget(facilitator.text_area, ":industry:note").input(FACILITATOR.note).run()

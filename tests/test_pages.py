@@ -1,16 +1,21 @@
 """The screens, driven like a user would through Streamlit's AppTest."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from workshop import demo
+from workshop import demo, store
 from workshop.db import make_engine, session
+from workshop.mapping import headers_signature
 from workshop.models import Workshop
+from workshop.pipeline import import_leads
+from workshop.uploads import save_upload
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample_leads.csv"
 PAGES = ["views/home.py", "views/facilitator.py", "views/teams.py", "views/compare.py",
          "views/communicate.py", "views/evidence.py", "views/history.py"]
 
@@ -83,7 +88,19 @@ def test_home_lists_the_demo_and_refuses_an_empty_form(app_url):
     assert "Please enter the company name." in texts(at)
 
 
-def test_a_new_workshop_through_all_four_steps(app_url):
+def upload_export(params: dict, folder: Path, monkeypatch) -> None:
+    """The facilitator's upload on the evidence page, as it lands in the database."""
+    monkeypatch.setenv("UPLOAD_DIR", str(folder))
+    data = SAMPLE.read_bytes()
+    result = import_leads(data, "acme-leads.csv")
+    with session(make_engine(os.environ["DATABASE_URL"])) as s:
+        store.record_upload(s, params["ws"], params["key"], sha256=save_upload(data),
+                            filename="acme-leads.csv", rows=len(result.leads),
+                            headers_signature=headers_signature(list(result.raw.columns)),
+                            mapping_json=result.mapping.to_json())
+
+
+def test_a_new_workshop_through_all_four_steps(app_url, tmp_path, monkeypatch):
     # Home: create the workshop.
     at = new_app().run()
     at.text_input[0].input("Acme <b>Analytics</b>")
@@ -142,9 +159,16 @@ def test_a_new_workshop_through_all_four_steps(app_url):
     page = texts(at)
     assert "Industry is Software or Retail" in page  # marketing's draft, now revealed
     assert "Alignment score" in [m.label for m in at.metric]
+    # A new company's workshop shows no lead figures before its own export is uploaded:
+    # never the demo company's sample leads.
+    assert "No lead figures yet" in page and "sample leads" not in page
+    assert not [d for d in at.dataframe if "Definition" in d.value.columns]
+    upload_export(params, tmp_path, monkeypatch)
+    at.run()
     next(b for b in at.button if "suggested" in b.label).click().run()
     page = texts(at)
     assert "suggested (majority: Facilitator and Sales)" in page
+    assert "On acme-leads.csv (6,000 leads)" in page
     table = at.dataframe[0].value
     assert list(table["Definition"]) == ["Facilitator", "Marketing", "Sales",
                                          "Shared definition"]

@@ -18,6 +18,7 @@ from workshop.preview import (
     MIN_DECIDED,
     TOO_LOOSE,
     TOO_TIGHT,
+    NoDates,
     average_per_month,
     capacity_verdict,
     headline,
@@ -107,8 +108,11 @@ def test_monthly_volume_from_created_dates_when_no_month_column(leads, result):
 
 
 def test_monthly_volume_without_any_date_says_so(leads, result):
-    with pytest.raises(KeyError, match="created"):
+    with pytest.raises(NoDates, match="no created date"):
         monthly_volume(leads.drop(columns="created_month"), result)
+    undated = leads.assign(created=pd.NaT, created_month=None)
+    with pytest.raises(NoDates, match="totals for the whole export"):
+        monthly_volume(undated, result)
 
 
 def test_average_of_an_empty_volume_is_zero():
@@ -315,7 +319,8 @@ def test_overlap_needs_the_same_leads():
 def test_sample_table_mixes_qualified_and_not(leads, result):
     table = sample_table(leads, DEFINITION, n=4)
     assert sample_table(leads, DEFINITION, n=4, evaluation=result).equals(table)
-    assert list(table.columns) == list(ID_COLUMNS) + ["stage", "points", "reasons"]
+    shown = [c for c in ID_COLUMNS if c in leads.columns]  # these hand leads have no record id
+    assert list(table.columns) == shown + ["stage", "points", "reasons"]
     assert len(table) == 4
     assert (table["stage"] == NOT_QUALIFIED).sum() == 2
     assert table["stage"].isin([MQL, SQL]).sum() == 2
@@ -413,3 +418,27 @@ def test_pairwise_agreement_on_the_demo_drafts_matches_evaluate():
     both = int((qualified["M"] & qualified["S"]).sum())
     either = int((qualified["M"] | qualified["S"]).sum())
     assert (row["both"], row["either"]) == (both, either) and either > both > 0
+
+
+def test_a_definition_that_cannot_run_keeps_its_row_and_hides_nothing_else():
+    from workshop.definition import Criterion, Definition
+    from workshop.preview import headline_table
+
+    leads = load_sample_leads()
+    lacking = Definition(criteria=[Criterion(field="Region", op="in", values=["EMEA"])])
+    table = headline_table(leads, {"Marketing": marketing_draft(), "Sales": lacking,
+                                   "Shared": sales_draft()}).set_index("Definition")
+    assert table.at["Marketing", "MQL"] == evaluate(leads, marketing_draft()).count(MQL)
+    assert table.at["Shared", "MQL"] == evaluate(leads, sales_draft()).count(MQL)
+    assert pd.isna(table.at["Sales", "MQL"])
+    assert "no column for “Region”" in table.at["Sales", "Note"]
+    assert table.at["Marketing", "Note"] == ""
+
+
+def test_leads_without_dates_say_which_date_columns_could_serve():
+    leads = load_sample_leads()
+    undated = leads.drop(columns=["created", "created_month"]).assign(
+        engaged=pd.to_datetime(["2025-01-02 00:00"] * len(leads)))
+    with pytest.raises(NoDates, match="map it to “Created date”") as caught:
+        monthly_volume(undated, evaluate(undated, sales_draft()))
+    assert "engaged" in str(caught.value)

@@ -6,6 +6,7 @@ import time
 import pandas as pd
 import pytest
 
+from workshop.evaluate import unknown
 from workshop.leads import SAMPLE_LEADS_PATH, SAMPLE_MAPPING, normalise
 from workshop.quality import FieldQuality, QualitySummary, quality_summary
 
@@ -132,7 +133,7 @@ def test_empty_export():
                               normalise(raw, {"Employees": "employees"}))
     assert summary.rows == 0 and summary.duplicates == 0
     assert summary.field("employees") == FieldQuality("Employees", "employees", "Employees",
-                                                      0, 0.0, 0, ())
+                                                      0, 0.0, 0, (), "whole numbers")
 
 
 def test_numeric_columns_are_read_as_they_are():
@@ -159,16 +160,21 @@ def test_rows_must_line_up():
 def test_as_table(summary):
     table = summary.as_table()
     assert list(table.columns) == ["Field", "Column", "Missing", "Missing (%)", "Unreadable",
-                                   "Examples"]
+                                   "Examples", "Read as"]
     assert len(table) == len(MAPPING)
     assert table.iloc[0].to_dict() == {"Field": "Deal amount", "Column": "Amount", "Missing": 6,
-                                       "Missing (%)": 75.0, "Unreadable": 1, "Examples": "ten"}
+                                       "Missing (%)": 75.0, "Unreadable": 1, "Examples": "ten",
+                                       "Read as": "numbers (decimal point assumed: no value "
+                                                  "decides)"}
     assert table["Missing (%)"].is_monotonic_decreasing
     employees = table.set_index("Field").loc["Employees"]
     assert employees["Examples"] == "lots, many"
     assert employees["Missing (%)"] == 62.5
+    # "1,000" is a thousand in a file written with decimal points, and 1.0 in one written with
+    # decimal commas: nothing else in the column decides, so that is said.
     assert summary.headline() == ("8 rows · 2 duplicates (same e-mail address) · "
-                                  "5 fields with unreadable values")
+                                  "5 fields with unreadable values · 1 read by an assumed "
+                                  "convention (see Read as)")
 
 
 def test_sample_leads_summary_is_clean_and_matches_normalise():
@@ -177,7 +183,7 @@ def test_sample_leads_summary_is_clean_and_matches_normalise():
     summary = quality_summary(raw, SAMPLE_MAPPING, table)
     assert summary.rows == len(raw)
     for key in ("industry", "employees", "annual_revenue", "country", "created", "budget"):
-        assert summary.field(key).missing == int(table[key].isna().sum())
+        assert summary.field(key).missing == int(unknown(table[key]).sum())
         assert summary.field(key).unparsable == 0
     assert summary.duplicates == int(table["email"].str.casefold().duplicated().sum())
 
@@ -198,3 +204,27 @@ def test_a_million_rows_is_quick():
     assert summary.field("employees").unparsable_examples == ("lots",)
     assert summary.duplicates > 990_000  # the same 6,000 rows again and again
     assert elapsed < 15, f"quality_summary took {elapsed:.1f}s on a million rows"
+
+
+def test_every_column_a_rule_uses_is_covered_mapped_or_not():
+    rows = 40
+    raw = pd.DataFrame({
+        "Email": [f"{i}@x.com" for i in range(rows)],
+        "Lead Score": ["72,5", "lots", ""] + ["55"] * (rows - 3),  # numbers, one unreadable
+        "first_contact": ["01-02-2018", "03-04-2018", ""] + ["05-06-2018"] * (rows - 3),
+        "Specialization": ["Finance", "Select", ""] + ["IT"] * (rows - 3),  # text a rule names
+        "Notes": ["x"] * rows,
+    }, dtype="str")
+    mapping = {"Email": "email"}
+    table = normalise(raw, mapping, decimal=",")
+    summary = quality_summary(raw, mapping, table, also=["specialization"])
+    by_header = {f.header: f for f in summary.fields}
+    assert set(by_header) == {"Email", "Lead Score", "first_contact", "Specialization"}
+    score = by_header["Lead Score"]
+    assert (score.missing, score.unparsable, score.unparsable_examples) == (2, 1, ("lots",))
+    assert score.read_as == "numbers (decimal comma)"
+    dates = by_header["first_contact"]
+    assert dates.ambiguous and "no value decides" in dates.read_as and "day first" in \
+        dates.read_as  # a European file: day-first assumed, and said
+    assert by_header["Specialization"].missing == 2  # "Select" and blank: nothing said
+    assert "1 read by an assumed convention" in summary.headline()

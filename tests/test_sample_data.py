@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from workshop import catalog
+from workshop import catalog, sample_data
 from workshop.sample_data import COMPETITORS, OUTPUT_PATH, PERSONAL_DOMAINS, TITLES, generate_leads
 
 HEADERS = [
@@ -58,7 +58,7 @@ def test_create_dates_cover_the_twelve_months_in_iso_format(leads):
 @pytest.mark.parametrize("column, options", [
     ("Industry", catalog.INDUSTRIES),
     ("Buying Role", catalog.BUYING_ROLES),
-    ("Primary Pain", catalog.PAINS),
+    ("Primary Pain", sample_data.PAINS),
     ("Country/Region", catalog.COUNTRIES),
     ("Original Source", catalog.LEAD_SOURCES),
     ("Lifecycle Stage", catalog.LIFECYCLE_STAGES),

@@ -9,8 +9,8 @@ import pytest
 
 from workshop import catalog, demo
 from workshop.definition import Action, Criterion, Definition
-from workshop.evaluate import evaluate
-from workshop.leads import load_sample_leads
+from workshop.evaluate import evaluate, export_headers
+from workshop.leads import load_sample_leads, normalise
 from workshop.sql import quote_identifier, quote_literal, to_sql, types_of, where_clause
 
 LEADS = load_sample_leads()
@@ -126,3 +126,109 @@ def test_where_clause_selects_the_same_leads_as_the_stage():
     assert (mql, sql) == (result.count("MQL"), result.count("SQL"))
     with pytest.raises(ValueError):
         where_clause(definition, "Customer")
+
+
+# Text as real exports write it: snake_case and placeholder words kept, yes/no words, numbers
+# held as text, a date column a conversion action is recorded in.
+MESSY = pd.DataFrame({
+    "origin": pd.Series(["organic_search", "Organic search", "unknown", "Select", None,
+                         "paid_search", " PAID-SEARCH ", "--None--", "referral", ""] * 30,
+                        dtype="str"),
+    "score": pd.Series(["72,5", "80", "n/a", None, "55", "90", "abc", "0", "100", "-"] * 30,
+                       dtype="str"),
+    "newsletter": pd.Series(["Yes", "no", "TRUE", "0", "2", "Select", None, "x", "off",
+                             "1"] * 30, dtype="str"),
+    "demo_booked_at": pd.to_datetime(pd.Series(["2025-06-03 08:00", None, "2025-07-01 00:00",
+                                                None, "2025-01-31 12:00"] * 60)),
+    "employees": [10.0, 250.0, None, 1200.0, 40.0, 75.0] * 50,
+})
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_rules_on_messy_text_and_dates_agree(seed):
+    rng = random.Random(seed)
+    origin = ["Organic search", "paid_search", "unknown", "Select", "referral", "search"]
+    choices = [
+        lambda role: Criterion(field="origin", op=rng.choice(["in", "not_in", "contains_any"]),
+                               values=rng.sample(origin, rng.randint(1, 3)), **role),
+        lambda role: Criterion(field="score", op="at_least", low=rng.choice([0, 55, 80]),
+                               **role),
+        lambda role: Criterion(field="newsletter", op=rng.choice(["is_true", "is_false"]),
+                               **role),
+        lambda role: Criterion(field="demo_booked_at", op=rng.choice(["is_true", "is_false"]),
+                               **role),
+        lambda role: Criterion(field="demo_booked_at", op="in", values=["2025-07-01"], **role),
+        lambda role: Criterion(field="employees", op="between", low=20, high=500, **role),
+    ]
+    roles = [{"role": "must", "gate": "mql"}, {"role": "must", "gate": "sql"},
+             {"role": "nice", "points": 10}, {"role": "disqualifier"}]
+    criteria = [rng.choice(choices)(rng.choice(roles)) for _ in range(rng.randint(1, 5))]
+    actions = [Action(field=f, points=rng.randint(1, 30))
+               for f in rng.sample(["demo_booked_at", "newsletter", "score"], rng.randint(0, 2))]
+    definition = Definition(criteria=criteria, actions=actions,
+                            threshold=rng.choice([0, 10, 20]))
+    assert_same(MESSY, definition)
+
+
+def test_placeholders_and_spellings_in_sql():
+    named = Definition(criteria=[Criterion(field="origin", op="in",
+                                           values=["unknown", "Organic search"])])
+    stages = run_sql(MESSY, named)["lead_stage"]
+    assert (stages != "Not qualified").sum() == 3 * 30  # organic_search, Organic search, unknown
+
+
+def test_the_same_rules_run_on_postgresql(postgres_url):
+    """RevOps may run the SQL on PostgreSQL: the messy columns as a PostgreSQL table give the
+    same stages and points as the app."""
+    import psycopg
+
+    rng = random.Random(7)
+    definitions = [Definition(
+        criteria=[Criterion(field="origin", op=op, values=["Organic search", "unknown"],
+                            role="nice", points=10),
+                  Criterion(field="score", op="at_least", low=55, role="must"),
+                  Criterion(field="newsletter", op="is_false", role="disqualifier"),
+                  Criterion(field="demo_booked_at", op="in", values=["2025-07-01"],
+                            role="nice", points=5)],
+        actions=[Action(field="demo_booked_at", points=rng.randint(1, 20)),
+                 Action(field="newsletter", points=3)],
+        threshold=10) for op in ("in", "not_in", "contains_any")]
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        connection.execute("DROP TABLE IF EXISTS leads")
+        connection.execute("CREATE TABLE leads (n integer, origin text, score text, "
+                           "newsletter text, demo_booked_at timestamp, "
+                           "employees double precision)")
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO leads VALUES (%s, %s, %s, %s, %s, %s)",
+                [(i, *(None if pd.isna(v) else v for v in row))
+                 for i, row in enumerate(MESSY.itertuples(index=False))])
+        for definition in definitions:
+            sql = to_sql(definition, types=types_of(MESSY))
+            rows = connection.execute(
+                f"SELECT lead_stage, lead_points FROM ({sql}) AS s ORDER BY n").fetchall()
+            expected = evaluate(MESSY, definition).frame
+            assert [r[0] for r in rows] == expected["stage"].tolist()
+            assert [int(r[1]) for r in rows] == expected["points"].tolist()
+
+
+def test_the_sql_reads_the_exports_own_headers_whatever_the_rule_names():
+    """Rules naming a catalog field, the export's header of a mapped column, or a catalog
+    field whose column was left unmapped all read the CRM table's own columns."""
+    raw = pd.DataFrame({"Sector": ["software", "retail", "Select"],
+                        "Country/Region": ["Germany", "France", "Germany"],
+                        "Headcount": ["250", "40", "900"]}, dtype="str")
+    table = normalise(raw, {"Country/Region": "country", "Headcount": "employees"})
+    definition = Definition(criteria=[
+        Criterion(field="industry", op="in", values=["Software"]),  # "Sector", unmapped
+        Criterion(field="Country/Region", op="in", values=["Germany"]),  # mapped, by header
+        Criterion(field="employees", op="at_least", low=100)])  # mapped, by field
+    names = export_headers(table, definition)
+    assert names == {"industry": "Sector", "Country/Region": "Country/Region",
+                     "employees": "Headcount"}
+    crm = raw.assign(Headcount=pd.to_numeric(raw["Headcount"]))
+    connection = duckdb.connect()
+    connection.register("leads", crm)
+    stages = connection.execute(
+        f"SELECT lead_stage FROM ({to_sql(definition, columns=names)})").df()["lead_stage"]
+    assert stages.tolist() == evaluate(table, definition).frame["stage"].tolist()

@@ -34,7 +34,8 @@ def test_an_export_uploaded_in_the_browser_becomes_the_workshops_leads(
     browser = request.getfixturevalue("page")
     browser.goto(f"{server.url}/evidence?ws={workshop.id}&key={token}")
     settle(browser)
-    assert browser.get_by_text("Showing the sample leads").is_visible()
+    assert browser.get_by_text("Upload your company's CRM export").is_visible()
+    assert "sample leads" not in browser.locator("[data-testid='stMain']").inner_text()
     uploader = browser.locator("[data-testid='stFileUploaderDropzoneInput']")
 
     uploader.set_input_files(str(export))

@@ -2,11 +2,12 @@
 import streamlit as st
 
 from workshop import export, store, versions, wall
+from workshop.evaluate import export_headers
 from workshop.formats import FORMATS, render
-from workshop.mapping import Mapping
 from workshop.text import escape_markdown
 from workshop.ui.context import STEP_PAGES, db, require_workshop, step_header
 from workshop.ui.downloads import one_pager_downloads
+from workshop.ui.leads_source import no_leads_yet, workshop_leads
 from workshop.ui.sharing import announcement_panel, wall_panel, wall_url
 
 place, workshop, actor = require_workshop()
@@ -45,6 +46,11 @@ page = export.one_pager(definition, company=workshop.company, title=workshop.tit
                         facilitator=workshop.facilitator_name, agreed_by=agreed_by,
                         agreed_at=agreed_at, version=number, measured=measured,
                         link=link)
+if number is not None and measured is None:
+    no_leads_yet(place, actor.is_facilitator, "figures on the one-pager")
+    if actor.is_facilitator:
+        st.caption(f"Once an export is uploaded, open *Versions and measurements* to measure "
+                   f"version {number} on it; the one-pager then carries its figures.")
 base_name = f"ideal-lead-{workshop.id}"
 one_pager_downloads(page, base_name, "communicate")
 st.subheader("Rules RevOps can run")
@@ -52,8 +58,9 @@ with db() as s:
     upload = store.current_upload(s, place.workshop_id, place.token)
 columns_of = {}
 if upload is not None:  # the SQL names the columns as the workshop's export does
-    columns_of = {key: header for header, key in Mapping.from_json(upload.mapping_json)
-                  .columns.items() if key}
+    source = workshop_leads(place)
+    if source is not None:
+        columns_of = export_headers(source.leads, definition)
 st.caption("The definition as JSON (imports back to exactly this definition), as SQL giving "
            "every lead its stage and points"
            + (f" (with the column names of {escape_markdown(upload.filename)})" if upload

@@ -21,7 +21,7 @@ from workshop.ui.comparison_view import (
 from workshop.ui.context import EVIDENCE, HISTORY, db, require_workshop, step_header
 from workshop.ui.definition_form import definition_file_loader, definition_form, forget_form
 from workshop.ui.evidence_panels import leads_agreement
-from workshop.ui.leads_source import workshop_columns, workshop_leads
+from workshop.ui.leads_source import form_values, workshop_leads
 from workshop.ui.preview import live_panel
 from workshop.ui.status_board import status_board
 
@@ -92,10 +92,12 @@ with st.expander("Who agrees with whom, question by question", expanded=True):
 with st.expander("How the alignment score is worked out"):
     st.markdown(compare.__doc__)
 
-live_panel({**drafts, "Shared definition": shared.definition}, source)
+live_panel({**drafts, "Shared definition": shared.definition}, source, place,
+           actor.is_facilitator)
 leads_agreement(source, drafts)
-st.page_link(EVIDENCE, label="Upload your own CRM export and see more evidence →", icon="📊",
-             query_params=place.params)
+if source is not None:
+    st.page_link(EVIDENCE, label="More evidence from your leads →", icon="📊",
+                 query_params=place.params)
 
 SHARED_FORM = f"shared:{place.workshop_id}"
 
@@ -182,7 +184,7 @@ if facilitator:
     st.header("Edit the shared definition by hand")
     with st.expander("Open the guided form on the shared definition",
                      expanded=st.session_state.pop("compare:editing", False)):
-        definition_form(SHARED_FORM, load_shared, save_shared, workshop_columns(place))
+        definition_form(SHARED_FORM, load_shared, save_shared, form_values(place))
     definition_file_loader(SHARED_FORM, load_shared, save_shared, "the shared definition")
 
 st.header("Every change so far")

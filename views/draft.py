@@ -11,6 +11,7 @@ from workshop.ui.definition_form import (
     definition_summary,
     draft_access,
 )
+from workshop.ui.leads_source import form_values
 
 place, workshop, actor = require_workshop()
 step_header(workshop, place, 0, actor)
@@ -56,7 +57,7 @@ elif done:
 else:
     st.markdown("Answer from your own experience: what does a lead look like that you would "
                 "be glad to get? Every answer is saved as you go.")
-    definition_form(f"draft:{actor.participant_id}", load, save)
+    definition_form(f"draft:{actor.participant_id}", load, save, form_values(place))
     definition_file_loader(f"draft:{actor.participant_id}", load, save, "your draft")
     st.button("✅ Done: hand in my draft", type="primary", on_click=set_done, args=(True,))
     wait_for_reveal()

@@ -1,5 +1,5 @@
 """Evidence from real leads: what each draft and the shared definition do to the company's
-own CRM export (or the sample leads until one is uploaded)."""
+own CRM export (in the demo workshops, the sample leads until one is uploaded)."""
 import streamlit as st
 
 from workshop import store
@@ -17,23 +17,38 @@ st.title("Evidence from your leads")
 if actor.is_facilitator:
     upload_form(place)
 source = workshop_leads(place)
-if source.upload is not None and actor.is_facilitator:
-    review(place, source)
-elif source.label == SAMPLE_LABEL:
-    st.caption("Showing the sample leads of the demo company until an export is uploaded.")
 
 with db() as s:
     revealed = store.is_revealed(s, place.workshop_id)
-    if not revealed:
-        st.info("The figures of each draft appear here after the reveal: nobody's definition "
-                "is shown before then.")
-        st.stop()
-    people = store.revealed_people(s, place.workshop_id, place.token)
-    shared = store.shared_state(s, place.workshop_id, place.token)
+    people = store.revealed_people(s, place.workshop_id, place.token) if revealed else []
+    shared = store.shared_state(s, place.workshop_id, place.token) if revealed else None
 
 definitions = {person.label: person.definition for person in people}
-if not shared.definition.is_empty():
+if shared is not None and not shared.definition.is_empty():
     definitions["Shared definition"] = shared.definition
+
+if source is None:
+    if actor.is_facilitator:
+        st.info("Upload your company's CRM export (HubSpot, Salesforce or any CSV or Excel "
+                "file of leads) to see what each draft and the shared definition would do to "
+                "your own leads: how many qualify, per month against sales capacity, and how "
+                "many past wins each would have caught.")
+    else:
+        st.info("The figures appear here once the facilitator uploads the company's CRM "
+                "export.")
+    st.stop()
+if source.upload is not None and actor.is_facilitator:
+    with db() as s:  # before the reveal, the facilitator's own draft is the one to check
+        own = {"Your draft": store.my_draft(s, place.workshop_id, place.token)[0]}
+    review(place, source, {**own, **definitions})
+elif source.label == SAMPLE_LABEL:
+    st.caption("Showing the sample leads of the demo company until an export is uploaded.")
+
+if not revealed:
+    st.info("The figures of each draft appear here after the reveal: nobody's definition "
+            "is shown before then.")
+    st.stop()
+
 live_panel(definitions, source)
 results = evaluations(source, definitions)
 if not results:

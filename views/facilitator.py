@@ -10,7 +10,7 @@ from workshop.ui.definition_form import (
     definition_summary,
     draft_access,
 )
-from workshop.ui.leads_source import workshop_columns
+from workshop.ui.leads_source import form_values
 
 place, workshop, actor = require_workshop()
 step_header(workshop, place, 1, actor)
@@ -47,7 +47,7 @@ else:
     st.markdown("Define your ideal lead **as specifically as possible**, alone. Marketing and "
                 "sales will not see it until you reveal all drafts in step 3, so don't "
                 "lead the witness.")
-    definition_form(f"draft:{actor.participant_id}", load, save, workshop_columns(place))
+    definition_form(f"draft:{actor.participant_id}", load, save, form_values(place))
     definition_file_loader(f"draft:{actor.participant_id}", load, save, "your draft")
 st.page_link(STEP_PAGES[2][0], label="Continue to step 2: marketing and sales →",
              query_params=place.params)

@@ -5,12 +5,12 @@ import streamlit as st
 
 from workshop import compare, store, versions
 from workshop.charts import measurement_chart
-from workshop.measure import comparison_table
+from workshop.measure import Figures, comparison_table, volume_sentence
 from workshop.text import escape_markdown
 from workshop.ui.comparison_view import comparison_rows, score_line
 from workshop.ui.context import EVIDENCE, STEP_PAGES, db, require_workshop, step_header
-from workshop.ui.evidence_panels import measured
-from workshop.ui.leads_source import workshop_leads
+from workshop.ui.evidence_panels import measurement
+from workshop.ui.leads_source import no_leads_yet, workshop_leads
 
 place, workshop, actor = require_workshop()
 step_header(workshop, place, -1, actor)
@@ -79,27 +79,33 @@ else:
 
 st.header(f"How version {latest.number} performs now")
 source = workshop_leads(place)
-now = measured(source, latest.definition)
-st.markdown(f"On **{escape_markdown(source.label)}**. To check it against fresh leads, "
-            "upload a new export on the evidence page.")
-st.page_link(EVIDENCE, label="Upload a fresh CRM export →", icon="📊", query_params=place.params)
 with db() as s:
     taken = versions.measurements(s, place.workshop_id, place.token)
-if now is None:
-    st.warning("These leads lack a column the definition uses: map it on the evidence page.")
+if source is None:
+    no_leads_yet(place, actor.is_facilitator, "measurement")
 else:
-    sha = source.upload.sha256 if source.upload else ""
-    known = any(m.version_number == latest.number and m.source in (source.name, source.label)
-                and m.sha256 == sha for m in taken)
-    if actor.is_facilitator and not known:
-        with db() as s:  # every export a version is looked at against is kept
-            versions.record_measurement(s, place.workshop_id, place.token,
-                                        version_number=latest.number, figures=now,
-                                        source=source.name, sha256=sha)
-            taken = versions.measurements(s, place.workshop_id, place.token)
-    st.dataframe(comparison_table(latest.figures, now), hide_index=True, width="stretch")
-    if latest.figures is None:
-        st.caption("No figures were measured when this version was signed.")
+    now = measurement(source, latest.definition)
+    st.markdown(f"On **{escape_markdown(source.label)}**. To check it against fresh leads, "
+                "upload a new export on the evidence page.")
+    st.page_link(EVIDENCE, label="Upload a fresh CRM export →", icon="📊",
+                 query_params=place.params)
+    if not isinstance(now, Figures):
+        st.warning(f"No figures on these leads: {escape_markdown(now)}")
+    else:
+        sha = source.upload.sha256 if source.upload else ""
+        known = any(m.version_number == latest.number and m.source in (source.name, source.label)
+                    and m.sha256 == sha for m in taken)
+        if actor.is_facilitator and not known:
+            with db() as s:  # every export a version is looked at against is kept
+                versions.record_measurement(s, place.workshop_id, place.token,
+                                            version_number=latest.number, figures=now,
+                                            source=source.name, sha256=sha)
+                taken = versions.measurements(s, place.workshop_id, place.token)
+        st.dataframe(comparison_table(latest.figures, now), hide_index=True, width="stretch")
+        if now.qualified_per_month is None:
+            st.caption(escape_markdown(volume_sentence(now)))
+        if latest.figures is None:
+            st.caption("No figures were measured when this version was signed.")
 
 if taken:
     st.subheader("Every measurement so far")

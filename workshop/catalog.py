@@ -48,9 +48,11 @@ LEAD_SOURCES = (
     "Organic search", "Paid search", "Social media", "Email marketing", "Referral",
     "Events", "Direct traffic", "Partner",
 )
+# What the guided form offers for the pain question before an export is loaded: pains any B2B
+# buyer names. Once a company's export is loaded, its own values are offered instead.
 PAINS = (
-    "Slow month-end close", "Manual reconciliation", "Poor cash visibility",
-    "Audit and compliance risk", "Spreadsheet errors", "Scaling finance team",
+    "Too much manual work", "Poor visibility and reporting", "Costs too high",
+    "Compliance and risk", "Growth held back", "Tools that do not scale",
 )
 COUNTRIES = (
     "United States", "United Kingdom", "Germany", "France", "Netherlands", "Canada",

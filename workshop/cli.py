@@ -2,6 +2,7 @@
 
     python -m workshop inspect --leads FILE
     python -m workshop evaluate --leads FILE --definition DEF.json [--mapping MAP.json]
+                                [--by-month]
     python -m workshop export (--definition DEF.json | --workshop NAME [--version N])
                               --format pdf|png|html|md|json|sql|points [--paper A4|Letter]
                               --out FILE
@@ -22,14 +23,16 @@ import sys
 from pathlib import Path
 
 from workshop import export as one_page
+from workshop.column_types import YEAR_FIRST
 from workshop.definition import Definition, DefinitionError
-from workshop.evaluate import MissingColumn
+from workshop.evaluate import MissingColumn, evaluate
 from workshop.formats import FORMATS, render
 from workshop.importer import ImportProblem
+from workshop.leads import column_readings, header_columns
 from workshop.mapping import Mapping
 from workshop.pdf import PdfUnavailable
 from workshop.pipeline import ImportedLeads, import_leads_file
-from workshop.preview import headline
+from workshop.preview import NoDates, cannot_evaluate, empty_warning, headline, monthly_volume
 from workshop.schema import NewerDatabase
 from workshop.store import Locked
 
@@ -37,11 +40,22 @@ from workshop.store import Locked
 def inspect(imported: ImportedLeads) -> dict:
     quality = imported.quality()
     fmt = imported.format
+    readings = column_readings(imported.leads)
+    columns = header_columns(imported.leads)
     return {
         "format": {"kind": fmt.kind, "encoding": fmt.encoding, "delimiter": fmt.delimiter,
                    "decimal": fmt.decimal, "rows": fmt.rows, "columns": fmt.columns},
         "mapping": json.loads(imported.mapping.to_json()),
         "unmapped_columns": [c for c in imported.raw.columns if c not in imported.mapping.columns],
+        "dates": {header: {"order": reading.date_order or YEAR_FIRST,
+                           "ambiguous": reading.ambiguous}
+                  for header, column in columns.items()
+                  if (reading := readings.get(column)) is not None and reading.kind == "date"},
+        "numbers": {header: {"decimal": reading.decimal, "ambiguous": reading.ambiguous,
+                             "unit": reading.unit}
+                    for header, column in columns.items()
+                    if (reading := readings.get(column)) is not None
+                    and reading.kind in ("number", "count") and reading.decimal},
         "quality": {
             "rows": quality.rows,
             "duplicates": quality.duplicates,
@@ -51,8 +65,13 @@ def inspect(imported: ImportedLeads) -> dict:
     }
 
 
-def evaluate_summary(imported: ImportedLeads, definition: Definition) -> dict:
-    figures = headline(imported.leads, definition)
+def evaluate_summary(imported: ImportedLeads, definition: Definition,
+                     by_month: bool = False) -> dict:
+    leads = imported.leads
+    problem = cannot_evaluate(leads, definition)
+    if problem:
+        raise ValueError(problem)
+    figures = headline(leads, definition)
     summary = {"rows": figures["leads"], "mql": figures["mql"], "sql": figures["sql"],
                "mql_share": round(figures["mql_share"], 4),
                "sql_share": round(figures["sql_share"], 4),
@@ -62,6 +81,16 @@ def evaluate_summary(imported: ImportedLeads, definition: Definition) -> dict:
                         "share_of_wins_caught": round(figures["wins_caught"], 4),
                         "mql_win_rate": None if figures["mql_win_rate"] is None
                         else round(figures["mql_win_rate"], 4)})
+    warning = empty_warning(leads, definition)
+    if warning:
+        summary["warning"] = warning
+    if by_month:
+        try:
+            volume = monthly_volume(leads, evaluate(leads, definition))
+        except NoDates as error:
+            summary.update(by_month=None, by_month_note=str(error))
+        else:
+            summary["by_month"] = volume.to_dict(orient="records")
     return summary
 
 
@@ -82,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     evaluate_cmd.add_argument("--leads", required=True, help="CSV or XLSX export")
     evaluate_cmd.add_argument("--definition", required=True, help="definition JSON")
     evaluate_cmd.add_argument("--mapping", help="mapping JSON (default: automatic)")
+    evaluate_cmd.add_argument("--by-month", action="store_true",
+                              help="also the MQL and SQL counts per month of creation")
     export_cmd = commands.add_parser("export", help="the definition as a file")
     source = export_cmd.add_mutually_exclusive_group(required=True)
     source.add_argument("--definition", help="definition JSON")
@@ -115,13 +146,15 @@ def main(argv: list[str] | None = None) -> int:
             definition = Definition.from_json(_read_text(args.definition, "definition"))
             mapping = (Mapping.from_json(_read_text(args.mapping, "mapping"))
                        if args.mapping else None)
-            result = evaluate_summary(import_leads_file(args.leads, mapping), definition)
+            result = evaluate_summary(import_leads_file(args.leads, mapping), definition,
+                                      by_month=args.by_month)
     except (ImportProblem, DefinitionError, ValueError, PdfUnavailable, LookupError,
             NewerDatabase, Locked) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except (MissingColumn, KeyError) as error:
-        print(f"error: the leads have no column for {error}. Map it, or change the "
+        names = str(error.args[0]) if error.args else str(error)
+        print(f"error: the leads have no column for {names}. Map it, or change the "
               "definition.", file=sys.stderr)
         return 2
     print(json.dumps(result, indent=2, default=str))

@@ -5,13 +5,18 @@ triggers a disqualifier: unknown is not evidence.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from workshop.catalog import FIELDS
+from workshop.column_types import PLACEHOLDERS
 from workshop.definition import Criterion, Definition
 from workshop.distinct import Distinct
+from workshop.leads import FALSE_WORDS, TRUE_WORDS, header_columns
+from workshop.mapping import normalise_header, usual_key
 
 NOT_QUALIFIED, MQL, SQL = "Not qualified", "MQL", "SQL"
 
@@ -20,99 +25,254 @@ class MissingColumn(KeyError):
     """A criterion names a column the leads table does not have."""
 
 
+def fold(text: pd.Series) -> pd.Series:
+    """How values compare for 'is one of': case ignored, and spaces, `_` and `-` left out
+    ('organic_search' == 'Organic Search' == 'ORGANIC-SEARCH' == 'organicsearch')."""
+    return text.astype("str").str.casefold().str.replace(_SEPARATORS, "", regex=True)
+
+
+def fold_value(value: str) -> str:
+    return re.sub(_SEPARATORS, "", str(value).casefold())
+
+
+def fold_words(text: pd.Series) -> pd.Series:
+    """How text is searched for 'contains': case ignored, `_` and `-` read as spaces
+    ('Vice-President' contains 'vice president'; word boundaries are kept)."""
+    return text.astype("str").str.casefold().str.replace(_JOINERS, " ", regex=True)
+
+
+def fold_word(value: str) -> str:
+    return re.sub(_JOINERS, " ", str(value).casefold())
+
+
+# The SQL does the same with replace() over these characters (see workshop.sql).
+SEPARATORS = " _-"
+JOINERS = "_-"
+_SEPARATORS = "[" + re.escape(SEPARATORS) + "]"
+_JOINERS = "[" + re.escape(JOINERS) + "]"
+
+
+# Placeholder words as folded ("--None--" -> "none", "-" -> ""): unknown, unless named.
+PLACEHOLDER_FOLDS = frozenset({fold_value(word) for word in PLACEHOLDERS})
+
+
+def unknown(column: pd.Series) -> pd.Series:
+    """True where a value says nothing: missing, blank, or a placeholder word."""
+    text = column.astype("string")
+    return (text.isna() | fold(text).isin(PLACEHOLDER_FOLDS)).fillna(True).astype(bool)
+
+
+def resolve(leads: pd.DataFrame, field: str) -> str | None:
+    """The leads column a criterion's field names, or None.
+
+    A criterion may name a column as the leads table has it, as the export's own header (its
+    "Country" column, mapped onto the catalog's `country`), or as the catalog field the
+    export's column would map to (`industry` for a "Sector" column left unmapped); case,
+    spaces and punctuation do not matter. So a criterion keeps working when the mapping
+    changes."""
+    if field in leads.columns:
+        return field
+    headers = header_columns(leads)
+    if headers.get(field) in leads.columns:
+        return headers[field]
+    form = normalise_header(field)
+    if not form:
+        return None
+    for column in leads.columns:
+        if isinstance(column, str) and normalise_header(column) == form:
+            return column
+    for header, column in headers.items():
+        if normalise_header(header) == form and column in leads.columns:
+            return column
+    if field in FIELDS:
+        for column in leads.columns:
+            if isinstance(column, str) and usual_key(column) == field:
+                return column
+    return None
+
+
+def export_headers(leads: pd.DataFrame, definition: Definition) -> dict[str, str]:
+    """Each field the definition names -> the export's own header of the column it uses, so
+    the SQL a RevOps team runs on the CRM's table reads the same columns as the app."""
+    header_of = {column: header for header, column in header_columns(leads).items()}
+    names = {}
+    for field in [c.field for c in definition.criteria] + [a.field for a in definition.actions]:
+        column = resolve(leads, field)
+        if column is not None and column in header_of:
+            names[field] = header_of[column]
+    return names
+
+
+def _column(leads: pd.DataFrame, field: str) -> pd.Series:
+    name = resolve(leads, field)
+    if name is None:
+        raise MissingColumn(field)
+    return leads[name]
+
+
 class _TextValues:
     """A text column's distinct values, folded once, so text rules run once per distinct value
     (a few hundred) instead of once per lead (a million), then spread back to the leads."""
 
     def __init__(self, column: pd.Series):
-        self.distinct = Distinct.of(column, repeats_below=1.0)
-        self.folded = (self.distinct.values.astype("object").astype("string")
-                       .str.casefold().reset_index(drop=True))
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            self.codes = column.cat.codes.to_numpy()
+            values = pd.Series(column.cat.categories.astype("str"))
+            self.distinct = None
+        else:
+            self.distinct = Distinct.of(column, repeats_below=1.0)
+            values = self.distinct.values.astype("object").astype("string")
+        self.values = values.reset_index(drop=True)
+        self.folded = fold(self.values).reset_index(drop=True)
+        present = self.values.notna().to_numpy(dtype=bool)
+        self.unknown = ~present | self.folded.isin(PLACEHOLDER_FOLDS).fillna(True) \
+            .to_numpy(dtype=bool)
 
     def spread(self, hit_per_value: np.ndarray) -> pd.Series:
-        return self.distinct.spread_array(np.asarray(hit_per_value, dtype=bool), False)
+        hit = np.asarray(hit_per_value, dtype=bool)
+        if self.distinct is None:
+            return pd.Series(np.append(hit, False)[self.codes])
+        return self.distinct.spread_array(hit, False)
 
 
-def _distinct(leads: pd.DataFrame, field: str, cache: dict | None) -> _TextValues:
+def _distinct(leads: pd.DataFrame, name: str, cache: dict | None) -> _TextValues:
     if cache is None:
-        return _TextValues(leads[field])
-    if field not in cache:
-        cache[field] = _TextValues(leads[field])
-    return cache[field]
+        return _TextValues(leads[name])
+    if name not in cache:
+        cache[name] = _TextValues(leads[name])
+    return cache[name]
+
+
+def _is_number(column: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
 
 
 def criterion_mask(leads: pd.DataFrame, criterion: Criterion,
                    cache: dict | None = None) -> pd.Series:
     """True where the lead meets the criterion's condition; False where not or unknown.
 
-    `cache` lets several criteria on one text column share its distinct values."""
-    if criterion.field not in leads.columns:
+    Unknown is a missing value or a placeholder word ("Select", "unknown"); a placeholder
+    is matched only by a criterion that names it. `cache` lets several criteria on one text
+    column share its distinct values."""
+    name = resolve(leads, criterion.field)
+    if name is None:
         raise MissingColumn(criterion.field)
-    column = leads[criterion.field]
+    column = leads[name]
+    if pd.api.types.is_datetime64_any_dtype(column):
+        mask = _date_mask(column, criterion)
+    elif _is_number(column) or pd.api.types.is_bool_dtype(column) \
+            or str(column.dtype) == "boolean":
+        mask = _number_mask(column, criterion)
+    else:
+        text = _distinct(leads, name, cache)
+        mask = text.spread(_text_hits(text, criterion))
+    return pd.Series(np.asarray(mask, dtype=bool), index=leads.index)
+
+
+def _text_hits(text: _TextValues, criterion: Criterion) -> np.ndarray:
+    """The criterion per distinct value of a text column."""
     op = criterion.op
-    numeric = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
-    if op in ("in", "not_in") and not numeric:
-        distinct = _distinct(leads, criterion.field, cache)
-        wanted = {v.casefold() for v in criterion.values}
-        member = distinct.folded.str.strip().isin(wanted).to_numpy(dtype=bool)
-        return distinct.spread(member if op == "in" else ~member)
-    if op == "contains_any" and not numeric:
-        distinct = _distinct(leads, criterion.field, cache)
-        hit = np.zeros(len(distinct.folded), dtype=bool)
-        for value in criterion.values:
-            hit |= distinct.folded.str.contains(value.casefold(), regex=False) \
-                .fillna(False).to_numpy(dtype=bool)
-        return distinct.spread(hit)
-    known = column.notna()
+    wanted = {fold_value(v) for v in criterion.values}
+    named = text.folded.isin(wanted).fillna(False).to_numpy(dtype=bool)
+    if op == "in":
+        return named
+    if op == "not_in":
+        return ~named & ~text.unknown
+    if op == "contains_any":
+        words = fold_words(text.values)
+        hit = np.zeros(len(text.folded), dtype=bool)
+        for word in {fold_word(v) for v in criterion.values} - {""}:
+            hit |= words.str.contains(word, regex=False).fillna(False).to_numpy(dtype=bool)
+        return (hit & ~text.unknown) | (named & text.unknown)
+    if op in ("between", "at_least", "at_most"):
+        numbers = pd.to_numeric(text.values.str.strip(), errors="coerce")
+        return _in_range(numbers, criterion)
+    yes, no = _truth_words(text)
+    return yes if op == "is_true" else no
+
+
+def _in_range(numbers: pd.Series, criterion: Criterion) -> np.ndarray:
+    hit = numbers.notna()
+    if criterion.low is not None and criterion.op in ("between", "at_least"):
+        hit &= numbers >= criterion.low
+    if criterion.high is not None and criterion.op in ("between", "at_most"):
+        hit &= numbers <= criterion.high
+    return hit.fillna(False).to_numpy(dtype=bool)
+
+
+def _number_mask(column: pd.Series, criterion: Criterion) -> np.ndarray:
+    op = criterion.op
     if op in ("in", "not_in"):
-        hit = _is_one_of(column, criterion.values)
+        known = column.notna().to_numpy(dtype=bool)
+        numbers = pd.to_numeric(pd.Series(criterion.values, dtype="object"),
+                                errors="coerce").dropna()
+        hit = column.isin(numbers.tolist()).fillna(False).to_numpy(dtype=bool)
         return hit & known if op == "in" else ~hit & known
     if op == "contains_any":
-        text = column.astype("string").str.casefold()
-        hit = pd.Series(False, index=leads.index)
-        for value in criterion.values:
-            hit |= text.str.contains(value.casefold(), regex=False).fillna(False).astype(bool)
-        return hit & known
+        text = _distinct_text(column)
+        return (pd.Series(text).str.casefold().str.contains(
+            "|".join(re.escape(v.casefold()) for v in criterion.values), regex=True)
+            .fillna(False).to_numpy(dtype=bool))
     if op in ("between", "at_least", "at_most"):
-        numbers = pd.to_numeric(column, errors="coerce")
-        hit = numbers.notna()
-        if criterion.low is not None and op in ("between", "at_least"):
-            hit &= numbers >= criterion.low
-        if criterion.high is not None and op in ("between", "at_most"):
-            hit &= numbers <= criterion.high
-        return hit.fillna(False).astype(bool)
+        return _in_range(pd.to_numeric(column, errors="coerce"), criterion)
     truth = _as_bool(column)
+    return (truth == (op == "is_true")).fillna(False).to_numpy(dtype=bool)
+
+
+def _distinct_text(column: pd.Series) -> np.ndarray:
+    return column.astype("string").to_numpy(dtype=object, na_value=None)
+
+
+def _date_mask(column: pd.Series, criterion: Criterion) -> np.ndarray:
+    """A date column: yes when a date is present (a conversion action done, say); its values
+    as ISO dates for 'is one of'; never a number."""
+    present = column.notna().to_numpy(dtype=bool)
+    op = criterion.op
     if op == "is_true":
-        return (truth == True).fillna(False).astype(bool)  # noqa: E712 - nullable comparison
-    return (truth == False).fillna(False).astype(bool)  # noqa: E712
-
-
-def _is_one_of(column: pd.Series, values: list[str]) -> pd.Series:
-    """Case-insensitive for text; numeric for number columns, where 2 matches 2.0."""
-    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
-        numbers = pd.to_numeric(pd.Series(values, dtype="object"), errors="coerce").dropna()
-        return column.isin(numbers.tolist()).fillna(False).astype(bool)
-    folded = column.astype("string").str.strip().str.casefold()
-    return folded.isin({v.casefold() for v in values}).fillna(False).astype(bool)
+        return present
+    if op == "is_false":
+        return ~present
+    if op in ("in", "not_in", "contains_any"):
+        days = column.dt.strftime("%Y-%m-%d")
+        wanted = {v.strip() for v in criterion.values}
+        if op == "contains_any":
+            hit = days.str.contains("|".join(re.escape(w) for w in wanted if w), regex=True)
+        else:
+            hit = days.isin(wanted)
+        hit = hit.fillna(False).to_numpy(dtype=bool)
+        return hit & present if op != "not_in" else ~hit & present
+    return np.zeros(len(column), dtype=bool)
 
 
 def _as_bool(column: pd.Series) -> pd.Series:
+    """A yes/no reading: booleans, numbers above zero, a date present, yes/no words (the same
+    words the import reads); anything else unknown."""
     if column.dtype == bool or str(column.dtype) == "boolean":
         return column.astype("boolean")
-    numbers = pd.to_numeric(column, errors="coerce")
-    if numbers.notna().sum() == column.notna().sum():
-        return (numbers > 0).astype("boolean").where(numbers.notna(), pd.NA)
-    text = column.astype("string").str.strip().str.casefold()
-    mapping = {"true": True, "yes": True, "y": True, "1": True, "checked": True,
-               "false": False, "no": False, "n": False, "0": False}
-    return text.map(mapping).astype("boolean")
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return column.notna().astype("boolean")
+    if _is_number(column):
+        return (column > 0).astype("boolean").where(column.notna(), pd.NA)
+    text = _TextValues(column)
+    yes, no = (text.spread(hits) for hits in _truth_words(text))
+    return pd.Series(np.where(yes, True, np.where(no, False, None)), index=column.index,
+                     dtype="boolean")
+
+
+def _truth_words(text: _TextValues) -> tuple[np.ndarray, np.ndarray]:
+    """Per distinct value: is it a yes (a yes word, a number above zero), is it a no (a no
+    word, zero)? The import's word lists."""
+    words = text.values.str.strip().str.casefold()
+    numbers = pd.to_numeric(words, errors="coerce")
+    yes = words.isin(TRUE_WORDS).fillna(False) | (numbers > 0).fillna(False)
+    no = words.isin(FALSE_WORDS).fillna(False) | (numbers <= 0).fillna(False)
+    return yes.to_numpy(dtype=bool), (no & ~yes).to_numpy(dtype=bool)
 
 
 def action_done(leads: pd.DataFrame, field: str) -> pd.Series:
-    """A conversion action counts once the lead did it at least once (count above zero or yes)."""
-    if field not in leads.columns:
-        raise MissingColumn(field)
-    return (_as_bool(leads[field]) == True).fillna(False).astype(bool)  # noqa: E712
+    """A conversion action counts once the lead did it: a count above zero, a yes, or a date
+    present (a 'demo booked at' column)."""
+    return (_as_bool(_column(leads, field)) == True).fillna(False).astype(bool)  # noqa: E712
 
 
 @dataclass
@@ -207,5 +367,25 @@ def reasons(leads: pd.DataFrame, definition: Definition) -> pd.Series:
 
 
 def missing_columns(leads: pd.DataFrame, definition: Definition) -> list[str]:
+    """The fields the definition names that no column of these leads answers to."""
     fields = [c.field for c in definition.criteria] + [a.field for a in definition.actions]
-    return sorted({f for f in fields if f not in leads.columns})
+    return sorted({f for f in fields if resolve(leads, f) is None})
+
+
+def empty_columns(leads: pd.DataFrame, definition: Definition) -> list[str]:
+    """The fields the definition uses whose column holds no value at all in these leads (every
+    cell blank, a placeholder or unreadable): every rule on them would silently be unknown."""
+    empty = []
+    for field in dict.fromkeys([c.field for c in definition.criteria]
+                               + [a.field for a in definition.actions]):
+        name = resolve(leads, field)
+        if name is None or len(leads) == 0:
+            continue
+        column = leads[name]
+        if isinstance(column.dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(
+                column) or pd.api.types.is_object_dtype(column):
+            if _TextValues(column).unknown.all():
+                empty.append(field)
+        elif not column.notna().any():
+            empty.append(field)
+    return empty

@@ -19,6 +19,7 @@ import segno
 
 from workshop import catalog
 from workshop.definition import Definition
+from workshop.measure import volume_sentence, wins_sentence
 from workshop.text import md_escape, md_inline
 
 HEADLINE = "A qualified lead is…"
@@ -196,15 +197,9 @@ def _figure_lines(measured) -> list[str]:
     figures = measured.figures
     source = _LEADS_COUNT.sub("", measured.source or "") or "the leads"  # older rows said it
     lines = [f"Measured on {source} ({figures.leads:,} leads) on "
-             f"{format_date(measured.measured_at)}.",
-             f"{figures.qualified_per_month:,.1f} qualified leads a month, "
-             f"{figures.sql_per_month:,.1f} of them sales-qualified."]
-    if figures.wins_caught is not None:
-        line = f"It would have caught {figures.wins_caught:.0%} of past wins"
-        if figures.lift is not None:
-            line += f"; qualified leads won {figures.lift:.1f}× as often as the rest"
-        lines.append(line + ".")
-    return lines
+             f"{format_date(measured.measured_at)}.", volume_sentence(figures)]
+    caught = wins_sentence(figures)
+    return lines + ([caught] if caught else [])
 
 
 def _headline_lines(mql: list[str], threshold: int, has_disqualifiers: bool) -> list[str]:

@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from workshop.column_types import COMMA_DECIMAL, POINT_DECIMAL
 from workshop.csv_pieces import record_pieces
 
 MAX_BYTES = 200 * 1024 * 1024
@@ -56,8 +57,6 @@ _BOMS = (
 # Control characters that never appear in text exports (tab, CR, LF and form feed excepted).
 _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7f"
 _NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL)
-_DECIMAL_COMMA = re.compile(r"^[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+$")
-_DECIMAL_POINT = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+$")
 _SEP_HINT = re.compile(r"^sep=(.)\r?\n?$")
 
 
@@ -288,18 +287,25 @@ def _pick_delimiter(separators: list[list[str]]) -> str:
 
 
 def _pick_decimal(rows: list[list[str]], delimiter: str) -> str:
-    """',' when a semicolon file writes its numbers 1,5 / 1.234,5 (European Excel)."""
-    if delimiter == ",":
-        return "."
+    """The file's decimal mark, from the values in its first records that only one mark can
+    explain (`2,5`, `1.234,56`, `0.75`, `1,500,000.00`): ',' when those say comma (a European
+    export, whatever its delimiter), else '.'. A semicolon file with no deciding value is
+    taken as European. Each column is judged again on its own values when it is cleaned
+    (`workshop.column_types.decimal_mark`); this is what is assumed where a column does not
+    decide."""
     commas = points = 0
     for fields in rows:
         for value in fields:
             value = value.strip()
-            if _DECIMAL_COMMA.match(value):
+            if COMMA_DECIMAL.match(value):
                 commas += 1
-            elif _DECIMAL_POINT.match(value):
+            elif POINT_DECIMAL.match(value):
                 points += 1
-    return "," if delimiter == ";" and commas > points else "."
+    if commas > points:
+        return ","
+    if points > commas:
+        return "."
+    return "," if delimiter == ";" else "."
 
 
 def _unique_names(raw: object) -> list[str]:

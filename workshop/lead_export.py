@@ -34,6 +34,8 @@ def safe_cell(text: str) -> str:
 
 def _safe_column(column: pd.Series) -> pd.Series:
     """Quote the hostile cells of one column; numbers, booleans and dates pass unchanged."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return _safe_column(column.astype("string"))
     text_only = pd.api.types.is_string_dtype(column) and (
         not pd.api.types.is_object_dtype(column)
         or pd.api.types.infer_dtype(column, skipna=True) == "string")
@@ -50,8 +52,6 @@ def _safe_column(column: pd.Series) -> pd.Series:
         values = np.where(codes >= 0, fixed[np.maximum(codes, 0)], None)
         return pd.Series(values, index=column.index, name=column.name, dtype=object) \
             .where(codes >= 0, column)
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        return _safe_column(column.astype("string"))
     return column
 
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +21,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from workshop import column_types
 from workshop.catalog import FIELDS, JOB_FUNCTIONS, SENIORITIES, Kind
+from workshop.column_types import PLACEHOLDERS, TYPED_SHARE, Reading
 from workshop.distinct import SAMPLE_ROWS, Distinct, arrow_text, per_distinct
 
 SAMPLE_LEADS_PATH = Path(__file__).resolve().parent.parent / "data" / "sample_leads.csv"
@@ -52,10 +54,6 @@ SAMPLE_MAPPING: dict[str, str] = {
     "Deal Stage": "deal_stage",
     "Amount": "amount",
 }
-
-# What unfilled dropdowns and forms export as; compared case-insensitively after stripping.
-PLACEHOLDERS = frozenset({"select", "--none--", "n/a", "na", "-", "--", "unknown", "", "none",
-                          "null", "nan", "(blank)", "not set"})
 
 # Free mail providers: a lead writing from one of these is a person, not (visibly) a company.
 FREE_EMAIL_DOMAINS = frozenset({
@@ -102,13 +100,20 @@ STUDENT_ONLY = r"^\s*(?:student|intern|mba student|trainee|apprentice)\s*$"
 
 
 def normalise(raw: pd.DataFrame, mapping: dict[str, str], decimal: str = ".",
-              outcomes: pd.Series | Callable[[], pd.Series | None] | None = None
-              ) -> pd.DataFrame:
+              outcomes: pd.Series | Callable[[], pd.Series | None] | None = None,
+              units: dict[str, float] | None = None) -> pd.DataFrame:
     """The raw export with mapped columns renamed to catalog keys, cleaned and enriched.
 
-    Unmapped columns are kept under their original header, so nothing the user imported is lost.
-    `outcomes` ("won"/"lost"/"open"/missing per row) overrides reading them from a deal stage;
-    given as a function, it runs alongside the columns (and may find there are none after all).
+    Unmapped columns are kept under their original header, so nothing the user imported is lost;
+    those whose values are numbers or dates become numbers or dates. `decimal` is the file's
+    decimal mark, assumed for columns whose own values do not decide it. `outcomes`
+    ("won"/"lost"/"open"/missing per row) overrides reading them from a deal stage; given as a
+    function, it runs alongside the columns (and may find there are none after all). `units`
+    multiplies a number column (header -> 1000 for thousands, 1e6 for millions).
+
+    Text keeps placeholder words ("Select", "unknown"): they are unknown to every rule except
+    one that names them (see `workshop.evaluate`). How each column was read, and which header
+    each column came from, are kept in `leads.attrs` (see `column_readings`, `header_columns`).
     """
     renames = {src: dst for src, dst in mapping.items() if dst and src in raw.columns}
     targets = pd.Series(list(renames.values()))
@@ -118,17 +123,24 @@ def normalise(raw: pd.DataFrame, mapping: dict[str, str], decimal: str = ".",
     shadowed = [c for c in raw.columns if c not in renames and c in set(renames.values())]
     renamed = raw.drop(columns=shadowed).rename(columns=renames)
     given = set(renamed.columns) | ({"outcome"} if outcomes is not None else set())
+    headers = {header: renames.get(header, header) for header in raw.columns
+               if header not in shadowed}
+    unit_of = {renames.get(h, h): float(u) for h, u in (units or {}).items()
+               if h in headers and u}
 
-    def one_column(key: str) -> dict[str, pd.Series]:
-        return _normalise_column(renamed[key], key, decimal, given)
+    def one_column(key: str) -> tuple[dict[str, pd.Series], Reading]:
+        return _normalise_column(renamed[key], key, decimal, given, unit_of.get(key, 1.0))
 
     # Columns are independent and the heavy lifting happens in Arrow and NumPy, which release
     # the GIL, so a thread per core shortens a million-row import.
+    readings: dict[str, Reading] = {}
     with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
         later = pool.submit(outcomes) if callable(outcomes) else None
         cleaned: dict[str, pd.Series] = {}
-        for part in pool.map(one_column, renamed.columns):
+        for key, (part, reading) in zip(renamed.columns, pool.map(one_column, renamed.columns),
+                                        strict=True):
             cleaned.update(part)
+            readings[key] = reading
         if later is not None:
             outcomes = later.result()
             if outcomes is None and "deal_stage" in cleaned and "outcome" not in renamed:
@@ -142,62 +154,152 @@ def normalise(raw: pd.DataFrame, mapping: dict[str, str], decimal: str = ".",
     if "lifecycle_stage" in leads.columns and "is_customer" not in given:
         # A lead whose own deal was won became a customer through that deal; it was not one
         # when it arrived. Counting it as "already a customer" would disqualify every past win.
-        customer = (leads["lifecycle_stage"] == "Customer").fillna(False).astype(bool)
+        customer = _is_value(leads["lifecycle_stage"], "customer")
         if "outcome" in leads.columns:
             customer &= ~(leads["outcome"] == "won").fillna(False).astype(bool)
         leads["is_customer"] = customer
+    leads.attrs[_HEADERS] = headers
+    leads.attrs[_READINGS] = readings
     return leads
+
+
+_HEADERS, _READINGS = "workshop:headers", "workshop:readings"
+
+
+def _is_value(column: pd.Series, value: str) -> pd.Series:
+    """Where a (category) column holds `value`, compared case-insensitively; per category,
+    not per lead."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        hit = pd.Index(column.cat.categories.astype("str")).str.casefold() == value
+        return pd.Series(np.append(hit, False)[column.cat.codes.to_numpy()], index=column.index)
+    return (column.astype("str").str.casefold() == value).fillna(False).astype(bool)
+
+
+def header_columns(leads: pd.DataFrame) -> dict[str, str]:
+    """The export's header -> the leads column it became (a catalog key when mapped)."""
+    return dict(leads.attrs.get(_HEADERS, {}))
+
+
+def column_readings(leads: pd.DataFrame) -> dict[str, Reading]:
+    """Leads column -> how its values were read (numbers, dates, text, and the conventions)."""
+    return dict(leads.attrs.get(_READINGS, {}))
 
 
 # Fields read off other columns when the export does not carry them, in the order they are added.
 DERIVED = ("job_function", "seniority", "personal_email", "created_month", "outcome")
 _WORKERS = min(8, 2 * (os.cpu_count() or 1))  # more threads than cores: one may wait on the GIL
+# Columns are judged on this many rows, spread over the whole column.
+JUDGED_ROWS = 20_000
 
 
-def _normalise_column(column: pd.Series, key: str, decimal: str,
-                      given: set[str]) -> dict[str, pd.Series]:
-    """One cleaned column, plus the fields derived from it that the export does not carry."""
+def _judged(column: pd.Series) -> pd.Series:
+    if len(column) <= JUDGED_ROWS:
+        return column
+    return column.iloc[np.linspace(0, len(column) - 1, JUDGED_ROWS).astype(np.int64)]
+
+
+def _normalise_column(column: pd.Series, key: str, decimal: str, given: set[str],
+                      unit: float = 1.0) -> tuple[dict[str, pd.Series], Reading]:
+    """One cleaned column, plus the fields derived from it that the export does not carry,
+    and how its values were read."""
     lead_field = FIELDS.get(key)
     kind = Kind.NUMBER if key == "amount" else lead_field.kind if lead_field else None
     if kind == Kind.CATEGORY:  # a few values repeated: kept as a Categorical
         values = Distinct.of(_as_text(column), repeats_below=1.0)
-        return {key: values.categorical(_canonical(lead_field.options)(values.values))}
+        return ({key: values.categorical(_canonical(lead_field.options)(values.values))},
+                Reading("category"))
     if kind == Kind.NUMBER:
-        return {key: parse_number(column, decimal)}
+        mark, ambiguous, evidence = _column_decimal(column, decimal)
+        numbers = parse_number(column, mark or decimal)
+        if unit != 1.0:
+            numbers = numbers * unit
+        return {key: numbers}, Reading("number", mark, ambiguous=ambiguous, evidence=evidence,
+                                       unit=unit)
     if kind == Kind.COUNT:
-        return {key: parse_count(column)}
+        whole = _plain_counts(column) if _is_text(column) else None
+        if whole is not None:  # whole numbers only: no mark to decide
+            return {key: whole}, Reading("count")
+        mark, ambiguous, evidence = _column_decimal(column, decimal)
+        return ({key: parse_count(column, mark or decimal)},
+                Reading("count", mark, ambiguous=ambiguous, evidence=evidence))
     if kind == Kind.BOOLEAN:
-        return {key: parse_bool(column).fillna(False).astype(bool)}
+        return {key: parse_bool(column).fillna(False).astype(bool)}, Reading("boolean")
     if kind == Kind.DATE:
-        parsed = parse_date(column)
-        return {key: parsed, "created_month": month_labels(parsed)} if key == "created" \
-            else {key: parsed}
+        parsed, reading = _dates(column, decimal)
+        return ({key: parsed, "created_month": month_labels(parsed)} if key == "created"
+                else {key: parsed}), reading
     if key == "job_title":  # classifying is costly, so always once per distinct title
         titles = Distinct.of(_as_text(column), repeats_below=1.0)
-        cleaned = _blank_placeholders(titles.values)
-        result = {key: titles.spread(cleaned)}
+        kept = _trim_blanks(titles.values)
+        cleaned = _blank_placeholders(kept)
+        result = {key: titles.spread(kept)}
         if "job_function" not in given:
             result["job_function"] = titles.categorical(_job_functions(cleaned))
         if "seniority" not in given:
             result["seniority"] = titles.categorical(_seniorities(cleaned))
-        return result
-    if kind is None and key not in ("email", "deal_stage") and not _is_text(column):
-        return {key: column}  # an unmapped number column: nothing to clean
-    result = {key: blank_placeholders(column)}
+        return result, Reading("text")
+    if kind is None and key not in ("email", "deal_stage", "record_id"):
+        if not _is_text(column):  # a number or date column from a workbook: nothing to clean
+            if pd.api.types.is_datetime64_any_dtype(column):
+                return {key: column}, Reading("date")
+            if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+                return ({key: column * unit if unit != 1.0 else column},
+                        Reading("number", unit=unit))
+            return {key: column}, Reading("text")
+        typed = _typed_other(column, decimal, unit)
+        if typed is not None:
+            return typed
+    result = {key: trim_blanks(column)}
     if key == "email" and "personal_email" not in given:
-        result["personal_email"] = personal_email(result[key])
+        result["personal_email"] = personal_email(blank_placeholders(column))
     if key == "deal_stage" and "outcome" not in given:
         result["outcome"] = outcome(result[key])
-    return result
+    return result, Reading("text")
+
+
+def _column_decimal(column: pd.Series, decimal: str) -> tuple[str, bool, str]:
+    if not _is_text(column):
+        return "", False, ""
+    return column_types.decimal_mark(_judged(column), decimal)
+
+
+def _dates(column: pd.Series, decimal: str) -> tuple[pd.Series, Reading]:
+    if not _is_text(column):
+        return parse_date(column), Reading("date")
+    assumed = column_types.DAY_FIRST if decimal == "," else column_types.MONTH_FIRST
+    order, ambiguous, evidence = column_types.date_order(_judged(column), assumed)
+    return (parse_date(column, order),
+            Reading("date", date_order=order, ambiguous=ambiguous, evidence=evidence))
+
+
+def _typed_other(column: pd.Series, decimal: str, unit: float
+                 ) -> tuple[dict[str, pd.Series], Reading] | None:
+    """An unmapped text column whose values are numbers or dates, as numbers or dates."""
+    judged = _judged(column)
+    key = column.name
+    if column_types.number_shaped(judged) >= TYPED_SHARE:
+        mark, ambiguous, evidence = column_types.decimal_mark(judged, decimal)
+        numbers = parse_number(column, mark or decimal)
+        if unit != 1.0:
+            numbers = numbers * unit
+        return {key: numbers}, Reading("number", mark, ambiguous=ambiguous, evidence=evidence,
+                                       unit=unit)
+    if column_types.date_shaped(judged) >= TYPED_SHARE:
+        parsed, reading = _dates(column, decimal)
+        return {key: parsed}, reading
+    return None
 
 
 @dataclass(frozen=True)
 class OtherColumn:
-    """A column beyond the catalog that a criterion can use: a number or text, and for text
-    its most common values (none when it hardly repeats, like names or IDs)."""
+    """A column beyond the catalog that a criterion can use: a number, a date or text, and for
+    text its most common values with how many leads have each (none when it hardly repeats,
+    like names or IDs)."""
 
     number: bool
     values: tuple[str, ...] = ()
+    counts: tuple[int, ...] = ()
+    date: bool = False
 
 
 def other_columns(leads: pd.DataFrame, top: int = 30) -> dict[str, OtherColumn]:
@@ -210,11 +312,42 @@ def other_columns(leads: pd.DataFrame, top: int = 30) -> dict[str, OtherColumn]:
         if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
             columns[name] = OtherColumn(number=True)
             continue
+        if pd.api.types.is_datetime64_any_dtype(column):
+            columns[name] = OtherColumn(number=False, date=True)
+            continue
         counts = column.astype("str").value_counts(dropna=True)
         repeats = len(counts) <= max(top, len(column) // 20)
-        values = tuple(str(v) for v in counts.index[:top]) if repeats else ()
-        columns[name] = OtherColumn(number=False, values=values)
+        shown = counts.iloc[:top] if repeats else counts.iloc[:0]
+        columns[name] = OtherColumn(number=False, values=tuple(str(v) for v in shown.index),
+                                    counts=tuple(int(n) for n in shown.to_numpy()))
     return columns
+
+
+@dataclass(frozen=True)
+class LeadValues:
+    """What the guided form offers from a company's own leads: each catalog category field's
+    values with how many leads have each, and the columns beyond the catalog."""
+
+    fields: dict[str, tuple[tuple[str, int], ...]]
+    columns: dict[str, OtherColumn]
+
+
+def lead_values(leads: pd.DataFrame) -> LeadValues:
+    fields = {key: tuple(value_counts(leads[key])) for key, lead_field in FIELDS.items()
+              if lead_field.kind == Kind.CATEGORY and key in leads.columns}
+    return LeadValues({k: v for k, v in fields.items() if v}, other_columns(leads))
+
+
+def value_counts(column: pd.Series, top: int = 200) -> list[tuple[str, int]]:
+    """A text column's values with how many leads have each, most common first; placeholder
+    words last (they are values a rule may name, but say nothing about the lead)."""
+    counts = column.astype("str").value_counts(dropna=True)
+    counts = counts[counts > 0]
+    words = pd.Series(counts.index.astype("str")).str.strip()
+    placeholder = words.str.casefold().isin(PLACEHOLDERS).to_numpy(dtype=bool)
+    ordered = [*zip(counts.index[~placeholder], counts.to_numpy()[~placeholder], strict=True),
+               *zip(counts.index[placeholder], counts.to_numpy()[placeholder], strict=True)]
+    return [(str(value), int(count)) for value, count in ordered[:top]]
 
 
 def load_sample_leads() -> pd.DataFrame:
@@ -235,13 +368,28 @@ def blank_placeholders(column: pd.Series) -> pd.Series:
     return per_distinct(_as_text(column), _blank_placeholders)
 
 
-def _blank_placeholders(text: pd.Series) -> pd.Series:
+def trim_blanks(column: pd.Series) -> pd.Series:
+    """Text stripped of surrounding spaces, empty cells missing; placeholder words are kept
+    (a rule may name them), unlike `blank_placeholders`."""
+    return per_distinct(_as_text(column), _trim_blanks)
+
+
+def _trim_blanks(text: pd.Series) -> pd.Series:
+    return _blank_placeholders(text, words=False)
+
+
+def _blank_placeholders(text: pd.Series, words: bool = True) -> pd.Series:
     arrow = arrow_text(text)
     if arrow is None:
         text = text.str.strip()
-        return text.mask(text.str.lower().isin(PLACEHOLDERS) | text.isna())
+        blank = text.str.lower().isin(PLACEHOLDERS) if words else text.eq("")
+        return text.mask(blank.fillna(False).astype(bool) | text.isna())
     trimmed = pc.utf8_trim_whitespace(arrow)
-    if (pc.min(pc.binary_length(trimmed)).as_py() or 0) > _LONGEST_PLACEHOLDER:
+    if not words:
+        empty = pc.equal(pc.binary_length(trimmed), 0)
+        blanked = (pc.if_else(empty, pa.scalar(None, trimmed.type), trimmed)
+                   if pc.any(empty).as_py() else trimmed)
+    elif (pc.min(pc.binary_length(trimmed)).as_py() or 0) > _LONGEST_PLACEHOLDER:
         blanked = trimmed  # e-mail addresses and the like: no value is short enough
     else:  # placeholders are ASCII words, so ascii_lower finds them (and is the fast one)
         placeholder = pc.is_in(pc.ascii_lower(trimmed), value_set=_PLACEHOLDER_VALUES)
@@ -274,7 +422,7 @@ def _canonical(options: tuple[str, ...]) -> Callable[[pd.Series], pd.Series]:
     canonical = {_fold(option): option for option in options}
 
     def tidy(values: pd.Series) -> pd.Series:
-        text = _blank_placeholders(values).str.replace(r"\s+", " ", regex=True)
+        text = _trim_blanks(values).str.replace(r"\s+", " ", regex=True)
         return _fold_series(text).map(canonical).fillna(text).astype("str")
 
     return tidy
@@ -301,7 +449,8 @@ def _parse_number_text(values: pd.Series) -> pd.Series:
     if arrow is None:
         arrow = pa.array(values.to_numpy(dtype=object, na_value=None), type=pa.large_string())
     # In Arrow: pandas runs this pattern through Python's re, one value at a time.
-    arrow = pc.replace_substring_regex(pc.utf8_lower(arrow), r"[,\s_']|usd|eur|gbp|us\$", "")
+    arrow = pc.replace_substring_regex(pc.utf8_lower(arrow),
+                                       r"[,\s_'’\x{00a0}%]|usd|eur|gbp|us\$", "")
     arrow = pc.replace_substring_regex(arrow, "[–—]", "-")
     text = pd.Series(arrow.to_pandas().array, index=values.index)
     plain = pd.to_numeric(text, errors="coerce").astype("float64")
@@ -356,10 +505,11 @@ def _bool_text(values: pd.Series) -> pd.Series:
     return truth.fillna((numbers > 0).astype("boolean").mask(numbers.isna()))
 
 
-def parse_count(column: pd.Series) -> pd.Series:
+def parse_count(column: pd.Series, decimal: str = ".") -> pd.Series:
     """Engagement counts as integers; no record of an action means it did not happen (0).
 
     Yes/No columns (a demo request) become 0/1, so every conversion action reads the same way.
+    With decimal="," a European '2,5' is two and a half (rounded), not 25.
     """
     if pd.api.types.is_bool_dtype(column):
         numbers = column.astype("Float64").astype("float64")
@@ -371,7 +521,8 @@ def parse_count(column: pd.Series) -> pd.Series:
         if whole is not None:
             return whole
         counts = Distinct.of(text, repeats_below=1.0)
-        return counts.spread_array(_whole(_count_text(counts.values)).to_numpy(), 0)
+        read = _count_text(counts.values, decimal)
+        return counts.spread_array(_whole(read).to_numpy(), 0)
     return _whole(numbers)
 
 
@@ -389,32 +540,34 @@ def _plain_counts(text: pd.Series) -> pd.Series | None:
     return pd.Series(np.maximum(values, 0), index=text.index, name=text.name)
 
 
-def _count_text(values: pd.Series) -> pd.Series:
-    numbers = pd.to_numeric(values.str.strip().str.replace(",", "", regex=False),
-                            errors="coerce").astype("float64")
+def _count_text(values: pd.Series, decimal: str = ".") -> pd.Series:
+    text = values.str.strip()
+    if decimal == ",":
+        text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    else:
+        text = text.str.replace(",", "", regex=False)
+    numbers = pd.to_numeric(text, errors="coerce").astype("float64")
     return numbers.fillna(_bool_text(values).astype("Float64").astype("float64"))
 
 
-def parse_date(column: pd.Series) -> pd.Series:
-    """Dates as naive timestamps (wall-clock time as exported); unparseable -> NaT."""
+def parse_date(column: pd.Series, order: str | None = None) -> pd.Series:
+    """Dates as naive timestamps (wall-clock time as exported); unparseable -> NaT.
+
+    `order` ("day-first" / "month-first") says how to read 01-02-2018; by default the column's
+    own values decide (see `workshop.column_types.date_order`)."""
     if pd.api.types.is_datetime64_any_dtype(column):
         parsed = column
     else:
         text = _as_text(column)
         parsed = _iso_timestamps(text)
         if parsed is None:
-            parsed = per_distinct(text, _date_text, repeats_below=1.0)
+            if order is None:
+                order = column_types.date_order(_judged(text))[0]
+            parsed = per_distinct(text, partial(column_types.parse_dates, order=order),
+                                  repeats_below=1.0)
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_localize(None)
     return parsed.astype("datetime64[us]")  # one resolution, whichever way it was read
-
-
-def _date_text(values: pd.Series) -> pd.Series:
-    text = values.str.strip()
-    parsed = pd.to_datetime(text, errors="coerce", format="ISO8601", utc=True)
-    if parsed.isna().sum() > text.isna().sum():
-        parsed = parsed.fillna(pd.to_datetime(text, errors="coerce", format="mixed", utc=True))
-    return parsed.dt.tz_localize(None)
 
 
 def _iso_timestamps(text: pd.Series) -> pd.Series | None:

@@ -19,13 +19,21 @@ from collections.abc import Iterable
 from collections.abc import Mapping as AbcMapping
 from dataclasses import dataclass, field
 from functools import partial
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from workshop.catalog import FIELDS
+from workshop.column_types import TYPED_SHARE, date_shaped, decimal_mark
 from workshop.distinct import per_distinct
-from workshop.leads import blank_placeholders, canonical_category, normalise, parse_bool
+from workshop.leads import (
+    blank_placeholders,
+    canonical_category,
+    normalise,
+    parse_bool,
+    parse_number,
+)
 
 # Keys a column may be mapped to besides the catalog's: normalise uses the first four
 # (record_id, email for the e-mail domain, deal_stage for the outcome, amount as money); the
@@ -43,18 +51,26 @@ ALLOWED_KEYS: frozenset[str] = frozenset(FIELDS) | frozenset(SOURCE_KEYS)
 # Usual spellings per key, preferred first: when an export has two of them (HubSpot's "Number of
 # Employees" and "Company size"), the earlier one gets the field and the other stays unmapped.
 _SPELLINGS: dict[str, tuple[str, ...]] = {
-    "record_id": ("Record ID", "hs_object_id", "Id", "Lead ID", "Contact ID", "vid"),
+    "record_id": ("Record ID", "hs_object_id", "Id", "Lead ID", "Contact ID", "vid",
+                  "Prospect ID", "Opportunity ID", "Deal ID", "MQL ID", "Lead Number",
+                  "Record Id", "Customer ID", "Account ID"),
     "email": ("Email", "email", "Email Address", "E-mail", "E-mail Address", "Work Email",
               "Business Email", "Contact Email"),
     "company": ("Company Name", "company", "Company", "Company / Account", "Account Name",
-                "Associated Company", "Organization", "Organisation"),
-    "industry": ("Industry", "industry", "Industry Type"),
+                "Associated Company", "Organization", "Organisation", "Account",
+                "Organization Name", "Organisation Name", "Customer Name", "Firm"),
+    "industry": ("Industry", "industry", "Industry Type", "Sector", "Business Segment",
+                 "Vertical", "Industry Sector", "Market Segment"),
     "employees": ("Number of Employees", "numemployees", "NumberOfEmployees", "Employees",
-                  "No. of Employees", "Employee Count", "Company size", "Headcount"),
+                  "No. of Employees", "Employee Count", "Company size", "Headcount",
+                  "Number of employees (company)", "Staff Count"),
     "annual_revenue": ("Annual Revenue", "annualrevenue", "AnnualRevenue", "Revenue",
-                       "Annual Revenue (USD)"),
-    "country": ("Country/Region", "country", "Country", "Country Name"),
-    "job_title": ("Job Title", "jobtitle", "Title", "Position"),
+                       "Annual Revenue (USD)", "Company Revenue", "Yearly Revenue", "Turnover",
+                       "Annual Turnover"),
+    "country": ("Country/Region", "country", "Country", "Country Name", "Office Location",
+                "Country (Region)", "BillingCountry", "Billing Country", "MailingCountry",
+                "Mailing Country", "HQ Country", "Headquarters Country"),
+    "job_title": ("Job Title", "jobtitle", "Title", "Position", "Job Role"),
     "job_function": ("Job function", "job_function", "Function", "Department"),
     "seniority": ("Seniority", "hs_seniority", "Seniority Level", "Management Level"),
     "buying_role": ("Buying Role", "hs_buying_role", "Buying Roles", "Decision Role"),
@@ -63,11 +79,16 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
                         "Months to Purchase", "Purchase Timeframe", "Timeframe"),
     "pain": ("Primary Pain", "Pain", "Pain Point", "Pain Points", "Primary Pain Point"),
     "lead_source": ("Original Source", "hs_analytics_source", "LeadSource", "Lead Source",
-                    "Source", "Original Source Type", "Latest Source", "hs_latest_source"),
+                    "Source", "Original Source Type", "Latest Source", "hs_latest_source",
+                    "Origin", "Lead Origin", "Lead Channel", "Channel", "Acquisition Channel",
+                    "Marketing Channel", "Source Channel", "UTM Source"),
     "lifecycle_stage": ("Lifecycle Stage", "lifecyclestage"),
     "is_customer": ("Existing Customer", "Is Customer"),
     "created": ("Create Date", "createdate", "CreatedDate", "Created Date", "Created",
-                "Created At", "Date Created", "Lead Created Date"),
+                "Created At", "Date Created", "Lead Created Date", "Created On",
+                "Created Time", "Creation Date", "First Contact Date", "Engage Date",
+                "Engagement Date", "Lead Date", "Date Added", "Became a Lead Date",
+                "Signup Date", "Sign-up Date", "First Seen"),
     "page_views": ("Number of Pageviews", "hs_analytics_num_page_views", "Page Views",
                    "Pageviews"),
     "form_submissions": ("Number of Form Submissions", "num_conversion_events",
@@ -77,9 +98,11 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "webinars_attended": ("Webinars Attended", "Webinar Attended", "Webinars"),
     "content_downloads": ("Content Downloads", "Whitepaper Downloads", "Downloads"),
     "email_clicks": ("Email Clicks", "hs_email_click", "Marketing emails clicked"),
-    "deal_stage": ("Deal Stage", "dealstage", "StageName", "Stage", "Opportunity Stage"),
-    "amount": ("Amount", "Deal Amount", "Opportunity Amount"),
-    "converted": ("IsConverted", "Converted", "Is Converted"),
+    "deal_stage": ("Deal Stage", "dealstage", "StageName", "Stage", "Opportunity Stage",
+                   "Pipeline Stage", "Sales Stage", "Stage Name"),
+    "amount": ("Amount", "Deal Amount", "Opportunity Amount", "Close Value", "Deal Value",
+               "Opportunity Value", "Deal Size", "Contract Value"),
+    "converted": ("IsConverted", "Converted", "Is Converted", "Won", "Is Won"),
     "lead_status": ("Status", "Lead Status", "hs_lead_status"),
 }
 
@@ -98,6 +121,13 @@ CONTAINS_MIN_COVERAGE = 0.35
 _BLOCKING_WORDS = frozenset({
     "id", "ids", "date", "time", "timestamp", "owner", "by", "drill", "down", "drilldown",
     "opt", "out", "domain", "url", "website", "phone", "fax", "code", "detail", "details",
+    "has", "is", "do", "not",  # "has_company" is a yes/no, not a company name
+})
+# Words that make a column a ratio, not the thing itself: "Page Views Per Visit" is not a
+# number of page views, "Win Rate" is not a win. Such headers are never mapped by likeness.
+_RATIO_WORDS = frozenset({
+    "per", "avg", "average", "mean", "median", "rate", "ratio", "percent", "percentage",
+    "pct", "share", "index", "score", "probability", "growth", "change",
 })
 
 
@@ -143,6 +173,8 @@ def _best_candidate(header: str, order: int) -> _Candidate | None:
         key, rank = _EXACT[form]
         return _Candidate(1.0, -rank, -order, header, key)
     best: _Candidate | None = None
+    if _RATIO_WORDS & set(_words(header)) or _WON_DATE_NAME.match(form):
+        return None  # a ratio is not the thing itself; a won date is an outcome, kept as is
     if len(form) >= FUZZY_MIN_LENGTH:
         for known, (key, rank) in _EXACT.items():
             if len(known) < FUZZY_MIN_LENGTH:
@@ -193,6 +225,12 @@ def _unique_headers(headers: Iterable[object]) -> list[str]:
     return list(dict.fromkeys(h for h in headers if isinstance(h, str)))
 
 
+def usual_key(header: object) -> str | None:
+    """The field a header names by one of its usual spellings ("Sector" -> industry)."""
+    known = _EXACT.get(normalise_header(header))
+    return known[0] if known else None
+
+
 def headers_signature(headers: Iterable[object]) -> str:
     """The same for the same set of headers, whatever their order, case or punctuation."""
     forms = sorted({normalise_header(h) for h in headers} - {""})
@@ -210,23 +248,40 @@ def key_label(key: str) -> str:
 MAPPING_SCHEMA_VERSION = 1
 
 
+UNITS = {1.0: "dollars (or the export's currency)", 1e3: "thousands", 1e6: "millions",
+         1e9: "billions"}
+
+
 @dataclass
 class Mapping:
-    """What the user agreed: header -> key, and which column and values are an outcome."""
+    """What the user agreed: header -> key, which column and values are an outcome, and the
+    unit of number columns written in thousands or millions.
+
+    `won_when_present`: any value in the outcome column means won (a conversion date, say),
+    and a blank one not won. `units`: header -> multiplier (1000, 1e6) for money written in
+    thousands or millions ("Revenue ($M)": 1118.27 is $1.1B)."""
 
     columns: dict[str, str] = field(default_factory=dict)
     outcome_column: str | None = None
     won_values: list[str] = field(default_factory=list)
     open_values: list[str] = field(default_factory=list)
+    won_when_present: bool = False
+    units: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> str:
-        return json.dumps({
+        data = {
             "schema_version": MAPPING_SCHEMA_VERSION,
             "columns": dict(self.columns),
             "outcome_column": self.outcome_column,
             "won_values": list(self.won_values),
             "open_values": list(self.open_values),
-        }, ensure_ascii=False, indent=2)
+        }
+        if self.won_when_present:  # written only when used: older mappings stay byte-equal
+            data["won_when_present"] = True
+        units = {h: _plain(u) for h, u in self.units.items() if u != 1}
+        if units:
+            data["units"] = units
+        return json.dumps(data, ensure_ascii=False, indent=2)
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Mapping:
@@ -263,7 +318,22 @@ class Mapping:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ValueError(f'"{name}" in the saved column mapping must be a list of texts.')
             values[name] = value
-        return cls(columns=dict(columns), outcome_column=outcome_column, **values)
+        present = data.get("won_when_present", False)
+        if not isinstance(present, bool):
+            raise ValueError('"won_when_present" in the saved column mapping must be true or '
+                             "false.")
+        units = data.get("units", {})
+        if not isinstance(units, dict) or not all(
+                isinstance(k, str) and type(v) in (int, float) and float(v) in UNITS
+                for k, v in units.items()):
+            raise ValueError('"units" in the saved column mapping must map column headers to '
+                             "1, 1000, 1000000 or 1000000000.")
+        return cls(columns=dict(columns), outcome_column=outcome_column, **values,
+                   won_when_present=present, units={k: float(v) for k, v in units.items()})
+
+
+def _plain(number: float) -> int | float:
+    return int(number) if float(number).is_integer() else number
 
 
 def validate(mapping: Mapping | AbcMapping[str, str], headers: Iterable[object]) -> list[str]:
@@ -301,8 +371,12 @@ def validate(mapping: Mapping | AbcMapping[str, str], headers: Iterable[object])
         if both:
             problems.append("These values are marked both won and open: "
                             + ", ".join(sorted(both)) + ".")
-        if mapping.outcome_column and not mapping.won_values:
-            problems.append("Say which values of the outcome column mean won.")
+        if mapping.outcome_column and not mapping.won_values and not mapping.won_when_present:
+            problems.append("Say which values of the outcome column mean won, or that any "
+                            "value means won.")
+        for header in mapping.units:
+            if header not in present:
+                problems.append(f'Column "{header}" (given a unit) is not in this export.')
     return problems
 
 
@@ -342,14 +416,21 @@ def _value_text(column: pd.Series) -> pd.Series:
 
 
 def _distinct(column: pd.Series) -> list[str]:
-    """Distinct values as compared (see `_value_text`), most frequent first.
+    """Distinct values as compared (see `_value_text`), most frequent first."""
+    return [value for value, _ in outcome_values(column)]
+
+
+def outcome_values(column: pd.Series) -> list[tuple[str, int]]:
+    """An outcome column's distinct values as compared (stripped; blanks and placeholders
+    left out) with how many leads have each, most frequent first.
 
     Counted on the raw column and cleaned afterwards, so a million rows are hashed once."""
     counts = column.value_counts(sort=False, dropna=True)
     cleaned = _value_text(pd.Series(counts.index, dtype=column.dtype))
     totals = (pd.Series(counts.to_numpy(), index=cleaned.to_numpy(dtype=object))
               .loc[cleaned.notna().to_numpy()].groupby(level=0, sort=False).sum())
-    return [str(v) for v in totals.sort_values(ascending=False, kind="stable").index]
+    ordered = totals.sort_values(ascending=False, kind="stable")
+    return [(str(value), int(count)) for value, count in ordered.items()]
 
 
 def _folded(values: Iterable[str]) -> set[str]:
@@ -389,28 +470,57 @@ def _status_outcome(values: list[str]) -> tuple[list[str], list[str]]:
     return won, opened
 
 
-def suggest_outcome(raw: pd.DataFrame, mapping: Mapping | AbcMapping[str, str]
-                    ) -> tuple[str | None, list[str], list[str]]:
-    """(outcome column, values meaning won, values meaning an open deal), or (None, [], []).
+class OutcomeGuess(NamedTuple):
+    """Which column says whether a lead was won, and how: its values meaning won and open, or
+    (`won_when_present`) any value at all meaning won, such as a conversion date."""
 
-    Tried in this order: a deal stage (Closed Won / Closed Lost / the open stages), Salesforce's
-    IsConverted, a yes/no column named like won or converted, a lifecycle stage (Customer is won,
-    Opportunity is open, earlier stages never converted), a lead status ("Closed - Converted").
-    A column with at least one won value is preferred to one without.
+    column: str | None
+    won_values: list[str]
+    open_values: list[str]
+    won_when_present: bool = False
+
+
+NO_OUTCOME = OutcomeGuess(None, [], [])
+
+# A date a lead got when it was won or converted: "ConvertedDate", "won_date", "Became a
+# Customer Date", "Date converted".
+_WON_DATE_NAME = re.compile(
+    r"^(?:is)?(?:converted|conversion|won|closedwon|becameacustomer|customer|dealwon|"
+    r"wondeal|firstdealclosed)(?:date|at|on|time|timestamp|since)$"
+    r"|^(?:date|time)(?:converted|won|ofconversion|becamecustomer)$"
+    r"|^becameacustomerdate$|^customersince$")
+
+
+def suggest_outcome(raw: pd.DataFrame, mapping: Mapping | AbcMapping[str, str]
+                    ) -> OutcomeGuess:
+    """The outcome column and how to read it, or `NO_OUTCOME`.
+
+    Tried in this order: a deal stage (Closed Won / Closed Lost, every other stage still
+    open), Salesforce's IsConverted, a yes/no or 0/1 column named like won or converted, a
+    date a lead got when it converted or was won (filled means won), a lifecycle stage
+    (Customer is won, Opportunity is open, earlier stages never converted), a lead status
+    ("Closed - Converted"). A column with at least one won value is preferred to one without.
     """
     keys = _column_keys(raw, mapping)
     by_key: dict[str, list[str]] = {}
     for header, key in keys.items():
         by_key.setdefault(key, []).append(header)
-    named_won = [h for h in raw.columns if isinstance(h, str) and h not in keys
-                 and _WON_NAME.search(normalise_header(h))]
+    unmapped = [h for h in raw.columns if isinstance(h, str) and h not in keys]
+    named_won = [h for h in unmapped if _WON_NAME.search(normalise_header(h))]
+    won_dates = [h for h in unmapped if _WON_DATE_NAME.match(normalise_header(h))]
 
-    suggestions: list[tuple[str, list[str], list[str]]] = []
+    suggestions: list[OutcomeGuess] = []
     plan = ([(h, _stage_outcome) for h in by_key.get("deal_stage", [])]
-            + [(h, _boolean_outcome) for h in by_key.get("converted", []) + named_won]
+            + [(h, _boolean_outcome) for h in by_key.get("converted", []) + named_won
+               if h not in won_dates]
+            + [(h, _dated_outcome) for h in won_dates]
             + [(h, _lifecycle_outcome) for h in by_key.get("lifecycle_stage", [])]
             + [(h, _status_outcome) for h in by_key.get("lead_status", [])])
     for header, rule in plan:
+        if rule is _dated_outcome:
+            if _dated_outcome(raw[header]):
+                return OutcomeGuess(header, [], [], True)
+            continue
         values = _distinct(raw[header])
         if not values:
             continue
@@ -421,19 +531,29 @@ def suggest_outcome(raw: pd.DataFrame, mapping: Mapping | AbcMapping[str, str]
         if rule is _status_outcome and not won:
             continue  # HubSpot lead statuses say nothing about a purchase
         if won:  # the first column with a won value is the answer: no need to count the rest
-            return header, won, opened
-        suggestions.append((header, won, opened))
+            return OutcomeGuess(header, won, opened)
+        suggestions.append(OutcomeGuess(header, won, opened))
     if suggestions:
         return suggestions[0]
-    return None, [], []
+    return NO_OUTCOME
+
+
+def _dated_outcome(column: pd.Series) -> bool:
+    """A won-date column: filled on some leads, and what is filled reads as dates."""
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return bool(column.notna().any())
+    text = _value_text(column)
+    return bool(text.notna().any()) and date_shaped(text) >= TYPED_SHARE
 
 
 def apply_outcome(raw_column: pd.Series, won_values: Iterable[str],
-                  open_values: Iterable[str] = ()) -> pd.Series:
+                  open_values: Iterable[str] = (), won_when_present: bool = False
+                  ) -> pd.Series:
     """"won" / "lost" / "open" per row; blanks and placeholders missing (no evidence).
 
     Values are compared stripped and case-insensitively. Anything not blank that is neither a
-    won nor an open value is lost.
+    won nor an open value is lost. With `won_when_present`, any value is won (a conversion
+    date), and a blank stays missing: no deal, which counts as not won.
     """
     won, opened = _folded(won_values), _folded(open_values)
 
@@ -441,19 +561,86 @@ def apply_outcome(raw_column: pd.Series, won_values: Iterable[str],
         text = _value_text(values)
         folded = text.str.casefold() if len(text) else text
         present = text.notna().to_numpy(dtype=bool)
-        chosen = np.select([folded.isin(won).to_numpy(dtype=bool) & present,
-                            folded.isin(opened).to_numpy(dtype=bool) & present, present],
-                           [WON, OPEN, LOST], default="")
+        if won_when_present:
+            chosen = np.where(present, WON, "")
+        else:
+            chosen = np.select([folded.isin(won).to_numpy(dtype=bool) & present,
+                                folded.isin(opened).to_numpy(dtype=bool) & present, present],
+                               [WON, OPEN, LOST], default="")
         return pd.Series(chosen, index=values.index, dtype="str").replace("", np.nan)
 
     return per_distinct(raw_column, pick, repeats_below=1.0).rename("outcome")
 
 
+# --- units ---------------------------------------------------------------------------------------
+
+_UNIT_WORDS = {
+    1e3: frozenset({"thousand", "thousands", "000", "000s", "k", "kusd", "keur", "kgbp",
+                    "teur", "tsd", "kdollars"}),
+    1e6: frozenset({"million", "millions", "mn", "mm", "m", "musd", "meur", "mgbp", "mio",
+                    "mdollars"}),
+    1e9: frozenset({"billion", "billions", "bn", "busd", "beur", "mrd"}),
+}
+MONEY_KEYS = ("annual_revenue", "budget", "amount")
+# A company's revenue below this many dollars is not a lead a B2B team works: values whose
+# median is smaller are thousands or millions (see `suggest_units`).
+PLAUSIBLE_REVENUE = 100_000
+
+
+def unit_in_header(header: str) -> float | None:
+    """1e6 for "Revenue ($M)", "revenue_musd", "Revenue (in millions)"; None when silent."""
+    words = set(_words(header.replace("$", " ")))
+    for unit, named in _UNIT_WORDS.items():
+        if words & named:
+            return unit
+    return None
+
+
+def suggest_units(raw: pd.DataFrame, columns: AbcMapping[str, str], decimal: str = "."
+                  ) -> dict[str, float]:
+    """Header -> unit for money columns written in thousands or millions.
+
+    The header decides when it says ("Revenue (000s)"); otherwise revenue whose median is
+    under $10,000 is taken as millions and under $100,000 as thousands (no B2B lead's company
+    turns over $1,118 a year). The app asks the user to confirm."""
+    units: dict[str, float] = {}
+    for header, key in columns.items():
+        if key not in MONEY_KEYS or header not in raw.columns:
+            continue
+        named = unit_in_header(header)
+        if named is not None:
+            units[header] = named
+            continue
+        if key != "annual_revenue":
+            continue
+        guess = revenue_unit(raw[header], decimal)
+        if guess != 1.0:
+            units[header] = guess
+    return units
+
+
+def revenue_unit(column: pd.Series, decimal: str = ".") -> float:
+    """The unit a revenue column's values are most plausibly written in (1, 1e3 or 1e6)."""
+    sample = column.iloc[:: max(1, len(column) // 20_000)]
+    mark = decimal_mark(sample.astype("str"), decimal)[0] if not \
+        pd.api.types.is_numeric_dtype(sample) else decimal
+    numbers = parse_number(sample, mark or decimal)
+    positive = numbers[numbers > 0]
+    if positive.empty:
+        return 1.0
+    median = float(positive.median())
+    if median >= PLAUSIBLE_REVENUE:
+        return 1.0
+    return 1e6 if median < PLAUSIBLE_REVENUE / 10 else 1e3
+
+
 def apply_mapping(raw: pd.DataFrame, mapping: Mapping, decimal: str = ".") -> pd.DataFrame:
-    """`leads.normalise` with the mapping's columns and the outcome the user chose (which also
-    keeps a lead won through its own deal from counting as "already a customer")."""
+    """`leads.normalise` with the mapping's columns, units and the outcome the user chose
+    (which also keeps a lead won through its own deal from counting as "already a
+    customer")."""
     outcomes = None
     if mapping.outcome_column is not None and mapping.outcome_column in raw.columns:
         outcomes = partial(apply_outcome, raw[mapping.outcome_column], mapping.won_values,
-                           mapping.open_values)
-    return normalise(raw, {h: k for h, k in mapping.columns.items() if k}, decimal, outcomes)
+                           mapping.open_values, mapping.won_when_present)
+    return normalise(raw, {h: k for h, k in mapping.columns.items() if k}, decimal, outcomes,
+                     units=mapping.units)

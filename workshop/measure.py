@@ -8,8 +8,15 @@ from dataclasses import asdict, dataclass, fields
 import pandas as pd
 
 from workshop.definition import Definition
-from workshop.evaluate import evaluate, missing_columns
-from workshop.preview import average_per_month, monthly_volume, outcome_metrics
+from workshop.evaluate import evaluate
+from workshop.preview import (
+    NoDates,
+    average_per_month,
+    cannot_evaluate,
+    empty_warning,
+    monthly_volume,
+    outcome_metrics,
+)
 
 
 @dataclass(frozen=True)
@@ -17,11 +24,11 @@ class Figures:
     """What a definition did to a set of leads. Rates are None where the leads cannot say."""
 
     leads: int
-    months: int
+    months: int  # months with dated leads; 0 when the leads carry no created date
     qualified: int  # MQL or beyond
     sql: int
-    qualified_per_month: float
-    sql_per_month: float
+    qualified_per_month: float | None  # None: no dates, so nothing per month
+    sql_per_month: float | None
     wins: int | None = None
     wins_caught: float | None = None  # share of past wins the definition qualifies
     win_rate_qualified: float | None = None
@@ -52,21 +59,33 @@ class Figures:
             return None
 
 
+class CannotMeasure(ValueError):
+    """These leads cannot give this definition's figures (a column is missing or empty); the
+    message says which, so nothing is stored or printed as a silent 0."""
+
+
 def measure(leads: pd.DataFrame, definition: Definition) -> Figures:
-    """Volume per month and, where the leads carry outcomes, how well it caught past wins."""
-    missing = missing_columns(leads, definition)
-    if missing:
-        raise KeyError(f"The leads have no column for: {', '.join(missing)}")
+    """Volume per month and, where the leads carry outcomes, how well it caught past wins.
+
+    Without created dates, the per-month figures are None (never the total passed off as a
+    month). Raises `CannotMeasure` when a column the definition uses is missing or empty."""
+    problem = cannot_evaluate(leads, definition) or empty_warning(leads, definition)
+    if problem:
+        raise CannotMeasure(problem)
     evaluation = evaluate(leads, definition)
     frame = evaluation.frame
-    volume = _volume(leads, evaluation)
+    try:
+        volume = monthly_volume(leads, evaluation)
+    except NoDates:
+        volume = None
     figures = {
         "leads": len(leads),
-        "months": len(volume),
+        "months": 0 if volume is None else len(volume),
         "qualified": int(frame["is_mql"].sum()),
         "sql": int(frame["is_sql"].sum()),
-        "qualified_per_month": round(average_per_month(volume, "mql"), 1),
-        "sql_per_month": round(average_per_month(volume, "sql"), 1),
+        "qualified_per_month": None if volume is None
+        else round(average_per_month(volume, "mql"), 1),
+        "sql_per_month": None if volume is None else round(average_per_month(volume, "sql"), 1),
     }
     outcomes = outcome_metrics(leads, evaluation)
     if outcomes is not None:
@@ -77,18 +96,26 @@ def measure(leads: pd.DataFrame, definition: Definition) -> Figures:
     return Figures(**figures)
 
 
-def _volume(leads: pd.DataFrame, evaluation) -> pd.DataFrame:
-    """Monthly volume of the dated leads (undated ones are left out of per-month figures);
-    when no lead has a date, the whole table counts as one month."""
-    try:
-        volume = monthly_volume(leads, evaluation)
-    except KeyError:
-        volume = None
-    if volume is None or volume.empty:
-        frame = evaluation.frame
-        return pd.DataFrame({"month": ["all"], "mql": [int(frame["is_mql"].sum())],
-                             "sql": [int(frame["is_sql"].sum())]})
-    return volume
+def volume_sentence(figures: Figures) -> str:
+    """'42.0 qualified leads a month, 12.5 of them sales-qualified.' — or, for leads without
+    dates, the totals, saying why there is no monthly figure."""
+    if figures.qualified_per_month is None or figures.sql_per_month is None:
+        return (f"{figures.qualified:,} of {figures.leads:,} leads qualified "
+                f"({formatted(figures.qualified_share, 'share')}), {figures.sql:,} of them "
+                "sales-qualified (the leads carry no dates, so no monthly figure).")
+    return (f"{figures.qualified_per_month:,.1f} qualified leads a month, "
+            f"{figures.sql_per_month:,.1f} of them sales-qualified.")
+
+
+def wins_sentence(figures: Figures) -> str:
+    """'It would have caught 62% of past wins; qualified leads won 2.4× as often as the rest.'
+    — empty when the leads had no wins to catch."""
+    if not figures.wins or figures.wins_caught is None:
+        return ""
+    line = f"It would have caught {figures.wins_caught:.0%} of past wins"
+    if figures.lift is not None:
+        line += f"; qualified leads won {figures.lift:.1f}× as often as the rest"
+    return line + "."
 
 
 # Labels for showing figures side by side: (attribute, label, kind).

@@ -2,6 +2,7 @@
 app and the command line, so both see the same numbers."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,10 +12,12 @@ from workshop.importer import ExportFormat, read_export
 from workshop.leads import normalise
 from workshop.mapping import (
     Mapping,
+    OutcomeGuess,
     apply_mapping,
     apply_outcome,
     auto_map,
     suggest_outcome,
+    suggest_units,
     validate,
 )
 from workshop.quality import QualitySummary, quality_summary
@@ -27,16 +30,19 @@ class ImportedLeads:
     mapping: Mapping
     leads: pd.DataFrame
 
-    def quality(self) -> QualitySummary:
-        return quality_summary(self.raw, self.mapping.columns, self.leads)
+    def quality(self, also: Iterable[str] = ()) -> QualitySummary:
+        """Data quality of every mapped or typed column and of the columns in `also`."""
+        return quality_summary(self.raw, self.mapping.columns, self.leads, also)
 
 
-def automatic_mapping(raw: pd.DataFrame) -> Mapping:
-    """The usual headers mapped to the catalog and the likely outcome column and values."""
+def automatic_mapping(raw: pd.DataFrame, decimal: str = ".") -> Mapping:
+    """The usual headers mapped to the catalog, the likely outcome column and how to read it,
+    and the unit of money columns written in thousands or millions."""
     columns = auto_map(list(raw.columns))
-    outcome, won, still_open = suggest_outcome(raw, columns)
-    return Mapping(columns=columns, outcome_column=outcome, won_values=won,
-                   open_values=still_open)
+    guess = suggest_outcome(raw, columns)
+    return Mapping(columns=columns, outcome_column=guess.column, won_values=guess.won_values,
+                   open_values=guess.open_values, won_when_present=guess.won_when_present,
+                   units=suggest_units(raw, columns, decimal))
 
 
 def import_leads(data: bytes, filename: str = "", mapping: Mapping | None = None,
@@ -62,18 +68,23 @@ def _map_automatically(raw: pd.DataFrame, export_format: ExportFormat) -> Import
     """`automatic_mapping` and `apply_mapping` in one go: the outcome column is looked for
     while the columns are being cleaned, not before."""
     columns = auto_map(list(raw.columns))
-    suggested: list[tuple[str | None, list[str], list[str]]] = []
+    units = suggest_units(raw, columns, export_format.decimal)
+    suggested: list[OutcomeGuess] = []
 
     def outcomes() -> pd.Series | None:
         suggested.append(suggest_outcome(raw, columns))
-        column, won, still_open = suggested[0]
-        return None if column is None else apply_outcome(raw[column], won, still_open)
+        guess = suggested[0]
+        if guess.column is None:
+            return None
+        return apply_outcome(raw[guess.column], guess.won_values, guess.open_values,
+                             guess.won_when_present)
 
     leads = normalise(raw, {h: k for h, k in columns.items() if k}, export_format.decimal,
-                      outcomes)
-    column, won, still_open = suggested[0]
-    mapping = Mapping(columns=columns, outcome_column=column, won_values=won,
-                      open_values=still_open)
+                      outcomes, units=units)
+    guess = suggested[0]
+    mapping = Mapping(columns=columns, outcome_column=guess.column,
+                      won_values=guess.won_values, open_values=guess.open_values,
+                      won_when_present=guess.won_when_present, units=units)
     return ImportedLeads(raw, export_format, mapping, leads)
 
 

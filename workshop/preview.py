@@ -14,18 +14,48 @@ from workshop.evaluate import (
     NOT_QUALIFIED,
     SQL,
     Evaluation,
+    MissingColumn,
     criterion_mask,
+    empty_columns,
     evaluate,
     missing_columns,
     reasons,
 )
 
 
+class NoDates(ValueError):
+    """The leads carry no created date, so nothing can be said per month."""
+
+
+def cannot_evaluate(leads: pd.DataFrame, definition: Definition) -> str:
+    """Why this definition cannot be run on these leads, in a sentence; "" when it can."""
+    missing = missing_columns(leads, definition)
+    if not missing:
+        return ""
+    names = ", ".join(f"“{name}”" for name in missing)
+    return (f"These leads have no column for {names}"
+            f" (used by {'this definition' if len(missing) == 1 else 'its rules'}). Map "
+            f"{'it' if len(missing) == 1 else 'them'} in the column mapping, or change the "
+            "rule.")
+
+
+def empty_warning(leads: pd.DataFrame, definition: Definition) -> str:
+    """A sentence when a column the definition uses holds no value at all in these leads, so
+    its rules are unknown for every lead and its figures would be a silent 0; else ""."""
+    empty = empty_columns(leads, definition)
+    if not empty:
+        return ""
+    names = ", ".join(f"“{name}”" for name in empty)
+    return (f"{names} {'is' if len(empty) == 1 else 'are'} empty in these leads (every value "
+            "blank, a placeholder or unreadable), so no lead can meet a rule on "
+            f"{'it' if len(empty) == 1 else 'them'}.")
+
+
 def headline(leads: pd.DataFrame, definition: Definition) -> dict[str, float | int | None]:
     """MQL and SQL counts and shares, and the share of past wins the definition would catch."""
     missing = missing_columns(leads, definition)
     if missing:
-        raise KeyError(f"The leads have no column for: {', '.join(missing)}")
+        raise MissingColumn(", ".join(missing))
     result = evaluate(leads, definition)
     figures: dict[str, float | int | None] = dict(result.summary())
     outcomes = outcome_metrics(leads, result)
@@ -38,10 +68,22 @@ def headline(leads: pd.DataFrame, definition: Definition) -> dict[str, float | i
     return figures
 
 
+HEADLINE_COLUMNS = ("Definition", "MQL", "MQL share", "SQL", "SQL share", "Wins caught",
+                    "Win rate of MQLs", "Note")
+
+
 def headline_table(leads: pd.DataFrame, definitions: dict[str, Definition]) -> pd.DataFrame:
-    """One row per definition, ready to show."""
+    """One row per definition, ready to show. A definition that cannot run on these leads
+    keeps its row, without figures, and "Note" names the columns it lacks (or, for one that
+    runs, the columns it uses that are empty here); the others are unaffected."""
     rows = []
     for name, definition in definitions.items():
+        missing = missing_columns(leads, definition)
+        if missing:
+            rows.append({"Definition": name, "Note": "no column for "
+                         + ", ".join(f"“{m}”" for m in missing)})
+            continue
+        empty = empty_columns(leads, definition)
         figures = headline(leads, definition)
         rows.append({
             "Definition": name,
@@ -51,8 +93,10 @@ def headline_table(leads: pd.DataFrame, definitions: dict[str, Definition]) -> p
             "SQL share": figures["sql_share"],
             "Wins caught": figures["wins_caught"],
             "Win rate of MQLs": figures["mql_win_rate"],
+            "Note": ", ".join(f"“{e}”" for e in empty) + " empty" if empty else "",
         })
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows, columns=list(HEADLINE_COLUMNS))
+    return table.astype({"MQL": "Int64", "SQL": "Int64"})
 
 
 # --- evidence from real leads: volume, capacity, outcomes, funnel, overlap, samples ----------
@@ -63,15 +107,35 @@ def headline_table(leads: pd.DataFrame, definitions: dict[str, Definition]) -> p
 def _require_columns(leads: pd.DataFrame, definition: Definition) -> None:
     missing = missing_columns(leads, definition)
     if missing:
-        raise KeyError(f"The leads have no column for: {', '.join(missing)}")
+        raise MissingColumn(", ".join(missing))
+
+
+def has_dates(leads: pd.DataFrame) -> bool:
+    """Whether any lead has a created date, so figures per month mean something."""
+    if "created_month" in leads.columns:
+        return bool(leads["created_month"].notna().any())
+    if "created" not in leads.columns:
+        return False
+    return bool(pd.to_datetime(leads["created"], errors="coerce", format="mixed").notna().any())
+
+
+def no_dates_sentence(leads: pd.DataFrame) -> str:
+    """Why there is nothing per month, and what would fix it."""
+    others = [name for name, column in leads.items() if isinstance(name, str)
+              and name not in ("created", "created_month")
+              and pd.api.types.is_datetime64_any_dtype(column)]
+    fix = (f" If one of its date columns ({', '.join(others[:4])}) is when a lead arrived, map "
+           "it to “Created date” in the column mapping." if others else "")
+    return ("These leads have no created date, so nothing can be shown per month: the "
+            "figures are totals for the whole export." + fix)
 
 
 def _months(leads: pd.DataFrame) -> pd.Series:
     """'YYYY-MM' per lead: `created_month` when the import derived it, else from `created`."""
+    if not has_dates(leads):
+        raise NoDates(no_dates_sentence(leads))
     if "created_month" in leads.columns:
         return leads["created_month"].astype("string")
-    if "created" not in leads.columns:
-        raise KeyError("The leads have no created date (created_month or created).")
     created = leads["created"]
     if not pd.api.types.is_datetime64_any_dtype(created):
         created = pd.to_datetime(created, errors="coerce", format="mixed")
@@ -90,6 +154,7 @@ def monthly_volume(leads: pd.DataFrame, evaluation: Evaluation) -> pd.DataFrame:
 
     Columns: month ('YYYY-MM', sorted), mql (MQL or beyond, i.e. SQLs included), sql. Every
     month that has leads appears, with 0 when none qualified; leads without a date are left out.
+    Raises `NoDates` (with a sentence saying so) when no lead has a created date.
     """
     frame = pd.DataFrame({
         "month": _months(leads).to_numpy(),
@@ -317,7 +382,7 @@ def overlap(qualified: dict[str, pd.Series]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-ID_COLUMNS = ("company", "job_title", "industry", "employees")
+ID_COLUMNS = ("record_id", "company", "job_title", "industry", "employees")
 
 
 def sample_table(leads: pd.DataFrame, definition: Definition, n: int = 25,

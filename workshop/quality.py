@@ -6,13 +6,16 @@ stay quick on a million rows.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from workshop.catalog import FIELDS, Kind
-from workshop.leads import blank_placeholders, parse_bool
+from workshop.column_types import Reading
+from workshop.evaluate import resolve
+from workshop.leads import blank_placeholders, column_readings, header_columns, parse_bool
 from workshop.mapping import key_label
 
 MAX_EXAMPLES = 5
@@ -27,12 +30,14 @@ _SOURCE_KINDS = {"amount": Kind.NUMBER}
 @dataclass(frozen=True)
 class FieldQuality:
     header: str  # the export's column
-    key: str  # the field it is mapped to
+    key: str  # the field it is mapped to (its own header when unmapped)
     label: str
     missing: int  # rows with no usable value after normalisation
     missing_rate: float  # missing / rows (0 when there are no rows)
     unparsable: int  # rows with a value that could not be read as the field's kind
     unparsable_examples: tuple[str, ...] = ()  # the most frequent such values
+    read_as: str = ""  # "dates, day first (20-10-2017)", "numbers (decimal comma)"…
+    ambiguous: bool = False  # no value decided the convention: the file's was assumed
 
 
 @dataclass(frozen=True)
@@ -55,12 +60,14 @@ class QualitySummary:
 
     def headline(self) -> str:
         by = "same e-mail address" if self.duplicates_by == "email" else "identical rows"
+        ambiguous = sum(1 for f in self.fields if f.ambiguous)
         return (f"{self.rows:,} rows · {self.duplicates:,} duplicates ({by})"
                 f" · {sum(1 for f in self.fields if f.unparsable):,} fields with unreadable "
-                f"values")
+                f"values" + (f" · {ambiguous:,} read by an assumed convention (see Read as)"
+                             if ambiguous else ""))
 
     def as_table(self) -> pd.DataFrame:
-        """One row per mapped field, most missing first, for `st.dataframe`."""
+        """One row per field, most missing first, for `st.dataframe`."""
         table = pd.DataFrame({
             "Field": [f.label for f in self.fields],
             "Column": [f.header for f in self.fields],
@@ -68,50 +75,72 @@ class QualitySummary:
             "Missing (%)": [round(100 * f.missing_rate, 1) for f in self.fields],
             "Unreadable": [f.unparsable for f in self.fields],
             "Examples": [", ".join(f.unparsable_examples) for f in self.fields],
+            "Read as": [f.read_as for f in self.fields],
         })
         return table.sort_values(["Missing (%)", "Unreadable"], ascending=False,
                                  kind="stable").reset_index(drop=True)
 
 
 def quality_summary(raw: pd.DataFrame, mapping: dict[str, str],
-                    normalised: pd.DataFrame) -> QualitySummary:
+                    normalised: pd.DataFrame, also: Iterable[str] = ()) -> QualitySummary:
     """The data-quality summary of `raw` under `mapping` (header -> key), `normalised` being
-    `leads.normalise(raw, mapping)` (same rows, same order)."""
+    `leads.normalise(raw, mapping)` (same rows, same order).
+
+    It covers every mapped column, every unmapped column read as numbers or dates, and the
+    columns named in `also` (those a definition uses, by header or field)."""
     rows = len(raw)
     if len(normalised) != rows:
         raise ValueError("The normalised table must have the same rows as the export.")
+    readings = column_readings(normalised)
+    headers = header_columns(normalised) or {h: mapping.get(h) or h for h in raw.columns}
+    wanted = {resolve(normalised, name) for name in also} - {None}
     fields = []
-    for header, key in mapping.items():
-        if not key or header not in raw.columns or key not in normalised.columns:
+    for header, key in headers.items():
+        if header not in raw.columns or key not in normalised.columns:
             continue
-        fields.append(_field_quality(raw[header], normalised[key], header, key, rows))
+        reading = readings.get(key)
+        mapped = bool(mapping.get(header))
+        typed = reading is not None and reading.kind in ("number", "date")
+        if not (mapped or typed or key in wanted):
+            continue
+        fields.append(_field_quality(raw[header], normalised[key], header, key, rows,
+                                     reading, mapped))
     duplicates, by, examples = _duplicates(raw, mapping, normalised)
     return QualitySummary(rows, tuple(fields), duplicates, by, examples)
 
 
 def _field_quality(raw: pd.Series, value: pd.Series, header: str, key: str,
-                   rows: int) -> FieldQuality:
-    kind = FIELDS[key].kind if key in FIELDS else _SOURCE_KINDS.get(key)
+                   rows: int, reading: Reading | None = None,
+                   mapped: bool = True) -> FieldQuality:
+    if mapped:
+        kind = FIELDS[key].kind if key in FIELDS else _SOURCE_KINDS.get(key)
+    else:
+        kind = {"number": Kind.NUMBER, "date": Kind.DATE}.get(
+            reading.kind if reading else "", None)
     present = _present(raw)
     if kind == Kind.COUNT:
-        readable = _count_readable(raw)
+        readable = _count_readable(raw, reading.decimal if reading else ".")
         failed = present & ~readable
         missing = ~present | failed
     elif kind == Kind.BOOLEAN:
         failed = present & parse_bool(raw).isna().to_numpy(dtype=bool)
         missing = ~present | failed
-    else:
+    elif kind in (Kind.NUMBER, Kind.DATE):
         missing = value.isna().to_numpy(dtype=bool)
-        failed = (present & missing) if kind in (Kind.NUMBER, Kind.DATE) else np.zeros(rows, bool)
+        failed = present & missing
+    else:  # text: placeholder words count as missing, though rules may name them
+        missing = ~present
+        failed = np.zeros(rows, bool)
     count = int(failed.sum())
     examples: tuple[str, ...] = ()
     if count:
         text = _text(raw)[failed]
         examples = tuple(str(v) for v in text.value_counts(sort=True).index[:MAX_EXAMPLES])
-    label = key_label(key)
+    label = key_label(key) if mapped else key
     n_missing = int(missing.sum())
     return FieldQuality(header, key, label, n_missing, n_missing / rows if rows else 0.0,
-                        count, examples)
+                        count, examples, reading.describe() if reading else "",
+                        bool(reading and reading.ambiguous))
 
 
 def _text(raw: pd.Series) -> pd.Series:
@@ -127,17 +156,21 @@ def _present(raw: pd.Series) -> np.ndarray:
     return raw.notna().to_numpy(dtype=bool)
 
 
-def _count_readable(raw: pd.Series) -> np.ndarray:
+def _count_readable(raw: pd.Series, decimal: str = ".") -> np.ndarray:
     """What `leads.parse_count` reads as a number or a yes/no (the rest silently becomes 0)."""
     if pd.api.types.is_numeric_dtype(raw) or pd.api.types.is_bool_dtype(raw):
         return raw.notna().to_numpy(dtype=bool)
     codes, uniques = pd.factorize(raw.astype("str"), use_na_sentinel=True)
     if len(uniques) == 0:
         return np.zeros(len(raw), dtype=bool)
-    distinct = pd.Series(uniques, dtype="str")
-    number = pd.to_numeric(distinct.str.strip().str.replace(",", "", regex=False),
-                           errors="coerce").notna()
-    readable = (number | parse_bool(distinct).notna()).to_numpy(dtype=bool)
+    distinct = pd.Series(uniques, dtype="str").str.strip()
+    if decimal == ",":
+        distinct = distinct.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    else:
+        distinct = distinct.str.replace(",", "", regex=False)
+    number = pd.to_numeric(distinct, errors="coerce").notna()
+    readable = (number | parse_bool(pd.Series(uniques, dtype="str")).notna()).to_numpy(
+        dtype=bool)
     return np.where(codes >= 0, readable[np.maximum(codes, 0)], False)
 
 

@@ -22,7 +22,6 @@ from workshop.catalog import (
     INDUSTRIES,
     LEAD_SOURCES,
     LIFECYCLE_STAGES,
-    PAINS,
 )
 
 COLUMNS = (
@@ -43,6 +42,11 @@ PERSONAL_DOMAINS = ("gmail.com", "yahoo.com", "outlook.com", "hotmail.com", "icl
                     "aol.com", "proton.me", "gmx.de")
 PLACEHOLDERS = ("Select", "--None--", "N/A", "unknown", "-")
 TARGET_INDUSTRIES = ("Software", "Financial Services", "Healthcare", "Professional Services")
+# The demo company's own pains (finance-operations software), not the catalog's neutral list.
+PAINS = (
+    "Slow month-end close", "Manual reconciliation", "Poor cash visibility",
+    "Audit and compliance risk", "Spreadsheet errors", "Scaling finance team",
+)
 TARGET_PAINS = ("Slow month-end close", "Manual reconciliation")
 EMPLOYEE_BUCKETS = (  # LinkedIn-style company-size buckets: (label, upper bound)
     ("1-10", 10), ("11-50", 50), ("51-200", 200), ("201-500", 500), ("501-1,000", 1000),

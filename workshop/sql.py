@@ -1,8 +1,10 @@
 """The same definition as SQL, so RevOps can run it next to the CRM data (and we can check it).
 
-The SQL mirrors `workshop.evaluate` exactly: an unknown (NULL) value never passes a must-have and
-never triggers a disqualifier; text matches ignore case and surrounding spaces; a conversion
-action counts once its count is above zero. Identifiers are double-quoted and literals escaped,
+The SQL mirrors `workshop.evaluate` exactly: an unknown value (NULL, blank or a placeholder word
+such as 'Select' or 'unknown') never passes a must-have and never triggers a disqualifier, unless
+a rule names the placeholder itself; text matches ignore case, surrounding spaces and the
+difference between '_', '-' and spaces; a conversion action counts once its count is above zero,
+its yes/no is yes, or its date is present. Identifiers are double-quoted and literals escaped,
 so typed values can never break out of the statement. Written for DuckDB and PostgreSQL.
 """
 from __future__ import annotations
@@ -13,8 +15,10 @@ from collections.abc import Mapping
 from workshop import catalog
 from workshop.catalog import Kind
 from workshop.definition import Criterion, Definition
+from workshop.evaluate import JOINERS, PLACEHOLDER_FOLDS, SEPARATORS, fold_value, fold_word
+from workshop.leads import FALSE_WORDS, TRUE_WORDS
 
-NUMBER, TEXT, BOOLEAN = "number", "text", "boolean"
+NUMBER, TEXT, BOOLEAN, DATE = "number", "text", "boolean", "date"
 
 
 def quote_identifier(name: str) -> str:
@@ -27,6 +31,18 @@ def quote_literal(value: str) -> str:
     if "\x00" in value:
         raise ValueError("A value cannot contain a NUL character.")
     return "'" + value.replace("'", "''") + "'"
+
+
+def _placeholders() -> str:
+    return ", ".join(quote_literal(word) for word in sorted(PLACEHOLDER_FOLDS))
+
+
+def _replacing(text: str, characters: str, by: str) -> str:
+    """`text` with each of `characters` replaced by `by` (plain replace(): cheap on every
+    engine, unlike regular expressions or translate())."""
+    for character in characters:
+        text = f"replace({text}, {quote_literal(character)}, {quote_literal(by)})"
+    return text
 
 
 def number_literal(value: float) -> str:
@@ -43,6 +59,8 @@ def types_of(frame) -> dict[str, str]:
     for name, dtype in frame.dtypes.items():
         if pd.api.types.is_bool_dtype(dtype):
             kinds[str(name)] = BOOLEAN
+        elif pd.api.types.is_datetime64_any_dtype(dtype):
+            kinds[str(name)] = DATE
         elif pd.api.types.is_numeric_dtype(dtype):
             kinds[str(name)] = NUMBER
         else:
@@ -59,6 +77,8 @@ def column_kind(field: str, types: Mapping[str, str] | None) -> str:
         return TEXT
     if lead_field.kind in (Kind.NUMBER, Kind.COUNT):
         return NUMBER
+    if lead_field.kind == Kind.DATE:
+        return DATE
     return BOOLEAN if lead_field.kind == Kind.BOOLEAN else TEXT
 
 
@@ -78,24 +98,34 @@ class SqlWriter:
         column = self.column(criterion.field)
         kind = column_kind(criterion.field, self.types)
         op = criterion.op
-        if op in ("in", "not_in"):
-            if kind == NUMBER:
-                numbers = [_as_number(v) for v in criterion.values]
-                listed = ", ".join(number_literal(n) for n in numbers if n is not None)
-                hit = f"CAST({column} AS DOUBLE PRECISION) IN ({listed})" if listed else "FALSE"
-            else:
-                listed = ", ".join(quote_literal(v.casefold()) for v in criterion.values)
-                hit = f"lower(trim(CAST({column} AS VARCHAR))) IN ({listed})"
+        if kind == DATE:
+            return self._date_condition(column, criterion)
+        if op in ("in", "not_in") and kind == NUMBER:
+            numbers = [_as_number(v) for v in criterion.values]
+            listed = ", ".join(number_literal(n) for n in numbers if n is not None)
+            hit = f"CAST({column} AS DOUBLE PRECISION) IN ({listed})" if listed else "FALSE"
             expression = hit if op == "in" else f"NOT ({hit})"
             return f"COALESCE({column} IS NOT NULL AND {expression}, FALSE)"
-        if op == "contains_any":
-            text = f"lower(CAST({column} AS VARCHAR))"
-            hits = " OR ".join(f"strpos({text}, {quote_literal(v.casefold())}) > 0"
-                               for v in criterion.values)
-            return f"COALESCE({column} IS NOT NULL AND ({hits}), FALSE)"
+        if op in ("in", "not_in", "contains_any"):
+            folded = self.folded(column)
+            wanted = sorted({fold_value(v) for v in criterion.values})
+            named = f"{folded} IN ({', '.join(quote_literal(v) for v in wanted)})"
+            if op == "in":  # a placeholder matches only when named, like any other value
+                return f"COALESCE({named}, FALSE)"
+            if op == "not_in":  # unknown (a placeholder) is never "not one of"
+                excluded = sorted(set(wanted) | PLACEHOLDER_FOLDS)
+                listed = ", ".join(quote_literal(v) for v in excluded)
+                return f"COALESCE({folded} NOT IN ({listed}), FALSE)"
+            words = self.folded_words(column)
+            hits = " OR ".join(f"strpos({words}, {quote_literal(v)}) > 0"
+                               for v in sorted({fold_word(v) for v in criterion.values} - {""})
+                               ) or "FALSE"
+            return (f"COALESCE(CASE WHEN {folded} IN ({_placeholders()}) THEN {named} "
+                    f"ELSE {hits} END, FALSE)")
         if op in ("between", "at_least", "at_most"):
-            number = f"CAST({column} AS DOUBLE PRECISION)"
-            parts = [f"{column} IS NOT NULL"]
+            number = f"CAST({column} AS DOUBLE PRECISION)" if kind == NUMBER else \
+                self._text_number(column)
+            parts = [f"{number} IS NOT NULL"]
             if criterion.low is not None and op in ("between", "at_least"):
                 parts.append(f"{number} >= {number_literal(criterion.low)}")
             if criterion.high is not None and op in ("between", "at_most"):
@@ -105,17 +135,56 @@ class SqlWriter:
         return f"COALESCE({truth}, FALSE)" if op == "is_true" else \
             f"COALESCE(NOT ({truth}), FALSE)"
 
+    @staticmethod
+    def folded(column: str) -> str:
+        """Text as values compare: lower case, without spaces, '_' and '-'."""
+        return _replacing(f"lower(CAST({column} AS VARCHAR))", SEPARATORS, "")
+
+    @staticmethod
+    def folded_words(column: str) -> str:
+        """Text as it is searched: lower case, '_' and '-' read as spaces."""
+        return _replacing(f"lower(CAST({column} AS VARCHAR))", JOINERS, " ")
+
+    @staticmethod
+    def _text_number(column: str) -> str:
+        """A text cell read as a number where it is one (NULL otherwise), in DuckDB and
+        PostgreSQL alike."""
+        text = f"trim(CAST({column} AS VARCHAR))"
+        return (f"(CASE WHEN {text} SIMILAR TO '[-+]?([0-9]+([.][0-9]*)?|[.][0-9]+)"
+                f"([eE][-+]?[0-9]+)?' THEN CAST({text} AS DOUBLE PRECISION) END)")
+
+    @staticmethod
+    def _date_condition(column: str, criterion: Criterion) -> str:
+        """A date column: yes when a date is present; 'is one of' on its ISO dates."""
+        op = criterion.op
+        if op == "is_true":
+            return f"({column} IS NOT NULL)"
+        if op == "is_false":
+            return f"({column} IS NULL)"
+        if op in ("in", "not_in"):
+            day = f"CAST(CAST({column} AS DATE) AS VARCHAR)"
+            listed = ", ".join(quote_literal(v.strip()) for v in criterion.values)
+            expression = f"{day} IN ({listed})" if op == "in" else f"{day} NOT IN ({listed})"
+            return f"COALESCE({column} IS NOT NULL AND {expression}, FALSE)"
+        return "FALSE"
+
     def truth(self, field: str) -> str:
-        """A yes/no reading of a column: booleans as they are, numbers above zero, yes/no words."""
+        """A yes/no reading of a column: booleans as they are, numbers above zero, a date
+        present, yes/no words (the import's lists)."""
         column = self.column(field)
         kind = column_kind(field, self.types)
         if kind == BOOLEAN:
             return f"CAST({column} AS BOOLEAN)"
         if kind == NUMBER:
             return f"(CAST({column} AS DOUBLE PRECISION) > 0)"
+        if kind == DATE:
+            return f"({column} IS NOT NULL)"
         text = f"lower(trim(CAST({column} AS VARCHAR)))"
-        return (f"(CASE WHEN {text} IN ('true', 'yes', 'y', '1', 'checked') THEN TRUE "
-                f"WHEN {text} IN ('false', 'no', 'n', '0') THEN FALSE END)")
+        yes = ", ".join(quote_literal(w) for w in TRUE_WORDS)
+        no = ", ".join(quote_literal(w) for w in FALSE_WORDS)
+        number = self._text_number(column)
+        return (f"(CASE WHEN {text} IN ({yes}) THEN TRUE WHEN {text} IN ({no}) THEN FALSE "
+                f"WHEN {number} IS NOT NULL THEN {number} > 0 END)")
 
     def points(self, definition: Definition) -> str:
         terms = [f"CASE WHEN {self.condition(c)} THEN {c.points} ELSE 0 END"

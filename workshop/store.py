@@ -662,6 +662,15 @@ def current_upload(session: Session, workshop_id: str, token: str) -> LeadsUploa
                         .order_by(LeadsUpload.id.desc())).first()
 
 
+def upload_for_choices(session: Session, workshop_id: str, token: str) -> LeadsUpload | None:
+    """The workshop's latest export, for anyone in the workshop: its values (the industries
+    and sources a company really has) shape the guided form's choices. Nothing of anyone's
+    draft is in it; its figures per draft stay behind the reveal (`current_upload`)."""
+    authenticate(session, workshop_id, token)
+    return session.exec(select(LeadsUpload).where(LeadsUpload.workshop_id == workshop_id)
+                        .order_by(LeadsUpload.id.desc())).first()
+
+
 def saved_mapping(session: Session, workshop_id: str, facilitator_token: str,
                   headers_signature: str) -> str | None:
     """The mapping last used for an export with the same headers, to reuse it."""

@@ -7,12 +7,12 @@ import streamlit as st
 from workshop import export, store, versions
 from workshop.compare import compare
 from workshop.definition import Definition
-from workshop.measure import formatted
+from workshop.measure import Figures, volume_sentence, wins_sentence
 from workshop.models import ROLE_LABELS
 from workshop.text import escape_markdown
 from workshop.ui.comparison_view import comparison_rows
 from workshop.ui.context import Place, db
-from workshop.ui.evidence_panels import measured
+from workshop.ui.evidence_panels import measurement
 from workshop.ui.leads_source import LeadsSource
 
 NOTICE = "agree:notice"
@@ -101,12 +101,10 @@ def change_log(place: Place, shared: store.SharedState, facilitator: bool) -> No
 def _answers_summary(proposal: versions.ProposalState) -> None:
     figures = proposal.figures
     if figures is not None:
-        caught = ("" if figures.wins_caught is None
-                  else f", and it would have caught {formatted(figures.wins_caught, 'share')} "
-                       "of past wins")
-        st.markdown(f"On {escape_markdown(proposal.source or 'the leads')} it qualifies "
-                    f"**{formatted(figures.qualified_per_month, 'number')} leads a month**"
-                    f"{caught}.")
+        caught = wins_sentence(figures)
+        st.markdown(f"On {escape_markdown(proposal.source or 'the leads')}: "
+                    f"**{escape_markdown(volume_sentence(figures))}** "
+                    f"{escape_markdown(caught)}")
     for role in proposal.teams:
         team = ROLE_LABELS.get(role, role)
         answer = proposal.answers.get(role)
@@ -129,7 +127,7 @@ def _proposed_page(place: Place, workshop, proposal: versions.ProposalState) -> 
 
 
 def signoff(place: Place, workshop, actor: store.Actor, shared: store.SharedState,
-            source: LeadsSource, history_page: str,
+            source: LeadsSource | None, history_page: str,
             proposal: versions.ProposalState | None) -> None:
     """Propose (facilitator), sign or object (each team), and the state of both, for the
     `proposal` waiting for sign-off (None: none is)."""
@@ -148,16 +146,21 @@ def signoff(place: Place, workshop, actor: store.Actor, shared: store.SharedStat
         _team_signoff(place, workshop, actor, proposal)
 
 
-def _facilitator_signoff(place: Place, shared: store.SharedState, source: LeadsSource,
+def _facilitator_signoff(place: Place, shared: store.SharedState, source: LeadsSource | None,
                          proposal: versions.ProposalState | None) -> None:
     if proposal is None:
         st.markdown("When the room agrees, put the shared definition to marketing and sales. "
                     "Each team signs it (or objects, saying why); once both have signed it "
                     "becomes a version that no longer changes.")
+        figures = measurement(source, shared.definition)
+        if not isinstance(figures, Figures) and not shared.definition.is_empty():
+            st.caption("It will be signed without figures on the leads: "
+                       f"{escape_markdown(figures)}")
         if st.button("📜 Propose this definition for sign-off", type="primary",
                      disabled=shared.definition.is_empty(), key="agree:propose"):
             _act(versions.propose, place.workshop_id, place.token, shared.revision,
-                 measured(source, shared.definition), source.name)
+                 figures if isinstance(figures, Figures) else None,
+                 source.name if source is not None else "")
             st.rerun()
         return
     st.markdown(f"**Version {proposal.number} is proposed.** Changing the shared definition "

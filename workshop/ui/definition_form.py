@@ -20,7 +20,7 @@ from workshop.definition import (
     DefinitionError,
     read_file,
 )
-from workshop.leads import OtherColumn
+from workshop.leads import LeadValues, OtherColumn
 from workshop.store import Locked, StaleEdit
 from workshop.text import escape_markdown
 from workshop.ui.context import db
@@ -60,11 +60,14 @@ def draft_access(workshop_id: str, token: str) -> tuple[Load, Save]:
 
 
 def definition_form(prefix: str, load: Load, save: Save,
-                    columns: dict[str, OtherColumn] | None = None) -> None:
+                    values: LeadValues | None = None) -> None:
     """Render the guided form for the definition behind `load`/`save`.
 
-    `columns` are the leads' columns beyond the catalog, offered on the "Other signals"
-    question; without them a column is named by typing it."""
+    `values` come from the company's own leads: each category question offers the export's
+    values (with how many leads have each) instead of the catalog's neutral list, and "Other
+    signals" offers its columns beyond the catalog; without them a column is named by typing
+    it."""
+    values = values or LeadValues({}, {})
     definition, revision = load()
     st.session_state.setdefault(f"{prefix}:revision", {"revision": revision})
     index_key = f"{prefix}:question"
@@ -106,10 +109,11 @@ def definition_form(prefix: str, load: Load, save: Save,
         if question.key == catalog.ENGAGEMENT:
             _engagement_widgets(prefix, definition, load, save)
         elif question.key == catalog.OTHER:
-            _other_widgets(prefix, definition, load, save, columns or {})
+            _other_widgets(prefix, definition, load, save, values.columns)
         else:
             for field_key in question.fields:
-                _field_widgets(prefix, question, catalog.FIELDS[field_key], definition, load, save)
+                _field_widgets(prefix, question, catalog.FIELDS[field_key], definition, load,
+                               save, values.fields.get(field_key))
         note_key = _key(prefix, question.key, "note")
         if note_key not in st.session_state:
             st.session_state[note_key] = definition.notes.get(question.key, "")
@@ -162,7 +166,8 @@ def _init(key: str, value) -> None:
 
 
 def _field_widgets(prefix: str, question: catalog.Question, lead_field: catalog.LeadField,
-                   definition: Definition, load: Load, save: Save) -> None:
+                   definition: Definition, load: Load, save: Save,
+                   counted: tuple[tuple[str, int], ...] | None = None) -> None:
     k = lambda *parts: _key(prefix, question.key, lead_field.key, *parts)  # noqa: E731
     for key, value in _shown(prefix, question, lead_field, definition).items():
         _init(key, value)
@@ -173,15 +178,19 @@ def _field_widgets(prefix: str, question: catalog.Question, lead_field: catalog.
         else lead_field.label
 
     if lead_field.kind == Kind.CATEGORY:
-        options = list(lead_field.options)
+        counts = dict(counted or ())
+        options = list(counts) if counts else list(lead_field.options)
         options += [v for v in st.session_state[k("values")] or [] if v not in options]
         if not disqualifying:
             st.radio(f"{lead_field.label}", list(OP_CHOICES), key=k("op"), horizontal=True,
                      format_func=OP_CHOICES.get, **on_change)
         st.multiselect(label, options, key=k("values"), accept_new_options=True,
+                       format_func=lambda value: _with_count(value, counts),
                        placeholder="Choose or type values", help=lead_field.help or None,
                        **on_change,
                        label_visibility="collapsed" if not disqualifying else "visible")
+        if counts:
+            st.caption("Values and lead counts from your leads.")
     elif lead_field.kind == Kind.NUMBER:
         st.markdown(f"**{escape_markdown(lead_field.label)}**")
         low_col, high_col = st.columns(2)
@@ -204,6 +213,14 @@ def _field_widgets(prefix: str, question: catalog.Question, lead_field: catalog.
             points_col.number_input("Points", min_value=1, max_value=1000, step=1,
                                     key=k("points"), **on_change)
         st.divider()
+
+
+def _with_count(value: str, counts: dict[str, int]) -> str:
+    """'Healthcare · 412 leads' for a value of the export; the value alone otherwise."""
+    count = counts.get(value)
+    if count is None:
+        return value
+    return f"{value} · {count:,} lead{'' if count == 1 else 's'}"
 
 
 def _shown(prefix: str, question: catalog.Question, lead_field: catalog.LeadField,
@@ -334,8 +351,23 @@ def with_engagement_from_widget(definition: Definition, prefix: str, part: str,
 
 
 OTHER_OPS = {"in": "is one of", "not_in": "is not one of", "contains_any": "contains",
-             "at_least": "is at least", "at_most": "is at most", "between": "is between"}
+             "at_least": "is at least", "at_most": "is at most", "between": "is between",
+             "is_true": "is yes (or has a date)", "is_false": "is no (or has no date)"}
 NUMBER_OPS = ("at_least", "at_most", "between")
+VALUE_OPS = ("in", "not_in", "contains_any")
+DATE_OPS = ("is_true", "is_false")
+
+
+def _ops_for(choice: OtherColumn | None) -> list[str]:
+    """The conditions a column's values allow: ranges on numbers, present or not on dates,
+    values and yes/no on text; every condition for a column typed by name."""
+    if choice is None:
+        return list(OTHER_OPS)
+    if choice.number:
+        return list(NUMBER_OPS)
+    if choice.date:
+        return list(DATE_OPS)
+    return [*VALUE_OPS, *DATE_OPS]
 
 
 def _other_widgets(prefix: str, definition: Definition, load: Load, save: Save,
@@ -355,13 +387,12 @@ def _other_widgets(prefix: str, definition: Definition, load: Load, save: Save,
         format_func=_column_label,
         placeholder="Choose a column, or type its name exactly as in the export")
     if not columns:
-        st.caption("The columns of the workshop's leads are listed here for the facilitator "
-                   "once an export is uploaded; until then, type the column's name.")
+        st.caption("The columns of the workshop's leads are listed here once an export is "
+                   "uploaded; until then, type the column's name.")
     if column is None:
         return
     choice = columns.get(column)
-    number = choice.number if choice else False
-    ops = [op for op in OTHER_OPS if (op in NUMBER_OPS) == number] if choice else list(OTHER_OPS)
+    ops = _ops_for(choice)
     if st.session_state.get(k("op")) not in ops:
         st.session_state[k("op")] = ops[0]
     st.radio("Condition", ops, key=k("op"), horizontal=True, format_func=OTHER_OPS.get)
@@ -372,9 +403,11 @@ def _other_widgets(prefix: str, definition: Definition, load: Load, save: Save,
             low_col.number_input("At least", key=k("low"), value=None, step=1.0)
         if op in ("at_most", "between"):
             high_col.number_input("At most", key=k("high"), value=None, step=1.0)
-    else:
+    elif op in VALUE_OPS:
+        counts = dict(zip(choice.values, choice.counts, strict=False)) if choice else {}
         st.multiselect("Values", list(choice.values) if choice else [], key=k("values"),
-                       accept_new_options=True, placeholder="Choose or type values")
+                       accept_new_options=True, placeholder="Choose or type values",
+                       format_func=lambda value: _with_count(value, counts))
     _init(k("role"), "nice")
     _init(k("points"), 10)
     role_col, points_col = st.columns([3, 1])
@@ -402,7 +435,7 @@ def _add_other(prefix: str, load: Load, save: Save) -> None:
         criterion = Criterion(
             field=str(state.get(k("column")) or "").strip(), op=op, role=role,
             gate=gate or "mql", points=int(state.get(k("points")) or 0) if role == "nice" else 0,
-            values=values if op not in NUMBER_OPS else [],
+            values=values if op in VALUE_OPS else [],
             low=state.get(k("low")) if op in ("at_least", "between") else None,
             high=state.get(k("high")) if op in ("at_most", "between") else None,
             question=catalog.OTHER)

@@ -8,7 +8,9 @@ from workshop import charts, preview
 from workshop.definition import Definition
 from workshop.evaluate import Evaluation, evaluate, missing_columns
 from workshop.lead_export import leads_csv
-from workshop.measure import Figures, measure
+from workshop.measure import CannotMeasure, Figures, measure
+from workshop.preview import cannot_evaluate, has_dates
+from workshop.text import escape_markdown
 from workshop.ui.leads_source import LeadsSource
 
 PERCENT = st.column_config.NumberColumn(format="percent")
@@ -55,15 +57,11 @@ def _overlap(source_key: tuple, definition_jsons: tuple[str, ...],
 
 def evaluations(source: LeadsSource, definitions: dict[str, Definition]
                 ) -> dict[str, Evaluation]:
-    usable = {}
-    for name, definition in definitions.items():
-        missing = missing_columns(source.leads, definition)
-        if missing:
-            st.warning(f"{name}: the leads have no column for {', '.join(missing)}. "
-                       "Map it in the column mapping to include this definition.")
-            continue
-        usable[name] = _evaluation(source.key, definition.to_json(), source.leads)
-    return usable
+    """Each definition that can run on the leads, evaluated; one that cannot (a column it
+    names is not in these leads) is left out here, and the live panel says why."""
+    return {name: _evaluation(source.key, definition.to_json(), source.leads)
+            for name, definition in definitions.items()
+            if not cannot_evaluate(source.leads, definition)}
 
 
 def capacity_panel(source: LeadsSource, definitions: dict[str, Definition],
@@ -73,6 +71,9 @@ def capacity_panel(source: LeadsSource, definitions: dict[str, Definition],
                              value=5, step=1, key="evidence:reps")
     per_rep = right.number_input("Leads one rep can work per month", min_value=0,
                                  max_value=100_000, value=40, step=5, key="evidence:per-rep")
+    if not has_dates(source.leads):
+        _totals_without_dates(source, results)
+        return
     volumes = {name: _monthly(source.key, definitions[name].to_json(), source.leads, result)
                for name, result in results.items()}
     st.plotly_chart(charts.monthly_chart(volumes, reps * per_rep),
@@ -86,23 +87,37 @@ def capacity_panel(source: LeadsSource, definitions: dict[str, Definition],
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
+def _totals_without_dates(source: LeadsSource, results: dict[str, Evaluation]) -> None:
+    """No created date: say so, and show what can be said — the totals of the export."""
+    st.info(preview.no_dates_sentence(source.leads) + " Compare the totals with what sales "
+            "can work over the period the export covers.")
+    st.dataframe(pd.DataFrame([{
+        "Definition": name,
+        "MQL (whole export)": int(result.frame["is_mql"].sum()),
+        "SQL (whole export)": int(result.frame["is_sql"].sum()),
+        "Share of leads": float(result.frame["is_mql"].mean()) if len(result.frame) else None,
+    } for name, result in results.items()]), hide_index=True, width="stretch",
+        column_config={"Share of leads": PERCENT})
+
+
 def outcomes_panel(source: LeadsSource, definitions: dict[str, Definition],
                    results: dict[str, Evaluation]) -> None:
     rows = []
     for name, result in results.items():
         metrics = _outcomes(source.key, definitions[name].to_json(), source.leads, result)
         if metrics is None:
-            st.info("These leads have no outcome column: map one (won / lost / open) in the "
+            st.info("These leads have no outcome: choose the column that says whether a lead "
+                    "was won (a deal stage, a yes/no, or a date a lead converted) in the "
                     "column mapping to see win rates.")
             return
         rows.append({"Definition": name, "Win rate of MQLs": metrics.win_rate_qualified,
                      "Win rate of the rest": metrics.win_rate_rest, "Lift": metrics.lift,
-                     "Share of wins caught": metrics.wins_caught,
+                     "Share of wins caught": metrics.wins_caught if metrics.wins else None,
                      "Reliable": "yes" if metrics.reliable else f"no: {metrics.reason}"})
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config={
-        "Win rate of MQLs": PERCENT, "Win rate of the rest": PERCENT,
-        "Share of wins caught": PERCENT,
-        "Lift": st.column_config.NumberColumn(format="%.1f×")})
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", placeholder="–",
+                 column_config={"Win rate of MQLs": PERCENT, "Win rate of the rest": PERCENT,
+                                "Share of wins caught": PERCENT,
+                                "Lift": st.column_config.NumberColumn(format="%.1f×")})
     st.caption("Open deals are left out; leads that never became a deal count as not won.")
 
 
@@ -123,13 +138,15 @@ def drill_down(source: LeadsSource, definitions: dict[str, Definition],
     st.dataframe(_samples(source.key, definition.to_json(), source.leads, result),
                  hide_index=True, width="stretch")
     st.download_button(
-        f"⬇️ All leads with {name}'s stage, points and reasons (CSV)",
+        f"⬇️ All leads with {escape_markdown(name)}'s stage, points and reasons (CSV)",
         data=lambda: leads_csv(source.leads, result, definition=definition),
         file_name="leads-with-stages.csv", mime="text/csv", key="evidence:csv")
 
 
-def leads_agreement(source: LeadsSource, drafts: dict[str, Definition]) -> None:
+def leads_agreement(source: LeadsSource | None, drafts: dict[str, Definition]) -> None:
     """Agreement on real leads: for each pair of drafts, the leads both would qualify."""
+    if source is None:
+        return
     usable = {name: d for name, d in drafts.items()
               if not missing_columns(source.leads, d) and not d.is_empty()}
     if len(usable) < 2:
@@ -148,13 +165,23 @@ def leads_agreement(source: LeadsSource, drafts: dict[str, Definition]) -> None:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _measured(source_key: tuple, definition_json: str, _leads: pd.DataFrame) -> Figures:
-    return measure(_leads, Definition.from_json(definition_json))
+def _measured(source_key: tuple, definition_json: str, _leads: pd.DataFrame) -> Figures | str:
+    try:
+        return measure(_leads, Definition.from_json(definition_json))
+    except CannotMeasure as error:
+        return str(error)
 
 
-def measured(source: LeadsSource, definition: Definition) -> Figures | None:
-    """The headline figures of a definition on the workshop's leads (None: a column is
-    missing), cached per data and definition."""
-    if missing_columns(source.leads, definition):
-        return None
+def measurement(source: LeadsSource | None, definition: Definition) -> Figures | str:
+    """The headline figures of a definition on the workshop's leads, cached per data and
+    definition, or a sentence saying why there are none (no export yet, a column missing or
+    empty): never a silent 0."""
+    if source is None:
+        return "No export of the company's own leads has been uploaded yet."
     return _measured(source.key, definition.to_json(), source.leads)
+
+
+def measured(source: LeadsSource | None, definition: Definition) -> Figures | None:
+    """`measurement`, or None where there are no figures to keep."""
+    figures = measurement(source, definition)
+    return figures if isinstance(figures, Figures) else None

@@ -5,8 +5,18 @@ import pandas as pd
 import streamlit as st
 
 from workshop import store
+from workshop.definition import format_amount
 from workshop.importer import ImportProblem, read_export
-from workshop.mapping import ALLOWED_KEYS, Mapping, headers_signature, validate
+from workshop.mapping import (
+    ALLOWED_KEYS,
+    MONEY_KEYS,
+    UNITS,
+    Mapping,
+    headers_signature,
+    outcome_values,
+    unit_in_header,
+    validate,
+)
 from workshop.pipeline import map_leads
 from workshop.text import escape_markdown
 from workshop.ui.context import Place, db
@@ -42,7 +52,7 @@ def upload_form(place: Place) -> None:
         result = map_leads(raw, export_format, Mapping.from_json(known) if known else None)
     except (ImportProblem, ValueError) as error:
         progress.empty()
-        st.error(f"This file cannot be used: {error}")
+        st.error(f"This file cannot be used: {escape_markdown(str(error))}")
         return
     progress.progress(0.95, text="Saving…")
     sha = save_upload(data)
@@ -56,8 +66,9 @@ def upload_form(place: Place) -> None:
                + (" with the mapping used last time for these columns." if known else "."))
 
 
-def review(place: Place, source: LeadsSource) -> None:
-    """Format, data quality and the column mapping of the current upload."""
+def review(place: Place, source: LeadsSource, definitions: dict | None = None) -> None:
+    """Format, data quality and the column mapping of the current upload. The quality table
+    also covers the columns the shown definitions use, mapped or not."""
     upload = source.upload
     result = imported(upload.sha256, upload.filename, upload.mapping_json)
     fmt = result.format
@@ -66,17 +77,46 @@ def review(place: Place, source: LeadsSource) -> None:
                + (", decimal commas" if fmt.decimal == "," else ""))
     st.markdown(f"**{escape_markdown(upload.filename)}**: {fmt.rows:,} rows, "
                 f"{fmt.columns} columns ({escape_markdown(details)})")
-    quality = quality_of(upload.sha256, upload.filename, upload.mapping_json)
-    st.caption(quality.headline())
+    used = tuple(sorted({field for definition in (definitions or {}).values()
+                         for field in definition_fields(definition)}))
+    quality = quality_of(upload.sha256, upload.filename, upload.mapping_json, used)
+    st.caption(escape_markdown(quality.headline()))
+    for question in unit_questions(result):
+        st.warning(escape_markdown(question))
     with st.expander("Data quality per field"):
         st.dataframe(quality.as_table(), hide_index=True, width="stretch")
     with st.expander("Column mapping and outcome"):
         mapping_editor(place, upload.id, result.raw, result.mapping)
 
 
+def definition_fields(definition) -> list[str]:
+    return [c.field for c in definition.criteria] + [a.field for a in definition.actions]
+
+
 @st.cache_resource(max_entries=6, show_spinner="Checking the data…")
-def quality_of(sha256: str, filename: str, mapping_json: str):
-    return imported(sha256, filename, mapping_json).quality()
+def quality_of(sha256: str, filename: str, mapping_json: str, used: tuple[str, ...] = ()):
+    return imported(sha256, filename, mapping_json).quality(used)
+
+
+def unit_questions(result) -> list[str]:
+    """A sentence for each money column read in thousands or millions because its values look
+    like it (not because its header says so): the facilitator confirms or corrects it."""
+    questions = []
+    for header, unit in result.mapping.units.items():
+        if unit == 1 or unit_in_header(header) is not None or header not in result.raw.columns:
+            continue
+        key = result.mapping.columns.get(header, header)
+        values = result.leads[key] if key in result.leads.columns else None
+        median = "" if values is None or values.dropna().empty else \
+            f" (a typical company: {format_amount(float(values.median()), '$')})"
+        questions.append(
+            f"“{header}” holds small numbers, so it is read in {UNITS[unit]}{median}. If its "
+            "values are whole dollars (or another unit), change its unit under “Column "
+            "mapping and outcome”.")
+    return questions
+
+
+OUTCOME_LISTED = 500  # an outcome column with more values than this is not a stage list
 
 
 def mapping_editor(place: Place, upload_id: int, raw: pd.DataFrame, mapping: Mapping) -> None:
@@ -88,28 +128,47 @@ def mapping_editor(place: Place, upload_id: int, raw: pd.DataFrame, mapping: Map
         disabled=["Column in the export"],
         column_config={"Lead field": st.column_config.SelectboxColumn(
             options=options, help="Unmapped columns stay usable by criteria under their name")})
+    chosen_columns = {row["Column in the export"]: row["Lead field"]
+                      for _, row in edited.iterrows() if row["Lead field"]}
+    units = _unit_widgets(upload_id, raw, mapping, chosen_columns)
     columns = [NOT_MAPPED] + list(raw.columns)
     outcome = st.selectbox("Column that says whether a lead was won", columns,
                            index=columns.index(mapping.outcome_column)
                            if mapping.outcome_column in columns else 0,
                            format_func=lambda c: c or "(none)", key=f"evidence:outcome:{upload_id}")
-    values = (raw[outcome].dropna().astype(str).value_counts().head(50).index.tolist()
-              if outcome else [])
-    won = st.multiselect("Values that mean won", values,
-                         default=[v for v in mapping.won_values if v in values],
-                         key=f"evidence:won:{upload_id}")
-    still_open = st.multiselect("Values that mean the deal is still open (unknown, not lost)",
-                                values, default=[v for v in mapping.open_values if v in values],
-                                key=f"evidence:open:{upload_id}")
-    st.caption("Leads whose value is neither won nor open count as not won.")
+    counted = outcome_values(raw[outcome]) if outcome else []
+    present = False
+    won: list[str] = []
+    still_open: list[str] = []
+    if outcome:
+        how = st.radio("How does it say so?", ["values", "present"], horizontal=True,
+                       index=1 if mapping.won_when_present and outcome == mapping.outcome_column
+                       else 0, key=f"evidence:outcome-how:{upload_id}",
+                       format_func={"values": "Some of its values mean won",
+                                    "present": "Any value means won (a date it converted, "
+                                               "say); blank means not won"}.get)
+        present = how == "present"
+        shown = counted[:OUTCOME_LISTED]
+        counts = dict(shown)
+        st.caption(_values_caption(len(shown), len(counted)))
+    if outcome and not present:
+        values = list(counts)
+        won = st.multiselect("Values that mean won", values,
+                             default=[v for v in mapping.won_values if v in counts],
+                             accept_new_options=True, format_func=lambda v: _counted(v, counts),
+                             key=f"evidence:won:{upload_id}")
+        still_open = st.multiselect(
+            "Values that mean the deal is still open (unknown, not lost)", values,
+            default=[v for v in mapping.open_values if v in counts], accept_new_options=True,
+            format_func=lambda v: _counted(v, counts), key=f"evidence:open:{upload_id}")
+        st.caption("Leads whose value is neither won nor open count as not won; blank cells "
+                   "and placeholders such as “Select” count as no deal (not won).")
     if st.button("Save the mapping", key=f"evidence:save:{upload_id}"):
-        chosen = Mapping(columns={row["Column in the export"]: row["Lead field"]
-                                  for _, row in edited.iterrows() if row["Lead field"]},
-                         outcome_column=outcome or None, won_values=won,
-                         open_values=still_open)
+        chosen = Mapping(columns=chosen_columns, outcome_column=outcome or None, won_values=won,
+                         open_values=still_open, won_when_present=present, units=units)
         problems = validate(chosen, list(raw.columns))
         if problems:
-            st.error("Not saved: " + "; ".join(problems))
+            st.error("Not saved: " + escape_markdown("; ".join(problems)))
             return
         with db() as s:
             store.update_upload_mapping(s, place.workshop_id, place.token, upload_id,
@@ -117,3 +176,30 @@ def mapping_editor(place: Place, upload_id: int, raw: pd.DataFrame, mapping: Map
         st.rerun()
 
 
+def _values_caption(shown: int, total: int) -> str:
+    if total == 0:
+        return "This column is empty: every lead would count as no deal."
+    if shown == total:
+        return f"All {total:,} of its values are listed, with how many leads have each."
+    return (f"Its {shown:,} most common values of {total:,} are listed; type any other value "
+            "to add it. Values not chosen count as not won.")
+
+
+def _counted(value: str, counts: dict[str, int]) -> str:
+    count = counts.get(value)
+    return value if count is None else f"{value} · {count:,} lead{'' if count == 1 else 's'}"
+
+
+def _unit_widgets(upload_id: int, raw: pd.DataFrame, mapping: Mapping,
+                  columns: dict[str, str]) -> dict[str, float]:
+    """The unit of each money column: dollars, thousands or millions."""
+    units: dict[str, float] = {}
+    money = [header for header, key in columns.items() if key in MONEY_KEYS]
+    for header in money:
+        current = mapping.units.get(header, 1.0)
+        units[header] = st.selectbox(
+            f"Unit of “{escape_markdown(header)}”", list(UNITS), index=list(UNITS).index(current)
+            if current in UNITS else 0, format_func=UNITS.get,
+            key=f"evidence:unit:{upload_id}:{header}",
+            help="1,118 in millions is $1.1B; in thousands, $1.1M.")
+    return {header: unit for header, unit in units.items() if unit != 1.0}

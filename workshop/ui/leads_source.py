@@ -1,4 +1,6 @@
-"""Which leads a workshop's figures use: its latest uploaded export, else the sample leads.
+"""Which leads a workshop's figures use: its latest uploaded export; the demo workshops, until
+one is uploaded, the demo company's sample leads. A real workshop with no export shows no lead
+figures at all (never the demo company's).
 
 A parsed export is kept once per server (by file hash and mapping), so several browser
 sessions share one copy and changing a criterion never re-reads the file."""
@@ -10,13 +12,15 @@ import pandas as pd
 import streamlit as st
 
 from workshop import store
-from workshop.leads import OtherColumn, load_sample_leads, other_columns
+from workshop.leads import LeadValues, lead_values, load_sample_leads
 from workshop.mapping import Mapping
 from workshop.pipeline import ImportedLeads, import_leads
-from workshop.ui.context import Place, db
+from workshop.text import escape_markdown
+from workshop.ui.context import EVIDENCE, Place, db
 from workshop.uploads import load_upload
 
 SAMPLE_LABEL = "the sample leads"
+NO_LEADS = LeadValues({}, {})
 
 
 @dataclass(frozen=True)
@@ -62,24 +66,53 @@ def remember_import(sha256: str, filename: str, result: ImportedLeads) -> None:
     _just_imported[(sha256, filename, result.mapping.to_json())] = result
 
 
-def workshop_leads(place: Place) -> LeadsSource:
+def workshop_leads(place: Place) -> LeadsSource | None:
+    """The leads this person's figures use, or None: a real workshop before its facilitator
+    uploads an export (or, for the others, before the reveal)."""
     with db() as s:
         upload = store.current_upload(s, place.workshop_id, place.token)
+        demo = store.get_workshop(s, place.workshop_id).is_demo
+    return _source(upload, demo)
+
+
+def _source(upload: store.LeadsUpload | None, demo: bool) -> LeadsSource | None:
     if upload is None:
-        return LeadsSource(load_sample_leads(), SAMPLE_LABEL)
+        return LeadsSource(load_sample_leads(), SAMPLE_LABEL) if demo else None
     try:
         result = imported(upload.sha256, upload.filename, upload.mapping_json)
     except (ValueError, FileNotFoundError) as error:
-        st.warning(f"{error} Showing the sample leads instead.")
-        return LeadsSource(load_sample_leads(), SAMPLE_LABEL)
+        fallback = "Showing the sample leads instead." if demo else \
+            "Upload the export again on the evidence page."
+        st.warning(f"{escape_markdown(str(error))} {fallback}")
+        return LeadsSource(load_sample_leads(), SAMPLE_LABEL) if demo else None
     return LeadsSource(result.leads, f"{upload.filename} ({upload.rows:,} leads)", upload)
 
 
-def workshop_columns(place: Place) -> dict[str, OtherColumn]:
-    """The workshop's lead columns beyond the catalog, for criteria on any column."""
-    return _other_columns(workshop_leads(place).key)
+def form_values(place: Place) -> LeadValues:
+    """What the guided form offers this person from the workshop's own leads: the export's
+    values with their counts, the sample's in a demo, nothing before an export exists."""
+    with db() as s:
+        upload = store.upload_for_choices(s, place.workshop_id, place.token)
+        demo = store.get_workshop(s, place.workshop_id).is_demo
+    if upload is None and not demo:
+        return NO_LEADS
+    source = _source(upload, demo)
+    return NO_LEADS if source is None else _lead_values(source.key)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _other_columns(key: tuple[str, ...]) -> dict[str, OtherColumn]:
-    return other_columns(leads_for(key))
+def _lead_values(key: tuple[str, ...]) -> LeadValues:
+    return lead_values(leads_for(key))
+
+
+def no_leads_yet(place: Place, is_facilitator: bool, what: str = "figures") -> None:
+    """Say that the figures need the company's own export, and where to upload it."""
+    if is_facilitator:
+        st.info(f"No {what} yet: they are worked out on your company's own leads. Upload a "
+                "CRM export (CSV or Excel) on the evidence page to see what each definition "
+                "would do to them.")
+        st.page_link(EVIDENCE, label="Upload your CRM export →", icon="📊",
+                     query_params=place.params)
+    else:
+        st.info(f"No {what} yet: they appear once the facilitator uploads the company's CRM "
+                "export.")

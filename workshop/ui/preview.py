@@ -1,5 +1,5 @@
 """The live panel: how many of the workshop's leads each draft and the shared definition
-qualify (its uploaded export, or the sample leads)."""
+qualify (its uploaded export, or in a demo the sample leads)."""
 from __future__ import annotations
 
 import pandas as pd
@@ -7,9 +7,9 @@ import streamlit as st
 
 from workshop.charts import qualified_bar
 from workshop.definition import Definition
-from workshop.preview import headline_table
+from workshop.preview import cannot_evaluate, empty_warning, headline_table
 from workshop.text import escape_markdown
-from workshop.ui.leads_source import SAMPLE_LABEL, LeadsSource, leads_for
+from workshop.ui.leads_source import SAMPLE_LABEL, LeadsSource, leads_for, no_leads_yet
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -24,20 +24,30 @@ def named_json(definitions: dict[str, Definition]) -> tuple[tuple[str, str], ...
     return tuple((name, d.to_json()) for name, d in definitions.items())
 
 
-def live_panel(definitions: dict[str, Definition], source: LeadsSource) -> None:
+def live_panel(definitions: dict[str, Definition], source: LeadsSource | None, place=None,
+               is_facilitator: bool = False) -> None:
+    """Each definition's MQL and SQL counts and wins caught on the workshop's leads. A
+    definition that cannot run on them says why in its own row; the others still show."""
+    if source is None:
+        no_leads_yet(place, is_facilitator, "lead figures")
+        return
     if source.label == SAMPLE_LABEL:
         st.markdown(f"**On the sample leads** ({len(source.leads):,} leads over 12 months)")
     else:
         st.markdown(f"**On {escape_markdown(source.label)}**")
-    try:
-        table = figures_table(source.key, named_json(definitions))
-    except KeyError as error:
-        st.warning(f"{str(error).strip(chr(39))}: map that column on the evidence page.")
-        return
+    table = figures_table(source.key, named_json(definitions))
+    for name, definition in definitions.items():
+        problem = cannot_evaluate(source.leads, definition) or empty_warning(source.leads,
+                                                                             definition)
+        if problem:
+            st.warning(f"{escape_markdown(name)}: {escape_markdown(problem)}")
+    shown = table if (table["Note"].fillna("") != "").any() else table.drop(columns="Note")
     chart, numbers = st.columns([2, 3])
-    chart.plotly_chart(qualified_bar(table), config={"displayModeBar": False})
+    chart.plotly_chart(qualified_bar(table.dropna(subset=["MQL"]).astype(
+                           {"MQL": "int64", "SQL": "int64"})),
+                       config={"displayModeBar": False})
     numbers.dataframe(
-        table, hide_index=True, width="stretch",
+        shown, hide_index=True, width="stretch", placeholder="–",
         column_config={
             "MQL share": st.column_config.NumberColumn(format="percent"),
             "SQL share": st.column_config.NumberColumn(format="percent"),

@@ -8,6 +8,7 @@ from workshop.models import ROLE_LABELS
 from workshop.text import escape_markdown
 from workshop.ui.context import Place, db
 from workshop.ui.definition_form import definition_form, draft_access
+from workshop.ui.leads_source import form_values
 
 TURN = "turn:token"
 
@@ -39,7 +40,7 @@ def active_turn(place: Place) -> None:
     st.subheader(f"{ROLE_LABELS[author.role]}'s turn: {escape_markdown(author.name)}")
     st.markdown("Answer from your own experience. Nobody else's draft is shown; yours will be "
                 "covered as soon as you press **Done**.")
-    definition_form(f"draft:{author.participant_id}", load, save)
+    definition_form(f"draft:{author.participant_id}", load, save, form_values(place))
     if st.button("✅ Done: cover my draft and hand the screen back", type="primary"):
         with db() as s:
             store.set_done(s, place.workshop_id, turn_token, True)

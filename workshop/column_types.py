@@ -1,0 +1,228 @@
+"""What a column of an export holds, judged by its own values: numbers and their decimal mark,
+dates and the order of their day and month, or text.
+
+Exports do not say which convention they follow, and one file can mix them (a European re-save
+of an American export keeps ISO dates beside day-first ones). So every column is judged on its
+own: a value like `2,5` or `1.234,56` proves a decimal comma, `20-10-2017` proves the day comes
+first (there is no 20th month). Where no value decides, the file's convention is assumed and the
+column is marked ambiguous, so the data-quality table can say so.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+# What unfilled dropdowns and forms export as; compared case-insensitively after stripping.
+PLACEHOLDERS = frozenset({"select", "--none--", "n/a", "na", "-", "--", "unknown", "", "none",
+                          "null", "nan", "(blank)", "not set"})
+
+YEAR_FIRST, DAY_FIRST, MONTH_FIRST = "year-first", "day-first", "month-first"
+
+# Share of a column's filled values that must read as numbers (or dates) for an unmapped column
+# to be taken as one; the rest are counted as unreadable in the data-quality table.
+TYPED_SHARE = 0.95
+
+_GROUPED = "\\d{1,3}(?:[.,'’\u00a0 ]\\d{3})+"  # thousands by point, comma, quote or space
+_NUMBER_SHAPE = re.compile(
+    rf"^[-+]?[$€£]?\s?(?:{_GROUPED}|\d+)?(?:[.,]\d+)?(?:[eE][-+]?\d+)?\s?%?$")
+# Values only one decimal mark can explain: a mark followed by other than three digits, or a
+# thousands separator followed by the other mark, or two thousands separators.
+COMMA_DECIMAL = re.compile(
+    r"^[-+]?[$€£]?\s?(?:\d+,(?:\d{1,2}|\d{4,})|\d{1,3}(?:\.\d{3})+,\d+|\d{1,3}(?:\.\d{3}){2,})"
+    r"\s?%?$")
+POINT_DECIMAL = re.compile(
+    r"^[-+]?[$€£]?\s?(?:\d*\.(?:\d{1,2}|\d{4,})|\d{1,3}(?:,\d{3})+\.\d+|\d{1,3}(?:,\d{3}){2,}"
+    r"|\d+(?:\.\d+)?[eE][-+]?\d+)\s?%?$")
+
+_ISO_DATE = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:$|[T ]\d)")
+_NUMERIC_DATE = re.compile(
+    r"^(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?:(?P<time>[T ]\d{1,2}:\d{2}(?::\d{2})?"
+    r"(?:\.\d+)?(?:\s?[AaPp][Mm])?)|)$")
+# The same shape for Arrow's regular expressions (RE2 has no back references).
+_NUMERIC_DATE_SHAPE = (r"^\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})(?:[T ]\d{1,2}:\d{2}"
+                       r"(?::\d{2})?(?:\.\d+)?(?:\s?[AaPp][Mm])?)?$")
+_WORDY_DATE = re.compile(r"^\d{1,2}[ -][A-Za-z]{3,9}[ -]\d{2,4}\b|^[A-Za-z]{3,9}\.? \d{1,2},? "
+                         r"\d{4}\b")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How one column was read: its kind, and for numbers and dates the convention used.
+
+    kind: "number", "date" or "text" for columns judged by their values; mapped columns take
+    their field's kind ("category", "count", "boolean" too). `ambiguous`: no value decided the
+    convention, so the file's was assumed. `evidence`: a value that decided it."""
+
+    kind: str
+    decimal: str = ""
+    date_order: str = ""
+    ambiguous: bool = False
+    evidence: str = ""
+    unit: float = 1.0
+
+    def describe(self) -> str:
+        """'dates, day first (20-10-2017 has no 20th month)' — for the data-quality table."""
+        if self.kind == "date":
+            if not self.date_order:
+                return "dates"
+            order = self.date_order.replace("-", " ")
+            if self.date_order == YEAR_FIRST:
+                return "dates, year first (ISO)"
+            if self.ambiguous:
+                return (f"dates, {order}: no value decides (every day is 12 or less), so "
+                        f"{order} is assumed")
+            return f"dates, {order}" + (f" ({self.evidence})" if self.evidence else "")
+        if self.kind in ("number", "count"):
+            text = "numbers" if self.kind == "number" else "counts"
+            unit = {1e3: ", in thousands", 1e6: ", in millions", 1e9: ", in billions"}.get(
+                self.unit, "")
+            if not self.decimal:
+                return f"whole {text}{unit}" if self.kind == "number" else f"{text}{unit}"
+            mark = "decimal comma" if self.decimal == "," else "decimal point"
+            if self.ambiguous:
+                return f"{text}{unit} ({mark} assumed: no value decides)"
+            return f"{text}{unit} ({mark})"
+        return {"category": "categories", "boolean": "yes/no", "text": "text"}.get(
+            self.kind, self.kind)
+
+
+def filled(text: pd.Series) -> pd.Series:
+    """The values that say something: stripped, without blanks and placeholder words."""
+    return pd.Series(_filled(text).to_pandas(types_mapper=pd.ArrowDtype).array, dtype="str")
+
+
+def _filled(text: pd.Series) -> pa.Array:
+    """`filled` as an Arrow array: columns are judged with Arrow's regular expressions, which
+    run in C++ without holding the interpreter (columns are cleaned on several threads)."""
+    if isinstance(text.array, pd.arrays.ArrowStringArray):
+        values = pa.array(text.array)
+    else:
+        values = pa.array(text.astype("object").where(text.notna(), None).map(
+            lambda v: v if v is None else str(v)).to_numpy(dtype=object), type=pa.large_string())
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    trimmed = pc.utf8_trim_whitespace(values)
+    placeholder = pc.is_in(pc.utf8_lower(trimmed), value_set=_PLACEHOLDER_SET)
+    return pc.drop_null(pc.filter(trimmed, pc.invert(pc.fill_null(placeholder, True))))
+
+
+_PLACEHOLDER_SET = pa.array(sorted(PLACEHOLDERS), type=pa.large_string())
+
+
+def _matching(values: pa.Array, pattern: str) -> pa.Array:
+    return pc.fill_null(pc.match_substring_regex(values, pattern), False)
+
+
+def decimal_mark(values: pd.Series, default: str = ".") -> tuple[str, bool, str]:
+    """(mark, ambiguous, evidence) for text numbers: ',' when some value can only be read with a
+    decimal comma and none only with a decimal point, and the other way round; else `default`;
+    "" when no value holds a mark between digits (whole numbers)."""
+    text = _filled(values)
+    if len(text) == 0 or not pc.any(_matching(text, r"\d[.,]\d")).as_py():
+        return "", False, ""  # whole numbers: there is no mark to decide
+    comma = pc.filter(text, _matching(text, COMMA_DECIMAL.pattern))
+    point = pc.filter(text, _matching(text, POINT_DECIMAL.pattern))
+    if len(comma) and not len(point):
+        return ",", False, comma[0].as_py()
+    if len(point) and not len(comma):
+        return ".", False, point[0].as_py()
+    undecided = pc.any(_matching(text, r"\d[.,]\d{3}(?:$|\D)")).as_py()  # a thousand or 1.234?
+    return default, bool(undecided or (len(comma) and len(point))), ""
+
+
+def number_shaped(values: pd.Series) -> float:
+    """Share of the filled values written like a number (1,234.5 / 1.234,5 / $1,500 / 12%)."""
+    text = _filled(values)
+    if len(text) == 0:
+        return 0.0
+    shaped = pc.and_(_matching(text, _NUMBER_SHAPE.pattern), _matching(text, r"\d"))
+    return pc.sum(shaped).as_py() / len(text)
+
+
+def date_shaped(values: pd.Series) -> float:
+    """Share of the filled values written like a date (2017-10-20, 20-10-2017, 3/14/2025)."""
+    text = _filled(values)
+    if len(text) == 0:
+        return 0.0
+    shaped = pc.or_(pc.or_(_matching(text, _ISO_DATE.pattern),
+                           _matching(text, _NUMERIC_DATE_SHAPE)),
+                    _matching(text, _WORDY_DATE.pattern))
+    return pc.sum(shaped).as_py() / len(text)
+
+
+def date_order(values: pd.Series, default: str = MONTH_FIRST) -> tuple[str, bool, str]:
+    """(order, ambiguous, evidence) of a date column's numeric dates such as 01-02-2018.
+
+    A first field over 12 proves day-first, a second field over 12 month-first; dotted dates
+    (31.01.2025) are day-first by custom. Columns holding only ISO dates are year-first."""
+    text = filled(values)
+    parts = text.str.extract(_NUMERIC_DATE)
+    numeric = parts[0].notna()
+    if not numeric.any():
+        return YEAR_FIRST, False, ""
+    first = pd.to_numeric(parts[0][numeric], errors="coerce")
+    second = pd.to_numeric(parts[2][numeric], errors="coerce")
+    day_first, month_first = first > 12, second > 12
+    if day_first.any() and not month_first.any():
+        return DAY_FIRST, False, str(text[numeric][day_first.to_numpy()].iloc[0])
+    if month_first.any() and not day_first.any():
+        return MONTH_FIRST, False, str(text[numeric][month_first.to_numpy()].iloc[0])
+    if day_first.any():  # both: a column mixing conventions; the majority is assumed
+        order = DAY_FIRST if day_first.sum() >= month_first.sum() else MONTH_FIRST
+        return order, True, ""
+    if (parts[1][numeric] == ".").all():
+        return DAY_FIRST, False, ""
+    return default, True, ""
+
+
+def parse_dates(text: pd.Series, order: str) -> pd.Series:
+    """Dates as naive timestamps (UTC where a zone is given), day and month in `order`.
+
+    Numeric dates are read with explicit formats (fast, and never guessed value by value);
+    anything else (ISO, month names) by pandas' ISO and mixed parsers without a day-first
+    guess, which would read 2018-02-01 as the 2nd of January."""
+    values = text.astype("str").str.strip()
+    result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
+    todo = values.notna() & values.ne("")
+    if order in (DAY_FIRST, MONTH_FIRST):
+        numeric = todo & values.str.match(_NUMERIC_DATE).fillna(False).astype(bool)
+        if numeric.any():
+            result[numeric] = _numeric_dates(values[numeric], order)
+            todo &= ~numeric
+    if todo.any():
+        rest = values[todo]
+        parsed = pd.to_datetime(rest, errors="coerce", format="ISO8601", utc=True)
+        again = parsed.isna()
+        if again.any():
+            parsed[again] = pd.to_datetime(rest[again], errors="coerce", format="mixed",
+                                           utc=True)
+        result[todo] = parsed.dt.tz_localize(None).astype("datetime64[us]")
+    return result
+
+
+def _numeric_dates(values: pd.Series, order: str) -> pd.Series:
+    """Numeric dates by explicit formats: one per separator, year length and time shape found."""
+    day_month = ("%d", "%m") if order == DAY_FIRST else ("%m", "%d")
+    parts = values.str.extract(_NUMERIC_DATE)
+    shapes = pd.DataFrame({"separator": parts[1], "year": parts[3].str.len(),
+                           "timed": parts["time"].fillna("").str.len() > 0})
+    result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
+    for (separator, year, timed), group in shapes.groupby(["separator", "year", "timed"]):
+        date = separator.join((*day_month, "%Y" if year == 4 else "%y"))
+        todo = values.loc[group.index]
+        for time in (_TIMES if timed else ("",)):
+            parsed = pd.to_datetime(todo, format=date + time, errors="coerce")
+            hit = parsed.notna()
+            result[hit[hit].index] = parsed[hit].astype("datetime64[us]")
+            todo = todo[~hit]
+            if todo.empty:
+                break
+    return result
+
+
+_TIMES = (" %H:%M", " %H:%M:%S", "T%H:%M:%S", "T%H:%M", " %I:%M %p", " %I:%M:%S %p",
+          " %H:%M:%S.%f", "T%H:%M:%S.%f", " %I:%M%p")
