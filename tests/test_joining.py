@@ -244,7 +244,7 @@ def test_draft_statuses_show_progress_never_content(session):
     assert [s.label for s in statuses] == [
         "Facilitator (Dana)", "Marketing (Priya)", "Marketing (Lena)", "Sales (Marcus)"]
     assert {f.name for f in fields(store.DraftStatus)} == {
-        "participant_id", "role", "name", "answered", "done", "started"}
+        "participant_id", "role", "name", "answered", "done", "started", "at_screen"}
     text = repr(statuses)
     assert "secret" not in text and "Software" not in text
     # Everyone in the workshop sees the same board.

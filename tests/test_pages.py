@@ -131,15 +131,28 @@ def test_a_new_workshop_through_all_four_steps(app_url, tmp_path, monkeypatch):
     at.switch_page("views/facilitator.py").run()
     assert by_key_suffix(at.multiselect, ":industry:industry:values").value == ["Software"]
 
-    # Step 2: marketing takes a turn, presses Done; the draft is covered.
+    # Step 2: marketing takes a turn, presses Done; the draft is covered. (AppTest reruns the
+    # page it was last sent to, so each page the app switches to is followed explicitly.)
     at.switch_page("views/teams.py").run()
     at.text_input[0].input("Priya (Marketing)")
     next(b for b in at.button if b.label == "Start marketing's turn").click().run()
+    assert "Marketing's turn" in texts(at)
+    # The turn has the screen with Priya's key only: the facilitator's draft is out of reach.
+    assert at.query_params["key"] != params["key"]
+    at.switch_page("views/facilitator.py").run()
+    assert "This step is the facilitator's own draft." in texts(at)
+    assert not at.multiselect  # no form, no answer of the facilitator's
+    at.switch_page("views/teams.py").run()
+    assert "This is the facilitator's screen." in texts(at)
+    assert not [b for b in at.button if "Reveal" in b.label]
+    at.switch_page("views/draft.py").run()
     assert "Marketing's turn" in texts(at)
     by_key_suffix(at.multiselect, ":industry:industry:values") \
         .set_value(["Software", "Retail"]).run()
     next(b for b in at.button if b.label.startswith("✅ Done")).click().run()
     assert not at.exception
+    assert at.query_params["key"] == params["key"]  # handed back to the facilitator
+    at.switch_page("views/teams.py").run()
     assert "Priya (Marketing)**: ✅ done" in texts(at)
     assert "Retail" not in texts(at)
 
@@ -147,8 +160,10 @@ def test_a_new_workshop_through_all_four_steps(app_url, tmp_path, monkeypatch):
     sales_input = next(t for t in at.text_input if "sales" in t.label)
     sales_input.input("Marcus (Sales)")
     next(b for b in at.button if b.label == "Start sales's turn").click().run()
+    at.switch_page("views/draft.py").run()
     by_key_suffix(at.multiselect, ":industry:industry:values").set_value(["Software"]).run()
     next(b for b in at.button if b.label.startswith("✅ Done")).click().run()
+    at.switch_page("views/teams.py").run()
     assert texts(at).count("✅ done") == 2
 
     # Step 3: nothing shown before the reveal; reveal; side by side; suggested merge.
@@ -247,6 +262,7 @@ def test_a_finished_turn_can_be_reopened_and_shows_the_draft_again(app_url):
     assert "Webinars" not in texts(at)
     next(b for b in at.button if b.label.startswith("Reopen Priya")).click().run()
     assert not at.exception
+    at.switch_page("views/draft.py").run()
     assert "Marketing's turn" in texts(at)
     industry = by_key_suffix(at.multiselect, ":industry:industry:values")
     assert "Manufacturing" in industry.value  # marketing's own draft, back on screen

@@ -12,12 +12,19 @@ from workshop.ui.definition_form import (
     draft_access,
 )
 from workshop.ui.leads_source import form_values
+from workshop.ui.turns import hand_back, taking_a_turn
 
 place, workshop, actor = require_workshop()
 step_header(workshop, place, 0, actor)
-st.title(f"Your ideal lead: {escape_markdown(actor.name)}")
-st.caption(f"{ROLE_LABELS.get(actor.role, actor.role)} · bookmark this page to come back to "
-           "your draft: the link is yours alone.")
+turn = taking_a_turn(place)  # someone's turn at the facilitator's shared screen
+if turn:
+    st.title(f"{ROLE_LABELS.get(actor.role, actor.role)}'s turn: {escape_markdown(actor.name)}")
+    st.markdown("Answer from your own experience. Nobody else's draft is shown; yours will be "
+                "covered as soon as you press **Done**.")
+else:
+    st.title(f"Your ideal lead: {escape_markdown(actor.name)}")
+    st.caption(f"{ROLE_LABELS.get(actor.role, actor.role)} · bookmark this page to come back "
+               "to your draft: the link is yours alone.")
 
 
 load, save = draft_access(place.workshop_id, place.token)
@@ -43,13 +50,21 @@ with db() as s:
     revealed = store.is_revealed(s, place.workshop_id)
     _, _, done = store.my_draft(s, place.workshop_id, place.token)
 if st.session_state.get("draft:notice"):
-    st.warning(st.session_state.pop("draft:notice"))
+    st.warning(escape_markdown(st.session_state.pop("draft:notice")))
 
 if revealed:
     st.success("The drafts are revealed. Follow the comparison on the shared screen, or here.")
     st.page_link(STEP_PAGES[3][0], label="See the comparison →", query_params=place.params)
     with st.expander("What you wrote"):
         definition_summary(load()[0])
+elif turn:
+    if done:
+        hand_back(place)
+    definition_form(f"draft:{actor.participant_id}", load, save, form_values(place))
+    if st.button("✅ Done: cover my draft and hand the screen back", type="primary"):
+        set_done(True)
+        hand_back(place)
+    st.stop()
 elif done:
     st.success("✅ Done. Your draft is hidden until the facilitator reveals all drafts.")
     st.button("Reopen my draft", on_click=set_done, args=(False,))

@@ -7,7 +7,7 @@ from workshop import store
 from workshop.ui.context import STEP_PAGES, db, require_workshop, step_header
 from workshop.ui.invitations import invitations_panel
 from workshop.ui.status_board import status_board
-from workshop.ui.turns import active_turn, turns_panel
+from workshop.ui.turns import turns_panel
 
 place, workshop, actor = require_workshop()
 step_header(workshop, place, 2, actor)
@@ -32,8 +32,6 @@ if revealed:
 if place.presenting:
     st.caption("Taking turns at this screen shows a draft on it: leave presentation mode "
                "for that.")
-else:
-    active_turn(place)
 
 
 def set_auto_reveal() -> None:

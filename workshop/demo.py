@@ -146,7 +146,8 @@ def _add_demo(session: Session, workshop_id: str, title: str) -> str | None:
                         is_demo=True)
     try:
         return add_workshop(session, workshop, drafts(),
-                            names={"marketing": MARKETING, "sales": SALES}, done=True)
+                            names={"marketing": MARKETING, "sales": SALES}, done=True,
+                            at_screen=True)
     except IntegrityError:
         session.rollback()
         return None

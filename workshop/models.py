@@ -65,6 +65,9 @@ class Participant(SQLModel, table=True):
     name: str = Field(max_length=200)
     token: str = Field(max_length=64, unique=True)
     joined_at: datetime = Field(default_factory=utcnow)
+    # Added by the facilitator to take turns at the shared screen; people who joined on their
+    # own device are never handed to anyone else.
+    at_screen: bool = False
 
 
 class Draft(SQLModel, table=True):

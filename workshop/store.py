@@ -94,6 +94,7 @@ class DraftStatus:
     answered: int
     done: bool
     started: bool
+    at_screen: bool = False  # takes turns at the shared screen (not on their own device)
 
     @property
     def label(self) -> str:
@@ -193,10 +194,11 @@ def create_workshop(session: Session, *, company: str, title: str, facilitator_n
 
 def add_workshop(session: Session, workshop: Workshop,
                  drafts: dict[str, Definition], *, names: dict[str, str] | None = None,
-                 done: bool = False, commit: bool = True) -> str:
+                 done: bool = False, commit: bool = True, at_screen: bool = False) -> str:
     """Insert a workshop with its facilitator, invites, a draft per role given and an empty
     shared definition, in one transaction (left open with `commit=False`, for a caller adding
-    more); returns the facilitator token."""
+    more); returns the facilitator token. `at_screen`: the team members given took turns at
+    the shared screen (the demos), rather than joining on their own devices."""
     workshop.facilitator_token = new_token()
     workshop.join_code = new_join_code()
     while session.exec(select(Workshop.id).where(Workshop.join_code == workshop.join_code)).first():
@@ -208,7 +210,8 @@ def add_workshop(session: Session, workshop: Workshop,
         token = workshop.facilitator_token if role == "facilitator" else new_token()
         started = not definition.is_empty()
         _add_participant(session, workshop.id, role, names[role], token, definition,
-                         revision=int(started), done=done and started)
+                         revision=int(started), done=done and started,
+                         at_screen=at_screen and role != "facilitator")
     for role in TEAM_ROLES:
         session.add(Invite(secret=new_token(), workshop_id=workshop.id, role=role))
     session.add(SharedDefinition(workshop_id=workshop.id, definition_json=Definition().to_json()))
@@ -219,9 +222,10 @@ def add_workshop(session: Session, workshop: Workshop,
 
 def _add_participant(session: Session, workshop_id: str, role: str, name: str, token: str,
                      definition: Definition | None = None, *, revision: int = 0,
-                     done: bool = False) -> Participant:
+                     done: bool = False, at_screen: bool = False) -> Participant:
     """A person and their draft (empty unless given); the caller commits."""
-    participant = Participant(workshop_id=workshop_id, role=role, name=name, token=token)
+    participant = Participant(workshop_id=workshop_id, role=role, name=name, token=token,
+                              at_screen=at_screen)
     session.add(participant)
     session.flush()
     session.add(Draft(workshop_id=workshop_id, participant_id=participant.id,
@@ -381,7 +385,9 @@ def start_turn(session: Session, workshop_id: str, facilitator_token: str, *, ro
                name: str, reopen: bool = False) -> str:
     """Hand the shared screen to a team member: returns their author token.
 
-    A finished draft is covered: it is handed back only when `reopen` says its author asks."""
+    Only someone added here to take turns is handed over: a person who joined on their own
+    device keeps their draft to themselves, the facilitator included. A finished draft is
+    covered: it is handed back only when `reopen` says its author asks."""
     _facilitator(session, workshop_id, facilitator_token)
     if role not in TEAM_ROLES:
         raise ValueError(f"Unknown role {role!r}.")
@@ -390,11 +396,20 @@ def start_turn(session: Session, workshop_id: str, facilitator_token: str, *, ro
     name = _clean(name, "name")
     participant = session.exec(select(Participant).where(
         Participant.workshop_id == workshop_id, Participant.role == role,
-        Participant.name == name)).first()
+        func.lower(Participant.name) == name.lower())).first()
     if participant is None:
-        participant = _add_participant(session, workshop_id, role, name, new_token())
-        session.commit()
+        try:
+            participant = _add_participant(session, workshop_id, role, name, new_token(),
+                                           at_screen=True)
+            session.commit()
+        except IntegrityError:  # the same name added in the same instant
+            session.rollback()
+            raise ValueError(f"{name} was just added; press Continue on their turn.") from None
         return participant.token
+    if not participant.at_screen:
+        raise AccessDenied(f"{participant.name} joined on their own device: their draft is "
+                           "theirs alone, and only they can open it. Ask them to carry on "
+                           "there, or add a different name to take a turn here.")
     draft = _draft_of(session, participant.id)
     if draft.done_at is not None:
         if not reopen:
@@ -521,7 +536,8 @@ def draft_statuses(session: Session, workshop_id: str, token: str) -> list[Draft
     order = {"facilitator": 0, "marketing": 1, "sales": 2}
     statuses = [DraftStatus(p.id, p.role, p.name,
                             Definition.from_json(d.definition_json).answered_count(),
-                            d.done_at is not None, d.revision > 0) for p, d in rows]
+                            d.done_at is not None, d.revision > 0, p.at_screen)
+                for p, d in rows]
     return sorted(statuses, key=lambda s: (order.get(s.role, 9), s.participant_id))
 
 

@@ -1,4 +1,10 @@
-"""Taking turns at one shared screen: each person drafts while the others look away."""
+"""Taking turns at one shared screen: each person drafts while the others look away.
+
+A turn hands the browser session over to the person whose turn it is: the page runs with their
+key only, so it shows their draft and the pages any participant sees, and nothing of the
+facilitator's (steps, controls, draft) — the data layer refuses those to that key. The
+facilitator's key waits aside, out of every page's reach, until the person presses Done; after
+a refresh during a turn the facilitator opens their own link again."""
 from __future__ import annotations
 
 import streamlit as st
@@ -6,76 +12,71 @@ import streamlit as st
 from workshop import store
 from workshop.models import ROLE_LABELS
 from workshop.text import escape_markdown
-from workshop.ui.context import Place, db
-from workshop.ui.definition_form import definition_form, draft_access
-from workshop.ui.leads_source import form_values
+from workshop.ui.context import MY_DRAFT, STEP_PAGES, Place, db
 
-TURN = "turn:token"
+RETURN = "turn:return"  # the facilitator's place while someone else has the screen
 
 
-def end_turn() -> None:
-    st.session_state.pop(TURN, None)
-    st.query_params.pop("turn", None)
+def begin_turn(place: Place, turn_token: str) -> None:
+    """Give the screen to the holder of `turn_token` (their draft page, their key only)."""
+    st.session_state[RETURN] = {"ws": place.workshop_id, "key": place.token}
+    st.session_state["ws"], st.session_state["key"] = place.workshop_id, turn_token
+    for key in [k for k in st.session_state if str(k).startswith("draft:")]:
+        del st.session_state[key]
+    st.switch_page(MY_DRAFT, query_params={"ws": place.workshop_id, "key": turn_token})
 
 
-def active_turn(place: Place) -> None:
-    """If someone's turn is on, show only their form (and stop the page there)."""
-    turn_token = st.session_state.get(TURN) or st.query_params.get("turn")
-    if not turn_token:
-        return
-    try:
-        with db() as s:
-            author = store.authenticate(s, place.workshop_id, turn_token)
-            _, _, done = store.my_draft(s, place.workshop_id, turn_token)
-    except (store.AccessDenied, store.NotFound):
-        end_turn()
+def taking_a_turn(place: Place) -> bool:
+    """Whether this session is someone's turn at the facilitator's shared screen."""
+    back = st.session_state.get(RETURN)
+    return isinstance(back, dict) and back.get("ws") == place.workshop_id \
+        and back.get("key") != place.token
+
+
+def hand_back(place: Place) -> None:
+    """End the turn: the screen goes back to the facilitator's step 2."""
+    back = st.session_state.pop(RETURN, None)
+    for key in [k for k in st.session_state if str(k).startswith("draft:")]:
+        del st.session_state[key]
+    if not isinstance(back, dict) or back.get("ws") != place.workshop_id:
         st.rerun()
-    if done:
-        end_turn()
-        st.rerun()
-    st.session_state[TURN] = turn_token
-    st.query_params["turn"] = turn_token
-
-    load, save = draft_access(place.workshop_id, turn_token)
-    st.subheader(f"{ROLE_LABELS[author.role]}'s turn: {escape_markdown(author.name)}")
-    st.markdown("Answer from your own experience. Nobody else's draft is shown; yours will be "
-                "covered as soon as you press **Done**.")
-    definition_form(f"draft:{author.participant_id}", load, save, form_values(place))
-    if st.button("✅ Done: cover my draft and hand the screen back", type="primary"):
-        with db() as s:
-            store.set_done(s, place.workshop_id, turn_token, True)
-        end_turn()
-        st.rerun()
-    st.stop()
+    st.session_state["ws"], st.session_state["key"] = back["ws"], back["key"]
+    st.query_params.clear()  # the turn's key must not come back from the address
+    st.query_params.update({"ws": back["ws"], "key": back["key"]})
+    st.switch_page(STEP_PAGES[2][0], query_params={"ws": back["ws"], "key": back["key"]})
 
 
 def turns_panel(place: Place) -> None:
     st.markdown("Hand the screen to each person in turn. While one types, the others look "
-                "away; a finished draft is covered until the reveal.")
+                "away; a finished draft is covered until the reveal. People who joined on "
+                "their own device draft there: their drafts are never handed to anyone.")
     with db() as s:
         statuses = store.draft_statuses(s, place.workshop_id, place.token)
     for role in store.TEAM_ROLES:
         st.markdown(f"**{ROLE_LABELS[role]}**")
         for status in [s for s in statuses if s.role == role]:
+            if not status.at_screen:
+                st.caption(f"{escape_markdown(status.name)} drafts on their own device.")
+                continue
             label = "Reopen" if status.done else "Continue"
             if st.button(f"{label} {escape_markdown(status.name)}'s turn",
                          key=f"continue:{status.participant_id}",
                          help="Reopening shows this draft on the screen again." if status.done
                          else None):
-                with db() as s:
-                    st.session_state[TURN] = store.start_turn(
-                        s, place.workshop_id, place.token, role=role, name=status.name,
-                        reopen=status.done)
-                st.rerun()
+                _start(place, role, status.name, reopen=status.done)
         with st.form(f"start:{role}", clear_on_submit=True):
             name = st.text_input(f"Name of the {ROLE_LABELS[role].lower()} person",
                                  max_chars=200, placeholder="e.g. Alex (Head of Sales)")
             if st.form_submit_button(f"Start {ROLE_LABELS[role].lower()}'s turn"):
-                try:
-                    with db() as s:
-                        st.session_state[TURN] = store.start_turn(
-                            s, place.workshop_id, place.token, role=role, name=name)
-                except (ValueError, store.Locked) as error:
-                    st.error(str(error))
-                else:
-                    st.rerun()
+                _start(place, role, name)
+
+
+def _start(place: Place, role: str, name: str, reopen: bool = False) -> None:
+    try:
+        with db() as s:
+            token = store.start_turn(s, place.workshop_id, place.token, role=role, name=name,
+                                     reopen=reopen)
+    except (ValueError, store.Locked, store.AccessDenied) as error:
+        st.error(escape_markdown(str(error)))
+        return
+    begin_turn(place, token)
