@@ -1,3 +1,5 @@
+import html
+
 import numpy as np
 import pandas as pd
 
@@ -82,7 +84,7 @@ def test_overlap_chart_three_circles_with_region_counts():
     labels = [a.text for a in figure.layout.annotations]
     assert labels == ["<b>Marketing</b>", "<b>Sales</b>", "<b>Facilitator</b>"]
     (trace,) = figure.data
-    counts = dict(zip(trace.hovertext, trace.text, strict=True))
+    counts = dict(zip(map(html.unescape, trace.hovertext), trace.text, strict=True))
     assert counts == {"Marketing only": "2", "Sales only": "1", "Facilitator only": "1",
                       "Marketing & Sales": "1", "Marketing & Facilitator": "1",
                       "Sales & Facilitator": "1", "all three": "2"}
@@ -95,7 +97,7 @@ def test_overlap_chart_two_circles():
     figure = overlap_chart(overlap_table(["Marketing", "Sales"]))
     assert len(figure.layout.shapes) == 2
     trace = figure.data[0]
-    assert dict(zip(trace.hovertext, trace.text, strict=True)) == {
+    assert dict(zip(map(html.unescape, trace.hovertext), trace.text, strict=True)) == {
         "Marketing only": "3", "Sales only": "2", "Marketing & Sales": "3"}
     assert figure.layout.title.text.endswith(": 3 leads")
 
@@ -142,3 +144,29 @@ def test_measurement_chart_draws_volume_and_wins_caught_over_time():
     assert wins.yaxis == "y2" and wins.y[0] == 0.3
     no_outcomes = history.assign(wins_caught=[None, None])
     assert len(measurement_chart(no_outcomes).data) == 1
+
+
+def test_typed_names_are_text_in_every_chart():
+    """Plotly reads <a>, <b> and <img>-like tags in labels: a name or a value typed as markup
+    shows as itself, in every chart that carries typed text."""
+    import json
+
+    from workshop import charts
+    from workshop.preview import overlap
+
+    evil = '<a href="https://evil.example">x</a><b>y</b>'
+    figures = [
+        charts.qualified_bar(pd.DataFrame({"Definition": [evil], "MQL": [3], "SQL": [1]})),
+        charts.waterfall_chart(pd.DataFrame({
+            "step": [evil, f"MQL must have: Industry is {evil}"], "removed": [0, 2],
+            "remaining": [5, 3], "kind": ["start", "mql"]})),
+        charts.overlap_chart(overlap({evil: pd.Series([True, False]),
+                                      "Sales": pd.Series([True, True])})),
+        charts.monthly_chart({evil: pd.DataFrame({"month": ["2025-01"], "mql": [2],
+                                                  "sql": [1]})}, 5),
+        charts.agreement_heatmap(pd.DataFrame({"Industry": [0.5]}, index=[f"{evil} ↔ B"])),
+    ]
+    for figure in figures:
+        text = json.dumps(figure.to_plotly_json(), default=str)
+        assert "<a href" not in text and "<b>y" not in text, text[:300]
+        assert "&lt;a href" in text

@@ -57,7 +57,7 @@ elif actor.is_facilitator and st.button(
         with db() as s:
             versions.reopen(s, place.workshop_id, place.token)
     except (store.StaleEdit, ValueError) as error:
-        st.warning(str(error))
+        st.warning(escape_markdown(str(error)))
     else:
         st.switch_page(STEP_PAGES[3][0], query_params=place.params)
 

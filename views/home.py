@@ -71,7 +71,7 @@ if submitted:
             workshop, token = store.create_workshop(s, company=company, title=title,
                                                     facilitator_name=facilitator)
     except ValueError as error:
-        st.error(str(error))
+        st.error(escape_markdown(str(error)))
     else:
         st.session_state["created"] = workshop.id
         open_workshop(workshop.id, token)

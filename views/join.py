@@ -15,7 +15,7 @@ if invite:
         with db() as s:
             workshop, role = store.invite_details(s, invite)
     except store.NotFound as error:
-        st.error(str(error))
+        st.error(escape_markdown(str(error)))
         st.stop()
     st.markdown(f"**{escape_markdown(workshop.company)}**: {escape_markdown(workshop.title)}  \n"
                 f"You are joining as **{ROLE_LABELS[role]}**. Your draft stays private until "
@@ -28,7 +28,7 @@ if invite:
             with db() as s:
                 workshop_id, token = store.join_with_invite(s, invite, name)
         except JOIN_ERRORS as error:
-            st.error(str(error))
+            st.error(escape_markdown(str(error)))
         else:
             open_workshop(workshop_id, token, MY_DRAFT)
     st.stop()
@@ -46,6 +46,6 @@ if joined:
         with db() as s:
             workshop_id, token = store.join_with_code(s, code, role, name, client=client_id())
     except JOIN_ERRORS as error:
-        st.error(str(error))
+        st.error(escape_markdown(str(error)))
     else:
         open_workshop(workshop_id, token, MY_DRAFT)

@@ -19,7 +19,7 @@ def wall_page(secret: str | None) -> None:
         with db() as s:
             shown = wall.wall(s, secret)
     except store.NotFound as error:
-        st.error(str(error))
+        st.error(escape_markdown(str(error)))
         return
     page = shown.page(wall_url(secret))
     st.caption(f"{escape_markdown(page.company)} · read-only · the agreed definition")

@@ -4,6 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from workshop.text import chart_text
+
 STAGE_COLOURS = {"MQL": "#7aa6e0", "SQL": "#1f5fbf"}
 
 
@@ -11,7 +13,8 @@ def qualified_bar(table: pd.DataFrame) -> go.Figure:
     """MQL and SQL counts side by side for each definition (rows of `headline_table`)."""
     figure = go.Figure()
     for stage, colour in STAGE_COLOURS.items():
-        figure.add_bar(name=stage, x=table["Definition"], y=table[stage], marker_color=colour,
+        figure.add_bar(name=stage, x=[chart_text(name) for name in table["Definition"]],
+                       y=table[stage], marker_color=colour,
                        text=[f"{v:,}" for v in table[stage]], textposition="outside")
     figure.update_layout(barmode="group", height=320, margin={"l": 10, "r": 10, "t": 30, "b": 10},
                          legend={"orientation": "h", "y": 1.15}, yaxis_title="Leads",
@@ -26,9 +29,10 @@ CAPACITY_COLOUR = "#c0392b"
 
 
 def _wrap(text: str, width: int = 42) -> str:
-    """Break a long sentence onto several lines (plotly's <br>) so axis labels stay readable."""
+    """Break a long sentence onto several lines (plotly's <br>) so axis labels stay readable;
+    the text itself is escaped (see `chart_text`)."""
     lines, line = [], ""
-    for word in text.split():
+    for word in chart_text(text).split():
         if line and len(line) + 1 + len(word) > width:
             lines.append(line)
             line = word
@@ -48,7 +52,7 @@ def waterfall_chart(table: pd.DataFrame) -> go.Figure:
     kinds = table["kind"].tolist() if "kind" in table else [""] * len(table)
     for position, row in enumerate(table.itertuples(index=False)):  # a dozen rows at most
         if position == 0:
-            labels.append(row.step)
+            labels.append(chart_text(row.step))
             measures.append("absolute")
             values.append(int(row.remaining))
             texts.append(f"{int(row.remaining):,}")
@@ -104,7 +108,8 @@ def overlap_chart(table: pd.DataFrame) -> go.Figure:
                          y1=y + _RADIUS, line={"color": colour, "width": 3},
                          fillcolor=colour, opacity=0.18)
         label_y = y + _RADIUS + 0.12 if y >= 0 else y - _RADIUS - 0.12
-        figure.add_annotation(x=x, y=label_y, text=f"<b>{name}</b>", showarrow=False,
+        figure.add_annotation(x=x, y=label_y, text=f"<b>{chart_text(name)}</b>",
+                              showarrow=False,
                               font={"size": 22, "color": colour})
     xs, ys, texts, hovers = [], [], [], []
     none = 0
@@ -117,7 +122,7 @@ def overlap_chart(table: pd.DataFrame) -> go.Figure:
         xs.append(x)
         ys.append(y)
         texts.append(f"{int(row.count):,}")
-        hovers.append(row.region)
+        hovers.append(chart_text(row.region))
     figure.add_scatter(x=xs, y=ys, text=texts, hovertext=hovers, mode="text", name="leads",
                        textfont={"size": 24}, hoverinfo="text")
     figure.update_layout(
@@ -139,7 +144,8 @@ def monthly_chart(volumes: dict[str, pd.DataFrame], capacity: float | None,
     figure = go.Figure()
     for i, (name, table) in enumerate(volumes.items()):
         series = table.set_index("month")[stage].reindex(months, fill_value=0)
-        figure.add_scatter(x=months, y=series.tolist(), name=name, mode="lines+markers",
+        figure.add_scatter(x=months, y=series.tolist(), name=chart_text(name),
+                           mode="lines+markers",
                            line={"width": 4,
                                  "color": DEFINITION_COLOURS[i % len(DEFINITION_COLOURS)]},
                            marker={"size": 9})
@@ -160,7 +166,8 @@ def agreement_heatmap(matrix: pd.DataFrame) -> go.Figure:
     values = matrix.to_numpy(dtype=float)
     text = [["–" if v != v else f"{v:.0%}" for v in row] for row in values]
     figure = go.Figure(go.Heatmap(
-        z=values, x=[_wrap(c, 14) for c in matrix.columns], y=list(matrix.index),
+        z=values, x=[_wrap(c, 14) for c in matrix.columns],
+        y=[chart_text(name) for name in matrix.index],
         text=text, texttemplate="%{text}", zmin=0, zmax=1, hoverongaps=False,
         colorscale=[[0, "#c0392b"], [0.5, "#f1c40f"], [1, "#2e9d5b"]],
         colorbar={"title": "Similarity", "tickformat": ".0%"}))

@@ -1,6 +1,7 @@
 """Making user-typed text inert wherever it is shown as Markdown (Streamlit or exports)."""
 from __future__ import annotations
 
+import html
 import re
 
 # ASCII punctuation that can start or end Markdown syntax anywhere in a line (CommonMark lets any
@@ -40,3 +41,9 @@ def md_inline(text: object) -> str:
 def escape_markdown(text: object) -> str:
     """One line of typed text, safe to put inside Streamlit Markdown."""
     return md_inline("" if text is None else text)
+
+
+def chart_text(text: object) -> str:
+    """Typed text as a chart label: Plotly reads <a>, <b>, <br> and entities in labels, so
+    every markup character is written as an entity and shows as itself."""
+    return html.escape("" if text is None else str(text), quote=False)

@@ -127,6 +127,6 @@ def _time_boxes(place: Place, plan: agenda.Agenda) -> None:
                 agenda.set_minutes(s, place.workshop_id, place.token,
                                    {k: int(v) for k, v in minutes.items()})
         except ValueError as error:
-            st.error(str(error))
+            st.error(escape_markdown(str(error)))
             return
         st.rerun()

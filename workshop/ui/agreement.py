@@ -31,7 +31,7 @@ def _act(call, *args, **kwargs):
 
 def show_notice() -> None:
     if st.session_state.get(NOTICE):
-        st.warning(st.session_state.pop(NOTICE))
+        st.warning(escape_markdown(st.session_state.pop(NOTICE)))
 
 
 # --- discussion ----------------------------------------------------------------------------------
@@ -77,7 +77,7 @@ def change_log(place: Place, shared: store.SharedState, facilitator: bool) -> No
         if st.button("↩️ Undo the last change", key="agree:undo"):
             _act(versions.undo_last, place.workshop_id, place.token, shared.revision)
             st.rerun()
-    labels = {c.revision: f"#{c.revision} · {c.summary}" for c in log}
+    labels = {c.revision: f"#{c.revision} · {escape_markdown(c.summary)}" for c in log}
     picked = st.select_slider("Replay the discussion: the shared definition after change",
                               options=list(labels), value=log[-1].revision,
                               format_func=labels.get, key=f"agree:replay:{len(log)}")

@@ -132,7 +132,7 @@ def require_workshop() -> tuple[Place, store.Workshop, store.Actor]:
             workshop = store.get_workshop(s, place.workshop_id)
             actor = store.authenticate(s, place.workshop_id, place.token)
     except (store.NotFound, store.AccessDenied) as error:
-        st.error(str(error))
+        st.error(escape_markdown(str(error)))
         st.page_link(HOME, label="Go to the home screen", icon="🏠")
         st.stop()
     return place, workshop, actor

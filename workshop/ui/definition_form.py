@@ -84,7 +84,7 @@ def definition_form(prefix: str, load: Load, save: Save,
 
     for message_key, show in ((f"{prefix}:error", st.error), (f"{prefix}:notice", st.warning)):
         if st.session_state.get(message_key):
-            show(st.session_state.pop(message_key))
+            show(escape_markdown(st.session_state.pop(message_key)))
 
     answered = definition.answered_count()
     st.progress(answered / len(questions),

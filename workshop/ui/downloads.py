@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from workshop import export, pdf
+from workshop.text import escape_markdown
 
 
 @st.cache_data(max_entries=32, show_spinner="Laying out the page for print…")
@@ -28,7 +29,7 @@ def one_pager_downloads(page: export.OnePager, base_name: str, key: str) -> None
         printed = fitted(content, paper, page)
     except pdf.PdfUnavailable as error:
         printed = None
-        st.warning(str(error))
+        st.warning(escape_markdown(str(error)))
     if printed is not None and printed.message:
         st.info(printed.message)
     columns = st.columns(4)

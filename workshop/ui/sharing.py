@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from workshop import announce, export, merge, store, versions, wall
+from workshop.text import escape_markdown
 from workshop.ui.context import Place, db, link
 from workshop.ui.invitations import qr_png
 
@@ -48,7 +49,7 @@ def _change(action) -> None:
         with db() as s:
             action(s)
     except (ValueError, store.AccessDenied, store.NotFound) as error:
-        st.error(str(error))
+        st.error(escape_markdown(str(error)))
         return
     st.rerun()
 
