@@ -415,6 +415,12 @@ def kill_and_restart(url: str, tmp_path: Path, *, size: int, plan: dict[str, int
 
     try:
         for phase in PHASES:
+            if phase in MUST_LAND and room_in(phase):
+                # One kill that always lands in the phase, whatever the machine's speed: right
+                # after its first operation's commit (a random delay can run through a phase
+                # of a few quick operations).
+                first = room_in(phase)[0]
+                placed_kill(first, counts[first])
             room = room_in(phase)
             randoms = rng.sample(room, min(plan.get(phase, 0), len(room)))
             events = sorted([(op, 0) for op in randoms]
@@ -429,6 +435,7 @@ def kill_and_restart(url: str, tmp_path: Path, *, size: int, plan: dict[str, int
                     break
                 if room_in(phase):
                     random_kill(room_in(phase)[0])
+
         finish(drivers, position)
     finally:
         drivers.close()

@@ -251,7 +251,7 @@ def test_discussion(session, calls, expected):
     stamps = []
     for question, is_open, note in calls:
         assert versions.set_discussion(session, world.id, fac_of(world), question,
-                                       open=is_open, note=note) is None
+                                       open=is_open, note=note) >= 1
         stamps.append(versions.discussion(session, world.id, fac_of(world))[question]
                       .updated_at)
     assert stamps == sorted(stamps)
@@ -282,6 +282,29 @@ def test_set_discussion_refusals(engine, session, revealed, kind, question, note
                                 note=note)
     session.rollback()
     assert snapshot(engine, world.id) == before
+
+
+def test_a_stale_decision_note_is_refused_never_replaces_another(engine, session):
+    """Two tabs show the note at revision 1; the first saves; the second, still showing
+    revision 1, is refused and changes nothing. The first note ever is checked as well."""
+    world = build_world(session, revealed=True)
+    fac = fac_of(world)
+    assert versions.set_discussion(session, world.id, fac, "pain", open=True, note="first",
+                                   expected_revision=0) == 1
+    with pytest.raises(StaleEdit, match="changed elsewhere"):
+        versions.set_discussion(session, world.id, fac, "pain", open=True, note="again",
+                                expected_revision=0)
+    shown = versions.discussion(session, world.id, fac)["pain"].revision
+    assert versions.set_discussion(session, world.id, fac, "pain", open=False,
+                                   note="decided: manual work", expected_revision=shown) == 2
+    before = snapshot(engine, world.id)
+    with pytest.raises(StaleEdit):
+        versions.set_discussion(session, world.id, fac, "pain", open=True, note="stale tab",
+                                expected_revision=shown)
+    session.rollback()
+    assert snapshot(engine, world.id) == before
+    point = versions.discussion(session, world.id, fac)["pain"]
+    assert (point.open, point.note, point.revision) == (False, "decided: manual work", 2)
 
 
 def test_discussion_is_read_after_the_reveal_only(session):
@@ -1128,7 +1151,7 @@ def _check_allowed(engine, session, scene: Scene, phase: str, op: str, kind: str
             else "Undid “Drafting version 2”: back to change 1")
         assert [p["status"] for p in after[PROPOSALS]] == ["signed", "withdrawn"]
     elif op == "set_discussion":
-        assert result is None
+        assert result == 1  # the note's first revision
         with make_session(engine) as s:
             points = versions.discussion(s, world.id, fac)
         assert {q: (p.open, p.note) for q, p in points.items()} == {

@@ -114,6 +114,7 @@ class DiscussionPoint(SQLModel, table=True):
     question: str = Field(primary_key=True, max_length=40)
     open: bool = True
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    revision: int = 0  # every save names the one it started from, as for the definitions
     updated_at: datetime = Field(default_factory=utcnow)
 
 

@@ -71,6 +71,7 @@ class Point:
     open: bool
     note: str
     updated_at: datetime
+    revision: int = 0  # what a save of this note names as the state it started from
 
 
 @dataclass(frozen=True)
@@ -228,12 +229,17 @@ def discussion(session: Session, workshop_id: str, token: str) -> dict[str, Poin
     _reader(session, workshop_id, token)
     rows = session.exec(select(DiscussionPoint)
                         .where(DiscussionPoint.workshop_id == workshop_id)).all()
-    return {r.question: Point(r.question, r.open, r.note, r.updated_at) for r in rows}
+    return {r.question: Point(r.question, r.open, r.note, r.updated_at, r.revision)
+            for r in rows}
 
 
 def set_discussion(session: Session, workshop_id: str, facilitator_token: str, question: str,
-                   *, open: bool, note: str = "") -> None:
-    """Put a question up for discussion (or settle it) and keep a short decision note."""
+                   *, open: bool, note: str = "", expected_revision: int | None = None) -> int:
+    """Put a question up for discussion (or settle it) and keep a short decision note; the
+    note's new revision.
+
+    With `expected_revision` (what the page showed; 0 for a question never noted) a save
+    that someone else's came before is refused with `StaleEdit`, never silently replaced."""
     _facilitator(session, workshop_id, facilitator_token)
     if not is_revealed(session, workshop_id):
         raise Locked("Questions are discussed after the reveal.")
@@ -242,12 +248,35 @@ def set_discussion(session: Session, workshop_id: str, facilitator_token: str, q
     note = clean_note(note)
     if len(note) > MAX_NOTE:
         raise ValueError(f"Keep the decision note under {MAX_NOTE:,} characters.")
+    title = catalog.QUESTIONS_BY_KEY[question].title
+    stale = StaleEdit(f"The note on {title} was changed elsewhere in the meantime; the "
+                      "latest is shown. Please make your change again.")
     row = session.get(DiscussionPoint, (workshop_id, question))
     if row is None:
-        row = DiscussionPoint(workshop_id=workshop_id, question=question)
-    row.open, row.note, row.updated_at = bool(open), note, utcnow()
-    session.add(row)
+        if expected_revision not in (None, 0):
+            raise stale
+        session.add(DiscussionPoint(workshop_id=workshop_id, question=question,
+                                    open=bool(open), note=note, revision=1,
+                                    updated_at=utcnow()))
+        try:
+            session.commit()
+        except IntegrityError:  # the first note on this question, saved twice at once
+            session.rollback()
+            raise stale from None
+        return 1
+    session.refresh(row)
+    current = row.revision
+    if expected_revision is not None and expected_revision != current:
+        raise stale
+    # A statement that names the revision seen: a save committed in between matches no row.
+    saved = session.exec(update(DiscussionPoint).where(
+        DiscussionPoint.workshop_id == workshop_id, DiscussionPoint.question == question,
+        DiscussionPoint.revision == current).values(
+        open=bool(open), note=note, revision=current + 1, updated_at=utcnow()))
     session.commit()
+    if saved.rowcount != 1:
+        raise stale
+    return current + 1
 
 
 # --- proposing and signing -----------------------------------------------------------------------

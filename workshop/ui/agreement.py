@@ -54,7 +54,7 @@ def discussion_controls(place: Place, question: str, point: versions.Point | Non
                                placeholder="What was decided, and why")
         if save.form_submit_button("Save note", width="stretch", key=f"discuss-save:{question}"):
             _act(versions.set_discussion, place.workshop_id, place.token, question, open=up,
-                 note=text)
+                 note=text, expected_revision=point.revision if point else 0)
             st.rerun()
 
 
