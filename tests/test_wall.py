@@ -732,3 +732,37 @@ def test_two_shares_at_the_same_moment_leave_one_link(engine, session, monkeypat
     if not replace:
         assert outcomes == [active[0]] * 2, "a share returned a link that no longer works"
     assert active_links(engine, world.other_id) == [world.tokens["other_wall"]]
+
+
+def test_a_signature_recorded_in_the_room_says_so_everywhere(engine, session):
+    """Marketing signs on its own device; sales's answer is recorded by the facilitator at the
+    shared screen. The versions' signatories, the wall page's one-pager in every format and
+    the announcement mark the second, and only the second."""
+    from workshop import announce
+
+    world = build_world(session, revealed=True)
+    fac = fac_of(world)
+    revision = store.shared_state(session, world.id, fac).revision
+    versions.propose(session, world.id, fac, revision)
+    proposal = versions.current_proposal(session, world.id, fac).id
+    versions.sign(session, world.id, world.tokens["marketing"], proposal, agrees=True)
+    assert versions.sign_in_room(session, world.id, fac, proposal, role="sales",
+                                 name="Marcus Cole", agrees=True) == 1
+    signed = versions.versions(session, world.id, fac)[0]
+    assert versions.signed_by(signed.signatories) == [
+        "Priya for Marketing", f"Marcus Cole for Sales ({versions.IN_ROOM})"]
+    shown = wall.wall(session, wall.share(session, world.id, fac))
+    page = shown.page()
+    texts = {fmt: formats.render(shown.definition, fmt, page).data for fmt in
+             ("md", "html", "pdf")}
+    assert f"Marcus Cole for Sales ({versions.IN_ROOM})" in texts["md"].decode()
+    assert "recorded in the room by the facilitator" in texts["html"].decode()
+    import io
+
+    from pypdf import PdfReader
+
+    pdf_text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(texts["pdf"])).pages)
+    assert "recorded in the room" in " ".join(pdf_text.split())
+    assert "Priya for Marketing (" not in texts["md"].decode()
+    body = announce.announcement(page, shown.definition).body
+    assert f"Marcus Cole for Sales ({versions.IN_ROOM})" in " ".join(body.split())

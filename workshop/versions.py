@@ -460,9 +460,14 @@ def versions(session: Session, workshop_id: str, token: str) -> list[VersionInfo
             for r in rows]
 
 
+IN_ROOM = "recorded in the room by the facilitator"
+
+
 def signed_by(signatories: list[dict]) -> list[str]:
-    """'Priya Raman for Marketing', one per signature, for pages and exports."""
-    return [f"{s['name']} for {s['team']}" for s in signatories]
+    """'Priya Raman for Marketing', one per signature, for pages and exports; a signature the
+    facilitator recorded from an answer given in the room says so wherever it is shown."""
+    return [f"{s['name']} for {s['team']}" + (f" ({IN_ROOM})" if s.get("in_room") else "")
+            for s in signatories]
 
 
 def reopen(session: Session, workshop_id: str, facilitator_token: str) -> int:

@@ -111,7 +111,7 @@ def _answers_summary(proposal: versions.ProposalState) -> None:
         if answer is None:
             st.markdown(f"⏳ **{team}**: waiting")
         elif answer.agrees:
-            where = " (in the room)" if answer.in_room else ""
+            where = f" ({versions.IN_ROOM})" if answer.in_room else ""
             st.markdown(f"✅ **{team}**: signed by {escape_markdown(answer.name)}{where}")
         else:
             st.markdown(f"✋ **{team}** objects ({escape_markdown(answer.name)}): "
