@@ -400,8 +400,9 @@ def test_home_shows_both_demos_and_opens_the_finished_one_at_step_four(app_url):
     page = texts(at)
     assert "Step 4 · Communicate the agreed definition" in page
     assert "Version 1" in page and "In figures" in page
-    assert at.query_params["ws"] == demo.FINISHED_ID
-    assert wall_secret_of(the_wall_url(at)) == wall_secret_of(wall_button)
+    # The visitor's own copy, with a wall link of its own: the template's stays untouched.
+    assert at.query_params["ws"].startswith(f"{demo.FINISHED_ID}-")
+    assert wall_secret_of(the_wall_url(at)) != wall_secret_of(wall_button)
 
 
 def test_the_demo_about_to_start_opens_at_step_one(app_url):
@@ -409,7 +410,46 @@ def test_the_demo_about_to_start_opens_at_step_one(app_url):
     at.button(key=f"open:{demo.DEMO_ID}").click().run()
     assert not at.exception, at.exception
     assert "Step 1 · The facilitator's ideal lead" in texts(at)
-    assert at.query_params["ws"] == demo.DEMO_ID
+    assert at.query_params["ws"].startswith(f"{demo.DEMO_ID}-")
+
+
+def test_no_visitor_can_change_the_demo_for_the_next_one(app_url):
+    """A visitor reveals the drafts of their copy and reopens the finished one's version 1
+    (a defacer would sign a version 2): the next visitor's copies are as new, the templates
+    and the home page's wall page unchanged."""
+    store_module = store
+    first = new_app()
+    first.button(key=f"open:{demo.DEMO_ID}").click().run()
+    mine = dict(first.query_params)
+    engine = make_engine(app_url)
+    with session(engine) as s:
+        store_module.reveal(s, mine["ws"], mine["key"])
+        assert not store_module.is_revealed(s, demo.DEMO_ID)
+    second = new_app()
+    second.button(key=f"open:{demo.DEMO_ID}").click().run()
+    theirs = dict(second.query_params)
+    assert theirs["ws"] != mine["ws"]
+    with session(engine) as s:
+        assert not store_module.is_revealed(s, theirs["ws"])
+        template = store_module.demo_facilitator_token(s, demo.FINISHED_ID)
+        assert versions.versions(s, demo.FINISHED_ID, template)[-1].reopened_at is None
+        with pytest.raises(store_module.AccessDenied):
+            store_module.demo_facilitator_token(s, mine["ws"])  # a copy opens by its link
+    engine.dispose()
+
+
+def test_home_lists_only_this_devices_workshops(app_url):
+    creator = new_app()
+    creator.text_input[0].input("Northwind Trading")
+    creator.text_input[1].input("Our ideal lead")
+    creator.text_input[2].input("Fay")
+    next(b for b in creator.button if b.label == "Create workshop").click().run()
+    creator.switch_page("views/home.py").run()
+    assert "Northwind Trading" in texts(creator)
+    assert "You are its facilitator" in texts(creator)
+    stranger = new_app()
+    assert "Northwind Trading" not in texts(stranger)
+    assert "nobody else's are" in texts(stranger)
 
 
 # --- 5. the definition file loader -------------------------------------------------------------

@@ -4,7 +4,7 @@ import streamlit as st
 from workshop import store
 from workshop.models import ROLE_LABELS
 from workshop.text import escape_markdown
-from workshop.ui.context import STEP_PAGES, db, link, require_workshop, step_header
+from workshop.ui.context import STEP_PAGES, db, link, require_workshop, step_header, taking_a_turn
 from workshop.ui.definition_form import (
     definition_file_loader,
     definition_form,
@@ -12,7 +12,7 @@ from workshop.ui.definition_form import (
     draft_access,
 )
 from workshop.ui.leads_source import form_values
-from workshop.ui.turns import hand_back, taking_a_turn
+from workshop.ui.turns import hand_back
 
 place, workshop, actor = require_workshop()
 step_header(workshop, place, 0, actor)

@@ -1,10 +1,12 @@
-"""Home: the workshops on this server and a form to start a new one."""
+"""Home: the demos, the workshops this device created, joined or opened (nobody else's),
+and a form to start a new one."""
 import streamlit as st
 
-from workshop import store, wall
+from workshop import demo, store, wall
 from workshop.text import escape_markdown
 from workshop.ui.backup_panel import restore_panel
-from workshop.ui.context import JOIN, STEP_PAGES, db, open_workshop
+from workshop.ui.context import JOIN, MY_DRAFT, STEP_PAGES, db, open_workshop
+from workshop.ui.device import remembered
 from workshop.ui.sharing import wall_url
 
 st.title("🎯 Ideal Lead Workshop")
@@ -15,47 +17,70 @@ st.markdown("Get marketing and sales to agree, in one session, on what a good le
 st.page_link(JOIN, label="Invited to a workshop? Join with its code", icon="🙋")
 
 with db() as s:
-    workshops = store.list_workshops(s)
-
+    workshops = {w.id: w for w in store.list_workshops(s)}
 
 
 def demo_card(summary: store.WorkshopSummary) -> None:
-    """A demo opens for anyone: about to reveal at step 1; the finished one at step 4, with its
-    wall page."""
+    """A demo opens as a fresh copy for each visitor (about to reveal at step 1; the finished
+    one at step 4), so nothing one visitor does reaches the next; its wall page is the
+    template's own, which nobody changes."""
     with db() as s:
         token = store.demo_facilitator_token(s, summary.id)
         secret = wall.wall_link(s, summary.id, token) if summary.agreed else None
+    st.markdown(f"**{escape_markdown(summary.company)}**: {escape_markdown(summary.title)}  \n"
+                f"Facilitator: {escape_markdown(summary.facilitator_name)} · 🧪 Demo")
     if summary.agreed:
         st.markdown("🏁 **Finished demo**: the same company after the workshop, with its "
                     "signed version 1, its figures and the one-pager.")
     else:
         st.markdown("▶️ **Demo**: three drafts done, about to be revealed. Open it and play "
                     "the facilitator.")
+    st.caption("You get a copy of your own: change anything, nobody else sees it.")
     columns = st.columns(3)
-    if summary.agreed:
-        if columns[0].button("Open the result", key=f"open:{summary.id}", width="stretch",
-                             type="primary"):
-            open_workshop(summary.id, token, STEP_PAGES[4][0])
-        if secret:
-            columns[1].link_button("🖼️ Wall page", wall_url(secret), width="stretch")
-    elif columns[0].button("Open", key=f"open:{summary.id}", width="stretch", type="primary"):
-        open_workshop(summary.id, token)
+    label = "Open the result" if summary.agreed else "Open"
+    if columns[0].button(label, key=f"open:{summary.id}", width="stretch", type="primary"):
+        with db() as s:
+            copy, copy_token = demo.copy_demo(s, summary.id)
+        open_workshop(copy, copy_token, STEP_PAGES[4][0] if summary.agreed else STEP_PAGES[1][0])
+    if secret:
+        columns[1].link_button("🖼️ Wall page", wall_url(secret), width="stretch")
 
 
-st.header("Workshops")
-for summary in workshops:
+def place_card(summary: store.WorkshopSummary, token: str, role: str) -> None:
+    status = ("✅ Agreed" if summary.agreed else "🔓 Drafts revealed" if summary.revealed
+              else "✏️ Drafting")
+    badge = " · 🧪 your copy of the demo" if summary.is_demo else ""
+    who = "facilitator" if role == "facilitator" else f"{role} participant"
+    st.markdown(f"**{escape_markdown(summary.company)}**: {escape_markdown(summary.title)}  \n"
+                f"You are its {who} · {status}{badge} · created "
+                f"{summary.created_at:%d %b %Y}")
+    if st.button("Open", key=f"mine:{summary.id}:{role}", width="content"):
+        page = STEP_PAGES[1][0] if role == "facilitator" else MY_DRAFT
+        open_workshop(summary.id, token, page)
+
+
+st.header("Try the demo")
+for template in store.DEMO_TEMPLATES:
+    if template in workshops:
+        with st.container(border=True):
+            demo_card(workshops[template])
+
+st.header("Your workshops")
+mine = []
+with db() as s:
+    for workshop_id, token in remembered():
+        if workshop_id in workshops and workshop_id not in store.DEMO_TEMPLATES:
+            try:
+                actor = store.authenticate(s, workshop_id, token)
+            except (store.NotFound, store.AccessDenied):
+                continue
+            mine.append((workshops[workshop_id], token, actor.role))
+if not mine:
+    st.caption("The workshops you create, join or open on this device are listed here; "
+               "nobody else's are. Any other workshop opens from its own link.")
+for summary, token, role in mine:
     with st.container(border=True):
-        status = ("✅ Agreed" if summary.agreed else "🔓 Drafts revealed" if summary.revealed
-                  else "✏️ Drafting")
-        badge = " · 🧪 Demo" if summary.is_demo else ""
-        st.markdown(f"**{escape_markdown(summary.company)}**: "
-                    f"{escape_markdown(summary.title)}  \n"
-                    f"Facilitator: {escape_markdown(summary.facilitator_name)} · "
-                    f"{status}{badge} · created {summary.created_at:%d %b %Y}")
-        if summary.is_demo:
-            demo_card(summary)
-        else:
-            st.caption("🔒 Opens from its facilitator link")
+        place_card(summary, token, role)
 
 st.header("Start a new workshop")
 with st.form("new-workshop", clear_on_submit=False):

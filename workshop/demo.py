@@ -9,18 +9,20 @@ figures on the sample leads, a change log and a wall page.
 """
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pandas as pd
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from workshop import agenda, compare, merge, sample_data, store, versions, wall
 from workshop.definition import Action, Criterion, Definition
+from workshop.leads import load_sample_leads
 from workshop.measure import measure
 from workshop.models import Participant, Workshop
 from workshop.store import add_workshop
 
-DEMO_ID = "demo"
-FINISHED_ID = "demo-agreed"
+DEMO_ID, FINISHED_ID = store.DEMO_TEMPLATES
 COMPANY = "Lumen Ledger"
 TITLE = "What is a good lead? Leadership workshop"
 FINISHED_TITLE = "What is a good lead? Leadership workshop (agreed)"
@@ -135,6 +137,30 @@ def seed_demo(session: Session) -> bool:
     return _add_demo(session, DEMO_ID, TITLE) is not None
 
 
+# A visitor's copy of a demo is theirs to change; copies older than this are forgotten.
+COPIES_KEPT = timedelta(days=2)
+
+
+def copy_demo(session: Session, template_id: str, leads: pd.DataFrame | None = None
+              ) -> tuple[str, str]:
+    """A fresh copy of a demo for one visitor, so that nothing a visitor does reaches the
+    next one: (its id, its facilitator token). Copies older than `COPIES_KEPT` are deleted
+    on the way."""
+    if template_id not in (DEMO_ID, FINISHED_ID):
+        raise store.NotFound("There is no such demo.")
+    store.delete_demo_copies(session, datetime.now(UTC) - COPIES_KEPT)
+    for _ in range(5):  # a random id taken already: draw again
+        workshop_id = f"{template_id}-{store.new_workshop_id()}"
+        if template_id == DEMO_ID:
+            token = _add_demo(session, workshop_id, TITLE)
+        else:
+            token = _finish(session, workshop_id, load_sample_leads() if leads is None
+                            else leads)
+        if token is not None:
+            return workshop_id, token
+    raise RuntimeError("No free workshop id for the demo copy.")
+
+
 def _add_demo(session: Session, workshop_id: str, title: str) -> str | None:
     """The demo company with its three drafts, done; the facilitator token, or None if the
     workshop exists. A fixed id makes this safe when several sessions start at once: the
@@ -178,33 +204,38 @@ def seed_finished_demo(session: Session, leads: pd.DataFrame) -> bool:
     """Create the finished demo unless it exists (True if created now): the demo's drafts
     revealed, merged, discussed, proposed with its figures on `leads` (the sample leads) and
     signed by marketing and sales as version 1, with a wall link."""
-    token = _add_demo(session, FINISHED_ID, FINISHED_TITLE)
+    return _finish(session, FINISHED_ID, leads) is not None
+
+
+def _finish(session: Session, workshop_id: str, leads: pd.DataFrame) -> str | None:
+    """The finished demo under `workshop_id`; its facilitator token, or None if it exists."""
+    token = _add_demo(session, workshop_id, FINISHED_TITLE)
     if token is None:
-        return False
-    store.reveal(session, FINISHED_ID, token)
+        return None
+    store.reveal(session, workshop_id, token)
     labelled = {label: draft for label, draft in zip(("Facilitator", "Marketing", "Sales"),
                                                       drafts().values(), strict=True)}
     shared, suggestions = merge.suggest(compare.compare(labelled))
     decisions = {s.question: f"suggested ({s.how})" for s in suggestions}
-    revision = store.save_shared(session, FINISHED_ID, token, shared, 0, decisions,
+    revision = store.save_shared(session, workshop_id, token, shared, 0, decisions,
                                  summary="Started from the suggested definition",
                                  questions=[s.question for s in suggestions])
     for question, operation in MERGE_STEPS:
         shared, how = merge.apply_operation(shared, question, operation, labelled)
         decisions[question] = how
-        revision = store.save_shared(session, FINISHED_ID, token, shared, revision, decisions,
+        revision = store.save_shared(session, workshop_id, token, shared, revision, decisions,
                                      summary=f"{_title(question)}: {how}", questions=[question])
     for question, note in DECISION_NOTES.items():
-        versions.set_discussion(session, FINISHED_ID, token, question, open=False, note=note)
-    versions.propose(session, FINISHED_ID, token, revision, measure(leads, shared),
+        versions.set_discussion(session, workshop_id, token, question, open=False, note=note)
+    versions.propose(session, workshop_id, token, revision, measure(leads, shared),
                      SAMPLE_SOURCE)
-    proposal = versions.current_proposal(session, FINISHED_ID, token)
+    proposal = versions.current_proposal(session, workshop_id, token)
     for member in session.exec(select(Participant).where(
-            Participant.workshop_id == FINISHED_ID, Participant.role.in_(store.TEAM_ROLES))):
-        versions.sign(session, FINISHED_ID, member.token, proposal.id, agrees=True)
-    wall.share(session, FINISHED_ID, token)
-    agenda.move_to(session, FINISHED_ID, token, 4)
-    return True
+            Participant.workshop_id == workshop_id, Participant.role.in_(store.TEAM_ROLES))):
+        versions.sign(session, workshop_id, member.token, proposal.id, agrees=True)
+    wall.share(session, workshop_id, token)
+    agenda.move_to(session, workshop_id, token, 4)
+    return token
 
 
 def _title(question: str) -> str:

@@ -142,7 +142,12 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def _new_workshop_id() -> str:
+# The demo workshops everyone may open: nobody changes them (not even their facilitator
+# link is handed out); a visitor opens a copy of one of their own (`workshop.demo`).
+DEMO_TEMPLATES = ("demo", "demo-agreed")
+
+
+def new_workshop_id() -> str:
     alphabet = string.ascii_lowercase + string.digits
     return "".join(secrets.choice(alphabet) for _ in range(10))
 
@@ -184,7 +189,7 @@ def clean_note(text: str | None) -> str:
 def create_workshop(session: Session, *, company: str, title: str, facilitator_name: str,
                     is_demo: bool = False) -> tuple[Workshop, str]:
     """A new workshop and its facilitator; returns the facilitator token (shown once, in links)."""
-    workshop = Workshop(id=_new_workshop_id(), company=_clean(company, "company name"),
+    workshop = Workshop(id=new_workshop_id(), company=_clean(company, "company name"),
                         title=_clean(title, "workshop title"),
                         facilitator_name=_clean(facilitator_name, "facilitator's name"),
                         facilitator_token="", join_code="", is_demo=is_demo)
@@ -262,11 +267,25 @@ def get_workshop(session: Session, workshop_id: str) -> Workshop:
 
 
 def demo_facilitator_token(session: Session, workshop_id: str) -> str:
-    """Demo workshops are open to everyone; any other workshop only through its own link."""
+    """The demo templates' facilitator token, for the server's own reading of them (their
+    wall link on the home page, a visitor's copy); any other workshop opens only through its
+    own link."""
     workshop = get_workshop(session, workshop_id)
-    if not workshop.is_demo:
+    if not workshop.is_demo or workshop.id not in DEMO_TEMPLATES:
         raise AccessDenied("Open this workshop from its facilitator link.")
     return workshop.facilitator_token
+
+
+def delete_demo_copies(session: Session, created_before: datetime) -> int:
+    """Forget visitors' copies of the demos made before `created_before` (they are
+    throwaway); the number deleted. The templates are never deleted."""
+    old = session.exec(select(Workshop.id).where(
+        Workshop.is_demo, Workshop.id.not_in(DEMO_TEMPLATES),
+        Workshop.created_at < created_before)).all()
+    for workshop_id in old:
+        _delete_rows(session, workshop_id)
+    session.commit()
+    return len(old)
 
 
 def invitations(session: Session, workshop_id: str, facilitator_token: str) -> Invitations:
@@ -509,8 +528,14 @@ def reopen_drafts(session: Session, workshop_id: str, facilitator_token: str) ->
 
 def delete_workshop(session: Session, workshop_id: str, facilitator_token: str) -> None:
     _facilitator(session, workshop_id, facilitator_token)
-    if get_workshop(session, workshop_id).is_demo:
+    if workshop_id in DEMO_TEMPLATES:
         raise AccessDenied("The demo workshop cannot be deleted.")
+    _delete_rows(session, workshop_id)
+    session.commit()
+
+
+def _delete_rows(session: Session, workshop_id: str) -> None:
+    """Every row of the workshop, children first; the caller commits."""
     proposals = select(Proposal.id).where(Proposal.workshop_id == workshop_id)
     session.exec(delete(SignOff).where(SignOff.proposal_id.in_(proposals)))
     for table in (AgendaState, WallLink, Measurement, Version, Proposal, DiscussionPoint,
@@ -518,7 +543,6 @@ def delete_workshop(session: Session, workshop_id: str, facilitator_token: str) 
         session.exec(delete(table).where(table.workshop_id == workshop_id))
         session.flush()
     session.delete(get_workshop(session, workshop_id))
-    session.commit()
 
 
 def _set_done(session: Session, draft: Draft, done: bool) -> None:

@@ -17,6 +17,7 @@ from workshop.leads import load_sample_leads
 from workshop.schema import NewerDatabase
 from workshop.settings import database_url, public_url
 from workshop.text import escape_markdown
+from workshop.ui.device import remember
 
 HOME = "views/home.py"
 JOIN = "views/join.py"
@@ -135,7 +136,19 @@ def require_workshop() -> tuple[Place, store.Workshop, store.Actor]:
         st.error(escape_markdown(str(error)))
         st.page_link(HOME, label="Go to the home screen", icon="🏠")
         st.stop()
+    if not taking_a_turn(place):
+        remember(place.workshop_id, place.token)
     return place, workshop, actor
+
+
+TURN_RETURN = "turn:return"  # the facilitator's place while someone else has the screen
+
+
+def taking_a_turn(place: Place) -> bool:
+    """Whether this session is someone's turn at the facilitator's shared screen."""
+    back = st.session_state.get(TURN_RETURN)
+    return isinstance(back, dict) and back.get("ws") == place.workshop_id \
+        and back.get("key") != place.token
 
 
 def step_header(workshop: store.Workshop, place: Place, step: int,

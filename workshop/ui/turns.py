@@ -12,9 +12,9 @@ import streamlit as st
 from workshop import store
 from workshop.models import ROLE_LABELS
 from workshop.text import escape_markdown
-from workshop.ui.context import MY_DRAFT, STEP_PAGES, Place, db
+from workshop.ui.context import MY_DRAFT, STEP_PAGES, TURN_RETURN, Place, db
 
-RETURN = "turn:return"  # the facilitator's place while someone else has the screen
+RETURN = TURN_RETURN
 
 
 def begin_turn(place: Place, turn_token: str) -> None:
@@ -24,13 +24,6 @@ def begin_turn(place: Place, turn_token: str) -> None:
     for key in [k for k in st.session_state if str(k).startswith("draft:")]:
         del st.session_state[key]
     st.switch_page(MY_DRAFT, query_params={"ws": place.workshop_id, "key": turn_token})
-
-
-def taking_a_turn(place: Place) -> bool:
-    """Whether this session is someone's turn at the facilitator's shared screen."""
-    back = st.session_state.get(RETURN)
-    return isinstance(back, dict) and back.get("ws") == place.workshop_id \
-        and back.get("key") != place.token
 
 
 def hand_back(place: Place) -> None:

@@ -1,0 +1,60 @@
+"""The workshops this browser created, joined or opened, kept on the device itself.
+
+The home page lists only these (and the demos): nobody sees everyone's workshops. The links
+live in a cookie of this app's address, written by a tiny script on the page the first time a
+session opens a workshop, and read back by the server when a later session starts; within a
+session they are in the session state too. A turn at the shared screen is not remembered: that
+key is the turn-taker's, not the device owner's.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+
+import streamlit as st
+import streamlit.components.v1 as components
+
+COOKIE = "ilw_places"
+MAX_PLACES = 20  # the newest kept; a cookie holds 4 KB
+_SESSION = "device:places"
+_WRITTEN = "device:written"
+
+
+def remembered() -> list[tuple[str, str]]:
+    """(workshop id, key) pairs opened on this device, newest first."""
+    places = list(st.session_state.get(_SESSION, []))
+    for place in _from_cookie(st.context.cookies.get(COOKIE)):
+        if place not in places:
+            places.append(place)
+    return places[:MAX_PLACES]
+
+
+def remember(workshop_id: str, token: str) -> None:
+    """Keep this workshop's link on the device (once per session)."""
+    place = (workshop_id, token)
+    places = [place, *[p for p in remembered() if p != place]][:MAX_PLACES]
+    st.session_state[_SESSION] = places
+    if st.session_state.get(_WRITTEN) == places:
+        return
+    st.session_state[_WRITTEN] = places
+    value = base64.urlsafe_b64encode(json.dumps(places).encode()).decode("ascii")
+    components.html(
+        "<script>document.cookie = " + json.dumps(
+            f"{COOKIE}={value}; path=/; max-age=31536000; SameSite=Strict") + ";</script>",
+        height=0)
+
+
+def _from_cookie(raw: object) -> list[tuple[str, str]]:
+    """The cookie's pairs; anything that is not one is ignored (it is the browser's data)."""
+    if not isinstance(raw, str) or not raw or len(raw) > 8000:
+        return []
+    try:
+        data = json.loads(base64.urlsafe_b64decode(raw.encode("ascii")))
+    except (ValueError, binascii.Error, UnicodeError):
+        return []
+    if not isinstance(data, list):
+        return []
+    return [(str(p[0]), str(p[1])) for p in data[:MAX_PLACES]
+            if isinstance(p, list) and len(p) == 2 and all(isinstance(v, str) and 0 < len(v)
+                                                           <= 64 for v in p)]
