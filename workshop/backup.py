@@ -399,7 +399,7 @@ def _restore(session: Session, backup: Backup) -> Restored:
         if upload.sha256 in files:
             save_upload(files[upload.sha256])
     about = backup.workshop
-    workshop = Workshop(id=store._new_workshop_id(), company=about.company, title=about.title,
+    workshop = Workshop(id=store.new_workshop_id(), company=about.company, title=about.title,
                         facilitator_name=about.facilitator_name, facilitator_token="",
                         join_code="", auto_reveal=about.auto_reveal,
                         created_at=about.created_at, revealed_at=about.revealed_at)
