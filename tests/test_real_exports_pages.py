@@ -253,3 +253,23 @@ def test_a_measurement_on_an_export_that_changed_shape_is_flagged(database, tmp_
         taken = versions.measurements(s, params["ws"], params["key"])
     assert not [m for m in taken if m.source == "fresh.tsv"]
     assert json.dumps(definition.model_dump())  # the definition itself is untouched
+
+
+@pytest.mark.parametrize("mapping_json", ['{"columns": {"Industry": ', '{"columns": 7}',
+                                          '{"units": {"Revenue": 3}}'])
+def test_a_broken_stored_mapping_is_a_sentence_on_every_page(database, mapping_json):
+    """A mapping row that cannot be read (typed into the database, or by an older app) makes
+    no page fail: the pages say the export must be uploaded again."""
+    from sqlmodel import update
+
+    from workshop.models import LeadsUpload
+
+    params = revealed_workshop(database, definition_of("marketing_funnel.csv"),
+                               REAL / "marketing_funnel.csv")
+    with make_session(database) as s:
+        s.exec(update(LeadsUpload).values(mapping_json=mapping_json))
+        s.commit()
+    for page in ("views/communicate.py", "views/evidence.py", "views/compare.py"):
+        at = open_page(params, page)  # no exception
+        assert "Upload the export again" in texts(at), page
+    open_page(params, "views/history.py")
