@@ -100,6 +100,9 @@ def check_restored_workshop_works(s, restored: backup.Restored, old_secrets: lis
                                     ("sales", "Marcus Cole (Sales Director)")}
     marketing = restored.people[("marketing", "Priya Raman (VP Marketing)")]
     assert store.authenticate(s, workshop_id, marketing).role == "marketing"
+    # the demo team took turns at the shared screen: a restore keeps them turn-takers
+    assert all(status.at_screen for status in store.draft_statuses(s, workshop_id, token)
+               if status.role != "facilitator")
     assert len(store.revealed_drafts(s, workshop_id, marketing)) == 3
     shared = store.shared_state(s, workshop_id, token)
     assert shared.decisions["industry"] == "Ünïcode “quotes” <b>&</b>"

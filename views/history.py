@@ -112,8 +112,8 @@ if taken:
     history = pd.DataFrame([{
         "measured_at": m.measured_at,
         "label": f"v{m.version_number}" + (" signed" if m.at_signoff else ""),
-        "qualified_per_month": m.figures.qualified_per_month,
-        "wins_caught": m.figures.wins_caught,
+        "qualified_per_month": m.figures.qualified_per_month if m.figures else None,
+        "wins_caught": m.figures.wins_caught if m.figures else None,
         "source": m.source,
     } for m in taken])
     st.plotly_chart(measurement_chart(history), config={"displayModeBar": False})

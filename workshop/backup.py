@@ -6,6 +6,11 @@ the discussion, proposals, sign-offs, versions, measurements, the agenda and the
 themselves — and no secret: no key, join link, join code or wall link. Restoring gives the
 workshop new ones (a new facilitator link; participants are invited again). Exporting a restored
 workshop gives the very same file, whichever engine it was restored into.
+
+Anyone may restore a file (the home screen asks for no key), so a restore is bounded: in its
+size, its rows, its criteria and its embedded exports (each, and all together, unpacked a chunk
+at a time), and a file whose parts do not hold together as the app keeps a workshop is refused.
+All of it is checked before anything is written, and refused in one sentence.
 """
 from __future__ import annotations
 
@@ -13,17 +18,23 @@ import base64
 import binascii
 import gzip
 import hashlib
+import itertools
 import json
+import re
 import zlib
+from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlmodel import Session, select
 
 from workshop import store
 from workshop.definition import Definition, DefinitionError, describe_validation_error
+from workshop.measure import Figures as MeasuredFigures
 from workshop.models import (
     AgendaState,
     Draft,
@@ -39,12 +50,34 @@ from workshop.models import (
     Workshop,
 )
 from workshop.models import DiscussionPoint as DiscussionRow
-from workshop.uploads import load_upload, save_upload
+from workshop.settings import upload_dir
+from workshop.store import _UNSTORABLE
+from workshop.uploads import PendingUpload, load_upload
 
 FORMAT = "ideal-lead-workshop backup"
 BACKUP_VERSION = 1
-MAX_BACKUP_BYTES = 300 * 1024 * 1024  # the uploaded exports are inside, compressed
-MAX_FILE_BYTES = 200 * 1024 * 1024  # as large as an upload may be (.streamlit/config.toml)
+MB = 1024 * 1024
+# What a restore takes at most. A real workshop stays far below each limit; a crafted file
+# beyond one is refused before anything is written, having cost a bounded amount of memory,
+# time and disk (see README, Reliability).
+MAX_BACKUP_BYTES = 300 * MB  # the uploaded exports are inside, compressed
+MAX_FILE_BYTES = 200 * MB  # as large as an upload may be (.streamlit/config.toml)
+MAX_FILES_TOTAL_BYTES = 1024 * MB  # all embedded exports together, unpacked
+MAX_FILES = 100  # embedded exports
+MAX_CRITERIA = 100_000  # criteria and conversion actions, over every definition in the file
+HISTORY = ("people", "changes", "discussion", "proposals", "versions", "measurements",
+           "uploads")
+MAX_ROWS = 20_000  # rows of HISTORY, sign-offs included
+MAX_NUMBER = 999_999_999  # revisions, version numbers, row counts (the database's are 32-bit)
+# Every criterion is one JSON object and no row needs ten: a file with more is refused while
+# it is parsed, before the rest of it is read into memory.
+MAX_JSON_OBJECTS = MAX_CRITERIA + 10 * MAX_ROWS + 1_000
+TOO_MANY_CRITERIA = (f"This backup cannot be restored: its definitions hold more than "
+                     f"{MAX_CRITERIA:,} criteria and conversion actions together, far more "
+                     "than any workshop.")
+_MAYBE_UNSTORABLE = re.compile(rb"\\u(?:0000|[dD][89abcdefABCDEF])")
+CHUNK = MB  # an embedded export is unpacked this much at a time
+BASE64_CHUNK = 4 * MB  # characters of base64 decoded at a time (a multiple of 4)
 Text = Annotated[str, Field(max_length=store.MAX_TEXT)]
 LongText = Annotated[str, Field(max_length=200_000)]
 Role = Literal["facilitator", "marketing", "sales"]
@@ -66,6 +99,7 @@ class PersonBackup(_Part):
     name: Text
     joined_at: datetime
     draft: DraftBackup
+    at_screen: bool = False  # took turns at the shared screen (files before it did not say)
 
 
 class SharedBackup(_Part):
@@ -233,6 +267,7 @@ def collect(session: Session, workshop_id: str) -> Backup:
             wall_page_shared=wall is not None),
         people=[PersonBackup(
             role=person.role, name=person.name, joined_at=_utc(person.joined_at),
+            at_screen=person.at_screen,
             draft=DraftBackup(definition=_definition(draft.definition_json),
                               revision=draft.revision, done_at=_utc(draft.done_at),
                               updated_at=_utc(draft.updated_at)))
@@ -311,30 +346,32 @@ def _pack(sha: str) -> str:
 
 # --- import ------------------------------------------------------------------------------------
 
+class _TooMany(Exception):
+    """Raised from inside the JSON parser, with the sentence to refuse the file with."""
+
+
 def read_backup(data: bytes | str) -> Backup:
-    """The backup in a file, or a BackupError saying in words what is wrong with it."""
+    """The backup in a file, or a BackupError saying in words what is wrong with it.
+
+    Everything is checked here, before anything is written: the limits (counted while the file
+    is parsed, and before any part of it is built), that the parts fit together as the app
+    keeps them, and every embedded export (unpacked a chunk at a time, never whole)."""
     if isinstance(data, str):
         data = data.encode("utf-8")
     if not data.strip():
         raise BackupError("The file is empty.")
     if len(data) > MAX_BACKUP_BYTES:
         raise BackupError(f"The file is larger than a workshop backup can be "
-                          f"({MAX_BACKUP_BYTES // (1024 * 1024)} MB).")
-    try:
-        raw = json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise BackupError("This is not a workshop backup: it is not UTF-8 text.") from None
-    except RecursionError:
-        raise BackupError("This is not a workshop backup: it is nested too deeply.") from None
-    except ValueError as error:
-        raise BackupError(f"This is not a workshop backup: it is not valid JSON "
-                          f"(line {getattr(error, 'lineno', '?')}).") from None
+                          f"({MAX_BACKUP_BYTES // MB} MB).")
+    raw = _parse(data)
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         raise BackupError("This is not a workshop backup (a file saved with “Back up this "
                           "workshop”). A definition file is imported on the draft pages.")
     if raw.get("backup_version") != BACKUP_VERSION:
         raise BackupError(f"This backup is version {raw.get('backup_version')!r}; this release "
                           f"restores version {BACKUP_VERSION}. Update the app to restore it.")
+    _check_counts(raw)
+    _check_text(data, raw)
     try:
         backup = Backup.model_validate(raw)
         for definition in _definitions(backup):
@@ -343,8 +380,95 @@ def read_backup(data: bytes | str) -> Backup:
         raise BackupError(f"This backup is damaged: {describe_validation_error(error)}") from None
     except (DefinitionError, ValueError) as error:
         raise BackupError(f"This backup is damaged: {error}") from None
-    _check_references(backup)
+    _check(backup)
     return backup
+
+
+def _parse(data: bytes) -> Any:
+    """The JSON, refused as soon as it holds more objects, or more criteria, than a backup
+    within the limits can: a crafted file stops early, instead of filling the memory with a
+    million of them before they are counted."""
+    objects = criteria = 0
+
+    def counted(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal objects, criteria
+        made = dict(pairs)
+        objects += 1
+        criteria += "field" in made  # criteria and actions; a few other objects at most
+        if criteria > MAX_CRITERIA + MAX_ROWS + 1_000:  # those few: one per row at most
+            raise _TooMany(TOO_MANY_CRITERIA)
+        if objects > MAX_JSON_OBJECTS:
+            raise _TooMany(f"This backup cannot be restored: it has more than "
+                           f"{MAX_JSON_OBJECTS:,} parts, far more than any workshop.")
+        return made
+
+    try:
+        return json.loads(data.decode("utf-8-sig"), object_pairs_hook=counted)
+    except UnicodeDecodeError:
+        raise BackupError("This is not a workshop backup: it is not UTF-8 text.") from None
+    except RecursionError:
+        raise BackupError("This is not a workshop backup: it is nested too deeply.") from None
+    except _TooMany as refusal:
+        raise BackupError(str(refusal)) from None
+    except ValueError as error:
+        raise BackupError(f"This is not a workshop backup: it is not valid JSON "
+                          f"(line {getattr(error, 'lineno', '?')}).") from None
+
+
+def _items(value: Any) -> list:
+    """A list from a file not checked yet; anything else counts as empty (the model then says
+    what is wrong with it)."""
+    return value if isinstance(value, list) else []
+
+
+def _get(value: Any, *keys: str) -> Any:
+    for key in keys:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+def _check_counts(raw: dict[str, Any]) -> None:
+    """The limits on rows, criteria and embedded files, counted on the parsed file before a
+    single part of it is built or checked."""
+    proposals = _items(raw.get("proposals"))
+    rows = sum(len(_items(raw.get(key))) for key in HISTORY) + sum(
+        len(_items(_get(proposal, "sign_offs"))) for proposal in proposals)
+    if rows > MAX_ROWS:
+        raise BackupError(f"This backup cannot be restored: it has more than {MAX_ROWS:,} "
+                          "rows of history (people, changes, proposals, sign-offs, versions, "
+                          "measurements, uploads), far more than any workshop.")
+    definitions = [_get(raw, "shared", "definition")]
+    definitions += [_get(person, "draft", "definition") for person in _items(raw.get("people"))]
+    definitions += [_get(item, "definition") for key in ("changes", "proposals", "versions")
+                    for item in _items(raw.get(key))]
+    criteria = sum(len(_items(_get(d, "criteria"))) + len(_items(_get(d, "actions")))
+                   for d in definitions)
+    if criteria > MAX_CRITERIA:
+        raise BackupError(TOO_MANY_CRITERIA)
+    files = raw.get("files")
+    if isinstance(files, dict) and len(files) > MAX_FILES:
+        raise BackupError(f"This backup cannot be restored: it holds more than {MAX_FILES} "
+                          "uploaded exports, far more than any workshop.")
+
+
+def _check_text(data: bytes, raw: dict[str, Any]) -> None:
+    """No text a database cannot keep (a NUL, half of an emoji): refused here, in words,
+    rather than by the database halfway through. In JSON such a character can only come as an
+    escape (`\\u0000`, `\\ud83d`), so a file without one has none and is not walked through."""
+    if not _MAYBE_UNSTORABLE.search(data):
+        return
+    pending: list[Any] = [{k: v for k, v in raw.items() if k != "files"}]  # files: base64
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            if _UNSTORABLE.search(value):
+                raise BackupError("This backup is damaged: a text in it holds a character no "
+                                  "database can keep (a NUL, or half of an emoji).")
+        elif isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
 
 
 def _definitions(backup: Backup):
@@ -355,21 +479,166 @@ def _definitions(backup: Backup):
         yield item.definition
 
 
+def _check(backup: Backup) -> None:
+    _check_references(backup)
+    _check_numbers(backup)
+    _check_sign_offs(backup)
+    _check_versions(backup)
+    _check_figures(backup)
+    for _sha, chunks in _embedded_files(backup):  # every byte read, nothing kept
+        for _chunk in chunks:
+            pass
+
+
+def _damaged(what: str) -> BackupError:
+    return BackupError(f"This backup is damaged: {what}")
+
+
 def _check_references(backup: Backup) -> None:
     roles = [person.role for person in backup.people]
     if roles.count("facilitator") != 1:
-        raise BackupError("This backup is damaged: it must name exactly one facilitator.")
+        raise _damaged("it must name exactly one facilitator.")
     if len({(p.role, p.name) for p in backup.people}) != len(backup.people):
-        raise BackupError("This backup is damaged: a person is listed twice.")
+        raise _damaged("a person is listed twice.")
     if any(v.proposal >= len(backup.proposals) for v in backup.versions):
-        raise BackupError("This backup is damaged: a version points to a missing proposal.")
+        raise _damaged("a version points to a missing proposal.")
     if len({v.number for v in backup.versions}) != len(backup.versions):
-        raise BackupError("This backup is damaged: a version number is listed twice.")
+        raise _damaged("a version number is listed twice.")
+    if len({d.question for d in backup.discussion}) != len(backup.discussion):
+        raise _damaged("a question is up for discussion twice.")
+    numbers = {v.number for v in backup.versions}
+    if any(m.version_number not in numbers for m in backup.measurements):
+        raise _damaged("a measurement is of a version the backup does not hold.")
     for upload in backup.uploads:
         packed = backup.files.get(upload.sha256)
         if packed is None:
-            raise BackupError(f"This backup is damaged: the file of {upload.filename} is "
-                              "missing.")
+            raise _damaged(f"the file of {upload.filename} is missing.")
+
+
+def _check_numbers(backup: Backup) -> None:
+    """Revisions and numbers as a workshop counts them: from 0, and nowhere near the database's
+    largest integer."""
+    numbers = [backup.shared.revision]
+    numbers += [person.draft.revision for person in backup.people]
+    numbers += [n for c in backup.changes for n in (c.revision, c.restores) if n is not None]
+    numbers += [n for p in backup.proposals for n in (p.number, p.shared_revision)]
+    numbers += [v.number for v in backup.versions]
+    numbers += [m.version_number for m in backup.measurements]
+    numbers += [u.rows for u in backup.uploads]
+    if any(not 0 <= number <= MAX_NUMBER for number in numbers):
+        raise _damaged(f"a revision, version number or count in it is outside 0 to "
+                       f"{MAX_NUMBER:,}, where every workshop's are.")
+
+
+def _check_sign_offs(backup: Backup) -> None:
+    """As `workshop.versions` lets people sign: only marketing and sales, only a team that has
+    someone in the workshop, one answer per team and proposal, one proposal open at a time."""
+    present = {person.role for person in backup.people}
+    for proposal in backup.proposals:
+        roles = [answer.role for answer in proposal.sign_offs]
+        if any(role not in store.TEAM_ROLES for role in roles):
+            raise _damaged("a sign-off is given by the facilitator; only marketing and sales "
+                           "sign.")
+        if any(role not in present for role in roles):
+            raise _damaged("a sign-off is given for a team that has nobody in the workshop.")
+        if len(set(roles)) != len(roles):
+            raise _damaged(f"a team answers proposal {proposal.number} twice.")
+    if sum(proposal.status == "open" for proposal in backup.proposals) > 1:
+        raise _damaged("more than one proposal is waiting for sign-off.")
+
+
+def _check_versions(backup: Backup) -> None:
+    """As `workshop.versions` makes versions: one per signed proposal, with its number, signed
+    by the teams whose sign-offs it has, numbered upwards in the order they were signed."""
+    present = {person.role for person in backup.people}
+    made_from = [version.proposal for version in backup.versions]
+    if len(set(made_from)) != len(made_from):
+        raise _damaged("two versions come from the same proposal.")
+    signed = {index for index, p in enumerate(backup.proposals) if p.status == "signed"}
+    if signed != set(made_from):
+        raise _damaged("a version and the proposal it was signed as do not match.")
+    for version in backup.versions:
+        proposal = backup.proposals[version.proposal]
+        roles = [signatory.role for signatory in version.signatories]
+        if not roles:
+            raise _damaged(f"version {version.number} is signed by nobody.")
+        if any(role not in store.TEAM_ROLES for role in roles):
+            raise _damaged(f"version {version.number} is signed by the facilitator; only "
+                           "marketing and sales sign.")
+        if any(role not in present for role in roles):
+            raise _damaged(f"version {version.number} is signed for a team that has nobody "
+                           "in the workshop.")
+        signatures = sorted((s.role, s.name) for s in version.signatories)
+        answers = sorted((a.role, a.name) for a in proposal.sign_offs)
+        if (proposal.number != version.number or signatures != answers
+                or not all(answer.agrees for answer in proposal.sign_offs)):
+            raise _damaged(f"version {version.number} does not match the sign-offs of its "
+                           "proposal.")
+    in_signing_order = sorted(backup.versions, key=lambda v: (v.signed_at, v.number))
+    for earlier, later in itertools.pairwise(in_signing_order):
+        if earlier.number > later.number:
+            raise _damaged(f"version {earlier.number} was signed before version "
+                           f"{later.number}; versions are numbered in the order they are "
+                           "signed.")
+
+
+def _check_figures(backup: Backup) -> None:
+    """Figures the pages can show: every count a whole number (rates may be missing)."""
+    kept = [m.figures for m in backup.measurements]
+    kept += [p.figures for p in backup.proposals if p.figures]
+    if any(MeasuredFigures.from_json(json.dumps(figures)) is None for figures in kept):
+        raise _damaged("a measurement's figures are incomplete (a count of leads is missing "
+                       "or not a whole number).")
+
+
+def _embedded_files(backup: Backup) -> Iterator[tuple[str, Iterator[bytes]]]:
+    """(hash, its bytes a chunk at a time) for every embedded export an upload needs. The
+    limits are counted as the bytes come, per file and over all of them, and each file's
+    fingerprint is checked after its last chunk: a bomb stops at the limit, in memory one
+    chunk at a time."""
+    total = 0
+    needed = sorted({u.sha256 for u in backup.uploads if backup.files.get(u.sha256)})
+
+    def chunks(sha: str) -> Iterator[bytes]:
+        nonlocal total
+        size, digest = 0, hashlib.sha256()
+        for chunk in _inflated(backup.files[sha]):
+            size += len(chunk)
+            total += len(chunk)
+            if size > MAX_FILE_BYTES:
+                raise BackupError("This backup holds an uploaded export larger than an upload "
+                                  "may be.")
+            if total > MAX_FILES_TOTAL_BYTES:
+                raise BackupError(f"This backup cannot be restored: its uploaded exports add "
+                                  f"up to more than {MAX_FILES_TOTAL_BYTES // MB:,} MB, far "
+                                  "more than any workshop's.")
+            digest.update(chunk)
+            yield chunk
+        if digest.hexdigest() != sha:
+            raise _damaged("an uploaded export in it does not match its fingerprint.")
+
+    for sha in needed:
+        yield sha, chunks(sha)
+
+
+def _inflated(packed: str) -> Iterator[bytes]:
+    """An embedded file's bytes (gzip, then base64), never more than one chunk at a time."""
+    unzip = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
+    try:
+        for start in range(0, len(packed), BASE64_CHUNK):
+            data = base64.b64decode(packed[start:start + BASE64_CHUNK], validate=True)
+            while data and not unzip.eof:
+                chunk = unzip.decompress(data, CHUNK)
+                data = unzip.unconsumed_tail
+                if chunk:
+                    yield chunk
+            if unzip.eof:
+                break
+        rest = unzip.flush()  # input is used up: at most a few bytes of one match are left
+    except (binascii.Error, zlib.error, ValueError):
+        raise _damaged("an uploaded export in it cannot be read.") from None
+    if rest:
+        yield rest
 
 
 @dataclass(frozen=True)
@@ -384,20 +653,54 @@ class Restored:
 
 def restore_workshop(session: Session, data: bytes | str | Backup) -> Restored:
     """A new workshop from a backup, in one transaction. Keys, join links, join code and wall
-    link are new."""
-    backup = data if isinstance(data, Backup) else read_backup(data)
+    link are new.
+
+    Nothing is written until the whole file is checked (`read_backup`). The embedded exports
+    are then written to temporary files, which take their names only once the workshop's rows
+    are in; whatever goes wrong, the temporary files are removed and the transaction rolled
+    back."""
+    if isinstance(data, Backup):
+        backup = data
+        _check(backup)
+    else:
+        backup = read_backup(data)
     try:
-        return _restore(session, backup)
+        with ExitStack() as pending:
+            return _restore(session, backup, pending)
+    except (IntegrityError, DataError):
+        session.rollback()  # the checks above should leave nothing for the database to refuse
+        raise BackupError("This backup cannot be restored: the database refuses a part of it "
+                          "(a duplicate, or a value out of range); nothing was restored.") \
+            from None
     except BaseException:
         session.rollback()  # nothing of a half-restored workshop stays
         raise
 
 
-def _restore(session: Session, backup: Backup) -> Restored:
-    files = {sha: _unpack(sha, packed) for sha, packed in backup.files.items() if packed}
-    for upload in backup.uploads:
-        if upload.sha256 in files:
-            save_upload(files[upload.sha256])
+def _write_files(backup: Backup, pending: ExitStack) -> list[PendingUpload]:
+    """Every embedded export an upload needs and this server lacks, in a temporary file."""
+    written = []
+    folder = upload_dir()
+    for sha, chunks in _embedded_files(backup):
+        if (folder / sha).exists():
+            continue  # the same bytes are here already (the hash says so)
+        try:
+            file = pending.enter_context(PendingUpload(folder))
+            for chunk in chunks:
+                file.write(chunk)
+            sha_written = file.finish()
+        except OSError as error:  # a full disk, say: said without the server's paths
+            raise BackupError(f"This backup cannot be restored: this server cannot store its "
+                              f"uploaded exports ({error.strerror or 'cannot write'}).") \
+                from None
+        if sha_written != sha:  # read once already; checked again as written
+            raise _damaged("an uploaded export in it does not match its fingerprint.")
+        written.append(file)
+    return written
+
+
+def _restore(session: Session, backup: Backup, pending: ExitStack) -> Restored:
+    files = _write_files(backup, pending)
     about = backup.workshop
     workshop = Workshop(id=store.new_workshop_id(), company=about.company, title=about.title,
                         facilitator_name=about.facilitator_name, facilitator_token="",
@@ -410,7 +713,7 @@ def _restore(session: Session, backup: Backup) -> Restored:
         token = facilitator if person.role == "facilitator" else store.new_token()
         keys[(person.role, person.name)] = token
         row = Participant(workshop_id=workshop_id, role=person.role, name=person.name,
-                          token=token, joined_at=person.joined_at)
+                          token=token, joined_at=person.joined_at, at_screen=person.at_screen)
         session.add(row)
         session.flush()
         draft = person.draft
@@ -467,6 +770,11 @@ def _restore(session: Session, backup: Backup) -> Restored:
             minutes_json=json.dumps(agenda.minutes) if agenda.minutes is not None else ""))
     if about.wall_page_shared:
         session.add(WallLink(secret=store.new_token(), workshop_id=workshop_id))
+    session.flush()  # the database accepted every row: the files can take their names
+    for file in files:
+        # Once named by its hash a file stays, even if the commit below fails: by then the
+        # same bytes may be another workshop's upload too.
+        file.keep()
     session.commit()
     return Restored(workshop_id, facilitator, keys)
 
@@ -474,18 +782,3 @@ def _restore(session: Session, backup: Backup) -> Restored:
 def _stored(definition: dict[str, Any]) -> str:
     return Definition.from_dict(definition).to_json()
 
-
-def _unpack(sha: str, packed: str) -> bytes:
-    """The upload's bytes; never more than an upload may be, whatever the file claims."""
-    unzip = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
-    try:
-        data = unzip.decompress(base64.b64decode(packed, validate=True), MAX_FILE_BYTES + 1)
-    except (binascii.Error, zlib.error, ValueError):
-        raise BackupError("This backup is damaged: an uploaded export in it cannot be "
-                          "read.") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise BackupError("This backup holds an uploaded export larger than an upload may be.")
-    if hashlib.sha256(data).hexdigest() != sha:
-        raise BackupError("This backup is damaged: an uploaded export in it does not match "
-                          "its fingerprint.")
-    return data

@@ -3,6 +3,8 @@ see, months later, whether its agreed definition still does what it did when it 
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 
 import pandas as pd
@@ -45,18 +47,48 @@ class Figures:
 
     @classmethod
     def from_json(cls, text: str | None) -> Figures | None:
-        """Figures stored earlier; None for nothing stored. Unknown keys (a newer app) are
-        ignored and missing ones (an older app) take their defaults."""
+        """Figures stored earlier; None for nothing stored, and for nothing trustworthy (a
+        count missing, null or not a whole number; a rate that is not a number), so a page
+        shows no figures rather than failing on them. Unknown keys (a newer app) are ignored
+        and missing ones (an older app) take their defaults."""
         if not text:
             return None
-        data = json.loads(text)
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):
+            return None
         if not isinstance(data, dict):
             return None
-        known = {f.name for f in fields(cls)}
+        kept = {k: v for k, v in data.items() if k in _KINDS}
+        if not all(_KINDS[key](value) for key, value in kept.items()):
+            return None
         try:
-            return cls(**{k: v for k, v in data.items() if k in known})
+            return cls(**kept)
         except TypeError:  # a required figure is missing: nothing trustworthy to show
             return None
+
+
+def _count(value: object) -> bool:
+    return type(value) is int and value >= 0
+
+
+def _number(value: object) -> bool:
+    return type(value) in (int, float) and math.isfinite(value)
+
+
+def _maybe(check: Callable[[object], bool]) -> Callable[[object], bool]:
+    return lambda value: value is None or check(value)
+
+
+# What each stored figure may be (a flag stored as 0 or 1 by a backup is still a flag).
+_KINDS: dict[str, Callable[[object], bool]] = {
+    "leads": _count, "months": _count, "qualified": _count, "sql": _count,
+    "qualified_per_month": _maybe(_number), "sql_per_month": _maybe(_number),
+    "wins": _maybe(_count), "wins_caught": _maybe(_number),
+    "win_rate_qualified": _maybe(_number), "win_rate_rest": _maybe(_number),
+    "lift": _maybe(_number), "reliable": lambda value: value in (True, False),
+}
+assert set(_KINDS) == {f.name for f in fields(Figures)}
 
 
 class CannotMeasure(ValueError):

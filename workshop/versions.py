@@ -123,7 +123,7 @@ class MeasurementInfo:
     source: str
     sha256: str
     at_signoff: bool
-    figures: Figures
+    figures: Figures | None  # None: nothing trustworthy stored
     measured_at: datetime
 
 

@@ -18,6 +18,7 @@ from workshop.schema import NewerDatabase
 from workshop.settings import database_url, public_url
 from workshop.text import escape_markdown
 from workshop.ui.device import remember
+from workshop.uploads import clean_orphans
 
 HOME = "views/home.py"
 JOIN = "views/join.py"
@@ -56,6 +57,7 @@ def _engine(url: str) -> Engine:
     """One engine per database per server process; the demo workshops are there from the
     start."""
     created = make_engine(url)
+    clean_orphans()  # what an upload or restore cut short by a crash left behind
     with session(created) as s:
         seed_demo(s)
         seed_finished_demo(s, load_sample_leads())
