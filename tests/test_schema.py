@@ -268,8 +268,18 @@ def test_the_app_opens_a_first_release_database_and_lists_its_workshops(database
     monkeypatch.setenv("DATABASE_URL", database_url)
     at = new_app().run()
     assert not at.exception
-    assert "Lumen <b>Ledger</b>" in texts(at) and "Still drafting" in texts(at)
     assert revision_of(database_url) == schema.head()
+    engine = raw_engine(database_url)
+    with engine.connect() as connection:
+        keys = dict(connection.execute(sa.text("SELECT id, facilitator_token FROM workshop")).all())
+    engine.dispose()
+    for workshop_id in (FINISHED, DRAFTING):  # each opened once from its own link
+        at.query_params["ws"], at.query_params["key"] = workshop_id, keys[workshop_id]
+        at.switch_page("views/facilitator.py").run()
+        assert not at.exception
+    at.switch_page("views/home.py").run()
+    assert not at.exception
+    assert "Lumen <b>Ledger</b>" in texts(at) and "✏️ Drafting" in texts(at)
 
 
 def test_the_app_says_when_the_database_is_from_a_newer_release(tmp_path, monkeypatch):

@@ -1,10 +1,11 @@
 """The workshops this browser created, joined or opened, kept on the device itself.
 
 The home page lists only these (and the demos): nobody sees everyone's workshops. The links
-live in a cookie of this app's address, written by a tiny script on the page the first time a
-session opens a workshop, and read back by the server when a later session starts; within a
-session they are in the session state too. A turn at the shared screen is not remembered: that
-key is the turn-taker's, not the device owner's.
+live in a cookie of this app's address, written by a tiny script on every page that opens a
+workshop (always drawn, so the elements after it keep their place and an open expander stays
+open across reruns; an unchanged script is not run again), and read back by the server when a
+later session starts; within a session they are in the session state too. A turn at the shared
+screen is not remembered: that key is the turn-taker's, not the device owner's.
 """
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ import streamlit.components.v1 as components
 COOKIE = "ilw_places"
 MAX_PLACES = 20  # the newest kept; a cookie holds 4 KB
 _SESSION = "device:places"
-_WRITTEN = "device:written"
 
 
 def remembered() -> list[tuple[str, str]]:
@@ -31,13 +31,10 @@ def remembered() -> list[tuple[str, str]]:
 
 
 def remember(workshop_id: str, token: str) -> None:
-    """Keep this workshop's link on the device (once per session)."""
+    """Keep this workshop's link on the device."""
     place = (workshop_id, token)
     places = [place, *[p for p in remembered() if p != place]][:MAX_PLACES]
     st.session_state[_SESSION] = places
-    if st.session_state.get(_WRITTEN) == places:
-        return
-    st.session_state[_WRITTEN] = places
     value = base64.urlsafe_b64encode(json.dumps(places).encode()).decode("ascii")
     components.html(
         "<script>document.cookie = " + json.dumps(
