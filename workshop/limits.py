@@ -1,0 +1,114 @@
+"""How fast one network may try join codes.
+
+The counts are rows in the database, so every app process shares them; rows that no longer
+count are deleted by the next request. A network is the requester's address as the app sees it
+(`client_id()`); IPv6 addresses count by their /64, the block a home or office gets, since one
+machine can pick any address inside it.
+
+Join codes: nothing is counted across networks, so other people's guesses never keep a right
+code out. A network may try FREE_WRONG_CODES wrong codes at once (a room behind one router,
+mistyping), then one every WRONG_CODE_PACE. A try beyond that waits for its turn and is then
+looked up, so a right code typed in a slowed-down room still gets in; only a try that would wait
+longer than LONGEST_WAIT (someone hammering) is refused at once, and it is not looked up at
+all, so its refusal says nothing about the code. Right codes cost nothing.
+"""
+from __future__ import annotations
+
+import ipaddress
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import case, delete, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from workshop.models import JoinPace, utcnow
+
+FREE_WRONG_CODES = 10
+WRONG_CODE_PACE = timedelta(seconds=12)  # 5 wrong codes a minute, once the free ones are used
+LONGEST_WAIT = timedelta(seconds=30)
+
+
+class Clock:
+    """Time as the limits see it; tests hand in one they move themselves."""
+
+    def now(self) -> datetime:
+        return utcnow()
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+SYSTEM_CLOCK = Clock()
+
+
+def network_of(client: str | None) -> str:
+    """What the limits count by: an IPv4 address, an IPv6 address's /64, or the text given."""
+    text = str(client or "").strip()[:100] or "unknown"
+    try:
+        address = ipaddress.ip_address(text.split("%", 1)[0])  # without an IPv6 zone
+    except ValueError:
+        return text
+    if address.version == 6 and address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+# --- join codes --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CodeTurn:
+    """When a typed code may be looked up: after `wait` seconds, or (refused) not now; the
+    queue has room again in `retry_after` seconds."""
+
+    wait: float
+    refused: bool = False
+    retry_after: float = 0.0
+
+
+def take_code_turn(session: Session, network: str, now: datetime) -> CodeTurn:
+    """Book the network's next turn to look up a code, charging it as a wrong one (a right one
+    is given back with `give_back_code_turn`). Booking before the look-up is what bounds a
+    guesser: every look-up has had its turn, however many tries arrive at once."""
+    at = now.timestamp()
+    pace = WRONG_CODE_PACE.total_seconds()
+    free = FREE_WRONG_CODES * pace  # the debt a network may run up before it waits
+    # A debt up to this still gets a turn within LONGEST_WAIT after one more charge.
+    latest = at + free + LONGEST_WAIT.total_seconds() - pace
+    while True:
+        session.exec(delete(JoinPace).where(JoinPace.paid_off_at <= at))  # paid off: forget
+        booked = session.exec(
+            update(JoinPace)
+            .where(JoinPace.network == network, JoinPace.paid_off_at <= latest)
+            .values(paid_off_at=case((JoinPace.paid_off_at > at, JoinPace.paid_off_at),
+                                     else_=at) + pace))
+        if booked.rowcount == 1:
+            paid_off_at = _paid_off_at(session, network)
+            session.commit()
+            return CodeTurn(wait=max(0.0, paid_off_at - free - at))
+        paid_off_at = _paid_off_at(session, network)
+        if paid_off_at is not None:
+            session.commit()
+            return CodeTurn(wait=0.0, refused=True, retry_after=paid_off_at - latest)
+        try:
+            session.add(JoinPace(network=network, paid_off_at=at + pace))
+            session.commit()
+        except IntegrityError:  # another process booked this network's first turn just now
+            session.rollback()
+            continue
+        return CodeTurn(wait=0.0)
+
+
+def give_back_code_turn(session: Session, network: str) -> None:
+    """The code was right: its turn costs the network nothing."""
+    session.exec(update(JoinPace).where(JoinPace.network == network)
+                 .values(paid_off_at=JoinPace.paid_off_at - WRONG_CODE_PACE.total_seconds()))
+    session.commit()
+
+
+def _paid_off_at(session: Session, network: str) -> float | None:
+    return session.exec(select(JoinPace.paid_off_at).where(JoinPace.network == network)).first()
+

@@ -1,0 +1,25 @@
+"""Fair limits: join codes are paced per network instead of counted server-wide.
+
+Revision ID: 0007
+Revises: 0006
+
+The old table of failed join attempts goes: its counts were only ever kept for ten minutes.
+"""
+import sqlalchemy as sa
+from alembic import op
+
+from workshop.migrations.helpers import create_table, has_table, string
+
+revision = "0007"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    if has_table("joinattempt"):
+        op.drop_table("joinattempt")
+    create_table(
+        "joinpace", string("network", 100, primary_key=True),
+        sa.Column("paid_off_at", sa.Float(), nullable=False),
+        indexes=("paid_off_at",))
