@@ -113,9 +113,10 @@ def test_the_migrations_alone_build_the_schema_the_app_expects(database_url):
     migrate_to(database_url, "0006")
     missing = differences(database_url)  # the comparison does see the last release's changes
     tables = sorted((d[0], d[1].name) for d in missing if d[0].endswith("_table"))
-    assert tables == [("add_table", "joinpace"), ("remove_table", "joinattempt")]
+    assert tables == [("add_table", "joinpace"), ("add_table", "workshopcreation"),
+                      ("remove_table", "joinattempt")]
     indexes = {d[1].table.name for d in missing if d[0].endswith("_index")}
-    assert indexes == {"joinpace", "joinattempt"}  # theirs, nothing else
+    assert indexes == {"joinpace", "workshopcreation", "joinattempt"}  # theirs, nothing else
     migrate_to(database_url, "head")
     assert differences(database_url) == []
 

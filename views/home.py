@@ -4,7 +4,7 @@ import streamlit as st
 from workshop import store, wall
 from workshop.text import escape_markdown
 from workshop.ui.backup_panel import restore_panel
-from workshop.ui.context import JOIN, STEP_PAGES, db, open_workshop
+from workshop.ui.context import JOIN, STEP_PAGES, client_id, db, open_workshop
 from workshop.ui.sharing import wall_url
 
 st.title("🎯 Ideal Lead Workshop")
@@ -69,8 +69,9 @@ if submitted:
     try:
         with db() as s:
             workshop, token = store.create_workshop(s, company=company, title=title,
-                                                    facilitator_name=facilitator)
-    except ValueError as error:
+                                                    facilitator_name=facilitator,
+                                                    client=client_id())
+    except (ValueError, store.TooManyWorkshops) as error:
         st.error(str(error))
     else:
         st.session_state["created"] = workshop.id

@@ -22,7 +22,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlmodel import Session, select
 
-from workshop import store
+from workshop import limits, store
 from workshop.definition import Definition, DefinitionError, describe_validation_error
 from workshop.models import (
     AgendaState,
@@ -382,15 +382,20 @@ class Restored:
     people: dict[tuple[str, str], str]  # (role, name) -> new key, the facilitator's included
 
 
-def restore_workshop(session: Session, data: bytes | str | Backup) -> Restored:
+def restore_workshop(session: Session, data: bytes | str | Backup, *,
+                     client: str | None = None,
+                     clock: limits.Clock = limits.SYSTEM_CLOCK) -> Restored:
     """A new workshop from a backup, in one transaction. Keys, join links, join code and wall
-    link are new."""
+    link are new. A restore counts as creating a workshop from `client`'s network
+    (`store.counted_creation`); None, the command line, is the server's operator and is not
+    limited."""
     backup = data if isinstance(data, Backup) else read_backup(data)
-    try:
-        return _restore(session, backup)
-    except BaseException:
-        session.rollback()  # nothing of a half-restored workshop stays
-        raise
+    with store.counted_creation(session, client, clock):
+        try:
+            return _restore(session, backup)
+        except BaseException:
+            session.rollback()  # nothing of a half-restored workshop stays
+            raise
 
 
 def _restore(session: Session, backup: Backup) -> Restored:

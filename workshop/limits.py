@@ -1,4 +1,4 @@
-"""How fast one network may try join codes.
+"""How fast one network may try join codes and create workshops.
 
 The counts are rows in the database, so every app process shares them; rows that no longer
 count are deleted by the next request. A network is the requester's address as the app sees it
@@ -11,23 +11,29 @@ mistyping), then one every WRONG_CODE_PACE. A try beyond that waits for its turn
 looked up, so a right code typed in a slowed-down room still gets in; only a try that would wait
 longer than LONGEST_WAIT (someone hammering) is refused at once, and it is not looked up at
 all, so its refusal says nothing about the code. Right codes cost nothing.
+
+Workshops: each network may create or restore 5 a minute and 30 an hour (CREATION_LIMITS),
+plenty for a facilitator preparing several sessions. The command line and the demos, the
+server's own doing, are not limited.
 """
 from __future__ import annotations
 
 import ipaddress
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import case, delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from workshop.models import JoinPace, utcnow
+from workshop.models import JoinPace, WorkshopCreation, utcnow
 
 FREE_WRONG_CODES = 10
 WRONG_CODE_PACE = timedelta(seconds=12)  # 5 wrong codes a minute, once the free ones are used
 LONGEST_WAIT = timedelta(seconds=30)
+# (window, how many workshops one network may create or restore in it, the window in words)
+CREATION_LIMITS = ((timedelta(minutes=1), 5, "minute"), (timedelta(hours=1), 30, "hour"))
 
 
 class Clock:
@@ -112,3 +118,49 @@ def give_back_code_turn(session: Session, network: str) -> None:
 def _paid_off_at(session: Session, network: str) -> float | None:
     return session.exec(select(JoinPace.paid_off_at).where(JoinPace.network == network)).first()
 
+
+# --- creating and restoring workshops ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class CreationRefused:
+    """The network made `made` workshops in the last `window_words`; the next fits in `wait`."""
+
+    made: int
+    window_words: str
+    wait: timedelta
+
+
+def book_creation(session: Session, network: str, now: datetime) -> int | CreationRefused:
+    """Count one creation for the network, or refuse it; the booking's id, to give it back if the
+    creation then fails.
+
+    The booking is committed before the others are counted, so of several at the same moment
+    none is missed: together they may all be refused, but never let through past the limit."""
+    longest = max(window for window, _, _ in CREATION_LIMITS)
+    session.exec(delete(WorkshopCreation).where(WorkshopCreation.at <= now - longest))
+    booking = WorkshopCreation(network=network, at=now)
+    session.add(booking)
+    session.commit()
+    booking_id = booking.id
+    refusals = []
+    for window, limit, words in CREATION_LIMITS:
+        times = sorted(_aware(at) for at in session.exec(
+            select(WorkshopCreation.at).where(
+                WorkshopCreation.network == network, WorkshopCreation.at > now - window,
+                WorkshopCreation.id != booking_id)).all())
+        if len(times) >= limit:  # the next fits once the limit-th latest leaves the window
+            refusals.append(CreationRefused(len(times), words, times[-limit] + window - now))
+    if not refusals:
+        return booking_id
+    give_back_creation(session, booking_id)
+    return max(refusals, key=lambda refusal: refusal.wait)
+
+
+def give_back_creation(session: Session, booking_id: int) -> None:
+    session.exec(delete(WorkshopCreation).where(WorkshopCreation.id == booking_id))
+    session.commit()
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands datetimes back without their time zone; they were stored in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -57,6 +57,15 @@ class JoinPace(SQLModel, table=True):
     paid_off_at: float = Field(index=True)
 
 
+class WorkshopCreation(SQLModel, table=True):
+    """A workshop created or restored from a network, kept for the longest creation window
+    (see `workshop.limits`) to limit how many one network makes."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    network: str = Field(max_length=100, index=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+
+
 class Participant(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("workshop_id", "role", "name"),)
 

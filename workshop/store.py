@@ -14,6 +14,8 @@ import math
 import re
 import secrets
 import string
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -70,6 +72,10 @@ class Locked(RuntimeError):
 
 class TooManyAttempts(PermissionError):
     """Too many codes tried from one network just now: its next try was not looked up."""
+
+
+class TooManyWorkshops(PermissionError):
+    """One network created or restored as many workshops as it may for now."""
 
 
 @dataclass(frozen=True)
@@ -181,14 +187,41 @@ def clean_note(text: str | None) -> str:
 # --- workshops ---------------------------------------------------------------------------------
 
 def create_workshop(session: Session, *, company: str, title: str, facilitator_name: str,
-                    is_demo: bool = False) -> tuple[Workshop, str]:
-    """A new workshop and its facilitator; returns the facilitator token (shown once, in links)."""
+                    is_demo: bool = False, client: str | None = None,
+                    clock: limits.Clock = limits.SYSTEM_CLOCK) -> tuple[Workshop, str]:
+    """A new workshop and its facilitator; returns the facilitator token (shown once, in links).
+
+    `client` is the requester's address, limited by `counted_creation`; None is the server's
+    own operator (command line, demos), who is not limited."""
     workshop = Workshop(id=_new_workshop_id(), company=_clean(company, "company name"),
                         title=_clean(title, "workshop title"),
                         facilitator_name=_clean(facilitator_name, "facilitator's name"),
                         facilitator_token="", join_code="", is_demo=is_demo)
-    token = add_workshop(session, workshop, {"facilitator": Definition()})
+    with counted_creation(session, client, clock):
+        token = add_workshop(session, workshop, {"facilitator": Definition()})
     return workshop, token
+
+
+@contextmanager
+def counted_creation(session: Session, client: str | None,
+                     clock: limits.Clock = limits.SYSTEM_CLOCK) -> Iterator[None]:
+    """Count one workshop created or restored from the client's network, or refuse it past
+    `limits.CREATION_LIMITS`; a creation that fails is not counted. None: not limited."""
+    if client is None:
+        yield
+        return
+    booked = limits.book_creation(session, limits.network_of(client), clock.now())
+    if isinstance(booked, limits.CreationRefused):
+        raise TooManyWorkshops(
+            f"You have created or restored {booked.made} workshops in the last "
+            f"{booked.window_words} from this network; wait {_in_words(booked.wait)} and try "
+            "again.")
+    try:
+        yield
+    except BaseException:
+        session.rollback()
+        limits.give_back_creation(session, booked)
+        raise
 
 
 def _in_words(wait: timedelta) -> str:

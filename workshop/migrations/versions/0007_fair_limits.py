@@ -1,4 +1,5 @@
-"""Fair limits: join codes are paced per network instead of counted server-wide.
+"""Fair limits: join codes are paced per network instead of counted server-wide, and creating
+or restoring workshops is limited per network.
 
 Revision ID: 0007
 Revises: 0006
@@ -23,3 +24,7 @@ def upgrade() -> None:
         "joinpace", string("network", 100, primary_key=True),
         sa.Column("paid_off_at", sa.Float(), nullable=False),
         indexes=("paid_off_at",))
+    create_table(
+        "workshopcreation", sa.Column("id", sa.Integer(), primary_key=True),
+        string("network", 100), sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        indexes=("network", "at"))
