@@ -3,17 +3,22 @@ board, auto-reveal, reopening and deleting — on SQLite and PostgreSQL (see con
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import fields
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from itertools import combinations
+from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import func, select
 
+from tests.test_own_devices import button, new_app, texts
 from tests.test_store import definition, race, snapshot
-from workshop import demo, store
+from workshop import demo, limits, store
 from workshop.db import session as make_session
 from workshop.definition import Definition
-from workshop.models import Draft, Invite, JoinAttempt, Participant, SharedDefinition, Workshop
+from workshop.models import Draft, Invite, JoinPace, Participant, SharedDefinition, Workshop
 from workshop.store import AccessDenied, Locked, NotFound, StaleEdit, TooManyAttempts
 
 CODE = re.compile(rf"^[{store.CODE_ALPHABET}]{{3}}-[{store.CODE_ALPHABET}]{{3}}$")
@@ -95,7 +100,7 @@ def test_join_with_a_typed_code(session, typed):
     joined_ws, token = store.join_with_code(session, text, "marketing", "Mo", client="phone")
     assert joined_ws == ws
     assert store.authenticate(session, ws, token).role == "marketing"
-    assert count(session, JoinAttempt) == 0  # a right code is not a failure
+    assert owed(session, "phone") == 0  # a right code costs nothing
 
 
 @pytest.mark.parametrize("role", ["facilitator", "", "Marketing", "admin"])
@@ -141,7 +146,7 @@ def test_joining_after_the_reveal_is_locked(engine, session):
     with pytest.raises(Locked, match="revealed"):
         store.join_with_code(session, links.join_code, "sales", "Sam", client="phone")
     assert snapshot(engine, ws) == before
-    assert count(session, JoinAttempt) == 0  # the code was right: no failure counted
+    assert owed(session, "phone") == 0  # the code was right: it cost nothing
     store.reopen_drafts(session, ws, fac)
     assert store.join_with_invite(session, links.secrets["marketing"], "Mo")[0] == ws
 
@@ -252,6 +257,39 @@ def test_draft_statuses_show_progress_never_content(session):
 
 
 # --- guessing join codes -----------------------------------------------------------------------
+# The rule (workshop/limits.py): each network may try FREE wrong codes at once, then one every
+# PACE seconds; a try waits its turn (at most LONGEST seconds) and is then looked up; a try that
+# would wait longer is refused without being looked up. Right codes cost nothing, and nothing is
+# counted across networks.
+
+FREE = limits.FREE_WRONG_CODES
+PACE = limits.WRONG_CODE_PACE.total_seconds()
+LONGEST = limits.LONGEST_WAIT.total_seconds()
+QUEUE = int(LONGEST // PACE)  # the tries that may wait their turn beyond the free ones
+START = datetime(2030, 1, 7, 9, 0, tzinfo=UTC)
+
+
+class HandClock(limits.Clock):
+    """The limits' clock, moved by the test. A wait either passes (someone waiting for the
+    answer) or, with `arrivals=True`, is only noted: the next try arrives whatever the earlier
+    ones still wait for, as a guesser's parallel requests do."""
+
+    def __init__(self, *, arrivals: bool = False):
+        self.at = START
+        self.arrivals = arrivals
+        self.waits: list[float] = []
+
+    def now(self) -> datetime:
+        return self.at
+
+    def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        if not self.arrivals:
+            self.at += timedelta(seconds=seconds)
+
+    def move_to(self, seconds: float) -> None:
+        self.at = START + timedelta(seconds=seconds)
+
 
 def wrong_code(right: str) -> str:
     """A well-formed code that is not `right`."""
@@ -260,75 +298,259 @@ def wrong_code(right: str) -> str:
     return f"{swapped}{letters[1:3]}-{letters[3:]}"
 
 
-def test_wrong_codes_are_limited_per_client(session):
-    ws, _, links = workshop_with_links(session)
-    wrong = wrong_code(links.join_code)
-    for _ in range(store.MAX_WRONG_CODES_PER_CLIENT + 5):  # typos that cannot be codes
+def try_code(session, code: str, network: str, clock: HandClock) -> tuple[str, float]:
+    """What one try gets ('right', 'wrong' or 'refused') and how long it waited first."""
+    before = len(clock.waits)
+    try:
+        store.workshop_for_code(session, code, client=network, clock=clock)
+        outcome = "right"
+    except NotFound:
+        outcome = "wrong"
+    except TooManyAttempts:
+        outcome = "refused"
+    return outcome, sum(clock.waits[before:])
+
+
+def owed(session, network: str, at: datetime | None = None) -> float:
+    """The seconds of wrong tries `network` still has to pay off at `at` (now by default)."""
+    paid_off_at = session.exec(select(JoinPace.paid_off_at)
+                               .where(JoinPace.network == network)).first()
+    return max(0.0, (paid_off_at or 0.0) - (at or store.utcnow()).timestamp())
+
+
+@pytest.fixture
+def lookups(engine) -> list[str]:
+    """Every look-up of a join code in the workshop table, as the database received it."""
+    seen: list[str] = []
+
+    def note(_connection, _cursor, statement, _parameters, _context, _many) -> None:
+        if "WHERE workshop.join_code" in statement:
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    yield seen
+    event.remove(engine, "before_cursor_execute", note)
+
+
+def test_codes_that_cannot_be_codes_are_not_tries(session):
+    workshop_with_links(session)
+    clock = HandClock(arrivals=True)
+    for _ in range(FREE + QUEUE + 5):
         with pytest.raises(NotFound, match="6 letters and digits"):
-            store.join_with_code(session, "zzz", "sales", "Eve", client="10.0.0.66")
-    assert count(session, JoinAttempt) == 0  # ... are not guesses and are not counted
-    for _ in range(store.MAX_WRONG_CODES_PER_CLIENT):
-        with pytest.raises(NotFound, match="No workshop has this code"):
-            store.join_with_code(session, wrong, "sales", "Eve", client="10.0.0.66")
-    # Now even the right code is refused for this client ...
-    with pytest.raises(TooManyAttempts, match="Too many wrong codes"):
-        store.join_with_code(session, links.join_code, "sales", "Eve", client="10.0.0.66")
-    with pytest.raises(TooManyAttempts):
-        store.workshop_for_code(session, links.join_code, client="10.0.0.66")
-    assert count(session, Participant, Participant.workshop_id == ws) == 1
-    # ... while another client is not affected, and the join link still works for everyone.
-    assert store.join_with_code(session, links.join_code, "sales", "Sam",
-                                client="10.0.0.7")[0] == ws
-    assert store.join_with_invite(session, links.secrets["sales"], "Eve")[0] == ws
+            store.join_with_code(session, "zzz", "sales", "Eve", client="10.0.0.66", clock=clock)
+    assert count(session, JoinPace) == 0 and clock.waits == []
 
 
-def test_right_codes_are_not_counted_as_failures(session):
+def test_right_codes_cost_nothing(session):
     ws, _, links = workshop_with_links(session)
-    for i in range(store.MAX_WRONG_CODES_PER_CLIENT + 2):  # a whole team behind one router
+    clock = HandClock(arrivals=True)
+    for i in range(FREE + QUEUE + 3):  # a whole team behind one router, at the same moment
         store.join_with_code(session, links.join_code.lower(), "marketing", f"Person {i}",
-                             client="office")
-    assert count(session, JoinAttempt) == 0
-    assert count(session, Participant, Participant.workshop_id == ws) == \
-        store.MAX_WRONG_CODES_PER_CLIENT + 3
+                             client="office", clock=clock)
+    assert clock.waits == [] and owed(session, "office", clock.at) == 0
+    assert count(session, Participant, Participant.workshop_id == ws) == FREE + QUEUE + 4
+    # The office still has all its free wrong tries.
+    wrong = wrong_code(links.join_code)
+    assert [try_code(session, wrong, "office", clock) for _ in range(FREE)] == [("wrong", 0)] * FREE
 
 
-def test_wrong_codes_are_limited_overall(session):
+def spread(networks: list[str], tries_each: int, every: float = 0.0) -> list[tuple[float, str]]:
+    """Wrong tries from `networks` taking turns, one every `every` seconds: (second, network)."""
+    return [(i * every, networks[i % len(networks)]) for i in range(len(networks) * tries_each)]
+
+
+ROOM, VISITOR = "192.0.2.10", "198.51.100.7"
+# (the wrong tries, who then types the right code, the longest that try may wait, whether any of
+# the wrong tries may be refused)
+ATTACKS = {
+    # Issue 18: this kept the old server-wide cap reached, and a fresh visitor was refused.
+    "30 a minute from 3 addresses for 10 minutes": (
+        spread(["203.0.113.1", "203.0.113.2", "203.0.113.3"], 100, every=2), VISITOR, 0, True),
+    "40 addresses hammering at once": (
+        spread([f"10.0.{i}.1" for i in range(40)], 15), VISITOR, 0, True),
+    # Issue 18: ten typos from one room locked the whole room out for ten minutes.
+    "ten typos in a room behind one router": (spread([ROOM], 10, every=15), ROOM, 0, False),
+    # All ten at once use up the free tries: the right code is the next try and takes its turn.
+    "ten typos at the same moment": (spread([ROOM], 10), ROOM, PACE, False),
+    # Twice the pace for two minutes: never refused, and the right code waits its turn.
+    "a room mistyping for two minutes": (spread([ROOM], 20, every=6), ROOM, LONGEST, False),
+}
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_a_right_code_gets_in_after_an_attack(session, attack):
+    tries, typist, longest_wait, refusals_allowed = ATTACKS[attack]
     ws, _, links = workshop_with_links(session)
     wrong = wrong_code(links.join_code)
-    now = store.utcnow()
-    # Many clients, each under its own limit, guessed almost as often as allowed overall ...
-    session.add_all(JoinAttempt(client=f"bot-{i}", at=now - timedelta(minutes=i % 9))
-                    for i in range(store.MAX_WRONG_CODES_OVERALL - 2))
-    session.commit()
-    for client in ("bot-a", "bot-b"):
-        with pytest.raises(NotFound):
-            store.join_with_code(session, wrong, "sales", "Eve", client=client)
-    # ... so the next attempt, from anyone, with any code, is refused.
-    with pytest.raises(TooManyAttempts):
-        store.join_with_code(session, links.join_code, "sales", "Sam", client="newcomer")
-    assert count(session, Participant, Participant.workshop_id == ws) == 1
-    assert store.join_with_invite(session, links.secrets["sales"], "Sam")[0] == ws
+    clock = HandClock(arrivals=True)
+    outcomes = set()
+    for second, network in tries:
+        clock.move_to(second)
+        outcomes.add(try_code(session, wrong, network, clock)[0])
+    assert outcomes == ({"wrong", "refused"} if refusals_allowed else {"wrong"})
+    clock.move_to(tries[-1][0] + 2)
+    waits = len(clock.waits)
+    assert store.join_with_code(session, links.join_code, "sales", "Sam", client=typist,
+                                clock=clock)[0] == ws
+    assert sum(clock.waits[waits:]) <= longest_wait
 
 
-def test_old_wrong_codes_no_longer_count(session):
-    ws, _, links = workshop_with_links(session)
-    long_ago = store.utcnow() - store.GUESS_WINDOW - timedelta(minutes=1)
-    session.add_all(JoinAttempt(client="laptop", at=long_ago)
-                    for _ in range(store.MAX_WRONG_CODES_PER_CLIENT))
-    session.add_all(JoinAttempt(client=f"bot-{i}", at=long_ago)
-                    for i in range(store.MAX_WRONG_CODES_OVERALL))
-    session.commit()
-    assert store.join_with_code(session, links.join_code, "sales", "Sam",
-                                client="laptop")[0] == ws
-    # Within the window the same number of failures does block.
-    recent = store.utcnow() - store.GUESS_WINDOW + timedelta(minutes=1)
-    session.add_all(JoinAttempt(client="phone", at=recent)
-                    for _ in range(store.MAX_WRONG_CODES_PER_CLIENT))
-    session.commit()
-    with pytest.raises(TooManyAttempts):
-        store.join_with_code(session, links.join_code, "sales", "Pat", client="phone")
-    assert store.join_with_code(session, links.join_code, "sales", "Pat",
-                                client="laptop")[0] == ws
+def test_a_guesser_hammering_from_one_network_is_refused_untried(session, lookups):
+    _, _, links = workshop_with_links(session)
+    wrong, guesser = wrong_code(links.join_code), "203.0.113.9"
+    clock = HandClock(arrivals=True)
+    lookups.clear()
+    outcomes = [try_code(session, wrong, guesser, clock) for _ in range(100)]
+    assert outcomes == ([("wrong", 0)] * FREE
+                        + [("wrong", PACE * turn) for turn in range(1, QUEUE + 1)]
+                        + [("refused", 0)] * (100 - FREE - QUEUE))
+    assert len(lookups) == FREE + QUEUE  # the refused tries were never looked up
+    # The right code gets the very same refusal, unlooked-up: it says nothing about the code.
+    refusals = []
+    for code in (links.join_code, wrong):
+        with pytest.raises(TooManyAttempts) as refused:
+            store.workshop_for_code(session, code, client=guesser, clock=clock)
+        refusals.append(str(refused.value))
+    assert refusals[0] == refusals[1] == (
+        "Too many codes are being tried from your network just now. Try again in 6 seconds, or "
+        "ask the facilitator for the join link.")
+    assert len(lookups) == FREE + QUEUE
+    # Once the queue has room, a right code waits its turn and gets in, though the network is
+    # still slowed down; another network was never slowed at all.
+    clock.move_to(6)
+    assert try_code(session, links.join_code, guesser, clock) == ("right", LONGEST)
+    assert try_code(session, wrong, "203.0.113.10", clock) == ("wrong", 0)
+
+
+def test_a_guesser_gets_no_more_than_the_documented_pace(session, lookups):
+    _, _, links = workshop_with_links(session)
+    wrong = wrong_code(links.join_code)
+    clock = HandClock(arrivals=True)
+    lookups.clear()
+    looked_up_at = []
+    for second in range(600):  # a try every second for ten minutes
+        clock.move_to(second)
+        outcome, waited = try_code(session, wrong, "203.0.113.9", clock)
+        if outcome == "wrong":
+            looked_up_at.append(second + waited)
+    assert len(lookups) == len(looked_up_at)
+    # In no stretch of time more than the free tries and one per PACE seconds ...
+    looked_up_at.sort()
+    for first, last in combinations(range(len(looked_up_at)), 2):
+        span = looked_up_at[last] - looked_up_at[first]
+        assert last - first + 1 <= FREE + span / PACE + 1e-6, (first, last)
+    # ... and that pace, not a lockout: in the last five minutes, 5 a minute.
+    late = [at for at in looked_up_at if 300 <= at < 600]
+    assert abs(len(late) - 300 / PACE) <= 1
+
+
+def test_someone_waiting_for_each_answer_is_slowed_never_refused(session):
+    _, _, links = workshop_with_links(session)
+    wrong = wrong_code(links.join_code)
+    clock = HandClock()  # each answer is waited for before the next try
+    outcomes = {try_code(session, wrong, "203.0.113.9", clock)[0] for _ in range(FREE + 20)}
+    assert outcomes == {"wrong"}
+    assert clock.at - START == timedelta(seconds=20 * PACE)
+
+
+def test_app_processes_share_one_pace(engine, engine_factory):
+    other_process = engine_factory()
+    with make_session(engine) as s:
+        _, _, links = workshop_with_links(s)
+    wrong = wrong_code(links.join_code)
+    clock = HandClock(arrivals=True)
+    tries = 2 * (FREE + QUEUE) + 6
+    barrier = threading.Barrier(tries)
+    outcomes: list[str] = []
+
+    def guess(index: int) -> None:
+        with make_session((engine, other_process)[index % 2]) as s:
+            barrier.wait(timeout=30)
+            outcomes.append(try_code(s, wrong, "203.0.113.9", clock)[0])
+
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(tries)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["refused"] * (tries - FREE - QUEUE) + ["wrong"] * (FREE + QUEUE)
+    assert sorted(clock.waits) == [PACE * turn for turn in range(1, QUEUE + 1)]
+
+
+@pytest.mark.parametrize(("client", "network"), [
+    ("203.0.113.9", "203.0.113.9"),
+    ("2001:db8:1:2:a:b:c:d", "2001:db8:1:2::/64"),  # one machine may use any of its /64
+    ("2001:db8:1:2::1%eth0", "2001:db8:1:2::/64"),
+    ("::ffff:203.0.113.9", "203.0.113.9"),
+    ("unknown", "unknown"),
+    ("", "unknown"),
+    (None, "unknown"),
+    ("phone", "phone"),
+    ("x" * 500, "x" * 100),
+])
+def test_what_counts_as_one_network(client, network):
+    assert limits.network_of(client) == network
+
+
+def test_addresses_in_one_ipv6_block_are_one_network(session):
+    _, _, links = workshop_with_links(session)
+    wrong = wrong_code(links.join_code)
+    clock = HandClock(arrivals=True)
+    outcomes = [try_code(session, wrong, f"2001:db8:1:2::{i:x}", clock)[0] for i in range(1, 31)]
+    assert outcomes.count("wrong") == FREE + QUEUE
+    assert try_code(session, wrong, "2001:db8:1:3::1", clock)[0] == "wrong"  # the next block
+
+
+def test_paid_off_networks_are_forgotten(session):
+    _, _, links = workshop_with_links(session)
+    wrong = wrong_code(links.join_code)
+    clock = HandClock(arrivals=True)
+    for i in range(50):
+        for _ in range(3):
+            try_code(session, wrong, f"10.1.{i}.1", clock)
+    assert count(session, JoinPace) == 50
+    clock.move_to(3 * PACE + 1)  # every one of them has paid off
+    try_code(session, links.join_code, "10.2.0.1", clock)
+    clock.move_to(3 * PACE + 2)
+    try_code(session, wrong, "10.2.0.2", clock)
+    # The right code's network owed nothing, so it is forgotten by the next try.
+    assert session.exec(select(JoinPace.network)).all() == ["10.2.0.2"]
+
+
+def test_guessing_figures():
+    """The README's figures: on average (codes + 1) / (open + 1) tries, at one try per PACE
+    seconds per network."""
+    assert store.CODE_SPACE == 32 ** 6 == 1_073_741_824
+    hours = {(networks, open_): store.average_time_to_guess(networks, open_) / timedelta(hours=1)
+             for networks, open_ in ((1, 10), (100, 10), (1000, 10), (1000, 100), (10000, 100))}
+    assert round(hours[1, 10] / 24 / 365.25) == 37  # years
+    assert round(hours[100, 10] / 24) == 136  # days
+    assert round(hours[1000, 10] / 24) == 14  # days
+    assert round(hours[1000, 100]) == 35
+    assert round(hours[10000, 100], 1) == 3.5
+    # The pace the figures assume is the one measured in the tests above.
+    assert limits.WRONG_CODE_PACE == timedelta(seconds=PACE) == timedelta(seconds=12)
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    for row in ("| 1 | 10 | 37 years |", "| 100 | 10 | 136 days |", "| 1,000 | 10 | 14 days |",
+                "| 1,000 | 100 | 35 hours |", "| 10,000 | 100 | 3.5 hours |"):
+        assert row in readme, row
+
+
+def test_the_join_page_says_why_a_code_was_not_tried(engine, database_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    with make_session(engine) as s:
+        ws, _, links = workshop_with_links(s)
+        s.add(JoinPace(network="unknown", paid_off_at=store.utcnow().timestamp() + 3600))
+        s.commit()
+    at = new_app({}, "views/join.py")
+    next(t for t in at.text_input if t.label == "Join code").input(links.join_code)
+    next(t for t in at.text_input if t.label == "Your name").input("Sam")
+    button(at, "Join").click().run()
+    assert not at.exception
+    assert "Too many codes are being tried from your network just now" in texts(at)
+    assert "join link" in texts(at)
+    with make_session(engine) as s:
+        assert count(s, Participant, Participant.workshop_id == ws) == 1
 
 
 # --- auto-reveal -------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import streamlit as st
 from workshop import demo, store, wall
 from workshop.text import escape_markdown
 from workshop.ui.backup_panel import restore_panel
-from workshop.ui.context import JOIN, MY_DRAFT, STEP_PAGES, db, open_workshop
+from workshop.ui.context import JOIN, MY_DRAFT, STEP_PAGES, client_id, db, open_workshop
 from workshop.ui.device import remembered
 from workshop.ui.sharing import wall_url
 
@@ -39,8 +39,12 @@ def demo_card(summary: store.WorkshopSummary) -> None:
     columns = st.columns(3)
     label = "Open the result" if summary.agreed else "Open"
     if columns[0].button(label, key=f"open:{summary.id}", width="stretch", type="primary"):
-        with db() as s:
-            copy, copy_token = demo.copy_demo(s, summary.id)
+        try:
+            with db() as s:
+                copy, copy_token = demo.copy_demo(s, summary.id, client=client_id())
+        except store.TooManyWorkshops as error:
+            st.error(escape_markdown(str(error)))
+            return
         open_workshop(copy, copy_token, STEP_PAGES[4][0] if summary.agreed else STEP_PAGES[1][0])
     if secret:
         columns[1].link_button("🖼️ Wall page", wall_url(secret), width="stretch")
@@ -94,8 +98,9 @@ if submitted:
     try:
         with db() as s:
             workshop, token = store.create_workshop(s, company=company, title=title,
-                                                    facilitator_name=facilitator)
-    except ValueError as error:
+                                                    facilitator_name=facilitator,
+                                                    client=client_id())
+    except (ValueError, store.TooManyWorkshops) as error:
         st.error(escape_markdown(str(error)))
     else:
         st.session_state["created"] = workshop.id

@@ -42,8 +42,8 @@ with st.form("join-code"):
     name = st.text_input("Your name", max_chars=200, placeholder="e.g. Marcus (Sales Director)")
     joined = st.form_submit_button("Join", type="primary")
 if joined:
-    try:
-        with db() as s:
+    try:  # after many wrong codes from this network, a code waits its turn (seconds)
+        with st.spinner("Checking the code…"), db() as s:
             workshop_id, token = store.join_with_code(s, code, role, name, client=client_id())
     except JOIN_ERRORS as error:
         st.error(escape_markdown(str(error)))

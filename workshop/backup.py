@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlmodel import Session, select
 
-from workshop import store
+from workshop import limits, store
 from workshop.definition import Definition, DefinitionError, describe_validation_error
 from workshop.measure import Figures as MeasuredFigures
 from workshop.models import (
@@ -651,9 +651,13 @@ class Restored:
     people: dict[tuple[str, str], str]  # (role, name) -> new key, the facilitator's included
 
 
-def restore_workshop(session: Session, data: bytes | str | Backup) -> Restored:
+def restore_workshop(session: Session, data: bytes | str | Backup, *,
+                     client: str | None = None,
+                     clock: limits.Clock = limits.SYSTEM_CLOCK) -> Restored:
     """A new workshop from a backup, in one transaction. Keys, join links, join code and wall
-    link are new.
+    link are new. A restore counts as creating a workshop from `client`'s network
+    (`store.counted_creation`); None, the command line, is the server's operator and is not
+    limited.
 
     Nothing is written until the whole file is checked (`read_backup`). The embedded exports
     are then written to temporary files, which take their names only once the workshop's rows
@@ -664,17 +668,18 @@ def restore_workshop(session: Session, data: bytes | str | Backup) -> Restored:
         _check(backup)
     else:
         backup = read_backup(data)
-    try:
-        with ExitStack() as pending:
-            return _restore(session, backup, pending)
-    except (IntegrityError, DataError):
-        session.rollback()  # the checks above should leave nothing for the database to refuse
-        raise BackupError("This backup cannot be restored: the database refuses a part of it "
-                          "(a duplicate, or a value out of range); nothing was restored.") \
-            from None
-    except BaseException:
-        session.rollback()  # nothing of a half-restored workshop stays
-        raise
+    with store.counted_creation(session, client, clock):
+        try:
+            with ExitStack() as pending:
+                return _restore(session, backup, pending)
+        except (IntegrityError, DataError):
+            session.rollback()  # the checks above should leave nothing for the database to refuse
+            raise BackupError("This backup cannot be restored: the database refuses a part of "
+                              "it (a duplicate, or a value out of range); nothing was restored.") \
+                from None
+        except BaseException:
+            session.rollback()  # nothing of a half-restored workshop stays
+            raise
 
 
 def _write_files(backup: Backup, pending: ExitStack) -> list[PendingUpload]:

@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from workshop import agenda, compare, merge, sample_data, store, versions, wall
+from workshop import agenda, compare, limits, merge, sample_data, store, versions, wall
 from workshop.definition import Action, Criterion, Definition
 from workshop.leads import load_sample_leads
 from workshop.measure import measure
@@ -141,24 +141,27 @@ def seed_demo(session: Session) -> bool:
 COPIES_KEPT = timedelta(days=2)
 
 
-def copy_demo(session: Session, template_id: str, leads: pd.DataFrame | None = None
+def copy_demo(session: Session, template_id: str, leads: pd.DataFrame | None = None, *,
+              client: str | None = None, clock: limits.Clock = limits.SYSTEM_CLOCK
               ) -> tuple[str, str]:
     """A fresh copy of a demo for one visitor, so that nothing a visitor does reaches the
     next one: (its id, its facilitator token). Copies older than `COPIES_KEPT` are deleted
-    on the way."""
+    on the way. `client`'s network may open only so many (`limits.DEMO_COPY_LIMITS`); None,
+    the server's own doing, is not limited."""
     if template_id not in (DEMO_ID, FINISHED_ID):
         raise store.NotFound("There is no such demo.")
     store.delete_demo_copies(session, datetime.now(UTC) - COPIES_KEPT)
-    for _ in range(5):  # a random id taken already: draw again
-        workshop_id = f"{template_id}-{store.new_workshop_id()}"
-        if template_id == DEMO_ID:
-            token = _add_demo(session, workshop_id, TITLE)
-        else:
-            token = _finish(session, workshop_id, load_sample_leads() if leads is None
-                            else leads)
-        if token is not None:
-            return workshop_id, token
-    raise RuntimeError("No free workshop id for the demo copy.")
+    with store.counted_creation(session, client, clock, demo_copy=True):
+        for _ in range(5):  # a random id taken already: draw again
+            workshop_id = f"{template_id}-{store.new_workshop_id()}"
+            if template_id == DEMO_ID:
+                token = _add_demo(session, workshop_id, TITLE)
+            else:
+                token = _finish(session, workshop_id, load_sample_leads() if leads is None
+                                else leads)
+            if token is not None:
+                return workshop_id, token
+        raise RuntimeError("No free workshop id for the demo copy.")
 
 
 def _add_demo(session: Session, workshop_id: str, title: str) -> str | None:

@@ -48,11 +48,21 @@ class LeadsUpload(SQLModel, table=True):
     uploaded_at: datetime = Field(default_factory=utcnow)
 
 
-class JoinAttempt(SQLModel, table=True):
-    """Failed join-code look-ups, to slow down guessing (per client and overall)."""
+class JoinPace(SQLModel, table=True):
+    """How far one network is behind on wrong join codes: each costs it a few seconds, paid off
+    as time passes (see `workshop.limits`). The row goes once everything is paid off."""
+
+    network: str = Field(primary_key=True, max_length=100)
+    # Seconds since 1970 (UTC), a number so that one UPDATE can add to it on any engine.
+    paid_off_at: float = Field(index=True)
+
+
+class WorkshopCreation(SQLModel, table=True):
+    """A workshop created or restored from a network, kept for the longest creation window
+    (see `workshop.limits`) to limit how many one network makes."""
 
     id: int | None = Field(default=None, primary_key=True)
-    client: str = Field(max_length=100, index=True)
+    network: str = Field(max_length=100, index=True)
     at: datetime = Field(default_factory=utcnow, index=True)
 
 

@@ -10,9 +10,12 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import secrets
 import string
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,6 +23,7 @@ from sqlalchemy import delete, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from workshop import limits
 from workshop.definition import Definition
 from workshop.models import (
     ROLE_LABELS,
@@ -27,7 +31,6 @@ from workshop.models import (
     DiscussionPoint,
     Draft,
     Invite,
-    JoinAttempt,
     LeadsUpload,
     Measurement,
     Participant,
@@ -43,13 +46,12 @@ from workshop.models import (
 
 TEAM_ROLES = ("marketing", "sales")
 MAX_TEXT = 200
-# Join codes: 6 characters without look-alikes (0/O, 1/I), about 10^9 codes; wrong guesses are
-# counted per client and overall, so trying codes until one fits takes longer than a workshop.
+# Join codes: 6 characters without look-alikes (0/O, 1/I), about 10^9 codes; each network tries
+# them at a limited pace (workshop.limits), so finding one by guessing takes longer than a
+# workshop lasts (see average_time_to_guess).
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
-GUESS_WINDOW = timedelta(minutes=10)
-MAX_WRONG_CODES_PER_CLIENT = 10
-MAX_WRONG_CODES_OVERALL = 300
+CODE_SPACE = len(CODE_ALPHABET) ** CODE_LENGTH
 
 
 class AccessDenied(PermissionError):
@@ -69,7 +71,11 @@ class Locked(RuntimeError):
 
 
 class TooManyAttempts(PermissionError):
-    """Too many wrong join codes lately: guessing is slowed down."""
+    """Too many codes tried from one network just now: its next try was not looked up."""
+
+
+class TooManyWorkshops(PermissionError):
+    """One network created or restored as many workshops as it may for now."""
 
 
 @dataclass(frozen=True)
@@ -187,14 +193,54 @@ def clean_note(text: str | None) -> str:
 # --- workshops ---------------------------------------------------------------------------------
 
 def create_workshop(session: Session, *, company: str, title: str, facilitator_name: str,
-                    is_demo: bool = False) -> tuple[Workshop, str]:
-    """A new workshop and its facilitator; returns the facilitator token (shown once, in links)."""
+                    is_demo: bool = False, client: str | None = None,
+                    clock: limits.Clock = limits.SYSTEM_CLOCK) -> tuple[Workshop, str]:
+    """A new workshop and its facilitator; returns the facilitator token (shown once, in links).
+
+    `client` is the requester's address, limited by `counted_creation`; None is the server's
+    own operator (command line, demos), who is not limited."""
     workshop = Workshop(id=new_workshop_id(), company=_clean(company, "company name"),
                         title=_clean(title, "workshop title"),
                         facilitator_name=_clean(facilitator_name, "facilitator's name"),
                         facilitator_token="", join_code="", is_demo=is_demo)
-    token = add_workshop(session, workshop, {"facilitator": Definition()})
+    with counted_creation(session, client, clock):
+        token = add_workshop(session, workshop, {"facilitator": Definition()})
     return workshop, token
+
+
+@contextmanager
+def counted_creation(session: Session, client: str | None,
+                     clock: limits.Clock = limits.SYSTEM_CLOCK, *,
+                     demo_copy: bool = False) -> Iterator[None]:
+    """Count one workshop created or restored from the client's network (or one copy of a
+    demo), or refuse it past `limits.CREATION_LIMITS` (`limits.DEMO_COPY_LIMITS`); a creation
+    that fails is not counted. None: not limited."""
+    if client is None:
+        yield
+        return
+    booked = limits.book_creation(session, limits.network_of(client), clock.now(),
+                                  demo_copy=demo_copy)
+    if isinstance(booked, limits.CreationRefused):
+        made = (f"opened {booked.made} copies of the demos" if demo_copy
+                else f"created or restored {booked.made} workshops")
+        raise TooManyWorkshops(
+            f"You have {made} in the last {booked.window_words} from this network; wait "
+            f"{_in_words(booked.wait)} and try again.")
+    try:
+        yield
+    except BaseException:
+        session.rollback()
+        limits.give_back_creation(session, booked)
+        raise
+
+
+def _in_words(wait: timedelta) -> str:
+    """'40 seconds', '1 minute', '12 minutes': rounded up, so waiting that long is enough."""
+    seconds = max(1, math.ceil(wait.total_seconds()))
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds > 1 else ''}"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minute{'s' if minutes > 1 else ''}"
 
 
 def add_workshop(session: Session, workshop: Workshop,
@@ -303,28 +349,38 @@ def invite_details(session: Session, secret: str) -> tuple[Workshop, str]:
     return get_workshop(session, invite.workshop_id), invite.role
 
 
-def workshop_for_code(session: Session, code: str, *, client: str) -> Workshop:
-    """The workshop behind a typed join code; wrong codes are counted and slowed down."""
-    now = utcnow()
-    client = (client or "unknown")[:100]
-    since = now - GUESS_WINDOW
-    session.exec(delete(JoinAttempt).where(JoinAttempt.at < since))  # old ones no longer count
-    mine = len(session.exec(select(JoinAttempt.id).where(
-        JoinAttempt.client == client, JoinAttempt.at >= since)).all())
-    everyone = len(session.exec(select(JoinAttempt.id).where(JoinAttempt.at >= since)).all())
-    if mine >= MAX_WRONG_CODES_PER_CLIENT or everyone >= MAX_WRONG_CODES_OVERALL:
-        raise TooManyAttempts("Too many wrong codes were tried. Wait a few minutes, or ask the "
-                              "facilitator for the join link.")
+def workshop_for_code(session: Session, code: str, *, client: str,
+                      clock: limits.Clock = limits.SYSTEM_CLOCK) -> Workshop:
+    """The workshop behind a typed join code, looked up at the pace `workshop.limits` allows
+    the client's network: a try may wait its turn (up to half a minute); when the queue is
+    full it is refused without being looked up. Only the pace of wrong codes is limited, per
+    network, so a right code is never kept out by anyone else's guessing."""
     normalised = normalise_join_code(code)
     if not normalised:  # cannot be a code at all: no guess, nothing to count
-        session.commit()
         raise NotFound(f"A join code has {CODE_LENGTH} letters and digits, like KX7-42P.")
+    network = limits.network_of(client)
+    turn = limits.take_code_turn(session, network, clock.now())
+    if turn.refused:
+        raise TooManyAttempts(
+            "Too many codes are being tried from your network just now. Try again in "
+            f"{_in_words(timedelta(seconds=turn.retry_after))}, or ask the facilitator for "
+            "the join link.")
+    if turn.wait > 0:
+        clock.sleep(turn.wait)
     workshop = session.exec(select(Workshop).where(Workshop.join_code == normalised)).first()
     if workshop is None:
-        session.add(JoinAttempt(client=client, at=now))
-        session.commit()
         raise NotFound("No workshop has this code. Check it with the facilitator.")
+    limits.give_back_code_turn(session, network)
     return workshop
+
+
+def average_time_to_guess(networks: int, open_workshops: int) -> timedelta:
+    """How long guessers on `networks` networks, each trying codes as fast as it may, need on
+    average to hit the code of one of `open_workshops` workshops still open for joining: a code
+    drawn without repeats hits after (codes + 1) / (open + 1) tries. Each network's free tries
+    are left out: after the first hours they are nothing beside its pace."""
+    tries = (CODE_SPACE + 1) / (open_workshops + 1)
+    return tries * limits.WRONG_CODE_PACE / networks
 
 
 def join_with_invite(session: Session, secret: str, name: str) -> tuple[str, str]:
@@ -333,9 +389,9 @@ def join_with_invite(session: Session, secret: str, name: str) -> tuple[str, str
     return workshop.id, _join(session, workshop, role, name)
 
 
-def join_with_code(session: Session, code: str, role: str, name: str, *,
-                   client: str) -> tuple[str, str]:
-    workshop = workshop_for_code(session, code, client=client)
+def join_with_code(session: Session, code: str, role: str, name: str, *, client: str,
+                   clock: limits.Clock = limits.SYSTEM_CLOCK) -> tuple[str, str]:
+    workshop = workshop_for_code(session, code, client=client, clock=clock)
     if role not in TEAM_ROLES:
         raise ValueError("Pick marketing or sales.")
     return workshop.id, _join(session, workshop, role, name)

@@ -6,7 +6,7 @@ import streamlit as st
 from workshop import backup, store
 from workshop.models import ROLE_LABELS
 from workshop.text import escape_markdown
-from workshop.ui.context import STEP_PAGES, Place, db, link, open_workshop
+from workshop.ui.context import STEP_PAGES, Place, client_id, db, link, open_workshop
 
 RESTORED = "restored"  # the last restore's new links, shown once in this browser session
 
@@ -47,9 +47,9 @@ def restore_panel() -> None:
         return
     try:
         with db() as s:
-            result = backup.restore_workshop(s, upload.getvalue())
-    except backup.BackupError as error:
-        st.error(str(error))
+            result = backup.restore_workshop(s, upload.getvalue(), client=client_id())
+    except (backup.BackupError, store.TooManyWorkshops) as error:
+        st.error(escape_markdown(str(error)))
         return
     st.session_state[RESTORED] = result
     st.rerun()

@@ -232,6 +232,8 @@ def link(path: str, **params: str) -> str:
 
 
 def client_id() -> str:
-    """The requester's address, for slowing down join-code guessing."""
+    """The requester's address, for the limits on trying join codes and on creating
+    workshops (`workshop.limits`). Streamlit gives none for a visitor on this machine itself,
+    nor any but the proxy's behind a reverse proxy: they all count as one network."""
     address = st.context.ip_address
     return address if isinstance(address, str) and address else "unknown"
