@@ -6,7 +6,7 @@ import streamlit as st
 from workshop import store
 from workshop.ui.context import STEP_PAGES, db, require_workshop, step_header
 from workshop.ui.invitations import invitations_panel
-from workshop.ui.status_board import status_board
+from workshop.ui.status_board import remove_panel, status_board
 from workshop.ui.turns import turns_panel
 
 place, workshop, actor = require_workshop()
@@ -52,6 +52,10 @@ with board_column:
         with db() as s:
             store.reveal(s, place.workshop_id, place.token)
         st.switch_page(STEP_PAGES[3][0], query_params=place.params)
+    with st.expander("Remove someone who should not be here"):
+        st.caption("Someone who joined by mistake, left, or is not one of you: their draft is "
+                   "deleted without anyone reading it.")
+        remove_panel(place)
 
 
 if not place.presenting:

@@ -493,6 +493,39 @@ def start_turn(session: Session, workshop_id: str, facilitator_token: str, *, ro
     return participant.token
 
 
+def remove_participant(session: Session, workshop_id: str, facilitator_token: str,
+                       participant_id: int) -> str:
+    """Take a team member out of the workshop: someone who joined by mistake, left, or should
+    not be there at all (a join code found by guessing). Their draft is deleted unread and their
+    link stops working; returns their name. Someone who answered a proposal stays on record.
+
+    If everyone left is done and the workshop reveals by itself, the reveal follows, in the same
+    transaction (as after the last Done)."""
+    _facilitator(session, workshop_id, facilitator_token)
+    if is_revealed(session, workshop_id):
+        raise Locked("The drafts are revealed: everyone who drafted stays in the workshop. "
+                     "Reopen the drafts first to remove someone.")
+    participant = session.get(Participant, participant_id)
+    if participant is None or participant.workshop_id != workshop_id \
+            or participant.role not in TEAM_ROLES:
+        raise NotFound("That person is not in this workshop (removed already?).")
+    name = participant.name
+    answered = session.exec(
+        select(SignOff.id).join(Proposal, Proposal.id == SignOff.proposal_id).where(
+            Proposal.workshop_id == workshop_id, SignOff.role == participant.role,
+            func.lower(SignOff.name) == name.lower())).first()
+    if answered is not None:
+        raise Locked(f"{name} answered a proposal for {ROLE_LABELS[participant.role]}: "
+                     "that answer stays on record, and so do they.")
+    session.exec(delete(Draft).where(Draft.participant_id == participant.id))
+    session.exec(delete(Participant).where(Participant.id == participant.id))
+    session.flush()
+    session.exec(select(Workshop.id).where(Workshop.id == workshop_id).with_for_update())
+    _auto_reveal(session, workshop_id)
+    session.commit()
+    return name
+
+
 def _draft_of(session: Session, participant_id: int) -> Draft:
     draft = session.exec(select(Draft).where(Draft.participant_id == participant_id)).first()
     if draft is None:

@@ -40,3 +40,32 @@ def status_board(place: Place) -> None:
     team = [s for s in statuses if s.role in store.TEAM_ROLES]
     done = sum(s.done for s in team)
     st.caption(f"{done} of {len(team)} team members done · updates by itself")
+
+
+def remove_panel(place: Place) -> None:
+    """Take someone out before the reveal: their draft goes unread, their link stops working."""
+    with db() as s:
+        team = [status for status in store.draft_statuses(s, place.workshop_id, place.token)
+                if status.role in store.TEAM_ROLES]
+    if not team:
+        st.caption("Nobody has joined yet.")
+        return
+    people = {f"{status.name} · {ROLE_LABELS[status.role]}": status.participant_id
+              for status in team}  # a name is unique within its team
+    chosen = st.selectbox("Who", list(people), index=None, placeholder="Choose a person",
+                          key="remove:who")
+    if chosen is None:
+        return
+    sure = st.checkbox(f"Yes, remove {escape_markdown(chosen)}: their draft is deleted unread "
+                       "and their link stops working", key=f"remove:sure:{people[chosen]}")
+    if st.button("Remove", disabled=not sure, key=f"remove:{people[chosen]}"):
+        try:
+            with db() as s:
+                removed = store.remove_participant(s, place.workshop_id, place.token,
+                                                   people[chosen])
+        except (store.Locked, store.NotFound) as error:
+            st.error(escape_markdown(str(error)))
+            return
+        st.session_state.pop("remove:who", None)
+        st.toast(f"{escape_markdown(removed)} is no longer in the workshop.")
+        st.rerun()
