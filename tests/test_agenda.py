@@ -233,3 +233,58 @@ def test_time_boxes_are_edited_on_the_page(app_url):  # noqa: F811
         assert agenda.agenda(s, workshop_id, tokens["sales"]).minutes[3] == 90
     engine.dispose()
     assert "Agenda, 2 h 45 min" in texts(dana)
+
+
+def test_a_time_box_save_from_a_stale_screen_is_refused(session):
+    """Two screens showed the same time boxes; the second save names what it started from and
+    is refused, never silently replacing the first. Without a row yet, and with one."""
+    workshop_id, tokens = people(session)
+    fac = tokens["facilitator"]
+    shown = dict(agenda.DEFAULT_MINUTES)
+    agenda.set_minutes(session, workshop_id, fac, {1: 15, 2: 25, 3: 90, 4: 20},
+                       started_from=shown)
+    with pytest.raises(store.StaleEdit, match="changed on another screen"):
+        agenda.set_minutes(session, workshop_id, fac, {1: 20, 2: 30, 3: 60, 4: 25},
+                           started_from=shown)
+    assert agenda.agenda(session, workshop_id, fac).minutes == {1: 15, 2: 25, 3: 90, 4: 20}
+    agenda.set_minutes(session, workshop_id, fac, {1: 10, 2: 25, 3: 90, 4: 20},
+                       started_from={1: 15, 2: 25, 3: 90, 4: 20})
+    other_id, other = people(session)
+    agenda.move_to(session, other_id, other["facilitator"], 2)  # a row with default minutes
+    with pytest.raises(store.StaleEdit):
+        agenda.set_minutes(session, other_id, other["facilitator"],
+                           {1: 5, 2: 5, 3: 5, 4: 5}, started_from={1: 1, 2: 1, 3: 1, 4: 1})
+    agenda.set_minutes(session, other_id, other["facilitator"], {1: 5, 2: 5, 3: 5, 4: 5},
+                       started_from=shown)
+    assert agenda.agenda(session, other_id, other["sales"]).minutes == {1: 5, 2: 5, 3: 5, 4: 5}
+
+
+def test_the_time_box_form_refuses_a_stale_save_and_shows_the_latest(app_url):  # noqa: F811
+    workshop_id, tokens = workshop_in(app_url)
+    params = {"ws": workshop_id, "key": tokens["facilitator"]}
+    laptop = new_app(params, "views/facilitator.py")
+    projector = new_app(params, "views/facilitator.py")
+
+    def boxes(at):
+        return [n for n in at.number_input if str(n.label).startswith("Step ")]
+
+    boxes(laptop)[2].set_value(90)
+    next(b for b in laptop.button if b.label == "Save the time boxes").click().run()
+    boxes(projector)[0].set_value(5)  # still showing the old time boxes
+    next(b for b in projector.button if b.label == "Save the time boxes").click().run()
+    assert not projector.exception
+    assert any("changed on another screen" in e.value for e in projector.error)
+    engine = make_engine(app_url)
+    with session(engine) as s:
+        assert agenda.agenda(s, workshop_id, tokens["sales"]).minutes == {
+            **agenda.DEFAULT_MINUTES, 3: 90}
+    engine.dispose()
+    latest = {**agenda.DEFAULT_MINUTES, 3: 90}
+    assert [n.value for n in boxes(projector)] == list(latest.values())  # to redo the change on
+    boxes(projector)[0].set_value(5)
+    next(b for b in projector.button if b.label == "Save the time boxes").click().run()
+    assert not projector.error
+    engine = make_engine(app_url)
+    with session(engine) as s:
+        assert agenda.agenda(s, workshop_id, tokens["sales"]).minutes == {**latest, 1: 5}
+    engine.dispose()

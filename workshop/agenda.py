@@ -9,11 +9,12 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from workshop.models import AgendaState, utcnow
-from workshop.store import _facilitator, authenticate
+from workshop.store import StaleEdit, _facilitator, authenticate
 
 STEPS = {1: "The facilitator's definition", 2: "Marketing and sales draft",
          3: "Compare and agree", 4: "Communicate"}
@@ -108,8 +109,11 @@ def move_to(session: Session, workshop_id: str, facilitator_token: str, step: in
 
 
 def set_minutes(session: Session, workshop_id: str, facilitator_token: str,
-                minutes: dict[int, int]) -> None:
-    """Change the time boxes (whole minutes, 1 to 240 each, 8 hours in all at most)."""
+                minutes: dict[int, int], *, started_from: dict[int, int] | None = None) -> None:
+    """Change the time boxes (whole minutes, 1 to 240 each, 8 hours in all at most).
+
+    With `started_from` (the time boxes the form showed), a save that another screen's came
+    before is refused with `StaleEdit`, never silently replaced."""
     _facilitator(session, workshop_id, facilitator_token)
     if set(minutes) != set(STEPS):
         raise ValueError("Give a time box for each of the four steps.")
@@ -118,11 +122,32 @@ def set_minutes(session: Session, workshop_id: str, facilitator_token: str,
             raise ValueError(f"Step {step}: a time box is 1 to {MAX_STEP_MINUTES} minutes.")
     if sum(minutes.values()) > MAX_TOTAL_MINUTES:
         raise ValueError(f"The whole agenda can be at most {MAX_TOTAL_MINUTES // 60} hours.")
+    stale = StaleEdit("The time boxes were changed on another screen in the meantime; the "
+                      "latest are shown. Please make your change again.")
+    text = json.dumps({str(k): v for k, v in sorted(minutes.items())})
+    row = session.get(AgendaState, workshop_id)
+    if row is not None:
+        session.refresh(row)
+        seen = row.minutes_json
+        if started_from is not None and _minutes(seen) != started_from:
+            raise stale
+        # A statement that names what was seen: a save committed in between matches no row.
+        saved = session.exec(update(AgendaState).where(
+            AgendaState.workshop_id == workshop_id, AgendaState.minutes_json == seen)
+            .values(minutes_json=text))
+        session.commit()
+        if saved.rowcount != 1:
+            if started_from is not None:
+                raise stale
+            set_minutes(session, workshop_id, facilitator_token, minutes)
+        return
+    if started_from is not None and started_from != DEFAULT_MINUTES:
+        raise stale
     row = _row(session, workshop_id)
-    row.minutes_json = json.dumps({str(k): v for k, v in sorted(minutes.items())})
+    row.minutes_json = text
     session.add(row)
-    if not _committed(session):
-        set_minutes(session, workshop_id, facilitator_token, minutes)
+    if not _committed(session):  # another tab created the row at the same moment
+        set_minutes(session, workshop_id, facilitator_token, minutes, started_from=started_from)
 
 
 def _committed(session: Session) -> bool:

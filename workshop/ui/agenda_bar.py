@@ -114,19 +114,37 @@ def _move(place: Place, step: int) -> None:
     st.switch_page(STEP_PAGES[step][0], query_params=place.params)
 
 
+MINUTES_SHOWN = "agenda:minutes:shown"  # the time boxes the form last showed, saved from
+MINUTES_ERROR = "agenda:minutes:error"
+
+
+def _minute_keys() -> dict[int, str]:
+    return {number: f"agenda:minutes:{number}" for number in agenda.STEPS}
+
+
 def _time_boxes(place: Place, plan: agenda.Agenda) -> None:
+    """The form starts from the stored time boxes, and follows them when another screen
+    changes them; a save names what it started from (`agenda.set_minutes`)."""
+    keys = _minute_keys()
+    if st.session_state.get(MINUTES_SHOWN) != plan.minutes:
+        st.session_state[MINUTES_SHOWN] = dict(plan.minutes)
+        for number, key in keys.items():
+            st.session_state[key] = plan.minutes[number]
     with st.form("agenda:minutes", border=False):
-        minutes = {number: st.number_input(f"Step {number}: {name} (minutes)", min_value=1,
-                                           max_value=agenda.MAX_STEP_MINUTES, step=5,
-                                           value=plan.minutes[number])
-                   for number, name in agenda.STEPS.items()}
-        saved = st.form_submit_button("Save the time boxes")
-    if saved:
-        try:
-            with db() as s:
-                agenda.set_minutes(s, place.workshop_id, place.token,
-                                   {k: int(v) for k, v in minutes.items()})
-        except ValueError as error:
-            st.error(escape_markdown(str(error)))
-            return
-        st.rerun()
+        for number, name in agenda.STEPS.items():
+            st.number_input(f"Step {number}: {name} (minutes)", min_value=1,
+                            max_value=agenda.MAX_STEP_MINUTES, step=5, key=keys[number])
+        st.form_submit_button("Save the time boxes", on_click=_save_minutes, args=(place,))
+    error = st.session_state.pop(MINUTES_ERROR, None)
+    if error:
+        st.error(error)
+
+
+def _save_minutes(place: Place) -> None:
+    minutes = {number: int(st.session_state[key]) for number, key in _minute_keys().items()}
+    try:
+        with db() as s:
+            agenda.set_minutes(s, place.workshop_id, place.token, minutes,
+                               started_from=st.session_state.get(MINUTES_SHOWN))
+    except (ValueError, store.StaleEdit) as error:
+        st.session_state[MINUTES_ERROR] = escape_markdown(str(error))
