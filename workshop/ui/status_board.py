@@ -48,7 +48,7 @@ def remove_panel(place: Place) -> None:
         team = [status for status in store.draft_statuses(s, place.workshop_id, place.token)
                 if status.role in store.TEAM_ROLES]
     if not team:
-        st.caption("Nobody has joined yet.")
+        st.caption("There is nobody to remove yet.")
         return
     people = {f"{status.name} · {ROLE_LABELS[status.role]}": status.participant_id
               for status in team}  # a name is unique within its team
