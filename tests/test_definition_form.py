@@ -162,3 +162,28 @@ def test_a_real_change_after_someone_else_saved_is_refused_with_the_notice():
     assert not _store(P, drafts.load, drafts.save, lambda d: d.with_note("industry", "y"))
     assert drafts.saves == 0
     assert "changed elsewhere" in st.session_state[f"{P}:notice"]
+
+
+class StoppedAfterSaving(Drafts):
+    """The callback is stopped right after the save (Streamlit does so when a newer rerun
+    waits): the new revision is in the database but was never noted by the session."""
+
+    def save(self, definition: Definition, revision: int) -> int:
+        super().save(definition, revision)
+        raise RuntimeError("stopped")
+
+
+def test_a_callback_stopped_after_its_save_is_no_change_made_elsewhere():
+    drafts = StoppedAfterSaving(answered())
+    st.session_state[f"{P}:revision"] = {"revision": 3}
+    with pytest.raises(RuntimeError):
+        _store(P, drafts.load, drafts.save, lambda d: d.with_note("industry", "x"))
+    assert drafts.revision == 4 and st.session_state[f"{P}:revision"]["revision"] == 3
+    plain = Drafts(drafts.definition, revision=4)  # the next change, on a server less busy
+    assert _store(P, plain.load, plain.save, lambda d: d.with_note("industry", "xy"))
+    assert plain.saves == 1 and plain.definition.notes["industry"] == "xy"
+    assert f"{P}:notice" not in st.session_state
+    # Someone else's save after that is still refused.
+    plain.definition, plain.revision = plain.definition.with_note("industry", "theirs"), 9
+    assert not _store(P, plain.load, plain.save, lambda d: d.with_note("industry", "mine"))
+    assert "changed elsewhere" in st.session_state[f"{P}:notice"]

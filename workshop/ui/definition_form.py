@@ -471,10 +471,16 @@ def _store(prefix: str, load: Load, save: Save, change: Callable[[Definition], D
     the new revision was never noted, and the next change was refused as "changed elsewhere"
     although nobody else edits this definition. So the callbacks read the session state in
     one go first (`to_dict()` is no such point; `state` is that snapshot), and the revision
-    seen is kept in a dict changed in place, not by assigning a key."""
+    seen is kept in a dict changed in place, not by assigning a key. The dict also keeps what
+    this session is about to save: a revision it did not note is still its own when the
+    stored definition is exactly that, so a callback stopped right after its save (a busy
+    server, someone typing on) never turns into a false "changed elsewhere"."""
     state = st.session_state.to_dict() if state is None else state
     seen = state.get(f"{prefix}:revision")
     definition, revision = load()
+    if seen is not None and revision != seen["revision"] \
+            and seen.get("saving") == definition.to_json():
+        seen["revision"] = revision  # this session's own save, its revision never noted
     try:
         updated = change(definition)
     except ValueError as error:
@@ -488,6 +494,8 @@ def _store(prefix: str, load: Load, save: Save, change: Callable[[Definition], D
             "This definition was changed elsewhere in the meantime; the latest version is "
             "shown. Please redo your last change.")
         return False
+    if seen is not None:
+        seen["saving"] = updated.to_json()  # in place, before the save: see above
     try:
         saved = save(updated, revision)
     except StaleEdit as error:
@@ -501,6 +509,7 @@ def _store(prefix: str, load: Load, save: Save, change: Callable[[Definition], D
         st.session_state[f"{prefix}:revision"] = {"revision": saved}
     else:
         seen["revision"] = saved  # in place: nothing here lets Streamlit stop the callback
+        seen.pop("saving", None)
     return True
 
 
