@@ -141,19 +141,24 @@ def test_a_callback_fired_again_for_a_saved_change_writes_no_revision():
     assert drafts.saves == 1 and f"{P}:notice" not in st.session_state
 
 
-def test_the_note_callback_of_a_question_no_longer_on_the_page_saves_nothing():
-    """The note's widget is gone from the session (its question left the page): the callback,
-    fired again, must not save — and above all not rebuild the question from nothing."""
+def test_the_note_box_saves_its_question_s_note_and_nothing_else():
+    """The note's box sends its text with its question bound: only that note is written, and
+    the same text sent again (a change delivered twice) writes nothing."""
     drafts = Drafts(answered())
     st.session_state[f"{P}:revision"] = {"revision": 3}
-    st.session_state[key("job_role", "note")] = "who signs"
-    _save_note(P, INDUSTRY, drafts.load, drafts.save)
-    assert drafts.saves == 0 and drafts.definition == answered()
-    st.session_state[key("industry", "note")] = "software first"
-    _save_note(P, INDUSTRY, drafts.load, drafts.save)
+    assert _save_note(P, INDUSTRY, drafts.load, drafts.save, "software first", 3)
     assert drafts.saves == 1
     assert drafts.definition.criteria == answered().criteria
     assert drafts.definition.notes["industry"] == "software first"
+    assert _save_note(P, INDUSTRY, drafts.load, drafts.save, "software first", 3)
+    assert drafts.saves == 1
+
+
+def test_a_note_typed_after_someone_else_saved_is_refused_for_the_box():
+    drafts = Drafts(answered(), revision=5)
+    st.session_state[f"{P}:revision"] = {"revision": 3}
+    assert not _save_note(P, INDUSTRY, drafts.load, drafts.save, "late", 3)
+    assert drafts.saves == 0 and "changed elsewhere" in st.session_state[f"{P}:notice"]
 
 
 def test_a_real_change_after_someone_else_saved_is_refused_with_the_notice():

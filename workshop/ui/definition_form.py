@@ -7,6 +7,7 @@ session state only while a question is on screen; the database is the source of 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import streamlit as st
 
@@ -23,6 +24,7 @@ from workshop.definition import (
 from workshop.leads import LeadValues, OtherColumn
 from workshop.store import Locked, StaleEdit
 from workshop.text import escape_markdown
+from workshop.ui.autosave import autosave_text
 from workshop.ui.context import db
 
 Load = Callable[[], tuple[Definition, int]]
@@ -114,11 +116,11 @@ def definition_form(prefix: str, load: Load, save: Save,
             for field_key in question.fields:
                 _field_widgets(prefix, question, catalog.FIELDS[field_key], definition, load,
                                save, values.fields.get(field_key))
-        note_key = _key(prefix, question.key, "note")
-        if note_key not in st.session_state:
-            st.session_state[note_key] = definition.notes.get(question.key, "")
-        st.text_area("Note: why, in your own words (optional)", key=note_key, height=90,
-                     max_chars=2000, on_change=_save_note, args=(prefix, question, load, save))
+        autosave_text("Note: why, in your own words (optional)",
+                      definition.notes.get(question.key, ""), revision,
+                      _key(prefix, question.key, "note"),
+                      partial(_save_note, prefix, question, load, save), max_chars=2000,
+                      multiline=True)
 
 
 def _move(index_key: str, step: int) -> None:
@@ -520,13 +522,12 @@ def _save_engagement(prefix: str, part: str, load: Load, save: Save) -> None:
            state)
 
 
-def _save_note(prefix: str, question: catalog.Question, load: Load, save: Save) -> None:
-    """The note changed: save the note, and nothing else of the question."""
-    state = st.session_state.to_dict()  # read in one go: see _store
-    note = state.get(_key(prefix, question.key, "note"))
-    _store(prefix, load, save,
-           lambda definition: definition if note is None else definition.with_note(
-               question.key, str(note)), state)
+def _save_note(prefix: str, question: catalog.Question, load: Load, save: Save, note: str,
+               base: int) -> bool:
+    """The note's text box sent `note`: save the note, and nothing else of the question. The
+    revision check is _store's (the form's revision seen), not the box's `base`."""
+    return _store(prefix, load, save,
+                  lambda definition: definition.with_note(question.key, note))
 
 
 def _readable(error: ValueError) -> str:
