@@ -205,10 +205,14 @@ def join_by_invite(person: Person, invite_url: str, team_label: str,
 
 def join_by_code(person: Person, code: str) -> None:
     at = new_app({}, "views/join.py")
+    assert at.radio[0].value is None  # no team is picked for anyone
+    assert button(at, "Join").label == "Join: pick your team above first"
+    assert button(at, "Join").disabled
+    at.radio[0].set_value(person.role).run()
     code_input = next(t for t in at.text_input if t.label == "Join code")
     code_input.input(code.lower().replace("-", " "))  # as someone would type it
-    at.radio[0].set_value(person.role)
     next(t for t in at.text_input if t.label == "Your name").input(person.name)
+    assert button(at, "Join").label == f"Join {person.role}"
     button(at, "Join").click().run()
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]

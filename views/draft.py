@@ -12,6 +12,7 @@ from workshop.ui.definition_form import (
     draft_access,
 )
 from workshop.ui.leads_source import form_values
+from workshop.ui.team_switch import team_switch
 from workshop.ui.turns import hand_back
 
 place, workshop, actor = require_workshop()
@@ -72,6 +73,7 @@ elif done:
 else:
     st.markdown("Answer from your own experience: what does a lead look like that you would "
                 "be glad to get? Every answer is saved as you go.")
+    team_switch(place, actor)
     definition_form(f"draft:{actor.participant_id}", load, save, form_values(place))
     definition_file_loader(f"draft:{actor.participant_id}", load, save, "your draft")
     st.button("✅ Done: hand in my draft", type="primary", on_click=set_done, args=(True,))
