@@ -21,9 +21,10 @@ from workshop.definition import (
     DefinitionError,
     read_file,
 )
-from workshop.leads import LeadValues, OtherColumn
+from workshop.leads import OTHER_VALUES_LISTED, VALUES_LISTED, LeadValues, OtherColumn
 from workshop.store import Locked, StaleEdit
 from workshop.text import escape_markdown
+from workshop.typed_values import unmatched
 from workshop.ui.autosave import autosave_text
 from workshop.ui.context import db
 
@@ -193,6 +194,9 @@ def _field_widgets(prefix: str, question: catalog.Question, lead_field: catalog.
                        label_visibility="collapsed" if not disqualifying else "visible")
         if counts:
             st.caption("Values and lead counts from your leads.")
+        typed_value_warnings(st.session_state[k("values")] or [],
+                             list(counts) if counts else list(lead_field.options),
+                             bool(counts), lead_field.label, VALUES_LISTED)
     elif lead_field.kind == Kind.NUMBER:
         st.markdown(f"**{escape_markdown(lead_field.label)}**")
         low_col, high_col = st.columns(2)
@@ -215,6 +219,15 @@ def _field_widgets(prefix: str, question: catalog.Question, lead_field: catalog.
             points_col.number_input("Points", min_value=1, max_value=1000, step=1,
                                     key=k("points"), **on_change)
         st.divider()
+
+
+def typed_value_warnings(chosen: list[str], known: list[str], from_export: bool, subject: str,
+                         listed: int) -> None:
+    """A warning per chosen value that no lead has (typed, say misspelt), with the nearest."""
+    for each in unmatched(chosen, known):
+        st.warning(escape_markdown(each.sentence(
+            from_export, subject, listed if from_export and len(known) >= listed else None)),
+            icon="⚠️")
 
 
 def _with_count(value: str, counts: dict[str, int]) -> str:
@@ -410,6 +423,9 @@ def _other_widgets(prefix: str, definition: Definition, load: Load, save: Save,
         st.multiselect("Values", list(choice.values) if choice else [], key=k("values"),
                        accept_new_options=True, placeholder="Choose or type values",
                        format_func=lambda value: _with_count(value, counts))
+        if choice and op != "contains_any":  # words searched for in the text: not values
+            typed_value_warnings(st.session_state.get(k("values")) or [], choice.values, True,
+                                 column, OTHER_VALUES_LISTED)
     _init(k("role"), "nice")
     _init(k("points"), 10)
     role_col, points_col = st.columns([3, 1])
