@@ -10,6 +10,7 @@ from workshop.ui.definition_form import (
     definition_form,
     definition_summary,
     draft_access,
+    draft_in_sentences,
 )
 from workshop.ui.leads_source import form_values
 from workshop.ui.team_switch import team_switch
@@ -62,6 +63,7 @@ elif turn:
     if done:
         hand_back(place)
     definition_form(f"draft:{actor.participant_id}", load, save, form_values(place))
+    draft_in_sentences(load()[0])
     if st.button("✅ Done: cover my draft and hand the screen back", type="primary"):
         set_done(True)
         hand_back(place)
@@ -76,6 +78,7 @@ else:
     team_switch(place, actor)
     definition_form(f"draft:{actor.participant_id}", load, save, form_values(place))
     definition_file_loader(f"draft:{actor.participant_id}", load, save, "your draft")
+    draft_in_sentences(load()[0])
     st.button("✅ Done: hand in my draft", type="primary", on_click=set_done, args=(True,))
     wait_for_reveal()
 st.caption("Your personal link (keep it to yourself):")

@@ -586,6 +586,17 @@ def definition_summary(definition: Definition) -> None:
         st.markdown(f"*{escape_markdown(title)}:* {escape_markdown(note)}")
 
 
+def draft_in_sentences(definition: Definition) -> None:
+    """One's own draft read back in plain language before handing it in."""
+    with st.expander("📝 Your draft in sentences: read it before you press Done",
+                     expanded=True):
+        if definition.is_empty():
+            st.caption("Nothing answered yet: an empty draft says nothing about your ideal "
+                       "lead.")
+        else:
+            definition_summary(definition)
+
+
 MAX_DEFINITION_FILE = 1_000_000  # a real definition is a few kilobytes
 
 
