@@ -17,6 +17,7 @@ from workshop.definition import Action, Definition
 from workshop.ui.definition_form import (
     THRESHOLD,
     _save_note,
+    _save_words,
     _store,
     with_engagement_from_widget,
     with_field_from_widgets,
@@ -167,3 +168,25 @@ def test_a_real_change_after_someone_else_saved_is_refused_with_the_notice():
     assert not _store(P, drafts.load, drafts.save, lambda d: d.with_note("industry", "y"))
     assert drafts.saves == 0
     assert "changed elsewhere" in st.session_state[f"{P}:notice"]
+
+
+def test_typed_job_titles_save_that_criterion_keeping_its_role_and_nothing_else():
+    """The keywords' box sends its words; the criterion keeps its role (from the database when
+    the role widget is not in the session) and the other criteria and notes stay."""
+    drafts = Drafts(answered())
+    st.session_state[f"{P}:revision"] = {"revision": 3}
+    assert _save_words(P, JOB_ROLE, "job_title", drafts.load, drafts.save, "cfo, controller ", 3)
+    titles = next(c for c in drafts.definition.criteria if c.field == "job_title")
+    assert (titles.values, titles.role, titles.gate) == (["cfo", "controller"], "must", "mql")
+    others = [c for c in drafts.definition.criteria if c.field != "job_title"]
+    assert others == [c for c in answered().criteria if c.field != "job_title"]
+    assert drafts.definition.notes == answered().notes
+    # The role changed to 'nice' meanwhile: the next words keep it.
+    st.session_state[key("job_role", "job_title", "role")] = "nice"
+    st.session_state[key("job_role", "job_title", "points")] = 5
+    assert _save_words(P, JOB_ROLE, "job_title", drafts.load, drafts.save, "cfo", 4)
+    titles = next(c for c in drafts.definition.criteria if c.field == "job_title")
+    assert (titles.values, titles.role, titles.points) == (["cfo"], "nice", 5)
+    # Emptied: the criterion goes.
+    assert _save_words(P, JOB_ROLE, "job_title", drafts.load, drafts.save, " , ", 5)
+    assert not [c for c in drafts.definition.criteria if c.field == "job_title"]

@@ -116,7 +116,7 @@ def definition_form(prefix: str, load: Load, save: Save,
         else:
             for field_key in question.fields:
                 _field_widgets(prefix, question, catalog.FIELDS[field_key], definition, load,
-                               save, values.fields.get(field_key))
+                               save, values.fields.get(field_key), revision)
         autosave_text("Note: why, in your own words (optional)",
                       definition.notes.get(question.key, ""), revision,
                       _key(prefix, question.key, "note"),
@@ -170,10 +170,13 @@ def _init(key: str, value) -> None:
 
 def _field_widgets(prefix: str, question: catalog.Question, lead_field: catalog.LeadField,
                    definition: Definition, load: Load, save: Save,
-                   counted: tuple[tuple[str, int], ...] | None = None) -> None:
+                   counted: tuple[tuple[str, int], ...] | None = None,
+                   revision: int = 0) -> None:
     k = lambda *parts: _key(prefix, question.key, lead_field.key, *parts)  # noqa: E731
-    for key, value in _shown(prefix, question, lead_field, definition).items():
-        _init(key, value)
+    shown = _shown(prefix, question, lead_field, definition)
+    for key, value in shown.items():
+        if key != k("text"):  # typed words live in their box, and in the database
+            _init(key, value)
     on_change = {"on_change": _save_field,
                  "args": (prefix, question, lead_field.key, load, save)}
     disqualifying = question.roles == ("disqualifier",)
@@ -205,9 +208,12 @@ def _field_widgets(prefix: str, question: catalog.Question, lead_field: catalog.
         high_col.number_input("At most", min_value=0.0, key=k("high"), step=1.0,
                               format="%.0f", placeholder="no maximum", **on_change)
     elif lead_field.kind == Kind.TEXT:
-        st.text_input(label if disqualifying else f"{lead_field.label} contains any of",
-                      key=k("text"), placeholder="comma-separated keywords", max_chars=500,
-                      **on_change)
+        # Typed words save as they are typed (see autosave.py). They are no session value:
+        # the role and points widgets' saves take them from the database (see _shown).
+        autosave_text(label if disqualifying else f"{lead_field.label} contains any of",
+                      str(shown[k("text")]), revision, k("text-box"),
+                      partial(_save_words, prefix, question, lead_field.key, load, save),
+                      max_chars=500, placeholder="comma-separated keywords")
     elif lead_field.kind == Kind.BOOLEAN:
         st.checkbox(label, key=k("flag"), **on_change)
 
@@ -529,6 +535,18 @@ def _save_field(prefix: str, question: catalog.Question, field_key: str, load: L
     _store(prefix, load, save,
            lambda definition: with_field_from_widgets(definition, prefix, question, field_key,
                                                       state), state)
+
+
+def _save_words(prefix: str, question: catalog.Question, field_key: str, load: Load,
+                save: Save, words: str, base: int) -> bool:
+    """The keywords' box sent `words`: save that field's criterion with them (its role and
+    points as their widgets show), checked like every change here (see _store)."""
+    state = st.session_state.to_dict()  # read in one go: see _store
+    text_key = _key(prefix, question.key, field_key, "text")
+    state[text_key] = words
+    return _store(prefix, load, save,
+                  lambda definition: with_field_from_widgets(definition, prefix, question,
+                                                             field_key, state), state)
 
 
 def _save_engagement(prefix: str, part: str, load: Load, save: Save) -> None:
