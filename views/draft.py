@@ -74,7 +74,8 @@ elif done:
     wait_for_reveal()
 else:
     st.markdown("Answer from your own experience: what does a lead look like that you would "
-                "be glad to get? Every answer is saved as you go.")
+                "be glad to get? Every answer is saved as you go: choices when you make "
+                "them, words and notes as you type, a number once you leave its box.")
     team_switch(place, actor)
     definition_form(f"draft:{actor.participant_id}", load, save, form_values(place))
     definition_file_loader(f"draft:{actor.participant_id}", load, save, "your draft")

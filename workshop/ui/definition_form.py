@@ -38,6 +38,10 @@ ROLE_CHOICES = {
     "disqualifier": "Rules the lead out (disqualifier)",
 }
 OP_CHOICES = {"in": "is one of", "not_in": "is not one of"}
+# What the form says about saving, and no more than is true: choices save when made, typed
+# words and notes as they are typed (autosave.py), a number once its box is left (Streamlit's
+# number_input hands it over only then, or on Enter or its +/- buttons).
+SAVING = "saved as you go (a number once you leave its box)"
 THRESHOLD = "threshold"  # the engagement question's widget besides the conversion actions
 DISQUALIFIER_LABELS = {
     "company": "Company name contains (competitors, one per comma)",
@@ -91,7 +95,7 @@ def definition_form(prefix: str, load: Load, save: Save,
 
     answered = definition.answered_count()
     st.progress(answered / len(questions),
-                text=f"{answered} of {len(questions)} questions answered · saved automatically")
+                text=f"{answered} of {len(questions)} questions answered · {SAVING}")
     nav = st.columns([1, 4, 1], vertical_alignment="bottom")
     nav[0].button("◀ Back", key=f"{prefix}:back", disabled=index == 0,
                   on_click=_move, args=(index_key, -1), width="stretch")
