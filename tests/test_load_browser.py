@@ -403,9 +403,9 @@ def test_notes_typed_without_pressing_anything_survive_a_reload_on_a_phone(
     try:
         type_and_reload(person.page, box, note)
         assert draft_in_database(engine, person)[0].notes == {"industry": note}
-    except BaseException:
+    finally:
+        box.scroll_into_view_if_needed()
         person.shot("typing-draft-note")
-        raise
 
     with session(engine) as s:  # step 3: the drafts are revealed
         definition = store.my_draft(s, workshop.id, token)[0]
@@ -425,6 +425,6 @@ def test_notes_typed_without_pressing_anything_survive_a_reload_on_a_phone(
             points = versions.discussion(s, workshop.id, fac)
         assert points["industry"].note == decided
         assert not show_problems([person, dana])
-    except BaseException:
+    finally:
+        box.scroll_into_view_if_needed()
         dana.shot("typing-decision-note")
-        raise

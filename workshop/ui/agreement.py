@@ -56,7 +56,8 @@ def discussion_controls(place: Place, question: str, point: versions.Point | Non
         autosave_text("Decision note", point.note if point else "",
                       point.revision if point else 0, f"discuss-note:{question}",
                       partial(_save_decision_note, place, question),
-                      max_chars=versions.MAX_NOTE, placeholder="What was decided, and why")
+                      max_chars=versions.MAX_NOTE, placeholder="What was decided, and why",
+                      multiline=True)  # wraps on a phone
 
 
 def _latest_point(place: Place, question: str) -> versions.Point | None:
