@@ -82,7 +82,10 @@ export default function (component) {
     s.shown = data.value; s.base = data.revision;
   }
   if (s.inFlight) { s.show("Saving…"); }
-  else if (s.pending()) { s.show("Not saved yet…"); s.later(); }
+  else if (s.pending()) {  // typed meanwhile: its save is due (a rerun never delays it)
+    s.show("Not saved yet…");
+    if (!s.timer) { s.later(); }
+  }
   else { s.show(data.value ? "✓ Saved" : ""); }
   return s.cleanup;
 }
