@@ -44,6 +44,7 @@ version 1 signed and version 2 half drafted, so its wall page must show version 
 from __future__ import annotations
 
 import io
+import json
 import secrets
 import uuid
 from collections.abc import Iterator
@@ -158,7 +159,7 @@ FACILITATOR_ONLY = (
     "Apply", "Edit by hand", "Open the guided form on the shared definition",
     "✏️ Reopen version", "📜 Propose this definition",
     "Record the answer", "💾 Back up this workshop", "Download the backup",
-    "↩️ Undo the last change", "Go back to the definition after change", "Save note",
+    "↩️ Undo the last change", "Go back to the definition after change",
     "Decision note", "Upload a CRM export", "Start marketing's turn", "Start sales's turn",
 )
 # What the facilitator does get, per page and phase (so the list above is not made up).
@@ -171,7 +172,7 @@ FACILITATOR_CONTROLS = {
                           "Your facilitator link"],
     ("teams", "revealed"): ["Reopen the drafts"],
     ("compare", "before"): ["🔓 Reveal all drafts"],
-    ("compare", "revealed"): ["Build the shared answer", "Apply", "Edit by hand", "Save note",
+    ("compare", "revealed"): ["Build the shared answer", "Apply", "Edit by hand", "Decision note",
                               "📜 Propose this definition"],
     ("communicate", "signed"): ["Replace the link", "Stop sharing"],
     ("history", "signed"): ["✏️ Reopen version 2"],
@@ -419,8 +420,10 @@ def control_labels(at: AppTest) -> list[str]:
     labels = []
     for node in _walk(at):
         label = getattr(node, "label", None)
-        if label is None:
-            proto = getattr(node, "proto", None)
+        proto = getattr(node, "proto", None)
+        if label is None and proto is not None and proto.DESCRIPTOR.name == "BidiComponent":
+            label = json.loads(proto.json or "{}").get("label")  # workshop/ui/autosave.py
+        elif label is None:
             label = getattr(proto, "label", None) if proto is not None else None
         if isinstance(label, str) and label:
             labels.append(label)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.autosave_typing import autosave_box, type_into
 from tests.builders import C, D
 from tests.test_own_devices import new_app, texts
 from tests.test_real_exports_pages import upload
@@ -105,9 +106,16 @@ def test_from_reveal_to_version_two(app_url):
     assert "Change #3 by Dana" in texts(dana)  # the replay shows the latest change
 
     # The facilitator puts a row up for discussion; the teams see the flag and the note.
-    dana.toggle(key="discuss-open:size").set_value(True)
-    dana.text_input(key="discuss-note:size").input("Sales wants 200+; revisit in Q3")
-    click(dana, "discuss-save:size")
+    dana.toggle(key="discuss-open:size").set_value(True).run()
+    type_into(dana, "discuss-note:size", "Sales wants 200+; revisit in Q3")
+    assert not dana.exception, dana.exception
+    assert autosave_box(dana, "discuss-note:size")["value"] == "Sales wants 200+; revisit in Q3"
+    # A note typed over a revision someone saved after is refused with the sentence; the
+    # box is told so and shows the latest note.
+    type_into(dana, "discuss-note:size", "typed on a stale page", base=0)
+    assert "changed elsewhere" in texts(dana)
+    box = autosave_box(dana, "discuss-note:size")
+    assert box["value"] == "Sales wants 200+; revisit in Q3" and box["refused"] == box["ack"]
     priya.run()
     assert "Up for discussion" in texts(priya) and "revisit in Q3" in texts(priya)
 

@@ -17,6 +17,7 @@ from workshop.definition import Action, Definition
 from workshop.ui.definition_form import (
     THRESHOLD,
     _save_note,
+    _save_words,
     _store,
     with_engagement_from_widget,
     with_field_from_widgets,
@@ -141,19 +142,24 @@ def test_a_callback_fired_again_for_a_saved_change_writes_no_revision():
     assert drafts.saves == 1 and f"{P}:notice" not in st.session_state
 
 
-def test_the_note_callback_of_a_question_no_longer_on_the_page_saves_nothing():
-    """The note's widget is gone from the session (its question left the page): the callback,
-    fired again, must not save — and above all not rebuild the question from nothing."""
+def test_the_note_box_saves_its_question_s_note_and_nothing_else():
+    """The note's box sends its text with its question bound: only that note is written, and
+    the same text sent again (a change delivered twice) writes nothing."""
     drafts = Drafts(answered())
     st.session_state[f"{P}:revision"] = {"revision": 3}
-    st.session_state[key("job_role", "note")] = "who signs"
-    _save_note(P, INDUSTRY, drafts.load, drafts.save)
-    assert drafts.saves == 0 and drafts.definition == answered()
-    st.session_state[key("industry", "note")] = "software first"
-    _save_note(P, INDUSTRY, drafts.load, drafts.save)
+    assert _save_note(P, INDUSTRY, drafts.load, drafts.save, "software first", 3)
     assert drafts.saves == 1
     assert drafts.definition.criteria == answered().criteria
     assert drafts.definition.notes["industry"] == "software first"
+    assert _save_note(P, INDUSTRY, drafts.load, drafts.save, "software first", 3)
+    assert drafts.saves == 1
+
+
+def test_a_note_typed_after_someone_else_saved_is_refused_for_the_box():
+    drafts = Drafts(answered(), revision=5)
+    st.session_state[f"{P}:revision"] = {"revision": 3}
+    assert not _save_note(P, INDUSTRY, drafts.load, drafts.save, "late", 3)
+    assert drafts.saves == 0 and "changed elsewhere" in st.session_state[f"{P}:notice"]
 
 
 def test_a_real_change_after_someone_else_saved_is_refused_with_the_notice():
@@ -187,3 +193,25 @@ def test_a_callback_stopped_after_its_save_is_no_change_made_elsewhere():
     plain.definition, plain.revision = plain.definition.with_note("industry", "theirs"), 9
     assert not _store(P, plain.load, plain.save, lambda d: d.with_note("industry", "mine"))
     assert "changed elsewhere" in st.session_state[f"{P}:notice"]
+
+
+def test_typed_job_titles_save_that_criterion_keeping_its_role_and_nothing_else():
+    """The keywords' box sends its words; the criterion keeps its role (from the database when
+    the role widget is not in the session) and the other criteria and notes stay."""
+    drafts = Drafts(answered())
+    st.session_state[f"{P}:revision"] = {"revision": 3}
+    assert _save_words(P, JOB_ROLE, "job_title", drafts.load, drafts.save, "cfo, controller ", 3)
+    titles = next(c for c in drafts.definition.criteria if c.field == "job_title")
+    assert (titles.values, titles.role, titles.gate) == (["cfo", "controller"], "must", "mql")
+    others = [c for c in drafts.definition.criteria if c.field != "job_title"]
+    assert others == [c for c in answered().criteria if c.field != "job_title"]
+    assert drafts.definition.notes == answered().notes
+    # The role changed to 'nice' meanwhile: the next words keep it.
+    st.session_state[key("job_role", "job_title", "role")] = "nice"
+    st.session_state[key("job_role", "job_title", "points")] = 5
+    assert _save_words(P, JOB_ROLE, "job_title", drafts.load, drafts.save, "cfo", 4)
+    titles = next(c for c in drafts.definition.criteria if c.field == "job_title")
+    assert (titles.values, titles.role, titles.points) == (["cfo"], "nice", 5)
+    # Emptied: the criterion goes.
+    assert _save_words(P, JOB_ROLE, "job_title", drafts.load, drafts.save, " , ", 5)
+    assert not [c for c in drafts.definition.criteria if c.field == "job_title"]

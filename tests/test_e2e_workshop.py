@@ -181,15 +181,16 @@ def answer_two_questions(engine, person: Person, industries: list[str], note: st
         settle(page)
     assert chosen(page.get_by_test_id("stMultiSelect").first) == industries
 
-    def type_into(label: str, text: str, commit: str) -> Callable[[], None]:
+    def type_into(label: str, text: str, commit: str | None) -> Callable[[], None]:
         def typing() -> None:
             field = page.get_by_label(label)
             field.fill(text)
-            field.press(commit)
+            if commit:
+                field.press(commit)
         return typing
 
     note_label = "Note: why, in your own words (optional)"
-    change_and_wait(person, "note", type_into(note_label, note, "Control+Enter"),
+    change_and_wait(person, "note", type_into(note_label, note, None),  # nothing pressed
                     lambda: draft().notes.get("industry") == note)
     settle(page)
     click(person, "Next ▶")

@@ -543,6 +543,7 @@ def test_the_join_page_says_why_a_code_was_not_tried(engine, database_url, monke
         s.add(JoinPace(network="unknown", paid_off_at=store.utcnow().timestamp() + 3600))
         s.commit()
     at = new_app({}, "views/join.py")
+    at.radio[0].set_value("sales").run()
     next(t for t in at.text_input if t.label == "Join code").input(links.join_code)
     next(t for t in at.text_input if t.label == "Your name").input("Sam")
     button(at, "Join").click().run()

@@ -3,7 +3,7 @@ workshops whose facilitator, marketing and sales draft on their own devices at t
 (the smaller, browser half of the load part of the reliability suite; tests/test_load.py is
 the store half).
 
-* Drafting at once: every person answers questions (a note each, committed with Ctrl+Enter)
+* Drafting at once: every person answers questions (a note each, typed and nothing pressed)
   and moves on; the people take turns action by action, so the server always has reruns of
   several sessions in flight. Afterwards every change shown on screen is in the database — with
   exactly one revision per change — and no page says "changed elsewhere" (nobody else edits
@@ -14,6 +14,10 @@ the store half).
   "This definition was changed elsewhere in the meantime" (see workshop/ui/definition_form.py:
   Streamlit may stop a callback for the newer rerun at any st.session_state access, and did so
   right after the save was committed, before the new revision was noted).
+
+* A note typed without pressing anything (a draft's note, the facilitator's decision note on
+  step 3), on a phone-sized page: after a pause the page says it is saved, and a reload shows
+  it (SQLite and PostgreSQL).
 
 The quick versions run on SQLite; the bigger ones, and PostgreSQL, are marked `long`.
 Needs /usr/bin/chromium (without it these tests FAIL, see tests/test_restart.py).
@@ -29,6 +33,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 from sqlmodel import select
 
+from tests.builders import C
 from tests.conftest import sqlalchemy_url
 from tests.test_e2e_workshop import (
     SHOTS,
@@ -47,7 +52,7 @@ from tests.test_restart import (
     settle,
     wait_for,
 )
-from workshop import catalog, store
+from workshop import catalog, store, versions
 from workshop.db import make_engine, session
 from workshop.models import Draft
 
@@ -196,8 +201,7 @@ def drafting_at_once(database_url, server: Server, engine, browser, workshops: i
             field = person.page.locator(
                 "[data-testid='stElementContainer']:not([data-stale='true'])"
             ).get_by_label(NOTE_LABEL)
-            field.fill(note)
-            field.press("Control+Enter")
+            field.fill(note)  # and nothing else: no Enter; Next (or the pause) saves it
             typed[person.who][catalog.QUESTIONS[q].key] = note
 
     def everything_saved() -> bool:
@@ -313,8 +317,7 @@ def a_change_while_saving(database_url, server: Server, engine, browser) -> None
     held.hold()
     try:
         field = page.get_by_label(NOTE_LABEL)
-        field.fill(note)
-        field.press("Control+Enter")  # saving the note now waits for the held lock
+        field.fill(note)  # saved after a short pause, which now waits for the held lock
         page.wait_for_selector("[data-test-script-state='running']")
         page.wait_for_timeout(1500)  # ordering only: let the save reach the database
         page.get_by_role("button", name="Next ▶").click()  # while the note is being saved
@@ -357,3 +360,71 @@ def test_a_change_made_while_the_last_one_is_saving_is_saved_too(database_url, s
 def test_a_change_made_while_the_last_one_is_saving_is_saved_too_on_postgresql(
         database_url, server, engine, browser):
     a_change_while_saving(database_url, server, engine, browser)
+
+
+# --- a note typed and nothing pressed survives a reload -----------------------------------------
+
+PHONE = {"width": 390, "height": 844}
+
+
+def note_box(page, name: str):  # by the end of its key
+    """workshop/ui/autosave.py's text box (inside the component's shadow root)."""
+    return page.locator(f"[data-autosave$='{name}']")
+
+
+def type_and_reload(page, box, text: str) -> None:
+    """Type `text` key by key, press nothing, pause; the page must say it is saved (and be
+    right about it: the reload shows what the database has)."""
+    box.click()
+    box.press_sequentially(text, delay=20)
+    page.wait_for_timeout(1500)  # ordering only: the pause after the last keystroke
+    expect(page.get_by_text("✓ Saved")).to_be_visible()
+    page.reload()
+    expect(box).to_have_value(text)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+def test_notes_typed_without_pressing_anything_survive_a_reload_on_a_phone(
+        database_url, server, engine, browser):
+    with session(engine) as s:
+        workshop, fac = store.create_workshop(s, company="Pocket Ltd", title="Typing",
+                                              facilitator_name="Dana")
+        invites = store.invitations(s, workshop.id, fac).secrets
+        token = store.join_with_invite(s, invites["marketing"], "Priya")[1]
+    server.start()
+    warm_up(browser, server)
+    person = Tab(browser, "priya-phone", workshop.id, token)
+    person.page.set_viewport_size(PHONE)
+    person.page.goto(person.url(server.url, "draft"), timeout=120_000)
+    note = "Hospitals first: they renew, and their budgets are set in spring"
+    box = note_box(person.page, ":industry:note")
+    expect(box).to_be_visible()
+    settle(person.page)
+    try:
+        type_and_reload(person.page, box, note)
+        assert draft_in_database(engine, person)[0].notes == {"industry": note}
+    finally:
+        box.scroll_into_view_if_needed()
+        person.shot("typing-draft-note")
+
+    with session(engine) as s:  # step 3: the drafts are revealed
+        definition = store.my_draft(s, workshop.id, token)[0]
+        store.save_draft(s, workshop.id, token, definition.with_question("industry", [
+            C(values=["Healthcare"], question="industry")]), 1)
+        store.reveal(s, workshop.id, fac)
+    dana = Tab(browser, "dana-phone", workshop.id, fac)
+    dana.page.set_viewport_size(PHONE)
+    dana.page.goto(dana.url(server.url, "compare"), timeout=120_000)
+    decided = "Healthcare only; retail waits until the pilot ends"
+    box = note_box(dana.page, "discuss-note:industry")
+    expect(box).to_be_visible()
+    settle(dana.page)
+    try:
+        type_and_reload(dana.page, box, decided)
+        with session(engine) as s:
+            points = versions.discussion(s, workshop.id, fac)
+        assert points["industry"].note == decided
+        assert not show_problems([person, dana])
+    finally:
+        box.scroll_into_view_if_needed()
+        dana.shot("typing-decision-note")

@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.autosave_typing import autosave_box, type_into
 from tests.test_real_exports_pages import upload
 from workshop import catalog, store
 from workshop.db import make_engine, session
@@ -168,7 +169,7 @@ def draft(person: Person) -> None:
     lands in the database at once."""
     at = person.at
     widget(at.multiselect, INDUSTRY).set_value(person.industries).run()
-    widget(at.text_area, ":industry:note").input(person.note).run()
+    type_into(at, ":industry:note", person.note)
     if person.seniority:
         jump_to(at, "seniority")
         widget(at.multiselect, ":seniority:seniority:values").set_value(person.seniority).run()
@@ -204,10 +205,14 @@ def join_by_invite(person: Person, invite_url: str, team_label: str,
 
 def join_by_code(person: Person, code: str) -> None:
     at = new_app({}, "views/join.py")
+    assert at.radio[0].value is None  # no team is picked for anyone
+    assert button(at, "Join").label == "Join: pick your team above first"
+    assert button(at, "Join").disabled
+    at.radio[0].set_value(person.role).run()
     code_input = next(t for t in at.text_input if t.label == "Join code")
     code_input.input(code.lower().replace("-", " "))  # as someone would type it
-    at.radio[0].set_value(person.role)
     next(t for t in at.text_input if t.label == "Your name").input(person.name)
+    assert button(at, "Join").label == f"Join {person.role}"
     button(at, "Join").click().run()
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
@@ -253,7 +258,7 @@ def test_three_people_draft_on_their_own_devices_and_nobody_sees_anyone_before_t
     engine.dispose()
     # Step 1: the facilitator's own definition, which nobody may see before the reveal either.
     widget(facilitator.multiselect, INDUSTRY).set_value(FACILITATOR.industries).run()
-    widget(facilitator.text_area, ":industry:note").input(FACILITATOR.note).run()
+    type_into(facilitator, ":industry:note", FACILITATOR.note)
     assert "1 of" in progress_text(facilitator)
 
     facilitator.switch_page("views/teams.py").run()
@@ -379,7 +384,7 @@ def test_a_refresh_brings_a_participants_draft_back(app_url):
     again = new_app(person.params, "views/draft.py")
     assert "Your ideal lead: Priya" in texts(again)
     assert widget(again.multiselect, INDUSTRY).value == person.industries
-    assert widget(again.text_area, ":industry:note").value == person.note
+    assert autosave_box(again, ":industry:note")["value"] == person.note
     assert f"2 of {QUESTIONS} questions answered" in progress_text(again)
     jump_to(again, "seniority")
     assert widget(again.multiselect, ":seniority:seniority:values").value == ["Director"]

@@ -309,11 +309,13 @@ def test_no_key_reaches_the_server_log(world, browser, tmp_path):
         browser.get_by_role("button", name="Join").click()
         browser.get_by_text(f"Your ideal lead: {by_link}").wait_for()
         open_page("join", {})
+        browser.get_by_test_id("stRadio").get_by_text("Sales", exact=True).click()
         browser.get_by_label("Join code").fill(before.join_code.lower().replace("-", " "))
         browser.get_by_label("Your name").fill(by_code)
         browser.get_by_role("button", name="Join").click()
         browser.get_by_text(f"Your ideal lead: {by_code}").wait_for()
         open_page("join", {})  # a wrong code
+        browser.get_by_test_id("stRadio").get_by_text("Sales", exact=True).click()
         browser.get_by_label("Join code").fill("zzz 999")
         browser.get_by_label("Your name").fill("Wanda Wrong")
         browser.get_by_role("button", name="Join").click()
@@ -383,9 +385,10 @@ def test_no_key_reaches_the_python_log(world, every_log_record, monkeypatch):
     next(b for b in joining.button if b.label == "Join").click().run()
     assert not joining.exception
     joining = visit({}, PAGES["join"]).at
+    joining.radio[0].set_value("sales").run()
     joining.text_input[0].input(before.join_code)
     joining.text_input[1].input(by_code)
-    next(b for b in joining.button if b.label == "Join").click().run()
+    next(b for b in joining.button if b.label == "Join sales").click().run()
     assert not joining.exception
     keys = joined_keys(world)
     assert {f"{by_link}'s key", f"{by_code}'s key"} <= set(keys), keys

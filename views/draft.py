@@ -10,8 +10,10 @@ from workshop.ui.definition_form import (
     definition_form,
     definition_summary,
     draft_access,
+    draft_in_sentences,
 )
 from workshop.ui.leads_source import form_values
+from workshop.ui.team_switch import team_switch
 from workshop.ui.turns import hand_back
 
 place, workshop, actor = require_workshop()
@@ -61,6 +63,7 @@ elif turn:
     if done:
         hand_back(place)
     definition_form(f"draft:{actor.participant_id}", load, save, form_values(place))
+    draft_in_sentences(load()[0])
     if st.button("✅ Done: cover my draft and hand the screen back", type="primary"):
         set_done(True)
         hand_back(place)
@@ -71,9 +74,12 @@ elif done:
     wait_for_reveal()
 else:
     st.markdown("Answer from your own experience: what does a lead look like that you would "
-                "be glad to get? Every answer is saved as you go.")
+                "be glad to get? Every answer is saved as you go: choices when you make "
+                "them, words and notes as you type, a number once you leave its box.")
+    team_switch(place, actor)
     definition_form(f"draft:{actor.participant_id}", load, save, form_values(place))
     definition_file_loader(f"draft:{actor.participant_id}", load, save, "your draft")
+    draft_in_sentences(load()[0])
     st.button("✅ Done: hand in my draft", type="primary", on_click=set_done, args=(True,))
     wait_for_reveal()
 st.caption("Your personal link (keep it to yourself):")

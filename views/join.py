@@ -35,13 +35,16 @@ if invite:
 
 st.markdown("Type the code shown on the shared screen, pick your team and give your name. "
             "Nobody sees your draft until the facilitator reveals all drafts at once.")
+# No team is picked for anyone: outside the form, so the Join button can say what is missing.
+role = st.radio("Your team", list(store.TEAM_ROLES), format_func=ROLE_LABELS.get,
+                horizontal=True, index=None, key="join:team")
 with st.form("join-code"):
     code = st.text_input("Join code", max_chars=12, placeholder="e.g. KX7-42P")
-    role = st.radio("Your team", list(store.TEAM_ROLES), format_func=ROLE_LABELS.get,
-                    horizontal=True)
     name = st.text_input("Your name", max_chars=200, placeholder="e.g. Marcus (Sales Director)")
-    joined = st.form_submit_button("Join", type="primary")
-if joined:
+    joined = st.form_submit_button(
+        f"Join {ROLE_LABELS[role].lower()}" if role else "Join: pick your team above first",
+        type="primary", disabled=role is None)
+if joined and role:
     try:  # after many wrong codes from this network, a code waits its turn (seconds)
         with st.spinner("Checking the code…"), db() as s:
             workshop_id, token = store.join_with_code(s, code, role, name, client=client_id())

@@ -302,7 +302,11 @@ class OtherColumn:
     date: bool = False
 
 
-def other_columns(leads: pd.DataFrame, top: int = 30) -> dict[str, OtherColumn]:
+OTHER_VALUES_LISTED = 30  # an other column's most common values offered (and known) by the form
+VALUES_LISTED = 200  # a catalog field's
+
+
+def other_columns(leads: pd.DataFrame, top: int = OTHER_VALUES_LISTED) -> dict[str, OtherColumn]:
     internal = set(FIELDS) | set(DERIVED) | {"outcome", "is_customer"}
     columns: dict[str, OtherColumn] = {}
     for name in leads.columns:
@@ -338,7 +342,7 @@ def lead_values(leads: pd.DataFrame) -> LeadValues:
     return LeadValues({k: v for k, v in fields.items() if v}, other_columns(leads))
 
 
-def value_counts(column: pd.Series, top: int = 200) -> list[tuple[str, int]]:
+def value_counts(column: pd.Series, top: int = VALUES_LISTED) -> list[tuple[str, int]]:
     """A text column's values with how many leads have each, most common first; placeholder
     words last (they are values a rule may name, but say nothing about the lead)."""
     counts = column.astype("str").value_counts(dropna=True)

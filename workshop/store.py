@@ -581,6 +581,41 @@ def set_done(session: Session, workshop_id: str, token: str, done: bool) -> None
     session.commit()
 
 
+def switch_team(session: Session, workshop_id: str, token: str, role: str) -> None:
+    """A participant who picked the wrong team moves to `role`, with their draft, before the
+    reveal. A name already on that team is refused with the sentence joining gives (the pair
+    (workshop, team, name) stays unique)."""
+    actor = authenticate(session, workshop_id, token)
+    if actor.is_facilitator:
+        raise AccessDenied("The facilitator is on no team.")
+    if role not in TEAM_ROLES:
+        raise ValueError("Pick marketing or sales.")
+    if role == actor.role:
+        return
+    team = ROLE_LABELS[role].lower()
+    taken = ValueError(f"Someone called {actor.name} has already joined {team}. Ask them, or "
+                       "the facilitator, before switching.")
+    if session.exec(select(Participant.id).where(
+            Participant.workshop_id == workshop_id, Participant.role == role,
+            func.lower(Participant.name) == actor.name.lower())).first() is not None:
+        raise taken
+    try:
+        # Conditioned on the reveal not having happened: one committed after our check still
+        # stops the move (a draft must not change sides once everyone has seen it).
+        moved = session.exec(update(Participant).where(
+            Participant.id == actor.participant_id, _not_revealed(workshop_id)).values(
+            role=role))
+        if moved.rowcount != 1:
+            session.rollback()
+            raise Locked("The drafts are revealed already; teams can no longer change.")
+        session.exec(select(Workshop.id).where(Workshop.id == workshop_id).with_for_update())
+        _auto_reveal(session, workshop_id)  # the move may complete both teams, all done
+        session.commit()
+    except IntegrityError:  # the same name moved or joined in the same instant
+        session.rollback()
+        raise taken from None
+
+
 def everyone_done(session: Session, workshop_id: str) -> bool:
     """Both teams have someone, and every team member has pressed Done."""
     rows = session.exec(

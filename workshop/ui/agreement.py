@@ -2,6 +2,8 @@
 sign-off of a proposed definition by each team."""
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from workshop import export, store, versions
@@ -10,6 +12,7 @@ from workshop.definition import Definition
 from workshop.measure import Figures, volume_sentence, wins_sentence
 from workshop.models import ROLE_LABELS
 from workshop.text import escape_markdown
+from workshop.ui.autosave import autosave_text
 from workshop.ui.comparison_view import comparison_rows
 from workshop.ui.context import Place, db
 from workshop.ui.evidence_panels import measurement
@@ -45,17 +48,39 @@ def discussion_controls(place: Place, question: str, point: versions.Point | Non
             note = f" — {escape_markdown(point.note)}" if point.note else ""
             st.markdown(flag + note)
         return
-    with st.form(f"discuss:{question}", border=False):
-        flag, note, save = st.columns([2, 5, 1], vertical_alignment="bottom")
-        up = flag.toggle("🗣️ Up for discussion", value=bool(point and point.open),
-                         key=f"discuss-open:{question}")
-        text = note.text_input("Decision note", value=point.note if point else "",
-                               key=f"discuss-note:{question}", max_chars=versions.MAX_NOTE,
-                               placeholder="What was decided, and why")
-        if save.form_submit_button("Save note", width="stretch", key=f"discuss-save:{question}"):
-            _act(versions.set_discussion, place.workshop_id, place.token, question, open=up,
-                 note=text, expected_revision=point.revision if point else 0)
-            st.rerun()
+    flag, note = st.columns([2, 6], vertical_alignment="top")
+    flag.toggle("🗣️ Up for discussion", value=bool(point and point.open),
+                key=f"discuss-open:{question}",
+                on_change=partial(_save_flag, place, question, f"discuss-open:{question}"))
+    with note:
+        autosave_text("Decision note", point.note if point else "",
+                      point.revision if point else 0, f"discuss-note:{question}",
+                      partial(_save_decision_note, place, question),
+                      max_chars=versions.MAX_NOTE, placeholder="What was decided, and why",
+                      multiline=True)  # wraps on a phone
+
+
+def _latest_point(place: Place, question: str) -> versions.Point | None:
+    with db() as s:
+        return versions.discussion(s, place.workshop_id, place.token).get(question)
+
+
+def _save_flag(place: Place, question: str, key: str) -> None:
+    """The toggle changed: an explicit act, kept with the note as saved now."""
+    up = bool(st.session_state.to_dict().get(key))
+    latest = _latest_point(place, question)
+    _act(versions.set_discussion, place.workshop_id, place.token, question, open=up,
+         note=latest.note if latest else "",
+         expected_revision=latest.revision if latest else 0)
+
+
+def _save_decision_note(place: Place, question: str, text: str, base: int) -> bool:
+    """The note box sent `text`, typed over the note saved at revision `base`: saved unless
+    someone saved the note in between (then the sentence, and the latest note is shown)."""
+    latest = _latest_point(place, question)
+    return _act(versions.set_discussion, place.workshop_id, place.token, question,
+                open=bool(latest and latest.open), note=text,
+                expected_revision=base) is not None
 
 
 # --- change log ----------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ session state only while a question is on screen; the database is the source of 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import streamlit as st
 
@@ -20,9 +21,11 @@ from workshop.definition import (
     DefinitionError,
     read_file,
 )
-from workshop.leads import LeadValues, OtherColumn
+from workshop.leads import OTHER_VALUES_LISTED, VALUES_LISTED, LeadValues, OtherColumn
 from workshop.store import Locked, StaleEdit
 from workshop.text import escape_markdown
+from workshop.typed_values import unmatched
+from workshop.ui.autosave import autosave_text
 from workshop.ui.context import db
 
 Load = Callable[[], tuple[Definition, int]]
@@ -35,6 +38,10 @@ ROLE_CHOICES = {
     "disqualifier": "Rules the lead out (disqualifier)",
 }
 OP_CHOICES = {"in": "is one of", "not_in": "is not one of"}
+# What the form says about saving, and no more than is true: choices save when made, typed
+# words and notes as they are typed (autosave.py), a number once its box is left (Streamlit's
+# number_input hands it over only then, or on Enter or its +/- buttons).
+SAVING = "saved as you go (a number once you leave its box)"
 THRESHOLD = "threshold"  # the engagement question's widget besides the conversion actions
 DISQUALIFIER_LABELS = {
     "company": "Company name contains (competitors, one per comma)",
@@ -88,7 +95,7 @@ def definition_form(prefix: str, load: Load, save: Save,
 
     answered = definition.answered_count()
     st.progress(answered / len(questions),
-                text=f"{answered} of {len(questions)} questions answered · saved automatically")
+                text=f"{answered} of {len(questions)} questions answered · {SAVING}")
     nav = st.columns([1, 4, 1], vertical_alignment="bottom")
     nav[0].button("◀ Back", key=f"{prefix}:back", disabled=index == 0,
                   on_click=_move, args=(index_key, -1), width="stretch")
@@ -113,12 +120,12 @@ def definition_form(prefix: str, load: Load, save: Save,
         else:
             for field_key in question.fields:
                 _field_widgets(prefix, question, catalog.FIELDS[field_key], definition, load,
-                               save, values.fields.get(field_key))
-        note_key = _key(prefix, question.key, "note")
-        if note_key not in st.session_state:
-            st.session_state[note_key] = definition.notes.get(question.key, "")
-        st.text_area("Note: why, in your own words (optional)", key=note_key, height=90,
-                     max_chars=2000, on_change=_save_note, args=(prefix, question, load, save))
+                               save, values.fields.get(field_key), revision)
+        autosave_text("Note: why, in your own words (optional)",
+                      definition.notes.get(question.key, ""), revision,
+                      _key(prefix, question.key, "note"),
+                      partial(_save_note, prefix, question, load, save), max_chars=2000,
+                      multiline=True)
 
 
 def _move(index_key: str, step: int) -> None:
@@ -167,10 +174,13 @@ def _init(key: str, value) -> None:
 
 def _field_widgets(prefix: str, question: catalog.Question, lead_field: catalog.LeadField,
                    definition: Definition, load: Load, save: Save,
-                   counted: tuple[tuple[str, int], ...] | None = None) -> None:
+                   counted: tuple[tuple[str, int], ...] | None = None,
+                   revision: int = 0) -> None:
     k = lambda *parts: _key(prefix, question.key, lead_field.key, *parts)  # noqa: E731
-    for key, value in _shown(prefix, question, lead_field, definition).items():
-        _init(key, value)
+    shown = _shown(prefix, question, lead_field, definition)
+    for key, value in shown.items():
+        if key != k("text"):  # typed words live in their box, and in the database
+            _init(key, value)
     on_change = {"on_change": _save_field,
                  "args": (prefix, question, lead_field.key, load, save)}
     disqualifying = question.roles == ("disqualifier",)
@@ -191,6 +201,9 @@ def _field_widgets(prefix: str, question: catalog.Question, lead_field: catalog.
                        label_visibility="collapsed" if not disqualifying else "visible")
         if counts:
             st.caption("Values and lead counts from your leads.")
+        typed_value_warnings(st.session_state[k("values")] or [],
+                             list(counts) if counts else list(lead_field.options),
+                             bool(counts), lead_field.label, VALUES_LISTED)
     elif lead_field.kind == Kind.NUMBER:
         st.markdown(f"**{escape_markdown(lead_field.label)}**")
         low_col, high_col = st.columns(2)
@@ -199,9 +212,12 @@ def _field_widgets(prefix: str, question: catalog.Question, lead_field: catalog.
         high_col.number_input("At most", min_value=0.0, key=k("high"), step=1.0,
                               format="%.0f", placeholder="no maximum", **on_change)
     elif lead_field.kind == Kind.TEXT:
-        st.text_input(label if disqualifying else f"{lead_field.label} contains any of",
-                      key=k("text"), placeholder="comma-separated keywords", max_chars=500,
-                      **on_change)
+        # Typed words save as they are typed (see autosave.py). They are no session value:
+        # the role and points widgets' saves take them from the database (see _shown).
+        autosave_text(label if disqualifying else f"{lead_field.label} contains any of",
+                      str(shown[k("text")]), revision, k("text-box"),
+                      partial(_save_words, prefix, question, lead_field.key, load, save),
+                      max_chars=500, placeholder="comma-separated keywords")
     elif lead_field.kind == Kind.BOOLEAN:
         st.checkbox(label, key=k("flag"), **on_change)
 
@@ -213,6 +229,15 @@ def _field_widgets(prefix: str, question: catalog.Question, lead_field: catalog.
             points_col.number_input("Points", min_value=1, max_value=1000, step=1,
                                     key=k("points"), **on_change)
         st.divider()
+
+
+def typed_value_warnings(chosen: list[str], known: list[str], from_export: bool, subject: str,
+                         listed: int) -> None:
+    """A warning per chosen value that no lead has (typed, say misspelt), with the nearest."""
+    for each in unmatched(chosen, known):
+        st.warning(escape_markdown(each.sentence(
+            from_export, subject, listed if from_export and len(known) >= listed else None)),
+            icon="⚠️")
 
 
 def _with_count(value: str, counts: dict[str, int]) -> str:
@@ -408,6 +433,9 @@ def _other_widgets(prefix: str, definition: Definition, load: Load, save: Save,
         st.multiselect("Values", list(choice.values) if choice else [], key=k("values"),
                        accept_new_options=True, placeholder="Choose or type values",
                        format_func=lambda value: _with_count(value, counts))
+        if choice and op != "contains_any":  # words searched for in the text: not values
+            typed_value_warnings(st.session_state.get(k("values")) or [], choice.values, True,
+                                 column, OTHER_VALUES_LISTED)
     _init(k("role"), "nice")
     _init(k("points"), 10)
     role_col, points_col = st.columns([3, 1])
@@ -522,6 +550,18 @@ def _save_field(prefix: str, question: catalog.Question, field_key: str, load: L
                                                       state), state)
 
 
+def _save_words(prefix: str, question: catalog.Question, field_key: str, load: Load,
+                save: Save, words: str, base: int) -> bool:
+    """The keywords' box sent `words`: save that field's criterion with them (its role and
+    points as their widgets show), checked like every change here (see _store)."""
+    state = st.session_state.to_dict()  # read in one go: see _store
+    text_key = _key(prefix, question.key, field_key, "text")
+    state[text_key] = words
+    return _store(prefix, load, save,
+                  lambda definition: with_field_from_widgets(definition, prefix, question,
+                                                             field_key, state), state)
+
+
 def _save_engagement(prefix: str, part: str, load: Load, save: Save) -> None:
     state = st.session_state.to_dict()  # read in one go: see _store
     _store(prefix, load, save,
@@ -529,13 +569,12 @@ def _save_engagement(prefix: str, part: str, load: Load, save: Save) -> None:
            state)
 
 
-def _save_note(prefix: str, question: catalog.Question, load: Load, save: Save) -> None:
-    """The note changed: save the note, and nothing else of the question."""
-    state = st.session_state.to_dict()  # read in one go: see _store
-    note = state.get(_key(prefix, question.key, "note"))
-    _store(prefix, load, save,
-           lambda definition: definition if note is None else definition.with_note(
-               question.key, str(note)), state)
+def _save_note(prefix: str, question: catalog.Question, load: Load, save: Save, note: str,
+               base: int) -> bool:
+    """The note's text box sent `note`: save the note, and nothing else of the question. The
+    revision check is _store's (the form's revision seen), not the box's `base`."""
+    return _store(prefix, load, save,
+                  lambda definition: definition.with_note(question.key, note))
 
 
 def _readable(error: ValueError) -> str:
@@ -576,6 +615,17 @@ def definition_summary(definition: Definition) -> None:
     for key, note in definition.notes.items():
         title = catalog.QUESTIONS_BY_KEY[key].title if key in catalog.QUESTIONS_BY_KEY else key
         st.markdown(f"*{escape_markdown(title)}:* {escape_markdown(note)}")
+
+
+def draft_in_sentences(definition: Definition) -> None:
+    """One's own draft read back in plain language before handing it in."""
+    with st.expander("📝 Your draft in sentences: read it before you press Done",
+                     expanded=True):
+        if definition.is_empty():
+            st.caption("Nothing answered yet: an empty draft says nothing about your ideal "
+                       "lead.")
+        else:
+            definition_summary(definition)
 
 
 MAX_DEFINITION_FILE = 1_000_000  # a real definition is a few kilobytes

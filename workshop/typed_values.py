@@ -1,0 +1,49 @@
+"""Values typed into a criterion that no lead has: said in a sentence, with the nearest value
+as a suggestion ("“Helthcare” matches no lead in your export; did you mean Healthcare?").
+
+Values compare as the rules do (workshop/evaluate.py's fold: case, spaces, `_` and `-`
+ignored), so "health care" is Healthcare and gets no warning."""
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from workshop.evaluate import fold_value
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    value: str
+    suggestion: str | None  # the nearest known value, if one is close
+
+    def sentence(self, from_export: bool, subject: str = "", listed: int | None = None) -> str:
+        """'“Helthcare” matches no lead in your export; did you mean Healthcare?'. `listed`:
+        the export's values were only its `listed` most common (the rest unknown here);
+        without an export, the catalog's usual values for `subject`."""
+        if not from_export:
+            where = f"is not one of the usual values{f' for {subject}' if subject else ''}"
+        elif listed is not None:
+            where = f"is not among the {listed:,} most common values in your export"
+        else:
+            where = "matches no lead in your export"
+        hint = f"; did you mean {self.suggestion}?" if self.suggestion else "."
+        return f"“{self.value}” {where}{hint}"
+
+
+def unmatched(typed: Iterable[str], known: Iterable[str]) -> list[Unmatched]:
+    """The `typed` values that match none of `known`, each with its nearest known value
+    (difflib, on the folded forms). Nothing is reported when nothing is known."""
+    by_fold: dict[str, str] = {}
+    for value in known:
+        by_fold.setdefault(fold_value(value), str(value))
+    if not by_fold:
+        return []
+    found = []
+    for value in typed:
+        folded = fold_value(value)
+        if not folded or folded in by_fold:
+            continue
+        near = difflib.get_close_matches(folded, list(by_fold), n=1, cutoff=0.75)
+        found.append(Unmatched(str(value), by_fold[near[0]] if near else None))
+    return found

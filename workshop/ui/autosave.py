@@ -1,0 +1,147 @@
+"""A text field that saves as the person types: a short pause (or leaving the field, or the
+page going to the background on a phone) sends what is typed, so nothing shown is lost on a
+refresh.
+
+Streamlit's own text_input/text_area hand their value over only on Enter, Ctrl+Enter or a
+click elsewhere, so this is a small `st.components.v2` component with its own text box. It
+sends `{"text", "base", "seq"}`: the text, the revision of the saved value it was typed over,
+and a sequence number. While one save is on its way it sends nothing else (the next change
+waits for the answer), so a quick second change is never refused for the first one's revision.
+The page answers with the saved value and its revision, the last sequence number it handled
+(`ack`) and the last it refused (`refused`): a refused change gives way to the latest value.
+The status under the box says "Saved" only when the saved value is what the box shows.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+import streamlit as st
+
+OnSave = Callable[[str, int], bool]  # (text, base revision) -> saved; False: refused
+
+_JS = r"""
+export default function (component) {
+  const { data, setStateValue, parentElement } = component;
+  let s = parentElement.__autosave;
+  if (!s) {
+    s = parentElement.__autosave = { seq: data.seq || 0, inFlight: false, timer: null,
+                                      base: data.revision, shown: data.value, reset: null };
+    const label = document.createElement("label");
+    label.className = "label";
+    const box = document.createElement(data.multiline ? "textarea" : "input");
+    box.className = "box";
+    if (data.multiline) { box.rows = 3; } else { box.type = "text"; }
+    const status = document.createElement("div");
+    status.className = "status";
+    status.setAttribute("aria-live", "polite");
+    label.appendChild(document.createTextNode(data.label));
+    label.appendChild(box);
+    parentElement.appendChild(label);
+    parentElement.appendChild(status);
+    box.value = data.value;
+    s.box = box; s.status = status;
+    s.pending = () => box.value !== s.shown;
+    s.show = (text) => { status.textContent = text; };
+    s.send = () => {
+      clearTimeout(s.timer); s.timer = null;
+      if (s.inFlight || !s.pending()) { return; }
+      s.inFlight = true; s.seq += 1; s.sentText = box.value;
+      s.show("Saving…");
+      setStateValue("typed", { text: box.value, base: s.base, seq: s.seq });
+    };
+    s.later = () => { clearTimeout(s.timer); s.timer = setTimeout(s.send, s.delay); };
+    box.addEventListener("input", () => { s.show("Not saved yet…"); s.later(); });
+    box.addEventListener("blur", s.send);
+    box.addEventListener("change", s.send);
+    const away = () => { if (document.visibilityState === "hidden") { s.send(); } };
+    document.addEventListener("visibilitychange", away);
+    window.addEventListener("pagehide", s.send);
+    s.cleanup = () => {
+      document.removeEventListener("visibilitychange", away);
+      window.removeEventListener("pagehide", s.send);
+      clearTimeout(s.timer);
+    };
+  }
+  const { box } = s;
+  box.maxLength = data.max_chars;
+  box.placeholder = data.placeholder || "";
+  box.setAttribute("data-autosave", data.name);
+  s.delay = data.delay_ms;
+  if (s.inFlight && data.ack >= s.seq) {  // the answer to the change on its way
+    s.inFlight = false;
+    if (data.refused === s.seq) {           // refused: the latest saved value takes its place
+      box.value = data.value;
+    }
+    // saved as sent (the page may have tidied it, say trimmed spaces: not sent again)
+    s.shown = data.refused === s.seq ? data.value : s.sentText; s.base = data.revision;
+  } else if (!s.inFlight && !s.pending()) { // saved elsewhere meanwhile: show the latest
+    if (box.value !== data.value && document.activeElement !== box) { box.value = data.value; }
+    if (box.value === data.value) { s.shown = data.value; s.base = data.revision; }
+  } else if (!s.inFlight && data.value === box.value) {
+    s.shown = data.value; s.base = data.revision;
+  }
+  if (s.inFlight) { s.show("Saving…"); }
+  else if (s.pending()) {  // typed meanwhile: its save is due (a rerun never delays it)
+    s.show("Not saved yet…");
+    if (!s.timer) { s.later(); }
+  }
+  else { s.show(data.value ? "✓ Saved" : ""); }
+  return s.cleanup;
+}
+"""
+
+_CSS = """
+.label { display: flex; flex-direction: column; gap: 0.25rem;
+         font-family: var(--st-font); font-size: 0.875rem; color: var(--st-text-color); }
+.box { font: inherit; font-size: 1rem; color: var(--st-text-color);
+       background: var(--st-secondary-background-color); border: 1px solid transparent;
+       border-radius: var(--st-base-radius, 0.5rem); padding: 0.5rem 0.75rem; width: 100%;
+       box-sizing: border-box; resize: vertical; }
+.box:focus { outline: none; border-color: var(--st-primary-color); }
+.status { min-height: 1.1rem; font-size: 0.8rem; opacity: 0.7; font-family: var(--st-font); }
+"""
+
+_component = st.components.v2.component("workshop_autosave_text", js=_JS, css=_CSS)
+DELAY_MS = 700
+
+
+def autosave_text(label: str, value: str, revision: int, key: str, on_save: OnSave, *,
+                  max_chars: int, placeholder: str = "", multiline: bool = False) -> None:
+    """A text box showing `value` (saved at `revision`) that calls `on_save(text, base)` about
+    0.7 s after the last keystroke, when the field is left, or when the page is hidden.
+    `on_save` returns False when it refused the change (say, stale); the box then shows the
+    `value` of the next run. The label is shown as plain text, never as Markdown."""
+    # What this session last handled, kept apart from the box's own state (a form may drop
+    # its widgets' state to show the latest; the box must still hear the answer).
+    record = st.session_state.setdefault(f"autosave:{key}", {"ack": 0, "refused": None})
+    sent = st.session_state.get(key)
+    state = sent.get("typed") if hasattr(sent, "get") else None
+    ack = max(int(state.get("seq", 0)) if isinstance(state, dict) else 0, record["ack"])
+    _component(
+        key=key,
+        data={"label": label, "value": value or "", "revision": int(revision), "ack": ack,
+              "refused": record["refused"], "max_chars": int(max_chars),
+              "placeholder": placeholder, "multiline": multiline, "delay_ms": DELAY_MS,
+              "seq": ack, "name": key},
+        default={"typed": None},
+        on_typed_change=partial(_changed, key, on_save), height="content")
+
+
+def _changed(key: str, on_save: OnSave) -> None:
+    state = st.session_state.to_dict()
+    sent = state.get(key)
+    change = sent.get("typed") if hasattr(sent, "get") else None
+    if not isinstance(change, dict) or not isinstance(change.get("text"), str):
+        return
+    try:
+        base = int(change.get("base") or 0)
+        seq = int(change.get("seq") or 0)
+    except (TypeError, ValueError):
+        return
+    record = state.get(f"autosave:{key}")
+    saved = on_save(change["text"], base)
+    if isinstance(record, dict):  # changed in place: see definition_form._store
+        record["ack"] = max(record["ack"], seq)
+        if not saved:
+            record["refused"] = seq
