@@ -76,7 +76,8 @@ for column, (fmt, label) in zip(rule_columns, (("json", "⬇️ Definition JSON"
     extension, mime = FORMATS[fmt]
     column.download_button(
         label, data=lambda fmt=fmt: render(definition, fmt, page, columns=columns_of).data,
-        file_name=f"{base_name}.{extension}", mime=mime, width="stretch", key=f"rules:{fmt}")
+        file_name=f"{base_name}.{extension}", mime=mime, width="stretch", key=f"rules:{fmt}",
+        on_click="ignore")
 if latest is not None:
     st.subheader("The wall page")
     wall_panel(place, actor, secret)
