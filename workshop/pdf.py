@@ -150,7 +150,7 @@ _COMPACT = """
     .gate ul, #disqualifiers ul { columns: 2; column-gap: 14pt; }
     li { break-inside: avoid; }
     dl { columns: 2; column-gap: 14pt; }
-    dd { break-inside: avoid; }
+    dd, .note { break-inside: avoid; }
 """
 
 
