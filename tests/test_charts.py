@@ -170,3 +170,57 @@ def test_typed_names_are_text_in_every_chart():
         text = json.dumps(figure.to_plotly_json(), default=str)
         assert "<a href" not in text and "<b>y" not in text, text[:300]
         assert "&lt;a href" in text
+
+
+# --- labels that do not overlap ---------------------------------------------------------------
+
+def _plain_lines(label: str) -> list[str]:
+    return [html.unescape(line) for line in label.split("<br>")]
+
+
+def test_waterfall_labels_are_two_short_lines_at_most_in_a_band_that_holds_them():
+    from workshop.charts import WATERFALL_LABEL_LINES
+
+    long_rule = ("MQL must have: Industry is Software, Healthcare, Financial services, "
+                 "Manufacturing, Retail, Logistics, Education or Public sector")
+    table = pd.DataFrame([("All leads", 0, 100, "start"), (long_rule, 40, 60, "mql"),
+                          ("At least 30 points (= MQL)", 15, 45, "points")],
+                         columns=["step", "removed", "remaining", "kind"])
+    figure = waterfall_chart(table)
+    (trace,) = figure.data
+    for label in trace.y:
+        lines = _plain_lines(label)
+        assert len(lines) <= WATERFALL_LABEL_LINES, label
+        assert all(len(line) <= 42 for line in lines), label
+    assert _plain_lines(trace.y[1])[-1].endswith("…")
+    assert html.unescape(trace.hovertext[1]) == long_rule  # the whole rule on hover
+    band = figure.layout.height / len(trace.y)
+    assert band >= WATERFALL_LABEL_LINES * figure.layout.font.size * 1.5
+
+
+def test_one_measurement_shows_a_date_axis_not_milliseconds():
+    from workshop.charts import DAY_MS, measurement_chart
+
+    history = pd.DataFrame({"measured_at": pd.to_datetime(["2026-12-04 16:20:31.123"]),
+                            "label": ["v1 signed"], "qualified_per_month": [40.0],
+                            "wins_caught": [0.3]})
+    axis = measurement_chart(history).layout.xaxis
+    assert axis.type == "date"
+    assert "%Y" in axis.tickformat and not any(part in axis.tickformat
+                                               for part in ("%L", "%S", "%H", "%M"))
+    start, end = (pd.Timestamp(x) for x in axis.range)
+    assert end - start >= pd.Timedelta(days=2)  # not a zoom onto one instant
+    assert axis.dtick >= DAY_MS  # a tick a day at the finest
+
+
+def test_measurements_on_one_afternoon_still_get_whole_days_and_months_apart_get_dates():
+    from workshop.charts import DAY_MS, measurement_chart
+
+    same_day = pd.DataFrame({"measured_at": pd.to_datetime(["2026-12-04 16:20",
+                                                            "2026-12-04 16:21"]),
+                             "label": ["v1 signed", "v1"], "qualified_per_month": [40.0, 41.0],
+                             "wins_caught": [0.3, 0.3]})
+    assert measurement_chart(same_day).layout.xaxis.dtick >= DAY_MS
+    apart = same_day.assign(measured_at=pd.to_datetime(["2026-01-05", "2026-06-01"]))
+    axis = measurement_chart(apart).layout.xaxis
+    assert axis.range is None and "%Y" in axis.tickformat

@@ -159,7 +159,7 @@ def test_export_by_company_takes_the_signed_demo(capsys, tmp_path, database):
                              "--out", str(out))
     assert code == 0 and "wrote" in printed, err
     text = out.read_text(encoding="utf-8")
-    assert text.startswith(f"# {demo.FINISHED_TITLE} — Lumen Ledger\n")
+    assert text.startswith(f"# Lumen Ledger\n\n**{demo.FINISHED_TITLE}**\n")
     assert "Version 1" in text and "Version 2" not in text
     assert "for Marketing" in text and "## In figures" in text
     assert f"{demo.MARKETING} for Marketing" in text and f"{demo.SALES} for Sales" in text

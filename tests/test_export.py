@@ -42,14 +42,22 @@ def _definition() -> Definition:
         actions=[Action(field="demo_requested", points=30),
                  Action(field="email_clicks", points=2)],
         threshold=40,
-        notes={"pain": "Month-end close takes two weeks.",
-               "path": "They find us through accountants."},
+        notes=DRAFT_NOTES,
     )
+
+
+# The notes the drafts' answers carried into the shared definition: private, never printed.
+DRAFT_NOTES = {"pain": "DRAFT-ONLY: my own hunch about the close.",
+               "industry": "DRAFT-ONLY: we never sold to hospitals."}
+# The decision noted on each question in step 3: what the one-pager carries.
+DECISIONS = {"pain": "Month-end close takes two weeks.",
+             "path": "They find us through accountants."}
 
 
 def _page(definition: Definition | None = None, **overrides) -> OnePager:
     kwargs = {"company": "Acme Ledger", "title": "Our ideal lead", "facilitator": "Dana Facil",
-              "agreed_by": ["Ann Marketing", "Bob Sales"], "agreed_at": AGREED_AT, "version": 3}
+              "agreed_by": ["Ann Marketing", "Bob Sales"], "agreed_at": AGREED_AT, "version": 3,
+              "decisions": DECISIONS}
     kwargs.update(overrides)
     return one_pager(definition if definition is not None else _definition(), **kwargs)
 
@@ -241,7 +249,8 @@ def test_html_footer_carries_agreement_with_machine_date():
 
 @pytest.mark.parametrize("render", [to_markdown, to_html], ids=["markdown", "html"])
 def test_empty_definition_says_so_in_words(render):
-    page = _page(Definition(), agreed_by=[], agreed_at=None, version=None, facilitator="")
+    page = _page(Definition(), agreed_by=[], agreed_at=None, version=None, facilitator="",
+                 decisions={})
     assert page.mql_gate == page.sql_gate == page.disqualifiers == page.points == []
     output = render(page)
     text = _squash(output if render is to_markdown else
@@ -287,10 +296,10 @@ def _hostile_page() -> OnePager:
             Criterion(field="company", op="contains_any", values=HOSTILE, role="disqualifier"),
             Criterion(field="lead_source", op="in", values=HOSTILE, role="nice", points=3),
         ],
-        notes={"pain": joined, "path": "\n".join(HOSTILE), "<b>key</b>": "x"},
     )
     return one_pager(definition, company=joined, title="# heading " + HOSTILE[0],
-                     facilitator=HOSTILE[2], agreed_by=HOSTILE, agreed_at=AGREED_AT)
+                     facilitator=HOSTILE[2], agreed_by=HOSTILE, agreed_at=AGREED_AT,
+                     decisions={"pain": joined, "path": "\n".join(HOSTILE), "<b>key</b>": "x"})
 
 
 def test_hostile_text_is_escaped_in_html():
@@ -329,8 +338,8 @@ def test_hostile_text_is_escaped_in_markdown():
     assert "http\\://evil" in markdown
     # only our own headings; the typed '# heading' stays text
     headings = [line for line in markdown.splitlines() if re.match(r"#{1,6} ", line)]
-    assert headings[0] == "# \\# heading \\<script\\>alert(1)\\</script\\> — " + \
-        md_escape(" ".join(HOSTILE))
+    assert headings[0] == "# " + md_escape(" ".join(HOSTILE))  # the company
+    assert "**\\# heading \\<script\\>alert(1)\\</script\\>**" in markdown  # the title
     assert all(h.startswith("## ") for h in headings[1:])
     assert "\\| pipe" in markdown
     # the only unescaped pipes are the points table's own
@@ -343,7 +352,7 @@ def test_hostile_text_is_escaped_in_markdown():
 
 def test_multiline_note_cannot_start_blocks_in_markdown():
     markdown = to_markdown(_hostile_page())
-    notes = _md_section(markdown, "Notes")
+    notes = _md_section(markdown, "Decisions")
     lines = notes.splitlines()
     # every line of the multi-line note is a continuation of its list item, escaped
     assert "  \\# heading" in lines
@@ -475,3 +484,46 @@ def test_without_a_wall_link_nothing_about_it_is_printed():
     page = _page()
     assert "always current" not in to_markdown(page) and "always current" not in to_html(page)
     assert "<svg" not in to_html(page)
+
+
+# --- decisions, not draft notes --------------------------------------------------------------
+@pytest.mark.parametrize("render", [to_markdown, to_html], ids=["markdown", "html"])
+def test_decision_notes_appear_and_draft_notes_never_do(render):
+    page = _page()
+    output = render(page)
+    text = _squash(output if render is to_markdown else "".join(_html_sections(output).all_text))
+    for question, note in DECISIONS.items():
+        assert note in text
+        assert catalog.QUESTIONS_BY_KEY[question].title in text
+    for note in DRAFT_NOTES.values():
+        assert "DRAFT-ONLY" in note and note not in text
+    assert "DRAFT-ONLY" not in output
+
+
+def test_without_decisions_the_definition_notes_stay_off_the_page():
+    page = _page(decisions=None)
+    assert page.notes == []
+    assert "DRAFT-ONLY" not in to_markdown(page) + to_html(page)
+
+
+# --- the company name ------------------------------------------------------------------------
+def _rem(css: str, selector: str) -> float:
+    rule = re.search(re.escape(selector) + r"\s*\{([^}]*)\}", css)
+    assert rule, selector
+    size = re.search(r"font-size:\s*([\d.]+)rem", rule.group(1))
+    assert size, selector
+    return float(size.group(1))
+
+
+def test_company_name_is_the_largest_line_of_the_page():
+    html = to_html(_page())
+    sections = _html_sections(html).text
+    assert _squash(sections["company"]) == "Acme Ledger"
+    screen_css = html.split("@media")[0]
+    assert _rem(screen_css, "header h1") > _rem(screen_css, "#headline h2")
+    print_css = html.split("@media print")[1]
+    company_pt = float(re.search(r"header h1\s*\{\s*font-size:\s*([\d.]+)pt", print_css).group(1))
+    headline_pt = float(re.search(r"#headline h2\s*\{\s*font-size:\s*([\d.]+)pt",
+                                  print_css).group(1))
+    assert company_pt > headline_pt
+    assert to_markdown(_page()).startswith("# Acme Ledger\n")

@@ -95,9 +95,8 @@ def test_a_definition_too_long_for_any_type_size_is_cut_and_says_so():
     huge = Definition(
         criteria=[Criterion(field="industry", op="in",
                             values=[f"Very long industry name number {i}-{j}" for j in range(6)])
-                  for i in range(30)],
-        notes={"pain": "A very long note. " * 200})
-    fitted = pdf.to_pdf(page_of(huge))
+                  for i in range(30)])
+    fitted = pdf.to_pdf(page_of(huge, decisions={"pain": "A very long note. " * 200}))
     pages, text = pages_and_text(fitted.pdf)
     assert pages == 1
     assert any("left off" in part for part in fitted.shortened)
@@ -108,10 +107,10 @@ def test_a_definition_too_long_for_any_type_size_is_cut_and_says_so():
 def test_typed_text_is_shown_as_typed_never_interpreted():
     payloads = ["<script>alert(1)</script>", "<b>bold</b>", "=HYPERLINK(\"x\")", "\\textbf{x}",
                 "**stars** [link](http://evil)"]
-    definition = Definition(criteria=[Criterion(field="industry", op="in", values=payloads)],
-                            notes={"pain": " ".join(payloads)})
+    definition = Definition(criteria=[Criterion(field="industry", op="in", values=payloads)])
     fitted = pdf.to_pdf(page_of(definition, company="Acme <i>Corp</i>",
-                                agreed_by=["<img src=x onerror=alert(1)>"]))
+                                agreed_by=["<img src=x onerror=alert(1)>"],
+                                decisions={"pain": " ".join(payloads)}))
     _, text = pages_and_text(fitted.pdf)
     for payload in payloads:
         assert payload in text, payload
@@ -157,3 +156,29 @@ def test_the_wall_link_and_its_qr_code_fit_on_the_page():
     assert "The full definition, always current:" in text
     assert link.replace("-", "") in text.replace(" ", "").replace("-", "")
     assert b"/Subtype /Image" not in fitted.pdf  # the QR code is drawn, not a picture
+
+
+def _path_moves(data: bytes) -> int:
+    """How many sub-paths the page draws (PDF 'm' operators): a QR code is dozens of them."""
+    stream = PdfReader(io.BytesIO(data)).pages[0].get_contents().get_data().decode("latin-1")
+    return len(re.findall(r"(?m) m$", stream))
+
+
+def test_the_pdf_draws_the_qr_code_once_a_wall_link_exists():
+    import segno
+
+    link = "https://leads.example.com/wall?w=58ipFBNTCLOji-slGxQfY3m52IcMeMWUuZ9gXKE_q_k"
+    without = pdf.to_pdf(page_of(facilitator_draft()), "A4").pdf
+    with_link = pdf.to_pdf(page_of(facilitator_draft(), link=link), "A4").pdf
+    rows = segno.make(link, error="m").symbol_size(border=0)[1]
+    # every row of the code has at least one dark run, each drawn as a sub-path of its own
+    assert _path_moves(with_link) - _path_moves(without) >= rows
+
+
+def test_the_decision_notes_are_printed_and_the_draft_notes_are_not():
+    definition = facilitator_draft().model_copy(
+        update={"notes": {"pain": "PRIVATE draft hunch about the close"}})
+    fitted = pdf.to_pdf(page_of(definition, decisions={"pain": "Agreed: pain is a slow close"}))
+    _, text = pages_and_text(fitted.pdf)
+    assert "Agreed: pain is a slow close" in text
+    assert "PRIVATE" not in text

@@ -2,6 +2,8 @@
 refresh; no draft, no prompts, no turns and (once everyone joined) no join links on it."""
 from __future__ import annotations
 
+import re
+
 from sqlmodel import select
 
 from tests.builders import C, D
@@ -187,3 +189,55 @@ def test_agreement_is_said_in_words_not_only_in_colour(app_url):  # noqa: F811
     score = " ".join(str(m.value) for m in dana.markdown)
     for status in statuses:
         assert f"** {status}" in score
+
+
+# --- contrast of the primary buttons -----------------------------------------------------------
+def _luminance(hex_colour: str) -> float:
+    """WCAG 2 relative luminance of '#rrggbb' or '#rgb'."""
+    digits = hex_colour.lstrip("#")
+    if len(digits) == 3:
+        digits = "".join(d * 2 for d in digits)
+    channels = [int(digits[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(one: str, other: str) -> float:
+    light, dark = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _rules(css: str) -> list[tuple[str, dict[str, str]]]:
+    rules = []
+    for selector, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        declarations = {}
+        for part in body.split(";"):
+            if ":" in part:
+                name, value = part.split(":", 1)
+                declarations[name.strip()] = value.replace("!important", "").strip()
+        rules.append((" ".join(selector.split()), declarations))
+    return rules
+
+
+def test_the_contrast_helper_matches_known_ratios():
+    assert round(contrast("#000000", "#ffffff"), 1) == 21.0
+    assert contrast("#777777", "#ffffff") < 4.5 < contrast("#767676", "#ffffff")
+
+
+def test_primary_buttons_in_presentation_mode_reach_4_5_to_1():
+    from workshop.ui.presentation import STYLE
+
+    rules = _rules(STYLE.replace("<style>", "").replace("</style>", ""))
+    primary = [(sel, decl) for sel, decl in rules if "stBaseButton-primary" in sel]
+    text = [decl["color"] for sel, decl in primary if "color" in decl and " *" in sel]
+    backgrounds = [decl["background-color"] for sel, decl in primary
+                   if "background-color" in decl]
+    assert text and len(backgrounds) >= 2  # at rest and hovered
+    # the page's own text colour on the blue is what made them unreadable
+    page_text = [decl["color"] for sel, decl in rules if "stMarkdownContainer" in sel
+                 and "color" in decl]
+    for background in backgrounds:
+        for colour in text:
+            assert contrast(colour, background) >= 4.5, (colour, background)
+        for colour in page_text:  # the override is needed: the page's text would fail
+            assert contrast(colour, background) < 4.5

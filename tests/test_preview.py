@@ -442,3 +442,16 @@ def test_leads_without_dates_say_which_date_columns_could_serve():
     with pytest.raises(NoDates, match="map it to “Created date”") as caught:
         monthly_volume(undated, evaluate(undated, sales_draft()))
     assert "engaged" in str(caught.value)
+
+
+def test_sample_table_shows_employees_as_whole_numbers_and_a_missing_one_as_blank(leads):
+    odd = leads.copy()
+    odd["employees"] = odd["employees"].astype(float)
+    odd.loc[odd.index[0], "employees"] = 3000.5
+    odd.loc[odd.index[1], "employees"] = float("nan")
+    table = sample_table(odd, DEFINITION, n=len(odd))
+    shown = table["employees"]
+    assert str(shown.dtype) == "Int64"
+    assert shown.loc[odd.index[0]] in (3000, 3001)  # never 3000.5
+    assert shown.isna().loc[odd.index[1]]  # blank (the table's placeholder), not "None"/"nan"
+    assert [str(v) for v in shown.dropna()] == [str(int(v)) for v in shown.dropna()]

@@ -558,3 +558,45 @@ def test_a_signed_definition_takes_no_file_until_it_is_reopened(app_url):
     assert LOADER not in expanders(dana)
     assert [v.definition == signed
             for v in in_db(lambda s: versions.versions(s, workshop_id, fac))] == [True, True]
+
+
+# --- the poster: decision notes and the QR code, on step 4 --------------------------------------
+
+NO_QR = "there is no wall link yet"
+POSTER_QR = "🔳 Put a QR code on the poster"
+
+
+def test_step_four_says_the_poster_has_no_qr_code_before_the_link_exists(app_url):
+    workshop_id, tokens = signed_workshop()
+    dana = open_as(workshop_id, tokens["facilitator"], COMMUNICATE)
+    priya = open_as(workshop_id, tokens["marketing"], COMMUNICATE)
+    warning = [w.value for w in dana.warning if NO_QR in w.value]
+    assert len(warning) == 1
+    assert any(NO_QR in i.value and "Ask the facilitator" in i.value for i in priya.info)
+    assert POSTER_QR not in " ".join(labels(priya))
+
+    click(dana, POSTER_QR)
+    secret = current_secret(workshop_id, tokens["facilitator"])
+    assert secret
+    assert not [w.value for w in dana.warning if NO_QR in w.value]
+    assert not any(b.startswith(POSTER_QR) for b in labels(dana))
+    one_pager = one_spaced(texts(dana))
+    assert wall_secret_of(the_wall_url(dana)) == secret
+    assert f"w={secret}" in one_pager.split("The one-pager")[-1]  # the poster carries the link
+
+
+def test_the_one_pager_on_step_four_carries_the_decision_notes_not_the_draft_notes(app_url):
+    workshop_id, tokens = signed_workshop()
+    in_db(lambda s: versions.set_discussion(s, workshop_id, tokens["facilitator"], "pain",
+                                            open=False, note="Decided: the close must hurt"))
+    draft_notes = demo.facilitator_draft().notes
+    assert draft_notes  # the signed definition carries the facilitator's draft notes
+    for role in ("facilitator", "marketing"):
+        at = open_as(workshop_id, tokens[role], COMMUNICATE)
+        said = one_spaced(texts(at))
+        assert "Decided: the close must hurt" in said
+        for note in draft_notes.values():
+            assert one_spaced(note) not in said, role
+    secret = share(workshop_id, tokens["facilitator"])
+    shown = opens(secret).page()
+    assert [n.text for n in shown.notes] == ["Decided: the close must hurt"]

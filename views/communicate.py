@@ -8,7 +8,7 @@ from workshop.text import escape_markdown
 from workshop.ui.context import STEP_PAGES, db, require_workshop, step_header
 from workshop.ui.downloads import one_pager_downloads
 from workshop.ui.leads_source import no_leads_yet, workshop_leads
-from workshop.ui.sharing import announcement_panel, wall_panel, wall_url
+from workshop.ui.sharing import announcement_panel, poster_qr_notice, wall_panel, wall_url
 
 place, workshop, actor = require_workshop()
 step_header(workshop, place, 4, actor)
@@ -23,6 +23,8 @@ with db() as s:
     signed = versions.versions(s, place.workshop_id, place.token)
     taken = versions.measurements(s, place.workshop_id, place.token)
     secret = wall.wall_link(s, place.workshop_id, place.token)
+    decisions = {q: p.note for q, p in versions.discussion(s, place.workshop_id,
+                                                            place.token).items()}
 
 latest = signed[-1] if signed else None
 if latest is not None and latest.reopened_at is None:
@@ -45,13 +47,14 @@ else:
 page = export.one_pager(definition, company=workshop.company, title=workshop.title,
                         facilitator=workshop.facilitator_name, agreed_by=agreed_by,
                         agreed_at=agreed_at, version=number, measured=measured,
-                        link=link)
+                        link=link, decisions=decisions)
 if number is not None and measured is None:
     no_leads_yet(place, actor.is_facilitator, "figures on the one-pager")
     if actor.is_facilitator:
         st.caption(f"Once an export is uploaded, open *Versions and measurements* to measure "
                    f"version {number} on it; the one-pager then carries its figures.")
 base_name = f"ideal-lead-{workshop.id}"
+poster_qr_notice(place, actor, number is not None, secret if number is not None else None)
 one_pager_downloads(page, base_name, "communicate")
 st.subheader("Rules RevOps can run")
 with db() as s:
@@ -73,7 +76,8 @@ for column, (fmt, label) in zip(rule_columns, (("json", "⬇️ Definition JSON"
     extension, mime = FORMATS[fmt]
     column.download_button(
         label, data=lambda fmt=fmt: render(definition, fmt, page, columns=columns_of).data,
-        file_name=f"{base_name}.{extension}", mime=mime, width="stretch", key=f"rules:{fmt}")
+        file_name=f"{base_name}.{extension}", mime=mime, width="stretch", key=f"rules:{fmt}",
+        on_click="ignore")
 if latest is not None:
     st.subheader("The wall page")
     wall_panel(place, actor, secret)

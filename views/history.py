@@ -6,7 +6,7 @@ import streamlit as st
 from workshop import compare, store, versions
 from workshop.charts import measurement_chart
 from workshop.measure import Figures, comparison_table, volume_sentence
-from workshop.text import escape_markdown
+from workshop.text import BLANK, escape_markdown
 from workshop.ui.comparison_view import comparison_rows, score_line
 from workshop.ui.context import EVIDENCE, STEP_PAGES, db, require_workshop, step_header
 from workshop.ui.evidence_panels import measurement
@@ -43,7 +43,7 @@ st.dataframe(pd.DataFrame([{
     "Wins caught": v.figures.wins_caught if v.figures else None,
     "Status": ("current" if v is latest and v.reopened_at is None
                else f"reopened {v.reopened_at:%d %b %Y}" if v.reopened_at else "replaced"),
-} for v in reversed(signed)]), hide_index=True, width="stretch",
+} for v in reversed(signed)]), hide_index=True, width="stretch", placeholder=BLANK,
     column_config={"Wins caught": st.column_config.NumberColumn(format="percent")})
 
 if latest.reopened_at is not None:
@@ -101,7 +101,8 @@ else:
                                             version_number=latest.number, figures=now,
                                             source=source.name, sha256=sha)
                 taken = versions.measurements(s, place.workshop_id, place.token)
-        st.dataframe(comparison_table(latest.figures, now), hide_index=True, width="stretch")
+        st.dataframe(comparison_table(latest.figures, now), hide_index=True, width="stretch",
+                     placeholder=BLANK)
         if now.qualified_per_month is None:
             st.caption(escape_markdown(volume_sentence(now)))
         if latest.figures is None:
@@ -121,4 +122,5 @@ if taken:
     st.dataframe(shown.rename(columns={
         "measured_at": "Measured", "label": "Version", "qualified_per_month": "Qualified per month",
         "wins_caught": "Wins caught", "source": "Leads"}), hide_index=True, width="stretch",
+        placeholder=BLANK,
         column_config={"Wins caught": st.column_config.NumberColumn(format="percent")})

@@ -1,6 +1,8 @@
 """Charts built from small aggregated tables (never from per-lead rows)."""
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -28,9 +30,10 @@ DEFINITION_COLOURS = ("#1f5fbf", "#e07b1f", "#2e9d5b", "#9b59b6", "#c0392b")
 CAPACITY_COLOUR = "#c0392b"
 
 
-def _wrap(text: str, width: int = 42) -> str:
+def _wrap(text: str, width: int = 42, max_lines: int = 0) -> str:
     """Break a long sentence onto several lines (plotly's <br>) so axis labels stay readable;
-    the text itself is escaped (see `chart_text`)."""
+    the text itself is escaped (see `chart_text`). With `max_lines`, what does not fit ends
+    in '…' (the whole sentence goes in the hover text)."""
     lines, line = [], ""
     for word in chart_text(text).split():
         if line and len(line) + 1 + len(word) > width:
@@ -39,7 +42,13 @@ def _wrap(text: str, width: int = 42) -> str:
         else:
             line = f"{line} {word}".strip()
     lines.append(line)
+    if max_lines and len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][:width - 1].rstrip() + "…"
     return "<br>".join(lines)
+
+
+WATERFALL_LABEL_LINES = 2  # a rule's label on the waterfall: two lines at most, then '…'
 
 
 def waterfall_chart(table: pd.DataFrame) -> go.Figure:
@@ -49,36 +58,44 @@ def waterfall_chart(table: pd.DataFrame) -> go.Figure:
     after the points step and after the last SQL must-have.
     """
     labels, measures, values, texts = [], [], [], []
+    hovers: list[str] = []
     kinds = table["kind"].tolist() if "kind" in table else [""] * len(table)
     for position, row in enumerate(table.itertuples(index=False)):  # a dozen rows at most
         if position == 0:
             labels.append(chart_text(row.step))
+            hovers.append(chart_text(row.step))
             measures.append("absolute")
             values.append(int(row.remaining))
             texts.append(f"{int(row.remaining):,}")
         else:
-            labels.append(_wrap(row.step))
+            labels.append(_wrap(row.step, max_lines=WATERFALL_LABEL_LINES))
+            hovers.append(chart_text(row.step))
             measures.append("relative")
             values.append(-int(row.removed))
             texts.append(f"−{int(row.removed):,}")
         kind = kinds[position]
         if kind == "points":
             labels.append("MQL")
+            hovers.append("MQL")
             measures.append("total")
             values.append(0)
             texts.append(f"{int(row.remaining):,}")
         if position == len(table) - 1 and kind in ("sql", "points"):
             labels.append("SQL")
+            hovers.append("SQL")
             measures.append("total")
             values.append(0)
             texts.append(f"{int(row.remaining):,}")
     figure = go.Figure(go.Waterfall(
         orientation="h", measure=measures, y=labels, x=values, text=texts,
+        hovertext=hovers, hoverinfo="text+x", cliponaxis=False,
         textposition="outside", connector={"line": {"color": "#999"}},
         decreasing={"marker": {"color": "#d98c8c"}},
         totals={"marker": {"color": STAGE_COLOURS["SQL"]}},
         increasing={"marker": {"color": STAGE_COLOURS["MQL"]}}))
-    figure.update_layout(height=max(360, 60 * len(labels)), font=FONT, showlegend=False,
+    # every bar's band holds its label's lines (at most two) with room to spare
+    band = max(60, round(WATERFALL_LABEL_LINES * FONT["size"] * 1.6 + 16))
+    figure.update_layout(height=max(360, band * len(labels) + 60), font=FONT, showlegend=False,
                          margin={"l": 10, "r": 40, "t": 30, "b": 10}, xaxis_title="Leads",
                          yaxis={"autorange": "reversed"})
     return figure
@@ -194,7 +211,30 @@ def measurement_chart(history: pd.DataFrame) -> go.Figure:
                            marker={"size": 11, "symbol": "diamond"})
     figure.update_layout(height=420, font=FONT, legend={"orientation": "h", "y": 1.15},
                          margin={"l": 10, "r": 10, "t": 30, "b": 10},
+                         xaxis=_date_axis(history["measured_at"]),
                          yaxis={"title": "Qualified per month", "rangemode": "tozero"},
                          yaxis2={"title": "Wins caught", "overlaying": "y", "side": "right",
                                  "tickformat": ".0%", "range": [0, 1]})
     return figure
+
+
+DAY_MS = 24 * 60 * 60 * 1000
+
+
+def _date_axis(moments: pd.Series) -> dict:
+    """Dates on the time axis, never hours or milliseconds: plotly zooms a single measurement
+    (or several on one day) down to millisecond ticks, so those get a week around them with
+    one tick a day."""
+    axis = {"type": "date", "tickformat": "%-d %b %Y", "hoverformat": "%-d %b %Y %H:%M",
+            "title": "Measured"}
+    times = pd.to_datetime(moments)
+    if not len(times):
+        return axis
+    span = times.max() - times.min()
+    if span < pd.Timedelta(days=2):
+        middle = times.min() + span / 2
+        axis["range"] = [middle - pd.Timedelta(days=3), middle + pd.Timedelta(days=3)]
+        span = pd.Timedelta(days=6)
+    if span < pd.Timedelta(days=60):  # whole days between ticks, about seven of them
+        axis["dtick"] = DAY_MS * max(1, math.ceil(span / pd.Timedelta(days=1) / 7))
+    return axis

@@ -32,7 +32,7 @@ EMPTY = {
     "points": "No points agreed: no nice-to-haves and no conversion actions.",
     "threshold": "No points threshold: the MQL must-haves alone decide.",
     "disqualifiers": "No disqualifiers agreed.",
-    "notes": "No notes written.",
+    "notes": "No decision noted on any question.",
     "agreed_by": "Not signed yet.",
     "agreed_at": "No date recorded.",
 }
@@ -44,7 +44,7 @@ SECTION_TITLES = {
     "sql": "SQL gate: sales-qualified when it is an MQL and all of these are true",
     "points": "Points",
     "disqualifiers": "Disqualifiers: ruled out, whatever else is true",
-    "notes": "Notes",
+    "notes": "Decisions",
     "agreement": "Agreed",
     "figures": "In figures",
 }
@@ -151,9 +151,14 @@ class OnePager:
 # --- building the content --------------------------------------------------------------------
 def one_pager(definition: Definition, *, company: str, title: str, facilitator: str,
               agreed_by: list[str], agreed_at: datetime | None,
-              version: int | None = None, measured=None, link: str = "") -> OnePager:
+              version: int | None = None, measured=None, link: str = "",
+              decisions: dict[str, str] | None = None) -> OnePager:
     """`measured`: the latest measurement of this version (a `versions.MeasurementInfo`),
-    shown as a few lines of figures; `link`: the wall page's address."""
+    shown as a few lines of figures; `link`: the wall page's address; `decisions`: the decision
+    note agreed on each question in step 3 (question key -> note, `versions.discussion`).
+
+    The definition's own notes are not shown: they come from the drafts (a draft's note travels
+    with its answer into the shared definition) and stay private to the workshop."""
     mql = [c.sentence() for c in definition.gate("mql")]
     sql = [c.sentence() for c in definition.gate("sql")]
     disqualifiers = [c.sentence() for c in definition.disqualifiers]
@@ -180,7 +185,7 @@ def one_pager(definition: Definition, *, company: str, title: str, facilitator: 
         threshold=threshold,
         threshold_text=threshold_text,
         disqualifiers=disqualifiers,
-        notes=_notes(definition),
+        notes=_notes(decisions or {}),
         handoff=_handoff(sql),
         figures=_figure_lines(measured),
         link=link.strip(),
@@ -225,13 +230,14 @@ def _handoff(sql: list[str]) -> str:
     return start + f"sales accepts it as an SQL when {join_and([lower_first(s) for s in sql])}."
 
 
-def _notes(definition: Definition) -> list[Note]:
+def _notes(decisions: dict[str, str]) -> list[Note]:
+    """The decision notes in the order of the questions."""
     known = [q.key for q in catalog.QUESTIONS]
-    keys = [k for k in known if k in definition.notes]
-    keys += sorted(k for k in definition.notes if k not in catalog.QUESTIONS_BY_KEY)
+    keys = [k for k in known if k in decisions]
+    keys += sorted(k for k in decisions if k not in catalog.QUESTIONS_BY_KEY)
     notes = []
     for key in keys:
-        text = definition.notes[key].strip()
+        text = (decisions[key] or "").strip()
         if not text:
             continue
         question = catalog.QUESTIONS_BY_KEY.get(key)
@@ -285,7 +291,10 @@ def _md_block(text: str, indent: str = "") -> str:
 def to_markdown(page: OnePager) -> str:
     """The one-pager as Markdown; everything typed by people is escaped."""
     titles = page.section_titles
-    out: list[str] = [f"# {md_inline(page.document_title) or 'Ideal lead definition'}", ""]
+    company, title = page.company.strip(), page.title.strip()
+    out: list[str] = [f"# {md_inline(company or title) or 'Ideal lead definition'}", ""]
+    if company and title:
+        out += [f"**{md_inline(title)}**", ""]
     if page.meta_line:
         out += [f"*{md_inline(page.meta_line)}*", ""]
 

@@ -127,7 +127,8 @@ def _print_css(paper: str, scale: float) -> str:
            box-shadow: none !important; font-size: {pt(10)}; line-height: 1.32 !important;
            font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif !important; }}
     header {{ margin-bottom: {pt(8)}; padding-bottom: {pt(4)}; }}
-    header h1 {{ font-size: {pt(10)}; }}
+    header h1 {{ font-size: {pt(26)}; }}
+    header .subtitle {{ font-size: {pt(11)}; }}
     header .meta {{ font-size: {pt(8.5)}; }}
     section {{ margin-bottom: {pt(8)}; }}
     #headline h2 {{ font-size: {pt(21)}; }}
@@ -149,7 +150,7 @@ _COMPACT = """
     .gate ul, #disqualifiers ul { columns: 2; column-gap: 14pt; }
     li { break-inside: avoid; }
     dl { columns: 2; column-gap: 14pt; }
-    dd { break-inside: avoid; }
+    dd, .note { break-inside: avoid; }
 """
 
 

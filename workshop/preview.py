@@ -383,6 +383,7 @@ def overlap(qualified: dict[str, pd.Series]) -> pd.DataFrame:
 
 
 ID_COLUMNS = ("record_id", "company", "job_title", "industry", "employees")
+WHOLE_NUMBER_COLUMNS = ("employees",)  # counts: shown whole, a missing one left blank
 
 
 def sample_table(leads: pd.DataFrame, definition: Definition, n: int = 25,
@@ -410,6 +411,9 @@ def sample_table(leads: pd.DataFrame, definition: Definition, n: int = 25,
     frame = result.frame.iloc[positions]
     columns = [c for c in ID_COLUMNS if c in leads.columns]
     table = sample[columns].copy()
+    for column in WHOLE_NUMBER_COLUMNS:  # 3000.5 employees reads as 3,000 or 3,001, not .5
+        if column in table.columns and pd.api.types.is_numeric_dtype(table[column]):
+            table[column] = table[column].round().astype("Int64")
     table["stage"] = frame["stage"].to_numpy()
     table["points"] = frame["points"].to_numpy()
     table["reasons"] = reasons(sample, definition).to_numpy()

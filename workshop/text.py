@@ -47,3 +47,6 @@ def chart_text(text: object) -> str:
     """Typed text as a chart label: Plotly reads <a>, <b>, <br> and entities in labels, so
     every markup character is written as an entity and shows as itself."""
     return html.escape("" if text is None else str(text), quote=False)
+
+
+BLANK = "—"  # what a table shows for a missing value, instead of "None"

@@ -9,7 +9,7 @@ reveal, to pass it on.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import update
@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from workshop import export
 from workshop.definition import Definition
-from workshop.models import Measurement, Version, WallLink, Workshop, utcnow
+from workshop.models import DiscussionPoint, Measurement, Version, WallLink, Workshop, utcnow
 from workshop.store import (
     Locked,
     NotFound,
@@ -47,13 +47,15 @@ class Agreed:
     signed_by: list[str]  # "Name (Team)"
     being_revised: bool  # reopened: the next version is being drafted
     measured: MeasurementInfo | None  # the latest measurement of this version
+    decisions: dict[str, str] = field(default_factory=dict)  # question -> decision noted
 
     def page(self, link: str = "") -> export.OnePager:
         """The one-pager; `link` is the wall page's address, printed with its QR code."""
         return export.one_pager(self.definition, company=self.company, title=self.title,
                                 facilitator=self.facilitator, agreed_by=self.signed_by,
                                 agreed_at=self.signed_at, version=self.number,
-                                measured=self.measured, link=link)
+                                measured=self.measured, link=link,
+                                decisions=self.decisions)
 
 
 def agreed(session: Session, workshop_id: str, number: int | None = None) -> Agreed | None:
@@ -78,7 +80,16 @@ def agreed(session: Session, workshop_id: str, number: int | None = None) -> Agr
     return Agreed(workshop.id, workshop.company, workshop.title, workshop.facilitator_name,
                   version.number, Definition.from_json(version.definition_json),
                   version.signed_at, signed, version.reopened_at is not None,
-                  None if latest is None else measurement_info(latest))
+                  None if latest is None else measurement_info(latest),
+                  decision_notes(session, workshop_id))
+
+
+def decision_notes(session: Session, workshop_id: str) -> dict[str, str]:
+    """The decision noted on each question in step 3 (question -> note), for the one-pager.
+    No access check, like `agreed`; pages with a key read them through `versions.discussion`."""
+    rows = session.exec(select(DiscussionPoint)
+                        .where(DiscussionPoint.workshop_id == workshop_id)).all()
+    return {row.question: row.note for row in rows if row.note and row.note.strip()}
 
 
 def _active(session: Session, workshop_id: str) -> WallLink | None:

@@ -85,6 +85,9 @@ def _save_decision_note(place: Place, question: str, text: str, base: int) -> bo
 
 # --- change log ----------------------------------------------------------------------------------
 
+LOG_ROWS_IN_FULL = 8  # a longer change log scrolls inside Streamlit's own ten-row height
+
+
 def change_log(place: Place, shared: store.SharedState, facilitator: bool) -> None:
     """Every change (who, when, what); replay any point; undo the latest (facilitator)."""
     with db() as s:
@@ -92,16 +95,20 @@ def change_log(place: Place, shared: store.SharedState, facilitator: bool) -> No
     if not log:
         st.caption("No changes to the shared definition yet.")
         return
-    st.dataframe([{"#": c.revision, "When": f"{c.at:%d %b %H:%M}", "Who": c.by,
-                   "What": c.summary} for c in reversed(log)],
-                 hide_index=True, width="stretch", height=min(36 + 35 * len(log), 320),
-                 column_config={"#": st.column_config.NumberColumn(width="small"),
-                                "When": st.column_config.TextColumn(width="small"),
-                                "Who": st.column_config.TextColumn(width="small")})
+    # The button sits above the table, and a short log is as tall as its rows: a height in
+    # pixels (36 + 35 per row) was too short for the app's larger type and let the table run
+    # under the button.
     if facilitator and shared.signed_version is None:
         if st.button("↩️ Undo the last change", key="agree:undo"):
             _act(versions.undo_last, place.workshop_id, place.token, shared.revision)
             st.rerun()
+    st.dataframe([{"#": c.revision, "When": f"{c.at:%d %b %H:%M}", "Who": c.by,
+                   "What": c.summary} for c in reversed(log)],
+                 hide_index=True, width="stretch",
+                 height="content" if len(log) <= LOG_ROWS_IN_FULL else "auto",
+                 column_config={"#": st.column_config.NumberColumn(width="small"),
+                                "When": st.column_config.TextColumn(width="small"),
+                                "Who": st.column_config.TextColumn(width="small")})
     labels = {c.revision: f"#{c.revision} · {escape_markdown(c.summary)}" for c in log}
     picked = st.select_slider("Replay the discussion: the shared definition after change",
                               options=list(labels), value=log[-1].revision,

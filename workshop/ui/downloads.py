@@ -1,11 +1,24 @@
 """The one-pager's downloads (PDF and PNG on the chosen paper, HTML, Markdown), for step 4 and
-the wall page alike."""
+the wall page alike.
+
+Clicking one of them does not rerun the page (`on_click="ignore"`): a rerun registered the files
+afresh, so a PNG clicked while the PDF's rerun was under way asked for a file that was gone
+(`MediaFileStorageError`, a spinner that never ends, or a file named by its hash). The bytes are
+built once per page content and paper (cached), each button has a fixed key, file name and type.
+"""
 from __future__ import annotations
 
 import streamlit as st
 
 from workshop import export, pdf
 from workshop.text import escape_markdown
+
+DOWNLOAD_FORMATS = {  # what: (extension, mime)
+    "pdf": ("pdf", "application/pdf"),
+    "png": ("png", "image/png"),
+    "html": ("html", "text/html"),
+    "md": ("md", "text/markdown"),
+}
 
 
 @st.cache_data(max_entries=32, show_spinner="Laying out the page for print…")
@@ -15,8 +28,13 @@ def fitted(key: str, paper: str, _page: export.OnePager) -> pdf.Fitted:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def png(key: str, paper: str, _page: export.OnePager) -> bytes:
-    return pdf.to_png(fitted(key, paper, _page))
+def png(key: str, paper: str, _printed: pdf.Fitted) -> bytes:
+    """The PDF's page as pixels; cached like the PDF (made on the click, in its own thread)."""
+    return pdf.to_png(_printed)
+
+
+def file_name(base_name: str, what: str) -> str:
+    return f"{base_name}.{DOWNLOAD_FORMATS[what][0]}"
 
 
 def one_pager_downloads(page: export.OnePager, base_name: str, key: str) -> None:
@@ -33,16 +51,14 @@ def one_pager_downloads(page: export.OnePager, base_name: str, key: str) -> None
     if printed is not None and printed.message:
         st.info(printed.message)
     columns = st.columns(4)
+
+    def button(column, what: str, label: str, data, **extra) -> None:
+        column.download_button(label, data=data, file_name=file_name(base_name, what),
+                               mime=DOWNLOAD_FORMATS[what][1], width="stretch",
+                               on_click="ignore", key=f"{key}:{what}", **extra)
+
     if printed is not None:
-        columns[0].download_button(f"⬇️ PDF ({paper})", data=printed.pdf,
-                                   file_name=f"{base_name}.pdf", mime="application/pdf",
-                                   width="stretch", type="primary", key=f"{key}:pdf")
-        columns[1].download_button("⬇️ PNG image", data=lambda: png(content, paper, page),
-                                   file_name=f"{base_name}.png", mime="image/png",
-                                   width="stretch", key=f"{key}:png")
-    columns[2].download_button("⬇️ HTML page", data=lambda: export.to_html(page),
-                               file_name=f"{base_name}.html", mime="text/html",
-                               width="stretch", key=f"{key}:html")
-    columns[3].download_button("⬇️ Markdown", data=lambda: export.to_markdown(page),
-                               file_name=f"{base_name}.md", mime="text/markdown",
-                               width="stretch", key=f"{key}:md")
+        button(columns[0], "pdf", f"⬇️ PDF ({paper})", printed.pdf, type="primary")
+        button(columns[1], "png", "⬇️ PNG image", lambda: png(content, paper, printed))
+    button(columns[2], "html", "⬇️ HTML page", lambda: export.to_html(page))
+    button(columns[3], "md", "⬇️ Markdown", lambda: export.to_markdown(page))

@@ -10,7 +10,7 @@ from workshop.evaluate import Evaluation, evaluate, missing_columns
 from workshop.lead_export import leads_csv
 from workshop.measure import CannotMeasure, Figures, measure
 from workshop.preview import cannot_evaluate, has_dates
-from workshop.text import escape_markdown
+from workshop.text import BLANK, escape_markdown
 from workshop.ui.leads_source import LeadsSource
 
 PERCENT = st.column_config.NumberColumn(format="percent")
@@ -97,7 +97,7 @@ def _totals_without_dates(source: LeadsSource, results: dict[str, Evaluation]) -
         "SQL (whole export)": int(result.frame["is_sql"].sum()),
         "Share of leads": float(result.frame["is_mql"].mean()) if len(result.frame) else None,
     } for name, result in results.items()]), hide_index=True, width="stretch",
-        column_config={"Share of leads": PERCENT})
+        placeholder=BLANK, column_config={"Share of leads": PERCENT})
 
 
 def outcomes_panel(source: LeadsSource, definitions: dict[str, Definition],
@@ -114,7 +114,7 @@ def outcomes_panel(source: LeadsSource, definitions: dict[str, Definition],
                      "Win rate of the rest": metrics.win_rate_rest, "Lift": metrics.lift,
                      "Share of wins caught": metrics.wins_caught if metrics.wins else None,
                      "Reliable": "yes" if metrics.reliable else f"no: {metrics.reason}"})
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", placeholder="–",
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", placeholder=BLANK,
                  column_config={"Win rate of MQLs": PERCENT, "Win rate of the rest": PERCENT,
                                 "Share of wins caught": PERCENT,
                                 "Lift": st.column_config.NumberColumn(format="%.1f×")})
@@ -136,7 +136,7 @@ def drill_down(source: LeadsSource, definitions: dict[str, Definition],
     st.plotly_chart(charts.waterfall_chart(steps), config={"displayModeBar": False})
     st.subheader("Sample leads and why")
     st.dataframe(_samples(source.key, definition.to_json(), source.leads, result),
-                 hide_index=True, width="stretch")
+                 hide_index=True, width="stretch", placeholder=BLANK)
     st.download_button(
         f"⬇️ All leads with {escape_markdown(name)}'s stage, points and reasons (CSV)",
         data=lambda: leads_csv(source.leads, result, definition=definition),

@@ -44,6 +44,28 @@ def wall_panel(place: Place, actor: store.Actor, secret: str | None) -> None:
     qr.image(qr_png(url), width=160, caption="Scan to open the wall page")
 
 
+NO_QR = ("The PDF and PNG below will have **no QR code**: there is no wall link yet, and the "
+         "poster's QR code opens the wall page.")
+
+
+def poster_qr_notice(place: Place, actor: store.Actor, signed: bool,
+                     secret: str | None) -> None:
+    """Said before the downloads, never found out on the wall: without a wall link the poster
+    has no QR code. The facilitator can create the link right here, first."""
+    if secret is not None:
+        return
+    if not signed:
+        st.info(NO_QR + " The wall link exists once a version is signed.")
+        return
+    if not actor.is_facilitator:
+        st.info(NO_QR + " Ask the facilitator to create the wall link first.")
+        return
+    st.warning(NO_QR + " Create the link first, then download the poster.")
+    if st.button("🔳 Put a QR code on the poster: create the wall link", type="primary",
+                 key="poster:create-wall-link"):
+        _change(lambda s: wall.share(s, place.workshop_id, place.token))
+
+
 def _change(action) -> None:
     try:
         with db() as s:
