@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from workshop import merge
 from workshop.charts import qualified_bar
 from workshop.definition import Definition
 from workshop.preview import cannot_evaluate, empty_warning, headline_table
@@ -18,6 +19,48 @@ def figures_table(source_key: tuple[str, ...],
     """Cached by the data and the definitions' JSON: nothing is evaluated twice."""
     definitions = {name: Definition.from_json(text) for name, text in named_json}
     return headline_table(leads_for(source_key), definitions)
+
+
+MASK_LIMIT = 400  # conditions kept per leads table before the cache starts afresh
+
+
+@st.cache_resource(max_entries=6, show_spinner=False)
+def condition_masks(source_key: tuple[str, ...]) -> dict:
+    """Per-condition results on one leads table, shared by every session (see
+    `evaluate.evaluate`): after one Apply only the criteria that changed are computed."""
+    return {}
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def choice_impact(source_key: tuple[str, ...], shared_json: str,
+                  candidate_json: str) -> merge.ChoiceImpact | str:
+    """The shared definition's figures without and with one question's candidate answer,
+    cached by the data and both definitions' JSON."""
+    masks = condition_masks(source_key)
+    if len(masks) > MASK_LIMIT:
+        masks.clear()
+    return merge.choice_impact(leads_for(source_key), Definition.from_json(shared_json),
+                               Definition.from_json(candidate_json), masks)
+
+
+def impact_panel(source: LeadsSource | None, shared: Definition, candidate: Definition,
+                 choice: str) -> None:
+    """Right by a question's Apply: what the chosen answer does to the shared definition's
+    MQL and SQL counts and wins caught, before → after; a sentence without leads."""
+    if source is None:
+        st.caption("With the company's leads uploaded, this would show what the choice does "
+                   "to the shared definition's MQL and SQL counts.")
+        return
+    impact = choice_impact(source.key, shared.to_json(), candidate.to_json())
+    if isinstance(impact, str):
+        st.caption(escape_markdown(impact))
+        return
+    where = "the sample leads" if source.label == SAMPLE_LABEL else source.label
+    head = (f"**{escape_markdown(choice)}** changes nothing on {escape_markdown(where)}"
+            if impact.unchanged else
+            f"**{escape_markdown(choice)}**, on {escape_markdown(where)}:")
+    st.markdown(head + "  \n" + "  \n".join(escape_markdown(line)
+                                             for line in merge.impact_lines(impact)))
 
 
 def named_json(definitions: dict[str, Definition]) -> tuple[tuple[str, str], ...]:
