@@ -39,3 +39,22 @@ def test_user_text_is_escaped():
 def test_nothing_when_fewer_than_two_answered():
     drafts, row = _row({"A": D(C()), "B": D()}, "industry")
     assert spread_markdown(drafts, row) == ""
+
+
+def test_a_phone_is_told_by_its_user_agent():
+    from workshop.ui.comparison_view import looks_like_a_phone
+
+    assert looks_like_a_phone("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Mobile")
+    assert looks_like_a_phone("Mozilla/5.0 (Linux; Android 14; Pixel 8) Mobile Safari/537.36")
+    assert not looks_like_a_phone("Mozilla/5.0 (X11; Linux x86_64) HeadlessChrome/131.0")
+    assert not looks_like_a_phone(None)
+
+
+def test_figures_in_a_sentence_per_definition():
+    from workshop.ui.preview import figures_sentence
+
+    line = figures_sentence({"Definition": "*Sales*", "MQL": 1234, "MQL share": 0.2057,
+                             "SQL": 56, "Wins caught": 0.5, "Note": ""})
+    assert line == "- **\\*Sales\\***: 1,234 MQL (21%), 56 SQL, 50% of past wins caught"
+    missing = figures_sentence({"Definition": "X", "MQL": None, "Note": "no column for “a”"})
+    assert "cannot run on these leads" in missing

@@ -13,8 +13,10 @@ from workshop.ui.agreement import (
     signoff,
 )
 from workshop.ui.comparison_view import (
+    agreement_sentences,
     comparison_rows,
     one_question_at_a_time,
+    phone_layout,
     score_line,
     who_agrees_with_whom,
 )
@@ -86,15 +88,20 @@ if asked_to_sign:
     st.header("Sign off")
     signoff(place, workshop, actor, shared, source, HISTORY, proposal)
 
+phone = phone_layout()
 score_line(comparison)
 with st.expander("Who agrees with whom, question by question", expanded=True):
-    who_agrees_with_whom(comparison)
+    if phone:
+        agreement_sentences(comparison)
+    else:
+        who_agrees_with_whom(comparison)
 with st.expander("How the alignment score is worked out"):
     st.markdown(compare.__doc__)
 
 live_panel({**drafts, "Shared definition": shared.definition}, source, place,
-           actor.is_facilitator)
-leads_agreement(source, drafts)
+           actor.is_facilitator, compact=phone)
+if not phone:  # a wide table; the evidence page has it
+    leads_agreement(source, drafts)
 if source is not None:
     st.page_link(EVIDENCE, label="More evidence from your leads →", icon="📊",
                  query_params=place.params)
@@ -185,8 +192,8 @@ def row_tools(row) -> None:
         definition_form(SHARED_FORM, load_shared, save_shared, form_values(place))
 
 
-# On the shared screen, one question at a time; elsewhere the whole list to scroll.
-focus = one_question_at_a_time(comparison) if place.presenting else None
+# On the shared screen and on a phone, one question at a time; elsewhere the whole list.
+focus = one_question_at_a_time(comparison) if place.presenting or phone else None
 comparison_rows(comparison, extra={"Shared definition": shared.definition}, only=focus,
                 below=row_tools)
 

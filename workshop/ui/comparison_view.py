@@ -88,6 +88,62 @@ def score_line(comparison: Comparison) -> None:
         for status, count in counts.items() if count))
 
 
+PHONE_WORDS = ("iphone", "android", "mobile", "ipod")
+LAYOUT_KEY = "compare:layout"
+PHONE, WIDE = "📱 Phone", "🖥️ Wide"
+# The page never scrolls sideways on a narrow screen: long words wrap, wide blocks shrink.
+NARROW_STYLE = """
+<style>
+@media (max-width: 640px) {
+  [data-testid="stMain"], [data-testid="stMainBlockContainer"] { overflow-x: hidden; }
+  [data-testid="stMarkdownContainer"] { overflow-wrap: anywhere; }
+  [data-testid="stMainBlockContainer"] { padding-left: 0.8rem; padding-right: 0.8rem; }
+}
+</style>
+"""
+
+
+def looks_like_a_phone(user_agent: str | None) -> bool:
+    """A phone's browser says so in its user agent ("iPhone", "Android … Mobile")."""
+    agent = (user_agent or "").casefold()
+    return any(word in agent for word in PHONE_WORDS)
+
+
+def phone_layout() -> bool:
+    """The layout switch for step 3: the phone layout (one question at a time, sentences
+    instead of charts) by default on a phone's browser, the wide one elsewhere; either can be
+    picked. Also keeps the page from scrolling sideways on a narrow screen."""
+    st.html(NARROW_STYLE)
+    headers = st.context.headers
+    default = PHONE if looks_like_a_phone(headers.get("User-Agent") if headers else None) \
+        else WIDE
+    choice = st.segmented_control(
+        "Layout", [WIDE, PHONE], default=default, required=True, key=LAYOUT_KEY,
+        help="Phone: one question at a time and figures in sentences instead of charts.")
+    return choice == PHONE
+
+
+def agreement_sentences(comparison: Comparison) -> None:
+    """The heatmap in words, for a narrow screen: each pair's overall similarity and the
+    questions on which it is closest and furthest apart."""
+    if len(comparison.drafts) < 2:
+        return
+    matrix = compare.pair_matrix(comparison)
+    lines = []
+    for pair, cells in matrix.iterrows():
+        questions = cells.drop("Overall").dropna()
+        if questions.empty:
+            lines.append(f"- **{escape_markdown(str(pair))}**: no question both answered")
+            continue
+        line = f"- **{escape_markdown(str(pair))}**: {cells['Overall']:.0%} alike overall"
+        if len(questions) > 1:
+            line += (f"; closest on {escape_markdown(str(questions.idxmax()))} "
+                     f"({questions.max():.0%}), furthest apart on "
+                     f"{escape_markdown(str(questions.idxmin()))} ({questions.min():.0%})")
+        lines.append(line)
+    st.markdown("\n".join(lines))
+
+
 def who_agrees_with_whom(comparison: Comparison) -> None:
     """The heatmap of pairs × questions, when there are at least two drafts."""
     if len(comparison.drafts) < 2:
