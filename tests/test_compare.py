@@ -21,6 +21,8 @@ from workshop.compare import (
     question_similarity,
     range_similarity,
     role_factor,
+    shares_ground,
+    spread,
     value_similarity,
 )
 from workshop.definition import Action, Definition
@@ -43,10 +45,16 @@ def _log(x: float) -> float:
     ({"a": D(), "b": D()}, UNANSWERED, None),
     ({"a": D(notes={"industry": "x"}), "b": D(notes={"industry": "y"})}, UNANSWERED, None),
     ({}, UNANSWERED, None),
-    # boundaries: 19/20 = 0.95 agrees, 1/5 = 0.2 conflicts, 1/4 is partly
+    # boundaries: 19/20 = 0.95 agrees, 1/4 overlaps; 1/5 = 0.2 would conflict, but both
+    # accept v0, so the row is an overlap (classify's own cases test the 0.2 boundary)
     ({"a": D(C(values=[f"v{i}" for i in range(20)])),
       "b": D(C(values=[f"v{i}" for i in range(19)]))}, AGREE, 0.95),
-    ({"a": D(C(values=[f"v{i}" for i in range(5)])), "b": D(C(values=["v0"]))}, CONFLICT, 0.2),
+    ({"a": D(C(values=[f"v{i}" for i in range(5)])), "b": D(C(values=["v0"]))}, PARTLY, 0.2),
+    # three drafts sharing one value with a low-similarity pair: overlap, not conflict
+    ({"a": D(C(values=["Healthcare"])),
+      "b": D(C(values=["Healthcare", "Software", "Retail", "Media", "Logistics"])),
+      "c": D(C(values=["Healthcare", "Software"]))}, PARTLY, (0.2 + 0.5 + 0.4) / 3),
+
     ({"a": D(C(values=[f"v{i}" for i in range(4)])), "b": D(C(values=["v0"]))}, PARTLY, 0.25),
     # three drafts: one pair in conflict makes the row a conflict
     ({"a": D(C(values=["Software"])), "b": D(C(values=["Software"])), "c": D(C(values=["Media"]))},
@@ -83,6 +91,17 @@ def test_answered_by_lists_only_criteria_answers():
 ])
 def test_classify(answered, pairs, status):
     assert classify(answered, pairs) == status
+
+
+@pytest.mark.parametrize("pairs,status", [
+    ({("a", "b"): 0.1}, PARTLY),
+    ({("a", "b"): 0.0}, PARTLY),
+    ({("a", "b"): 0.96}, AGREE),
+    ({("a", "b"): 0.5}, PARTLY),
+])
+def test_classify_with_common_ground(pairs, status):
+    """Something shared by all turns a would-be conflict into an overlap, nothing else."""
+    assert classify(2, pairs, common=True) == status
 
 
 # --- role factor ----------------------------------------------------------------------------
@@ -335,3 +354,71 @@ def test_pair_matrix_has_a_row_per_pair_and_a_cell_per_question():
 def test_pair_matrix_of_one_draft_is_empty():
     from workshop.compare import pair_matrix
     assert pair_matrix(compare({"A": D(C(values=["Software"]))})).empty
+
+
+# --- what the drafts share, field by field ---------------------------------------------------
+
+def test_spread_names_shared_values_and_who_has_the_rest():
+    drafts = {"M": D(C(values=["Healthcare", "Software", "Retail"])),
+                "S": D(C(values=["healthcare", "Software"])),
+                "F": D(C(values=["Healthcare", "Media"])),
+                "X": D()}  # did not answer: left out entirely
+    (industry,) = spread(drafts, "industry")
+    assert industry.shared == ["Healthcare"]
+    assert industry.some == {"Software": ["M", "S"], "Retail": ["M"], "Media": ["F"]}
+    assert industry.open_by == []
+    assert industry.has_common_ground
+    assert compare(drafts).row("industry").status == PARTLY
+
+
+def test_spread_of_ranges_is_the_range_all_accept():
+    drafts = {"a": D(C(field="employees", op="between", low=100, high=2000)),
+              "b": D(C(field="employees", op="at_least", low=20)),
+              "c": D(C(field="employees", op="between", low=200, high=5000))}
+    (size,) = spread(drafts, "size")
+    assert size.overlap == (200, 2000)
+    assert size.ranges["b"] == (20, INF)
+    assert size.shared == [] and size.some == {}
+    disjoint = {"a": D(C(field="employees", op="at_most", high=50)),
+                "b": D(C(field="employees", op="at_least", low=51))}
+    assert spread(disjoint, "size")[0].overlap is None
+    assert not shares_ground(spread(disjoint, "size"))
+    assert compare(disjoint).row("size").status == CONFLICT
+
+
+def test_spread_field_left_open_by_some_is_not_shared():
+    drafts = {"a": D(C(field="employees", op="at_least", low=10),
+                     C(field="annual_revenue", op="at_least", low=1e6)),
+              "b": D(C(field="employees", op="at_least", low=50))}
+    by_field = {s.field: s for s in spread(drafts, "size")}
+    assert by_field["annual_revenue"].overlap is None
+    assert by_field["annual_revenue"].open_by == ["b"]
+    assert by_field["employees"].overlap == (50, INF)
+
+
+def test_spread_excluded_and_yes_no_values():
+    drafts = {"a": D(C(op="not_in", values=["Retail"], role="disqualifier")),
+              "b": D(C(op="not_in", values=["retail", "Media"], role="disqualifier"))}
+    (industry,) = spread(drafts, "disqualifiers")
+    assert industry.shared == ["not Retail"]
+    assert industry.some == {"not Media": ["b"]}
+    yes_no = {"a": D(C(field="personal_email", op="is_true", role="disqualifier")),
+              "b": D(C(field="personal_email", op="is_false", role="disqualifier"))}
+    (email,) = spread(yes_no, "disqualifiers")
+    assert email.shared == [] and email.some == {"yes": ["a"], "no": ["b"]}
+
+
+def test_spread_of_engagement_is_the_actions_scored():
+    drafts = {"a": D(actions=[Action(field=DEMO, points=30),
+                              Action(field=WEB, points=5)], threshold=30),
+              "b": D(actions=[Action(field=DEMO, points=10)], threshold=10)}
+    (actions,) = spread(drafts, "engagement")
+    assert actions.shared == [Action(field=DEMO, points=1).label]
+    assert actions.some == {Action(field=WEB, points=1).label: ["a"]}
+
+
+def test_demo_industry_shares_values_and_is_not_a_conflict():
+    drafts = {"f": facilitator_draft(), "m": marketing_draft(), "s": sales_draft()}
+    (industry,) = spread(drafts, "industry")
+    assert industry.shared  # the demo drafts have industries in common
+    assert compare(drafts).row("industry").status == PARTLY

@@ -417,7 +417,7 @@ def test_a_whole_workshop_on_three_devices(tmp_path, monkeypatch, request):
             for label in ("Facilitator", "Marketing", "Sales", "Shared definition"):
                 assert label in row_text
             assert "Manufacturing" in row_text and "Healthcare" in row_text
-            assert re.search(r"\b(Conflict|Partly)\b", row_text), row_text
+            assert re.search(r"\b(Conflict|Overlap)\b", row_text), row_text
             role_row = question_row(fac, "Job role").inner_text()
             assert "Conflict" in role_row
             for words in ("finance director", "demand generation", "plant manager"):

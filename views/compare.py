@@ -13,8 +13,10 @@ from workshop.ui.agreement import (
     signoff,
 )
 from workshop.ui.comparison_view import (
+    agreement_sentences,
     comparison_rows,
     one_question_at_a_time,
+    phone_layout,
     score_line,
     who_agrees_with_whom,
 )
@@ -22,7 +24,7 @@ from workshop.ui.context import EVIDENCE, HISTORY, db, require_workshop, step_he
 from workshop.ui.definition_form import definition_file_loader, definition_form, forget_form
 from workshop.ui.evidence_panels import leads_agreement
 from workshop.ui.leads_source import form_values, workshop_leads
-from workshop.ui.preview import live_panel
+from workshop.ui.preview import impact_panel, live_panel
 from workshop.ui.status_board import status_board
 
 place, workshop, actor = require_workshop()
@@ -86,15 +88,20 @@ if asked_to_sign:
     st.header("Sign off")
     signoff(place, workshop, actor, shared, source, HISTORY, proposal)
 
+phone = phone_layout()
 score_line(comparison)
 with st.expander("Who agrees with whom, question by question", expanded=True):
-    who_agrees_with_whom(comparison)
+    if phone:
+        agreement_sentences(comparison)
+    else:
+        who_agrees_with_whom(comparison)
 with st.expander("How the alignment score is worked out"):
     st.markdown(compare.__doc__)
 
 live_panel({**drafts, "Shared definition": shared.definition}, source, place,
-           actor.is_facilitator)
-leads_agreement(source, drafts)
+           actor.is_facilitator, compact=phone)
+if not phone:  # a wide table; the evidence page has it
+    leads_agreement(source, drafts)
 if source is not None:
     st.page_link(EVIDENCE, label="More evidence from your leads →", icon="📊",
                  query_params=place.params)
@@ -135,34 +142,6 @@ OPERATIONS = {**{f"take:{n}": f"Take {n}'s answer" for n in names},
 TITLES = {q.key: q.title for q in catalog.QUESTIONS}
 
 
-def row_tools(row) -> None:
-    key = row.question.key
-    decision = shared.decisions.get(key)
-    if decision:
-        st.caption(f"Shared answer: {escape_markdown(decision)}")
-    discussion_controls(place, key, points.get(key), actor.is_facilitator)
-    if not facilitator:
-        return
-    pick, go, edit = st.columns([4, 1, 1], vertical_alignment="bottom")
-    operation = pick.selectbox("Build the shared answer", list(OPERATIONS),
-                               format_func=OPERATIONS.get, key=f"op:{key}")
-    if go.button("Apply", key=f"apply:{key}", width="stretch"):
-        updated, how = merge.apply_operation(shared.definition, key, operation, drafts)
-        apply(updated, {**shared.decisions, key: how}, f"{TITLES[key]}: {how}", [key])
-        st.rerun()
-    if edit.button("Edit by hand", key=f"edit:{key}", width="stretch"):
-        st.session_state[f"{SHARED_FORM}:question"] = [
-            q.key for q in catalog.QUESTIONS].index(key)
-        st.session_state["compare:editing"] = True
-        st.rerun()
-
-
-# On the shared screen, one question at a time; elsewhere the whole list to scroll.
-focus = one_question_at_a_time(comparison) if place.presenting else None
-comparison_rows(comparison, extra={"Shared definition": shared.definition}, only=focus,
-                below=row_tools)
-
-
 def load_shared():
     with db() as s:
         state = store.shared_state(s, place.workshop_id, place.token)
@@ -180,11 +159,51 @@ def save_shared(definition, revision):
                                  decisions, summary=summary, questions=changed)
 
 
+EDITING = "compare:editing"
+
+
+def row_tools(row) -> None:
+    key = row.question.key
+    decision = shared.decisions.get(key)
+    if decision:
+        st.caption(f"Shared answer: {escape_markdown(decision)}")
+    discussion_controls(place, key, points.get(key), actor.is_facilitator)
+    if not facilitator:
+        return
+    pick, go, edit = st.columns([4, 1, 1], vertical_alignment="bottom")
+    operation = pick.selectbox("Build the shared answer", list(OPERATIONS),
+                               format_func=OPERATIONS.get, key=f"op:{key}")
+    candidate, how = merge.apply_operation(shared.definition, key, operation, drafts)
+    if go.button("Apply", key=f"apply:{key}", width="stretch"):
+        apply(candidate, {**shared.decisions, key: how}, f"{TITLES[key]}: {how}", [key])
+        st.rerun()
+    editing = st.session_state.get(EDITING) == key
+    if edit.button("Close the form" if editing else "Edit by hand", key=f"edit:{key}",
+                   width="stretch"):
+        if editing:
+            st.session_state.pop(EDITING, None)
+        else:
+            st.session_state[f"{SHARED_FORM}:question"] = {"index": [
+                q.key for q in catalog.QUESTIONS].index(key)}
+            st.session_state[EDITING] = key
+        st.rerun()
+    impact_panel(source, shared.definition, candidate, OPERATIONS[operation])
+    if editing:  # inline, in this question's place; stays open after each saved value
+        definition_form(SHARED_FORM, load_shared, save_shared, form_values(place))
+
+
+# On the shared screen and on a phone, one question at a time; elsewhere the whole list.
+focus = one_question_at_a_time(comparison) if place.presenting or phone else None
+comparison_rows(comparison, extra={"Shared definition": shared.definition}, only=focus,
+                below=row_tools)
+
+
 if facilitator:
     st.header("Edit the shared definition by hand")
-    with st.expander("Open the guided form on the shared definition",
-                     expanded=st.session_state.pop("compare:editing", False)):
-        definition_form(SHARED_FORM, load_shared, save_shared, form_values(place))
+    shown = {focus} if focus is not None else {q.key for q in catalog.QUESTIONS}
+    if st.session_state.get(EDITING) not in shown:  # else open in that question's place
+        with st.expander("Open the guided form on the shared definition"):
+            definition_form(SHARED_FORM, load_shared, save_shared, form_values(place))
     definition_file_loader(SHARED_FORM, load_shared, save_shared, "the shared definition")
 
 st.header("Every change so far")

@@ -12,7 +12,12 @@ Similarity of two drafts on one question (0..1)
       the actions either draft scores) and threshold similarity (same formula).
 Classification of a question, among the drafts that answered it with criteria
     * none answered: *not answered*; one: *only one answered*;
-    * every pair at least 0.95: *agree*; some pair at most 0.2: *conflict*; otherwise *partly*.
+    * every pair at least 0.95: *agree*; some pair at most 0.2 and nothing shared by all of
+      them: *conflict*; otherwise *overlap* (they share something: a value, a range all of them
+      accept, the same yes/no, an action all of them score). The class names the row only; it
+      changes neither the similarity nor the score.
+What they share, per field (see `spread`): the values every answering draft has, the values only
+some have (and whose), and for numbers the range all of them accept.
 Alignment score = 100 × the mean, over questions that two or more drafts answered, of the mean
 pairwise similarity. Questions answered by fewer than two drafts do not count.
 Who agrees with whom: for each pair of drafts, the similarity per question, and overall the mean
@@ -30,7 +35,7 @@ from workshop import catalog
 from workshop.definition import BOOL_OPS, RANGE_OPS, VALUE_OPS, Criterion, Definition
 
 AGREE, PARTLY, CONFLICT, ONLY_ONE, UNANSWERED = (
-    "agree", "partly", "conflict", "only one answered", "not answered")
+    "agree", "overlap", "conflict", "only one answered", "not answered")
 STATUS_ICONS = {AGREE: "✅", PARTLY: "🟡", CONFLICT: "❌", ONLY_ONE: "☝️", UNANSWERED: "—"}
 AGREE_AT, CONFLICT_AT = 0.95, 0.2
 
@@ -78,12 +83,16 @@ def compare(drafts: dict[str, Definition]) -> Comparison:
         answered = [name for name, d in drafts.items() if has_answer(d, question.key)]
         pairs = {(a, b): question_similarity(drafts[a], drafts[b], question.key)
                  for a, b in combinations(answered, 2)}
-        rows.append(QuestionComparison(question, answered, classify(len(answered), pairs),
+        common = len(answered) >= 2 and shares_ground(
+            spread({name: drafts[name] for name in answered}, question.key))
+        rows.append(QuestionComparison(question, answered,
+                                       classify(len(answered), pairs, common),
                                        sum(pairs.values()) / len(pairs) if pairs else None, pairs))
     return Comparison(drafts, rows)
 
 
-def classify(answered: int, pairs: dict) -> str:
+def classify(answered: int, pairs: dict, common: bool = False) -> str:
+    """The row's class; `common`: every answering draft shares something (see `spread`)."""
     if answered == 0:
         return UNANSWERED
     if answered == 1:
@@ -91,9 +100,99 @@ def classify(answered: int, pairs: dict) -> str:
     sims = list(pairs.values())
     if min(sims) >= AGREE_AT:
         return AGREE
-    if min(sims) <= CONFLICT_AT:
+    if min(sims) <= CONFLICT_AT and not common:
         return CONFLICT
     return PARTLY
+
+
+@dataclass(frozen=True)
+class FieldSpread:
+    """One field of one question across the drafts that answered the question.
+
+    `shared`: the values every one of them has (first spelling kept; "not X" for an excluded
+    value, "yes"/"no" for yes/no fields); `some`: each other value with the drafts that have it;
+    `ranges`: each draft's numeric range; `overlap`: the range all of them accept (None when
+    not all of them put a range on this field, or when the ranges do not meet); `open_by`: the
+    drafts that put nothing on this field.
+    """
+
+    field: str
+    label: str
+    unit: str
+    shared: list[str]
+    some: dict[str, list[str]]
+    ranges: dict[str, tuple[float, float]]
+    overlap: tuple[float, float] | None
+    open_by: list[str]
+
+    @property
+    def has_common_ground(self) -> bool:
+        return bool(self.shared) or self.overlap is not None
+
+
+def _value_keys(criterion: Criterion) -> list[tuple[str, str]]:
+    """(comparison key, display) for each value of a criterion."""
+    if criterion.op in BOOL_OPS:
+        word = "yes" if criterion.op == "is_true" else "no"
+        return [(word, word)]
+    if criterion.op == "not_in":
+        return [(f"not {v.casefold()}", f"not {v}") for v in criterion.values]
+    return [(v.casefold(), v) for v in criterion.values]
+
+
+def spread(drafts: dict[str, Definition], question: str) -> list[FieldSpread]:
+    """Field by field, what the drafts that answered `question` share and where they differ.
+    Engagement counts each scored action as a value (the points may still differ)."""
+    answering = {name: d for name, d in drafts.items() if has_answer(d, question)}
+    names = list(answering)
+    if question == catalog.ENGAGEMENT:
+        holders: dict[str, list[str]] = {}
+        display: dict[str, str] = {}
+        for name, definition in answering.items():
+            for action in definition.actions:
+                holders.setdefault(action.field, []).append(name)
+                display[action.field] = action.label
+        if not holders:
+            return []
+        shared = [display[f] for f, who in holders.items() if len(who) == len(names)]
+        some = {display[f]: who for f, who in holders.items() if len(who) < len(names)}
+        return [FieldSpread("actions", "Actions scored", "", shared, some, {}, None, [])]
+    by_field: dict[str, dict[str, Criterion]] = {}
+    for name, definition in answering.items():
+        for criterion in definition.criteria_for(question):
+            by_field.setdefault(criterion.field, {})[name] = criterion
+    spreads = []
+    for field_name, criteria in by_field.items():
+        lead_field = catalog.FIELDS.get(field_name)
+        first = next(iter(criteria.values()))
+        label = lead_field.label if lead_field else first.subject
+        unit = lead_field.unit if lead_field else ""
+        holders = {}
+        display = {}
+        ranges = {}
+        for name, criterion in criteria.items():
+            if criterion.op in RANGE_OPS:
+                ranges[name] = bounds(criterion)
+                continue
+            for key, shown in _value_keys(criterion):
+                if name not in holders.setdefault(key, []):
+                    holders[key].append(name)
+                display.setdefault(key, shown)
+        shared = [display[k] for k, who in holders.items() if len(who) == len(names)]
+        some = {display[k]: who for k, who in holders.items() if len(who) < len(names)}
+        overlap = None
+        if len(ranges) == len(names):
+            low = max(r[0] for r in ranges.values())
+            high = min(r[1] for r in ranges.values())
+            overlap = (low, high) if low <= high else None
+        spreads.append(FieldSpread(field_name, label, unit, shared, some, ranges, overlap,
+                                   [n for n in names if n not in criteria]))
+    return spreads
+
+
+def shares_ground(spreads: list[FieldSpread]) -> bool:
+    """Whether the answering drafts share anything at all on the question."""
+    return any(s.has_common_ground for s in spreads)
 
 
 def question_similarity(a: Definition, b: Definition, question: str) -> float:

@@ -306,30 +306,60 @@ class Evaluation:
         }
 
 
-def evaluate(leads: pd.DataFrame, definition: Definition) -> Evaluation:
+def condition_key(criterion: Criterion) -> tuple:
+    """What a criterion's mask depends on: its field and condition, not its role or points."""
+    return (criterion.field, criterion.op, tuple(criterion.values), criterion.low,
+            criterion.high)
+
+
+def evaluate(leads: pd.DataFrame, definition: Definition,
+             masks: dict | None = None) -> Evaluation:
     """Sort every lead into a stage.
 
     MQL = no disqualifier, every MQL must-have met, points >= threshold.
     SQL = MQL and every SQL must-have met.
     Points = nice-to-have points for each met nice-to-have + each conversion action done.
+
+    `masks`, when given, keeps each condition's per-lead result for these very leads (keyed
+    by `condition_key`, and ("action", field)): evaluating a definition that differs in one
+    criterion from one seen before computes only that criterion. The caller owns it and must
+    use it with one leads table only; its entries are never modified.
     """
     index = leads.index
     cache: dict = {}
+
+    def mask(criterion: Criterion) -> pd.Series:
+        if masks is None:
+            return criterion_mask(leads, criterion, cache)
+        key = condition_key(criterion)
+        found = masks.get(key)
+        if found is None:
+            found = masks[key] = criterion_mask(leads, criterion, cache)
+        return found
+
+    def done(field: str) -> pd.Series:
+        if masks is None:
+            return action_done(leads, field)
+        found = masks.get(("action", field))
+        if found is None:
+            found = masks[("action", field)] = action_done(leads, field)
+        return found
+
     everyone = pd.Series(True, index=index)
     disqualified = pd.Series(False, index=index)
     for criterion in definition.disqualifiers:
-        disqualified |= criterion_mask(leads, criterion, cache)
+        disqualified |= mask(criterion)
     mql_gate = everyone.copy()
     for criterion in definition.gate("mql"):
-        mql_gate &= criterion_mask(leads, criterion, cache)
+        mql_gate &= mask(criterion)
     sql_gate = everyone.copy()
     for criterion in definition.gate("sql"):
-        sql_gate &= criterion_mask(leads, criterion, cache)
+        sql_gate &= mask(criterion)
     points = pd.Series(0, index=index, dtype="int64")
     for criterion in definition.nice_to_haves:
-        points += criterion_mask(leads, criterion, cache).astype("int64") * criterion.points
+        points += mask(criterion).astype("int64") * criterion.points
     for action in definition.actions:
-        points += action_done(leads, action.field).astype("int64") * action.points
+        points += done(action.field).astype("int64") * action.points
     is_mql = ~disqualified & mql_gate & (points >= definition.threshold)
     is_sql = is_mql & sql_gate
     stage = np.where(is_sql, SQL, np.where(is_mql, MQL, NOT_QUALIFIED))

@@ -96,15 +96,16 @@ class CannotMeasure(ValueError):
     message says which, so nothing is stored or printed as a silent 0."""
 
 
-def measure(leads: pd.DataFrame, definition: Definition) -> Figures:
+def measure(leads: pd.DataFrame, definition: Definition, masks: dict | None = None) -> Figures:
     """Volume per month and, where the leads carry outcomes, how well it caught past wins.
 
     Without created dates, the per-month figures are None (never the total passed off as a
-    month). Raises `CannotMeasure` when a column the definition uses is missing or empty."""
+    month). Raises `CannotMeasure` when a column the definition uses is missing or empty.
+    `masks`: see `evaluate` (per-condition results kept for these leads)."""
     problem = cannot_evaluate(leads, definition) or empty_warning(leads, definition)
     if problem:
         raise CannotMeasure(problem)
-    evaluation = evaluate(leads, definition)
+    evaluation = evaluate(leads, definition, masks)
     frame = evaluation.frame
     try:
         volume = monthly_volume(leads, evaluation)

@@ -8,9 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from statistics import median
 
+import pandas as pd
+
 from workshop import catalog
 from workshop.compare import AGREE, AGREE_AT, ONLY_ONE, PARTLY, Comparison, compare, has_answer
 from workshop.definition import BOOL_OPS, RANGE_OPS, VALUE_OPS, Action, Criterion, Definition
+from workshop.measure import CannotMeasure, Figures, measure
 
 ROLE_STRICTNESS = {"nice": 0, "must": 1, "disqualifier": 2}
 
@@ -251,3 +254,45 @@ def drafts_by_team(people: list[tuple[str, str, Definition]],
         by_role.setdefault(role, []).append(definition)
     return {team_labels.get(role, role): team_view(definitions)
             for role, definitions in by_role.items()}
+
+
+@dataclass(frozen=True)
+class ChoiceImpact:
+    """What one question's choice does to the shared definition on a set of leads."""
+
+    before: Figures  # the shared definition as it is
+    after: Figures  # with the candidate answer for that question
+
+    @property
+    def unchanged(self) -> bool:
+        return (self.before.qualified, self.before.sql, self.before.wins_caught) == \
+            (self.after.qualified, self.after.sql, self.after.wins_caught)
+
+
+def choice_impact(leads: pd.DataFrame, shared: Definition, candidate: Definition,
+                  masks: dict | None = None) -> ChoiceImpact | str:
+    """The shared definition's figures without and with a candidate answer; a sentence
+    instead when the leads cannot measure one of them. `masks`: see `evaluate.evaluate`, so
+    only the criteria the candidate changes are computed again."""
+    try:
+        return ChoiceImpact(measure(leads, shared, masks), measure(leads, candidate, masks))
+    except CannotMeasure as error:
+        return str(error)
+
+
+def _arrow(before: int, after: int) -> str:
+    if before == after:
+        return f"{after:,} (no change)"
+    return f"{before:,} → {after:,} ({after - before:+,})"
+
+
+def impact_lines(impact: ChoiceImpact) -> list[str]:
+    """'MQL: 1,204 → 980 (−224)', 'SQL: …', 'Wins caught: 61% → 55%' (when the leads
+    carry outcomes)."""
+    lines = [f"MQL: {_arrow(impact.before.qualified, impact.after.qualified)}",
+             f"SQL: {_arrow(impact.before.sql, impact.after.sql)}"]
+    before, after = impact.before.wins_caught, impact.after.wins_caught
+    if impact.after.wins and before is not None and after is not None:
+        lines.append(f"Wins caught: {before:.0%} → {after:.0%}" if round(before, 2) !=
+                     round(after, 2) else f"Wins caught: {after:.0%} (no change)")
+    return lines

@@ -2,6 +2,7 @@
 versions use the same view."""
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import streamlit as st
@@ -9,7 +10,7 @@ import streamlit as st
 from workshop import catalog, compare
 from workshop.charts import agreement_heatmap
 from workshop.compare import STATUS_ICONS, Comparison
-from workshop.definition import Definition
+from workshop.definition import Definition, format_amount
 from workshop.text import escape_markdown
 
 
@@ -27,6 +28,55 @@ def row_sentences(definition: Definition, question: str) -> str:
     return text + (f"\n\n*“{escape_markdown(note)}”*" if note else "")
 
 
+def _everyone(count: int) -> str:
+    return {2: "both", 3: "all three"}.get(count, f"all {count}")
+
+
+def _range_text(low: float, high: float, unit: str) -> str:
+    if low == high:
+        return format_amount(low, unit)
+    if math.isinf(low) and math.isinf(high):
+        return "any value"
+    if math.isinf(low):
+        return f"at most {format_amount(high, unit)}"
+    if math.isinf(high):
+        return f"at least {format_amount(low, unit)}"
+    return f"{format_amount(low, unit, bare=True)} to {format_amount(high, unit)}"
+
+
+def spread_markdown(drafts: dict[str, Definition], row: compare.QuestionComparison) -> str:
+    """What the drafts that answered share (✓, bold) and what only some have (with whose),
+    field by field, as Markdown; empty when fewer than two answered."""
+    if len(row.answered_by) < 2:
+        return ""
+    everyone = _everyone(len(row.answered_by))
+    lines = []
+    for item in compare.spread(drafts, row.question.key):
+        parts = []
+        if item.shared:
+            parts.append("✓ " + ", ".join(f"**{escape_markdown(v)}**" for v in item.shared)
+                         + f" ({everyone})")
+        if item.overlap is not None:
+            parts.append(f"✓ **{escape_markdown(_range_text(*item.overlap, item.unit))}** "
+                         f"({everyone} accept)")
+        elif len(item.ranges) >= 2:
+            parts.append("no range all of them accept")
+        by_who: dict[tuple[str, ...], list[str]] = {}
+        for value, who in item.some.items():
+            by_who.setdefault(tuple(who), []).append(value)
+        for who, values in by_who.items():
+            parts.append(", ".join(escape_markdown(v) for v in values)
+                         + f" (only {escape_markdown(', '.join(who))})")
+        if len(set(item.ranges.values())) > 1 or (item.ranges and item.open_by):
+            parts.extend(f"{escape_markdown(_range_text(*bounds, item.unit))} "
+                         f"({escape_markdown(name)})" for name, bounds in item.ranges.items())
+        if item.open_by:
+            parts.append(f"left open by {escape_markdown(', '.join(item.open_by))}")
+        if parts:
+            lines.append(f"- *{escape_markdown(item.label)}*: " + " · ".join(parts))
+    return "\n".join(lines)
+
+
 def score_line(comparison: Comparison) -> None:
     """The alignment score and how many questions fall in each class."""
     score_col, counts_col = st.columns([1, 3])
@@ -36,6 +86,62 @@ def score_line(comparison: Comparison) -> None:
     counts_col.markdown("  \n".join(
         f"{STATUS_ICONS[status]} **{count}** {status}"
         for status, count in counts.items() if count))
+
+
+PHONE_WORDS = ("iphone", "android", "mobile", "ipod")
+LAYOUT_KEY = "compare:layout"
+PHONE, WIDE = "📱 Phone", "🖥️ Wide"
+# The page never scrolls sideways on a narrow screen: long words wrap, wide blocks shrink.
+NARROW_STYLE = """
+<style>
+@media (max-width: 640px) {
+  [data-testid="stMain"], [data-testid="stMainBlockContainer"] { overflow-x: hidden; }
+  [data-testid="stMarkdownContainer"] { overflow-wrap: anywhere; }
+  [data-testid="stMainBlockContainer"] { padding-left: 0.8rem; padding-right: 0.8rem; }
+}
+</style>
+"""
+
+
+def looks_like_a_phone(user_agent: str | None) -> bool:
+    """A phone's browser says so in its user agent ("iPhone", "Android … Mobile")."""
+    agent = (user_agent or "").casefold()
+    return any(word in agent for word in PHONE_WORDS)
+
+
+def phone_layout() -> bool:
+    """The layout switch for step 3: the phone layout (one question at a time, sentences
+    instead of charts) by default on a phone's browser, the wide one elsewhere; either can be
+    picked. Also keeps the page from scrolling sideways on a narrow screen."""
+    st.html(NARROW_STYLE)
+    headers = st.context.headers
+    default = PHONE if looks_like_a_phone(headers.get("User-Agent") if headers else None) \
+        else WIDE
+    choice = st.segmented_control(
+        "Layout", [WIDE, PHONE], default=default, required=True, key=LAYOUT_KEY,
+        help="Phone: one question at a time and figures in sentences instead of charts.")
+    return choice == PHONE
+
+
+def agreement_sentences(comparison: Comparison) -> None:
+    """The heatmap in words, for a narrow screen: each pair's overall similarity and the
+    questions on which it is closest and furthest apart."""
+    if len(comparison.drafts) < 2:
+        return
+    matrix = compare.pair_matrix(comparison)
+    lines = []
+    for pair, cells in matrix.iterrows():
+        questions = cells.drop("Overall").dropna()
+        if questions.empty:
+            lines.append(f"- **{escape_markdown(str(pair))}**: no question both answered")
+            continue
+        line = f"- **{escape_markdown(str(pair))}**: {cells['Overall']:.0%} alike overall"
+        if len(questions) > 1:
+            line += (f"; closest on {escape_markdown(str(questions.idxmax()))} "
+                     f"({questions.max():.0%}), furthest apart on "
+                     f"{escape_markdown(str(questions.idxmin()))} ({questions.min():.0%})")
+        lines.append(line)
+    st.markdown("\n".join(lines))
 
 
 def who_agrees_with_whom(comparison: Comparison) -> None:
@@ -67,6 +173,9 @@ def comparison_rows(comparison: Comparison, *, extra: dict[str, Definition] | No
             similarity = "" if row.similarity is None else f" · similarity {row.similarity:.0%}"
             st.markdown(f"### {STATUS_ICONS[row.status]} {row.question.title}\n"
                         f"**{row.status.capitalize()}**{similarity} · *{row.question.prompt}*")
+            spread_text = spread_markdown(comparison.drafts, row)
+            if spread_text:
+                st.markdown(spread_text)
             columns = st.columns(len(names) + len(extra or {}))
             for column, name in zip(columns, names, strict=False):
                 column.markdown(f"**{escape_markdown(name)}**")

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from workshop import merge
 from workshop.charts import qualified_bar
 from workshop.definition import Definition
+from workshop.measure import CannotMeasure, Figures, measure
 from workshop.preview import cannot_evaluate, empty_warning, headline_table
 from workshop.text import escape_markdown
 from workshop.ui.leads_source import SAMPLE_LABEL, LeadsSource, leads_for, no_leads_yet
@@ -20,14 +22,82 @@ def figures_table(source_key: tuple[str, ...],
     return headline_table(leads_for(source_key), definitions)
 
 
+MASK_LIMIT = 400  # conditions kept per leads table before the cache starts afresh
+
+
+@st.cache_resource(max_entries=6, show_spinner=False)
+def condition_masks(source_key: tuple[str, ...]) -> dict:
+    """Per-condition results on one leads table, shared by every session (see
+    `evaluate.evaluate`): after one Apply only the criteria that changed are computed."""
+    return {}
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def measured(source_key: tuple[str, ...], definition_json: str) -> Figures | str:
+    """One definition's figures on one leads table, cached by both; a sentence when the
+    leads cannot measure it. Conditions already seen on these leads are not computed again."""
+    masks = condition_masks(source_key)
+    if len(masks) > MASK_LIMIT:
+        masks.clear()
+    try:
+        return measure(leads_for(source_key), Definition.from_json(definition_json), masks)
+    except CannotMeasure as error:
+        return str(error)
+
+
+def choice_impact(source_key: tuple[str, ...], shared_json: str,
+                  candidate_json: str) -> merge.ChoiceImpact | str:
+    """The shared definition's figures without and with one question's candidate answer:
+    after an Apply only the new shared definition and each candidate are measured."""
+    before, after = measured(source_key, shared_json), measured(source_key, candidate_json)
+    if isinstance(before, str):
+        return before
+    if isinstance(after, str):
+        return after
+    return merge.ChoiceImpact(before, after)
+
+
+def impact_panel(source: LeadsSource | None, shared: Definition, candidate: Definition,
+                 choice: str) -> None:
+    """Right by a question's Apply: what the chosen answer does to the shared definition's
+    MQL and SQL counts and wins caught, before → after; a sentence without leads."""
+    if source is None:
+        st.caption("With the company's leads uploaded, this would show what the choice does "
+                   "to the shared definition's MQL and SQL counts.")
+        return
+    impact = choice_impact(source.key, shared.to_json(), candidate.to_json())
+    if isinstance(impact, str):
+        st.caption(escape_markdown(impact))
+        return
+    where = "the sample leads" if source.label == SAMPLE_LABEL else source.label
+    head = (f"**{escape_markdown(choice)}** changes nothing on {escape_markdown(where)}"
+            if impact.unchanged else
+            f"**{escape_markdown(choice)}**, on {escape_markdown(where)}:")
+    st.markdown(head + "  \n" + "  \n".join(escape_markdown(line)
+                                             for line in merge.impact_lines(impact)))
+
+
 def named_json(definitions: dict[str, Definition]) -> tuple[tuple[str, str], ...]:
     return tuple((name, d.to_json()) for name, d in definitions.items())
 
 
+def figures_sentence(row: dict) -> str:
+    """'- **Marketing**: 3,135 MQL (52%), 3,135 SQL, 68% of past wins caught' (Markdown)."""
+    name = escape_markdown(str(row["Definition"]))
+    if pd.isna(row.get("MQL")):
+        return f"- **{name}**: cannot run on these leads ({escape_markdown(str(row['Note']))})"
+    line = (f"- **{name}**: {int(row['MQL']):,} MQL ({row['MQL share']:.0%}), "
+            f"{int(row['SQL']):,} SQL")
+    if not pd.isna(row.get("Wins caught")):
+        line += f", {row['Wins caught']:.0%} of past wins caught"
+    return line
+
+
 def live_panel(definitions: dict[str, Definition], source: LeadsSource | None, place=None,
-               is_facilitator: bool = False) -> None:
+               is_facilitator: bool = False, compact: bool = False) -> None:
     """Each definition's MQL and SQL counts and wins caught on the workshop's leads. A
-    definition that cannot run on them says why in its own row; the others still show."""
+    definition that cannot run on them says why in its own row; the others still show.
+    `compact` (a phone): a sentence per definition instead of the chart and the table."""
     if source is None:
         no_leads_yet(place, is_facilitator, "lead figures")
         return
@@ -35,12 +105,17 @@ def live_panel(definitions: dict[str, Definition], source: LeadsSource | None, p
         st.markdown(f"**On the sample leads** ({len(source.leads):,} leads over 12 months)")
     else:
         st.markdown(f"**On {escape_markdown(source.label)}**")
-    table = figures_table(source.key, named_json(definitions))
+    # a row per definition, each cached on its own: after an Apply only the shared one is new
+    table = pd.concat([figures_table(source.key, named_json({name: definition}))
+                       for name, definition in definitions.items()], ignore_index=True)
     for name, definition in definitions.items():
         problem = cannot_evaluate(source.leads, definition) or empty_warning(source.leads,
                                                                              definition)
         if problem:
             st.warning(f"{escape_markdown(name)}: {escape_markdown(problem)}")
+    if compact:
+        st.markdown("\n".join(figures_sentence(row) for row in table.to_dict("records")))
+        return
     shown = table if (table["Note"].fillna("") != "").any() else table.drop(columns="Note")
     chart, numbers = st.columns([2, 3])
     chart.plotly_chart(qualified_bar(table.dropna(subset=["MQL"]).astype(

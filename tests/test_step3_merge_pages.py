@@ -1,0 +1,53 @@
+"""Step 3 through the page: each question shows what its drafts share, what the chosen answer
+does to the shared definition's figures, and edits by hand inline, staying open."""
+from __future__ import annotations
+
+from tests.test_agree_walk import COMPARE, app_url, click, drafted_workshop, open_as  # noqa: F401
+from tests.test_own_devices import texts
+from workshop import store
+from workshop.db import make_engine, session
+
+
+def _revealed(url: str):
+    workshop_id, tokens = drafted_workshop(url)
+    dana = open_as(workshop_id, tokens["facilitator"], COMPARE)
+    next(b for b in dana.button if "Reveal" in b.label).click().run()
+    assert not dana.exception
+    return workshop_id, tokens, dana
+
+
+def test_rows_mark_the_shared_value_and_the_choice_s_figures(app_url):  # noqa: F811
+    workshop_id, tokens, dana = _revealed(app_url)
+    page = texts(dana)
+    assert "✓ **Software** (all three)" in page  # every draft has Software
+    assert "Retail (only" in page
+    dana.selectbox(key="op:industry").set_value("take:Marketing").run()
+    assert not dana.exception
+    impact = next(str(m.value) for m in dana.markdown
+                  if str(m.value).startswith("**Take Marketing"))
+    # the shared definition is still empty: before is every lead, after only what
+    # marketing's industries accept, on the workshop's own export
+    assert "MQL: " in impact and "→" in impact
+    participant = open_as(workshop_id, tokens["marketing"], COMPARE)
+    assert not [m for m in participant.markdown if str(m.value).startswith("**Take ")]
+
+
+def test_edit_by_hand_opens_in_the_question_and_stays_open(app_url):  # noqa: F811
+    workshop_id, tokens, dana = _revealed(app_url)
+    click(dana, "edit:industry")
+    assert [b for b in dana.button if b.label == "Close the form"]
+    assert not [e for e in dana.expander
+                if e.label == "Open the guided form on the shared definition"]
+    values = next(w for w in dana.multiselect if w.key.endswith(":industry:industry:values"))
+    values.set_value(["Software"]).run()
+    assert not dana.exception
+    engine = make_engine(app_url)
+    with session(engine) as s:
+        shared = store.shared_state(s, workshop_id, tokens["facilitator"])
+    engine.dispose()
+    assert [c.values for c in shared.definition.criteria_for("industry")] == [["Software"]]
+    # still open after the saved value, in the same place
+    assert [b for b in dana.button if b.label == "Close the form"]
+    assert any(w.key.endswith(":industry:industry:values") for w in dana.multiselect)
+    click(dana, "edit:industry")
+    assert not [b for b in dana.button if b.label == "Close the form"]
