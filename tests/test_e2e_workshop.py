@@ -409,6 +409,8 @@ def test_a_whole_workshop_on_three_devices(tmp_path, monkeypatch, request):
                 person.shot("5a-before-reveal")
 
             click(fac, "🔓 Reveal all drafts")
+            expect(fac.main.get_by_text("Everyone is done")).to_be_visible()  # it asks first
+            click(fac, "🔓 Reveal now")
             expect(fac.main.get_by_role("heading", name="Question by question")).to_be_visible()
             for secret in (*fac_private, *mkt_private, *sales_private):
                 expect(fac.main).to_contain_text(secret)

@@ -328,6 +328,7 @@ def test_three_people_draft_on_their_own_devices_and_nobody_sees_anyone_before_t
     # The reveal.
     facilitator.switch_page("views/compare.py").run()
     button(facilitator, "🔓 Reveal all drafts").click().run()
+    button(facilitator, "🔓 Reveal now").click().run()  # it asks first
     assert not facilitator.exception, facilitator.exception
 
     # Several per team: the Teams view first (team by team), then Every person.

@@ -25,6 +25,7 @@ from workshop.ui.definition_form import definition_file_loader, definition_form,
 from workshop.ui.evidence_panels import leads_agreement
 from workshop.ui.leads_source import form_values, workshop_leads
 from workshop.ui.preview import impact_panel, live_panel
+from workshop.ui.reveal import reveal_control
 from workshop.ui.status_board import status_board
 
 place, workshop, actor = require_workshop()
@@ -49,10 +50,7 @@ if not revealed:
     elif unfinished:
         st.warning("Not everyone has pressed Done. After the reveal, drafts can no longer "
                    "be changed.")
-    if st.button("🔓 Reveal all drafts", type="primary"):
-        with db() as s:
-            store.reveal(s, place.workshop_id, place.token)
-        st.rerun()
+    reveal_control(place, "🔓 Reveal all drafts", key="compare:reveal")
     st.stop()
 
 with db() as s:

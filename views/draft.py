@@ -40,14 +40,6 @@ def set_done(done: bool) -> None:
         st.session_state["draft:notice"] = str(error)
 
 
-@st.fragment(run_every="3s")
-def wait_for_reveal() -> None:
-    """Move on by itself once the facilitator reveals."""
-    with db() as s:
-        if store.is_revealed(s, place.workshop_id):
-            st.rerun(scope="app")
-
-
 with db() as s:
     revealed = store.is_revealed(s, place.workshop_id)
     _, _, done = store.my_draft(s, place.workshop_id, place.token)
@@ -71,7 +63,6 @@ elif turn:
 elif done:
     st.success("✅ Done. Your draft is hidden until the facilitator reveals all drafts.")
     st.button("Reopen my draft", on_click=set_done, args=(False,))
-    wait_for_reveal()
 else:
     st.markdown("Answer from your own experience: what does a lead look like that you would "
                 "be glad to get? Every answer is saved as you go: choices when you make "
@@ -81,6 +72,5 @@ else:
     definition_file_loader(f"draft:{actor.participant_id}", load, save, "your draft")
     draft_in_sentences(load()[0])
     st.button("✅ Done: hand in my draft", type="primary", on_click=set_done, args=(True,))
-    wait_for_reveal()
 st.caption("Your personal link (keep it to yourself):")
 st.code(link("draft", **place.key_params), language=None)

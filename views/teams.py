@@ -6,6 +6,7 @@ import streamlit as st
 from workshop import store
 from workshop.ui.context import STEP_PAGES, db, require_workshop, step_header
 from workshop.ui.invitations import invitations_panel
+from workshop.ui.reveal import just_revealed, reveal_control
 from workshop.ui.status_board import remove_panel, status_board
 from workshop.ui.turns import turns_panel
 
@@ -20,6 +21,8 @@ if not actor.is_facilitator:
     st.info("This is the facilitator's screen.")
     st.stop()
 if revealed:
+    if just_revealed("teams:reveal"):  # this screen's "Reveal now": on to the comparison
+        st.switch_page(STEP_PAGES[3][0], query_params=place.params)
     st.success("The drafts are revealed and locked. Compare them in step 3.")
     st.page_link(STEP_PAGES[3][0], label="Go to step 3 →", query_params=place.params)
     if st.button("Reopen the drafts", help="Lets everyone change their draft again; "
@@ -48,10 +51,7 @@ with board_column:
     status_board(place)
     st.toggle("Reveal by itself as soon as everyone is done", value=workshop.auto_reveal,
               key="auto-reveal", on_change=set_auto_reveal)
-    if st.button("🔓 Reveal all drafts now", type="primary"):
-        with db() as s:
-            store.reveal(s, place.workshop_id, place.token)
-        st.switch_page(STEP_PAGES[3][0], query_params=place.params)
+    reveal_control(place, "🔓 Reveal all drafts now", key="teams:reveal")
     with st.expander("Remove someone who should not be here"):
         st.caption("Someone who joined by mistake, left, or is not one of you: their draft is "
                    "deleted without anyone reading it.")

@@ -11,9 +11,10 @@ from workshop import agenda, store
 from workshop.prompts import PROMPTS
 from workshop.text import escape_markdown
 from workshop.ui.context import MY_DRAFT, STEP_PAGES, Place, db
+from workshop.ui.live import follow_room
 
 ON_SHORTCUT, BACK_SHORTCUT = "Alt+N", "Alt+B"  # keyboard only: next and back
-FOLLOW_SECONDS = 3  # how soon a participant's screen follows the facilitator
+CLOCK_SECONDS = 3  # how often the countdown is redrawn; the room's moves come by `follow_room`
 SEEN = "agenda:seen"
 
 
@@ -24,7 +25,11 @@ def participant_page(step: int) -> str:
 
 def agenda_bar(place: Place, actor: store.Actor, page_step: int) -> None:
     """`page_step`: the step this page is (0: a participant's own draft; anything else
-    outside 1 to 4: a page beside the steps, which shows the countdown only)."""
+    outside 1 to 4: a page beside the steps, which shows the countdown only).
+
+    The page follows the room from here (`follow_room`): redrawn when what it shows moves,
+    and, for a participant, taken to the step the facilitator moves the room to."""
+    follow_room(place, page_step)
     with db() as s:
         plan = agenda.agenda(s, place.workshop_id, place.token)
     if not actor.is_facilitator:
@@ -50,13 +55,11 @@ def _follow(place: Place, plan: agenda.Agenda, page_step: int) -> None:
         st.switch_page(target, query_params=place.params)
 
 
-@st.fragment(run_every=FOLLOW_SECONDS)
+@st.fragment(run_every=CLOCK_SECONDS)
 def _countdown(place: Place, facilitator: bool) -> None:
     """The current step's time left in words (the colour only repeats them), and the agenda."""
     with db() as s:
         plan = agenda.agenda(s, place.workshop_id, place.token)
-    if not facilitator and st.session_state.get(SEEN) not in (None, plan.current):
-        st.rerun(scope="app")  # the facilitator moved on: `_follow` takes this page there
     now = datetime.now(UTC)
     state, text = plan.state(now), plan.countdown(now)
     clock = f"Step {plan.current} · {agenda.STEPS[plan.current]} · {text}"

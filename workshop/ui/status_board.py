@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from workshop import catalog, store
+from workshop import catalog, room, store
 from workshop.models import ROLE_LABELS
 from workshop.text import escape_markdown
 from workshop.ui.context import Place, db
+from workshop.ui.live import POLL_SECONDS
 
 
 def status_line(status: store.DraftStatus) -> str:
@@ -15,16 +16,21 @@ def status_line(status: store.DraftStatus) -> str:
             f"{len(catalog.QUESTIONS)} questions answered")
 
 
-@st.fragment(run_every="2s")
+BOARD = "board:statuses"  # the drafts' part of the room's stamp, and the statuses read for it
+
+
+@st.fragment(run_every=POLL_SECONDS)
 def status_board(place: Place) -> None:
-    """Re-reads the database every 2 seconds; reruns the page when the reveal happens."""
+    """Redrawn every second from the room's stamp; the drafts are read again only when
+    someone joined, saved or pressed Done. (The reveal reruns the page: `follow_room`.)"""
     with db() as s:
-        statuses = store.draft_statuses(s, place.workshop_id, place.token)
-        revealed = store.is_revealed(s, place.workshop_id)
-    if revealed and not st.session_state.get("board:revealed"):
-        st.session_state["board:revealed"] = True
-        st.rerun(scope="app")
-    st.session_state["board:revealed"] = revealed
+        drafts = room.stamp(s, place.workshop_id).drafts
+        cached = st.session_state.get(BOARD)
+        if cached is not None and cached[0] == (place.workshop_id, drafts):
+            statuses = cached[1]
+        else:
+            statuses = store.draft_statuses(s, place.workshop_id, place.token)
+            st.session_state[BOARD] = ((place.workshop_id, drafts), statuses)
     by_role: dict[str, list[store.DraftStatus]] = {}
     for status in statuses:
         by_role.setdefault(status.role, []).append(status)

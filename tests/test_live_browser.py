@@ -1,0 +1,154 @@
+"""The room moves together, in real browsers and without a reload: the facilitator's projector
+(1920×1080), marketing's laptop and sales' phone (390×844) on step 3, on SQLite and PostgreSQL.
+
+The reveal asks first; once confirmed it reaches both participants within 3 s; a proposal shows
+them the sign button within 3 s; both signatures show the version on the projector within 3 s.
+Each deadline starts when the acting screen has finished its own run, and is a polling wait
+(Playwright's `expect` with a 3 s timeout), never a sleep."""
+from __future__ import annotations
+
+import time
+
+from playwright.sync_api import expect
+
+from tests.builders import C, D
+from tests.test_restart import (  # noqa: F401
+    page,
+    require_chromium,
+    server,
+    settle,
+    snap,
+)
+from workshop import agenda, store
+from workshop.db import make_engine, session
+from workshop.settings import database_url as app_database_url
+
+WITHIN = 3_000  # ms: how soon every screen follows the room
+
+
+class Screen:
+    def __init__(self, browser, who: str, **options):
+        self.who = who
+        self.context = browser.new_context(**options)
+        self.context.set_default_timeout(30_000)
+        self.page = self.context.new_page()
+        self.loads = 0
+        self.page.on("load", lambda _: self._loaded())
+
+    def _loaded(self) -> None:
+        self.loads += 1
+
+    @property
+    def main(self):
+        return self.page.get_by_test_id("stMain")
+
+    def open(self, url: str) -> None:
+        self.page.goto(url)
+        settle(self.page)
+
+    def click(self, name: str) -> None:
+        self.main.get_by_role("button", name=name).click()
+        settle(self.page)
+
+
+def within_3_s(locator, what: str, timings: dict[str, float]) -> None:
+    started = time.monotonic()
+    expect(locator, what).to_be_visible(timeout=WITHIN)
+    timings[what] = time.monotonic() - started
+
+
+def test_the_room_moves_together_on_three_screens(
+        database_url, server, monkeypatch, request):  # noqa: F811
+    require_chromium()
+    expect.set_options(timeout=30_000)  # an acting screen's own run, on a busy machine
+    request.addfinalizer(lambda: expect.set_options(timeout=5_000))  # Playwright's default
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    engine = make_engine(app_database_url())
+    with session(engine) as s:
+        workshop, fac = store.create_workshop(s, company="Acme Analytics", title="Live room",
+                                              facilitator_name="Sam Lee")
+        wid = workshop.id
+        secrets = store.invitations(s, wid, fac).secrets
+        _, priya = store.join_with_invite(s, secrets["marketing"], "Priya")
+        _, marcus = store.join_with_invite(s, secrets["sales"], "Marcus")
+        store.save_draft(s, wid, priya, D(C("industry", values=["Retail", "Energy"])), 0)
+        store.set_done(s, wid, priya, True)
+        store.save_draft(s, wid, marcus, D(C("industry", values=["Energy"])), 0)  # not done
+        agenda.move_to(s, wid, fac, 3)
+
+    def revealed() -> bool:
+        with session(engine) as s:
+            return store.is_revealed(s, wid)
+
+    server.start()
+    browser = request.getfixturevalue("page").context.browser
+    projector = Screen(browser, "projector", viewport={"width": 1920, "height": 1080})
+    laptop = Screen(browser, "laptop", viewport={"width": 1366, "height": 900})
+    phone = Screen(browser, "phone", viewport={"width": 390, "height": 844}, is_mobile=True,
+                   has_touch=True)
+    screens = (projector, laptop, phone)
+    timings: dict[str, float] = {}
+    try:
+        for screen, key in ((projector, fac), (laptop, priya), (phone, marcus)):
+            screen.open(f"{server.url}/compare?ws={wid}&key={key}")
+        for screen in (laptop, phone):
+            expect(screen.main.get_by_text("Waiting for the facilitator to reveal")
+                   ).to_be_visible()
+        loads = {screen.who: screen.loads for screen in screens}
+
+        # The reveal asks first: who is not done, by name and team; nothing is revealed.
+        projector.click("🔓 Reveal all drafts")
+        confirm = projector.main.get_by_text("Reveal all drafts now?")
+        expect(confirm).to_be_visible()
+        expect(projector.main.get_by_text("1 of 2 team members done. Not done yet")).to_be_visible()
+        expect(projector.main.get_by_text("Sales: Marcus (still drafting)")).to_be_visible()
+        assert not revealed()
+        snap(projector.page, "live-reveal-asks-projector")
+        projector.click("Wait")
+        expect(confirm).to_have_count(0)
+        assert not revealed()
+        for screen in (laptop, phone):
+            expect(screen.main.get_by_text("Waiting for the facilitator to reveal")
+                   ).to_be_visible()
+
+        projector.click("🔓 Reveal all drafts")
+        projector.click("🔓 Reveal now")
+        expect(projector.main.get_by_role("heading", name="Question by question")
+               ).to_be_visible()
+        assert revealed()
+        for screen in (laptop, phone):  # the top of the revealed page (the rest follows)
+            within_3_s(screen.main.get_by_text("Who agrees with whom, question by question"),
+                       f"the reveal on the {screen.who}", timings)
+
+        # The facilitator builds the shared definition and proposes it.
+        projector.click("✨ Start from the suggested definition")
+        expect(projector.main.get_by_role("button", name="📜 Propose this definition for "
+                                          "sign-off")).to_be_enabled()
+        projector.click("📜 Propose this definition for sign-off")
+        expect(projector.main.get_by_text("Version 1 is proposed.")).to_be_visible()
+        for screen, team in ((laptop, "Marketing"), (phone, "Sales")):
+            within_3_s(screen.main.get_by_role("button", name=f"✅ Sign off for {team}"),
+                       f"the sign button on the {screen.who}", timings)
+        snap(phone.page, "live-sign-button-phone")
+
+        # Marketing signs: the projector shows it; sales signs: the projector shows the version.
+        laptop.click("✅ Sign off for Marketing")
+        expect(laptop.main.get_by_text("Marketing has signed.")).to_be_visible()
+        within_3_s(projector.main.get_by_text("Marketing: signed by Priya"),
+                   "marketing's signature on the projector", timings)
+        phone.click("✅ Sign off for Sales")
+        expect(phone.main.get_by_text("Every team has signed: this is version 1.")
+               ).to_be_visible()
+        within_3_s(projector.main.get_by_text("Version 1 is signed."),
+                   "the version on the projector", timings)
+        within_3_s(laptop.main.get_by_text("Version 1 is signed."),
+                   "the version on the laptop", timings)
+        snap(projector.page, "live-version-projector")
+
+        # Nobody reloaded: every screen is the page it first loaded.
+        assert {screen.who: screen.loads for screen in screens} == loads
+    finally:
+        print("seconds from the action settling to the other screens showing it:",
+              {what: round(took, 2) for what, took in timings.items()})
+        for screen in screens:
+            screen.context.close()
