@@ -93,6 +93,7 @@ def test_from_reveal_to_version_two(app_url):
 
     # Reveal, then the suggested merge, then two edits, row by row.
     next(b for b in dana.button if "Reveal" in b.label).click().run()
+    next(b for b in dana.button if b.label == "🔓 Reveal now").click().run()  # it asks first
     assert not dana.exception
     next(b for b in dana.button if "suggested" in b.label).click().run()
     dana.selectbox(key="op:industry").set_value("take:Marketing").run()

@@ -125,11 +125,13 @@ if facilitator and shared.definition.is_empty() and not shared.decisions:
     st.info("The shared definition is empty. Start from a suggestion: agreed rows as they are, "
             "a majority's answer where two agree, the common ground where answers overlap, "
             "conflicts left open for discussion.")
-    if st.button("✨ Start from the suggested definition", type="primary"):
-        suggested, suggestions = merge.suggest(comparison)
-        apply(suggested, {s.question: f"suggested ({s.how})" for s in suggestions},
-              "Started from the suggested definition", [s.question for s in suggestions])
-        st.rerun()
+    suggested, suggestions = merge.suggest(comparison)
+    # Saved in the click's callback, before the page runs again: a rerun the room's live
+    # updates start at the same moment cannot swallow the click.
+    st.button("✨ Start from the suggested definition", type="primary", on_click=apply,
+              args=(suggested, {s.question: f"suggested ({s.how})" for s in suggestions},
+                    "Started from the suggested definition",
+                    [s.question for s in suggestions]))
 
 st.header("Question by question")
 names = list(drafts)
@@ -172,9 +174,9 @@ def row_tools(row) -> None:
     operation = pick.selectbox("Build the shared answer", list(OPERATIONS),
                                format_func=OPERATIONS.get, key=f"op:{key}")
     candidate, how = merge.apply_operation(shared.definition, key, operation, drafts)
-    if go.button("Apply", key=f"apply:{key}", width="stretch"):
-        apply(candidate, {**shared.decisions, key: how}, f"{TITLES[key]}: {how}", [key])
-        st.rerun()
+    go.button("Apply", key=f"apply:{key}", width="stretch", on_click=apply,
+              args=(candidate, {**shared.decisions, key: how}, f"{TITLES[key]}: {how}",
+                    [key]))  # in the click's callback, as above
     editing = st.session_state.get(EDITING) == key
     if edit.button("Close the form" if editing else "Edit by hand", key=f"edit:{key}",
                    width="stretch"):
