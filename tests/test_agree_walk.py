@@ -179,3 +179,24 @@ def test_from_reveal_to_version_two(app_url):
     assert "- Industry is Software or Retail (Must have for an MQL)" in page  # version 1
     assert "- Industry is Software (Must have for an MQL)" in page  # version 2
     assert not [b for b in priya.button if "Reopen" in b.label]  # only the facilitator reopens
+
+
+def test_the_proposal_a_team_is_asked_to_sign_carries_the_decision_notes(app_url):
+    """What a team signs reads as its one-pager will: the notes agreed in step 3 are on it."""
+    workshop_id, tokens = drafted_workshop(app_url)
+    fac = tokens["facilitator"]
+    engine = make_engine(app_url)
+    with session(engine) as s:
+        store.reveal(s, workshop_id, fac)
+        shared = store.shared_state(s, workshop_id, fac)
+        revision = store.save_shared(s, workshop_id, fac, D(C("industry", values=["Software"])),
+                                     shared.revision)
+        versions.set_discussion(s, workshop_id, fac, "industry", open=False,
+                                note="Software only: <b>our</b> best wins")
+        versions.propose(s, workshop_id, fac, revision)
+    engine.dispose()
+    priya = open_as(workshop_id, tokens["marketing"], "views/compare.py")
+    preview = next(e for e in priya.expander if e.label.startswith("The proposed version"))
+    shown = " ".join(str(m.value) for m in preview.markdown)
+    assert "Software only:" in shown and "best wins" in shown
+    assert "<b>" not in shown.replace("\\<b\\>", "")  # escaped, not markup

@@ -151,9 +151,13 @@ def _answers_summary(proposal: versions.ProposalState) -> None:
 
 
 def _proposed_page(place: Place, workshop, proposal: versions.ProposalState) -> None:
+    """The proposed version as its one-pager will read, the decision notes included."""
+    with db() as s:
+        decisions = {question: point.note for question, point in versions.discussion(
+            s, place.workshop_id, place.token).items() if point.note}
     page = export.one_pager(proposal.definition, company=workshop.company, title=workshop.title,
                             facilitator=workshop.facilitator_name, agreed_by=[],
-                            agreed_at=None, version=proposal.number)
+                            agreed_at=None, version=proposal.number, decisions=decisions)
     with st.expander(f"The proposed version {proposal.number}", expanded=True):
         st.markdown(export.to_markdown(page))
 
