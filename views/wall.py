@@ -1,7 +1,8 @@
 """The wall page: the agreed definition, read-only, for anyone in the company who has the link.
 
 It reads nothing but what the link opens (`workshop.wall.wall`) and follows new versions by
-itself, so a screen on the office wall stays current."""
+itself, so a screen on the office wall stays current: a small query every few seconds
+(`wall.wall_stamp`), and the page is drawn again only when what it shows has moved."""
 import streamlit as st
 
 from workshop import export, store, wall
@@ -10,11 +11,21 @@ from workshop.ui.context import db
 from workshop.ui.downloads import one_pager_downloads
 from workshop.ui.sharing import wall_url
 
-REFRESH_SECONDS = 60
+POLL_SECONDS = 2
+SHOWN = "wall:stamp"
 
 
-@st.fragment(run_every=REFRESH_SECONDS)
+@st.fragment(run_every=POLL_SECONDS)
+def follow(secret: str | None) -> None:
+    with db() as s:
+        now = wall.wall_stamp(s, secret)
+    if st.session_state.get(SHOWN) != now:
+        st.rerun(scope="app")
+
+
 def wall_page(secret: str | None) -> None:
+    with db() as s:
+        st.session_state[SHOWN] = wall.wall_stamp(s, secret)
     try:
         with db() as s:
             shown = wall.wall(s, secret)
@@ -33,3 +44,4 @@ def wall_page(secret: str | None) -> None:
 
 
 wall_page(st.query_params.get("w"))
+follow(st.query_params.get("w"))

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from workshop import export
+from workshop import export, room
 from workshop.definition import Definition
 from workshop.models import DiscussionPoint, Measurement, Version, WallLink, Workshop, utcnow
 from workshop.store import (
@@ -145,6 +145,24 @@ def _revoke(session: Session, workshop_id: str) -> None:
     session.exec(update(WallLink).where(WallLink.workshop_id == workshop_id,
                                         WallLink.revoked_at.is_(None))
                  .values(revoked_at=utcnow()))
+
+
+WALL_FIELDS = ("versions", "measurements", "discussion", "wall")  # what the wall page shows
+
+
+def wall_stamp(session: Session, secret: str | None) -> tuple | None:
+    """A small value that moves when what the wall link shows moves (a new or reopened
+    version, a measurement, a decision note, the link replaced or stopped); None when the link
+    opens nothing. One cheap query, for a wall screen to poll."""
+    link = session.exec(select(WallLink).where(WallLink.secret == secret)
+                        .execution_options(populate_existing=True)).first() \
+        if _plausible(secret) else None
+    if link is None or link.revoked_at is not None:
+        return None
+    try:
+        return room.pick(room.stamp(session, link.workshop_id), WALL_FIELDS)
+    except NotFound:
+        return None
 
 
 def wall(session: Session, secret: str | None) -> Agreed:
