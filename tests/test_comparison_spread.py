@@ -56,5 +56,8 @@ def test_figures_in_a_sentence_per_definition():
     line = figures_sentence({"Definition": "*Sales*", "MQL": 1234, "MQL share": 0.2057,
                              "SQL": 56, "Wins caught": 0.5, "Note": ""})
     assert line == "- **\\*Sales\\***: 1,234 MQL (21%), 56 SQL, 50% of past wins caught"
+    few = figures_sentence({"Definition": "Shared", "MQL": 13, "MQL share": 13 / 6000,
+                            "SQL": 1, "Wins caught": 0.02, "Note": ""})
+    assert "13 MQL (0.2%)" in few and "2.0% of past wins" in few  # not "0%" for 13 leads
     missing = figures_sentence({"Definition": "X", "MQL": None, "Note": "no column for “a”"})
     assert "cannot run on these leads" in missing

@@ -8,7 +8,7 @@ import streamlit as st
 from workshop import merge
 from workshop.charts import qualified_bar
 from workshop.definition import Definition
-from workshop.measure import CannotMeasure, Figures, measure
+from workshop.measure import CannotMeasure, Figures, formatted, measure
 from workshop.preview import cannot_evaluate, empty_warning, headline_table
 from workshop.text import escape_markdown
 from workshop.ui.leads_source import SAMPLE_LABEL, LeadsSource, leads_for, no_leads_yet
@@ -86,10 +86,10 @@ def figures_sentence(row: dict) -> str:
     name = escape_markdown(str(row["Definition"]))
     if pd.isna(row.get("MQL")):
         return f"- **{name}**: cannot run on these leads ({escape_markdown(str(row['Note']))})"
-    line = (f"- **{name}**: {int(row['MQL']):,} MQL ({row['MQL share']:.0%}), "
+    line = (f"- **{name}**: {int(row['MQL']):,} MQL ({formatted(row['MQL share'], 'share')}), "
             f"{int(row['SQL']):,} SQL")
     if not pd.isna(row.get("Wins caught")):
-        line += f", {row['Wins caught']:.0%} of past wins caught"
+        line += f", {formatted(row['Wins caught'], 'share')} of past wins caught"
     return line
 
 
