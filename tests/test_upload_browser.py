@@ -52,6 +52,10 @@ def test_an_export_uploaded_in_the_browser_becomes_the_workshops_leads(
     assert upload is not None and upload.rows == LEADS
     assert upload.filename == "hubspot-export.csv"
 
+    # Other screens learn of the upload from the room's stamp; this one, too, redraws once
+    # (within a second): the expander is opened after that.
+    browser.wait_for_timeout(1_500)
+    settle(browser)
     browser.get_by_text("Column mapping and outcome").click()
     settle(browser)
     assert browser.get_by_text("Column that says whether a lead was won").is_visible()

@@ -162,6 +162,17 @@ def save_shared(definition, revision):
 EDITING = "compare:editing"
 
 
+def apply_choice(key: str) -> None:
+    """Apply the operation chosen for `key` as the click found it: the choice is read now, not
+    when the button was drawn (a choice made a moment before the click may not have been
+    drawn yet)."""
+    operation = st.session_state.get(f"op:{key}")
+    if operation not in OPERATIONS:
+        return
+    candidate, how = merge.apply_operation(shared.definition, key, operation, drafts)
+    apply(candidate, {**shared.decisions, key: how}, f"{TITLES[key]}: {how}", [key])
+
+
 def row_tools(row) -> None:
     key = row.question.key
     decision = shared.decisions.get(key)
@@ -174,9 +185,8 @@ def row_tools(row) -> None:
     operation = pick.selectbox("Build the shared answer", list(OPERATIONS),
                                format_func=OPERATIONS.get, key=f"op:{key}")
     candidate, how = merge.apply_operation(shared.definition, key, operation, drafts)
-    go.button("Apply", key=f"apply:{key}", width="stretch", on_click=apply,
-              args=(candidate, {**shared.decisions, key: how}, f"{TITLES[key]}: {how}",
-                    [key]))  # in the click's callback, as above
+    go.button("Apply", key=f"apply:{key}", width="stretch", on_click=apply_choice,
+              args=(key,))  # in the click's callback, as above
     editing = st.session_state.get(EDITING) == key
     if edit.button("Close the form" if editing else "Edit by hand", key=f"edit:{key}",
                    width="stretch"):
