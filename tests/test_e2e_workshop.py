@@ -493,7 +493,7 @@ def test_a_whole_workshop_on_three_devices(tmp_path, monkeypatch, request):
             expect(fac.main).to_contain_text("⏳ Sales: waiting")
             fac.shot("7b-proposed")
 
-            # Their pages do not hear of the proposal by themselves: they reload (both at once).
+            # Their pages follow by themselves (tests/test_live_browser.py); a reload must work too.
             for person in (mkt, sales):
                 person.page.reload()
             for person, team in ((mkt, "Marketing"), (sales, "Sales")):
@@ -503,10 +503,11 @@ def test_a_whole_workshop_on_three_devices(tmp_path, monkeypatch, request):
                 person.shot("7c-asked-to-sign", focus=sign)
                 sign.click()
                 settle(person.page)
-            expect(mkt.main.get_by_text("Marketing has signed.")).to_be_visible()
             expect(sales.main.get_by_text("Every team has signed: this is version 1."
                                           )).to_be_visible()
             expect(sales.main).to_contain_text("Version 1 is signed.")
+            # Marketing signed first; its page follows the room to the signed version by itself.
+            expect(mkt.main).to_contain_text("Version 1 is signed.", timeout=FOLLOW)
             with session(engine) as s:
                 signed = versions.versions(s, fac.workshop_id, fac.token)
             assert [v.number for v in signed] == [1]
