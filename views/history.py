@@ -1,6 +1,5 @@
 """Versions and measurements: every signed version, the diff of any two, reopening, and how the
 current version performs on a fresh export compared with when it was agreed."""
-import pandas as pd
 import streamlit as st
 
 from workshop import compare, store, versions
@@ -11,6 +10,7 @@ from workshop.ui.comparison_view import comparison_rows, score_line
 from workshop.ui.context import EVIDENCE, STEP_PAGES, db, require_workshop, step_header
 from workshop.ui.evidence_panels import measurement
 from workshop.ui.leads_source import no_leads_yet, workshop_leads
+from workshop.version_tables import measurements_frame, measurements_table, versions_table
 
 place, workshop, actor = require_workshop()
 step_header(workshop, place, -1, actor)
@@ -30,20 +30,8 @@ if not signed:
     st.stop()
 
 
-def signatories(version: versions.VersionInfo) -> str:
-    return ", ".join(versions.signed_by(version.signatories))
-
-
 latest = signed[-1]
-st.dataframe(pd.DataFrame([{
-    "Version": v.number,
-    "Signed": f"{v.signed_at:%d %b %Y}",
-    "Signed by": signatories(v),
-    "Qualified per month": v.figures.qualified_per_month if v.figures else None,
-    "Wins caught": v.figures.wins_caught if v.figures else None,
-    "Status": ("current" if v is latest and v.reopened_at is None
-               else f"reopened {v.reopened_at:%d %b %Y}" if v.reopened_at else "replaced"),
-} for v in reversed(signed)]), hide_index=True, width="stretch", placeholder=BLANK,
+st.dataframe(versions_table(signed), hide_index=True, width="stretch", placeholder=BLANK,
     column_config={"Wins caught": st.column_config.NumberColumn(format="percent")})
 
 if latest.reopened_at is not None:
@@ -110,17 +98,8 @@ else:
 
 if taken:
     st.subheader("Every measurement so far")
-    history = pd.DataFrame([{
-        "measured_at": m.measured_at,
-        "label": f"v{m.version_number}" + (" signed" if m.at_signoff else ""),
-        "qualified_per_month": m.figures.qualified_per_month if m.figures else None,
-        "wins_caught": m.figures.wins_caught if m.figures else None,
-        "source": m.source,
-    } for m in taken])
-    st.plotly_chart(measurement_chart(history), config={"displayModeBar": False})
-    shown = history.assign(measured_at=[f"{m.measured_at:%d %b %Y %H:%M}" for m in taken])
-    st.dataframe(shown.rename(columns={
-        "measured_at": "Measured", "label": "Version", "qualified_per_month": "Qualified per month",
-        "wins_caught": "Wins caught", "source": "Leads"}), hide_index=True, width="stretch",
+    st.plotly_chart(measurement_chart(measurements_frame(taken)),
+                    config={"displayModeBar": False})
+    st.dataframe(measurements_table(taken), hide_index=True, width="stretch",
         placeholder=BLANK,
         column_config={"Wins caught": st.column_config.NumberColumn(format="percent")})
