@@ -241,3 +241,14 @@ def test_primary_buttons_in_presentation_mode_reach_4_5_to_1():
             assert contrast(colour, background) >= 4.5, (colour, background)
         for colour in page_text:  # the override is needed: the page's text would fail
             assert contrast(colour, background) < 4.5
+
+
+def test_the_projector_in_presentation_mode_has_no_layout_switch_and_stays_wide(app_url):  # noqa: F811
+    workshop_id, tokens = workshop_in(app_url)
+    reveal(app_url, workshop_id, tokens["facilitator"])
+    own_screen = new_app({"ws": workshop_id, "key": tokens["facilitator"]}, "views/compare.py")
+    assert [c.label for c in own_screen.get("button_group")] == ["Layout"]
+    dana = presenting(workshop_id, tokens["facilitator"], "views/compare.py")
+    assert not dana.exception
+    assert dana.get("button_group") == []
+    assert "Who agrees with whom" in everything(dana)  # the wide page's heatmap section

@@ -86,7 +86,7 @@ if asked_to_sign:
     st.header("Sign off")
     signoff(place, workshop, actor, shared, source, HISTORY, proposal)
 
-phone = phone_layout()
+phone = phone_layout(place.presenting)
 score_line(comparison)
 with st.expander("Who agrees with whom, question by question", expanded=True):
     if phone:

@@ -109,11 +109,14 @@ def looks_like_a_phone(user_agent: str | None) -> bool:
     return any(word in agent for word in PHONE_WORDS)
 
 
-def phone_layout() -> bool:
+def phone_layout(presenting: bool = False) -> bool:
     """The layout switch for step 3: the phone layout (one question at a time, sentences
     instead of charts) by default on a phone's browser, the wide one elsewhere; either can be
-    picked. Also keeps the page from scrolling sideways on a narrow screen."""
+    picked. Also keeps the page from scrolling sideways on a narrow screen. The projector in
+    presentation mode is always wide, without the switch."""
     st.html(NARROW_STYLE)
+    if presenting:
+        return False
     headers = st.context.headers
     default = PHONE if looks_like_a_phone(headers.get("User-Agent") if headers else None) \
         else WIDE
