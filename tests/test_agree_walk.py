@@ -62,6 +62,15 @@ def drafted_workshop(url: str) -> tuple[str, dict[str, str]]:
     return workshop.id, {"facilitator": facilitator, "marketing": marketing, "sales": sales}
 
 
+def proposal_id(url: str, workshop_id: str, token: str) -> int:
+    engine = make_engine(url)
+    try:
+        with session(engine) as s:
+            return versions.current_proposal(s, workshop_id, token).id
+    finally:
+        engine.dispose()
+
+
 def signed_versions(url: str, workshop_id: str, token: str) -> list[versions.VersionInfo]:
     engine = make_engine(url)
     try:
@@ -126,8 +135,28 @@ def test_from_reveal_to_version_two(app_url):
     priya.run()
     assert "The proposed version 1" in [e.label for e in priya.expander]
     assert "Industry is Software or Retail" in texts(priya)
-    # An objection needs a reason, then counts until the team signs.
-    priya.text_input(key="agree:reason").input("Retail is too broad")
+    # A note changed after proposing is not what the teams sign, until proposed again.
+    type_into(dana, "discuss-note:size", "Sales wants 250+")
+    assert "decision notes changed since this was proposed" in texts(dana)
+    priya.run()
+    proposed = next(e for e in priya.expander if e.label == "The proposed version 1")
+    assert "revisit in Q3" in texts(proposed) and "250+" not in texts(proposed)
+    click(dana, "agree:repropose")
+    assert "decision notes changed" not in texts(dana)
+    priya.run()
+    proposed = next(e for e in priya.expander if e.label == "The proposed version 1")
+    assert "250+" in texts(proposed) and "revisit in Q3" not in texts(proposed)
+    # An objection needs a reason, then counts until the team signs. The reason is kept as
+    # it is typed: a reload shows it, and Object sends it.
+    next(b for b in priya.button if b.label == "Object").click().run()
+    assert "Say what your team objects to" in texts(priya)
+    proposal = proposal_id(app_url, workshop_id, tokens["marketing"])
+    type_into(priya, f"agree:reason:{proposal}", "Retail is too broad")
+    dana.run()
+    assert "Retail is too broad" not in texts(dana)  # typed, not sent
+    priya = open_as(workshop_id, tokens["marketing"], COMPARE)
+    priya.run()
+    assert autosave_box(priya, f"agree:reason:{proposal}")["value"] == "Retail is too broad"
     next(b for b in priya.button if b.label == "Object").click().run()
     dana.run()
     assert "Marketing** objects (Priya): “Retail is too broad”" in texts(dana)

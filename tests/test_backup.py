@@ -108,6 +108,10 @@ def check_restored_workshop_works(s, restored: backup.Restored, old_secrets: lis
     assert shared.decisions["industry"] == "Ünïcode “quotes” <b>&</b>"
     signed = versions.versions(s, workshop_id, token)
     assert [v.number for v in signed] == [1] and signed[0].reopened_at is not None
+    # the notes version 1 was signed with, not the one added after reopening it
+    assert signed[0].decisions == dict(demo.DECISION_NOTES)
+    assert versions.discussion(s, workshop_id, token)["budget"].note != \
+        demo.DECISION_NOTES["budget"]
     assert versions.measurements(s, workshop_id, token)
     assert versions.discussion(s, workshop_id, token)["budget"].note.startswith("Sales: =HYP")
     upload = store.current_upload(s, workshop_id, token)

@@ -33,7 +33,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 from sqlmodel import select
 
-from tests.builders import C
+from tests.builders import C, D
 from tests.conftest import sqlalchemy_url
 from tests.test_e2e_workshop import (
     SHOTS,
@@ -428,3 +428,50 @@ def test_notes_typed_without_pressing_anything_survive_a_reload_on_a_phone(
     finally:
         box.scroll_into_view_if_needed()
         dana.shot("typing-decision-note")
+
+
+@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+def test_a_reason_to_object_typed_on_a_phone_survives_a_reload_and_object_sends_it(
+        database_url, server, engine, browser):
+    with session(engine) as s:
+        workshop, fac = store.create_workshop(s, company="Pocket Ltd", title="Objecting",
+                                              facilitator_name="Dana")
+        invites = store.invitations(s, workshop.id, fac).secrets
+        token = store.join_with_invite(s, invites["marketing"], "Priya")[1]
+        store.reveal(s, workshop.id, fac)
+        revision = store.save_shared(s, workshop.id, fac, D(C(values=["Healthcare"],
+                                                                    question="industry")), 0)
+        versions.propose(s, workshop.id, fac, revision)
+        proposal = versions.current_proposal(s, workshop.id, fac).id
+    server.start()
+    warm_up(browser, server)
+    priya = Tab(browser, "priya-phone", workshop.id, token)
+    priya.page.set_viewport_size(PHONE)
+    priya.page.goto(priya.url(server.url, "compare"), timeout=120_000)
+    box = note_box(priya.page, f"agree:reason:{proposal}")
+    expect(box).to_be_visible(timeout=WAIT)
+    settle(priya.page)
+    try:
+        type_and_reload(priya.page, box, "Healthcare alone is too narrow")
+        with session(engine) as s:  # kept, and nobody else sees it: it is not sent
+            assert versions.objection_draft(s, workshop.id, token, proposal)[0] == \
+                "Healthcare alone is too narrow"
+            assert versions.current_proposal(s, workshop.id, fac).answers == {}
+        # Typed on, and Object pressed at once: the click sends what the box shows.
+        box.click()
+        box.press("End")
+        box.press_sequentially(" for a quarter", delay=20)
+        priya.page.get_by_role("button", name="Object", exact=True).click()
+        reason = "Healthcare alone is too narrow for a quarter"
+        assert eventually(lambda: _answer_of(engine, workshop.id, fac) == (False, reason), 30), \
+            _answer_of(engine, workshop.id, fac)
+        assert not show_problems([priya])
+    finally:
+        box.scroll_into_view_if_needed()
+        priya.shot("typing-objection")
+
+
+def _answer_of(engine, workshop_id: str, token: str):
+    with session(engine) as s:
+        answer = versions.current_proposal(s, workshop_id, token).answers.get("marketing")
+    return None if answer is None else (answer.agrees, answer.reason)

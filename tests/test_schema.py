@@ -7,6 +7,7 @@ and no schema version. On PostgreSQL the same rows are put into the first releas
 """
 from __future__ import annotations
 
+import json
 import shutil
 import threading
 from pathlib import Path
@@ -105,24 +106,52 @@ def tokens(engine, workshop_id: str) -> dict[str, str]:
 def test_a_new_database_carries_the_latest_schema_version(database_url):
     engine = make_engine(sqlalchemy_url(database_url))
     engine.dispose()
-    assert revision_of(database_url) == schema.head() == "0008"
+    assert revision_of(database_url) == schema.head() == "0009"
     assert differences(database_url) == []
 
 
 def test_the_migrations_alone_build_the_schema_the_app_expects(database_url):
-    migrate_to(database_url, "0006")
-    missing = differences(database_url)  # the comparison does see the last releases' changes
+    migrate_to(database_url, "0008")
+    missing = differences(database_url)  # the comparison does see the last release's changes
     columns = {(d[2], d[3].name) for d in missing if d[0] == "add_column"}
-    assert columns == {("participant", "at_screen"), ("discussionpoint", "revision")}
+    assert columns == {("proposal", "decisions_json"), ("version", "decisions_json")}
     tables = sorted((d[0], d[1].name) for d in missing if d[0].endswith("_table"))
-    assert tables == [("add_table", "joinpace"), ("add_table", "workshopcreation"),
-                      ("remove_table", "joinattempt")]
-    indexes = {d[1].table.name for d in missing if d[0].endswith("_index")}
-    assert indexes == {"joinpace", "workshopcreation", "joinattempt"}  # theirs, nothing else
-    assert len(missing) == len(columns) + len(tables) + sum(
-        d[0].endswith("_index") for d in missing)
+    assert tables == [("add_table", "objectiondraft")]
+    assert len(missing) == len(columns) + len(tables)
     migrate_to(database_url, "head")
     assert differences(database_url) == []
+
+
+def test_versions_signed_before_0009_keep_the_decision_notes_known_then(database_url):
+    migrate_to(database_url, "0008")
+    engine = raw_engine(database_url)
+    try:
+        with engine.begin() as c:
+            c.execute(sa.text(
+                "INSERT INTO workshop (id, title, company, facilitator_name, facilitator_token, "
+                "join_code, auto_reveal, is_demo, created_at) VALUES ('w1', 'T', 'Acme', "
+                "'Fay', 'tok', 'ABC234', false, false, CURRENT_TIMESTAMP)"))
+            c.execute(sa.text(
+                "INSERT INTO proposal (id, workshop_id, number, shared_revision, "
+                "definition_json, figures_json, source, status, proposed_at) VALUES "
+                "(1, 'w1', 1, 3, '{}', '', '', 'signed', CURRENT_TIMESTAMP)"))
+            c.execute(sa.text(
+                "INSERT INTO version (workshop_id, number, proposal_id, definition_json, "
+                "signatories_json, signed_at) VALUES ('w1', 1, 1, '{}', '[]', "
+                "CURRENT_TIMESTAMP)"))
+            for question, note in (("industry", "Healthcare first"), ("budget", "  ")):
+                c.execute(sa.text(
+                    "INSERT INTO discussionpoint (workshop_id, question, open, note, "
+                    "revision, updated_at) VALUES ('w1', :q, false, :n, 1, "
+                    "CURRENT_TIMESTAMP)"), {"q": question, "n": note})
+        migrate_to(database_url, "head")
+        with engine.connect() as c:
+            kept = [row[0] for row in c.execute(sa.text(
+                "SELECT decisions_json FROM proposal UNION ALL "
+                "SELECT decisions_json FROM version"))]
+    finally:
+        engine.dispose()
+    assert [json.loads(k) for k in kept] == [{"industry": "Healthcare first"}] * 2
 
 
 # --- a database written by an older release ----------------------------------------------------

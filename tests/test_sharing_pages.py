@@ -58,9 +58,11 @@ def agreed_definition() -> Definition:
         "industry", [C("industry", values=HOSTILE_VALUES)])
 
 
-def signed_workshop(definition: Definition | None = None) -> tuple[str, dict[str, str]]:
+def signed_workshop(definition: Definition | None = None,
+                    notes: dict[str, str] | None = None) -> tuple[str, dict[str, str]]:
     """A workshop with hostile text in its name, three drafts, revealed, and `definition`
-    signed by marketing and sales as version 1."""
+    signed by marketing and sales as version 1, with the decision `notes` (question -> note)
+    noted before it was proposed."""
     definition = definition or agreed_definition()
 
     def build(s):
@@ -73,6 +75,8 @@ def signed_workshop(definition: Definition | None = None) -> tuple[str, dict[str
                              (sales, demo.sales_draft())):
             store.save_draft(s, workshop.id, token, draft, 0)
         store.reveal(s, workshop.id, fac)
+        for question, note in (notes or {}).items():
+            versions.set_discussion(s, workshop.id, fac, question, open=False, note=note)
         revision = store.save_shared(s, workshop.id, fac, definition, 0)
         tokens = {"facilitator": fac, "marketing": marketing, "sales": sales}
         sign_next_version(s, workshop.id, tokens, revision, definition)
@@ -586,9 +590,7 @@ def test_step_four_says_the_poster_has_no_qr_code_before_the_link_exists(app_url
 
 
 def test_the_one_pager_on_step_four_carries_the_decision_notes_not_the_draft_notes(app_url):
-    workshop_id, tokens = signed_workshop()
-    in_db(lambda s: versions.set_discussion(s, workshop_id, tokens["facilitator"], "pain",
-                                            open=False, note="Decided: the close must hurt"))
+    workshop_id, tokens = signed_workshop(notes={"pain": "Decided: the close must hurt"})
     draft_notes = demo.facilitator_draft().notes
     assert draft_notes  # the signed definition carries the facilitator's draft notes
     for role in ("facilitator", "marketing"):
@@ -599,4 +601,16 @@ def test_the_one_pager_on_step_four_carries_the_decision_notes_not_the_draft_not
             assert one_spaced(note) not in said, role
     secret = share(workshop_id, tokens["facilitator"])
     shown = opens(secret).page()
+    assert [n.text for n in shown.notes] == ["Decided: the close must hurt"]
+
+
+def test_a_decision_note_changed_after_signing_leaves_the_signed_one_pager_as_signed(app_url):
+    workshop_id, tokens = signed_workshop(notes={"pain": "Decided: the close must hurt"})
+    in_db(lambda s: versions.set_discussion(s, workshop_id, tokens["facilitator"], "pain",
+                                            open=False, note="Rewritten after signing",
+                                            expected_revision=1))
+    said = one_spaced(texts(open_as(workshop_id, tokens["marketing"], COMMUNICATE)))
+    assert "Decided: the close must hurt" in said
+    assert "Rewritten after signing" not in said
+    shown = opens(share(workshop_id, tokens["facilitator"])).page()
     assert [n.text for n in shown.notes] == ["Decided: the close must hurt"]

@@ -29,7 +29,7 @@ from workshop.db import session as make_session
 from workshop.definition import Definition
 from workshop.leads import load_sample_leads
 from workshop.measure import Figures, measure
-from workshop.models import SignOff
+from workshop.models import ObjectionDraft, Proposal, SignOff
 from workshop.store import AccessDenied, Locked, NotFound, StaleEdit
 
 OK = "ok"
@@ -1206,11 +1206,101 @@ def test_delete_workshop_removes_its_history_and_leaves_others(engine, session):
     other_before = snapshot(engine, world.other_id)
     theirs = len(other_before[SIGN_OFFS])
     assert theirs == 1
+    versions.propose(session, world.id, fac_of(world), before[SHARED][1])
+    versions.save_objection_draft(session, world.id, world.tokens["sales"],
+                                  proposal_now(session, world).id, "typed, never sent", 0)
     store.delete_workshop(session, world.id, fac_of(world))
     assert snapshot(engine, world.id) is None  # checks every table, bar sign-offs
     with make_session(engine) as s:  # no sign-off is left without its proposal
         assert s.exec(select(func.count()).select_from(SignOff)).one() == theirs
+        assert s.exec(select(func.count()).select_from(ObjectionDraft)).one() == 0
     assert snapshot(engine, world.other_id) == other_before
     assert [s.id for s in store.list_workshops(session)] == [world.other_id]
     with pytest.raises(NotFound):
         versions.versions(session, world.id, fac_of(world))
+
+
+# --- decision notes are signed with the version; reasons to object are kept as typed ---------
+
+def test_a_version_keeps_the_decision_notes_it_was_proposed_with(session):
+    world = build_world(session, revealed=True)
+    fac = fac_of(world)
+    versions.set_discussion(session, world.id, fac, "budget", open=False, note="$10k, 6 months")
+    versions.set_discussion(session, world.id, fac, "pain", open=True, note="   ")  # no note
+    versions.propose(session, world.id, fac, 1)
+    proposal = proposal_now(session, world)
+    assert proposal.decisions == {"budget": "$10k, 6 months"}
+    # A note changed while the teams sign is not what they sign.
+    versions.set_discussion(session, world.id, fac, "budget", open=False, note="changed",
+                            expected_revision=1)
+    assert proposal_now(session, world).decisions == {"budget": "$10k, 6 months"}
+    for role in ("marketing", "sales"):
+        versions.sign(session, world.id, world.tokens[role], proposal.id, agrees=True)
+    [signed] = versions.versions(session, world.id, fac)
+    assert signed.decisions == {"budget": "$10k, 6 months"}
+    versions.reopen(session, world.id, fac)
+    versions.set_discussion(session, world.id, fac, "budget", open=False, note="later",
+                            expected_revision=2)
+    assert versions.versions(session, world.id, fac)[0].decisions == {"budget": "$10k, 6 months"}
+
+
+def test_proposing_again_takes_the_notes_as_they_are_now(session):
+    world = build_world(session, revealed=True)
+    fac = fac_of(world)
+    versions.propose(session, world.id, fac, 1)
+    assert proposal_now(session, world).decisions == {}
+    versions.set_discussion(session, world.id, fac, "industry", open=False, note="This quarter")
+    versions.propose(session, world.id, fac, 1)
+    assert proposal_now(session, world).decisions == {"industry": "This quarter"}
+
+
+@pytest.mark.parametrize("stored", ["not json", "[1, 2]", '{"budget": 3, "nonsense": "x"}',
+                                    '{"budget": "kept", "pain": ""}'])
+def test_damaged_kept_notes_read_as_the_notes_that_make_sense(stored):
+    expected = {"budget": "kept"} if "kept" in stored else {}
+    assert versions.kept_notes(stored) == expected
+
+
+def test_a_reason_to_object_is_kept_as_typed_for_its_author_only(session):
+    world = build_world(session, revealed=True)
+    fac, marketing, sales = fac_of(world), world.tokens["marketing"], world.tokens["sales"]
+    versions.propose(session, world.id, fac, 1)
+    proposal = proposal_now(session, world).id
+    assert versions.objection_draft(session, world.id, marketing, proposal) == ("", 0)
+    assert versions.save_objection_draft(session, world.id, marketing, proposal,
+                                         "  Retail is too broad ", 0) == 1
+    assert versions.objection_draft(session, world.id, marketing, proposal) == (
+        "Retail is too broad", 1)
+    assert versions.objection_draft(session, world.id, sales, proposal) == ("", 0)
+    # typed, not sent: nobody sees an objection
+    assert proposal_now(session, world).answers == {}
+    with pytest.raises(StaleEdit, match="another screen"):  # a second device, behind
+        versions.save_objection_draft(session, world.id, marketing, proposal, "old", 0)
+    assert versions.save_objection_draft(session, world.id, marketing, proposal, "", 1) == 2
+    assert versions.objection_draft(session, world.id, marketing, proposal) == ("", 2)
+
+
+@pytest.mark.parametrize(("who", "proposal", "text", "error"), [
+    ("facilitator", "this", "x", AccessDenied),
+    ("other_author", "this", "x", AccessDenied),  # another workshop's member
+    ("random", "this", "x", AccessDenied),
+    ("marketing", "theirs", "x", NotFound),
+    ("marketing", "none", "x", NotFound),
+    ("marketing", "this", "x" * (versions.MAX_NOTE + 1), ValueError),
+])
+def test_objection_draft_refusals_change_nothing(engine, session, who, proposal, text, error):
+    world = build_world(session, revealed=True)
+    give_history(session, world)
+    versions.propose(session, world.id, fac_of(world), 1)
+    ids = {"this": proposal_now(session, world).id, "none": 10_000}
+    with make_session(engine) as s:
+        ids["theirs"] = s.exec(select(Proposal.id).where(
+            Proposal.workshop_id == world.other_id)).one()
+    with pytest.raises(error):
+        versions.save_objection_draft(session, world.id, world.tokens[who], ids[proposal],
+                                      text, 0)
+    if error is not ValueError:
+        with pytest.raises(error):
+            versions.objection_draft(session, world.id, world.tokens[who], ids[proposal])
+    with make_session(engine) as s:
+        assert s.exec(select(func.count()).select_from(ObjectionDraft)).one() == 0

@@ -23,8 +23,8 @@ with db() as s:
     signed = versions.versions(s, place.workshop_id, place.token)
     taken = versions.measurements(s, place.workshop_id, place.token)
     secret = wall.wall_link(s, place.workshop_id, place.token)
-    decisions = {q: p.note for q, p in versions.discussion(s, place.workshop_id,
-                                                            place.token).items()}
+    noted = {q: p.note for q, p in versions.discussion(s, place.workshop_id,
+                                                        place.token).items()}
 
 latest = signed[-1] if signed else None
 if latest is not None and latest.reopened_at is None:
@@ -32,6 +32,7 @@ if latest is not None and latest.reopened_at is None:
     measured = next((m for m in reversed(taken) if m.version_number == number), None)
     agreed_by = versions.signed_by(latest.signatories)
     agreed_at = latest.signed_at
+    decisions = latest.decisions  # as signed: a note changed since goes into the next version
     link = wall_url(secret) if secret else ""
 else:
     if latest is not None:
@@ -42,7 +43,7 @@ else:
         st.warning("This is a preview of the shared definition as it stands: nobody has "
                    "signed it yet. Propose it for sign-off at the end of step 3.")
     definition, number, agreed_by, agreed_at = shared.definition, None, [], None
-    measured, link = None, ""
+    measured, link, decisions = None, "", noted
 
 page = export.one_pager(definition, company=workshop.company, title=workshop.title,
                         facilitator=workshop.facilitator_name, agreed_by=agreed_by,

@@ -53,6 +53,7 @@ from workshop.models import DiscussionPoint as DiscussionRow
 from workshop.settings import upload_dir
 from workshop.store import _UNSTORABLE
 from workshop.uploads import PendingUpload, load_upload
+from workshop.versions import kept_notes
 
 FORMAT = "ideal-lead-workshop backup"
 BACKUP_VERSION = 1
@@ -157,6 +158,9 @@ class ProposalBackup(_Part):
     status: Literal["open", "signed", "withdrawn"]
     proposed_at: datetime
     sign_offs: list[SignOffBackup]
+    # The decision notes as proposed; files from before they were kept have none, and take
+    # the discussion's notes as they stand.
+    decisions: dict[Annotated[str, Field(max_length=40)], LongText] | None = None
 
 
 class VersionBackup(_Part):
@@ -166,6 +170,7 @@ class VersionBackup(_Part):
     signatories: list[SignatoryBackup]
     signed_at: datetime
     reopened_at: datetime | None
+    decisions: dict[Annotated[str, Field(max_length=40)], LongText] | None = None  # as signed
 
 
 class MeasurementBackup(_Part):
@@ -291,13 +296,14 @@ def collect(session: Session, workshop_id: str) -> Backup:
             status=p.status, proposed_at=_utc(p.proposed_at),
             sign_offs=[SignOffBackup(role=s.role, name=s.name, agrees=s.agrees, reason=s.reason,
                                      in_room=s.in_room, at=_utc(s.at))
-                       for s in sign_offs if s.proposal_id == p.id])
+                       for s in sign_offs if s.proposal_id == p.id],
+            decisions=kept_notes(p.decisions_json))
             for p in proposals],
         versions=[VersionBackup(
             number=v.number, proposal=place[v.proposal_id],
             definition=_definition(v.definition_json),
             signatories=json.loads(v.signatories_json), signed_at=_utc(v.signed_at),
-            reopened_at=_utc(v.reopened_at))
+            reopened_at=_utc(v.reopened_at), decisions=kept_notes(v.decisions_json))
             for v in _rows(session, Version, workshop_id, Version.number)],
         measurements=[MeasurementBackup(
             version_number=m.version_number, source=m.source, sha256=m.sha256,
@@ -741,6 +747,7 @@ def _restore(session: Session, backup: Backup, pending: ExitStack) -> Restored:
     for point in backup.discussion:
         session.add(DiscussionRow(workshop_id=workshop_id, question=point.question,
                                   open=point.open, note=point.note, updated_at=point.updated_at))
+    noted = {p.question: p.note for p in backup.discussion if p.note.strip()}
     proposal_ids = []
     for proposal in backup.proposals:
         row = Proposal(workshop_id=workshop_id, number=proposal.number,
@@ -748,7 +755,8 @@ def _restore(session: Session, backup: Backup, pending: ExitStack) -> Restored:
                        definition_json=_stored(proposal.definition),
                        figures_json=json.dumps(proposal.figures) if proposal.figures else "",
                        source=proposal.source, status=proposal.status,
-                       proposed_at=proposal.proposed_at)
+                       proposed_at=proposal.proposed_at,
+                       decisions_json=_notes_json(proposal.decisions, noted))
         session.add(row)
         session.flush()
         proposal_ids.append(row.id)
@@ -760,7 +768,8 @@ def _restore(session: Session, backup: Backup, pending: ExitStack) -> Restored:
                             definition_json=_stored(version.definition),
                             signatories_json=json.dumps(
                                 [s.model_dump() for s in version.signatories]),
-                            signed_at=version.signed_at, reopened_at=version.reopened_at))
+                            signed_at=version.signed_at, reopened_at=version.reopened_at,
+                            decisions_json=_notes_json(version.decisions, noted)))
     for measurement in backup.measurements:
         session.add(Measurement(workshop_id=workshop_id, **measurement.model_dump(
             exclude={"figures"}), figures_json=json.dumps(measurement.figures)))
@@ -782,6 +791,12 @@ def _restore(session: Session, backup: Backup, pending: ExitStack) -> Restored:
         file.keep()
     session.commit()
     return Restored(workshop_id, facilitator, keys)
+
+
+def _notes_json(kept: dict[str, str] | None, noted: dict[str, str]) -> str:
+    """Decision notes as a proposal or version keeps them; `noted` (the discussion's) for a
+    file from before they were kept."""
+    return json.dumps(kept_notes(json.dumps(noted if kept is None else kept)))
 
 
 def _stored(definition: dict[str, Any]) -> str:

@@ -139,6 +139,10 @@ class Proposal(SQLModel, table=True):
     figures_json: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     source: str = Field(default="", max_length=300)  # the leads the figures come from
     status: str = Field(default="open", max_length=20)  # open, signed, withdrawn
+    # The decision notes as proposed (question -> note): what the teams sign, kept with the
+    # version, so a note changed afterwards never rewrites a signed one-pager.
+    decisions_json: str = Field(default="{}", sa_column=Column(Text, nullable=False,
+                                                               default="{}"))
     proposed_at: datetime = Field(default_factory=utcnow)
 
 
@@ -168,8 +172,21 @@ class Version(SQLModel, table=True):
     proposal_id: int = Field(foreign_key="proposal.id")
     definition_json: str = Field(sa_column=Column(Text, nullable=False))
     signatories_json: str = Field(sa_column=Column(Text, nullable=False))
+    decisions_json: str = Field(default="{}", sa_column=Column(Text, nullable=False,
+                                                               default="{}"))
     signed_at: datetime = Field(default_factory=utcnow)
     reopened_at: datetime | None = None
+
+
+class ObjectionDraft(SQLModel, table=True):
+    """What a team member has typed as the reason to object, before sending it: kept as it is
+    typed, so a refresh or a phone going to sleep loses none of it."""
+
+    proposal_id: int = Field(foreign_key="proposal.id", primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", primary_key=True)
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    revision: int = 0
+    updated_at: datetime = Field(default_factory=utcnow)
 
 
 class Measurement(SQLModel, table=True):

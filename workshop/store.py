@@ -33,6 +33,7 @@ from workshop.models import (
     Invite,
     LeadsUpload,
     Measurement,
+    ObjectionDraft,
     Participant,
     Proposal,
     SharedChange,
@@ -662,6 +663,7 @@ def _delete_rows(session: Session, workshop_id: str) -> None:
     """Every row of the workshop, children first; the caller commits."""
     proposals = select(Proposal.id).where(Proposal.workshop_id == workshop_id)
     session.exec(delete(SignOff).where(SignOff.proposal_id.in_(proposals)))
+    session.exec(delete(ObjectionDraft).where(ObjectionDraft.proposal_id.in_(proposals)))
     for table in (AgendaState, WallLink, Measurement, Version, Proposal, DiscussionPoint,
                   SharedChange, Draft, Invite, SharedDefinition, LeadsUpload, Participant):
         session.exec(delete(table).where(table.workshop_id == workshop_id))

@@ -9,7 +9,7 @@ version is never written again.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import update
@@ -24,6 +24,7 @@ from workshop.models import (
     ROLE_LABELS,
     DiscussionPoint,
     Measurement,
+    ObjectionDraft,
     Participant,
     Proposal,
     SharedChange,
@@ -99,6 +100,7 @@ class ProposalState:
     proposed_at: datetime
     answers: dict[str, Answer]  # by team role
     teams: tuple[str, ...]  # the teams whose sign-off it needs
+    decisions: dict[str, str] = field(default_factory=dict)  # the notes as proposed
 
     @property
     def waiting_for(self) -> list[str]:
@@ -114,6 +116,7 @@ class VersionInfo:
     signatories: list[dict]
     reopened_at: datetime | None
     figures: Figures | None  # measured at sign-off
+    decisions: dict[str, str] = field(default_factory=dict)  # the notes it was signed with
 
 
 @dataclass(frozen=True)
@@ -279,6 +282,27 @@ def set_discussion(session: Session, workshop_id: str, facilitator_token: str, q
     return current + 1
 
 
+def decision_notes(session: Session, workshop_id: str) -> dict[str, str]:
+    """The decision noted on each question now (question -> note), as a proposal takes them.
+    No access check: callers have made theirs."""
+    rows = session.exec(select(DiscussionPoint)
+                        .where(DiscussionPoint.workshop_id == workshop_id)).all()
+    return {row.question: row.note for row in rows if row.note and row.note.strip()}
+
+
+def kept_notes(stored: str) -> dict[str, str]:
+    """The decision notes a proposal or version keeps, as stored; a damaged value reads as
+    no notes rather than stopping the page."""
+    try:
+        notes = json.loads(stored or "{}")
+    except ValueError:
+        return {}
+    if not isinstance(notes, dict):
+        return {}
+    return {q: n for q, n in notes.items()
+            if q in QUESTION_KEYS and isinstance(n, str) and n.strip()}
+
+
 # --- proposing and signing -----------------------------------------------------------------------
 
 def _teams(session: Session, workshop_id: str) -> tuple[str, ...]:
@@ -315,7 +339,8 @@ def propose(session: Session, workshop_id: str, facilitator_token: str, expected
                         shared_revision=expected_revision,
                         definition_json=row.definition_json,
                         figures_json=figures.to_json() if figures is not None else "",
-                        source=(source or "")[:300])
+                        source=(source or "")[:300],
+                        decisions_json=json.dumps(decision_notes(session, workshop_id)))
     session.add(proposal)
     session.commit()
     return number
@@ -343,7 +368,7 @@ def _proposal_state(session: Session, row: Proposal) -> ProposalState:
         row.id, row.number, Definition.from_json(row.definition_json),
         Figures.from_json(row.figures_json), row.source, row.status, row.proposed_at,
         {a.role: Answer(a.role, a.name, a.agrees, a.reason, a.in_room, a.at) for a in answers},
-        _teams(session, row.workshop_id))
+        _teams(session, row.workshop_id), kept_notes(row.decisions_json))
 
 
 def sign(session: Session, workshop_id: str, token: str, proposal_id: int, *,
@@ -368,6 +393,62 @@ def sign_in_room(session: Session, workshop_id: str, facilitator_token: str, pro
         raise ValueError("Sign-offs come from marketing or sales.")
     return _answer(session, workshop_id, proposal_id, role, _clean(name, "name"), agrees, reason,
                    in_room=True)
+
+
+def objection_draft(session: Session, workshop_id: str, token: str,
+                    proposal_id: int) -> tuple[str, int]:
+    """What this team member has typed as a reason to object to the proposal, and its
+    revision ("", 0 when nothing)."""
+    actor, _ = _objecting(session, workshop_id, token, proposal_id)
+    row = session.get(ObjectionDraft, (proposal_id, actor.participant_id))
+    if row is None:
+        return "", 0
+    session.refresh(row)
+    return row.text, row.revision
+
+
+def save_objection_draft(session: Session, workshop_id: str, token: str, proposal_id: int,
+                         text: str, expected_revision: int) -> int:
+    """Keep a reason to object as it is typed (nothing is sent to anyone); its new revision.
+    A save over a revision that is no longer the latest (the same person typing on a second
+    device) is refused with `StaleEdit`."""
+    actor, _ = _objecting(session, workshop_id, token, proposal_id)
+    text = clean_note(text)
+    if len(text) > MAX_NOTE:
+        raise ValueError(f"Keep the reason under {MAX_NOTE:,} characters.")
+    stale = StaleEdit("Your reason was changed on another screen meanwhile; the latest is shown.")
+    key = (proposal_id, actor.participant_id)
+    row = session.get(ObjectionDraft, key)
+    if row is None:
+        if expected_revision != 0:
+            raise stale
+        session.add(ObjectionDraft(proposal_id=proposal_id, participant_id=actor.participant_id,
+                                   text=text, revision=1))
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            raise stale from None
+        return 1
+    saved = session.exec(update(ObjectionDraft).where(
+        ObjectionDraft.proposal_id == proposal_id,
+        ObjectionDraft.participant_id == actor.participant_id,
+        ObjectionDraft.revision == expected_revision).values(
+        text=text, revision=expected_revision + 1, updated_at=utcnow()))
+    session.commit()
+    if saved.rowcount != 1:
+        raise stale
+    return expected_revision + 1
+
+
+def _objecting(session: Session, workshop_id: str, token: str, proposal_id: int):
+    actor = authenticate(session, workshop_id, token)
+    if actor.role not in TEAM_ROLES:
+        raise AccessDenied("Only marketing and sales object to a proposal.")
+    proposal = session.get(Proposal, proposal_id)
+    if proposal is None or proposal.workshop_id != workshop_id:
+        raise NotFound("This proposal is not part of this workshop.")
+    return actor, proposal
 
 
 def _answer(session: Session, workshop_id: str, proposal_id: int, role: str, name: str,
@@ -431,7 +512,8 @@ def _make_version(session: Session, proposal: Proposal, state: ProposalState) ->
                     "at": a.at.isoformat()} for a in state.answers.values() if a.agrees]
     version = Version(workshop_id=proposal.workshop_id, number=proposal.number,
                       proposal_id=proposal.id, definition_json=proposal.definition_json,
-                      signatories_json=json.dumps(signatories))
+                      signatories_json=json.dumps(signatories),
+                      decisions_json=proposal.decisions_json)
     session.add(version)
     if proposal.figures_json:
         session.add(Measurement(workshop_id=proposal.workshop_id, version_number=proposal.number,
@@ -456,7 +538,8 @@ def versions(session: Session, workshop_id: str, token: str) -> list[VersionInfo
         select(Measurement).where(Measurement.workshop_id == workshop_id,
                                   Measurement.at_signoff.is_(True))).all()}
     return [VersionInfo(r.number, Definition.from_json(r.definition_json), r.signed_at,
-                        json.loads(r.signatories_json), r.reopened_at, at_signoff.get(r.number))
+                        json.loads(r.signatories_json), r.reopened_at, at_signoff.get(r.number),
+                        kept_notes(r.decisions_json))
             for r in rows]
 
 

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from workshop import export, room
 from workshop.definition import Definition
-from workshop.models import DiscussionPoint, Measurement, Version, WallLink, Workshop, utcnow
+from workshop.models import Measurement, Version, WallLink, Workshop, utcnow
 from workshop.store import (
     Locked,
     NotFound,
@@ -27,7 +27,7 @@ from workshop.store import (
     is_revealed,
     new_token,
 )
-from workshop.versions import MeasurementInfo, measurement_info, signed_by
+from workshop.versions import MeasurementInfo, kept_notes, measurement_info, signed_by
 
 UNKNOWN_LINK = ("This wall link does not work (any more): it may have been replaced. Ask the "
                 "workshop's facilitator for the current one.")
@@ -81,15 +81,7 @@ def agreed(session: Session, workshop_id: str, number: int | None = None) -> Agr
                   version.number, Definition.from_json(version.definition_json),
                   version.signed_at, signed, version.reopened_at is not None,
                   None if latest is None else measurement_info(latest),
-                  decision_notes(session, workshop_id))
-
-
-def decision_notes(session: Session, workshop_id: str) -> dict[str, str]:
-    """The decision noted on each question in step 3 (question -> note), for the one-pager.
-    No access check, like `agreed`; pages with a key read them through `versions.discussion`."""
-    rows = session.exec(select(DiscussionPoint)
-                        .where(DiscussionPoint.workshop_id == workshop_id)).all()
-    return {row.question: row.note for row in rows if row.note and row.note.strip()}
+                  kept_notes(version.decisions_json))
 
 
 def _active(session: Session, workshop_id: str) -> WallLink | None:

@@ -12,7 +12,7 @@ from workshop.definition import Definition
 from workshop.measure import Figures, volume_sentence, wins_sentence
 from workshop.models import ROLE_LABELS
 from workshop.text import escape_markdown
-from workshop.ui.autosave import autosave_text
+from workshop.ui.autosave import autosave_text, last_sent
 from workshop.ui.comparison_view import comparison_rows
 from workshop.ui.context import Place, db
 from workshop.ui.evidence_panels import measurement
@@ -151,13 +151,11 @@ def _answers_summary(proposal: versions.ProposalState) -> None:
 
 
 def _proposed_page(place: Place, workshop, proposal: versions.ProposalState) -> None:
-    """The proposed version as its one-pager will read, the decision notes included."""
-    with db() as s:
-        decisions = {question: point.note for question, point in versions.discussion(
-            s, place.workshop_id, place.token).items() if point.note}
+    """The proposed version as its one-pager will read, with the decision notes as proposed."""
     page = export.one_pager(proposal.definition, company=workshop.company, title=workshop.title,
                             facilitator=workshop.facilitator_name, agreed_by=[],
-                            agreed_at=None, version=proposal.number, decisions=decisions)
+                            agreed_at=None, version=proposal.number,
+                            decisions=proposal.decisions)
     with st.expander(f"The proposed version {proposal.number}", expanded=True):
         st.markdown(export.to_markdown(page))
 
@@ -201,6 +199,18 @@ def _facilitator_signoff(place: Place, shared: store.SharedState, source: LeadsS
         return
     st.markdown(f"**Version {proposal.number} is proposed.** Changing the shared definition "
                 "withdraws it.")
+    with db() as s:
+        noted = {q: p.note for q, p in versions.discussion(s, place.workshop_id,
+                                                            place.token).items()
+                 if p.note.strip()}
+    if noted != proposal.decisions:
+        st.warning("The decision notes changed since this was proposed. The teams sign the "
+                   "notes as proposed; propose again to put the current notes to them (their "
+                   "answers so far are then asked again).")
+        if st.button("📜 Propose again with the current notes", key="agree:repropose"):
+            _act(versions.propose, place.workshop_id, place.token, shared.revision,
+                 proposal.figures, proposal.source)
+            st.rerun()
     _answers_summary(proposal)
     with st.form("agree:in-room"):
         st.markdown("Record an answer given in the room (one shared screen)")
@@ -234,13 +244,37 @@ def _team_signoff(place: Place, workshop, actor: store.Actor,
             if number:
                 st.session_state["agree:signed"] = number
             st.rerun()
-    with object_col, st.form("agree:object", border=False):
-        reason = st.text_input(f"✋ Object for {team}: what should change?",
-                               max_chars=versions.MAX_NOTE, key="agree:reason")
-        if st.form_submit_button("Object", width="stretch"):
-            _act(versions.sign, place.workshop_id, place.token, proposal.id, agrees=False,
-                 reason=reason)
-            st.rerun()
+    with object_col:
+        with db() as s:
+            typed, revision = versions.objection_draft(s, place.workshop_id, place.token,
+                                                       proposal.id)
+        # Kept as it is typed (a refresh or a phone going to sleep loses none of it); sent to
+        # the room only by Object.
+        autosave_text(f"✋ Object for {team}: what should change?", typed, revision,
+                      reason_key(proposal.id),
+                      partial(_save_reason, place, proposal.id),
+                      max_chars=versions.MAX_NOTE, multiline=True)
+        st.button("Object", width="stretch", key="agree:object",
+                  on_click=_object, args=(place, proposal.id))
+
+
+def reason_key(proposal_id: int) -> str:
+    return f"agree:reason:{proposal_id}"
+
+
+def _save_reason(place: Place, proposal_id: int, text: str, base: int) -> bool:
+    return _act(versions.save_objection_draft, place.workshop_id, place.token, proposal_id,
+                text, base) is not None
+
+
+def _object(place: Place, proposal_id: int) -> None:
+    """Object with the reason the box shows: as saved, or as it sent it on being left for
+    this click (its own save may not have run yet)."""
+    with db() as s:
+        reason, _ = versions.objection_draft(s, place.workshop_id, place.token, proposal_id)
+    reason = last_sent(reason_key(proposal_id)) or reason
+    _act(versions.sign, place.workshop_id, place.token, proposal_id, agrees=False,
+         reason=reason)
 
 
 def just_signed() -> int | None:

@@ -128,6 +128,15 @@ def autosave_text(label: str, value: str, revision: int, key: str, on_save: OnSa
         on_typed_change=partial(_changed, key, on_save), height="content")
 
 
+def last_sent(key: str) -> str | None:
+    """The text the box with `key` sent last (None: nothing yet), for a button clicked right
+    after typing: leaving the box to click sends it, and the click must not act on less."""
+    sent = st.session_state.to_dict().get(key)
+    change = sent.get("typed") if hasattr(sent, "get") else None
+    text = change.get("text") if isinstance(change, dict) else None
+    return text if isinstance(text, str) else None
+
+
 def _changed(key: str, on_save: OnSave) -> None:
     state = st.session_state.to_dict()
     sent = state.get(key)
