@@ -39,14 +39,14 @@ from workshop.store import (
     Locked,
     NotFound,
     StaleEdit,
-    _clean,
-    _facilitator,
-    _signed_and_closed,
     authenticate,
+    authenticate_facilitator,
     clean_note,
+    clean_text,
     is_revealed,
     save_shared,
     shared_state,
+    signed_and_closed,
 )
 
 MAX_NOTE = 2000
@@ -154,7 +154,7 @@ def go_back_to(session: Session, workshop_id: str, facilitator_token: str, revis
                expected_revision: int) -> int:
     """Make the shared definition what it was at `revision` (0: the empty start), as a new
     change, so going back can itself be undone."""
-    _facilitator(session, workshop_id, facilitator_token)
+    authenticate_facilitator(session, workshop_id, facilitator_token)
     if revision == 0:
         target, summary = Definition(), "Went back to the empty start"
     else:
@@ -171,7 +171,7 @@ def undo_last(session: Session, workshop_id: str, facilitator_token: str,
               expected_revision: int) -> int:
     """Step back one change. Undoing again keeps stepping back through the history (an undo
     is not itself undone; a later state can be picked in the replay and gone back to)."""
-    _facilitator(session, workshop_id, facilitator_token)
+    authenticate_facilitator(session, workshop_id, facilitator_token)
     current = session.exec(select(SharedDefinition.revision).where(
         SharedDefinition.workshop_id == workshop_id)).one()
     if current != expected_revision:
@@ -243,7 +243,7 @@ def set_discussion(session: Session, workshop_id: str, facilitator_token: str, q
 
     With `expected_revision` (what the page showed; 0 for a question never noted) a save
     that someone else's came before is refused with `StaleEdit`, never silently replaced."""
-    _facilitator(session, workshop_id, facilitator_token)
+    authenticate_facilitator(session, workshop_id, facilitator_token)
     if not is_revealed(session, workshop_id):
         raise Locked("Questions are discussed after the reveal.")
     if question not in QUESTION_KEYS:
@@ -318,10 +318,10 @@ def propose(session: Session, workshop_id: str, facilitator_token: str, expected
 
     Returns the version number it becomes. `figures` are its headline figures on the leads
     (`source`) at this moment; they are kept with the version once it is signed."""
-    _facilitator(session, workshop_id, facilitator_token)
+    authenticate_facilitator(session, workshop_id, facilitator_token)
     if not is_revealed(session, workshop_id):
         raise Locked("The shared definition is built after the reveal.")
-    signed = _signed_and_closed(session, workshop_id)
+    signed = signed_and_closed(session, workshop_id)
     if signed is not None:
         raise Locked(f"Version {signed} is already signed. Reopen it to propose a new one.")
     if not _teams(session, workshop_id):
@@ -388,11 +388,11 @@ def sign_in_room(session: Session, workshop_id: str, facilitator_token: str, pro
                  *, role: str, name: str, agrees: bool, reason: str = "") -> int | None:
     """A team's answer given out loud on the shared screen, recorded by the facilitator under
     the name of the person who gave it (marked as given in the room)."""
-    _facilitator(session, workshop_id, facilitator_token)
+    authenticate_facilitator(session, workshop_id, facilitator_token)
     if role not in TEAM_ROLES:
         raise ValueError("Sign-offs come from marketing or sales.")
-    return _answer(session, workshop_id, proposal_id, role, _clean(name, "name"), agrees, reason,
-                   in_room=True)
+    return _answer(session, workshop_id, proposal_id, role, clean_text(name, "name"), agrees,
+                   reason, in_room=True)
 
 
 def objection_draft(session: Session, workshop_id: str, token: str,
@@ -555,7 +555,7 @@ def signed_by(signatories: list[dict]) -> list[str]:
 
 def reopen(session: Session, workshop_id: str, facilitator_token: str) -> int:
     """Start drafting the next version from the latest signed one; returns its number."""
-    _facilitator(session, workshop_id, facilitator_token)
+    authenticate_facilitator(session, workshop_id, facilitator_token)
     latest = session.exec(select(Version).where(Version.workshop_id == workshop_id)
                           .order_by(Version.number.desc())).first()
     if latest is None:
@@ -575,7 +575,7 @@ def record_measurement(session: Session, workshop_id: str, facilitator_token: st
                        version_number: int, figures: Figures, source: str = "",
                        sha256: str = "") -> int:
     """Keep what a version does to a (fresh) export."""
-    _facilitator(session, workshop_id, facilitator_token)
+    authenticate_facilitator(session, workshop_id, facilitator_token)
     if session.exec(select(Version.id).where(Version.workshop_id == workshop_id,
                                              Version.number == version_number)).first() is None:
         raise NotFound(f"There is no version {version_number} in this workshop.")

@@ -21,11 +21,11 @@ from workshop.models import Measurement, Version, WallLink, Workshop, utcnow
 from workshop.store import (
     Locked,
     NotFound,
-    _facilitator,
-    _plausible,
     authenticate,
+    authenticate_facilitator,
     is_revealed,
     new_token,
+    plausible_key,
 )
 from workshop.versions import MeasurementInfo, kept_notes, measurement_info, signed_by
 
@@ -104,7 +104,7 @@ def share(session: Session, workshop_id: str, facilitator_token: str, *,
           replace: bool = False) -> str:
     """The wall link's secret, created if there is none; `replace` revokes the current one
     first (anyone holding the old link loses it)."""
-    _facilitator(session, workshop_id, facilitator_token)
+    authenticate_facilitator(session, workshop_id, facilitator_token)
     _lock(session, workshop_id)
     if session.exec(select(Version.id).where(Version.workshop_id == workshop_id)).first() is None:
         raise ValueError("Nothing is signed yet: the wall page shows the agreed definition, "
@@ -120,7 +120,7 @@ def share(session: Session, workshop_id: str, facilitator_token: str, *,
 
 
 def stop_sharing(session: Session, workshop_id: str, facilitator_token: str) -> None:
-    _facilitator(session, workshop_id, facilitator_token)
+    authenticate_facilitator(session, workshop_id, facilitator_token)
     _lock(session, workshop_id)
     _revoke(session, workshop_id)
     session.commit()
@@ -148,7 +148,7 @@ def wall_stamp(session: Session, secret: str | None) -> tuple | None:
     opens nothing. One cheap query, for a wall screen to poll."""
     link = session.exec(select(WallLink).where(WallLink.secret == secret)
                         .execution_options(populate_existing=True)).first() \
-        if _plausible(secret) else None
+        if plausible_key(secret) else None
     if link is None or link.revoked_at is not None:
         return None
     try:
@@ -162,7 +162,7 @@ def wall(session: Session, secret: str | None) -> Agreed:
     # Read afresh (populate_existing): replaced or deleted a moment ago in another session?
     link = session.exec(select(WallLink).where(WallLink.secret == secret)
                         .execution_options(populate_existing=True)).first() \
-        if _plausible(secret) else None
+        if plausible_key(secret) else None
     if link is None or link.revoked_at is not None:
         raise NotFound(UNKNOWN_LINK)
     shown = agreed(session, link.workshop_id)
