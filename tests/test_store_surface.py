@@ -52,6 +52,15 @@ def test_no_module_uses_a_private_name_of_the_store():
     assert used == []
 
 
+def test_no_page_passes_the_workshop_id_and_key_by_hand():
+    """Pages and widgets go through one bound `store.Visit` (`workshop.ui.context.visit`)."""
+    repeated = [f"{path.relative_to(ROOT)}:{number}"
+                for path in SOURCES if path.parts[-2] in ("views", "ui") or path.name == "app.py"
+                for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                if "s, place.workshop_id, place.token" in line and "store.Visit(" not in line]
+    assert repeated == []
+
+
 def test_a_visit_forwards_with_its_own_workshop_and_key(session):
     workshop, token = store.create_workshop(session, company="Acme", title="Leads",
                                             facilitator_name="Dana")

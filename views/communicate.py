@@ -5,7 +5,7 @@ from workshop import export, store, versions, wall
 from workshop.evaluate import export_headers
 from workshop.formats import FORMATS, render
 from workshop.text import escape_markdown
-from workshop.ui.context import STEP_PAGES, db, require_workshop, step_header
+from workshop.ui.context import STEP_PAGES, require_workshop, step_header, visit
 from workshop.ui.downloads import one_pager_downloads
 from workshop.ui.leads_source import no_leads_yet, workshop_leads
 from workshop.ui.sharing import announcement_panel, poster_qr_notice, wall_panel, wall_url
@@ -14,17 +14,16 @@ place, workshop, actor = require_workshop()
 step_header(workshop, place, 4, actor)
 st.title("Step 4 · Communicate the agreed definition")
 
-with db() as s:
-    if not store.is_revealed(s, place.workshop_id):
+with visit(place) as ws:
+    if not ws.is_revealed():
         st.info("The shared definition is built in step 3, after the reveal.")
         st.page_link(STEP_PAGES[3][0], label="Go to step 3 →", query_params=place.params)
         st.stop()
-    shared = store.shared_state(s, place.workshop_id, place.token)
-    signed = versions.versions(s, place.workshop_id, place.token)
-    taken = versions.measurements(s, place.workshop_id, place.token)
-    secret = wall.wall_link(s, place.workshop_id, place.token)
-    noted = {q: p.note for q, p in versions.discussion(s, place.workshop_id,
-                                                        place.token).items()}
+    shared = ws(store.shared_state)
+    signed = ws(versions.versions)
+    taken = ws(versions.measurements)
+    secret = ws(wall.wall_link)
+    noted = {q: p.note for q, p in ws(versions.discussion).items()}
 
 latest = signed[-1] if signed else None
 if latest is not None and latest.reopened_at is None:
@@ -58,8 +57,8 @@ base_name = f"ideal-lead-{workshop.id}"
 poster_qr_notice(place, actor, number is not None, secret if number is not None else None)
 one_pager_downloads(page, base_name, "communicate")
 st.subheader("Rules RevOps can run")
-with db() as s:
-    upload = store.current_upload(s, place.workshop_id, place.token)
+with visit(place) as ws:
+    upload = ws(store.current_upload)
 columns_of = {}
 if upload is not None:  # the SQL names the columns as the workshop's export does
     source = workshop_leads(place)

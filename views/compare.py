@@ -20,7 +20,7 @@ from workshop.ui.comparison_view import (
     score_line,
     who_agrees_with_whom,
 )
-from workshop.ui.context import EVIDENCE, HISTORY, db, require_workshop, step_header
+from workshop.ui.context import EVIDENCE, HISTORY, require_workshop, step_header, visit
 from workshop.ui.definition_form import definition_file_loader, definition_form, forget_form
 from workshop.ui.evidence_panels import leads_agreement
 from workshop.ui.leads_source import form_values, workshop_leads
@@ -32,9 +32,9 @@ place, workshop, actor = require_workshop()
 step_header(workshop, place, 3, actor)
 st.title("Step 3 · Compare and agree")
 
-with db() as s:
-    revealed = store.is_revealed(s, place.workshop_id)
-    statuses = store.draft_statuses(s, place.workshop_id, place.token)
+with visit(place) as ws:
+    revealed = ws.is_revealed()
+    statuses = ws(store.draft_statuses)
 
 if not revealed:
     st.markdown("Nothing is shown until the facilitator reveals all drafts at once.")
@@ -53,10 +53,10 @@ if not revealed:
     reveal_control(place, "🔓 Reveal all drafts", key="compare:reveal")
     st.stop()
 
-with db() as s:
-    people = store.revealed_people(s, place.workshop_id, place.token)
-    shared = store.shared_state(s, place.workshop_id, place.token)
-    points = versions.discussion(s, place.workshop_id, place.token)
+with visit(place) as ws:
+    people = ws(store.revealed_people)
+    shared = ws(store.shared_state)
+    points = ws(versions.discussion)
 roles = [person.role for person in people]
 several_per_team = len(roles) != len(set(roles))
 if several_per_team and st.segmented_control(
@@ -77,8 +77,8 @@ if signed_now:
     st.success(f"Every team has signed: this is version {signed_now}.")
 
 source = workshop_leads(place)
-with db() as s:
-    proposal = versions.current_proposal(s, place.workshop_id, place.token)
+with visit(place) as ws:
+    proposal = ws(versions.current_proposal)
 # A team member asked to sign sees that first (on a phone the questions are a long scroll).
 asked_to_sign = not actor.is_facilitator and (shared.signed_version is not None
                                               or proposal is not None)
@@ -110,11 +110,10 @@ SHARED_FORM = f"shared:{place.workshop_id}"
 def apply(definition, decisions, summary, questions):
     """Save the shared definition after a row operation; the form re-reads it afterwards."""
     try:
-        with db() as s:
-            revision = store.save_shared(s, place.workshop_id, place.token, definition,
-                                         shared.revision, decisions, summary=summary,
-                                         questions=questions)
-    except (store.StaleEdit, store.Locked) as error:
+        with visit(place) as ws:
+            revision = ws(store.save_shared, definition, shared.revision, decisions,
+                          summary=summary, questions=questions)
+    except store.StoreError as error:
         st.session_state[NOTICE] = str(error)
         forget_form(SHARED_FORM, None)
         return
@@ -143,20 +142,20 @@ TITLES = {q.key: q.title for q in catalog.QUESTIONS}
 
 
 def load_shared():
-    with db() as s:
-        state = store.shared_state(s, place.workshop_id, place.token)
+    with visit(place) as ws:
+        state = ws(store.shared_state)
     return state.definition, state.revision
 
 
 def save_shared(definition, revision):
-    with db() as s:
-        current = store.shared_state(s, place.workshop_id, place.token)
+    with visit(place) as ws:
+        current = ws(store.shared_state)
         changed = merge.changed_questions(current.definition, definition)
         decisions = {**current.decisions, **{k: "edited by hand" for k in changed}}
         summary = ("Edited by hand: " + ", ".join(TITLES.get(k, k) for k in changed)
                    if changed else "Edited by hand")
-        return store.save_shared(s, place.workshop_id, place.token, definition, revision,
-                                 decisions, summary=summary, questions=changed)
+        return ws(store.save_shared, definition, revision, decisions, summary=summary,
+                  questions=changed)
 
 
 EDITING = "compare:editing"

@@ -4,7 +4,14 @@ import streamlit as st
 from workshop import store
 from workshop.models import ROLE_LABELS
 from workshop.text import escape_markdown
-from workshop.ui.context import STEP_PAGES, db, link, require_workshop, step_header, taking_a_turn
+from workshop.ui.context import (
+    STEP_PAGES,
+    link,
+    require_workshop,
+    step_header,
+    taking_a_turn,
+    visit,
+)
 from workshop.ui.definition_form import (
     definition_file_loader,
     definition_form,
@@ -29,20 +36,20 @@ else:
                "to your draft: the link is yours alone.")
 
 
-load, save = draft_access(place.workshop_id, place.token)
+load, save = draft_access(place)
 
 
 def set_done(done: bool) -> None:
     try:
-        with db() as s:
-            store.set_done(s, place.workshop_id, place.token, done)
-    except store.Locked as error:
+        with visit(place) as ws:
+            ws(store.set_done, done)
+    except store.StoreError as error:
         st.session_state["draft:notice"] = str(error)
 
 
-with db() as s:
-    revealed = store.is_revealed(s, place.workshop_id)
-    _, _, done = store.my_draft(s, place.workshop_id, place.token)
+with visit(place) as ws:
+    revealed = ws.is_revealed()
+    _, _, done = ws(store.my_draft)
 if st.session_state.get("draft:notice"):
     st.warning(escape_markdown(st.session_state.pop("draft:notice")))
 

@@ -3,7 +3,7 @@ import streamlit as st
 
 from workshop import catalog, store
 from workshop.ui.backup_panel import backup_download
-from workshop.ui.context import HOME, STEP_PAGES, db, link, require_workshop, step_header
+from workshop.ui.context import HOME, STEP_PAGES, link, require_workshop, step_header, visit
 from workshop.ui.definition_form import (
     definition_file_loader,
     definition_form,
@@ -25,11 +25,11 @@ if st.session_state.get("created") == place.workshop_id and not place.presenting
     st.code(link("facilitator", **place.key_params), language=None)
 
 
-load, save = draft_access(place.workshop_id, place.token)
+load, save = draft_access(place)
 
 
-with db() as s:
-    revealed = store.is_revealed(s, place.workshop_id)
+with visit(place) as ws:
+    revealed = ws.is_revealed()
 
 if revealed:
     st.success("The drafts are revealed; this draft is now locked. Here is what you wrote.")
@@ -38,8 +38,8 @@ elif place.presenting:
     st.info("🙈 **Your draft stays off the shared screen until the reveal.** Write it on your "
             "own device with your facilitator link, or leave presentation mode while the "
             "projector is off.")
-    with db() as s:
-        mine = next(status for status in store.draft_statuses(s, place.workshop_id, place.token)
+    with visit(place) as ws:
+        mine = next(status for status in ws(store.draft_statuses)
                     if status.participant_id == actor.participant_id)
     st.markdown(f"Your draft: **{mine.answered} of {len(catalog.QUESTIONS)}** questions "
                 "answered.")
@@ -57,6 +57,6 @@ if not workshop.is_demo:
     with st.expander("Delete this workshop"):
         sure = st.checkbox("Yes, delete every draft and the shared definition for good")
         if st.button("Delete the workshop", disabled=not sure):
-            with db() as s:
-                store.delete_workshop(s, place.workshop_id, place.token)
+            with visit(place) as ws:
+                ws(store.delete_workshop)
             st.switch_page(HOME)

@@ -7,7 +7,7 @@ from workshop.charts import measurement_chart
 from workshop.measure import Figures, comparison_table, volume_sentence
 from workshop.text import BLANK, escape_markdown
 from workshop.ui.comparison_view import comparison_rows, score_line
-from workshop.ui.context import EVIDENCE, STEP_PAGES, db, require_workshop, step_header
+from workshop.ui.context import EVIDENCE, STEP_PAGES, require_workshop, step_header, visit
 from workshop.ui.evidence_panels import measurement
 from workshop.ui.leads_source import no_leads_yet, workshop_leads
 from workshop.version_tables import measurements_frame, measurements_table, versions_table
@@ -17,8 +17,8 @@ step_header(workshop, place, -1, actor)
 st.title("Versions and measurements")
 
 try:
-    with db() as s:
-        signed = versions.versions(s, place.workshop_id, place.token)
+    with visit(place) as ws:
+        signed = ws(versions.versions)
 except store.Locked:
     st.info("Versions are shared once the drafts are revealed.")
     st.stop()
@@ -42,9 +42,9 @@ elif actor.is_facilitator and st.button(
         f"✏️ Reopen version {latest.number} to draft version {latest.number + 1}",
         key="history:reopen"):
     try:
-        with db() as s:
-            versions.reopen(s, place.workshop_id, place.token)
-    except (store.StaleEdit, ValueError) as error:
+        with visit(place) as ws:
+            ws(versions.reopen)
+    except (store.StoreError, ValueError) as error:
         st.warning(escape_markdown(str(error)))
     else:
         st.switch_page(STEP_PAGES[3][0], query_params=place.params)
@@ -67,8 +67,8 @@ else:
 
 st.header(f"How version {latest.number} performs now")
 source = workshop_leads(place)
-with db() as s:
-    taken = versions.measurements(s, place.workshop_id, place.token)
+with visit(place) as ws:
+    taken = ws(versions.measurements)
 if source is None:
     no_leads_yet(place, actor.is_facilitator, "measurement")
 else:
@@ -84,11 +84,10 @@ else:
         known = any(m.version_number == latest.number and m.source in (source.name, source.label)
                     and m.sha256 == sha for m in taken)
         if actor.is_facilitator and not known:
-            with db() as s:  # every export a version is looked at against is kept
-                versions.record_measurement(s, place.workshop_id, place.token,
-                                            version_number=latest.number, figures=now,
-                                            source=source.name, sha256=sha)
-                taken = versions.measurements(s, place.workshop_id, place.token)
+            with visit(place) as ws:  # every export a version is looked at against is kept
+                ws(versions.record_measurement, version_number=latest.number, figures=now,
+                   source=source.name, sha256=sha)
+                taken = ws(versions.measurements)
         st.dataframe(comparison_table(latest.figures, now), hide_index=True, width="stretch",
                      placeholder=BLANK)
         if now.qualified_per_month is None:

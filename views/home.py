@@ -76,7 +76,7 @@ with db() as s:
         if workshop_id in workshops and workshop_id not in store.DEMO_TEMPLATES:
             try:
                 actor = store.authenticate(s, workshop_id, token)
-            except (store.NotFound, store.AccessDenied):
+            except store.StoreError:
                 continue
             mine.append((workshops[workshop_id], token, actor.role))
 if not mine:
@@ -100,7 +100,7 @@ if submitted:
             workshop, token = store.create_workshop(s, company=company, title=title,
                                                     facilitator_name=facilitator,
                                                     client=client_id())
-    except (ValueError, store.TooManyWorkshops) as error:
+    except (ValueError, store.StoreError) as error:
         st.error(escape_markdown(str(error)))
     else:
         st.session_state["created"] = workshop.id

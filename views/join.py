@@ -7,7 +7,7 @@ from workshop.text import escape_markdown
 from workshop.ui.context import MY_DRAFT, client_id, db, open_workshop
 
 st.title("🙋 Join a workshop")
-JOIN_ERRORS = (store.NotFound, store.TooManyAttempts, store.Locked, ValueError)
+JOIN_ERRORS = (store.StoreError, ValueError)
 invite = st.query_params.get("invite")
 
 if invite:

@@ -10,7 +10,7 @@ import streamlit as st
 from workshop import agenda, store
 from workshop.prompts import PROMPTS
 from workshop.text import escape_markdown
-from workshop.ui.context import MY_DRAFT, STEP_PAGES, Place, db
+from workshop.ui.context import MY_DRAFT, STEP_PAGES, Place, visit
 from workshop.ui.live import follow_room
 
 ON_SHORTCUT, BACK_SHORTCUT = "Alt+N", "Alt+B"  # keyboard only: next and back
@@ -30,8 +30,8 @@ def agenda_bar(place: Place, actor: store.Actor, page_step: int) -> None:
     The page follows the room from here (`follow_room`): redrawn when what it shows moves,
     and, for a participant, taken to the step the facilitator moves the room to."""
     follow_room(place, page_step)
-    with db() as s:
-        plan = agenda.agenda(s, place.workshop_id, place.token)
+    with visit(place) as ws:
+        plan = ws(agenda.agenda)
     if not actor.is_facilitator:
         _follow(place, plan, page_step)
     moves = actor.is_facilitator and page_step in agenda.STEPS
@@ -58,8 +58,8 @@ def _follow(place: Place, plan: agenda.Agenda, page_step: int) -> None:
 @st.fragment(run_every=CLOCK_SECONDS)
 def _countdown(place: Place, facilitator: bool) -> None:
     """The current step's time left in words (the colour only repeats them), and the agenda."""
-    with db() as s:
-        plan = agenda.agenda(s, place.workshop_id, place.token)
+    with visit(place) as ws:
+        plan = ws(agenda.agenda)
     now = datetime.now(UTC)
     state, text = plan.state(now), plan.countdown(now)
     clock = f"Step {plan.current} · {agenda.STEPS[plan.current]} · {text}"
@@ -112,8 +112,8 @@ def _moves(place: Place, plan: agenda.Agenda, page_step: int, buttons: list) -> 
 
 
 def _move(place: Place, step: int) -> None:
-    with db() as s:
-        agenda.move_to(s, place.workshop_id, place.token, step)
+    with visit(place) as ws:
+        ws(agenda.move_to, step)
     st.switch_page(STEP_PAGES[step][0], query_params=place.params)
 
 
@@ -146,8 +146,7 @@ def _time_boxes(place: Place, plan: agenda.Agenda) -> None:
 def _save_minutes(place: Place) -> None:
     minutes = {number: int(st.session_state[key]) for number, key in _minute_keys().items()}
     try:
-        with db() as s:
-            agenda.set_minutes(s, place.workshop_id, place.token, minutes,
-                               started_from=st.session_state.get(MINUTES_SHOWN))
-    except (ValueError, store.StaleEdit) as error:
+        with visit(place) as ws:
+            ws(agenda.set_minutes, minutes, started_from=st.session_state.get(MINUTES_SHOWN))
+    except (ValueError, store.StoreError) as error:
         st.session_state[MINUTES_ERROR] = escape_markdown(str(error))

@@ -2,6 +2,7 @@
 restart comes back to the same place; `st.session_state` only mirrors it."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
@@ -90,6 +91,13 @@ class Place:
         return self.key_params | ({PRESENT: "1"} if self.presenting else {})
 
 
+@contextmanager
+def visit(place: Place) -> Iterator[store.Visit]:
+    """A database session bound to this page's workshop and key: `ws(store.shared_state)`."""
+    with db() as s:
+        yield store.Visit(s, place.workshop_id, place.token)
+
+
 def current_place() -> Place | None:
     workshop_id = st.query_params.get("ws") or st.session_state.get("ws")
     token = st.query_params.get("key") or st.session_state.get("key")
@@ -131,10 +139,10 @@ def require_workshop() -> tuple[Place, store.Workshop, store.Actor]:
         st.page_link(HOME, label="Go to the home screen", icon="🏠")
         st.stop()
     try:
-        with db() as s:
-            workshop = store.get_workshop(s, place.workshop_id)
-            actor = store.authenticate(s, place.workshop_id, place.token)
-    except (store.NotFound, store.AccessDenied) as error:
+        with visit(place) as ws:
+            workshop = ws.workshop()
+            actor = ws(store.authenticate)
+    except store.StoreError as error:
         st.error(escape_markdown(str(error)))
         st.page_link(HOME, label="Go to the home screen", icon="🏠")
         st.stop()
@@ -186,9 +194,9 @@ def current_actor() -> store.Actor | None:
     if place is None:
         return None
     try:
-        with db() as s:
-            return store.authenticate(s, place.workshop_id, place.token)
-    except (store.NotFound, store.AccessDenied):
+        with visit(place) as ws:
+            return ws(store.authenticate)
+    except store.StoreError:
         return None
 
 

@@ -9,7 +9,7 @@ import streamlit as st
 
 from workshop import store
 from workshop.models import ROLE_LABELS
-from workshop.ui.context import Place, db, link
+from workshop.ui.context import Place, link, visit
 
 
 def qr_png(url: str) -> bytes:
@@ -23,9 +23,8 @@ SHOW_AGAIN = "invitations:show"
 
 def everyone_joined(place: Place) -> bool:
     """Marketing and sales each have someone in the workshop."""
-    with db() as s:
-        roles = {status.role for status in store.draft_statuses(s, place.workshop_id,
-                                                                 place.token)}
+    with visit(place) as ws:
+        roles = {status.role for status in ws(store.draft_statuses)}
     return set(store.TEAM_ROLES) <= roles
 
 
@@ -39,8 +38,8 @@ def invitations_panel(place: Place, hide_when_everyone_joined: bool = False) -> 
             st.session_state[SHOW_AGAIN] = True
             st.rerun()
         return
-    with db() as s:
-        invitations = store.invitations(s, place.workshop_id, place.token)
+    with visit(place) as ws:
+        invitations = ws(store.invitations)
     join_page = link("join").split("?")[0]
     if urlsplit(join_page).hostname in ("localhost", "127.0.0.1", "::1"):
         st.warning("Phones and other laptops cannot reach *localhost*. Open this app by the "

@@ -12,7 +12,7 @@ import streamlit as st
 from workshop import store
 from workshop.models import ROLE_LABELS
 from workshop.text import escape_markdown
-from workshop.ui.context import MY_DRAFT, STEP_PAGES, TURN_RETURN, Place, db
+from workshop.ui.context import MY_DRAFT, STEP_PAGES, TURN_RETURN, Place, visit
 
 RETURN = TURN_RETURN
 
@@ -43,8 +43,8 @@ def turns_panel(place: Place) -> None:
     st.markdown("Hand the screen to each person in turn. While one types, the others look "
                 "away; a finished draft is covered until the reveal. People who joined on "
                 "their own device draft there: their drafts are never handed to anyone.")
-    with db() as s:
-        statuses = store.draft_statuses(s, place.workshop_id, place.token)
+    with visit(place) as ws:
+        statuses = ws(store.draft_statuses)
     for role in store.TEAM_ROLES:
         st.markdown(f"**{ROLE_LABELS[role]}**")
         for status in [s for s in statuses if s.role == role]:
@@ -66,10 +66,9 @@ def turns_panel(place: Place) -> None:
 
 def _start(place: Place, role: str, name: str, reopen: bool = False) -> None:
     try:
-        with db() as s:
-            token = store.start_turn(s, place.workshop_id, place.token, role=role, name=name,
-                                     reopen=reopen)
-    except (ValueError, store.Locked, store.AccessDenied) as error:
+        with visit(place) as ws:
+            token = ws(store.start_turn, role=role, name=name, reopen=reopen)
+    except (ValueError, store.StoreError) as error:
         st.error(escape_markdown(str(error)))
         return
     begin_turn(place, token)
