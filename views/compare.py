@@ -3,6 +3,7 @@ import streamlit as st
 
 from workshop import catalog, compare, merge, store, versions
 from workshop.models import ROLE_LABELS
+from workshop.shared_edits import SharedEdit, hand_edit, row_operation, suggested_start
 from workshop.text import escape_markdown
 from workshop.ui.agreement import (
     NOTICE,
@@ -107,12 +108,12 @@ if source is not None:
 SHARED_FORM = f"shared:{place.workshop_id}"
 
 
-def apply(definition, decisions, summary, questions):
+def apply(edit: SharedEdit) -> None:
     """Save the shared definition after a row operation; the form re-reads it afterwards."""
     try:
         with visit(place) as ws:
-            revision = ws(store.save_shared, definition, shared.revision, decisions,
-                          summary=summary, questions=questions)
+            revision = ws(store.save_shared, edit.definition, shared.revision, edit.decisions,
+                          summary=edit.summary, questions=edit.questions)
     except store.StoreError as error:
         st.session_state[NOTICE] = str(error)
         forget_form(SHARED_FORM, None)
@@ -124,13 +125,10 @@ if facilitator and shared.definition.is_empty() and not shared.decisions:
     st.info("The shared definition is empty. Start from a suggestion: agreed rows as they are, "
             "a majority's answer where two agree, the common ground where answers overlap, "
             "conflicts left open for discussion.")
-    suggested, suggestions = merge.suggest(comparison)
     # Saved in the click's callback, before the page runs again: a rerun the room's live
     # updates start at the same moment cannot swallow the click.
     st.button("✨ Start from the suggested definition", type="primary", on_click=apply,
-              args=(suggested, {s.question: f"suggested ({s.how})" for s in suggestions},
-                    "Started from the suggested definition",
-                    [s.question for s in suggestions]))
+              args=(suggested_start(comparison),))
 
 st.header("Question by question")
 names = list(drafts)
@@ -138,7 +136,6 @@ OPERATIONS = {**{f"take:{n}": f"Take {n}'s answer" for n in names},
               "union": "Union: what any of them accepts (more leads)",
               "intersection": "Intersection: what all of them accept (fewer leads)",
               "clear": "Leave open (no rule)"}
-TITLES = {q.key: q.title for q in catalog.QUESTIONS}
 
 
 def load_shared():
@@ -150,12 +147,9 @@ def load_shared():
 def save_shared(definition, revision):
     with visit(place) as ws:
         current = ws(store.shared_state)
-        changed = merge.changed_questions(current.definition, definition)
-        decisions = {**current.decisions, **{k: "edited by hand" for k in changed}}
-        summary = ("Edited by hand: " + ", ".join(TITLES.get(k, k) for k in changed)
-                   if changed else "Edited by hand")
-        return ws(store.save_shared, definition, revision, decisions, summary=summary,
-                  questions=changed)
+        edit = hand_edit(current.definition, definition, current.decisions)
+        return ws(store.save_shared, edit.definition, revision, edit.decisions,
+                  summary=edit.summary, questions=edit.questions)
 
 
 EDITING = "compare:editing"
@@ -168,8 +162,7 @@ def apply_choice(key: str) -> None:
     operation = st.session_state.get(f"op:{key}")
     if operation not in OPERATIONS:
         return
-    candidate, how = merge.apply_operation(shared.definition, key, operation, drafts)
-    apply(candidate, {**shared.decisions, key: how}, f"{TITLES[key]}: {how}", [key])
+    apply(row_operation(shared.definition, shared.decisions, key, operation, drafts))
 
 
 def row_tools(row) -> None:
