@@ -21,33 +21,27 @@ with visit(place) as ws:
         st.stop()
     shared = ws(store.shared_state)
     signed = ws(versions.versions)
-    taken = ws(versions.measurements)
+    agreed = ws(wall.agreed_for)  # the wall page's version: both show the same one-pager
     secret = ws(wall.wall_link)
     noted = {q: p.note for q, p in ws(versions.discussion).items()}
 
-latest = signed[-1] if signed else None
-if latest is not None and latest.reopened_at is None:
-    definition, number = latest.definition, latest.number
-    measured = next((m for m in reversed(taken) if m.version_number == number), None)
-    agreed_by = versions.signed_by(latest.signatories)
-    agreed_at = latest.signed_at
-    decisions = latest.decisions  # as signed: a note changed since goes into the next version
-    link = wall_url(secret) if secret else ""
+if agreed is not None and not agreed.being_revised:
+    # As signed: a decision note changed since goes into the next version.
+    page = agreed.page(wall_url(secret) if secret else "")
+    definition, number, measured = agreed.definition, agreed.number, agreed.measured
 else:
-    if latest is not None:
-        st.warning(f"Version {latest.number} is reopened: this is a preview of version "
-                   f"{latest.number + 1} as it stands, not signed yet. The wall page still "
-                   f"shows version {latest.number}.")
+    if agreed is not None:
+        st.warning(f"Version {agreed.number} is reopened: this is a preview of version "
+                   f"{agreed.number + 1} as it stands, not signed yet. The wall page still "
+                   f"shows version {agreed.number}.")
     else:
         st.warning("This is a preview of the shared definition as it stands: nobody has "
                    "signed it yet. Propose it for sign-off at the end of step 3.")
-    definition, number, agreed_by, agreed_at = shared.definition, None, [], None
-    measured, link, decisions = None, "", noted
-
-page = export.one_pager(definition, company=workshop.company, title=workshop.title,
-                        facilitator=workshop.facilitator_name, agreed_by=agreed_by,
-                        agreed_at=agreed_at, version=number, measured=measured,
-                        link=link, decisions=decisions)
+    definition, number, measured = shared.definition, None, None
+    page = export.one_pager(definition, company=workshop.company, title=workshop.title,
+                            facilitator=workshop.facilitator_name, agreed_by=[],
+                            agreed_at=None, version=None, measured=None, link="",
+                            decisions=noted)
 if number is not None and measured is None:
     no_leads_yet(place, actor.is_facilitator, "figures on the one-pager")
     if actor.is_facilitator:
@@ -78,12 +72,12 @@ for column, (fmt, label) in zip(rule_columns, (("json", "⬇️ Definition JSON"
         label, data=lambda fmt=fmt: render(definition, fmt, page, columns=columns_of).data,
         file_name=f"{base_name}.{extension}", mime=mime, width="stretch", key=f"rules:{fmt}",
         on_click="ignore")
-if latest is not None:
+if agreed is not None:
     st.subheader("The wall page")
     wall_panel(place, actor, secret)
-    if latest.reopened_at is None:
+    if not agreed.being_revised:
         st.subheader("Announce it")
-        announcement_panel(place, page, latest, signed[-2] if len(signed) > 1 else None,
+        announcement_panel(place, page, agreed, signed[-2] if len(signed) > 1 else None,
                            secret)
 st.subheader("The one-pager")
 with st.container(border=True):

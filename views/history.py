@@ -81,9 +81,8 @@ else:
         st.warning(f"No figures on these leads: {escape_markdown(now)}")
     else:
         sha = source.upload.sha256 if source.upload else ""
-        known = any(m.version_number == latest.number and m.source in (source.name, source.label)
-                    and m.sha256 == sha for m in taken)
-        if actor.is_facilitator and not known:
+        if actor.is_facilitator and versions.is_new_measurement(
+                taken, latest.number, names=(source.name, source.label), sha256=sha):
             with visit(place) as ws:  # every export a version is looked at against is kept
                 ws(versions.record_measurement, version_number=latest.number, figures=now,
                    source=source.name, sha256=sha)

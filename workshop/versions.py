@@ -36,6 +36,7 @@ from workshop.models import (
 from workshop.store import (
     TEAM_ROLES,
     AccessDenied,
+    Actor,
     Locked,
     NotFound,
     StaleEdit,
@@ -130,7 +131,7 @@ class MeasurementInfo:
     measured_at: datetime
 
 
-def _reader(session: Session, workshop_id: str, token: str):
+def authenticate_reader(session: Session, workshop_id: str, token: str) -> Actor:
     """Anyone in the workshop once the drafts are revealed; before that the facilitator only."""
     actor = authenticate(session, workshop_id, token)
     if not actor.is_facilitator and not is_revealed(session, workshop_id):
@@ -142,7 +143,7 @@ def _reader(session: Session, workshop_id: str, token: str):
 
 def changes(session: Session, workshop_id: str, token: str) -> list[Change]:
     """Every change to the shared definition, oldest first."""
-    _reader(session, workshop_id, token)
+    authenticate_reader(session, workshop_id, token)
     rows = session.exec(select(SharedChange).where(SharedChange.workshop_id == workshop_id)
                         .order_by(SharedChange.revision, SharedChange.id)).all()
     return [Change(r.id, r.revision, r.by_name, r.summary,
@@ -229,7 +230,7 @@ def _restore(session: Session, workshop_id: str, facilitator_token: str, target:
 # --- questions up for discussion -----------------------------------------------------------------
 
 def discussion(session: Session, workshop_id: str, token: str) -> dict[str, Point]:
-    _reader(session, workshop_id, token)
+    authenticate_reader(session, workshop_id, token)
     rows = session.exec(select(DiscussionPoint)
                         .where(DiscussionPoint.workshop_id == workshop_id)).all()
     return {r.question: Point(r.question, r.open, r.note, r.updated_at, r.revision)
@@ -354,7 +355,7 @@ def _latest_number(session: Session, workshop_id: str) -> int:
 
 def current_proposal(session: Session, workshop_id: str, token: str) -> ProposalState | None:
     """The proposal waiting for sign-off, if any."""
-    _reader(session, workshop_id, token)
+    authenticate_reader(session, workshop_id, token)
     row = session.exec(select(Proposal).where(Proposal.workshop_id == workshop_id,
                                               Proposal.status == "open")
                        .order_by(Proposal.id.desc())).first()
@@ -531,7 +532,7 @@ def _make_version(session: Session, proposal: Proposal, state: ProposalState) ->
 
 def versions(session: Session, workshop_id: str, token: str) -> list[VersionInfo]:
     """Every signed version, oldest first, with the figures measured when it was signed."""
-    _reader(session, workshop_id, token)
+    authenticate_reader(session, workshop_id, token)
     rows = session.exec(select(Version).where(Version.workshop_id == workshop_id)
                         .order_by(Version.number)).all()
     at_signoff = {m.version_number: Figures.from_json(m.figures_json) for m in session.exec(
@@ -589,10 +590,20 @@ def record_measurement(session: Session, workshop_id: str, facilitator_token: st
 
 def measurements(session: Session, workshop_id: str, token: str) -> list[MeasurementInfo]:
     """Every measurement taken, oldest first."""
-    _reader(session, workshop_id, token)
+    authenticate_reader(session, workshop_id, token)
     rows = session.exec(select(Measurement).where(Measurement.workshop_id == workshop_id)
                         .order_by(Measurement.measured_at, Measurement.id)).all()
     return [measurement_info(r) for r in rows]
+
+
+def is_new_measurement(taken: list[MeasurementInfo], version_number: int, *,
+                       names: tuple[str, ...], sha256: str) -> bool:
+    """Whether looking at version `version_number` on an export adds a measurement: not when
+    that version was measured on the same file already (one of its `names`, as measurements
+    have recorded it, and the same content). A fresh export under an old name is new; so is
+    the same file for another version."""
+    return not any(m.version_number == version_number and m.source in names
+                   and m.sha256 == sha256 for m in taken)
 
 
 def measurement_info(row: Measurement) -> MeasurementInfo:

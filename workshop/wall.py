@@ -19,15 +19,18 @@ from workshop import export, room
 from workshop.definition import Definition
 from workshop.models import Measurement, Version, WallLink, Workshop, utcnow
 from workshop.store import (
-    Locked,
     NotFound,
-    authenticate,
     authenticate_facilitator,
-    is_revealed,
     new_token,
     plausible_key,
 )
-from workshop.versions import MeasurementInfo, kept_notes, measurement_info, signed_by
+from workshop.versions import (
+    MeasurementInfo,
+    authenticate_reader,
+    kept_notes,
+    measurement_info,
+    signed_by,
+)
 
 UNKNOWN_LINK = ("This wall link does not work (any more): it may have been replaced. Ask the "
                 "workshop's facilitator for the current one.")
@@ -84,6 +87,14 @@ def agreed(session: Session, workshop_id: str, number: int | None = None) -> Agr
                   kept_notes(version.decisions_json))
 
 
+def agreed_for(session: Session, workshop_id: str, token: str) -> Agreed | None:
+    """The latest signed version as `agreed` gives it, for someone in the workshop (the
+    facilitator; members after the reveal): step 4 shows the wall page's one-pager, so the two
+    never disagree on which version is the agreed one."""
+    authenticate_reader(session, workshop_id, token)
+    return agreed(session, workshop_id)
+
+
 def _active(session: Session, workshop_id: str) -> WallLink | None:
     return session.exec(select(WallLink).where(WallLink.workshop_id == workshop_id,
                                                WallLink.revoked_at.is_(None))
@@ -93,9 +104,7 @@ def _active(session: Session, workshop_id: str) -> WallLink | None:
 def wall_link(session: Session, workshop_id: str, token: str) -> str | None:
     """The workshop's current wall link secret, if it is shared: the facilitator always,
     members after the reveal."""
-    actor = authenticate(session, workshop_id, token)
-    if not actor.is_facilitator and not is_revealed(session, workshop_id):
-        raise Locked("This is shared after the reveal.")
+    authenticate_reader(session, workshop_id, token)
     active = _active(session, workshop_id)
     return None if active is None else active.secret
 

@@ -76,7 +76,7 @@ def _change(place: Place, action, **kwargs) -> None:
     st.rerun()
 
 
-def announcement_panel(place: Place, page: export.OnePager, agreed: versions.VersionInfo,
+def announcement_panel(place: Place, page: export.OnePager, agreed: wall.Agreed,
                        previous: versions.VersionInfo | None, secret: str | None) -> None:
     """The e-mail announcing the signed version: copy it, open it in a mail program, or save
     it as text."""
