@@ -5,19 +5,20 @@ from workshop import export, store, versions, wall
 from workshop.evaluate import export_headers
 from workshop.formats import FORMATS, render
 from workshop.text import escape_markdown
-from workshop.ui.context import STEP_PAGES, require_workshop, step_header, visit
+from workshop.ui.context import require_workshop, step_header, visit
 from workshop.ui.downloads import one_pager_downloads
 from workshop.ui.leads_source import no_leads_yet, workshop_leads
+from workshop.ui.pages import COMMUNICATE, COMPARE
 from workshop.ui.sharing import announcement_panel, poster_qr_notice, wall_panel, wall_url
 
 place, workshop, actor = require_workshop()
-step_header(workshop, place, 4, actor)
+step_header(workshop, place, COMMUNICATE, actor)
 st.title("Step 4 · Communicate the agreed definition")
 
 with visit(place) as ws:
     if not ws.is_revealed():
         st.info("The shared definition is built in step 3, after the reveal.")
-        st.page_link(STEP_PAGES[3][0], label="Go to step 3 →", query_params=place.params)
+        st.page_link(COMPARE.path, label="Go to step 3 →", query_params=place.params)
         st.stop()
     shared = ws(store.shared_state)
     signed = ws(versions.versions)

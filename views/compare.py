@@ -21,16 +21,17 @@ from workshop.ui.comparison_view import (
     score_line,
     who_agrees_with_whom,
 )
-from workshop.ui.context import EVIDENCE, HISTORY, require_workshop, step_header, visit
+from workshop.ui.context import require_workshop, step_header, visit
 from workshop.ui.definition_form import definition_file_loader, definition_form, forget_form
 from workshop.ui.evidence_panels import leads_agreement
 from workshop.ui.leads_source import form_values, workshop_leads
+from workshop.ui.pages import COMPARE, EVIDENCE, HISTORY
 from workshop.ui.preview import impact_panel, live_panel
 from workshop.ui.reveal import reveal_control
 from workshop.ui.status_board import status_board
 
 place, workshop, actor = require_workshop()
-step_header(workshop, place, 3, actor)
+step_header(workshop, place, COMPARE, actor)
 st.title("Step 3 · Compare and agree")
 
 with visit(place) as ws:
@@ -102,7 +103,7 @@ live_panel({**drafts, "Shared definition": shared.definition}, source, place,
 if not phone:  # a wide table; the evidence page has it
     leads_agreement(source, drafts)
 if source is not None:
-    st.page_link(EVIDENCE, label="More evidence from your leads →", icon="📊",
+    st.page_link(EVIDENCE.path, label="More evidence from your leads →", icon="📊",
                  query_params=place.params)
 
 SHARED_FORM = f"shared:{place.workshop_id}"

@@ -4,14 +4,7 @@ import streamlit as st
 from workshop import store
 from workshop.models import ROLE_LABELS
 from workshop.text import escape_markdown
-from workshop.ui.context import (
-    STEP_PAGES,
-    link,
-    require_workshop,
-    step_header,
-    taking_a_turn,
-    visit,
-)
+from workshop.ui.context import link, require_workshop, step_header, taking_a_turn, visit
 from workshop.ui.definition_form import (
     definition_file_loader,
     definition_form,
@@ -20,11 +13,12 @@ from workshop.ui.definition_form import (
     draft_in_sentences,
 )
 from workshop.ui.leads_source import form_values
+from workshop.ui.pages import COMPARE, MY_DRAFT
 from workshop.ui.team_switch import team_switch
 from workshop.ui.turns import hand_back
 
 place, workshop, actor = require_workshop()
-step_header(workshop, place, 0, actor)
+step_header(workshop, place, MY_DRAFT, actor)
 turn = taking_a_turn(place)  # someone's turn at the facilitator's shared screen
 if turn:
     st.title(f"{ROLE_LABELS.get(actor.role, actor.role)}'s turn: {escape_markdown(actor.name)}")
@@ -55,7 +49,7 @@ if st.session_state.get("draft:notice"):
 
 if revealed:
     st.success("The drafts are revealed. Follow the comparison on the shared screen, or here.")
-    st.page_link(STEP_PAGES[3][0], label="See the comparison →", query_params=place.params)
+    st.page_link(COMPARE.path, label="See the comparison →", query_params=place.params)
     with st.expander("What you wrote"):
         definition_summary(load()[0])
 elif turn:
@@ -80,4 +74,4 @@ else:
     draft_in_sentences(load()[0])
     st.button("✅ Done: hand in my draft", type="primary", on_click=set_done, args=(True,))
 st.caption("Your personal link (keep it to yourself):")
-st.code(link("draft", **place.key_params), language=None)
+st.code(link(MY_DRAFT.url_path, **place.key_params), language=None)

@@ -8,10 +8,11 @@ from workshop.ui.context import require_workshop, step_header, visit
 from workshop.ui.evidence_panels import capacity_panel, drill_down, evaluations, outcomes_panel
 from workshop.ui.import_panel import review, upload_form
 from workshop.ui.leads_source import SAMPLE_LABEL, workshop_leads
+from workshop.ui.pages import EVIDENCE
 from workshop.ui.preview import live_panel
 
 place, workshop, actor = require_workshop()
-step_header(workshop, place, 5, actor)
+step_header(workshop, place, EVIDENCE, actor)
 st.title("Evidence from your leads")
 
 if actor.is_facilitator:

@@ -7,13 +7,14 @@ from workshop.charts import measurement_chart
 from workshop.measure import Figures, comparison_table, volume_sentence
 from workshop.text import BLANK, escape_markdown
 from workshop.ui.comparison_view import comparison_rows, score_line
-from workshop.ui.context import EVIDENCE, STEP_PAGES, require_workshop, step_header, visit
+from workshop.ui.context import require_workshop, step_header, visit
 from workshop.ui.evidence_panels import measurement
 from workshop.ui.leads_source import no_leads_yet, workshop_leads
+from workshop.ui.pages import COMPARE, EVIDENCE, HISTORY
 from workshop.version_tables import measurements_frame, measurements_table, versions_table
 
 place, workshop, actor = require_workshop()
-step_header(workshop, place, -1, actor)
+step_header(workshop, place, HISTORY, actor)
 st.title("Versions and measurements")
 
 try:
@@ -26,7 +27,7 @@ except store.Locked:
 if not signed:
     st.info("Nothing is signed yet. In step 3 the facilitator proposes the shared definition "
             "and each team signs it; it then becomes version 1.")
-    st.page_link(STEP_PAGES[3][0], label="Go to step 3 →", query_params=place.params)
+    st.page_link(COMPARE.path, label="Go to step 3 →", query_params=place.params)
     st.stop()
 
 
@@ -37,7 +38,7 @@ st.dataframe(versions_table(signed), hide_index=True, width="stretch", placehold
 if latest.reopened_at is not None:
     st.info(f"Version {latest.number + 1} is being drafted in step 3, starting from version "
             f"{latest.number}.")
-    st.page_link(STEP_PAGES[3][0], label="Go to step 3 →", query_params=place.params)
+    st.page_link(COMPARE.path, label="Go to step 3 →", query_params=place.params)
 elif actor.is_facilitator and st.button(
         f"✏️ Reopen version {latest.number} to draft version {latest.number + 1}",
         key="history:reopen"):
@@ -47,7 +48,7 @@ elif actor.is_facilitator and st.button(
     except (store.StoreError, ValueError) as error:
         st.warning(escape_markdown(str(error)))
     else:
-        st.switch_page(STEP_PAGES[3][0], query_params=place.params)
+        st.switch_page(COMPARE.path, query_params=place.params)
 
 st.header("What changed between two versions")
 if len(signed) < 2:
@@ -75,7 +76,7 @@ else:
     now = measurement(source, latest.definition)
     st.markdown(f"On **{escape_markdown(source.label)}**. To check it against fresh leads, "
                 "upload a new export on the evidence page.")
-    st.page_link(EVIDENCE, label="Upload a fresh CRM export →", icon="📊",
+    st.page_link(EVIDENCE.path, label="Upload a fresh CRM export →", icon="📊",
                  query_params=place.params)
     if not isinstance(now, Figures):
         st.warning(f"No figures on these leads: {escape_markdown(now)}")

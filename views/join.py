@@ -4,7 +4,8 @@ import streamlit as st
 from workshop import store
 from workshop.models import ROLE_LABELS
 from workshop.text import escape_markdown
-from workshop.ui.context import MY_DRAFT, client_id, db, open_workshop
+from workshop.ui.context import client_id, db, open_workshop
+from workshop.ui.pages import MY_DRAFT
 
 st.title("🙋 Join a workshop")
 JOIN_ERRORS = (store.StoreError, ValueError)

@@ -17,6 +17,7 @@ from workshop.ui.comparison_view import comparison_rows
 from workshop.ui.context import Place, visit
 from workshop.ui.evidence_panels import measurement
 from workshop.ui.leads_source import LeadsSource
+from workshop.ui.pages import Page
 
 NOTICE = "agree:notice"
 
@@ -161,14 +162,14 @@ def _proposed_page(place: Place, workshop, proposal: versions.ProposalState) -> 
 
 
 def signoff(place: Place, workshop, actor: store.Actor, shared: store.SharedState,
-            source: LeadsSource | None, history_page: str,
+            source: LeadsSource | None, history_page: Page,
             proposal: versions.ProposalState | None) -> None:
     """Propose (facilitator), sign or object (each team), and the state of both, for the
     `proposal` waiting for sign-off (None: none is)."""
     if shared.signed_version is not None:
         st.success(f"Version {shared.signed_version} is signed. It can no longer change; "
                    "reopen it on the versions page to work on the next one.")
-        st.page_link(history_page, label="Versions and measurements →", icon="📜",
+        st.page_link(history_page.path, label="Versions and measurements →", icon="📜",
                      query_params=place.params)
         return
     if actor.is_facilitator:

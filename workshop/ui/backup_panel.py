@@ -6,7 +6,8 @@ import streamlit as st
 from workshop import backup, store
 from workshop.models import ROLE_LABELS
 from workshop.text import escape_markdown
-from workshop.ui.context import STEP_PAGES, Place, client_id, db, link, open_workshop, visit
+from workshop.ui.context import Place, client_id, db, link, open_workshop, visit
+from workshop.ui.pages import FACILITATOR, MY_DRAFT
 
 RESTORED = "restored"  # the last restore's new links, shown once in this browser session
 
@@ -60,9 +61,9 @@ def _show_restored(restored: backup.Restored) -> None:
                "personal link (their old ones do not open it); the facilitator's link is "
                "the first. These links are shown this once.")
     for (role, name), token in restored.people.items():
-        page = "facilitator" if role == "facilitator" else "draft"
+        page = FACILITATOR if role == "facilitator" else MY_DRAFT
         st.markdown(f"**{escape_markdown(name)}** · {ROLE_LABELS[role]}")
-        st.code(link(page, ws=restored.workshop_id, key=token), language=None)
+        st.code(link(page.url_path, ws=restored.workshop_id, key=token), language=None)
     if st.button("Open the restored workshop", type="primary", key="restore:open"):
         del st.session_state[RESTORED]
-        open_workshop(restored.workshop_id, restored.facilitator_token, STEP_PAGES[1][0])
+        open_workshop(restored.workshop_id, restored.facilitator_token, FACILITATOR)

@@ -16,7 +16,8 @@ from workshop.leads import LeadValues, lead_values, load_sample_leads
 from workshop.mapping import Mapping
 from workshop.pipeline import ImportedLeads, import_leads
 from workshop.text import escape_markdown
-from workshop.ui.context import EVIDENCE, Place, visit
+from workshop.ui.context import Place, visit
+from workshop.ui.pages import EVIDENCE
 from workshop.uploads import load_upload
 
 SAMPLE_LABEL = "the sample leads"
@@ -111,7 +112,7 @@ def no_leads_yet(place: Place, is_facilitator: bool, what: str = "figures") -> N
         st.info(f"No {what} yet: they are worked out on your company's own leads. Upload a "
                 "CRM export (CSV or Excel) on the evidence page to see what each definition "
                 "would do to them.")
-        st.page_link(EVIDENCE, label="Upload your CRM export →", icon="📊",
+        st.page_link(EVIDENCE.path, label="Upload your CRM export →", icon="📊",
                      query_params=place.params)
     else:
         st.info(f"No {what} yet: they appear once the facilitator uploads the company's CRM "

@@ -8,12 +8,11 @@ from workshop import announce, export, merge, store, versions, wall
 from workshop.text import escape_markdown
 from workshop.ui.context import Place, link, visit
 from workshop.ui.invitations import qr_png
-
-WALL_PATH = "wall"  # the URL path Streamlit gives views/wall.py
+from workshop.ui.pages import WALL
 
 
 def wall_url(secret: str) -> str:
-    return link(WALL_PATH, w=secret)
+    return link(WALL.url_path, w=secret)
 
 
 def wall_panel(place: Place, actor: store.Actor, secret: str | None) -> None:

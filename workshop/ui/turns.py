@@ -12,7 +12,8 @@ import streamlit as st
 from workshop import store
 from workshop.models import ROLE_LABELS
 from workshop.text import escape_markdown
-from workshop.ui.context import MY_DRAFT, STEP_PAGES, TURN_RETURN, Place, visit
+from workshop.ui.context import TURN_RETURN, Place, visit
+from workshop.ui.pages import MY_DRAFT, TEAMS
 
 RETURN = TURN_RETURN
 
@@ -23,7 +24,7 @@ def begin_turn(place: Place, turn_token: str) -> None:
     st.session_state["ws"], st.session_state["key"] = place.workshop_id, turn_token
     for key in [k for k in st.session_state if str(k).startswith("draft:")]:
         del st.session_state[key]
-    st.switch_page(MY_DRAFT, query_params={"ws": place.workshop_id, "key": turn_token})
+    st.switch_page(MY_DRAFT.path, query_params={"ws": place.workshop_id, "key": turn_token})
 
 
 def hand_back(place: Place) -> None:
@@ -36,7 +37,7 @@ def hand_back(place: Place) -> None:
     st.session_state["ws"], st.session_state["key"] = back["ws"], back["key"]
     st.query_params.clear()  # the turn's key must not come back from the address
     st.query_params.update({"ws": back["ws"], "key": back["key"]})
-    st.switch_page(STEP_PAGES[2][0], query_params={"ws": back["ws"], "key": back["key"]})
+    st.switch_page(TEAMS.path, query_params={"ws": back["ws"], "key": back["key"]})
 
 
 def turns_panel(place: Place) -> None:
