@@ -29,6 +29,12 @@ def test_every_script_in_views_is_listed_once_and_every_listed_page_exists():
     assert pages.WALL.url_path == "wall"  # wall links already handed out use this address
 
 
+def test_every_page_has_a_row_in_the_access_table():
+    from tests.test_access_pages import PAGES as ACCESS_TABLE_PAGES
+
+    assert sorted(ACCESS_TABLE_PAGES.values()) == sorted(page.path for page in pages.PAGES)
+
+
 def test_the_step_pages_are_the_agendas_steps_in_order():
     assert list(pages.STEP_PAGES) == list(agenda.STEPS)
     assert all(page.step == step for step, page in pages.STEP_PAGES.items())
