@@ -1,6 +1,9 @@
-"""Ideal Lead Workshop: page setup and navigation only; each screen lives in views/.
+"""Ideal Lead Workshop: page setup and navigation only; each screen lives in views/, and every
+page is listed once in workshop/ui/pages.py.
 
-(Not pages/: Streamlit would list a pages/ folder in the sidebar by itself on direct links.)"""
+Never a pages/ folder next to this file: Streamlit would list its files in the sidebar and run
+any of them from a direct link without this file, so the migrations, the log redaction and the
+role-based navigation below would be skipped. tests/test_page_list.py fails if one appears."""
 import streamlit as st
 
 from workshop.ui.context import (

@@ -5,50 +5,44 @@ from workshop import export, store, versions, wall
 from workshop.evaluate import export_headers
 from workshop.formats import FORMATS, render
 from workshop.text import escape_markdown
-from workshop.ui.context import STEP_PAGES, db, require_workshop, step_header
+from workshop.ui.context import require_workshop, step_header, visit
 from workshop.ui.downloads import one_pager_downloads
 from workshop.ui.leads_source import no_leads_yet, workshop_leads
+from workshop.ui.pages import COMMUNICATE, COMPARE
 from workshop.ui.sharing import announcement_panel, poster_qr_notice, wall_panel, wall_url
 
 place, workshop, actor = require_workshop()
-step_header(workshop, place, 4, actor)
+step_header(workshop, place, COMMUNICATE, actor)
 st.title("Step 4 · Communicate the agreed definition")
 
-with db() as s:
-    if not store.is_revealed(s, place.workshop_id):
+with visit(place) as ws:
+    if not ws.is_revealed():
         st.info("The shared definition is built in step 3, after the reveal.")
-        st.page_link(STEP_PAGES[3][0], label="Go to step 3 →", query_params=place.params)
+        st.page_link(COMPARE.path, label="Go to step 3 →", query_params=place.params)
         st.stop()
-    shared = store.shared_state(s, place.workshop_id, place.token)
-    signed = versions.versions(s, place.workshop_id, place.token)
-    taken = versions.measurements(s, place.workshop_id, place.token)
-    secret = wall.wall_link(s, place.workshop_id, place.token)
-    noted = {q: p.note for q, p in versions.discussion(s, place.workshop_id,
-                                                        place.token).items()}
+    shared = ws(store.shared_state)
+    signed = ws(versions.versions)
+    agreed = ws(wall.agreed_for)  # the wall page's version: both show the same one-pager
+    secret = ws(wall.wall_link)
+    noted = {q: p.note for q, p in ws(versions.discussion).items()}
 
-latest = signed[-1] if signed else None
-if latest is not None and latest.reopened_at is None:
-    definition, number = latest.definition, latest.number
-    measured = next((m for m in reversed(taken) if m.version_number == number), None)
-    agreed_by = versions.signed_by(latest.signatories)
-    agreed_at = latest.signed_at
-    decisions = latest.decisions  # as signed: a note changed since goes into the next version
-    link = wall_url(secret) if secret else ""
+if agreed is not None and not agreed.being_revised:
+    # As signed: a decision note changed since goes into the next version.
+    page = agreed.page(wall_url(secret) if secret else "")
+    definition, number, measured = agreed.definition, agreed.number, agreed.measured
 else:
-    if latest is not None:
-        st.warning(f"Version {latest.number} is reopened: this is a preview of version "
-                   f"{latest.number + 1} as it stands, not signed yet. The wall page still "
-                   f"shows version {latest.number}.")
+    if agreed is not None:
+        st.warning(f"Version {agreed.number} is reopened: this is a preview of version "
+                   f"{agreed.number + 1} as it stands, not signed yet. The wall page still "
+                   f"shows version {agreed.number}.")
     else:
         st.warning("This is a preview of the shared definition as it stands: nobody has "
                    "signed it yet. Propose it for sign-off at the end of step 3.")
-    definition, number, agreed_by, agreed_at = shared.definition, None, [], None
-    measured, link, decisions = None, "", noted
-
-page = export.one_pager(definition, company=workshop.company, title=workshop.title,
-                        facilitator=workshop.facilitator_name, agreed_by=agreed_by,
-                        agreed_at=agreed_at, version=number, measured=measured,
-                        link=link, decisions=decisions)
+    definition, number, measured = shared.definition, None, None
+    page = export.one_pager(definition, company=workshop.company, title=workshop.title,
+                            facilitator=workshop.facilitator_name, agreed_by=[],
+                            agreed_at=None, version=None, measured=None, link="",
+                            decisions=noted)
 if number is not None and measured is None:
     no_leads_yet(place, actor.is_facilitator, "figures on the one-pager")
     if actor.is_facilitator:
@@ -58,8 +52,8 @@ base_name = f"ideal-lead-{workshop.id}"
 poster_qr_notice(place, actor, number is not None, secret if number is not None else None)
 one_pager_downloads(page, base_name, "communicate")
 st.subheader("Rules RevOps can run")
-with db() as s:
-    upload = store.current_upload(s, place.workshop_id, place.token)
+with visit(place) as ws:
+    upload = ws(store.current_upload)
 columns_of = {}
 if upload is not None:  # the SQL names the columns as the workshop's export does
     source = workshop_leads(place)
@@ -79,12 +73,12 @@ for column, (fmt, label) in zip(rule_columns, (("json", "⬇️ Definition JSON"
         label, data=lambda fmt=fmt: render(definition, fmt, page, columns=columns_of).data,
         file_name=f"{base_name}.{extension}", mime=mime, width="stretch", key=f"rules:{fmt}",
         on_click="ignore")
-if latest is not None:
+if agreed is not None:
     st.subheader("The wall page")
     wall_panel(place, actor, secret)
-    if latest.reopened_at is None:
+    if not agreed.being_revised:
         st.subheader("Announce it")
-        announcement_panel(place, page, latest, signed[-2] if len(signed) > 1 else None,
+        announcement_panel(place, page, agreed, signed[-2] if len(signed) > 1 else None,
                            secret)
 st.subheader("The one-pager")
 with st.container(border=True):

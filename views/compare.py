@@ -3,6 +3,7 @@ import streamlit as st
 
 from workshop import catalog, compare, merge, store, versions
 from workshop.models import ROLE_LABELS
+from workshop.shared_edits import SharedEdit, hand_edit, row_operation, suggested_start
 from workshop.text import escape_markdown
 from workshop.ui.agreement import (
     NOTICE,
@@ -20,21 +21,22 @@ from workshop.ui.comparison_view import (
     score_line,
     who_agrees_with_whom,
 )
-from workshop.ui.context import EVIDENCE, HISTORY, db, require_workshop, step_header
+from workshop.ui.context import require_workshop, step_header, visit
 from workshop.ui.definition_form import definition_file_loader, definition_form, forget_form
 from workshop.ui.evidence_panels import leads_agreement
 from workshop.ui.leads_source import form_values, workshop_leads
+from workshop.ui.pages import COMPARE, EVIDENCE, HISTORY
 from workshop.ui.preview import impact_panel, live_panel
 from workshop.ui.reveal import reveal_control
 from workshop.ui.status_board import status_board
 
 place, workshop, actor = require_workshop()
-step_header(workshop, place, 3, actor)
+step_header(workshop, place, COMPARE, actor)
 st.title("Step 3 · Compare and agree")
 
-with db() as s:
-    revealed = store.is_revealed(s, place.workshop_id)
-    statuses = store.draft_statuses(s, place.workshop_id, place.token)
+with visit(place) as ws:
+    revealed = ws.is_revealed()
+    statuses = ws(store.draft_statuses)
 
 if not revealed:
     st.markdown("Nothing is shown until the facilitator reveals all drafts at once.")
@@ -53,10 +55,10 @@ if not revealed:
     reveal_control(place, "🔓 Reveal all drafts", key="compare:reveal")
     st.stop()
 
-with db() as s:
-    people = store.revealed_people(s, place.workshop_id, place.token)
-    shared = store.shared_state(s, place.workshop_id, place.token)
-    points = versions.discussion(s, place.workshop_id, place.token)
+with visit(place) as ws:
+    people = ws(store.revealed_people)
+    shared = ws(store.shared_state)
+    points = ws(versions.discussion)
 roles = [person.role for person in people]
 several_per_team = len(roles) != len(set(roles))
 if several_per_team and st.segmented_control(
@@ -77,8 +79,8 @@ if signed_now:
     st.success(f"Every team has signed: this is version {signed_now}.")
 
 source = workshop_leads(place)
-with db() as s:
-    proposal = versions.current_proposal(s, place.workshop_id, place.token)
+with visit(place) as ws:
+    proposal = ws(versions.current_proposal)
 # A team member asked to sign sees that first (on a phone the questions are a long scroll).
 asked_to_sign = not actor.is_facilitator and (shared.signed_version is not None
                                               or proposal is not None)
@@ -101,20 +103,19 @@ live_panel({**drafts, "Shared definition": shared.definition}, source, place,
 if not phone:  # a wide table; the evidence page has it
     leads_agreement(source, drafts)
 if source is not None:
-    st.page_link(EVIDENCE, label="More evidence from your leads →", icon="📊",
+    st.page_link(EVIDENCE.path, label="More evidence from your leads →", icon="📊",
                  query_params=place.params)
 
 SHARED_FORM = f"shared:{place.workshop_id}"
 
 
-def apply(definition, decisions, summary, questions):
+def apply(edit: SharedEdit) -> None:
     """Save the shared definition after a row operation; the form re-reads it afterwards."""
     try:
-        with db() as s:
-            revision = store.save_shared(s, place.workshop_id, place.token, definition,
-                                         shared.revision, decisions, summary=summary,
-                                         questions=questions)
-    except (store.StaleEdit, store.Locked) as error:
+        with visit(place) as ws:
+            revision = ws(store.save_shared, edit.definition, shared.revision, edit.decisions,
+                          summary=edit.summary, questions=edit.questions)
+    except store.StoreError as error:
         st.session_state[NOTICE] = str(error)
         forget_form(SHARED_FORM, None)
         return
@@ -125,13 +126,10 @@ if facilitator and shared.definition.is_empty() and not shared.decisions:
     st.info("The shared definition is empty. Start from a suggestion: agreed rows as they are, "
             "a majority's answer where two agree, the common ground where answers overlap, "
             "conflicts left open for discussion.")
-    suggested, suggestions = merge.suggest(comparison)
     # Saved in the click's callback, before the page runs again: a rerun the room's live
     # updates start at the same moment cannot swallow the click.
     st.button("✨ Start from the suggested definition", type="primary", on_click=apply,
-              args=(suggested, {s.question: f"suggested ({s.how})" for s in suggestions},
-                    "Started from the suggested definition",
-                    [s.question for s in suggestions]))
+              args=(suggested_start(comparison),))
 
 st.header("Question by question")
 names = list(drafts)
@@ -139,24 +137,20 @@ OPERATIONS = {**{f"take:{n}": f"Take {n}'s answer" for n in names},
               "union": "Union: what any of them accepts (more leads)",
               "intersection": "Intersection: what all of them accept (fewer leads)",
               "clear": "Leave open (no rule)"}
-TITLES = {q.key: q.title for q in catalog.QUESTIONS}
 
 
 def load_shared():
-    with db() as s:
-        state = store.shared_state(s, place.workshop_id, place.token)
+    with visit(place) as ws:
+        state = ws(store.shared_state)
     return state.definition, state.revision
 
 
 def save_shared(definition, revision):
-    with db() as s:
-        current = store.shared_state(s, place.workshop_id, place.token)
-        changed = merge.changed_questions(current.definition, definition)
-        decisions = {**current.decisions, **{k: "edited by hand" for k in changed}}
-        summary = ("Edited by hand: " + ", ".join(TITLES.get(k, k) for k in changed)
-                   if changed else "Edited by hand")
-        return store.save_shared(s, place.workshop_id, place.token, definition, revision,
-                                 decisions, summary=summary, questions=changed)
+    with visit(place) as ws:
+        current = ws(store.shared_state)
+        edit = hand_edit(current.definition, definition, current.decisions)
+        return ws(store.save_shared, edit.definition, revision, edit.decisions,
+                  summary=edit.summary, questions=edit.questions)
 
 
 EDITING = "compare:editing"
@@ -169,8 +163,7 @@ def apply_choice(key: str) -> None:
     operation = st.session_state.get(f"op:{key}")
     if operation not in OPERATIONS:
         return
-    candidate, how = merge.apply_operation(shared.definition, key, operation, drafts)
-    apply(candidate, {**shared.decisions, key: how}, f"{TITLES[key]}: {how}", [key])
+    apply(row_operation(shared.definition, shared.decisions, key, operation, drafts))
 
 
 def row_tools(row) -> None:

@@ -4,7 +4,7 @@ import streamlit as st
 from workshop import store
 from workshop.models import ROLE_LABELS
 from workshop.text import escape_markdown
-from workshop.ui.context import STEP_PAGES, db, link, require_workshop, step_header, taking_a_turn
+from workshop.ui.context import link, require_workshop, step_header, taking_a_turn, visit
 from workshop.ui.definition_form import (
     definition_file_loader,
     definition_form,
@@ -13,11 +13,12 @@ from workshop.ui.definition_form import (
     draft_in_sentences,
 )
 from workshop.ui.leads_source import form_values
+from workshop.ui.pages import COMPARE, MY_DRAFT
 from workshop.ui.team_switch import team_switch
 from workshop.ui.turns import hand_back
 
 place, workshop, actor = require_workshop()
-step_header(workshop, place, 0, actor)
+step_header(workshop, place, MY_DRAFT, actor)
 turn = taking_a_turn(place)  # someone's turn at the facilitator's shared screen
 if turn:
     st.title(f"{ROLE_LABELS.get(actor.role, actor.role)}'s turn: {escape_markdown(actor.name)}")
@@ -29,26 +30,26 @@ else:
                "to your draft: the link is yours alone.")
 
 
-load, save = draft_access(place.workshop_id, place.token)
+load, save = draft_access(place)
 
 
 def set_done(done: bool) -> None:
     try:
-        with db() as s:
-            store.set_done(s, place.workshop_id, place.token, done)
-    except store.Locked as error:
+        with visit(place) as ws:
+            ws(store.set_done, done)
+    except store.StoreError as error:
         st.session_state["draft:notice"] = str(error)
 
 
-with db() as s:
-    revealed = store.is_revealed(s, place.workshop_id)
-    _, _, done = store.my_draft(s, place.workshop_id, place.token)
+with visit(place) as ws:
+    revealed = ws.is_revealed()
+    _, _, done = ws(store.my_draft)
 if st.session_state.get("draft:notice"):
     st.warning(escape_markdown(st.session_state.pop("draft:notice")))
 
 if revealed:
     st.success("The drafts are revealed. Follow the comparison on the shared screen, or here.")
-    st.page_link(STEP_PAGES[3][0], label="See the comparison →", query_params=place.params)
+    st.page_link(COMPARE.path, label="See the comparison →", query_params=place.params)
     with st.expander("What you wrote"):
         definition_summary(load()[0])
 elif turn:
@@ -73,4 +74,4 @@ else:
     draft_in_sentences(load()[0])
     st.button("✅ Done: hand in my draft", type="primary", on_click=set_done, args=(True,))
 st.caption("Your personal link (keep it to yourself):")
-st.code(link("draft", **place.key_params), language=None)
+st.code(link(MY_DRAFT.url_path, **place.key_params), language=None)

@@ -4,24 +4,25 @@ import streamlit as st
 
 from workshop import store
 from workshop.text import escape_markdown
-from workshop.ui.context import db, require_workshop, step_header
+from workshop.ui.context import require_workshop, step_header, visit
 from workshop.ui.evidence_panels import capacity_panel, drill_down, evaluations, outcomes_panel
 from workshop.ui.import_panel import review, upload_form
 from workshop.ui.leads_source import SAMPLE_LABEL, workshop_leads
+from workshop.ui.pages import EVIDENCE
 from workshop.ui.preview import live_panel
 
 place, workshop, actor = require_workshop()
-step_header(workshop, place, 5, actor)
+step_header(workshop, place, EVIDENCE, actor)
 st.title("Evidence from your leads")
 
 if actor.is_facilitator:
     upload_form(place)
 source = workshop_leads(place)
 
-with db() as s:
-    revealed = store.is_revealed(s, place.workshop_id)
-    people = store.revealed_people(s, place.workshop_id, place.token) if revealed else []
-    shared = store.shared_state(s, place.workshop_id, place.token) if revealed else None
+with visit(place) as ws:
+    revealed = ws.is_revealed()
+    people = ws(store.revealed_people) if revealed else []
+    shared = ws(store.shared_state) if revealed else None
 
 definitions = {person.label: person.definition for person in people}
 if shared is not None and not shared.definition.is_empty():
@@ -38,8 +39,9 @@ if source is None:
                 "export.")
     st.stop()
 if source.upload is not None and actor.is_facilitator:
-    with db() as s:  # before the reveal, the facilitator's own draft is the one to check
-        own = {"Your draft": store.my_draft(s, place.workshop_id, place.token)[0]}
+    # Before the reveal, the facilitator's own draft is the one to check.
+    with visit(place) as ws:
+        own = {"Your draft": ws(store.my_draft)[0]}
     review(place, source, {**own, **definitions})
 elif source.label == SAMPLE_LABEL:
     st.caption("Showing the sample leads of the demo company until an export is uploaded.")

@@ -3,7 +3,7 @@ import streamlit as st
 
 from workshop import catalog, store
 from workshop.ui.backup_panel import backup_download
-from workshop.ui.context import HOME, STEP_PAGES, db, link, require_workshop, step_header
+from workshop.ui.context import link, require_workshop, step_header, visit
 from workshop.ui.definition_form import (
     definition_file_loader,
     definition_form,
@@ -11,9 +11,10 @@ from workshop.ui.definition_form import (
     draft_access,
 )
 from workshop.ui.leads_source import form_values
+from workshop.ui.pages import FACILITATOR, HOME, TEAMS
 
 place, workshop, actor = require_workshop()
-step_header(workshop, place, 1, actor)
+step_header(workshop, place, FACILITATOR, actor)
 st.title("Step 1 · The facilitator's ideal lead")
 
 if not actor.is_facilitator:
@@ -22,14 +23,14 @@ if not actor.is_facilitator:
 if st.session_state.get("created") == place.workshop_id and not place.presenting:
     st.info("**Keep this link: it is the only way back into this workshop as facilitator.** "
             "Bookmark this page, or copy the link below.")
-    st.code(link("facilitator", **place.key_params), language=None)
+    st.code(link(FACILITATOR.url_path, **place.key_params), language=None)
 
 
-load, save = draft_access(place.workshop_id, place.token)
+load, save = draft_access(place)
 
 
-with db() as s:
-    revealed = store.is_revealed(s, place.workshop_id)
+with visit(place) as ws:
+    revealed = ws.is_revealed()
 
 if revealed:
     st.success("The drafts are revealed; this draft is now locked. Here is what you wrote.")
@@ -38,8 +39,8 @@ elif place.presenting:
     st.info("🙈 **Your draft stays off the shared screen until the reveal.** Write it on your "
             "own device with your facilitator link, or leave presentation mode while the "
             "projector is off.")
-    with db() as s:
-        mine = next(status for status in store.draft_statuses(s, place.workshop_id, place.token)
+    with visit(place) as ws:
+        mine = next(status for status in ws(store.draft_statuses)
                     if status.participant_id == actor.participant_id)
     st.markdown(f"Your draft: **{mine.answered} of {len(catalog.QUESTIONS)}** questions "
                 "answered.")
@@ -49,7 +50,7 @@ else:
                 "lead the witness.")
     definition_form(f"draft:{actor.participant_id}", load, save, form_values(place))
     definition_file_loader(f"draft:{actor.participant_id}", load, save, "your draft")
-st.page_link(STEP_PAGES[2][0], label="Continue to step 2: marketing and sales →",
+st.page_link(TEAMS.path, label="Continue to step 2: marketing and sales →",
              query_params=place.params)
 
 backup_download(place)
@@ -57,6 +58,6 @@ if not workshop.is_demo:
     with st.expander("Delete this workshop"):
         sure = st.checkbox("Yes, delete every draft and the shared definition for good")
         if st.button("Delete the workshop", disabled=not sure):
-            with db() as s:
-                store.delete_workshop(s, place.workshop_id, place.token)
-            st.switch_page(HOME)
+            with visit(place) as ws:
+                ws(store.delete_workshop)
+            st.switch_page(HOME.path)

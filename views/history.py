@@ -7,18 +7,19 @@ from workshop.charts import measurement_chart
 from workshop.measure import Figures, comparison_table, volume_sentence
 from workshop.text import BLANK, escape_markdown
 from workshop.ui.comparison_view import comparison_rows, score_line
-from workshop.ui.context import EVIDENCE, STEP_PAGES, db, require_workshop, step_header
+from workshop.ui.context import require_workshop, step_header, visit
 from workshop.ui.evidence_panels import measurement
 from workshop.ui.leads_source import no_leads_yet, workshop_leads
+from workshop.ui.pages import COMPARE, EVIDENCE, HISTORY
 from workshop.version_tables import measurements_frame, measurements_table, versions_table
 
 place, workshop, actor = require_workshop()
-step_header(workshop, place, -1, actor)
+step_header(workshop, place, HISTORY, actor)
 st.title("Versions and measurements")
 
 try:
-    with db() as s:
-        signed = versions.versions(s, place.workshop_id, place.token)
+    with visit(place) as ws:
+        signed = ws(versions.versions)
 except store.Locked:
     st.info("Versions are shared once the drafts are revealed.")
     st.stop()
@@ -26,7 +27,7 @@ except store.Locked:
 if not signed:
     st.info("Nothing is signed yet. In step 3 the facilitator proposes the shared definition "
             "and each team signs it; it then becomes version 1.")
-    st.page_link(STEP_PAGES[3][0], label="Go to step 3 →", query_params=place.params)
+    st.page_link(COMPARE.path, label="Go to step 3 →", query_params=place.params)
     st.stop()
 
 
@@ -37,17 +38,17 @@ st.dataframe(versions_table(signed), hide_index=True, width="stretch", placehold
 if latest.reopened_at is not None:
     st.info(f"Version {latest.number + 1} is being drafted in step 3, starting from version "
             f"{latest.number}.")
-    st.page_link(STEP_PAGES[3][0], label="Go to step 3 →", query_params=place.params)
+    st.page_link(COMPARE.path, label="Go to step 3 →", query_params=place.params)
 elif actor.is_facilitator and st.button(
         f"✏️ Reopen version {latest.number} to draft version {latest.number + 1}",
         key="history:reopen"):
     try:
-        with db() as s:
-            versions.reopen(s, place.workshop_id, place.token)
-    except (store.StaleEdit, ValueError) as error:
+        with visit(place) as ws:
+            ws(versions.reopen)
+    except (store.StoreError, ValueError) as error:
         st.warning(escape_markdown(str(error)))
     else:
-        st.switch_page(STEP_PAGES[3][0], query_params=place.params)
+        st.switch_page(COMPARE.path, query_params=place.params)
 
 st.header("What changed between two versions")
 if len(signed) < 2:
@@ -67,28 +68,26 @@ else:
 
 st.header(f"How version {latest.number} performs now")
 source = workshop_leads(place)
-with db() as s:
-    taken = versions.measurements(s, place.workshop_id, place.token)
+with visit(place) as ws:
+    taken = ws(versions.measurements)
 if source is None:
     no_leads_yet(place, actor.is_facilitator, "measurement")
 else:
     now = measurement(source, latest.definition)
     st.markdown(f"On **{escape_markdown(source.label)}**. To check it against fresh leads, "
                 "upload a new export on the evidence page.")
-    st.page_link(EVIDENCE, label="Upload a fresh CRM export →", icon="📊",
+    st.page_link(EVIDENCE.path, label="Upload a fresh CRM export →", icon="📊",
                  query_params=place.params)
     if not isinstance(now, Figures):
         st.warning(f"No figures on these leads: {escape_markdown(now)}")
     else:
         sha = source.upload.sha256 if source.upload else ""
-        known = any(m.version_number == latest.number and m.source in (source.name, source.label)
-                    and m.sha256 == sha for m in taken)
-        if actor.is_facilitator and not known:
-            with db() as s:  # every export a version is looked at against is kept
-                versions.record_measurement(s, place.workshop_id, place.token,
-                                            version_number=latest.number, figures=now,
-                                            source=source.name, sha256=sha)
-                taken = versions.measurements(s, place.workshop_id, place.token)
+        if actor.is_facilitator and versions.is_new_measurement(
+                taken, latest.number, names=(source.name, source.label), sha256=sha):
+            with visit(place) as ws:  # every export a version is looked at against is kept
+                ws(versions.record_measurement, version_number=latest.number, figures=now,
+                   source=source.name, sha256=sha)
+                taken = ws(versions.measurements)
         st.dataframe(comparison_table(latest.figures, now), hide_index=True, width="stretch",
                      placeholder=BLANK)
         if now.qualified_per_month is None:

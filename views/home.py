@@ -5,8 +5,9 @@ import streamlit as st
 from workshop import demo, store, wall
 from workshop.text import escape_markdown
 from workshop.ui.backup_panel import restore_panel
-from workshop.ui.context import JOIN, MY_DRAFT, STEP_PAGES, client_id, db, open_workshop
+from workshop.ui.context import client_id, db, open_workshop
 from workshop.ui.device import remembered
+from workshop.ui.pages import COMMUNICATE, FACILITATOR, JOIN, MY_DRAFT
 from workshop.ui.sharing import wall_url
 
 st.title("🎯 Ideal Lead Workshop")
@@ -14,7 +15,7 @@ st.markdown("Get marketing and sales to agree, in one session, on what a good le
             "each side drafts alone, the drafts are revealed side by side, the team merges "
             "them into one definition, tests it on real leads and hangs it on the wall.")
 
-st.page_link(JOIN, label="Invited to a workshop? Join with its code", icon="🙋")
+st.page_link(JOIN.path, label="Invited to a workshop? Join with its code", icon="🙋")
 
 with db() as s:
     workshops = {w.id: w for w in store.list_workshops(s)}
@@ -45,7 +46,7 @@ def demo_card(summary: store.WorkshopSummary) -> None:
         except store.TooManyWorkshops as error:
             st.error(escape_markdown(str(error)))
             return
-        open_workshop(copy, copy_token, STEP_PAGES[4][0] if summary.agreed else STEP_PAGES[1][0])
+        open_workshop(copy, copy_token, COMMUNICATE if summary.agreed else FACILITATOR)
     if secret:
         columns[1].link_button("🖼️ Wall page", wall_url(secret), width="stretch")
 
@@ -59,7 +60,7 @@ def place_card(summary: store.WorkshopSummary, token: str, role: str) -> None:
                 f"You are its {who} · {status}{badge} · created "
                 f"{summary.created_at:%d %b %Y}")
     if st.button("Open", key=f"mine:{summary.id}:{role}", width="content"):
-        page = STEP_PAGES[1][0] if role == "facilitator" else MY_DRAFT
+        page = FACILITATOR if role == "facilitator" else MY_DRAFT
         open_workshop(summary.id, token, page)
 
 
@@ -76,7 +77,7 @@ with db() as s:
         if workshop_id in workshops and workshop_id not in store.DEMO_TEMPLATES:
             try:
                 actor = store.authenticate(s, workshop_id, token)
-            except (store.NotFound, store.AccessDenied):
+            except store.StoreError:
                 continue
             mine.append((workshops[workshop_id], token, actor.role))
 if not mine:
@@ -100,7 +101,7 @@ if submitted:
             workshop, token = store.create_workshop(s, company=company, title=title,
                                                     facilitator_name=facilitator,
                                                     client=client_id())
-    except (ValueError, store.TooManyWorkshops) as error:
+    except (ValueError, store.StoreError) as error:
         st.error(escape_markdown(str(error)))
     else:
         st.session_state["created"] = workshop.id

@@ -4,10 +4,11 @@ import streamlit as st
 from workshop import store
 from workshop.models import ROLE_LABELS
 from workshop.text import escape_markdown
-from workshop.ui.context import MY_DRAFT, client_id, db, open_workshop
+from workshop.ui.context import client_id, db, open_workshop
+from workshop.ui.pages import MY_DRAFT
 
 st.title("🙋 Join a workshop")
-JOIN_ERRORS = (store.NotFound, store.TooManyAttempts, store.Locked, ValueError)
+JOIN_ERRORS = (store.StoreError, ValueError)
 invite = st.query_params.get("invite")
 
 if invite:

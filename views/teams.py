@@ -4,31 +4,32 @@ The shared screen shows who joined and how far they are, never what they wrote."
 import streamlit as st
 
 from workshop import store
-from workshop.ui.context import STEP_PAGES, db, require_workshop, step_header
+from workshop.ui.context import require_workshop, step_header, visit
 from workshop.ui.invitations import invitations_panel
+from workshop.ui.pages import COMPARE, TEAMS
 from workshop.ui.reveal import just_revealed, reveal_control
 from workshop.ui.status_board import remove_panel, status_board
 from workshop.ui.turns import turns_panel
 
 place, workshop, actor = require_workshop()
-step_header(workshop, place, 2, actor)
+step_header(workshop, place, TEAMS, actor)
 st.title("Step 2 · Marketing and sales define their ideal lead")
 
-with db() as s:
-    revealed = store.is_revealed(s, place.workshop_id)
+with visit(place) as ws:
+    revealed = ws.is_revealed()
 
 if not actor.is_facilitator:
     st.info("This is the facilitator's screen.")
     st.stop()
 if revealed:
     if just_revealed("teams:reveal"):  # this screen's "Reveal now": on to the comparison
-        st.switch_page(STEP_PAGES[3][0], query_params=place.params)
+        st.switch_page(COMPARE.path, query_params=place.params)
     st.success("The drafts are revealed and locked. Compare them in step 3.")
-    st.page_link(STEP_PAGES[3][0], label="Go to step 3 →", query_params=place.params)
+    st.page_link(COMPARE.path, label="Go to step 3 →", query_params=place.params)
     if st.button("Reopen the drafts", help="Lets everyone change their draft again; "
                  "reveal again when they are done."):
-        with db() as s:
-            store.reopen_drafts(s, place.workshop_id, place.token)
+        with visit(place) as ws:
+            ws(store.reopen_drafts)
         st.rerun()
     st.stop()
 
@@ -38,8 +39,8 @@ if place.presenting:
 
 
 def set_auto_reveal() -> None:
-    with db() as s:
-        store.set_auto_reveal(s, place.workshop_id, place.token, st.session_state["auto-reveal"])
+    with visit(place) as ws:
+        ws(store.set_auto_reveal, st.session_state["auto-reveal"])
 
 
 invite_column, board_column = st.columns([2, 3])

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from workshop.models import AgendaState, utcnow
-from workshop.store import StaleEdit, _facilitator, authenticate
+from workshop.store import StaleEdit, authenticate, authenticate_facilitator
 
 STEPS = {1: "The facilitator's definition", 2: "Marketing and sales draft",
          3: "Compare and agree", 4: "Communicate"}
@@ -97,7 +97,7 @@ def _minutes(text: str) -> dict[int, int]:
 def move_to(session: Session, workshop_id: str, facilitator_token: str, step: int) -> None:
     """The facilitator takes the room to `step`; its clock starts now (unless it is already
     the current step, whose clock keeps running)."""
-    _facilitator(session, workshop_id, facilitator_token)
+    authenticate_facilitator(session, workshop_id, facilitator_token)
     if step not in STEPS:
         raise ValueError(f"There is no step {step}; the steps are 1 to {len(STEPS)}.")
     row = _row(session, workshop_id)
@@ -114,7 +114,7 @@ def set_minutes(session: Session, workshop_id: str, facilitator_token: str,
 
     With `started_from` (the time boxes the form showed), a save that another screen's came
     before is refused with `StaleEdit`, never silently replaced."""
-    _facilitator(session, workshop_id, facilitator_token)
+    authenticate_facilitator(session, workshop_id, facilitator_token)
     if set(minutes) != set(STEPS):
         raise ValueError("Give a time box for each of the four steps.")
     for step, value in minutes.items():

@@ -51,7 +51,7 @@ from workshop.models import (
 )
 from workshop.models import DiscussionPoint as DiscussionRow
 from workshop.settings import upload_dir
-from workshop.store import _UNSTORABLE
+from workshop.store import UNSTORABLE
 from workshop.uploads import PendingUpload, load_upload
 from workshop.versions import kept_notes
 
@@ -235,7 +235,7 @@ class BackupError(ValueError):
 def export_workshop(session: Session, workshop_id: str, facilitator_token: str) -> str:
     """The workshop as one JSON document: only its facilitator may take it away, and only once
     the drafts are revealed (it holds every draft)."""
-    store._facilitator(session, workshop_id, facilitator_token)
+    store.authenticate_facilitator(session, workshop_id, facilitator_token)
     if not store.is_revealed(session, workshop_id):
         raise store.Locked("A backup holds every draft, so it can be taken once the drafts are "
                            "revealed (step 3).")
@@ -467,7 +467,7 @@ def _check_text(data: bytes, raw: dict[str, Any]) -> None:
     while pending:
         value = pending.pop()
         if isinstance(value, str):
-            if _UNSTORABLE.search(value):
+            if UNSTORABLE.search(value):
                 raise BackupError("This backup is damaged: a text in it holds a character no "
                                   "database can keep (a NUL, or half of an emoji).")
         elif isinstance(value, dict):

@@ -14,10 +14,11 @@ import math
 import re
 import secrets
 import string
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import delete, func, update
 from sqlalchemy.exc import IntegrityError
@@ -55,27 +56,33 @@ CODE_LENGTH = 6
 CODE_SPACE = len(CODE_ALPHABET) ** CODE_LENGTH
 
 
-class AccessDenied(PermissionError):
+class StoreError(Exception):
+    """Any refusal of the store (and of `workshop.versions`, `agenda` and `wall`, which follow its
+    rules); the message says why in words a person understands, so a page catches this one class
+    and shows it."""
+
+
+class AccessDenied(StoreError, PermissionError):
     """The token does not allow this; the message says why in words a person understands."""
 
 
-class NotFound(LookupError):
-    pass
+class NotFound(StoreError, LookupError):
+    """No such workshop, link or row (any more)."""
 
 
-class StaleEdit(RuntimeError):
+class StaleEdit(StoreError, RuntimeError):
     """Someone saved in between; the caller should reload and re-apply."""
 
 
-class Locked(RuntimeError):
+class Locked(StoreError, RuntimeError):
     """The drafts are revealed (or not yet revealed) and this change is no longer possible."""
 
 
-class TooManyAttempts(PermissionError):
+class TooManyAttempts(StoreError, PermissionError):
     """Too many codes tried from one network just now: its next try was not looked up."""
 
 
-class TooManyWorkshops(PermissionError):
+class TooManyWorkshops(StoreError, PermissionError):
     """One network created or restored as many workshops as it may for now."""
 
 
@@ -144,6 +151,34 @@ class SharedState:
     signed_version: int | None  # the latest version while it is signed and not reopened
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One page visit's way into its workshop: a session, the workshop and the key the browser
+    presented, bound once so a page cannot pair one workshop's id with another's key.
+
+    It only forwards: `visit(store.shared_state)` is `store.shared_state(session, workshop_id,
+    token)`, and the same for any function of `store`, `versions`, `agenda`, `wall`, `room` or
+    `backup` taking (session, workshop id, token, ...); the access rules stay in them."""
+
+    session: Session
+    workshop_id: str
+    token: str
+
+    def __call__(self, action: Callable[Concatenate[Session, str, str, P], R], /,
+                 *args: P.args, **kwargs: P.kwargs) -> R:
+        return action(self.session, self.workshop_id, self.token, *args, **kwargs)
+
+    def is_revealed(self) -> bool:
+        return is_revealed(self.session, self.workshop_id)
+
+    def workshop(self) -> Workshop:
+        return get_workshop(self.session, self.workshop_id)
+
+
 def new_token() -> str:
     """256 bits from the OS's CSPRNG, URL-safe."""
     return secrets.token_urlsafe(32)
@@ -172,7 +207,9 @@ def normalise_join_code(typed: str) -> str:
     return f"{letters[:3]}-{letters[3:]}"
 
 
-def _clean(text: str, what: str) -> str:
+def clean_text(text: str, what: str) -> str:
+    """A name or title on one line, printable, within `MAX_TEXT`; a `ValueError` names `what`
+    is missing or too long."""
     printable = "".join(ch for ch in str(text or "") if ch.isprintable() or ch.isspace())
     cleaned = " ".join(printable.split())
     if not cleaned:
@@ -182,13 +219,13 @@ def _clean(text: str, what: str) -> str:
     return cleaned
 
 
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def clean_note(text: str | None) -> str:
     """Free text kept as typed (line breaks too), less what no database can store: NUL bytes
     and halves of a character (a lone surrogate, from a bad paste)."""
-    return _UNSTORABLE.sub("", str(text or "")).strip()
+    return UNSTORABLE.sub("", str(text or "")).strip()
 
 
 # --- workshops ---------------------------------------------------------------------------------
@@ -200,9 +237,9 @@ def create_workshop(session: Session, *, company: str, title: str, facilitator_n
 
     `client` is the requester's address, limited by `counted_creation`; None is the server's
     own operator (command line, demos), who is not limited."""
-    workshop = Workshop(id=new_workshop_id(), company=_clean(company, "company name"),
-                        title=_clean(title, "workshop title"),
-                        facilitator_name=_clean(facilitator_name, "facilitator's name"),
+    workshop = Workshop(id=new_workshop_id(), company=clean_text(company, "company name"),
+                        title=clean_text(title, "workshop title"),
+                        facilitator_name=clean_text(facilitator_name, "facilitator's name"),
                         facilitator_token="", join_code="", is_demo=is_demo)
     with counted_creation(session, client, clock):
         token = add_workshop(session, workshop, {"facilitator": Definition()})
@@ -301,13 +338,13 @@ def list_workshops(session: Session) -> list[WorkshopSummary]:
             for w in workshops]
 
 
-def _plausible(value: str | None) -> bool:
+def plausible_key(value: str | None) -> bool:
     """Ids and tokens are short printable ASCII; anything else (a NUL byte, say) is no match."""
     return bool(value) and len(value) <= 64 and value.isascii() and value.isprintable()
 
 
 def get_workshop(session: Session, workshop_id: str) -> Workshop:
-    workshop = session.get(Workshop, workshop_id) if _plausible(workshop_id) else None
+    workshop = session.get(Workshop, workshop_id) if plausible_key(workshop_id) else None
     if workshop is None:
         raise NotFound("This workshop does not exist (any more). Check the link.")
     return workshop
@@ -336,7 +373,7 @@ def delete_demo_copies(session: Session, created_before: datetime) -> int:
 
 
 def invitations(session: Session, workshop_id: str, facilitator_token: str) -> Invitations:
-    _facilitator(session, workshop_id, facilitator_token)
+    authenticate_facilitator(session, workshop_id, facilitator_token)
     invites = session.exec(select(Invite).where(Invite.workshop_id == workshop_id)).all()
     return Invitations(get_workshop(session, workshop_id).join_code,
                        {invite.role: invite.secret for invite in invites})
@@ -344,7 +381,7 @@ def invitations(session: Session, workshop_id: str, facilitator_token: str) -> I
 
 def invite_details(session: Session, secret: str) -> tuple[Workshop, str]:
     """The workshop and role a join link is for."""
-    invite = session.get(Invite, secret) if _plausible(secret) else None
+    invite = session.get(Invite, secret) if plausible_key(secret) else None
     if invite is None:
         raise NotFound("This join link is not valid. Ask the facilitator for a new one.")
     return get_workshop(session, invite.workshop_id), invite.role
@@ -402,7 +439,7 @@ def _join(session: Session, workshop: Workshop, role: str, name: str) -> str:
     if is_revealed(session, workshop.id):
         raise Locked("The drafts are already revealed; joining is closed. "
                      "Ask the facilitator to reopen the drafts.")
-    name = _clean(name, "name")
+    name = clean_text(name, "name")
     taken = ValueError(f"Someone called {name} has already joined {ROLE_LABELS[role].lower()}. "
                        "If that is you, open your personal link again; otherwise add an "
                        "initial to your name.")
@@ -425,7 +462,7 @@ def authenticate(session: Session, workshop_id: str, token: str | None) -> Actor
     get_workshop(session, workshop_id)
     if not token:
         raise AccessDenied("This link is missing its key. Open the workshop from its link.")
-    if not _plausible(token):
+    if not plausible_key(token):
         raise AccessDenied("This key does not belong to this workshop.")
     participant = session.exec(select(Participant).where(
         Participant.workshop_id == workshop_id, Participant.token == token)).first()
@@ -434,7 +471,9 @@ def authenticate(session: Session, workshop_id: str, token: str | None) -> Actor
     return Actor(workshop_id, participant.id, participant.role, participant.name)
 
 
-def _facilitator(session: Session, workshop_id: str, token: str | None) -> Actor:
+def authenticate_facilitator(session: Session, workshop_id: str, token: str | None) -> Actor:
+    """The facilitator holding this token, or `AccessDenied`: every facilitator action (here,
+    and in `versions`, `agenda`, `wall`, `backup`) checks through this one function."""
     actor = authenticate(session, workshop_id, token)
     if not actor.is_facilitator:
         raise AccessDenied("Only the facilitator can do this.")
@@ -464,12 +503,12 @@ def start_turn(session: Session, workshop_id: str, facilitator_token: str, *, ro
     Only someone added here to take turns is handed over: a person who joined on their own
     device keeps their draft to themselves, the facilitator included. A finished draft is
     covered: it is handed back only when `reopen` says its author asks."""
-    _facilitator(session, workshop_id, facilitator_token)
+    authenticate_facilitator(session, workshop_id, facilitator_token)
     if role not in TEAM_ROLES:
         raise ValueError(f"Unknown role {role!r}.")
     if is_revealed(session, workshop_id):
         raise Locked("The drafts are revealed; they can no longer be changed.")
-    name = _clean(name, "name")
+    name = clean_text(name, "name")
     participant = session.exec(select(Participant).where(
         Participant.workshop_id == workshop_id, Participant.role == role,
         func.lower(Participant.name) == name.lower())).first()
@@ -502,7 +541,7 @@ def remove_participant(session: Session, workshop_id: str, facilitator_token: st
 
     If everyone left is done and the workshop reveals by itself, the reveal follows, in the same
     transaction (as after the last Done)."""
-    _facilitator(session, workshop_id, facilitator_token)
+    authenticate_facilitator(session, workshop_id, facilitator_token)
     if is_revealed(session, workshop_id):
         raise Locked("The drafts are revealed: everyone who drafted stays in the workshop. "
                      "Reopen the drafts first to remove someone.")
@@ -635,7 +674,7 @@ def _auto_reveal(session: Session, workshop_id: str) -> None:
 def set_auto_reveal(session: Session, workshop_id: str, facilitator_token: str,
                     on: bool) -> None:
     """Reveal by itself as soon as everyone is done (now, if they already are)."""
-    _facilitator(session, workshop_id, facilitator_token)
+    authenticate_facilitator(session, workshop_id, facilitator_token)
     session.exec(update(Workshop).where(Workshop.id == workshop_id).values(auto_reveal=on))
     if on:  # committed with the reveal it sets off, as one transaction (see set_done)
         _auto_reveal(session, workshop_id)
@@ -644,7 +683,7 @@ def set_auto_reveal(session: Session, workshop_id: str, facilitator_token: str,
 
 def reopen_drafts(session: Session, workshop_id: str, facilitator_token: str) -> None:
     """Undo the reveal: drafts can be edited again (everyone has seen them, though)."""
-    _facilitator(session, workshop_id, facilitator_token)
+    authenticate_facilitator(session, workshop_id, facilitator_token)
     session.exec(update(Workshop).where(Workshop.id == workshop_id)
                  .values(revealed_at=None, auto_reveal=False))
     session.exec(update(Draft).where(Draft.workshop_id == workshop_id).values(done_at=None))
@@ -652,7 +691,7 @@ def reopen_drafts(session: Session, workshop_id: str, facilitator_token: str) ->
 
 
 def delete_workshop(session: Session, workshop_id: str, facilitator_token: str) -> None:
-    _facilitator(session, workshop_id, facilitator_token)
+    authenticate_facilitator(session, workshop_id, facilitator_token)
     if workshop_id in DEMO_TEMPLATES:
         raise AccessDenied("The demo workshop cannot be deleted.")
     _delete_rows(session, workshop_id)
@@ -692,7 +731,7 @@ def draft_statuses(session: Session, workshop_id: str, token: str) -> list[Draft
 
 
 def reveal(session: Session, workshop_id: str, facilitator_token: str) -> None:
-    _facilitator(session, workshop_id, facilitator_token)
+    authenticate_facilitator(session, workshop_id, facilitator_token)
     _mark_revealed(session, workshop_id)
 
 
@@ -745,7 +784,7 @@ def shared_state(session: Session, workshop_id: str, token: str) -> SharedState:
     session.refresh(row)
     return SharedState(Definition.from_json(row.definition_json), row.revision,
                        json.loads(row.decisions_json or "{}"),
-                       _signed_and_closed(session, workshop_id))
+                       signed_and_closed(session, workshop_id))
 
 
 def save_shared(session: Session, workshop_id: str, facilitator_token: str,
@@ -756,7 +795,7 @@ def save_shared(session: Session, workshop_id: str, facilitator_token: str,
 
     A proposal waiting for sign-off is withdrawn: what the teams were asked to sign has changed.
     Refused while the latest version is signed and not reopened."""
-    actor = _facilitator(session, workshop_id, facilitator_token)
+    actor = authenticate_facilitator(session, workshop_id, facilitator_token)
     if not is_revealed(session, workshop_id):
         raise Locked("Reveal the drafts before building the shared definition.")
     revision = expected_revision + 1
@@ -778,7 +817,7 @@ def save_shared(session: Session, workshop_id: str, facilitator_token: str,
         .values(**values))
     if result.rowcount != 1:
         session.rollback()
-        signed = _signed_and_closed(session, workshop_id)
+        signed = signed_and_closed(session, workshop_id)
         if signed is not None:
             raise Locked(f"Version {signed} is signed and cannot change. Reopen it to draft "
                          f"version {signed + 1}.")
@@ -795,7 +834,7 @@ def save_shared(session: Session, workshop_id: str, facilitator_token: str,
     return revision
 
 
-def _signed_and_closed(session: Session, workshop_id: str) -> int | None:
+def signed_and_closed(session: Session, workshop_id: str) -> int | None:
     """The latest version's number while it is signed and not reopened, else None."""
     latest = session.exec(select(Version).where(Version.workshop_id == workshop_id)
                           .order_by(Version.number.desc())).first()
@@ -810,7 +849,7 @@ def _signed_and_closed(session: Session, workshop_id: str) -> int | None:
 def record_upload(session: Session, workshop_id: str, facilitator_token: str, *, sha256: str,
                   filename: str, rows: int, headers_signature: str, mapping_json: str) -> int:
     """The workshop's leads are now this export (the newest upload is the current one)."""
-    _facilitator(session, workshop_id, facilitator_token)
+    authenticate_facilitator(session, workshop_id, facilitator_token)
     upload = LeadsUpload(workshop_id=workshop_id, sha256=sha256, filename=filename[:300],
                          rows=rows, headers_signature=headers_signature,
                          mapping_json=mapping_json)
@@ -840,7 +879,7 @@ def upload_for_choices(session: Session, workshop_id: str, token: str) -> LeadsU
 def saved_mapping(session: Session, workshop_id: str, facilitator_token: str,
                   headers_signature: str) -> str | None:
     """The mapping last used for an export with the same headers, to reuse it."""
-    _facilitator(session, workshop_id, facilitator_token)
+    authenticate_facilitator(session, workshop_id, facilitator_token)
     return session.exec(select(LeadsUpload.mapping_json).where(
         LeadsUpload.workshop_id == workshop_id,
         LeadsUpload.headers_signature == headers_signature)
@@ -849,7 +888,7 @@ def saved_mapping(session: Session, workshop_id: str, facilitator_token: str,
 
 def update_upload_mapping(session: Session, workshop_id: str, facilitator_token: str,
                           upload_id: int, mapping_json: str) -> None:
-    _facilitator(session, workshop_id, facilitator_token)
+    authenticate_facilitator(session, workshop_id, facilitator_token)
     result = session.exec(update(LeadsUpload).where(
         LeadsUpload.id == upload_id, LeadsUpload.workshop_id == workshop_id)
         .values(mapping_json=mapping_json))

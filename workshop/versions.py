@@ -36,17 +36,18 @@ from workshop.models import (
 from workshop.store import (
     TEAM_ROLES,
     AccessDenied,
+    Actor,
     Locked,
     NotFound,
     StaleEdit,
-    _clean,
-    _facilitator,
-    _signed_and_closed,
     authenticate,
+    authenticate_facilitator,
     clean_note,
+    clean_text,
     is_revealed,
     save_shared,
     shared_state,
+    signed_and_closed,
 )
 
 MAX_NOTE = 2000
@@ -130,7 +131,7 @@ class MeasurementInfo:
     measured_at: datetime
 
 
-def _reader(session: Session, workshop_id: str, token: str):
+def authenticate_reader(session: Session, workshop_id: str, token: str) -> Actor:
     """Anyone in the workshop once the drafts are revealed; before that the facilitator only."""
     actor = authenticate(session, workshop_id, token)
     if not actor.is_facilitator and not is_revealed(session, workshop_id):
@@ -142,7 +143,7 @@ def _reader(session: Session, workshop_id: str, token: str):
 
 def changes(session: Session, workshop_id: str, token: str) -> list[Change]:
     """Every change to the shared definition, oldest first."""
-    _reader(session, workshop_id, token)
+    authenticate_reader(session, workshop_id, token)
     rows = session.exec(select(SharedChange).where(SharedChange.workshop_id == workshop_id)
                         .order_by(SharedChange.revision, SharedChange.id)).all()
     return [Change(r.id, r.revision, r.by_name, r.summary,
@@ -154,7 +155,7 @@ def go_back_to(session: Session, workshop_id: str, facilitator_token: str, revis
                expected_revision: int) -> int:
     """Make the shared definition what it was at `revision` (0: the empty start), as a new
     change, so going back can itself be undone."""
-    _facilitator(session, workshop_id, facilitator_token)
+    authenticate_facilitator(session, workshop_id, facilitator_token)
     if revision == 0:
         target, summary = Definition(), "Went back to the empty start"
     else:
@@ -171,7 +172,7 @@ def undo_last(session: Session, workshop_id: str, facilitator_token: str,
               expected_revision: int) -> int:
     """Step back one change. Undoing again keeps stepping back through the history (an undo
     is not itself undone; a later state can be picked in the replay and gone back to)."""
-    _facilitator(session, workshop_id, facilitator_token)
+    authenticate_facilitator(session, workshop_id, facilitator_token)
     current = session.exec(select(SharedDefinition.revision).where(
         SharedDefinition.workshop_id == workshop_id)).one()
     if current != expected_revision:
@@ -229,7 +230,7 @@ def _restore(session: Session, workshop_id: str, facilitator_token: str, target:
 # --- questions up for discussion -----------------------------------------------------------------
 
 def discussion(session: Session, workshop_id: str, token: str) -> dict[str, Point]:
-    _reader(session, workshop_id, token)
+    authenticate_reader(session, workshop_id, token)
     rows = session.exec(select(DiscussionPoint)
                         .where(DiscussionPoint.workshop_id == workshop_id)).all()
     return {r.question: Point(r.question, r.open, r.note, r.updated_at, r.revision)
@@ -243,7 +244,7 @@ def set_discussion(session: Session, workshop_id: str, facilitator_token: str, q
 
     With `expected_revision` (what the page showed; 0 for a question never noted) a save
     that someone else's came before is refused with `StaleEdit`, never silently replaced."""
-    _facilitator(session, workshop_id, facilitator_token)
+    authenticate_facilitator(session, workshop_id, facilitator_token)
     if not is_revealed(session, workshop_id):
         raise Locked("Questions are discussed after the reveal.")
     if question not in QUESTION_KEYS:
@@ -318,10 +319,10 @@ def propose(session: Session, workshop_id: str, facilitator_token: str, expected
 
     Returns the version number it becomes. `figures` are its headline figures on the leads
     (`source`) at this moment; they are kept with the version once it is signed."""
-    _facilitator(session, workshop_id, facilitator_token)
+    authenticate_facilitator(session, workshop_id, facilitator_token)
     if not is_revealed(session, workshop_id):
         raise Locked("The shared definition is built after the reveal.")
-    signed = _signed_and_closed(session, workshop_id)
+    signed = signed_and_closed(session, workshop_id)
     if signed is not None:
         raise Locked(f"Version {signed} is already signed. Reopen it to propose a new one.")
     if not _teams(session, workshop_id):
@@ -354,7 +355,7 @@ def _latest_number(session: Session, workshop_id: str) -> int:
 
 def current_proposal(session: Session, workshop_id: str, token: str) -> ProposalState | None:
     """The proposal waiting for sign-off, if any."""
-    _reader(session, workshop_id, token)
+    authenticate_reader(session, workshop_id, token)
     row = session.exec(select(Proposal).where(Proposal.workshop_id == workshop_id,
                                               Proposal.status == "open")
                        .order_by(Proposal.id.desc())).first()
@@ -388,11 +389,11 @@ def sign_in_room(session: Session, workshop_id: str, facilitator_token: str, pro
                  *, role: str, name: str, agrees: bool, reason: str = "") -> int | None:
     """A team's answer given out loud on the shared screen, recorded by the facilitator under
     the name of the person who gave it (marked as given in the room)."""
-    _facilitator(session, workshop_id, facilitator_token)
+    authenticate_facilitator(session, workshop_id, facilitator_token)
     if role not in TEAM_ROLES:
         raise ValueError("Sign-offs come from marketing or sales.")
-    return _answer(session, workshop_id, proposal_id, role, _clean(name, "name"), agrees, reason,
-                   in_room=True)
+    return _answer(session, workshop_id, proposal_id, role, clean_text(name, "name"), agrees,
+                   reason, in_room=True)
 
 
 def objection_draft(session: Session, workshop_id: str, token: str,
@@ -531,7 +532,7 @@ def _make_version(session: Session, proposal: Proposal, state: ProposalState) ->
 
 def versions(session: Session, workshop_id: str, token: str) -> list[VersionInfo]:
     """Every signed version, oldest first, with the figures measured when it was signed."""
-    _reader(session, workshop_id, token)
+    authenticate_reader(session, workshop_id, token)
     rows = session.exec(select(Version).where(Version.workshop_id == workshop_id)
                         .order_by(Version.number)).all()
     at_signoff = {m.version_number: Figures.from_json(m.figures_json) for m in session.exec(
@@ -555,7 +556,7 @@ def signed_by(signatories: list[dict]) -> list[str]:
 
 def reopen(session: Session, workshop_id: str, facilitator_token: str) -> int:
     """Start drafting the next version from the latest signed one; returns its number."""
-    _facilitator(session, workshop_id, facilitator_token)
+    authenticate_facilitator(session, workshop_id, facilitator_token)
     latest = session.exec(select(Version).where(Version.workshop_id == workshop_id)
                           .order_by(Version.number.desc())).first()
     if latest is None:
@@ -575,7 +576,7 @@ def record_measurement(session: Session, workshop_id: str, facilitator_token: st
                        version_number: int, figures: Figures, source: str = "",
                        sha256: str = "") -> int:
     """Keep what a version does to a (fresh) export."""
-    _facilitator(session, workshop_id, facilitator_token)
+    authenticate_facilitator(session, workshop_id, facilitator_token)
     if session.exec(select(Version.id).where(Version.workshop_id == workshop_id,
                                              Version.number == version_number)).first() is None:
         raise NotFound(f"There is no version {version_number} in this workshop.")
@@ -589,10 +590,20 @@ def record_measurement(session: Session, workshop_id: str, facilitator_token: st
 
 def measurements(session: Session, workshop_id: str, token: str) -> list[MeasurementInfo]:
     """Every measurement taken, oldest first."""
-    _reader(session, workshop_id, token)
+    authenticate_reader(session, workshop_id, token)
     rows = session.exec(select(Measurement).where(Measurement.workshop_id == workshop_id)
                         .order_by(Measurement.measured_at, Measurement.id)).all()
     return [measurement_info(r) for r in rows]
+
+
+def is_new_measurement(taken: list[MeasurementInfo], version_number: int, *,
+                       names: tuple[str, ...], sha256: str) -> bool:
+    """Whether looking at version `version_number` on an export adds a measurement: not when
+    that version was measured on the same file already (one of its `names`, as measurements
+    have recorded it, and the same content). A fresh export under an old name is new; so is
+    the same file for another version."""
+    return not any(m.version_number == version_number and m.source in names
+                   and m.sha256 == sha256 for m in taken)
 
 
 def measurement_info(row: Measurement) -> MeasurementInfo:

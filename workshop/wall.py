@@ -19,15 +19,18 @@ from workshop import export, room
 from workshop.definition import Definition
 from workshop.models import Measurement, Version, WallLink, Workshop, utcnow
 from workshop.store import (
-    Locked,
     NotFound,
-    _facilitator,
-    _plausible,
-    authenticate,
-    is_revealed,
+    authenticate_facilitator,
     new_token,
+    plausible_key,
 )
-from workshop.versions import MeasurementInfo, kept_notes, measurement_info, signed_by
+from workshop.versions import (
+    MeasurementInfo,
+    authenticate_reader,
+    kept_notes,
+    measurement_info,
+    signed_by,
+)
 
 UNKNOWN_LINK = ("This wall link does not work (any more): it may have been replaced. Ask the "
                 "workshop's facilitator for the current one.")
@@ -84,6 +87,14 @@ def agreed(session: Session, workshop_id: str, number: int | None = None) -> Agr
                   kept_notes(version.decisions_json))
 
 
+def agreed_for(session: Session, workshop_id: str, token: str) -> Agreed | None:
+    """The latest signed version as `agreed` gives it, for someone in the workshop (the
+    facilitator; members after the reveal): step 4 shows the wall page's one-pager, so the two
+    never disagree on which version is the agreed one."""
+    authenticate_reader(session, workshop_id, token)
+    return agreed(session, workshop_id)
+
+
 def _active(session: Session, workshop_id: str) -> WallLink | None:
     return session.exec(select(WallLink).where(WallLink.workshop_id == workshop_id,
                                                WallLink.revoked_at.is_(None))
@@ -93,9 +104,7 @@ def _active(session: Session, workshop_id: str) -> WallLink | None:
 def wall_link(session: Session, workshop_id: str, token: str) -> str | None:
     """The workshop's current wall link secret, if it is shared: the facilitator always,
     members after the reveal."""
-    actor = authenticate(session, workshop_id, token)
-    if not actor.is_facilitator and not is_revealed(session, workshop_id):
-        raise Locked("This is shared after the reveal.")
+    authenticate_reader(session, workshop_id, token)
     active = _active(session, workshop_id)
     return None if active is None else active.secret
 
@@ -104,7 +113,7 @@ def share(session: Session, workshop_id: str, facilitator_token: str, *,
           replace: bool = False) -> str:
     """The wall link's secret, created if there is none; `replace` revokes the current one
     first (anyone holding the old link loses it)."""
-    _facilitator(session, workshop_id, facilitator_token)
+    authenticate_facilitator(session, workshop_id, facilitator_token)
     _lock(session, workshop_id)
     if session.exec(select(Version.id).where(Version.workshop_id == workshop_id)).first() is None:
         raise ValueError("Nothing is signed yet: the wall page shows the agreed definition, "
@@ -120,7 +129,7 @@ def share(session: Session, workshop_id: str, facilitator_token: str, *,
 
 
 def stop_sharing(session: Session, workshop_id: str, facilitator_token: str) -> None:
-    _facilitator(session, workshop_id, facilitator_token)
+    authenticate_facilitator(session, workshop_id, facilitator_token)
     _lock(session, workshop_id)
     _revoke(session, workshop_id)
     session.commit()
@@ -148,7 +157,7 @@ def wall_stamp(session: Session, secret: str | None) -> tuple | None:
     opens nothing. One cheap query, for a wall screen to poll."""
     link = session.exec(select(WallLink).where(WallLink.secret == secret)
                         .execution_options(populate_existing=True)).first() \
-        if _plausible(secret) else None
+        if plausible_key(secret) else None
     if link is None or link.revoked_at is not None:
         return None
     try:
@@ -162,7 +171,7 @@ def wall(session: Session, secret: str | None) -> Agreed:
     # Read afresh (populate_existing): replaced or deleted a moment ago in another session?
     link = session.exec(select(WallLink).where(WallLink.secret == secret)
                         .execution_options(populate_existing=True)).first() \
-        if _plausible(secret) else None
+        if plausible_key(secret) else None
     if link is None or link.revoked_at is not None:
         raise NotFound(UNKNOWN_LINK)
     shown = agreed(session, link.workshop_id)

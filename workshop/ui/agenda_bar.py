@@ -10,56 +10,51 @@ import streamlit as st
 from workshop import agenda, store
 from workshop.prompts import PROMPTS
 from workshop.text import escape_markdown
-from workshop.ui.context import MY_DRAFT, STEP_PAGES, Place, db
+from workshop.ui.context import Place, visit
 from workshop.ui.live import follow_room
+from workshop.ui.pages import STEP_PAGES, Page, participant_page
 
 ON_SHORTCUT, BACK_SHORTCUT = "Alt+N", "Alt+B"  # keyboard only: next and back
 CLOCK_SECONDS = 3  # how often the countdown is redrawn; the room's moves come by `follow_room`
 SEEN = "agenda:seen"
 
 
-def participant_page(step: int) -> str:
-    """Steps 1 and 2 are drafting for a participant: their own draft; then steps 3 and 4."""
-    return MY_DRAFT if step <= 2 else STEP_PAGES[step][0]
-
-
-def agenda_bar(place: Place, actor: store.Actor, page_step: int) -> None:
-    """`page_step`: the step this page is (0: a participant's own draft; anything else
-    outside 1 to 4: a page beside the steps, which shows the countdown only).
+def agenda_bar(place: Place, actor: store.Actor, page: Page) -> None:
+    """The facilitator moves the room on a step's page (`page.step`); a page beside the steps
+    shows the countdown only.
 
     The page follows the room from here (`follow_room`): redrawn when what it shows moves,
     and, for a participant, taken to the step the facilitator moves the room to."""
-    follow_room(place, page_step)
-    with db() as s:
-        plan = agenda.agenda(s, place.workshop_id, place.token)
+    follow_room(place, page)
+    with visit(place) as ws:
+        plan = ws(agenda.agenda)
     if not actor.is_facilitator:
-        _follow(place, plan, page_step)
-    moves = actor.is_facilitator and page_step in agenda.STEPS
+        _follow(place, plan, page)
+    moves = actor.is_facilitator and page.step is not None
     clock, *buttons = st.columns([4, 2, 3, 2] if moves else [1], vertical_alignment="center")
     with clock:
         _countdown(place, actor.is_facilitator)
     if moves:
-        _moves(place, plan, page_step, buttons)
+        _moves(place, plan, page.step, buttons)
 
 
-def _follow(place: Place, plan: agenda.Agenda, page_step: int) -> None:
+def _follow(place: Place, plan: agenda.Agenda, page: Page) -> None:
     """When the facilitator moves the room on, go to that step's page (once per move: in
     between, a participant may look at any page they like)."""
     seen = st.session_state.get(SEEN)
     st.session_state[SEEN] = plan.current
     if seen is None or seen == plan.current:
         return
-    here = MY_DRAFT if page_step == 0 else STEP_PAGES.get(page_step, ("",))[0]
     target = participant_page(plan.current)
-    if target != here:
-        st.switch_page(target, query_params=place.params)
+    if target != page:
+        st.switch_page(target.path, query_params=place.params)
 
 
 @st.fragment(run_every=CLOCK_SECONDS)
 def _countdown(place: Place, facilitator: bool) -> None:
     """The current step's time left in words (the colour only repeats them), and the agenda."""
-    with db() as s:
-        plan = agenda.agenda(s, place.workshop_id, place.token)
+    with visit(place) as ws:
+        plan = ws(agenda.agenda)
     now = datetime.now(UTC)
     state, text = plan.state(now), plan.countdown(now)
     clock = f"Step {plan.current} · {agenda.STEPS[plan.current]} · {text}"
@@ -82,28 +77,28 @@ def _countdown(place: Place, facilitator: bool) -> None:
     st.caption(f"Agenda, {plan.total // 60} h {plan.total % 60:02d} min: {steps}")
 
 
-def _moves(place: Place, plan: agenda.Agenda, page_step: int, buttons: list) -> None:
+def _moves(place: Place, plan: agenda.Agenda, step: int, buttons: list) -> None:
     """Back and on between steps (the room follows), the time boxes, and this step's
     prompts. On a step the room is not on, the one move offered is to take the room there."""
     back, on, edit = buttons
-    if page_step != plan.current:
-        if on.button(f"Take the room to step {page_step}", key="agenda:here", width="stretch",
+    if step != plan.current:
+        if on.button(f"Take the room to step {step}", key="agenda:here", width="stretch",
                      type="primary", wrap=True):
-            _move(place, page_step)
+            _move(place, step)
         back.markdown(f"The room is on step {plan.current}.")
     else:
-        if page_step > 1 and back.button(f"◀ Back to step {page_step - 1}", key="agenda:back",
-                                         width="stretch", shortcut=BACK_SHORTCUT, wrap=True):
-            _move(place, page_step - 1)
-        if page_step < len(agenda.STEPS) and on.button(
-                f"On to step {page_step + 1} ▶", key="agenda:on", width="stretch",
+        if step > 1 and back.button(f"◀ Back to step {step - 1}", key="agenda:back",
+                                    width="stretch", shortcut=BACK_SHORTCUT, wrap=True):
+            _move(place, step - 1)
+        if step < len(agenda.STEPS) and on.button(
+                f"On to step {step + 1} ▶", key="agenda:on", width="stretch",
                 shortcut=ON_SHORTCUT, wrap=True):
-            _move(place, page_step + 1)
+            _move(place, step + 1)
     with edit.popover("⏱️ Time boxes", width="stretch"):
         _time_boxes(place, plan)
     if place.presenting:
         return  # the prompts are the facilitator's notes, not the room's
-    prompts = PROMPTS[page_step]
+    prompts = PROMPTS[step]
     with st.expander("🧭 Facilitator prompts for this step"):
         for title, lines in (("Ask", prompts.ask), ("Avoid", prompts.avoid),
                              ("Tips", prompts.tips)):
@@ -112,9 +107,9 @@ def _moves(place: Place, plan: agenda.Agenda, page_step: int, buttons: list) -> 
 
 
 def _move(place: Place, step: int) -> None:
-    with db() as s:
-        agenda.move_to(s, place.workshop_id, place.token, step)
-    st.switch_page(STEP_PAGES[step][0], query_params=place.params)
+    with visit(place) as ws:
+        ws(agenda.move_to, step)
+    st.switch_page(STEP_PAGES[step].path, query_params=place.params)
 
 
 MINUTES_SHOWN = "agenda:minutes:shown"  # the time boxes the form last showed, saved from
@@ -146,8 +141,7 @@ def _time_boxes(place: Place, plan: agenda.Agenda) -> None:
 def _save_minutes(place: Place) -> None:
     minutes = {number: int(st.session_state[key]) for number, key in _minute_keys().items()}
     try:
-        with db() as s:
-            agenda.set_minutes(s, place.workshop_id, place.token, minutes,
-                               started_from=st.session_state.get(MINUTES_SHOWN))
-    except (ValueError, store.StaleEdit) as error:
+        with visit(place) as ws:
+            ws(agenda.set_minutes, minutes, started_from=st.session_state.get(MINUTES_SHOWN))
+    except (ValueError, store.StoreError) as error:
         st.session_state[MINUTES_ERROR] = escape_markdown(str(error))

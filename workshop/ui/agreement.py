@@ -14,20 +14,21 @@ from workshop.models import ROLE_LABELS
 from workshop.text import escape_markdown
 from workshop.ui.autosave import autosave_text, last_sent
 from workshop.ui.comparison_view import comparison_rows
-from workshop.ui.context import Place, db
+from workshop.ui.context import Place, visit
 from workshop.ui.evidence_panels import measurement
 from workshop.ui.leads_source import LeadsSource
+from workshop.ui.pages import Page
 
 NOTICE = "agree:notice"
 
 
-def _act(call, *args, **kwargs):
-    """Run a store call; a refusal becomes a notice shown after the rerun, never a traceback."""
+def _act(place: Place, call, *args, **kwargs):
+    """Run a store call for this page's workshop and key; a refusal becomes a notice shown
+    after the rerun, never a traceback."""
     try:
-        with db() as s:
-            return call(s, *args, **kwargs)
-    except (ValueError, store.StaleEdit, store.Locked, store.AccessDenied,
-            store.NotFound) as error:
+        with visit(place) as ws:
+            return ws(call, *args, **kwargs)
+    except (ValueError, store.StoreError) as error:
         st.session_state[NOTICE] = str(error)
         return None
 
@@ -61,15 +62,15 @@ def discussion_controls(place: Place, question: str, point: versions.Point | Non
 
 
 def _latest_point(place: Place, question: str) -> versions.Point | None:
-    with db() as s:
-        return versions.discussion(s, place.workshop_id, place.token).get(question)
+    with visit(place) as ws:
+        return ws(versions.discussion).get(question)
 
 
 def _save_flag(place: Place, question: str, key: str) -> None:
     """The toggle changed: an explicit act, kept with the note as saved now."""
     up = bool(st.session_state.to_dict().get(key))
     latest = _latest_point(place, question)
-    _act(versions.set_discussion, place.workshop_id, place.token, question, open=up,
+    _act(place, versions.set_discussion, question, open=up,
          note=latest.note if latest else "",
          expected_revision=latest.revision if latest else 0)
 
@@ -78,7 +79,7 @@ def _save_decision_note(place: Place, question: str, text: str, base: int) -> bo
     """The note box sent `text`, typed over the note saved at revision `base`: saved unless
     someone saved the note in between (then the sentence, and the latest note is shown)."""
     latest = _latest_point(place, question)
-    return _act(versions.set_discussion, place.workshop_id, place.token, question,
+    return _act(place, versions.set_discussion, question,
                 open=bool(latest and latest.open), note=text,
                 expected_revision=base) is not None
 
@@ -90,8 +91,8 @@ LOG_ROWS_IN_FULL = 8  # a longer change log scrolls inside Streamlit's own ten-r
 
 def change_log(place: Place, shared: store.SharedState, facilitator: bool) -> None:
     """Every change (who, when, what); replay any point; undo the latest (facilitator)."""
-    with db() as s:
-        log = versions.changes(s, place.workshop_id, place.token)
+    with visit(place) as ws:
+        log = ws(versions.changes)
     if not log:
         st.caption("No changes to the shared definition yet.")
         return
@@ -100,7 +101,7 @@ def change_log(place: Place, shared: store.SharedState, facilitator: bool) -> No
     # under the button.
     if facilitator and shared.signed_version is None:
         if st.button("↩️ Undo the last change", key="agree:undo"):
-            _act(versions.undo_last, place.workshop_id, place.token, shared.revision)
+            _act(place, versions.undo_last, shared.revision)
             st.rerun()
     st.dataframe([{"#": c.revision, "When": f"{c.at:%d %b %H:%M}", "Who": c.by,
                    "What": c.summary} for c in reversed(log)],
@@ -124,7 +125,7 @@ def change_log(place: Place, shared: store.SharedState, facilitator: bool) -> No
         st.caption("This change left every answer as it was.")
     if facilitator and shared.signed_version is None and picked != shared.revision:
         if st.button(f"Go back to the definition after change #{picked}", key="agree:goback"):
-            _act(versions.go_back_to, place.workshop_id, place.token, picked, shared.revision)
+            _act(place, versions.go_back_to, picked, shared.revision)
             st.rerun()
 
 
@@ -161,14 +162,14 @@ def _proposed_page(place: Place, workshop, proposal: versions.ProposalState) -> 
 
 
 def signoff(place: Place, workshop, actor: store.Actor, shared: store.SharedState,
-            source: LeadsSource | None, history_page: str,
+            source: LeadsSource | None, history_page: Page,
             proposal: versions.ProposalState | None) -> None:
     """Propose (facilitator), sign or object (each team), and the state of both, for the
     `proposal` waiting for sign-off (None: none is)."""
     if shared.signed_version is not None:
         st.success(f"Version {shared.signed_version} is signed. It can no longer change; "
                    "reopen it on the versions page to work on the next one.")
-        st.page_link(history_page, label="Versions and measurements →", icon="📜",
+        st.page_link(history_page.path, label="Versions and measurements →", icon="📜",
                      query_params=place.params)
         return
     if actor.is_facilitator:
@@ -192,23 +193,22 @@ def _facilitator_signoff(place: Place, shared: store.SharedState, source: LeadsS
                        f"{escape_markdown(figures)}")
         if st.button("📜 Propose this definition for sign-off", type="primary",
                      disabled=shared.definition.is_empty(), key="agree:propose"):
-            _act(versions.propose, place.workshop_id, place.token, shared.revision,
+            _act(place, versions.propose, shared.revision,
                  figures if isinstance(figures, Figures) else None,
                  source.name if source is not None else "")
             st.rerun()
         return
     st.markdown(f"**Version {proposal.number} is proposed.** Changing the shared definition "
                 "withdraws it.")
-    with db() as s:
-        noted = {q: p.note for q, p in versions.discussion(s, place.workshop_id,
-                                                            place.token).items()
+    with visit(place) as ws:
+        noted = {q: p.note for q, p in ws(versions.discussion).items()
                  if p.note.strip()}
     if noted != proposal.decisions:
         st.warning("The decision notes changed since this was proposed. The teams sign the "
                    "notes as proposed; propose again to put the current notes to them (their "
                    "answers so far are then asked again).")
         if st.button("📜 Propose again with the current notes", key="agree:repropose"):
-            _act(versions.propose, place.workshop_id, place.token, shared.revision,
+            _act(place, versions.propose, shared.revision,
                  proposal.figures, proposal.source)
             st.rerun()
     _answers_summary(proposal)
@@ -220,7 +220,7 @@ def _facilitator_signoff(place: Place, shared: store.SharedState, source: LeadsS
         verdict = st.radio("Answer", ["Signs", "Objects"], horizontal=True)
         reason = st.text_input("If objecting: what to change", max_chars=versions.MAX_NOTE)
         if st.form_submit_button("Record the answer"):
-            number = _act(versions.sign_in_room, place.workshop_id, place.token, proposal.id,
+            number = _act(place, versions.sign_in_room, proposal.id,
                           role=role, name=who, agrees=verdict == "Signs", reason=reason)
             if number:
                 st.session_state["agree:signed"] = number
@@ -239,15 +239,14 @@ def _team_signoff(place: Place, workshop, actor: store.Actor,
     with sign_col:
         if st.button(f"✅ Sign off for {team}", type="primary", key="agree:sign",
                      disabled=bool(mine and mine.agrees), width="stretch"):
-            number = _act(versions.sign, place.workshop_id, place.token, proposal.id,
+            number = _act(place, versions.sign, proposal.id,
                           agrees=True)
             if number:
                 st.session_state["agree:signed"] = number
             st.rerun()
     with object_col:
-        with db() as s:
-            typed, revision = versions.objection_draft(s, place.workshop_id, place.token,
-                                                       proposal.id)
+        with visit(place) as ws:
+            typed, revision = ws(versions.objection_draft, proposal.id)
         # Kept as it is typed (a refresh or a phone going to sleep loses none of it); sent to
         # the room only by Object.
         autosave_text(f"✋ Object for {team}: what should change?", typed, revision,
@@ -263,17 +262,17 @@ def reason_key(proposal_id: int) -> str:
 
 
 def _save_reason(place: Place, proposal_id: int, text: str, base: int) -> bool:
-    return _act(versions.save_objection_draft, place.workshop_id, place.token, proposal_id,
+    return _act(place, versions.save_objection_draft, proposal_id,
                 text, base) is not None
 
 
 def _object(place: Place, proposal_id: int) -> None:
     """Object with the reason the box shows: as saved, or as it sent it on being left for
     this click (its own save may not have run yet)."""
-    with db() as s:
-        reason, _ = versions.objection_draft(s, place.workshop_id, place.token, proposal_id)
+    with visit(place) as ws:
+        reason, _ = ws(versions.objection_draft, proposal_id)
     reason = last_sent(reason_key(proposal_id)) or reason
-    _act(versions.sign, place.workshop_id, place.token, proposal_id, agrees=False,
+    _act(place, versions.sign, proposal_id, agrees=False,
          reason=reason)
 
 

@@ -6,7 +6,8 @@ import streamlit as st
 from workshop import backup, store
 from workshop.models import ROLE_LABELS
 from workshop.text import escape_markdown
-from workshop.ui.context import STEP_PAGES, Place, client_id, db, link, open_workshop
+from workshop.ui.context import Place, client_id, db, link, open_workshop, visit
+from workshop.ui.pages import FACILITATOR, MY_DRAFT
 
 RESTORED = "restored"  # the last restore's new links, shown once in this browser session
 
@@ -19,19 +20,19 @@ def backup_download(place: Place) -> None:
                    "on SQLite or PostgreSQL) gives everyone new links. Keep it as safe as the "
                    "drafts themselves.")
 
-        with db() as s:
-            revealed = store.is_revealed(s, place.workshop_id)
+        with visit(place) as ws:
+            revealed = ws.is_revealed()
         if not revealed:  # the file holds every draft: nobody reads another's before the reveal
             st.info("The backup can be downloaded once the drafts are revealed: until then "
                     "it would show everyone's hidden drafts to whoever holds the file.")
             return
 
         def make() -> str:  # only when pressed: the file carries the uploads
-            with db() as s:
-                return backup.export_workshop(s, place.workshop_id, place.token)
+            with visit(place) as ws:
+                return ws(backup.export_workshop)
 
-        with db() as s:
-            name = backup.backup_filename(s, place.workshop_id)
+        with visit(place) as ws:
+            name = backup.backup_filename(ws.session, place.workshop_id)
         st.download_button("Download the backup", data=make, file_name=name,
                            mime="application/json", key="backup:download")
 
@@ -48,7 +49,7 @@ def restore_panel() -> None:
     try:
         with db() as s:
             result = backup.restore_workshop(s, upload.getvalue(), client=client_id())
-    except (backup.BackupError, store.TooManyWorkshops) as error:
+    except (backup.BackupError, store.StoreError) as error:
         st.error(escape_markdown(str(error)))
         return
     st.session_state[RESTORED] = result
@@ -60,9 +61,9 @@ def _show_restored(restored: backup.Restored) -> None:
                "personal link (their old ones do not open it); the facilitator's link is "
                "the first. These links are shown this once.")
     for (role, name), token in restored.people.items():
-        page = "facilitator" if role == "facilitator" else "draft"
+        page = FACILITATOR if role == "facilitator" else MY_DRAFT
         st.markdown(f"**{escape_markdown(name)}** · {ROLE_LABELS[role]}")
-        st.code(link(page, ws=restored.workshop_id, key=token), language=None)
+        st.code(link(page.url_path, ws=restored.workshop_id, key=token), language=None)
     if st.button("Open the restored workshop", type="primary", key="restore:open"):
         del st.session_state[RESTORED]
-        open_workshop(restored.workshop_id, restored.facilitator_token, STEP_PAGES[1][0])
+        open_workshop(restored.workshop_id, restored.facilitator_token, FACILITATOR)

@@ -2,6 +2,7 @@
 restart comes back to the same place; `st.session_state` only mirrors it."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
@@ -18,20 +19,19 @@ from workshop.schema import NewerDatabase
 from workshop.settings import database_url, public_url
 from workshop.text import escape_markdown
 from workshop.ui.device import remember
+from workshop.ui.pages import (
+    EVIDENCE,
+    FACILITATOR,
+    HISTORY,
+    HOME,
+    JOIN,
+    MY_DRAFT,
+    PARTICIPANT_STEPS,
+    STEP_PAGES,
+    WALL,
+    Page,
+)
 from workshop.uploads import clean_orphans
-
-HOME = "views/home.py"
-JOIN = "views/join.py"
-MY_DRAFT = "views/draft.py"
-EVIDENCE = "views/evidence.py"
-HISTORY = "views/history.py"
-WALL = "views/wall.py"
-STEP_PAGES = {
-    1: ("views/facilitator.py", "Step 1 · Facilitator's definition"),
-    2: ("views/teams.py", "Step 2 · Marketing and sales"),
-    3: ("views/compare.py", "Step 3 · Compare and agree"),
-    4: ("views/communicate.py", "Step 4 · Communicate"),
-}
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -90,6 +90,13 @@ class Place:
         return self.key_params | ({PRESENT: "1"} if self.presenting else {})
 
 
+@contextmanager
+def visit(place: Place) -> Iterator[store.Visit]:
+    """A database session bound to this page's workshop and key: `ws(store.shared_state)`."""
+    with db() as s:
+        yield store.Visit(s, place.workshop_id, place.token)
+
+
 def current_place() -> Place | None:
     workshop_id = st.query_params.get("ws") or st.session_state.get("ws")
     token = st.query_params.get("key") or st.session_state.get("key")
@@ -115,12 +122,12 @@ def presenting() -> bool:
     return chosen if chosen is not None else st.query_params.get(PRESENT) == "1"
 
 
-def open_workshop(workshop_id: str, token: str, page: str = STEP_PAGES[1][0]) -> None:
+def open_workshop(workshop_id: str, token: str, page: Page = FACILITATOR) -> None:
     st.session_state["ws"], st.session_state["key"] = workshop_id, token
     st.session_state.pop(PRESENT, None)
     for key in [k for k in st.session_state if str(k).startswith(("draft:", "shared:", "turn:"))]:
         del st.session_state[key]
-    st.switch_page(page, query_params={"ws": workshop_id, "key": token})
+    st.switch_page(page.path, query_params={"ws": workshop_id, "key": token})
 
 
 def require_workshop() -> tuple[Place, store.Workshop, store.Actor]:
@@ -128,15 +135,15 @@ def require_workshop() -> tuple[Place, store.Workshop, store.Actor]:
     place = current_place()
     if place is None:
         st.info("No workshop is open. Pick one on the home screen.")
-        st.page_link(HOME, label="Go to the home screen", icon="🏠")
+        st.page_link(HOME.path, label="Go to the home screen", icon=HOME.icon)
         st.stop()
     try:
-        with db() as s:
-            workshop = store.get_workshop(s, place.workshop_id)
-            actor = store.authenticate(s, place.workshop_id, place.token)
-    except (store.NotFound, store.AccessDenied) as error:
+        with visit(place) as ws:
+            workshop = ws.workshop()
+            actor = ws(store.authenticate)
+    except store.StoreError as error:
         st.error(escape_markdown(str(error)))
-        st.page_link(HOME, label="Go to the home screen", icon="🏠")
+        st.page_link(HOME.path, label="Go to the home screen", icon=HOME.icon)
         st.stop()
     if not taking_a_turn(place):
         remember(place.workshop_id, place.token)
@@ -153,9 +160,9 @@ def taking_a_turn(place: Place) -> bool:
         and back.get("key") != place.token
 
 
-def step_header(workshop: store.Workshop, place: Place, step: int,
+def step_header(workshop: store.Workshop, place: Place, page: Page,
                 actor: store.Actor | None = None) -> None:
-    """Company, title and the steps this person can use, the current one highlighted."""
+    """Company, title and the steps this person can use, `page` highlighted if it is one."""
     from workshop.ui.presentation import apply_style, presentation_switch  # built on this
 
     apply_style(place)
@@ -164,20 +171,20 @@ def step_header(workshop: store.Workshop, place: Place, step: int,
     if actor is not None and actor.is_facilitator:
         with switch:
             presentation_switch(place)
-    links = dict(STEP_PAGES)
+    links = list(STEP_PAGES.values())
     if actor is not None and not actor.is_facilitator:
-        links = {0: (MY_DRAFT, "My draft"), 3: STEP_PAGES[3], 4: STEP_PAGES[4]}
+        links = list(PARTICIPANT_STEPS)
     columns = st.columns(len(links))
-    for column, (number, (page, label)) in zip(columns, links.items(), strict=True):
+    for column, link_to in zip(columns, links, strict=True):
         with column:
-            if number == step:
-                st.markdown(f"**▶ {label}**")
+            if link_to == page:
+                st.markdown(f"**▶ {link_to.title}**")
             else:
-                st.page_link(page, label=label, query_params=place.params)
+                st.page_link(link_to.path, label=link_to.title, query_params=place.params)
     if actor is not None:
         from workshop.ui.agenda_bar import agenda_bar  # it builds on this module
 
-        agenda_bar(place, actor, step)
+        agenda_bar(place, actor, page)
 
 
 def current_actor() -> store.Actor | None:
@@ -186,9 +193,9 @@ def current_actor() -> store.Actor | None:
     if place is None:
         return None
     try:
-        with db() as s:
-            return store.authenticate(s, place.workshop_id, place.token)
-    except (store.NotFound, store.AccessDenied):
+        with visit(place) as ws:
+            return ws(store.authenticate)
+    except store.StoreError:
         return None
 
 
@@ -196,22 +203,17 @@ def navigation(actor: store.Actor | None) -> dict[str, list]:
     """Every page is registered (so any can be switched to); each person sees their own."""
     facilitator = actor is not None and actor.is_facilitator
     participant = actor is not None and not actor.is_facilitator
-    show = lambda visible: "visible" if visible else "hidden"  # noqa: E731
+    def entry(page: Page, visible: bool, default: bool = False):
+        return st.Page(page.path, title=page.title, icon=page.icon, default=default,
+                       visibility="visible" if visible else "hidden")
+
     return {
-        "Workshops": [st.Page(HOME, title="Home", icon="🏠", default=True),
-                      st.Page(JOIN, title="Join a workshop", icon="🙋",
-                              visibility=show(actor is None))],
-        "Your draft": [st.Page(MY_DRAFT, title="My draft", icon="✏️",
-                               visibility=show(participant))],
-        "The four steps": [
-            st.Page(path, title=label, visibility=show(
-                facilitator or (participant and number >= 3)))
-            for number, (path, label) in STEP_PAGES.items()],
-        "Evidence": [st.Page(EVIDENCE, title="Evidence from your leads", icon="📊",
-                             visibility=show(actor is not None)),
-                     st.Page(HISTORY, title="Versions and measurements", icon="📜",
-                             visibility=show(actor is not None))],
-        "Read only": [st.Page(WALL, title="Wall page", icon="🖼️", visibility="hidden")],
+        "Workshops": [entry(HOME, True, default=True), entry(JOIN, actor is None)],
+        "Your draft": [entry(MY_DRAFT, participant)],
+        "The four steps": [entry(page, facilitator or (participant and page in PARTICIPANT_STEPS))
+                           for page in STEP_PAGES.values()],
+        "Evidence": [entry(EVIDENCE, actor is not None), entry(HISTORY, actor is not None)],
+        "Read only": [entry(WALL, False)],
     }
 
 

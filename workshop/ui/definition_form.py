@@ -26,7 +26,7 @@ from workshop.store import Locked, StaleEdit
 from workshop.text import escape_markdown
 from workshop.typed_values import unmatched
 from workshop.ui.autosave import autosave_text
-from workshop.ui.context import db
+from workshop.ui.context import Place, visit
 
 Load = Callable[[], tuple[Definition, int]]
 Save = Callable[[Definition, int], int]
@@ -52,16 +52,17 @@ DISQUALIFIER_LABELS = {
 }
 
 
-def draft_access(workshop_id: str, token: str) -> tuple[Load, Save]:
-    """Load and save for the draft that belongs to `token` (the store checks it is theirs)."""
+def draft_access(place: Place) -> tuple[Load, Save]:
+    """Load and save for the draft that belongs to the place's key (the store checks it is
+    theirs)."""
     def load() -> tuple[Definition, int]:
-        with db() as s:
-            definition, revision, _ = store.my_draft(s, workshop_id, token)
+        with visit(place) as ws:
+            definition, revision, _ = ws(store.my_draft)
         return definition, revision
 
     def save(definition: Definition, revision: int) -> int:
-        with db() as s:
-            return store.save_draft(s, workshop_id, token, definition, revision)
+        with visit(place) as ws:
+            return ws(store.save_draft, definition, revision)
 
     return load, save
 

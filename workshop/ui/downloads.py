@@ -11,14 +11,8 @@ from __future__ import annotations
 import streamlit as st
 
 from workshop import export, pdf
+from workshop.formats import FORMATS
 from workshop.text import escape_markdown
-
-DOWNLOAD_FORMATS = {  # what: (extension, mime)
-    "pdf": ("pdf", "application/pdf"),
-    "png": ("png", "image/png"),
-    "html": ("html", "text/html"),
-    "md": ("md", "text/markdown"),
-}
 
 
 @st.cache_data(max_entries=32, show_spinner="Laying out the page for print…")
@@ -34,7 +28,7 @@ def png(key: str, paper: str, _printed: pdf.Fitted) -> bytes:
 
 
 def file_name(base_name: str, what: str) -> str:
-    return f"{base_name}.{DOWNLOAD_FORMATS[what][0]}"
+    return f"{base_name}.{FORMATS[what][0]}"
 
 
 def one_pager_downloads(page: export.OnePager, base_name: str, key: str) -> None:
@@ -54,7 +48,7 @@ def one_pager_downloads(page: export.OnePager, base_name: str, key: str) -> None
 
     def button(column, what: str, label: str, data, **extra) -> None:
         column.download_button(label, data=data, file_name=file_name(base_name, what),
-                               mime=DOWNLOAD_FORMATS[what][1], width="stretch",
+                               mime=FORMATS[what][1], width="stretch",
                                on_click="ignore", key=f"{key}:{what}", **extra)
 
     if printed is not None:

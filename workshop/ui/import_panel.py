@@ -19,7 +19,7 @@ from workshop.mapping import (
 )
 from workshop.pipeline import map_leads
 from workshop.text import escape_markdown
-from workshop.ui.context import Place, db
+from workshop.ui.context import Place, visit
 from workshop.ui.leads_source import LeadsSource, imported, remember_import
 from workshop.uploads import save_upload
 
@@ -46,8 +46,8 @@ def upload_form(place: Place) -> None:
         progress.progress(0.45, text=f"Matching the columns of {len(raw):,} rows to the lead "
                                      "fields…")
         signature = headers_signature(list(raw.columns))
-        with db() as s:
-            known = store.saved_mapping(s, place.workshop_id, place.token, signature)
+        with visit(place) as ws:
+            known = ws(store.saved_mapping, signature)
         progress.progress(0.5, text=f"Cleaning the values of {len(raw):,} leads…")
         result = map_leads(raw, export_format, Mapping.from_json(known) if known else None)
     except (ImportProblem, ValueError) as error:
@@ -57,10 +57,9 @@ def upload_form(place: Place) -> None:
     progress.progress(0.95, text="Saving…")
     sha = save_upload(data)
     remember_import(sha, file.name, result)
-    with db() as s:
-        store.record_upload(s, place.workshop_id, place.token, sha256=sha, filename=file.name,
-                            rows=len(result.leads), headers_signature=signature,
-                            mapping_json=result.mapping.to_json())
+    with visit(place) as ws:
+        ws(store.record_upload, sha256=sha, filename=file.name, rows=len(result.leads),
+           headers_signature=signature, mapping_json=result.mapping.to_json())
     progress.empty()
     st.success(f"Read {len(result.leads):,} leads from {escape_markdown(file.name)}"
                + (" with the mapping used last time for these columns." if known else "."))
@@ -170,9 +169,8 @@ def mapping_editor(place: Place, upload_id: int, raw: pd.DataFrame, mapping: Map
         if problems:
             st.error("Not saved: " + escape_markdown("; ".join(problems)))
             return
-        with db() as s:
-            store.update_upload_mapping(s, place.workshop_id, place.token, upload_id,
-                                        chosen.to_json())
+        with visit(place) as ws:
+            ws(store.update_upload_mapping, upload_id, chosen.to_json())
         st.rerun()
 
 

@@ -9,7 +9,8 @@ import streamlit as st
 
 from workshop import store
 from workshop.models import ROLE_LABELS
-from workshop.ui.context import Place, db, link
+from workshop.ui.context import Place, link, visit
+from workshop.ui.pages import FACILITATOR, JOIN
 
 
 def qr_png(url: str) -> bytes:
@@ -23,9 +24,8 @@ SHOW_AGAIN = "invitations:show"
 
 def everyone_joined(place: Place) -> bool:
     """Marketing and sales each have someone in the workshop."""
-    with db() as s:
-        roles = {status.role for status in store.draft_statuses(s, place.workshop_id,
-                                                                 place.token)}
+    with visit(place) as ws:
+        roles = {status.role for status in ws(store.draft_statuses)}
     return set(store.TEAM_ROLES) <= roles
 
 
@@ -39,9 +39,9 @@ def invitations_panel(place: Place, hide_when_everyone_joined: bool = False) -> 
             st.session_state[SHOW_AGAIN] = True
             st.rerun()
         return
-    with db() as s:
-        invitations = store.invitations(s, place.workshop_id, place.token)
-    join_page = link("join").split("?")[0]
+    with visit(place) as ws:
+        invitations = ws(store.invitations)
+    join_page = link(JOIN.url_path).split("?")[0]
     if urlsplit(join_page).hostname in ("localhost", "127.0.0.1", "::1"):
         st.warning("Phones and other laptops cannot reach *localhost*. Open this app by the "
                    "computer's network address, or start it with PUBLIC_URL set to that "
@@ -50,7 +50,7 @@ def invitations_panel(place: Place, hide_when_everyone_joined: bool = False) -> 
     st.title(invitations.join_code, anchor=False)
     columns = st.columns(len(store.TEAM_ROLES))
     for column, role in zip(columns, store.TEAM_ROLES, strict=True):
-        url = link("join", invite=invitations.secrets[role])
+        url = link(JOIN.url_path, invite=invitations.secrets[role])
         with column, st.container(border=True):
             st.markdown(f"**{ROLE_LABELS[role]}**: scan or open the link")
             st.image(qr_png(url), width=180)
@@ -62,4 +62,4 @@ def invitations_panel(place: Place, hide_when_everyone_joined: bool = False) -> 
             st.rerun()
         return  # the facilitator's own link is not for the room
     with st.expander("Your facilitator link (secret: it is the only way back in as facilitator)"):
-        st.code(link("facilitator", **place.key_params), language=None)
+        st.code(link(FACILITATOR.url_path, **place.key_params), language=None)

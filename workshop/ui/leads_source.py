@@ -16,7 +16,8 @@ from workshop.leads import LeadValues, lead_values, load_sample_leads
 from workshop.mapping import Mapping
 from workshop.pipeline import ImportedLeads, import_leads
 from workshop.text import escape_markdown
-from workshop.ui.context import EVIDENCE, Place, db
+from workshop.ui.context import Place, visit
+from workshop.ui.pages import EVIDENCE
 from workshop.uploads import load_upload
 
 SAMPLE_LABEL = "the sample leads"
@@ -69,9 +70,9 @@ def remember_import(sha256: str, filename: str, result: ImportedLeads) -> None:
 def workshop_leads(place: Place) -> LeadsSource | None:
     """The leads this person's figures use, or None: a real workshop before its facilitator
     uploads an export (or, for the others, before the reveal)."""
-    with db() as s:
-        upload = store.current_upload(s, place.workshop_id, place.token)
-        demo = store.get_workshop(s, place.workshop_id).is_demo
+    with visit(place) as ws:
+        upload = ws(store.current_upload)
+        demo = ws.workshop().is_demo
     return _source(upload, demo)
 
 
@@ -91,9 +92,9 @@ def _source(upload: store.LeadsUpload | None, demo: bool) -> LeadsSource | None:
 def form_values(place: Place) -> LeadValues:
     """What the guided form offers this person from the workshop's own leads: the export's
     values with their counts, the sample's in a demo, nothing before an export exists."""
-    with db() as s:
-        upload = store.upload_for_choices(s, place.workshop_id, place.token)
-        demo = store.get_workshop(s, place.workshop_id).is_demo
+    with visit(place) as ws:
+        upload = ws(store.upload_for_choices)
+        demo = ws.workshop().is_demo
     if upload is None and not demo:
         return NO_LEADS
     source = _source(upload, demo)
@@ -111,7 +112,7 @@ def no_leads_yet(place: Place, is_facilitator: bool, what: str = "figures") -> N
         st.info(f"No {what} yet: they are worked out on your company's own leads. Upload a "
                 "CRM export (CSV or Excel) on the evidence page to see what each definition "
                 "would do to them.")
-        st.page_link(EVIDENCE, label="Upload your CRM export →", icon="📊",
+        st.page_link(EVIDENCE.path, label="Upload your CRM export →", icon="📊",
                      query_params=place.params)
     else:
         st.info(f"No {what} yet: they appear once the facilitator uploads the company's CRM "

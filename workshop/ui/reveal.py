@@ -7,7 +7,7 @@ import streamlit as st
 from workshop import room, store
 from workshop.models import ROLE_LABELS
 from workshop.text import escape_markdown
-from workshop.ui.context import Place, db
+from workshop.ui.context import Place, visit
 
 
 def readiness_lines(ready: room.Readiness) -> list[str]:
@@ -53,8 +53,8 @@ def _set(asking: str, value: bool) -> None:
 
 def _reveal(place: Place, key: str) -> None:
     st.session_state[f"{key}:asking"] = False
-    with db() as s:
-        store.reveal(s, place.workshop_id, place.token)
+    with visit(place) as ws:
+        ws(store.reveal)
     st.session_state[f"{key}:done"] = True
 
 
@@ -66,6 +66,6 @@ def just_revealed(key: str) -> bool:
 def _who_is_not_done(place: Place) -> None:
     """Read when the confirmation is drawn (on step 3 the page is redrawn when someone
     presses Done meanwhile: `follow_room`)."""
-    with db() as s:
-        ready = room.readiness(s, place.workshop_id, place.token)
+    with visit(place) as ws:
+        ready = ws(room.readiness)
     st.markdown("\n".join(readiness_lines(ready)))

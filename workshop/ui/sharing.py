@@ -6,14 +6,13 @@ import streamlit as st
 
 from workshop import announce, export, merge, store, versions, wall
 from workshop.text import escape_markdown
-from workshop.ui.context import Place, db, link
+from workshop.ui.context import Place, link, visit
 from workshop.ui.invitations import qr_png
-
-WALL_PATH = "wall"  # the URL path Streamlit gives views/wall.py
+from workshop.ui.pages import WALL
 
 
 def wall_url(secret: str) -> str:
-    return link(WALL_PATH, w=secret)
+    return link(WALL.url_path, w=secret)
 
 
 def wall_panel(place: Place, actor: store.Actor, secret: str | None) -> None:
@@ -27,7 +26,7 @@ def wall_panel(place: Place, actor: store.Actor, secret: str | None) -> None:
             st.info("The facilitator has not shared a wall link yet.")
             return
         if st.button("🔗 Create the wall link", type="primary"):
-            _change(lambda s: wall.share(s, place.workshop_id, place.token))
+            _change(place, wall.share)
         return
     url = wall_url(secret)
     code, qr = st.columns([3, 1])
@@ -38,9 +37,9 @@ def wall_panel(place: Place, actor: store.Actor, secret: str | None) -> None:
             replace, stop = st.columns(2)
             if replace.button("Replace the link", help="The old link stops working.",
                               width="stretch"):
-                _change(lambda s: wall.share(s, place.workshop_id, place.token, replace=True))
+                _change(place, wall.share, replace=True)
             if stop.button("Stop sharing", help="The link stops working.", width="stretch"):
-                _change(lambda s: wall.stop_sharing(s, place.workshop_id, place.token))
+                _change(place, wall.stop_sharing)
     qr.image(qr_png(url), width=160, caption="Scan to open the wall page")
 
 
@@ -63,25 +62,25 @@ def poster_qr_notice(place: Place, actor: store.Actor, signed: bool,
     st.warning(NO_QR + " Create the link first, then download the poster.")
     if st.button("🔳 Put a QR code on the poster: create the wall link", type="primary",
                  key="poster:create-wall-link"):
-        _change(lambda s: wall.share(s, place.workshop_id, place.token))
+        _change(place, wall.share)
 
 
-def _change(action) -> None:
+def _change(place: Place, action, **kwargs) -> None:
     try:
-        with db() as s:
-            action(s)
-    except (ValueError, store.AccessDenied, store.NotFound) as error:
+        with visit(place) as ws:
+            ws(action, **kwargs)
+    except (ValueError, store.StoreError) as error:
         st.error(escape_markdown(str(error)))
         return
     st.rerun()
 
 
-def announcement_panel(place: Place, page: export.OnePager, agreed: versions.VersionInfo,
+def announcement_panel(place: Place, page: export.OnePager, agreed: wall.Agreed,
                        previous: versions.VersionInfo | None, secret: str | None) -> None:
     """The e-mail announcing the signed version: copy it, open it in a mail program, or save
     it as text."""
-    with db() as s:
-        people = store.revealed_people(s, place.workshop_id, place.token)
+    with visit(place) as ws:
+        people = ws(store.revealed_people)
     drafts = merge.drafts_by_team([(p.role, p.label, p.definition) for p in people], {})
     mail = announce.announcement(
         page, agreed.definition, team_drafts=drafts,

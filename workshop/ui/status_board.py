@@ -6,7 +6,7 @@ import streamlit as st
 from workshop import catalog, room, store
 from workshop.models import ROLE_LABELS
 from workshop.text import escape_markdown
-from workshop.ui.context import Place, db
+from workshop.ui.context import Place, visit
 from workshop.ui.live import POLL_SECONDS
 
 
@@ -23,13 +23,13 @@ BOARD = "board:statuses"  # the drafts' part of the room's stamp, and the status
 def status_board(place: Place) -> None:
     """Redrawn every second from the room's stamp; the drafts are read again only when
     someone joined, saved or pressed Done. (The reveal reruns the page: `follow_room`.)"""
-    with db() as s:
-        drafts = room.stamp(s, place.workshop_id).drafts
+    with visit(place) as ws:
+        drafts = room.stamp(ws.session, place.workshop_id).drafts
         cached = st.session_state.get(BOARD)
         if cached is not None and cached[0] == (place.workshop_id, drafts):
             statuses = cached[1]
         else:
-            statuses = store.draft_statuses(s, place.workshop_id, place.token)
+            statuses = ws(store.draft_statuses)
             st.session_state[BOARD] = ((place.workshop_id, drafts), statuses)
     by_role: dict[str, list[store.DraftStatus]] = {}
     for status in statuses:
@@ -50,8 +50,8 @@ def status_board(place: Place) -> None:
 
 def remove_panel(place: Place) -> None:
     """Take someone out before the reveal: their draft goes unread, their link stops working."""
-    with db() as s:
-        team = [status for status in store.draft_statuses(s, place.workshop_id, place.token)
+    with visit(place) as ws:
+        team = [status for status in ws(store.draft_statuses)
                 if status.role in store.TEAM_ROLES]
     if not team:
         st.caption("There is nobody to remove yet.")
@@ -66,10 +66,9 @@ def remove_panel(place: Place) -> None:
                        "and their link stops working", key=f"remove:sure:{people[chosen]}")
     if st.button("Remove", disabled=not sure, key=f"remove:{people[chosen]}"):
         try:
-            with db() as s:
-                removed = store.remove_participant(s, place.workshop_id, place.token,
-                                                   people[chosen])
-        except (store.Locked, store.NotFound) as error:
+            with visit(place) as ws:
+                removed = ws(store.remove_participant, people[chosen])
+        except store.StoreError as error:
             st.error(escape_markdown(str(error)))
             return
         st.session_state.pop("remove:who", None)

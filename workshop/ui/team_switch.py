@@ -6,7 +6,7 @@ import streamlit as st
 from workshop import store
 from workshop.models import ROLE_LABELS
 from workshop.text import escape_markdown
-from workshop.ui.context import Place, db
+from workshop.ui.context import Place, visit
 
 
 def team_switch(place: Place, actor: store.Actor) -> None:
@@ -19,9 +19,9 @@ def team_switch(place: Place, actor: store.Actor) -> None:
         st.caption(f"Until the reveal you can move to {label.lower()}; your draft comes along.")
         if st.button(f"Move me to {label.lower()}", key="draft:switch-team"):
             try:
-                with db() as s:
-                    store.switch_team(s, place.workshop_id, place.token, other)
-            except (ValueError, store.Locked, store.AccessDenied) as error:
+                with visit(place) as ws:
+                    ws(store.switch_team, other)
+            except (ValueError, store.StoreError) as error:
                 st.error(escape_markdown(str(error)))
             else:
                 st.rerun()

@@ -12,7 +12,8 @@ import streamlit as st
 from workshop import store
 from workshop.models import ROLE_LABELS
 from workshop.text import escape_markdown
-from workshop.ui.context import MY_DRAFT, STEP_PAGES, TURN_RETURN, Place, db
+from workshop.ui.context import TURN_RETURN, Place, visit
+from workshop.ui.pages import MY_DRAFT, TEAMS
 
 RETURN = TURN_RETURN
 
@@ -23,7 +24,7 @@ def begin_turn(place: Place, turn_token: str) -> None:
     st.session_state["ws"], st.session_state["key"] = place.workshop_id, turn_token
     for key in [k for k in st.session_state if str(k).startswith("draft:")]:
         del st.session_state[key]
-    st.switch_page(MY_DRAFT, query_params={"ws": place.workshop_id, "key": turn_token})
+    st.switch_page(MY_DRAFT.path, query_params={"ws": place.workshop_id, "key": turn_token})
 
 
 def hand_back(place: Place) -> None:
@@ -36,15 +37,15 @@ def hand_back(place: Place) -> None:
     st.session_state["ws"], st.session_state["key"] = back["ws"], back["key"]
     st.query_params.clear()  # the turn's key must not come back from the address
     st.query_params.update({"ws": back["ws"], "key": back["key"]})
-    st.switch_page(STEP_PAGES[2][0], query_params={"ws": back["ws"], "key": back["key"]})
+    st.switch_page(TEAMS.path, query_params={"ws": back["ws"], "key": back["key"]})
 
 
 def turns_panel(place: Place) -> None:
     st.markdown("Hand the screen to each person in turn. While one types, the others look "
                 "away; a finished draft is covered until the reveal. People who joined on "
                 "their own device draft there: their drafts are never handed to anyone.")
-    with db() as s:
-        statuses = store.draft_statuses(s, place.workshop_id, place.token)
+    with visit(place) as ws:
+        statuses = ws(store.draft_statuses)
     for role in store.TEAM_ROLES:
         st.markdown(f"**{ROLE_LABELS[role]}**")
         for status in [s for s in statuses if s.role == role]:
@@ -66,10 +67,9 @@ def turns_panel(place: Place) -> None:
 
 def _start(place: Place, role: str, name: str, reopen: bool = False) -> None:
     try:
-        with db() as s:
-            token = store.start_turn(s, place.workshop_id, place.token, role=role, name=name,
-                                     reopen=reopen)
-    except (ValueError, store.Locked, store.AccessDenied) as error:
+        with visit(place) as ws:
+            token = ws(store.start_turn, role=role, name=name, reopen=reopen)
+    except (ValueError, store.StoreError) as error:
         st.error(escape_markdown(str(error)))
         return
     begin_turn(place, token)
