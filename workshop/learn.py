@@ -2,10 +2,12 @@
 
 The exercise asks each side for its opinion; an export with outcomes can answer too. For every
 field a lead arrives with (industry, size, role, seniority, source, title keywords, yes/no
-signals, conversion actions, and any other column of the export) this finds the segment whose
-leads won most clearly more often than the rest, keeps it only when its win rate beats the base
-rate beyond a confidence interval that pays for every segment looked at (Bonferroni), and writes
-what survives as an ordinary `Definition`:
+signals, conversion actions, and any other column of the export) this finds, on one random half
+of the older leads, the segment whose leads won most clearly more often than the rest; the other
+half then has to confirm it, with a win rate above the base rate beyond a one-sided Wilson
+interval that pays (Bonferroni) for every segment put to the test. Looking and confirming on
+different leads is what keeps a search over hundreds of value sets, ranges and title words from
+finding luck. What survives becomes an ordinary `Definition`:
 
 * a **disqualifier** where wins are near absent with enough leads to say so;
 * a **must-have** where the leads outside the segment hardly ever win;
@@ -55,7 +57,7 @@ MIN_WINS = 30  # won deals among the older leads below which nothing is learned
 MIN_SUPPORT = 30  # decided leads a segment needs before its win rate counts as evidence
 MIN_HOLDOUT_WINS = 10  # won deals among the newer leads needed to confirm (or refute) a finding
 HOLDOUT_SHARE = 0.3  # share of the leads held back: the newest months, or a random draw
-ALPHA = 0.05  # before paying for the number of segments looked at
+ALPHA = 0.05  # one-sided, before paying for the number of segments confirmed
 POINTS_PER_DOUBLING = 10  # a segment that doubles the odds of winning is worth 10 points
 MUST_BELOW = 0.25  # a must-have: leads outside win at under a quarter of the base rate
 NEAR_ABSENT = 0.25  # a disqualifier: wins at most a quarter of the base rate, and surely below it
@@ -218,12 +220,10 @@ class _Candidate:
 
 @dataclass
 class _Search:
-    """What the search over every column found, and how many segments it looked at."""
+    """What the search over every column found."""
 
     positives: list[_Candidate] = field(default_factory=list)
     absent: list[_Candidate] = field(default_factory=list)  # where wins are near absent
-    tried: int = 0  # segments compared with the rest (for the interval's price)
-    tried_absent: int = 0  # values checked for being near win-free
 
 
 def learnable_columns(leads: pd.DataFrame, mapping: Mapping | None = None,
@@ -271,44 +271,44 @@ def _how(column: pd.Series, lead_field: catalog.LeadField | None) -> str:
 
 
 def _search(leads: pd.DataFrame, columns: dict[str, str], rows: np.ndarray, won: np.ndarray,
-            ) -> _Search:
-    """Each column's best segment (and near win-free values) among the decided leads `rows`."""
+            explore: np.ndarray) -> _Search:
+    """Each column's best segment (and its near win-free values), looked for among the decided
+    leads `rows` where `explore` is True; the rest confirm or refute them (`_confirmed`)."""
     search = _Search()
-    total, wins = len(rows), int(won.sum())
+    seen, seen_won = rows[explore], won[explore]
+    total, wins = len(seen), int(seen_won.sum())
     base = wins / total
     for name, how in columns.items():
         column = leads[name]
         if how == "category":
-            _categories(search, name, column, rows, won, base)
+            _categories(search, name, column, seen, seen_won, base)
         elif how == "number":
-            _numbers(search, name, column, rows, won, base)
+            _numbers(search, name, column, seen, seen_won, base)
         elif how == "words":
-            _words(search, name, column, rows, won, base)
+            _words(search, name, column, seen, seen_won, base)
         elif how == "yes/no":
             for op in ("is_true", "is_false"):
                 criterion = Criterion(field=name, op=op, role="nice", points=1)
                 hit = criterion_mask(leads, criterion).to_numpy(bool)[rows]
-                _add(search, _Candidate(criterion, name, hit, int(hit.sum()),
-                                        int(won[hit].sum())), base, total, wins, absent=True)
+                _add(search, _Candidate(criterion, name, hit), hit[explore], seen_won, base,
+                     absent=True)
         elif how == "action":
             hit = action_done(leads, name).to_numpy(bool)[rows]
-            _add(search, _Candidate(Action(field=name, points=1), name, hit, int(hit.sum()),
-                                    int(won[hit].sum())), base, total, wins)
+            _add(search, _Candidate(Action(field=name, points=1), name, hit), hit[explore],
+                 seen_won, base)
     return search
 
 
-def _add(search: _Search, candidate: _Candidate, base: float, total: int, wins: int,
-         absent: bool = False) -> None:
-    """Count a yes/no segment as tried, and keep it as a positive or a win-free candidate."""
-    if candidate.n < MIN_SUPPORT or total - candidate.n < MIN_SUPPORT:
+def _add(search: _Search, candidate: _Candidate, hit: np.ndarray, won: np.ndarray,
+         base: float, absent: bool = False) -> None:
+    """Keep a yes/no segment as a positive or a win-free candidate."""
+    n, k = int(hit.sum()), int(won[hit].sum())
+    if n < MIN_SUPPORT or len(hit) - n < MIN_SUPPORT:
         return
-    search.tried += 1
-    if candidate.k / candidate.n > base:
+    if k / n > base:
         search.positives.append(candidate)
-    elif absent:
-        search.tried_absent += 1
-        if candidate.k / candidate.n <= NEAR_ABSENT * base:
-            search.absent.append(candidate)
+    elif absent and k / n <= NEAR_ABSENT * base:
+        search.absent.append(candidate)
 
 
 def _ranked(n: np.ndarray, k: np.ndarray, base: float) -> np.ndarray:
@@ -318,20 +318,19 @@ def _ranked(n: np.ndarray, k: np.ndarray, base: float) -> np.ndarray:
 
 
 def _best_prefix(n: np.ndarray, k: np.ndarray, order: np.ndarray, total: int, wins: int,
-                 base: float) -> tuple[int, int]:
+                 base: float) -> int:
     """How many of the best-ranked values make the segment that stands out most from the rest
-    (0: none beats the base rate), and how many prefixes were compared."""
+    (0: none beats the base rate)."""
     sizes = min(len(order), MAX_SET)
     if sizes == 0:
-        return 0, 0
+        return 0
     n1 = np.cumsum(n[order])[:sizes]
     k1 = np.cumsum(k[order])[:sizes]
     usable = (n1 >= MIN_SUPPORT) & (total - n1 >= MIN_SUPPORT) & (k1 / np.maximum(n1, 1) > base)
-    tried = int(((n1 >= MIN_SUPPORT) & (total - n1 >= MIN_SUPPORT)).sum())
     if not usable.any():
-        return 0, tried
+        return 0
     z = np.where(usable, _z(k1, n1, wins, total), -np.inf)
-    return int(np.argmax(z)) + 1, tried
+    return int(np.argmax(z)) + 1
 
 
 def _categories(search: _Search, name: str, column: pd.Series, rows: np.ndarray,
@@ -365,13 +364,11 @@ def _categories(search: _Search, name: str, column: pd.Series, rows: np.ndarray,
         return
     total, wins = len(rows), int(won.sum())
     order = supported[_ranked(n[supported], k[supported], base)]
-    size_best, tried = _best_prefix(n, k, order, total, wins, base)
-    search.tried += tried
+    size_best = _best_prefix(n, k, order, total, wins, base)
     if size_best:
         chosen = [spelling[g] for g in order[:size_best]]
         search.positives.append(_Candidate(
             Criterion(field=name, op="in", values=chosen, role="nice", points=1), name))
-    search.tried_absent += len(supported)
     for g in supported:
         if k[g] / n[g] <= NEAR_ABSENT * base:
             search.absent.append(_Candidate(
@@ -404,20 +401,16 @@ def _numbers(search: _Search, name: str, column: pd.Series, rows: np.ndarray,
     n_cum = np.concatenate([[0], np.cumsum(n_b)])
     k_cum = np.concatenate([[0], np.cumsum(k_b)])
     total, wins = len(rows), int(won.sum())
-    best, best_z, tried = None, -np.inf, 0
+    best, best_z = None, -np.inf
     for i in range(b):
         for j in range(i, b):
             n1 = n_cum[j + 1] - n_cum[i]
             k1 = k_cum[j + 1] - k_cum[i]
-            if n1 < MIN_SUPPORT or total - n1 < MIN_SUPPORT:
-                continue
-            tried += 1
-            if k1 / n1 <= base:
+            if n1 < MIN_SUPPORT or total - n1 < MIN_SUPPORT or k1 / n1 <= base:
                 continue
             z = float(_z(k1, n1, wins, total))
             if z > best_z:
                 best, best_z = (i, j), z
-    search.tried += tried
     if best is None:
         return
     i, j = best
@@ -455,7 +448,7 @@ def _words(search: _Search, name: str, column: pd.Series, rows: np.ndarray,
     for position in np.flatnonzero(ok):
         for word in set(_WORD.findall(text.iloc[position])):
             counts[word] = counts.get(word, 0) + int(n_d[position])
-    words = [w for w, c in sorted(counts.items(), key=lambda item: -item[1])
+    words = [w for w, c in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
              if c >= MIN_SUPPORT][:MAX_WORDS]
     if not words:
         return
@@ -468,9 +461,7 @@ def _words(search: _Search, name: str, column: pd.Series, rows: np.ndarray,
     union = np.logical_or.accumulate(hits[:, order], axis=1)
     n1 = n_d @ union
     k1 = k_d @ union
-    usable = (n1 >= MIN_SUPPORT) & (total - n1 >= MIN_SUPPORT)
-    search.tried += int(usable.sum())
-    usable &= k1 / np.maximum(n1, 1) > base
+    usable = (n1 >= MIN_SUPPORT) & (total - n1 >= MIN_SUPPORT) & (k1 / np.maximum(n1, 1) > base)
     if not usable.any():
         return
     size = int(np.argmax(np.where(usable, _z(k1, n1, wins, total), -np.inf))) + 1
@@ -661,17 +652,20 @@ def learn(leads: pd.DataFrame, *, mapping: Mapping | None = None,
         return nothing(f"{NOTHING_SINGLED_OUT}: only {fit.wins} won deal"
                        f"{'' if fit.wins == 1 else 's'} among the leads learned from (at "
                        f"least {MIN_WINS} are needed to tell a segment from chance).")
+    # Look for segments on one half of the older leads and confirm them on the other: the
+    # interval then pays only for the few segments confirmed, not for the many compared.
+    explore = np.random.default_rng([seed, 1]).random(len(fit_rows)) < 0.5
     base = fit.wins / len(fit_rows)
     columns = learnable_columns(leads, mapping, exclude)
-    search = _search(leads, columns, fit_rows, won)
+    search = _search(leads, columns, fit_rows, won, explore)
     cache: dict = {}
-    alpha = ALPHA / max(search.tried, 1)
-    kept = _significant(leads, search.positives, fit_rows, won, base, alpha, cache)
+    kept = _confirmed(leads, search.positives, fit_rows, won, ~explore, cache)
     if not kept:
         return nothing(f"{NOTHING_SINGLED_OUT}: no value, range, title word or action won "
                        f"more often than the {formatted(base, 'share')} base rate beyond its "
                        f"interval ({len(fit_rows):,} decided leads, {fit.wins:,} won).")
-    absent = _win_free(leads, search, fit_rows, won, base, cache)
+    absent = _confirmed(leads, search.absent, fit_rows, won, ~explore, cache, absent=True)
+    alpha = 2 * ALPHA / len(kept)
     definition, evidence = _build(leads, kept, absent, fit_rows, won, base, alpha)
     if definition is None:
         return nothing(f"{NOTHING_SINGLED_OUT}: the segments that won more often say nothing "
@@ -715,34 +709,28 @@ def _hit(leads: pd.DataFrame, candidate: _Candidate, rows: np.ndarray, cache: di
     return candidate.hit
 
 
-def _significant(leads, positives, rows, won, base, alpha, cache) -> list[_Candidate]:
-    """The segments whose win rate beats the base rate beyond the (Bonferroni) interval."""
+def _confirmed(leads, candidates, rows, won, confirm, cache, absent: bool = False
+               ) -> list[_Candidate]:
+    """The candidates that hold on the `confirm` half of the decided older leads: a win rate
+    above its base rate beyond the interval (or, `absent`, near zero and surely below it),
+    with Bonferroni's price for the number of candidates. Their counts are then those of all
+    the older leads, for the evidence."""
+    alpha = 2 * ALPHA / max(len(candidates), 1)  # one-sided: one end of a two-sided interval
+    checked_won = won[confirm]
+    base = checked_won.mean() if len(checked_won) else 0.0
     kept = []
-    for candidate in positives:
+    for candidate in candidates:
         hit = _hit(leads, candidate, rows, cache)
-        candidate.n, candidate.k = int(hit.sum()), int(won[hit].sum())
-        if candidate.n < MIN_SUPPORT:
+        n, k = int(hit[confirm].sum()), int(checked_won[hit[confirm]].sum())
+        if n < MIN_SUPPORT:
             continue
-        low, _ = interval(candidate.k, candidate.n, alpha)
-        if float(low) > base:
+        low, high = interval(k, n, alpha)
+        holds = (k / n <= NEAR_ABSENT * base and float(high) < base) if absent \
+            else float(low) > base
+        if holds:
+            candidate.n, candidate.k = int(hit.sum()), int(won[hit].sum())
             kept.append(candidate)
     return kept
-
-
-def _win_free(leads, search, rows, won, base, cache) -> list[_Candidate]:
-    """Values where wins are near absent, surely below the base rate (Bonferroni over every
-    value checked)."""
-    alpha = ALPHA / max(search.tried_absent, 1)
-    found = []
-    for candidate in search.absent:
-        hit = _hit(leads, candidate, rows, cache)
-        candidate.n, candidate.k = int(hit.sum()), int(won[hit].sum())
-        if candidate.n < MIN_SUPPORT or candidate.k / candidate.n > NEAR_ABSENT * base:
-            continue
-        _, high = interval(candidate.k, candidate.n, alpha)
-        if float(high) < base:
-            found.append(candidate)
-    return found
 
 
 def _build(leads, kept, absent, rows, won, base, alpha
