@@ -114,7 +114,8 @@ def test_a_planted_signal_is_found_and_nothing_else(planted):
     evidence = learned.evidence[0]
     assert (evidence.decided, evidence.won) == (len(healthcare), int(healthcare["won"].sum()))
     assert evidence.sentence == (
-        f"Healthcare: {healthcare['won'].mean():.0%} of {len(healthcare):,} decided leads won, "
+        f"Branche is Healthcare: {healthcare['won'].mean():.0%} of {len(healthcare):,} decided "
+        "leads won, "
         f"against {base:.0%} overall")
     assert evidence.sentence in learned.definition.notes["other"]
     # How it did on the held-back months, by hand: MQL = Healthcare.

@@ -487,7 +487,7 @@ class Evidence:
     high: float
     base_rate: float  # of all decided leads learned from
     points: int
-    sentence: str  # "Healthcare: 31% of 412 decided leads won, against 12% overall"
+    sentence: str  # "Industry is Healthcare: 31% of 412 decided leads won, against 12% overall"
 
     @property
     def lift(self) -> float | None:
@@ -842,7 +842,7 @@ def _evidence(item: Criterion | Action, decided: int, won: int, base: float,
         role, question, rule, label = "action", catalog.ENGAGEMENT, item.sentence(), item.label
     else:
         role, question, rule = item.role, item.question, item.sentence()
-        label = item.values[0] if item.op == "in" and len(item.values) == 1 else rule
+        label = rule  # "Industry is Healthcare": a value alone ("Other") may not say which field
     if role == "disqualifier":
         sentence = (f"{label}: {won:,} of {decided:,} decided leads won "
                     f"({formatted(rate, 'share')}), against {formatted(base, 'share')} overall")
