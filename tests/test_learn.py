@@ -155,6 +155,32 @@ def test_shuffled_outcomes_single_out_nothing(tmp_path):
     assert screened_in <= 1
 
 
+def test_a_segment_outside_which_nobody_wins_is_a_must_have(tmp_path):
+    path = tmp_path / "leads.csv"
+    truth = planted_export(path, rows=4000, other_rate=0.004)
+    imported = import_leads_file(path)
+    learned = learn(imported.leads, mapping=imported.mapping)
+    assert learned.found
+    assert [(c.field, c.values, c.role) for c in learned.definition.criteria] == [
+        ("Branche", ["Healthcare"], "must")]
+    assert learned.definition.threshold == 0 and learned.definition.actions == []
+    held = truth["created"].dt.to_period("M").isin(held_months(truth["created"]))
+    assert learned.holdout.mql == int((truth.loc[held, "industry"] == "healthcare").sum())
+
+
+def test_columns_recorded_after_the_fact_are_not_learned_from():
+    from workshop.learn import learnable_columns
+
+    leads = load_sample_leads().assign(**{
+        "Closed Won Date": "2026-01-01", "IsConverted": True, "Deal Owner": "Ann",
+        "Opportunity Amount": 10.0, "Region": "EMEA", "Ideal score": 3.0})
+    columns = learnable_columns(leads)
+    assert not {"Closed Won Date", "IsConverted", "Deal Owner", "Opportunity Amount",
+                "lifecycle_stage", "deal_stage", "amount", "outcome", "is_customer"} & set(columns)
+    assert columns["Region"] == "category" and columns["Ideal score"] == "number"
+    assert learnable_columns(leads, exclude=["Region"]).get("Region") is None
+
+
 @pytest.mark.parametrize("seed", [11, 12])
 def test_the_sample_leads_with_shuffled_outcomes_single_out_nothing(seed):
     """Thirty columns and hundreds of segments looked at: chance alone must not pass."""

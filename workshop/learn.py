@@ -49,7 +49,7 @@ from workshop.evaluate import (
     unknown,
 )
 from workshop.leads import header_columns
-from workshop.mapping import Mapping
+from workshop.mapping import Mapping, normalise_header
 from workshop.measure import formatted
 from workshop.preview import outcome_metrics
 
@@ -74,9 +74,10 @@ NOTHING_SINGLED_OUT = "Your won deals do not single out any segment"
 AFTER_THE_FACT = frozenset({"outcome", "deal_stage", "amount", "lifecycle_stage", "lead_status",
                             "converted", "created", "created_month"})
 IDENTITY = frozenset({"record_id", "email", "company"})
-_AFTER_THE_FACT_WORDS = re.compile(
-    r"won|convert|closed|close date|stage|status|amount|revenue won|customer since|churn"
-    r"|opportunit|deal", re.IGNORECASE)
+# ...and columns outside the catalog named like it (matched on the header without spaces or
+# case: "DealStage", "Closed Won Date", "IsConverted", "Customer since").
+_AFTER_THE_FACT_NAME = re.compile(
+    r"won$|^won|iswon|convert|closed|stage|status|amount|customersince|churn|opportunit|^deal")
 
 
 class CannotLearn(ValueError):
@@ -248,7 +249,7 @@ def learnable_columns(leads: pd.DataFrame, mapping: Mapping | None = None,
         if not isinstance(name, str) or name in skipped:
             continue
         lead_field = FIELDS.get(name)
-        if lead_field is None and _AFTER_THE_FACT_WORDS.search(name.replace("_", " ")):
+        if lead_field is None and _AFTER_THE_FACT_NAME.search(normalise_header(name)):
             continue
         how = _how(column, lead_field)
         if how:
@@ -735,31 +736,39 @@ def _confirmed(leads, candidates, rows, won, confirm, cache, absent: bool = Fals
 
 def _build(leads, kept, absent, rows, won, base, alpha
            ) -> tuple[Definition | None, list[tuple[Criterion | Action, Evidence]]]:
-    """Disqualifiers, must-haves and weighted nice-to-haves and actions from the kept segments."""
-    excluded = np.zeros(len(rows), dtype=bool)
-    criteria: list[Criterion] = []
+    """Must-haves, disqualifiers and weighted nice-to-haves and actions from the kept segments.
+
+    Must-haves come first: "Industry is Healthcare" says more plainly than disqualifying every
+    other industry, so a win-free value of a must-have's column is no disqualifier, nor is one
+    that removes no lead the must-haves let through."""
+    gate = np.ones(len(rows), dtype=bool)
+    musts: list[Criterion] = []
     evidence: list[tuple[Criterion | Action, Evidence]] = []
-    for candidate in _merged_disqualifiers(absent):
-        criterion = candidate.item.model_copy(update={"role": "disqualifier", "points": 0,
-                                                      "question": "disqualifiers"})
-        criteria.append(criterion)
-        evidence.append((criterion, _evidence(criterion, candidate.n, candidate.k, base, 0)))
-        excluded |= candidate.hit
-    gate = ~excluded
     nice: list[_Candidate] = []
     for candidate in kept:
         if isinstance(candidate.item, Criterion):
-            outside = gate & ~candidate.hit
+            outside = ~candidate.hit
             n_out, k_out = int(outside.sum()), int(won[outside].sum())
             _, high = interval(k_out, n_out, alpha)
             if n_out >= MIN_SUPPORT and float(high) < MUST_BELOW * base:
                 criterion = candidate.item.model_copy(update={"role": "must", "points": 0})
-                criteria.append(criterion)
+                musts.append(criterion)
                 evidence.append((criterion, _evidence(criterion, candidate.n, candidate.k,
                                                       base, 0)))
                 gate &= candidate.hit
                 continue
         nice.append(candidate)
+    disqualifiers: list[Criterion] = []
+    must_columns = {c.field for c in musts}
+    for candidate in _merged_disqualifiers(absent):
+        if candidate.column in must_columns or not (candidate.hit & gate).any():
+            continue
+        criterion = candidate.item.model_copy(update={"role": "disqualifier", "points": 0,
+                                                      "question": "disqualifiers"})
+        disqualifiers.append(criterion)
+        evidence.append((criterion, _evidence(criterion, candidate.n, candidate.k, base, 0)))
+        gate &= ~candidate.hit
+    criteria = [*disqualifiers, *musts]
     weights = _weights([c.hit for c in nice], gate, won)
     actions: list[Action] = []
     for candidate, weight in zip(nice, weights, strict=True):
