@@ -4,14 +4,20 @@
 
 Ends with one JSON line, e.g.
 {"evaluate_vs_duckdb": 1.12, "import_vs_pyarrow": 1.6, "rerun_vs_full_sample": 0.2,
- "rerun_vs_full": 0.15, "rows": 1000000}
+ "rerun_vs_full": 0.15, "learn_seconds": 3.1, "learn_vs_evaluate": 4.2, "rows": 1000000}
 (rerun_vs_full: step 3 after one Apply, every draft and the shared definition evaluated again
-with the per-condition masks kept, against the same from scratch; on the sample and on `rows`).
+with the per-condition masks kept, against the same from scratch; on the sample and on `rows`.
+learn_seconds: the data's own draft learned from `rows` leads, median of interleaved runs, target
+under 10 s on 2 cores; learn_vs_evaluate: the same against one evaluation of a realistic
+definition). Before it, the sample leads' held-back months: the learned definition against the
+demo drafts.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -25,6 +31,7 @@ from workshop import demo
 from workshop.definition import Action, Criterion, Definition
 from workshop.evaluate import evaluate
 from workshop.leads import load_sample_leads
+from workshop.learn import holdout_figures, learn
 from workshop.pipeline import import_leads
 from workshop.sample_data import generate_leads
 from workshop.sql import SqlWriter, types_of
@@ -175,6 +182,51 @@ def import_vs_pyarrow(path: Path, runs: int = 3) -> dict:
             "megabytes": round(len(data) / 1e6, 1)}
 
 
+def sample_against_drafts() -> list[dict]:
+    """The shipped sample leads' held-back months: the data's draft (no capacity) and each demo
+    draft, with wins caught, MQLs a month and the win rate with its interval."""
+    leads = load_sample_leads()
+    learned = learn(leads)
+    rows = []
+    for name, definition in {"won deals": learned.definition, **demo.drafts()}.items():
+        figures = holdout_figures(leads, definition, learned.split.held)
+        rows.append({"draft": name, "since": learned.split.since, "wins": figures.wins,
+                     "wins_caught": figures.won_mql, "mql_per_month": figures.mql_per_month,
+                     "win_rate": figures.win_rate, "win_rate_low": figures.win_rate_low,
+                     "win_rate_high": figures.win_rate_high})
+    return rows
+
+
+def learning_time(leads: pd.DataFrame, runs: int = 5) -> dict:
+    """Learning the data's draft from every lead (search, confirmation, weights, threshold, the
+    check on the newer leads) against one evaluation of a realistic definition, taking turns;
+    medians with min and max."""
+    definition = realistic_definition()
+    reference, learning, found = [], [], {}
+    for _ in range(runs):
+        start = time.perf_counter()
+        evaluate(leads, definition)
+        reference.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        learned = learn(leads)
+        learning.append(time.perf_counter() - start)
+        found = {"found": learned.found,
+                 "rules": len(learned.definition.criteria) + len(learned.definition.actions)
+                 if learned.definition else 0}
+    return {"rows": len(leads), "runs": runs,
+            "learn_seconds": round(statistics.median(learning), 2),
+            "learn_min": round(min(learning), 2), "learn_max": round(max(learning), 2),
+            "evaluate_seconds": round(statistics.median(reference), 2),
+            "evaluate_min": round(min(reference), 2), "evaluate_max": round(max(reference), 2),
+            "learn_vs_evaluate": round(statistics.median(learning)
+                                       / statistics.median(reference), 1), **found}
+
+
+def _load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} cores"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -190,6 +242,16 @@ def main() -> None:
     result = evaluate_vs_duckdb(leads)
     print(f"evaluate: pandas {result['evaluate_seconds']} s, DuckDB {result['duckdb_seconds']} s,"
           f" same counts {result['counts']}")
+    for row in sample_against_drafts():
+        print(f"sample leads from {row['since']} ({row['wins']} wins): {row['draft']} caught "
+              f"{row['wins_caught']} at {row['mql_per_month']} MQLs a month, win rate "
+              f"{row['win_rate']:.1%} ({row['win_rate_low']:.1%}–{row['win_rate_high']:.1%})")
+    print(f"before learning: {_load()}")
+    learned = learning_time(leads)
+    print(f"learn the data's draft, {learned['rows']:,} leads: median {learned['learn_seconds']} s "
+          f"(min {learned['learn_min']}, max {learned['learn_max']}, {learned['runs']} runs; "
+          f"{learned['rules']} rules), one evaluation {learned['evaluate_seconds']} s "
+          f"({learned['evaluate_min']}–{learned['evaluate_max']}); after: {_load()}")
     del leads
     with tempfile.TemporaryDirectory() as folder:
         imported = import_vs_pyarrow(export_file(args.rows, Path(folder)))
@@ -198,7 +260,9 @@ def main() -> None:
     print(json.dumps({"evaluate_vs_duckdb": result["evaluate_vs_duckdb"],
                       "import_vs_pyarrow": imported["import_vs_pyarrow"],
                       "rerun_vs_full_sample": reruns[0]["rerun_vs_full"],
-                      "rerun_vs_full": reruns[1]["rerun_vs_full"], "rows": args.rows}))
+                      "rerun_vs_full": reruns[1]["rerun_vs_full"],
+                      "learn_seconds": learned["learn_seconds"],
+                      "learn_vs_evaluate": learned["learn_vs_evaluate"], "rows": args.rows}))
 
 
 if __name__ == "__main__":

@@ -6,11 +6,15 @@
     python -m workshop export (--definition DEF.json | --workshop NAME [--version N])
                               --format pdf|png|html|md|json|sql|points [--paper A4|Letter]
                               --out FILE
+    python -m workshop learn --leads FILE [--mapping MAP.json] [--reps N --leads-per-rep N]
+                             [--seed N] --out LEARNED.json
     python -m workshop list
     python -m workshop backup --workshop ID --out FILE.json
     python -m workshop restore FILE.json
     python -m workshop schema
 
+`learn` writes the definition the won deals suggest (learned on the older leads) and prints how
+it did on the newer ones; when the won deals single out nothing, it writes no file and says why.
 `--workshop` reads the database the app uses (DATABASE_URL, default SQLite under data/) directly,
 as its operator: it names a workshop by its id, company or title, and takes its latest signed
 version (or version N).
@@ -121,6 +125,15 @@ def main(argv: list[str] | None = None) -> int:
     export_cmd.add_argument("--format", required=True, choices=list(FORMATS))
     export_cmd.add_argument("--paper", default="A4", choices=["A4", "Letter"])
     export_cmd.add_argument("--out", required=True, help="the file to write")
+    learn_cmd = commands.add_parser(
+        "learn", help="a definition learned from the won deals, checked on the newer leads")
+    learn_cmd.add_argument("--leads", required=True, help="CSV or XLSX export with outcomes")
+    learn_cmd.add_argument("--mapping", help="mapping JSON (default: automatic)")
+    learn_cmd.add_argument("--reps", help="sales reps following up leads (with --leads-per-rep)")
+    learn_cmd.add_argument("--leads-per-rep", help="leads one rep can work a month")
+    learn_cmd.add_argument("--seed", default="0",
+                           help="the random split when the leads carry no dates (default 0)")
+    learn_cmd.add_argument("--out", required=True, help="the definition JSON to write")
     commands.add_parser("list", help="the workshops, with their agreed versions")
     backup_cmd = commands.add_parser("backup", help="a workshop as one JSON file (no keys)")
     backup_cmd.add_argument("--workshop", required=True, help="the workshop's id")
@@ -134,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
             return _export(args)
         if args.command == "backup":
             return _backup(args)
+        if args.command == "learn":
+            return _learn(args)
         if args.command == "restore":
             result = restore(args.file)
         elif args.command == "schema":
@@ -176,6 +191,42 @@ def _export(args) -> int:
     if rendered.notice:
         print(rendered.notice, file=sys.stderr)
     print(f"wrote {args.out} ({len(rendered.data):,} bytes)")
+    return 0
+
+
+def _whole(text: str | None, option: str, least: int) -> int | None:
+    if text is None:
+        return None
+    try:
+        number = int(text.strip())
+    except ValueError:
+        raise ValueError(f"{option} must be a whole number, not {text!r}.") from None
+    if number < least:
+        raise ValueError(f"{option} must be at least {least}, not {number}.")
+    return number
+
+
+def _learn(args) -> int:
+    from workshop.learn import learn
+
+    reps = _whole(args.reps, "--reps", 1)
+    per_rep = _whole(args.leads_per_rep, "--leads-per-rep", 1)
+    if (reps is None) != (per_rep is None):
+        raise ValueError("Give both --reps and --leads-per-rep (sales capacity is reps × leads "
+                         "per rep a month), or neither.")
+    seed = _whole(args.seed, "--seed", 0)
+    mapping = Mapping.from_json(_read_text(args.mapping, "mapping")) if args.mapping else None
+    imported = import_leads_file(args.leads, mapping)
+    learned = learn(imported.leads, mapping=imported.mapping, seed=seed,
+                    capacity=None if reps is None else float(reps * per_rep))
+    result = learned.to_dict()
+    if learned.found and learned.definition is not None:
+        try:
+            Path(args.out).write_text(learned.definition.to_json(), encoding="utf-8")
+        except OSError as error:
+            raise ValueError(f"Cannot write {args.out}: {error.strerror or error}.") from None
+        result["definition_file"] = args.out
+    print(json.dumps(result, indent=2, ensure_ascii=False))
     return 0
 
 

@@ -1,0 +1,109 @@
+"""The scorecard of a draft on the held-back leads, worked out again by hand."""
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pytest
+
+from workshop import demo
+from workshop.definition import Criterion, Definition
+from workshop.evaluate import evaluate
+from workshop.leads import load_sample_leads
+from workshop.scorecard import MIN_EXTRA_WINS, best_change, scorecard, scorecards
+
+LEADS = load_sample_leads()
+
+
+def newer_part():
+    """The held-back months by hand: the newest months holding about 30% of the leads."""
+    month = LEADS["created"].dt.to_period("M")
+    counts = month.value_counts().sort_index(ascending=False)
+    taken = int((counts.cumsum() < 0.3 * counts.sum()).sum()) + 1
+    return month.isin(set(counts.index[:taken])).to_numpy(), counts.index[:taken]
+
+
+def wilson_low(wins: int, n: int, z: float = 1.959964) -> float:
+    p = wins / n
+    centre = p + z * z / (2 * n)
+    spread = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (centre - spread) / (1 + z * z / n)
+
+
+def test_a_drafts_figures_on_the_held_back_months():
+    newer, months = newer_part()
+    card = scorecard(LEADS, demo.facilitator_draft(), capacity=200)
+    mql = evaluate(LEADS, demo.facilitator_draft()).frame["is_mql"].to_numpy(bool) & newer
+    won = LEADS["outcome"].eq("won").fillna(False).to_numpy() & newer
+    decided = LEADS["outcome"].ne("open").fillna(True).to_numpy() & newer
+    figures = card.figures
+    assert card.part == f"the leads created from {min(months):%B %Y} on"
+    assert (figures.leads, figures.mql, figures.wins, figures.won_mql, figures.months) == (
+        int(newer.sum()), int(mql.sum()), int(won.sum()), int((mql & won).sum()), len(months))
+    assert figures.win_rate == pytest.approx((mql & won).sum() / (mql & decided).sum())
+    assert figures.win_rate_low == pytest.approx(wilson_low(int((mql & won).sum()),
+                                                            int((mql & decided).sum())))
+    assert figures.wins_caught == pytest.approx((mql & won).sum() / won.sum())
+    assert figures.mql_per_month == round(mql.sum() / len(months), 1)
+    assert card.capacity_ratio == pytest.approx(figures.mql_per_month / 200)
+    assert card.verdict == "too tight"  # about 32 a month against 200
+    assert scorecard(LEADS, demo.marketing_draft(), capacity=200).verdict == "too loose"
+    assert scorecard(LEADS, demo.facilitator_draft()).verdict is None
+
+
+def test_the_best_change_is_the_one_with_the_most_extra_wins_per_extra_lead():
+    """Only Software: the change that catches the most held-back wins per extra lead, checked
+    against every industry one could add, counted by hand."""
+    newer, _ = newer_part()
+    draft = Definition(criteria=[Criterion(field="industry", op="in", values=["Software"])])
+    change = scorecard(LEADS, draft).change
+    held = LEADS.iloc[np.flatnonzero(newer)]
+    won = held["outcome"].eq("won").fillna(False).to_numpy()
+    decided = held["outcome"].ne("open").fillna(True).to_numpy()
+    before = evaluate(held, draft).frame["is_mql"].to_numpy(bool)
+    scores = {}
+    for industry in held["industry"].dropna().unique():
+        if industry == "Software":
+            continue
+        wider = Definition(criteria=[Criterion(field="industry", op="in",
+                                               values=["Software", str(industry)])])
+        after = evaluate(held, wider).frame["is_mql"].to_numpy(bool)
+        extra = after & ~before
+        if (extra & won).sum() >= MIN_EXTRA_WINS:
+            scores[str(industry)] = (wilson_low(int((extra & won).sum()),
+                                                int((extra & decided).sum())),
+                                     int((extra & won).sum()), int(extra.sum()))
+    best = max(scores, key=lambda name: scores[name][0])
+    assert change.what == f"adding {best} to industry"
+    assert (change.extra_wins, change.extra_mql) == scores[best][1:]
+    assert change.wins_share == pytest.approx(scores[best][1] / won.sum())
+    assert change.mql_growth == pytest.approx(scores[best][2] / before.sum())
+    assert change.definition.criteria[0].values == ["Software", best]
+    assert re.fullmatch(rf"adding {best} to industry: \+\d+(\.\d)?% of wins \(\+\d+\) for "
+                        r"\+\d+(\.\d)?% more MQLs \(\+\d+\)", change.sentence), change.sentence
+
+
+def test_dropping_a_must_have_or_lowering_the_threshold_are_changes_too():
+    draft = Definition(criteria=[Criterion(field="employees", op="at_least", low=100_000)])
+    change = scorecard(LEADS, draft).change
+    assert change is not None
+    assert change.what.startswith(("lowering company size", "dropping the must-have"))
+    assert change.mql_growth is None  # nobody has 100,000 employees here
+    assert "MQLs where there were none" in change.sentence
+
+
+def test_no_change_when_everyone_already_qualifies():
+    assert best_change(LEADS, Definition()) is None
+
+
+def test_every_draft_gets_a_card_and_a_draft_that_cannot_run_says_why():
+    broken = Definition(criteria=[Criterion(field="Favourite colour", op="in",
+                                            values=["Blue"])])
+    cards = scorecards(LEADS, {**demo.drafts(), "broken": broken}, capacity=200)
+    assert list(cards) == ["facilitator", "marketing", "sales", "broken"]
+    assert "Favourite colour" in cards["broken"].problem and cards["broken"].figures is None
+    assert cards["broken"].to_dict()["best_change"] is None
+    for name in demo.drafts():
+        assert cards[name].figures.leads == int(newer_part()[0].sum())
+        assert cards[name].to_dict()["figures"]["mql"] == cards[name].figures.mql
