@@ -229,3 +229,42 @@ def test_the_proposal_a_team_is_asked_to_sign_carries_the_decision_notes(app_url
     shown = " ".join(str(m.value) for m in preview.markdown)
     assert "Software only:" in shown and "best wins" in shown
     assert "<b>" not in shown.replace("\\<b\\>", "")  # escaped, not markup
+
+
+def shared_now(url: str, workshop_id: str, token: str) -> store.SharedState:
+    engine = make_engine(url)
+    try:
+        with session(engine) as s:
+            return store.shared_state(s, workshop_id, token)
+    finally:
+        engine.dispose()
+
+
+def test_a_rerun_sent_with_the_form_as_drawn_before_never_undoes_an_applied_suggestion(
+        app_url):
+    """The browser holds the hand-edit form's values as last drawn until the new drawing
+    arrives, and sends them with any rerun it asks for meanwhile (the live poll): they must
+    not be saved over the suggestion just applied (see also test_definition_form's
+    test_a_value_of_a_form_drawn_before_a_reset_is_never_saved)."""
+    workshop_id, tokens = drafted_workshop(app_url)
+    engine = make_engine(app_url)
+    with session(engine) as s:
+        store.reveal(s, workshop_id, tokens["facilitator"])
+    engine.dispose()
+    dana = open_as(workshop_id, tokens["facilitator"], COMPARE)
+    as_drawn = dana._tree.get_widget_states()  # the empty shared definition's form
+    next(b for b in dana.button if "suggested" in b.label).click().run()
+    applied = shared_now(app_url, workshop_id, tokens["facilitator"])
+    assert applied.definition.criteria_for("industry")  # the common ground: Software
+    dana._run(as_drawn)  # the poll's rerun, carrying the old form's values
+    assert not dana.exception
+    after = shared_now(app_url, workshop_id, tokens["facilitator"])
+    assert (after.revision, after.definition) == (applied.revision, applied.definition)
+    assert "edited by hand" not in after.decisions.values()
+    # the form shows the suggestion, and a change made on it is saved as ever
+    dana.run()
+    values = next(m for m in dana.multiselect if str(m.key).endswith("industry:industry:values"))
+    assert values.value == ["Software"]
+    values.set_value(["Software", "Retail"]).run()
+    assert shared_now(app_url, workshop_id, tokens["facilitator"]).definition.criteria_for(
+        "industry")[0].values == ["Software", "Retail"]

@@ -16,9 +16,11 @@ from workshop import catalog
 from workshop.definition import Action, Definition
 from workshop.ui.definition_form import (
     THRESHOLD,
+    _drawn,
     _save_note,
     _save_words,
     _store,
+    forget_form,
     with_engagement_from_widget,
     with_field_from_widgets,
 )
@@ -215,3 +217,27 @@ def test_typed_job_titles_save_that_criterion_keeping_its_role_and_nothing_else(
     # Emptied: the criterion goes.
     assert _save_words(P, JOB_ROLE, "job_title", drafts.load, drafts.save, " , ", 5)
     assert not [c for c in drafts.definition.criteria if c.field == "job_title"]
+
+
+def test_a_value_of_a_form_drawn_before_a_reset_is_never_saved():
+    """After `forget_form` (a suggestion applied, say) the browser may still send the old
+    drawing's values with a rerun it asked for meanwhile, and a run stopped early may not have
+    drawn the form again: the old widgets' callbacks must not save those over the change."""
+    drafts = Drafts(answered())
+    st.session_state[f"{P}:revision"] = {"revision": 3}
+    drawn_before = _drawn(P)
+    st.session_state[key("industry", "industry", "values")] = []  # as the old drawing had it
+    forget_form(P, 3)
+    assert _drawn(P) != drawn_before
+    emptied = lambda d: with_field_from_widgets(  # noqa: E731
+        d, drawn_before, INDUSTRY, "industry",
+        {f"{drawn_before}:industry:industry:values": [], **st.session_state.to_dict()})
+    assert not _store(drawn_before, drafts.load, drafts.save, emptied)
+    assert drafts.saves == 0 and drafts.definition == answered()
+    assert f"{P}:notice" not in st.session_state  # nothing to tell: it was no change
+    # the widgets drawn now save as ever
+    now = _drawn(P)
+    assert _store(now, drafts.load, drafts.save, lambda d: with_field_from_widgets(
+        d, now, INDUSTRY, "industry", {f"{now}:industry:industry:values": ["Retail"]}))
+    assert drafts.saves == 1
+    assert drafts.definition.criteria_for("industry")[0].values == ["Retail"]

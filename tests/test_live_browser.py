@@ -40,6 +40,10 @@ class Screen:
         self.page = self.context.new_page()
         self.loads = 0
         self.page.on("load", lambda _: self._loaded())
+        self.console: list[str] = []  # the browser's errors, for a failure's report
+        self.page.on("pageerror", lambda error: self.console.append(f"page error: {error}"))
+        self.page.on("console", lambda message: self.console.append(
+            f"{message.type}: {message.text}") if message.type == "error" else None)
 
     def _loaded(self) -> None:
         self.loads += 1
@@ -175,4 +179,6 @@ def test_the_room_moves_together_on_three_screens(
         record(timings, "postgresql" if database_url.startswith("postgresql") else "sqlite")
         for screen in screens:  # what each screen showed last, for a failure's report
             snap(screen.page, f"live-last-{screen.who}")
+            if screen.console:
+                print(f"the {screen.who}'s browser said:", *screen.console[-8:], sep="\n  ")
             screen.context.close()

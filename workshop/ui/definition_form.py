@@ -110,6 +110,7 @@ def definition_form(prefix: str, load: Load, save: Save,
                   on_click=_move, args=(index_key, 1), width="stretch", type="primary")
 
     question = questions[index]
+    prefix = _drawn(prefix)  # the widgets' keys, and their callbacks, name this drawing
     with st.container(border=True):
         st.subheader(f"{index + 1}. {question.prompt}")
         if question.hint:
@@ -469,7 +470,7 @@ def _add_other(prefix: str, load: Load, save: Save) -> None:
             high=state.get(k("high")) if op in ("at_most", "between") else None,
             question=catalog.OTHER)
     except ValueError as error:
-        st.session_state[f"{prefix}:error"] = _readable(error)
+        st.session_state[f"{_generation_of(prefix)[0]}:error"] = _readable(error)
         return
 
     def add(definition: Definition) -> Definition:
@@ -505,6 +506,9 @@ def _store(prefix: str, load: Load, save: Save, change: Callable[[Definition], D
     stored definition is exactly that, so a callback stopped right after its save (a busy
     server, someone typing on) never turns into a false "changed elsewhere"."""
     state = st.session_state.to_dict() if state is None else state
+    prefix, generation = _generation_of(prefix)
+    if generation is not None and generation != state.get(f"{prefix}:generation", 0):
+        return False  # a value of a drawing since replaced (see forget_form): not a change
     seen = state.get(f"{prefix}:revision")
     definition, revision = load()
     if seen is not None and revision != seen["revision"] \
@@ -587,12 +591,38 @@ def _readable(error: ValueError) -> str:
 
 
 def forget_form(prefix: str, revision: int | None) -> None:
-    """Drop this form's widget values so they are read again from the database."""
-    keep = {f"{prefix}:question", f"{prefix}:notice", f"{prefix}:error"}
-    for key in [k for k in st.session_state if str(k).startswith(prefix + ":") and k not in keep]:
+    """Draw this form afresh from the database: its widgets get new keys (the next
+    generation) and the old ones' values are dropped.
+
+    New keys, not only dropped values: until the browser has the new drawing it still holds
+    the old widgets' values, and sends them with any rerun it asks for in between (the room's
+    live poll, a second click). Under the old keys those would count as changes and be saved
+    over what was just saved — a suggestion applied, then reverted "by hand". Under new keys
+    they belong to a drawing that is gone, and `_store` ignores them."""
+    base, _ = _generation_of(prefix)
+    generation = st.session_state.get(f"{base}:generation", 0) + 1
+    keep = {f"{base}:question", f"{base}:notice", f"{base}:error"}
+    for key in [k for k in st.session_state if str(k).startswith(base + ":") and k not in keep]:
         del st.session_state[key]
+    st.session_state[f"{base}:generation"] = generation
     if revision is not None:
-        st.session_state[f"{prefix}:revision"] = {"revision": revision}
+        st.session_state[f"{base}:revision"] = {"revision": revision}
+
+
+GENERATION_MARK = "::"  # between a form's prefix and the generation its widgets belong to
+
+
+def _drawn(prefix: str) -> str:
+    """The prefix of the widgets drawn now: the form's prefix and its current generation."""
+    return f"{prefix}{GENERATION_MARK}{st.session_state.get(f'{prefix}:generation', 0)}"
+
+
+def _generation_of(prefix: str) -> tuple[str, int | None]:
+    """(the form's prefix, the generation a widget prefix names; None: names none)."""
+    base, mark, generation = prefix.rpartition(GENERATION_MARK)
+    if not mark or not generation.isdigit():
+        return prefix, None
+    return base, int(generation)
 
 
 def definition_summary(definition: Definition) -> None:
