@@ -237,8 +237,7 @@ def value_similarity(a: Criterion, b: Criterion) -> float:
 
 
 def bounds(criterion: Criterion) -> tuple[float, float]:
-    low = criterion.low if criterion.op in ("between", "at_least") else None
-    high = criterion.high if criterion.op in ("between", "at_most") else None
+    low, high = criterion.lower, criterion.upper
     return (-math.inf if low is None else low, math.inf if high is None else high)
 
 

@@ -23,22 +23,27 @@ from pydantic import (
     StrictInt,
     TypeAdapter,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
 from workshop import catalog
+from workshop.operators import (  # noqa: F401 - the operators' groups, read from here too
+    BOOL_OPS,
+    OPERATORS,
+    RANGE_OPS,
+    VALUE_OPS,
+    format_amount,
+    join_or,
+    operator,
+)
 
 SCHEMA_VERSION = 2
 ABOUT_KEYS = ("company", "title", "version", "agreed_by", "agreed_at")
 
-Op = Literal["in", "not_in", "between", "at_least", "at_most", "contains_any", "is_true",
-             "is_false"]
 Role = Literal["must", "nice", "disqualifier"]
 Gate = Literal["mql", "sql"]
 
-VALUE_OPS = {"in", "not_in", "contains_any"}
-RANGE_OPS = {"between", "at_least", "at_most"}
-BOOL_OPS = {"is_true", "is_false"}
 MAX_POINTS = 1000
 MAX_VALUES = 200
 MAX_VALUE_LENGTH = 200
@@ -54,7 +59,7 @@ class Criterion(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     field: str = Field(min_length=1, max_length=200)
-    op: Op
+    op: str = Field(max_length=40)  # a name in workshop.operators.OPERATORS
     values: list[str] = Field(default_factory=list)
     low: float | None = None
     high: float | None = None
@@ -62,6 +67,12 @@ class Criterion(BaseModel):
     gate: Gate = "mql"
     points: StrictInt = Field(default=0, ge=0, le=MAX_POINTS)
     question: str = ""
+
+    @field_validator("op")
+    @classmethod
+    def _known_operator(cls, name: str) -> str:
+        operator(name)  # an unknown operator is refused as the definition is read
+        return name
 
     @model_validator(mode="after")
     def _check_shape(self) -> Criterion:
@@ -75,17 +86,15 @@ class Criterion(BaseModel):
         for bound in (self.low, self.high):
             if bound is not None and not math.isfinite(bound):
                 raise ValueError(f"{label}: bounds must be ordinary numbers.")
-        if self.op in VALUE_OPS and not self.values:
+        meaning = operator(self.op)
+        if meaning.takes == "values" and not self.values:
             raise ValueError(f"{label}: choose at least one value.")
-        if self.op == "between":
-            if self.low is None or self.high is None:
-                raise ValueError(f"{label}: 'between' needs both a lower and an upper bound.")
-            if self.low > self.high:
-                raise ValueError(f"{label}: the lower bound is above the upper bound.")
-        if self.op == "at_least" and self.low is None:
-            raise ValueError(f"{label}: 'at least' needs a number.")
-        if self.op == "at_most" and self.high is None:
-            raise ValueError(f"{label}: 'at most' needs a number.")
+        if meaning.uses_low and self.low is None or meaning.uses_high and self.high is None:
+            needs = ("both a lower and an upper bound" if meaning.uses_low and meaning.uses_high
+                     else "a number")
+            raise ValueError(f"{label}: '{meaning.name.replace('_', ' ')}' needs {needs}.")
+        if self.lower is not None and self.upper is not None and self.lower > self.upper:
+            raise ValueError(f"{label}: the lower bound is above the upper bound.")
         if self.role == "nice" and self.points <= 0:
             raise ValueError(f"{label}: a nice-to-have needs points above zero.")
         if not self.question:
@@ -98,27 +107,20 @@ class Criterion(BaseModel):
         lead_field = catalog.FIELDS.get(self.field)
         return lead_field.subject if lead_field else _humanise(self.field)
 
+    @property
+    def lower(self) -> float | None:
+        """The lower bound this criterion's operator uses (None: it uses none)."""
+        return self.low if operator(self.op).uses_low else None
+
+    @property
+    def upper(self) -> float | None:
+        """The upper bound this criterion's operator uses (None: it uses none)."""
+        return self.high if operator(self.op).uses_high else None
+
     def sentence(self) -> str:
         """The criterion in plain language: 'Company size is between 50 and 1,000 employees'."""
         unit = catalog.FIELDS[self.field].unit if self.field in catalog.FIELDS else ""
-        if self.op == "in":
-            return f"{self.subject} is {_join_or(self.values)}"
-        if self.op == "not_in":
-            if len(self.values) == 1:
-                return f"{self.subject} is not {self.values[0]}"
-            return f"{self.subject} is none of {', '.join(self.values)}"
-        if self.op == "contains_any":
-            return f"{self.subject} contains {_join_or([f'“{v}”' for v in self.values])}"
-        if self.op == "between":
-            return (f"{self.subject} is between {format_amount(self.low, unit, bare=True)} "
-                    f"and {format_amount(self.high, unit)}")
-        if self.op == "at_least":
-            return f"{self.subject} is at least {format_amount(self.low, unit)}"
-        if self.op == "at_most":
-            return f"{self.subject} is at most {format_amount(self.high, unit)}"
-        if self.op == "is_true":
-            return f"{self.subject}: yes"
-        return f"{self.subject}: no"
+        return operator(self.op).sentence(self.subject, self, unit)
 
     def role_phrase(self) -> str:
         if self.role == "disqualifier":
@@ -348,27 +350,3 @@ def _humanise(column: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _join_or(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " or " + items[-1]
-
-
-def format_amount(value: float | None, unit: str = "", bare: bool = False) -> str:
-    """1500000 with unit '$' -> '$1.5M'; 1000 with unit 'employees' -> '1,000 employees'.
-
-    `bare` leaves out a trailing unit word, for the first half of "between 50 and 1,000 employees".
-    """
-    if value is None:
-        return "any"
-    if unit == "$":
-        return "$" + _short_number(value)
-    number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-    return number if bare or not unit else f"{number} {unit}"
-
-
-def _short_number(value: float) -> str:
-    for size, suffix in ((1e9, "B"), (1e6, "M")):
-        if round(abs(value) / size, 1) >= 1:
-            return f"{value / size:,.1f}".rstrip("0").rstrip(".") + suffix
-    return f"{value:,.0f}"

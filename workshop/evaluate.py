@@ -15,8 +15,9 @@ from workshop.catalog import FIELDS
 from workshop.column_types import PLACEHOLDERS
 from workshop.definition import Criterion, Definition
 from workshop.distinct import Distinct
-from workshop.leads import FALSE_WORDS, TRUE_WORDS, header_columns
+from workshop.leads import header_columns
 from workshop.mapping import normalise_header, usual_key
+from workshop.operators import FALSE_WORDS, TRUE_WORDS, operator
 
 NOT_QUALIFIED, MQL, SQL = "Not qualified", "MQL", "SQL"
 
@@ -128,6 +129,23 @@ class _TextValues:
         self.unknown = ~present | self.folded.isin(PLACEHOLDER_FOLDS).fillna(True) \
             .to_numpy(dtype=bool)
 
+    def named(self, values: list[str]) -> np.ndarray:
+        wanted = {fold_value(v) for v in values}
+        return self.folded.isin(wanted).fillna(False).to_numpy(dtype=bool)
+
+    def contains(self, words: list[str]) -> np.ndarray:
+        searched = fold_words(self.values)
+        hit = np.zeros(len(self.folded), dtype=bool)
+        for word in {fold_word(v) for v in words} - {""}:
+            hit |= searched.str.contains(word, regex=False).fillna(False).to_numpy(dtype=bool)
+        return hit
+
+    def numbers(self) -> pd.Series:
+        return pd.to_numeric(self.values.str.strip(), errors="coerce")
+
+    def truth(self) -> tuple[np.ndarray, np.ndarray]:
+        return _truth_words(self)
+
     def spread(self, hit_per_value: np.ndarray) -> pd.Series:
         hit = np.asarray(hit_per_value, dtype=bool)
         if self.distinct is None:
@@ -153,95 +171,76 @@ def criterion_mask(leads: pd.DataFrame, criterion: Criterion,
 
     Unknown is a missing value or a placeholder word ("Select", "unknown"); a placeholder
     is matched only by a criterion that names it. `cache` lets several criteria on one text
-    column share its distinct values."""
+    column share its distinct values. What each operator means is `workshop.operators`'."""
     name = resolve(leads, criterion.field)
     if name is None:
         raise MissingColumn(criterion.field)
     column = leads[name]
+    meaning = operator(criterion.op)
     if pd.api.types.is_datetime64_any_dtype(column):
-        mask = _date_mask(column, criterion)
+        mask = meaning.column(_DateColumn(column), criterion)
     elif _is_number(column) or pd.api.types.is_bool_dtype(column) \
             or str(column.dtype) == "boolean":
-        mask = _number_mask(column, criterion)
+        mask = meaning.column(_NumberColumn(column), criterion)
     else:
         text = _distinct(leads, name, cache)
-        mask = text.spread(_text_hits(text, criterion))
+        mask = text.spread(meaning.text(text, criterion))
     return pd.Series(np.asarray(mask, dtype=bool), index=leads.index)
 
 
-def _text_hits(text: _TextValues, criterion: Criterion) -> np.ndarray:
-    """The criterion per distinct value of a text column."""
-    op = criterion.op
-    wanted = {fold_value(v) for v in criterion.values}
-    named = text.folded.isin(wanted).fillna(False).to_numpy(dtype=bool)
-    if op == "in":
-        return named
-    if op == "not_in":
-        return ~named & ~text.unknown
-    if op == "contains_any":
-        words = fold_words(text.values)
-        hit = np.zeros(len(text.folded), dtype=bool)
-        for word in {fold_word(v) for v in criterion.values} - {""}:
-            hit |= words.str.contains(word, regex=False).fillna(False).to_numpy(dtype=bool)
-        return (hit & ~text.unknown) | (named & text.unknown)
-    if op in ("between", "at_least", "at_most"):
-        numbers = pd.to_numeric(text.values.str.strip(), errors="coerce")
-        return _in_range(numbers, criterion)
-    yes, no = _truth_words(text)
-    return yes if op == "is_true" else no
+class _NumberColumn:
+    """A number (or yes/no) column per lead, as the operators read it."""
 
+    def __init__(self, column: pd.Series):
+        self.column = column
+        self.known = column.notna().to_numpy(dtype=bool)
 
-def _in_range(numbers: pd.Series, criterion: Criterion) -> np.ndarray:
-    hit = numbers.notna()
-    if criterion.low is not None and criterion.op in ("between", "at_least"):
-        hit &= numbers >= criterion.low
-    if criterion.high is not None and criterion.op in ("between", "at_most"):
-        hit &= numbers <= criterion.high
-    return hit.fillna(False).to_numpy(dtype=bool)
+    def named(self, values: list[str]) -> np.ndarray:
+        numbers = pd.to_numeric(pd.Series(values, dtype="object"), errors="coerce").dropna()
+        return self.column.isin(numbers.tolist()).fillna(False).to_numpy(dtype=bool)
 
-
-def _number_mask(column: pd.Series, criterion: Criterion) -> np.ndarray:
-    op = criterion.op
-    if op in ("in", "not_in"):
-        known = column.notna().to_numpy(dtype=bool)
-        numbers = pd.to_numeric(pd.Series(criterion.values, dtype="object"),
-                                errors="coerce").dropna()
-        hit = column.isin(numbers.tolist()).fillna(False).to_numpy(dtype=bool)
-        return hit & known if op == "in" else ~hit & known
-    if op == "contains_any":
-        text = _distinct_text(column)
-        return (pd.Series(text).str.casefold().str.contains(
-            "|".join(re.escape(v.casefold()) for v in criterion.values), regex=True)
+    def contains(self, words: list[str]) -> np.ndarray:
+        text = pd.Series(self.column.astype("string").to_numpy(dtype=object, na_value=None))
+        return (text.str.casefold().str.contains(
+            "|".join(re.escape(v.casefold()) for v in words), regex=True)
             .fillna(False).to_numpy(dtype=bool))
-    if op in ("between", "at_least", "at_most"):
-        return _in_range(pd.to_numeric(column, errors="coerce"), criterion)
-    truth = _as_bool(column)
-    return (truth == (op == "is_true")).fillna(False).to_numpy(dtype=bool)
+
+    def numbers(self) -> pd.Series:
+        return pd.to_numeric(self.column, errors="coerce")
+
+    def truth(self) -> tuple[np.ndarray, np.ndarray]:
+        truth = _as_bool(self.column)
+        return ((truth == True).fillna(False).to_numpy(dtype=bool),  # noqa: E712
+                (truth == False).fillna(False).to_numpy(dtype=bool))  # noqa: E712
 
 
-def _distinct_text(column: pd.Series) -> np.ndarray:
-    return column.astype("string").to_numpy(dtype=object, na_value=None)
+class _DateColumn:
+    """A date column per lead: yes when a date is present (a conversion action done, say);
+    its values as ISO dates for 'is one of'; never a number."""
 
+    def __init__(self, column: pd.Series):
+        self.column = column
+        self.known = column.notna().to_numpy(dtype=bool)
 
-def _date_mask(column: pd.Series, criterion: Criterion) -> np.ndarray:
-    """A date column: yes when a date is present (a conversion action done, say); its values
-    as ISO dates for 'is one of'; never a number."""
-    present = column.notna().to_numpy(dtype=bool)
-    op = criterion.op
-    if op == "is_true":
-        return present
-    if op == "is_false":
-        return ~present
-    if op in ("in", "not_in", "contains_any"):
-        days = column.dt.strftime("%Y-%m-%d")
-        wanted = {v.strip() for v in criterion.values}
-        if op == "contains_any":
-            hit = days.str.contains("|".join(re.escape(w) for w in wanted if w), regex=True)
-        else:
-            hit = days.isin(wanted)
-        hit = hit.fillna(False).to_numpy(dtype=bool)
-        return hit & present if op != "not_in" else ~hit & present
-    return np.zeros(len(column), dtype=bool)
+    def _days(self) -> pd.Series:
+        return self.column.dt.strftime("%Y-%m-%d")
+
+    def named(self, values: list[str]) -> np.ndarray:
+        wanted = {v.strip() for v in values}
+        return self._days().isin(wanted).fillna(False).to_numpy(dtype=bool)
+
+    def contains(self, words: list[str]) -> np.ndarray:
+        wanted = [re.escape(w.strip()) for w in words if w.strip()]
+        if not wanted:
+            return np.zeros(len(self.column), dtype=bool)
+        return self._days().str.contains("|".join(wanted), regex=True) \
+            .fillna(False).to_numpy(dtype=bool)
+
+    def numbers(self) -> None:
+        return None
+
+    def truth(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.known, ~self.known
 
 
 def _as_bool(column: pd.Series) -> pd.Series:

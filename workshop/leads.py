@@ -25,6 +25,7 @@ from workshop import column_types
 from workshop.catalog import FIELDS, JOB_FUNCTIONS, SENIORITIES, Kind
 from workshop.column_types import PLACEHOLDERS, TYPED_SHARE, Reading
 from workshop.distinct import SAMPLE_ROWS, Distinct, arrow_text, per_distinct
+from workshop.operators import FALSE_WORDS, TRUE_WORDS  # noqa: F401 - read here
 
 SAMPLE_LEADS_PATH = Path(__file__).resolve().parent.parent / "data" / "sample_leads.csv"
 
@@ -65,8 +66,6 @@ FREE_EMAIL_DOMAINS = frozenset({
     "163.com", "126.com", "rediffmail.com", "uol.com.br", "bol.com.br", "fastmail.com",
 })
 
-TRUE_WORDS = ("true", "yes", "y", "1", "checked", "x", "on")
-FALSE_WORDS = ("false", "no", "n", "0", "unchecked", "off")
 
 # Keyword rules, first match wins. Order matters: "Vice President of Sales" is VP (not C-level)
 # and Sales (not Executive); "Managing Director" is C-level; "Accounting Student" is a student.

@@ -98,8 +98,8 @@ def combine_criteria(criteria: list[Criterion], widest: bool) -> Criterion | Non
             return None
         return _rebuilt(first, {**update, "values": values})
     if first.op in RANGE_OPS:
-        lows = [c.low if c.op in ("between", "at_least") else None for c in criteria]
-        highs = [c.high if c.op in ("between", "at_most") else None for c in criteria]
+        lows = [c.lower for c in criteria]
+        highs = [c.upper for c in criteria]
         if widest:
             low = None if None in lows else min(lows)
             high = None if None in highs else max(highs)

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 
 from workshop.definition import Definition
 from workshop.lead_export import safe_cell
+from workshop.operators import operator
 from workshop.sql import to_sql
 
 POINTS_COLUMNS = ("criterion", "field", "condition", "points", "role", "gate")
@@ -40,15 +41,7 @@ def points_rows(definition: Definition) -> list[dict[str, object]]:
 
 def _condition(criterion) -> str:
     """'in: Software | Retail', 'between: 100 and 2000', 'at_least: 10000', 'is_true'."""
-    if criterion.values:
-        return f"{criterion.op}: " + " | ".join(criterion.values)
-    if criterion.op == "between":
-        return f"between: {criterion.low:g} and {criterion.high:g}"
-    if criterion.op == "at_least":
-        return f"at_least: {criterion.low:g}"
-    if criterion.op == "at_most":
-        return f"at_most: {criterion.high:g}"
-    return criterion.op
+    return operator(criterion.op).points_cell(criterion)
 
 
 def points_csv(definition: Definition) -> bytes:

@@ -227,13 +227,13 @@ def _widened(leads: pd.DataFrame, criterion: Criterion) -> Iterator[tuple[str, C
     subject = _lower(criterion.subject)
     lead_field = catalog.FIELDS.get(criterion.field)
     unit = lead_field.unit if lead_field else ""
-    if criterion.low is not None and criterion.op in ("between", "at_least"):
+    if criterion.lower is not None:
         lower = [c for c in cuts if c < criterion.low]
         if lower:
             yield (f"lowering {subject} from {format_amount(criterion.low, unit)} to "
                    f"{format_amount(lower[-1], unit)}",
                    criterion.model_copy(update={"low": lower[-1]}))
-    if criterion.high is not None and criterion.op in ("between", "at_most"):
+    if criterion.upper is not None:
         higher = [c for c in cuts if c > criterion.high]
         if higher:
             yield (f"raising {subject} from {format_amount(criterion.high, unit)} to "

@@ -16,7 +16,7 @@ from workshop import catalog
 from workshop.catalog import Kind
 from workshop.definition import Criterion, Definition
 from workshop.evaluate import JOINERS, PLACEHOLDER_FOLDS, SEPARATORS, fold_value, fold_word
-from workshop.leads import FALSE_WORDS, TRUE_WORDS
+from workshop.operators import FALSE_WORDS, TRUE_WORDS, number_literal, operator
 
 NUMBER, TEXT, BOOLEAN, DATE = "number", "text", "boolean", "date"
 
@@ -43,12 +43,6 @@ def _replacing(text: str, characters: str, by: str) -> str:
     for character in characters:
         text = f"replace({text}, {quote_literal(character)}, {quote_literal(by)})"
     return text
-
-
-def number_literal(value: float) -> str:
-    if not math.isfinite(value):
-        raise ValueError("Only ordinary numbers can be written into SQL.")
-    return repr(float(value))
 
 
 def types_of(frame) -> dict[str, str]:
@@ -94,46 +88,10 @@ class SqlWriter:
         return quote_identifier(self.columns.get(field, field))
 
     def condition(self, criterion: Criterion) -> str:
-        """TRUE where the lead meets the criterion; never NULL."""
-        column = self.column(criterion.field)
-        kind = column_kind(criterion.field, self.types)
-        op = criterion.op
-        if kind == DATE:
-            return self._date_condition(column, criterion)
-        if op in ("in", "not_in") and kind == NUMBER:
-            numbers = [_as_number(v) for v in criterion.values]
-            listed = ", ".join(number_literal(n) for n in numbers if n is not None)
-            hit = f"CAST({column} AS DOUBLE PRECISION) IN ({listed})" if listed else "FALSE"
-            expression = hit if op == "in" else f"NOT ({hit})"
-            return f"COALESCE({column} IS NOT NULL AND {expression}, FALSE)"
-        if op in ("in", "not_in", "contains_any"):
-            folded = self.folded(column)
-            wanted = sorted({fold_value(v) for v in criterion.values})
-            named = f"{folded} IN ({', '.join(quote_literal(v) for v in wanted)})"
-            if op == "in":  # a placeholder matches only when named, like any other value
-                return f"COALESCE({named}, FALSE)"
-            if op == "not_in":  # unknown (a placeholder) is never "not one of"
-                excluded = sorted(set(wanted) | PLACEHOLDER_FOLDS)
-                listed = ", ".join(quote_literal(v) for v in excluded)
-                return f"COALESCE({folded} NOT IN ({listed}), FALSE)"
-            words = self.folded_words(column)
-            hits = " OR ".join(f"strpos({words}, {quote_literal(v)}) > 0"
-                               for v in sorted({fold_word(v) for v in criterion.values} - {""})
-                               ) or "FALSE"
-            return (f"COALESCE(CASE WHEN {folded} IN ({_placeholders()}) THEN {named} "
-                    f"ELSE {hits} END, FALSE)")
-        if op in ("between", "at_least", "at_most"):
-            number = f"CAST({column} AS DOUBLE PRECISION)" if kind == NUMBER else \
-                self._text_number(column)
-            parts = [f"{number} IS NOT NULL"]
-            if criterion.low is not None and op in ("between", "at_least"):
-                parts.append(f"{number} >= {number_literal(criterion.low)}")
-            if criterion.high is not None and op in ("between", "at_most"):
-                parts.append(f"{number} <= {number_literal(criterion.high)}")
-            return f"COALESCE({' AND '.join(parts)}, FALSE)"
-        truth = self.truth(criterion.field)
-        return f"COALESCE({truth}, FALSE)" if op == "is_true" else \
-            f"COALESCE(NOT ({truth}), FALSE)"
+        """TRUE where the lead meets the criterion; never NULL. What each operator means is
+        `workshop.operators`'."""
+        side = _SqlColumn(self, criterion.field)
+        return f"COALESCE({operator(criterion.op).sql(side, criterion)}, FALSE)"
 
     @staticmethod
     def folded(column: str) -> str:
@@ -152,21 +110,6 @@ class SqlWriter:
         text = f"trim(CAST({column} AS VARCHAR))"
         return (f"(CASE WHEN {text} SIMILAR TO '[-+]?([0-9]+([.][0-9]*)?|[.][0-9]+)"
                 f"([eE][-+]?[0-9]+)?' THEN CAST({text} AS DOUBLE PRECISION) END)")
-
-    @staticmethod
-    def _date_condition(column: str, criterion: Criterion) -> str:
-        """A date column: yes when a date is present; 'is one of' on its ISO dates."""
-        op = criterion.op
-        if op == "is_true":
-            return f"({column} IS NOT NULL)"
-        if op == "is_false":
-            return f"({column} IS NULL)"
-        if op in ("in", "not_in"):
-            day = f"CAST(CAST({column} AS DATE) AS VARCHAR)"
-            listed = ", ".join(quote_literal(v.strip()) for v in criterion.values)
-            expression = f"{day} IN ({listed})" if op == "in" else f"{day} NOT IN ({listed})"
-            return f"COALESCE({column} IS NOT NULL AND {expression}, FALSE)"
-        return "FALSE"
 
     def truth(self, field: str) -> str:
         """A yes/no reading of a column: booleans as they are, numbers above zero, a date
@@ -210,6 +153,68 @@ class SqlWriter:
     def stage(self, definition: Definition) -> str:
         return (f"CASE WHEN {self.is_sql(definition)} THEN 'SQL' "
                 f"WHEN {self.is_mql(definition)} THEN 'MQL' ELSE 'Not qualified' END")
+
+
+class _SqlColumn:
+    """One column as the operators read it in SQL (see `workshop.operators.SqlSide`)."""
+
+    def __init__(self, writer: SqlWriter, field: str):
+        self.writer, self.field = writer, field
+        self.column = writer.column(field)
+        self.kind = column_kind(field, writer.types)
+
+    def _day(self) -> str:
+        return f"CAST(CAST({self.column} AS DATE) AS VARCHAR)"
+
+    def _numbers_listed(self, values: list[str]) -> str:
+        numbers = [_as_number(v) for v in values]
+        listed = ", ".join(number_literal(n) for n in numbers if n is not None)
+        return f"CAST({self.column} AS DOUBLE PRECISION) IN ({listed})" if listed else "FALSE"
+
+    def named(self, values: list[str]) -> str:
+        if self.kind == NUMBER:
+            return f"{self.column} IS NOT NULL AND {self._numbers_listed(values)}"
+        if self.kind == DATE:
+            listed = ", ".join(quote_literal(v.strip()) for v in values)
+            return f"{self.column} IS NOT NULL AND {self._day()} IN ({listed})"
+        wanted = sorted({fold_value(v) for v in values})
+        return f"{self.writer.folded(self.column)} IN ({', '.join(map(quote_literal, wanted))})"
+
+    def not_named(self, values: list[str]) -> str:
+        if self.kind == NUMBER:
+            return f"{self.column} IS NOT NULL AND NOT ({self._numbers_listed(values)})"
+        if self.kind == DATE:
+            listed = ", ".join(quote_literal(v.strip()) for v in values)
+            return f"{self.column} IS NOT NULL AND {self._day()} NOT IN ({listed})"
+        excluded = sorted({fold_value(v) for v in values} | PLACEHOLDER_FOLDS)
+        return (f"{self.writer.folded(self.column)} NOT IN "
+                f"({', '.join(map(quote_literal, excluded))})")
+
+    def contains(self, words: list[str]) -> str:
+        if self.kind == DATE:
+            wanted = sorted({w.strip() for w in words} - {""})
+            hits = " OR ".join(f"strpos({self._day()}, {quote_literal(w)}) > 0" for w in wanted)
+            return f"{self.column} IS NOT NULL AND ({hits or 'FALSE'})"
+        searched = self.writer.folded_words(self.column)
+        return " OR ".join(f"strpos({searched}, {quote_literal(v)}) > 0"
+                           for v in sorted({fold_word(v) for v in words} - {""})) or "FALSE"
+
+    def number(self) -> str | None:
+        if self.kind == DATE:
+            return None
+        if self.kind == NUMBER:
+            return f"CAST({self.column} AS DOUBLE PRECISION)"
+        return self.writer._text_number(self.column)
+
+    def truth(self) -> str:
+        return self.writer.truth(self.field)
+
+    def unknown(self) -> str:
+        """Missing, blank or a placeholder word: TRUE or FALSE, never NULL."""
+        if self.kind in (DATE, NUMBER):
+            return f"({self.column} IS NULL)"
+        return (f"({self.column} IS NULL OR "
+                f"{self.writer.folded(self.column)} IN ({_placeholders()}))")
 
 
 def to_sql(definition: Definition, *, table: str = "leads",

@@ -22,6 +22,7 @@ from workshop.definition import (
     read_file,
 )
 from workshop.leads import OTHER_VALUES_LISTED, VALUES_LISTED, LeadValues, OtherColumn
+from workshop.operators import BOOL_OPS, OPERATORS, RANGE_OPS, VALUE_OPS, operator
 from workshop.store import Locked, StaleEdit
 from workshop.text import escape_markdown
 from workshop.typed_values import unmatched
@@ -265,10 +266,8 @@ def _shown(prefix: str, question: catalog.Question, lead_field: catalog.LeadFiel
         if not disqualifying:
             shown[k("op")] = current.op if current and current.op in OP_CHOICES else "in"
     elif lead_field.kind == Kind.NUMBER:
-        shown[k("low")] = current.low if current and current.op in ("between", "at_least") \
-            else None
-        shown[k("high")] = current.high if current and current.op in ("between", "at_most") \
-            else None
+        shown[k("low")] = current.lower if current else None
+        shown[k("high")] = current.upper if current else None
     elif lead_field.kind == Kind.TEXT:
         shown[k("text")] = ", ".join(current.values) if current else ""
     elif lead_field.kind == Kind.BOOLEAN:
@@ -377,12 +376,8 @@ def with_engagement_from_widget(definition: Definition, prefix: str, part: str,
     return definition.with_engagement(actions, definition.threshold)
 
 
-OTHER_OPS = {"in": "is one of", "not_in": "is not one of", "contains_any": "contains",
-             "at_least": "is at least", "at_most": "is at most", "between": "is between",
-             "is_true": "is yes (or has a date)", "is_false": "is no (or has no date)"}
-NUMBER_OPS = ("at_least", "at_most", "between")
-VALUE_OPS = ("in", "not_in", "contains_any")
-DATE_OPS = ("is_true", "is_false")
+OTHER_OPS = {name: meaning.label for name, meaning in OPERATORS.items()}
+NUMBER_OPS, VALUE_OPS, DATE_OPS = RANGE_OPS, VALUE_OPS, BOOL_OPS
 
 
 def _ops_for(choice: OtherColumn | None) -> list[str]:
@@ -426,9 +421,9 @@ def _other_widgets(prefix: str, definition: Definition, load: Load, save: Save,
     op = st.session_state[k("op")]
     if op in NUMBER_OPS:
         low_col, high_col = st.columns(2)
-        if op in ("at_least", "between"):
+        if operator(op).uses_low:
             low_col.number_input("At least", key=k("low"), value=None, step=1.0)
-        if op in ("at_most", "between"):
+        if operator(op).uses_high:
             high_col.number_input("At most", key=k("high"), value=None, step=1.0)
     elif op in VALUE_OPS:
         counts = dict(zip(choice.values, choice.counts, strict=False)) if choice else {}
@@ -466,8 +461,8 @@ def _add_other(prefix: str, load: Load, save: Save) -> None:
             field=str(state.get(k("column")) or "").strip(), op=op, role=role,
             gate=gate or "mql", points=int(state.get(k("points")) or 0) if role == "nice" else 0,
             values=values if op in VALUE_OPS else [],
-            low=state.get(k("low")) if op in ("at_least", "between") else None,
-            high=state.get(k("high")) if op in ("at_most", "between") else None,
+            low=state.get(k("low")) if op in OPERATORS and operator(op).uses_low else None,
+            high=state.get(k("high")) if op in OPERATORS and operator(op).uses_high else None,
             question=catalog.OTHER)
     except ValueError as error:
         st.session_state[f"{_generation_of(prefix)[0]}:error"] = _readable(error)

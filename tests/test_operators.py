@@ -1,0 +1,125 @@
+"""The operator registry (workshop/operators.py): every renderer covers every operator.
+
+For each operator in the registry, on every kind of column a real export has (text with
+placeholder words and snake_case, numbers held as text, yes/no words, a date, a number): the
+sentence, the points table, the form's label, the JSON round trip, and the leads it matches in
+pandas, in DuckDB and in PostgreSQL — the same leads in all three."""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pytest
+
+from tests.test_sql import MESSY
+from workshop import operators, rules
+from workshop.definition import Criterion, Definition, DefinitionError
+from workshop.evaluate import criterion_mask
+from workshop.operators import OPERATORS, Operator
+from workshop.sql import SqlWriter, types_of
+from workshop.ui.definition_form import OTHER_OPS
+
+VALUES = {"origin": ["Organic search", "unknown", "paid"], "score": ["80", "72"],
+          "newsletter": ["Yes", "x"], "demo_booked_at": ["2025-07-01", "2025-06"],
+          "employees": ["250", "40"]}
+COLUMNS = list(VALUES)
+
+
+def criterion(name: str, column: str) -> Criterion:
+    takes = OPERATORS[name]
+    if takes.takes == "values":
+        return Criterion(field=column, op=name, values=VALUES[column])
+    if takes.takes == "range":
+        return Criterion(field=column, op=name, low=40 if takes.uses_low else None,
+                         high=250 if takes.uses_high else None)
+    return Criterion(field=column, op=name)
+
+
+CASES = [(name, column) for name in OPERATORS for column in COLUMNS]
+
+
+def sql_matches(connection, c: Criterion) -> list[bool]:
+    condition = SqlWriter(types=types_of(MESSY)).condition(c)
+    rows = connection.execute(f"SELECT {condition} FROM leads ORDER BY n").fetchall()
+    return [bool(r[0]) for r in rows]
+
+
+@pytest.fixture(scope="module")
+def duck():
+    connection = duckdb.connect()
+    connection.register("leads", MESSY.assign(n=range(len(MESSY))))
+    yield connection
+    connection.close()
+
+
+@pytest.mark.parametrize(("name", "column"), CASES)
+def test_pandas_and_duckdb_match_the_same_leads(duck, name, column):
+    c = criterion(name, column)
+    expected = criterion_mask(MESSY, c).tolist()
+    assert sql_matches(duck, c) == expected
+
+
+def test_pandas_and_postgresql_match_the_same_leads(postgres_url):
+    import psycopg
+
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        connection.execute("DROP TABLE IF EXISTS leads")
+        connection.execute("CREATE TABLE leads (n integer, origin text, score text, "
+                           "newsletter text, demo_booked_at timestamp, "
+                           "employees double precision)")
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO leads VALUES (%s, %s, %s, %s, %s, %s)",
+                [(i, *(None if pd.isna(v) else v for v in row))
+                 for i, row in enumerate(MESSY.itertuples(index=False))])
+        for name, column in CASES:
+            c = criterion(name, column)
+            assert sql_matches(connection, c) == criterion_mask(MESSY, c).tolist(), \
+                (name, column)
+
+
+def test_every_operator_matches_something_and_not_everything_somewhere():
+    """A mask that silently matched nothing (or everything) everywhere would pass the
+    agreement tests above; each operator must tell leads apart on some column."""
+    for name in OPERATORS:
+        telling = [column for column in COLUMNS
+                   if 0 < criterion_mask(MESSY, criterion(name, column)).sum() < len(MESSY)]
+        assert telling, name
+
+
+@pytest.mark.parametrize("name", list(OPERATORS))
+def test_every_operator_has_a_sentence_a_points_cell_a_form_label_and_json(name):
+    c = criterion(name, "employees" if OPERATORS[name].takes == "range" else "origin")
+    others = {other: criterion(other, c.field).sentence() for other in OPERATORS
+              if other != name and OPERATORS[other].takes == OPERATORS[name].takes}
+    assert c.sentence() and c.sentence() not in others.values()  # says which operator
+    assert rules._condition(c).startswith(name)
+    assert OTHER_OPS[name] == OPERATORS[name].label
+    definition = Definition(criteria=[c])
+    assert Definition.from_json(definition.to_json()) == definition
+
+
+def test_bounds_are_read_through_the_operator():
+    wide = Criterion(field="employees", op="at_least", low=40, high=250)  # high unused
+    assert (wide.lower, wide.upper) == (40, None)
+    assert "250" not in wide.sentence()
+    assert Criterion(field="employees", op="between", low=40, high=250).upper == 250
+
+
+def test_an_operator_no_one_knows_is_refused_when_the_definition_is_read():
+    with pytest.raises(DefinitionError, match="There is no operator 'is_maybe'"):
+        Definition.from_json('{"criteria": [{"field": "x", "op": "is_maybe"}]}')
+
+
+def test_an_operator_missing_a_meaning_says_so_instead_of_matching_nothing():
+    half_done = Operator("is_half", "is half done", "nothing")
+    with pytest.raises(NotImplementedError):
+        half_done.sentence("Industry", criterion("is_true", "origin"), "")
+    with pytest.raises(NotImplementedError):
+        half_done.sql(None, criterion("is_true", "origin"))
+
+
+def test_one_list_of_yes_and_no_words():
+    from workshop import leads, sql
+
+    assert leads.TRUE_WORDS is operators.TRUE_WORDS and sql.TRUE_WORDS is operators.TRUE_WORDS
+    assert not set(operators.TRUE_WORDS) & set(operators.FALSE_WORDS)
