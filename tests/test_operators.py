@@ -123,3 +123,52 @@ def test_one_list_of_yes_and_no_words():
 
     assert leads.TRUE_WORDS is operators.TRUE_WORDS and sql.TRUE_WORDS is operators.TRUE_WORDS
     assert not set(operators.TRUE_WORDS) & set(operators.FALSE_WORDS)
+
+
+def random_definition(seed: int) -> Definition:
+    """A definition using every operator of the registry, in random roles and columns."""
+    import random
+
+    rng = random.Random(seed)
+    roles = [{"role": "must", "gate": "mql"}, {"role": "must", "gate": "sql"},
+             {"role": "nice", "points": 10}, {"role": "nice", "points": 25},
+             {"role": "disqualifier"}]
+    criteria = []
+    for name in OPERATORS:
+        c = criterion(name, rng.choice(COLUMNS))
+        criteria.append(c.model_copy(update=rng.choice(roles)))
+    picked = rng.sample(criteria, rng.randint(2, 5))
+    return Definition(criteria=picked, threshold=rng.choice([0, 10, 20]))
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_random_definitions_of_every_operator_agree_in_duckdb(seed):
+    from tests.test_sql import assert_same
+
+    assert_same(MESSY, random_definition(seed))
+
+
+def test_random_definitions_of_every_operator_agree_in_postgresql(postgres_url):
+    import psycopg
+
+    from workshop.evaluate import evaluate
+    from workshop.sql import to_sql
+
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        connection.execute("DROP TABLE IF EXISTS leads")
+        connection.execute("CREATE TABLE leads (n integer, origin text, score text, "
+                           "newsletter text, demo_booked_at timestamp, "
+                           "employees double precision)")
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO leads VALUES (%s, %s, %s, %s, %s, %s)",
+                [(i, *(None if pd.isna(v) else v for v in row))
+                 for i, row in enumerate(MESSY.itertuples(index=False))])
+        for seed in range(10):
+            definition = random_definition(seed)
+            rows = connection.execute(
+                f"SELECT lead_stage, lead_points FROM ({to_sql(definition, types=types_of(MESSY))}"
+                f") AS s ORDER BY n").fetchall()
+            expected = evaluate(MESSY, definition).frame
+            assert [r[0] for r in rows] == expected["stage"].tolist(), seed
+            assert [int(r[1]) for r in rows] == expected["points"].tolist(), seed

@@ -146,11 +146,12 @@ class _TextValues:
     def truth(self) -> tuple[np.ndarray, np.ndarray]:
         return _truth_words(self)
 
-    def spread(self, hit_per_value: np.ndarray) -> pd.Series:
+    def spread(self, hit_per_value: np.ndarray, missing: bool = False) -> pd.Series:
+        """Per lead; a lead with no value at all gets `missing`."""
         hit = np.asarray(hit_per_value, dtype=bool)
         if self.distinct is None:
-            return pd.Series(np.append(hit, False)[self.codes])
-        return self.distinct.spread_array(hit, False)
+            return pd.Series(np.append(hit, missing)[self.codes])
+        return self.distinct.spread_array(hit, missing)
 
 
 def _distinct(leads: pd.DataFrame, name: str, cache: dict | None) -> _TextValues:
@@ -184,7 +185,7 @@ def criterion_mask(leads: pd.DataFrame, criterion: Criterion,
         mask = meaning.column(_NumberColumn(column), criterion)
     else:
         text = _distinct(leads, name, cache)
-        mask = text.spread(meaning.text(text, criterion))
+        mask = text.spread(meaning.text(text, criterion), meaning.matches_missing)
     return pd.Series(np.asarray(mask, dtype=bool), index=leads.index)
 
 

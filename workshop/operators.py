@@ -72,6 +72,7 @@ class Operator:
     takes: Takes
     uses_low: bool = False
     uses_high: bool = False
+    matches_missing: bool = False  # what a lead with no value at all gets (text columns)
 
     def sentence(self, subject: str, criterion: Criterion, unit: str) -> str:
         raise NotImplementedError
