@@ -207,6 +207,25 @@ class Truth(Operator):
         return side.truth() if self.wanted else f"NOT ({side.truth()})"
 
 
+@dataclass(frozen=True)
+class Provided(Operator):
+    """Given or blank: blank is missing, empty or a placeholder word ("n/a", "Select")."""
+
+    given: bool = True
+
+    def sentence(self, subject, criterion, unit):
+        return f"{subject} is given" if self.given else f"{subject} is blank"
+
+    def text(self, side, criterion):
+        return ~side.unknown if self.given else side.unknown
+
+    def column(self, side, criterion):
+        return side.known if self.given else ~side.known
+
+    def sql(self, side, criterion):
+        return f"NOT {side.unknown()}" if self.given else side.unknown()
+
+
 def in_range(numbers: pd.Series, criterion: Criterion) -> np.ndarray:
     hit = numbers.notna()
     if criterion.lower is not None:
@@ -232,6 +251,9 @@ OPERATORS: dict[str, Operator] = {op.name: op for op in (
     InRange("between", "is between", "range", uses_low=True, uses_high=True),
     Truth("is_true", "is yes (or has a date)", "nothing", wanted=True),
     Truth("is_false", "is no (or has no date)", "nothing", wanted=False),
+    Provided("is_known", "is given (not blank)", "nothing", given=True),
+    Provided("is_blank", "is blank (missing or a placeholder)", "nothing",
+             matches_missing=True, given=False),
 )}
 # The operators by what they take, in the order the form offers them.
 VALUE_OPS = tuple(name for name, op in OPERATORS.items() if op.takes == "values")
