@@ -24,6 +24,7 @@ from pydantic import (
     TypeAdapter,
     ValidationError,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -45,6 +46,7 @@ Role = Literal["must", "nice", "disqualifier"]
 Gate = Literal["mql", "sql"]
 
 MAX_POINTS = 1000
+MAX_DAYS = 36_500
 MAX_VALUES = 200
 MAX_VALUE_LENGTH = 200
 
@@ -63,6 +65,7 @@ class Criterion(BaseModel):
     values: list[str] = Field(default_factory=list)
     low: float | None = None
     high: float | None = None
+    days: StrictInt | None = Field(default=None, ge=1, le=MAX_DAYS)  # for a number of days
     role: Role = "must"
     gate: Gate = "mql"
     points: StrictInt = Field(default=0, ge=0, le=MAX_POINTS)
@@ -93,6 +96,9 @@ class Criterion(BaseModel):
             needs = ("both a lower and an upper bound" if meaning.uses_low and meaning.uses_high
                      else "a number")
             raise ValueError(f"{label}: '{meaning.name.replace('_', ' ')}' needs {needs}.")
+        if meaning.takes == "days" and self.days is None:
+            raise ValueError(f"{label}: '{meaning.name.replace('_', ' ')}' needs a number of "
+                             "days.")
         if self.lower is not None and self.upper is not None and self.lower > self.upper:
             raise ValueError(f"{label}: the lower bound is above the upper bound.")
         if self.role == "nice" and self.points <= 0:
@@ -106,6 +112,15 @@ class Criterion(BaseModel):
     def subject(self) -> str:
         lead_field = catalog.FIELDS.get(self.field)
         return lead_field.subject if lead_field else _humanise(self.field)
+
+    @model_serializer(mode="wrap")
+    def _without_unused_days(self, to_data):
+        """`days` is written only where an operator takes it: every other criterion reads as
+        it always has."""
+        data = to_data(self)
+        if self.days is None and isinstance(data, dict):
+            data.pop("days", None)
+        return data
 
     @property
     def lower(self) -> float | None:

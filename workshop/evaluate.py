@@ -209,6 +209,9 @@ class _NumberColumn:
     def numbers(self) -> pd.Series:
         return pd.to_numeric(self.column, errors="coerce")
 
+    def days_before_latest(self) -> None:
+        return None
+
     def truth(self) -> tuple[np.ndarray, np.ndarray]:
         truth = _as_bool(self.column)
         return ((truth == True).fillna(False).to_numpy(dtype=bool),  # noqa: E712
@@ -239,6 +242,12 @@ class _DateColumn:
 
     def numbers(self) -> None:
         return None
+
+    def days_before_latest(self) -> pd.Series:
+        """Whole days each lead's date lies before the column's own latest date (so a months-old
+        export gives the same answer tomorrow); missing where there is no date."""
+        days = self.column.dt.normalize()
+        return (days.max() - days).dt.days
 
     def truth(self) -> tuple[np.ndarray, np.ndarray]:
         return self.known, ~self.known
@@ -307,9 +316,10 @@ class Evaluation:
 
 
 def condition_key(criterion: Criterion) -> tuple:
-    """What a criterion's mask depends on: its field and condition, not its role or points."""
+    """What a criterion's mask depends on: its field and condition (every value an operator
+    may take), not its role or points."""
     return (criterion.field, criterion.op, tuple(criterion.values), criterion.low,
-            criterion.high)
+            criterion.high, criterion.days)
 
 
 def evaluate(leads: pd.DataFrame, definition: Definition,

@@ -21,7 +21,7 @@ import pandas as pd
 if TYPE_CHECKING:
     from workshop.definition import Criterion
 
-Takes = Literal["values", "range", "nothing"]
+Takes = Literal["values", "range", "days", "nothing"]
 
 # The one list of yes/no words: the import reads them, the masks and the SQL match them.
 TRUE_WORDS = ("true", "yes", "y", "1", "checked", "x", "on")
@@ -48,6 +48,7 @@ class ColumnSide(Protocol):
     def contains(self, words: list[str]) -> np.ndarray: ...
     def numbers(self) -> pd.Series | None: ...  # None: not numbers (dates)
     def truth(self) -> tuple[np.ndarray, np.ndarray]: ...
+    def days_before_latest(self) -> pd.Series | None: ...  # dates only: 0 on the latest day
 
 
 class SqlSide(Protocol):
@@ -61,6 +62,7 @@ class SqlSide(Protocol):
     def number(self) -> str | None: ...  # the column as a number (None: dates)
     def truth(self) -> str: ...
     def unknown(self) -> str: ...  # missing, blank or a placeholder word
+    def days_before_latest(self) -> str | None: ...  # dates only: 0 on the latest day
 
 
 @dataclass(frozen=True)

@@ -80,9 +80,10 @@ class SqlWriter:
     """Builds expressions for one table layout: catalog key -> column name, and column kinds."""
 
     def __init__(self, columns: Mapping[str, str] | None = None,
-                 types: Mapping[str, str] | None = None):
+                 types: Mapping[str, str] | None = None, table: str = "leads"):
         self.columns = dict(columns or {})
         self.types = dict(types or {})
+        self.table = table  # for what is measured over the whole table (a column's latest)
 
     def column(self, field: str) -> str:
         return quote_identifier(self.columns.get(field, field))
@@ -209,6 +210,12 @@ class _SqlColumn:
     def truth(self) -> str:
         return self.writer.truth(self.field)
 
+    def days_before_latest(self) -> str | None:
+        if self.kind != DATE:
+            return None
+        latest = f"(SELECT max({self.column}) FROM {quote_identifier(self.writer.table)})"
+        return f"(CAST({latest} AS DATE) - CAST({self.column} AS DATE))"
+
     def unknown(self) -> str:
         """Missing, blank or a placeholder word: TRUE or FALSE, never NULL."""
         if self.kind in (DATE, NUMBER):
@@ -221,16 +228,17 @@ def to_sql(definition: Definition, *, table: str = "leads",
            columns: Mapping[str, str] | None = None,
            types: Mapping[str, str] | None = None) -> str:
     """A SELECT giving every lead its stage and points, next to its own columns."""
-    writer = SqlWriter(columns, types)
+    writer = SqlWriter(columns, types, table)
     return (f"SELECT *,\n  {writer.stage(definition)} AS lead_stage,\n"
             f"  ({writer.points(definition)}) AS lead_points\nFROM {quote_identifier(table)}")
 
 
 def where_clause(definition: Definition, stage: str = "MQL", *,
                  columns: Mapping[str, str] | None = None,
-                 types: Mapping[str, str] | None = None) -> str:
-    """The WHERE condition for leads at this stage or beyond ('MQL' includes SQLs)."""
-    writer = SqlWriter(columns, types)
+                 types: Mapping[str, str] | None = None, table: str = "leads") -> str:
+    """The WHERE condition for leads at this stage or beyond ('MQL' includes SQLs) of
+    `table` (a rule measured over the whole table reads it)."""
+    writer = SqlWriter(columns, types, table)
     if stage == "SQL":
         return writer.is_sql(definition)
     if stage == "MQL":
