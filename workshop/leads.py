@@ -215,6 +215,11 @@ def _normalise_column(column: pd.Series, key: str, decimal: str, given: set[str]
         return {key: numbers}, Reading("number", mark, ambiguous=ambiguous, evidence=evidence,
                                        unit=unit)
     if kind == Kind.COUNT:
+        if _is_text(column) and column_types.date_shaped(_judged(column)) >= TYPED_SHARE:
+            # "Pricing page visited: 14.10.2026" is when, not how often (never 14,102,026
+            # visits): kept as dates, and a date present counts as the action done.
+            parsed, reading = _dates(column, decimal)
+            return {key: parsed}, reading
         whole = _plain_counts(column) if _is_text(column) else None
         if whole is not None:  # whole numbers only: no mark to decide
             return {key: whole}, Reading("count")

@@ -118,6 +118,8 @@ def _field_quality(raw: pd.Series, value: pd.Series, header: str, key: str,
         kind = {"number": Kind.NUMBER, "date": Kind.DATE}.get(
             reading.kind if reading else "", None)
     present = _present(raw)
+    if kind == Kind.COUNT and reading is not None and reading.kind == "date":
+        kind = Kind.DATE  # an action recorded by its date (see leads._normalise_column)
     if kind == Kind.COUNT:
         readable = _count_readable(raw, reading.decimal if reading else ".")
         failed = present & ~readable
