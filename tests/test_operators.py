@@ -31,6 +31,8 @@ def criterion(name: str, column: str) -> Criterion:
     if takes.takes == "range":
         return Criterion(field=column, op=name, low=40 if takes.uses_low else None,
                          high=250 if takes.uses_high else None)
+    if takes.takes == "days":
+        return Criterion(field=column, op=name, days=40)
     return Criterion(field=column, op=name)
 
 
@@ -88,7 +90,8 @@ def test_every_operator_matches_something_and_not_everything_somewhere():
 
 @pytest.mark.parametrize("name", list(OPERATORS))
 def test_every_operator_has_a_sentence_a_points_cell_a_form_label_and_json(name):
-    c = criterion(name, "employees" if OPERATORS[name].takes == "range" else "origin")
+    c = criterion(name, {"range": "employees", "days": "demo_booked_at"}.get(
+        OPERATORS[name].takes, "origin"))
     others = {other: criterion(other, c.field).sentence() for other in OPERATORS
               if other != name and OPERATORS[other].takes == OPERATORS[name].takes}
     assert c.sentence() and c.sentence() not in others.values()  # says which operator

@@ -228,6 +228,33 @@ class Provided(Operator):
         return f"NOT {side.unknown()}" if self.given else side.unknown()
 
 
+@dataclass(frozen=True)
+class WithinLast(Operator):
+    """A date within the last N days of the column's own latest date, inclusive: measured
+    back from the export, not from today, so a months-old export gives the same answer
+    tomorrow. Only a date column has dates; any other matches nothing."""
+
+    def sentence(self, subject, criterion, unit):
+        days = criterion.days
+        return f"{subject} is within the last {days:,} day{'' if days == 1 else 's'} of the export"
+
+    def points_cell(self, criterion):
+        return f"{self.name}: {criterion.days} days"
+
+    def text(self, side, criterion):
+        return np.zeros(len(side.unknown), dtype=bool)
+
+    def column(self, side, criterion):
+        before = side.days_before_latest()
+        if before is None:
+            return np.zeros(len(side.known), dtype=bool)
+        return (before <= criterion.days).fillna(False).to_numpy(dtype=bool)
+
+    def sql(self, side, criterion):
+        before = side.days_before_latest()
+        return "FALSE" if before is None else f"{before} <= {int(criterion.days)}"
+
+
 def in_range(numbers: pd.Series, criterion: Criterion) -> np.ndarray:
     hit = numbers.notna()
     if criterion.lower is not None:
@@ -256,6 +283,7 @@ OPERATORS: dict[str, Operator] = {op.name: op for op in (
     Provided("is_known", "is given (not blank)", "nothing", given=True),
     Provided("is_blank", "is blank (missing or a placeholder)", "nothing",
              matches_missing=True, given=False),
+    WithinLast("within_last", "is within the last … days of the export", "days"),
 )}
 # The operators by what they take, in the order the form offers them.
 VALUE_OPS = tuple(name for name, op in OPERATORS.items() if op.takes == "values")

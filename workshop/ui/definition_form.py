@@ -377,7 +377,8 @@ def with_engagement_from_widget(definition: Definition, prefix: str, part: str,
 
 
 OTHER_OPS = {name: meaning.label for name, meaning in OPERATORS.items()}
-NUMBER_OPS, VALUE_OPS, DATE_OPS = RANGE_OPS, VALUE_OPS, BOOL_OPS
+NUMBER_OPS, VALUE_OPS = RANGE_OPS, VALUE_OPS
+DATE_OPS = (*BOOL_OPS, *(name for name, op in OPERATORS.items() if op.takes == "days"))
 
 
 def _ops_for(choice: OtherColumn | None) -> list[str]:
@@ -389,7 +390,7 @@ def _ops_for(choice: OtherColumn | None) -> list[str]:
         return list(NUMBER_OPS)
     if choice.date:
         return list(DATE_OPS)
-    return [*VALUE_OPS, *DATE_OPS]
+    return [*VALUE_OPS, *BOOL_OPS]
 
 
 def _other_widgets(prefix: str, definition: Definition, load: Load, save: Save,
@@ -425,6 +426,9 @@ def _other_widgets(prefix: str, definition: Definition, load: Load, save: Save,
             low_col.number_input("At least", key=k("low"), value=None, step=1.0)
         if operator(op).uses_high:
             high_col.number_input("At most", key=k("high"), value=None, step=1.0)
+    elif OPERATORS[op].takes == "days":
+        st.number_input("Days", key=k("days"), value=None, min_value=1, max_value=36_500,
+                        step=1, placeholder="e.g. 30")
     elif op in VALUE_OPS:
         counts = dict(zip(choice.values, choice.counts, strict=False)) if choice else {}
         st.multiselect("Values", list(choice.values) if choice else [], key=k("values"),
@@ -463,6 +467,8 @@ def _add_other(prefix: str, load: Load, save: Save) -> None:
             values=values if op in VALUE_OPS else [],
             low=state.get(k("low")) if op in OPERATORS and operator(op).uses_low else None,
             high=state.get(k("high")) if op in OPERATORS and operator(op).uses_high else None,
+            days=state.get(k("days")) if op in OPERATORS and operator(op).takes == "days"
+            else None,
             question=catalog.OTHER)
     except ValueError as error:
         st.session_state[f"{_generation_of(prefix)[0]}:error"] = _readable(error)
@@ -473,7 +479,7 @@ def _add_other(prefix: str, load: Load, save: Save) -> None:
         return definition.with_question(catalog.OTHER, [*kept, criterion])
 
     if _store(prefix, load, save, add, state):
-        for part in ("column", "op", "values", "low", "high", "role", "points"):
+        for part in ("column", "op", "values", "low", "high", "days", "role", "points"):
             st.session_state.pop(k(part), None)
 
 
