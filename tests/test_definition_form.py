@@ -16,6 +16,7 @@ from workshop import catalog
 from workshop.definition import Action, Definition
 from workshop.ui.definition_form import (
     THRESHOLD,
+    _add_other,
     _drawn,
     _save_note,
     _save_words,
@@ -241,3 +242,20 @@ def test_a_value_of_a_form_drawn_before_a_reset_is_never_saved():
         d, now, INDUSTRY, "industry", {f"{now}:industry:industry:values": ["Retail"]}))
     assert drafts.saves == 1
     assert drafts.definition.criteria_for("industry")[0].values == ["Retail"]
+
+
+def test_a_recency_condition_is_added_from_the_other_signals_row_with_its_days():
+    """The form's widget for an operator that takes a number of days (within_last)."""
+    drafts = Drafts(answered())
+    st.session_state[f"{P}:revision"] = {"revision": 3}
+    row = lambda part: f"{P}:other:{part}"  # noqa: E731
+    st.session_state.update({row("column"): "Last pricing visit", row("op"): "within_last",
+                             row("role"): "nice", row("points"): 15})
+    _add_other(P, drafts.load, drafts.save)
+    assert drafts.saves == 0 and "needs a number of days" in st.session_state[f"{P}:error"]
+    st.session_state[row("days")] = 90
+    _add_other(P, drafts.load, drafts.save)
+    [added] = drafts.definition.criteria_for("other")
+    assert (added.field, added.op, added.days, added.points) == (
+        "Last pricing visit", "within_last", 90, 15)
+    assert row("days") not in st.session_state  # the row is ready for the next condition
