@@ -33,6 +33,7 @@ import pandas as pd
 
 from workshop import catalog
 from workshop.definition import BOOL_OPS, RANGE_OPS, VALUE_OPS, Criterion, Definition
+from workshop.operators import operator
 
 AGREE, PARTLY, CONFLICT, ONLY_ONE, UNANSWERED = (
     "agree", "overlap", "conflict", "only one answered", "not answered")
@@ -131,9 +132,10 @@ class FieldSpread:
 
 
 def _value_keys(criterion: Criterion) -> list[tuple[str, str]]:
-    """(comparison key, display) for each value of a criterion."""
-    if criterion.op in BOOL_OPS:
-        word = "yes" if criterion.op == "is_true" else "no"
+    """(comparison key, display) for each value of a criterion; a condition that takes no
+    values is one, in the operator's own words ("yes", "given", "last 90 days")."""
+    if operator(criterion.op).takes in ("nothing", "days"):
+        word = operator(criterion.op).short(criterion)
         return [(word, word)]
     if criterion.op == "not_in":
         return [(f"not {v.casefold()}", f"not {v}") for v in criterion.values]
@@ -233,6 +235,8 @@ def value_similarity(a: Criterion, b: Criterion) -> float:
         return range_similarity(bounds(a), bounds(b))
     if a.op in BOOL_OPS and b.op in BOOL_OPS:
         return 1.0 if a.op == b.op else 0.0
+    if a.op == b.op and operator(a.op).takes == "days":  # the last 30 against 90 days
+        return range_similarity((0, a.days), (0, b.days))
     return 0.0
 
 

@@ -14,6 +14,7 @@ from workshop import catalog
 from workshop.compare import AGREE, AGREE_AT, ONLY_ONE, PARTLY, Comparison, compare, has_answer
 from workshop.definition import BOOL_OPS, RANGE_OPS, VALUE_OPS, Action, Criterion, Definition
 from workshop.measure import CannotMeasure, Figures, measure
+from workshop.operators import operator
 
 ROLE_STRICTNESS = {"nice": 0, "must": 1, "disqualifier": 2}
 
@@ -113,6 +114,9 @@ def combine_criteria(criteria: list[Criterion], widest: bool) -> Criterion | Non
         op = "between" if low is not None and high is not None else (
             "at_least" if low is not None else "at_most")
         return _rebuilt(first, {**update, "op": op, "low": low, "high": high})
+    if operator(first.op).takes == "days":  # the same operator: more days accept more leads
+        days = (max if widest else min)(c.days for c in criteria)
+        return _rebuilt(first, {**update, "days": days})
     if len({c.op for c in criteria}) > 1:
         return None  # yes against no: neither union nor intersection means anything
     return _rebuilt(first, update)

@@ -85,6 +85,12 @@ class Operator:
             return f"{self.name}: " + " | ".join(criterion.values)
         return self.name
 
+    def short(self, criterion: Criterion) -> str:
+        """The condition in a word or two, without its subject, for drafts side by side
+        ('yes', 'given', 'last 90 days'); operators that take values or bounds are compared
+        by those instead."""
+        raise NotImplementedError
+
     def text(self, side: TextSide, criterion: Criterion) -> np.ndarray:
         """Per distinct value of a text column."""
         raise NotImplementedError
@@ -195,7 +201,10 @@ class Truth(Operator):
     wanted: bool = True
 
     def sentence(self, subject, criterion, unit):
-        return f"{subject}: {'yes' if self.wanted else 'no'}"
+        return f"{subject}: {self.short(criterion)}"
+
+    def short(self, criterion):
+        return "yes" if self.wanted else "no"
 
     def text(self, side, criterion):
         yes, no = side.truth()
@@ -216,7 +225,10 @@ class Provided(Operator):
     given: bool = True
 
     def sentence(self, subject, criterion, unit):
-        return f"{subject} is given" if self.given else f"{subject} is blank"
+        return f"{subject} is {self.short(criterion)}"
+
+    def short(self, criterion):
+        return "given" if self.given else "blank"
 
     def text(self, side, criterion):
         return ~side.unknown if self.given else side.unknown
@@ -240,6 +252,10 @@ class WithinLast(Operator):
 
     def points_cell(self, criterion):
         return f"{self.name}: {criterion.days} days"
+
+    def short(self, criterion):
+        days = criterion.days
+        return f"last {days:,} day{'' if days == 1 else 's'}"
 
     def text(self, side, criterion):
         return np.zeros(len(side.unknown), dtype=bool)
