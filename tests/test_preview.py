@@ -350,6 +350,21 @@ def test_sample_table_survives_a_repeated_index(leads):
     assert [expected[c] for c in table["company"]] == table["reasons"].tolist()
 
 
+@pytest.mark.parametrize("seed", range(5))
+def test_sample_reasons_measure_recency_from_the_whole_export_not_the_sample(seed):
+    """Nobody qualifies (no lead is in Software), so the sample holds only older leads: a
+    lead 35 days before the export's latest misses "the last 30 days" even when it is the
+    newest of the sample, as its stage says."""
+    days = np.random.default_rng(seed).permutation(200)
+    leads = pd.DataFrame({"company": [f"Lead {d}" for d in days], "industry": "Retail",
+                          "created": pd.Timestamp("2025-01-01") + pd.to_timedelta(days, "D")})
+    recent = C("created", op="within_last", days=30)
+    table = sample_table(leads, D(recent, C("industry", values=["Software"])), n=6, seed=seed)
+    for company, why in zip(table["company"], table["reasons"], strict=True):
+        missed = f"misses MQL gate: {recent.sentence()}" in why
+        assert missed == (int(company.split()[1]) < 199 - 30), (company, why)
+
+
 def test_sample_table_keeps_only_present_id_columns(leads):
     table = sample_table(leads.drop(columns=["job_title", "employees"]),
                          D(C("industry", values=["Software"])), n=3)

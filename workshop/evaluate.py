@@ -385,25 +385,33 @@ def evaluate(leads: pd.DataFrame, definition: Definition,
     return Evaluation(frame)
 
 
-def reasons(leads: pd.DataFrame, definition: Definition) -> pd.Series:
-    """Why each lead got its stage, in plain language. Meant for the handful of leads shown."""
-    evaluation = evaluate(leads, definition)
-    parts: dict = {i: [] for i in leads.index}
+def reasons(leads: pd.DataFrame, definition: Definition, rows: np.ndarray | None = None, *,
+            evaluation: Evaluation | None = None) -> pd.Series:
+    """Why each lead got its stage, in plain language. Meant for the handful of leads shown:
+    `rows` (positions) picks them, while every rule is still measured on all the leads, as
+    their stage was (a rule like `within_last` reads its whole column's latest date)."""
+    evaluation = evaluation if evaluation is not None else evaluate(leads, definition)
+    shown = np.arange(len(leads)) if rows is None else np.asarray(rows, dtype=np.int64)
+    parts: list[list[str]] = [[] for _ in shown]
+    cache: dict = {}
+
+    def hits(criterion: Criterion) -> np.ndarray:  # positions in `shown`
+        return criterion_mask(leads, criterion, cache).to_numpy(dtype=bool)[shown]
+
     for criterion in definition.disqualifiers:
-        for i in leads.index[criterion_mask(leads, criterion)]:
-            parts[i].append(f"disqualified: {criterion.sentence()}")
+        for j in np.flatnonzero(hits(criterion)):
+            parts[j].append(f"disqualified: {criterion.sentence()}")
     for gate in ("mql", "sql"):
         for criterion in definition.gate(gate):
-            for i in leads.index[~criterion_mask(leads, criterion)]:
-                parts[i].append(f"misses {gate.upper()} gate: {criterion.sentence()}")
-    short = evaluation.frame["points"] < definition.threshold
-    for i in leads.index[short]:
-        parts[i].append(f"{evaluation.frame.at[i, 'points']} of {definition.threshold} points")
-    for i in leads.index[evaluation.frame["is_mql"]]:
-        if not parts[i]:
-            parts[i].append(f"meets every rule ({evaluation.frame.at[i, 'points']} points)")
-    return pd.Series({i: "; ".join(p) for i, p in parts.items()}, index=leads.index,
-                     dtype="string")
+            for j in np.flatnonzero(~hits(criterion)):
+                parts[j].append(f"misses {gate.upper()} gate: {criterion.sentence()}")
+    points = evaluation.frame["points"].to_numpy()[shown]
+    for j in np.flatnonzero(points < definition.threshold):
+        parts[j].append(f"{points[j]} of {definition.threshold} points")
+    for j in np.flatnonzero(evaluation.frame["is_mql"].to_numpy(dtype=bool)[shown]):
+        if not parts[j]:
+            parts[j].append(f"meets every rule ({points[j]} points)")
+    return pd.Series(["; ".join(p) for p in parts], index=leads.index[shown], dtype="string")
 
 
 def missing_columns(leads: pd.DataFrame, definition: Definition) -> list[str]:

@@ -391,7 +391,8 @@ def sample_table(leads: pd.DataFrame, definition: Definition, n: int = 25,
     """A few real leads with their stage and why, so people argue about examples, not rules.
 
     About half qualified and half not (fewer when one group is small); SQLs first, then MQLs,
-    then the rest, by points. Reasons come from `workshop.evaluate.reasons` on the sample only.
+    then the rest, by points. Reasons come from `workshop.evaluate.reasons`, written for the sample
+    only but measured on all the leads.
     Columns: the identifying columns present (company, job_title, industry, employees), stage,
     points, reasons. Pass `evaluation` (of this definition on these leads) to skip re-evaluating.
     """
@@ -416,7 +417,7 @@ def sample_table(leads: pd.DataFrame, definition: Definition, n: int = 25,
             table[column] = table[column].round().astype("Int64")
     table["stage"] = frame["stage"].to_numpy()
     table["points"] = frame["points"].to_numpy()
-    table["reasons"] = reasons(sample, definition).to_numpy()
+    table["reasons"] = reasons(leads, definition, positions, evaluation=result).to_numpy()
     order = table["stage"].map({SQL: 0, MQL: 1, NOT_QUALIFIED: 2})
     table = table.assign(_order=order).sort_values(["_order", "points"],
                                                    ascending=[True, False], kind="stable")
