@@ -2,8 +2,9 @@
 
 For each operator in the registry, on every kind of column a real export has (text with
 placeholder words and snake_case, numbers held as text, yes/no words, a date, a number): the
-sentence, the points table, the form's label, the JSON round trip, and the leads it matches in
-pandas, in DuckDB and in PostgreSQL — the same leads in all three."""
+sentence, the points table, the form (its label, and a round trip through its widgets), the JSON
+round trip, and the leads it matches in pandas, in DuckDB and in PostgreSQL — the same leads in
+all three."""
 from __future__ import annotations
 
 import duckdb
@@ -14,9 +15,10 @@ from tests.test_sql import MESSY
 from workshop import operators, rules
 from workshop.definition import Criterion, Definition, DefinitionError
 from workshop.evaluate import criterion_mask
+from workshop.leads import OtherColumn
 from workshop.operators import OPERATORS, Operator
 from workshop.sql import SqlWriter, types_of
-from workshop.ui.definition_form import OTHER_OPS
+from workshop.ui.definition_form import OTHER_OPS, _add_other, _ops_for
 
 VALUES = {"origin": ["Organic search", "unknown", "paid"], "score": ["80", "72"],
           "newsletter": ["Yes", "x"], "demo_booked_at": ["2025-07-01", "2025-06"],
@@ -99,6 +101,41 @@ def test_every_operator_has_a_sentence_a_points_cell_a_form_label_and_json(name)
     assert OTHER_OPS[name] == OPERATORS[name].label
     definition = Definition(criteria=[c])
     assert Definition.from_json(definition.to_json()) == definition
+
+
+KINDS = {"origin": OtherColumn(number=False, values=tuple(VALUES["origin"])),
+         "score": OtherColumn(number=False), "newsletter": OtherColumn(number=False),
+         "demo_booked_at": OtherColumn(number=False, date=True),
+         "employees": OtherColumn(number=True)}
+
+
+@pytest.mark.parametrize("name", list(OPERATORS))
+def test_every_operator_goes_through_the_form_and_back(name):
+    """The form's "Other signals" row offers the operator for a column of some kind, edits
+    what it takes with the widget its kind asks for, and saves exactly that criterion."""
+    import streamlit as st
+
+    from tests.test_definition_form import Drafts, P
+
+    offered = [column for column, kind in KINDS.items() if name in _ops_for(kind)]
+    assert offered, f"the form offers {name} on no kind of column"
+    expected = criterion(name, offered[0]).model_copy(
+        update={"role": "nice", "points": 15, "question": "other"})
+    widgets = {"values": {"values": expected.values},
+               "range": {"low": expected.low, "high": expected.high},
+               "days": {"days": expected.days}, "nothing": {}}[OPERATORS[name].takes]
+    st.session_state.clear()
+    try:
+        drafts = Drafts(Definition())
+        st.session_state[f"{P}:revision"] = {"revision": 3}
+        st.session_state.update({f"{P}:other:{part}": value for part, value in {
+            "column": expected.field, "op": name, "role": "nice", "points": 15,
+            **widgets}.items()})
+        _add_other(P, drafts.load, drafts.save)
+        assert drafts.definition.criteria_for("other") == [expected]
+        assert Definition.from_json(drafts.definition.to_json()) == drafts.definition
+    finally:
+        st.session_state.clear()
 
 
 def test_bounds_are_read_through_the_operator():

@@ -54,8 +54,9 @@ def test_the_sql_gives_the_same_leads_on_the_imported_table(export):  # noqa: F8
 
 def test_within_last_reads_as_a_sentence_and_as_the_issue_s_json():
     recent = Criterion(field="created", op="within_last", days=90)
-    assert recent.sentence() == "Created date is within the last 90 days of the export" or \
-        recent.sentence().endswith("within the last 90 days of the export")
+    assert recent.sentence() == "Created date is within the last 90 days of the export"
+    assert Criterion(field="Last visit", op="within_last", days=1).sentence() == \
+        "Last visit is within the last 1 day of the export"
     stored = json.loads(Definition(criteria=[recent]).to_json())["criteria"][0]
     assert (stored["field"], stored["op"], stored["days"]) == ("created", "within_last", 90)
     assert "days" not in json.loads(Definition(criteria=[
@@ -66,3 +67,38 @@ def test_within_last_reads_as_a_sentence_and_as_the_issue_s_json():
         Definition.from_json('{"criteria": [{"field": "created", "op": "within_last", '
                              '"days": 0}]}')
 
+
+
+# The latest lead came in late on 1 July; whole days count, whatever the time of day.
+TIMES = pd.DataFrame({"n": range(6), "created": pd.to_datetime([
+    "2025-07-01 23:30", "2025-06-01 00:10", "2025-06-01 23:59", "2025-05-31 23:59",
+    None, "2025-06-30 08:00"])})
+WITHIN_30 = [True, True, True, False, False, True]  # 1 June is the 30th day back, 31 May not
+
+
+def _stages_in_sql(connection) -> list[bool]:
+    recent = Criterion(field="created", op="within_last", days=30)
+    query = to_sql(Definition(criteria=[recent]), types=types_of(TIMES))
+    rows = connection.execute(f"SELECT lead_stage FROM ({query}) AS s ORDER BY n").fetchall()
+    return [r[0] != "Not qualified" for r in rows]
+
+
+def test_the_boundary_day_counts_whatever_the_time_of_day_in_pandas_and_duckdb():
+    recent = Definition(criteria=[Criterion(field="created", op="within_last", days=30)])
+    assert evaluate(TIMES, recent).frame["is_mql"].tolist() == WITHIN_30
+    connection = duckdb.connect()
+    connection.register("leads", TIMES)
+    assert _stages_in_sql(connection) == WITHIN_30
+
+
+def test_the_boundary_day_counts_whatever_the_time_of_day_in_postgresql(postgres_url):
+    import psycopg
+
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        connection.execute("DROP TABLE IF EXISTS leads")
+        connection.execute("CREATE TABLE leads (n integer, created timestamp)")
+        with connection.cursor() as cursor:
+            cursor.executemany("INSERT INTO leads VALUES (%s, %s)",
+                               [(int(n), None if pd.isna(t) else t.to_pydatetime())
+                                for n, t in TIMES.itertuples(index=False)])
+        assert _stages_in_sql(connection) == WITHIN_30
