@@ -138,6 +138,30 @@ def test_every_operator_goes_through_the_form_and_back(name):
         st.session_state.clear()
 
 
+def test_every_operator_reaches_the_one_pager_and_the_points_table():
+    """They read the criteria's sentences and points cells: a criterion of every operator, in
+    every role, is printed on the wall and configured in the CRM."""
+    import html
+
+    from workshop import export
+
+    roles = [{"role": "must"}, {"role": "must", "gate": "sql"}, {"role": "nice", "points": 5},
+             {"role": "disqualifier"}]
+    criteria = [criterion(name, column).model_copy(update=role)
+                for name in OPERATORS for column in COLUMNS[:1] + COLUMNS[3:4]
+                for role in roles]
+    definition = Definition(criteria=criteria, threshold=5)
+    page = export.one_pager(definition, company="Acme", title="Ideal lead", facilitator="Ana",
+                            agreed_by=[], agreed_at=None)
+    markdown, page_html = export.to_markdown(page), export.to_html(page)
+    rows = rules.points_rows(definition)
+    assert len(rows) == len(criteria) + 1  # and the threshold
+    for c, row in zip(criteria, rows, strict=False):
+        assert c.sentence() in markdown, c
+        assert html.escape(c.sentence(), quote=False) in page_html, c
+        assert (row["criterion"], row["condition"]) == (c.sentence(), rules._condition(c))
+
+
 def test_bounds_are_read_through_the_operator():
     wide = Criterion(field="employees", op="at_least", low=40, high=250)  # high unused
     assert (wide.lower, wide.upper) == (40, None)
