@@ -8,10 +8,9 @@ all three."""
 from __future__ import annotations
 
 import duckdb
-import pandas as pd
 import pytest
 
-from tests.test_sql import MESSY
+from tests.test_sql import MESSY, load_messy_into
 from workshop import operators, rules
 from workshop.definition import Criterion, Definition, DefinitionError
 from workshop.evaluate import criterion_mask
@@ -66,15 +65,7 @@ def test_pandas_and_postgresql_match_the_same_leads(postgres_url):
     import psycopg
 
     with psycopg.connect(postgres_url, autocommit=True) as connection:
-        connection.execute("DROP TABLE IF EXISTS leads")
-        connection.execute("CREATE TABLE leads (n integer, origin text, score text, "
-                           "newsletter text, demo_booked_at timestamp, "
-                           "employees double precision)")
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO leads VALUES (%s, %s, %s, %s, %s, %s)",
-                [(i, *(None if pd.isna(v) else v for v in row))
-                 for i, row in enumerate(MESSY.itertuples(index=False))])
+        load_messy_into(connection)
         for name, column in CASES:
             c = criterion(name, column)
             assert sql_matches(connection, c) == criterion_mask(MESSY, c).tolist(), \
@@ -219,15 +210,7 @@ def test_random_definitions_of_every_operator_agree_in_postgresql(postgres_url):
     from workshop.sql import to_sql
 
     with psycopg.connect(postgres_url, autocommit=True) as connection:
-        connection.execute("DROP TABLE IF EXISTS leads")
-        connection.execute("CREATE TABLE leads (n integer, origin text, score text, "
-                           "newsletter text, demo_booked_at timestamp, "
-                           "employees double precision)")
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO leads VALUES (%s, %s, %s, %s, %s, %s)",
-                [(i, *(None if pd.isna(v) else v for v in row))
-                 for i, row in enumerate(MESSY.itertuples(index=False))])
+        load_messy_into(connection)
         for seed in range(10):
             definition = random_definition(seed)
             rows = connection.execute(

@@ -177,6 +177,19 @@ def test_placeholders_and_spellings_in_sql():
     assert (stages != "Not qualified").sum() == 3 * 30  # organic_search, Organic search, unknown
 
 
+def load_messy_into(connection) -> None:
+    """The messy columns as a PostgreSQL table `leads`, numbered in their order by `n`."""
+    connection.execute("DROP TABLE IF EXISTS leads")
+    connection.execute("CREATE TABLE leads (n integer, origin text, score text, "
+                       "newsletter text, demo_booked_at timestamp, "
+                       "employees double precision)")
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO leads VALUES (%s, %s, %s, %s, %s, %s)",
+            [(i, *(None if pd.isna(v) else v for v in row))
+             for i, row in enumerate(MESSY.itertuples(index=False))])
+
+
 def test_the_same_rules_run_on_postgresql(postgres_url):
     """RevOps may run the SQL on PostgreSQL: the messy columns as a PostgreSQL table give the
     same stages and points as the app."""
@@ -194,15 +207,7 @@ def test_the_same_rules_run_on_postgresql(postgres_url):
                  Action(field="newsletter", points=3)],
         threshold=10) for op in ("in", "not_in", "contains_any")]
     with psycopg.connect(postgres_url, autocommit=True) as connection:
-        connection.execute("DROP TABLE IF EXISTS leads")
-        connection.execute("CREATE TABLE leads (n integer, origin text, score text, "
-                           "newsletter text, demo_booked_at timestamp, "
-                           "employees double precision)")
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO leads VALUES (%s, %s, %s, %s, %s, %s)",
-                [(i, *(None if pd.isna(v) else v for v in row))
-                 for i, row in enumerate(MESSY.itertuples(index=False))])
+        load_messy_into(connection)
         for definition in definitions:
             sql = to_sql(definition, types=types_of(MESSY))
             rows = connection.execute(
