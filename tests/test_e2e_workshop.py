@@ -30,6 +30,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect, sync_playwright
 from pypdf import PdfReader
 
@@ -248,8 +249,11 @@ def test_a_whole_workshop_on_three_devices(tmp_path, monkeypatch, request):
 
     started = time.monotonic()
 
+    laps = ["started"]
+
     def lap(what: str) -> None:
         """Where the time goes (printed; pytest shows it with -s or on a failure)."""
+        laps.append(what)
         print(f"{time.monotonic() - started:6.1f} s  {what}", flush=True)
 
     server = Server(database_url, free_port(), tmp_path)
@@ -523,9 +527,12 @@ def test_a_whole_workshop_on_three_devices(tmp_path, monkeypatch, request):
                 "heading", name="Step 4 · Communicate the agreed definition")).to_be_visible()
             agreed = "Agreed by Priya for Marketing and Marcus for Sales"
             expect(fac.main).to_contain_text(agreed)
+            lap("step 4 on the projector")
             for person in (mkt, sales):
                 expect(person.page).to_have_url(re.compile(r"/communicate\?"), timeout=FOLLOW)
-                expect(person.main).to_contain_text(agreed)
+                lap(f"{person.who} followed to step 4")
+                expect(person.main).to_contain_text(agreed, timeout=FOLLOW)
+                lap(f"{person.who} sees the agreed version")
             pdf_button = button(fac, "⬇️ PDF (A4)")
             expect(pdf_button).to_be_enabled(timeout=60_000)
             with fac.page.expect_download() as download:
@@ -542,7 +549,7 @@ def test_a_whole_workshop_on_three_devices(tmp_path, monkeypatch, request):
             for person in people:
                 person.shot("7e-step-4", focus=person.main.get_by_text(agreed).first)
             lap("step 7 done")
-        except BaseException:
+        except BaseException as error:
             for person in people:
                 try:
                     person.shot("failure")
@@ -551,6 +558,12 @@ def test_a_whole_workshop_on_three_devices(tmp_path, monkeypatch, request):
                 except Exception:  # noqa: BLE001 - the original failure matters more
                     pass
             print(f"server log:\n{server.log()}")
+            if isinstance(error, AssertionError | PlaywrightError):
+                # The summary line shows the start of the message: say where it failed there,
+                # before Playwright's page snapshot.
+                first = str(error).strip().splitlines()[:3]
+                raise AssertionError(f"after '{laps[-1]}' ({time.monotonic() - started:.0f} s): "
+                                     + " | ".join(first)) from error
             raise
         finally:
             browser.close()
