@@ -12,7 +12,7 @@ import os
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache, partial
 from pathlib import Path
 
@@ -157,31 +157,33 @@ def normalise(raw: pd.DataFrame, mapping: dict[str, str], decimal: str = ".",
         if "outcome" in leads.columns:
             customer &= ~(leads["outcome"] == "won").fillna(False).astype(bool)
         leads["is_customer"] = customer
-    leads.attrs[_PROVENANCE] = _Provenance(headers, readings)
+    leads.attrs[_PROVENANCE] = _provenance(headers, readings)
     return leads
 
 
 _PROVENANCE = "workshop:provenance"
 
 
-@dataclass(frozen=True)
-class _Provenance:
-    """Where the columns came from and how they were read, carried in `leads.attrs`.
+class _Provenance(dict):
+    """Where the columns came from and how they were read, carried in `leads.attrs`: a dict
+    of plain values, so Arrow (and Streamlit's tables) can write it as JSON.
 
     pandas deep-copies `attrs` into every frame and series derived from the leads (a slice, a
-    comparison, a sum): as plain dicts of readings that was 600,000 copies and 65% of the time
+    comparison, a sum): copying the readings each time was 600,000 copies and 65% of the time
     of a scorecard on the sample leads. Never changed once made, so a copy is itself."""
-
-    headers: dict[str, str]
-    readings: dict[str, Reading]
 
     def __deepcopy__(self, memo) -> _Provenance:
         return self
 
 
-def _provenance(leads: pd.DataFrame) -> _Provenance:
+def _provenance(headers: dict[str, str], readings: dict[str, Reading]) -> _Provenance:
+    return _Provenance(headers=dict(headers),
+                       readings={key: asdict(reading) for key, reading in readings.items()})
+
+
+def _carried(leads: pd.DataFrame) -> dict:
     found = leads.attrs.get(_PROVENANCE)
-    return found if isinstance(found, _Provenance) else _Provenance({}, {})
+    return found if isinstance(found, dict) else {}
 
 
 def _is_value(column: pd.Series, value: str) -> pd.Series:
@@ -195,12 +197,13 @@ def _is_value(column: pd.Series, value: str) -> pd.Series:
 
 def header_columns(leads: pd.DataFrame) -> dict[str, str]:
     """The export's header -> the leads column it became (a catalog key when mapped)."""
-    return dict(_provenance(leads).headers)
+    return dict(_carried(leads).get("headers", {}))
 
 
 def column_readings(leads: pd.DataFrame) -> dict[str, Reading]:
     """Leads column -> how its values were read (numbers, dates, text, and the conventions)."""
-    return dict(_provenance(leads).readings)
+    return {key: Reading(**fields)
+            for key, fields in _carried(leads).get("readings", {}).items()}
 
 
 # Fields read off other columns when the export does not carry them, in the order they are added.
