@@ -54,6 +54,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from sqlmodel import select
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
@@ -63,6 +64,7 @@ from workshop.db import make_engine, session
 from workshop.definition import Definition
 from workshop.leads import load_sample_leads
 from workshop.measure import measure
+from workshop.models import DATA_ROLE, Participant
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -199,10 +201,12 @@ class Workshop:
     wip: str = ""  # marker of a shared definition being drafted after the last version
     wall: str | None = None
     revoked: str | None = None
+    data_key: str = ""  # the won deals' draft's participant key: nobody is ever given it
 
     def secrets(self) -> dict[str, str]:
         """Every key and secret of this workshop, by name."""
         named = {f"{self.company} {kind} key": token for kind, token in self.tokens.items()}
+        named[f"{self.company} won deals' key"] = self.data_key
         named |= {f"{self.company} {role} invite": s for role, s in self.invites.items()}
         named[f"{self.company} join code"] = self.join_code
         if self.wall:
@@ -246,6 +250,11 @@ def _new_workshop(s, company: str) -> Workshop:
         found.drafts[kind] = marker(f"{company}{kind}draft")
         store.save_draft(s, created.id, found.tokens[kind], _draft(base, found.drafts[kind]), 0)
     store.set_done(s, created.id, mkt, True)
+    # The draft learned from the won deals: hidden until the reveal, the facilitator included.
+    found.drafts["data"] = marker(f"{company}datadraft")
+    store.set_data_draft(s, created.id, fac, _draft(demo.sales_draft(), found.drafts["data"]))
+    found.data_key = s.exec(select(Participant.token).where(
+        Participant.workshop_id == created.id, Participant.role == DATA_ROLE)).one()
     return found
 
 

@@ -4,7 +4,7 @@ import streamlit as st
 from workshop import catalog, compare, merge, store, versions
 from workshop.models import ROLE_LABELS
 from workshop.shared_edits import SharedEdit, hand_edit, row_operation, suggested_start
-from workshop.text import escape_markdown
+from workshop.text import escape_markdown, possessive
 from workshop.ui.agreement import (
     NOTICE,
     change_log,
@@ -29,6 +29,7 @@ from workshop.ui.pages import COMPARE, EVIDENCE, HISTORY
 from workshop.ui.preview import impact_panel, live_panel
 from workshop.ui.reveal import reveal_control
 from workshop.ui.status_board import status_board
+from workshop.ui.won_deals import scorecard_panel
 
 place, workshop, actor = require_workshop()
 step_header(workshop, place, COMPARE, actor)
@@ -100,8 +101,12 @@ with st.expander("How the alignment score is worked out"):
 
 live_panel({**drafts, "Shared definition": shared.definition}, source, place,
            actor.is_facilitator, compact=phone)
-if not phone:  # a wide table; the evidence page has it
+if not phone:  # wide tables; the evidence page has them
     leads_agreement(source, drafts)
+    if source is not None and "outcome" in source.leads.columns:
+        with st.expander("Would we have caught our customers? Each draft on the newer leads"):
+            scorecard_panel(source, {**drafts, "Shared definition": shared.definition}
+                            if not shared.definition.is_empty() else drafts)
 if source is not None:
     st.page_link(EVIDENCE.path, label="More evidence from your leads →", icon="📊",
                  query_params=place.params)
@@ -133,7 +138,7 @@ if facilitator and shared.definition.is_empty() and not shared.decisions:
 
 st.header("Question by question")
 names = list(drafts)
-OPERATIONS = {**{f"take:{n}": f"Take {n}'s answer" for n in names},
+OPERATIONS = {**{f"take:{n}": f"Take {possessive(n)} answer" for n in names},
               "union": "Union: what any of them accepts (more leads)",
               "intersection": "Intersection: what all of them accept (fewer leads)",
               "clear": "Leave open (no rule)"}

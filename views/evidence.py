@@ -10,6 +10,7 @@ from workshop.ui.import_panel import review, upload_form
 from workshop.ui.leads_source import SAMPLE_LABEL, workshop_leads
 from workshop.ui.pages import EVIDENCE
 from workshop.ui.preview import live_panel
+from workshop.ui.won_deals import add_panel, scorecard_panel
 
 place, workshop, actor = require_workshop()
 step_header(workshop, place, EVIDENCE, actor)
@@ -45,6 +46,8 @@ if source.upload is not None and actor.is_facilitator:
     review(place, source, {**own, **definitions})
 elif source.label == SAMPLE_LABEL:
     st.caption("Showing the sample leads of the demo company until an export is uploaded.")
+if actor.is_facilitator:
+    add_panel(place, source, revealed)
 
 if not revealed:
     st.info("The figures of each draft appear here after the reveal: nobody's definition "
@@ -59,6 +62,8 @@ st.header("Per month, against sales capacity")
 capacity_panel(source, definitions, results)
 st.header("Past wins")
 outcomes_panel(source, definitions, results)
+st.header("Checked on the newer leads")
+scorecard_panel(source, definitions)
 st.header("Closer look")
 drill_down(source, definitions, results)
 st.caption(f"Figures on {escape_markdown(source.label)}.")

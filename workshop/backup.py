@@ -36,6 +36,7 @@ from workshop import limits, store
 from workshop.definition import Definition, DefinitionError, describe_validation_error
 from workshop.measure import Figures as MeasuredFigures
 from workshop.models import (
+    DATA_ROLE,
     AgendaState,
     Draft,
     LeadsUpload,
@@ -81,7 +82,8 @@ CHUNK = MB  # an embedded export is unpacked this much at a time
 BASE64_CHUNK = 4 * MB  # characters of base64 decoded at a time (a multiple of 4)
 Text = Annotated[str, Field(max_length=store.MAX_TEXT)]
 LongText = Annotated[str, Field(max_length=200_000)]
-Role = Literal["facilitator", "marketing", "sales"]
+Role = Literal["facilitator", "marketing", "sales"]  # who answers proposals, and the facilitator
+DraftRole = Literal["facilitator", "marketing", "sales", "data"]  # ...and the won deals' draft
 
 
 class _Part(BaseModel):
@@ -96,7 +98,7 @@ class DraftBackup(_Part):
 
 
 class PersonBackup(_Part):
-    role: Role
+    role: DraftRole
     name: Text
     joined_at: datetime
     draft: DraftBackup
@@ -504,6 +506,8 @@ def _check_references(backup: Backup) -> None:
     roles = [person.role for person in backup.people]
     if roles.count("facilitator") != 1:
         raise _damaged("it must name exactly one facilitator.")
+    if roles.count(DATA_ROLE) > 1:
+        raise _damaged("it holds more than one draft of the won deals.")
     if len({(p.role, p.name) for p in backup.people}) != len(backup.people):
         raise _damaged("a person is listed twice.")
     if any(v.proposal >= len(backup.proposals) for v in backup.versions):
@@ -722,7 +726,8 @@ def _restore(session: Session, backup: Backup, pending: ExitStack) -> Restored:
     keys = {}
     for person in backup.people:
         token = facilitator if person.role == "facilitator" else store.new_token()
-        keys[(person.role, person.name)] = token
+        if person.role != DATA_ROLE:  # nobody signs in as the won deals' draft
+            keys[(person.role, person.name)] = token
         row = Participant(workshop_id=workshop_id, role=person.role, name=person.name,
                           token=token, joined_at=person.joined_at, at_screen=person.at_screen)
         session.add(row)

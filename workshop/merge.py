@@ -15,6 +15,7 @@ from workshop.compare import AGREE, AGREE_AT, ONLY_ONE, PARTLY, Comparison, comp
 from workshop.definition import BOOL_OPS, RANGE_OPS, VALUE_OPS, Action, Criterion, Definition
 from workshop.measure import CannotMeasure, Figures, measure
 from workshop.operators import operator
+from workshop.text import possessive
 
 ROLE_STRICTNESS = {"nice": 0, "must": 1, "disqualifier": 2}
 
@@ -212,7 +213,7 @@ def apply_operation(shared: Definition, question: str, operation: str,
         source = operation.removeprefix("take:")
         if source not in drafts:
             raise ValueError(f"There is no draft called {source!r}.")
-        return take(shared, question, drafts[source]), f"took {source}'s answer"
+        return take(shared, question, drafts[source]), f"took {possessive(source)} answer"
     if operation == "union":
         return union(shared, question, list(drafts.values())), "union of the drafts"
     if operation == "intersection":

@@ -7,7 +7,13 @@ from datetime import UTC, datetime
 from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-ROLE_LABELS = {"facilitator": "Facilitator", "marketing": "Marketing", "sales": "Sales"}
+# The draft learned from the export's won deals (`workshop.learn`): a fourth voice, added by the
+# facilitator, hidden until the reveal like every draft. Nobody signs in as it.
+DATA_ROLE = "data"
+DATA_NAME = "Your won deals"
+ROLE_LABELS = {"facilitator": "Facilitator", "marketing": "Marketing", "sales": "Sales",
+               DATA_ROLE: "Won deals"}
+ROLE_ORDER = {role: index for index, role in enumerate(ROLE_LABELS)}  # drafts are shown in it
 
 
 def utcnow() -> datetime:

@@ -27,7 +27,10 @@ from sqlmodel import Session, select
 from workshop import limits
 from workshop.definition import Definition
 from workshop.models import (
+    DATA_NAME,
+    DATA_ROLE,
     ROLE_LABELS,
+    ROLE_ORDER,
     AgendaState,
     DiscussionPoint,
     Draft,
@@ -466,7 +469,8 @@ def authenticate(session: Session, workshop_id: str, token: str | None) -> Actor
         raise AccessDenied("This key does not belong to this workshop.")
     participant = session.exec(select(Participant).where(
         Participant.workshop_id == workshop_id, Participant.token == token)).first()
-    if participant is None or not secrets.compare_digest(participant.token, token):
+    if participant is None or not secrets.compare_digest(participant.token, token) \
+            or participant.role == DATA_ROLE:  # nobody signs in as the won deals' draft
         raise AccessDenied("This key does not belong to this workshop.")
     return Actor(workshop_id, participant.id, participant.role, participant.name)
 
@@ -686,8 +690,65 @@ def reopen_drafts(session: Session, workshop_id: str, facilitator_token: str) ->
     authenticate_facilitator(session, workshop_id, facilitator_token)
     session.exec(update(Workshop).where(Workshop.id == workshop_id)
                  .values(revealed_at=None, auto_reveal=False))
-    session.exec(update(Draft).where(Draft.workshop_id == workshop_id).values(done_at=None))
+    people = select(Participant.id).where(Participant.workshop_id == workshop_id,
+                                          Participant.role != DATA_ROLE)
+    session.exec(update(Draft).where(Draft.participant_id.in_(people)).values(done_at=None))
     session.commit()
+
+
+# --- the won deals' draft ----------------------------------------------------------------------
+
+def set_data_draft(session: Session, workshop_id: str, facilitator_token: str,
+                   definition: Definition) -> None:
+    """Add the draft learned from the export's won deals (`workshop.learn`) as a fourth draft,
+    done at once and hidden until the reveal like every other. Before the reveal a new one
+    replaces the old (another export, another capacity); once revealed it is on the table and
+    stays as it is."""
+    authenticate_facilitator(session, workshop_id, facilitator_token)
+    if definition.is_empty():
+        raise ValueError("The won deals' draft has no rule in it.")
+    # Locked like the last Done, so a reveal at the same moment goes first or after, not between.
+    session.exec(select(Workshop.id).where(Workshop.id == workshop_id).with_for_update())
+    participant = _data_participant(session, workshop_id)
+    if participant is None:
+        _add_participant(session, workshop_id, DATA_ROLE, DATA_NAME, new_token(), definition,
+                         revision=1, done=True)
+    elif is_revealed(session, workshop_id):
+        raise Locked("The drafts are revealed: the won deals' draft is on the table as it was. "
+                     "Reopen the drafts to learn it again.")
+    else:
+        session.exec(update(Draft).where(Draft.participant_id == participant.id).values(
+            definition_json=definition.to_json(), revision=Draft.revision + 1,
+            done_at=utcnow(), updated_at=utcnow()))
+    session.commit()
+
+
+def remove_data_draft(session: Session, workshop_id: str, facilitator_token: str) -> bool:
+    """Take the won deals' draft out before the reveal; False when there was none."""
+    authenticate_facilitator(session, workshop_id, facilitator_token)
+    session.exec(select(Workshop.id).where(Workshop.id == workshop_id).with_for_update())
+    if is_revealed(session, workshop_id):
+        raise Locked("The drafts are revealed: the won deals' draft stays on the table. "
+                     "Reopen the drafts first to take it out.")
+    participant = _data_participant(session, workshop_id)
+    if participant is None:
+        return False
+    session.exec(delete(Draft).where(Draft.participant_id == participant.id))
+    session.exec(delete(Participant).where(Participant.id == participant.id))
+    session.commit()
+    return True
+
+
+def has_data_draft(session: Session, workshop_id: str, token: str) -> bool:
+    """Whether the won deals' draft is in: a fact anyone in the workshop may know, never its
+    content."""
+    authenticate(session, workshop_id, token)
+    return _data_participant(session, workshop_id) is not None
+
+
+def _data_participant(session: Session, workshop_id: str) -> Participant | None:
+    return session.exec(select(Participant).where(
+        Participant.workshop_id == workshop_id, Participant.role == DATA_ROLE)).first()
 
 
 def delete_workshop(session: Session, workshop_id: str, facilitator_token: str) -> None:
@@ -722,12 +783,11 @@ def draft_statuses(session: Session, workshop_id: str, token: str) -> list[Draft
     rows = session.exec(
         select(Participant, Draft).join(Draft, Draft.participant_id == Participant.id)
         .where(Participant.workshop_id == workshop_id).order_by(Participant.id)).all()
-    order = {"facilitator": 0, "marketing": 1, "sales": 2}
     statuses = [DraftStatus(p.id, p.role, p.name,
                             Definition.from_json(d.definition_json).answered_count(),
                             d.done_at is not None, d.revision > 0, p.at_screen)
                 for p, d in rows]
-    return sorted(statuses, key=lambda s: (order.get(s.role, 9), s.participant_id))
+    return sorted(statuses, key=lambda s: (ROLE_ORDER.get(s.role, 9), s.participant_id))
 
 
 def reveal(session: Session, workshop_id: str, facilitator_token: str) -> None:
@@ -763,8 +823,7 @@ def revealed_people(session: Session, workshop_id: str, token: str) -> list[Pers
     for participant, _ in rows:
         per_role[participant.role] = per_role.get(participant.role, 0) + 1
     people = []
-    order = {"facilitator": 0, "marketing": 1, "sales": 2}
-    for participant, draft in sorted(rows, key=lambda r: (order.get(r[0].role, 9), r[0].id)):
+    for participant, draft in sorted(rows, key=lambda r: (ROLE_ORDER.get(r[0].role, 9), r[0].id)):
         label = ROLE_LABELS.get(participant.role, participant.role)
         if per_role[participant.role] > 1:
             label = f"{label} · {participant.name}"

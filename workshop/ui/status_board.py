@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from workshop import catalog, room, store
-from workshop.models import ROLE_LABELS
+from workshop.models import DATA_ROLE, ROLE_LABELS
 from workshop.text import escape_markdown
 from workshop.ui.context import Place, visit
 from workshop.ui.live import POLL_SECONDS
@@ -46,6 +46,9 @@ def status_board(place: Place) -> None:
     team = [s for s in statuses if s.role in store.TEAM_ROLES]
     done = sum(s.done for s in team)
     st.caption(f"{done} of {len(team)} team members done · updates by itself")
+    if any(s.role == DATA_ROLE for s in statuses):
+        st.caption("📈 The won deals' draft is in too, hidden until the reveal like every "
+                   "draft.")
 
 
 def remove_panel(place: Place) -> None:

@@ -1,0 +1,171 @@
+"""The data's own voice: the facilitator adds the draft learned from the won deals
+(`workshop.learn`), hidden until the reveal like every draft; and every draft's scorecard on the
+newer leads that learning never saw (`workshop.scorecard`)."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from workshop import learn, store
+from workshop.definition import Definition
+from workshop.mapping import Mapping
+from workshop.measure import formatted
+from workshop.scorecard import MIN_EXTRA_WINS, Scorecard, scorecards
+from workshop.text import BLANK, escape_markdown
+from workshop.ui.context import Place, visit
+from workshop.ui.leads_source import LeadsSource
+
+NOTICE = "won-deals:notice"
+DEFAULT_REPS, DEFAULT_PER_REP = 5, 40  # as the evidence page's capacity inputs start
+
+
+def capacity(state=None) -> float | None:
+    """Leads a month sales can work, as set on the evidence page (reps × leads per rep);
+    None when set to nothing."""
+    state = st.session_state if state is None else state
+    per_month = (state.get("evidence:reps", DEFAULT_REPS) or 0) * \
+        (state.get("evidence:per-rep", DEFAULT_PER_REP) or 0)
+    return float(per_month) if per_month > 0 else None
+
+
+@st.cache_resource(max_entries=8, show_spinner="Learning from the won deals…")
+def _learned(source_key: tuple, capacity_per_month: float | None, _leads: pd.DataFrame,
+             mapping_json: str) -> learn.Learned | str:
+    """The learned draft per data and capacity, or why nothing can be learned."""
+    mapping = Mapping.from_json(mapping_json) if mapping_json else None
+    try:
+        return learn.learn(_leads, mapping=mapping, capacity=capacity_per_month)
+    except learn.CannotLearn as error:
+        return str(error)
+
+
+def learned(source: LeadsSource, capacity_per_month: float | None) -> learn.Learned | str:
+    mapping_json = source.upload.mapping_json if source.upload is not None else ""
+    return _learned(source.key, capacity_per_month, source.leads, mapping_json)
+
+
+def add_panel(place: Place, source: LeadsSource, revealed: bool) -> None:
+    """For the facilitator: add (or learn again, or take out) the won deals' draft. Nothing of
+    its content is shown here: before the reveal it must not lead anyone, the facilitator
+    included; after it, it stands beside the others on step 3."""
+    st.header("What your won deals say")
+    notice = st.session_state.pop(NOTICE, None)
+    if notice:
+        st.info(escape_markdown(notice))
+    if "outcome" not in source.leads.columns:
+        st.caption("With an outcome column (won, lost, a deal stage) the leads can draft "
+                   "their own answer: choose it in the column mapping.")
+        return
+    with visit(place) as ws:
+        present = ws(store.has_data_draft)
+    if present and revealed:
+        st.markdown("The won deals' draft is on the table beside the others (step 3); each "
+                    "of its answers says in its note what the leads showed.")
+        return
+    st.markdown("The leads can draft too: for each question, what the won deals have in "
+                "common, learned on the older leads and checked on the newer ones. "
+                + ("Like every draft it stays hidden until the reveal, so it leads nobody."
+                   if not revealed else "It joins the drafts on step 3 at once."))
+    per_month = capacity()
+    if per_month:
+        st.caption(f"Its threshold keeps to sales capacity: {per_month:,.0f} leads a month "
+                   "(reps × leads per rep, set below).")
+    if present:
+        st.success("✅ The won deals' draft is in, hidden until the reveal.")
+    again, out = st.columns(2)
+    again.button("📈 Learn it again" if present else "📈 Add your won deals as a draft",
+                 type="secondary" if present else "primary", key="won-deals:add",
+                 on_click=_add, args=(place, source, per_month))
+    if present:
+        out.button("Take it out", key="won-deals:remove", on_click=_remove, args=(place,))
+
+
+def _add(place: Place, source: LeadsSource, per_month: float | None) -> None:
+    result = learned(source, per_month)
+    if isinstance(result, str):
+        st.session_state[NOTICE] = result
+        return
+    if not result.found:
+        st.session_state[NOTICE] = result.reason + ". Nothing was added."
+        return
+    try:
+        with visit(place) as ws:
+            ws(store.set_data_draft, result.definition)
+    except store.StoreError as error:
+        st.session_state[NOTICE] = str(error)
+        return
+    st.session_state[NOTICE] = ("The won deals' draft is added. Like every draft it is shown "
+                                "at the reveal, not before.")
+
+
+def _remove(place: Place) -> None:
+    try:
+        with visit(place) as ws:
+            ws(store.remove_data_draft)
+    except store.StoreError as error:
+        st.session_state[NOTICE] = str(error)
+        return
+    st.session_state[NOTICE] = "The won deals' draft is taken out."
+
+
+@st.cache_data(max_entries=32, show_spinner="Checking each draft on the newer leads…")
+def _scorecards(source_key: tuple, definition_jsons: tuple[tuple[str, str], ...],
+                capacity_per_month: float | None, _leads: pd.DataFrame
+                ) -> dict[str, Scorecard]:
+    definitions = {name: Definition.from_json(text) for name, text in definition_jsons}
+    return scorecards(_leads, definitions, capacity=capacity_per_month)
+
+
+def scorecard_rows(cards: dict[str, Scorecard]) -> pd.DataFrame:
+    """One row per draft: what it did on the held-back leads; blank where it cannot say."""
+    rows = []
+    for name, card in cards.items():
+        figures = card.figures
+        rows.append({
+            "Draft": name,
+            "MQL a month": figures.mql_per_month if figures else None,
+            "Against capacity": card.verdict,
+            "Win rate of MQLs": figures.win_rate if figures else None,
+            "95% interval": (f"{formatted(figures.win_rate_low, 'share')}–"
+                             f"{formatted(figures.win_rate_high, 'share')}"
+                             if figures and figures.win_rate_low is not None else None),
+            "Wins caught": figures.wins_caught if figures else None,
+            "MQLs (wins among them)": (f"{figures.mql:,} ({figures.won_mql:,})"
+                                       if figures else None),
+        })
+    return pd.DataFrame(rows)
+
+
+def scorecard_panel(source: LeadsSource | None, definitions: dict[str, Definition]) -> None:
+    """Every draft on the newer leads: would we have caught our customers, does sales have
+    the bandwidth, and the one change that would catch the most extra wins."""
+    if source is None or not definitions:
+        return
+    if "outcome" not in source.leads.columns:
+        st.caption("The scorecards need an outcome column (won, lost, a deal stage): choose "
+                   "it in the column mapping.")
+        return
+    per_month = capacity()
+    cards = _scorecards(source.key, tuple((name, d.to_json()) for name, d in definitions.items()),
+                        per_month, source.leads)
+    part = next(iter(cards.values())).part
+    st.markdown(f"Checked on {escape_markdown(part)}, the newer leads the won deals' draft "
+                "was not learned from, so every draft is judged on the same unseen leads."
+                + (f" Sales capacity: {per_month:,.0f} leads a month." if per_month else ""))
+    st.dataframe(scorecard_rows(cards), hide_index=True, width="stretch", placeholder=BLANK,
+                 column_config={
+                     "Win rate of MQLs": st.column_config.NumberColumn(format="percent"),
+                     "Wins caught": st.column_config.NumberColumn(format="percent"),
+                     "MQL a month": st.column_config.NumberColumn(format="%.1f")})
+    lines = []
+    for name, card in cards.items():
+        if card.problem:
+            lines.append(f"- **{escape_markdown(name)}** cannot run on these leads: "
+                         f"{escape_markdown(card.problem)}")
+        elif card.change is not None:
+            lines.append(f"- **{escape_markdown(name)}**, the change that catches the most "
+                         f"extra wins per extra lead: {escape_markdown(card.change.sentence)}")
+        else:
+            lines.append(f"- **{escape_markdown(name)}**: no single change would have caught "
+                         f"{MIN_EXTRA_WINS} or more extra wins.")
+    st.markdown("\n".join(lines))
