@@ -181,6 +181,46 @@ def test_columns_recorded_after_the_fact_are_not_learned_from():
     assert learnable_columns(leads, exclude=["Region"]).get("Region") is None
 
 
+def test_what_a_rep_fills_in_while_working_a_lead_is_not_learned_from(tmp_path):
+    """An opportunities export's probability and close date, a rep's tags, rating and last
+    activity say how the deal went: each of them, planted to match the outcome exactly, is
+    left out, and the planted industry signal is what is found."""
+    path = tmp_path / "opportunities.csv"
+    truth = planted_export(path)
+    raw = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False)
+    won = truth["won"].to_numpy()
+    raw["Probability"] = np.where(won, "100", "10")
+    raw["CloseDate"] = np.where(won, "01/01/2026", "")
+    raw["Tags"] = np.where(won, "Will revert after reading the email", "Ringing")
+    raw["Lead Quality"] = np.where(won, "High in Relevance", "Worst")
+    raw["Last Notable Activity"] = np.where(won, "SMS Sent", "Email Opened")
+    raw.to_csv(path, sep=";", index=False)
+    learned = learn(import_leads_file(path).leads)
+    assert learned.found
+    used = {rule.field for rule in (*learned.definition.criteria, *learned.definition.actions)}
+    assert used == {"Branche"}, learned.to_dict()["evidence"]  # the industry, as exported
+
+
+def test_a_number_that_matters_only_by_being_given_reads_as_given(tmp_path):
+    """Leads that declared a revenue at all win more, whatever the amount: the rule says
+    "is given", not "is at least" the smallest amount."""
+    path = tmp_path / "declared.csv"
+    truth = planted_export(path, healthcare_rate=0.08)  # no industry signal
+    raw = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False)
+    rng = np.random.default_rng(5)
+    won = truth["won"].to_numpy()
+    declared = rng.random(len(raw)) < np.where(won, 0.9, 0.3)
+    raw["Declared monthly revenue"] = np.where(
+        declared, rng.integers(0, 500_000, len(raw)).astype(str), "")
+    raw.to_csv(path, sep=";", index=False)
+    learned = learn(import_leads_file(path).leads)
+    rules = [(c.field, c.op) for c in learned.definition.criteria]
+    assert ("Declared monthly revenue", "is_known") in rules, learned.to_dict()["evidence"]
+    evidence = learned.evidence_for(next(c for c in learned.definition.criteria
+                                         if c.op == "is_known"))
+    assert evidence.sentence.startswith("Declared monthly revenue is given")
+
+
 @pytest.mark.parametrize("seed", [11, 12])
 def test_the_sample_leads_with_shuffled_outcomes_single_out_nothing(seed):
     """Thirty columns and hundreds of segments looked at: chance alone must not pass."""

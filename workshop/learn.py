@@ -75,9 +75,15 @@ AFTER_THE_FACT = frozenset({"outcome", "deal_stage", "amount", "lifecycle_stage"
                             "converted", "created", "created_month"})
 IDENTITY = frozenset({"record_id", "email", "company"})
 # ...and columns outside the catalog named like it (matched on the header without spaces or
-# case: "DealStage", "Closed Won Date", "IsConverted", "Customer since").
+# case: "DealStage", "Closed Won Date", "IsConverted", "Customer since"), or that a sales rep
+# fills in while working the lead: a deal's probability and close date ("Probability: 100"
+# caught every win of an opportunities export), tags and notes ("Will revert after reading the
+# email"), the rep's rating of it, its last activity.
 _AFTER_THE_FACT_NAME = re.compile(
-    r"won$|^won|iswon|convert|closed|stage|status|amount|customersince|churn|opportunit|^deal")
+    r"won$|^won|iswon|convert|closed|stage|status|amount|customersince|churn|opportunit|^deal"
+    r"|probabilit|closedate|^close|forecast|expectedrevenue|lostreason|disqualif|nextstep"
+    r"|^tags?$|leadquality|leadprofile|^rating$|lastactivit|lastnotable|lastcontact"
+    r"|lastmodified|lastengage")
 
 
 class CannotLearn(ValueError):
@@ -420,7 +426,9 @@ def _numbers(search: _Search, name: str, column: pd.Series, rows: np.ndarray,
     if j < b - 1:  # whole numbers: the largest value inside, not the next cut minus a bit
         inner = x[known][inside][(bins[inside] >= i) & (bins[inside] <= j)]
         high = float(inner.max()) if whole and len(inner) else float(cuts[j + 1])
-    if high is None:
+    if high is None and i == 0 and inside.all():  # every known value: what counts is knowing
+        criterion = Criterion(field=name, op="is_known", role="nice", points=1)
+    elif high is None:
         criterion = Criterion(field=name, op="at_least", low=low, role="nice", points=1)
     elif i == 0:
         criterion = Criterion(field=name, op="at_most", high=high, role="nice", points=1)
