@@ -184,6 +184,13 @@ def test_the_facilitator_adds_it_reveals_and_merges_one_of_its_answers(app_url):
     assert "Checked on the newer leads" in texts(fac)
     table = next(t.value for t in fac.dataframe if "95% interval" in t.value.columns)
     assert "Won deals" in table["Draft"].tolist()
+    # Four drafts: the overlap diagram takes the two or three the room picks.
+    picker = fac.multiselect(key="evidence:overlap-drafts")
+    assert picker.value == ["Facilitator", "Marketing", "Sales"]
+    picker.set_value(["Marketing", "Won deals"]).run()
+    assert not fac.exception
+    charts = [c.proto.spec for c in fac.get("plotly_chart")]
+    assert any("Won deals" in spec and "Sales" not in spec for spec in charts)
 
 
 def _drafts_in_database(s, workshop_id: str):

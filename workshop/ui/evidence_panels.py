@@ -123,9 +123,16 @@ def outcomes_panel(source: LeadsSource, definitions: dict[str, Definition],
 
 def drill_down(source: LeadsSource, definitions: dict[str, Definition],
                results: dict[str, Evaluation]) -> None:
-    drafts = [name for name in results if name != "Shared definition"][:3]
+    drafts = [name for name in results if name != "Shared definition"]
     if len(drafts) >= 2:
         st.subheader("Where the drafts' qualified leads overlap")
+    if len(drafts) > 3:  # a diagram reads for two or three sets: the room picks which
+        drafts = st.multiselect("Drafts in the diagram (two or three)", drafts,
+                                default=drafts[:3], max_selections=3,
+                                key="evidence:overlap-drafts")
+        if len(drafts) < 2:
+            st.caption("Choose two or three drafts to see where their leads overlap.")
+    if len(drafts) >= 2:
         table = _overlap(source.key, tuple(definitions[name].to_json() for name in drafts),
                          {name: results[name].frame["is_mql"] for name in drafts})
         st.plotly_chart(charts.overlap_chart(table), config={"displayModeBar": False})
