@@ -207,3 +207,24 @@ def _people_values(engine, workshop_id: str) -> set[str]:
     with session(engine) as s:
         return {v for role, d in _drafts_in_database(s, workshop_id) if role != DATA_ROLE
                 for c in d.criteria for v in c.values}
+
+
+def test_before_the_reveal_the_capacity_it_keeps_to_is_set_beside_it(app_url):  # noqa: F811
+    from tests.test_agree_walk import SAMPLE
+    from workshop.pipeline import import_leads_file
+
+    workshop_id, tokens = drafted_workshop(app_url)
+    fac = open_as(workshop_id, tokens["facilitator"], EVIDENCE)
+    fac.number_input(key="evidence:reps").set_value(1).run()
+    fac.number_input(key="evidence:per-rep").set_value(10).run()
+    assert "sales capacity: 10 leads a month" in texts(fac)
+    click(fac, "won-deals:add")
+    imported = import_leads_file(SAMPLE)
+    expected = learn.learn(imported.leads, mapping=imported.mapping, capacity=10).definition
+    roomy = learn.learn(imported.leads, mapping=imported.mapping, capacity=200).definition
+    assert expected.threshold > roomy.threshold  # the capacity makes a difference here
+    engine = make_engine(app_url)
+    with session(engine) as s:
+        stored = next(d for role, d in _drafts_in_database(s, workshop_id) if role == DATA_ROLE)
+    engine.dispose()
+    assert stored == expected

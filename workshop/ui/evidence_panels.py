@@ -64,13 +64,31 @@ def evaluations(source: LeadsSource, definitions: dict[str, Definition]
             if not cannot_evaluate(source.leads, definition)}
 
 
-def capacity_panel(source: LeadsSource, definitions: dict[str, Definition],
-                   results: dict[str, Evaluation]) -> None:
+DEFAULT_REPS, DEFAULT_PER_REP = 5, 40
+
+
+def capacity_inputs() -> tuple[int, int]:
+    """Sales reps and the leads one rep can work a month: drawn once per page run."""
     left, right = st.columns(2)
     reps = left.number_input("Sales reps following up leads", min_value=0, max_value=10_000,
-                             value=5, step=1, key="evidence:reps")
+                             value=DEFAULT_REPS, step=1, key="evidence:reps")
     per_rep = right.number_input("Leads one rep can work per month", min_value=0,
-                                 max_value=100_000, value=40, step=5, key="evidence:per-rep")
+                                 max_value=100_000, value=DEFAULT_PER_REP, step=5,
+                                 key="evidence:per-rep")
+    return int(reps), int(per_rep)
+
+
+def capacity_per_month() -> float | None:
+    """Leads a month sales can work, as last set (reps × leads per rep); None when nothing."""
+    state = st.session_state
+    per_month = (state.get("evidence:reps", DEFAULT_REPS) or 0) * \
+        (state.get("evidence:per-rep", DEFAULT_PER_REP) or 0)
+    return float(per_month) if per_month > 0 else None
+
+
+def capacity_panel(source: LeadsSource, definitions: dict[str, Definition],
+                   results: dict[str, Evaluation]) -> None:
+    reps, per_rep = capacity_inputs()
     if not has_dates(source.leads):
         _totals_without_dates(source, results)
         return

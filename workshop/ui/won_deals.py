@@ -13,19 +13,10 @@ from workshop.measure import formatted
 from workshop.scorecard import MIN_EXTRA_WINS, Scorecard, scorecards
 from workshop.text import BLANK, escape_markdown
 from workshop.ui.context import Place, visit
+from workshop.ui.evidence_panels import capacity_inputs, capacity_per_month
 from workshop.ui.leads_source import LeadsSource
 
 NOTICE = "won-deals:notice"
-DEFAULT_REPS, DEFAULT_PER_REP = 5, 40  # as the evidence page's capacity inputs start
-
-
-def capacity(state=None) -> float | None:
-    """Leads a month sales can work, as set on the evidence page (reps × leads per rep);
-    None when set to nothing."""
-    state = st.session_state if state is None else state
-    per_month = (state.get("evidence:reps", DEFAULT_REPS) or 0) * \
-        (state.get("evidence:per-rep", DEFAULT_PER_REP) or 0)
-    return float(per_month) if per_month > 0 else None
 
 
 @st.cache_resource(max_entries=8, show_spinner="Learning from the won deals…")
@@ -66,13 +57,16 @@ def add_panel(place: Place, source: LeadsSource, revealed: bool) -> None:
                 "common, learned on the older leads and checked on the newer ones. "
                 + ("Like every draft it stays hidden until the reveal, so it leads nobody."
                    if not revealed else "It joins the drafts on step 3 at once."))
-    per_month = capacity()
-    if per_month:
-        st.caption(f"Its threshold keeps to sales capacity: {per_month:,.0f} leads a month "
-                   "(reps × leads per rep, set below).")
+    if not revealed:  # after the reveal they are set in the capacity panel further down
+        capacity_inputs()
+    per_month = capacity_per_month()
+    st.caption(f"Its threshold keeps to sales capacity: {per_month:,.0f} leads a month "
+               f"(reps × leads per rep{', set below' if revealed else ''})." if per_month
+               else "Without a sales capacity its threshold is the one that gains the most "
+                    "over picking leads at random.")
     if present:
         st.success("✅ The won deals' draft is in, hidden until the reveal.")
-    again, out = st.columns(2)
+    again, out, _ = st.columns([1, 1, 2])
     again.button("📈 Learn it again" if present else "📈 Add your won deals as a draft",
                  type="secondary" if present else "primary", key="won-deals:add",
                  on_click=_add, args=(place, source, per_month))
@@ -145,7 +139,7 @@ def scorecard_panel(source: LeadsSource | None, definitions: dict[str, Definitio
         st.caption("The scorecards need an outcome column (won, lost, a deal stage): choose "
                    "it in the column mapping.")
         return
-    per_month = capacity()
+    per_month = capacity_per_month()
     cards = _scorecards(source.key, tuple((name, d.to_json()) for name, d in definitions.items()),
                         per_month, source.leads)
     part = next(iter(cards.values())).part
