@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from workshop import column_types, leads
 from workshop.csv_pieces import record_pieces
+from workshop.definition import Definition
 from workshop.distinct import MIN_ROWS, SAMPLE_ROWS, Distinct, per_distinct
 from workshop.importer import read_export
 
@@ -241,3 +242,156 @@ def test_month_labels_equal_formatting_each_date_and_come_in_calendar_order(stam
         [s.strftime("%Y-%m") if s else "?" for s in stamps]
     categories = list(labels.cat.categories)
     assert categories == sorted({s.strftime("%Y-%m") for s in stamps if s})
+
+
+# --- what is kept per leads table (workshop.per_table) ------------------------------------------
+
+def _plain_evaluation(leads: pd.DataFrame, definition) -> pd.DataFrame:
+    """The rules read plainly: each condition on a fresh copy of the leads (nothing kept from
+    before), combined with pandas as the definition says."""
+    from workshop.evaluate import action_done, criterion_mask
+
+    def hit(criterion) -> pd.Series:
+        return criterion_mask(leads.copy(), criterion).reset_index(drop=True)
+
+    n = len(leads)
+    disqualified = pd.Series(False, index=range(n))
+    for c in definition.disqualifiers:
+        disqualified = disqualified | hit(c)
+    gates = {}
+    for gate in ("mql", "sql"):
+        gates[gate] = pd.Series(True, index=range(n))
+        for c in definition.gate(gate):
+            gates[gate] = gates[gate] & hit(c)
+    points = pd.Series(0, index=range(n))
+    for c in definition.nice_to_haves:
+        points = points + hit(c).astype(int) * c.points
+    for a in definition.actions:
+        points = points + action_done(leads.copy(), a.field).reset_index(drop=True) \
+            .astype(int) * a.points
+    is_mql = ~disqualified & gates["mql"] & (points >= definition.threshold)
+    is_sql = is_mql & gates["sql"]
+    stage = np.where(is_sql, "SQL", np.where(is_mql, "MQL", "Not qualified"))
+    return pd.DataFrame({"stage": stage, "points": points, "is_mql": is_mql, "is_sql": is_sql})
+
+
+def _edited(definition, rng: random.Random):
+    """One random edit, as a step 3 Apply or a hand edit makes: a bound, a value set, a role,
+    points or the threshold changed, or a criterion dropped."""
+    criteria = list(definition.criteria)
+    i = rng.randrange(len(criteria))
+    c = criteria[i]
+    kind = rng.choice(["bound", "values", "role", "points", "threshold", "drop"])
+    if kind == "bound" and (c.low is not None or c.high is not None):
+        criteria[i] = c.model_copy(update={"low": (c.low or 0) + rng.randint(-5, 5)}
+                                   if c.low is not None else
+                                   {"high": (c.high or 0) + rng.randint(-5, 5)})
+    elif kind == "values" and c.values:
+        more = ["referral", "true"][:rng.randint(0, 2)]
+        criteria[i] = c.model_copy(update={"values": c.values[:1] + more})
+    elif kind == "role":
+        criteria[i] = c.model_copy(update=rng.choice([{"role": "must", "gate": "sql"},
+                                                      {"role": "disqualifier"},
+                                                      {"role": "nice", "points": 15}]))
+    elif kind == "points" and c.role == "nice":
+        criteria[i] = c.model_copy(update={"points": rng.randint(1, 40)})
+    elif kind == "drop" and len(criteria) > 1:
+        criteria.pop(i)
+    threshold = rng.choice([0, 10, 25]) if kind == "threshold" else definition.threshold
+    return definition.model_copy(update={"criteria": criteria, "threshold": threshold})
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_kept_conditions_give_what_the_plain_reading_gives_through_random_edits(seed):
+    """One leads table, a random definition over every operator, then twenty random edits:
+    each evaluation (with every condition seen before kept) equals the plain reading."""
+    from tests.test_operators import random_definition
+    from tests.test_sql import MESSY
+    from workshop.evaluate import evaluate
+
+    leads = MESSY.copy()
+    rng = random.Random(seed)
+    definition = random_definition(seed)
+    for _ in range(20):
+        got = evaluate(leads, definition).frame.reset_index(drop=True)
+        want = _plain_evaluation(leads, definition)
+        assert got["stage"].astype(str).tolist() == want["stage"].tolist(), definition
+        assert got["points"].tolist() == want["points"].tolist(), definition
+        assert got["is_mql"].tolist() == want["is_mql"].tolist()
+        assert got["is_sql"].tolist() == want["is_sql"].tolist()
+        definition = _edited(definition, rng)
+
+
+def test_the_sample_leads_through_the_demo_drafts_and_edits():
+    from workshop import demo
+    from workshop.evaluate import evaluate
+    from workshop.leads import load_sample_leads
+
+    leads = load_sample_leads()
+    rng = random.Random(3)
+    for definition in demo.drafts().values():
+        for _ in range(5):
+            got = evaluate(leads, definition).frame.reset_index(drop=True)
+            want = _plain_evaluation(leads, definition)
+            assert got["stage"].astype(str).tolist() == want["stage"].tolist()
+            assert got["points"].tolist() == want["points"].tolist()
+            definition = _edited(definition, rng)
+
+
+def test_conditions_kept_stay_within_the_budget_and_results_stay_right(monkeypatch):
+    from tests.test_operators import random_definition
+    from tests.test_sql import MESSY
+    from workshop import per_table
+    from workshop.evaluate import evaluate
+
+    monkeypatch.setattr(per_table, "MASK_BUDGET_BYTES", 16 * len(MESSY))  # 16 conditions
+    leads = MESSY.copy()
+    for seed in range(40):
+        definition = random_definition(seed)
+        got = evaluate(leads, definition).frame.reset_index(drop=True)
+        assert got["points"].tolist() == _plain_evaluation(leads, definition)["points"].tolist()
+        assert len(per_table.masks(leads)) <= 16
+
+
+def test_what_is_kept_for_a_table_goes_with_it():
+    import gc
+
+    from workshop import per_table
+    from workshop.evaluate import evaluate
+    from workshop.leads import load_sample_leads
+
+    leads = load_sample_leads()
+    from workshop import demo
+
+    evaluate(leads, demo.marketing_draft())
+    key = id(leads)
+    assert key in per_table._tables and len(per_table.masks(leads)) > 0
+    del leads
+    gc.collect()
+    assert key not in per_table._tables
+
+
+def test_months_and_outcomes_kept_per_table_match_a_fresh_reading():
+    """The monthly volume and the win rates, read twice from one table (the second time from
+    what was kept), equal the same read from a fresh copy."""
+    from workshop import demo, preview
+    from workshop.evaluate import evaluate
+    from workshop.leads import load_sample_leads
+
+    leads = load_sample_leads()
+    for definition in demo.drafts().values():
+        result = evaluate(leads, definition)
+        fresh = leads.copy()
+        fresh_result = evaluate(fresh, definition)
+        for _ in range(2):
+            pd.testing.assert_frame_equal(preview.monthly_volume(leads, result),
+                                          preview.monthly_volume(fresh, fresh_result))
+            assert preview.outcome_metrics(leads, result) == \
+                preview.outcome_metrics(fresh, fresh_result)
+    # the months by hand: leads per created month, dated leads only
+    volume = preview.monthly_volume(leads, evaluate(leads, demo.marketing_draft()))
+    created = pd.to_datetime(leads["created"])
+    by_hand = created.dt.strftime("%Y-%m").value_counts().sort_index()
+    everyone = evaluate(leads, Definition())
+    assert preview.monthly_volume(leads, everyone)["mql"].tolist() == by_hand.tolist()
+    assert volume["month"].tolist() == by_hand.index.tolist()

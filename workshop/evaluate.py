@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from workshop import per_table
 from workshop.catalog import FIELDS
 from workshop.column_types import PLACEHOLDERS
 from workshop.definition import Criterion, Definition
@@ -20,6 +21,7 @@ from workshop.mapping import normalise_header, usual_key
 from workshop.operators import FALSE_WORDS, TRUE_WORDS, operator
 
 NOT_QUALIFIED, MQL, SQL = "Not qualified", "MQL", "SQL"
+STAGES = (NOT_QUALIFIED, MQL, SQL)  # in order: a lead's stage is its index here
 
 
 class MissingColumn(KeyError):
@@ -154,25 +156,22 @@ class _TextValues:
         return self.distinct.spread_array(hit, missing)
 
 
-def _distinct(leads: pd.DataFrame, name: str, cache: dict | None) -> _TextValues:
-    if cache is None:
-        return _TextValues(leads[name])
-    if name not in cache:
-        cache[name] = _TextValues(leads[name])
-    return cache[name]
+def _distinct(leads: pd.DataFrame, name: str) -> _TextValues:
+    """The column's distinct values, worked out once per leads table (`workshop.per_table`)."""
+    return per_table.derived(leads, ("distinct", name), lambda: _TextValues(leads[name]))
 
 
 def _is_number(column: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
 
 
-def criterion_mask(leads: pd.DataFrame, criterion: Criterion,
-                   cache: dict | None = None) -> pd.Series:
+def criterion_mask(leads: pd.DataFrame, criterion: Criterion) -> pd.Series:
     """True where the lead meets the criterion's condition; False where not or unknown.
 
     Unknown is a missing value or a placeholder word ("Select", "unknown"); a placeholder
-    is matched only by a criterion that names it. `cache` lets several criteria on one text
-    column share its distinct values. What each operator means is `workshop.operators`'."""
+    is matched only by a criterion that names it. A text column's distinct values are worked
+    out once per table and shared by every criterion on it. What each operator means is
+    `workshop.operators`'."""
     name = resolve(leads, criterion.field)
     if name is None:
         raise MissingColumn(criterion.field)
@@ -184,7 +183,7 @@ def criterion_mask(leads: pd.DataFrame, criterion: Criterion,
             or str(column.dtype) == "boolean":
         mask = meaning.column(_NumberColumn(column), criterion)
     else:
-        text = _distinct(leads, name, cache)
+        text = _distinct(leads, name)
         mask = text.spread(meaning.text(text, criterion), meaning.matches_missing)
     return pd.Series(np.asarray(mask, dtype=bool), index=leads.index)
 
@@ -322,6 +321,18 @@ def condition_key(criterion: Criterion) -> tuple:
             criterion.high, criterion.days)
 
 
+def kept_mask(leads: pd.DataFrame, criterion: Criterion, masks=None) -> np.ndarray:
+    """`criterion_mask` as a NumPy array, kept with the table (or in `masks`) by its
+    condition, so every panel asking for the same condition on the same leads shares one."""
+    kept = masks if masks is not None else per_table.masks(leads)
+    key = condition_key(criterion)
+    found = kept.get(key)
+    if found is None:
+        found = criterion_mask(leads, criterion)
+        kept[key] = found
+    return np.asarray(found, dtype=bool)
+
+
 def evaluate(leads: pd.DataFrame, definition: Definition,
              masks: dict | None = None) -> Evaluation:
     """Sort every lead into a stage.
@@ -336,52 +347,44 @@ def evaluate(leads: pd.DataFrame, definition: Definition,
     use it with one leads table only; its entries are never modified.
     """
     index = leads.index
-    cache: dict = {}
+    kept = masks if masks is not None else per_table.masks(leads)
 
-    def mask(criterion: Criterion) -> pd.Series:
-        if masks is None:
-            return criterion_mask(leads, criterion, cache)
-        key = condition_key(criterion)
-        found = masks.get(key)
+    def mask(criterion: Criterion) -> np.ndarray:
+        return kept_mask(leads, criterion, kept)
+
+    def done(field: str) -> np.ndarray:
+        found = kept.get(("action", field))
         if found is None:
-            found = masks[key] = criterion_mask(leads, criterion, cache)
-        return found
+            found = action_done(leads, field)
+            kept[("action", field)] = found
+        return np.asarray(found, dtype=bool)
 
-    def done(field: str) -> pd.Series:
-        if masks is None:
-            return action_done(leads, field)
-        found = masks.get(("action", field))
-        if found is None:
-            found = masks[("action", field)] = action_done(leads, field)
-        return found
-
-    everyone = pd.Series(True, index=index)
-    disqualified = pd.Series(False, index=index)
+    rows = len(index)
+    disqualified = np.zeros(rows, dtype=bool)
     for criterion in definition.disqualifiers:
         disqualified |= mask(criterion)
-    mql_gate = everyone.copy()
+    mql_gate = np.ones(rows, dtype=bool)
     for criterion in definition.gate("mql"):
         mql_gate &= mask(criterion)
-    sql_gate = everyone.copy()
+    sql_gate = np.ones(rows, dtype=bool)
     for criterion in definition.gate("sql"):
         sql_gate &= mask(criterion)
-    points = pd.Series(0, index=index, dtype="int64")
-    for criterion in definition.nice_to_haves:
-        points += mask(criterion).astype("int64") * criterion.points
+    points = np.zeros(rows, dtype=np.int64)
+    for criterion in definition.nice_to_haves:  # a multiply is ten times a masked add's speed
+        points += mask(criterion) * np.int64(criterion.points)
     for action in definition.actions:
-        points += done(action.field).astype("int64") * action.points
+        points += done(action.field) * np.int64(action.points)
     is_mql = ~disqualified & mql_gate & (points >= definition.threshold)
     is_sql = is_mql & sql_gate
-    stage = np.where(is_sql, SQL, np.where(is_mql, MQL, NOT_QUALIFIED))
+    # A stage per lead from its code (0, 1, 2): no string per lead is made.
+    stage = pd.Categorical.from_codes(is_mql.astype(np.int8) + is_sql, categories=STAGES)
+    # The arrays are this evaluation's own: no copies (a million leads, seven columns).
     frame = pd.DataFrame({
-        "stage": pd.Series(stage, index=index),
-        "points": points,
-        "disqualified": disqualified,
-        "mql_gate": mql_gate,
-        "sql_gate": sql_gate,
-        "is_mql": is_mql,
-        "is_sql": is_sql,
-    })
+        "stage": pd.Series(stage, index=index, copy=False),
+        **{name: pd.Series(values, index=index, copy=False) for name, values in (
+            ("points", points), ("disqualified", disqualified), ("mql_gate", mql_gate),
+            ("sql_gate", sql_gate), ("is_mql", is_mql), ("is_sql", is_sql))},
+    }, copy=False)
     return Evaluation(frame)
 
 
@@ -393,10 +396,8 @@ def reasons(leads: pd.DataFrame, definition: Definition, rows: np.ndarray | None
     evaluation = evaluation if evaluation is not None else evaluate(leads, definition)
     shown = np.arange(len(leads)) if rows is None else np.asarray(rows, dtype=np.int64)
     parts: list[list[str]] = [[] for _ in shown]
-    cache: dict = {}
-
     def hits(criterion: Criterion) -> np.ndarray:  # positions in `shown`
-        return criterion_mask(leads, criterion, cache).to_numpy(dtype=bool)[shown]
+        return kept_mask(leads, criterion)[shown]
 
     for criterion in definition.disqualifiers:
         for j in np.flatnonzero(hits(criterion)):

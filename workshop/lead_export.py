@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from workshop.definition import Definition
-from workshop.evaluate import Evaluation, criterion_mask, evaluate, missing_columns
+from workshop.evaluate import Evaluation, evaluate, kept_mask, missing_columns
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff".encode()
@@ -67,16 +67,15 @@ def lead_reasons(leads: pd.DataFrame, definition: Definition,
     if missing:
         raise KeyError(f"The leads have no column for: {', '.join(missing)}")
     evaluation = evaluation if evaluation is not None else evaluate(leads, definition)
-    cache: dict = {}
     parts: list[str] = []
     masks: list[np.ndarray] = []
     for criterion in definition.disqualifiers:
         parts.append(f"disqualified: {criterion.sentence()}")
-        masks.append(criterion_mask(leads, criterion, cache).to_numpy(dtype=bool))
+        masks.append(kept_mask(leads, criterion))
     for gate in ("mql", "sql"):
         for criterion in definition.gate(gate):
             parts.append(f"misses {gate.upper()} gate: {criterion.sentence()}")
-            masks.append(~criterion_mask(leads, criterion, cache).to_numpy(dtype=bool))
+            masks.append(~kept_mask(leads, criterion))
     points = evaluation.frame["points"].to_numpy(dtype=np.int64)
     short = points < definition.threshold
     is_mql = evaluation.frame["is_mql"].to_numpy(dtype=bool)

@@ -667,13 +667,12 @@ def learn(leads: pd.DataFrame, *, mapping: Mapping | None = None,
     base = fit.wins / len(fit_rows)
     columns = learnable_columns(leads, mapping, exclude)
     search = _search(leads, columns, fit_rows, won, explore)
-    cache: dict = {}
-    kept = _confirmed(leads, search.positives, fit_rows, won, ~explore, cache)
+    kept = _confirmed(leads, search.positives, fit_rows, won, ~explore)
     if not kept:
         return nothing(f"{NOTHING_SINGLED_OUT}: no value, range, title word or action won "
                        f"more often than the {formatted(base, 'share')} base rate beyond its "
                        f"interval ({len(fit_rows):,} decided leads, {fit.wins:,} won).")
-    absent = _confirmed(leads, search.absent, fit_rows, won, ~explore, cache, absent=True)
+    absent = _confirmed(leads, search.absent, fit_rows, won, ~explore, absent=True)
     alpha = 2 * ALPHA / len(kept)
     definition, evidence = _build(leads, kept, absent, fit_rows, won, base, alpha)
     if definition is None:
@@ -706,19 +705,18 @@ def _part(part: np.ndarray, result: Outcomes, months: np.ndarray | None) -> Part
                 wins=int((decided & result.won).sum()), months=month_count)
 
 
-def _hit(leads: pd.DataFrame, candidate: _Candidate, rows: np.ndarray, cache: dict
-         ) -> np.ndarray:
+def _hit(leads: pd.DataFrame, candidate: _Candidate, rows: np.ndarray) -> np.ndarray:
     """The candidate's exact rule, as the app evaluates it, on the decided learned-from leads."""
     if candidate.hit is None:
         if isinstance(candidate.item, Action):
             mask = action_done(leads, candidate.item.field)
         else:
-            mask = criterion_mask(leads, candidate.item, cache)
+            mask = criterion_mask(leads, candidate.item)
         candidate.hit = mask.to_numpy(bool)[rows]
     return candidate.hit
 
 
-def _confirmed(leads, candidates, rows, won, confirm, cache, absent: bool = False
+def _confirmed(leads, candidates, rows, won, confirm, absent: bool = False
                ) -> list[_Candidate]:
     """The candidates that hold on the `confirm` half of the decided older leads: a win rate
     above its base rate beyond the interval (or, `absent`, near zero and surely below it),
@@ -729,7 +727,7 @@ def _confirmed(leads, candidates, rows, won, confirm, cache, absent: bool = Fals
     base = checked_won.mean() if len(checked_won) else 0.0
     kept = []
     for candidate in candidates:
-        hit = _hit(leads, candidate, rows, cache)
+        hit = _hit(leads, candidate, rows)
         n, k = int(hit[confirm].sum()), int(checked_won[hit[confirm]].sum())
         if n < MIN_SUPPORT:
             continue

@@ -8,6 +8,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
+from workshop import per_table
 from workshop.definition import Criterion, Definition
 from workshop.evaluate import (
     MQL,
@@ -15,9 +16,9 @@ from workshop.evaluate import (
     SQL,
     Evaluation,
     MissingColumn,
-    criterion_mask,
     empty_columns,
     evaluate,
+    kept_mask,
     missing_columns,
     reasons,
 )
@@ -156,15 +157,22 @@ def monthly_volume(leads: pd.DataFrame, evaluation: Evaluation) -> pd.DataFrame:
     month that has leads appears, with 0 when none qualified; leads without a date are left out.
     Raises `NoDates` (with a sentence saying so) when no lead has a created date.
     """
-    frame = pd.DataFrame({
-        "month": _months(leads).to_numpy(),
-        "mql": evaluation.frame["is_mql"].to_numpy(dtype="int64"),
-        "sql": evaluation.frame["is_sql"].to_numpy(dtype="int64"),
-    })
-    table = frame.groupby("month", sort=True, dropna=True)[["mql", "sql"]].sum()
-    table = table.reset_index()
-    table["month"] = table["month"].astype(str)
-    return table.astype({"mql": "int64", "sql": "int64"})
+    codes, labels = per_table.derived(leads, "months", lambda: _month_codes(leads))
+    dated = codes >= 0
+
+    def per_month(column: str) -> np.ndarray:
+        qualified = evaluation.frame[column].to_numpy(bool)[dated]
+        return np.bincount(codes[dated][qualified], minlength=len(labels)).astype("int64")
+
+    return pd.DataFrame({"month": pd.Series(labels, dtype=object).astype(str),
+                         "mql": per_month("is_mql"), "sql": per_month("is_sql")})
+
+
+def _month_codes(leads: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+    """Each lead's month as a position in the sorted list of months (-1 without a date), once
+    per table."""
+    codes, labels = pd.factorize(_months(leads), sort=True, use_na_sentinel=True)
+    return np.asarray(codes, dtype=np.int64), [str(label) for label in labels]
 
 
 # Capacity verdict thresholds (qualified leads per month / what sales can work per month).
@@ -244,6 +252,13 @@ class OutcomeMetrics:
     reason: str  # why not reliable; "" when reliable
 
 
+def _outcomes(leads: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Won, lost and open per lead, read once per table."""
+    text = leads["outcome"].astype("string").str.strip().str.casefold()
+    return tuple(text.eq(word).fillna(False).to_numpy(dtype=bool)
+                 for word in ("won", "lost", "open"))
+
+
 def outcome_metrics(leads: pd.DataFrame, evaluation: Evaluation,
                     stage: str = MQL) -> OutcomeMetrics | None:
     """Win rate of qualified leads versus the rest, and the share of wins caught.
@@ -254,10 +269,7 @@ def outcome_metrics(leads: pd.DataFrame, evaluation: Evaluation,
         raise ValueError(f"stage must be {MQL!r} or {SQL!r}, not {stage!r}")
     if "outcome" not in leads.columns:
         return None
-    text = leads["outcome"].astype("string").str.strip().str.casefold()
-    won = text.eq("won").fillna(False).to_numpy(dtype=bool)
-    lost = text.eq("lost").fillna(False).to_numpy(dtype=bool)
-    is_open = text.eq("open").fillna(False).to_numpy(dtype=bool)
+    won, lost, is_open = per_table.derived(leads, "outcome", lambda: _outcomes(leads))
     if not (won | lost).any():
         return None
     decided = ~is_open
@@ -317,10 +329,8 @@ def waterfall(leads: pd.DataFrame, definition: Definition, *,
     """
     _require_columns(leads, definition)
     result = evaluation if evaluation is not None else evaluate(leads, definition)
-    cache: dict = {}
-
     def masks(criteria: list[Criterion]) -> list[tuple[Criterion, np.ndarray]]:
-        return [(c, criterion_mask(leads, c, cache).to_numpy(dtype=bool)) for c in criteria]
+        return [(c, kept_mask(leads, c)) for c in criteria]
 
     remaining = np.ones(len(leads), dtype=bool)
     rows = [{"step": "All leads", "removed": 0, "remaining": len(leads), "kind": "start"}]

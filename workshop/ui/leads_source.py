@@ -44,7 +44,14 @@ class LeadsSource:
 
 
 def leads_for(key: tuple[str, ...]) -> pd.DataFrame:
-    return load_sample_leads() if key[0] == "sample" else imported(*key[1:]).leads
+    return sample_leads() if key[0] == "sample" else imported(*key[1:]).leads
+
+
+@st.cache_resource(show_spinner=False)
+def sample_leads() -> pd.DataFrame:
+    """One copy of the sample leads for the whole server, read-only like an imported export,
+    so what is worked out on it (`workshop.per_table`) is kept between reruns."""
+    return load_sample_leads()
 
 
 @st.cache_resource(max_entries=6, show_spinner="Reading the leads…")
@@ -78,14 +85,14 @@ def workshop_leads(place: Place) -> LeadsSource | None:
 
 def _source(upload: store.LeadsUpload | None, demo: bool) -> LeadsSource | None:
     if upload is None:
-        return LeadsSource(load_sample_leads(), SAMPLE_LABEL) if demo else None
+        return LeadsSource(sample_leads(), SAMPLE_LABEL) if demo else None
     try:
         result = imported(upload.sha256, upload.filename, upload.mapping_json)
     except (ValueError, FileNotFoundError) as error:
         fallback = "Showing the sample leads instead." if demo else \
             "Upload the export again on the evidence page."
         st.warning(f"{escape_markdown(str(error))} {fallback}")
-        return LeadsSource(load_sample_leads(), SAMPLE_LABEL) if demo else None
+        return LeadsSource(sample_leads(), SAMPLE_LABEL) if demo else None
     return LeadsSource(result.leads, f"{upload.filename} ({upload.rows:,} leads)", upload)
 
 

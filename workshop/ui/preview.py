@@ -22,25 +22,13 @@ def figures_table(source_key: tuple[str, ...],
     return headline_table(leads_for(source_key), definitions)
 
 
-MASK_LIMIT = 400  # conditions kept per leads table before the cache starts afresh
-
-
-@st.cache_resource(max_entries=6, show_spinner=False)
-def condition_masks(source_key: tuple[str, ...]) -> dict:
-    """Per-condition results on one leads table, shared by every session (see
-    `evaluate.evaluate`): after one Apply only the criteria that changed are computed."""
-    return {}
-
-
 @st.cache_data(show_spinner=False, max_entries=1024)
 def measured(source_key: tuple[str, ...], definition_json: str) -> Figures | str:
     """One definition's figures on one leads table, cached by both; a sentence when the
-    leads cannot measure it. Conditions already seen on these leads are not computed again."""
-    masks = condition_masks(source_key)
-    if len(masks) > MASK_LIMIT:
-        masks.clear()
+    leads cannot measure it. Conditions already seen on these leads are not computed again
+    (`workshop.per_table`)."""
     try:
-        return measure(leads_for(source_key), Definition.from_json(definition_json), masks)
+        return measure(leads_for(source_key), Definition.from_json(definition_json))
     except CannotMeasure as error:
         return str(error)
 
