@@ -515,6 +515,64 @@ def _read_xlsx(data: bytes, *, max_rows: int) -> tuple[pd.DataFrame, ExportForma
                             "(it may be damaged or malicious), so it was not opened. Export the "
                             "leads again as CSV.")
 
+    rows, width, title = _openpyxl_rows(data, max_rows)
+    if not rows:
+        raise ImportProblem("The workbook's first sheet is empty.")
+    if len(rows) == 1:
+        raise ImportProblem("The sheet has a header but no rows.")
+    names = _unique_names(rows[0] + [None] * (width - len(rows[0])))
+    body = [r + [None] * (width - len(r)) for r in rows[1:]]
+    frame = pd.DataFrame(body, columns=names, dtype="str")
+    return frame, ExportFormat("xlsx", "", "", ".", len(frame), len(names), sheet=title)
+
+
+_Rows = tuple[list[list[str | None]], int, str]
+
+
+def _take_rows(sheet_rows, max_rows: int) -> tuple[list[list[str | None]], int]:
+    """The rows of a sheet as text, as `_read_xlsx` keeps them: blank rows dropped, each row
+    without its trailing empty cells, the limits checked as the rows come. `sheet_rows` gives
+    each row's values (None for an empty cell) at most MAX_COLUMNS + 1 wide, from column A."""
+    rows: list[list[str | None]] = []
+    width = 0
+    blank = None  # openpyxl gives every row missing from the file as this same tuple
+    for seen, values in enumerate(sheet_rows, start=1):
+        if seen > EXCEL_MAX_ROWS:
+            raise ImportProblem(f"The sheet has more rows than Excel allows "
+                                f"({EXCEL_MAX_ROWS:,}); it is damaged. Open it in Excel, "
+                                "save it again or export the leads as CSV.")
+        if values is blank or values.count(None) == len(values):
+            blank = values
+            continue
+        last = len(values) - next(i for i, v in enumerate(reversed(values)) if v is not None)
+        if last > MAX_COLUMNS:
+            raise ImportProblem(f"The sheet has more than {MAX_COLUMNS:,} columns; the limit "
+                                f"is {MAX_COLUMNS:,}. Export only the columns you need.")
+        cells = [_cell_text(v) for v in values[:last]]
+        while cells and cells[-1] is None:
+            cells.pop()
+        if not rows and not cells:
+            continue  # blank rows above the header
+        for column, cell in enumerate(cells):
+            if cell is not None and (len(cell) if cell.isascii() else len(
+                    cell.encode("utf-8"))) > MAX_CELL_BYTES:
+                raise ImportProblem(
+                    f"Row {len(rows) + 1}, column {column + 1} holds more than "
+                    f"{_size(MAX_CELL_BYTES)} of text. Remove it and upload again.")
+        if rows and not any(c is not None and c.strip() for c in cells):
+            continue
+        rows.append(cells)
+        width = max(width, len(cells))
+        if len(rows) > max_rows + 1:
+            raise ImportProblem(f"The sheet has more than {max_rows:,} rows; the limit is "
+                                f"{max_rows:,}. Export a shorter period or split it.")
+    return rows, width
+
+
+def _openpyxl_rows(data: bytes, max_rows: int) -> _Rows:
+    """The first sheet's rows read by openpyxl, cell by cell in Python: slow (about 20 s for
+    100,000 rows of 15 cells), but it streams, so any sheet is read in memory bounded by the
+    rows it keeps."""
     from openpyxl import load_workbook  # noqa: PLC0415 - only workbooks need it
 
     try:
@@ -533,39 +591,8 @@ def _read_xlsx(data: bytes, *, max_rows: int) -> tuple[pd.DataFrame, ExportForma
         # each to its last cell, which a few bytes can put at column 16,384): a value in the
         # extra column says the sheet is too wide; cells beyond it are not looked at.
         sheet.reset_dimensions()
-        rows: list[list[str | None]] = []
-        width = 0
-        blank = None  # openpyxl gives every row missing from the file as this same tuple
-        for seen, values in enumerate(sheet.iter_rows(values_only=True,
-                                                      max_col=MAX_COLUMNS + 1), start=1):
-            if seen > EXCEL_MAX_ROWS:
-                raise ImportProblem(f"The sheet has more rows than Excel allows "
-                                    f"({EXCEL_MAX_ROWS:,}); it is damaged. Open it in Excel, "
-                                    "save it again or export the leads as CSV.")
-            if values is blank or values.count(None) == len(values):
-                blank = values
-                continue
-            last = len(values) - next(i for i, v in enumerate(reversed(values)) if v is not None)
-            if last > MAX_COLUMNS:
-                raise ImportProblem(f"The sheet has more than {MAX_COLUMNS:,} columns; the limit "
-                                    f"is {MAX_COLUMNS:,}. Export only the columns you need.")
-            cells = [_cell_text(v) for v in values[:last]]
-            while cells and cells[-1] is None:
-                cells.pop()
-            if not rows and not cells:
-                continue  # blank rows above the header
-            for column, cell in enumerate(cells):
-                if cell is not None and len(cell.encode("utf-8")) > MAX_CELL_BYTES:
-                    raise ImportProblem(
-                        f"Row {len(rows) + 1}, column {column + 1} holds more than "
-                        f"{_size(MAX_CELL_BYTES)} of text. Remove it and upload again.")
-            if rows and not any(c is not None and c.strip() for c in cells):
-                continue
-            rows.append(cells)
-            width = max(width, len(cells))
-            if len(rows) > max_rows + 1:
-                raise ImportProblem(f"The sheet has more than {max_rows:,} rows; the limit is "
-                                    f"{max_rows:,}. Export a shorter period or split it.")
+        rows, width = _take_rows(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1),
+                                 max_rows)
         title = sheet.title
     except ImportProblem:
         raise
@@ -574,14 +601,7 @@ def _read_xlsx(data: bytes, *, max_rows: int) -> tuple[pd.DataFrame, ExportForma
                             "again as .xlsx or CSV.") from None
     finally:
         book.close()
-    if not rows:
-        raise ImportProblem("The workbook's first sheet is empty.")
-    if len(rows) == 1:
-        raise ImportProblem("The sheet has a header but no rows.")
-    names = _unique_names(rows[0] + [None] * (width - len(rows[0])))
-    body = [r + [None] * (width - len(r)) for r in rows[1:]]
-    frame = pd.DataFrame(body, columns=names, dtype="str")
-    return frame, ExportFormat("xlsx", "", "", ".", len(frame), len(names), sheet=title)
+    return rows, width, title
 
 
 def _detail(error: Exception) -> str:
@@ -601,6 +621,8 @@ def _password_protected() -> ImportProblem:
 
 def _cell_text(value: object) -> str | None:
     """A cell as the text a CSV export of it would hold."""
+    if type(value) is str:  # most cells: first, and without str() of it
+        return value if value.strip() else None
     if value is None:
         return None
     if isinstance(value, bool):
