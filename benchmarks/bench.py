@@ -1,139 +1,211 @@
-"""Speed as ratios against a reference measured in the same run (never as timed tests).
+"""Speed and memory as ratios against contenders measured in the same run (never timed tests).
 
-    python benchmarks/bench.py [--rows 1000000]
+    python -m benchmarks.bench [--sizes 100000,1000000,5000000] [--runs 5] [--quick]
 
-Ends with one JSON line, e.g.
-{"evaluate_vs_duckdb": 1.12, "import_vs_pyarrow": 1.6, "rerun_vs_full_sample": 0.2,
- "rerun_vs_full": 0.15, "learn_seconds": 3.1, "learn_vs_evaluate": 4.2, "rows": 1000000}
-(rerun_vs_full: step 3 after one Apply, every draft and the shared definition evaluated again
-with the per-condition masks kept, against the same from scratch; on the sample and on `rows`.
-learn_seconds: the data's own draft learned from `rows` leads, median of interleaved runs, target
-under 10 s on 2 cores; learn_vs_evaluate: the same against one evaluation of a realistic
-definition). Before it, the sample leads' held-back months: the learned definition against the
-demo drafts.
+The leads are generated at a real export's cardinalities (`benchmarks.data`: unique e-mail
+addresses and record IDs, about 23,000 job titles and 72,000 companies in 1,000,000 leads,
+placeholders, blanks, decimals) and imported once per size by the app's own `import_leads`, so
+each contender evaluates the table the app would hold. Contenders take turns, and the order
+rotates each round (round r starts with contender r mod k); each block gives the median with
+min–max of `--runs` rounds (at least 5) and the load average before and after it.
+
+Blocks:
+- evaluation of a 15-criterion definition at each size: the app's `evaluate` against DuckDB
+  running the app's own SQL and against the same definition written by hand in Polars (the
+  frame converted once, untimed); all three must give identical stage counts or the run stops;
+  the peak memory of one evaluation (tracemalloc: Python and NumPy allocations above the loaded
+  table; Arrow's buffers are not traced);
+- step 3 after one Apply at 1,000,000 leads (or the largest size): the demo drafts and the
+  shared definition with every condition's mask kept, one criterion of the shared definition
+  changed to a bound never seen before: the time to every draft's new counts, against the same
+  from scratch;
+- learning the data's draft at that size, against one evaluation;
+- importing a CSV export just under the app's upload limit (`MAX_BYTES`, `MAX_ROWS`): the
+  whole import against a bare `pyarrow.csv.read_csv` and `polars.read_csv` of the same file,
+  and the peak resident memory of each in a child process of its own;
+- reading a 100,000-row workbook: the app's `read_export` against a raw calamine read;
+- the sample leads' held-back months: the learned definition against the demo drafts.
+
+Ends with one JSON line of the figures, e.g.
+{"evaluate_vs_duckdb": 0.55, "evaluate_vs_polars": 0.9, "edit_ms_1m": 12, ...,
+ "rows": 1000000}
+where the unsuffixed ratios are at `rows` (1,000,000 when measured) and the suffixed ones at
+each size.
 """
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
+import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
+import polars as pl
 import pyarrow.csv as pa_csv
+from python_calamine import CalamineWorkbook
 
+from benchmarks.data import SEED, csv_bytes, export_under_limit, realistic_export
+from benchmarks.definition import polars_counts, realistic_definition, to_polars
 from workshop import demo
-from workshop.definition import Action, Criterion, Definition
+from workshop.definition import Definition
 from workshop.evaluate import evaluate
+from workshop.importer import MAX_BYTES, MAX_ROWS, read_export
 from workshop.leads import load_sample_leads
 from workshop.learn import holdout_figures, learn
 from workshop.pipeline import import_leads
-from workshop.sample_data import generate_leads
 from workshop.sql import SqlWriter, types_of
 
-
-def realistic_definition() -> Definition:
-    """15 criteria over both gates, nice-to-haves and disqualifiers, plus points."""
-    return Definition(criteria=[
-        Criterion(field="industry", op="in", values=["Software", "Financial Services",
-                                                     "Healthcare", "Professional Services"]),
-        Criterion(field="employees", op="between", low=100, high=5000),
-        Criterion(field="annual_revenue", op="at_least", low=5_000_000),
-        Criterion(field="job_function", op="in", values=["Finance", "Executive"]),
-        Criterion(field="country", op="not_in", values=["Other", "Brazil"]),
-        Criterion(field="seniority", op="in", values=["C-level", "VP", "Director"],
-                  role="nice", points=10),
-        Criterion(field="pain", op="in", values=["Slow month-end close",
-                                                 "Manual reconciliation"],
-                  role="nice", points=10),
-        Criterion(field="lead_source", op="in", values=["Referral", "Events"], role="nice",
-                  points=5),
-        Criterion(field="job_title", op="contains_any", values=["cfo", "controller", "finance"],
-                  role="nice", points=5),
-        Criterion(field="buying_role", op="in", values=["Decision maker", "Budget holder"],
-                  gate="sql"),
-        Criterion(field="budget", op="at_least", low=10_000, gate="sql"),
-        Criterion(field="timeline_months", op="at_most", high=6, gate="sql"),
-        Criterion(field="personal_email", op="is_true", role="disqualifier"),
-        Criterion(field="job_title", op="contains_any", values=["student", "intern"],
-                  role="disqualifier"),
-        Criterion(field="company", op="contains_any", values=["Closewise", "LedgerLoop"],
-                  role="disqualifier"),
-    ], actions=[Action(field="demo_requested", points=30),
-                Action(field="pricing_page_visits", points=15),
-                Action(field="webinars_attended", points=10),
-                Action(field="content_downloads", points=5),
-                Action(field="email_clicks", points=2)], threshold=25)
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = (100_000, 1_000_000, 5_000_000)
+EDIT_ROWS = 1_000_000
+XLSX_ROWS = 100_000
+XLSX_COLUMNS = ("Record ID", "First Name", "Last Name", "Email", "Company Name", "Industry",
+                "Number of Employees", "Annual Revenue", "Country/Region", "Job Title",
+                "Buying Role", "Budget Confirmed", "Purchase Timeline (Months)", "Primary Pain",
+                "Original Source")
 
 
-def million_leads(rows: int) -> pd.DataFrame:
-    sample = load_sample_leads()
-    repeats = -(-rows // len(sample))
-    leads = pd.concat([sample] * repeats, ignore_index=True).iloc[:rows]
-    return leads.reset_index(drop=True)
+# --- taking turns ------------------------------------------------------------------------------
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"{one:.2f} (1 min) / {five:.2f} (5 min)"
 
 
-def best_of(runs: int, work) -> tuple[float, object]:
-    best, result = float("inf"), None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = work()
-        best = min(best, time.perf_counter() - start)
-    return best, result
+def interleaved(contenders: dict[str, Callable[[int], object]], runs: int
+                ) -> tuple[dict[str, list[float]], dict[str, object]]:
+    """`runs` rounds; in round r every contender runs once, starting with contender r mod k,
+    so that neither a busy moment nor a warm cache favours one. Seconds per run, and each
+    contender's last result."""
+    names = list(contenders)
+    seconds: dict[str, list[float]] = {name: [] for name in names}
+    results: dict[str, object] = {}
+    for run in range(runs):
+        first = run % len(names)
+        for name in names[first:] + names[:first]:
+            start = time.perf_counter()
+            results[name] = contenders[name](run)
+            seconds[name].append(time.perf_counter() - start)
+    return seconds, results
 
 
-def evaluate_vs_duckdb(leads: pd.DataFrame, runs: int = 3) -> dict:
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def table(title: str, seconds: dict[str, list[float]], reference: str, before: str,
+          after: str, unit: str = "s", notes: dict[str, str] | None = None) -> None:
+    """One block: each contender's median and min–max, and its median against the reference's."""
+    scale = 1000.0 if unit == "ms" else 1.0
+    print(f"\n## {title}")
+    print(f"load average before {before}; after {after}; {os.cpu_count()} cores")
+    width = max(len(name) for name in seconds) + 2
+    print(f"{'contender':<{width}}{'median':>10}{'min–max':>20}{'runs':>6}   "
+          f"{'× ' + reference}")
+    for name, values in seconds.items():
+        low, high = min(values) * scale, max(values) * scale
+        middle = median(values) * scale
+        ratio = median(values) / median(seconds[reference])
+        note = f"   {notes[name]}" if notes and name in notes else ""
+        print(f"{name:<{width}}{middle:>8.3f} {unit:<2}{f'{low:.3f}–{high:.3f}':>19}"
+              f"{len(values):>6}   {ratio:.2f}{note}")
+
+
+def label(rows: int) -> str:
+    return f"{rows // 1_000_000}m" if rows % 1_000_000 == 0 else f"{rows // 1000}k"
+
+
+# --- the data ----------------------------------------------------------------------------------
+
+def imported(export: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The leads the app would hold after importing `export` as CSV (limits raised to fit),
+    and the file's size in bytes."""
+    data = csv_bytes(export)
+    leads = import_leads(data, "leads.csv", max_bytes=len(data) + 1,
+                         max_rows=len(export)).leads
+    if len(leads) != len(export):
+        raise SystemExit(f"the import kept {len(leads):,} of {len(export):,} leads")
+    return leads, len(data)
+
+
+def describe(export: pd.DataFrame, megabytes: float) -> str:
+    distinct = {name: export[column].nunique() for name, column in (
+        ("record IDs", "Record ID"), ("e-mail addresses", "Email"),
+        ("job titles", "Job Title"), ("companies", "Company Name"))}
+    return (f"{len(export):,} leads ({megabytes:,.0f} MB as CSV): "
+            + ", ".join(f"{n:,} {name}" for name, n in distinct.items()))
+
+
+# --- evaluation --------------------------------------------------------------------------------
+
+def evaluation_block(leads: pd.DataFrame, runs: int) -> dict:
+    """The app's evaluation against DuckDB (the app's SQL) and Polars (written by hand); all
+    three must count the same leads at every stage."""
     definition = realistic_definition()
     connection = duckdb.connect()
     connection.register("leads", leads)
-    writer = SqlWriter(types=types_of(leads))
-    query = (f"SELECT {writer.stage(definition)} AS stage, count(*) AS n "
-             f"FROM leads GROUP BY 1")
-
-    def with_pandas():
-        stages = evaluate(leads, definition).frame["stage"]
-        return stages.value_counts().to_dict()
-
-    def with_duckdb():
-        return dict(connection.execute(query).fetchall())
-
-    pandas_seconds, pandas_counts = best_of(runs, with_pandas)
-    duckdb_seconds, duckdb_counts = best_of(runs, with_duckdb)
-    if pandas_counts != duckdb_counts:
-        raise SystemExit(f"pandas and DuckDB disagree: {pandas_counts} vs {duckdb_counts}")
-    return {"evaluate_seconds": round(pandas_seconds, 3),
-            "duckdb_seconds": round(duckdb_seconds, 3),
-            "evaluate_vs_duckdb": round(pandas_seconds / duckdb_seconds, 2),
-            "counts": {str(k): int(v) for k, v in pandas_counts.items()}}
-
-
-def interleaved(runs: int, reference, contender) -> tuple[float, float]:
-    """Best of `runs` for each, taking turns so that a busy moment slows both alike."""
-    best_reference = best_contender = float("inf")
-    for run in range(runs):
-        start = time.perf_counter()
-        reference(run)
-        best_reference = min(best_reference, time.perf_counter() - start)
-        start = time.perf_counter()
-        contender(run)
-        best_contender = min(best_contender, time.perf_counter() - start)
-    return best_reference, best_contender
+    query = (f"SELECT {SqlWriter(types=types_of(leads)).stage(definition)} AS stage, "
+             f"count(*) AS n FROM leads GROUP BY 1")
+    frame = to_polars(leads)
+    contenders = {
+        "app (evaluate)": lambda _: {str(k): int(v) for k, v in
+                                     evaluate(leads, definition).frame["stage"]
+                                     .value_counts().items()},
+        "DuckDB (app's SQL)": lambda _: {str(k): int(v) for k, v in
+                                         connection.execute(query).fetchall()},
+        "Polars (by hand)": lambda _: polars_counts(frame),
+    }
+    before = load()
+    seconds, counts = interleaved(contenders, runs)
+    after = load()
+    if len({tuple(sorted(c.items())) for c in counts.values()}) != 1:
+        raise SystemExit(f"the contenders disagree on the stage counts: {counts}")
+    connection.close()
+    table(f"Evaluating a 15-criterion definition, {len(leads):,} leads", seconds,
+          "app (evaluate)", before, after)
+    stage_counts = counts["app (evaluate)"]
+    print("identical stage counts: " + ", ".join(
+        f"{stage} {stage_counts.get(stage, 0):,}" for stage in ("Not qualified", "MQL", "SQL")))
+    app = median(seconds["app (evaluate)"])
+    return {"rows": len(leads), "evaluate_seconds": app,
+            "evaluate_vs_duckdb": app / median(seconds["DuckDB (app's SQL)"]),
+            "evaluate_vs_polars": app / median(seconds["Polars (by hand)"])}
 
 
-def rerun_after_one_change(leads: pd.DataFrame, runs: int = 3) -> dict:
-    """Step 3 after one Apply: every draft and the shared definition evaluated again, one
-    criterion of the shared definition changed. Reference: everything from scratch; contender:
-    with the per-condition masks kept from before the change (only the changed criterion is
-    computed)."""
-    drafts = [demo.facilitator_draft(), demo.marketing_draft(), demo.sales_draft()]
+def evaluation_memory(leads: pd.DataFrame) -> float:
+    """Peak megabytes allocated by one evaluation above the loaded table (tracemalloc traces
+    Python objects and NumPy arrays; not Arrow's buffers), in a run of its own (untimed)."""
+    definition = realistic_definition()
+    tracemalloc.start()
+    try:
+        evaluation = evaluate(leads, definition)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    del evaluation
+    return peak / 1e6
+
+
+# --- step 3 after one Apply --------------------------------------------------------------------
+
+def edit_block(leads: pd.DataFrame, runs: int) -> dict:
+    """Step 3 after one Apply: every demo draft and the shared definition with the masks of
+    each condition kept, one criterion of the shared definition changed to a bound never seen
+    before; the new counts of every draft. Reference: the same from scratch."""
+    drafts = list(demo.drafts().values())
     shared = realistic_definition()
 
-    def changed(run: int) -> Definition:  # a bound never seen before, on every run
+    def changed(run: int) -> Definition:
         return shared.model_copy(update={"criteria": [
             c.model_copy(update={"low": 100 + run + 1}) if c.field == "employees" else c
             for c in shared.criteria]})
@@ -141,128 +213,276 @@ def rerun_after_one_change(leads: pd.DataFrame, runs: int = 3) -> dict:
     masks: dict = {}
     for definition in (*drafts, shared):
         evaluate(leads, definition, masks)
-    counts = {}
 
-    def from_scratch(run: int) -> None:
-        counts["scratch"] = [evaluate(leads, d).count("MQL") for d in (*drafts, changed(run))]
+    def counts(evaluations) -> list[tuple[int, int]]:
+        return [(e.count("MQL"), e.count("SQL")) for e in evaluations]
 
-    def with_masks(run: int) -> None:
-        counts["masks"] = [evaluate(leads, d, masks).count("MQL")
-                           for d in (*drafts, changed(run))]
+    contenders = {
+        "masks kept": lambda run: counts(evaluate(leads, d, masks)
+                                         for d in (*drafts, changed(run))),
+        "from scratch": lambda run: counts(evaluate(leads, d) for d in (*drafts, changed(run))),
+    }
+    before = load()
+    seconds, results = interleaved(contenders, runs)
+    after = load()
+    if results["masks kept"] != results["from scratch"]:
+        raise SystemExit(f"kept masks and a fresh evaluation disagree: {results}")
+    table(f"Step 3 after one Apply: {len(drafts)} demo drafts and the shared definition, "
+          f"{len(leads):,} leads, one criterion changed", seconds, "from scratch", before, after,
+          unit="ms")
+    return {"edit_ms": median(seconds["masks kept"]) * 1000,
+            "rerun_vs_full": median(seconds["masks kept"]) / median(seconds["from scratch"])}
 
-    scratch_seconds, masks_seconds = interleaved(runs, from_scratch, with_masks)
-    if counts["scratch"] != counts["masks"]:
-        raise SystemExit(f"cached and fresh evaluations disagree: {counts}")
-    return {"rows": len(leads), "full_seconds": round(scratch_seconds, 4),
-            "rerun_seconds": round(masks_seconds, 4),
-            "rerun_vs_full": round(masks_seconds / scratch_seconds, 2)}
+
+def sample_rerun(runs: int) -> float:
+    """The same on the 6,000 sample leads: kept masks against from scratch."""
+    leads = load_sample_leads()
+    drafts = list(demo.drafts().values())
+    shared = realistic_definition()
+    masks: dict = {}
+    for definition in (*drafts, shared):
+        evaluate(leads, definition, masks)
+
+    def changed(run: int) -> Definition:
+        return shared.model_copy(update={"criteria": [
+            c.model_copy(update={"low": 100 + run + 1}) if c.field == "employees" else c
+            for c in shared.criteria]})
+
+    seconds, _ = interleaved({
+        "masks kept": lambda run: [evaluate(leads, d, masks).count("MQL")
+                                   for d in (*drafts, changed(run))],
+        "from scratch": lambda run: [evaluate(leads, d).count("MQL")
+                                     for d in (*drafts, changed(run))]}, runs)
+    return median(seconds["masks kept"]) / median(seconds["from scratch"])
 
 
-def export_file(rows: int, folder: Path) -> Path:
-    """A CSV export of `rows` freshly generated leads: every record ID unique, e-mail addresses
-    and creation times nearly so, like a real export (repeating the 6,000 sample rows would let
-    the import's work on distinct values look better than it is)."""
+# --- learning ----------------------------------------------------------------------------------
+
+def learning_block(leads: pd.DataFrame, runs: int) -> dict:
+    """Learning the data's draft from every lead (search, confirmation, weights, threshold, the
+    check on the newer leads) against one evaluation of the 15-criterion definition."""
+    definition = realistic_definition()
+    found: dict = {}
+
+    def learning(_):
+        learned = learn(leads)
+        found["rules"] = (len(learned.definition.criteria) + len(learned.definition.actions)
+                          if learned.definition else 0)
+
+    before = load()
+    seconds, _ = interleaved({"learn": learning,
+                              "one evaluation": lambda _: evaluate(leads, definition)}, runs)
+    after = load()
+    table(f"Learning the data's draft, {len(leads):,} leads ({found['rules']} rules learned)",
+          seconds, "one evaluation", before, after)
+    return {"learn_seconds": median(seconds["learn"]),
+            "learn_vs_evaluate": median(seconds["learn"]) / median(seconds["one evaluation"])}
+
+
+# --- import ------------------------------------------------------------------------------------
+
+MEMORY_CHILD = """
+import json, sys
+from pathlib import Path
+
+def high_water_kb():  # this process's own peak (ru_maxrss keeps the forking parent's)
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+
+path = Path(sys.argv[1])
+{imports}
+base = high_water_kb()
+{work}
+peak = high_water_kb()
+print(json.dumps({{"base_kb": base, "peak_kb": peak, "rows": rows}}))
+"""
+MEMORY_CONTENDERS = {
+    "app (import_leads)": (
+        "from workshop.pipeline import import_leads",
+        "rows = len(import_leads(path.read_bytes(), path.name).leads)"),
+    "pyarrow.csv.read_csv": ("import pyarrow.csv as pa_csv",
+                             "rows = pa_csv.read_csv(path).num_rows"),
+    "polars.read_csv": ("import polars as pl",
+                        "rows = pl.read_csv(path, infer_schema_length=None).height"),
+}
+
+
+def peak_memory(path: Path, name: str) -> tuple[float, float]:
+    """Peak resident megabytes of a fresh Python reading `path` as `name` does: in all, and
+    above the same process once its libraries were imported."""
+    imports, work = MEMORY_CONTENDERS[name]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
+    output = subprocess.run([sys.executable, "-c", MEMORY_CHILD.format(imports=imports,
+                                                                       work=work), str(path)],
+                            check=True, capture_output=True, text=True, env=env).stdout
+    figures = json.loads(output.strip().splitlines()[-1])
+    return figures["peak_kb"] / 1024, (figures["peak_kb"] - figures["base_kb"]) / 1024
+
+
+def import_block(data: bytes, rows: int, folder: Path, runs: int) -> dict:
     path = folder / "leads.csv"
-    generate_leads(rows, seed=20261123).to_csv(path, index=False)
-    return path
+    path.write_bytes(data)
+    contenders = {
+        "app (import_leads)": lambda _: len(import_leads(data, path.name).leads),
+        "pyarrow.csv.read_csv": lambda _: pa_csv.read_csv(path).num_rows,
+        "polars.read_csv": lambda _: pl.read_csv(path, infer_schema_length=None).height,
+    }
+    before = load()
+    seconds, counts = interleaved(contenders, runs)
+    memory = {name: [peak_memory(path, name) for _ in range(3)] for name in contenders}
+    after = load()
+    if set(counts.values()) != {rows}:
+        raise SystemExit(f"the readers disagree on the rows: {counts}, file has {rows:,}")
+    peaks = {name: (median([m[0] for m in ms]), median([m[1] for m in ms]))
+             for name, ms in memory.items()}
+    table(f"Importing a CSV export: {rows:,} leads, {len(data) / 2**20:.1f} MiB (the upload "
+          f"limit is {MAX_BYTES / 2**20:.0f} MiB and {MAX_ROWS:,} rows)", seconds,
+          "pyarrow.csv.read_csv", before, after,
+          notes={name: f"peak RSS {total:,.0f} MB, {above:,.0f} MB above its imports"
+                 for name, (total, above) in peaks.items()})
+    print("peak RSS: one fresh child process per contender and run (3 each, median); the "
+          "app's includes the upload's bytes, which it holds")
+    app = median(seconds["app (import_leads)"])
+    return {"import_vs_pyarrow": app / median(seconds["pyarrow.csv.read_csv"]),
+            "import_vs_polars": app / median(seconds["polars.read_csv"]),
+            "import_memory_vs_pyarrow": peaks["app (import_leads)"][1]
+            / peaks["pyarrow.csv.read_csv"][1],
+            "import_memory_mb": peaks["app (import_leads)"][1], "import_rows": rows}
 
 
-def import_vs_pyarrow(path: Path, runs: int = 3) -> dict:
-    """The whole import (read, map, normalise) against a bare pyarrow read of the same file."""
-    data = path.read_bytes()
-    pyarrow_seconds, table = best_of(runs, lambda: pa_csv.read_csv(path))
-    import_seconds, imported = best_of(
-        runs, lambda: import_leads(data, path.name, max_bytes=len(data) + 1,
-                                   max_rows=table.num_rows))
-    if len(imported.leads) != table.num_rows:
-        raise SystemExit(f"rows differ: {len(imported.leads)} vs {table.num_rows}")
-    return {"pyarrow_seconds": round(pyarrow_seconds, 3),
-            "import_seconds": round(import_seconds, 3),
-            "import_vs_pyarrow": round(import_seconds / pyarrow_seconds, 2),
-            "megabytes": round(len(data) / 1e6, 1)}
+# --- XLSX --------------------------------------------------------------------------------------
+
+def workbook(export: pd.DataFrame) -> bytes:
+    """The export's first XLSX_COLUMNS as a workbook (numbers as numbers, blanks empty),
+    written once with openpyxl's write-only mode."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Leads")
+    sheet.append(list(XLSX_COLUMNS))
+    columns = []
+    for column in XLSX_COLUMNS:
+        values = export[column]
+        if pd.api.types.is_numeric_dtype(values):
+            columns.append(values.astype("Float64").to_numpy(dtype=object, na_value=None))
+        else:
+            text = values.astype(object).where(values.notna(), None).to_numpy(dtype=object)
+            columns.append(np.where(text == "", None, text))
+    for row in zip(*columns, strict=True):
+        sheet.append([int(v) if isinstance(v, float) and v.is_integer() else v for v in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
-def sample_against_drafts() -> list[dict]:
+def xlsx_block(export: pd.DataFrame, runs: int) -> dict:
+    data = workbook(export)
+
+    def calamine(_):
+        sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+        return len(sheet.to_python(skip_empty_area=True)) - 1
+
+    contenders = {
+        "app (read_export)": lambda _: len(read_export(data, "leads.xlsx")[0]),
+        "python-calamine": calamine,
+    }
+    before = load()
+    seconds, counts = interleaved(contenders, runs)
+    after = load()
+    if set(counts.values()) != {len(export)}:
+        raise SystemExit(f"the workbook readers disagree on the rows: {counts}")
+    table(f"Reading a workbook: {len(export):,} rows × {len(XLSX_COLUMNS)} columns, "
+          f"{len(data) / 2**20:.1f} MiB", seconds, "python-calamine", before, after)
+    return {"xlsx_vs_calamine": median(seconds["app (read_export)"])
+            / median(seconds["python-calamine"])}
+
+
+# --- the sample leads --------------------------------------------------------------------------
+
+def sample_against_drafts() -> None:
     """The shipped sample leads' held-back months: the data's draft (no capacity) and each demo
     draft, with wins caught, MQLs a month and the win rate with its interval."""
     leads = load_sample_leads()
     learned = learn(leads)
-    rows = []
+    print(f"\n## The sample leads' newer months (from {learned.split.since}): the learned "
+          "draft against the demo drafts")
+    print(f"{'draft':<14}{'wins caught':>16}{'MQLs a month':>14}   win rate (interval)")
     for name, definition in {"won deals": learned.definition, **demo.drafts()}.items():
-        figures = holdout_figures(leads, definition, learned.split.held)
-        rows.append({"draft": name, "since": learned.split.since, "wins": figures.wins,
-                     "wins_caught": figures.won_mql, "mql_per_month": figures.mql_per_month,
-                     "win_rate": figures.win_rate, "win_rate_low": figures.win_rate_low,
-                     "win_rate_high": figures.win_rate_high})
-    return rows
+        f = holdout_figures(leads, definition, learned.split.held)
+        print(f"{name:<14}{f'{f.won_mql} of {f.wins}':>16}{f.mql_per_month:>14}   "
+              f"{f.win_rate:.1%} ({f.win_rate_low:.1%}–{f.win_rate_high:.1%})")
 
 
-def learning_time(leads: pd.DataFrame, runs: int = 5) -> dict:
-    """Learning the data's draft from every lead (search, confirmation, weights, threshold, the
-    check on the newer leads) against one evaluation of a realistic definition, taking turns;
-    medians with min and max."""
-    definition = realistic_definition()
-    reference, learning, found = [], [], {}
-    for _ in range(runs):
-        start = time.perf_counter()
-        evaluate(leads, definition)
-        reference.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        learned = learn(leads)
-        learning.append(time.perf_counter() - start)
-        found = {"found": learned.found,
-                 "rules": len(learned.definition.criteria) + len(learned.definition.actions)
-                 if learned.definition else 0}
-    return {"rows": len(leads), "runs": runs,
-            "learn_seconds": round(statistics.median(learning), 2),
-            "learn_min": round(min(learning), 2), "learn_max": round(max(learning), 2),
-            "evaluate_seconds": round(statistics.median(reference), 2),
-            "evaluate_min": round(min(reference), 2), "evaluate_max": round(max(reference), 2),
-            "learn_vs_evaluate": round(statistics.median(learning)
-                                       / statistics.median(reference), 1), **found}
-
-
-def _load() -> str:
-    one, five, _ = os.getloadavg()
-    return f"load {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} cores"
-
+# --- the run -----------------------------------------------------------------------------------
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default=",".join(str(s) for s in SIZES),
+                        help="lead counts to evaluate, comma-separated (default: %(default)s)")
+    parser.add_argument("--runs", type=int, default=5, help="rounds per block, at least 5")
+    parser.add_argument("--quick", action="store_true",
+                        help="100,000 leads only (the import file and workbook from them too)")
     args = parser.parse_args()
-    np.random.seed(0)
-    reruns = [rerun_after_one_change(load_sample_leads(), runs=5)]
-    leads = million_leads(args.rows)
-    reruns.append(rerun_after_one_change(leads))
-    for rerun in reruns:
-        print(f"one criterion changed, {rerun['rows']:,} leads: all drafts and the shared "
-              f"definition again in {rerun['rerun_seconds']} s (from scratch "
-              f"{rerun['full_seconds']} s)")
-    result = evaluate_vs_duckdb(leads)
-    print(f"evaluate: pandas {result['evaluate_seconds']} s, DuckDB {result['duckdb_seconds']} s,"
-          f" same counts {result['counts']}")
-    for row in sample_against_drafts():
-        print(f"sample leads from {row['since']} ({row['wins']} wins): {row['draft']} caught "
-              f"{row['wins_caught']} at {row['mql_per_month']} MQLs a month, win rate "
-              f"{row['win_rate']:.1%} ({row['win_rate_low']:.1%}–{row['win_rate_high']:.1%})")
-    print(f"before learning: {_load()}")
-    learned = learning_time(leads)
-    print(f"learn the data's draft, {learned['rows']:,} leads: median {learned['learn_seconds']} s "
-          f"(min {learned['learn_min']}, max {learned['learn_max']}, {learned['runs']} runs; "
-          f"{learned['rules']} rules), one evaluation {learned['evaluate_seconds']} s "
-          f"({learned['evaluate_min']}–{learned['evaluate_max']}); after: {_load()}")
-    del leads
+    sizes = [100_000] if args.quick else sorted(int(s.replace("_", ""))
+                                                for s in args.sizes.split(","))
+    runs = max(5, args.runs)
+    headline = EDIT_ROWS if EDIT_ROWS in sizes else max(sizes)
+    figures: dict = {}
+    print(f"benchmark on {os.cpu_count()} cores, sizes {', '.join(f'{s:,}' for s in sizes)}, "
+          f"{runs} rounds per block; load average {load()}")
+    figures["rerun_vs_full_sample"] = round(sample_rerun(runs), 2)
+    print(f"step 3 on the 6,000 sample leads: kept masks take "
+          f"{figures['rerun_vs_full_sample']:.2f}× the time from scratch")
+
+    import_file: tuple[bytes, int] | None = None
+    xlsx_leads: pd.DataFrame | None = None
     with tempfile.TemporaryDirectory() as folder:
-        imported = import_vs_pyarrow(export_file(args.rows, Path(folder)))
-    print(f"import: full import {imported['import_seconds']} s, bare pyarrow read "
-          f"{imported['pyarrow_seconds']} s, {imported['megabytes']} MB")
-    print(json.dumps({"evaluate_vs_duckdb": result["evaluate_vs_duckdb"],
-                      "import_vs_pyarrow": imported["import_vs_pyarrow"],
-                      "rerun_vs_full_sample": reruns[0]["rerun_vs_full"],
-                      "rerun_vs_full": reruns[1]["rerun_vs_full"],
-                      "learn_seconds": learned["learn_seconds"],
-                      "learn_vs_evaluate": learned["learn_vs_evaluate"], "rows": args.rows}))
+        for rows in sizes:
+            start = time.perf_counter()
+            export = realistic_export(rows, seed=SEED)
+            leads, size = imported(export)
+            print(f"\n# {describe(export, size / 1e6)}; generated and imported in "
+                  f"{time.perf_counter() - start:.0f} s")
+            if import_file is None and (rows >= MAX_ROWS or rows == max(sizes)):
+                import_file = export_under_limit(export)
+            if xlsx_leads is None:
+                xlsx_leads = export.iloc[:min(rows, XLSX_ROWS if not args.quick else 20_000)]
+            del export
+            result = evaluation_block(leads, runs)
+            key = label(rows)
+            figures[f"evaluate_vs_duckdb_{key}"] = round(result["evaluate_vs_duckdb"], 2)
+            figures[f"evaluate_vs_polars_{key}"] = round(result["evaluate_vs_polars"], 2)
+            megabytes = evaluation_memory(leads)
+            figures[f"evaluate_memory_mb_{key}"] = round(megabytes)
+            print(f"peak memory of one evaluation above the loaded table: {megabytes:,.0f} MB "
+                  f"(tracemalloc: Python and NumPy allocations; the table itself "
+                  f"{leads.memory_usage(deep=True).sum() / 1e6:,.0f} MB)")
+            if rows == headline:
+                figures["evaluate_vs_duckdb"] = figures[f"evaluate_vs_duckdb_{key}"]
+                figures["evaluate_vs_polars"] = figures[f"evaluate_vs_polars_{key}"]
+                edit = edit_block(leads, runs)
+                figures[f"edit_ms_{key}"] = round(edit["edit_ms"], 1)
+                figures["rerun_vs_full"] = round(edit["rerun_vs_full"], 2)
+                learned = learning_block(leads, runs)
+                figures["learn_seconds"] = round(learned["learn_seconds"], 2)
+                figures["learn_vs_evaluate"] = round(learned["learn_vs_evaluate"], 1)
+            del leads
+
+        data, rows = import_file
+        print(f"\n# the import file: the first {rows:,} of those leads, {len(data):,} bytes, "
+              f"the most that fit the upload limit ({MAX_BYTES:,} bytes, {MAX_ROWS:,} rows)")
+        result = import_block(data, rows, Path(folder), runs)
+        figures.update({k: round(v, 2) if isinstance(v, float) else v
+                        for k, v in result.items()})
+        del data, import_file
+        figures.update({k: round(v, 2) for k, v in xlsx_block(xlsx_leads, runs).items()})
+    sample_against_drafts()
+    figures["rows"] = headline
+    print(f"\nload average at the end {load()}")
+    print(json.dumps(figures))
 
 
 if __name__ == "__main__":
