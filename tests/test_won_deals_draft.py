@@ -228,3 +228,18 @@ def test_before_the_reveal_the_capacity_it_keeps_to_is_set_beside_it(app_url):  
         stored = next(d for role, d in _drafts_in_database(s, workshop_id) if role == DATA_ROLE)
     engine.dispose()
     assert stored == expected
+
+
+def test_a_draft_that_cannot_run_is_named_once_and_left_out_of_the_scorecard_table(learned):
+    """The live panel says why a draft cannot run on these leads; the scorecards name it
+    without repeating the sentence, and their table holds the drafts that can run."""
+    from workshop.scorecard import scorecards
+    from workshop.ui.won_deals import scorecard_rows
+
+    leads = load_sample_leads()
+    cards = scorecards(leads, {"Won deals": learned.definition,
+                               "Sales": D(C("Headcount band", values=["Large"]))})
+    assert cards["Sales"].problem.startswith("These leads have no column for")
+    rows = scorecard_rows(cards)
+    assert rows["Draft"].tolist() == ["Won deals"]
+    assert rows["Wins caught"].notna().all()

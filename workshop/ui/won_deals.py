@@ -111,10 +111,13 @@ def _scorecards(source_key: tuple, definition_jsons: tuple[tuple[str, str], ...]
 
 
 def scorecard_rows(cards: dict[str, Scorecard]) -> pd.DataFrame:
-    """One row per draft: what it did on the held-back leads; blank where it cannot say."""
+    """One row per draft that can run on these leads: what it did on the held-back leads;
+    blank where it cannot say."""
     rows = []
     for name, card in cards.items():
         figures = card.figures
+        if card.problem:
+            continue
         rows.append({
             "Draft": name,
             "MQL a month": figures.mql_per_month if figures else None,
@@ -146,16 +149,17 @@ def scorecard_panel(source: LeadsSource | None, definitions: dict[str, Definitio
     st.markdown(f"Checked on {escape_markdown(part)}, the newer leads the won deals' draft "
                 "was not learned from, so every draft is judged on the same unseen leads."
                 + (f" Sales capacity: {per_month:,.0f} leads a month." if per_month else ""))
-    st.dataframe(scorecard_rows(cards), hide_index=True, width="stretch", placeholder=BLANK,
-                 column_config={
-                     "Win rate of MQLs": st.column_config.NumberColumn(format="percent"),
-                     "Wins caught": st.column_config.NumberColumn(format="percent"),
-                     "MQL a month": st.column_config.NumberColumn(format="%.1f")})
+    rows = scorecard_rows(cards)
+    if not rows.empty:
+        st.dataframe(rows, hide_index=True, width="stretch", placeholder=BLANK, column_config={
+            "Win rate of MQLs": st.column_config.NumberColumn(format="percent"),
+            "Wins caught": st.column_config.NumberColumn(format="percent"),
+            "MQL a month": st.column_config.NumberColumn(format="%.1f")})
     lines = []
     for name, card in cards.items():
-        if card.problem:
-            lines.append(f"- **{escape_markdown(name)}** cannot run on these leads: "
-                         f"{escape_markdown(card.problem)}")
+        if card.problem:  # the live panel above says why, once
+            lines.append(f"- **{escape_markdown(name)}** cannot run on these leads (the "
+                         "figures above say why).")
         elif card.change is not None:
             lines.append(f"- **{escape_markdown(name)}**, the change that catches the most "
                          f"extra wins per extra lead: {escape_markdown(card.change.sentence)}")
