@@ -353,6 +353,34 @@ def test_conditions_kept_stay_within_the_budget_and_results_stay_right(monkeypat
         assert len(per_table.masks(leads)) <= 16
 
 
+def test_the_budget_is_one_for_all_tables_together(monkeypatch):
+    """Several workshops' exports on one server share one budget: evaluating on two tables in
+    turn never keeps more than it allows, and what was dropped is computed again, right."""
+    from tests.test_operators import random_definition
+    from tests.test_sql import MESSY
+    from workshop import per_table
+    from workshop.evaluate import evaluate
+
+    monkeypatch.setattr(per_table, "MASK_BUDGET_BYTES", 16 * len(MESSY))
+    tables = [MESSY.copy(), MESSY.copy()]
+    for seed in range(30):
+        for table in tables:
+            definition = random_definition(seed)
+            got = evaluate(table, definition).frame.reset_index(drop=True)
+            assert got["points"].tolist() == \
+                _plain_evaluation(table, definition)["points"].tolist()
+            assert sum(len(per_table.masks(t)) for t in tables) <= 16
+            assert per_table.kept_bytes() <= 16 * len(MESSY)
+    import gc
+
+    gc.collect()  # other tests' tables that are garbage go first
+    before = per_table.kept_bytes()
+    kept_by_first = sum(v.nbytes for v in per_table._tables[id(tables[0])].masks.values())
+    del tables[0]
+    gc.collect()
+    assert per_table.kept_bytes() == before - kept_by_first
+
+
 def test_what_is_kept_for_a_table_goes_with_it():
     import gc
 

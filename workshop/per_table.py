@@ -5,8 +5,9 @@ computes only the criterion that changed.
 
 A leads table is never changed in place once made (the import builds it, everything after only
 reads it), which is what makes keeping results by the table's identity safe. A table's entries
-go when the table is garbage-collected. Condition results are kept up to a memory budget per
-table and dropped oldest first beyond it.
+go when the table is garbage-collected. Condition results are kept up to one memory budget for
+all tables together (the server may hold several workshops' exports), the least recently used
+dropped first beyond it.
 """
 from __future__ import annotations
 
@@ -20,23 +21,22 @@ import pandas as pd
 
 T = TypeVar("T")
 
-MASK_BUDGET_BYTES = 256 * 2**20  # per-lead condition results kept per table (1 byte per lead)
+MASK_BUDGET_BYTES = 256 * 2**20  # per-lead condition results kept, all tables together
 
-_lock = threading.Lock()
+_lock = threading.Lock()  # guards everything below and every table's `masks`
 _tables: dict[int, _Kept] = {}
+_recent: OrderedDict[tuple[int, Hashable], int] = OrderedDict()  # (table, condition) -> bytes
+_kept_bytes = 0
 
 
 class _Kept:
-    """One table's derived values, and its condition results in the order last used."""
+    """One table's derived values and its condition results."""
 
-    def __init__(self, rows: int):
-        self.rows = rows
+    def __init__(self, key: int):
+        self.key = key
         self.values: dict[Hashable, object] = {}
-        self.masks: OrderedDict[Hashable, object] = OrderedDict()
+        self.masks: dict[Hashable, object] = {}
         self.lock = threading.Lock()
-
-    def mask_limit(self) -> int:
-        return max(16, MASK_BUDGET_BYTES // max(self.rows, 1))
 
 
 def _kept(leads: pd.DataFrame) -> _Kept:
@@ -44,9 +44,19 @@ def _kept(leads: pd.DataFrame) -> _Kept:
     with _lock:
         kept = _tables.get(key)
         if kept is None:
-            kept = _tables[key] = _Kept(len(leads))
-            weakref.finalize(leads, _tables.pop, key, None)
+            kept = _tables[key] = _Kept(key)
+            weakref.finalize(leads, _drop_table, key)
     return kept
+
+
+def _drop_table(key: int) -> None:
+    global _kept_bytes
+    with _lock:
+        kept = _tables.pop(key, None)
+        if kept is None:
+            return
+        for condition in kept.masks:
+            _kept_bytes -= _recent.pop((key, condition), 0)
 
 
 def derived(leads: pd.DataFrame, key: Hashable, make: Callable[[], T]) -> T:
@@ -62,34 +72,49 @@ def derived(leads: pd.DataFrame, key: Hashable, make: Callable[[], T]) -> T:
 
 class TableMasks:
     """A table's condition results as a mapping `evaluate` reads and fills (`get`, item
-    assignment, `len`, `clear`), bounded by `MASK_BUDGET_BYTES`."""
+    assignment, `len`, `clear`); all tables' together stay within `MASK_BUDGET_BYTES`."""
 
     def __init__(self, kept: _Kept):
         self._kept = kept
 
     def get(self, key: Hashable, default=None):
-        kept = self._kept
-        with kept.lock:
-            found = kept.masks.get(key, _MISSING)
+        with _lock:
+            found = self._kept.masks.get(key, _MISSING)
             if found is _MISSING:
                 return default
-            kept.masks.move_to_end(key)
+            _recent.move_to_end((self._kept.key, key))
             return found
 
     def __setitem__(self, key: Hashable, value) -> None:
-        kept = self._kept
-        with kept.lock:
-            kept.masks[key] = value
-            kept.masks.move_to_end(key)
-            while len(kept.masks) > kept.mask_limit():
-                kept.masks.popitem(last=False)
+        global _kept_bytes
+        size = int(getattr(value, "nbytes", 0)) or 1
+        with _lock:
+            if _tables.get(self._kept.key) is not self._kept:
+                return  # the table is gone (or forgotten): nothing to keep it for
+            self._kept.masks[key] = value
+            _kept_bytes += size - _recent.pop((self._kept.key, key), 0)
+            _recent[(self._kept.key, key)] = size
+            while _kept_bytes > MASK_BUDGET_BYTES and len(_recent) > 1:
+                (table, condition), dropped = _recent.popitem(last=False)
+                _kept_bytes -= dropped
+                owner = _tables.get(table)
+                if owner is not None:
+                    owner.masks.pop(condition, None)
 
     def __len__(self) -> int:
         return len(self._kept.masks)
 
     def clear(self) -> None:
-        with self._kept.lock:
+        global _kept_bytes
+        with _lock:
+            for condition in list(self._kept.masks):
+                _kept_bytes -= _recent.pop((self._kept.key, condition), 0)
             self._kept.masks.clear()
+
+
+def kept_bytes() -> int:
+    """Bytes of condition results kept, all tables together."""
+    return _kept_bytes
 
 
 def masks(leads: pd.DataFrame) -> TableMasks:
@@ -99,8 +124,7 @@ def masks(leads: pd.DataFrame) -> TableMasks:
 
 def forget(leads: pd.DataFrame) -> None:
     """Drop everything kept for this table (for a caller that did change it in place)."""
-    with _lock:
-        _tables.pop(id(leads), None)
+    _drop_table(id(leads))
 
 
 _MISSING = object()
