@@ -175,6 +175,9 @@ def test_the_room_moves_together_on_three_screens(
 
         # Nobody reloaded: every screen is the page it first loaded.
         assert {screen.who: screen.loads for screen in screens} == loads
+    except BaseException:
+        print(f"the server's log (end):\n{server.log()}")
+        raise
     finally:
         record(timings, "postgresql" if database_url.startswith("postgresql") else "sqlite")
         for screen in screens:  # what each screen showed last, for a failure's report
