@@ -182,6 +182,8 @@ def test_the_room_moves_together_on_three_screens(
         record(timings, "postgresql" if database_url.startswith("postgresql") else "sqlite")
         for screen in screens:  # what each screen showed last, for a failure's report
             snap(screen.page, f"live-last-{screen.who}")
-            if screen.console:
-                print(f"the {screen.who}'s browser said:", *screen.console[-8:], sep="\n  ")
+            if screen.console:  # each message once, in order: a fatal error that ends the
+                # page's connection comes before a flood of "disconnected" ones
+                said = list(dict.fromkeys(screen.console))
+                print(f"the {screen.who}'s browser said:", *said[:12], sep="\n  ")
             screen.context.close()
