@@ -2,9 +2,9 @@
 import streamlit as st
 
 from workshop import catalog, compare, merge, store, versions
-from workshop.models import ROLE_LABELS
+from workshop.models import ROLE_LABELS, possessive
 from workshop.shared_edits import SharedEdit, hand_edit, row_operation, suggested_start
-from workshop.text import escape_markdown, possessive
+from workshop.text import escape_markdown
 from workshop.ui.agreement import (
     NOTICE,
     change_log,

@@ -14,8 +14,8 @@ from workshop import catalog
 from workshop.compare import AGREE, AGREE_AT, ONLY_ONE, PARTLY, Comparison, compare, has_answer
 from workshop.definition import BOOL_OPS, RANGE_OPS, VALUE_OPS, Action, Criterion, Definition
 from workshop.measure import CannotMeasure, Figures, measure
+from workshop.models import possessive
 from workshop.operators import operator
-from workshop.text import possessive
 
 ROLE_STRICTNESS = {"nice": 0, "must": 1, "disqualifier": 2}
 

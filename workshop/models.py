@@ -16,6 +16,14 @@ ROLE_LABELS = {"facilitator": "Facilitator", "marketing": "Marketing", "sales": 
 ROLE_ORDER = {role: index for index, role in enumerate(ROLE_LABELS)}  # drafts are shown in it
 
 
+def possessive(label: str) -> str:
+    """"Sales's answer", "Priya's answer"; the one plural label ("Won deals") takes the
+    apostrophe alone: "the won deals' answer"."""
+    if label == ROLE_LABELS[DATA_ROLE]:
+        return "the won deals'"
+    return f"{label}'s"
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

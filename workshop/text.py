@@ -4,8 +4,6 @@ from __future__ import annotations
 import html
 import re
 
-from workshop.models import DATA_ROLE, ROLE_LABELS
-
 # ASCII punctuation that can start or end Markdown syntax anywhere in a line (CommonMark lets any
 # ASCII punctuation be backslash-escaped, so escaping one more than needed is harmless).
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~&$])")
@@ -53,10 +51,3 @@ def chart_text(text: object) -> str:
 
 BLANK = "—"  # what a table shows for a missing value, instead of "None"
 
-
-def possessive(name: str) -> str:
-    """"Sales's answer", "Priya's answer"; a name that is a plural ("Won deals") takes the
-    apostrophe alone: "the won deals' answer"."""
-    if name == ROLE_LABELS[DATA_ROLE]:
-        return "the won deals'"
-    return f"{name}'s"
