@@ -40,6 +40,8 @@ REGIONS = ("", " UK", " Deutschland", " France", " Nederland", " Nordics", " Ibe
 DIVISIONS = ("", " Holdings", " Group", " Solutions", " Services", " Digital", " Partners",
              " Technologies", " International", " Global")
 COMPANY_VARIANTS_PER_LEAD = 0.074  # variants a company has per lead it sent (calibrated: 72k/1M)
+# The most a company has, however many leads it sent (the biggest sends 90,000 of 5,000,000).
+MOST_COMPANY_VARIANTS = len(DIVISIONS) * len(REGIONS) * len(LEGAL_FORMS)
 
 # Job title variants: a prefix, a team and a region; index 0 of each is none.
 TITLE_PREFIXES = ("", "Senior ", "Sr. ", "Lead ", "Assistant ", "Deputy ", "Interim ",
@@ -124,11 +126,12 @@ def unique_emails(emails: pd.Series) -> pd.Series:
 
 def _company_variants(companies: pd.Series, rng: np.random.Generator) -> pd.Series:
     """Each company's leads spread over its variants, the plain name the most common; a company
-    has about COMPANY_VARIANTS_PER_LEAD variants per lead it sent. Universities stay as they
-    are."""
+    has about COMPANY_VARIANTS_PER_LEAD variants per lead it sent, at most
+    MOST_COMPANY_VARIANTS. Universities stay as they are."""
     codes, names = pd.factorize(companies, use_na_sentinel=False)
     sent = np.bincount(codes, minlength=len(names))
-    variants = np.maximum(1, np.ceil(sent * COMPANY_VARIANTS_PER_LEAD)).astype(np.int64)
+    variants = np.clip(np.ceil(sent * COMPANY_VARIANTS_PER_LEAD), 1,
+                       MOST_COMPANY_VARIANTS).astype(np.int64)
     variants[np.isin(names, UNIVERSITIES)] = 1
     variant = np.floor(variants[codes] * rng.random(len(codes)) ** 2).astype(np.int64)
     key = codes.astype(np.int64) * (int(variants.max()) + 1) + variant

@@ -76,3 +76,20 @@ def test_polars_definition_on_a_slice_with_other_values(leads):
     part = leads.iloc[ROWS // 3: ROWS // 2]
     app = evaluate(part, realistic_definition()).frame["stage"].value_counts()
     assert polars_counts(to_polars(part)) == {str(k): int(v) for k, v in app.items()}
+
+
+def test_a_company_sending_most_of_five_million_leads_gets_at_most_the_variants_there_are():
+    import numpy as np
+    import pandas as pd
+
+    from benchmarks.data import MOST_COMPANY_VARIANTS, _company_variants
+
+    # At 5,000,000 leads the biggest company sends about 90,000: more variants than the
+    # lists make, were their number not capped.
+    companies = pd.Series(["Northwind Software"] * 95_000 + ["Contoso"] * 50)
+    varied = _company_variants(companies, np.random.default_rng(1))
+    northwind = varied[:95_000]
+    assert northwind.nunique() <= MOST_COMPANY_VARIANTS
+    assert northwind.nunique() > 1_000
+    assert northwind.str.startswith("Northwind Software").all()
+    assert varied[95_000:].str.startswith("Contoso").all()
