@@ -423,3 +423,53 @@ def test_months_and_outcomes_kept_per_table_match_a_fresh_reading():
     everyone = evaluate(leads, Definition())
     assert preview.monthly_volume(leads, everyone)["mql"].tolist() == by_hand.tolist()
     assert volume["month"].tolist() == by_hand.index.tolist()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_conditions_worked_out_on_every_core_give_the_plain_reading(seed, monkeypatch):
+    """The same random definitions and edits with the conditions worked out by a pool of
+    threads (as for a big table), on a machine said to have two cores or four."""
+    import threading
+
+    from tests.test_operators import random_definition
+    from tests.test_sql import MESSY
+    from workshop import evaluate as evaluate_module
+
+    monkeypatch.setattr(evaluate_module, "PARALLEL_ROWS", 0)
+    monkeypatch.setattr(evaluate_module.os, "cpu_count", lambda: 2 + 2 * (seed % 2))
+    workers: set[str] = set()
+    plain_mask = evaluate_module.criterion_mask
+
+    def recorded(leads, criterion):
+        workers.add(threading.current_thread().name)
+        return plain_mask(leads, criterion)
+
+    monkeypatch.setattr(evaluate_module, "criterion_mask", recorded)
+    leads = MESSY.copy()
+    rng = random.Random(100 + seed)
+    definition = random_definition(100 + seed)
+    for _ in range(12):
+        got = evaluate_module.evaluate(leads, definition).frame.reset_index(drop=True)
+        want = _plain_evaluation(leads, definition)
+        assert got["stage"].astype(str).tolist() == want["stage"].tolist(), definition
+        assert got["points"].tolist() == want["points"].tolist(), definition
+        assert got["is_mql"].tolist() == want["is_mql"].tolist()
+        definition = _edited(definition, rng)
+    assert workers - {threading.main_thread().name}, "no condition was worked out in a pool"
+
+
+def test_a_small_table_is_evaluated_without_a_pool(monkeypatch):
+    from workshop import evaluate as evaluate_module
+    from workshop.leads import load_sample_leads
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a pool was started for a small table")
+
+    monkeypatch.setattr(evaluate_module, "ThreadPoolExecutor", no_pool)
+    from workshop import demo
+
+    leads = load_sample_leads().copy()
+    assert len(leads) < evaluate_module.PARALLEL_ROWS
+    for definition in demo.drafts().values():
+        got = evaluate_module.evaluate(leads, definition).frame["stage"].astype(str).tolist()
+        assert got == _plain_evaluation(leads, definition)["stage"].tolist()
