@@ -37,8 +37,8 @@ def saved(book: Workbook) -> bytes:
 def readers(data: bytes) -> tuple[tuple | None, tuple]:
     """What calamine reads (None when it is not used) and what openpyxl reads."""
     archive = zipfile.ZipFile(io.BytesIO(data))
-    fast = importer._calamine_rows(data, archive, archive.infolist(), importer.MAX_ROWS)
-    return fast, importer._openpyxl_rows(data, importer.MAX_ROWS)
+    fast = importer._calamine_sheet(data, archive, archive.infolist(), importer.MAX_ROWS)
+    return fast, importer._openpyxl_sheet(data, importer.MAX_ROWS)
 
 
 HEADER = ["Email", "Signed up", "Last call", "Employees", "Revenue", "Paying", "Notes",
@@ -208,3 +208,49 @@ def test_the_column_and_row_patterns_say_exactly_what_lies_beyond():
     assert importer._cell_beyond(b'<c r="A0">', 10, 10)
     assert importer._cell_beyond(b'<c r="a1">', 10, 10)
     assert importer._cell_beyond(b'<c r="$A$1">', 10, 10)
+
+
+# --- calamine's grid, a column at a time, against openpyxl's rows one at a time ------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+CELL = st.one_of(
+    st.just(""), st.just(""), st.sampled_from([" ", "\t", "\u3000", "\x1f", "Acme", " Zoë ",
+                                               "x" * 9, "ab\ncd"]),
+    st.floats(allow_nan=False, allow_infinity=False), st.integers(-10**16, 10**16).map(float),
+    st.booleans(), st.dates(), st.datetimes(), st.times())
+
+
+@settings(max_examples=300, deadline=None)
+@given(grid=st.integers(1, 6).flatmap(lambda width: st.lists(
+           st.lists(CELL, min_size=width, max_size=width), min_size=1, max_size=8)),
+       left=st.integers(0, 2), max_rows=st.integers(1, 6), columns=st.integers(2, 6))
+def test_the_grid_read_a_column_at_a_time_is_what_the_rows_read_one_by_one_give(
+        grid, left, max_rows, columns):
+    """Blank rows, white space, trailing empties, too long a cell, too wide a row and too many
+    rows: the same table, or the same problem for the same first row."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(importer, "MAX_CELL_BYTES", 8)
+        patch.setattr(importer, "MAX_COLUMNS", columns)
+        _compare_readings(grid, left, max_rows, columns)
+
+
+def _compare_readings(grid, left, max_rows, columns):
+
+    def outcome(read):
+        try:
+            return read()
+        except ImportProblem as problem:
+            return str(problem)
+
+    keep = columns + 1 - left
+    openpyxl_rows = ([None] * left + [None if v == "" else v for v in row[:keep]]
+                     for row in grid)
+    want = outcome(lambda: importer._rows_sheet(
+        *importer._take_rows(openpyxl_rows, max_rows), "Leads"))
+    got = outcome(lambda: importer._grid_sheet(grid, left, max_rows, "Leads"))
+    if got is None:  # nothing in the grid: the openpyxl reader decides
+        assert isinstance(want, importer._Sheet) and want.header is None
+    else:
+        assert got == want

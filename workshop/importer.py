@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import itertools
 import os
 import re
 import zipfile
@@ -518,21 +519,38 @@ def _read_xlsx(data: bytes, *, max_rows: int) -> tuple[pd.DataFrame, ExportForma
                             "(it may be damaged or malicious), so it was not opened. Export the "
                             "leads again as CSV.")
 
-    found = _calamine_rows(data, archive, members, max_rows)
-    if found is None:  # a workbook calamine would read otherwise, or could not bound in memory
-        found = _openpyxl_rows(data, max_rows)
-    rows, width, title = found
-    if not rows:
+    sheet = _calamine_sheet(data, archive, members, max_rows)
+    if sheet is None:  # a workbook calamine would read otherwise, or could not bound in memory
+        sheet = _openpyxl_sheet(data, max_rows)
+    if sheet.header is None:
         raise ImportProblem("The workbook's first sheet is empty.")
-    if len(rows) == 1:
+    if not sheet.columns or len(sheet.columns[0]) == 0:
         raise ImportProblem("The sheet has a header but no rows.")
-    names = _unique_names(rows[0] + [None] * (width - len(rows[0])))
-    body = [r + [None] * (width - len(r)) for r in rows[1:]]
-    frame = pd.DataFrame(body, columns=names, dtype="str")
-    return frame, ExportFormat("xlsx", "", "", ".", len(frame), len(names), sheet=title)
+    names = _unique_names(sheet.header)
+    frame = pd.DataFrame({name: pd.Series(column, dtype="str")
+                          for name, column in zip(names, sheet.columns, strict=True)})
+    return frame, ExportFormat("xlsx", "", "", ".", len(frame), len(names), sheet=sheet.title)
 
 
-_Rows = tuple[list[list[str | None]], int, str]
+@dataclass
+class _Sheet:
+    """A worksheet as `_read_xlsx` keeps it: blank rows dropped, the first row left the
+    header (None: no row at all), and each column's cells below it as text (null: empty), as
+    many columns as the widest row has cells."""
+
+    header: list[str | None] | None
+    columns: list[pa.Array]
+    title: str
+
+
+def _rows_sheet(rows: list[list[str | None]], width: int, title: str) -> _Sheet:
+    """`_take_rows`' rows as a `_Sheet`."""
+    if not rows:
+        return _Sheet(None, [], title)
+    body = [row + [None] * (width - len(row)) for row in rows[1:]]
+    columns = [pa.array(list(cells), type=pa.large_string()) for cells in zip(*body, strict=True)
+               ] if body else [pa.array([], type=pa.large_string()) for _ in range(width)]
+    return _Sheet(rows[0] + [None] * (width - len(rows[0])), columns, title)
 
 
 def _take_rows(sheet_rows, max_rows: int) -> tuple[list[list[str | None]], int]:
@@ -575,7 +593,7 @@ def _take_rows(sheet_rows, max_rows: int) -> tuple[list[list[str | None]], int]:
     return rows, width
 
 
-def _openpyxl_rows(data: bytes, max_rows: int) -> _Rows:
+def _openpyxl_sheet(data: bytes, max_rows: int) -> _Sheet:
     """The first sheet's rows read by openpyxl, cell by cell in Python: slow (about 20 s for
     100,000 rows of 15 cells), but it streams, so any sheet is read in memory bounded by the
     rows it keeps."""
@@ -607,19 +625,35 @@ def _openpyxl_rows(data: bytes, max_rows: int) -> _Rows:
                             "again as .xlsx or CSV.") from None
     finally:
         book.close()
-    return rows, width, title
+    return _rows_sheet(rows, width, title)
 
 
-def _calamine_rows(data: bytes, archive: zipfile.ZipFile, members: list[zipfile.ZipInfo],
-                   max_rows: int) -> _Rows | None:
-    """The first sheet's rows read by calamine (Rust, some 20 times faster than openpyxl), or
-    None when calamine is not to be used on this workbook: when it would read a cell otherwise
-    than openpyxl (an error value, a date typed as text, text it would trim), when the parts do
-    not show where every cell is, or when the grid it builds (it holds a sheet's whole used
+def _calamine_sheet(data: bytes, archive: zipfile.ZipFile, members: list[zipfile.ZipInfo],
+                    max_rows: int) -> _Sheet | None:
+    """The first sheet read by calamine (Rust, some 20 times faster than openpyxl), or None
+    when calamine is not to be used on this workbook: when it would read a cell otherwise than
+    openpyxl (an error value, a date typed as text, text it would trim), when the parts do not
+    show where every cell is, or when the grid it builds (it holds a sheet's whole used
     rectangle in memory, empty cells included) would be far larger than the cells it holds. The
-    openpyxl reader then decides, as before, and also says what is wrong with a damaged file."""
-    if not _calamine_fits(archive, members):
+    openpyxl reader then decides, as before, and also says what is wrong with a damaged file.
+
+    The grid's size is made sure of first; whether calamine reads the cells alike is looked at
+    while it reads (it frees the GIL), and its table is thrown away if not."""
+    if not _calamine_bounded(archive, members):
         return None
+    second = zipfile.ZipFile(io.BytesIO(data))  # a ZipFile is read by one thread at a time
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        alike = pool.submit(_calamine_reads_alike, second, second.infolist())
+        try:
+            sheet = _calamine_read(data, archive, max_rows)
+        except ImportProblem:
+            if not alike.result():
+                return None  # openpyxl decides what is wrong
+            raise
+        return sheet if alike.result() else None
+
+
+def _calamine_read(data: bytes, archive: zipfile.ZipFile, max_rows: int) -> _Sheet | None:
     import python_calamine  # noqa: PLC0415 - only workbooks need it
 
     try:
@@ -634,23 +668,83 @@ def _calamine_rows(data: bytes, archive: zipfile.ZipFile, members: list[zipfile.
         sheet = book.get_sheet_by_index(index)
         if sheet.start is None:  # nothing read: let openpyxl say whether it is really empty
             return None
-        top, left = sheet.start
-        pad = [None] * left  # openpyxl's rows start at column A, calamine's at the first used
-        keep = MAX_COLUMNS + 1 - left  # the columns openpyxl would read
-        sheet_rows = (pad + [None if v == "" else v for v in row[:keep]]
-                      for row in sheet.iter_rows())
-        rows, width = _take_rows(sheet_rows, max_rows)
+        _, left = sheet.start  # openpyxl's rows start at column A, calamine's at the first used
+        grid = sheet.to_python(skip_empty_area=True)
         title = sheet.name
-    except ImportProblem:
-        raise
     except BaseException as error:  # the openpyxl reader says what is wrong
         _reraise_unless_calamine(error)
         return None
     finally:
         book.close()
-    if not rows:
+    return _grid_sheet(grid, left, max_rows, title)
+
+
+def _grid_sheet(grid: list[list], left: int, max_rows: int, title: str) -> _Sheet | None:
+    """calamine's grid (its rows from the first used column, `left`, "" for an empty cell) as
+    `_take_rows` would keep openpyxl's rows of the same sheet, with the same problems raised
+    for the same first row, worked out a column at a time; None if no row holds anything."""
+    keep = MAX_COLUMNS + 1 - left  # the columns openpyxl would read, the extra one included
+    if not grid or keep <= 0:
         return None
-    return rows, width, title
+    rows = len(grid)
+    try:  # calamine's rows are all as wide as its grid: a NumPy grid turns columns fastest
+        table = np.empty((rows, len(grid[0])), dtype=object)
+        table[:] = grid
+        raw = [table[:, j] for j in range(min(keep, table.shape[1]))]
+    except ValueError:  # rows of different widths after all
+        raw = [np.array(cells, dtype=object)
+               for cells in itertools.zip_longest(*grid, fillvalue="")][:keep]
+    del grid
+    problems: list[tuple[int, int, ImportProblem]] = []  # (row in the grid, order, problem)
+    if len(raw) == keep:  # a value in the extra column: too wide (openpyxl reads no further)
+        wide = next((r for r, value in enumerate(raw.pop()) if value != ""), None)
+        if wide is not None:
+            problems.append((wide, 0, ImportProblem(
+                f"The sheet has more than {MAX_COLUMNS:,} columns; the limit is "
+                f"{MAX_COLUMNS:,}. Export only the columns you need.")))
+    cells = [_text_cells(values) for values in raw]
+    del raw
+    filled = np.zeros(rows, dtype=bool)
+    for column in cells:
+        if column.null_count < rows:
+            filled |= pc.is_valid(column).to_numpy(zero_copy_only=False)
+    kept = np.flatnonzero(filled)
+    for j, column in enumerate(cells):
+        lengths = pc.fill_null(pc.binary_length(column), 0).to_numpy(zero_copy_only=False)
+        huge = np.flatnonzero(lengths > MAX_CELL_BYTES)
+        if len(huge):
+            row = int(np.searchsorted(kept, huge[0])) + 1
+            problems.append((int(huge[0]), 1 + j, ImportProblem(
+                f"Row {row}, column {left + j + 1} holds more than {_size(MAX_CELL_BYTES)} of "
+                "text. Remove it and upload again.")))
+    if len(kept) > max_rows + 1:
+        problems.append((int(kept[max_rows + 1]), len(cells) + 1, ImportProblem(
+            f"The sheet has more than {max_rows:,} rows; the limit is {max_rows:,}. Export a "
+            "shorter period or split it.")))
+    if problems:
+        raise min(problems, key=lambda found: found[:2])[2]
+    if not len(kept):
+        return None
+    used = [j for j, column in enumerate(cells) if column.null_count < rows]
+    width = left + used[-1] + 1
+    header = [None] * left + [cells[j][int(kept[0])].as_py() for j in range(width - left)]
+    body = pa.array(kept[1:])
+    columns = [pa.nulls(len(body), pa.large_string())] * left + [
+        cells[j].take(body) for j in range(width - left)]
+    return _Sheet(header, columns, title)
+
+
+def _text_cells(values: np.ndarray) -> pa.Array:
+    """A column of calamine's cells as the text `_cell_text` gives each ("" is empty)."""
+    try:  # text only (the usual column): checked in Arrow, not cell by cell
+        text = pa.array(values, type=pa.large_string())
+    except (pa.ArrowTypeError, pa.ArrowInvalid):  # numbers, dates, yes/no among them
+        return pa.array(list(map(_cell_text, values)), type=pa.large_string())
+    # Arrow's white space is Python's (Unicode's Zs, and bidi classes WS, B and S).
+    blank = pc.or_(pc.equal(pc.binary_length(text), 0), pc.utf8_is_space(text))
+    if pc.any(blank).as_py():
+        text = pc.if_else(blank, pa.scalar(None, pa.large_string()), text)
+    return text
 
 
 def _reraise_unless_calamine(error: BaseException) -> None:
@@ -686,24 +780,32 @@ _CALAMINE_SPARSENESS = 16
 _CALAMINE_MIN_GRID = 4_000_000
 _CALAMINE_PIECE = 8 * 1024 * 1024
 _CALAMINE_WORKBOOK_BYTES = 1024 * 1024
-# What calamine reads otherwise than openpyxl, or where these patterns could lose track of the
-# cells: elements with a namespace prefix; an error value (openpyxl keeps "#N/A", calamine drops
-# it) or a date typed as text; text without xml:space="preserve" that starts or ends with white
-# space (calamine trims it, openpyxl keeps it); a cell without attributes or whose "r" is not
-# its first.
-_CALAMINE_DIFFERS = (
+# Where the patterns below could lose track of the cells (and so of the grid calamine builds):
+# elements with a namespace prefix; a cell without attributes or whose "r" is not its first.
+_CELLS_HIDDEN = (
     re.compile(rb":(?:c|row|sheetData|si|r|t|is|v|f)[\s/>]"),
+    re.compile(rb"<c[>/\t\n\r]"),
+)
+# What calamine reads otherwise than openpyxl: an error value (openpyxl keeps "#N/A", calamine
+# drops it) or a date typed as text; text without xml:space="preserve" that starts or ends with
+# white space (calamine trims it, openpyxl keeps it).
+_CALAMINE_DIFFERS = (
     re.compile(rb" t=\"[de]\""),
     re.compile(rb"<t(?:>(?:\s|&#|[^<]*[\s;]</t>)|\s(?![^>]*preserve))"),
-    re.compile(rb"<c[>/\t\n\r]"),
 )
 _ROW_NUMBER = re.compile(rb"<row\b[^>]*?\sr=\"([0-9]{1,10})\"")
 _COLUMN_LETTERS = re.compile(rb"<c r=\"([A-Z]{1,3})[1-9]")
 
 
 def _calamine_fits(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> bool:
-    """Whether calamine reads every part of the workbook as openpyxl would and, for each part it
-    could take for a worksheet, builds a grid of a size bounded by the cells the part holds.
+    """Whether calamine builds a grid bounded by the cells the workbook holds and reads every
+    cell as openpyxl would."""
+    return _calamine_bounded(archive, members) and _calamine_reads_alike(archive, members)
+
+
+def _calamine_bounded(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> bool:
+    """Whether, for each part calamine could take for a worksheet, the grid it builds is of a
+    size bounded by the cells the part holds.
 
     Every part is looked at (calamine finds the sheets through the relationships, which may
     point anywhere), a piece at a time, no further than the size the part declares. A cell
@@ -713,7 +815,7 @@ def _calamine_fits(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> 
         for member in members:
             cells, bottom, right = 0, 0, 0
             for piece in _pieces(archive, member):
-                if any(pattern.search(piece) for pattern in _CALAMINE_DIFFERS):
+                if any(pattern.search(piece) for pattern in _CELLS_HIDDEN):
                     return False
                 tags = piece.count(b"<c ")
                 if not tags:
@@ -730,10 +832,22 @@ def _calamine_fits(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> 
             if cells and (bottom > EXCEL_MAX_ROWS or right > 16_384 or bottom * right > max(
                     _CALAMINE_SPARSENESS * cells, _CALAMINE_MIN_GRID)):
                 return False
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError,
-            NotImplementedError, zlib.error):
+    except _DAMAGED_ZIP:
         return False
     return True
+
+
+def _calamine_reads_alike(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> bool:
+    """Whether no part holds a cell calamine would read otherwise than openpyxl."""
+    try:
+        return not any(pattern.search(piece) for member in members
+                       for piece in _pieces(archive, member) for pattern in _CALAMINE_DIFFERS)
+    except _DAMAGED_ZIP:
+        return False
+
+
+_DAMAGED_ZIP = (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError,
+                NotImplementedError, zlib.error)
 
 
 def _pieces(archive: zipfile.ZipFile, member: zipfile.ZipInfo):
