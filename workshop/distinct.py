@@ -41,7 +41,11 @@ class Distinct:
 
     @classmethod
     def of(cls, column: pd.Series, repeats_below: float = 0.5) -> Distinct:
-        """Encode the column when at most `repeats_below` of its sampled values are distinct."""
+        """Encode the column when at most `repeats_below` of its sampled values are distinct.
+        A Categorical (a column the import read as repeating values) is encoded already."""
+        if text_categories(column):
+            values = pd.Series(column.cat.categories.astype("str"), dtype="str")
+            return cls(column, values, column.array.codes)
         if len(column) < MIN_ROWS:
             return cls(column, column, None)
         sampled, seen = _sample_distinct(column)
@@ -103,6 +107,13 @@ class Distinct:
         values = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(
             pd.Index(categories, dtype="str")), validate=False)
         return pd.Series(values, index=self.column.index, name=self.column.name)
+
+
+def text_categories(column: pd.Series) -> bool:
+    """Whether the column is a Categorical of text: how the import reads a column of a few
+    values repeated (see `workshop.importer.read_export`)."""
+    return isinstance(column.dtype, pd.CategoricalDtype) and pd.api.types.is_string_dtype(
+        column.cat.categories)
 
 
 def per_distinct(column: pd.Series, clean: Callable[[pd.Series], pd.Series],

@@ -21,6 +21,7 @@ import os
 import re
 import zipfile
 import zlib
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,10 +95,15 @@ def read_export_file(path: str | Path, **limits) -> tuple[pd.DataFrame, ExportFo
 
 
 def read_export(data: bytes, filename: str = "", *, max_bytes: int = MAX_BYTES,
-                max_rows: int = MAX_ROWS) -> tuple[pd.DataFrame, ExportFormat]:
+                max_rows: int = MAX_ROWS,
+                repeated: Callable[[list[str]], Iterable[str]] | None = None
+                ) -> tuple[pd.DataFrame, ExportFormat]:
     """An export's cells as text (missing cells are missing), and the format it was in.
 
     Headers are stripped and made unique ("Email", "Email (2)"); fully blank rows are dropped.
+    A CSV's columns that `repeated` (given the headers) says hold a few values over and over
+    (an industry, a count) are read as a Categorical of that text: each value is kept once, and
+    cleaning them later takes a pass over their few values rather than a million rows.
     Raises `ImportProblem` for anything a person has to fix in the file itself.
     """
     data = bytes(data) if not isinstance(data, bytes) else data
@@ -115,7 +121,7 @@ def read_export(data: bytes, filename: str = "", *, max_bytes: int = MAX_BYTES,
         raise ImportProblem("This is an old-style Excel file (.xls). Open it in Excel and save it "
                             "as .xlsx or CSV, then upload that.")
     try:
-        return _read_csv(data, max_rows=max_rows)
+        return _read_csv(data, max_rows=max_rows, repeated=repeated)
     except ImportProblem as problem:
         if "binary data" in str(problem) and filename.casefold().endswith(
                 (".xlsx", ".xlsm", ".xls")):
@@ -127,7 +133,8 @@ def read_export(data: bytes, filename: str = "", *, max_bytes: int = MAX_BYTES,
 
 # --- CSV ---------------------------------------------------------------------------------------
 
-def _read_csv(data: bytes, *, max_rows: int, encoding: str | None = None
+def _read_csv(data: bytes, *, max_rows: int, encoding: str | None = None,
+              repeated: Callable[[list[str]], Iterable[str]] | None = None
               ) -> tuple[pd.DataFrame, ExportFormat]:
     text, encoding = _to_utf8(data, encoding)
     _reject_binary(text)
@@ -154,17 +161,18 @@ def _read_csv(data: bytes, *, max_rows: int, encoding: str | None = None
         raise ImportProblem(f"The file has {len(names):,} columns; the limit is "
                             f"{MAX_COLUMNS:,}. Export only the columns you need.")
     decimal = _pick_decimal([fields for fields, _, _ in records[1:]], delimiter)
+    dictionary = set(repeated(names)) & set(names) if repeated else set()
 
     body = memoryview(text)[body_start:]
     if not bytes(body[:SAMPLE_BYTES]).strip() and not bytes(body).strip():
         raise ImportProblem("The file has a header but no rows.")
     try:
-        table = _parse_body(text, body_start, names, delimiter)
+        table = _parse_body(text, body_start, names, delimiter, dictionary)
     except pa.ArrowInvalid as error:
         message = str(error)
         if "invalid UTF8" in message and encoding in ("utf-8", "utf-8-sig"):
             # Valid UTF-8 at the start, not further down: the usual Windows export.
-            return _read_csv(data, max_rows=max_rows, encoding="cp1252")
+            return _read_csv(data, max_rows=max_rows, encoding="cp1252", repeated=repeated)
         raise _csv_problem(message, body, names, delimiter) from None
     except pa.ArrowException as error:  # pragma: no cover - anything else pyarrow may say
         raise ImportProblem(f"The file could not be read as CSV ({_first_line(error)}).") from None
@@ -173,13 +181,16 @@ def _read_csv(data: bytes, *, max_rows: int, encoding: str | None = None
         _reject_huge_cells(table)
     if table.num_rows:
         _reject_unclosed_quote(table, text)
-    table = _drop_blank_rows(table)
-    if table.num_rows == 0:
+    kept = _drop_blank_rows(table)
+    if kept.num_rows == 0:
         raise ImportProblem("The file has a header but no rows.")
-    if table.num_rows > max_rows:
-        raise ImportProblem(f"The file has {table.num_rows:,} rows; the limit is {max_rows:,}. "
+    if kept.num_rows > max_rows:
+        raise ImportProblem(f"The file has {kept.num_rows:,} rows; the limit is {max_rows:,}. "
                             "Export a shorter period or split the file.")
-    frame = table.to_pandas()
+    frame = kept.to_pandas()
+    if kept is not table:  # a value only blank rows had is no value of the leads
+        for name in dictionary:
+            frame[name] = frame[name].cat.remove_unused_categories()
     return frame, ExportFormat("csv", encoding, delimiter, decimal, len(frame), len(names))
 
 
@@ -326,7 +337,8 @@ def _unique_names(raw: object) -> list[str]:
     return names
 
 
-def _parse_body(text: bytes, body_start: int, names: list[str], delimiter: str) -> pa.Table:
+def _parse_body(text: bytes, body_start: int, names: list[str], delimiter: str,
+                dictionary: set[str] = frozenset()) -> pa.Table:
     """The records after the header, parsed in pieces on every core when the quoting allows it.
 
     Pieces of whole records, each read as one block, cost less than letting pyarrow split the
@@ -336,14 +348,15 @@ def _parse_body(text: bytes, body_start: int, names: list[str], delimiter: str) 
                            quotes=None if quoted else np.empty(0, dtype=np.int64))
     if pieces is None or len(pieces) < 2:
         return _widen(_arrow_csv(memoryview(text)[body_start:], names, delimiter,
-                                 newlines_in_values=quoted))
+                                 newlines_in_values=quoted, dictionary=dictionary))
 
     def parse(piece: tuple[int, int]) -> pa.Table:
         begin, end = piece
         # One block per piece: within a block pyarrow follows quotes across line breaks.
         return _widen(_arrow_csv(memoryview(text)[begin:end], names, delimiter,
                                  newlines_in_values=False, use_threads=False,
-                                 block_size=end - begin + 1), threads=False)
+                                 block_size=end - begin + 1, dictionary=dictionary),
+                      threads=False)
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         return pa.concat_tables(pool.map(parse, pieces))
@@ -353,6 +366,8 @@ def _widen(table: pa.Table, threads: bool = True) -> pa.Table:
     """Text with 64-bit offsets, as pandas keeps it; done here, column by column on every core,
     rather than in `to_pandas` on one."""
     def widen(column: pa.ChunkedArray) -> pa.ChunkedArray:
+        if pa.types.is_dictionary(column.type):  # a Categorical's categories: few, any width
+            return column
         return column.cast(pa.large_string())
 
     if not threads:
@@ -361,9 +376,12 @@ def _widen(table: pa.Table, threads: bool = True) -> pa.Table:
         return pa.table(list(pool.map(widen, table.columns)), names=table.column_names)
 
 
+_REPEATED_TEXT = pa.dictionary(pa.int32(), pa.string())
+
+
 def _arrow_csv(body, names: list[str], delimiter: str, *, newlines_in_values: bool,
                use_threads: bool = True, invalid_row_handler=None,
-               block_size: int = _BLOCK_SIZE) -> pa.Table:
+               block_size: int = _BLOCK_SIZE, dictionary: set[str] = frozenset()) -> pa.Table:
     return pacsv.read_csv(
         pa.BufferReader(pa.py_buffer(body)),
         read_options=pacsv.ReadOptions(column_names=names, block_size=block_size,
@@ -374,7 +392,8 @@ def _arrow_csv(body, names: list[str], delimiter: str, *, newlines_in_values: bo
                                          ignore_empty_lines=True,
                                          invalid_row_handler=invalid_row_handler),
         convert_options=pacsv.ConvertOptions(
-            column_types=dict.fromkeys(names, pa.string()), null_values=[""],
+            column_types={name: _REPEATED_TEXT if name in dictionary else pa.string()
+                          for name in names}, null_values=[""],
             strings_can_be_null=True, quoted_strings_can_be_null=True),
     )
 
@@ -457,6 +476,11 @@ def _first_long_line(body) -> tuple[int, int, int] | None:
 
 def _reject_huge_cells(table: pa.Table) -> None:
     for name, column in zip(table.column_names, table.columns, strict=True):
+        if pa.types.is_dictionary(column.type):  # its values are kept once each
+            if all((pc.max(pc.binary_length(chunk.dictionary)).as_py() or 0) <= MAX_CELL_BYTES
+                   for chunk in column.chunks):
+                continue
+            column = _decoded(column)  # a huge value: which row holds it
         # A chunk holding at most MAX_CELL_BYTES of text cannot hold a bigger cell.
         if all(chunk.buffers()[2] is None or chunk.buffers()[2].size <= MAX_CELL_BYTES
                for chunk in column.chunks):
@@ -485,11 +509,29 @@ def _reject_unclosed_quote(table: pa.Table, text: bytes) -> None:
 def _drop_blank_rows(table: pa.Table) -> pa.Table:
     blank = None
     for column in table.columns:
-        empty = pc.or_kleene(pc.is_null(column), pc.utf8_is_space(column))
+        empty = _blank_cells(column)
         blank = empty if blank is None else pc.and_(blank, empty)
         if not pc.any(blank).as_py():
             return table
     return table if blank is None else table.filter(pc.invert(blank))
+
+
+def _blank_cells(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Where a column's cell is missing or only white space; for a dictionary column judged
+    once per value."""
+    if not pa.types.is_dictionary(column.type):
+        return pc.or_kleene(pc.is_null(column), pc.utf8_is_space(column))
+    chunks = []
+    for chunk in column.chunks:
+        blank_value = pc.fill_null(pc.utf8_is_space(chunk.dictionary), True)
+        chunks.append(pc.fill_null(pc.take(blank_value, chunk.indices), True))
+    return pa.chunked_array(chunks, type=pa.bool_())
+
+
+def _decoded(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A dictionary column as plain text, one chunk at a time."""
+    return pa.chunked_array([chunk.dictionary.take(chunk.indices) for chunk in column.chunks],
+                            type=column.type.value_type)
 
 
 # --- XLSX --------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 from workshop import column_types
 from workshop.catalog import FIELDS, JOB_FUNCTIONS, SENIORITIES, Kind
 from workshop.column_types import PLACEHOLDERS, TYPED_SHARE, Reading
-from workshop.distinct import SAMPLE_ROWS, Distinct, arrow_text, per_distinct
+from workshop.distinct import SAMPLE_ROWS, Distinct, arrow_text, per_distinct, text_categories
 from workshop.operators import FALSE_WORDS, TRUE_WORDS  # noqa: F401 - read here
 
 SAMPLE_LEADS_PATH = Path(__file__).resolve().parent.parent / "data" / "sample_leads.csv"
@@ -208,15 +208,16 @@ def column_readings(leads: pd.DataFrame) -> dict[str, Reading]:
 
 # Fields read off other columns when the export does not carry them, in the order they are added.
 DERIVED = ("job_function", "seniority", "personal_email", "created_month", "outcome")
-_WORKERS = min(8, 2 * (os.cpu_count() or 1))  # more threads than cores: one may wait on the GIL
+_WORKERS = os.cpu_count() or 1  # more threads only hold more transient copies at once
 # Columns are judged on this many rows, spread over the whole column.
 JUDGED_ROWS = 20_000
 
 
 def _judged(column: pd.Series) -> pd.Series:
-    if len(column) <= JUDGED_ROWS:
-        return column
-    return column.iloc[np.linspace(0, len(column) - 1, JUDGED_ROWS).astype(np.int64)]
+    """The rows a column is judged on, as text when it came as a Categorical of text."""
+    if len(column) > JUDGED_ROWS:
+        column = column.iloc[np.linspace(0, len(column) - 1, JUDGED_ROWS).astype(np.int64)]
+    return column.astype("str") if text_categories(column) else column
 
 
 def _normalise_column(column: pd.Series, key: str, decimal: str, given: set[str],
@@ -743,7 +744,11 @@ def _is_text(column: pd.Series) -> bool:
 
 
 def _as_text(column: pd.Series) -> pd.Series:
-    return column if isinstance(column.dtype, pd.StringDtype) else column.astype("str")
+    """Text as it is: a Categorical of text (a column the import read as repeating values) is
+    worked on per category (`workshop.distinct.Distinct`), not spelled out per row."""
+    if isinstance(column.dtype, pd.StringDtype) or text_categories(column):
+        return column
+    return column.astype("str")
 
 
 def _matches(text: pd.Series, pattern: str) -> np.ndarray:

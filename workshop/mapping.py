@@ -24,9 +24,9 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from workshop.catalog import FIELDS
+from workshop.catalog import FIELDS, Kind
 from workshop.column_types import TYPED_SHARE, date_shaped, decimal_mark
-from workshop.distinct import per_distinct
+from workshop.distinct import per_distinct, text_categories
 from workshop.leads import (
     blank_placeholders,
     canonical_category,
@@ -225,6 +225,18 @@ def _unique_headers(headers: Iterable[object]) -> list[str]:
     return list(dict.fromkeys(h for h in headers if isinstance(h, str)))
 
 
+# Fields whose values repeat over a whole export: a few categories, counts, yes/no.
+_REPEATING = frozenset(key for key, field in FIELDS.items()
+                       if field.kind in (Kind.CATEGORY, Kind.COUNT, Kind.BOOLEAN))
+
+
+def repeating_columns(headers: list[str]) -> set[str]:
+    """The headers the automatic mapping gives a field whose values repeat, for the import to
+    read each of their values once (`workshop.importer.read_export`). A mapping chosen later
+    may map them otherwise: the cleaning reads them right whatever they become."""
+    return {header for header, key in auto_map(headers).items() if key in _REPEATING}
+
+
 def usual_key(header: object) -> str | None:
     """The field a header names by one of its usual spellings ("Sector" -> industry)."""
     known = _EXACT.get(normalise_header(header))
@@ -410,7 +422,7 @@ def _value_text(column: pd.Series) -> pd.Series:
     """Values as stripped text; placeholders and blanks missing (how outcome values compare)."""
     if pd.api.types.is_bool_dtype(column):
         column = column.astype("boolean")
-    if not isinstance(column.dtype, pd.StringDtype):
+    if not isinstance(column.dtype, pd.StringDtype) and not text_categories(column):
         column = column.astype("object").where(column.notna(), None)
     return blank_placeholders(column)
 
@@ -426,7 +438,10 @@ def outcome_values(column: pd.Series) -> list[tuple[str, int]]:
 
     Counted on the raw column and cleaned afterwards, so a million rows are hashed once."""
     counts = column.value_counts(sort=False, dropna=True)
-    cleaned = _value_text(pd.Series(counts.index, dtype=column.dtype))
+    if isinstance(column.dtype, pd.CategoricalDtype):  # every category is counted, even unused
+        counts = counts[counts.to_numpy() > 0]
+        counts.index = counts.index.astype(column.cat.categories.dtype)
+    cleaned = _value_text(pd.Series(counts.index, dtype=counts.index.dtype))
     totals = (pd.Series(counts.to_numpy(), index=cleaned.to_numpy(dtype=object))
               .loc[cleaned.notna().to_numpy()].groupby(level=0, sort=False).sum())
     ordered = totals.sort_values(ascending=False, kind="stable")

@@ -16,6 +16,7 @@ from workshop.mapping import (
     apply_mapping,
     apply_outcome,
     auto_map,
+    repeating_columns,
     suggest_outcome,
     suggest_units,
     validate,
@@ -48,7 +49,7 @@ def automatic_mapping(raw: pd.DataFrame, decimal: str = ".") -> Mapping:
 def import_leads(data: bytes, filename: str = "", mapping: Mapping | None = None,
                  **limits) -> ImportedLeads:
     """Read and normalise an export; a given mapping must fit the file's headers."""
-    raw, export_format = read_export(data, filename, **limits)
+    raw, export_format = read_export(data, filename, repeated=repeating_columns, **limits)
     return map_leads(raw, export_format, mapping)
 
 

@@ -14,6 +14,7 @@ from workshop.mapping import (
     Mapping,
     headers_signature,
     outcome_values,
+    repeating_columns,
     unit_in_header,
     validate,
 )
@@ -42,7 +43,7 @@ def upload_form(place: Place) -> None:
     progress = st.progress(0.0, text=f"Reading {escape_markdown(file.name)} "
                                      f"({len(data) / 1e6:,.1f} MB)…")
     try:
-        raw, export_format = read_export(data, file.name)
+        raw, export_format = read_export(data, file.name, repeated=repeating_columns)
         progress.progress(0.45, text=f"Matching the columns of {len(raw):,} rows to the lead "
                                      "fields…")
         signature = headers_signature(list(raw.columns))
