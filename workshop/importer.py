@@ -347,33 +347,18 @@ def _parse_body(text: bytes, body_start: int, names: list[str], delimiter: str,
     pieces = record_pieces(text, body_start, delimiter,
                            quotes=None if quoted else np.empty(0, dtype=np.int64))
     if pieces is None or len(pieces) < 2:
-        return _widen(_arrow_csv(memoryview(text)[body_start:], names, delimiter,
-                                 newlines_in_values=quoted, dictionary=dictionary))
+        return _arrow_csv(memoryview(text)[body_start:], names, delimiter,
+                          newlines_in_values=quoted, dictionary=dictionary)
 
     def parse(piece: tuple[int, int]) -> pa.Table:
         begin, end = piece
         # One block per piece: within a block pyarrow follows quotes across line breaks.
-        return _widen(_arrow_csv(memoryview(text)[begin:end], names, delimiter,
-                                 newlines_in_values=False, use_threads=False,
-                                 block_size=end - begin + 1, dictionary=dictionary),
-                      threads=False)
+        return _arrow_csv(memoryview(text)[begin:end], names, delimiter,
+                          newlines_in_values=False, use_threads=False,
+                          block_size=end - begin + 1, dictionary=dictionary)
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         return pa.concat_tables(pool.map(parse, pieces))
-
-
-def _widen(table: pa.Table, threads: bool = True) -> pa.Table:
-    """Text with 64-bit offsets, as pandas keeps it; done here, column by column on every core,
-    rather than in `to_pandas` on one."""
-    def widen(column: pa.ChunkedArray) -> pa.ChunkedArray:
-        if pa.types.is_dictionary(column.type):  # a Categorical's categories: few, any width
-            return column
-        return column.cast(pa.large_string())
-
-    if not threads:
-        return pa.table(list(map(widen, table.columns)), names=table.column_names)
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        return pa.table(list(pool.map(widen, table.columns)), names=table.column_names)
 
 
 _REPEATED_TEXT = pa.dictionary(pa.int32(), pa.string())
@@ -392,7 +377,8 @@ def _arrow_csv(body, names: list[str], delimiter: str, *, newlines_in_values: bo
                                          ignore_empty_lines=True,
                                          invalid_row_handler=invalid_row_handler),
         convert_options=pacsv.ConvertOptions(
-            column_types={name: _REPEATED_TEXT if name in dictionary else pa.string()
+            # Text with 64-bit offsets, as pandas keeps it: read so, not widened afterwards.
+            column_types={name: _REPEATED_TEXT if name in dictionary else pa.large_string()
                           for name in names}, null_values=[""],
             strings_can_be_null=True, quoted_strings_can_be_null=True),
     )
