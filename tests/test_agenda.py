@@ -288,3 +288,19 @@ def test_the_time_box_form_refuses_a_stale_save_and_shows_the_latest(app_url):  
     with session(engine) as s:
         assert agenda.agenda(s, workshop_id, tokens["sales"]).minutes == {**latest, 1: 5}
     engine.dispose()
+
+
+def test_the_clock_that_redraws_itself_sits_in_no_columns(app_url):  # noqa: F811
+    """The countdown is a fragment that reruns every few seconds. Drawn inside columns, one of
+    its redraws could reach the browser addressed to where the page had other columns a moment
+    before, and the browser drops the page's connection for good ("'setIn' cannot be called on
+    an ElementNode", seen under load in tests/test_live_browser.py)."""
+    workshop_id, tokens = workshop_in(app_url)
+    for who, page in (("facilitator", "views/compare.py"), ("facilitator", "views/teams.py"),
+                      ("marketing", "views/draft.py")):
+        at = new_app({"ws": workshop_id, "key": tokens[who]}, page)
+        assert "min left of" in texts(at), (who, page)
+        for column in at.columns:
+            inside = [str(m.value) for m in (*column.markdown, *column.caption, *column.info,
+                                              *column.warning)]
+            assert not [text for text in inside if "min left of" in text or "Agenda," in text]

@@ -30,12 +30,13 @@ def agenda_bar(place: Place, actor: store.Actor, page: Page) -> None:
         plan = ws(agenda.agenda)
     if not actor.is_facilitator:
         _follow(place, plan, page)
-    moves = actor.is_facilitator and page.step is not None
-    clock, *buttons = st.columns([4, 2, 3, 2] if moves else [1], vertical_alignment="center")
-    with clock:
-        _countdown(place, actor.is_facilitator)
-    if moves:
-        _moves(place, plan, page.step, buttons)
+    # The clock redraws itself every few seconds, so it sits directly on the page: drawn inside
+    # columns, a redraw of it could reach the browser addressed to where the page had other
+    # columns a moment before, which breaks the page's connection for good ("'setIn' cannot be
+    # called on an ElementNode"; tests/test_live_browser.py, under load).
+    _countdown(place, actor.is_facilitator)
+    if actor.is_facilitator and page.step is not None:
+        _moves(place, plan, page.step, st.columns([2, 3, 2], vertical_alignment="center"))
 
 
 def _follow(place: Place, plan: agenda.Agenda, page: Page) -> None:
