@@ -34,6 +34,13 @@ def saved(book: Workbook) -> bytes:
     return out.getvalue()
 
 
+def calamine_fits(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> bool:
+    """Whether calamine is given the workbook: its grid is bounded by the cells it holds, and
+    it reads every cell as openpyxl would."""
+    return (importer._calamine_bounded(archive, members)
+            and importer._calamine_reads_alike(archive, members))
+
+
 def readers(data: bytes) -> tuple[tuple | None, tuple]:
     """What calamine reads (None when it is not used) and what openpyxl reads."""
     archive = zipfile.ZipFile(io.BytesIO(data))
@@ -123,7 +130,7 @@ def test_a_huge_claimed_size_is_not_trusted():
     data = hf.zip_bytes(hf.workbook_parts({hf.SHEET: hf.GOOD_SHEET.replace(
         b"<sheetData>", b'<dimension ref="A1:XFD1048576"/><sheetData>')}))
     archive = zipfile.ZipFile(io.BytesIO(data))
-    assert importer._calamine_fits(archive, archive.infolist())
+    assert calamine_fits(archive, archive.infolist())
     frame, found = read_export(data, "leads.xlsx")
     assert frame["Email"].tolist() == ["a@acme.com", "b@beta.com"] and found.columns == 2
 
@@ -137,7 +144,7 @@ def test_a_cell_far_from_the_others_is_not_given_to_calamine(far):
             hf.row_xml(int(far.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")), (far, "far away"))]
     data = hf.zip_bytes(hf.workbook_parts({hf.SHEET: hf.sheet_xml(rows)}))
     archive = zipfile.ZipFile(io.BytesIO(data))
-    assert not importer._calamine_fits(archive, archive.infolist())
+    assert not calamine_fits(archive, archive.infolist())
     if far.startswith("XFD"):
         frame, _ = read_export(data, "leads.xlsx")  # beyond the columns looked at
         assert frame["Email"].tolist() == ["a@acme.com"]
@@ -148,7 +155,7 @@ def test_a_cell_that_claims_another_row_than_its_own_is_not_given_to_calamine():
             hf.row_xml(2, ("A2", "a@acme.com"), ("B900000", "Acme"))]
     data = hf.zip_bytes(hf.workbook_parts({hf.SHEET: hf.sheet_xml(rows)}))
     archive = zipfile.ZipFile(io.BytesIO(data))
-    assert not importer._calamine_fits(archive, archive.infolist())
+    assert not calamine_fits(archive, archive.infolist())
 
 
 @pytest.mark.parametrize("cell, text", [
@@ -184,7 +191,7 @@ def test_the_limits_hold_on_the_calamine_path():
     wide = hf.zip_bytes(hf.workbook_parts({hf.SHEET: hf.sheet_xml(
         [hf.row_xml(1, *header), hf.row_xml(2, ("A2", "a@acme.com"))])}))
     fast = zipfile.ZipFile(io.BytesIO(wide))
-    assert importer._calamine_fits(fast, fast.infolist())
+    assert calamine_fits(fast, fast.infolist())
     with pytest.raises(ImportProblem, match="more than 2,000 columns"):
         read_export(wide, "leads.xlsx")
 

@@ -722,7 +722,6 @@ def _grid_sheet(grid: list[list], left: int, max_rows: int, title: str) -> _Shee
     except ValueError:  # rows of different widths after all
         raw = [np.array(cells, dtype=object)
                for cells in itertools.zip_longest(*grid, fillvalue="")][:keep]
-    del grid
     problems: list[tuple[int, int, ImportProblem]] = []  # (row in the grid, order, problem)
     if len(raw) == keep:  # a value in the extra column: too wide (openpyxl reads no further)
         wide = next((r for r, value in enumerate(raw.pop()) if value != ""), None)
@@ -731,7 +730,6 @@ def _grid_sheet(grid: list[list], left: int, max_rows: int, title: str) -> _Shee
                 f"The sheet has more than {MAX_COLUMNS:,} columns; the limit is "
                 f"{MAX_COLUMNS:,}. Export only the columns you need.")))
     cells = [_text_cells(values) for values in raw]
-    del raw
     filled = np.zeros(rows, dtype=bool)
     for column in cells:
         if column.null_count < rows:
@@ -823,12 +821,6 @@ _CALAMINE_DIFFERS = (
 )
 _ROW_NUMBER = re.compile(rb"<row\b[^>]*?\sr=\"([0-9]{1,10})\"")
 _COLUMN_LETTERS = re.compile(rb"<c r=\"([A-Z]{1,3})[1-9]")
-
-
-def _calamine_fits(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> bool:
-    """Whether calamine builds a grid bounded by the cells the workbook holds and reads every
-    cell as openpyxl would."""
-    return _calamine_bounded(archive, members) and _calamine_reads_alike(archive, members)
 
 
 def _calamine_bounded(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> bool:
