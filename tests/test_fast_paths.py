@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from workshop import column_types, leads
 from workshop.csv_pieces import record_pieces
 from workshop.definition import Definition
-from workshop.distinct import MIN_ROWS, SAMPLE_ROWS, Distinct, per_distinct
+from workshop.distinct import MIN_ROWS, SAMPLE_ROWS, Distinct, needs_trimming, per_distinct
 from workshop.importer import read_export
 
 
@@ -493,3 +493,85 @@ def test_folding_in_arrow_is_python_casefold_value_by_value(values, arrow):
         None if v is None else fold_value(v) for v in values]
     assert [None if pd.isna(v) else v for v in fold_words(column)] == [
         None if v is None else fold_word(v) for v in values]
+
+
+# --- trimming only what needs it ---------------------------------------------------------------
+
+_EDGY = st.text(alphabet=st.sampled_from(list("ab1 \t\u00a0\u2003\u3000é\n")), max_size=6)
+
+
+def _arrow_column(values: list[str | None], large: bool, chunks: int, offset: int
+                  ) -> pa.ChunkedArray:
+    kind = pa.large_string() if large else pa.string()
+    padded = pa.array(["pad"] * offset + values, type=kind).slice(offset)  # a sliced buffer
+    cut = max(1, len(values) // chunks) if values else 1
+    return pa.chunked_array([padded.slice(at, cut) for at in range(0, len(values), cut)]
+                            or [padded], type=kind)
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.lists(st.one_of(_EDGY, st.none()), max_size=20), large=st.booleans(),
+       chunks=st.integers(1, 3), offset=st.integers(0, 2))
+def test_a_column_said_to_need_no_trimming_is_unchanged_by_trimming(values, large, chunks,
+                                                                     offset):
+    arrow = _arrow_column(values, large, chunks, offset)
+    trimmed = pa.compute.utf8_trim_whitespace(arrow)
+    clean = all(v is None or (v and v == v.strip() and v == trimmed_value)
+                for v, trimmed_value in zip(values, trimmed.to_pylist(), strict=True))
+    if not needs_trimming(arrow):
+        assert clean
+    if all(v is None or (v and v[0].isascii() and v[-1].isascii() and v == v.strip())
+           for v in values):
+        assert not needs_trimming(arrow)  # the glance lets clean ASCII columns through
+
+
+def test_a_clean_text_column_comes_back_as_it_is_and_a_padded_one_trimmed():
+    clean = pd.Series(["ann@acme.com", None, "bo@beta.io"] * 1_000, dtype="str")
+    assert leads.trim_blanks(clean) is clean
+    assert leads.blank_placeholders(clean) is clean
+    for padded in ("bo@beta.io\u00a0", " bo@beta.io", ""):
+        column = pd.Series(["ann@acme.com", None, padded] * 1_000, dtype="str")
+        expected = [v.strip() or None if isinstance(v, str) else None for v in column]
+        assert leads.trim_blanks(column).tolist() == [v if v else np.nan for v in expected]
+
+
+# --- date order judged on the numeric dates alone ---------------------------------------------
+
+def _date_order_of_every_value(values: pd.Series, default: str) -> tuple[str, bool, str]:
+    """The order as read before: Python's expression run over every filled value."""
+    text = column_types.filled(values)
+    parts = text.str.extract(column_types._NUMERIC_DATE)
+    numeric = parts[0].notna()
+    if not numeric.any():
+        return column_types.YEAR_FIRST, False, ""
+    first = pd.to_numeric(parts[0][numeric], errors="coerce")
+    second = pd.to_numeric(parts[2][numeric], errors="coerce")
+    day_first, month_first = first > 12, second > 12
+    if day_first.any() and not month_first.any():
+        return column_types.DAY_FIRST, False, str(text[numeric][day_first.to_numpy()].iloc[0])
+    if month_first.any() and not day_first.any():
+        return column_types.MONTH_FIRST, False, str(text[numeric][month_first.to_numpy()].iloc[0])
+    if day_first.any():
+        order = (column_types.DAY_FIRST if day_first.sum() >= month_first.sum()
+                 else column_types.MONTH_FIRST)
+        return order, True, ""
+    if (parts[1][numeric] == ".").all():
+        return column_types.DAY_FIRST, False, ""
+    return default, True, ""
+
+
+_DATE_TEXT = st.one_of(
+    st.builds(lambda d, m, y, sep, sep2: f"{d}{sep}{m}{sep2}{y}", st.integers(1, 31),
+              st.integers(1, 31), st.sampled_from(["2025", "25", "1999"]),
+              st.sampled_from(["/", "-", "."]), st.sampled_from(["/", "-", "."])),
+    st.sampled_from(["2025-03-01", "2025-03-01 10:00", "n/a", "", " 3/14/2025 ", "14.03.2025 9:05",
+                     "Mar 3, 2025", "12/31/2025 11:59 PM", "x1/2/2025"]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.lists(st.one_of(_DATE_TEXT, st.none()), max_size=25),
+       default=st.sampled_from([column_types.DAY_FIRST, column_types.MONTH_FIRST]))
+def test_date_order_equals_reading_every_value(values, default):
+    column = pd.Series(values, dtype="str")
+    assert column_types.date_order(column, default) == _date_order_of_every_value(column,
+                                                                                  default)

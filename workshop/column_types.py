@@ -159,7 +159,11 @@ def date_order(values: pd.Series, default: str = MONTH_FIRST) -> tuple[str, bool
 
     A first field over 12 proves day-first, a second field over 12 month-first; dotted dates
     (31.01.2025) are day-first by custom. Columns holding only ISO dates are year-first."""
-    text = filled(values)
+    shaped = _filled(values)
+    # Only values of the numeric shape can decide; Python's expression (which also checks both
+    # separators are alike) runs on those alone, which in an ISO column are none.
+    shaped = pc.filter(shaped, _matching(shaped, _NUMERIC_DATE_SHAPE))
+    text = pd.Series(shaped.to_pandas(types_mapper=pd.ArrowDtype).array, dtype="str")
     parts = text.str.extract(_NUMERIC_DATE)
     numeric = parts[0].notna()
     if not numeric.any():

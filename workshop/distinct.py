@@ -91,10 +91,11 @@ class Distinct:
         stays (no upcasting to float or object for the missing rows)."""
         if self.whole:
             cleaned = np.where(self.column.isna().to_numpy(), missing, cleaned)
-            return pd.Series(cleaned, index=self.column.index, name=self.column.name)
+            return pd.Series(cleaned, index=self.column.index, name=self.column.name,
+                             copy=False)
         with_missing = np.append(cleaned, np.array([missing], dtype=cleaned.dtype))
         return pd.Series(with_missing[self._codes()], index=self.column.index,
-                         name=self.column.name)
+                         name=self.column.name, copy=False)
 
     def categorical(self, cleaned: pd.Series) -> pd.Series:
         """Like `spread`, as a pandas Categorical: a category column's few values are kept
@@ -106,7 +107,7 @@ class Distinct:
             codes = np.append(positions, -1)[self._codes()]
         values = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(
             pd.Index(categories, dtype="str")), validate=False)
-        return pd.Series(values, index=self.column.index, name=self.column.name)
+        return pd.Series(values, index=self.column.index, name=self.column.name, copy=False)
 
 
 def text_categories(column: pd.Series) -> bool:
@@ -137,6 +138,38 @@ def arrow_text(column: pd.Series) -> pa.Array | pa.ChunkedArray | None:
     if not isinstance(column.array, pd.arrays.ArrowStringArray):
         return None
     return pa.array(column.array)
+
+
+def needs_trimming(arrow: pa.Array | pa.ChunkedArray) -> bool:
+    """Whether trimming could change the text: some value is empty, or starts or ends with
+    whitespace or with a character beyond ASCII (which may be a space, as a no-break space is).
+
+    Read off the first and last byte of each value in Arrow's buffers: a glance where trimming
+    copies every value, and most exported columns have nothing to trim."""
+    chunks = arrow.chunks if isinstance(arrow, pa.ChunkedArray) else [arrow]
+    for chunk in chunks:
+        if chunk.type not in (pa.string(), pa.large_string()):
+            return True
+        if len(chunk) == 0:
+            continue
+        _, offsets_buffer, data_buffer = chunk.buffers()
+        width = np.int64 if chunk.type == pa.large_string() else np.int32
+        offsets = np.frombuffer(offsets_buffer, dtype=width)[
+            chunk.offset:chunk.offset + len(chunk) + 1]
+        starts, ends = offsets[:-1], offsets[1:]
+        filled = ends > starts
+        empty = ~filled
+        if chunk.null_count:  # a missing value's slot says nothing
+            empty &= pc.is_valid(chunk).to_numpy(zero_copy_only=False)
+        if empty.any():
+            return True
+        if data_buffer is None:
+            continue
+        data = np.frombuffer(data_buffer, dtype=np.uint8)
+        for edge in (data[starts[filled]], data[ends[filled] - 1]):
+            if ((edge <= 0x20) | (edge >= 0x80)).any():
+                return True
+    return False
 
 
 def _look_up(arrow: pa.Array | pa.ChunkedArray, seen: pa.Array

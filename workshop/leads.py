@@ -24,7 +24,14 @@ import pyarrow.compute as pc
 from workshop import column_types
 from workshop.catalog import FIELDS, JOB_FUNCTIONS, SENIORITIES, Kind
 from workshop.column_types import PLACEHOLDERS, TYPED_SHARE, Reading
-from workshop.distinct import SAMPLE_ROWS, Distinct, arrow_text, per_distinct, text_categories
+from workshop.distinct import (
+    SAMPLE_ROWS,
+    Distinct,
+    arrow_text,
+    needs_trimming,
+    per_distinct,
+    text_categories,
+)
 from workshop.operators import FALSE_WORDS, TRUE_WORDS  # noqa: F401 - read here
 
 SAMPLE_LEADS_PATH = Path(__file__).resolve().parent.parent / "data" / "sample_leads.csv"
@@ -191,7 +198,8 @@ def _is_value(column: pd.Series, value: str) -> pd.Series:
     not per lead."""
     if isinstance(column.dtype, pd.CategoricalDtype):
         hit = pd.Index(column.cat.categories.astype("str")).str.casefold() == value
-        return pd.Series(np.append(hit, False)[column.cat.codes.to_numpy()], index=column.index)
+        return pd.Series(np.append(hit, False)[column.cat.codes.to_numpy()], index=column.index,
+                         copy=False)
     return (column.astype("str").str.casefold() == value).fillna(False).astype(bool)
 
 
@@ -415,7 +423,10 @@ def _blank_placeholders(text: pd.Series, words: bool = True) -> pd.Series:
         text = text.str.strip()
         blank = text.str.lower().isin(PLACEHOLDERS) if words else text.eq("")
         return text.mask(blank.fillna(False).astype(bool) | text.isna())
-    trimmed = pc.utf8_trim_whitespace(arrow)
+    untouched = not needs_trimming(arrow)
+    if untouched and not words:
+        return text  # already clean: keep the column as it is
+    trimmed = arrow if untouched else pc.utf8_trim_whitespace(arrow)
     if not words:
         empty = pc.equal(pc.binary_length(trimmed), 0)
         blanked = (pc.if_else(empty, pa.scalar(None, trimmed.type), trimmed)
@@ -426,7 +437,7 @@ def _blank_placeholders(text: pd.Series, words: bool = True) -> pd.Series:
         placeholder = pc.is_in(pc.ascii_lower(trimmed), value_set=_PLACEHOLDER_VALUES)
         blanked = (pc.if_else(placeholder, pa.scalar(None, trimmed.type), trimmed)
                    if pc.any(placeholder).as_py() else trimmed)
-    if blanked is trimmed and _same_length(trimmed, arrow):
+    if blanked is trimmed and (untouched or _same_length(trimmed, arrow)):
         return text  # already clean: keep the column as it is
     return pd.Series(blanked.to_pandas().array, index=text.index, name=text.name)
 
@@ -568,7 +579,7 @@ def _plain_counts(text: pd.Series) -> pd.Series | None:
     if counts is None:
         return None
     values = pc.fill_null(counts, 0).to_numpy(zero_copy_only=False)
-    return pd.Series(np.maximum(values, 0), index=text.index, name=text.name)
+    return pd.Series(np.maximum(values, 0), index=text.index, name=text.name, copy=False)
 
 
 def _count_text(values: pd.Series, decimal: str = ".") -> pd.Series:
@@ -695,7 +706,7 @@ def month_labels(created: pd.Series) -> pd.Series:
         labels = [str(month) for month in distinct.astype("datetime64[M]")]
     values = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(
         pd.Index(labels, dtype="str")), validate=False)
-    return pd.Series(values, index=created.index, name="created_month")
+    return pd.Series(values, index=created.index, name="created_month", copy=False)
 
 
 _MICROSECONDS_A_DAY = 86_400 * 1_000_000
