@@ -450,3 +450,12 @@ def test_given_a_drafts_own_volume_it_catches_at_least_as_many_wins(name):
     ours = _held_back(leads, learned.definition, parts.since)
     assert ours[0] >= theirs[0] and ours[1] <= theirs[1], (theirs, ours)
     assert holdout_figures(leads, draft, parts.held).won_mql == theirs[0]
+
+
+def test_titles_held_as_categories_teach_what_the_same_titles_as_text_teach(sample_learned):
+    leads = load_sample_leads()
+    assert isinstance(leads["job_title"].dtype, pd.CategoricalDtype)  # as the import keeps them
+    as_text = leads.assign(job_title=leads["job_title"].astype("str"))
+    learned = learn(as_text)
+    assert learned.definition == sample_learned.definition
+    assert any(c.field == "job_title" for c in learned.definition.criteria)

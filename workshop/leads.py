@@ -263,15 +263,20 @@ def _normalise_column(column: pd.Series, key: str, decimal: str, given: set[str]
         parsed, reading = _dates(column, decimal)
         return ({key: parsed, "created_month": month_labels(parsed)} if key == "created"
                 else {key: parsed}), reading
-    if key == "job_title":  # classifying is costly, so always once per distinct title
-        titles = Distinct.of(_as_text(column), repeats_below=1.0)
-        kept = _trim_blanks(titles.values)
-        cleaned = _blank_placeholders(kept)
-        result = {key: titles.spread(kept)}
-        if "job_function" not in given:
-            result["job_function"] = titles.categorical(_job_functions(cleaned))
-        if "seniority" not in given:
-            result["seniority"] = titles.categorical(_seniorities(cleaned))
+    if kind == Kind.TEXT:
+        # Text that rules search (a title, a company name) is kept as a Categorical: each
+        # value's text once, so a rule runs once per distinct value without the column being
+        # encoded again for it, which on millions of company names cost more than the rest
+        # of an evaluation together.
+        texts = Distinct.of(_as_text(column), repeats_below=1.0)
+        kept = _trim_blanks(texts.values)
+        result = {key: texts.categorical(kept)}
+        if key == "job_title":  # classifying is costly, so always once per distinct title
+            cleaned = _blank_placeholders(kept)
+            if "job_function" not in given:
+                result["job_function"] = texts.categorical(_job_functions(cleaned))
+            if "seniority" not in given:
+                result["seniority"] = texts.categorical(_seniorities(cleaned))
         return result, Reading("text")
     if kind is None and key not in ("email", "deal_stage", "record_id"):
         if not _is_text(column):  # a number or date column from a workbook: nothing to clean

@@ -444,10 +444,14 @@ _WORD = re.compile(r"[a-z0-9&]{2,}")
 def _words(search: _Search, name: str, column: pd.Series, rows: np.ndarray,
            won: np.ndarray, base: float) -> None:
     """Title keywords: the words whose leads win most, as one 'contains any of' criterion."""
-    codes, uniques = pd.factorize(column.to_numpy()[rows], use_na_sentinel=True)
-    if len(uniques) == 0:
+    if isinstance(column.dtype, pd.CategoricalDtype):  # titles as read: each one once already
+        codes = column.array.codes[rows]
+        values = pd.Series(column.cat.categories.astype("str"), dtype="string")
+    else:
+        codes, uniques = pd.factorize(column.to_numpy()[rows], use_na_sentinel=True)
+        values = pd.Series(uniques, dtype="string")
+    if len(values) == 0:
         return
-    values = pd.Series(uniques, dtype="string")
     present = codes >= 0
     n_d = np.bincount(codes[present], minlength=len(values))
     k_d = np.bincount(codes[present], weights=won[present], minlength=len(values))
