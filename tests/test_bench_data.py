@@ -93,3 +93,24 @@ def test_a_company_sending_most_of_five_million_leads_gets_at_most_the_variants_
     assert northwind.nunique() > 1_000
     assert northwind.str.startswith("Northwind Software").all()
     assert varied[95_000:].str.startswith("Contoso").all()
+
+
+def test_duckdb_reads_company_names_and_titles_as_text_and_counts_what_the_app_counts(leads):
+    import duckdb
+
+    from benchmarks.bench import FEW_CATEGORIES, for_duckdb
+    from workshop.sql import SqlWriter, types_of
+
+    assert len(leads["company"].cat.categories) > FEW_CATEGORIES  # the app keeps categories
+    as_text = for_duckdb(leads)
+    assert str(as_text["company"].dtype) == "str" and str(as_text["job_title"].dtype) == "str"
+    assert str(as_text["industry"].dtype) == "category"  # a few values: an ENUM, as fast
+    assert as_text["company"].tolist() == leads["company"].astype("str").tolist()
+    definition = realistic_definition()
+    connection = duckdb.connect()
+    connection.register("leads", as_text)
+    counted = dict(connection.execute(
+        f"SELECT {SqlWriter(types=types_of(as_text)).stage(definition)} AS stage, count(*) "
+        "FROM leads GROUP BY 1").fetchall())
+    app = evaluate(leads, definition).frame["stage"].value_counts()
+    assert counted == {str(k): int(v) for k, v in app.items() if v}
