@@ -340,14 +340,19 @@ def _best_prefix(n: np.ndarray, k: np.ndarray, order: np.ndarray, total: int, wi
     return int(np.argmax(z)) + 1
 
 
+def _coded(column: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, pd.Series]:
+    """The rows' codes into the column's distinct values (-1 for missing), and those values as
+    text: a Categorical's own categories (each value once already), else the rows' values."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return (column.array.codes[rows],
+                pd.Series(column.cat.categories.astype("str"), dtype="string"))
+    codes, uniques = pd.factorize(column.to_numpy()[rows], use_na_sentinel=True)
+    return codes, pd.Series(uniques, dtype="string")
+
+
 def _categories(search: _Search, name: str, column: pd.Series, rows: np.ndarray,
                 won: np.ndarray, base: float) -> None:
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        codes = column.cat.codes.to_numpy()[rows]
-        values = pd.Series(column.cat.categories.astype("str"), dtype="string")
-    else:
-        codes, uniques = pd.factorize(column.to_numpy()[rows], use_na_sentinel=True)
-        values = pd.Series(uniques, dtype="string")
+    codes, values = _coded(column, rows)
     if len(values) == 0:
         return
     # Spellings that the app's rules treat as one ("Organic search", "organic_search") are one.
@@ -444,12 +449,7 @@ _WORD = re.compile(r"[a-z0-9&]{2,}")
 def _words(search: _Search, name: str, column: pd.Series, rows: np.ndarray,
            won: np.ndarray, base: float) -> None:
     """Title keywords: the words whose leads win most, as one 'contains any of' criterion."""
-    if isinstance(column.dtype, pd.CategoricalDtype):  # titles as read: each one once already
-        codes = column.array.codes[rows]
-        values = pd.Series(column.cat.categories.astype("str"), dtype="string")
-    else:
-        codes, uniques = pd.factorize(column.to_numpy()[rows], use_na_sentinel=True)
-        values = pd.Series(uniques, dtype="string")
+    codes, values = _coded(column, rows)
     if len(values) == 0:
         return
     present = codes >= 0
