@@ -164,6 +164,12 @@ def test_from_reveal_to_version_two(app_url):
     assert signed_versions(app_url, workshop_id, tokens["facilitator"]) == []
     sign(marcus, "Sales")
     assert "this is version 1" in texts(marcus)
+    assert len(marcus.get("balloons")) == 1
+    # Another screen's change reruns the page: the message stays, the celebration does not
+    # play again.
+    marcus.run()
+    assert "Every team has signed: this is version 1." in texts(marcus)
+    assert len(marcus.get("balloons")) == 0
 
     first = signed_versions(app_url, workshop_id, tokens["facilitator"])
     assert [v.number for v in first] == [1]
@@ -187,6 +193,8 @@ def test_from_reveal_to_version_two(app_url):
     dana.switch_page(HISTORY).run()
     assert not dana.exception, dana.exception
     click(dana, "history:reopen")
+    marcus.run()
+    assert "Every team has signed" not in texts(marcus)  # version 1 is reopened
     dana.switch_page(COMPARE).run()
     dana.selectbox(key="op:industry").set_value("take:Sales").run()
     click(dana, "apply:industry")

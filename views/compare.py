@@ -74,9 +74,10 @@ else:
 comparison = compare.compare(drafts)
 facilitator = actor.is_facilitator and shared.signed_version is None
 show_notice()
-signed_now = just_signed()
+signed_now, first_time = just_signed(shared.signed_version)
 if signed_now:
-    st.balloons()
+    if first_time:
+        st.balloons()
     st.success(f"Every team has signed: this is version {signed_now}.")
 
 source = workshop_leads(place)

@@ -276,6 +276,17 @@ def _object(place: Place, proposal_id: int) -> None:
          reason=reason)
 
 
-def just_signed() -> int | None:
-    """The version number a sign-off in this session has just completed (shown once)."""
-    return st.session_state.pop("agree:signed", None)
+def just_signed(signed_version: int | None) -> tuple[int | None, bool]:
+    """The version a sign-off in this session completed, for as long as it is the room's
+    signed version, and whether this run is the first to show it (the celebration, once).
+
+    Kept across reruns: another screen's change reruns this page within seconds, and the
+    person who completed the sign-off must not lose the message before reading it."""
+    number = st.session_state.get("agree:signed")
+    if number is None or number != signed_version:
+        st.session_state.pop("agree:signed", None)
+        st.session_state.pop("agree:signed:shown", None)
+        return None, False
+    first = st.session_state.get("agree:signed:shown") != number
+    st.session_state["agree:signed:shown"] = number
+    return number, first
