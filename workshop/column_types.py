@@ -3,9 +3,10 @@ dates and the order of their day and month, or text.
 
 Exports do not say which convention they follow, and one file can mix them (a European re-save
 of an American export keeps ISO dates beside day-first ones). So every column is judged on its
-own: a value like `2,5` or `1.234,56` proves a decimal comma, `20-10-2017` proves the day comes
-first (there is no 20th month). Where no value decides, the file's convention is assumed and the
-column is marked ambiguous, so the data-quality table can say so.
+own: a value like `2,5` or `1.234,56` proves a decimal comma (a bucket like `1,001-5,000` a
+decimal point), `20-10-2017` proves the day comes first (there is no 20th month). Where no
+value decides, the file's convention is assumed and the column is marked ambiguous, so the
+data-quality table can say so.
 """
 from __future__ import annotations
 
@@ -29,14 +30,45 @@ TYPED_SHARE = 0.95
 _GROUPED = "\\d{1,3}(?:[.,'’\u00a0 ]\\d{3})+"  # thousands by point, comma, quote or space
 _NUMBER_SHAPE = re.compile(
     rf"^[-+]?[$€£]?\s?(?:{_GROUPED}|\d+)?(?:[.,]\d+)?(?:[eE][-+]?\d+)?\s?%?$")
+# Words multiplying the number they follow, in values ("50K", "2,5 Mio", "$1 mil.", "1.5 billion")
+# and in headers ("Revenue (Mio)", see `workshop.mapping`): the one list of them.
+UNIT_WORDS = {
+    1e3: frozenset({"k", "thousand", "thousands", "tsd"}),
+    1e6: frozenset({"m", "mm", "mn", "mio", "mil", "million", "millions"}),
+    1e9: frozenset({"b", "bn", "bil", "mrd", "billion", "billions"}),
+}
+# Words opening a one-sided bucket: "Over $5 bil." reads as its bound, as "10,001+" does;
+# "Under $1M" as the middle of 0 to its bound, as a range reads as its middle.
+BELOW_WORDS = ("under", "below", "less than", "up to", "at most", "<=", "<", "≤")
+BOUND_WORDS = ("over", "above", "more than", "greater than", "at least", "from", ">=", ">",
+               "≥", *BELOW_WORDS)
+_UNIT = "(?i:{})\\.?".format("|".join(sorted({w for words in UNIT_WORDS.values() for w in words},
+                                             key=len, reverse=True)))
+# After a number: a percent sign or a unit word, then perhaps a currency sign ("1,2 Mio €").
+_TAIL = rf"(?:\s?%|\s?{_UNIT})?(?:\s?[$€£])?"
+
+
+def _bucket(separator: str) -> str:
+    """A bucket with an end grouped in thousands by `separator` ("1,001-5,000", "501-1,000",
+    "10,001+", "Over 1,000 employees"): nobody bounds a bucket at 1.001 or 10.001, so there a
+    mark followed by exactly three digits can only be a thousands separator."""
+    grouped = rf"[$€£]?\s?[1-9]\d{{0,2}}(?:\{separator}\d{{3}})+{_TAIL}"
+    end = rf"[$€£]?\s?(?:[1-9]\d{{0,2}}(?:\{separator}\d{{3}})+|\d+){_TAIL}"
+    to = r"\s?(?:[-–—]|(?i:to))\s?"
+    bound = "|".join(re.escape(word).replace(r"\ ", r"\s?") for word in BOUND_WORDS)
+    return (rf"(?:{grouped}{to}{end}|{end}{to}{grouped}|{grouped}\s?\+|(?i:{bound})\s?{grouped})"
+            r"(?:\s+\D*)?")
+
+
 # Values only one decimal mark can explain: a mark followed by other than three digits, or a
-# thousands separator followed by the other mark, or two thousands separators.
+# thousands separator followed by the other mark, or two thousands separators; or a bucket whose
+# ends are grouped in thousands by the other mark.
 COMMA_DECIMAL = re.compile(
-    r"^[-+]?[$€£]?\s?(?:\d+,(?:\d{1,2}|\d{4,})|\d{1,3}(?:\.\d{3})+,\d+|\d{1,3}(?:\.\d{3}){2,})"
-    r"\s?%?$")
+    r"^(?:[-+]?[$€£]?\s?(?:\d+,(?:\d{1,2}|\d{4,})|\d{1,3}(?:\.\d{3})+,\d+|\d{1,3}(?:\.\d{3}){2,})"
+    rf"{_TAIL}|{_bucket('.')})$")
 POINT_DECIMAL = re.compile(
-    r"^[-+]?[$€£]?\s?(?:\d*\.(?:\d{1,2}|\d{4,})|\d{1,3}(?:,\d{3})+\.\d+|\d{1,3}(?:,\d{3}){2,}"
-    r"|\d+(?:\.\d+)?[eE][-+]?\d+)\s?%?$")
+    r"^(?:[-+]?[$€£]?\s?(?:\d*\.(?:\d{1,2}|\d{4,})|\d{1,3}(?:,\d{3})+\.\d+|\d{1,3}(?:,\d{3}){2,}"
+    rf"|\d+(?:\.\d+)?[eE][-+]?\d+){_TAIL}|{_bucket(',')})$")
 
 _ISO_DATE = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:$|[T ]\d)")
 _NUMERIC_DATE = re.compile(

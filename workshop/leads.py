@@ -23,7 +23,14 @@ import pyarrow.compute as pc
 
 from workshop import column_types
 from workshop.catalog import FIELDS, JOB_FUNCTIONS, SENIORITIES, Kind
-from workshop.column_types import PLACEHOLDERS, TYPED_SHARE, Reading
+from workshop.column_types import (
+    BELOW_WORDS,
+    BOUND_WORDS,
+    PLACEHOLDERS,
+    TYPED_SHARE,
+    UNIT_WORDS,
+    Reading,
+)
 from workshop.distinct import (
     SAMPLE_ROWS,
     Distinct,
@@ -478,7 +485,11 @@ def _canonical(options: tuple[str, ...]) -> Callable[[pd.Series], pd.Series]:
 def parse_number(column: pd.Series, decimal: str = ".") -> pd.Series:
     """'$1.5M', '1,500,000', '1.5e6', '10M-50M' (midpoint), '501-1,000', '10,001+' -> float.
 
-    With decimal="," (European exports) '1.234,5' and '1,5M' read as 1234.5 and 1.5M."""
+    With decimal="," (European exports) '1.234,5' and '1,5M' read as 1234.5 and 1.5M. Unit
+    words multiply ('2.5 million', '2,5 Mio', '$1 mil.', '3 Mrd', see `UNIT_WORDS`), a noun
+    after the number is ignored ('11-50 employees'). A bucket open upwards reads as its bound
+    ('10,001+' and 'Over 10,000' as 10,001 and 10,000); one open downwards as the middle of 0
+    to its bound, as a range reads as its middle ('<$1M', 'Under $1M' as 0.5M)."""
     if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
         return pd.to_numeric(column, errors="coerce").astype("float64")
     text = _as_text(column)
@@ -504,20 +515,39 @@ def _parse_number_text(values: pd.Series) -> pd.Series:
     rest = text[plain.isna() & text.notna()]
     if rest.empty:
         return plain
-    number = r"(\d+(?:\.\d+)?(?:e[+-]?\d+)?|\.\d+)"
-    suffix = r"(k|mm|mn|m|bn|b)?"
-    parts = rest.str.extract(
-        rf"^[$€£]?{number}{suffix}(?:(?:-|to)[$€£]?{number}{suffix}|(\+))?$")
-    low = pd.to_numeric(parts[0], errors="coerce")
-    high = pd.to_numeric(parts[2], errors="coerce")
-    low_suffix = parts[1].fillna(parts[3].where(high.notna()))
-    low *= low_suffix.map(_MULTIPLIERS).fillna(1.0).astype("float64")
-    high *= parts[3].map(_MULTIPLIERS).fillna(1.0).astype("float64")
+    parts = rest.str.extract(_NUMBER_TEXT)
+    low = pd.to_numeric(parts["low"], errors="coerce")
+    high = pd.to_numeric(parts["high"], errors="coerce")
+    low_unit = parts["low_unit"].fillna(parts["high_unit"].where(high.notna()))
+    low *= low_unit.map(_MULTIPLIERS).fillna(1.0).astype("float64")
+    high *= parts["high_unit"].map(_MULTIPLIERS).fillna(1.0).astype("float64")
+    low = low.where(parts["below"].isna() | high.notna(), low / 2)  # under X: 0 to X
     plain.loc[rest.index] = ((low + high) / 2).where(high.notna(), low)
     return plain
 
 
-_MULTIPLIERS = {"k": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "b": 1e9, "bn": 1e9}
+_MULTIPLIERS = {word: unit for unit, words in UNIT_WORDS.items() for word in words}
+
+
+def _number_text() -> re.Pattern:
+    """A number, range or one-sided bucket as `_parse_number_text` leaves it: lower case,
+    without spaces, thousands separators or currency codes ('over$5bil.', '11-50employees')."""
+    units = "|".join(sorted(_MULTIPLIERS, key=len, reverse=True))
+    def words(listed) -> str:
+        return "|".join(re.escape(word.replace(" ", "")) for word in listed)
+
+    above = words(w for w in BOUND_WORDS if w not in BELOW_WORDS)
+    noun = r"(?:employees?|staff|people|persons?|ftes?|mitarbeiter(?:innen)?)?"
+
+    def end(name: str) -> str:
+        return (rf"[$€£]?(?P<{name}>\d+(?:\.\d+)?(?:e[+-]?\d+)?|\.\d+)"
+                rf"(?:(?P<{name}_unit>{units})\.?)?[$€£]?")
+
+    bound = rf"(?:(?P<below>{words(BELOW_WORDS)})|{above})?"
+    return re.compile(rf"^{bound}{end('low')}(?:(?:-|to){end('high')}|\+)?{noun}$")
+
+
+_NUMBER_TEXT = _number_text()
 
 
 def _plain_numbers(text: pd.Series) -> pd.Series | None:
@@ -598,7 +628,8 @@ def _count_text(values: pd.Series, decimal: str = ".") -> pd.Series:
 
 
 def parse_date(column: pd.Series, order: str | None = None) -> pd.Series:
-    """Dates as naive timestamps (wall-clock time as exported); unparseable -> NaT.
+    """Dates as naive timestamps: the time as exported, or in UTC where the export gives a zone
+    (one column may mix zones, and its dates must still be in order); unparseable -> NaT.
 
     `order` ("day-first" / "month-first") says how to read 01-02-2018; by default the column's
     own values decide (see `workshop.column_types.date_order`)."""
@@ -746,11 +777,29 @@ def outcome(deal_stage: pd.Series) -> pd.Series:
 
 
 def _outcomes(stages: pd.Series) -> pd.Series:
-    text = stages.str.casefold()
-    won = _matches(text, r"won\b|^win$|^closed ?- ?won")
-    lost = _matches(text, r"lost\b|^loss$|not converted|disqualified|closed ?- ?lost")
-    picked = np.select([won, lost, text.notna()], ["won", "lost", "open"], default="")
+    won, lost = stage_outcomes(stages)
+    picked = np.select([won, lost, stages.notna().to_numpy(bool)], ["won", "lost", "open"],
+                       default="")
     return pd.Series(picked, index=stages.index, dtype="str").replace("", np.nan)
+
+
+# How a deal stage reads, for a deal-stage column's own outcome and for the import's outcome
+# suggestion (`workshop.mapping`) alike. Closed stages are decided: "Closed - No Decision" or
+# "Closed (duplicate)" is not won, and leaving it open would drop it from every win rate.
+# Python's and Arrow's expressions read these alike (no look-arounds).
+WON_STAGE = (r"won\b|^win$|^closed ?-? ?won|^closed ?-? ?converted$|^converted$|gewonnen"
+             r"|^gagn[ée]|^ganad[oa]|^vinto$")
+LOST_STAGE = (r"lost\b|^loss$|not converted|disqualified|unqualified|closed ?-? ?lost"
+              r"|^closed\W+\w|verloren|^perdu|^perdid[oa]|^perso$")
+NOT_WON_STAGE = r"\bnot ?won\b|\bno ?win\b|\bun ?won\b"
+
+
+def stage_outcomes(stages: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Which stages are won and which lost (the rest are open), stage by stage."""
+    text = stages.str.casefold()
+    won = _matches(text, WON_STAGE) & ~_matches(text, NOT_WON_STAGE)
+    lost = ~won & (_matches(text, LOST_STAGE) | _matches(text, NOT_WON_STAGE))
+    return won, lost
 
 
 # --- helpers ----------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ from workshop.evaluate import (
     unknown,
 )
 from workshop.leads import header_columns
-from workshop.mapping import Mapping, normalise_header
+from workshop.mapping import DEAL_FIGURE_NAME, Mapping, normalise_header
 from workshop.measure import formatted
 from workshop.preview import outcome_metrics
 
@@ -78,10 +78,11 @@ IDENTITY = frozenset({"record_id", "email", "company"})
 # case: "DealStage", "Closed Won Date", "IsConverted", "Customer since"), or that a sales rep
 # fills in while working the lead: a deal's probability and close date ("Probability: 100"
 # caught every win of an opportunities export), tags and notes ("Will revert after reading the
-# email"), the rep's rating of it, its last activity.
+# email"), the rep's rating of it, its last activity. The figures of a lead's own deals ("Total
+# Revenue", "Days To Close", "Number of Associated Deals") are `DEAL_FIGURE_NAME`'s.
 _AFTER_THE_FACT_NAME = re.compile(
     r"won$|^won|iswon|convert|closed|stage|status|amount|customersince|churn|opportunit|^deal"
-    r"|probabilit|closedate|^close|forecast|expectedrevenue|lostreason|disqualif|nextstep"
+    r"|probabilit|closedate|^close|forecast|lostreason|disqualif|nextstep"
     r"|^tags?$|leadquality|leadprofile|^rating$|lastactivit|lastnotable|lastcontact"
     r"|lastmodified|lastengage")
 
@@ -238,9 +239,10 @@ def learnable_columns(leads: pd.DataFrame, mapping: Mapping | None = None,
     """Column -> how it is searched ("category", "number", "words", "yes/no", "action").
 
     Left out: the outcome and everything recorded after a lead arrived (deal stage, amount,
-    lifecycle stage, a won date; "existing customer" when the import read it off the lifecycle
-    stage), identities (record id, e-mail, company name), dates, free text outside the catalog
-    with more than a few values (names), and the columns in `exclude`."""
+    lifecycle stage, a won date, its deals' figures such as HubSpot's "Total Revenue";
+    "existing customer" when the import read it off the lifecycle stage), identities (record
+    id, e-mail, company name), dates, free text outside the catalog with more than a few values
+    (names), and the columns in `exclude`."""
     headers = header_columns(leads)
     skipped = set(AFTER_THE_FACT) | set(IDENTITY)
     for name in exclude:
@@ -255,7 +257,9 @@ def learnable_columns(leads: pd.DataFrame, mapping: Mapping | None = None,
         if not isinstance(name, str) or name in skipped:
             continue
         lead_field = FIELDS.get(name)
-        if lead_field is None and _AFTER_THE_FACT_NAME.search(normalise_header(name)):
+        form = normalise_header(name)
+        if lead_field is None and (_AFTER_THE_FACT_NAME.search(form)
+                                   or DEAL_FIGURE_NAME.search(form)):
             continue
         how = _how(column, lead_field)
         if how:

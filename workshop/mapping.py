@@ -25,14 +25,16 @@ import numpy as np
 import pandas as pd
 
 from workshop.catalog import FIELDS, Kind
-from workshop.column_types import TYPED_SHARE, date_shaped, decimal_mark
+from workshop.column_types import TYPED_SHARE, UNIT_WORDS, date_shaped, decimal_mark
 from workshop.distinct import per_distinct, text_categories
 from workshop.leads import (
+    NOT_WON_STAGE,
     blank_placeholders,
     canonical_category,
     normalise,
     parse_bool,
     parse_number,
+    stage_outcomes,
 )
 
 # Keys a column may be mapped to besides the catalog's: normalise uses the first four
@@ -129,6 +131,17 @@ _RATIO_WORDS = frozenset({
     "per", "avg", "average", "mean", "median", "rate", "ratio", "percent", "percentage",
     "pct", "share", "index", "score", "probability", "growth", "change",
 })
+# Figures of a lead's own deals, filled in only once a deal exists or has closed (matched on the
+# normalised header): HubSpot's "Total Revenue" (the contact's closed-won deals summed), "Days To
+# Close", "Number of Associated Deals", "Recent Deal Amount", "First Deal Created Date", "Total
+# open deal value"; Pipedrive's "Person - Won deals"; Salesforce's "ExpectedRevenue"; Dynamics'
+# "Est. Revenue" and "Actual Revenue" (an opportunity's) and "Est. Value"; a customer's lifetime
+# value or number of purchases. Never a catalog field by likeness (not the company's revenue nor
+# its name), and never learned from (`workshop.learn`).
+DEAL_FIGURE_NAME = re.compile(
+    r"(?:total|actual|est|estimated|expected|weighted|recent|won|closed|pipeline|forecast)"
+    r"(?:revenue|value)|toclose|deals$|dealids?$|numberofdeals|recentdeal|firstdeal"
+    r"|dealvalue|lifetimevalue|^c?ltv$|purchases$|orders$|totalspent|becameacustomer")
 
 
 def normalise_header(header: object) -> str:
@@ -175,9 +188,10 @@ def _best_candidate(header: str, order: int) -> _Candidate | None:
     best: _Candidate | None = None
     if _RATIO_WORDS & set(_words(header)) or _WON_DATE_NAME.match(form):
         return None  # a ratio is not the thing itself; a won date is an outcome, kept as is
+    deal_figure = DEAL_FIGURE_NAME.search(form) is not None
     if len(form) >= FUZZY_MIN_LENGTH:
         for known, (key, rank) in _EXACT.items():
-            if len(known) < FUZZY_MIN_LENGTH:
+            if len(known) < FUZZY_MIN_LENGTH or (deal_figure and key in FIELDS):
                 continue
             ratio = difflib.SequenceMatcher(None, form, known, autojunk=False).ratio()
             if ratio >= FUZZY_RATIO:
@@ -189,7 +203,8 @@ def _best_candidate(header: str, order: int) -> _Candidate | None:
     if _BLOCKING_WORDS & set(words):
         return None
     for known, (key, rank) in _EXACT.items():
-        if len(known) < CONTAINS_MIN_LENGTH or known not in form:
+        if len(known) < CONTAINS_MIN_LENGTH or known not in form or (deal_figure
+                                                                      and key in FIELDS):
             continue
         coverage = len(known) / len(form)
         if coverage < CONTAINS_MIN_COVERAGE:
@@ -225,9 +240,44 @@ def _unique_headers(headers: Iterable[object]) -> list[str]:
     return list(dict.fromkeys(h for h in headers if isinstance(h, str)))
 
 
-# Fields whose values repeat over a whole export: a few categories, counts, yes/no.
+_ADDRESS = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+def email_by_values(raw: pd.DataFrame, columns: AbcMapping[str, str]) -> dict[str, str]:
+    """`columns` with the columns of e-mail addresses read as addresses.
+
+    A header alone cannot say whether "Personal Email" (or Pipedrive's "Person - Email", a close
+    match) is the yes/no field `personal_email` or an address, and read as yes/no, an address
+    is False for every lead. Such a column holding addresses, or an unmapped one named like an
+    e-mail ("Person - Email - Work"), becomes `email` when nothing else is; otherwise it stays
+    unmapped. `workshop.leads.normalise` reads `personal_email` off the address itself."""
+    addresses = [h for h in raw.columns if isinstance(h, str)
+                 and (columns.get(h) == "personal_email"
+                      or (not columns.get(h) and {"email", "mail"} & set(_words(h))))
+                 and _holds_addresses(raw[h])]
+    result = {h: k for h, k in columns.items() if h not in addresses}
+    if addresses and "email" not in result.values():
+        result[addresses[0]] = "email"
+    return {h: result[h] for h in dict.fromkeys([*raw.columns, *columns]) if h in result}
+
+
+def _holds_addresses(column: pd.Series | pd.DataFrame) -> bool:
+    """Nearly all filled values (`TYPED_SHARE`) of rows spread over the column are addresses."""
+    if not isinstance(column, pd.Series):  # a header the file repeats: not one column
+        return False
+    sample = column.iloc[:: max(1, len(column) // 20_000)]
+    text = _value_text(sample).dropna()
+    if text.empty:
+        return False
+    return bool(text.astype("str").str.strip().str.contains(_ADDRESS, regex=True).mean()
+                >= TYPED_SHARE)
+
+
+# Fields whose values repeat over a whole export: a few categories, counts, yes/no (but a
+# "Personal Email" column often holds addresses, see `email_by_values`).
 _REPEATING = frozenset(key for key, field in FIELDS.items()
-                       if field.kind in (Kind.CATEGORY, Kind.COUNT, Kind.BOOLEAN))
+                       if field.kind in (Kind.CATEGORY, Kind.COUNT, Kind.BOOLEAN)
+                       and key != "personal_email")
 
 
 def repeating_columns(headers: list[str]) -> set[str]:
@@ -398,10 +448,10 @@ WON = "won"
 LOST = "lost"
 OPEN = "open"
 
-_WON_STAGE = r"won\b|^win$|^closed ?-? ?won|^closed ?-? ?converted$|^converted$"
-_LOST_STAGE = r"lost\b|^loss$|not converted|disqualified|unqualified|closed ?-? ?lost"
 _OPEN_STATUS = (r"^open\b|^new\b|^working\b|^in ?progress|^attempted|^contacted|^connected"
                 r"|^nurtur|^bad ?timing|^open ?deal")
+# A deal's own status beside its pipeline stage: Pipedrive's "Deal - Status" (won, lost, open).
+_DEAL_STATUS_NAME = re.compile(r"^(?:deal|opportunity|opp)(?:status|result|outcome)$")
 _WON_NAME = re.compile(r"won|convert|closedwon|iscustomer|becamecustomer|win")
 
 
@@ -459,9 +509,9 @@ def _matching(values: list[str], pattern: str) -> list[str]:
 
 
 def _stage_outcome(values: list[str]) -> tuple[list[str], list[str]]:
-    won = _matching(values, _WON_STAGE)
-    lost = set(_matching(values, _LOST_STAGE)) - set(won)
-    return won, [v for v in values if v not in won and v not in lost]
+    won, lost = stage_outcomes(pd.Series(values, dtype="str"))
+    return ([v for v, w in zip(values, won, strict=True) if w],
+            [v for v, w, x in zip(values, won, lost, strict=True) if not w and not x])
 
 
 def _boolean_outcome(values: list[str]) -> tuple[list[str], list[str]] | None:
@@ -480,7 +530,7 @@ def _lifecycle_outcome(values: list[str]) -> tuple[list[str], list[str]]:
 
 def _status_outcome(values: list[str]) -> tuple[list[str], list[str]]:
     won = _matching(values, r"^closed ?-? ?converted$|^converted$|\bwon\b")
-    won = [v for v in won if v not in _matching(won, r"not converted")]
+    won = [v for v in won if v not in _matching(won, r"not converted|" + NOT_WON_STAGE)]
     opened = [v for v in _matching(values, _OPEN_STATUS) if v not in won]
     return won, opened
 
@@ -513,8 +563,9 @@ def suggest_outcome(raw: pd.DataFrame, mapping: Mapping | AbcMapping[str, str]
     Tried in this order: a deal stage (Closed Won / Closed Lost, every other stage still
     open), Salesforce's IsConverted, a yes/no or 0/1 column named like won or converted, a
     date a lead got when it converted or was won (filled means won), a lifecycle stage
-    (Customer is won, Opportunity is open, earlier stages never converted), a lead status
-    ("Closed - Converted"). A column with at least one won value is preferred to one without.
+    (Customer is won, Opportunity is open, earlier stages never converted), a deal status
+    (Pipedrive's won / lost / open) or a lead status ("Closed - Converted"). A column with
+    at least one won value is preferred to one without.
     """
     keys = _column_keys(raw, mapping)
     by_key: dict[str, list[str]] = {}
@@ -523,6 +574,7 @@ def suggest_outcome(raw: pd.DataFrame, mapping: Mapping | AbcMapping[str, str]
     unmapped = [h for h in raw.columns if isinstance(h, str) and h not in keys]
     named_won = [h for h in unmapped if _WON_NAME.search(normalise_header(h))]
     won_dates = [h for h in unmapped if _WON_DATE_NAME.match(normalise_header(h))]
+    deal_statuses = [h for h in unmapped if _DEAL_STATUS_NAME.match(normalise_header(h))]
 
     suggestions: list[OutcomeGuess] = []
     plan = ([(h, _stage_outcome) for h in by_key.get("deal_stage", [])]
@@ -530,7 +582,7 @@ def suggest_outcome(raw: pd.DataFrame, mapping: Mapping | AbcMapping[str, str]
                if h not in won_dates]
             + [(h, _dated_outcome) for h in won_dates]
             + [(h, _lifecycle_outcome) for h in by_key.get("lifecycle_stage", [])]
-            + [(h, _status_outcome) for h in by_key.get("lead_status", [])])
+            + [(h, _status_outcome) for h in deal_statuses + by_key.get("lead_status", [])])
     for header, rule in plan:
         if rule is _dated_outcome:
             if _dated_outcome(raw[header]):
@@ -558,7 +610,18 @@ def _dated_outcome(column: pd.Series) -> bool:
     if pd.api.types.is_datetime64_any_dtype(column):
         return bool(column.notna().any())
     text = _value_text(column)
+    text = text.mask(_zero_dates(text))
     return bool(text.notna().any()) and date_shaped(text) >= TYPED_SHARE
+
+
+# "0000-00-00 00:00:00", "00.00.0000": how some databases write a date that was never set.
+_ZERO_DATE = r"^[0\s./:tT-]*0[0\s./:tT-]*$"
+
+
+def _zero_dates(text: pd.Series) -> np.ndarray:
+    if len(text) == 0:
+        return np.zeros(0, dtype=bool)
+    return text.str.contains(_ZERO_DATE, regex=True).fillna(False).to_numpy(dtype=bool)
 
 
 def apply_outcome(raw_column: pd.Series, won_values: Iterable[str],
@@ -568,7 +631,8 @@ def apply_outcome(raw_column: pd.Series, won_values: Iterable[str],
 
     Values are compared stripped and case-insensitively. Anything not blank that is neither a
     won nor an open value is lost. With `won_when_present`, any value is won (a conversion
-    date), and a blank stays missing: no deal, which counts as not won.
+    date), and a blank or a zero date ("0000-00-00") stays missing: no deal, which counts as
+    not won.
     """
     won, opened = _folded(won_values), _folded(open_values)
 
@@ -577,7 +641,7 @@ def apply_outcome(raw_column: pd.Series, won_values: Iterable[str],
         folded = text.str.casefold() if len(text) else text
         present = text.notna().to_numpy(dtype=bool)
         if won_when_present:
-            chosen = np.where(present, WON, "")
+            chosen = np.where(present & ~_zero_dates(text), WON, "")
         else:
             chosen = np.select([folded.isin(won).to_numpy(dtype=bool) & present,
                                 folded.isin(opened).to_numpy(dtype=bool) & present, present],
@@ -589,12 +653,11 @@ def apply_outcome(raw_column: pd.Series, won_values: Iterable[str],
 
 # --- units ---------------------------------------------------------------------------------------
 
+# The values' unit words (`UNIT_WORDS`), and spellings only headers use.
 _UNIT_WORDS = {
-    1e3: frozenset({"thousand", "thousands", "000", "000s", "k", "kusd", "keur", "kgbp",
-                    "teur", "tsd", "kdollars"}),
-    1e6: frozenset({"million", "millions", "mn", "mm", "m", "musd", "meur", "mgbp", "mio",
-                    "mdollars"}),
-    1e9: frozenset({"billion", "billions", "bn", "busd", "beur", "mrd"}),
+    1e3: UNIT_WORDS[1e3] | {"000", "000s", "kusd", "keur", "kgbp", "teur", "kdollars"},
+    1e6: UNIT_WORDS[1e6] | {"musd", "meur", "mgbp", "mdollars"},
+    1e9: UNIT_WORDS[1e9] | {"busd", "beur"},
 }
 MONEY_KEYS = ("annual_revenue", "budget", "amount")
 # A company's revenue below this many dollars is not a lead a B2B team works: values whose

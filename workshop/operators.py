@@ -23,9 +23,15 @@ if TYPE_CHECKING:
 
 Takes = Literal["values", "range", "days", "nothing"]
 
-# The one list of yes/no words: the import reads them, the masks and the SQL match them.
-TRUE_WORDS = ("true", "yes", "y", "1", "checked", "x", "on")
-FALSE_WORDS = ("false", "no", "n", "0", "unchecked", "off")
+# The one list of yes/no words: the import reads them, the masks and the SQL match them. A
+# workbook re-saved by a German, French, Spanish, Italian, Portuguese or Dutch Excel writes its
+# TRUE/FALSE as WAHR/FALSCH, VRAI/FAUX, VERDADERO/FALSO, VERO/FALSO, VERDADEIRO/FALSO, WAAR/ONWAAR.
+TRUE_WORDS = ("true", "yes", "y", "1", "checked", "x", "on",
+              "wahr", "vrai", "verdadero", "vero", "verdadeiro", "waar",
+              "ja", "oui", "sí", "si", "sim")
+FALSE_WORDS = ("false", "no", "n", "0", "unchecked", "off",
+               "falsch", "faux", "falso", "onwaar",
+               "nein", "non", "nee", "não", "nao")
 
 
 class TextSide(Protocol):

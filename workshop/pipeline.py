@@ -16,6 +16,7 @@ from workshop.mapping import (
     apply_mapping,
     apply_outcome,
     auto_map,
+    email_by_values,
     repeating_columns,
     suggest_outcome,
     suggest_units,
@@ -39,11 +40,17 @@ class ImportedLeads:
 def automatic_mapping(raw: pd.DataFrame, decimal: str = ".") -> Mapping:
     """The usual headers mapped to the catalog, the likely outcome column and how to read it,
     and the unit of money columns written in thousands or millions."""
-    columns = auto_map(list(raw.columns))
+    columns = _automatic_columns(raw)
     guess = suggest_outcome(raw, columns)
     return Mapping(columns=columns, outcome_column=guess.column, won_values=guess.won_values,
                    open_values=guess.open_values, won_when_present=guess.won_when_present,
                    units=suggest_units(raw, columns, decimal))
+
+
+def _automatic_columns(raw: pd.DataFrame) -> dict[str, str]:
+    """The usual headers mapped, then what only the values can tell: which columns hold
+    e-mail addresses."""
+    return email_by_values(raw, auto_map(list(raw.columns)))
 
 
 def import_leads(data: bytes, filename: str = "", mapping: Mapping | None = None,
@@ -68,7 +75,7 @@ def map_leads(raw: pd.DataFrame, export_format: ExportFormat,
 def _map_automatically(raw: pd.DataFrame, export_format: ExportFormat) -> ImportedLeads:
     """`automatic_mapping` and `apply_mapping` in one go: the outcome column is looked for
     while the columns are being cleaned, not before."""
-    columns = auto_map(list(raw.columns))
+    columns = _automatic_columns(raw)
     units = suggest_units(raw, columns, export_format.decimal)
     suggested: list[OutcomeGuess] = []
 

@@ -1,0 +1,138 @@
+"""Outcomes read from real-shaped exports: closed stages that are not won, Pipedrive's deal
+status beside its pipeline stage, won dates written as zero dates, stages in other languages.
+
+Each expected figure is worked out in the test from the CSV with plain pandas and a reading of
+the stages written out by hand, not by the app's own rules.
+"""
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.builders import C, D
+from workshop.leads import outcome
+from workshop.mapping import _distinct, _stage_outcome, apply_outcome
+from workshop.measure import measure
+from workshop.pipeline import import_leads
+
+# A Salesforce opportunity report: closed stages of every kind, and open ones.
+OPPORTUNITIES = """\
+Opportunity Name,Account Name,Employees,Stage,Created Date
+Renewal A,Acme,500,Closed Won,2026-01-05
+New B,Beta,500,Closed - No Decision,2026-01-09
+New C,Gamma,500,Closed - No Decision,2026-01-12
+New D,Delta,500,Closed (no deal),2026-02-02
+New E,Epsilon,20,Closed Won,2026-02-03
+New F,Zeta,20,Closed Lost,2026-02-10
+New G,Eta,20,Negotiation/Review,2026-02-11
+New H,Theta,500,Closed - Not Won,2026-03-01
+New I,Iota,500,Closed - Duplicate,2026-03-02
+New J,Kappa,20,Proposal/Price Quote,2026-03-03
+New K,Lambda,500,Not won,2026-03-04
+"""
+# The same stages read by a person: closed without a win is lost, anything else is open.
+BY_HAND = {
+    "Closed Won": "won", "Closed - No Decision": "lost", "Closed (no deal)": "lost",
+    "Closed Lost": "lost", "Negotiation/Review": "open", "Closed - Not Won": "lost",
+    "Closed - Duplicate": "lost", "Proposal/Price Quote": "open", "Not won": "lost",
+}
+
+
+def imported(csv: str, name: str = "export.csv"):
+    return import_leads(csv.encode("utf-8"), name)
+
+
+def by_hand(frame: pd.DataFrame, outcomes: pd.Series, qualified: pd.Series) -> dict:
+    """Wins, and the share of them a definition catches, from plain pandas."""
+    won = outcomes == "won"
+    return {"wins": int(won.sum()),
+            "wins_caught": float((qualified & won).sum() / won.sum()) if won.any() else None}
+
+
+def test_closed_stages_without_a_win_are_lost_not_open():
+    imp = imported(OPPORTUNITIES)
+    raw = pd.read_csv(io.StringIO(OPPORTUNITIES), dtype=str)
+    expected = raw["Stage"].map(BY_HAND)
+    assert list(imp.leads["outcome"]) == list(expected)
+    # The win rate among qualified leads counts the closed stages as decided.
+    definition = D(C("employees", "at_least", low=100))
+    figures = measure(imp.leads, definition)
+    qualified = raw["Employees"].astype(int) >= 100
+    assert {"wins": figures.wins, "wins_caught": figures.wins_caught} == by_hand(
+        raw, expected, qualified)
+
+
+def test_a_deal_stage_column_reads_the_same_with_or_without_the_suggestion():
+    """The outcome a deal-stage column gives by itself (`leads.outcome`) and the one the
+    import suggests for it (`mapping`) come from one reading of the stages."""
+    stages = pd.Series(list(BY_HAND) + ["Gewonnen", "Verloren", "Perdido", "Ganado",
+                                        "Gagné", "Perdu", "Closed", "Qualification",
+                                        "Disqualified", "Closed - Converted"], dtype="str")
+    own = outcome(stages)
+    won, opened = _stage_outcome(_distinct(stages))
+    suggested = apply_outcome(stages, won, opened)
+    assert list(own) == list(suggested)
+    assert list(own.iloc[len(BY_HAND):]) == ["won", "lost", "lost", "won", "won", "lost",
+                                             "open", "open", "lost", "won"]
+
+
+PIPEDRIVE = (
+    "Deal - Title,Deal - Status,Deal - Stage,Organization - Name,"
+    "Organization - Number of employees,Deal - Deal created\n") + """\
+Acme deal,won,Negotiations Started,Acme,120,2026-01-05
+Beta deal,lost,Qualified,Beta,30,2026-01-09
+Gamma deal,open,Proposal Made,Gamma,300,2026-02-10
+Delta deal,won,Proposal Made,Delta,800,2026-02-11
+Eps deal,lost,Contact Made,Eps,15,2026-03-01
+Zeta deal,won,Contact Made,Zeta,40,2026-03-02
+Eta deal,deleted,Qualified,Eta,400,2026-03-05
+"""
+
+
+def test_pipedrive_deal_status_is_the_outcome_not_the_pipeline_stage():
+    imp = imported(PIPEDRIVE, "deals-export.csv")
+    assert imp.mapping.outcome_column == "Deal - Status"
+    raw = pd.read_csv(io.StringIO(PIPEDRIVE), dtype=str)
+    status = raw["Deal - Status"]
+    expected = status.where(status.isin(["won", "open"]), "lost")
+    assert list(imp.leads["outcome"]) == list(expected)
+    figures = measure(imp.leads, D(C("employees", "at_least", low=100)))
+    qualified = raw["Organization - Number of employees"].astype(int) >= 100
+    assert {"wins": figures.wins, "wins_caught": figures.wins_caught} == by_hand(
+        raw, expected, qualified)
+
+
+ZERO_DATES = """\
+lead_id,created_at,industry,employees,converted_at
+1,2026-01-03 10:00:00,software,120,2026-02-01 09:00:00
+2,2026-01-05 10:00:00,retail,15,0000-00-00 00:00:00
+3,2026-01-09 10:00:00,software,300,0000-00-00 00:00:00
+4,2026-02-03 10:00:00,retail,40,2026-03-11 12:00:00
+5,2026-02-13 10:00:00,software,800,0000-00-00 00:00:00
+6,2026-02-20 10:00:00,software,90,
+"""
+
+
+def test_a_zero_date_is_no_conversion():
+    imp = imported(ZERO_DATES, "leads.csv")
+    assert imp.mapping.outcome_column == "converted_at" and imp.mapping.won_when_present
+    raw = pd.read_csv(io.StringIO(ZERO_DATES), dtype=str)
+    converted = raw["converted_at"].fillna("").str.match(r"[1-9]\d{3}-")
+    assert list(imp.leads["outcome"] == "won") == list(converted)
+    assert imp.leads["outcome"].isna().sum() == int((~converted).sum())  # no deal: not won
+    figures = measure(imp.leads, D(C("employees", "at_least", low=100)))
+    qualified = raw["employees"].astype(int) >= 100
+    assert figures.wins == int(converted.sum())
+    assert figures.wins_caught == pytest.approx((qualified & converted).sum() / converted.sum())
+
+
+def test_a_won_date_column_of_zero_dates_only_says_nothing():
+    csv = "Email,Employees,converted_at\n" + "".join(
+        f"p{i}@corp{i}.com,{100 + i},0000-00-00 00:00:00\n" for i in range(5))
+    imp = imported(csv, "leads.csv")
+    assert imp.mapping.outcome_column != "converted_at"
+    assert "outcome" not in imp.leads or not (imp.leads["outcome"] == "won").any()
+    assert np.all(imp.leads["employees"].to_numpy() >= 100)
