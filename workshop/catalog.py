@@ -62,6 +62,22 @@ LIFECYCLE_STAGES = (
     "Subscriber", "Lead", "Marketing Qualified Lead", "Sales Qualified Lead", "Opportunity",
     "Customer", "Evangelist", "Other",
 )
+# Other names exports write for an option, matched like the option itself (case, accents and
+# punctuation ignored): HubSpot's and Salesforce's lead-source values that mean this option and
+# no other ("Partner Referral" or "Seminar - Partner" could be either of two, "Paid Social" or
+# "AI Referrals" none: they stay as written), and everyday country names that ISO 3166 lacks
+# (its codes and names, also in other languages, come from `workshop.categories`).
+OTHER_NAMES: dict[str, tuple[str, ...]] = {
+    "Referral": ("Referrals", "Employee Referral", "External Referral", "Customer Referral",
+                 "Word of mouth"),
+    "Events": ("Event", "Trade Show", "Conference", "Seminar - Internal"),
+    "Social media": ("Organic Social", "Social"),
+    "Partner": ("Partners",),
+    "United States": ("USA",),
+    "United Kingdom": ("UK", "Great Britain", "Britain", "England", "Scotland", "Wales",
+                       "Northern Ireland"),
+    "Netherlands": ("Holland", "The Netherlands"),
+}
 
 FIELDS: dict[str, LeadField] = {f.key: f for f in [
     LeadField("industry", "Industry", Kind.CATEGORY, INDUSTRIES),

@@ -15,11 +15,11 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from workshop import per_table
-from workshop.catalog import FIELDS
+from workshop.catalog import FIELDS, Kind
 from workshop.column_types import PLACEHOLDERS
 from workshop.definition import Criterion, Definition
 from workshop.distinct import Distinct, arrow_text
-from workshop.leads import header_columns
+from workshop.leads import canonical_category, header_columns
 from workshop.mapping import normalise_header, usual_key
 from workshop.operators import FALSE_WORDS, TRUE_WORDS, operator
 
@@ -161,9 +161,14 @@ class _TextValues:
         present = self.values.notna().to_numpy(dtype=bool)
         self.unknown = ~present | self.folded.isin(PLACEHOLDER_FOLDS).fillna(True) \
             .to_numpy(dtype=bool)
+        field = FIELDS.get(column.name)
+        self.options = field.options if field and field.kind == Kind.CATEGORY else ()
 
     def named(self, values: list[str]) -> np.ndarray:
         wanted = {fold_value(v) for v in values}
+        if self.options:  # the import read 'USA' as 'United States': so is a rule naming 'USA'
+            read = canonical_category(pd.Series(values, dtype="str"), self.options)
+            wanted |= {fold_value(v) for v in read.dropna()}
         return self.folded.isin(wanted).fillna(False).to_numpy(dtype=bool)
 
     def contains(self, words: list[str]) -> np.ndarray:

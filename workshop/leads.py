@@ -21,7 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from workshop import column_types
+from workshop import categories, column_types
 from workshop.catalog import FIELDS, JOB_FUNCTIONS, SENIORITIES, Kind
 from workshop.column_types import (
     BELOW_WORDS,
@@ -464,20 +464,22 @@ def _same_length(trimmed: pa.Array, original: pa.Array) -> bool:
 
 
 def canonical_category(column: pd.Series, options: tuple[str, ...]) -> pd.Series:
-    """'SOFTWARE', ' software ', 'ORGANIC_SEARCH' -> the catalog's 'Software' / 'Organic search'.
+    """'SOFTWARE', ' software ', 'ORGANIC_SEARCH' -> the catalog's 'Software' / 'Organic search';
+    'USA', 'U.K.', 'DE', 'Deutschland', 'REFERRALS' -> 'United States' ... 'Referral'.
 
-    Values matching no option (letters and digits compared, case-insensitively) are kept, so a
-    criterion can still name them; they are only stripped and their spacing tidied.
+    Values matching no option nor any other name of one (see `workshop.categories`) are kept,
+    so a criterion can still name them; they are only stripped and their spacing tidied.
     """
     return per_distinct(_as_text(column), _canonical(options), repeats_below=1.0)
 
 
 def _canonical(options: tuple[str, ...]) -> Callable[[pd.Series], pd.Series]:
-    canonical = {_fold(option): option for option in options}
+    canonical = categories.names(options)
 
     def tidy(values: pd.Series) -> pd.Series:
         text = _trim_blanks(values).str.replace(r"\s+", " ", regex=True)
-        return _fold_series(text).map(canonical).fillna(text).astype("str")
+        found = categories.fold_series(text).map(canonical)
+        return found.fillna(categories.coded(text, options)).fillna(text).astype("str")
 
     return tidy
 
@@ -824,11 +826,3 @@ def _matches(text: pd.Series, pattern: str) -> np.ndarray:
     # distinct titles costs more than matching them.
     found = pc.match_substring_regex(arrow, pattern)
     return pc.fill_null(found, False).to_numpy(zero_copy_only=False).astype(bool, copy=False)
-
-
-def _fold(value: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", value.casefold())
-
-
-def _fold_series(text: pd.Series) -> pd.Series:
-    return text.str.casefold().str.replace(r"[^0-9a-z]", "", regex=True)
