@@ -28,6 +28,17 @@ def test_typed_values_against_the_export(typed, expected):
     assert unmatched(typed, EXPORT) == expected
 
 
+def test_another_name_of_an_option_is_no_typo_on_a_catalog_category():
+    """A rule naming 'USA' on the country counts the leads imported as United States (see
+    tests/test_real_world_categories.py), so the form must not call it unmatched."""
+    countries = ["United States", "Germany", "United Kingdom"]
+    assert unmatched(["USA", "Deutschland", "U.K."], countries, "country") == []
+    assert unmatched(["Referrals"], ["Referral", "Paid search"], "lead_source") == []
+    # Off a catalog category the names stay as written: 'USA' is unmatched there
+    assert unmatched(["USA"], countries, "Region") == [Unmatched("USA", None)]
+    assert unmatched(["Atlantis"], countries, "country") == [Unmatched("Atlantis", None)]
+
+
 def test_nothing_known_reports_nothing():
     assert unmatched(["Anything"], []) == []
 

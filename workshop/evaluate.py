@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -39,6 +40,19 @@ def fold(text: pd.Series) -> pd.Series:
 
 def fold_value(value: str) -> str:
     return re.sub(_SEPARATORS, "", str(value).casefold())
+
+
+def named_folds(values: Iterable[str], column: object) -> set[str]:
+    """The folded values a rule naming `values` on `column` matches: the values themselves and,
+    on a catalog category column, the option the import reads each as ('USA' is 'United
+    States', as an export's 'USA' was imported as 'United States')."""
+    values = [str(value) for value in values]
+    wanted = {fold_value(value) for value in values}
+    field = FIELDS.get(column) if isinstance(column, str) else None
+    if values and field is not None and field.kind == Kind.CATEGORY:
+        read = canonical_category(pd.Series(values, dtype="str"), field.options)
+        wanted |= {fold_value(value) for value in read.dropna()}
+    return wanted
 
 
 def fold_words(text: pd.Series) -> pd.Series:
@@ -161,14 +175,10 @@ class _TextValues:
         present = self.values.notna().to_numpy(dtype=bool)
         self.unknown = ~present | self.folded.isin(PLACEHOLDER_FOLDS).fillna(True) \
             .to_numpy(dtype=bool)
-        field = FIELDS.get(column.name)
-        self.options = field.options if field and field.kind == Kind.CATEGORY else ()
+        self.name = column.name
 
     def named(self, values: list[str]) -> np.ndarray:
-        wanted = {fold_value(v) for v in values}
-        if self.options:  # the import read 'USA' as 'United States': so is a rule naming 'USA'
-            read = canonical_category(pd.Series(values, dtype="str"), self.options)
-            wanted |= {fold_value(v) for v in read.dropna()}
+        wanted = named_folds(values, self.name)
         return self.folded.isin(wanted).fillna(False).to_numpy(dtype=bool)
 
     def contains(self, words: list[str]) -> np.ndarray:

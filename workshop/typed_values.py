@@ -1,15 +1,16 @@
 """Values typed into a criterion that no lead has: said in a sentence, with the nearest value
 as a suggestion ("“Helthcare” matches no lead in your export; did you mean Healthcare?").
 
-Values compare as the rules do (workshop/evaluate.py's fold: case, spaces, `_` and `-`
-ignored), so "health care" is Healthcare and gets no warning."""
+Values compare as the rules do (workshop/evaluate.py's `named_folds`: case, spaces, `_` and `-`
+ignored, and on a catalog category the other names of an option), so "health care" is
+Healthcare and "USA" is United States, and neither gets a warning."""
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from workshop.evaluate import fold_value
+from workshop.evaluate import fold_value, named_folds
 
 
 @dataclass(frozen=True)
@@ -31,9 +32,10 @@ class Unmatched:
         return f"“{self.value}” {where}{hint}"
 
 
-def unmatched(typed: Iterable[str], known: Iterable[str]) -> list[Unmatched]:
-    """The `typed` values that match none of `known`, each with its nearest known value
-    (difflib, on the folded forms). Nothing is reported when nothing is known."""
+def unmatched(typed: Iterable[str], known: Iterable[str], column: str = "") -> list[Unmatched]:
+    """The `typed` values that match none of `known` as a rule on `column` would, each with its
+    nearest known value (difflib, on the folded forms). Nothing is reported when nothing is
+    known."""
     by_fold: dict[str, str] = {}
     for value in known:
         by_fold.setdefault(fold_value(value), str(value))
@@ -42,7 +44,7 @@ def unmatched(typed: Iterable[str], known: Iterable[str]) -> list[Unmatched]:
     found = []
     for value in typed:
         folded = fold_value(value)
-        if not folded or folded in by_fold:
+        if not folded or named_folds([value], column) & by_fold.keys():
             continue
         near = difflib.get_close_matches(folded, list(by_fold), n=1, cutoff=0.75)
         found.append(Unmatched(str(value), by_fold[near[0]] if near else None))

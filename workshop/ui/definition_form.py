@@ -206,7 +206,7 @@ def _field_widgets(prefix: str, question: catalog.Question, lead_field: catalog.
             st.caption("Values and lead counts from your leads.")
         typed_value_warnings(st.session_state[k("values")] or [],
                              list(counts) if counts else list(lead_field.options),
-                             bool(counts), lead_field.label, VALUES_LISTED)
+                             bool(counts), lead_field.label, VALUES_LISTED, lead_field.key)
     elif lead_field.kind == Kind.NUMBER:
         st.markdown(f"**{escape_markdown(lead_field.label)}**")
         low_col, high_col = st.columns(2)
@@ -235,9 +235,9 @@ def _field_widgets(prefix: str, question: catalog.Question, lead_field: catalog.
 
 
 def typed_value_warnings(chosen: list[str], known: list[str], from_export: bool, subject: str,
-                         listed: int) -> None:
+                         listed: int, column: str) -> None:
     """A warning per chosen value that no lead has (typed, say misspelt), with the nearest."""
-    for each in unmatched(chosen, known):
+    for each in unmatched(chosen, known, column):
         st.warning(escape_markdown(each.sentence(
             from_export, subject, listed if from_export and len(known) >= listed else None)),
             icon="⚠️")
@@ -436,7 +436,7 @@ def _other_widgets(prefix: str, definition: Definition, load: Load, save: Save,
                        format_func=lambda value: _with_count(value, counts))
         if choice and op != "contains_any":  # words searched for in the text: not values
             typed_value_warnings(st.session_state.get(k("values")) or [], choice.values, True,
-                                 column, OTHER_VALUES_LISTED)
+                                 column, OTHER_VALUES_LISTED, column)
     _init(k("role"), "nice")
     _init(k("points"), 10)
     role_col, points_col = st.columns([3, 1])
