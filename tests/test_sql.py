@@ -177,6 +177,26 @@ def test_placeholders_and_spellings_in_sql():
     assert (stages != "Not qualified").sum() == 3 * 30  # organic_search, Organic search, unknown
 
 
+def test_another_name_of_an_option_reads_alike_in_sql():
+    """'USA' and 'Referrals' name the options the import read them as (workshop.categories),
+    in the SQL as in evaluate(), for 'is one of' and 'is not one of' alike."""
+    leads = normalise(pd.DataFrame({
+        "country": ["USA", "United States", "Germany", "Deutschland", "DE", None, "unknown"],
+        "lead_source": ["Referrals", "Referral", "Webinar", "Trade Show", "Events", "Partner",
+                        None],
+    }), {"country": "country", "lead_source": "lead_source"})
+    for op in ("in", "not_in"):
+        for role in ("must", "disqualifier"):
+            definition = Definition(criteria=[
+                Criterion(field="country", op=op, values=["USA", "Deutschland"], role=role),
+                Criterion(field="lead_source", op=op, values=["Referrals"], role="nice",
+                          points=10)], threshold=0)
+            assert_same(leads, definition)
+    qualified = evaluate(leads, Definition(criteria=[
+        Criterion(field="country", op="in", values=["USA"], role="must")]))
+    assert qualified.frame["is_mql"].tolist() == [True, True, False, False, False, False, False]
+
+
 def load_messy_into(connection) -> None:
     """The messy columns as a PostgreSQL table `leads`, numbered in their order by `n`."""
     connection.execute("DROP TABLE IF EXISTS leads")

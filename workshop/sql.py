@@ -3,9 +3,11 @@
 The SQL mirrors `workshop.evaluate` exactly: an unknown value (NULL, blank or a placeholder word
 such as 'Select' or 'unknown') never passes a must-have and never triggers a disqualifier, unless
 a rule names the placeholder itself; text matches ignore case, surrounding spaces and the
-difference between '_', '-' and spaces; a conversion action counts once its count is above zero,
-its yes/no is yes, or its date is present. Identifiers are double-quoted and literals escaped,
-so typed values can never break out of the statement. Written for DuckDB and PostgreSQL.
+difference between '_', '-' and spaces, and a rule naming an option by another name ('USA')
+also names the option the import read it as ('United States'); a conversion action counts
+once its count is above zero, its yes/no is yes, or its date is present. Identifiers are
+double-quoted and literals escaped, so typed values can never break out of the statement.
+Written for DuckDB and PostgreSQL.
 """
 from __future__ import annotations
 
@@ -15,7 +17,13 @@ from collections.abc import Mapping
 from workshop import catalog
 from workshop.catalog import Kind
 from workshop.definition import Criterion, Definition
-from workshop.evaluate import JOINERS, PLACEHOLDER_FOLDS, SEPARATORS, fold_value, fold_word
+from workshop.evaluate import (
+    JOINERS,
+    PLACEHOLDER_FOLDS,
+    SEPARATORS,
+    fold_word,
+    named_folds,
+)
 from workshop.operators import FALSE_WORDS, TRUE_WORDS, number_literal, operator
 
 NUMBER, TEXT, BOOLEAN, DATE = "number", "text", "boolean", "date"
@@ -178,7 +186,7 @@ class _SqlColumn:
         if self.kind == DATE:
             listed = ", ".join(quote_literal(v.strip()) for v in values)
             return f"{self.column} IS NOT NULL AND {self._day()} IN ({listed})"
-        wanted = sorted({fold_value(v) for v in values})
+        wanted = sorted(named_folds(values, self.field))
         return f"{self.writer.folded(self.column)} IN ({', '.join(map(quote_literal, wanted))})"
 
     def not_named(self, values: list[str]) -> str:
@@ -187,7 +195,7 @@ class _SqlColumn:
         if self.kind == DATE:
             listed = ", ".join(quote_literal(v.strip()) for v in values)
             return f"{self.column} IS NOT NULL AND {self._day()} NOT IN ({listed})"
-        excluded = sorted({fold_value(v) for v in values} | PLACEHOLDER_FOLDS)
+        excluded = sorted(named_folds(values, self.field) | PLACEHOLDER_FOLDS)
         return (f"{self.writer.folded(self.column)} NOT IN "
                 f"({', '.join(map(quote_literal, excluded))})")
 
