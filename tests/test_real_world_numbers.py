@@ -30,20 +30,27 @@ from workshop.pipeline import import_leads
 MULTIPLIERS = {"k": 1e3, "thousand": 1e3, "tsd": 1e3,
                "m": 1e6, "mm": 1e6, "mn": 1e6, "mio": 1e6, "mil": 1e6, "million": 1e6,
                "b": 1e9, "bn": 1e9, "bil": 1e9, "mrd": 1e9, "billion": 1e9}
-BOUNDS = ("less than", "more than", "over", "under", "<", ">")
-BELOW = ("less than", "under", "<")
+BOUNDS = ("less than", "more than", "over", "under", "<", ">",
+          "unter", "über", "ab", "bis zu", "moins de", "plus de", "más de")
+BELOW = ("less than", "under", "<", "unter", "bis zu", "moins de")
 
 
 def amount(text: str, decimal: str) -> float:
     """One cell by the rules: the decimal mark given, currency signs and a trailing noun
-    ignored, a unit word multiplying, a range at its midpoint, a bucket open upwards
+    ignored, a unit word multiplying (the high end's, the low's too when it has none), a range
+    at its midpoint, a bucket open upwards
     ("10,001+", "Over $5 bil.") at its bound, one open downwards ("<$1M") at the midpoint of 0
     to its bound."""
-    value = text.strip().lower().removesuffix(" employees").rstrip("+ ")
+    value = text.strip().lower().removesuffix(" employees").removesuffix(" mitarbeiter")
+    value = value.rstrip("+ ")
     below = value.startswith(BELOW)
     for bound in BOUNDS:
         value = value.removeprefix(bound).strip()
-    ends = [one(end, decimal) for end in re.split(r"\s*-\s*|\s+to\s+", value)]
+    pieces = re.split(r"\s*-\s*|\s+(?:to|bis|à)\s+", value)
+    last_unit = re.search(r"[a-z]*\.?\s*€?$", pieces[-1].strip()).group()
+    if len(pieces) == 2 and not re.search(r"[a-z]", pieces[0]):  # "1,5-2,5 Mio": both in Mio
+        pieces[0] += " " + last_unit
+    ends = [one(end, decimal) for end in pieces]
     if below:
         ends = [0.0, *ends]
     return sum(ends) / len(ends)
@@ -268,3 +275,39 @@ def test_a_decimal_comma_before_a_unit_word_decides_the_column():
     reading = column_readings(leads)["annual_revenue"]
     assert (reading.decimal, reading.ambiguous) == (",", False)
     assert evaluate(leads, D(C("annual_revenue", "at_least", low=1e6))).count(MQL) == 2
+
+
+# --- German and French buckets in a comma-separated file ------------------------------------
+
+GERMAN_BUCKETS = """\
+Firma,Umsatz,Anzahl Mitarbeiter,Deal Stage
+A,"1,5-2,5 Mio",unter 10,Closed Won
+B,über 1 Mrd,ab 5.000,Closed Lost
+C,"unter 0,5 Mio",10 bis 50 Mitarbeiter,Closed Won
+D,"10 bis 50 Mio",bis zu 200,Closed Lost
+E,"plus de 2,5 Mio",plus de 500,Closed Won
+F,"moins de 1 M€",11-50,Closed Lost
+G,"3,75 Mio",501-1.000,Closed Won
+"""
+
+
+def test_german_and_french_bounds_and_decimal_ranges():
+    """'1,5-2,5 Mio' and 'unter 0,5 Mio' prove a decimal comma though no cell is a lone number
+    with one, and 'unter', 'über', 'ab', 'bis', 'plus de', 'moins de' bound a bucket as 'under'
+    and 'over' do; '501-1.000' proves the company sizes' point groups thousands."""
+    raw = read(GERMAN_BUCKETS, ",")
+    result, leads = imported(GERMAN_BUCKETS)
+    assert result.format.delimiter == ","
+    revenue = raw["Umsatz"].map(lambda v: amount(v, ","))
+    assert revenue.tolist() == [2e6, 1e9, 0.25e6, 30e6, 2.5e6, 0.5e6, 3.75e6]
+    expect_column(leads["annual_revenue"], revenue)
+    employees = raw["Anzahl Mitarbeiter"].map(lambda v: amount(v, ","))
+    assert employees.tolist() == [5, 5000, 30, 100, 500, 30.5, 750.5]
+    expect_column(leads["employees"], employees)
+    reading = column_readings(leads)["annual_revenue"]
+    assert (reading.decimal, reading.ambiguous) == (",", False)
+    assert result.quality().field("annual_revenue").unparsable == 0
+    assert result.quality().field("employees").unparsable == 0
+    definition = D(C("annual_revenue", "at_least", low=1e6), C("employees", "at_most", high=500))
+    assert evaluate(leads, definition).count(MQL) == int(
+        ((revenue >= 1e6) & (employees <= 500)).sum()) == 3

@@ -38,14 +38,24 @@ UNIT_WORDS = {
     1e9: frozenset({"b", "bn", "bil", "mrd", "billion", "billions"}),
 }
 # Words opening a one-sided bucket: "Over $5 bil." reads as its bound, as "10,001+" does;
-# "Under $1M" as the middle of 0 to its bound, as a range reads as its middle.
-BELOW_WORDS = ("under", "below", "less than", "up to", "at most", "<=", "<", "≤")
+# "Under $1M" as the middle of 0 to its bound, as a range reads as its middle. In English and in
+# the languages of the catalog's European markets ("unter 1 Mio", "plus de 500", "más de 50").
+BELOW_WORDS = ("under", "below", "less than", "up to", "at most", "<=", "<", "≤",
+               "unter", "weniger als", "bis zu", "bis", "höchstens", "moins de", "jusqu'à",
+               "menos de", "hasta", "minder dan", "tot")
 BOUND_WORDS = ("over", "above", "more than", "greater than", "at least", "from", ">=", ">",
-               "≥", *BELOW_WORDS)
+               "≥", "über", "ueber", "mehr als", "mindestens", "ab", "plus de", "au moins",
+               "más de", "mas de", "meer dan", "vanaf", *BELOW_WORDS)
+# Between the ends of a range: "11-50", "10M to 50M", "10 bis 50 Mio", "10 à 50".
+RANGE_WORDS = ("to", "bis", "à", "a", "tot")
 _UNIT = "(?i:{})\\.?".format("|".join(sorted({w for words in UNIT_WORDS.values() for w in words},
                                              key=len, reverse=True)))
 # After a number: a percent sign or a unit word, then perhaps a currency sign ("1,2 Mio €").
 _TAIL = rf"(?:\s?%|\s?{_UNIT})?(?:\s?[$€£])?"
+_TO = r"\s?(?:[-–—]|(?i:{}))\s?".format("|".join(RANGE_WORDS))
+_BOUND = "(?i:{})".format("|".join(re.escape(word).replace(r"\ ", r"\s?")
+                                   for word in sorted(BOUND_WORDS, key=len, reverse=True)))
+_END = r"[$€£]?\s?\d[\d.,]*" + _TAIL  # one end of a range, any mark
 
 
 def _bucket(separator: str) -> str:
@@ -54,21 +64,26 @@ def _bucket(separator: str) -> str:
     mark followed by exactly three digits can only be a thousands separator."""
     grouped = rf"[$€£]?\s?[1-9]\d{{0,2}}(?:\{separator}\d{{3}})+{_TAIL}"
     end = rf"[$€£]?\s?(?:[1-9]\d{{0,2}}(?:\{separator}\d{{3}})+|\d+){_TAIL}"
-    to = r"\s?(?:[-–—]|(?i:to))\s?"
-    bound = "|".join(re.escape(word).replace(r"\ ", r"\s?") for word in BOUND_WORDS)
-    return (rf"(?:{grouped}{to}{end}|{end}{to}{grouped}|{grouped}\s?\+|(?i:{bound})\s?{grouped})"
+    return (rf"(?:{grouped}{_TO}{end}|{end}{_TO}{grouped}|{grouped}\s?\+|{_BOUND}\s?{grouped})"
+            r"(?:\s+\D*)?")
+
+
+def _spread(number: str) -> str:
+    """`number` alone, or as an end of a range or a one-sided bucket ("1,5-2,5 Mio",
+    "unter 0,5 Mio"), then perhaps a noun ("employees")."""
+    return (rf"(?:(?:{_BOUND}\s?)?{number}(?:{_TO}{_END}|\s?\+)?|{_END}{_TO}{number})"
             r"(?:\s+\D*)?")
 
 
 # Values only one decimal mark can explain: a mark followed by other than three digits, or a
-# thousands separator followed by the other mark, or two thousands separators; or a bucket whose
-# ends are grouped in thousands by the other mark.
-COMMA_DECIMAL = re.compile(
-    r"^(?:[-+]?[$€£]?\s?(?:\d+,(?:\d{1,2}|\d{4,})|\d{1,3}(?:\.\d{3})+,\d+|\d{1,3}(?:\.\d{3}){2,})"
-    rf"{_TAIL}|{_bucket('.')})$")
-POINT_DECIMAL = re.compile(
-    r"^(?:[-+]?[$€£]?\s?(?:\d*\.(?:\d{1,2}|\d{4,})|\d{1,3}(?:,\d{3})+\.\d+|\d{1,3}(?:,\d{3}){2,}"
-    rf"|\d+(?:\.\d+)?[eE][-+]?\d+){_TAIL}|{_bucket(',')})$")
+# thousands separator followed by the other mark, or two thousands separators (alone or as an
+# end of a range); or a bucket whose ends are grouped in thousands by the other mark.
+_COMMA_NUMBER = (r"[-+]?[$€£]?\s?(?:\d+,(?:\d{1,2}|\d{4,})|\d{1,3}(?:\.\d{3})+,\d+"
+                 rf"|\d{{1,3}}(?:\.\d{{3}}){{2,}}){_TAIL}")
+_POINT_NUMBER = (r"[-+]?[$€£]?\s?(?:\d*\.(?:\d{1,2}|\d{4,})|\d{1,3}(?:,\d{3})+\.\d+"
+                 rf"|\d{{1,3}}(?:,\d{{3}}){{2,}}|\d+(?:\.\d+)?[eE][-+]?\d+){_TAIL}")
+COMMA_DECIMAL = re.compile(rf"^(?:{_spread(_COMMA_NUMBER)}|{_bucket('.')})$")
+POINT_DECIMAL = re.compile(rf"^(?:{_spread(_POINT_NUMBER)}|{_bucket(',')})$")
 
 _ISO_DATE = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:$|[T ]\d)")
 _NUMERIC_DATE = re.compile(

@@ -27,6 +27,7 @@ from workshop.column_types import (
     BELOW_WORDS,
     BOUND_WORDS,
     PLACEHOLDERS,
+    RANGE_WORDS,
     TYPED_SHARE,
     UNIT_WORDS,
     Reading,
@@ -536,7 +537,8 @@ def _number_text() -> re.Pattern:
     without spaces, thousands separators or currency codes ('over$5bil.', '11-50employees')."""
     units = "|".join(sorted(_MULTIPLIERS, key=len, reverse=True))
     def words(listed) -> str:
-        return "|".join(re.escape(word.replace(" ", "")) for word in listed)
+        return "|".join(re.escape(re.sub(r"[\s'’]", "", word))
+                        for word in sorted(listed, key=len, reverse=True))
 
     above = words(w for w in BOUND_WORDS if w not in BELOW_WORDS)
     noun = r"(?:employees?|staff|people|persons?|ftes?|mitarbeiter(?:innen)?)?"
@@ -546,7 +548,8 @@ def _number_text() -> re.Pattern:
                 rf"(?:(?P<{name}_unit>{units})\.?)?[$€£]?")
 
     bound = rf"(?:(?P<below>{words(BELOW_WORDS)})|{above})?"
-    return re.compile(rf"^{bound}{end('low')}(?:(?:-|to){end('high')}|\+)?{noun}$")
+    to = rf"(?:-|{words(RANGE_WORDS)})"
+    return re.compile(rf"^{bound}{end('low')}(?:{to}{end('high')}|\+)?{noun}$")
 
 
 _NUMBER_TEXT = _number_text()
