@@ -64,7 +64,7 @@ def planted_export(path: Path, *, rows: int = 3000, seed: int = 1, shuffle: bool
     frame = pd.DataFrame({
         "Lead ID": np.arange(1, rows + 1),
         "Company": [f"Firma {i} GmbH" for i in range(rows)],
-        "Branche": spelled,
+        "Kundensegment": spelled,
         "Employees": [f"{e:,}".replace(",", ".") for e in employees],
         "Annual Revenue (EUR)": [f"{r:,.2f}".replace(",", "X").replace(".", ",")
                                  .replace("X", ".") for r in revenue],
@@ -102,9 +102,9 @@ def test_a_planted_signal_is_found_and_nothing_else(planted):
     learned = learn(imported.leads, mapping=imported.mapping)
     assert learned.found, learned.reason
     rules = [*learned.definition.criteria, *learned.definition.actions]
-    # "Branche" is no usual header, so it stays the export's own column: learned all the same,
-    # its "healthcare" spelling read as "Healthcare" as every rule reads it.
-    assert [(r.field, r.values) for r in rules] == [("Branche", ["Healthcare"])]
+    # "Kundensegment" is no usual header, so it stays the export's own column: learned all the
+    # same, its "healthcare" spelling read as "Healthcare" as every rule reads it.
+    assert [(r.field, r.values) for r in rules] == [("Kundensegment", ["Healthcare"])]
     assert learned.definition.criteria[0].role in ("must", "nice")
     # The evidence, worked out by hand on the months learned from.
     held = truth["created"].dt.to_period("M").isin(held_months(truth["created"]))
@@ -114,8 +114,8 @@ def test_a_planted_signal_is_found_and_nothing_else(planted):
     evidence = learned.evidence[0]
     assert (evidence.decided, evidence.won) == (len(healthcare), int(healthcare["won"].sum()))
     assert evidence.sentence == (
-        f"Branche is Healthcare: {healthcare['won'].mean():.0%} of {len(healthcare):,} decided "
-        "leads won, "
+        f"Kundensegment is Healthcare: {healthcare['won'].mean():.0%} of {len(healthcare):,} "
+        "decided leads won, "
         f"against {base:.0%} overall")
     assert evidence.sentence in learned.definition.notes["other"]
     # How it did on the held-back months, by hand: MQL = Healthcare.
@@ -162,7 +162,7 @@ def test_a_segment_outside_which_nobody_wins_is_a_must_have(tmp_path):
     learned = learn(imported.leads, mapping=imported.mapping)
     assert learned.found
     assert [(c.field, c.values, c.role) for c in learned.definition.criteria] == [
-        ("Branche", ["Healthcare"], "must")]
+        ("Kundensegment", ["Healthcare"], "must")]
     assert learned.definition.threshold == 0 and learned.definition.actions == []
     held = truth["created"].dt.to_period("M").isin(held_months(truth["created"]))
     assert learned.holdout.mql == int((truth.loc[held, "industry"] == "healthcare").sum())
@@ -198,7 +198,7 @@ def test_what_a_rep_fills_in_while_working_a_lead_is_not_learned_from(tmp_path):
     learned = learn(import_leads_file(path).leads)
     assert learned.found
     used = {rule.field for rule in (*learned.definition.criteria, *learned.definition.actions)}
-    assert used == {"Branche"}, learned.to_dict()["evidence"]  # the industry, as exported
+    assert used == {"Kundensegment"}, learned.to_dict()["evidence"]  # the industry, as exported
 
 
 def test_a_number_that_matters_only_by_being_given_reads_as_given(tmp_path):

@@ -221,3 +221,51 @@ def test_personal_addresses_beside_a_work_email_are_left_unmapped():
     imported = import_leads(data, "hubspot.csv")
     assert imported.mapping.columns.get("Personal Email") == "personal_email"
     assert imported.leads["personal_email"].tolist() == [f == "true" for f in flags]
+
+
+# --- a CRM used in German or French ----------------------------------------------------------
+
+GERMAN_HUBSPOT = """\
+Vorname;Nachname;Firmenname;Branche;Anzahl der Mitarbeiter;Jahresumsatz;Land/Region;\
+Berufsbezeichnung;Erstellungsdatum;Zuständiger Mitarbeiter;Unternehmensgröße;Deal Stage
+Anna;Schmidt;Acme GmbH;Software;120;"2,5 Mio";Deutschland;Leiterin Marketing;14.03.2026;\
+Jonas;51-200;Closed Won
+Ben;Meier;Beta AG;Retail;40;"0,8 Mio";Österreich;Einkäufer;15.03.2026;Jonas;11-50;Closed Lost
+Clara;Roux;Gamma SARL;Software;900;"12,0 Mio";Frankreich;CEO;16.03.2026;Mia;501-1.000;Open
+"""
+
+FRENCH_SALESFORCE = """\
+Prénom;Nom;Société;Secteur d'activité;Effectif;Chiffre d'affaires;Pays;Fonction;\
+Date de création;Étape
+Anne;Roux;Gamma SARL;Software;900;12000000;France;Directrice marketing;16/03/2026;Closed Won
+Luc;Blanc;Delta SA;Retail;35;800000;Belgique;Acheteur;17/03/2026;Closed Lost
+"""
+
+
+@pytest.mark.parametrize(("export", "expected"), [
+    (GERMAN_HUBSPOT, {"Firmenname": "company", "Branche": "industry",
+                      "Anzahl der Mitarbeiter": "employees", "Jahresumsatz": "annual_revenue",
+                      "Land/Region": "country", "Berufsbezeichnung": "job_title",
+                      "Erstellungsdatum": "created"}),
+    (FRENCH_SALESFORCE, {"Société": "company", "Secteur d'activité": "industry",
+                         "Effectif": "employees", "Chiffre d'affaires": "annual_revenue",
+                         "Pays": "country", "Fonction": "job_title",
+                         "Date de création": "created"}),
+], ids=["german-hubspot", "french-salesforce"])
+def test_german_and_french_headers_map_to_the_catalog(export, expected):
+    """The company's figures land in the catalog's fields, and a lead's owner ("Zuständiger
+    Mitarbeiter", an employee) is not its company's headcount."""
+    result = import_leads(export.encode("utf-8"), "export.csv")
+    mapped = {header: key for header, key in result.mapping.columns.items() if key}
+    for header, key in expected.items():
+        assert mapped.get(header) == key, header
+    assert mapped.get("Zuständiger Mitarbeiter") is None
+    assert "employees" not in {mapped.get("Unternehmensgröße")}
+    raw = pd.read_csv(io.StringIO(export), sep=";", dtype=str)
+    header = next(h for h, k in expected.items() if k == "employees")
+    np.testing.assert_array_equal(result.leads["employees"].to_numpy(dtype=float),
+                                  raw[header].astype(float).to_numpy())
+    definition = Definition(criteria=[Criterion(field="employees", op="at_least", low=100,
+                                                role="must")])
+    assert evaluate(result.leads, definition).frame["is_mql"].sum() == int(
+        (raw[header].astype(float) >= 100).sum())
