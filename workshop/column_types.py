@@ -22,6 +22,13 @@ PLACEHOLDERS = frozenset({"select", "--none--", "n/a", "na", "-", "--", "unknown
                           "null", "nan", "(blank)", "not set"})
 
 YEAR_FIRST, DAY_FIRST, MONTH_FIRST = "year-first", "day-first", "month-first"
+# Dates written as numbers: a spreadsheet's day count (Excel, LibreOffice and Google Sheets count
+# days since 1899-12-30: a date column saved as "General"), and Unix seconds or milliseconds (API
+# exports, such as HubSpot's createdate). `workshop.leads` reads a date column so only when every
+# number falls between 1990 and 2100 in that writing.
+SPREADSHEET_DAYS, UNIX_SECONDS, UNIX_MILLISECONDS = (
+    "spreadsheet day numbers", "Unix seconds", "Unix milliseconds")
+NUMBERED_DATES = (SPREADSHEET_DAYS, UNIX_SECONDS, UNIX_MILLISECONDS)
 
 # Share of a column's filled values that must read as numbers (or dates) for an unmapped column
 # to be taken as one; the rest are counted as unreadable in the data-quality table.
@@ -116,6 +123,9 @@ class Reading:
         if self.kind == "date":
             if not self.date_order:
                 return "dates"
+            if self.date_order in NUMBERED_DATES:
+                return f"dates, written as {self.date_order}" + (
+                    f" ({self.evidence})" if self.evidence else "")
             order = self.date_order.replace("-", " ")
             if self.date_order == YEAR_FIRST:
                 return "dates, year first (ISO)"

@@ -312,12 +312,47 @@ def _column_decimal(column: pd.Series, decimal: str) -> tuple[str, bool, str]:
 
 
 def _dates(column: pd.Series, decimal: str) -> tuple[pd.Series, Reading]:
+    numbered = _numbered_dates(column)
+    if numbered is not None:
+        return numbered
     if not _is_text(column):
         return parse_date(column), Reading("date")
     assumed = column_types.DAY_FIRST if decimal == "," else column_types.MONTH_FIRST
     order, ambiguous, evidence = column_types.date_order(_judged(column), assumed)
     return (parse_date(column, order),
             Reading("date", date_order=order, ambiguous=ambiguous, evidence=evidence))
+
+
+# Each way of writing a date as a number: its name, the numbers of 1990-01-01 and 2100-01-01 in
+# it, and how pandas reads it (see `column_types.NUMBERED_DATES`).
+_NUMBERED = (
+    (column_types.UNIX_MILLISECONDS, 631_152_000_000, 4_102_444_800_000, {"unit": "ms"}),
+    (column_types.UNIX_SECONDS, 631_152_000, 4_102_444_800, {"unit": "s"}),
+    (column_types.SPREADSHEET_DAYS, 32_874, 73_051, {"unit": "D", "origin": "1899-12-30"}),
+)
+
+
+def _numbered_dates(column: pd.Series) -> tuple[pd.Series, Reading] | None:
+    """A date column whose filled values are all numbers of one writing (45292, 1704067200,
+    1704067200000 for 2024-01-01) as dates, else None; other values there are unreadable."""
+    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        numbers = column.astype("float64")
+    elif _is_text(column) and column_types.number_shaped(_judged(column)) >= TYPED_SHARE:
+        numbers = parse_number(column)
+    else:
+        return None
+    filled = numbers.dropna()
+    if filled.empty or len(filled) < TYPED_SHARE * int(blank_placeholders(column).notna().sum()):
+        return None
+    low, high = filled.min(), filled.max()
+    for name, first, last, how in _NUMBERED:
+        if first <= low and high < last:
+            dates = pd.to_datetime(numbers, errors="coerce", **how).astype("datetime64[us]")
+            example = filled.iloc[0]
+            evidence = f"{example:.0f} is {dates[filled.index[0]]:%Y-%m-%d}"
+            return dates.rename(column.name), Reading("date", date_order=name,
+                                                      evidence=evidence)
+    return None
 
 
 def _typed_other(column: pd.Series, decimal: str, unit: float
