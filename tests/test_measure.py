@@ -283,3 +283,18 @@ def test_comparison_table_where_only_one_side_has_outcomes():
     assert table.at["Share of past wins caught", "When agreed"] == "50%"
     assert table.at["Leads in the export", "Change"] == "-990"
     assert table.at["Share of leads qualified", "Change"] == "+0 points"  # 20% both times
+
+
+def test_a_fresh_export_without_wins_has_no_share_of_wins_caught():
+    """Deals so far lost or open, none won: the share of wins caught is 0 of 0, no figure; the
+    revisit shows '–' and no change, and a figure stored as 0% by an older app reads the same."""
+    leads = pd.DataFrame({"industry": ["Software", "Software", "Retail", "Software"],
+                          "outcome": ["lost", "lost", "open", "lost"]})
+    figures = measure(leads, D(C("industry", values=["Software"])))
+    assert (figures.wins, figures.wins_caught) == (0, None)
+    table = comparison_table(THEN, figures).set_index("Figure")
+    assert table.at["Share of past wins caught", "When agreed"] == "50%"
+    assert (table.at["Share of past wins caught", "Now"],
+            table.at["Share of past wins caught", "Change"]) == ("–", "")
+    stored = json.loads(figures.to_json()) | {"wins_caught": 0.0}
+    assert Figures.from_json(json.dumps(stored)).wins_caught is None

@@ -224,6 +224,14 @@ def test_outcome_metrics_without_qualified_leads_has_no_rate(leads):
     assert metrics.lift is None and metrics.wins_caught == 0.0
 
 
+def test_no_share_of_wins_caught_without_wins(leads):
+    """Only lost and open deals: a share of no wins is no figure, not 0%."""
+    no_wins = leads.assign(outcome=leads["outcome"].replace("won", "lost"))
+    everyone = evaluate(no_wins, D())
+    metrics = outcome_metrics(no_wins, everyone)
+    assert metrics.wins == 0 and metrics.wins_caught is None
+
+
 # --- waterfall ---------------------------------------------------------------------------------
 
 def test_waterfall_numbers_by_hand(leads, result):

@@ -62,6 +62,8 @@ class Figures:
         kept = {k: v for k, v in data.items() if k in _KINDS}
         if not all(_KINDS[key](value) for key, value in kept.items()):
             return None
+        if kept.get("wins") == 0:  # stored by an older app as 0% of no wins: there is no share
+            kept["wins_caught"] = None
         try:
             return cls(**kept)
         except TypeError:  # a required figure is missing: nothing trustworthy to show

@@ -246,7 +246,7 @@ class OutcomeMetrics:
     open_excluded: int
     win_rate_qualified: float | None
     win_rate_rest: float | None
-    wins_caught: float  # share of all past wins that the definition qualifies
+    wins_caught: float | None  # share of all past wins it qualifies; None without wins
     lift: float | None  # win_rate_qualified / win_rate_rest
     reliable: bool
     reason: str  # why not reliable; "" when reliable
@@ -297,7 +297,7 @@ def outcome_metrics(leads: pd.DataFrame, evaluation: Evaluation,
         stage=stage, qualified=int(np.count_nonzero(qualified)), qualified_decided=q_decided,
         qualified_won=q_won, rest_decided=r_decided, rest_won=r_won, wins=wins,
         open_excluded=int(np.count_nonzero(is_open)), win_rate_qualified=rate_q,
-        win_rate_rest=rate_r, wins_caught=q_won / wins if wins else 0.0, lift=lift,
+        win_rate_rest=rate_r, wins_caught=q_won / wins if wins else None, lift=lift,
         reliable=not problems, reason=reason)
 
 
