@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from workshop import demo, store
 from workshop.db import make_engine
 from workshop.db import session as make_session
+from workshop.definition import Definition
 from workshop.mapping import Mapping, headers_signature
 from workshop.models import Workshop
 from workshop.pipeline import import_leads
@@ -188,3 +189,53 @@ def test_figures_are_kept_between_reruns_and_follow_a_changed_definition(demo_wi
 
     at.selectbox(key="evidence:closer").set_value("Sales").run()
     assert calls.count("waterfall") == 2 and calls.count("monthly_volume") == 3
+
+
+def empty_budget_export() -> bytes:
+    """60 leads over six months whose Budget column is blank throughout."""
+    rows = ["Email,Company,Industry,Budget,Created Date,Lifecycle Stage"]
+    rows += [f"p{i}@firm{i}.com,Firm {i},{('Software', 'Retail')[i % 2]},,"
+             f"2025-0{1 + i % 6}-1{i % 9}T09:15:00Z,{('Lead', 'Customer', 'Lead')[i % 3]}"
+             for i in range(60)]
+    return ("\n".join(rows) + "\n").encode()
+
+
+def test_a_draft_whose_column_is_empty_gets_no_capacity_or_wins_figures(database_url, tmp_path,
+                                                                       monkeypatch):
+    """A must-have on the blank Budget: no lead can meet it, so its capacity verdict ("too
+    tight: loosen a must-have"), its 0% of wins caught and its scorecard would be invented. It
+    is left out of them, the live table says why, and the other draft keeps its figures."""
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("UPLOAD_DIR", str(tmp_path))
+    software = {"field": "industry", "op": "in", "values": ["Software"], "role": "must"}
+    budget = {"field": "Budget", "op": "at_least", "low": 1000, "role": "must"}
+    drafts = {"marketing": [software, budget], "sales": [software]}
+    engine = make_engine(database_url)
+    data = empty_budget_export()
+    with make_session(engine) as s:
+        workshop, key = store.create_workshop(s, company="Northwind", title="Leads",
+                                              facilitator_name="Fay")
+        imported = import_leads(data, "hubspot.csv")
+        store.record_upload(s, workshop.id, key, sha256=save_upload(data),
+                            filename="hubspot.csv", rows=len(imported.leads),
+                            headers_signature=headers_signature(list(imported.raw.columns)),
+                            mapping_json=imported.mapping.to_json())
+        for role, criteria in drafts.items():
+            token = store.start_turn(s, workshop.id, key, role=role, name=role.title())
+            _, revision, _ = store.my_draft(s, workshop.id, token)
+            store.save_draft(s, workshop.id, token, Definition.from_dict(
+                {"criteria": criteria, "actions": [], "threshold": 0}), revision)
+        store.reveal(s, workshop.id, key)
+    engine.dispose()
+    at = open_evidence({"ws": workshop.id, "key": key})
+    assert "“Budget” is empty in these leads" in page_text(at)
+    tables = [d.value for d in at.dataframe]
+    capacity = next(t for t in tables if "MQL per month" in t.columns)
+    wins = next(t for t in tables if "Share of wins caught" in t.columns)
+    card = next(t for t in tables if "MQL a month" in t.columns)
+    for table in (capacity, wins, card):
+        names = set(table[table.columns[0]])
+        assert "Sales" in names and "Marketing" not in names, table
+    software_leads = 30  # every other lead, over six months
+    assert capacity.set_index(capacity.columns[0]).at["Sales", "MQL per month"] == \
+        software_leads / 6

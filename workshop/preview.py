@@ -40,14 +40,15 @@ def cannot_evaluate(leads: pd.DataFrame, definition: Definition) -> str:
             "rule.")
 
 
-def empty_warning(leads: pd.DataFrame, definition: Definition) -> str:
+def empty_warning(leads: pd.DataFrame, definition: Definition,
+                  where: str = "these leads") -> str:
     """A sentence when a column the definition uses holds no value at all in these leads, so
     its rules are unknown for every lead and its figures would be a silent 0; else ""."""
     empty = empty_columns(leads, definition)
     if not empty:
         return ""
     names = ", ".join(f"“{name}”" for name in empty)
-    return (f"{names} {'is' if len(empty) == 1 else 'are'} empty in these leads (every value "
+    return (f"{names} {'is' if len(empty) == 1 else 'are'} empty in {where} (every value "
             "blank, a placeholder or unreadable), so no lead can meet a rule on "
             f"{'it' if len(empty) == 1 else 'them'}.")
 

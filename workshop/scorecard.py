@@ -30,7 +30,15 @@ from workshop.learn import (
     split,
 )
 from workshop.measure import formatted
-from workshop.preview import FITS, LOOSE_ABOVE, TIGHT_BELOW, TOO_LOOSE, TOO_TIGHT, cannot_evaluate
+from workshop.preview import (
+    FITS,
+    LOOSE_ABOVE,
+    TIGHT_BELOW,
+    TOO_LOOSE,
+    TOO_TIGHT,
+    cannot_evaluate,
+    empty_warning,
+)
 
 MIN_EXTRA_WINS = 2  # a change must catch at least this many more held-back wins to be shown
 VALUES_TRIED = 30  # the most frequent values of a column tried as an addition
@@ -87,7 +95,8 @@ def scorecard(leads: pd.DataFrame, definition: Definition, *, capacity: float | 
     """The draft's scorecard on the held-back part of `leads` (the same split as
     `workshop.learn.learn` with the same seed; pass `parts` to reuse one)."""
     parts = parts if parts is not None else split(leads, seed)
-    problem = cannot_evaluate(leads, definition)
+    problem = cannot_evaluate(leads, definition) or empty_warning(
+        leads.iloc[np.flatnonzero(parts.held)], definition, "the leads held back")
     if problem:
         return Scorecard(part=parts.describe(), figures=None, capacity=capacity,
                          capacity_ratio=None, verdict=None, change=None, problem=problem)

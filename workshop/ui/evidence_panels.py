@@ -9,7 +9,7 @@ from workshop.definition import Definition
 from workshop.evaluate import Evaluation, evaluate, missing_columns
 from workshop.lead_export import leads_csv
 from workshop.measure import CannotMeasure, Figures, measure
-from workshop.preview import cannot_evaluate, has_dates
+from workshop.preview import cannot_evaluate, empty_warning, has_dates
 from workshop.text import BLANK, escape_markdown
 from workshop.ui.leads_source import LeadsSource
 
@@ -58,10 +58,12 @@ def _overlap(source_key: tuple, definition_jsons: tuple[str, ...],
 def evaluations(source: LeadsSource, definitions: dict[str, Definition]
                 ) -> dict[str, Evaluation]:
     """Each definition that can run on the leads, evaluated; one that cannot (a column it
-    names is not in these leads) is left out here, and the live panel says why."""
+    names is not in these leads, or is empty in them) is left out here, so its capacity and
+    wins are not shown as zeros, and the live panel says why."""
     return {name: _evaluation(source.key, definition.to_json(), source.leads)
             for name, definition in definitions.items()
-            if not cannot_evaluate(source.leads, definition)}
+            if not (cannot_evaluate(source.leads, definition)
+                    or empty_warning(source.leads, definition))}
 
 
 DEFAULT_REPS, DEFAULT_PER_REP = 5, 40
