@@ -229,6 +229,7 @@ def test_a_draft_whose_column_is_empty_gets_no_capacity_or_wins_figures(database
     engine.dispose()
     at = open_evidence({"ws": workshop.id, "key": key})
     assert "“Budget” is empty in these leads" in page_text(at)
+    assert "**Marketing** has no scorecard: “Budget” is empty in" in page_text(at)
     tables = [d.value for d in at.dataframe]
     capacity = next(t for t in tables if "MQL per month" in t.columns)
     wins = next(t for t in tables if "Share of wins caught" in t.columns)

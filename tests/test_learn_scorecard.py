@@ -107,3 +107,38 @@ def test_every_draft_gets_a_card_and_a_draft_that_cannot_run_says_why():
     for name in demo.drafts():
         assert cards[name].figures.leads == int(newer_part()[0].sum())
         assert cards[name].to_dict()["figures"]["mql"] == cards[name].figures.mql
+
+
+def one_month_export(n: int = 100):
+    """Leads all created in June 2025, as an export of last month's leads is: 60% Software."""
+    import pandas as pd  # noqa: PLC0415
+
+    rng = np.random.default_rng(3)
+    return pd.DataFrame({
+        "industry": np.where(np.arange(n) % 5 < 3, "Software", "Retail"),
+        "created": pd.Timestamp("2025-06-01") + pd.to_timedelta(rng.integers(0, 29, n), "D"),
+        "outcome": np.where(np.arange(n) % 4 == 0, "won", "lost"),
+    })
+
+
+def test_a_one_month_export_has_its_whole_months_volume_a_month():
+    """Every lead from one month: a random part is held back, yet its "MQL a month" is the
+    month's volume, the figure capacity is compared with, not that of the part alone; and the
+    sentence says why the split is random."""
+    leads = one_month_export()
+    software = Definition(criteria=[Criterion(field="industry", op="in", values=["Software"],
+                                              role="must")])
+    card = scorecard(leads, software, capacity=40)
+    assert card.part == ("a random 30% of the leads (seed 0), as they were all created in "
+                         "June 2025")
+    assert card.figures.mql_per_month == (leads["industry"] == "Software").sum() == 60
+    assert card.figures.leads < len(leads)  # the rates are on the part held back
+    assert card.verdict == "too loose"  # 60 a month against 40
+
+
+def test_no_figures_when_no_lead_is_held_back():
+    """One lead, not drawn for the check: a sentence, not a card of zeros."""
+    leads = one_month_export(1)
+    card = scorecard(leads, Definition())
+    assert card.figures is None
+    assert card.problem == "Too few leads to check on: 0 of 1 held back."

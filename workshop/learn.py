@@ -105,15 +105,17 @@ class Split:
     fit: np.ndarray
     held: np.ndarray
     by: str  # "date" or "random"
-    since: str | None = None  # first held-back month, "YYYY-MM" (date split only)
+    since: str | None = None  # first held-back month, "YYYY-MM"; for a random split of
+    # leads all created in one month, that month
     seed: int = 0
 
     def describe(self) -> str:
         """'the leads created from 2026-07 on' / 'a random 30% of the leads (seed 0)'."""
         if self.by == "date":
             return f"the leads created from {_month_name(self.since)} on"
-        return (f"a random {HOLDOUT_SHARE:.0%} of the leads (seed {self.seed}), as they carry "
-                "no created date")
+        why = (f"were all created in {_month_name(self.since)}" if self.since
+               else "carry no created date")
+        return f"a random {HOLDOUT_SHARE:.0%} of the leads (seed {self.seed}), as they {why}"
 
 
 def split(leads: pd.DataFrame, seed: int = 0) -> Split:
@@ -134,7 +136,10 @@ def split(leads: pd.DataFrame, seed: int = 0) -> Split:
                          seed=seed)
     rng = np.random.default_rng(seed)
     held = rng.random(n) < HOLDOUT_SHARE
-    return Split(fit=~held, held=held, by="random", seed=seed)
+    only_month = None  # the one month every dated lead was created in, if any
+    if months is not None and (months >= 0).any():
+        only_month = _month_label(int(months[months >= 0][0]))
+    return Split(fit=~held, held=held, by="random", since=only_month, seed=seed)
 
 
 def month_numbers(leads: pd.DataFrame) -> np.ndarray | None:
@@ -534,7 +539,7 @@ class Holdout:
     wins: int
     months: int  # 0 when the leads carry no dates
     mql: int  # held-back leads the definition qualifies (MQL or beyond)
-    mql_per_month: float | None  # None without dates
+    mql_per_month: float | None  # of all the leads in its months; None without dates
     won_mql: int  # wins among them
     win_rate: float | None  # of decided MQLs
     win_rate_low: float | None  # 95% interval of the win rate
@@ -562,9 +567,16 @@ def holdout_figures(leads: pd.DataFrame, definition: Definition, part: np.ndarra
     if months is not None:
         mine = months[part]
         dated = mine >= 0
-        month_count = len(np.unique(mine[dated]))
+        its_months = np.unique(mine[dated])
+        month_count = len(its_months)
         if month_count:
-            per_month = round(float(is_mql[dated].sum()) / month_count, 1)
+            whole_months = np.isin(months, its_months)
+            if np.array_equal(whole_months, part & (months >= 0)):
+                qualified = int(is_mql[dated].sum())
+            else:  # a random part holds some of each month's leads: count them all
+                qualified = int(evaluate(leads.iloc[np.flatnonzero(whole_months)], definition)
+                                .frame["is_mql"].sum())
+            per_month = round(qualified / month_count, 1)
     metrics = outcome_metrics(subset, result)
     if metrics is None:
         return Holdout(leads=len(subset), decided=0, wins=0, months=month_count,
@@ -890,7 +902,10 @@ def _with_threshold(leads, definition, fit_part, result, months, capacity) -> De
     month = months[rows] if months is not None else None
     if capacity is not None and month is not None and (month >= 0).any():
         dated = month >= 0
-        count = len(np.unique(month[dated]))
+        its_months = np.unique(month[dated])
+        # A random part holds some of each month's leads: its MQLs, scaled to the whole months
+        share = dated.sum() / np.isin(months, its_months).sum()
+        count = len(its_months) * share
         for level in levels:  # the loosest threshold that fits
             if (gate & dated & (points >= level)).sum() / count <= capacity:
                 return definition.model_copy(update={"threshold": int(level)})

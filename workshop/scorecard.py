@@ -40,6 +40,7 @@ from workshop.preview import (
     empty_warning,
 )
 
+MIN_HELD = 1  # leads held back, below which there is nothing to check on
 MIN_EXTRA_WINS = 2  # a change must catch at least this many more held-back wins to be shown
 VALUES_TRIED = 30  # the most frequent values of a column tried as an addition
 CUTS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
@@ -95,8 +96,11 @@ def scorecard(leads: pd.DataFrame, definition: Definition, *, capacity: float | 
     """The draft's scorecard on the held-back part of `leads` (the same split as
     `workshop.learn.learn` with the same seed; pass `parts` to reuse one)."""
     parts = parts if parts is not None else split(leads, seed)
-    problem = cannot_evaluate(leads, definition) or empty_warning(
-        leads.iloc[np.flatnonzero(parts.held)], definition, "the leads held back")
+    held = int(np.count_nonzero(parts.held))
+    problem = cannot_evaluate(leads, definition) or (
+        f"Too few leads to check on: {held} of {len(leads):,} held back." if held < MIN_HELD
+        else empty_warning(leads.iloc[np.flatnonzero(parts.held)], definition,
+                           "the leads held back"))
     if problem:
         return Scorecard(part=parts.describe(), figures=None, capacity=capacity,
                          capacity_ratio=None, verdict=None, change=None, problem=problem)

@@ -157,9 +157,9 @@ def scorecard_panel(source: LeadsSource | None, definitions: dict[str, Definitio
             "MQL a month": st.column_config.NumberColumn(format="%.1f")})
     lines = []
     for name, card in cards.items():
-        if card.problem:  # the live panel above says why, once
-            lines.append(f"- **{escape_markdown(name)}** cannot run on these leads (the "
-                         "figures above say why).")
+        if card.problem:
+            lines.append(f"- **{escape_markdown(name)}** has no scorecard: "
+                         f"{escape_markdown(card.problem)}")
         elif card.change is not None:
             lines.append(f"- **{escape_markdown(name)}**, the change that catches the most "
                          f"extra wins per extra lead: {escape_markdown(card.change.sentence)}")
