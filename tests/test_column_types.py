@@ -63,9 +63,14 @@ def test_an_undecided_column_takes_the_files_convention():
     ("3/14/2025", MONTH_FIRST, "2025-03-14"),
     ("3/14/25 1:05 PM", MONTH_FIRST, "2025-03-14 13:05"),
     ("31.01.2025", DAY_FIRST, "2025-01-31"),
-    # ISO dates keep their order whatever the column's, zones are read as UTC
+    # ISO dates keep their order whatever the column's, times as written (zone left out)
     ("2018-02-01", DAY_FIRST, "2018-02-01"),
-    ("2025-06-03T08:12:44+02:00", DAY_FIRST, "2025-06-03 06:12:44"),
+    ("2025-06-03T08:12:44+02:00", DAY_FIRST, "2025-06-03 08:12:44"),
+    ("2025-01-31T21:00:00-05:00", DAY_FIRST, "2025-01-31 21:00:00"),
+    ("2025-01-31T21:00:00.000-0500", DAY_FIRST, "2025-01-31 21:00:00"),
+    ("2025-01-31T23:30:00Z", DAY_FIRST, "2025-01-31 23:30:00"),
+    ("2025-01-31 23:30 UTC", DAY_FIRST, "2025-01-31 23:30:00"),
+    ("31.01.2025 23:30:00 +01:00", DAY_FIRST, "2025-01-31 23:30:00"),
     ("not a date", DAY_FIRST, None),
     ("31-02-2018", DAY_FIRST, None),
 ])

@@ -96,3 +96,18 @@ def test_other_numbers_are_never_dates():
     assert result.leads["created"].isna().all()
     assert result.quality().field("created").unparsable == 4
     assert result.leads["Score"].tolist() == [45000.0, 45001.0, 45002.0, 45003.0]
+
+
+def test_a_zoned_timestamp_counts_in_the_month_it_was_written_in():
+    """A US team's leads of 31 January evening, exported with their offset, are January
+    leads: read in UTC they opened a February of three leads and halved the monthly figure."""
+    rows = ["Email,Industry,Create Date"]
+    rows += [f"a{i}@acme.com,Software,2025-01-{10 + i % 10}T09:00:00-05:00" for i in range(57)]
+    rows += [f"z{i}@acme.com,Software,2025-01-31T2{i}:00:00-05:00" for i in range(3)]
+    result = import_leads(("\n".join(rows) + "\n").encode(), "export.csv")
+    written = [dt.datetime.fromisoformat(row.split(",")[2]).replace(tzinfo=None)
+               for row in rows[1:]]
+    assert result.leads["created"].tolist() == [pd.Timestamp(d) for d in written]
+    volume = monthly_volume(result.leads, evaluate(result.leads, D(C("industry", "in",
+                                                                      values=["Software"]))))
+    assert volume.to_dict("list") == {"month": ["2025-01"], "mql": [60], "sql": [60]}

@@ -240,13 +240,21 @@ def date_order(values: pd.Series, default: str = MONTH_FIRST) -> tuple[str, bool
     return default, True, ""
 
 
+# A zone after a time ("…T21:00:00-05:00", "…09:15:00Z", "… 10:00 UTC"): the CRM wrote the time
+# as its users saw it, which is the time a lead is counted at (a lead of 9 pm on 31 January
+# belongs to January, not to February in London).
+_ZONE = re.compile(r"(:\d{2}(?:[.,]\d+)?)\s?(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)$",
+                   re.IGNORECASE)
+
+
 def parse_dates(text: pd.Series, order: str) -> pd.Series:
-    """Dates as naive timestamps (UTC where a zone is given), day and month in `order`.
+    """Dates as naive timestamps, as written (a zone given is left out), day and month in
+    `order`.
 
     Numeric dates are read with explicit formats (fast, and never guessed value by value);
     anything else (ISO, month names) by pandas' ISO and mixed parsers without a day-first
     guess, which would read 2018-02-01 as the 2nd of January."""
-    values = text.astype("str").str.strip()
+    values = text.astype("str").str.strip().str.replace(_ZONE, r"\1", regex=True)
     result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
     todo = values.notna() & values.ne("")
     if order in (DAY_FIRST, MONTH_FIRST):
@@ -258,7 +266,7 @@ def parse_dates(text: pd.Series, order: str) -> pd.Series:
         rest = values[todo]
         parsed = pd.to_datetime(rest, errors="coerce", format="ISO8601", utc=True)
         again = parsed.isna()
-        if again.any():
+        if again.any():  # utc=True: a zone this did not strip (a name) still reads
             parsed[again] = pd.to_datetime(rest[again], errors="coerce", format="mixed",
                                            utc=True)
         result[todo] = parsed.dt.tz_localize(None).astype("datetime64[us]")

@@ -668,8 +668,8 @@ def _count_text(values: pd.Series, decimal: str = ".") -> pd.Series:
 
 
 def parse_date(column: pd.Series, order: str | None = None) -> pd.Series:
-    """Dates as naive timestamps: the time as exported, or in UTC where the export gives a zone
-    (one column may mix zones, and its dates must still be in order); unparseable -> NaT.
+    """Dates as naive timestamps: the time as exported, a zone given left out (a lead of 9 pm
+    on 31 January, New York time, was a January lead for its team); unparseable -> NaT.
 
     `order` ("day-first" / "month-first") says how to read 01-02-2018; by default the column's
     own values decide (see `workshop.column_types.date_order`)."""
