@@ -311,3 +311,32 @@ def test_german_and_french_bounds_and_decimal_ranges():
     definition = D(C("annual_revenue", "at_least", low=1e6), C("employees", "at_most", high=500))
     assert evaluate(leads, definition).count(MQL) == int(
         ((revenue >= 1e6) & (employees <= 500)).sum()) == 3
+
+
+# --- "not known" words among the numbers of a column of the export's own ---------------------
+
+NOT_KNOWN = {
+    "de.csv": ("Firma;Branche;Mitarbeiter;Erstellt am\nA;Software;250;03.01.2025\n"
+               "B;Retail;k.A.;05.01.2025\nC;Finance;1.200;07.01.2025\n"
+               "D;Finance;3.500;07.02.2025\nE;Software;80;10.02.2025\n", ";", ","),
+    "us.csv": ('Company,Industry,Seats Requested,Created\nA,Software,250,01/03/2025\n'
+               'B,Retail,TBD,01/05/2025\nC,Finance,"1,200",01/07/2025\n'
+               'D,Finance,"3,500",02/07/2025\nE,Software,#N/A,02/10/2025\n', ",", "."),
+}
+
+
+@pytest.mark.parametrize("name", list(NOT_KNOWN))
+def test_not_known_words_leave_a_number_column_a_number_column(name):
+    """'k.A.' (keine Angabe), 'TBD' or Excel's '#N/A' in a column of numbers the catalog does
+    not know: the column stays numbers, so 'at least 1,000' reads 1.200 / "1,200" as twelve
+    hundred, not 1.2 or nothing; the words are blanks, not unreadable values."""
+    csv, sep, decimal = NOT_KNOWN[name]
+    raw = read(csv, sep)
+    header = raw.columns[2]
+    expected = raw[header].map(lambda v: np.nan if v in ("k.A.", "TBD", "#N/A")
+                               else amount(v, decimal))
+    result, leads = imported(csv, name)
+    expect_column(leads[header], expected)
+    definition = D(C(header, "at_least", low=1000))
+    assert evaluate(leads, definition).count(MQL) == int((expected >= 1000).sum()) == 2
+    assert result.quality().field(header).unparsable == 0

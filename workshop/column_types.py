@@ -17,9 +17,17 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-# What unfilled dropdowns and forms export as; compared case-insensitively after stripping.
-PLACEHOLDERS = frozenset({"select", "--none--", "n/a", "na", "-", "--", "unknown", "", "none",
-                          "null", "nan", "(blank)", "not set"})
+# What unfilled dropdowns and forms export as; compared case-insensitively after stripping. Also
+# "not known" as people type it in English, German, French and Spanish (k.A. is "keine Angabe"),
+# and the error values a spreadsheet writes into a CSV (#N/A): none of them is a value.
+PLACEHOLDERS = frozenset({
+    "select", "--none--", "-- none --", "(none)", "n/a", "na", "-", "--", "?", "unknown", "",
+    "none", "null", "nan", "(blank)", "not set", "not provided", "not available",
+    "not specified", "undefined", "tbd", "tba",
+    "k.a.", "k. a.", "keine angabe", "unbekannt", "n.v.", "inconnu", "non renseigné",
+    "desconocido", "sin datos", "n.d.",
+    "#n/a", "#na", "#value!", "#ref!", "#div/0!", "#name?", "#num!", "#null!",
+})
 
 YEAR_FIRST, DAY_FIRST, MONTH_FIRST = "year-first", "day-first", "month-first"
 # Dates written as numbers: a spreadsheet's day count (Excel, LibreOffice and Google Sheets count
