@@ -111,3 +111,20 @@ def test_a_zoned_timestamp_counts_in_the_month_it_was_written_in():
     volume = monthly_volume(result.leads, evaluate(result.leads, D(C("industry", "in",
                                                                       values=["Software"]))))
     assert volume.to_dict("list") == {"month": ["2025-01"], "mql": [60], "sql": [60]}
+
+
+@pytest.mark.parametrize("unset", ["1970-01-01 00:00:00", "1970-01-01T00:00:00Z", "01/01/1970",
+                                   "1900-01-01"])
+def test_a_date_never_set_is_no_month_of_the_volume(unset):
+    """Systems write the Unix epoch (or a spreadsheet's day 1) for a date never set: no lead
+    was created in January 1970, and counted it added a month of 1 lead to the average."""
+    dates = [f"2025-0{1 + i % 6}-1{i % 9}" for i in range(60)] + [unset] * 4
+    rows = ["Email,Industry,Create Date"] + [f"l{i}@acme.com,Software,{d}"
+                                              for i, d in enumerate(dates)]
+    result = import_leads(("\n".join(rows) + "\n").encode(), "export.csv")
+    assert result.leads["created"].isna().sum() == 4
+    volume = monthly_volume(result.leads, evaluate(result.leads, D()))
+    assert volume["month"].tolist() == [f"2025-0{m}" for m in range(1, 7)]
+    assert volume["mql"].sum() == 60
+    quality = result.quality().field("created")
+    assert quality.unparsable == 4 and quality.unparsable_examples == (unset,)

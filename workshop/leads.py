@@ -685,7 +685,18 @@ def parse_date(column: pd.Series, order: str | None = None) -> pd.Series:
                                   repeats_below=1.0)
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_localize(None)
-    return parsed.astype("datetime64[us]")  # one resolution, whichever way it was read
+    parsed = parsed.astype("datetime64[us]")  # one resolution, whichever way it was read
+    stamps = parsed.to_numpy()
+    unset = np.zeros(len(stamps), dtype=bool)
+    for date in _UNSET_DATES:
+        unset |= stamps == date
+    return parsed.mask(unset) if unset.any() else parsed
+
+
+# What systems write for a date never set: the Unix epoch, a spreadsheet's day 0 and day 1, at
+# midnight. No lead was created then; counted, 1970-01 would be a month of the volume.
+_UNSET_DATES = np.array(["1970-01-01T00:00", "1899-12-30T00:00", "1899-12-31T00:00",
+                         "1900-01-01T00:00"], dtype="datetime64[us]")
 
 
 def _iso_timestamps(text: pd.Series) -> pd.Series | None:
