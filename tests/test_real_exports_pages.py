@@ -166,6 +166,9 @@ def test_sign_off_measures_the_export_and_the_one_pager_prints_it(database, name
         assert "no monthly figure" in page
     at = open_page(params, "views/history.py")
     assert "No figures on these leads" not in texts(at)
+    # win figures from too few decided leads or wins carry their caveat, others do not
+    unsure = bool(signed.figures.wins) and not signed.figures.reliable
+    assert ("are from few decided leads and wins, so only a rough guide" in texts(at)) == unsure
 
 
 def test_a_new_company_never_sees_the_demo_sample(database):
@@ -273,3 +276,28 @@ def test_a_broken_stored_mapping_is_a_sentence_on_every_page(database, mapping_j
         at = open_page(params, page)  # no exception
         assert "Upload the export again" in texts(at), page
     open_page(params, "views/history.py")
+
+
+def test_win_figures_of_a_small_export_carry_their_caveat_on_the_history_page(database,
+                                                                            tmp_path):
+    """Twelve leads, three wins: the revisit's win rates are shown with a sentence saying they
+    come from too few decided leads and wins to trust."""
+    export = tmp_path / "small.csv"
+    export.write_text("Email,Industry,Deal Stage\n" + "".join(
+        f"l{i}@acme.com,{('Software', 'Retail')[i % 2]},"
+        f"{'Closed Won' if i % 4 == 0 else 'Closed Lost'}\n" for i in range(12)), "utf-8")
+    software = Definition.from_dict({"criteria": [
+        {"field": "industry", "op": "in", "values": ["Software"], "role": "must"}]})
+    params = revealed_workshop(database, software, export)
+    at = open_page(params, "views/compare.py")
+    at.button(key="agree:propose").click().run()
+    with make_session(database) as s:
+        proposal = versions.current_proposal(s, params["ws"], params["key"])
+        for team, person in (("marketing", "Mia"), ("sales", "Sol")):
+            versions.sign_in_room(s, params["ws"], params["key"], proposal.id, role=team,
+                                  name=person, agrees=True, reason="")
+        signed = versions.versions(s, params["ws"], params["key"])[-1]
+    assert (signed.figures.wins, signed.figures.reliable) == (3, False)
+    at = open_page(params, "views/history.py")
+    assert ("The win figures when agreed and now are from few decided leads and wins, so "
+            "only a rough guide.") in texts(at)

@@ -368,8 +368,10 @@ def figure_lines(source: str, figures: Figures, measured_on: str) -> list[str]:
              f"{figures.qualified_per_month:.1f} qualified leads a month, "
              f"{figures.sql_per_month:.1f} of them sales-qualified."]
     if figures.wins_caught is not None:
+        caveat = "" if figures.reliable else (
+            " (from few decided leads and wins, so only a rough guide)")
         lines.append(f"It would have caught {round(figures.wins_caught * 100)}% of past wins; "
-                     f"qualified leads won {figures.lift:.1f}× as often as the rest.")
+                     f"qualified leads won {figures.lift:.1f}× as often as the rest{caveat}.")
     return lines
 
 
@@ -402,7 +404,8 @@ def test_the_wall_shows_the_latest_signed_version_and_its_latest_measurement(eng
     assert page.figures == figure_lines("leads.csv", AT_SIGNOFF,
                                         day(shown.measured.measured_at))
     assert page.figures[-1] == ("It would have caught 50% of past wins; qualified leads won "
-                                "4.0× as often as the rest.")
+                                "4.0× as often as the rest (from few decided leads and wins, "
+                                "so only a rough guide).")  # 20 wins, not reliable
     markdown = export.to_markdown(page)
     assert "Version 1" in markdown and "Priya for Marketing" in markdown
     # (Markdown escapes the "30." that starts a list item, so it does not become "30)".)

@@ -150,7 +150,11 @@ def wins_sentence(figures: Figures) -> str:
     line = f"It would have caught {figures.wins_caught:.0%} of past wins"
     if figures.lift is not None:
         line += f"; qualified leads won {figures.lift:.1f}× as often as the rest"
-    return line + "."
+    return line + ("." if figures.reliable else f" ({FEW_OUTCOMES}).")
+
+
+# Said beside win figures from too few decided leads or wins to trust (`Figures.reliable`).
+FEW_OUTCOMES = "from few decided leads and wins, so only a rough guide"
 
 
 # Labels for showing figures side by side: (attribute, label, kind).
