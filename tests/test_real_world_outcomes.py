@@ -136,3 +136,24 @@ def test_a_won_date_column_of_zero_dates_only_says_nothing():
     assert imp.mapping.outcome_column != "converted_at"
     assert "outcome" not in imp.leads or not (imp.leads["outcome"] == "won").any()
     assert np.all(imp.leads["employees"].to_numpy() >= 100)
+
+
+GERMAN_PIPEDRIVE = (
+    "Deal - Titel,Deal - Status,Organisation - Name,Organisation - Anzahl Mitarbeiter\n") + """\
+Acme Deal,Gewonnen,Acme,120
+Beta Deal,Verloren,Beta,30
+Gamma Deal,Offen,Gamma,300
+Delta Deal,Gewonnen,Delta,800
+Eps Deal,Verloren,Eps,15
+Zeta Deal,Offen,Zeta,40
+"""
+
+
+def test_a_german_deal_status_reads_won_lost_and_open():
+    """'Offen' deals are still open: read as lost they would pull every win rate down."""
+    imp = imported(GERMAN_PIPEDRIVE, "deals-export.csv")
+    assert imp.mapping.outcome_column == "Deal - Status"
+    raw = pd.read_csv(io.StringIO(GERMAN_PIPEDRIVE), dtype=str)
+    expected = raw["Deal - Status"].map({"Gewonnen": "won", "Verloren": "lost",
+                                         "Offen": "open"})
+    assert list(imp.leads["outcome"]) == list(expected)

@@ -29,6 +29,7 @@ from workshop.column_types import TYPED_SHARE, UNIT_WORDS, date_shaped, decimal_
 from workshop.distinct import per_distinct, text_categories
 from workshop.leads import (
     NOT_WON_STAGE,
+    WON_STAGE,
     blank_placeholders,
     canonical_category,
     normalise,
@@ -460,7 +461,10 @@ LOST = "lost"
 OPEN = "open"
 
 _OPEN_STATUS = (r"^open\b|^new\b|^working\b|^in ?progress|^attempted|^contacted|^connected"
-                r"|^nurtur|^bad ?timing|^open ?deal")
+                r"|^nurtur|^bad ?timing|^open ?deal"
+                # German, French, Spanish, Italian: open, new, in progress
+                r"|^offen$|^neu$|^in bearbeitung|^ouvert|^nouveau$|^en cours|^abiert[oa]$"
+                r"|^nuev[oa]$|^en curso|^apert[oa]$|^nuov[oa]$|^in corso")
 # A deal's own status beside its pipeline stage: Pipedrive's "Deal - Status" (won, lost, open).
 _DEAL_STATUS_NAME = re.compile(r"^(?:deal|opportunity|opp)(?:status|result|outcome)$")
 _WON_NAME = re.compile(r"won|convert|closedwon|iscustomer|becamecustomer|win")
@@ -540,7 +544,7 @@ def _lifecycle_outcome(values: list[str]) -> tuple[list[str], list[str]]:
 
 
 def _status_outcome(values: list[str]) -> tuple[list[str], list[str]]:
-    won = _matching(values, r"^closed ?-? ?converted$|^converted$|\bwon\b")
+    won = _matching(values, r"^closed ?-? ?converted$|^converted$|\bwon\b|" + WON_STAGE)
     won = [v for v in won if v not in _matching(won, r"not converted|" + NOT_WON_STAGE)]
     opened = [v for v in _matching(values, _OPEN_STATUS) if v not in won]
     return won, opened
