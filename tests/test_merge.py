@@ -9,6 +9,8 @@ from workshop.compare import compare
 from workshop.definition import Action, Criterion, Definition
 from workshop.demo import facilitator_draft, marketing_draft, sales_draft
 from workshop.merge import (
+    CannotCombine,
+    NoCommonGround,
     Suggestion,
     apply_operation,
     changed_questions,
@@ -48,7 +50,18 @@ COMBINE_CASES = [
                  ("industry", "in", ["B"], None, None, "must", "mql", 0), id="values"),
     pytest.param([C(values=["A"]), C(values=["B"])],
                  ("industry", "in", ["A", "B"], None, None, "must", "mql", 0),
-                 None, id="values-disjoint"),
+                 NoCommonGround, id="values-disjoint"),
+    # values compare as the rules compare them: spellings and other names are one value
+    pytest.param([C(values=["Computer Software", "Retail"]), C(values=["computer software"]),
+                  C(values=["COMPUTER_SOFTWARE", "Insurance"])],
+                 ("industry", "in", ["Computer Software", "Retail", "Insurance"], None, None,
+                  "must", "mql", 0),
+                 ("industry", "in", ["Computer Software"], None, None, "must", "mql", 0),
+                 id="values-spellings"),
+    pytest.param([C(field="country", values=["USA", "Canada"]),
+                  C(field="country", values=["United States"])],
+                 ("country", "in", ["USA", "Canada"], None, None, "must", "mql", 0),
+                 ("country", "in", ["USA"], None, None, "must", "mql", 0), id="values-aliases"),
     pytest.param([C(values=["A", "B", "C"]), C(values=["c", "b", "D"]), C(values=["B", "C", "E"])],
                  ("industry", "in", ["A", "B", "C", "D", "E"], None, None, "must", "mql", 0),
                  ("industry", "in", ["B", "C"], None, None, "must", "mql", 0), id="values-three"),
@@ -64,7 +77,7 @@ COMBINE_CASES = [
     pytest.param([C(field="employees", op="between", low=10, high=100),
                   C(field="employees", op="between", low=200, high=500)],
                  ("employees", "between", [], 10, 500, "must", "mql", 0),
-                 None, id="ranges-disjoint"),
+                 NoCommonGround, id="ranges-disjoint"),
     pytest.param([C(field="employees", op="between", low=100, high=2000),
                   C(field="employees", op="at_least", low=20)],
                  ("employees", "at_least", [], 20, None, "must", "mql", 0),
@@ -102,21 +115,40 @@ COMBINE_CASES = [
                  ("personal_email", "is_true", [], None, None, "disqualifier", "mql", 0),
                  id="bool-same"),
     pytest.param([C(field="is_customer", op="is_true"), C(field="is_customer", op="is_false")],
-                 None, None, id="bool-yes-no"),
-    # mixed operators keep the first draft's criterion
-    pytest.param([C(op="in", values=["A"]), C(op="not_in", values=["B"])],
-                 ("industry", "in", ["A"], None, None, "must", "mql", 0),
+                 None, NoCommonGround, id="bool-yes-no"),
+    # 'is one of' with 'is not one of': one of the two again
+    pytest.param([C(op="in", values=["A", "B"]), C(op="not_in", values=["b", "C"])],
+                 ("industry", "not_in", ["C"], None, None, "must", "mql", 0),
                  ("industry", "in", ["A"], None, None, "must", "mql", 0), id="in-not-in"),
+    pytest.param([C(op="not_in", values=["A", "B"]), C(op="not_in", values=["B", "C"])],
+                 ("industry", "not_in", ["B"], None, None, "must", "mql", 0),
+                 ("industry", "not_in", ["A", "B", "C"], None, None, "must", "mql", 0),
+                 id="not-in-not-in"),
+    pytest.param([C(op="in", values=["A"]), C(op="not_in", values=["A"])],
+                 None, NoCommonGround, id="in-not-in-same"),
+    # what one rule cannot say is refused in a sentence, not replaced by the first draft's
     pytest.param([C(field="f", op="at_least", low=5), C(field="f", op="in", values=["x"])],
-                 ("f", "at_least", [], 5, None, "must", "mql", 0),
-                 ("f", "at_least", [], 5, None, "must", "mql", 0), id="families"),
+                 CannotCombine, CannotCombine, id="families"),
+    pytest.param([C(field="created", op="within_last", days=30),
+                  C(field="created", op="is_blank")],
+                 CannotCombine, CannotCombine, id="days-and-blank"),
+    pytest.param([C(field="job_title", op="contains_any", values=["cfo"]),
+                  C(field="job_title", op="contains_any", values=["controller"])],
+                 ("job_title", "contains_any", ["cfo", "controller"], None, None, "must", "mql",
+                  0),
+                 CannotCombine, id="contains-disjoint"),
 ]
 
 
 @pytest.mark.parametrize("criteria,union_result,intersection_result", COMBINE_CASES)
 def test_combine_criteria(criteria, union_result, intersection_result):
-    assert _shape(combine_criteria(criteria, widest=True)) == union_result
-    assert _shape(combine_criteria(criteria, widest=False)) == intersection_result
+    for widest, expected in ((True, union_result), (False, intersection_result)):
+        if isinstance(expected, type):
+            with pytest.raises(expected) as refused:
+                combine_criteria(criteria, widest=widest)
+            assert "Take one draft's answer" in str(refused.value)
+        else:
+            assert _shape(combine_criteria(criteria, widest=widest)) == expected
 
 
 def test_union_of_not_in_accepts_more_leads():
@@ -139,25 +171,37 @@ def test_combine_gates_union_sql_intersection_mql():
 
 
 # --- union / intersection on a question --------------------------------------------------------
-def test_union_keeps_fields_any_draft_uses():
+def test_union_leaves_out_a_must_have_only_some_drafts_have():
+    """A draft without a revenue rule accepts every revenue: the union cannot require one."""
     a = D(C(field="employees", op="between", low=50, high=1000))
     b = D(C(field="employees", op="between", low=200, high=5000),
           C(field="annual_revenue", op="at_least", low=20e6))
     merged = union(D(), "size", [a, b])
     assert [_shape(c) for c in merged.criteria_for("size")] == [
-        ("employees", "between", [], 50, 5000, "must", "mql", 0),
-        ("annual_revenue", "at_least", [], 20e6, None, "must", "mql", 0)]
+        ("employees", "between", [], 50, 5000, "must", "mql", 0)]
     _assert_valid(merged)
 
 
-def test_intersection_drops_fields_not_used_by_every_draft():
+def test_intersection_keeps_a_must_have_only_some_drafts_have():
+    """What all drafts accept meets every draft's must-haves, the revenue one included."""
     a = D(C(field="employees", op="between", low=50, high=1000))
     b = D(C(field="employees", op="between", low=200, high=5000),
           C(field="annual_revenue", op="at_least", low=20e6))
     merged = intersection(D(), "size", [a, b])
     assert [_shape(c) for c in merged.criteria_for("size")] == [
-        ("employees", "between", [], 200, 1000, "must", "mql", 0)]
+        ("employees", "between", [], 200, 1000, "must", "mql", 0),
+        ("annual_revenue", "at_least", [], 20e6, None, "must", "mql", 0)]
     _assert_valid(merged)
+
+
+def test_points_only_some_drafts_give_go_to_the_union_only():
+    a = D(C(field="employees", op="at_least", low=50, role="nice", points=10))
+    b = D(C(field="employees", op="at_least", low=100, role="nice", points=5),
+          C(field="annual_revenue", op="at_least", low=20e6, role="nice", points=10))
+    assert [c.field for c in union(D(), "size", [a, b]).criteria_for("size")] == [
+        "employees", "annual_revenue"]
+    assert [c.field for c in intersection(D(), "size", [a, b]).criteria_for("size")] == [
+        "employees"]
 
 
 def test_union_and_intersection_ignore_drafts_that_did_not_answer():
@@ -181,10 +225,14 @@ def test_combine_keeps_other_questions(operation):
     assert [c.values for c in merged.criteria_for("industry")] == [["Software"]]
 
 
-def test_intersection_with_nothing_left_clears_the_question():
+def test_an_intersection_of_nothing_is_refused_not_every_lead():
+    """Disjoint answers have no common ground: dropping the rule would accept every lead."""
     shared = D(C(values=["Old"]))
-    merged = intersection(shared, "industry", [D(C(values=["A"])), D(C(values=["B"]))])
-    assert merged.criteria_for("industry") == []
+    with pytest.raises(NoCommonGround, match="Industry"):
+        intersection(shared, "industry", [D(C(values=["A"])), D(C(values=["B"]))])
+    with pytest.raises(NoCommonGround):
+        apply_operation(shared, "industry", "intersection",
+                        {"a": D(C(values=["A"])), "b": D(C(values=["B"]))})
 
 
 # --- engagement ------------------------------------------------------------------------------
@@ -420,7 +468,14 @@ def test_operations_on_demo_drafts_are_valid(question, operation):
     drafts = {"facilitator": facilitator_draft(), "marketing": marketing_draft(),
               "sales": sales_draft()}
     start = facilitator_draft()
-    merged, _ = apply_operation(start, question, operation, drafts)
+    try:
+        merged, _ = apply_operation(start, question, operation, drafts)
+    except CannotCombine as refused:  # a sentence naming the question's field instead
+        assert operation in ("union", "intersection")
+        assert "Take one draft's answer" in str(refused)
+        assert any(catalog.FIELDS[c.field].label in str(refused)
+                   for d in drafts.values() for c in d.criteria_for(question))
+        return
     _assert_valid(merged)
     assert set(changed_questions(start, merged)) <= {question}
     for criterion in merged.criteria_for(question):

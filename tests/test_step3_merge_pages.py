@@ -2,14 +2,23 @@
 does to the shared definition's figures, and edits by hand inline, staying open."""
 from __future__ import annotations
 
+from tests.builders import C
 from tests.test_agree_walk import COMPARE, app_url, click, drafted_workshop, open_as  # noqa: F401
 from tests.test_own_devices import texts
 from workshop import store
 from workshop.db import make_engine, session
 
 
-def _revealed(url: str):
+def _revealed(url: str, sizes: dict | None = None):
+    """The drafted workshop revealed; `sizes`: role -> the size rule its draft has instead."""
     workshop_id, tokens = drafted_workshop(url)
+    engine = make_engine(url)
+    with session(engine) as s:
+        for role, bound in (sizes or {}).items():
+            draft, revision, _ = store.my_draft(s, workshop_id, tokens[role])
+            sized = draft.with_question("size", [C("employees", **bound)])
+            store.save_draft(s, workshop_id, tokens[role], sized, revision)
+    engine.dispose()
     dana = open_as(workshop_id, tokens["facilitator"], COMPARE)
     next(b for b in dana.button if "Reveal" in b.label).click().run()
     next(b for b in dana.button if b.label == "🔓 Reveal now").click().run()  # it asks first
@@ -52,3 +61,23 @@ def test_edit_by_hand_opens_in_the_question_and_stays_open(app_url):  # noqa: F8
     assert any(w.key.endswith(":industry:industry:values") for w in dana.multiselect)
     click(dana, "edit:industry")
     assert not [b for b in dana.button if b.label == "Close the form"]
+
+
+def test_an_intersection_of_nothing_is_refused_in_a_sentence(app_url):  # noqa: F811
+    """Sizes 'at most 49' and 'at least 500': no lead meets both, and Intersection ('fewer
+    leads') used to drop the rule and qualify every lead. The row says so and Apply is off."""
+    workshop_id, tokens, dana = _revealed(app_url, {"marketing": {"op": "at_most", "high": 49},
+                                                    "sales": {"op": "at_least", "low": 500}})
+    engine = make_engine(app_url)
+    with session(engine) as s:
+        before = store.shared_state(s, workshop_id, tokens["facilitator"])
+    dana.selectbox(key="op:size").set_value("intersection").run()
+    assert not dana.exception
+    assert ("Intersection: what all of them accept (fewer leads): No lead meets every draft's "
+            "rule on Employees, so their intersection would qualify none."
+            ) in texts(dana).replace("**", "")
+    assert next(b for b in dana.button if b.key == "apply:size").disabled
+    with session(engine) as s:
+        after = store.shared_state(s, workshop_id, tokens["facilitator"])
+    engine.dispose()
+    assert after.revision == before.revision

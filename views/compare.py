@@ -169,7 +169,12 @@ def apply_choice(key: str) -> None:
     operation = st.session_state.get(f"op:{key}")
     if operation not in OPERATIONS:
         return
-    apply(row_operation(shared.definition, shared.decisions, key, operation, drafts))
+    try:
+        edit = row_operation(shared.definition, shared.decisions, key, operation, drafts)
+    except merge.CannotCombine as error:  # the row says so too; nothing is saved
+        st.session_state[NOTICE] = str(error)
+        return
+    apply(edit)
 
 
 def row_tools(row) -> None:
@@ -183,9 +188,12 @@ def row_tools(row) -> None:
     pick, go, edit = st.columns([4, 1, 1], vertical_alignment="bottom")
     operation = pick.selectbox("Build the shared answer", list(OPERATIONS),
                                format_func=OPERATIONS.get, key=f"op:{key}")
-    candidate, how = merge.apply_operation(shared.definition, key, operation, drafts)
+    try:
+        candidate, how = merge.apply_operation(shared.definition, key, operation, drafts)
+    except merge.CannotCombine as error:
+        candidate, how = None, str(error)
     go.button("Apply", key=f"apply:{key}", width="stretch", on_click=apply_choice,
-              args=(key,))  # in the click's callback, as above
+              args=(key,), disabled=candidate is None)  # in the click's callback, as above
     editing = st.session_state.get(EDITING) == key
     if edit.button("Close the form" if editing else "Edit by hand", key=f"edit:{key}",
                    width="stretch"):
@@ -196,7 +204,10 @@ def row_tools(row) -> None:
                 q.key for q in catalog.QUESTIONS].index(key)}
             st.session_state[EDITING] = key
         st.rerun()
-    impact_panel(source, shared.definition, candidate, OPERATIONS[operation])
+    if candidate is None:  # why this choice cannot be applied, where Apply would be
+        st.caption(f"**{escape_markdown(OPERATIONS[operation])}**: {escape_markdown(how)}")
+    else:
+        impact_panel(source, shared.definition, candidate, OPERATIONS[operation])
     if editing:  # inline, in this question's place; stays open after each saved value
         definition_form(SHARED_FORM, load_shared, save_shared, form_values(place))
 

@@ -12,7 +12,8 @@ import pandas as pd
 
 from workshop import catalog
 from workshop.compare import AGREE, AGREE_AT, ONLY_ONE, PARTLY, Comparison, compare, has_answer
-from workshop.definition import BOOL_OPS, RANGE_OPS, VALUE_OPS, Action, Criterion, Definition
+from workshop.definition import RANGE_OPS, Action, Criterion, Definition
+from workshop.evaluate import fold_word, named_folds
 from workshop.measure import CannotMeasure, Figures, measure
 from workshop.models import possessive
 from workshop.operators import operator
@@ -50,28 +51,48 @@ def intersection(shared: Definition, question: str, sources: list[Definition]) -
     return _combine(shared, question, sources, widest=False)
 
 
+class CannotCombine(ValueError):
+    """The drafts' rules on one field have no union or intersection that one rule can say; the
+    message says which field and what to do instead."""
+
+
+class NoCommonGround(CannotCombine):
+    """No lead meets every draft's rule on one field: their intersection would qualify none."""
+
+
 def _combine(shared: Definition, question: str, sources: list[Definition],
              widest: bool) -> Definition:
+    """Union: a superset of what each answering draft accepts on the question; intersection:
+    what all of them accept. Raises `CannotCombine` when one rule per field cannot say it."""
     answering = [s for s in sources if has_answer(s, question)]
     if question == catalog.ENGAGEMENT:
         actions, threshold = _combine_engagement(answering, widest)
         return shared.with_engagement(actions, threshold)
     by_field: dict[str, list[Criterion]] = {}
-    for source in answering:
+    users: dict[str, set[int]] = {}
+    for number, source in enumerate(answering):
         for criterion in source.criteria_for(question):
             by_field.setdefault(criterion.field, []).append(criterion)
+            users.setdefault(criterion.field, set()).add(number)
     combined = []
-    for _name, criteria in by_field.items():
-        if not widest and len(criteria) < len(answering):
-            continue  # a field some drafts leave open cannot be required by all of them
+    for name, criteria in by_field.items():
         merged = combine_criteria(criteria, widest)
-        if merged is not None:
-            combined.append(merged)
+        if merged is None:
+            continue
+        if len(users[name]) < len(answering):
+            # A draft without a rule on the field accepts every lead on it: a must-have or a
+            # disqualifier only some drafts have is no part of their union, and all of their
+            # intersection; points only some drafts give go the other way.
+            if widest == (merged.role != "nice"):
+                continue
+        combined.append(merged)
     return shared.with_question(question, combined)
 
 
 def combine_criteria(criteria: list[Criterion], widest: bool) -> Criterion | None:
-    """Union (widest) or intersection of criteria on one field; None if nothing is left."""
+    """Union (widest) or intersection of criteria on one field; None when the union accepts
+    every lead. Raises `NoCommonGround` when the intersection accepts none, and
+    `CannotCombine` when one rule cannot say the result."""
     first = criteria[0]
     role = (min if widest else max)((c.role for c in criteria), key=ROLE_STRICTNESS.get)
     gates = [c.gate for c in criteria if c.role == "must"] or [first.gate]
@@ -82,45 +103,124 @@ def combine_criteria(criteria: list[Criterion], widest: bool) -> Criterion | Non
     update = {"role": role, "gate": gate, "points": points if role == "nice" else 0}
     if role == "nice" and update["points"] <= 0:
         update["points"] = max(c.points for c in criteria) or 5
-    same_family = all(_family(c.op) == _family(first.op) for c in criteria)
-    if not same_family:
-        return _rebuilt(first, update)
-    if first.op in VALUE_OPS:
-        ops = {c.op for c in criteria}
-        if len(ops) > 1:
-            return _rebuilt(first, update)
-        value_sets = [c.values for c in criteria]
-        # Accepting more leads means excluding fewer values.
-        if widest != (first.op == "not_in"):
-            values = [v for values in value_sets for v in values]
-        else:
-            common = set.intersection(*({v.casefold() for v in vs} for vs in value_sets))
-            values = [v for v in value_sets[0] if v.casefold() in common]
-        if not values:
-            return None
-        return _rebuilt(first, {**update, "values": values})
-    if first.op in RANGE_OPS:
-        lows = [c.lower for c in criteria]
-        highs = [c.upper for c in criteria]
-        if widest:
-            low = None if None in lows else min(lows)
-            high = None if None in highs else max(highs)
-        else:
-            low = max((x for x in lows if x is not None), default=None)
-            high = min((x for x in highs if x is not None), default=None)
-            if low is not None and high is not None and low > high:
-                return None
-        if low is None and high is None:
-            return None
-        op = "between" if low is not None and high is not None else (
-            "at_least" if low is not None else "at_most")
-        return _rebuilt(first, {**update, "op": op, "low": low, "high": high})
-    if operator(first.op).takes == "days":  # the same operator: more days accept more leads
+    ops = {c.op for c in criteria}
+    if ops <= {"in", "not_in"}:
+        return _combined_values(criteria, widest, update)
+    if ops == {"contains_any"}:
+        return _combined_words(criteria, widest, update)
+    if ops <= set(RANGE_OPS):
+        return _combined_ranges(criteria, widest, update)
+    if len(ops) == 1 and operator(first.op).takes == "days":  # more days accept more leads
         days = (max if widest else min)(c.days for c in criteria)
         return _rebuilt(first, {**update, "days": days})
-    if len({c.op for c in criteria}) > 1:
-        return None  # yes against no: neither union nor intersection means anything
-    return _rebuilt(first, update)
+    if len(ops) == 1:
+        return _rebuilt(first, update)
+    if ops in ({"is_true", "is_false"}, {"is_known", "is_blank"}):  # yes against no
+        if widest:
+            return None
+        raise NoCommonGround(_no_common_ground(first.field))
+    raise CannotCombine(
+        f"The drafts ask different things of {_label(first.field)} ("
+        + "; ".join(sorted({operator(c.op).label for c in criteria}))
+        + "), which one rule cannot combine. Take one draft's answer, or edit it by hand.")
+
+
+def _combined_values(criteria: list[Criterion], widest: bool, update: dict) -> Criterion | None:
+    """'is one of' and 'is not one of', as sets of values compared as the rules compare them
+    (`evaluate.named_folds`: 'COMPUTER_SOFTWARE' is 'Computer Software', 'USA' is 'United
+    States'): a union or intersection of them is again one of the two."""
+    field = criteria[0].field
+    shown: dict[str, str] = {}  # folded -> as a draft wrote it, the first draft first
+    for criterion in criteria:
+        for value in criterion.values:
+            for folded in named_folds([value], field):
+                shown.setdefault(folded, value)
+    included: set[str] | None = None  # accepted: these values only (None: all but `excluded`)
+    excluded: set[str] = set()
+    for number, criterion in enumerate(criteria):
+        these = named_folds(criterion.values, field)
+        keeps = criterion.op == "in"
+        if number == 0:
+            included, excluded = (these, set()) if keeps else (None, these)
+        elif widest:
+            if included is not None and keeps:
+                included = included | these
+            elif included is not None:
+                included, excluded = None, these - included
+            elif keeps:
+                excluded = excluded - these
+            else:
+                excluded = excluded & these
+        elif included is not None:
+            included = included & these if keeps else included - these
+        elif keeps:
+            included = these - excluded
+        else:
+            excluded = excluded | these
+    if included is None:
+        if not excluded:
+            return None  # nothing excluded: every lead
+        return _rebuilt(criteria[0], {**update, "op": "not_in",
+                                      "values": _written(excluded, shown)})
+    if not included:
+        raise NoCommonGround(_no_common_ground(field))
+    return _rebuilt(criteria[0], {**update, "op": "in", "values": _written(included, shown)})
+
+
+def _written(folds: set[str], shown: dict[str, str]) -> list[str]:
+    """The drafts' own spellings of `folds`, once each, in the order the drafts wrote them."""
+    seen, values = set(), []
+    for folded, value in shown.items():
+        if folded in folds and value not in seen:
+            seen.add(value)
+            values.append(value)
+    return values
+
+
+def _combined_words(criteria: list[Criterion], widest: bool, update: dict) -> Criterion:
+    """'contains': any draft's words (union), or the words every draft searches for."""
+    spelled: dict[str, str] = {}
+    for criterion in criteria:
+        for word in criterion.values:
+            spelled.setdefault(fold_word(word), word)
+    sets = [{fold_word(word) for word in c.values} for c in criteria]
+    wanted = set.union(*sets) if widest else set.intersection(*sets)
+    if not wanted:
+        raise CannotCombine(
+            f"The drafts search {_label(criteria[0].field)} for different words: a lead "
+            "containing one of each would meet all of them, which one rule cannot say. Take "
+            "one draft's answer, or edit it by hand.")
+    return _rebuilt(criteria[0], {**update, "values": [spelled[w] for w in spelled
+                                                       if w in wanted]})
+
+
+def _combined_ranges(criteria: list[Criterion], widest: bool, update: dict
+                     ) -> Criterion | None:
+    lows = [c.lower for c in criteria]
+    highs = [c.upper for c in criteria]
+    if widest:
+        low = None if None in lows else min(lows)
+        high = None if None in highs else max(highs)
+    else:
+        low = max((x for x in lows if x is not None), default=None)
+        high = min((x for x in highs if x is not None), default=None)
+        if low is not None and high is not None and low > high:
+            raise NoCommonGround(_no_common_ground(criteria[0].field))
+    if low is None and high is None:
+        return None
+    op = "between" if low is not None and high is not None else (
+        "at_least" if low is not None else "at_most")
+    return _rebuilt(criteria[0], {**update, "op": op, "low": low, "high": high})
+
+
+def _label(field: str) -> str:
+    known = catalog.FIELDS.get(field)
+    return known.label if known else f"“{field}”"
+
+
+def _no_common_ground(field: str) -> str:
+    return (f"No lead meets every draft's rule on {_label(field)}, so their intersection "
+            "would qualify none. Take one draft's answer or the union, or edit it by hand.")
 
 
 def _combine_engagement(sources: list[Definition], widest: bool) -> tuple[list[Action], int]:
@@ -173,7 +273,10 @@ def suggest(comparison: Comparison) -> tuple[Definition, list[Suggestion]]:
             suggestions.append(Suggestion(key, "middle ground", tuple(row.answered_by)))
             continue
         if row.status == PARTLY:
-            candidate = intersection(shared, key, [drafts[n] for n in row.answered_by])
+            try:
+                candidate = intersection(shared, key, [drafts[n] for n in row.answered_by])
+            except CannotCombine:  # no common ground: left open for the room
+                candidate = shared
             if candidate.answered(key):
                 shared = candidate
                 suggestions.append(Suggestion(key, "common ground", tuple(row.answered_by)))
@@ -193,16 +296,6 @@ def _majority(pairs: dict[tuple[str, str], float], voters: int) -> tuple[str, ..
 def _rebuilt(criterion: Criterion, update: dict) -> Criterion:
     """A validated copy (model_copy skips validation, and with it de-duplication of values)."""
     return Criterion(**{**criterion.model_dump(), **update})
-
-
-def _family(op: str) -> str:
-    if op in VALUE_OPS:
-        return "values"
-    if op in RANGE_OPS:
-        return "range"
-    return "bool" if op in BOOL_OPS else op
-
-
 
 
 def apply_operation(shared: Definition, question: str, operation: str,
