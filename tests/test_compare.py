@@ -141,6 +141,15 @@ def test_role_factor(a, b, factor):
     (C(op="in", values=["A"]), C(op="not_in", values=["B"]), 0.5),
     (C(op="not_in", values=["a"]), C(op="in", values=["A"]), 0.0),
     (C(op="contains_any", values=["x"]), C(op="not_in", values=["y"]), 0.5),
+    # values compare as the rules compare them
+    (C(values=["Computer Software"]), C(values=["COMPUTER_SOFTWARE"]), 1.0),
+    (C(values=["computer software", "Retail"]), C(values=["Computer-Software"]), 0.5),
+    (C(field="country", values=["USA"]), C(field="country", values=["United States"]), 1.0),
+    (C(field="country", values=["U.K.", "DE"]),
+     C(field="country", values=["United Kingdom", "Germany"]), 1.0),
+    (C(field="Region", values=["USA"]), C(field="Region", values=["United States"]), 0.0),
+    (C(field="job_title", op="contains_any", values=["Vice-President"]),
+     C(field="job_title", op="contains_any", values=["vice president"]), 1.0),
     # yes/no
     (C(field="f", op="is_true"), C(field="f", op="is_true"), 1.0),
     (C(field="f", op="is_false"), C(field="f", op="is_false"), 1.0),
@@ -368,6 +377,18 @@ def test_spread_names_shared_values_and_who_has_the_rest():
     assert industry.some == {"Software": ["M", "S"], "Retail": ["M"], "Media": ["F"]}
     assert industry.open_by == []
     assert industry.has_common_ground
+    assert compare(drafts).row("industry").status == PARTLY
+
+
+def test_spread_sees_spellings_of_one_value_as_one():
+    """Three drafts naming computer software three ways agree on it (step 3 called it a
+    conflict, with 'COMPUTER_SOFTWARE (only Sales)')."""
+    drafts = {"F": D(C(values=["Computer Software"])),
+              "M": D(C(values=["computer software", "Retail"])),
+              "S": D(C(values=["COMPUTER_SOFTWARE", "Insurance"]))}
+    (industry,) = spread(drafts, "industry")
+    assert industry.shared == ["Computer Software"]
+    assert industry.some == {"Retail": ["M"], "Insurance": ["S"]}
     assert compare(drafts).row("industry").status == PARTLY
 
 

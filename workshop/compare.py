@@ -33,6 +33,7 @@ import pandas as pd
 
 from workshop import catalog
 from workshop.definition import BOOL_OPS, RANGE_OPS, VALUE_OPS, Criterion, Definition
+from workshop.evaluate import fold_word, value_key
 from workshop.operators import operator
 
 AGREE, PARTLY, CONFLICT, ONLY_ONE, UNANSWERED = (
@@ -138,8 +139,17 @@ def _value_keys(criterion: Criterion) -> list[tuple[str, str]]:
         word = operator(criterion.op).short(criterion)
         return [(word, word)]
     if criterion.op == "not_in":
-        return [(f"not {v.casefold()}", f"not {v}") for v in criterion.values]
-    return [(v.casefold(), v) for v in criterion.values]
+        return [(f"not {_key(criterion, v)}", f"not {v}") for v in criterion.values]
+    return [(_key(criterion, v), v) for v in criterion.values]
+
+
+def _key(criterion: Criterion, value: str) -> str:
+    """A value as the criterion's rule reads it: 'COMPUTER_SOFTWARE' is 'Computer Software',
+    'USA' on the country is 'United States', and 'Vice-President' is searched as 'vice
+    president'."""
+    if criterion.op == "contains_any":
+        return fold_word(value)
+    return value_key(value, criterion.field)
 
 
 def spread(drafts: dict[str, Definition], question: str) -> list[FieldSpread]:
@@ -226,8 +236,8 @@ def role_factor(a: Criterion, b: Criterion) -> float:
 
 def value_similarity(a: Criterion, b: Criterion) -> float:
     if a.op in VALUE_OPS and b.op in VALUE_OPS:
-        set_a = {v.casefold() for v in a.values}
-        set_b = {v.casefold() for v in b.values}
+        set_a = {_key(a, v) for v in a.values}
+        set_b = {_key(b, v) for v in b.values}
         if (a.op == "not_in") != (b.op == "not_in"):
             return 0.0 if set_a & set_b else 0.5
         return len(set_a & set_b) / len(set_a | set_b)

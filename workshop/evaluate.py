@@ -55,6 +55,13 @@ def named_folds(values: Iterable[str], column: object) -> set[str]:
     return wanted
 
 
+def value_key(value: str, column: object) -> str:
+    """One value as rules compare it: the option it names on a catalog category ('USA' and
+    'united_states' are 'unitedstates'), else its fold; two values with one key are one."""
+    folds = named_folds([value], column) - {fold_value(value)}
+    return min(folds) if folds else fold_value(value)
+
+
 def fold_words(text: pd.Series) -> pd.Series:
     """How text is searched for 'contains': case ignored, `_` and `-` read as spaces
     ('Vice-President' contains 'vice president'; word boundaries are kept)."""
