@@ -408,17 +408,6 @@ def test_a_money_unit_multiplies_mapped_and_unmapped_numbers():
     assert leads.column_readings(table)["annual_revenue"].unit == 1e6
 
 
-def test_the_forms_values_come_from_the_leads_with_their_counts():
-    table = leads.normalise(pd.DataFrame({
-        "Industry": ["Healthcare", "healthcare", "Retail", "Select", None],
-        "Region": ["EMEA", "EMEA", "APAC", "unknown", "EMEA"]}, dtype="str"),
-        {"Industry": "industry"})
-    values = leads.lead_values(table)
-    assert values.fields["industry"] == (("Healthcare", 2), ("Retail", 1), ("Select", 1))
-    assert values.columns["Region"].values == ("EMEA", "APAC", "unknown")
-    assert values.columns["Region"].counts == (3, 1, 1)
-
-
 def test_how_the_columns_were_read_follows_every_slice_without_being_copied():
     """The provenance travels with slices and derived series (so `column_readings` works on
     them), and is never deep-copied: pandas copies `attrs` into everything derived, and plain

@@ -14,7 +14,7 @@ from tests.test_sql import MESSY, load_messy_into
 from workshop import operators, rules
 from workshop.definition import Criterion, Definition, DefinitionError
 from workshop.evaluate import criterion_mask
-from workshop.leads import OtherColumn
+from workshop.lead_values import OtherColumn
 from workshop.operators import OPERATORS, Operator
 from workshop.sql import SqlWriter, types_of
 from workshop.ui.definition_form import OTHER_OPS, _add_other, _ops_for

@@ -12,7 +12,7 @@ import os
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from functools import lru_cache, partial
 from pathlib import Path
 
@@ -371,70 +371,6 @@ def _typed_other(column: pd.Series, decimal: str, unit: float
         parsed, reading = _dates(column, decimal)
         return {key: parsed}, reading
     return None
-
-
-@dataclass(frozen=True)
-class OtherColumn:
-    """A column beyond the catalog that a criterion can use: a number, a date or text, and for
-    text its most common values with how many leads have each (none when it hardly repeats,
-    like names or IDs)."""
-
-    number: bool
-    values: tuple[str, ...] = ()
-    counts: tuple[int, ...] = ()
-    date: bool = False
-
-
-OTHER_VALUES_LISTED = 30  # an other column's most common values offered (and known) by the form
-VALUES_LISTED = 200  # a catalog field's
-
-
-def other_columns(leads: pd.DataFrame, top: int = OTHER_VALUES_LISTED) -> dict[str, OtherColumn]:
-    internal = set(FIELDS) | set(DERIVED) | {"outcome", "is_customer"}
-    columns: dict[str, OtherColumn] = {}
-    for name in leads.columns:
-        if not isinstance(name, str) or name in internal:
-            continue
-        column = leads[name]
-        if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
-            columns[name] = OtherColumn(number=True)
-            continue
-        if pd.api.types.is_datetime64_any_dtype(column):
-            columns[name] = OtherColumn(number=False, date=True)
-            continue
-        counts = column.astype("str").value_counts(dropna=True)
-        repeats = len(counts) <= max(top, len(column) // 20)
-        shown = counts.iloc[:top] if repeats else counts.iloc[:0]
-        columns[name] = OtherColumn(number=False, values=tuple(str(v) for v in shown.index),
-                                    counts=tuple(int(n) for n in shown.to_numpy()))
-    return columns
-
-
-@dataclass(frozen=True)
-class LeadValues:
-    """What the guided form offers from a company's own leads: each catalog category field's
-    values with how many leads have each, and the columns beyond the catalog."""
-
-    fields: dict[str, tuple[tuple[str, int], ...]]
-    columns: dict[str, OtherColumn]
-
-
-def lead_values(leads: pd.DataFrame) -> LeadValues:
-    fields = {key: tuple(value_counts(leads[key])) for key, lead_field in FIELDS.items()
-              if lead_field.kind == Kind.CATEGORY and key in leads.columns}
-    return LeadValues({k: v for k, v in fields.items() if v}, other_columns(leads))
-
-
-def value_counts(column: pd.Series, top: int = VALUES_LISTED) -> list[tuple[str, int]]:
-    """A text column's values with how many leads have each, most common first; placeholder
-    words last (they are values a rule may name, but say nothing about the lead)."""
-    counts = column.astype("str").value_counts(dropna=True)
-    counts = counts[counts > 0]
-    words = pd.Series(counts.index.astype("str")).str.strip()
-    placeholder = words.str.casefold().isin(PLACEHOLDERS).to_numpy(dtype=bool)
-    ordered = [*zip(counts.index[~placeholder], counts.to_numpy()[~placeholder], strict=True),
-               *zip(counts.index[placeholder], counts.to_numpy()[placeholder], strict=True)]
-    return [(str(value), int(count)) for value, count in ordered[:top]]
 
 
 def load_sample_leads() -> pd.DataFrame:

@@ -21,7 +21,7 @@ from workshop.definition import (
     DefinitionError,
     read_file,
 )
-from workshop.leads import OTHER_VALUES_LISTED, VALUES_LISTED, LeadValues, OtherColumn
+from workshop.lead_values import OTHER_VALUES_LISTED, VALUES_LISTED, LeadValues, OtherColumn
 from workshop.operators import BOOL_OPS, OPERATORS, RANGE_OPS, VALUE_OPS, operator
 from workshop.store import Locked, StaleEdit
 from workshop.text import escape_markdown

@@ -12,7 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from workshop import store
-from workshop.leads import LeadValues, lead_values, load_sample_leads
+from workshop.lead_values import LeadValues, lead_values
+from workshop.leads import load_sample_leads
 from workshop.mapping import Mapping
 from workshop.pipeline import ImportedLeads, import_leads
 from workshop.text import escape_markdown
