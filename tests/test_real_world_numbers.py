@@ -340,3 +340,31 @@ def test_not_known_words_leave_a_number_column_a_number_column(name):
     definition = D(C(header, "at_least", low=1000))
     assert evaluate(leads, definition).count(MQL) == int((expected >= 1000).sum()) == 2
     assert result.quality().field(header).unparsable == 0
+
+
+# --- currency codes -------------------------------------------------------------------------
+
+CURRENCY_CODES = """\
+Firma;Annual Revenue;Budget;Deal Stage
+A;USD 12,500,000.00;2,5;Closed Won
+B;USD 500,000.00;1,5;Closed Lost
+C;USD 48,000,000.00;3,0;Closed Won
+D;12,000,000.00 USD;0,5;Closed Lost
+E;CHF 3,250,000.00;1,0;Closed Won
+"""
+
+
+def test_an_amount_after_a_currency_code_decides_its_own_mark():
+    """A Salesforce report writes 'USD 12,500,000.00': two decimals after a point prove a
+    decimal point, whatever the file's budget column says (a decimal comma). The code was
+    not read, so the file's comma was assumed and $500,000 read as 500 (or, in millions, as
+    500 million)."""
+    raw = read(CURRENCY_CODES, ";")
+    result, leads = imported(CURRENCY_CODES)
+    revenue = raw["Annual Revenue"].str.replace(r"[A-Z]{3}|,", "", regex=True).astype(float)
+    expect_column(leads["annual_revenue"], revenue)
+    reading = column_readings(leads)["annual_revenue"]
+    assert (reading.decimal, reading.ambiguous, reading.unit) == (".", False, 1.0)
+    expect_column(leads["budget"], raw["Budget"].str.replace(",", ".").astype(float))
+    definition = D(C("annual_revenue", "between", low=10e6, high=100e6))
+    assert evaluate(leads, definition).count(MQL) == int(revenue.between(10e6, 100e6).sum()) == 3

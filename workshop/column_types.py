@@ -42,9 +42,12 @@ NUMBERED_DATES = (SPREADSHEET_DAYS, UNIX_SECONDS, UNIX_MILLISECONDS)
 # to be taken as one; the rest are counted as unreadable in the data-quality table.
 TYPED_SHARE = 0.95
 
+# A currency sign or code before or after an amount ("$1.5M", "USD 12,500,000.00", "1.200 EUR").
+_MONEY = "(?:[$€£]|(?i:usd|eur|gbp|chf))"
 _GROUPED = "\\d{1,3}(?:[.,'’\u00a0 ]\\d{3})+"  # thousands by point, comma, quote or space
 _NUMBER_SHAPE = re.compile(
-    rf"^[-+]?[$€£]?\s?(?:{_GROUPED}|\d+)?(?:[.,]\d+)?(?:[eE][-+]?\d+)?\s?%?$")
+    rf"^[-+]?{_MONEY}?\s?(?:{_GROUPED}|\d+)?(?:[.,]\d+)?(?:[eE][-+]?\d+)?\s?%?"
+    rf"(?:\s?{_MONEY})?$")
 # Words multiplying the number they follow, in values ("50K", "2,5 Mio", "$1 mil.", "1.5 billion")
 # and in headers ("Revenue (Mio)", see `workshop.mapping`): the one list of them.
 UNIT_WORDS = {
@@ -66,19 +69,19 @@ RANGE_WORDS = ("to", "bis", "à", "a", "tot")
 _UNIT = "(?i:{})\\.?".format("|".join(sorted({w for words in UNIT_WORDS.values() for w in words},
                                              key=len, reverse=True)))
 # After a number: a percent sign or a unit word, then perhaps a currency sign ("1,2 Mio €").
-_TAIL = rf"(?:\s?%|\s?{_UNIT})?(?:\s?[$€£])?"
+_TAIL = rf"(?:\s?%|\s?{_UNIT})?(?:\s?{_MONEY})?"
 _TO = r"\s?(?:[-–—]|(?i:{}))\s?".format("|".join(RANGE_WORDS))
 _BOUND = "(?i:{})".format("|".join(re.escape(word).replace(r"\ ", r"\s?")
                                    for word in sorted(BOUND_WORDS, key=len, reverse=True)))
-_END = r"[$€£]?\s?\d[\d.,]*" + _TAIL  # one end of a range, any mark
+_END = _MONEY + r"?\s?\d[\d.,]*" + _TAIL  # one end of a range, any mark
 
 
 def _bucket(separator: str) -> str:
     """A bucket with an end grouped in thousands by `separator` ("1,001-5,000", "501-1,000",
     "10,001+", "Over 1,000 employees"): nobody bounds a bucket at 1.001 or 10.001, so there a
     mark followed by exactly three digits can only be a thousands separator."""
-    grouped = rf"[$€£]?\s?[1-9]\d{{0,2}}(?:\{separator}\d{{3}})+{_TAIL}"
-    end = rf"[$€£]?\s?(?:[1-9]\d{{0,2}}(?:\{separator}\d{{3}})+|\d+){_TAIL}"
+    grouped = rf"{_MONEY}?\s?[1-9]\d{{0,2}}(?:\{separator}\d{{3}})+{_TAIL}"
+    end = rf"{_MONEY}?\s?(?:[1-9]\d{{0,2}}(?:\{separator}\d{{3}})+|\d+){_TAIL}"
     return (rf"(?:{grouped}{_TO}{end}|{end}{_TO}{grouped}|{grouped}\s?\+|{_BOUND}\s?{grouped})"
             r"(?:\s+\D*)?")
 
@@ -93,9 +96,9 @@ def _spread(number: str) -> str:
 # Values only one decimal mark can explain: a mark followed by other than three digits, or a
 # thousands separator followed by the other mark, or two thousands separators (alone or as an
 # end of a range); or a bucket whose ends are grouped in thousands by the other mark.
-_COMMA_NUMBER = (r"[-+]?[$€£]?\s?(?:\d+,(?:\d{1,2}|\d{4,})|\d{1,3}(?:\.\d{3})+,\d+"
+_COMMA_NUMBER = (r"[-+]?" + _MONEY + r"?\s?(?:\d+,(?:\d{1,2}|\d{4,})|\d{1,3}(?:\.\d{3})+,\d+"
                  rf"|\d{{1,3}}(?:\.\d{{3}}){{2,}}){_TAIL}")
-_POINT_NUMBER = (r"[-+]?[$€£]?\s?(?:\d*\.(?:\d{1,2}|\d{4,})|\d{1,3}(?:,\d{3})+\.\d+"
+_POINT_NUMBER = (r"[-+]?" + _MONEY + r"?\s?(?:\d*\.(?:\d{1,2}|\d{4,})|\d{1,3}(?:,\d{3})+\.\d+"
                  rf"|\d{{1,3}}(?:,\d{{3}}){{2,}}|\d+(?:\.\d+)?[eE][-+]?\d+){_TAIL}")
 COMMA_DECIMAL = re.compile(rf"^(?:{_spread(_COMMA_NUMBER)}|{_bucket('.')})$")
 POINT_DECIMAL = re.compile(rf"^(?:{_spread(_POINT_NUMBER)}|{_bucket(',')})$")

@@ -482,7 +482,7 @@ def _parse_number_text(values: pd.Series) -> pd.Series:
         arrow = pa.array(values.to_numpy(dtype=object, na_value=None), type=pa.large_string())
     # In Arrow: pandas runs this pattern through Python's re, one value at a time.
     arrow = pc.replace_substring_regex(pc.utf8_lower(arrow),
-                                       r"[,\s_'’\x{00a0}%]|usd|eur|gbp|us\$", "")
+                                       r"[,\s_'’\x{00a0}%]|usd|eur|gbp|chf|us\$", "")
     arrow = pc.replace_substring_regex(arrow, "[–—]", "-")
     text = pd.Series(arrow.to_pandas().array, index=values.index)
     plain = pd.to_numeric(text, errors="coerce").astype("float64")
