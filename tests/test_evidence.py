@@ -229,7 +229,9 @@ def test_a_draft_whose_column_is_empty_gets_no_capacity_or_wins_figures(database
     engine.dispose()
     at = open_evidence({"ws": workshop.id, "key": key})
     assert "“Budget” is empty in these leads" in page_text(at)
-    assert "**Marketing** has no scorecard: “Budget” is empty in" in page_text(at)
+    assert "**Marketing** cannot run on these leads (the figures above say why)" in \
+        page_text(at)
+    assert page_text(at).count("“Budget” is empty") == 1  # said once, by the live panel
     tables = [d.value for d in at.dataframe]
     capacity = next(t for t in tables if "MQL per month" in t.columns)
     wins = next(t for t in tables if "Share of wins caught" in t.columns)

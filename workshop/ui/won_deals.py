@@ -10,6 +10,7 @@ from workshop import learn, store
 from workshop.definition import Definition
 from workshop.mapping import Mapping
 from workshop.measure import formatted
+from workshop.preview import cannot_evaluate, empty_warning
 from workshop.scorecard import MIN_EXTRA_WINS, Scorecard, scorecards
 from workshop.text import BLANK, escape_markdown
 from workshop.ui.context import Place, visit
@@ -157,7 +158,11 @@ def scorecard_panel(source: LeadsSource | None, definitions: dict[str, Definitio
             "MQL a month": st.column_config.NumberColumn(format="%.1f")})
     lines = []
     for name, card in cards.items():
-        if card.problem:
+        if card.problem and (cannot_evaluate(source.leads, definitions[name])
+                             or empty_warning(source.leads, definitions[name])):
+            lines.append(f"- **{escape_markdown(name)}** cannot run on these leads (the "
+                         "figures above say why).")  # said once, by the live panel
+        elif card.problem:  # something of the leads held back only
             lines.append(f"- **{escape_markdown(name)}** has no scorecard: "
                          f"{escape_markdown(card.problem)}")
         elif card.change is not None:
