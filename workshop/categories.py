@@ -1,10 +1,11 @@
 """Which catalog option an export's category value names, whatever way the CRM wrote it.
 
-A value meets an option when they fold alike (case, accents, spaces and punctuation ignored:
-'ORGANIC_SEARCH' is 'Organic search'), or when it is one of the option's other names: those in
-`workshop.catalog.OTHER_NAMES`, and for a country its ISO 3166 names, in English and in the
-languages exports from the catalog's markets are written in ('Deutschland', 'États-Unis'), and
-its ISO codes ('DE', 'DEU'). The leads import looks each distinct value up here once.
+A value meets an option when they fold alike (case, accents, spaces and punctuation ignored,
+'&' read as 'and': 'ORGANIC_SEARCH' is 'Organic search'), or when it is one of the option's
+other names: those in `workshop.catalog.OTHER_NAMES`, and for a country its ISO 3166 names,
+in English and in the languages exports from the catalog's markets are written in
+('Deutschland', 'États-Unis'), and its ISO codes ('DE', 'DEU'). The leads import looks each
+distinct value up here once.
 """
 from __future__ import annotations
 
@@ -32,12 +33,13 @@ _RESERVED = frozenset({"UK", "EU"})
 
 def fold(value: str) -> str:
     """How a value meets an option: case, accents, spaces and punctuation ignored."""
-    return re.sub(r"[^0-9a-z]", "", unicodedata.normalize("NFKD", value.casefold()))
+    return re.sub(r"[^0-9a-z]", "",
+                  unicodedata.normalize("NFKD", value.casefold().replace("&", "and")))
 
 
 def fold_series(text: pd.Series) -> pd.Series:
     """`fold`, for a column's distinct values at once."""
-    return (text.str.casefold().str.normalize("NFKD")
+    return (text.str.casefold().str.replace("&", "and", regex=False).str.normalize("NFKD")
             .str.replace(r"[^0-9a-z]", "", regex=True))
 
 

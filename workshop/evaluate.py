@@ -33,13 +33,14 @@ class MissingColumn(KeyError):
 
 
 def fold(text: pd.Series) -> pd.Series:
-    """How values compare for 'is one of': case ignored, and spaces, `_` and `-` left out
-    ('organic_search' == 'Organic Search' == 'ORGANIC-SEARCH' == 'organicsearch')."""
-    return _replaced(casefolded(text), SEPARATORS, "")
+    """How values compare for 'is one of': case ignored, spaces, `_` and `-` left out, and '&'
+    read as 'and' ('organic_search' == 'Organic Search' == 'ORGANIC-SEARCH'; 'IT & Services'
+    == 'IT and Services')."""
+    return _replaced(_replaced(casefolded(text), "&", "and"), SEPARATORS, "")
 
 
 def fold_value(value: str) -> str:
-    return re.sub(_SEPARATORS, "", str(value).casefold())
+    return re.sub(_SEPARATORS, "", str(value).casefold().replace("&", "and"))
 
 
 def named_folds(values: Iterable[str], column: object) -> set[str]:

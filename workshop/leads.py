@@ -79,7 +79,21 @@ FREE_EMAIL_DOMAINS = frozenset({
     "gmx.de", "gmx.net", "gmx.com", "web.de", "t-online.de", "orange.fr", "free.fr",
     "laposte.net", "libero.it", "mail.com", "zoho.com", "yandex.com", "yandex.ru", "qq.com",
     "163.com", "126.com", "rediffmail.com", "uol.com.br", "bol.com.br", "fastmail.com",
+    # national and cable providers' mail
+    "wanadoo.fr", "sfr.fr", "neuf.fr", "bbox.fr", "btinternet.com", "sky.com",
+    "virginmedia.com", "ntlworld.com", "talktalk.net", "comcast.net", "verizon.net", "att.net",
+    "sbcglobal.net", "bellsouth.net", "cox.net", "charter.net", "earthlink.net", "shaw.ca",
+    "rogers.com", "sympatico.ca", "bigpond.com", "optusnet.com.au", "freenet.de", "arcor.de",
+    "online.de", "bluewin.ch", "telenet.be", "skynet.be", "ziggo.nl", "kpnmail.nl", "home.nl",
+    "planet.nl", "virgilio.it", "alice.it", "tiscali.it", "seznam.cz", "wp.pl", "o2.pl",
+    "onet.pl", "interia.pl", "terra.com.br", "ig.com.br", "naver.com", "daum.net", "mail.ru",
+    "bk.ru", "inbox.ru", "list.ru", "rambler.ru", "ukr.net", "abv.bg", "tutanota.com",
+    "tuta.io", "pm.me", "hey.com", "rocketmail.com", "googlemail.de",
 })
+# Providers whose every national domain is free mail (hotmail.de, outlook.fr, live.co.uk,
+# yahoo.com.br, gmx.at).
+FREE_EMAIL_PROVIDERS = ("hotmail", "outlook", "live", "yahoo", "ymail", "gmx", "aol", "msn",
+                        "icloud", "yandex", "proton", "protonmail")
 
 
 # Keyword rules, first match wins. Order matters: "Vice President of Sales" is VP (not C-level)
@@ -492,9 +506,12 @@ def _parse_number_text(values: pd.Series) -> pd.Series:
     parts = rest.str.extract(_NUMBER_TEXT)
     low = pd.to_numeric(parts["low"], errors="coerce")
     high = pd.to_numeric(parts["high"], errors="coerce")
-    low_unit = parts["low_unit"].fillna(parts["high_unit"].where(high.notna()))
-    low *= low_unit.map(_MULTIPLIERS).fillna(1.0).astype("float64")
     high *= parts["high_unit"].map(_MULTIPLIERS).fillna(1.0).astype("float64")
+    written = low * parts["low_unit"].map(_MULTIPLIERS).fillna(1.0).astype("float64")
+    # "$1-10M": the low end is in the high end's unit; "$500,000 - $1 mil." or "251-1K": it
+    # is written in full (in the high end's unit it would pass the high end)
+    shared = low * parts["high_unit"].map(_MULTIPLIERS).fillna(1.0).astype("float64")
+    low = written.where(parts["low_unit"].notna() | high.isna() | (shared > high), shared)
     low = low.where(parts["below"].isna() | high.notna(), low / 2)  # under X: 0 to X
     plain.loc[rest.index] = ((low + high) / 2).where(high.notna(), low)
     return plain
@@ -512,7 +529,8 @@ def _number_text() -> re.Pattern:
                         for word in sorted(listed, key=len, reverse=True))
 
     above = words(w for w in BOUND_WORDS if w not in BELOW_WORDS)
-    noun = r"(?:employees?|staff|people|persons?|ftes?|mitarbeiter(?:innen)?)?"
+    noun = (r"(?:employees?|staff|people|persons?|ftes?|mitarbeiter(?:innen)?|beschäftigte"
+            r"|salariés?|employés?|empleados|dipendenti|months?|monate?|mois|meses|mesi)?")
 
     def end(name: str) -> str:
         return (rf"[$€£]?(?P<{name}>\d+(?:\.\d+)?(?:e[+-]?\d+)?|\.\d+)"
@@ -553,6 +571,9 @@ def parse_bool(column: pd.Series) -> pd.Series:
 def _bool_text(values: pd.Series) -> pd.Series:
     text = values.str.strip().str.lower()
     truth = pd.Series(pd.NA, index=values.index, dtype="boolean")
+    # "Yes - active", "Yes, confirmed", "Oui (client)": a yes/no word, then what qualifies it
+    first = text.str.extract(r"^(\w+)\s*[,;:(–—-]", expand=False)
+    truth = truth.mask(first.isin(TRUE_WORDS), True).mask(first.isin(FALSE_WORDS), False)
     truth = truth.mask(text.isin(TRUE_WORDS), True).mask(text.isin(FALSE_WORDS), False)
     numbers = pd.to_numeric(text, errors="coerce")
     return truth.fillna((numbers > 0).astype("boolean").mask(numbers.isna()))
@@ -755,7 +776,8 @@ def _free_mail(emails: pd.Series) -> pd.Series:
 
 
 _FREE_MAIL_PATTERN = (r"@(?:" + "|".join(re.escape(d) for d in sorted(FREE_EMAIL_DOMAINS))
-                      + r")\s*$")
+                      + r"|(?:" + "|".join(FREE_EMAIL_PROVIDERS) + r")\.[a-z]{2,3}(?:\.[a-z]{2})?"
+                      + r")\s*>?\s*$")  # "Name <x@gmail.com>" too
 
 
 def outcome(deal_stage: pd.Series) -> pd.Series:

@@ -28,10 +28,10 @@ Takes = Literal["values", "range", "days", "nothing"]
 # TRUE/FALSE as WAHR/FALSCH, VRAI/FAUX, VERDADERO/FALSO, VERO/FALSO, VERDADEIRO/FALSO, WAAR/ONWAAR.
 TRUE_WORDS = ("true", "yes", "y", "1", "checked", "x", "on",
               "wahr", "vrai", "verdadero", "vero", "verdadeiro", "waar",
-              "ja", "oui", "sí", "si", "sim")
+              "ja", "oui", "sí", "si", "sim", "✓", "✔", "☑")
 FALSE_WORDS = ("false", "no", "n", "0", "unchecked", "off",
                "falsch", "faux", "falso", "onwaar",
-               "nein", "non", "nee", "não", "nao")
+               "nein", "non", "nee", "não", "nao", "✗", "✘", "☒")
 
 
 class TextSide(Protocol):

@@ -104,8 +104,9 @@ class SqlWriter:
 
     @staticmethod
     def folded(column: str) -> str:
-        """Text as values compare: lower case, without spaces, '_' and '-'."""
-        return _replacing(f"lower(CAST({column} AS VARCHAR))", SEPARATORS, "")
+        """Text as values compare: lower case, without spaces, '_' and '-', '&' as 'and'."""
+        return _replacing(f"replace(lower(CAST({column} AS VARCHAR)), '&', 'and')",
+                          SEPARATORS, "")
 
     @staticmethod
     def folded_words(column: str) -> str:
