@@ -133,6 +133,27 @@ def test_canonical_category(raw, options, expected):
     ("finance intern", "Finance", "Student"),
     ("Office Administrator", "Other", "Individual contributor"),
     ("  cfo ", "Finance", "C-level"),
+    # German, French and Spanish titles
+    ("Geschäftsführerin", "Executive", "C-level"),
+    ("Geschäftsführer", "Executive", "C-level"),  # decomposed, as macOS may write it
+    ("Vorstand Finanzen", "Finance", "C-level"),
+    ("Inhaber", "Executive", "C-level"),
+    ("Vertriebsleiter", "Sales", "Director"),
+    ("Leiterin Einkauf", "Procurement", "Director"),
+    ("Teamleiter Marketing", "Marketing", "Manager"),
+    ("Directeur général", "Executive", "C-level"),
+    ("PDG", "Executive", "C-level"),
+    ("DAF", "Finance", "C-level"),
+    ("Directeur commercial", "Sales", "Director"),
+    ("Responsable marketing", "Marketing", "Manager"),
+    ("Director de compras", "Procurement", "Director"),
+    ("Sr. Dir. Finance", "Finance", "Director"),
+    ("V.P. Operations", "Operations", "VP"),
+    # what someone assists or owns is not their level or function
+    ("Assistant to the CEO", "Other", "Individual contributor"),
+    ("Executive Assistant to CFO", "Other", "Individual contributor"),
+    ("Product Owner", "Other", "Individual contributor"),
+    ("Lead Generation Specialist", "Marketing", "Individual contributor"),
 ])
 def test_job_function_and_seniority_from_title(title, function, seniority):
     titles = pd.Series([title])

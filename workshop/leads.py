@@ -100,29 +100,51 @@ FREE_EMAIL_PROVIDERS = ("hotmail", "outlook", "live", "yahoo", "ymail", "gmx", "
 # and Sales (not Executive); "Managing Director" is C-level; "Accounting Student" is a student.
 SENIORITY_RULES: tuple[tuple[str, str], ...] = (
     ("Student", r"\bstudent\b|\bintern\b|\binternship\b|\btrainee\b|\bapprentice\b"
-                r"|\bwerkstudent\b|\bgraduate program"),
-    ("VP", r"\bvice[- ]president\b|\bvp\b|\bsvp\b|\bevp\b|\bavp\b"),
+                r"|\bwerkstudent|\bgraduate program|\bpraktikant|\bstagiaire\b|\bbecari[oa]\b"),
+    ("VP", r"\bvice[- ]president|\bvp\b|\bsvp\b|\bevp\b|\bavp\b|\bv\.p\b"),
+    ("Manager", r"\bassistant (?:controller|director|manager)\b|\bdeputy\b"),
+    # an assistant to a chief, an owner of a product, a specialist in lead generation
+    ("Individual contributor", r"\bassistant\b|\bassistent|\b(?:product|process|data|service"
+                               r"|account|business) owner\b|\blead gen"),
     ("C-level", r"\bc[a-z]o\b|\bchief\b|\bfounder\b|\bco-founder\b|\bowner\b|\bpresident\b"
-                r"|\bmanaging director\b|\bmanaging partner\b|\bgeschäftsführer\b"),
-    ("Manager", r"\bassistant controller\b|\bdeputy\b"),
-    ("Director", r"\bdirector\b|\bhead\b|\bcontroller\b|\bcomptroller\b"),
-    ("Manager", r"\bmanager\b|\bmgr\b|\blead\b|\bsupervisor\b|\bteam leader\b"),
+                r"|\bmanaging director\b|\bmanaging partner\b|geschäftsführ|\bvorstand|\binhaber"
+                r"|\bgründer|\bpdg\b|\bdaf\b|directeur général|directrice générale|\bprésident"
+                r"|\bpresidente\b|\bfondat|\bfundador|director general|gerente general"
+                r"|amministratore delegato"),
+    ("Manager", r"teamleiter|gruppenleiter|projektleiter|\bteamlead"),
+    ("Director", r"\bdirector\b|\bhead\b|\bcontroller\b|\bcomptroller\b|\bdir\b|leiter(?:in)?\b"
+                 r"|\bleiter|\bdirect(?:eur|rice)\b|\bdirettore\b|\bdirectora\b"),
+    ("Manager", r"\bmanager\b|\bmgr\b|\blead\b|\bsupervisor\b|\bteam leader\b|\bresponsable\b"
+                r"|\bgerente\b|\bjef[ea]\b|\bchef de\b|\breferent"),
 )
 FUNCTION_RULES: tuple[tuple[str, str], ...] = (
+    # whose assistant someone is, or what they own, is not their function
+    ("Other", r"\bassistant to\b|\bexecutive assistant\b|\bpersonal assistant\b"
+              r"|\bassistent(?:in)? (?:der|des)\b"
+              r"|\b(?:product|process|data|service|business) owner"),
     ("Finance", r"\bcfo\b|\bcao\b|financ|account(?:ing|ant|s payable|s receivable)|controller"
                 r"|comptroller|treasur|fp&a|\bpayable|\breceivable|bookkeep|payroll|\baudit"
-                r"|\btax\b|billing|\bcredit\b"),
+                r"|\btax\b|billing|\bcredit\b|finanz|\bdaf\b|comptab|buchhalt|contabil"),
     ("Sales", r"\bsales\b|account executive|business development|\bbdr\b|\bsdr\b"
-              r"|account manager|revenue|\bcro\b|commercial"),
+              r"|account manager|revenue|\bcro\b|commercial|vertrieb|verkauf|\bventes?\b"
+              r"|\bventas\b|vendite|comercial"),
     ("IT", r"\bit\b|information technology|\bcio\b|\bsystems\b|\berp\b|infrastructure"
-           r"|helpdesk|sysadmin"),
-    ("Engineering", r"engineer|developer|\bcto\b|chief technology|software|devops|architect"),
-    ("Marketing", r"marketing|\bcmo\b|\bbrand\b|content|growth|demand gen|communications"),
-    ("HR", r"\bhr\b|human resources|\bpeople\b|talent|recruit"),
-    ("Procurement", r"procurement|purchasing|\bbuyer\b|sourcing"),
-    ("Operations", r"operations|\bcoo\b|chief operating|\bops\b|logistics"),
+           r"|helpdesk|sysadmin|informatik|informatique|informática|\bdsi\b"),
+    ("Engineering", r"engineer|developer|\bcto\b|chief technology|software|devops|architect"
+                    r"|entwickl|ingenieur|ingénieur|développeur|desarrollador"),
+    ("Marketing", r"marketing|\bcmo\b|\bbrand\b|content|growth|demand gen|communications"
+                  r"|\blead gen"),
+    ("HR", r"\bhr\b|human resources|\bpeople\b|talent|recruit|personalabteilung"
+           r"|personalleit|ressources humaines|\bdrh\b|recursos humanos|\brrhh\b"),
+    ("Procurement", r"procurement|purchasing|\bbuyer\b|sourcing|einkauf|\bachats?\b|compras"
+                    r"|acquisti|einkäufer|acheteur"),
+    ("Operations", r"operations|\bcoo\b|chief operating|\bops\b|logistics|logistik|logistique"
+                   r"|opérations|operaciones"),
     ("Executive", r"\bceo\b|chief executive|founder|\bowner\b|president|managing director"
-                  r"|general manager|managing partner|geschäftsführer"),
+                  r"|general manager|managing partner|geschäftsführ|\bvorstand|\binhaber"
+                  r"|\bgründer|\bpdg\b|directeur général|directrice générale|\bprésident"
+                  r"|\bpresidente\b|\bfondat|\bfundador|director general|gerente general"
+                  r"|amministratore delegato"),
 )
 STUDENT_ONLY = r"^\s*(?:student|intern|mba student|trainee|apprentice)\s*$"
 
@@ -714,7 +736,7 @@ def _seniorities(titles: pd.Series) -> pd.Series:
 def _classify(titles: pd.Series, rules: list[tuple[str, str]], default: str,
               allowed: tuple[str, ...]) -> pd.Series:
     """First matching keyword rule per (cleaned) title; missing titles stay missing."""
-    text = titles.str.casefold()
+    text = titles.str.normalize("NFC").str.casefold()  # "Geschäftsführer" as macOS writes it
     chosen = np.select([_matches(text, pattern) for pattern, _ in rules],
                        [value for _, value in rules], default=default)
     result = pd.Series(chosen, index=titles.index, dtype="str").mask(text.isna())
