@@ -182,3 +182,57 @@ def test_headcount_headers_are_the_company_size(header):
     assert result.mapping.columns[header] == "employees"
     assert result.mapping.columns["Company"] == "company"
     assert result.leads["employees"].tolist() == [120, 4500]
+
+
+MULTI_CHOICE = """\
+Company,Industry,Products of interest
+A,Software,Analytics;CRM
+B,Software;Retail,CRM
+C,Retail,Analytics
+D,Manufacturing;Logistics,
+E,Retail;Software,Analytics;Billing;CRM
+F,Healthcare,Billing
+"""
+
+
+@pytest.mark.parametrize(("column", "op", "values"), [
+    ("industry", "in", ["Software"]),
+    ("industry", "not_in", ["Retail"]),
+    ("industry", "in", ["Logistics"]),
+    ("Products of interest", "in", ["CRM", "Billing"]),
+    ("Products of interest", "not_in", ["analytics"]),
+])
+def test_a_multiple_choice_cell_is_one_of_each_of_its_choices(column, op, values):
+    """HubSpot's multiple checkboxes export as 'Software;Retail': 'is one of Software' names
+    that lead, 'is not one of Retail' does not; in the rules, their SQL and the form's counts.
+    """
+    raw = read(MULTI_CHOICE)
+    header = {"industry": "Industry"}.get(column, column)
+    choices = raw[header].map(lambda cell: {c.strip().casefold() for c in cell.split(";")
+                                            if c.strip()})
+    wanted = {v.casefold() for v in values}
+    named = choices.map(lambda c: bool(c & wanted))
+    expected = named if op == "in" else ~named & choices.map(bool)
+    result = imported(MULTI_CHOICE)
+    definition = D(C(column, op, values=values))
+    stages = evaluate(result.leads, definition).frame["is_mql"]
+    assert stages.tolist() == expected.tolist()
+    import duckdb  # noqa: PLC0415
+
+    connection = duckdb.connect()
+    connection.register("leads", result.leads)
+    sql = connection.execute(
+        f"SELECT lead_stage FROM ({to_sql(definition, types=types_of(result.leads))})").df()
+    assert (sql["lead_stage"] != "Not qualified").tolist() == expected.tolist()
+
+
+def test_the_form_counts_each_choice_of_a_multiple_choice_cell():
+    from workshop.lead_values import lead_values  # noqa: PLC0415
+
+    raw = read(MULTI_CHOICE)
+    values = lead_values(imported(MULTI_CHOICE).leads)
+    per_choice = raw["Products of interest"].str.split(";").explode().str.strip()
+    expected = per_choice[per_choice.ne("")].value_counts()
+    shown = values.columns["Products of interest"]
+    assert dict(zip(shown.values, shown.counts, strict=True)) == expected.to_dict()
+    assert dict(values.fields["industry"])["Software"] == 3

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -36,7 +37,18 @@ def fold(text: pd.Series) -> pd.Series:
     """How values compare for 'is one of': case ignored, spaces, `_` and `-` left out, and '&'
     read as 'and' ('organic_search' == 'Organic Search' == 'ORGANIC-SEARCH'; 'IT & Services'
     == 'IT and Services')."""
-    return _replaced(_replaced(casefolded(text), "&", "and"), SEPARATORS, "")
+    folded = casefolded(text)
+    if _holds(folded, "&"):
+        folded = _replaced(folded, "&", "and")
+    return _replaced(folded, SEPARATORS, "")
+
+
+def _holds(text: pd.Series, character: str) -> bool:
+    """Whether some value holds `character` (a look costs less than replacing)."""
+    arrow = arrow_text(text)
+    if arrow is None:
+        return bool(text.str.contains(character, regex=False).any())
+    return bool(pc.any(pc.match_substring(arrow, character)).as_py())
 
 
 def fold_value(value: str) -> str:
@@ -47,13 +59,19 @@ def named_folds(values: Iterable[str], column: object) -> set[str]:
     """The folded values a rule naming `values` on `column` matches: the values themselves and,
     on a catalog category column, the option the import reads each as ('USA' is 'United
     States', as an export's 'USA' was imported as 'United States')."""
-    values = [str(value) for value in values]
-    wanted = {fold_value(value) for value in values}
     field = FIELDS.get(column) if isinstance(column, str) else None
-    if values and field is not None and field.kind == Kind.CATEGORY:
-        read = canonical_category(pd.Series(values, dtype="str"), field.options)
+    options = field.options if field is not None and field.kind == Kind.CATEGORY else ()
+    return set(_named_folds(tuple(str(value) for value in values), options))
+
+
+@lru_cache(maxsize=4096)
+def _named_folds(values: tuple[str, ...], options: tuple[str, ...]) -> frozenset[str]:
+    """`named_folds`, once per rule's values: a definition is evaluated again on every edit."""
+    wanted = {fold_value(value) for value in values}
+    if values and options:
+        read = canonical_category(pd.Series(values, dtype="str"), options)
         wanted |= {fold_value(value) for value in read.dropna()}
-    return wanted
+    return frozenset(wanted)
 
 
 def value_key(value: str, column: object) -> str:
@@ -102,6 +120,10 @@ def casefolded(text: pd.Series) -> pd.Series:
 
 # The SQL does the same with replace() over these characters (see workshop.sql).
 SEPARATORS = " _-"
+# Between the choices of a multiple-choice cell, as HubSpot's multiple checkboxes and
+# Salesforce's and Zoho's multi-select picklists export them ("Software;Retail"): 'is one of
+# Retail' names the lead, 'is not one of Retail' does not.
+CHOICES = ";"
 JOINERS = "_-"
 _SEPARATORS = "[" + re.escape(SEPARATORS) + "]"
 _JOINERS = "[" + re.escape(JOINERS) + "]"
@@ -180,6 +202,7 @@ class _TextValues:
         self.values = values.reset_index(drop=True)
         self.folded = fold(self.values).reset_index(drop=True)
         self._searched: pd.Series | None = None
+        self._choices: pd.Series | None = None  # the choices of multiple-choice cells
         present = self.values.notna().to_numpy(dtype=bool)
         self.unknown = ~present | self.folded.isin(PLACEHOLDER_FOLDS).fillna(True) \
             .to_numpy(dtype=bool)
@@ -187,7 +210,16 @@ class _TextValues:
 
     def named(self, values: list[str]) -> np.ndarray:
         wanted = named_folds(values, self.name)
-        return self.folded.isin(wanted).fillna(False).to_numpy(dtype=bool)
+        hit = self.folded.isin(wanted).fillna(False).to_numpy(dtype=bool, copy=True)
+        if self._choices is None:  # found once per column
+            self._choices = pd.Series([], dtype=object)
+            if _holds(self.folded, CHOICES):
+                several = self.folded.str.contains(CHOICES, regex=False).fillna(False)
+                self._choices = self.folded[several].str.split(CHOICES)
+        if len(self._choices):  # "Software;Retail": one of its choices named is enough
+            named = self._choices.map(lambda choices: not wanted.isdisjoint(choices))
+            hit[named.index[named.to_numpy(dtype=bool)]] = True
+        return hit
 
     def contains(self, words: list[str]) -> np.ndarray:
         if self._searched is None:  # shared by every search of the column

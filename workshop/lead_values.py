@@ -3,7 +3,8 @@ leads have each, counted as the rules tell values apart.
 
 'Computer Software', 'computer software' and 'COMPUTER_SOFTWARE' are one value to every rule
 (`workshop.evaluate.fold`), so the form lists them once, under the most common spelling, with
-the leads of all three: the count next to a value is what a rule naming it selects.
+the leads of all three; a lead whose cell holds several choices ("Software;Retail") counts for
+each. The count next to a value is what a rule naming it selects.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from workshop.catalog import FIELDS, Kind
-from workshop.evaluate import PLACEHOLDER_FOLDS, fold
+from workshop.evaluate import CHOICES, PLACEHOLDER_FOLDS, fold
 from workshop.leads import DERIVED
 
 
@@ -82,7 +83,15 @@ def counted(column: pd.Series) -> list[tuple[str, int]]:
         counts.index = counts.index.astype("str")
     else:
         counts = column.astype("str").value_counts(dropna=True)
-    counts = counts[counts > 0].sort_values(ascending=False, kind="stable")
+    counts = counts[counts > 0]
+    several = counts.index.astype("str").str.contains(CHOICES, regex=False)
+    if several.any():  # "Software;Retail" counts for Software and for Retail, as rules do
+        choices = pd.Series(counts.index.astype("str"), index=counts.to_numpy())
+        choices = choices.str.split(CHOICES).explode().str.strip()
+        choices = choices[choices.ne("") & choices.notna()]
+        counts = pd.Series(choices.index.to_numpy(), index=choices.to_numpy()).groupby(
+            level=0, sort=False).sum()
+    counts = counts.sort_values(ascending=False, kind="stable")
     if counts.empty:
         return []
     spellings = pd.Series(counts.index.astype("str"))

@@ -18,6 +18,7 @@ from workshop import catalog
 from workshop.catalog import Kind
 from workshop.definition import Criterion, Definition
 from workshop.evaluate import (
+    CHOICES,
     JOINERS,
     PLACEHOLDER_FOLDS,
     SEPARATORS,
@@ -187,8 +188,17 @@ class _SqlColumn:
         if self.kind == DATE:
             listed = ", ".join(quote_literal(v.strip()) for v in values)
             return f"{self.column} IS NOT NULL AND {self._day()} IN ({listed})"
-        wanted = sorted(named_folds(values, self.field))
-        return f"{self.writer.folded(self.column)} IN ({', '.join(map(quote_literal, wanted))})"
+        return self._one_of(named_folds(values, self.field))
+
+    def _one_of(self, folds: set[str]) -> str:
+        """The folded cell is one of `folds`, or one of its choices is ("Software;Retail")."""
+        folded = self.writer.folded(self.column)
+        choices = f"({quote_literal(CHOICES)} || {folded} || {quote_literal(CHOICES)})"
+        listed = ", ".join(map(quote_literal, sorted(folds)))
+        each = " OR ".join(f"strpos({choices}, {quote_literal(CHOICES + f + CHOICES)}) > 0"
+                           for f in sorted(folds))
+        return f"({folded} IN ({listed}) OR (strpos({folded}, {quote_literal(CHOICES)}) > 0 " \
+               f"AND ({each})))"
 
     def not_named(self, values: list[str]) -> str:
         if self.kind == NUMBER:
@@ -196,9 +206,10 @@ class _SqlColumn:
         if self.kind == DATE:
             listed = ", ".join(quote_literal(v.strip()) for v in values)
             return f"{self.column} IS NOT NULL AND {self._day()} NOT IN ({listed})"
-        excluded = sorted(named_folds(values, self.field) | PLACEHOLDER_FOLDS)
+        excluded = PLACEHOLDER_FOLDS | named_folds(values, self.field)
         return (f"{self.writer.folded(self.column)} NOT IN "
-                f"({', '.join(map(quote_literal, excluded))})")
+                f"({', '.join(map(quote_literal, sorted(excluded)))}) "
+                f"AND NOT {self._one_of(named_folds(values, self.field))}")
 
     def contains(self, words: list[str]) -> str:
         if self.kind == DATE:
