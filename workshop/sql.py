@@ -104,10 +104,14 @@ class SqlWriter:
         return f"COALESCE({operator(criterion.op).sql(side, criterion)}, FALSE)"
 
     @staticmethod
-    def folded(column: str) -> str:
-        """Text as values compare: lower case, without spaces, '_' and '-', '&' as 'and'."""
-        return _replacing(f"replace(lower(CAST({column} AS VARCHAR)), '&', 'and')",
-                          SEPARATORS, "")
+    def folded(column: str, ampersand: bool = True) -> str:
+        """Text as values compare: lower case, without spaces, '_' and '-', '&' as 'and'.
+        Without `ampersand`, '&' is left as it is: enough to compare with values that do not
+        hold 'and', and one pass less over every row."""
+        lowered = f"lower(CAST({column} AS VARCHAR))"
+        if ampersand:
+            lowered = f"replace({lowered}, '&', 'and')"
+        return _replacing(lowered, SEPARATORS, "")
 
     @staticmethod
     def folded_words(column: str) -> str:
@@ -190,15 +194,18 @@ class _SqlColumn:
             return f"{self.column} IS NOT NULL AND {self._day()} IN ({listed})"
         return self._one_of(named_folds(values, self.field))
 
-    def _one_of(self, folds: set[str]) -> str:
-        """The folded cell is one of `folds`, or one of its choices is ("Software;Retail")."""
-        folded = self.writer.folded(self.column)
+    def _one_of(self, folds: set[str], listed: set[str] | None = None) -> str:
+        """The folded cell is one of `listed` (`folds` by default), or one of its choices is
+        one of `folds` ("Software;Retail"), looked at only in cells holding a ';'."""
+        listed = folds if listed is None else listed
+        folded = self.writer.folded(self.column, _ampersand(listed | folds))
         choices = f"({quote_literal(CHOICES)} || {folded} || {quote_literal(CHOICES)})"
-        listed = ", ".join(map(quote_literal, sorted(folds)))
         each = " OR ".join(f"strpos({choices}, {quote_literal(CHOICES + f + CHOICES)}) > 0"
-                           for f in sorted(folds))
-        return f"({folded} IN ({listed}) OR (strpos({folded}, {quote_literal(CHOICES)}) > 0 " \
-               f"AND ({each})))"
+                           for f in sorted(folds)) or "FALSE"
+        several = f"strpos(CAST({self.column} AS VARCHAR), {quote_literal(CHOICES)}) > 0"
+        # CASE, not AND: engines look at the choices of the cells that have some only
+        return (f"({folded} IN ({', '.join(map(quote_literal, sorted(listed)))}) "
+                f"OR CASE WHEN {several} THEN ({each}) ELSE FALSE END)")
 
     def not_named(self, values: list[str]) -> str:
         if self.kind == NUMBER:
@@ -206,10 +213,8 @@ class _SqlColumn:
         if self.kind == DATE:
             listed = ", ".join(quote_literal(v.strip()) for v in values)
             return f"{self.column} IS NOT NULL AND {self._day()} NOT IN ({listed})"
-        excluded = PLACEHOLDER_FOLDS | named_folds(values, self.field)
-        return (f"{self.writer.folded(self.column)} NOT IN "
-                f"({', '.join(map(quote_literal, sorted(excluded)))}) "
-                f"AND NOT {self._one_of(named_folds(values, self.field))}")
+        named = named_folds(values, self.field)
+        return f"NOT {self._one_of(named, PLACEHOLDER_FOLDS | named)}"
 
     def contains(self, words: list[str]) -> str:
         if self.kind == DATE:
@@ -241,7 +246,14 @@ class _SqlColumn:
         if self.kind in (DATE, NUMBER):
             return f"({self.column} IS NULL)"
         return (f"({self.column} IS NULL OR "
-                f"{self.writer.folded(self.column)} IN ({_placeholders()}))")
+                f"{self.writer.folded(self.column, _ampersand(PLACEHOLDER_FOLDS))} "
+                f"IN ({_placeholders()}))")
+
+
+def _ampersand(folds: set[str] | frozenset[str]) -> bool:
+    """Whether '&' must be read as 'and' to compare with `folds`: a cell's '&' can only meet a
+    value that holds 'and' (folded values never hold '&')."""
+    return any("and" in folded for folded in folds)
 
 
 def to_sql(definition: Definition, *, table: str = "leads",
