@@ -16,6 +16,7 @@ from workshop.merge import (
     changed_questions,
     clear,
     combine_criteria,
+    common_ground,
     intersection,
     middle_engagement,
     suggest,
@@ -482,3 +483,17 @@ def test_operations_on_demo_drafts_are_valid(question, operation):
         assert criterion.question == question
         if criterion.role == "nice":
             assert criterion.points > 0
+
+
+def test_the_suggested_common_ground_keeps_only_what_every_draft_has_a_rule_on():
+    """A suggestion to start from: the rules the drafts share, narrowed to what all accept; a
+    must-have only one draft has is for the room to decide, not slipped in."""
+    a = D(C(field="employees", op="between", low=50, high=1000))
+    b = D(C(field="employees", op="between", low=200, high=5000),
+          C(field="annual_revenue", op="at_least", low=20e6))
+    merged = common_ground(D(), "size", [a, b])
+    assert [_shape(c) for c in merged.criteria_for("size")] == [
+        ("employees", "between", [], 200, 1000, "must", "mql", 0)]
+    shared, suggestions = suggest(compare({"a": a, "b": b}))
+    assert shared.criteria_for("size") == merged.criteria_for("size")
+    assert [s.how for s in suggestions if s.question == "size"] == ["common ground"]

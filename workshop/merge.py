@@ -51,6 +51,12 @@ def intersection(shared: Definition, question: str, sources: list[Definition]) -
     return _combine(shared, question, sources, widest=False)
 
 
+def common_ground(shared: Definition, question: str, sources: list[Definition]) -> Definition:
+    """The intersection on the fields every answering draft has a rule on: what the drafts
+    share, without the rules only some of them have (a suggestion to start from)."""
+    return _combine(shared, question, sources, widest=False, shared_fields_only=True)
+
+
 class CannotCombine(ValueError):
     """The drafts' rules on one field have no union or intersection that one rule can say; the
     message says which field and what to do instead."""
@@ -61,7 +67,7 @@ class NoCommonGround(CannotCombine):
 
 
 def _combine(shared: Definition, question: str, sources: list[Definition],
-             widest: bool) -> Definition:
+             widest: bool, shared_fields_only: bool = False) -> Definition:
     """Union: a superset of what each answering draft accepts on the question; intersection:
     what all of them accept. Raises `CannotCombine` when one rule per field cannot say it."""
     answering = [s for s in sources if has_answer(s, question)]
@@ -76,15 +82,17 @@ def _combine(shared: Definition, question: str, sources: list[Definition],
             users.setdefault(criterion.field, set()).add(number)
     combined = []
     for name, criteria in by_field.items():
+        partial = len(users[name]) < len(answering)
+        if partial and shared_fields_only:
+            continue
         merged = combine_criteria(criteria, widest)
         if merged is None:
             continue
-        if len(users[name]) < len(answering):
-            # A draft without a rule on the field accepts every lead on it: a must-have or a
-            # disqualifier only some drafts have is no part of their union, and all of their
-            # intersection; points only some drafts give go the other way.
-            if widest == (merged.role != "nice"):
-                continue
+        # A draft without a rule on the field accepts every lead on it: a must-have or a
+        # disqualifier only some drafts have is no part of their union, and all of their
+        # intersection; points only some drafts give go the other way.
+        if partial and widest == (merged.role != "nice"):
+            continue
         combined.append(merged)
     return shared.with_question(question, combined)
 
@@ -274,7 +282,7 @@ def suggest(comparison: Comparison) -> tuple[Definition, list[Suggestion]]:
             continue
         if row.status == PARTLY:
             try:
-                candidate = intersection(shared, key, [drafts[n] for n in row.answered_by])
+                candidate = common_ground(shared, key, [drafts[n] for n in row.answered_by])
             except CannotCombine:  # no common ground: left open for the room
                 candidate = shared
             if candidate.answered(key):
