@@ -172,12 +172,15 @@ def test_combine_gates_union_sql_intersection_mql():
 
 
 # --- union / intersection on a question --------------------------------------------------------
+# Two size answers: employees both, a revenue must-have only the second.
+SIZE_A = D(C(field="employees", op="between", low=50, high=1000))
+SIZE_B = D(C(field="employees", op="between", low=200, high=5000),
+           C(field="annual_revenue", op="at_least", low=20e6))
+
+
 def test_union_leaves_out_a_must_have_only_some_drafts_have():
     """A draft without a revenue rule accepts every revenue: the union cannot require one."""
-    a = D(C(field="employees", op="between", low=50, high=1000))
-    b = D(C(field="employees", op="between", low=200, high=5000),
-          C(field="annual_revenue", op="at_least", low=20e6))
-    merged = union(D(), "size", [a, b])
+    merged = union(D(), "size", [SIZE_A, SIZE_B])
     assert [_shape(c) for c in merged.criteria_for("size")] == [
         ("employees", "between", [], 50, 5000, "must", "mql", 0)]
     _assert_valid(merged)
@@ -185,10 +188,7 @@ def test_union_leaves_out_a_must_have_only_some_drafts_have():
 
 def test_intersection_keeps_a_must_have_only_some_drafts_have():
     """What all drafts accept meets every draft's must-haves, the revenue one included."""
-    a = D(C(field="employees", op="between", low=50, high=1000))
-    b = D(C(field="employees", op="between", low=200, high=5000),
-          C(field="annual_revenue", op="at_least", low=20e6))
-    merged = intersection(D(), "size", [a, b])
+    merged = intersection(D(), "size", [SIZE_A, SIZE_B])
     assert [_shape(c) for c in merged.criteria_for("size")] == [
         ("employees", "between", [], 200, 1000, "must", "mql", 0),
         ("annual_revenue", "at_least", [], 20e6, None, "must", "mql", 0)]
@@ -488,12 +488,9 @@ def test_operations_on_demo_drafts_are_valid(question, operation):
 def test_the_suggested_common_ground_keeps_only_what_every_draft_has_a_rule_on():
     """A suggestion to start from: the rules the drafts share, narrowed to what all accept; a
     must-have only one draft has is for the room to decide, not slipped in."""
-    a = D(C(field="employees", op="between", low=50, high=1000))
-    b = D(C(field="employees", op="between", low=200, high=5000),
-          C(field="annual_revenue", op="at_least", low=20e6))
-    merged = common_ground(D(), "size", [a, b])
+    merged = common_ground(D(), "size", [SIZE_A, SIZE_B])
     assert [_shape(c) for c in merged.criteria_for("size")] == [
         ("employees", "between", [], 200, 1000, "must", "mql", 0)]
-    shared, suggestions = suggest(compare({"a": a, "b": b}))
+    shared, suggestions = suggest(compare({"a": SIZE_A, "b": SIZE_B}))
     assert shared.criteria_for("size") == merged.criteria_for("size")
     assert [s.how for s in suggestions if s.question == "size"] == ["common ground"]

@@ -75,6 +75,16 @@ def revealed_workshop(engine, definition: Definition, export: Path | None) -> di
     return {"ws": workshop.id, "key": key}
 
 
+def both_teams_sign(engine, params: dict) -> versions.VersionInfo:
+    """Marketing and sales sign the proposal in the room; the version that makes."""
+    with make_session(engine) as s:
+        proposal = versions.current_proposal(s, params["ws"], params["key"])
+        for team, person in (("marketing", "Mia"), ("sales", "Sol")):
+            versions.sign_in_room(s, params["ws"], params["key"], proposal.id, role=team,
+                                  name=person, agrees=True, reason="")
+        return versions.versions(s, params["ws"], params["key"])[-1]
+
+
 def open_page(params: dict, page: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
     for name, value in params.items():
@@ -142,12 +152,7 @@ def test_sign_off_measures_the_export_and_the_one_pager_prints_it(database, name
     assert "On " + name in texts(at)
     at.button(key="agree:propose").click().run()
     assert not at.exception
-    with make_session(database) as s:
-        proposal = versions.current_proposal(s, params["ws"], params["key"])
-        for team, person in (("marketing", "Mia"), ("sales", "Sol")):
-            versions.sign_in_room(s, params["ws"], params["key"], proposal.id, role=team,
-                                  name=person, agrees=True, reason="")
-        signed = versions.versions(s, params["ws"], params["key"])[-1]
+    signed = both_teams_sign(database, params)
     want = figures(expectation(name))
     assert signed.figures.qualified == want["mql"] and signed.figures.sql == want["sql"]
     months = expectation(name)["month"].dropna()
@@ -291,12 +296,7 @@ def test_win_figures_of_a_small_export_carry_their_caveat_on_the_history_page(da
     params = revealed_workshop(database, software, export)
     at = open_page(params, "views/compare.py")
     at.button(key="agree:propose").click().run()
-    with make_session(database) as s:
-        proposal = versions.current_proposal(s, params["ws"], params["key"])
-        for team, person in (("marketing", "Mia"), ("sales", "Sol")):
-            versions.sign_in_room(s, params["ws"], params["key"], proposal.id, role=team,
-                                  name=person, agrees=True, reason="")
-        signed = versions.versions(s, params["ws"], params["key"])[-1]
+    signed = both_teams_sign(database, params)
     assert (signed.figures.wins, signed.figures.reliable) == (3, False)
     at = open_page(params, "views/history.py")
     assert ("The win figures when agreed and now are from few decided leads and wins, so "

@@ -6,6 +6,7 @@ accepts: more leads), or their intersection (what all of them accept: fewer lead
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import reduce
 from statistics import median
 
 import pandas as pd
@@ -143,36 +144,27 @@ def _combined_values(criteria: list[Criterion], widest: bool, update: dict) -> C
         for value in criterion.values:
             for folded in named_folds([value], field):
                 shown.setdefault(folded, value)
-    included: set[str] | None = None  # accepted: these values only (None: all but `excluded`)
-    excluded: set[str] = set()
-    for number, criterion in enumerate(criteria):
-        these = named_folds(criterion.values, field)
-        keeps = criterion.op == "in"
-        if number == 0:
-            included, excluded = (these, set()) if keeps else (None, these)
-        elif widest:
-            if included is not None and keeps:
-                included = included | these
-            elif included is not None:
-                included, excluded = None, these - included
-            elif keeps:
-                excluded = excluded - these
-            else:
-                excluded = excluded & these
-        elif included is not None:
-            included = included & these if keeps else included - these
-        elif keeps:
-            included = these - excluded
-        else:
-            excluded = excluded | these
-    if included is None:
-        if not excluded:
-            return None  # nothing excluded: every lead
-        return _rebuilt(criteria[0], {**update, "op": "not_in",
-                                      "values": _written(excluded, shown)})
-    if not included:
+    accepted = [(c.op == "in", named_folds(c.values, field)) for c in criteria]
+    keeps, folds = reduce(lambda a, b: _joined(a, b, widest), accepted)
+    if not keeps and not folds:
+        return None  # nothing excluded: every lead
+    if keeps and not folds:
         raise NoCommonGround(_no_common_ground(field))
-    return _rebuilt(criteria[0], {**update, "op": "in", "values": _written(included, shown)})
+    return _rebuilt(criteria[0], {**update, "op": "in" if keeps else "not_in",
+                                  "values": _written(folds, shown)})
+
+
+def _joined(a: tuple[bool, set[str]], b: tuple[bool, set[str]], widest: bool
+            ) -> tuple[bool, set[str]]:
+    """The union (widest) or intersection of two sets of values, each given as (True, the
+    values accepted) or (False, the values excluded)."""
+    (a_in, a_values), (b_in, b_values) = a, b
+    if a_in and b_in:
+        return True, (a_values | b_values) if widest else (a_values & b_values)
+    if not a_in and not b_in:
+        return False, (a_values & b_values) if widest else (a_values | b_values)
+    kept, dropped = (a_values, b_values) if a_in else (b_values, a_values)
+    return (False, dropped - kept) if widest else (True, kept - dropped)
 
 
 def _written(folds: set[str], shown: dict[str, str]) -> list[str]:
