@@ -81,3 +81,34 @@ def test_an_intersection_of_nothing_is_refused_in_a_sentence(app_url):  # noqa: 
         after = store.shared_state(s, workshop_id, tokens["facilitator"])
     engine.dispose()
     assert after.revision == before.revision
+
+
+def _shared(url: str, workshop_id: str, token: str):
+    engine = make_engine(url)
+    with session(engine) as s:
+        state = store.shared_state(s, workshop_id, token)
+    engine.dispose()
+    return state
+
+
+def _number_box(at, field: str, part: str):
+    return next(w for w in at.number_input if w.key.endswith(f":{field}:{part}"))
+
+
+def test_a_number_typed_by_hand_and_an_apply_in_one_rerun_both_save(app_url):  # noqa: F811
+    """A number typed in the open form reaches the server with the click on another row's
+    Apply (the box is left by clicking Apply). Both are saved, whichever of their callbacks
+    Streamlit runs first: the row above the form (industry) and the row below it (location)."""
+    workshop_id, tokens, dana = _revealed(app_url)
+    click(dana, "edit:size")
+    dana.selectbox(key="op:industry").set_value("take:Marketing").run()
+    dana.selectbox(key="op:location").set_value("take:Sales").run()
+    for row, typed in (("industry", 120), ("location", 340)):
+        _number_box(dana, "employees", "low").set_value(typed)
+        dana.button(key=f"apply:{row}").click().run()
+        assert not dana.exception
+        shared = _shared(app_url, workshop_id, tokens["facilitator"])
+        assert [c.low for c in shared.definition.criteria_for("size")
+                if c.field == "employees"] == [typed], row
+        assert shared.decisions.get(row, "").startswith("took "), row
+        assert not [w for w in dana.warning if "changed elsewhere" in str(w.value)], row

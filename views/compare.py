@@ -22,7 +22,12 @@ from workshop.ui.comparison_view import (
     who_agrees_with_whom,
 )
 from workshop.ui.context import require_workshop, step_header, visit
-from workshop.ui.definition_form import definition_file_loader, definition_form, forget_form
+from workshop.ui.definition_form import (
+    definition_file_loader,
+    definition_form,
+    forget_form,
+    save_beside,
+)
 from workshop.ui.evidence_panels import leads_agreement
 from workshop.ui.leads_source import form_values, workshop_leads
 from workshop.ui.pages import COMPARE, EVIDENCE, HISTORY
@@ -115,17 +120,19 @@ if source is not None:
 SHARED_FORM = f"shared:{place.workshop_id}"
 
 
-def apply(edit: SharedEdit) -> None:
-    """Save the shared definition after a row operation; the form re-reads it afterwards."""
-    try:
+def apply(edit: SharedEdit, revision: int) -> None:
+    """Save the shared definition after a row operation made on `revision`; the form, if
+    open, re-reads it afterwards (see save_beside)."""
+    def save() -> int:
         with visit(place) as ws:
-            revision = ws(store.save_shared, edit.definition, shared.revision, edit.decisions,
-                          summary=edit.summary, questions=edit.questions)
+            return ws(store.save_shared, edit.definition, revision, edit.decisions,
+                      summary=edit.summary, questions=edit.questions)
+
+    try:
+        save_beside(SHARED_FORM, edit.definition, save)
     except store.StoreError as error:
         st.session_state[NOTICE] = str(error)
         forget_form(SHARED_FORM, None)
-        return
-    forget_form(SHARED_FORM, revision)
 
 
 if facilitator and shared.definition.is_empty() and not shared.decisions:
@@ -135,7 +142,7 @@ if facilitator and shared.definition.is_empty() and not shared.decisions:
     # Saved in the click's callback, before the page runs again: a rerun the room's live
     # updates start at the same moment cannot swallow the click.
     st.button("✨ Start from the suggested definition", type="primary", on_click=apply,
-              args=(suggested_start(comparison),))
+              args=(suggested_start(comparison), shared.revision))
 
 st.header("Question by question")
 names = list(drafts)
@@ -166,15 +173,19 @@ def apply_choice(key: str) -> None:
     """Apply the operation chosen for `key` as the click found it: the choice is read now, not
     when the button was drawn (a choice made a moment before the click may not have been
     drawn yet)."""
-    operation = st.session_state.get(f"op:{key}")
+    operation = st.session_state.to_dict().get(f"op:{key}")
     if operation not in OPERATIONS:
         return
+    # On the definition as stored now, not as drawn: a value typed in the open form may have
+    # been saved by its callback in this same rerun, just before this one.
+    with visit(place) as ws:
+        current = ws(store.shared_state)
     try:
-        edit = row_operation(shared.definition, shared.decisions, key, operation, drafts)
+        edit = row_operation(current.definition, current.decisions, key, operation, drafts)
     except merge.CannotCombine as error:  # the row says so too; nothing is saved
         st.session_state[NOTICE] = str(error)
         return
-    apply(edit)
+    apply(edit, current.revision)
 
 
 def row_tools(row) -> None:

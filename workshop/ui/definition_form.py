@@ -77,6 +77,9 @@ def definition_form(prefix: str, load: Load, save: Save,
     signals" offers its columns beyond the catalog; without them a column is named by typing
     it."""
     values = values or LeadValues({}, {})
+    seen = st.session_state.get(f"{prefix}:revision")
+    if isinstance(seen, dict) and seen.pop("redraw", False):  # see save_beside
+        forget_form(prefix, seen["revision"])
     definition, revision = load()
     st.session_state.setdefault(f"{prefix}:revision", {"revision": revision})
     index_key = f"{prefix}:question"
@@ -608,6 +611,28 @@ def forget_form(prefix: str, revision: int | None) -> None:
     st.session_state[f"{base}:generation"] = generation
     if revision is not None:
         st.session_state[f"{base}:revision"] = {"revision": revision}
+
+
+def save_beside(prefix: str, definition: Definition, save: Callable[[], int]) -> int:
+    """Save `definition` from outside the form (step 3's Apply, in a button's callback) and
+    keep the form in step with it: the revision saved becomes the form's, and the form is
+    drawn afresh from the database on the page's next drawing, not at once.
+
+    Not at once, because a value typed in the form (a number, handed over when its box is
+    left, by the very click on Apply) arrives in the same rerun, and its callback may run
+    after this one: forgetting the form now would make it a value of a replaced drawing, and
+    drop it. With the form still current and its revision the one just saved, that callback
+    saves the typed value on top. As in `_store`, the session state is read in one go and the
+    revision dict changed in place."""
+    seen = st.session_state.to_dict().get(f"{prefix}:revision")
+    if isinstance(seen, dict):
+        seen["saving"] = definition.to_json()  # a save whose revision is never noted: _store
+    revision = save()
+    if isinstance(seen, dict):
+        seen["revision"] = revision
+        seen.pop("saving", None)
+        seen["redraw"] = True
+    return revision
 
 
 GENERATION_MARK = "::"  # between a form's prefix and the generation its widgets belong to
