@@ -114,10 +114,12 @@ def test_a_zoned_timestamp_counts_in_the_month_it_was_written_in():
 
 
 @pytest.mark.parametrize("unset", ["1970-01-01 00:00:00", "1970-01-01T00:00:00Z", "01/01/1970",
-                                   "1900-01-01"])
+                                   "1900-01-01", "0001-01-01", "01/01/0001 00:00:00",
+                                   "9999-12-31", "9999-12-31 23:59:59"])
 def test_a_date_never_set_is_no_month_of_the_volume(unset):
-    """Systems write the Unix epoch (or a spreadsheet's day 1) for a date never set: no lead
-    was created in January 1970, and counted it added a month of 1 lead to the average."""
+    """Systems write the Unix epoch, a spreadsheet's day 1, .NET's first day or 9999-12-31
+    for a date never set: no lead was created in January 1970, and counted it added a month
+    of 1 lead to the average."""
     dates = [f"2025-0{1 + i % 6}-1{i % 9}" for i in range(60)] + [unset] * 4
     rows = ["Email,Industry,Create Date"] + [f"l{i}@acme.com,Software,{d}"
                                               for i, d in enumerate(dates)]

@@ -368,3 +368,17 @@ def test_an_amount_after_a_currency_code_decides_its_own_mark():
     expect_column(leads["budget"], raw["Budget"].str.replace(",", ".").astype(float))
     definition = D(C("annual_revenue", "between", low=10e6, high=100e6))
     assert evaluate(leads, definition).count(MQL) == int(revenue.between(10e6, 100e6).sum()) == 3
+
+
+@pytest.mark.parametrize("space", ["\u202f", "\u2009", "\u00a0", " "])
+def test_thousands_grouped_by_a_narrow_or_thin_space(space):
+    """French formatting (macOS, Google Sheets) groups thousands with a narrow no-break space:
+    "1 200" was unreadable, and the column empty of every value over 999."""
+    csv = ("Company;Employees;Annual Revenue\n"
+           f"A;1{space}200;1{space}234{space}567,50\nB;15;80{space}000\n"
+           f"C;250;750{space}000\nD;3{space}000;12{space}000{space}000\n")
+    raw = read(csv, ";")
+    _, leads = imported(csv)
+    for column, key in (("Employees", "employees"), ("Annual Revenue", "annual_revenue")):
+        expected = raw[column].str.replace(space, "").str.replace(",", ".").astype(float)
+        expect_column(leads[key], expected)

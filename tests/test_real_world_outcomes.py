@@ -157,3 +157,68 @@ def test_a_german_deal_status_reads_won_lost_and_open():
     expected = raw["Deal - Status"].map({"Gewonnen": "won", "Verloren": "lost",
                                          "Offen": "open"})
     assert list(imp.leads["outcome"]) == list(expected)
+
+
+# --- lead statuses: a custom pipeline, and Salesforce's IsConverted beside its Status ---------
+
+CUSTOM_STATUSES = """\
+Company,Employees,Lead Status,Create Date
+A,500,Won,2025-11-03
+B,500,Proposal Sent,2025-11-04
+C,500,Meeting Booked,2025-11-05
+D,500,Qualified,2025-11-06
+E,500,Lost,2025-11-07
+F,20,Won,2025-12-01
+G,20,Not interested,2025-12-02
+H,20,Junk,2025-12-03
+I,20,Demo Scheduled,2025-12-04
+J,20,Qualifiziert,2025-12-05
+K,20,Closed - Not Converted,2025-12-06
+"""
+# Read by a person: won, ended without a sale, or still being worked.
+STATUS_BY_HAND = {"Won": "won", "Lost": "lost", "Not interested": "lost", "Junk": "lost",
+                  "Closed - Not Converted": "lost"}
+
+
+def test_a_lead_status_still_being_worked_is_open_not_lost():
+    imp = imported(CUSTOM_STATUSES)
+    raw = pd.read_csv(io.StringIO(CUSTOM_STATUSES), dtype=str)
+    expected = raw["Lead Status"].map(STATUS_BY_HAND).fillna("open")
+    assert imp.mapping.outcome_column == "Lead Status"
+    assert list(imp.leads["outcome"]) == list(expected)
+    qualified = raw["Employees"].astype(int) >= 100
+    figures = measure(imp.leads, D(C("employees", "at_least", low=100)))
+    decided = expected != "open"
+    won = expected == "won"
+    assert figures.win_rate_qualified == (won & qualified).sum() / (decided & qualified).sum()
+    assert figures.win_rate_rest == (won & ~qualified).sum() / (decided & ~qualified).sum()
+
+
+SALESFORCE_LEADS = """\
+Id,Company,NumberOfEmployees,Status,IsConverted,CreatedDate
+00Q1,A,500,Closed - Converted,true,2025-11-01T10:00:00.000Z
+00Q2,B,500,Working - Contacted,false,2025-11-02T10:00:00.000Z
+00Q3,C,500,Open - Not Contacted,false,2025-11-03T10:00:00.000Z
+00Q4,D,500,Closed - Not Converted,false,2025-11-04T10:00:00.000Z
+00Q5,E,20,Closed - Converted,true,2025-11-05T10:00:00.000Z
+00Q6,F,20,Working - Contacted,false,2025-11-06T10:00:00.000Z
+00Q7,G,20,Closed - Not Converted,false,2025-11-07T10:00:00.000Z
+"""
+
+
+def test_salesforce_status_beside_is_converted_keeps_leads_being_worked_open():
+    """IsConverted alone says false for a lead nobody has called yet, which counted it lost;
+    its Status says it is open. With or without the IsConverted column, the same figures."""
+    raw = pd.read_csv(io.StringIO(SALESFORCE_LEADS), dtype=str)
+    expected = raw["Status"].map({"Closed - Converted": "won",
+                                  "Closed - Not Converted": "lost"}).fillna("open")
+    definition = D(C("employees", "at_least", low=100))
+    qualified = raw["NumberOfEmployees"].astype(int) >= 100
+    decided, won = expected != "open", expected == "won"
+    without_flag = raw.drop(columns="IsConverted").to_csv(index=False)
+    for csv in (SALESFORCE_LEADS, without_flag):
+        imp = imported(csv)
+        assert list(imp.leads["outcome"]) == list(expected)
+        figures = measure(imp.leads, definition)
+        assert figures.win_rate_qualified == (won & qualified).sum() / (decided & qualified).sum()
+        assert figures.win_rate_rest == (won & ~qualified).sum() / (decided & ~qualified).sum()

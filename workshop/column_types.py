@@ -44,7 +44,9 @@ TYPED_SHARE = 0.95
 
 # A currency sign or code before or after an amount ("$1.5M", "USD 12,500,000.00", "1.200 EUR").
 _MONEY = "(?:[$€£]|(?i:usd|eur|gbp|chf))"
-_GROUPED = "\\d{1,3}(?:[.,'’\u00a0 ]\\d{3})+"  # thousands by point, comma, quote or space
+# Thousands by point, comma, quote or space: plain, no-break, or the narrow and thin spaces
+# French formatting writes (macOS, Google Sheets, CLDR: "1\u202f200").
+_GROUPED = "\\d{1,3}(?:[.,'’\u00a0\u202f\u2009 ]\\d{3})+"
 _NUMBER_SHAPE = re.compile(
     rf"^[-+]?{_MONEY}?\s?(?:{_GROUPED}|\d+)?(?:[.,]\d+)?(?:[eE][-+]?\d+)?\s?%?"
     rf"(?:\s?{_MONEY})?$")

@@ -517,8 +517,8 @@ def _parse_number_text(values: pd.Series) -> pd.Series:
     if arrow is None:
         arrow = pa.array(values.to_numpy(dtype=object, na_value=None), type=pa.large_string())
     # In Arrow: pandas runs this pattern through Python's re, one value at a time.
-    arrow = pc.replace_substring_regex(pc.utf8_lower(arrow),
-                                       r"[,\s_'’\x{00a0}%]|usd|eur|gbp|chf|us\$", "")
+    arrow = pc.replace_substring_regex(  # no-break, narrow and thin spaces group thousands
+        pc.utf8_lower(arrow), r"[,\s_'’\x{00a0}\x{202f}\x{2009}%]|usd|eur|gbp|chf|us\$", "")
     arrow = pc.replace_substring_regex(arrow, "[–—]", "-")
     text = pd.Series(arrow.to_pandas().array, index=values.index)
     plain = pd.to_numeric(text, errors="coerce").astype("float64")
@@ -666,7 +666,7 @@ def parse_date(column: pd.Series, order: str | None = None) -> pd.Series:
         parsed = parsed.dt.tz_localize(None)
     parsed = parsed.astype("datetime64[us]")  # one resolution, whichever way it was read
     stamps = parsed.to_numpy()
-    unset = np.zeros(len(stamps), dtype=bool)
+    unset = (stamps < _EARLIEST) | (stamps >= _LATEST)
     for date in _UNSET_DATES:
         unset |= stamps == date
     return parsed.mask(unset) if unset.any() else parsed
@@ -674,8 +674,10 @@ def parse_date(column: pd.Series, order: str | None = None) -> pd.Series:
 
 # What systems write for a date never set: the Unix epoch, a spreadsheet's day 0 and day 1, at
 # midnight. No lead was created then; counted, 1970-01 would be a month of the volume.
-_UNSET_DATES = np.array(["1970-01-01T00:00", "1899-12-30T00:00", "1899-12-31T00:00",
-                         "1900-01-01T00:00"], dtype="datetime64[us]")
+_UNSET_DATES = np.array(["1970-01-01T00:00", "1900-01-01T00:00"], dtype="datetime64[us]")
+# Nor before 1900 (.NET's and SQL Server's 0001-01-01, a spreadsheet's day 0) or in the year
+# 9999 (the "never" of 9999-12-31), at any time of day.
+_EARLIEST, _LATEST = np.datetime64("1900-01-01", "us"), np.datetime64("9999-01-01", "us")
 
 
 def _iso_timestamps(text: pd.Series) -> pd.Series | None:

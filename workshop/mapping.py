@@ -28,6 +28,7 @@ from workshop.catalog import FIELDS, Kind
 from workshop.column_types import TYPED_SHARE, UNIT_WORDS, date_shaped, decimal_mark
 from workshop.distinct import per_distinct, text_categories
 from workshop.leads import (
+    LOST_STAGE,
     NOT_WON_STAGE,
     WON_STAGE,
     blank_placeholders,
@@ -461,11 +462,14 @@ WON = "won"
 LOST = "lost"
 OPEN = "open"
 
-_OPEN_STATUS = (r"^open\b|^new\b|^working\b|^in ?progress|^attempted|^contacted|^connected"
-                r"|^nurtur|^bad ?timing|^open ?deal"
-                # German, French, Spanish, Italian: open, new, in progress
-                r"|^offen$|^neu$|^in bearbeitung|^ouvert|^nouveau$|^en cours|^abiert[oa]$"
-                r"|^nuev[oa]$|^en curso|^apert[oa]$|^nuov[oa]$|^in corso")
+# Lead statuses that end the lead without a sale, beside the lost stages: junk, no fit, not
+# interested, do not contact, a duplicate, deleted (and in German, French and Spanish).
+_LOST_STATUS = (r"junk|spam|bad ?fit|no ?fit|not ?a ?fit|poor ?fit|not ?interested"
+                r"|do ?not ?(?:contact|call|email)|^dnc$|invalid|duplicat|recycl|unresponsive"
+                r"|no ?response|^dead\b|rejected|delet|^closed$|^lost$|^lose$"
+                r"|kein ?interesse|nicht ?interessiert|abgelehnt|ung[üu]ltig"
+                r"|gel[öo]scht|pas ?int[ée]ress|rejet|refus|supprim|no ?interesad|rechazad"
+                r"|eliminad|borrad")
 # A deal's own status beside its pipeline stage: Pipedrive's "Deal - Status" (won, lost, open).
 _DEAL_STATUS_NAME = re.compile(r"^(?:deal|opportunity|opp)(?:status|result|outcome)$")
 _WON_NAME = re.compile(r"won|convert|closedwon|iscustomer|becamecustomer|win")
@@ -545,9 +549,13 @@ def _lifecycle_outcome(values: list[str]) -> tuple[list[str], list[str]]:
 
 
 def _status_outcome(values: list[str]) -> tuple[list[str], list[str]]:
+    """A lead status reads as a pipeline does: converted is won, closed or disqualified is
+    lost, and every other status ("Proposal Sent", "Meeting Booked", "Qualifiziert") is a
+    lead still being worked, open."""
     won = _matching(values, r"^closed ?-? ?converted$|^converted$|\bwon\b|" + WON_STAGE)
     won = [v for v in won if v not in _matching(won, r"not converted|" + NOT_WON_STAGE)]
-    opened = [v for v in _matching(values, _OPEN_STATUS) if v not in won]
+    lost = set(_matching(values, "|".join((LOST_STAGE, NOT_WON_STAGE, _LOST_STATUS))))
+    opened = [v for v in values if v not in won and v not in lost]
     return won, opened
 
 
@@ -577,10 +585,11 @@ def suggest_outcome(raw: pd.DataFrame, mapping: Mapping | AbcMapping[str, str]
     """The outcome column and how to read it, or `NO_OUTCOME`.
 
     Tried in this order: a deal stage (Closed Won / Closed Lost, every other stage still
+    open), a deal status (Pipedrive's won / lost / open) or a lead status with a converted or
+    won value ("Closed - Converted"; closed, disqualified or junk is lost, any other status
     open), Salesforce's IsConverted, a yes/no or 0/1 column named like won or converted, a
     date a lead got when it converted or was won (filled means won), a lifecycle stage
-    (Customer is won, Opportunity is open, earlier stages never converted), a deal status
-    (Pipedrive's won / lost / open) or a lead status ("Closed - Converted"). A column with
+    (Customer is won, Opportunity is open, earlier stages never converted). A column with
     at least one won value is preferred to one without.
     """
     keys = _column_keys(raw, mapping)
@@ -593,12 +602,14 @@ def suggest_outcome(raw: pd.DataFrame, mapping: Mapping | AbcMapping[str, str]
     deal_statuses = [h for h in unmapped if _DEAL_STATUS_NAME.match(normalise_header(h))]
 
     suggestions: list[OutcomeGuess] = []
+    # A status that names conversions ("Closed - Converted") before Salesforce's IsConverted
+    # beside it: the status also tells the leads still being worked (open) from those closed.
     plan = ([(h, _stage_outcome) for h in by_key.get("deal_stage", [])]
+            + [(h, _status_outcome) for h in deal_statuses + by_key.get("lead_status", [])]
             + [(h, _boolean_outcome) for h in by_key.get("converted", []) + named_won
                if h not in won_dates]
             + [(h, _dated_outcome) for h in won_dates]
-            + [(h, _lifecycle_outcome) for h in by_key.get("lifecycle_stage", [])]
-            + [(h, _status_outcome) for h in deal_statuses + by_key.get("lead_status", [])])
+            + [(h, _lifecycle_outcome) for h in by_key.get("lifecycle_stage", [])])
     for header, rule in plan:
         if rule is _dated_outcome:
             if _dated_outcome(raw[header]):
