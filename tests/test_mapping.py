@@ -13,6 +13,7 @@ from workshop.mapping import (
     apply_mapping,
     apply_outcome,
     auto_map,
+    choice_problems,
     headers_signature,
     normalise_header,
     suggest_outcome,
@@ -344,10 +345,16 @@ def test_validate_checks_the_outcome():
                                 open_values=["won ", "Open"]), HEADERS)
     assert any('outcome column "Stage" is not in this export' in p for p in problems)
     assert any("both won and open: won" in p for p in problems)
-    assert validate(Mapping({}, outcome_column="Deal Stage"), HEADERS) == [
-        "Say which values of the outcome column mean won, or that any value means won."]
-    assert validate(Mapping({}, outcome_column="Deal Stage", won_when_present=True),
-                    HEADERS) == []
+    # how the column says won is the person's choice to make, not a question of fit: a
+    # mapping read from an export whose deals are all open still fits the next export
+    assert validate(Mapping({}, outcome_column="Deal Stage"), HEADERS) == []
+    assert choice_problems(Mapping({}, outcome_column="Deal Stage")) == [
+        "Say which values of the outcome column mean won (or still open), or that any value "
+        "means won."]
+    for chosen in (Mapping({}, outcome_column="Deal Stage", won_when_present=True),
+                   Mapping({}, outcome_column="Deal Stage", open_values=["Proposal"]),
+                   Mapping({}, outcome_column="Deal Stage", won_values=["Won"])):
+        assert choice_problems(chosen) == []
 
 
 # --- outcome --------------------------------------------------------------------------------------

@@ -283,8 +283,13 @@ def salesforce_leads() -> pd.DataFrame:
     mql = ~disqualified & title & (score >= 10)
     sql = mql & none_of(leads["Industry"], ["Education", "Government", "Not For Profit"])
     assert (leads["Industry"] == "--None--").sum() > 50 and domain.isin(FREE_MAIL).sum() > 30
-    outcome = leads["IsConverted"].map({"true": "won", "false": "lost"})
+    # The Status tells the leads still being worked (open) from those closed without a sale;
+    # IsConverted, beside it, only says converted or not.
+    outcome = leads["Status"].map({"Closed - Converted": "won",
+                                   "Closed - Not Converted": "lost"}).fillna("open")
+    assert ((outcome == "won") == (leads["IsConverted"] == "true")).all()
     assert ((outcome == "won") == leads["ConvertedDate"].notna()).all()
+    assert leads["Status"].str.startswith(("Open", "Working")).sum() > 400
     created = pd.to_datetime(leads["CreatedDate"], format="%Y-%m-%dT%H:%M:%S.%fZ")
     return expected(mql, sql, outcome, created.dt.strftime("%Y-%m"))
 
@@ -632,10 +637,13 @@ def test_olist_outcome_is_the_won_date():
     assert mapping.get("won_when_present") is True
 
 
-def test_salesforce_outcome_is_is_converted():
+def test_salesforce_outcome_is_the_status_beside_is_converted():
+    """The Status names the conversions IsConverted flags, and also the leads still being
+    worked: it is the outcome, with those open."""
     mapping = inspect("salesforce_leads.csv")["mapping"]
-    assert mapping["outcome_column"] == "IsConverted"
-    assert {v.casefold() for v in mapping["won_values"]} == {"true"}
+    assert mapping["outcome_column"] == "Status"
+    assert mapping["won_values"] == ["Closed - Converted"]
+    assert sorted(mapping["open_values"]) == ["Open - Not Contacted", "Working - Contacted"]
 
 
 def test_hubspot_outcome_is_the_customer_date():

@@ -17,7 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from collections.abc import Mapping as AbcMapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import NamedTuple
 
@@ -335,7 +335,9 @@ class Mapping:
 
     `won_when_present`: any value in the outcome column means won (a conversion date, say),
     and a blank one not won. `units`: header -> multiplier (1000, 1e6) for money written in
-    thousands or millions ("Revenue ($M)": 1118.27 is $1.1B)."""
+    thousands or millions ("Revenue ($M)": 1118.27 is $1.1B). `lost_values`: the outcome
+    column's other values when the mapping was made, so that a value a later export brings is
+    told from one judged lost (see `apply_outcome`); None in mappings saved before."""
 
     columns: dict[str, str] = field(default_factory=dict)
     outcome_column: str | None = None
@@ -343,6 +345,7 @@ class Mapping:
     open_values: list[str] = field(default_factory=list)
     won_when_present: bool = False
     units: dict[str, float] = field(default_factory=dict)
+    lost_values: list[str] | None = None  # the rest of the values it was made with
 
     def to_json(self) -> str:
         data = {
@@ -357,6 +360,8 @@ class Mapping:
         units = {h: _plain(u) for h, u in self.units.items() if u != 1}
         if units:
             data["units"] = units
+        if self.lost_values is not None:
+            data["lost_values"] = list(self.lost_values)
         return json.dumps(data, ensure_ascii=False, indent=2)
 
     @classmethod
@@ -389,8 +394,11 @@ class Mapping:
             raise ValueError('"outcome_column" in the saved column mapping must be a column '
                              "header or null.")
         values = {}
-        for name in ("won_values", "open_values"):
-            value = data.get(name, [])
+        for name in ("won_values", "open_values", "lost_values"):
+            value = data.get(name, None if name == "lost_values" else [])
+            if value is None and name == "lost_values":
+                values[name] = None
+                continue
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ValueError(f'"{name}" in the saved column mapping must be a list of texts.')
             values[name] = value
@@ -447,13 +455,22 @@ def validate(mapping: Mapping | AbcMapping[str, str], headers: Iterable[object])
         if both:
             problems.append("These values are marked both won and open: "
                             + ", ".join(sorted(both)) + ".")
-        if mapping.outcome_column and not mapping.won_values and not mapping.won_when_present:
-            problems.append("Say which values of the outcome column mean won, or that any "
-                            "value means won.")
         for header in mapping.units:
             if header not in present:
                 problems.append(f'Column "{header}" (given a unit) is not in this export.')
     return problems
+
+
+def choice_problems(mapping: Mapping) -> list[str]:
+    """What a person saving a mapping is asked to say, beyond its fitting the file: how the
+    outcome column says won. Not part of `validate`: a mapping read automatically from an
+    export whose deals are all still open has no won value, and is still right for it and for
+    the next export with its headers."""
+    if mapping.outcome_column and not (mapping.won_values or mapping.open_values
+                                       or mapping.won_when_present):
+        return ["Say which values of the outcome column mean won (or still open), or that any "
+                "value means won."]
+    return []
 
 
 # --- outcome -------------------------------------------------------------------------------------
@@ -652,16 +669,21 @@ def _zero_dates(text: pd.Series) -> np.ndarray:
 
 
 def apply_outcome(raw_column: pd.Series, won_values: Iterable[str],
-                  open_values: Iterable[str] = (), won_when_present: bool = False
-                  ) -> pd.Series:
+                  open_values: Iterable[str] = (), won_when_present: bool = False,
+                  lost_values: Iterable[str] | None = None) -> pd.Series:
     """"won" / "lost" / "open" per row; blanks and placeholders missing (no evidence).
 
-    Values are compared stripped and case-insensitively. Anything not blank that is neither a
-    won nor an open value is lost. With `won_when_present`, any value is won (a conversion
-    date), and a blank or a zero date ("0000-00-00") stays missing: no deal, which counts as
-    not won.
+    Values are compared stripped and case-insensitively. With `lost_values` (the values the
+    mapping was made with that are neither won nor open), a value the mapping never saw — a
+    stage a later export added, "TRUE" where the first export wrote 1 — is read as the
+    automatic mapping reads values (`read_unseen`); without them, anything not blank that is
+    neither won nor open is lost, as mappings saved before they were recorded meant. A yes/no
+    spelling of a won value is won either way. With `won_when_present`, any value is won (a
+    conversion date), and a blank or a zero date ("0000-00-00") stays missing: no deal, which
+    counts as not won.
     """
     won, opened = _folded(won_values), _folded(open_values)
+    lost = None if lost_values is None else _folded(lost_values)
 
     def pick(values: pd.Series) -> pd.Series:
         text = _value_text(values)
@@ -670,12 +692,44 @@ def apply_outcome(raw_column: pd.Series, won_values: Iterable[str],
         if won_when_present:
             chosen = np.where(present & ~_zero_dates(text), WON, "")
         else:
-            chosen = np.select([folded.isin(won).to_numpy(dtype=bool) & present,
-                                folded.isin(opened).to_numpy(dtype=bool) & present, present],
-                               [WON, OPEN, LOST], default="")
+            is_won = folded.isin(won).to_numpy(dtype=bool) & present
+            is_open = folded.isin(opened).to_numpy(dtype=bool) & present
+            chosen = np.select([is_won, is_open, present], [WON, OPEN, LOST], default="")
+            judged = is_won | is_open | (folded.isin(lost).to_numpy(dtype=bool)
+                                         if lost is not None else False)
+            unseen = present & ~judged
+            if unseen.any():
+                chosen = chosen.astype(object)
+                chosen[unseen] = read_unseen(list(text[unseen]), won, lost is not None)
         return pd.Series(chosen, index=values.index, dtype="str").replace("", np.nan)
 
     return per_distinct(raw_column, pick, repeats_below=1.0).rename("outcome")
+
+
+def lost_by_default(column: pd.Series, won_values: Iterable[str],
+                    open_values: Iterable[str]) -> list[str]:
+    """The outcome column's values that are neither won nor open: what a mapping made now
+    judges lost (`Mapping.lost_values`)."""
+    named = _folded(won_values) | _folded(open_values)
+    return [v for v in _distinct(column) if v.strip().casefold() not in named]
+
+
+def read_unseen(values: list[str], won: set[str], recorded: bool) -> list[str]:
+    """Outcome values a mapping does not name. Where its won values are yes/no words, a
+    value of the same kind reads by its truth ("TRUE" where the first export wrote "1"); other
+    values, when the mapping recorded what it judged lost, read as the automatic mapping
+    would (a new stage "Contract Sent" is open, "Closed Won" won); otherwise they are lost."""
+    truth = parse_bool(pd.Series(values, dtype="str"))
+    won_truth = parse_bool(pd.Series(sorted(won), dtype="str")) if won else None
+    yes_no = won_truth is not None and bool(won_truth.notna().all() and won_truth.all())
+    read = [LOST] * len(values)
+    if recorded:
+        status_won, status_open = _status_outcome(values)
+        read = [WON if v in status_won else OPEN if v in status_open else LOST for v in values]
+    if yes_no:
+        read = [(WON if t else LOST) if not pd.isna(t) else r
+                for r, t in zip(read, truth, strict=True)]
+    return read
 
 
 # --- units ---------------------------------------------------------------------------------------
@@ -726,17 +780,50 @@ def suggest_units(raw: pd.DataFrame, columns: AbcMapping[str, str], decimal: str
 
 def revenue_unit(column: pd.Series, decimal: str = ".") -> float:
     """The unit a revenue column's values are most plausibly written in (1, 1e3 or 1e6)."""
+    median = _median_amount(column, decimal)
+    if median is None or median >= PLAUSIBLE_REVENUE:
+        return 1.0
+    return 1e6 if median < PLAUSIBLE_REVENUE / 10 else 1e3
+
+
+def _median_amount(column: pd.Series, decimal: str) -> float | None:
+    """The median of a money column's positive values as written (on a sample of 20,000)."""
     sample = column.iloc[:: max(1, len(column) // 20_000)]
     mark = decimal_mark(sample.astype("str"), decimal)[0] if not \
         pd.api.types.is_numeric_dtype(sample) else decimal
     numbers = parse_number(sample, mark or decimal)
     positive = numbers[numbers > 0]
-    if positive.empty:
-        return 1.0
-    median = float(positive.median())
-    if median >= PLAUSIBLE_REVENUE:
-        return 1.0
-    return 1e6 if median < PLAUSIBLE_REVENUE / 10 else 1e3
+    return None if positive.empty else float(positive.median())
+
+
+# A typical lead's company turning over this much or more: a unit applied to whole dollars.
+IMPLAUSIBLE_REVENUE = 1e11
+
+
+def refit(saved: Mapping, raw: pd.DataFrame, decimal: str = ".") -> Mapping:
+    """A mapping saved for an earlier export with these headers, made to fit this one's values.
+
+    The columns and the outcome's values carry over (a value the earlier export lacked is read
+    as new, see `apply_outcome`). A revenue unit is a property of the values, not the header:
+    where the earlier export wrote millions and this one whole dollars, the saved unit would
+    make a typical company turn over trillions, so the unit this export's values suggest is
+    taken instead (and the page asks to confirm it, as for any suggested unit). A unit the
+    header names, or one that still gives plausible figures, is kept."""
+    units = dict(saved.units)
+    for header, key in saved.columns.items():
+        if key != "annual_revenue" or header not in raw.columns \
+                or unit_in_header(header) is not None:
+            continue
+        median = _median_amount(raw[header], decimal)
+        if median is None:
+            continue
+        unit = units.get(header, 1.0)
+        if median * unit >= IMPLAUSIBLE_REVENUE or (unit == 1.0 and median < PLAUSIBLE_REVENUE):
+            units.pop(header, None)
+            suggested = revenue_unit(raw[header], decimal)
+            if suggested != 1.0:
+                units[header] = suggested
+    return replace(saved, units=units)
 
 
 def apply_mapping(raw: pd.DataFrame, mapping: Mapping, decimal: str = ".") -> pd.DataFrame:
@@ -746,6 +833,6 @@ def apply_mapping(raw: pd.DataFrame, mapping: Mapping, decimal: str = ".") -> pd
     outcomes = None
     if mapping.outcome_column is not None and mapping.outcome_column in raw.columns:
         outcomes = partial(apply_outcome, raw[mapping.outcome_column], mapping.won_values,
-                           mapping.open_values, mapping.won_when_present)
+                           mapping.open_values, mapping.won_when_present, mapping.lost_values)
     return normalise(raw, {h: k for h, k in mapping.columns.items() if k}, decimal, outcomes,
                      units=mapping.units)

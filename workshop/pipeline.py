@@ -17,6 +17,8 @@ from workshop.mapping import (
     apply_outcome,
     auto_map,
     email_by_values,
+    lost_by_default,
+    refit,
     repeating_columns,
     suggest_outcome,
     suggest_units,
@@ -44,7 +46,13 @@ def automatic_mapping(raw: pd.DataFrame, decimal: str = ".") -> Mapping:
     guess = suggest_outcome(raw, columns)
     return Mapping(columns=columns, outcome_column=guess.column, won_values=guess.won_values,
                    open_values=guess.open_values, won_when_present=guess.won_when_present,
-                   units=suggest_units(raw, columns, decimal))
+                   units=suggest_units(raw, columns, decimal), lost_values=_lost(raw, guess))
+
+
+def _lost(raw: pd.DataFrame, guess: OutcomeGuess) -> list[str] | None:
+    if guess.column is None or guess.won_when_present:
+        return None
+    return lost_by_default(raw[guess.column], guess.won_values, guess.open_values)
 
 
 def _automatic_columns(raw: pd.DataFrame) -> dict[str, str]:
@@ -58,6 +66,15 @@ def import_leads(data: bytes, filename: str = "", mapping: Mapping | None = None
     """Read and normalise an export; a given mapping must fit the file's headers."""
     raw, export_format = read_export(data, filename, repeated=repeating_columns, **limits)
     return map_leads(raw, export_format, mapping)
+
+
+def map_with_saved(raw: pd.DataFrame, export_format: ExportFormat,
+                   saved_json: str | None) -> ImportedLeads:
+    """The second half of an upload: with the mapping saved for an earlier export with the
+    same headers (made to fit this export's values, see `refit`), or automatically."""
+    saved = refit(Mapping.from_json(saved_json), raw, export_format.decimal) \
+        if saved_json else None
+    return map_leads(raw, export_format, saved)
 
 
 def map_leads(raw: pd.DataFrame, export_format: ExportFormat,
@@ -92,7 +109,8 @@ def _map_automatically(raw: pd.DataFrame, export_format: ExportFormat) -> Import
     guess = suggested[0]
     mapping = Mapping(columns=columns, outcome_column=guess.column,
                       won_values=guess.won_values, open_values=guess.open_values,
-                      won_when_present=guess.won_when_present, units=units)
+                      won_when_present=guess.won_when_present, units=units,
+                      lost_values=_lost(raw, guess))
     return ImportedLeads(raw, export_format, mapping, leads)
 
 

@@ -12,13 +12,15 @@ from workshop.mapping import (
     MONEY_KEYS,
     UNITS,
     Mapping,
+    choice_problems,
     headers_signature,
+    lost_by_default,
     outcome_values,
     repeating_columns,
     unit_in_header,
     validate,
 )
-from workshop.pipeline import map_leads
+from workshop.pipeline import map_with_saved
 from workshop.text import escape_markdown
 from workshop.ui.context import Place, visit
 from workshop.ui.leads_source import LeadsSource, imported, remember_import
@@ -50,7 +52,7 @@ def upload_form(place: Place) -> None:
         with visit(place) as ws:
             known = ws(store.saved_mapping, signature)
         progress.progress(0.5, text=f"Cleaning the values of {len(raw):,} leads…")
-        result = map_leads(raw, export_format, Mapping.from_json(known) if known else None)
+        result = map_with_saved(raw, export_format, known)
     except (ImportProblem, ValueError) as error:
         progress.empty()
         st.error(f"This file cannot be used: {escape_markdown(str(error))}")
@@ -165,8 +167,10 @@ def mapping_editor(place: Place, upload_id: int, raw: pd.DataFrame, mapping: Map
                    "and placeholders such as “Select” count as no deal (not won).")
     if st.button("Save the mapping", key=f"evidence:save:{upload_id}"):
         chosen = Mapping(columns=chosen_columns, outcome_column=outcome or None, won_values=won,
-                         open_values=still_open, won_when_present=present, units=units)
-        problems = validate(chosen, list(raw.columns))
+                         open_values=still_open, won_when_present=present, units=units,
+                         lost_values=None if present or not outcome else
+                         lost_by_default(raw[outcome], won, still_open))
+        problems = validate(chosen, list(raw.columns)) + choice_problems(chosen)
         if problems:
             st.error("Not saved: " + escape_markdown("; ".join(problems)))
             return
