@@ -82,3 +82,14 @@ def test_when_a_measurement_counts_as_new(version, names, sha, new):
 
 def test_nothing_measured_yet_means_every_look_is_new():
     assert is_new_measurement([], 1, names=NAMES, sha256="aaa")
+
+
+def test_the_sign_off_measurement_is_the_same_export_when_its_figures_are():
+    """The measurement taken at sign-off kept no content hash: the export it was taken on is
+    told by its figures, so looking at that version on it again adds nothing."""
+    signed = MeasurementInfo(1, 1, "leads.csv", "", True, ONE, datetime(2025, 1, 1, tzinfo=UTC))
+    other = Figures(leads=2, months=1, qualified=1, sql=1, qualified_per_month=1.0,
+                    sql_per_month=1.0)
+    assert not is_new_measurement([signed], 1, names=NAMES, sha256="aaa", figures=ONE)
+    assert is_new_measurement([signed], 1, names=NAMES, sha256="aaa", figures=other)
+    assert is_new_measurement([signed], 2, names=NAMES, sha256="aaa", figures=ONE)

@@ -301,3 +301,73 @@ def test_win_figures_of_a_small_export_carry_their_caveat_on_the_history_page(da
     at = open_page(params, "views/history.py")
     assert ("The win figures when agreed and now are from few decided leads and wins, so "
             "only a rough guide.") in texts(at)
+
+
+def _signed_on_the_upload(database, name: str) -> tuple[dict, Definition]:
+    """Version 1 signed as the page signs it: with its figures on the uploaded export."""
+    from workshop.measure import measure
+
+    definition = definition_of(name)
+    params = revealed_workshop(database, definition, REAL / name)
+    signed_figures = measure(import_leads((REAL / name).read_bytes(), name).leads, definition)
+    with make_session(database) as s:
+        versions.propose(s, params["ws"], params["key"],
+                         store.shared_state(s, params["ws"], params["key"]).revision,
+                         signed_figures, name)
+        proposal = versions.current_proposal(s, params["ws"], params["key"]).id
+        for team, person in (("marketing", "Mia"), ("sales", "Sol")):
+            versions.sign_in_room(s, params["ws"], params["key"], proposal, role=team,
+                                  name=person, agrees=True, reason="")
+    return params, definition
+
+
+def _taken(database, params: dict) -> list:
+    with make_session(database) as s:
+        return versions.measurements(s, params["ws"], params["key"])
+
+
+def test_the_export_a_version_was_signed_on_is_not_measured_twice(database):
+    """The sign-off's measurement kept no content hash, so opening the versions page on that
+    same export stored it a second time: one export listed twice in every measurement."""
+    params, _ = _signed_on_the_upload(database, "marketing_funnel.csv")
+    assert [m.at_signoff for m in _taken(database, params)] == [True]
+    for _ in range(2):
+        open_page(params, "views/history.py")
+        assert [m.at_signoff for m in _taken(database, params)] == [True]
+
+
+def test_a_measurement_read_with_a_mapping_since_corrected_is_replaced(database, tmp_path):
+    """A fresh export is measured, then its mapping corrected (the revenue unit): the kept
+    measurement of that export becomes the corrected one, not a stale one beside it."""
+    from sqlmodel import select
+
+    from workshop.importer import read_export
+    from workshop.mapping import Mapping, repeating_columns
+    from workshop.measure import measure
+    from workshop.models import LeadsUpload
+    from workshop.pipeline import map_leads
+
+    name = "marketing_funnel.csv"
+    params, definition = _signed_on_the_upload(database, name)
+    fresh = tmp_path / "fresh.csv"
+    fresh.write_bytes((REAL / name).read_bytes())
+    frame = pd.read_csv(fresh, dtype=str, keep_default_na=False)
+    fresh.write_text(frame.iloc[: len(frame) // 2].to_csv(index=False), "utf-8")
+    with make_session(database) as s:
+        upload(s, params["ws"], params["key"], fresh, "fresh.csv")
+    open_page(params, "views/history.py")
+    first = [m for m in _taken(database, params) if m.source == "fresh.csv"]
+    assert len(first) == 1
+    # the facilitator corrects the mapping: the outcome column is dropped
+    with make_session(database) as s:
+        row = s.exec(select(LeadsUpload).where(LeadsUpload.filename == "fresh.csv")).one()
+        corrected = Mapping.from_json(row.mapping_json)
+        corrected.outcome_column, corrected.won_values = None, []
+        store.update_upload_mapping(s, params["ws"], params["key"], row.id, corrected.to_json())
+    open_page(params, "views/history.py")
+    after = [m for m in _taken(database, params) if m.source == "fresh.csv"]
+    raw, export_format = read_export(fresh.read_bytes(), "fresh.csv", repeated=repeating_columns)
+    expected = measure(map_leads(raw, export_format, corrected).leads, definition)
+    assert [m.id for m in after] == [first[0].id]
+    assert after[0].figures == expected and after[0].figures != first[0].figures
+    assert after[0].figures.wins is None

@@ -82,11 +82,16 @@ else:
         st.warning(f"No figures on these leads: {escape_markdown(now)}")
     else:
         sha = source.upload.sha256 if source.upload else ""
-        if actor.is_facilitator and versions.is_new_measurement(
-                taken, latest.number, names=(source.name, source.label), sha256=sha):
+        earlier = versions.earlier_look(taken, latest.number, names=(source.name, source.label),
+                                        sha256=sha, figures=now)
+        if actor.is_facilitator and earlier is None:
             with visit(place) as ws:  # every export a version is looked at against is kept
                 ws(versions.record_measurement, version_number=latest.number, figures=now,
                    source=source.name, sha256=sha)
+                taken = ws(versions.measurements)
+        elif actor.is_facilitator and not earlier.at_signoff and earlier.figures != now:
+            with visit(place) as ws:  # the same export, its mapping corrected since
+                ws(versions.correct_measurement, earlier.id, figures=now)
                 taken = ws(versions.measurements)
         st.dataframe(comparison_table(latest.figures, now), hide_index=True, width="stretch",
                      placeholder=BLANK)

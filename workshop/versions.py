@@ -597,13 +597,42 @@ def measurements(session: Session, workshop_id: str, token: str) -> list[Measure
 
 
 def is_new_measurement(taken: list[MeasurementInfo], version_number: int, *,
-                       names: tuple[str, ...], sha256: str) -> bool:
+                       names: tuple[str, ...], sha256: str,
+                       figures: Figures | None = None) -> bool:
     """Whether looking at version `version_number` on an export adds a measurement: not when
-    that version was measured on the same file already (one of its `names`, as measurements
-    have recorded it, and the same content). A fresh export under an old name is new; so is
-    the same file for another version."""
-    return not any(m.version_number == version_number and m.source in names
-                   and m.sha256 == sha256 for m in taken)
+    that version was measured on the same file already (see `earlier_look`). A fresh export
+    under an old name is new; so is the same file for another version."""
+    return earlier_look(taken, version_number, names=names, sha256=sha256,
+                        figures=figures) is None
+
+
+def earlier_look(taken: list[MeasurementInfo], version_number: int, *,
+                 names: tuple[str, ...], sha256: str,
+                 figures: Figures | None = None) -> MeasurementInfo | None:
+    """The latest measurement kept of this version on this export: one of its `names` (as
+    measurements have recorded it) and the same content. The measurement taken at sign-off
+    kept no content hash; it is this export's when it has the very `figures` measured now."""
+    for m in reversed(taken):
+        if m.version_number != version_number or m.source not in names:
+            continue
+        if m.sha256 == sha256 or (m.at_signoff and not m.sha256 and figures is not None
+                                  and m.figures == figures):
+            return m
+    return None
+
+
+def correct_measurement(session: Session, workshop_id: str, facilitator_token: str,
+                        measurement_id: int, figures: Figures) -> None:
+    """Replace the figures of a measurement of the same export read with a mapping since
+    corrected (a unit, the outcome's values): the wrong figures were never what the version
+    did. What was measured at sign-off is what was signed, and stays."""
+    authenticate_facilitator(session, workshop_id, facilitator_token)
+    result = session.exec(update(Measurement).where(
+        Measurement.id == measurement_id, Measurement.workshop_id == workshop_id,
+        Measurement.at_signoff.is_(False)).values(figures_json=figures.to_json()))
+    session.commit()
+    if result.rowcount != 1:
+        raise NotFound("That measurement is not in this workshop.")
 
 
 def measurement_info(row: Measurement) -> MeasurementInfo:
