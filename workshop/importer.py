@@ -6,9 +6,10 @@ mapping and `workshop.leads.normalise` decide what they mean (`ExportFormat.deci
 whether "12,5" is twelve and a half).
 
 CSV is read by `pyarrow.csv` (multi-threaded, C++); Python only looks at a small sample at the start
-of the file to find the encoding, the delimiter, the header and the decimal mark. A workbook is
-read by calamine (Rust, through python-calamine) when a quick look at its parts shows calamine
-reads it as openpyxl does and within memory bounded by its cells; by openpyxl otherwise. Every
+of the file to find the encoding, the delimiter, the header and the decimal mark, and at its last
+lines for a report's footer. A workbook is read by calamine (Rust, through python-calamine) when
+a quick look at its parts shows calamine reads it as openpyxl does and within memory bounded by
+its cells; by openpyxl otherwise. Every
 problem a person can fix by re-exporting the file is raised as `ImportProblem` with a sentence
 they can act on; nothing else should escape.
 """
@@ -101,6 +102,8 @@ def read_export(data: bytes, filename: str = "", *, max_bytes: int = MAX_BYTES,
     """An export's cells as text (missing cells are missing), and the format it was in.
 
     Headers are stripped and made unique ("Email", "Email (2)"); fully blank rows are dropped.
+    So are what a CRM report adds around its table: title lines above a CSV's header, a footer
+    below its rows, and a totals row ("Grand Total", "Summe") at the end of a CSV or sheet.
     A CSV's columns that `repeated` (given the headers) says hold a few values over and over
     (an industry, a count) are read as a Categorical of that text: each value is kept once, and
     cleaning them later takes a pass over their few values rather than a million rows.
@@ -153,14 +156,21 @@ def _read_csv(data: bytes, *, max_rows: int, encoding: str | None = None,
     if not records:
         raise ImportProblem("The file is empty.")
     if delimiter is None:
-        delimiter = _pick_delimiter([seps for _, seps, _ in records])
+        delimiter = _pick_delimiter(records)
     records = _split_records(sample, start, delimiter, truncated)
-    header, _, body_start = records[0]
+    top = _header_index([fields for fields, *_ in records])
+    header, _, header_begin, body_start = records[top]
+    # Rows are numbered as in the file (a report title above the header counts).
+    first_row = 1 + _line_count(sample[start:header_begin])
     names = _unique_names(f.encode("latin-1").decode("utf-8", "replace") for f in header)
     if len(names) > MAX_COLUMNS:
         raise ImportProblem(f"The file has {len(names):,} columns; the limit is "
                             f"{MAX_COLUMNS:,}. Export only the columns you need.")
-    decimal = _pick_decimal([fields for fields, _, _ in records[1:]], delimiter)
+    footer = _footer_start(text, body_start, delimiter, len(names))
+    if footer < len(text):
+        text = text[:footer]  # a copy, but only of a report that has a footer
+    decimal = _pick_decimal([fields for fields, _, _, end in records[top + 1:]
+                             if end <= footer], delimiter)
     dictionary = set(repeated(names)) & set(names) if repeated else set()
 
     body = memoryview(text)[body_start:]
@@ -173,15 +183,19 @@ def _read_csv(data: bytes, *, max_rows: int, encoding: str | None = None,
         if "invalid UTF8" in message and encoding in ("utf-8", "utf-8-sig"):
             # Valid UTF-8 at the start, not further down: the usual Windows export.
             return _read_csv(data, max_rows=max_rows, encoding="cp1252", repeated=repeated)
-        raise _csv_problem(message, body, names, delimiter) from None
+        raise _csv_problem(message, body, names, delimiter, first_row) from None
     except pa.ArrowException as error:  # pragma: no cover - anything else pyarrow may say
         raise ImportProblem(f"The file could not be read as CSV ({_first_line(error)}).") from None
 
     if len(text) > MAX_CELL_BYTES:
-        _reject_huge_cells(table)
+        _reject_huge_cells(table, first_row)
     if table.num_rows:
-        _reject_unclosed_quote(table, text)
+        _reject_unclosed_quote(table, text, first_row)
     kept = _drop_blank_rows(table)
+    totals = _trailing_totals([list(row.values()) for row in kept.slice(
+        max(0, kept.num_rows - _TOTAL_ROWS)).to_pylist()])
+    if totals:
+        kept = kept.slice(0, kept.num_rows - totals)
     if kept.num_rows == 0:
         raise ImportProblem("The file has a header but no rows.")
     if kept.num_rows > max_rows:
@@ -243,14 +257,15 @@ def _reject_binary(text: bytes) -> None:
 
 
 def _split_records(sample: str, start: int, delimiters: str, truncated: bool
-                   ) -> list[tuple[list[str], list[str], int]]:
-    """(fields, separators, end offset) of the first records, quotes respected; blank lines
-    skipped. A record cut by the end of a truncated sample is left out."""
-    records: list[tuple[list[str], list[str], int]] = []
+                   ) -> list[tuple[list[str], list[str], int, int]]:
+    """(fields, separators, start offset, end offset) of the first records, quotes respected;
+    blank lines skipped. A record cut by the end of a truncated sample is left out."""
+    records: list[tuple[list[str], list[str], int, int]] = []
     fields: list[str] = []
     seps: list[str] = []
     field: list[str] = []
     i, n = start, len(sample)
+    begin = start
     at_field_start, quoted = True, False
     while i < n and len(records) < SAMPLE_RECORDS:
         ch = sample[i]
@@ -274,8 +289,9 @@ def _split_records(sample: str, start: int, delimiters: str, truncated: bool
                 i += 1
             fields.append("".join(field))
             if seps or fields[0].strip():
-                records.append((fields, seps, i + 1))
+                records.append((fields, seps, begin, i + 1))
             fields, seps, field, at_field_start = [], [], [], True
+            begin = i + 1
         else:
             field.append(ch)
             at_field_start = False
@@ -283,22 +299,128 @@ def _split_records(sample: str, start: int, delimiters: str, truncated: bool
     if i >= n and not truncated and (fields or field) and len(records) < SAMPLE_RECORDS:
         fields.append("".join(field))
         if seps or fields[0].strip():
-            records.append((fields, seps, n))
+            records.append((fields, seps, begin, n))
     return records
 
 
-def _pick_delimiter(separators: list[list[str]]) -> str:
-    """The candidate whose count per record is steadiest (and present in the header)."""
+def _pick_delimiter(records: list[tuple[list[str], list[str], int, int]]) -> str:
+    """The candidate whose count per record is steadiest from the header on (and present in
+    the header), `records` being split at every candidate. A report's title lines above the
+    header count against a candidate as any other record of another width does."""
     best, best_score = ",", (0.0, 0)
     for candidate in DELIMITERS:
-        counts = [seps.count(candidate) for seps in separators]
-        if counts[0] == 0:
+        rows = [_regroup(fields, seps, candidate) for fields, seps, *_ in records]
+        top = _header_index(rows)
+        width = len(rows[top])
+        if width == 1:
             continue
-        rest = counts[1:] or counts
-        score = (sum(c == counts[0] for c in rest) / len(rest), counts[0])
+        score = (sum(len(row) == width for row in rows[top:]) / len(rows), width)
         if score > best_score:
             best, best_score = candidate, score
     return best
+
+
+def _regroup(fields: list[str], seps: list[str], delimiter: str) -> list[str]:
+    """A record's fields, split at every candidate delimiter, as split at `delimiter` only."""
+    out, part = [], fields[0]
+    for sep, field in zip(seps, fields[1:], strict=True):
+        if sep == delimiter:
+            out.append(part)
+            part = field
+        else:
+            part += sep + field
+    out.append(part)
+    return out
+
+
+def _header_index(rows: list[list[str]]) -> int:
+    """Which of the first records is the header: the first with the table's width (the
+    commonest among records of more than two values) when only a report's title lines come
+    before it ("Leads Report", "Filtered By: …": no delimiter, or one or two values, fewer than
+    the table has); else the first record, as for any export."""
+    counts = [len(row) for row in rows if sum(1 for value in row if value.strip()) > 2]
+    counts = counts or [len(row) for row in rows]
+    width = max(set(counts), key=lambda count: (counts.count(count), count))
+    top = next(i for i, row in enumerate(rows) if len(row) == width)
+    if all(len(row) == 1 or sum(1 for value in row if value.strip()) < min(3, width - 1)
+           for row in rows[:top]):
+        return top
+    return 0
+
+
+def _line_count(text: str) -> int:
+    """How many line breaks `text` holds (LF, CRLF or, in old Mac files, CR alone)."""
+    return text.count("\n") or text.count("\r")
+
+
+_FOOTER_BYTES = 64 * 1024
+_FOOTER_LINES = 30
+_LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n|$)")
+
+
+def _footer_start(text: bytes, body_start: int, delimiter: str, width: int) -> int:
+    """Where a report's footer starts (len(text) if it has none): the lines after the last row
+    (Salesforce's "Confidential Information - Do Not Distribute", "Generated By: …", "Grand
+    Totals (3 records)") that hold a single value, or that follow a blank line and are not as
+    wide as the table. Only the last few lines are looked at; a line with an odd number of
+    quotes ends the look, as it may be the end of a value running over several lines."""
+    if width < 2:
+        return len(text)
+    low = max(body_start, len(text) - _FOOTER_BYTES)
+    lines = [(m.start(), m.group()) for m in _LINE.finditer(text, low) if m.group()]
+    if low > body_start:
+        lines = lines[1:]  # the tail's first line may be the end of a longer one
+    cut, pending, content, looked, blank, ragged = len(text), False, False, 0, False, False
+    for offset, line in reversed(lines):
+        if line.count(b'"') % 2:
+            break
+        records = _split_records(line.decode("latin-1"), 0, delimiter, False)
+        fields = records[0][0] if records else []
+        filled = sum(1 for value in fields if value.strip())
+        blank = filled == 0
+        if blank:  # a blank line: what follows it is footer
+            cut, content, pending = offset, content or pending, False
+            continue
+        looked += 1
+        if looked > _FOOTER_LINES:
+            return len(text)  # too long for a footer
+        if len(fields) == width and filled > 1:
+            break  # a row of the table
+        if filled == 1 and len(fields) != width:  # a single value
+            if not pending:
+                cut, content = offset, True
+        else:  # footer only if a blank line comes before it, else a row with values missing
+            pending = ragged = True
+    else:  # no row at all: a report that found none, if a blank line follows the header
+        found_none = content and blank and not ragged and low == body_start
+        return cut if found_none else len(text)
+    return cut if content else len(text)
+
+
+# The last rows of a report that may be its totals ("Grand Total,,1350,…", "Count: 4"), in the
+# languages of the catalog's markets: dropped when their other cells are blank or numbers.
+_TOTAL_ROWS = 3
+_TOTAL_LABEL = re.compile(
+    r"^(?:(?:grand\s+)?totals?|sum|count|summe|gesamt(?:summe|ergebnis)?|total\s+g[ée]n[ée]ral"
+    r"|total\s+general|total\s+result|totale|totaal|eindtotaal)\s*:?\s*"
+    r"(?:\(?\s*\d[\d.,'\s]*(?:[^\W\d_]+)?\s*\)?)?$", re.IGNORECASE)
+_TOTAL_NUMBER = re.compile(
+    r"^[-+(]?\s*(?:[$€£¥]|[A-Z]{3})?\s*[-+]?\d[\d.,'\s]*(?:[eE][-+]?\d+)?\s*"
+    r"(?:%|[$€£¥]|[A-Z]{3}|[kKmM]|Mio\.?|Mrd\.?)?\s*\)?$")
+
+
+def _trailing_totals(rows: list[list[str | None]]) -> int:
+    """How many of `rows` (a table's last few, in order) are, at the end, a report's totals:
+    the first value a word like "Total" or "Summe" (perhaps with ":" or a count), the others
+    numbers. A lead named "Total" further up is not looked at."""
+    totals = 0
+    for row in reversed(rows):
+        values = [value.strip() for value in row if value is not None and value.strip()]
+        if not values or not _TOTAL_LABEL.match(values[0]) or not all(
+                _TOTAL_NUMBER.match(value) for value in values[1:]):
+            break
+        totals += 1
+    return totals
 
 
 def _pick_decimal(rows: list[list[str]], delimiter: str) -> str:
@@ -384,8 +506,10 @@ def _arrow_csv(body, names: list[str], delimiter: str, *, newlines_in_values: bo
     )
 
 
-def _csv_problem(message: str, body, names: list[str], delimiter: str) -> ImportProblem:
-    """pyarrow's complaint as a sentence, with the row number (the header is row 1)."""
+def _csv_problem(message: str, body, names: list[str], delimiter: str,
+                 first_row: int = 1) -> ImportProblem:
+    """pyarrow's complaint as a sentence, with the row number (the header is row
+    `first_row`)."""
     counts = re.search(r"Expected (\d+) columns, got (\d+)", message)
     if counts:
         bad: list = []
@@ -404,7 +528,7 @@ def _csv_problem(message: str, body, names: list[str], delimiter: str) -> Import
         if bad:
             expected, got = bad[0].expected_columns, bad[0].actual_columns
             if bad[0].number is not None:
-                where = f"Row {bad[0].number + 1}"
+                where = f"Row {bad[0].number + first_row}"
         name = DELIMITER_NAMES.get(delimiter, repr(delimiter))
         return ImportProblem(
             f"{where} has {got} values but the header has {expected} columns. Look for a "
@@ -413,6 +537,7 @@ def _csv_problem(message: str, body, names: list[str], delimiter: str) -> Import
         line = None if b'"' in body else _first_long_line(body)
         if line is not None:  # no quotes: that line is one row, too long
             row, begin, end = line
+            row += first_row - 1
             values = 1 + bytes(body[begin:end]).count(delimiter.encode())
             if values != len(names):
                 name = DELIMITER_NAMES.get(delimiter, repr(delimiter))
@@ -460,7 +585,7 @@ def _first_long_line(body) -> tuple[int, int, int] | None:
     return (lines + 2, last + 1, len(data)) if len(data) - last > _BLOCK_SIZE else None
 
 
-def _reject_huge_cells(table: pa.Table) -> None:
+def _reject_huge_cells(table: pa.Table, first_row: int = 1) -> None:
     for name, column in zip(table.column_names, table.columns, strict=True):
         if pa.types.is_dictionary(column.type):  # its values are kept once each
             if all((pc.max(pc.binary_length(chunk.dictionary)).as_py() or 0) <= MAX_CELL_BYTES
@@ -474,13 +599,13 @@ def _reject_huge_cells(table: pa.Table) -> None:
         lengths = pc.binary_length(column)
         longest = pc.max(lengths).as_py()
         if longest is not None and longest > MAX_CELL_BYTES:
-            row = pc.index(lengths, longest).as_py() + 2
+            row = pc.index(lengths, longest).as_py() + first_row + 1
             raise ImportProblem(f"Row {row}, column “{name}” holds more than "
                                 f"{_size(MAX_CELL_BYTES)} of text; no lead field needs that "
                                 "much. Remove that value or column and upload again.")
 
 
-def _reject_unclosed_quote(table: pa.Table, text: bytes) -> None:
+def _reject_unclosed_quote(table: pa.Table, text: bytes, first_row: int = 1) -> None:
     """pyarrow reads a quote opened and never closed as one cell running to the end of the
     file; with an odd number of quotes in the file, a line break in the last row gives it away."""
     last = table.slice(table.num_rows - 1)
@@ -488,8 +613,9 @@ def _reject_unclosed_quote(table: pa.Table, text: bytes) -> None:
         value = column[0].as_py()
         if value is not None and ("\n" in value or "\r" in value) and text.count(b'"') % 2:
             raise ImportProblem(
-                f"Row {table.num_rows + 1} opens a quote (\") that is never closed, so the rest "
-                "of the file ran into one cell. Fix or remove that quote and upload again.")
+                f"Row {table.num_rows + first_row} opens a quote (\") that is never closed, so "
+                "the rest of the file ran into one cell. Fix or remove that quote and upload "
+                "again.")
 
 
 def _drop_blank_rows(table: pa.Table) -> pa.Table:
@@ -554,10 +680,18 @@ def _read_xlsx(data: bytes, *, max_rows: int) -> tuple[pd.DataFrame, ExportForma
         raise ImportProblem("The workbook's first sheet is empty.")
     if not sheet.columns or len(sheet.columns[0]) == 0:
         raise ImportProblem("The sheet has a header but no rows.")
+    columns, rows = sheet.columns, len(sheet.columns[0])
+    last = range(max(0, rows - _TOTAL_ROWS), rows)
+    totals = _trailing_totals([[column[i].as_py() for column in columns] for i in last])
+    if totals == rows:
+        raise ImportProblem("The sheet has a header but no rows.")
+    if totals:
+        columns = [column.slice(0, rows - totals) for column in columns]
     names = _unique_names(sheet.header)
     frame = pd.DataFrame({name: pd.Series(column, dtype="str")
-                          for name, column in zip(names, sheet.columns, strict=True)})
-    return frame, ExportFormat("xlsx", "", "", ".", len(frame), len(names), sheet=sheet.title)
+                          for name, column in zip(names, columns, strict=True)})
+    return frame, ExportFormat("xlsx", "", "", sheet.decimal, len(frame), len(names),
+                               sheet=sheet.title)
 
 
 @dataclass
@@ -569,22 +703,43 @@ class _Sheet:
     header: list[str | None] | None
     columns: list[pa.Array]
     title: str
+    decimal: str = "."
 
 
-def _rows_sheet(rows: list[list[str | None]], width: int, title: str) -> _Sheet:
+def _rows_sheet(rows: list[list[str | None]], width: int, title: str,
+                decimal: str = ".") -> _Sheet:
     """`_take_rows`' rows as a `_Sheet`."""
     if not rows:
-        return _Sheet(None, [], title)
+        return _Sheet(None, [], title, decimal)
     body = [row + [None] * (width - len(row)) for row in rows[1:]]
     columns = [pa.array(list(cells), type=pa.large_string()) for cells in zip(*body, strict=True)
                ] if body else [pa.array([], type=pa.large_string()) for _ in range(width)]
-    return _Sheet(rows[0] + [None] * (width - len(rows[0])), columns, title)
+    return _Sheet(rows[0] + [None] * (width - len(rows[0])), columns, title, decimal)
 
 
-def _take_rows(sheet_rows, max_rows: int) -> tuple[list[list[str | None]], int]:
+_DECIMAL_SCAN_ROWS = 1_000
+
+
+def _sheet_decimal(sheet_rows) -> str:
+    """The decimal mark a sheet's numbers typed as text use ("1.234.567,50" says comma), judged
+    as a CSV's is (`_pick_decimal`) on the text cells of its first rows; "." if they do not
+    say. Cells Excel holds as numbers do not count: they are numbers whatever the mark."""
+    texts: list[list[str]] = []
+    for values in itertools.islice(sheet_rows, _DECIMAL_SCAN_ROWS):
+        cells = [value for value in values if type(value) is str and value.strip()]
+        if cells:
+            texts.append(cells)
+            if len(texts) > SAMPLE_RECORDS:
+                break
+    return _pick_decimal(texts, "")
+
+
+def _take_rows(sheet_rows, max_rows: int, decimal: str = "."
+               ) -> tuple[list[list[str | None]], int]:
     """The rows of a sheet as text, as `_read_xlsx` keeps them: blank rows dropped, each row
     without its trailing empty cells, the limits checked as the rows come. `sheet_rows` gives
-    each row's values (None for an empty cell) at most MAX_COLUMNS + 1 wide, from column A."""
+    each row's values (None for an empty cell) at most MAX_COLUMNS + 1 wide, from column A.
+    Numbers are written with `decimal`, the mark the sheet's text uses."""
     rows: list[list[str | None]] = []
     width = 0
     blank = None  # openpyxl gives every row missing from the file as this same tuple
@@ -600,7 +755,7 @@ def _take_rows(sheet_rows, max_rows: int) -> tuple[list[list[str | None]], int]:
         if last > MAX_COLUMNS:
             raise ImportProblem(f"The sheet has more than {MAX_COLUMNS:,} columns; the limit "
                                 f"is {MAX_COLUMNS:,}. Export only the columns you need.")
-        cells = [_cell_text(v) for v in values[:last]]
+        cells = [_cell_text(v, decimal) for v in values[:last]]
         while cells and cells[-1] is None:
             cells.pop()
         if not rows and not cells:
@@ -643,8 +798,9 @@ def _openpyxl_sheet(data: bytes, max_rows: int) -> _Sheet:
         # each to its last cell, which a few bytes can put at column 16,384): a value in the
         # extra column says the sheet is too wide; cells beyond it are not looked at.
         sheet.reset_dimensions()
+        decimal = _sheet_decimal(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1))
         rows, width = _take_rows(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1),
-                                 max_rows)
+                                 max_rows, decimal)
         title = sheet.title
     except ImportProblem:
         raise
@@ -653,7 +809,7 @@ def _openpyxl_sheet(data: bytes, max_rows: int) -> _Sheet:
                             "again as .xlsx or CSV.") from None
     finally:
         book.close()
-    return _rows_sheet(rows, width, title)
+    return _rows_sheet(rows, width, title, decimal)
 
 
 def _calamine_sheet(data: bytes, archive: zipfile.ZipFile, members: list[zipfile.ZipInfo],
@@ -704,10 +860,11 @@ def _calamine_read(data: bytes, archive: zipfile.ZipFile, max_rows: int) -> _She
         return None
     finally:
         book.close()
-    return _grid_sheet(grid, left, max_rows, title)
+    return _grid_sheet(grid, left, max_rows, title, _sheet_decimal(grid))
 
 
-def _grid_sheet(grid: list[list], left: int, max_rows: int, title: str) -> _Sheet | None:
+def _grid_sheet(grid: list[list], left: int, max_rows: int, title: str,
+                decimal: str = ".") -> _Sheet | None:
     """calamine's grid (its rows from the first used column, `left`, "" for an empty cell) as
     `_take_rows` would keep openpyxl's rows of the same sheet, with the same problems raised
     for the same first row, worked out a column at a time; None if no row holds anything."""
@@ -729,7 +886,7 @@ def _grid_sheet(grid: list[list], left: int, max_rows: int, title: str) -> _Shee
             problems.append((wide, 0, ImportProblem(
                 f"The sheet has more than {MAX_COLUMNS:,} columns; the limit is "
                 f"{MAX_COLUMNS:,}. Export only the columns you need.")))
-    cells = [_text_cells(values) for values in raw]
+    cells = [_text_cells(values, decimal) for values in raw]
     filled = np.zeros(rows, dtype=bool)
     for column in cells:
         if column.null_count < rows:
@@ -757,15 +914,16 @@ def _grid_sheet(grid: list[list], left: int, max_rows: int, title: str) -> _Shee
     body = pa.array(kept[1:])
     columns = [pa.nulls(len(body), pa.large_string())] * left + [
         cells[j].take(body) for j in range(width - left)]
-    return _Sheet(header, columns, title)
+    return _Sheet(header, columns, title, decimal)
 
 
-def _text_cells(values: np.ndarray) -> pa.Array:
+def _text_cells(values: np.ndarray, decimal: str = ".") -> pa.Array:
     """A column of calamine's cells as the text `_cell_text` gives each ("" is empty)."""
     try:  # text only (the usual column): checked in Arrow, not cell by cell
         text = pa.array(values, type=pa.large_string())
     except (pa.ArrowTypeError, pa.ArrowInvalid):  # numbers, dates, yes/no among them
-        return pa.array(list(map(_cell_text, values)), type=pa.large_string())
+        return pa.array([_cell_text(value, decimal) for value in values],
+                        type=pa.large_string())
     # Arrow's white space is Python's (Unicode's Zs, and bidi classes WS, B and S).
     blank = pc.or_(pc.equal(pc.binary_length(text), 0), pc.utf8_is_space(text))
     if pc.any(blank).as_py():
@@ -946,8 +1104,8 @@ def _password_protected() -> ImportProblem:
                          "Workbook), save it and upload it again, or export the leads as CSV.")
 
 
-def _cell_text(value: object) -> str | None:
-    """A cell as the text a CSV export of it would hold."""
+def _cell_text(value: object, decimal: str = ".") -> str | None:
+    """A cell as the text a CSV export of it would hold, a fraction written with `decimal`."""
     if type(value) is str:  # most cells: first, and without str() of it
         return value if value.strip() else None
     if value is None:
@@ -955,7 +1113,9 @@ def _cell_text(value: object) -> str | None:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value).replace(".", decimal)
     if isinstance(value, datetime.datetime):
         return value.isoformat(sep=" ").removesuffix(" 00:00:00")
     if isinstance(value, datetime.date | datetime.time):
