@@ -35,10 +35,31 @@ HOSTILE = ['=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)", "\tcmd", "\r=1+1"
         ("", ""),
         ("'quoted", "'quoted"),
         (" =1", " =1"),  # a leading space is not a formula in Excel or Sheets
+        # dashes, with a formula after them
+        ("--1", "'--1"),
+        ("- 1", "'- 1"),
+        ("-(1)", "'-(1)"),
+        ("-SUM(A1)", "'-SUM(A1)"),
+        ("-A1+B1", "'-A1+B1"),
+        ("-cmd|' /C calc'!A0", "'-cmd|' /C calc'!A0"),
+        ("--None--(1)", "'--None--(1)"),
+        ("-none()", "'-none()"),
+        ("-#N/A", "'-#N/A"),
+        ("-Software", "'-Software"),  # not a placeholder: judged as before
     ],
 )
 def test_safe_cell(text, expected):
     assert safe_cell(text) == expected
+
+
+@pytest.mark.parametrize("text", ["-", "--", "---", "--None--", "-- none --", "- none -",
+                                  "-n/a-", "--unknown--", "- -", "-k. a.-"])
+def test_a_placeholder_of_dashes_is_left_as_it_is(text):
+    """The import reads these as blank: a quote in front would make them values."""
+    assert safe_cell(text) == text
+    quoted = leads_csv(pd.DataFrame({"industry": pd.Series([text, "=1"], dtype="str")}),
+                       evaluate(pd.DataFrame({"industry": [text, "=1"]}), D()))
+    assert read_back(quoted, keep_default_na=False)["industry"].tolist() == [text, "'=1"]
 
 
 def hostile_leads() -> pd.DataFrame:
@@ -80,15 +101,15 @@ def test_csv_protects_hostile_text_and_keeps_numbers():
     # mixed object columns: only real strings are judged; numbers are written as they are
     assert back["notes"].astype(str).tolist()[:2] == ["'=1+1", "5"]
     assert back["notes"].astype(str).tolist()[4:6] == ["-3", "'@x"]
-    assert back["source"].fillna("<NA>").tolist()[:4] == ["web", "'+web", "<NA>", "'-"]
+    assert back["source"].fillna("<NA>").tolist()[:4] == ["web", "'+web", "<NA>", "-"]
     assert back["source"].tolist()[7] == "'@"
     assert back["blank"].isna().all()
-    # no cell of the file starts a formula, unless it is a plain number
+    # no cell of the file starts a formula, unless it is a plain number or a placeholder '-'
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     assert len(rows) == len(leads) + 1
     for row in rows:
         for cell in row:
-            if cell.startswith(("=", "+", "-", "@", "\t", "\r")):
+            if cell.startswith(("=", "+", "-", "@", "\t", "\r")) and cell != "-":
                 float(cell)  # raises for anything but a number
 
 

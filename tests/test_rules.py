@@ -6,6 +6,7 @@ import io
 import json
 
 import duckdb
+import pandas as pd
 import pytest
 
 from workshop import rules
@@ -36,7 +37,7 @@ def test_the_points_table_has_a_row_per_rule_and_the_threshold():
         ("seniority", "in: VP", "10", "nice to have", ""),
         ("employees", "between: 50 and 500", "5", "nice to have", ""),
         ("personal_email", "is_true", "0", "disqualifier", ""),
-        ("demo_requested", "at_least 1", "30", "conversion action", ""),
+        ("demo_requested", "at_least: 1", "30", "conversion action", ""),
         ("", "points at least", "25", "threshold", "MQL"),
     ]
     assert rows[0]["criterion"] == "Industry is Software or Retail"
@@ -93,3 +94,50 @@ def test_the_sql_uses_the_export_s_column_names():
                                  columns={"industry": "Industry (HubSpot)"}).decode()
     assert '"Industry (HubSpot)"' in query and 'FROM "crm leads"' in query
     assert "'O''Reilly \"Media\"'" in query or "o''reilly" in query.lower()
+
+
+def test_an_action_s_condition_follows_how_its_column_is_read():
+    """A count counts from 1, a yes/no at a yes, a date column once a date is there: the
+    condition is the operator that means that on the column (no 'at_least 1' on a date)."""
+    leads = pd.DataFrame({
+        "Newsletter": pd.Series(["Yes", "No", None], dtype="str"),
+        "Demo Booked At": pd.to_datetime(["2025-03-01", None, "2025-01-02"]),
+        "Trial": [True, False, True],
+        "demo_requested": [2, 0, 1]})
+    definition = Definition(actions=[Action(field=f, points=5) for f in leads.columns])
+    rows = read_csv(rules.points_csv(definition, leads=leads))
+    assert [(r["field"], r["condition"]) for r in rows[:-1]] == [
+        ("Newsletter", "is_true"), ("Demo Booked At", "is_known"), ("Trial", "is_true"),
+        ("demo_requested", "at_least: 1")]
+    # as criteria on the same columns, the conditions pick the leads the actions count for
+    for row in rows[:-1]:
+        op, _, low = row["condition"].partition(": ")
+        rule = Definition(criteria=[Criterion(field=row["field"], op=op,
+                                              low=float(low) if low else None)])
+        action = Definition(actions=[Action(field=row["field"], points=1)], threshold=1)
+        assert evaluate(leads, rule).frame["is_mql"].tolist() == \
+            evaluate(leads, action).frame["is_mql"].tolist()
+
+
+def test_the_sql_file_says_what_it_is_written_for():
+    """Which engines (it uses strpos() and SIMILAR TO, which SQLite lacks), which table and
+    which columns, read how: a column name cannot end the comment it is named in."""
+    definition = Definition(criteria=[
+        Criterion(field="industry", op="in", values=["Software"]),
+        Criterion(field="Seats", op="at_least", low=10),
+        Criterion(field="Booked\nDROP TABLE leads; --", op="is_true")])
+    leads = pd.DataFrame({"industry": ["Software"], "Seats": [12.0],
+                          "Booked\nDROP TABLE leads; --": pd.to_datetime(["2025-01-01"])})
+    query = rules.definition_sql(definition, table="crm", leads=leads).decode()
+    header = [line for line in query.splitlines() if line.startswith("--")]
+    text = "\n".join(header)
+    assert "DuckDB and PostgreSQL" in text and "not SQLite" in text
+    assert '"crm"' in text and "lead_stage and lead_points" in text
+    assert '"industry": text' in text and '"Seats": a number' in text
+    assert '"Booked\\nDROP TABLE leads; --": a date' in text
+    statement = query[len("\n".join(header)) + 1:]
+    assert statement.startswith("SELECT") and "--" not in statement.replace(
+        '"Booked\nDROP TABLE leads; --"', "")
+    connection = duckdb.connect()
+    connection.register("crm", leads)
+    assert connection.execute(query.rstrip().rstrip(";")).df()["lead_stage"].tolist() == ["SQL"]

@@ -257,3 +257,97 @@ def test_the_sql_reads_the_exports_own_headers_whatever_the_rule_names():
     stages = connection.execute(
         f"SELECT lead_stage FROM ({to_sql(definition, columns=names)})").df()["lead_stage"]
     assert stages.tolist() == evaluate(table, definition).frame["stage"].tolist()
+
+
+# Cells where str.casefold() (the app's folding) and SQL's lower() differ: 'ß' is 'ss', the
+# final 'ς' is 'σ', in either spelling of the rule.
+FOLDS = pd.DataFrame({"company": pd.Series(
+    ["Straße AG", "STRASSE AG", "strasse ag", "Großhandel Süd GmbH", "GROSSHANDEL NORD",
+     "ΟΔΟΣ", "οδος", "Acme", "Select", None], dtype="str")})
+SHARP_S_RULES = [(op, values) for op in ("in", "not_in", "contains_any")
+                 for values in (["Straße AG"], ["STRASSE AG"], ["großhandel", "Οδος"])]
+
+
+@pytest.mark.parametrize("op, values", SHARP_S_RULES)
+def test_sharp_s_and_final_sigma_match_as_in_the_app(op, values):
+    definition = Definition(criteria=[Criterion(field="company", op=op, values=values)])
+    assert_same(FOLDS, definition)
+    # the rule matches both spellings, as casefold() reads them
+    hits = evaluate(FOLDS, definition).frame["is_mql"].tolist()
+    if op == "in" and values == ["Straße AG"]:
+        assert hits[:3] == [True, True, True] and not any(hits[3:])
+
+
+def test_sharp_s_matches_as_in_the_app_on_postgresql(postgres_url):
+    """The test server's database is in the C locale, whose lower() leaves capitals outside
+    ASCII ('ΟΔΟΣ') as they are: ß and ς, already small, are respelled all the same."""
+    import psycopg
+
+    folds = FOLDS[FOLDS["company"] != "ΟΔΟΣ"].reset_index(drop=True)
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        connection.execute("DROP TABLE IF EXISTS leads")
+        connection.execute("CREATE TABLE leads (n integer, company text)")
+        with connection.cursor() as cursor:
+            cursor.executemany("INSERT INTO leads VALUES (%s, %s)",
+                               [(i, None if pd.isna(v) else v)
+                                for i, v in enumerate(folds["company"])])
+        for op, values in SHARP_S_RULES:
+            definition = Definition(criteria=[Criterion(field="company", op=op, values=values)])
+            rows = connection.execute(f"SELECT lead_stage FROM ({to_sql(definition)}) AS s "
+                                      f"ORDER BY n").fetchall()
+            assert [r[0] for r in rows] == evaluate(folds, definition).frame["stage"].tolist()
+
+
+# A table whose column kinds nobody told the SQL (not in the catalog, no leads at hand).
+UNTOLD = pd.DataFrame({
+    "Seats": [100.0, 99.5, None, 100.0, 250.0, 0.0],
+    "Booked": pd.to_datetime(["2025-03-10", None, "2025-02-01 08:30", None, "2025-01-01",
+                              "2024-12-31"], format="ISO8601"),
+    "Code": pd.Series(["0100", "100", "1e2", "abc", None, "-"], dtype="str"),
+})
+
+
+@pytest.mark.parametrize("definition", [
+    Definition(criteria=[Criterion(field="Seats", op="in", values=["100"])]),
+    Definition(criteria=[Criterion(field="Seats", op="not_in", values=["100", "250"])]),
+    Definition(criteria=[Criterion(field="Seats", op="in", values=["99.5", "0"])]),
+    Definition(criteria=[Criterion(field="Booked", op="is_true")]),
+    Definition(actions=[Action(field="Booked", points=10)], threshold=10),
+    Definition(criteria=[Criterion(field="Seats", op="in", values=["100"], role="nice",
+                                   points=10),
+                         Criterion(field="Code", op="in", values=["100"], role="nice",
+                                   points=5)], threshold=5),
+    Definition(criteria=[Criterion(field="Seats", op="not_in", values=["100"], role="nice",
+                                   points=10),
+                         Criterion(field="Code", op="not_in", values=["0100"], role="nice",
+                                   points=5)], threshold=5),
+], ids=["in", "not_in", "in-fraction", "is_true-date", "action-date", "number-and-text-in",
+        "number-and-text-not_in"])
+def test_untold_number_and_date_columns_read_as_in_the_app(definition):
+    """Without types, DuckDB's number cells read as text '100.0' and its dates as
+    '2025-03-10 00:00:00': the SQL still compares numbers and counts a date as done. A
+    text column ("0100", "1e2") compares as text, as in the app (only a text cell with a
+    decimal point, "100.0", would count as 100 there)."""
+    connection = duckdb.connect()
+    connection.register("leads", UNTOLD)
+    got = connection.execute(f"SELECT lead_stage, lead_points FROM ({to_sql(definition)})").df()
+    frame = evaluate(UNTOLD, definition).frame
+    assert got["lead_stage"].tolist() == frame["stage"].tolist()
+    assert got["lead_points"].astype(int).tolist() == frame["points"].tolist()
+
+
+def test_a_table_holding_a_stage_already_gets_the_fresh_one_only():
+    """A lead CSV imported back into the CRM holds lead_stage and lead_points: told the
+    table's columns, the SELECT lists the others, and its own replace them."""
+    table = pd.DataFrame({"industry": ["Software", "Retail"], "lead_stage": ["Not qualified",
+                                                                             "SQL"],
+                          "lead_points": [0, 40]})
+    definition = Definition(criteria=[Criterion(field="industry", op="in", values=["Software"])])
+    connection = duckdb.connect()
+    connection.register("leads", table)
+    sql = to_sql(definition, table_columns=list(table.columns))
+    result = connection.execute(sql).df()
+    assert result.columns.tolist() == ["industry", "lead_stage", "lead_points"]
+    assert result["lead_stage"].tolist() == \
+        evaluate(table, definition).frame["stage"].tolist() == ["SQL", "Not qualified"]
+    assert to_sql(definition, table_columns=["industry"]).startswith("SELECT *,")

@@ -55,9 +55,11 @@ st.subheader("Rules RevOps can run")
 with visit(place) as ws:
     upload = ws(store.current_upload)
 columns_of = {}
-if upload is not None:  # the SQL names the columns as the workshop's export does
+leads_of = None
+if upload is not None:  # the SQL names and reads the columns as the workshop's export has them
     source = workshop_leads(place)
     if source is not None:
+        leads_of = source.leads
         columns_of = export_headers(source.leads, definition)
 st.caption("The definition as JSON (imports back to exactly this definition), as SQL giving "
            "every lead its stage and points"
@@ -70,7 +72,8 @@ for column, (fmt, label) in zip(rule_columns, (("json", "⬇️ Definition JSON"
                                 strict=False):
     extension, mime = FORMATS[fmt]
     column.download_button(
-        label, data=lambda fmt=fmt: render(definition, fmt, page, columns=columns_of).data,
+        label, data=lambda fmt=fmt: render(definition, fmt, page, columns=columns_of,
+                                           leads=leads_of).data,
         file_name=f"{base_name}.{extension}", mime=mime, width="stretch", key=f"rules:{fmt}",
         on_click="ignore")
 if agreed is not None:

@@ -36,8 +36,11 @@ def about(page: export.OnePager) -> dict[str, object]:
 
 
 def render(definition: Definition, fmt: str, page: export.OnePager, *, paper: str = "A4",
-           columns: Mapping[str, str] | None = None) -> Rendered:
-    """`definition` (whose one-pager is `page`) in format `fmt` (a key of `FORMATS`)."""
+           columns: Mapping[str, str] | None = None, leads=None) -> Rendered:
+    """`definition` (whose one-pager is `page`) in format `fmt` (a key of `FORMATS`).
+
+    `leads`, the workshop's leads when there are some: the SQL and the points table then read
+    each column as the app read it (a date, a number, a yes/no), not only the catalog's."""
     if fmt not in FORMATS:
         raise ValueError(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}.")
     extension, mime = FORMATS[fmt]
@@ -52,7 +55,7 @@ def render(definition: Definition, fmt: str, page: export.OnePager, *, paper: st
     elif fmt == "json":
         data = rules.definition_json(definition, about(page))
     elif fmt == "sql":
-        data = rules.definition_sql(definition, columns=columns)
+        data = rules.definition_sql(definition, columns=columns, leads=leads)
     else:
-        data = rules.points_csv(definition)
+        data = rules.points_csv(definition, leads=leads)
     return Rendered(data, extension, mime, notice)

@@ -7,17 +7,31 @@ import csv
 import io
 from collections.abc import Mapping
 
-from workshop.definition import Definition
+from workshop.definition import Criterion, Definition
+from workshop.evaluate import export_headers
 from workshop.lead_export import safe_cell
 from workshop.operators import operator
-from workshop.sql import to_sql
+from workshop.sql import (
+    BOOLEAN,
+    DATE,
+    NUMBER,
+    OUTPUTS,
+    column_kind,
+    quote_identifier,
+    table_columns,
+    to_sql,
+    types_for,
+    used_fields,
+)
 
 POINTS_COLUMNS = ("criterion", "field", "condition", "points", "role", "gate")
 
 
-def points_rows(definition: Definition) -> list[dict[str, object]]:
+def points_rows(definition: Definition,
+                types: Mapping[str, str] | None = None) -> list[dict[str, object]]:
     """One row per rule: must-haves (0 points, their gate), nice-to-haves (their points),
-    disqualifiers, then the conversion actions; the threshold last."""
+    disqualifiers, then the conversion actions; the threshold last. `types` (field -> column
+    kind, `workshop.sql.types_for`) says how an action's column is read."""
     rows: list[dict[str, object]] = []
     for criterion in definition.criteria:
         role = {"must": "must have", "nice": "nice to have"}.get(criterion.role, criterion.role)
@@ -31,7 +45,8 @@ def points_rows(definition: Definition) -> list[dict[str, object]]:
         })
     for action in definition.actions:
         rows.append({"criterion": action.sentence(), "field": action.field,
-                     "condition": "at_least 1", "points": action.points,
+                     "condition": _action_condition(action.field, types),
+                     "points": action.points,
                      "role": "conversion action", "gate": ""})
     rows.append({"criterion": f"MQL threshold: at least {definition.threshold} points",
                  "field": "", "condition": "points at least", "points": definition.threshold,
@@ -44,13 +59,28 @@ def _condition(criterion) -> str:
     return operator(criterion.op).points_cell(criterion)
 
 
-def points_csv(definition: Definition) -> bytes:
+def _action_condition(field: str, types: Mapping[str, str] | None) -> str:
+    """When an action counts, as the condition of the rule that means the same on its column
+    (an action is done at a count above zero, a yes or a date present): 'at_least: 1' on a
+    count, 'is_known' on a date, 'is_true' on a yes/no (or a column of unknown kind, where
+    is_true means all three)."""
+    kind = column_kind(field, types)
+    if kind == NUMBER:
+        criterion = Criterion(field=field, op="at_least", low=1)
+    else:
+        criterion = Criterion(field=field, op="is_known" if kind == DATE else "is_true")
+    return _condition(criterion)
+
+
+def points_csv(definition: Definition, *, leads=None) -> bytes:
     """The points table as UTF-8 CSV (with a BOM, for Excel); typed text cannot run as a
-    spreadsheet formula."""
+    spreadsheet formula. With `leads` (the workshop's), an action's condition follows how
+    its column was read (a count, a yes/no, a date)."""
+    types = types_for(leads, definition) if leads is not None else None
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=POINTS_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    for row in points_rows(definition):
+    for row in points_rows(definition, types):
         writer.writerow({k: safe_cell(v) if isinstance(v, str) else v for k, v in row.items()})
     return "\ufeff".encode() + out.getvalue().encode()
 
@@ -62,12 +92,54 @@ def definition_json(definition: Definition, about: Mapping[str, object] | None =
 
 
 def definition_sql(definition: Definition, *, table: str = "leads",
-                   columns: Mapping[str, str] | None = None) -> bytes:
+                   columns: Mapping[str, str] | None = None,
+                   types: Mapping[str, str] | None = None, leads=None) -> bytes:
     """A commented SELECT giving every lead its stage and points. `columns` maps lead fields
-    to the table's column names (an export's mapping); catalog number fields compare as
-    numbers."""
-    header = ("-- Ideal lead definition: every lead's stage (SQL / MQL / Not qualified) and "
-              "points.\n-- Identifiers are quoted and literals escaped; run it where the "
-              f"leads table is called {table!r}.\n")
-    return (header + to_sql(definition, table=table, columns=columns)
-            + ";\n").encode()
+    to the table's column names (an export's mapping); `types` says how each field's column
+    is stored (`workshop.sql.column_kind`: catalog fields are known, others read as text).
+    `leads`, the workshop's leads read from the table's export, gives both (unless given) and
+    the table's columns, so the SQL reads every column as the app did and replaces a
+    lead_stage / lead_points the table already has."""
+    known = None
+    if leads is not None:
+        columns = export_headers(leads, definition) if columns is None else columns
+        types = types_for(leads, definition) if types is None else types
+        known = table_columns(leads)
+    return (_sql_header(definition, table, columns or {}, types, known)
+            + to_sql(definition, table=table, columns=columns, types=types,
+                     table_columns=known) + ";\n").encode()
+
+
+_READ_AS = {NUMBER: "a number", DATE: "a date (or 'YYYY-MM-DD' text)",
+            BOOLEAN: "yes/no (a boolean)", "text": "text"}
+
+
+def _sql_header(definition: Definition, table: str, columns: Mapping[str, str],
+                types: Mapping[str, str] | None, known: list[str] | None) -> str:
+    """What the file is for, in SQL comments: the engines it is written for (it uses strpos()
+    and SIMILAR TO, which SQLite lacks), the table and columns it reads and what it adds."""
+    lines = [
+        "Ideal lead definition: every lead's stage (SQL / MQL / Not qualified) and points.",
+        "Written for DuckDB and PostgreSQL (it uses strpos() and SIMILAR TO: not SQLite).",
+        f"Reads the table {_shown(quote_identifier(table))}, one row per lead; "
+        "identifiers are quoted and literals escaped.",
+        "Returns the table's columns plus lead_stage and lead_points.",
+    ]
+    if known is not None and set(OUTPUTS) & set(known):
+        lines.append("The table's own lead_stage and lead_points (an earlier export) are "
+                     "left out: these replace them.")
+    elif known is None:
+        lines.append("If the table has lead_stage or lead_points already (an earlier export), "
+                     "drop them first.")
+    fields = used_fields(definition)
+    if fields:
+        lines.append("Columns it reads (text compares ignoring case, spaces, '_' and '-'):")
+        for field in fields:
+            name = _shown(quote_identifier(columns.get(field, field)))
+            lines.append(f"  {name}: {_READ_AS[column_kind(field, types)]}")
+    return "".join(f"-- {line}\n" for line in lines)
+
+
+def _shown(text: str) -> str:
+    """`text` on one comment line: a line break in a column name would end the comment."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)

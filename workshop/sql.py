@@ -12,7 +12,7 @@ Written for DuckDB and PostgreSQL.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from workshop import catalog
 from workshop.catalog import Kind
@@ -24,10 +24,21 @@ from workshop.evaluate import (
     SEPARATORS,
     fold_word,
     named_folds,
+    resolve,
 )
+from workshop.leads import header_columns
 from workshop.operators import FALSE_WORDS, TRUE_WORDS, number_literal, operator
 
 NUMBER, TEXT, BOOLEAN, DATE = "number", "text", "boolean", "date"
+# The columns the SQL adds to each lead (the lead CSV's names too).
+OUTPUTS = ("lead_stage", "lead_points")
+# What str.casefold() (evaluate's folding) does beyond lower(): DuckDB's and PostgreSQL's lower()
+# keep 'ß', the final 'ς' and the micro sign 'µ', which casefold() spells 'ss', 'σ' and 'μ'. The
+# SQL lowers a cell and then spells these as casefold() does, where a literal could meet them.
+BEYOND_LOWER = (("ß", "ss"), ("ς", "σ"), ("µ", "μ"))
+# A text cell that is a date or a timestamp as DuckDB and PostgreSQL write one (after lower()),
+# in a pattern SIMILAR TO reads alike in both.
+_ISO_DATE = "[0-9]{4}-[0-9]{2}-[0-9]{2}([ t][0-9:.+z-]*)?"
 
 
 def quote_identifier(name: str) -> str:
@@ -54,6 +65,20 @@ def _replacing(text: str, characters: str, by: str) -> str:
     return text
 
 
+def _lowered(column: str, literals: Iterable[str], within: bool = False) -> str:
+    """The cell lowered as `str.casefold()` folds it, for comparing with `literals` (folded by
+    evaluate). A character casefold() spells otherwise is respelled only where some literal
+    could meet it: holding its spelling (equal to the whole cell), or `within` (searched in the
+    cell) a character of it; so most rules cost no extra pass."""
+    text = f"lower(CAST({column} AS VARCHAR))"
+    literals = list(literals)
+    for character, spelled in BEYOND_LOWER:
+        if any((set(spelled) & set(literal)) if within else spelled in literal
+               for literal in literals):
+            text = f"replace({text}, {quote_literal(character)}, {quote_literal(spelled)})"
+    return text
+
+
 def types_of(frame) -> dict[str, str]:
     """Column kinds of a pandas DataFrame, for writing SQL that reads it the same way."""
     import pandas as pd
@@ -69,6 +94,33 @@ def types_of(frame) -> dict[str, str]:
         else:
             kinds[str(name)] = TEXT
     return kinds
+
+
+def used_fields(definition: Definition) -> list[str]:
+    return list(dict.fromkeys([c.field for c in definition.criteria]
+                              + [a.field for a in definition.actions]))
+
+
+def types_for(leads, definition: Definition) -> dict[str, str]:
+    """Each field the definition names -> the kind of the leads column it reads, so the SQL reads
+    the table as the app read it (a column outside the catalog is otherwise text). A yes/no
+    column is read through its text ('true', 'Ja'), which takes real booleans too: the CRM's
+    table may still hold the words the import read."""
+    kinds = types_of(leads)
+    found = {}
+    for field in used_fields(definition):
+        column = resolve(leads, field)
+        if column is not None:
+            kind = kinds[str(column)]
+            found[field] = TEXT if kind == BOOLEAN else kind
+    return found
+
+
+def table_columns(leads) -> list[str]:
+    """The columns of the table the leads were read from: the export's own headers (as
+    `workshop.evaluate.export_headers` names them to the SQL), else the leads' columns."""
+    headers = header_columns(leads)
+    return [str(h) for h in headers] if headers else [str(c) for c in leads.columns]
 
 
 def column_kind(field: str, types: Mapping[str, str] | None) -> str:
@@ -97,6 +149,10 @@ class SqlWriter:
     def column(self, field: str) -> str:
         return quote_identifier(self.columns.get(field, field))
 
+    def typed(self, field: str) -> bool:
+        """Whether the column's kind is known (given, or the catalog's), not guessed as text."""
+        return field in self.types or field in catalog.FIELDS
+
     def condition(self, criterion: Criterion) -> str:
         """TRUE where the lead meets the criterion; never NULL. What each operator means is
         `workshop.operators`'."""
@@ -104,19 +160,20 @@ class SqlWriter:
         return f"COALESCE({operator(criterion.op).sql(side, criterion)}, FALSE)"
 
     @staticmethod
-    def folded(column: str, ampersand: bool = True) -> str:
-        """Text as values compare: lower case, without spaces, '_' and '-', '&' as 'and'.
-        Without `ampersand`, '&' is left as it is: enough to compare with values that do not
-        hold 'and', and one pass less over every row."""
-        lowered = f"lower(CAST({column} AS VARCHAR))"
-        if ampersand:
+    def folded(column: str, literals: Iterable[str]) -> str:
+        """Text as values compare with `literals` (folded values): case folded, without
+        spaces, '_' and '-', '&' as 'and'. '&' is left as it is unless some literal holds
+        'and' (see `_ampersand`): one pass less over every row."""
+        literals = set(literals)
+        lowered = _lowered(column, literals)
+        if _ampersand(literals):
             lowered = f"replace({lowered}, '&', 'and')"
         return _replacing(lowered, SEPARATORS, "")
 
     @staticmethod
-    def folded_words(column: str) -> str:
-        """Text as it is searched: lower case, '_' and '-' read as spaces."""
-        return _replacing(f"lower(CAST({column} AS VARCHAR))", JOINERS, " ")
+    def folded_words(column: str, words: Iterable[str]) -> str:
+        """Text as it is searched for `words` (folded): case folded, '_' and '-' as spaces."""
+        return _replacing(_lowered(column, words, within=True), JOINERS, " ")
 
     @staticmethod
     def _text_number(column: str) -> str:
@@ -141,8 +198,10 @@ class SqlWriter:
         yes = ", ".join(quote_literal(w) for w in TRUE_WORDS)
         no = ", ".join(quote_literal(w) for w in FALSE_WORDS)
         number = self._text_number(column)
+        # A column of unknown kind may be a date column: a date present is a yes.
+        dated = "" if self.typed(field) else f"WHEN {text} SIMILAR TO '{_ISO_DATE}' THEN TRUE "
         return (f"(CASE WHEN {text} IN ({yes}) THEN TRUE WHEN {text} IN ({no}) THEN FALSE "
-                f"WHEN {number} IS NOT NULL THEN {number} > 0 END)")
+                f"WHEN {number} IS NOT NULL THEN {number} > 0 {dated}END)")
 
     def points(self, definition: Definition) -> str:
         terms = [f"CASE WHEN {self.condition(c)} THEN {c.points} ELSE 0 END"
@@ -177,6 +236,7 @@ class _SqlColumn:
         self.writer, self.field = writer, field
         self.column = writer.column(field)
         self.kind = column_kind(field, writer.types)
+        self.guessed = not writer.typed(field)  # text, as far as anyone told
 
     def _day(self) -> str:
         return f"CAST(CAST({self.column} AS DATE) AS VARCHAR)"
@@ -192,20 +252,37 @@ class _SqlColumn:
         if self.kind == DATE:
             listed = ", ".join(quote_literal(v.strip()) for v in values)
             return f"{self.column} IS NOT NULL AND {self._day()} IN ({listed})"
-        return self._one_of(named_folds(values, self.field))
+        return self._one_of(named_folds(values, self.field), numbers=self._guessed(values))
 
-    def _one_of(self, folds: set[str], listed: set[str] | None = None) -> str:
+    def _guessed(self, values: list[str]) -> list[float]:
+        """The rule's numbers, when every value is one and the column's kind is not known: it
+        may be a number column, whose cells read as text '100.0' (DuckDB's DOUBLE) or
+        '100.00' (a PostgreSQL numeric), where the app compares numbers."""
+        numbers = [_as_number(v) for v in values]
+        if not self.guessed or not numbers or None in numbers:
+            return []
+        return numbers
+
+    def _one_of(self, folds: set[str], listed: set[str] | None = None,
+                numbers: list[float] = ()) -> str:
         """The folded cell is one of `listed` (`folds` by default), or one of its choices is
-        one of `folds` ("Software;Retail"), looked at only in cells holding a ';'."""
+        one of `folds` ("Software;Retail"), looked at only in cells holding a ';'; or, given
+        `numbers`, a cell with a decimal point is one of them as a number."""
         listed = folds if listed is None else listed
-        folded = self.writer.folded(self.column, _ampersand(listed | folds))
+        folded = self.writer.folded(self.column, listed | folds)
         choices = f"({quote_literal(CHOICES)} || {folded} || {quote_literal(CHOICES)})"
         each = " OR ".join(f"strpos({choices}, {quote_literal(CHOICES + f + CHOICES)}) > 0"
                            for f in sorted(folds)) or "FALSE"
         several = f"strpos(CAST({self.column} AS VARCHAR), {quote_literal(CHOICES)}) > 0"
+        numeric = ""
+        if numbers:
+            number = self.writer._text_number(self.column)
+            listed_numbers = ", ".join(number_literal(n) for n in numbers)
+            numeric = (f" OR CASE WHEN strpos(CAST({self.column} AS VARCHAR), '.') > 0 "
+                       f"THEN COALESCE({number} IN ({listed_numbers}), FALSE) ELSE FALSE END")
         # CASE, not AND: engines look at the choices of the cells that have some only
         return (f"({folded} IN ({', '.join(map(quote_literal, sorted(listed)))}) "
-                f"OR CASE WHEN {several} THEN ({each}) ELSE FALSE END)")
+                f"OR CASE WHEN {several} THEN ({each}) ELSE FALSE END{numeric})")
 
     def not_named(self, values: list[str]) -> str:
         if self.kind == NUMBER:
@@ -214,16 +291,17 @@ class _SqlColumn:
             listed = ", ".join(quote_literal(v.strip()) for v in values)
             return f"{self.column} IS NOT NULL AND {self._day()} NOT IN ({listed})"
         named = named_folds(values, self.field)
-        return f"NOT {self._one_of(named, PLACEHOLDER_FOLDS | named)}"
+        return f"NOT {self._one_of(named, PLACEHOLDER_FOLDS | named, self._guessed(values))}"
 
     def contains(self, words: list[str]) -> str:
         if self.kind == DATE:
             wanted = sorted({w.strip() for w in words} - {""})
             hits = " OR ".join(f"strpos({self._day()}, {quote_literal(w)}) > 0" for w in wanted)
             return f"{self.column} IS NOT NULL AND ({hits or 'FALSE'})"
-        searched = self.writer.folded_words(self.column)
+        wanted = sorted({fold_word(v) for v in words} - {""})
+        searched = self.writer.folded_words(self.column, wanted)
         return " OR ".join(f"strpos({searched}, {quote_literal(v)}) > 0"
-                           for v in sorted({fold_word(v) for v in words} - {""})) or "FALSE"
+                           for v in wanted) or "FALSE"
 
     def number(self) -> str | None:
         if self.kind == DATE:
@@ -246,7 +324,7 @@ class _SqlColumn:
         if self.kind in (DATE, NUMBER):
             return f"({self.column} IS NULL)"
         return (f"({self.column} IS NULL OR "
-                f"{self.writer.folded(self.column, _ampersand(PLACEHOLDER_FOLDS))} "
+                f"{self.writer.folded(self.column, PLACEHOLDER_FOLDS)} "
                 f"IN ({_placeholders()}))")
 
 
@@ -258,10 +336,18 @@ def _ampersand(folds: set[str] | frozenset[str]) -> bool:
 
 def to_sql(definition: Definition, *, table: str = "leads",
            columns: Mapping[str, str] | None = None,
-           types: Mapping[str, str] | None = None) -> str:
-    """A SELECT giving every lead its stage and points, next to its own columns."""
+           types: Mapping[str, str] | None = None,
+           table_columns: Sequence[str] | None = None) -> str:
+    """A SELECT giving every lead its stage and points, next to its own columns.
+
+    `table_columns`, the table's columns when known: when they hold a lead_stage or
+    lead_points already (a lead CSV imported back), the SELECT lists the others instead of
+    `*`, so the fresh ones replace them (no engine can leave a column out of `*` portably)."""
     writer = SqlWriter(columns, types, table)
-    return (f"SELECT *,\n  {writer.stage(definition)} AS lead_stage,\n"
+    own = "*"
+    if table_columns is not None and set(OUTPUTS) & set(table_columns):
+        own = ", ".join(quote_identifier(c) for c in table_columns if c not in OUTPUTS)
+    return (f"SELECT {own + ',' if own else ''}\n  {writer.stage(definition)} AS lead_stage,\n"
             f"  ({writer.points(definition)}) AS lead_points\nFROM {quote_identifier(table)}")
 
 
