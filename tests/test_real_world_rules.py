@@ -157,3 +157,39 @@ def test_the_points_table_says_when_each_action_counts(leads):
             .frame["points"] == 1
         assert met.tolist() == action.tolist(), field
     assert done.tolist() == [26, 21, 6, 21, 20, 26]
+
+
+COUNTRIES = """Email,Country
+a@x.com,Germany
+b@x.com,Deutschland
+c@x.com,DE
+d@x.com,Allemagne
+e@x.com,USA
+f@x.com,États-Unis
+g@x.com,Etats-Unis
+h@x.com,France
+i@x.com,
+""".encode()
+# Read by a person: which of those cells name each country.
+NAMING = {"Germany": {"Germany", "Deutschland", "DE", "Allemagne"},
+          "United States": {"USA", "États-Unis", "Etats-Unis"}}
+
+
+@pytest.mark.parametrize("op", ["in", "not_in"])
+@pytest.mark.parametrize("country", NAMING)
+def test_a_country_rule_meets_every_spelling_in_the_crm_table(country, op, tmp_path):
+    """The SQL runs on the CRM's own table, whose cells the import never rewrote: a rule
+    naming Germany meets "Deutschland" and "DE" there as the app's counts do."""
+    path = tmp_path / "countries.csv"
+    path.write_bytes(COUNTRIES)
+    connection = duckdb.connect()
+    connection.execute(f"CREATE TABLE leads AS SELECT * FROM read_csv('{path}', all_varchar=true)")
+    cells = pd.read_csv(io.BytesIO(COUNTRIES), dtype=str)["Country"]
+    named = cells.isin(NAMING[country])
+    by_hand = named if op == "in" else ~named & cells.notna()
+    definition = Definition(criteria=[Criterion(field="country", op=op, values=[country])])
+    leads = import_leads(COUNTRIES, "countries.csv").leads
+    sql = body(rules.definition_sql(definition, leads=leads))
+    got, _ = stages(connection, sql)
+    assert [stage != "Not qualified" for stage in got] == by_hand.tolist()
+    assert evaluate(leads, definition).count("MQL") == by_hand.sum()

@@ -71,6 +71,13 @@ def coded(text: pd.Series, options: tuple[str, ...]) -> pd.Series:
     return letters.map(codes).astype("str")
 
 
+def written_names(option: str, options: tuple[str, ...]) -> tuple[str, ...]:
+    """The other ways an export may write `option` that the import reads as it: its other
+    names, its ISO names in every language read, and its ISO codes."""
+    codes = tuple(sorted(code for code, named in _iso_codes(options).items() if named == option))
+    return OTHER_NAMES.get(option, ()) + _iso_names().get(option, ()) + codes
+
+
 @cache
 def _iso_names() -> dict[str, tuple[str, ...]]:
     """A country's English ISO name -> its names, English and in `LANGUAGES`. A name two

@@ -12,21 +12,24 @@ Written for DuckDB and PostgreSQL.
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
 from workshop import catalog
 from workshop.catalog import Kind
+from workshop.categories import written_names
 from workshop.definition import Criterion, Definition
 from workshop.evaluate import (
     CHOICES,
     JOINERS,
     PLACEHOLDER_FOLDS,
     SEPARATORS,
+    fold_value,
     fold_word,
     named_folds,
     resolve,
 )
-from workshop.leads import header_columns
+from workshop.leads import canonical_category, header_columns
 from workshop.operators import FALSE_WORDS, TRUE_WORDS, number_literal, operator
 
 NUMBER, TEXT, BOOLEAN, DATE = "number", "text", "boolean", "date"
@@ -77,6 +80,29 @@ def _lowered(column: str, literals: Iterable[str], within: bool = False) -> str:
                for literal in literals):
             text = f"replace({text}, {quote_literal(character)}, {quote_literal(spelled)})"
     return text
+
+
+def written_folds(values: list[str], field: str) -> set[str]:
+    """The folded cells a rule naming `values` on `field` matches in the CRM's own table:
+    `named_folds`, and on a catalog category every other spelling the import reads as the
+    option named ('Deutschland', 'DE', 'États-Unis'). The SQL runs on the table the export
+    came from, whose cells the import never rewrote."""
+    folds = named_folds(values, field)
+    lead_field = catalog.FIELDS.get(field)
+    if not values or lead_field is None or lead_field.kind != Kind.CATEGORY:
+        return folds
+    import pandas as pd
+
+    read = canonical_category(pd.Series(values, dtype="str"), lead_field.options).dropna()
+    names = [name for option in set(read) for name in written_names(option, lead_field.options)]
+    # with and without accents, as the import reads both ('Etats-Unis' too)
+    return folds | {fold_value(spelled) for name in names
+                    for spelled in (name, _without_accents(name))}
+
+
+def _without_accents(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text)
+                   if not unicodedata.combining(ch))
 
 
 def types_of(frame) -> dict[str, str]:
@@ -252,7 +278,7 @@ class _SqlColumn:
         if self.kind == DATE:
             listed = ", ".join(quote_literal(v.strip()) for v in values)
             return f"{self.column} IS NOT NULL AND {self._day()} IN ({listed})"
-        return self._one_of(named_folds(values, self.field), numbers=self._guessed(values))
+        return self._one_of(written_folds(values, self.field), numbers=self._guessed(values))
 
     def _guessed(self, values: list[str]) -> list[float]:
         """The rule's numbers, when every value is one and the column's kind is not known: it
@@ -290,7 +316,7 @@ class _SqlColumn:
         if self.kind == DATE:
             listed = ", ".join(quote_literal(v.strip()) for v in values)
             return f"{self.column} IS NOT NULL AND {self._day()} NOT IN ({listed})"
-        named = named_folds(values, self.field)
+        named = written_folds(values, self.field)
         return f"NOT {self._one_of(named, PLACEHOLDER_FOLDS | named, self._guessed(values))}"
 
     def contains(self, words: list[str]) -> str:
