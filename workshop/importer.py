@@ -15,10 +15,12 @@ they can act on; nothing else should escape.
 """
 from __future__ import annotations
 
+import array
 import datetime
 import io
 import itertools
 import os
+import posixpath
 import re
 import zipfile
 import zlib
@@ -46,6 +48,7 @@ MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024
 MAX_ZIP_RATIO = 200
 MAX_ZIP_MEMBERS = 10_000  # a workbook has a few dozen parts
 EXCEL_MAX_ROWS = 1_048_576  # no sheet Excel writes has more rows, blank ones included
+MAX_MERGED_RANGES = 100_000  # a formatted report merges a few hundred at most
 
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -102,8 +105,10 @@ def read_export(data: bytes, filename: str = "", *, max_bytes: int = MAX_BYTES,
     """An export's cells as text (missing cells are missing), and the format it was in.
 
     Headers are stripped and made unique ("Email", "Email (2)"); fully blank rows are dropped.
-    So are what a CRM report adds around its table: title lines above a CSV's header, a footer
-    below its rows, and a totals row ("Grand Total", "Summe") at the end of a CSV or sheet.
+    So are what a CRM report adds around its table, in a CSV or a sheet: title lines above the
+    header, a footer below the rows, and a totals row ("Grand Total", "Summe") at their end. Of a
+    workbook, the sheet holding the leads is read (not a summary sheet before it), and a merged
+    range's value is given to each of its cells, as a person reads it.
     A CSV's columns that `repeated` (given the headers) says hold a few values over and over
     (an industry, a count) are read as a Categorical of that text: each value is kept once, and
     cleaning them later takes a pass over their few values rather than a million rows.
@@ -678,35 +683,151 @@ def _read_xlsx(data: bytes, *, max_rows: int) -> tuple[pd.DataFrame, ExportForma
         sheet = _openpyxl_sheet(data, max_rows)
     if sheet.header is None:
         raise ImportProblem("The workbook's first sheet is empty.")
-    if not sheet.columns or len(sheet.columns[0]) == 0:
+    header, columns, numbers = _report_table(sheet)
+    if not columns or len(columns[0]) == 0:
         raise ImportProblem("The sheet has a header but no rows.")
-    columns, rows = sheet.columns, len(sheet.columns[0])
-    last = range(max(0, rows - _TOTAL_ROWS), rows)
-    totals = _trailing_totals([[column[i].as_py() for column in columns] for i in last])
-    if totals == rows:
-        raise ImportProblem("The sheet has a header but no rows.")
-    if totals:
-        columns = [column.slice(0, rows - totals) for column in columns]
-    names = _unique_names(sheet.header)
+    names = _unique_names(header)
     frame = pd.DataFrame({name: pd.Series(column, dtype="str")
                           for name, column in zip(names, columns, strict=True)})
     return frame, ExportFormat("xlsx", "", "", sheet.decimal, len(frame), len(names),
                                sheet=sheet.title)
 
 
+def _report_table(sheet: _Sheet) -> tuple[list[str | None], list[pa.Array], np.ndarray]:
+    """A sheet's header and rows without what a report adds around its table, as a CSV's
+    (title rows above the header, a footer and a totals row below the rows), and with each
+    merged range of the rows filled with its value, as a person reads it; and the rows' numbers
+    in the sheet. The footer and totals are found before the filling: a footer merged across
+    the table is still one value."""
+    numbers = sheet.numbers.to_numpy() if sheet.numbers is not None else np.arange(
+        1, 2 + len(sheet.columns[0]) if sheet.columns else 2)
+    header, columns = sheet.header, sheet.columns
+    if columns and len(columns[0]):
+        sample = [header] + [list(cells) for cells in zip(*(
+            column.slice(0, SAMPLE_RECORDS).to_pylist() for column in columns), strict=True)]
+        top = _sheet_header_index(sample)
+        if top:
+            header = sample[top]
+            columns = [column.slice(top) for column in columns]
+            numbers = numbers[top:]
+            while columns and header[len(columns) - 1] is None and \
+                    columns[-1].null_count == len(columns[-1]):
+                columns.pop()  # a title's column beyond the table
+            header = header[:len(columns)]
+    body = numbers[1:]
+    rows = len(columns[0]) if columns else 0
+    cut = _sheet_footer(columns, body, sheet.merged)
+    last = range(max(0, cut - _TOTAL_ROWS), cut)
+    totals = _trailing_totals([[column[i].as_py() for column in columns] for i in last])
+    if totals == cut:
+        raise ImportProblem("The sheet has a header but no rows.")
+    if cut - totals < rows:
+        columns = [column.slice(0, cut - totals) for column in columns]
+        body = body[:cut - totals]
+    return header, _fill_merged(columns, body, sheet.merged), body
+
+
+_TITLE_ROWS = 10
+
+
+def _sheet_header_index(rows: list[list[str | None]]) -> int:
+    """Which of a sheet's first rows is the header, as `_header_index` says for a CSV: the
+    first holding three values (two in a table three wide) when only a report's title rows,
+    of fewer values, come before it ("Leads by Source", "Filtered By: …"), and when it is as
+    wide as the rows below it and most of those hold as many values; else the first row. A
+    table two wide has no title told apart from its header."""
+    filled = [sum(1 for value in row if value is not None) for row in rows]
+    lengths = [next((len(row) - i for i, value in enumerate(reversed(row)) if value is not None),
+                    0) for row in rows]
+    need = min(3, max(lengths) - 1)
+    if need < 2:
+        return 0
+    top = next((i for i, count in enumerate(filled) if count >= need), 0)
+    below = filled[top + 1:]
+    if not 0 < top <= _TITLE_ROWS or not below or lengths[top] < max(lengths[top:]) or \
+            2 * sum(1 for count in below if count >= need) < len(below):
+        return 0
+    return top
+
+
+def _sheet_footer(columns: list[pa.Array], numbers: np.ndarray,
+                  merged: tuple[tuple[int, int, int, int], ...]) -> int:
+    """Where a sheet's footer starts (the number of rows if it has none): its last rows that
+    hold a single value ("Confidential Information - Do Not Distribute", "Generated By: …"),
+    as `_footer_start` drops a CSV's. Right under the rows, only values in column A of a table
+    three or more wide count: a row of a table two wide, or a lead with one value elsewhere, is
+    still a lead; after a blank row, any. A row inside a merged range that starts above it is a
+    row of the table; so is every row, if all hold one value."""
+    rows = len(columns[0]) if columns else 0
+    if rows < 2 or len(columns) < 2:
+        return rows
+    inside = [(r1, r2) for r1, _, r2, _ in merged if r2 > r1]
+    start, first_column = rows, True
+    for i in range(rows - 1, max(-1, rows - _FOOTER_LINES - 2), -1):
+        number = int(numbers[i])
+        filled = [j for j, column in enumerate(columns) if column[i].is_valid]
+        if len(filled) != 1 or any(r1 < number <= r2 for r1, r2 in inside):
+            break
+        start, first_column = i, first_column and filled == [0]
+    else:
+        return rows  # too long for a footer
+    if start == 0 or start == rows:
+        return rows
+    if numbers[start] - numbers[start - 1] < 2 and (len(columns) < 3 or not first_column):
+        return rows
+    return start
+
+
+def _fill_merged(columns: list[pa.Array], numbers: np.ndarray,
+                 merged: tuple[tuple[int, int, int, int], ...]) -> list[pa.Array]:
+    """`columns` (the rows numbered `numbers` in the sheet, from column A) with each merged
+    range (first row, first column, last row, last column, from 1) whose first cell is one of
+    them given that cell's value in every cell of it: Excel shows a merged cell's value over
+    the whole range but keeps it only in the first. Ranges may not overlap (Excel never writes
+    that), so the cells filled are at most the table's."""
+    if not merged or not len(numbers):
+        return columns
+    width, budget = len(columns), len(numbers) * len(columns)
+    fills: dict[int, list[tuple[int, int, str]]] = {}
+    for r1, c1, r2, c2 in merged:
+        first = int(np.searchsorted(numbers, r1))
+        if c1 > width or r2 < r1 or c2 < c1 or first == len(numbers) or numbers[first] != r1:
+            continue
+        value = columns[c1 - 1][first].as_py()
+        if value is None:
+            continue
+        stop = int(np.searchsorted(numbers, r2, side="right"))
+        budget -= (stop - first) * (min(c2, width) - c1 + 1)
+        if budget < 0:
+            raise ImportProblem("The sheet's merged cells overlap, which Excel never saves: the "
+                                "workbook is damaged. Open it in Excel, save it again or export "
+                                "the leads as CSV.")
+        for j in range(c1 - 1, min(c2, width)):
+            fills.setdefault(j, []).append((first, stop, value))
+    columns = list(columns)
+    for j, ranges in fills.items():
+        cells = columns[j].to_numpy(zero_copy_only=False, writable=True)
+        for first, stop, value in ranges:
+            cells[first:stop] = value
+        columns[j] = pa.array(cells, type=pa.large_string())
+    return columns
+
+
 @dataclass
 class _Sheet:
     """A worksheet as `_read_xlsx` keeps it: blank rows dropped, the first row left the
     header (None: no row at all), and each column's cells below it as text (null: empty), as
-    many columns as the widest row has cells."""
+    many columns as the widest row has cells; the merged ranges, not yet filled."""
 
     header: list[str | None] | None
     columns: list[pa.Array]
     title: str
     decimal: str = "."
+    numbers: pa.Array | None = None  # each row's number in the sheet (1: its first), header first
+    merged: tuple[tuple[int, int, int, int], ...] = ()  # (first row, column, last row, column)
 
 
-def _rows_sheet(rows: list[list[str | None]], width: int, title: str,
+def _rows_sheet(rows: list[list[str | None]], width: int, numbers: array.array, title: str,
                 decimal: str = ".") -> _Sheet:
     """`_take_rows`' rows as a `_Sheet`."""
     if not rows:
@@ -714,7 +835,8 @@ def _rows_sheet(rows: list[list[str | None]], width: int, title: str,
     body = [row + [None] * (width - len(row)) for row in rows[1:]]
     columns = [pa.array(list(cells), type=pa.large_string()) for cells in zip(*body, strict=True)
                ] if body else [pa.array([], type=pa.large_string()) for _ in range(width)]
-    return _Sheet(rows[0] + [None] * (width - len(rows[0])), columns, title, decimal)
+    return _Sheet(rows[0] + [None] * (width - len(rows[0])), columns, title, decimal,
+                  pa.array(np.frombuffer(numbers, dtype=np.int64)))
 
 
 _DECIMAL_SCAN_ROWS = 1_000
@@ -735,12 +857,14 @@ def _sheet_decimal(sheet_rows) -> str:
 
 
 def _take_rows(sheet_rows, max_rows: int, decimal: str = "."
-               ) -> tuple[list[list[str | None]], int]:
+               ) -> tuple[list[list[str | None]], int, array.array]:
     """The rows of a sheet as text, as `_read_xlsx` keeps them: blank rows dropped, each row
-    without its trailing empty cells, the limits checked as the rows come. `sheet_rows` gives
+    without its trailing empty cells, the limits checked as the rows come; and their numbers
+    in the sheet (a footer follows a blank row, a merged range is found). `sheet_rows` gives
     each row's values (None for an empty cell) at most MAX_COLUMNS + 1 wide, from column A.
     Numbers are written with `decimal`, the mark the sheet's text uses."""
     rows: list[list[str | None]] = []
+    numbers = array.array("q")
     width = 0
     blank = None  # openpyxl gives every row missing from the file as this same tuple
     for seen, values in enumerate(sheet_rows, start=1):
@@ -769,21 +893,23 @@ def _take_rows(sheet_rows, max_rows: int, decimal: str = "."
         if rows and not any(c is not None and c.strip() for c in cells):
             continue
         rows.append(cells)
+        numbers.append(seen)
         width = max(width, len(cells))
         if len(rows) > max_rows + 1:
             raise ImportProblem(f"The sheet has more than {max_rows:,} rows; the limit is "
                                 f"{max_rows:,}. Export a shorter period or split it.")
-    return rows, width
+    return rows, width, numbers
 
 
 def _openpyxl_sheet(data: bytes, max_rows: int) -> _Sheet:
-    """The first sheet's rows read by openpyxl, cell by cell in Python: slow (about 20 s for
+    """The leads sheet's rows read by openpyxl, cell by cell in Python: slow (about 20 s for
     100,000 rows of 15 cells), but it streams, so any sheet is read in memory bounded by the
     rows it keeps."""
     from openpyxl import load_workbook  # noqa: PLC0415 - only unusual workbooks need it
 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        archive = zipfile.ZipFile(io.BytesIO(data))
     except Exception as error:  # openpyxl raises many kinds for damaged files
         raise ImportProblem(f"The Excel workbook could not be opened{_detail(error)}. Save it "
                             "again as .xlsx or CSV.") from None
@@ -792,15 +918,20 @@ def _openpyxl_sheet(data: bytes, max_rows: int) -> _Sheet:
         if not sheets:
             raise ImportProblem("The workbook has no worksheet (only charts, or nothing). "
                                 "Export the leads again as CSV or XLSX.")
-        sheet = sheets[0]
+        names = book.sheetnames
+        worksheets = {s.title for s in book.worksheets if hasattr(s, "iter_rows")}
+        index = _leads_sheet(archive, names.index(sheets[0].title),
+                             [name in worksheets for name in names])
+        sheet = book[names[index]]
+        merged = _merged_ranges(archive, getattr(sheet, "_worksheet_path", ""))
         # The size a sheet claims is not trusted: openpyxl would fill in every missing row up
         # to the claimed height. Rows are read MAX_COLUMNS + 1 cells wide at most (openpyxl pads
         # each to its last cell, which a few bytes can put at column 16,384): a value in the
         # extra column says the sheet is too wide; cells beyond it are not looked at.
         sheet.reset_dimensions()
         decimal = _sheet_decimal(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1))
-        rows, width = _take_rows(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1),
-                                 max_rows, decimal)
+        rows, width, numbers = _take_rows(
+            sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1), max_rows, decimal)
         title = sheet.title
     except ImportProblem:
         raise
@@ -809,12 +940,14 @@ def _openpyxl_sheet(data: bytes, max_rows: int) -> _Sheet:
                             "again as .xlsx or CSV.") from None
     finally:
         book.close()
-    return _rows_sheet(rows, width, title, decimal)
+    read = _rows_sheet(rows, width, numbers, title, decimal)
+    read.merged = merged
+    return read
 
 
 def _calamine_sheet(data: bytes, archive: zipfile.ZipFile, members: list[zipfile.ZipInfo],
                     max_rows: int) -> _Sheet | None:
-    """The first sheet read by calamine (Rust, some 20 times faster than openpyxl), or None
+    """The leads sheet read by calamine (Rust, some 20 times faster than openpyxl), or None
     when calamine is not to be used on this workbook: when it would read a cell otherwise than
     openpyxl (an error value, a date typed as text, text it would trim), when the parts do not
     show where every cell is, or when the grid it builds (it holds a sheet's whole used
@@ -846,26 +979,35 @@ def _calamine_read(data: bytes, archive: zipfile.ZipFile, max_rows: int) -> _She
         _reraise_unless_calamine(error)
         return None
     try:
-        index = _first_worksheet(book.sheets_metadata, archive)
+        sheets = book.sheets_metadata
+        index = _first_worksheet(sheets, archive)
         if index is None:
             return None
+        worksheet = python_calamine.SheetTypeEnum.WorkSheet
+        index = _leads_sheet(archive, index, [s.typ == worksheet for s in sheets])
         sheet = book.get_sheet_by_index(index)
         if sheet.start is None:  # nothing read: let openpyxl say whether it is really empty
             return None
-        _, left = sheet.start  # openpyxl's rows start at column A, calamine's at the first used
+        top, left = sheet.start  # openpyxl's rows start at column A, calamine's at the first used
         grid = sheet.to_python(skip_empty_area=True)
         title = sheet.name
+        merged = tuple((r1 + 1, c1 + 1, r2 + 1, c2 + 1)
+                       for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or ())
     except BaseException as error:  # the openpyxl reader says what is wrong
         _reraise_unless_calamine(error)
         return None
     finally:
         book.close()
-    return _grid_sheet(grid, left, max_rows, title, _sheet_decimal(grid))
+    read = _grid_sheet(grid, left, max_rows, title, _sheet_decimal(grid), top)
+    if read is not None:
+        read.merged = merged
+    return read
 
 
 def _grid_sheet(grid: list[list], left: int, max_rows: int, title: str,
-                decimal: str = ".") -> _Sheet | None:
-    """calamine's grid (its rows from the first used column, `left`, "" for an empty cell) as
+                decimal: str = ".", top: int = 0) -> _Sheet | None:
+    """calamine's grid (its rows from the first used row, `top`, and column, `left`, counted
+    from 0; "" for an empty cell) as
     `_take_rows` would keep openpyxl's rows of the same sheet, with the same problems raised
     for the same first row, worked out a column at a time; None if no row holds anything."""
     keep = MAX_COLUMNS + 1 - left  # the columns openpyxl would read, the extra one included
@@ -914,7 +1056,7 @@ def _grid_sheet(grid: list[list], left: int, max_rows: int, title: str,
     body = pa.array(kept[1:])
     columns = [pa.nulls(len(body), pa.large_string())] * left + [
         cells[j].take(body) for j in range(width - left)]
-    return _Sheet(header, columns, title, decimal)
+    return _Sheet(header, columns, title, decimal, pa.array(kept + 1 + top, type=pa.int64()))
 
 
 def _text_cells(values: np.ndarray, decimal: str = ".") -> pa.Array:
@@ -957,6 +1099,99 @@ def _first_worksheet(sheets: list, archive: zipfile.ZipFile) -> int | None:
     return None
 
 
+_TABLE_CELLS = 100  # a table of leads has more values than a summary: 20 leads of 5 fields
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\s([^>]*)>")
+_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\s([^>]*)>")
+_ATTRIBUTE = re.compile(rb"""(?:^|\s)([\w:]+)\s*=\s*["']([^"']*)["']""")
+_VALUES = (b"<v>", b"<is>")  # a cell's value; styled empty cells have neither
+
+
+def _leads_sheet(archive: zipfile.ZipFile, today: int, worksheets: list[bool]) -> int:
+    """The sheet whose leads to read: `today` (the one openpyxl reads first) when it holds a
+    table of leads, `_TABLE_CELLS` values or more; else the visible worksheet holding the most
+    values, if it holds more (a summary sheet first, the leads behind it). `worksheets` says
+    which sheets, in the workbook's order, are worksheets. Only the sheets' parts are looked
+    at, counting values as they stream by, and the others only if `today` is that small."""
+    try:
+        parts = _sheet_parts(archive)
+        if parts is None or len(parts) != len(worksheets) or len(parts) < 2:
+            return today
+        most = _valued_cells(archive, parts[today][0], _TABLE_CELLS)
+        if most >= _TABLE_CELLS:
+            return today
+        best = today
+        for index, (part, visible) in enumerate(parts):
+            if index != today and visible and worksheets[index]:
+                count = _valued_cells(archive, part)
+                if count > most:
+                    best, most = index, count
+        return best
+    except (*_DAMAGED_ZIP, KeyError):
+        return today
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, bool]] | None:
+    """Each sheet's part and whether it is visible, in the workbook's order; None if the
+    workbook's parts do not say."""
+    with archive.open("xl/workbook.xml") as part:
+        book = part.read(_CALAMINE_WORKBOOK_BYTES)
+    with archive.open("xl/_rels/workbook.xml.rels") as part:
+        rels = part.read(_CALAMINE_WORKBOOK_BYTES)
+    targets = {}
+    for found in _RELATIONSHIP.finditer(rels):
+        attributes = dict(_ATTRIBUTE.findall(found.group(1)))
+        target = attributes.get(b"Target", b"").decode("utf-8", "replace")
+        targets[attributes.get(b"Id")] = target[1:] if target.startswith("/") else \
+            posixpath.normpath(posixpath.join("xl", target))
+    parts = []
+    for found in _SHEET.finditer(book):
+        attributes = dict(_ATTRIBUTE.findall(found.group(1)))
+        rid = next((value for name, value in attributes.items() if name.endswith(b":id")), None)
+        if rid not in targets:
+            return None
+        parts.append((targets[rid], attributes.get(b"state", b"visible") == b"visible"))
+    return parts
+
+
+def _valued_cells(archive: zipfile.ZipFile, name: str, enough: int | None = None) -> int:
+    """How many cells with a value a sheet's part holds (counting stops at `enough`)."""
+    count = 0
+    for piece in _pieces(archive, archive.getinfo(name)):
+        count += sum(piece.count(tag) for tag in _VALUES)
+        if enough is not None and count >= enough:
+            break
+    return count
+
+
+_MERGED = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?\bref="\$?([A-Z]{1,3})\$?([0-9]{1,7})'
+                     rb':\$?([A-Z]{1,3})\$?([0-9]{1,7})"')
+
+
+def _merged_ranges(archive: zipfile.ZipFile, name: str) -> tuple[tuple[int, int, int, int], ...]:
+    """A sheet's merged ranges (first row, column, last row, column, from 1) from its part,
+    as calamine lists them (openpyxl's streaming reader does not); at most MAX_MERGED_RANGES,
+    so a part of millions does not fill memory."""
+    try:
+        member = archive.getinfo(name.lstrip("/"))
+    except KeyError:
+        return ()
+    ranges = []
+    try:
+        for piece in _pieces(archive, member):
+            for found in _MERGED.finditer(piece):
+                c1, r1, c2, r2 = found.groups()
+                ranges.append((int(r1), _column_number(c1), int(r2), _column_number(c2)))
+            if len(ranges) > MAX_MERGED_RANGES:
+                break
+    except _DAMAGED_ZIP:
+        return ()  # the rows' reading says what is wrong
+    if len(ranges) > MAX_MERGED_RANGES:
+        raise ImportProblem(f"The sheet has more than {MAX_MERGED_RANGES:,} merged cells. Unmerge "
+                            "them (Home › Merge & Center › Unmerge Cells) or export the leads as "
+                            "CSV.")
+    return tuple(ranges)
+
+
 # How sparse a sheet calamine reads may be: its grid (every cell of the rectangle from A1 to the
 # last used cell) may hold this many times the cells the sheet has, or this many cells in all,
 # whichever is more (a cell of the grid costs about 32 bytes).
@@ -988,13 +1223,18 @@ def _calamine_bounded(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) 
     Every part is looked at (calamine finds the sheets through the relationships, which may
     point anywhere), a piece at a time, no further than the size the part declares. A cell
     calamine places where its "r" says: every cell must have one, and none may lie beyond the
-    highest row number the rows give or the widest column seen so far."""
+    highest row number the rows give or the widest column seen so far. Nor may the parts
+    together hold more than MAX_MERGED_RANGES merged ranges, which calamine lists all at once."""
+    merges = 0
     try:
         for member in members:
             cells, bottom, right = 0, 0, 0
             for piece in _pieces(archive, member):
                 if any(pattern.search(piece) for pattern in _CELLS_HIDDEN):
                     return False
+                merges += piece.count(b"mergeCell ")
+                if merges > MAX_MERGED_RANGES:
+                    return False  # calamine would keep them all; openpyxl's reader counts them
                 tags = piece.count(b"<c ")
                 if not tags:
                     continue

@@ -75,6 +75,7 @@ def review(place: Place, source: LeadsSource, definitions: dict | None = None) -
     result = imported(upload.sha256, upload.filename, upload.mapping_json)
     fmt = result.format
     details = (f"{fmt.kind.upper()}, {fmt.encoding or 'workbook'}"
+               + (f" sheet “{fmt.sheet}”" if fmt.sheet else "")
                + (f", separated by “{fmt.delimiter}”" if fmt.delimiter else "")
                + (", decimal commas" if fmt.decimal == "," else ""))
     st.markdown(f"**{escape_markdown(upload.filename)}**: {fmt.rows:,} rows, "
