@@ -8,6 +8,7 @@ all three."""
 from __future__ import annotations
 
 import duckdb
+import pandas as pd
 import pytest
 
 from tests.test_sql import MESSY, load_messy_into
@@ -219,3 +220,32 @@ def test_random_definitions_of_every_operator_agree_in_postgresql(postgres_url):
             expected = evaluate(MESSY, definition).frame
             assert [r[0] for r in rows] == expected["stage"].tolist(), seed
             assert [int(r[1]) for r in rows] == expected["points"].tolist(), seed
+
+
+YES_NO = pd.DataFrame({"n": range(5),
+                       "is_customer": [True, False, True, False, True],
+                       "newsletter": pd.array([True, False, None, True, False], dtype="boolean")})
+
+
+@pytest.mark.parametrize("values", [["true"], ["True"], ["Yes"], ["ja"], ["1"], ["false"],
+                                    ["No"], ["0"], ["true", "false"]])
+@pytest.mark.parametrize("op", ["in", "not_in"])
+@pytest.mark.parametrize("column", ["is_customer", "newsletter"])
+def test_one_of_on_a_yes_no_column_reads_yes_no_words(column, op, values):
+    """"is one of True" on a column of booleans matches its yes leads (the form offers the
+    values as True / False; Yes, Ja and 1 say the same), in pandas and in DuckDB alike; a
+    lead with no value is neither one of them nor not."""
+    words = {v.casefold() for v in values}
+    yes = bool(words & {"true", "yes", "ja", "1"})
+    no = bool(words & {"false", "no", "0"})
+    cells = YES_NO[column].astype(object)
+    known = cells.notna()
+    named = cells.map(lambda v: (v is True and yes) or (v is False and no))
+    expected = (named if op == "in" else ~named.astype(bool)) & known
+    c = Criterion(field=column, op=op, values=values)
+    assert criterion_mask(YES_NO, c).tolist() == expected.astype(bool).tolist()
+    connection = duckdb.connect()
+    connection.register("leads", YES_NO)
+    condition = SqlWriter(types=types_of(YES_NO)).condition(c)
+    rows = connection.execute(f"SELECT {condition} FROM leads ORDER BY n").fetchall()
+    assert [bool(r[0]) for r in rows] == expected.astype(bool).tolist()

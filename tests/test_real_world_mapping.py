@@ -7,6 +7,9 @@
   the deal was won).
 * Pipedrive's "Person - Email" and a "Personal Email" column hold addresses, not yes/no: a
   personal e-mail disqualifier must remove exactly the free-mail addresses.
+* Headcounts in French, German and Spanish, Zoho's "Designation", Close's "status_label",
+  Freshsales' "Lead stage", Pipedrive's "Organization - Industry" and Dynamics 365's
+  "Email (Lead)": the record a header names ("Organization - ", "(Lead)") is not the field.
 
 Every file is written here as bytes and imported with `workshop.pipeline.import_leads`; expected
 figures are worked out again with plain pandas from the same bytes.
@@ -23,6 +26,7 @@ import pytest
 from workshop.definition import Criterion, Definition
 from workshop.evaluate import evaluate
 from workshop.learn import learn, learnable_columns
+from workshop.mapping import auto_map
 from workshop.pipeline import import_leads
 
 INDUSTRIES = ["COMPUTER_SOFTWARE", "RETAIL", "FINANCIAL_SERVICES", "MARKETING_AND_ADVERTISING"]
@@ -269,3 +273,76 @@ def test_german_and_french_headers_map_to_the_catalog(export, expected):
                                                 role="must")])
     assert evaluate(result.leads, definition).frame["is_mql"].sum() == int(
         (raw[header].astype(float) >= 100).sum())
+
+
+# --- headers other CRMs write ------------------------------------------------------------------
+
+@pytest.mark.parametrize("header", ["Mitarbeiter", "Mitarbeiter (Lead)"])
+def test_a_german_headcount_named_mitarbeiter_is_the_employees(header):
+    """The headcount lands in `employees`, with the file's numbers, and a rule on it counts
+    what pandas counts; the lead's owner beside it ("Zuständiger Mitarbeiter") is not a
+    headcount. (Effectif, Nombre d'employés, Mitarbeiteranzahl, Empleados and Número de
+    empleados are usual spellings already.)"""
+    export = (f"Name;{header};Zuständiger Mitarbeiter\n"
+              "A;120;Jonas\nB;40;Mia\nC;900;Jonas\nD;;Mia\n")
+    result = import_leads(export.encode("utf-8"), "export.csv")
+    assert result.mapping.columns.get(header) == "employees"
+    assert not result.mapping.columns.get("Zuständiger Mitarbeiter")
+    raw = pd.read_csv(io.StringIO(export), sep=";", dtype=str)
+    numbers = pd.to_numeric(raw[header])
+    np.testing.assert_array_equal(result.leads["employees"].to_numpy(dtype=float),
+                                  numbers.to_numpy(dtype=float))
+    definition = Definition(criteria=[Criterion(field="employees", op="at_least", low=100)])
+    assert evaluate(result.leads, definition).frame["is_mql"].sum() == int((numbers >= 100).sum())
+
+
+@pytest.mark.parametrize(("headers", "expected"), [
+    (["Full Name", "Designation", "Company", "Email"],  # Zoho
+     {"Designation": "job_title", "Company": "company", "Email": "email"}),
+    (["display_name", "status_label", "contact_email", "date_created"],  # Close
+     {"status_label": "lead_status", "contact_email": "email", "date_created": "created"}),
+    (["First name", "Last name", "Lead stage", "Company name", "Job title"],  # Freshsales
+     {"Lead stage": "lead_status", "Company name": "company", "Job title": "job_title"}),
+    (["Deal - Title", "Deal - Value", "Deal - Status", "Deal - Stage", "Organization - Name",
+      "Organization - Industry", "Organization - Country", "Organization - Address",
+      "Person - Name", "Person - Email"],  # Pipedrive
+     {"Deal - Value": "amount", "Deal - Stage": "deal_stage", "Organization - Name": "company",
+      "Organization - Industry": "industry", "Organization - Country": "country",
+      "Person - Email": "email"}),
+    (["Organisation - Name", "Organisation - Branche", "Deal - Titel"],  # Pipedrive, German
+     {"Organisation - Name": "company", "Organisation - Branche": "industry"}),
+    (["(Do Not Modify) Lead", "Topic (Lead)", "Status Reason (Lead)", "Email (Lead)",
+      "Company Name (Lead)", "Job Title (Lead)", "Industry (Lead)", "Owner (Lead)",
+      "Created On (Lead)"],  # Dynamics 365 with the record in brackets
+     {"Status Reason (Lead)": "lead_status", "Email (Lead)": "email",
+      "Company Name (Lead)": "company", "Job Title (Lead)": "job_title",
+      "Industry (Lead)": "industry", "Created On (Lead)": "created"}),
+    (["Topic", "Email (Primary Contact) (Contact)", "Annual Revenue (Account)"],
+     {"Email (Primary Contact) (Contact)": "email", "Annual Revenue (Account)": "annual_revenue"}),
+], ids=["zoho", "close", "freshsales", "pipedrive", "pipedrive-german", "dynamics-lead",
+        "dynamics-related"])
+def test_other_crms_headers_map_to_their_fields(headers, expected):
+    """Exactly these columns are mapped: a deal's title is no job title, a deal's status no
+    lead status, an organisation's address no company name."""
+    assert auto_map(headers) == expected
+
+
+def test_pipedrive_organization_industry_is_the_industry_not_the_company():
+    """Alone or beside the organisation's name, its industry is what an industry rule reads."""
+    export = ("Deal - Title,Organization - Name,Organization - Industry,Deal - Status\n"
+              "One,Acme,Software,won\nTwo,Beta,Retail,lost\nThree,Gamma,Software,open\n")
+    result = import_leads(export.encode(), "deals.csv")
+    raw = pd.read_csv(io.StringIO(export), dtype=str)
+    assert result.mapping.columns.get("Organization - Industry") == "industry"
+    definition = Definition(criteria=[Criterion(field="industry", op="in", values=["Software"])])
+    assert evaluate(result.leads, definition).frame["is_mql"].tolist() == \
+        (raw["Organization - Industry"] == "Software").tolist()
+    alone = import_leads(b"Organization - Industry\nSoftware\nRetail\n", "orgs.csv")
+    assert alone.mapping.columns == {"Organization - Industry": "industry"}
+
+
+def test_the_apps_own_stage_column_is_not_a_lead_stage():
+    """A lead CSV the app wrote, imported back: its "lead_stage" (MQL, SQL) stays the app's
+    column, while a Freshsales export's "Lead stage" is the lead's status."""
+    assert auto_map(["lead_stage", "lead_points", "Lead stage"]) == {"Lead stage": "lead_status"}
+    assert auto_map(["lead_stage"]) == {}

@@ -316,7 +316,7 @@ def test_german_and_french_bounds_and_decimal_ranges():
 # --- "not known" words among the numbers of a column of the export's own ---------------------
 
 NOT_KNOWN = {
-    "de.csv": ("Firma;Branche;Mitarbeiter;Erstellt am\nA;Software;250;03.01.2025\n"
+    "de.csv": ("Firma;Branche;Lizenzen;Erstellt am\nA;Software;250;03.01.2025\n"
                "B;Retail;k.A.;05.01.2025\nC;Finance;1.200;07.01.2025\n"
                "D;Finance;3.500;07.02.2025\nE;Software;80;10.02.2025\n", ";", ","),
     "us.csv": ('Company,Industry,Seats Requested,Created\nA,Software,250,01/03/2025\n'

@@ -1,5 +1,6 @@
 """Outcomes read from real-shaped exports: closed stages that are not won, Pipedrive's deal
-status beside its pipeline stage, won dates written as zero dates, stages in other languages.
+status beside its pipeline stage, won dates written as zero dates, stages in other languages,
+Freshsales' lead stage and Close's status label, a won flag beside a closed flag.
 
 Each expected figure is worked out in the test from the CSV with plain pandas and a reading of
 the stages written out by hand, not by the app's own rules.
@@ -7,6 +8,7 @@ the stages written out by hand, not by the app's own rules.
 from __future__ import annotations
 
 import io
+import json
 
 import numpy as np
 import pandas as pd
@@ -14,7 +16,18 @@ import pytest
 
 from tests.builders import C, D
 from workshop.leads import outcome
-from workshop.mapping import _distinct, _stage_outcome, apply_outcome
+from workshop.mapping import (
+    Mapping,
+    _distinct,
+    _stage_outcome,
+    apply_mapping,
+    apply_outcome,
+    auto_map,
+    lost_by_default,
+    suggest_closed,
+    suggest_outcome,
+    validate,
+)
 from workshop.measure import measure
 from workshop.pipeline import import_leads
 
@@ -222,3 +235,119 @@ def test_salesforce_status_beside_is_converted_keeps_leads_being_worked_open():
         figures = measure(imp.leads, definition)
         assert figures.win_rate_qualified == (won & qualified).sum() / (decided & qualified).sum()
         assert figures.win_rate_rest == (won & ~qualified).sum() / (decided & ~qualified).sum()
+
+
+# --- Freshsales' lead stage, Close's status label ----------------------------------------------
+
+FRESHSALES_LEADS = """\
+First name,Company name,Number of employees,Lead stage,Created at
+Ann,A,500,Won,2025-11-01
+Bob,B,500,Interested,2025-11-02
+Cat,C,500,Lost,2025-11-03
+Dan,D,20,Demo,2025-11-04
+Eve,E,20,Won,2025-11-05
+Fay,F,20,Lost,2025-11-06
+Gus,G,500,New,2025-11-07
+"""
+
+
+def test_freshsales_lead_stage_with_won_and_lost_is_the_outcome():
+    """Won is won, Lost is lost, a lead still at New, Interested or Demo is open."""
+    imp = imported(FRESHSALES_LEADS)
+    raw = pd.read_csv(io.StringIO(FRESHSALES_LEADS), dtype=str)
+    expected = raw["Lead stage"].map({"Won": "won", "Lost": "lost"}).fillna("open")
+    assert imp.mapping.outcome_column == "Lead stage"
+    assert list(imp.leads["outcome"]) == list(expected)
+    qualified = raw["Number of employees"].astype(int) >= 100
+    figures = measure(imp.leads, D(C("employees", "at_least", low=100)))
+    decided, won = expected != "open", expected == "won"
+    assert figures.win_rate_qualified == (won & qualified).sum() / (decided & qualified).sum()
+    assert figures.win_rate_rest == (won & ~qualified).sum() / (decided & ~qualified).sum()
+
+
+def test_close_status_label_customer_is_won():
+    """Close's default statuses: Customer is won, Bad Fit lost, Potential and Qualified open."""
+    csv = ("display_name,status_label\nA,Customer\nB,Potential\nC,Bad Fit\nD,Qualified\n"
+           "E,Customer\n")
+    imp = imported(csv)
+    raw = pd.read_csv(io.StringIO(csv), dtype=str)
+    assert imp.mapping.outcome_column == "status_label"
+    assert list(imp.leads["outcome"]) == list(
+        raw["status_label"].map({"Customer": "won", "Bad Fit": "lost"}).fillna("open"))
+
+
+# --- a won flag beside a closed flag -----------------------------------------------------------
+
+DEALS_WITH_FLAGS = """\
+Deal Name,Number of Employees,{won},{closed},Create Date
+A,500,true,true,2025-11-01
+B,500,false,false,2025-11-02
+C,500,false,false,2025-11-03
+D,500,false,true,2025-11-04
+E,20,true,true,2025-11-05
+F,20,false,true,2025-11-06
+G,20,false,,2025-11-07
+"""
+
+
+@pytest.mark.parametrize(("won_header", "closed_header"), [
+    ("Is Closed Won", "Is closed"), ("IsWon", "IsClosed")], ids=["hubspot", "salesforce"])
+def test_a_deal_neither_won_nor_closed_is_open(won_header, closed_header):
+    """HubSpot's and Salesforce's deal exports without a stage: not won and not closed is a
+    deal still open, not a loss; a blank closed flag says nothing, so not won stays lost."""
+    csv = DEALS_WITH_FLAGS.format(won=won_header, closed=closed_header)
+    raw = pd.read_csv(io.StringIO(csv), dtype=str, keep_default_na=False)
+    won = raw[won_header] == "true"
+    expected = np.where(won, "won", np.where(raw[closed_header] == "false", "open", "lost"))
+    columns = auto_map(raw.columns)
+    guess = suggest_outcome(raw, columns)
+    assert guess.column == won_header
+    assert suggest_closed(raw, guess) == closed_header
+    mapping = Mapping(columns, guess.column, guess.won_values, guess.open_values,
+                      closed_column=suggest_closed(raw, guess),
+                      lost_values=lost_by_default(raw[guess.column], guess.won_values,
+                                                  guess.open_values))
+    saved = Mapping.from_json(mapping.to_json())
+    assert saved == mapping
+    imp = import_leads(csv.encode(), "deals.csv", mapping=saved)
+    assert list(imp.leads["outcome"]) == list(expected)
+    automatic = import_leads(csv.encode(), "deals.csv")  # the upload's own reading
+    assert automatic.mapping == mapping
+    assert list(automatic.leads["outcome"]) == list(expected)
+    qualified = raw["Number of Employees"].astype(int) >= 100
+    decided, is_won = pd.Series(expected) != "open", pd.Series(expected) == "won"
+    figures = measure(imp.leads, D(C("employees", "at_least", low=100)))
+    assert figures.win_rate_qualified == (is_won & qualified).sum() / (decided & qualified).sum()
+    assert figures.win_rate_qualified == 0.5  # A won, D lost; B and C still open
+    # The flags as real booleans (a workbook's TRUE/FALSE read as such) read the same.
+    flags = raw.assign(**{won_header: won, closed_header: raw[closed_header].map(
+        {"true": True, "false": False})})
+    assert list(apply_outcome(flags[won_header], ["True"], closed=flags[closed_header])) == \
+        list(expected)
+
+
+def test_a_closed_flag_is_only_for_a_won_flag():
+    """A stage says open by itself; a closed column beside it changes nothing."""
+    raw = pd.DataFrame({"Stage": ["Closed Won", "Proposal", "Closed Lost"],
+                        "IsClosed": ["true", "false", "true"]})
+    guess = suggest_outcome(raw, auto_map(raw.columns))
+    assert guess.column == "Stage" and suggest_closed(raw, guess) is None
+    words = pd.DataFrame({"IsWon": ["true", "false"], "IsClosed": ["soon", "later"]})
+    assert suggest_closed(words, suggest_outcome(words, {})) is None
+
+
+def test_a_mapping_saved_before_the_closed_flag_reads_as_before():
+    """Its JSON has no closed column and comes back byte for byte; a closed column must be a
+    header, and must be in the export."""
+    old = json.dumps({"schema_version": 1, "columns": {"Amount": "amount"},
+                      "outcome_column": "IsWon", "won_values": ["true"], "open_values": [],
+                      "lost_values": ["false"]}, ensure_ascii=False, indent=2)
+    mapping = Mapping.from_json(old)
+    assert mapping.closed_column is None and mapping.to_json() == old
+    raw = pd.DataFrame({"Amount": ["1", "2"], "IsWon": ["true", "false"],
+                        "IsClosed": ["true", "false"]})
+    assert list(apply_mapping(raw, mapping)["outcome"]) == ["won", "lost"]
+    with pytest.raises(ValueError, match="closed_column"):
+        Mapping.from_json(json.dumps({**json.loads(old), "closed_column": 3}))
+    gone = Mapping(outcome_column="IsWon", won_values=["true"], closed_column="IsClosed")
+    assert any("IsClosed" in p for p in validate(gone, ["IsWon"]))

@@ -23,7 +23,7 @@ from workshop.definition import Criterion, Definition
 from workshop.distinct import Distinct, arrow_text
 from workshop.leads import canonical_category, header_columns
 from workshop.mapping import normalise_header, usual_key
-from workshop.operators import FALSE_WORDS, TRUE_WORDS, operator
+from workshop.operators import FALSE_WORDS, TRUE_WORDS, named_truths, operator
 
 NOT_QUALIFIED, MQL, SQL = "Not qualified", "MQL", "SQL"
 STAGES = (NOT_QUALIFIED, MQL, SQL)  # in order: a lead's stage is its index here
@@ -284,6 +284,10 @@ class _NumberColumn:
         self.known = column.notna().to_numpy(dtype=bool)
 
     def named(self, values: list[str]) -> np.ndarray:
+        if not _is_number(self.column):  # yes/no: "True", "Yes", "Ja" name the yes, as in SQL
+            yes, no = named_truths(values)
+            is_yes, is_no = self.truth()
+            return (is_yes & yes) | (is_no & no)
         numbers = pd.to_numeric(pd.Series(values, dtype="object"), errors="coerce").dropna()
         return self.column.isin(numbers.tolist()).fillna(False).to_numpy(dtype=bool)
 

@@ -55,7 +55,8 @@ ALLOWED_KEYS: frozenset[str] = frozenset(FIELDS) | frozenset(SOURCE_KEYS)
 # Usual spellings per key, preferred first: when an export has two of them (HubSpot's "Number of
 # Employees" and "Company size"), the earlier one gets the field and the other stays unmapped.
 # German, French and Spanish spellings come last, and only those that no other column's header
-# contains ("Mitarbeiter" alone is also in "Zuständiger Mitarbeiter", the lead's owner).
+# contains, or taken as the whole header only (`_WHOLE_HEADER_ONLY`: "Mitarbeiter" alone is
+# also in "Zuständiger Mitarbeiter", the lead's owner).
 _SPELLINGS: dict[str, tuple[str, ...]] = {
     "record_id": ("Record ID", "hs_object_id", "Id", "Lead ID", "Contact ID", "vid",
                   "Prospect ID", "Opportunity ID", "Deal ID", "MQL ID", "Lead Number",
@@ -75,7 +76,8 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
                   "Number of employees (company)", "Staff Count", "Company Headcount",
                   "Employee Range", "Employees Range", "Headcount Range", "Anzahl Mitarbeiter",
                   "Anzahl der Mitarbeiter", "Mitarbeiterzahl", "Mitarbeiteranzahl",
-                  "Effectif", "Nombre d'employés", "Número de empleados", "Empleados"),
+                  "Effectif", "Nombre d'employés", "Número de empleados", "Empleados",
+                  "Mitarbeiter"),
     "annual_revenue": ("Annual Revenue", "annualrevenue", "AnnualRevenue", "Revenue",
                        "Annual Revenue (USD)", "Company Revenue", "Yearly Revenue", "Turnover",
                        "Annual Turnover", "Umsatz", "Jahresumsatz", "Chiffre d'affaires",
@@ -84,7 +86,8 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
                 "Country (Region)", "BillingCountry", "Billing Country", "MailingCountry",
                 "Mailing Country", "HQ Country", "Headquarters Country", "Land", "Land/Region",
                 "Pays", "País"),
-    "job_title": ("Job Title", "jobtitle", "Title", "Position", "Job Role", "Berufsbezeichnung",
+    "job_title": ("Job Title", "jobtitle", "Title", "Position", "Job Role", "Designation",
+                  "Berufsbezeichnung",
                   "Jobtitel", "Intitulé du poste", "Fonction", "Cargo"),
     "job_function": ("Job function", "job_function", "Function", "Department"),
     "seniority": ("Seniority", "hs_seniority", "Seniority Level", "Management Level"),
@@ -119,7 +122,8 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "amount": ("Amount", "Deal Amount", "Opportunity Amount", "Close Value", "Deal Value",
                "Opportunity Value", "Deal Size", "Contract Value"),
     "converted": ("IsConverted", "Converted", "Is Converted", "Won", "Is Won"),
-    "lead_status": ("Status", "Lead Status", "hs_lead_status"),
+    "lead_status": ("Status", "Lead Status", "hs_lead_status", "status_label", "Lead stage",
+                    "Status Reason"),
 }
 
 KNOWN_HEADERS: dict[str, str] = {
@@ -192,7 +196,62 @@ class _Candidate:
     key: str = field(compare=False)
 
 
+# Pipedrive names a column after the record it belongs to ("Organization - Industry", "Person -
+# Email"), Dynamics 365 in brackets after it ("Status Reason (Lead)", "Email (Primary Contact)
+# (Contact)"). The rest of such a header names the field, among those the record can carry: a
+# deal's "Title" is not a job title, an organisation's "Status" not a lead status.
+_COMPANY_KEYS = frozenset({"company", "industry", "employees", "annual_revenue", "country"})
+_DEAL_KEYS = frozenset({"deal_stage", "amount", "created", "lead_source"})
+_LEAD_KEYS = ALLOWED_KEYS - {"deal_stage", "amount"}
+_RECORD_KEYS: dict[str, frozenset[str]] = {
+    "organization": _COMPANY_KEYS, "organisation": _COMPANY_KEYS, "account": _COMPANY_KEYS,
+    "company": _COMPANY_KEYS, "deal": _DEAL_KEYS, "opportunity": _DEAL_KEYS,
+    "lead": _LEAD_KEYS, "contact": _LEAD_KEYS, "person": _LEAD_KEYS,
+}
+_RECORD_PREFIX = re.compile(r"^\s*([A-Za-z]+)\s+-\s+(.+)$")
+_RECORD_SUFFIX = re.compile(r"^(.+?)\s*\(([^()]*)\)\s*$")
+# Spellings taken only as the whole header: "Mitarbeiter" (employees) is also the end of
+# "Zuständiger Mitarbeiter", the lead's owner.
+_WHOLE_HEADER_ONLY = frozenset({"mitarbeiter"})
+
+
+def _record_field(header: str) -> tuple[str, frozenset[str]] | None:
+    """The field part of a header naming its record, and the keys that record can carry."""
+    prefixed = _RECORD_PREFIX.match(header)
+    if prefixed and prefixed.group(1).casefold() in _RECORD_KEYS:
+        return prefixed.group(2), _RECORD_KEYS[prefixed.group(1).casefold()]
+    rest, keys = header, None
+    while (suffixed := _RECORD_SUFFIX.match(rest)) is not None:
+        words = _words(suffixed.group(2))
+        if not words or words[-1] not in _RECORD_KEYS:
+            break
+        rest = suffixed.group(1)
+        keys = _RECORD_KEYS[words[-1]] & (keys if keys is not None else ALLOWED_KEYS)
+    return (rest, keys) if keys is not None else None
+
+
+def _app_column(header: str) -> bool:
+    """One of the columns the app writes into its own lead CSV: "lead_stage" imported back is
+    the app's stage, not Freshsales' "Lead stage"."""
+    from workshop.lead_export import STAGE_COLUMNS  # it reads evaluate, which reads this
+
+    return header in STAGE_COLUMNS
+
+
 def _best_candidate(header: str, order: int) -> _Candidate | None:
+    """The key a header most likely names, scored; the field part of a header naming its
+    record first ("Organization - Industry" is the industry, not the company)."""
+    if _app_column(header):
+        return None
+    if normalise_header(header) not in _EXACT and (record := _record_field(header)):
+        rest, keys = record
+        found = _header_candidate(rest, order)
+        if found is not None and found.key in keys:
+            return replace(found, header=header)
+    return _header_candidate(header, order)
+
+
+def _header_candidate(header: str, order: int) -> _Candidate | None:
     form = normalise_header(header)
     if not form:
         return None
@@ -205,7 +264,8 @@ def _best_candidate(header: str, order: int) -> _Candidate | None:
     deal_figure = DEAL_FIGURE_NAME.search(form) is not None
     if len(form) >= FUZZY_MIN_LENGTH:
         for known, (key, rank) in _EXACT.items():
-            if len(known) < FUZZY_MIN_LENGTH or (deal_figure and key in FIELDS):
+            if len(known) < FUZZY_MIN_LENGTH or (deal_figure and key in FIELDS) \
+                    or known in _WHOLE_HEADER_ONLY:
                 continue
             ratio = difflib.SequenceMatcher(None, form, known, autojunk=False).ratio()
             if ratio >= FUZZY_RATIO:
@@ -217,8 +277,8 @@ def _best_candidate(header: str, order: int) -> _Candidate | None:
     if _BLOCKING_WORDS & set(words):
         return None
     for known, (key, rank) in _EXACT.items():
-        if len(known) < CONTAINS_MIN_LENGTH or known not in form or (deal_figure
-                                                                      and key in FIELDS):
+        if len(known) < CONTAINS_MIN_LENGTH or known not in form or (
+                deal_figure and key in FIELDS) or known in _WHOLE_HEADER_ONLY:
             continue
         coverage = len(known) / len(form)
         if coverage < CONTAINS_MIN_COVERAGE:
@@ -337,7 +397,10 @@ class Mapping:
     and a blank one not won. `units`: header -> multiplier (1000, 1e6) for money written in
     thousands or millions ("Revenue ($M)": 1118.27 is $1.1B). `lost_values`: the outcome
     column's other values when the mapping was made, so that a value a later export brings is
-    told from one judged lost (see `apply_outcome`); None in mappings saved before."""
+    told from one judged lost (see `apply_outcome`); None in mappings saved before.
+    `closed_column`: a yes/no column saying whether the deal is closed (Salesforce's IsClosed
+    beside IsWon): a lead not won whose deal is not closed is open, not lost; None when the
+    outcome column says so alone (see `suggest_closed`)."""
 
     columns: dict[str, str] = field(default_factory=dict)
     outcome_column: str | None = None
@@ -346,6 +409,7 @@ class Mapping:
     won_when_present: bool = False
     units: dict[str, float] = field(default_factory=dict)
     lost_values: list[str] | None = None  # the rest of the values it was made with
+    closed_column: str | None = None
 
     def to_json(self) -> str:
         data = {
@@ -362,6 +426,8 @@ class Mapping:
             data["units"] = units
         if self.lost_values is not None:
             data["lost_values"] = list(self.lost_values)
+        if self.closed_column is not None:  # written only when used, as won_when_present
+            data["closed_column"] = self.closed_column
         return json.dumps(data, ensure_ascii=False, indent=2)
 
     @classmethod
@@ -390,9 +456,12 @@ class Mapping:
             raise ValueError('"columns" in the saved column mapping must map each column '
                              "header (text) to a field key (text).")
         outcome_column = data.get("outcome_column")
-        if outcome_column is not None and not isinstance(outcome_column, str):
-            raise ValueError('"outcome_column" in the saved column mapping must be a column '
-                             "header or null.")
+        closed_column = data.get("closed_column")
+        for name, header in (("outcome_column", outcome_column),
+                             ("closed_column", closed_column)):
+            if header is not None and not isinstance(header, str):
+                raise ValueError(f'"{name}" in the saved column mapping must be a column '
+                                 "header or null.")
         values = {}
         for name in ("won_values", "open_values", "lost_values"):
             value = data.get(name, None if name == "lost_values" else [])
@@ -413,7 +482,8 @@ class Mapping:
             raise ValueError('"units" in the saved column mapping must map column headers to '
                              "1, 1000, 1000000 or 1000000000.")
         return cls(columns=dict(columns), outcome_column=outcome_column, **values,
-                   won_when_present=present, units={k: float(v) for k, v in units.items()})
+                   won_when_present=present, units={k: float(v) for k, v in units.items()},
+                   closed_column=closed_column)
 
 
 def _plain(number: float) -> int | float:
@@ -455,6 +525,9 @@ def validate(mapping: Mapping | AbcMapping[str, str], headers: Iterable[object])
         if both:
             problems.append("These values are marked both won and open: "
                             + ", ".join(sorted(both)) + ".")
+        if mapping.closed_column is not None and mapping.closed_column not in present:
+            problems.append(f'The column saying whether a deal is closed '
+                            f'("{mapping.closed_column}") is not in this export.')
         for header in mapping.units:
             if header not in present:
                 problems.append(f'Column "{header}" (given a unit) is not in this export.')
@@ -499,7 +572,8 @@ def _column_keys(raw: pd.DataFrame, mapping: Mapping | AbcMapping[str, str]) -> 
     for header in raw.columns:
         if not isinstance(header, str):
             continue
-        key = columns.get(header) or _EXACT.get(normalise_header(header), ("", 0))[0]
+        key = columns.get(header) or ("" if _app_column(header) else
+                                      _EXACT.get(normalise_header(header), ("", 0))[0])
         if key:
             keys[header] = key
     return keys
@@ -566,10 +640,11 @@ def _lifecycle_outcome(values: list[str]) -> tuple[list[str], list[str]]:
 
 
 def _status_outcome(values: list[str]) -> tuple[list[str], list[str]]:
-    """A lead status reads as a pipeline does: converted is won, closed or disqualified is
-    lost, and every other status ("Proposal Sent", "Meeting Booked", "Qualifiziert") is a
-    lead still being worked, open."""
-    won = _matching(values, r"^closed ?-? ?converted$|^converted$|\bwon\b|" + WON_STAGE)
+    """A lead status reads as a pipeline does: converted or customer (Close's status label)
+    is won, closed or disqualified is lost, and every other status ("Proposal Sent", "Meeting
+    Booked", "Qualifiziert") is a lead still being worked, open."""
+    won = _matching(values, r"^closed ?-? ?converted$|^converted$|\bwon\b|^customers?$|"
+                    + WON_STAGE)
     won = [v for v in won if v not in _matching(won, r"not converted|" + NOT_WON_STAGE)]
     lost = set(_matching(values, "|".join((LOST_STAGE, NOT_WON_STAGE, _LOST_STATUS))))
     opened = [v for v in values if v not in won and v not in lost]
@@ -604,10 +679,11 @@ def suggest_outcome(raw: pd.DataFrame, mapping: Mapping | AbcMapping[str, str]
     Tried in this order: a deal stage (Closed Won / Closed Lost, every other stage still
     open), a deal status (Pipedrive's won / lost / open) or a lead status with a converted or
     won value ("Closed - Converted"; closed, disqualified or junk is lost, any other status
-    open), Salesforce's IsConverted, a yes/no or 0/1 column named like won or converted, a
-    date a lead got when it converted or was won (filled means won), a lifecycle stage
-    (Customer is won, Opportunity is open, earlier stages never converted). A column with
-    at least one won value is preferred to one without.
+    open; Freshsales' "Lead stage" with Won and Lost reads so too), Salesforce's IsConverted,
+    a yes/no or 0/1 column named like won or converted (beside it, a closed flag may keep
+    deals open: `suggest_closed`), a date a lead got when it converted or was won (filled
+    means won), a lifecycle stage (Customer is won, Opportunity is open, earlier stages never
+    converted). A column with at least one won value is preferred to one without.
     """
     keys = _column_keys(raw, mapping)
     by_key: dict[str, list[str]] = {}
@@ -649,6 +725,26 @@ def suggest_outcome(raw: pd.DataFrame, mapping: Mapping | AbcMapping[str, str]
     return NO_OUTCOME
 
 
+# Whether a deal is closed, beside a won flag: Salesforce's IsClosed, HubSpot's "Is closed".
+_CLOSED_NAME = re.compile(r"^(?:is)?(?:deal|opportunity|opp)?closed$")
+
+
+def suggest_closed(raw: pd.DataFrame, guess: OutcomeGuess) -> str | None:
+    """The yes/no column saying whether the deal is closed, when the outcome is a won flag
+    (IsWon, "Is Closed Won") and the export has one (IsClosed, "Is closed"): a deal neither
+    won nor closed is still open, not lost. None otherwise (a stage says open by itself)."""
+    if guess.column is None or guess.won_when_present or guess.open_values \
+            or _boolean_outcome(_distinct(raw[guess.column])) is None:
+        return None
+    for header in raw.columns:
+        if isinstance(header, str) and header != guess.column \
+                and _CLOSED_NAME.match(normalise_header(header)):
+            values = _distinct(raw[header])
+            if values and _boolean_outcome(values) is not None:
+                return header
+    return None
+
+
 def _dated_outcome(column: pd.Series) -> bool:
     """A won-date column: filled on some leads, and what is filled reads as dates."""
     if pd.api.types.is_datetime64_any_dtype(column):
@@ -670,7 +766,8 @@ def _zero_dates(text: pd.Series) -> np.ndarray:
 
 def apply_outcome(raw_column: pd.Series, won_values: Iterable[str],
                   open_values: Iterable[str] = (), won_when_present: bool = False,
-                  lost_values: Iterable[str] | None = None) -> pd.Series:
+                  lost_values: Iterable[str] | None = None,
+                  closed: pd.Series | None = None) -> pd.Series:
     """"won" / "lost" / "open" per row; blanks and placeholders missing (no evidence).
 
     Values are compared stripped and case-insensitively. With `lost_values` (the values the
@@ -680,7 +777,8 @@ def apply_outcome(raw_column: pd.Series, won_values: Iterable[str],
     neither won nor open is lost, as mappings saved before they were recorded meant. A yes/no
     spelling of a won value is won either way. With `won_when_present`, any value is won (a
     conversion date), and a blank or a zero date ("0000-00-00") stays missing: no deal, which
-    counts as not won.
+    counts as not won. With `closed` (`Mapping.closed_column`), a lead read lost whose deal
+    that column says is not closed is open.
     """
     won, opened = _folded(won_values), _folded(open_values)
     lost = None if lost_values is None else _folded(lost_values)
@@ -703,7 +801,12 @@ def apply_outcome(raw_column: pd.Series, won_values: Iterable[str],
                 chosen[unseen] = read_unseen(list(text[unseen]), won, lost is not None)
         return pd.Series(chosen, index=values.index, dtype="str").replace("", np.nan)
 
-    return per_distinct(raw_column, pick, repeats_below=1.0).rename("outcome")
+    outcome = per_distinct(raw_column, pick, repeats_below=1.0).rename("outcome")
+    if closed is not None:
+        not_closed = (parse_bool(_value_text(closed)) == False).fillna(False)  # noqa: E712
+        outcome = outcome.mask((outcome == LOST).fillna(False).to_numpy(dtype=bool)
+                               & not_closed.to_numpy(dtype=bool), OPEN)
+    return outcome
 
 
 def lost_by_default(column: pd.Series, won_values: Iterable[str],
@@ -830,9 +933,14 @@ def apply_mapping(raw: pd.DataFrame, mapping: Mapping, decimal: str = ".") -> pd
     """`leads.normalise` with the mapping's columns, units and the outcome the user chose
     (which also keeps a lead won through its own deal from counting as "already a
     customer")."""
-    outcomes = None
-    if mapping.outcome_column is not None and mapping.outcome_column in raw.columns:
-        outcomes = partial(apply_outcome, raw[mapping.outcome_column], mapping.won_values,
-                           mapping.open_values, mapping.won_when_present, mapping.lost_values)
-    return normalise(raw, {h: k for h, k in mapping.columns.items() if k}, decimal, outcomes,
-                     units=mapping.units)
+    return normalise(raw, {h: k for h, k in mapping.columns.items() if k}, decimal,
+                     partial(outcome_of, raw, mapping), units=mapping.units)
+
+
+def outcome_of(raw: pd.DataFrame, mapping: Mapping) -> pd.Series | None:
+    """Each lead's outcome as `mapping` reads it from `raw`; None without an outcome column."""
+    if mapping.outcome_column is None or mapping.outcome_column not in raw.columns:
+        return None
+    closed = raw[mapping.closed_column] if mapping.closed_column in raw.columns else None
+    return apply_outcome(raw[mapping.outcome_column], mapping.won_values, mapping.open_values,
+                         mapping.won_when_present, mapping.lost_values, closed)

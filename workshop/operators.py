@@ -12,6 +12,7 @@ here. See the README's recipe "How to add an operator".
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Protocol
 
@@ -121,6 +122,8 @@ class OneOf(Operator):
         return side.named(criterion.values) & side.known
 
     def sql(self, side, criterion):
+        if side.kind == "boolean":
+            return truth_named(side.truth(), *named_truths(criterion.values))
         return side.named(criterion.values)
 
 
@@ -138,6 +141,9 @@ class NoneOf(Operator):
         return ~side.named(criterion.values) & side.known
 
     def sql(self, side, criterion):
+        if side.kind == "boolean":  # the known values the rule does not name
+            yes, no = named_truths(criterion.values)
+            return truth_named(side.truth(), not yes, not no)
         return side.not_named(criterion.values)
 
 
@@ -275,6 +281,26 @@ class WithinLast(Operator):
     def sql(self, side, criterion):
         before = side.days_before_latest()
         return "FALSE" if before is None else f"{before} <= {int(criterion.days)}"
+
+
+def named_truths(values: Iterable[str]) -> tuple[bool, bool]:
+    """Whether values a rule names on a yes/no column name yes, and no: the form offers such a
+    column's values as "True" / "False", and a rule may say "Yes", "Ja" or 1 as the import
+    reads them (`TRUE_WORDS`, `FALSE_WORDS`, and the numbers 1 and 0)."""
+    words = {str(v).strip().casefold() for v in values}
+    numbers = {n for n in pd.to_numeric(pd.Series(sorted(words), dtype="object"),
+                                        errors="coerce").dropna()}
+    return (bool(words & set(TRUE_WORDS)) or 1 in numbers,
+            bool(words & set(FALSE_WORDS)) or 0 in numbers)
+
+
+def truth_named(truth: str, yes: bool, no: bool) -> str:
+    """SQL: the yes/no reading `truth` is one the rule names (NULL where it is unknown)."""
+    if yes and no:
+        return f"({truth}) IS NOT NULL"
+    if yes:
+        return f"({truth})"
+    return f"NOT ({truth})" if no else "FALSE"
 
 
 def in_range(numbers: pd.Series, criterion: Criterion) -> np.ndarray:

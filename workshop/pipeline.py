@@ -12,14 +12,14 @@ from workshop.importer import ExportFormat, read_export
 from workshop.leads import normalise
 from workshop.mapping import (
     Mapping,
-    OutcomeGuess,
     apply_mapping,
-    apply_outcome,
     auto_map,
     email_by_values,
     lost_by_default,
+    outcome_of,
     refit,
     repeating_columns,
+    suggest_closed,
     suggest_outcome,
     suggest_units,
     validate,
@@ -43,16 +43,17 @@ def automatic_mapping(raw: pd.DataFrame, decimal: str = ".") -> Mapping:
     """The usual headers mapped to the catalog, the likely outcome column and how to read it,
     and the unit of money columns written in thousands or millions."""
     columns = _automatic_columns(raw)
+    return _guessed(raw, columns, suggest_units(raw, columns, decimal))
+
+
+def _guessed(raw: pd.DataFrame, columns: dict[str, str], units: dict[str, float]) -> Mapping:
+    """The mapping of `columns` and `units` with the outcome the values suggest."""
     guess = suggest_outcome(raw, columns)
+    lost = None if guess.column is None or guess.won_when_present else \
+        lost_by_default(raw[guess.column], guess.won_values, guess.open_values)
     return Mapping(columns=columns, outcome_column=guess.column, won_values=guess.won_values,
                    open_values=guess.open_values, won_when_present=guess.won_when_present,
-                   units=suggest_units(raw, columns, decimal), lost_values=_lost(raw, guess))
-
-
-def _lost(raw: pd.DataFrame, guess: OutcomeGuess) -> list[str] | None:
-    if guess.column is None or guess.won_when_present:
-        return None
-    return lost_by_default(raw[guess.column], guess.won_values, guess.open_values)
+                   units=units, lost_values=lost, closed_column=suggest_closed(raw, guess))
 
 
 def _automatic_columns(raw: pd.DataFrame) -> dict[str, str]:
@@ -94,24 +95,15 @@ def _map_automatically(raw: pd.DataFrame, export_format: ExportFormat) -> Import
     while the columns are being cleaned, not before."""
     columns = _automatic_columns(raw)
     units = suggest_units(raw, columns, export_format.decimal)
-    suggested: list[OutcomeGuess] = []
+    made: list[Mapping] = []
 
     def outcomes() -> pd.Series | None:
-        suggested.append(suggest_outcome(raw, columns))
-        guess = suggested[0]
-        if guess.column is None:
-            return None
-        return apply_outcome(raw[guess.column], guess.won_values, guess.open_values,
-                             guess.won_when_present)
+        made.append(_guessed(raw, columns, units))
+        return outcome_of(raw, made[0])
 
     leads = normalise(raw, {h: k for h, k in columns.items() if k}, export_format.decimal,
                       outcomes, units=units)
-    guess = suggested[0]
-    mapping = Mapping(columns=columns, outcome_column=guess.column,
-                      won_values=guess.won_values, open_values=guess.open_values,
-                      won_when_present=guess.won_when_present, units=units,
-                      lost_values=_lost(raw, guess))
-    return ImportedLeads(raw, export_format, mapping, leads)
+    return ImportedLeads(raw, export_format, made[0], leads)
 
 
 def import_leads_file(path: str | Path, mapping: Mapping | None = None,

@@ -170,7 +170,9 @@ def mapping_editor(place: Place, upload_id: int, raw: pd.DataFrame, mapping: Map
         chosen = Mapping(columns=chosen_columns, outcome_column=outcome or None, won_values=won,
                          open_values=still_open, won_when_present=present, units=units,
                          lost_values=None if present or not outcome else
-                         lost_by_default(raw[outcome], won, still_open))
+                         lost_by_default(raw[outcome], won, still_open),
+                         closed_column=mapping.closed_column
+                         if outcome == mapping.outcome_column and not present else None)
         problems = validate(chosen, list(raw.columns)) + choice_problems(chosen)
         if problems:
             st.error("Not saved: " + escape_markdown("; ".join(problems)))
