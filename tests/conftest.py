@@ -34,7 +34,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
-from workshop import settings
+from workshop import importer, settings
 from workshop.db import make_engine
 from workshop.db import session as make_session
 
@@ -282,3 +282,25 @@ def engine(engine_factory) -> Engine:
 def session(engine):
     with make_session(engine) as db_session:
         yield db_session
+
+
+@pytest.fixture(params=["calamine", "openpyxl"])
+def xlsx_reader(request, monkeypatch):
+    """A workbook test run on both readers: calamine's (checked to be the one used) and
+    openpyxl's, as for a workbook calamine is not given."""
+    if request.param == "openpyxl":
+        monkeypatch.setattr(importer, "_calamine_sheet", lambda *args: None)
+    else:
+        used = []
+        read = importer._calamine_sheet
+
+        def spy(*args):
+            sheet = read(*args)
+            used.append(sheet is not None)
+            return sheet
+
+        monkeypatch.setattr(importer, "_calamine_sheet", spy)
+        yield request.param
+        assert used and all(used)
+        return
+    yield request.param

@@ -16,7 +16,6 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from workshop import importer
 from workshop.importer import ImportProblem, read_export_file
 from workshop.pipeline import import_leads_file
 
@@ -165,28 +164,6 @@ def test_a_lead_named_total_at_the_end_is_kept(tmp_path):
 
 # --- workbooks ---------------------------------------------------------------------------------
 
-@pytest.fixture(params=["calamine", "openpyxl"])
-def reader(request, monkeypatch):
-    """Each workbook test runs on both readers: calamine's (checked to be the one used) and
-    openpyxl's, as for a workbook calamine is not given."""
-    if request.param == "openpyxl":
-        monkeypatch.setattr(importer, "_calamine_sheet", lambda *args: None)
-    else:
-        used = []
-        read = importer._calamine_sheet
-
-        def spy(*args):
-            sheet = read(*args)
-            used.append(sheet is not None)
-            return sheet
-
-        monkeypatch.setattr(importer, "_calamine_sheet", spy)
-        yield request.param
-        assert used and all(used)
-        return
-    yield request.param
-
-
 def _workbook(tmp_path: Path, rows: list[list]) -> Path:
     book = openpyxl.Workbook()
     sheet = book.active
@@ -201,7 +178,7 @@ def _workbook(tmp_path: Path, rows: list[list]) -> Path:
 @pytest.mark.parametrize("total", [["Grand Total", None, 1650, 3520000, 1, None],
                                    ["Summe:", None, 1650, 3520000.5, None, None],
                                    ["Count: 5"]])
-def test_a_totals_row_at_the_end_of_a_workbook_is_not_a_lead(tmp_path, reader, total):
+def test_a_totals_row_at_the_end_of_a_workbook_is_not_a_lead(tmp_path, xlsx_reader, total):
     created = datetime.datetime(2025, 11, 3)
     rows = [[r[0], r[1], int(r[2]), int(r[3].replace(",", "")), int(r[4]), created]
             for r in TOTALS_ROWS]
@@ -226,7 +203,8 @@ def _german(column: pd.Series) -> pd.Series:
                                                                               regex=False))
 
 
-def test_numbers_typed_as_text_in_a_german_workbook_read_with_its_decimal_comma(tmp_path, reader):
+def test_numbers_typed_as_text_in_a_german_workbook_read_with_its_decimal_comma(tmp_path,
+                                                                              xlsx_reader):
     path = _workbook(tmp_path, GERMAN)
     _, fmt = read_export_file(path)
     assert fmt.decimal == ","
@@ -238,7 +216,7 @@ def test_numbers_typed_as_text_in_a_german_workbook_read_with_its_decimal_comma(
 
 
 def test_cells_held_as_numbers_stay_those_numbers_beside_text_with_decimal_commas(
-        tmp_path, reader):
+        tmp_path, xlsx_reader):
     """Revenue as real numbers (2,500,000.125 among them) in a sheet whose employees ("1.200")
     and budgets ("12.500,50") are text: the text is read with a decimal comma, the numbers as
     they are."""
