@@ -27,6 +27,9 @@ PLACEHOLDERS = frozenset({
     "k.a.", "k. a.", "keine angabe", "unbekannt", "n.v.", "inconnu", "non renseigné",
     "desconocido", "sin datos", "n.d.",
     "#n/a", "#na", "#value!", "#ref!", "#div/0!", "#name?", "#num!", "#null!",
+    # the dashed ones as a CSV guarded against spreadsheet formulas writes them (the app's own
+    # lead CSV too, see `workshop.lead_export.safe_cell`)
+    "'-", "'--", "'--none--", "'-- none --",
 })
 
 YEAR_FIRST, DAY_FIRST, MONTH_FIRST = "year-first", "day-first", "month-first"

@@ -4,9 +4,7 @@ The file is opened by people in Excel or Sheets before it goes back into the CRM
 safe there: a text cell starting with = + - @ (or a tab / carriage return, which some programs
 skip before reading a formula) would run as a formula ("CSV injection"). Such cells get a single
 quote in front, which spreadsheets show as plain text. Number columns are left alone, so
-amounts and counts stay numbers (a negative amount is not a formula in a number column). A CRM
-placeholder made of dashes ("-", "--None--", "- none -") is left as it is: it calls nothing, and
-with a quote it would read back as a value instead of a blank (`workshop.evaluate.unknown`).
+amounts and counts stay numbers (a negative amount is not a formula in a number column).
 
 Everything is vectorised, and the file is written by Arrow's CSV writer (pyarrow comes with
 streamlit), with pandas' writer as the fallback for column types Arrow cannot write.
@@ -14,7 +12,6 @@ streamlit), with pandas' writer as the fallback for column types Arrow cannot wr
 from __future__ import annotations
 
 import io
-import re
 
 import numpy as np
 import pandas as pd
@@ -22,38 +19,17 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from workshop.definition import Definition
-from workshop.evaluate import (
-    PLACEHOLDER_FOLDS,
-    Evaluation,
-    evaluate,
-    fold_value,
-    kept_mask,
-    missing_columns,
-)
+from workshop.evaluate import Evaluation, evaluate, kept_mask, missing_columns
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff".encode()
 STAGE_COLUMNS = ("lead_stage", "lead_points", "lead_reasons")
 
 
-# Between a placeholder's dashes: letters, spaces and the dots and slashes of 'n/a', 'k. a.'.
-_PLACEHOLDER_DASHES = re.compile(r"-[-\s]*([^\W\d_][\w\s./]*?)?[-\s]*", re.UNICODE)
-
-
-def dashed_placeholder(text: str) -> bool:
-    """A cell of dashes around a placeholder word or nothing ("-", "--", "--None--", "- none -"):
-    no spreadsheet calls anything in it, and the import reads it as blank."""
-    found = _PLACEHOLDER_DASHES.fullmatch(text)
-    return found is not None and (found.group(1) is None
-                                  or fold_value(found.group(1)) in PLACEHOLDER_FOLDS)
-
-
 def safe_cell(text: str) -> str:
     """`text` with a protective single quote in front when a spreadsheet would run it."""
     text = str(text)
-    if text.startswith(FORMULA_STARTS) and not dashed_placeholder(text):
-        return "'" + text
-    return text
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _safe_column(column: pd.Series) -> pd.Series:
@@ -65,10 +41,6 @@ def _safe_column(column: pd.Series) -> pd.Series:
         or pd.api.types.infer_dtype(column, skipna=True) == "string")
     if text_only:
         hostile = column.str.startswith(FORMULA_STARTS).fillna(False).to_numpy(dtype=bool)
-        if hostile.any():  # placeholders judged once per distinct hostile value (a few)
-            harmless = [v for v in column[hostile].unique() if dashed_placeholder(v)]
-            if harmless:
-                hostile = hostile & ~column.isin(harmless).fillna(False).to_numpy(dtype=bool)
         return column.mask(hostile, "'" + column) if hostile.any() else column
     if pd.api.types.is_object_dtype(column):
         # Mixed Python objects: judge each distinct value once; only real strings are text.
