@@ -75,7 +75,7 @@ def review(place: Place, source: LeadsSource, definitions: dict | None = None) -
     result = imported(upload.sha256, upload.filename, upload.mapping_json)
     fmt = result.format
     details = (f"{fmt.kind.upper()}, {fmt.encoding or 'workbook'}"
-               + (f" sheet “{fmt.sheet}”" if fmt.sheet else "")
+               + (f", sheet “{fmt.sheet}”" if fmt.sheet else "")
                + (f", separated by “{fmt.delimiter}”" if fmt.delimiter else "")
                + (", decimal commas" if fmt.decimal == "," else ""))
     st.markdown(f"**{escape_markdown(upload.filename)}**: {fmt.rows:,} rows, "
@@ -165,7 +165,9 @@ def mapping_editor(place: Place, upload_id: int, raw: pd.DataFrame, mapping: Map
             default=[v for v in mapping.open_values if v in counts], accept_new_options=True,
             format_func=lambda v: _counted(v, counts), key=f"evidence:open:{upload_id}")
         st.caption("Leads whose value is neither won nor open count as not won; blank cells "
-                   "and placeholders such as “Select” count as no deal (not won).")
+                   "and placeholders such as “Select” count as no deal (not won). A value a "
+                   "later export with these columns brings is read as new: a new pipeline "
+                   "stage is open, a closed or lost one not won.")
     if st.button("Save the mapping", key=f"evidence:save:{upload_id}"):
         chosen = Mapping(columns=chosen_columns, outcome_column=outcome or None, won_values=won,
                          open_values=still_open, won_when_present=present, units=units,
