@@ -351,3 +351,20 @@ def test_a_mapping_saved_before_the_closed_flag_reads_as_before():
         Mapping.from_json(json.dumps({**json.loads(old), "closed_column": 3}))
     gone = Mapping(outcome_column="IsWon", won_values=["true"], closed_column="IsClosed")
     assert any("IsClosed" in p for p in validate(gone, ["IsWon"]))
+
+
+def test_a_status_saying_the_lead_won_t_buy_is_lost_not_won():
+    csv = "Company,Employees,Lead Status\nA,500,Converted\nB,500,Won't buy\nC,20,Working\n"
+    imp = imported(csv)
+    assert list(imp.leads["outcome"]) == ["won", "lost", "open"]
+
+
+def test_a_second_converted_status_leaves_the_outcome_to_is_converted():
+    """An org that converts leads from "Qualified" as well as "Closed - Converted": the status
+    does not call every converted lead won, so IsConverted (which does) is the outcome."""
+    csv = ("Company,Status,IsConverted\nA,New,0\nB,Closed - Converted,1\nC,Qualified,1\n"
+           "D,Working,0\n")
+    raw = pd.read_csv(io.StringIO(csv), dtype=str)
+    imp = imported(csv)
+    assert imp.mapping.outcome_column == "IsConverted"
+    assert list(imp.leads["outcome"]) == list(raw["IsConverted"].map({"1": "won", "0": "lost"}))

@@ -231,3 +231,34 @@ def test_cells_held_as_numbers_stay_those_numbers_beside_text_with_decimal_comma
     leads = import_leads_file(path).leads
     assert leads["annual_revenue"].tolist() == want["Umsatz"].tolist() == revenue
     assert leads["employees"].tolist() == _german(want["Anzahl Mitarbeiter"]).tolist()
+
+
+# --- ordinary last rows that look like a report's ----------------------------------------------
+
+@pytest.mark.parametrize("tail", [["", "Zed,,,"], ["Zed,,,"]])
+def test_a_last_lead_with_one_value_is_a_lead_even_after_a_blank_line(tmp_path, tail):
+    lines = ["Name,Email,Company,Status", *[f"L{i},l{i}@x.com,C{i},New" for i in range(5)],
+             *tail]
+    path = _write(tmp_path, "leads.csv", lines)
+    raw, _ = read_export_file(path)
+    assert raw["Name"].tolist() == pd.read_csv(path, dtype=str)["Name"].tolist()
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_last_lead_named_total_with_only_numbers_beside_it_is_a_lead(tmp_path, kind):
+    """Total (the energy company) with its employees and revenue filled in, as every lead
+    above it: no cell a lead fills is left blank, so it is no totals row."""
+    rows = [["Acme", "500", "20000000"], ["Beta", "40", "900000"], ["Total", "100000", "2e11"]]
+    if kind == "csv":
+        path = _write(tmp_path, "leads.csv", _csv([["Company", "Employees", "Revenue"], *rows]))
+        want = pd.read_csv(path, dtype=str)["Company"].tolist()
+    else:
+        path = _workbook(tmp_path, [["Company", "Employees", "Revenue"],
+                                    *[[r[0], float(r[1]), float(r[2])] for r in rows]])
+        want = pd.read_excel(path, engine="openpyxl")["Company"].tolist()
+    raw, _ = read_export_file(path)
+    assert raw["Company"].tolist() == want == ["Acme", "Beta", "Total"]
+    # the same word in a row that leaves the name columns blank is the report's total
+    summed = [*rows, ["Total", "", "2.02e11"]]
+    path = _write(tmp_path, "report.csv", _csv([["Company", "Employees", "Revenue"], *summed]))
+    assert read_export_file(path)[0]["Company"].tolist() == ["Acme", "Beta", "Total"]

@@ -197,3 +197,39 @@ def test_a_last_lead_with_one_value_outside_column_a_is_kept(tmp_path, xlsx_read
     want = pd.read_excel(path, engine="openpyxl", header=2, dtype=str)
     assert found.rows == len(want) == 5
     assert raw["Lead Status"].tolist() == want["Lead Status"].tolist()
+
+
+def test_a_last_lead_with_only_its_first_column_is_a_lead(tmp_path, xlsx_reader):
+    path = _sheet(tmp_path, [HEAD, *ROWS, ["Zed"]])
+    raw, _ = read_export_file(path)
+    want = pd.read_excel(path, engine="openpyxl")
+    assert raw["Company"].tolist() == want["Company"].tolist() == [
+        *[row[0] for row in ROWS], "Zed"]
+
+
+def test_a_short_leads_sheet_first_is_read_before_a_longer_lookup_list(tmp_path, xlsx_reader):
+    """Ten leads (55 values) first, a 60-row list of codes behind them: the leads."""
+    book = openpyxl.Workbook()
+    leads = book.active
+    leads.title = "Leads"
+    leads.append(["Name", "Email", "Company", "Status", "Revenue"])
+    for i in range(10):
+        leads.append([f"L{i}", f"l{i}@x.com", f"C{i}", "New", 1000 * i])
+    lookup = book.create_sheet("Lookup")
+    lookup.append(["Code", "Label"])
+    for i in range(60):
+        lookup.append([f"K{i}", f"Label {i}"])
+    path = _save(book, tmp_path / "two.xlsx")
+    raw, found = read_export_file(path)
+    assert found.sheet == "Leads"
+    assert list(raw.columns) == list(pd.read_excel(path, engine="openpyxl").columns)
+    assert len(raw) == 10
+
+
+def test_a_header_naming_only_some_columns_is_the_header(tmp_path, xlsx_reader):
+    rows = [["Name", "Email", None, None],
+            *[[f"L{i}", f"l{i}@x.com", "a", "b"] for i in range(5)]]
+    path = _sheet(tmp_path, rows)
+    raw, _ = read_export_file(path)
+    want = pd.read_excel(path, engine="openpyxl")
+    assert raw["Name"].tolist() == want["Name"].tolist() and len(raw) == 5

@@ -824,7 +824,7 @@ WON_STAGE = (r"won\b|^win$|^closed ?-? ?won|^closed ?-? ?converted$|^converted$|
              r"|^gagn[ée]|^ganad[oa]|^vinto$")
 LOST_STAGE = (r"lost\b|^loss$|not converted|disqualified|unqualified|closed ?-? ?lost"
               r"|^closed\W+\w|verloren|^perdu|^perdid[oa]|^perso$")
-NOT_WON_STAGE = r"\bnot ?won\b|\bno ?win\b|\bun ?won\b"
+NOT_WON_STAGE = r"\bnot ?won\b|\bno ?win\b|\bun ?won\b|\bwon['’]t\b"
 
 
 def stage_outcomes(stages: pd.Series) -> tuple[np.ndarray, np.ndarray]:

@@ -697,10 +697,10 @@ def suggest_outcome(raw: pd.DataFrame, mapping: Mapping | AbcMapping[str, str]
     suggestions: list[OutcomeGuess] = []
     # A status that names conversions ("Closed - Converted") before Salesforce's IsConverted
     # beside it: the status also tells the leads still being worked (open) from those closed.
+    flags = [h for h in by_key.get("converted", []) + named_won if h not in won_dates]
     plan = ([(h, _stage_outcome) for h in by_key.get("deal_stage", [])]
             + [(h, _status_outcome) for h in deal_statuses + by_key.get("lead_status", [])]
-            + [(h, _boolean_outcome) for h in by_key.get("converted", []) + named_won
-               if h not in won_dates]
+            + [(h, _boolean_outcome) for h in flags]
             + [(h, _dated_outcome) for h in won_dates]
             + [(h, _lifecycle_outcome) for h in by_key.get("lifecycle_stage", [])])
     for header, rule in plan:
@@ -717,12 +717,28 @@ def suggest_outcome(raw: pd.DataFrame, mapping: Mapping | AbcMapping[str, str]
         won, opened = picked
         if rule is _status_outcome and not won:
             continue  # HubSpot lead statuses say nothing about a purchase
+        if rule is _status_outcome and not _names_every_conversion(raw, header, won, flags):
+            continue  # converted under a status it does not call so ("Qualified"): the flag
         if won:  # the first column with a won value is the answer: no need to count the rest
             return OutcomeGuess(header, won, opened)
         suggestions.append(OutcomeGuess(header, won, opened))
     if suggestions:
         return suggestions[0]
     return NO_OUTCOME
+
+
+def _names_every_conversion(raw: pd.DataFrame, header: str, won: list[str],
+                            flags: list[str]) -> bool:
+    """Whether the status column calls won every lead a converted flag beside it says
+    converted; an org with a second converted status ("Qualified") is read by the flag."""
+    named = _folded(won)
+    status = _value_text(raw[header]).str.casefold()
+    for flag in flags:
+        truth = parse_bool(_value_text(raw[flag]))
+        converted = truth.fillna(False).to_numpy(dtype=bool)
+        if converted.any() and not status[converted].isin(named).all():
+            return False
+    return True
 
 
 # Whether a deal is closed, beside a won flag: Salesforce's IsClosed, HubSpot's "Is closed".
@@ -911,7 +927,8 @@ def refit(saved: Mapping, raw: pd.DataFrame, decimal: str = ".") -> Mapping:
     where the earlier export wrote millions and this one whole dollars, the saved unit would
     make a typical company turn over trillions, so the unit this export's values suggest is
     taken instead (and the page asks to confirm it, as for any suggested unit). A unit the
-    header names, or one that still gives plausible figures, is kept."""
+    header names, or one that still gives plausible figures, is kept; so are whole dollars (a
+    saved "no unit" may be the facilitator's answer to a suggested one)."""
     units = dict(saved.units)
     for header, key in saved.columns.items():
         if key != "annual_revenue" or header not in raw.columns \
@@ -921,7 +938,7 @@ def refit(saved: Mapping, raw: pd.DataFrame, decimal: str = ".") -> Mapping:
         if median is None:
             continue
         unit = units.get(header, 1.0)
-        if median * unit >= IMPLAUSIBLE_REVENUE or (unit == 1.0 and median < PLAUSIBLE_REVENUE):
+        if unit != 1.0 and median * unit >= IMPLAUSIBLE_REVENUE:
             units.pop(header, None)
             suggested = revenue_unit(raw[header], decimal)
             if suggested != 1.0:
