@@ -45,7 +45,7 @@ def readers(data: bytes) -> tuple[tuple | None, tuple]:
     """What calamine reads (None when it is not used) and what openpyxl reads."""
     archive = zipfile.ZipFile(io.BytesIO(data))
     fast = importer._calamine_sheet(data, archive, archive.infolist(), importer.MAX_ROWS)
-    return fast, importer._openpyxl_sheet(data, importer.MAX_ROWS)
+    return fast, importer._openpyxl_sheet(data, archive, importer.MAX_ROWS)
 
 
 HEADER = ["Email", "Signed up", "Last call", "Employees", "Revenue", "Paying", "Notes",

@@ -695,7 +695,7 @@ def _read_xlsx(data: bytes, *, max_rows: int) -> tuple[pd.DataFrame, ExportForma
 
     sheet = _calamine_sheet(data, archive, members, max_rows)
     if sheet is None:  # a workbook calamine would read otherwise, or could not bound in memory
-        sheet = _openpyxl_sheet(data, max_rows)
+        sheet = _openpyxl_sheet(data, archive, max_rows)
     if sheet.header is None:
         raise ImportProblem("The workbook's first sheet is empty.")
     header, columns, numbers = _report_table(sheet)
@@ -714,8 +714,7 @@ def _report_table(sheet: _Sheet) -> tuple[list[str | None], list[pa.Array], np.n
     merged range of the rows filled with its value, as a person reads it; and the rows' numbers
     in the sheet. The footer and totals are found before the filling: a footer merged across
     the table is still one value."""
-    numbers = sheet.numbers.to_numpy() if sheet.numbers is not None else np.arange(
-        1, 2 + len(sheet.columns[0]) if sheet.columns else 2)
+    numbers = sheet.numbers.to_numpy()
     header, columns = sheet.header, sheet.columns
     if columns and len(columns[0]):
         sample = [header] + [list(cells) for cells in zip(*(
@@ -928,7 +927,7 @@ def _take_rows(sheet_rows, max_rows: int, decimal: str = "."
     return rows, width, numbers
 
 
-def _openpyxl_sheet(data: bytes, max_rows: int) -> _Sheet:
+def _openpyxl_sheet(data: bytes, archive: zipfile.ZipFile, max_rows: int) -> _Sheet:
     """The leads sheet's rows read by openpyxl, cell by cell in Python: slow (about 20 s for
     100,000 rows of 15 cells), but it streams, so any sheet is read in memory bounded by the
     rows it keeps."""
@@ -936,7 +935,6 @@ def _openpyxl_sheet(data: bytes, max_rows: int) -> _Sheet:
 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        archive = zipfile.ZipFile(io.BytesIO(data))
     except Exception as error:  # openpyxl raises many kinds for damaged files
         raise ImportProblem(f"The Excel workbook could not be opened{_detail(error)}. Save it "
                             "again as .xlsx or CSV.") from None

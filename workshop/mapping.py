@@ -463,14 +463,12 @@ class Mapping:
                 raise ValueError(f'"{name}" in the saved column mapping must be a column '
                                  "header or null.")
         values = {}
-        for name in ("won_values", "open_values", "lost_values"):
-            value = data.get(name, None if name == "lost_values" else [])
-            if value is None and name == "lost_values":
-                values[name] = None
-                continue
+        for name, missing in (("won_values", []), ("open_values", []), ("lost_values", None)):
+            value = values[name] = data.get(name, missing)
+            if value is None and missing is None:
+                continue  # not recorded: a mapping saved before values judged lost were
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ValueError(f'"{name}" in the saved column mapping must be a list of texts.')
-            values[name] = value
         present = data.get("won_when_present", False)
         if not isinstance(present, bool):
             raise ValueError('"won_when_present" in the saved column mapping must be true or '
@@ -899,7 +897,11 @@ def suggest_units(raw: pd.DataFrame, columns: AbcMapping[str, str], decimal: str
 
 def revenue_unit(column: pd.Series, decimal: str = ".") -> float:
     """The unit a revenue column's values are most plausibly written in (1, 1e3 or 1e6)."""
-    median = _median_amount(column, decimal)
+    return _unit_of(_median_amount(column, decimal))
+
+
+def _unit_of(median: float | None) -> float:
+    """The unit a typical revenue of `median` (as written) is most plausibly in."""
     if median is None or median >= PLAUSIBLE_REVENUE:
         return 1.0
     return 1e6 if median < PLAUSIBLE_REVENUE / 10 else 1e3
@@ -940,9 +942,8 @@ def refit(saved: Mapping, raw: pd.DataFrame, decimal: str = ".") -> Mapping:
         unit = units.get(header, 1.0)
         if unit != 1.0 and median * unit >= IMPLAUSIBLE_REVENUE:
             units.pop(header, None)
-            suggested = revenue_unit(raw[header], decimal)
-            if suggested != 1.0:
-                units[header] = suggested
+            if _unit_of(median) != 1.0:
+                units[header] = _unit_of(median)
     return replace(saved, units=units)
 
 
