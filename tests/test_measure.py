@@ -6,7 +6,7 @@ frames, plain pandas for the shipped sample), never copied from what `measure` r
 from __future__ import annotations
 
 import json
-from dataclasses import fields
+from dataclasses import fields, replace
 
 import pandas as pd
 import pytest
@@ -135,7 +135,14 @@ def test_wins_figures_are_none_without_outcomes(outcomes):
 def test_months_come_from_the_created_date_too():
     leads = SIX.drop(columns="created_month").assign(created=pd.to_datetime(
         ["2025-01-03", "2025-01-30", "2025-02-01", "2025-02-14", "2025-02-28", "2025-03-31"]))
-    assert measure(leads, SOFTWARE_WITH_BUDGET) == measure(SIX, SOFTWARE_WITH_BUDGET)
+    by_days, by_months = measure(leads, SOFTWARE_WITH_BUDGET), measure(SIX, SOFTWARE_WITH_BUDGET)
+    # The days say more than the months: the export starts on 3 January, so it covers 29 of
+    # January's 31 days, then all of February and March.
+    covered = 29 / 31 + 1 + 1
+    assert by_days.qualified_per_month == round(4 / covered, 1) == 1.4
+    assert by_days.sql_per_month == round(2 / covered, 1)
+    assert replace(by_days, qualified_per_month=None, sql_per_month=None) == replace(
+        by_months, qualified_per_month=None, sql_per_month=None)
 
 
 def test_leads_without_any_date_have_no_figure_per_month():

@@ -28,7 +28,9 @@ independent, so a difference is a bug in one of them.
 """
 from __future__ import annotations
 
+import calendar
 import contextlib
+import datetime as dt
 import io
 import json
 import re
@@ -117,13 +119,14 @@ def points(*parts: tuple[int, pd.Series]) -> pd.Series:
 
 
 def expected(mql: pd.Series, sql: pd.Series, outcome: pd.Series | None,
-             month: pd.Series | None) -> pd.DataFrame:
+             created: pd.Series | None) -> pd.DataFrame:
     """One row per lead: is it an MQL / SQL, won / lost / open (NA for an export without
-    outcomes), its created month (NA when undated)."""
+    outcomes), its created day and month (NA when undated)."""
     frame = pd.DataFrame({
         "mql": mql.fillna(False).astype(bool), "sql": sql.fillna(False).astype(bool),
         "outcome": pd.NA if outcome is None else outcome,
-        "month": pd.NA if month is None else month,
+        "day": pd.NaT if created is None else created.dt.normalize(),
+        "month": pd.NA if created is None else created.dt.strftime("%Y-%m"),
     })
     assert (frame["sql"] <= frame["mql"]).all()
     share = frame["mql"].mean()
@@ -148,6 +151,20 @@ def figures(frame: pd.DataFrame) -> dict:
             "mql_win_rate": (frame["mql"] & won).sum() / decided_mql.sum(),
         })
     return result
+
+
+def qualified_a_month(frame: pd.DataFrame) -> float:
+    """MQLs over the months the created days span, each month counting for the share of its
+    days from the first lead's day to the last lead's."""
+    days = frame["day"].dropna()
+    first, last = days.min().date(), days.max().date()
+    covered, day = 0.0, first
+    while day <= last:
+        length = calendar.monthrange(day.year, day.month)[1]
+        until = min(dt.date(day.year, day.month, length), last)
+        covered += ((until - day).days + 1) / length
+        day = until + dt.timedelta(days=1)
+    return float(frame.loc[frame["day"].notna(), "mql"].sum()) / covered
 
 
 def per_month(frame: pd.DataFrame) -> list[dict]:
@@ -203,7 +220,7 @@ def b2b_pipeline_rules(leads: pd.DataFrame) -> pd.DataFrame:
     assert (leads["sector"] == "technolgy").sum() > 0 and disqualified.sum() > 0
     outcome = stage_outcome(leads["deal_stage"], ["Won"], ["Lost"])
     assert set(leads.loc[outcome == "open", "deal_stage"]) == {"Prospecting", "Engaging"}
-    return expected(mql, sql, outcome, leads["engage_date"].dt.strftime("%Y-%m"))
+    return expected(mql, sql, outcome, leads["engage_date"])
 
 
 def read_online_education(name: str) -> pd.DataFrame:
@@ -264,7 +281,7 @@ def marketing_funnel_rules(leads: pd.DataFrame) -> pd.DataFrame:
     assert (mql & (leads["origin"] == "unknown")).sum() > 0
     assert (leads["origin"].isna()).sum() > 0 and not source[leads["origin"].isna()].any()
     outcome = filled_outcome(leads["won_date"])
-    return expected(mql, sql, outcome, leads["first_contact_date"].dt.strftime("%Y-%m"))
+    return expected(mql, sql, outcome, leads["first_contact_date"])
 
 
 def salesforce_leads() -> pd.DataFrame:
@@ -291,7 +308,7 @@ def salesforce_leads() -> pd.DataFrame:
     assert ((outcome == "won") == leads["ConvertedDate"].notna()).all()
     assert leads["Status"].str.startswith(("Open", "Working")).sum() > 400
     created = pd.to_datetime(leads["CreatedDate"], format="%Y-%m-%dT%H:%M:%S.%fZ")
-    return expected(mql, sql, outcome, created.dt.strftime("%Y-%m"))
+    return expected(mql, sql, outcome, created)
 
 
 def salesforce_report() -> pd.DataFrame:
@@ -313,7 +330,7 @@ def salesforce_report() -> pd.DataFrame:
     created = pd.to_datetime(leads["Create Date"], format="%m/%d/%Y")
     assert (created.dt.day > 12).sum() > 0
     outcome = leads["Converted"].map({1: "won", 0: "lost"})
-    return expected(mql, sql, outcome, created.dt.strftime("%Y-%m"))
+    return expected(mql, sql, outcome, created)
 
 
 def hubspot_contacts_all() -> pd.DataFrame:
@@ -333,7 +350,7 @@ def hubspot_contacts_all() -> pd.DataFrame:
     became_customer = pd.to_datetime(leads["Became a Customer Date"], format="%Y-%m-%d %H:%M")
     outcome = filled_outcome(became_customer)
     created = pd.to_datetime(leads["Create Date"], format="%Y-%m-%d %H:%M")
-    return expected(mql, sql, outcome, created.dt.strftime("%Y-%m"))
+    return expected(mql, sql, outcome, created)
 
 
 def european_deals() -> pd.DataFrame:
@@ -351,7 +368,7 @@ def european_deals() -> pd.DataFrame:
     outcome = stage_outcome(leads["Deal Stage"], ["Closed Won"], ["Closed Lost"])
     assert leads["Deal Stage"].isna().sum() > 0  # no stage: decided, not won
     created = pd.to_datetime(leads["Create Date"], format="%d.%m.%Y")
-    return expected(mql, sql, outcome, created.dt.strftime("%Y-%m"))
+    return expected(mql, sql, outcome, created)
 
 
 def european_tab_no_thousands() -> pd.DataFrame:
@@ -370,7 +387,7 @@ def european_tab_no_thousands() -> pd.DataFrame:
     sql = mql & (leads["Budget"] >= 10_000)
     outcome = leads["Won"].map({"yes": "won", "no": "lost"})
     created = pd.to_datetime(leads["Created"], format="%Y-%m-%d")
-    return expected(mql, sql, outcome, created.dt.strftime("%Y-%m"))
+    return expected(mql, sql, outcome, created)
 
 
 def opportunities_open_stages() -> pd.DataFrame:
@@ -387,7 +404,7 @@ def opportunities_open_stages() -> pd.DataFrame:
     outcome = stage_outcome(leads["StageName"], ["Closed Won"], ["Closed Lost"])
     assert 0.3 < (outcome == "open").mean() < 0.7
     created = pd.to_datetime(leads["CreatedDate"], format="%Y-%m-%dT%H:%M:%S.%fZ")
-    return expected(mql, sql, outcome, created.dt.strftime("%Y-%m"))
+    return expected(mql, sql, outcome, created)
 
 
 def custom_crm() -> pd.DataFrame:
@@ -409,7 +426,7 @@ def custom_crm() -> pd.DataFrame:
     local = pd.to_datetime(leads["created_at"].str[:19], format="%Y-%m-%dT%H:%M:%S")
     utc = pd.to_datetime(leads["created_at"], format="%Y-%m-%dT%H:%M:%S%z", utc=True)
     assert (local.dt.strftime("%Y-%m") == utc.dt.strftime("%Y-%m")).all()  # no edge cases
-    return expected(mql, sql, outcome, local.dt.strftime("%Y-%m"))
+    return expected(mql, sql, outcome, local)
 
 
 def trade_fair_leads_latin1() -> pd.DataFrame:
@@ -428,7 +445,7 @@ def trade_fair_leads_latin1() -> pd.DataFrame:
     dash = leads["Country"] == "-"  # a placeholder: unknown, so not outside the list
     assert dash.sum() > 0 and not none_of(leads["Country"], ["Germany"])[dash].any()
     created = pd.to_datetime(leads["Created"], format="%d.%m.%Y")
-    return expected(mql, sql, None, created.dt.strftime("%Y-%m"))
+    return expected(mql, sql, None, created)
 
 
 # export file -> (definition stem, expected rows)

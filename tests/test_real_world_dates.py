@@ -35,10 +35,15 @@ def from_days(days: float) -> dt.datetime:
 
 
 def expected_months(dates: list[dt.datetime], qualified: list[bool]) -> dict[str, int]:
+    """Qualified leads per month, every month from the first to the last (0 without leads)."""
+    first, last = min(dates), max(dates)
     counts: dict[str, int] = {}
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        counts[f"{year:04d}-{month:02d}"] = 0
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     for date, yes in zip(dates, qualified, strict=True):
-        key = f"{date:%Y-%m}"
-        counts[key] = counts.get(key, 0) + int(yes)
+        counts[f"{date:%Y-%m}"] += int(yes)
     return counts
 
 

@@ -51,7 +51,7 @@ from workshop.evaluate import (
 from workshop.leads import header_columns
 from workshop.mapping import DEAL_FIGURE_NAME, Mapping, normalise_header
 from workshop.measure import formatted
-from workshop.preview import outcome_metrics
+from workshop.preview import covered_months, outcome_metrics
 
 MIN_WINS = 30  # won deals among the older leads below which nothing is learned
 MIN_SUPPORT = 30  # decided leads a segment needs before its win rate counts as evidence
@@ -576,7 +576,12 @@ def holdout_figures(leads: pd.DataFrame, definition: Definition, part: np.ndarra
             else:  # a random part holds some of each month's leads: count them all
                 qualified = int(evaluate(leads.iloc[np.flatnonzero(whole_months)], definition)
                                 .frame["is_mql"].sum())
-            per_month = round(qualified / month_count, 1)
+            # Over the share of its months the export covers (a last month of six days is
+            # a fifth of a month, a month without leads between counts whole), as the
+            # evidence page's figure is (`covered_months`).
+            first, shares = covered_months(leads, months)
+            covered = float(shares[its_months[0] - first:its_months[-1] - first + 1].sum())
+            per_month = round(qualified / covered, 1)
     metrics = outcome_metrics(subset, result)
     if metrics is None:
         return Holdout(leads=len(subset), decided=0, wins=0, months=month_count,

@@ -26,7 +26,7 @@ class Figures:
     """What a definition did to a set of leads. Rates are None where the leads cannot say."""
 
     leads: int
-    months: int  # months with dated leads; 0 when the leads carry no created date
+    months: int  # months from the first dated lead's to the last's; 0 without created dates
     qualified: int  # MQL or beyond
     sql: int
     qualified_per_month: float | None  # None: no dates, so nothing per month
@@ -138,8 +138,8 @@ def volume_sentence(figures: Figures) -> str:
         return (f"{figures.qualified:,} of {figures.leads:,} leads qualified "
                 f"({formatted(figures.qualified_share, 'share')}), {figures.sql:,} of them "
                 "sales-qualified (the leads carry no dates, so no monthly figure).")
-    return (f"{figures.qualified_per_month:,.1f} qualified leads a month, "
-            f"{figures.sql_per_month:,.1f} of them sales-qualified.")
+    return (f"{formatted(figures.qualified_per_month, 'number')} qualified leads a month, "
+            f"{formatted(figures.sql_per_month, 'number')} of them sales-qualified.")
 
 
 def wins_sentence(figures: Figures) -> str:
@@ -147,7 +147,7 @@ def wins_sentence(figures: Figures) -> str:
     — empty when the leads had no wins to catch."""
     if not figures.wins or figures.wins_caught is None:
         return ""
-    line = f"It would have caught {figures.wins_caught:.0%} of past wins"
+    line = f"It would have caught {formatted(figures.wins_caught, 'share')} of past wins"
     if figures.lift is not None:
         line += f"; qualified leads won {figures.lift:.1f}× as often as the rest"
     return line + ("." if figures.reliable else f" ({FEW_OUTCOMES}).")
@@ -173,13 +173,27 @@ ROWS = (
 def formatted(value: float | int | None, kind: str) -> str:
     if value is None:
         return "–"
-    if kind == "share":  # small shares keep a decimal: "0.4%", not "0%"
-        return f"{value:.1%}" if 0 < abs(value) < 0.1 else f"{value:.0%}"
+    if kind == "share":
+        return percent(value)
     if kind == "ratio":
         return f"{value:.1f}×"
     if kind == "count":
         return f"{int(value):,}"
+    if 0 < abs(value) < 0.05:  # one lead over three years is not "0.0 a month"
+        return "under 0.01" if abs(value) < 0.01 else f"{value:.2f}"
     return f"{value:,.1f}"
+
+
+def percent(share: float) -> str:
+    """A share as a percentage that is never rounded to 0% or 100% when it is neither: 203
+    of 204 wins is "99.5%", 1 of 204 "0.5%"; a decimal is kept near either end."""
+    if share == 0 or share == 1 or not 0 < share < 1:
+        return f"{share:.0%}"
+    if share < 0.001:
+        return "under 0.1%"
+    if share > 0.999:
+        return "over 99.9%"
+    return f"{share:.1%}" if share < 0.1 or share >= 0.995 else f"{share:.0%}"
 
 
 def comparison_table(then: Figures | None, now: Figures) -> pd.DataFrame:

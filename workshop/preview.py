@@ -155,25 +155,96 @@ def monthly_volume(leads: pd.DataFrame, evaluation: Evaluation) -> pd.DataFrame:
     """Qualified leads per month, so the team sees volume against what sales can work.
 
     Columns: month ('YYYY-MM', sorted), mql (MQL or beyond, i.e. SQLs included), sql. Every
-    month that has leads appears, with 0 when none qualified; leads without a date are left out.
+    month from the first lead's to the last lead's appears, with 0 when none qualified (a month
+    without leads too); leads without a date are left out. `attrs["months"]` is how many months
+    the leads' dates cover (`covered_months`), what `average_per_month` divides by.
     Raises `NoDates` (with a sentence saying so) when no lead has a created date.
     """
-    codes, labels = per_table.derived(leads, "months", lambda: _month_codes(leads))
+    codes, labels, covered = per_table.derived(leads, "months", lambda: _month_codes(leads))
     dated = codes >= 0
 
     def per_month(column: str) -> np.ndarray:
         qualified = evaluation.frame[column].to_numpy(bool)[dated]
         return np.bincount(codes[dated][qualified], minlength=len(labels)).astype("int64")
 
-    return pd.DataFrame({"month": pd.Series(labels, dtype=object).astype(str),
-                         "mql": per_month("is_mql"), "sql": per_month("is_sql")})
+    volume = pd.DataFrame({"month": pd.Series(labels, dtype=object).astype(str),
+                           "mql": per_month("is_mql"), "sql": per_month("is_sql")})
+    volume.attrs["months"] = covered
+    return volume
 
 
-def _month_codes(leads: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
-    """Each lead's month as a position in the sorted list of months (-1 without a date), once
-    per table."""
-    codes, labels = pd.factorize(_months(leads), sort=True, use_na_sentinel=True)
-    return np.asarray(codes, dtype=np.int64), [str(label) for label in labels]
+def _month_codes(leads: pd.DataFrame) -> tuple[np.ndarray, list[str], float]:
+    """Each lead's month as a position in the list of months from the first to the last (-1
+    without a date), and how many months the dates cover; once per table."""
+    months = _months(leads)
+    numbers = np.full(len(months), -1, dtype=np.int64)
+    present = months.notna().to_numpy(dtype=bool)
+    numbers[present] = np.asarray(months[present].to_numpy(dtype=str),
+                                  dtype="datetime64[M]").astype(np.int64)
+    first, shares = covered_months(leads, numbers)
+    codes = np.where(present, numbers - first, -1)
+    labels = [str(np.datetime64(first + offset, "M")) for offset in range(len(shares))]
+    return codes, labels, float(shares.sum())
+
+
+def covered_months(leads: pd.DataFrame, numbers: np.ndarray) -> tuple[int, np.ndarray]:
+    """The first month (months since 1970) and, for each month from it to the last, the share
+    of it the leads' created dates span: an export from 24 March to 6 April covers 8 days of
+    March and 6 of April, under half a month, not two. `numbers` are the leads' months (-1
+    without a date); their days come from `created` when the leads have it."""
+    dated = numbers[numbers >= 0]
+    first, last = int(dated.min()), int(dated.max())
+    shares = np.ones(last - first + 1)
+    days = _created_days(leads)
+    if days is None or not len(days):
+        return first, shares
+    start, end = days.min(), days.max()
+
+    def length(month: np.datetime64) -> int:
+        return _days((month + 1).astype("datetime64[D]") - month.astype("datetime64[D]"))
+
+    first_month, last_month = start.astype("datetime64[M]"), end.astype("datetime64[M]")
+    if int(first_month.astype(np.int64)) != first or int(last_month.astype(np.int64)) != last:
+        return first, shares  # months and days disagree (an edited table): whole months
+    if first == last:
+        shares[0] = (_days(end - start) + 1) / length(first_month)
+    else:
+        shares[0] = _days((first_month + 1).astype("datetime64[D]") - start) / length(first_month)
+        shares[-1] = (_days(end - last_month.astype("datetime64[D]")) + 1) / length(last_month)
+    return first, shares
+
+
+def period_sentence(leads: pd.DataFrame) -> str:
+    """What "per month" is taken over: the days the leads' created dates run, said beside the
+    capacity figures (an export of two weeks is not two months of leads). Empty without days."""
+    days = _created_days(leads)
+    if days is None or not len(days):
+        return ""
+    start, end = pd.Timestamp(days.min()), pd.Timestamp(days.max())
+    span = _days(days.max() - days.min()) + 1
+    line = (f"Per month: the leads created from {start:%-d %B %Y} to {end:%-d %B %Y} "
+            f"({span:,} day{'' if span == 1 else 's'}), over the part of each month they cover.")
+    if span < 28:
+        line += (" The export covers less than a month, so a month's leads are worked out from "
+                 f"{span:,} day{'' if span == 1 else 's'}: check them against a longer export.")
+    return line
+
+
+def _days(span: np.timedelta64) -> int:
+    return int(span.astype("timedelta64[D]").astype(np.int64))
+
+
+def _created_days(leads: pd.DataFrame) -> np.ndarray | None:
+    """The leads' created days (missing ones left out), or None without a created column."""
+    if "created" not in leads.columns:
+        return None
+    created = leads["created"]
+    if not pd.api.types.is_datetime64_any_dtype(created):
+        created = pd.to_datetime(created, errors="coerce", format="mixed")
+    if getattr(created.dt, "tz", None) is not None:
+        created = created.dt.tz_localize(None)
+    days = created.to_numpy().astype("datetime64[D]")
+    return days[~np.isnat(days)]
 
 
 # Capacity verdict thresholds (qualified leads per month / what sales can work per month).
@@ -436,10 +507,15 @@ def sample_table(leads: pd.DataFrame, definition: Definition, n: int = 25,
 
 
 def average_per_month(volume: pd.DataFrame, column: str = "mql") -> float:
-    """Mean qualified leads per month from `monthly_volume`, the figure `capacity_verdict` takes.
+    """Qualified leads per month from `monthly_volume`, the figure `capacity_verdict` takes.
 
-    The mean over the months in the table (0 when there are none); a partial first or last
-    month pulls it down a little, which errs towards "too tight" rather than overload."""
+    The qualified leads over the months the dates cover (`covered_months`): a first or last
+    month the export holds only part of, and a short export of two weeks, count for the part
+    they cover. A table without that (made by hand) gives the mean of its months; 0 when empty.
+    """
+    months = volume.attrs.get("months")
+    if months:
+        return float(volume[column].sum()) / float(months)
     return float(volume[column].mean()) if len(volume) else 0.0
 
 

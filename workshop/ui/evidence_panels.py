@@ -105,6 +105,7 @@ def capacity_panel(source: LeadsSource, definitions: dict[str, Definition],
         rows.append({"Definition": name, "MQL per month": round(per_month, 1),
                      "Verdict": verdict.verdict, "In words": verdict.sentence})
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.caption(preview.period_sentence(source.leads))
 
 
 def _totals_without_dates(source: LeadsSource, results: dict[str, Evaluation]) -> None:
