@@ -19,7 +19,8 @@ from workshop.pipeline import import_leads
 US, UK, DE = "United States", "United Kingdom", "Germany"
 
 # Country typed by hand into HubSpot's free-text "Country/Region", and how a person reads it
-# (None: no catalog country, so it stays as written).
+# (a country the catalog does not list reads as its English name; None: no one country, so it
+# stays as written).
 COUNTRY_BY_HAND = {
     "United States": US, "USA": US, "US": US, "U.S.": US, "U.S.A.": US, "usa": US,
     "United States of America": US, "Estados Unidos": US,
@@ -29,7 +30,7 @@ COUNTRY_BY_HAND = {
     "Holland": "Netherlands", "The Netherlands": "Netherlands", "NL": "Netherlands",
     "España": "Spain", "Espana": "Spain", "Sverige": "Sweden", "Brasil": "Brazil",
     "IN": "India", "CAN": "Canada", "Kanada": "Canada", "AUS": "Australia",
-    "Japan": None, "JP": None, "Korea": None, "Other": "Other",
+    "Japan": "Japan", "JP": "Japan", "Korea": None, "Other": "Other",
 }
 
 HUBSPOT_HEADER = "Record ID,First Name,Last Name,Email,Country/Region,Lifecycle Stage,Create Date"
@@ -92,7 +93,7 @@ Id,LastName,Company,Country,Status,IsConverted
 00Q5g00000AbCd9,Poe,Wayne,BR,Open - Not Contacted,false
 00Q5g00000AbCe1,Moe,Tyrell,CA,Closed - Not Converted,false
 """
-    by_hand = {"US": US, "CA": "Canada", "IN": "India", "GB": UK, "DE": DE, "JP": None,
+    by_hand = {"US": US, "CA": "Canada", "IN": "India", "GB": UK, "DE": DE, "JP": "Japan",
                "AU": "Australia", "BR": "Brazil"}
     raw, read = read_by_hand(csv, "Country", by_hand)
     leads = imported(csv, "salesforce-leads.csv").leads

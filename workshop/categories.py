@@ -2,10 +2,12 @@
 
 A value meets an option when they fold alike (case, accents, spaces and punctuation ignored,
 '&' read as 'and': 'ORGANIC_SEARCH' is 'Organic search'), or when it is one of the option's
-other names: those in `workshop.catalog.OTHER_NAMES`, and for a country its ISO 3166 names,
-in English and in the languages exports from the catalog's markets are written in
-('Deutschland', 'États-Unis'), and its ISO codes ('DE', 'DEU'). The leads import looks each
-distinct value up here once.
+other names: those in `workshop.catalog.OTHER_NAMES`. On a list of countries every ISO 3166
+country, not only the listed ones, is read as one English name (the list's own spelling where
+it lists the country): from its ISO names in English and in the languages CRMs are used in
+('Deutschland', 'Österreich', 'États-Unis'), the everyday names ISO lacks ('Russland',
+'Czech Republic') and its ISO codes ('DE', 'AUT'). The leads import looks each distinct value
+up here once.
 """
 from __future__ import annotations
 
@@ -29,6 +31,60 @@ LANGUAGES = ("de", "fr", "nl", "es", "sv", "pt", "it")
 _CODE = r"(?:[A-Z]\. ?){1,2}[A-Z]\.?|[A-Z]{2,3}"
 # Two-letter values that name a country though no ISO 3166 country has them as its code.
 _RESERVED = frozenset({"UK", "EU"})
+# The English name a country is read as where ISO 3166's short name is a formal one and
+# pycountry has no common name for it ('Russian Federation', 'Holy See (Vatican City State)').
+_ENGLISH = {
+    "RU": "Russia", "CD": "Democratic Republic of the Congo", "VA": "Vatican City",
+    "PS": "Palestine", "FM": "Micronesia", "VG": "British Virgin Islands",
+    "VI": "U.S. Virgin Islands", "FK": "Falkland Islands", "BN": "Brunei",
+    "MF": "Saint Martin", "SX": "Sint Maarten",
+}
+# Names people write for a country that ISO 3166's names and their translations lack: everyday
+# English ones and those in German, French, Spanish, Italian, Portuguese and Dutch, by alpha-2.
+EVERYDAY_NAMES: dict[str, tuple[str, ...]] = {
+    "US": ("United States of America", "EE. UU.", "EEUU", "EUA", "Vereinigte Staaten von Amerika",
+           "États-Unis d'Amérique", "Estados Unidos de América", "Stati Uniti d'America",
+           "Verenigde Staten van Amerika"),
+    "GB": ("Great Britain", "Britain", "Großbritannien", "Grossbritannien", "Grande-Bretagne",
+           "Gran Bretaña", "Gran Bretagna", "Grã-Bretanha", "Groot-Brittannië", "Angleterre",
+           "Inglaterra", "Inghilterra", "Engeland"),
+    "NL": ("Holland", "The Netherlands", "Hollande", "Holanda", "Olanda"),
+    "RU": ("Russland", "Russie", "Rusia", "Rússia", "Rusland"),
+    "KR": ("Korea, South", "Republic of Korea", "Südkorea", "Corée du Sud", "Corea del Sur",
+           "Corea del Sud", "Coreia do Sul", "Zuid-Korea"),
+    "KP": ("Korea, North", "Nordkorea", "Corée du Nord", "Corea del Norte", "Corea del Nord",
+           "Coreia do Norte", "Noord-Korea"),
+    "CZ": ("Czech Republic", "Tschechische Republik", "République tchèque", "República Checa",
+           "Repubblica Ceca", "República Tcheca", "Tsjechische Republiek"),
+    "TR": ("Turkey",),
+    "AE": ("UAE", "Emirates", "VAE", "EAU"),
+    "SA": ("KSA", "Kingdom of Saudi Arabia"),
+    "IE": ("Republic of Ireland", "Éire"),
+    "BY": ("Weißrussland", "Weissrussland", "Biélorussie", "Bielorrusia", "Bielorussia",
+           "Bielorrússia", "Wit-Rusland"),
+    "MK": ("Macedonia", "Mazedonien", "Macédoine", "Macedónia", "Macedonië"),
+    "CD": ("DR Congo", "DRC", "Congo-Kinshasa"),
+    "CG": ("Republic of the Congo", "Congo-Brazzaville"),
+    "CI": ("Ivory Coast", "Elfenbeinküste", "Costa de Marfil", "Costa d'Avorio",
+           "Costa do Marfim", "Ivoorkust"),
+    "CV": ("Cape Verde", "Kap Verde", "Cap-Vert", "Capo Verde", "Kaapverdië"),
+    "SZ": ("Swaziland",),
+    "MM": ("Burma",),
+    "TL": ("East Timor", "Osttimor", "Timor oriental", "Timor Est", "Oost-Timor"),
+    "VA": ("Vatican", "Vatikan", "Vatikanstadt", "Cité du Vatican", "Vaticano", "Vaticaanstad"),
+    "PS": ("Palästina", "Palestina"),
+    "SY": ("Syrien", "Syrie", "Siria", "Síria", "Syrië"),
+    "IR": ("Irán", "Irã"),
+    "BO": ("Bolivien", "Bolivie", "Bolívia"),
+    "VE": ("Venezuela",),
+    "TZ": ("Tansania", "Tanzanie", "Tânzania"),
+    "MD": ("Moldawien", "Moldavie", "Moldavia", "Moldávia", "Moldavië"),
+    "LA": ("Laos",),
+    "VN": ("Viêt Nam", "Vietnã"),
+    "TW": ("Taïwan", "Taiwán"),
+    "HK": ("Hong Kong SAR", "Hongkong"),
+    "MO": ("Macau", "Macao"),
+}
 
 
 def fold(value: str) -> str:
@@ -47,10 +103,13 @@ def fold_series(text: pd.Series) -> pd.Series:
 def names(options: tuple[str, ...]) -> dict[str, str]:
     """Folded name -> option, for the options and every other name they have."""
     found = {fold(option): option for option in options}
-    iso = _iso_names()
     for option in options:
-        for name in OTHER_NAMES.get(option, ()) + iso.get(option, ()):
+        for name in OTHER_NAMES.get(option, ()):
             found.setdefault(fold(name), option)
+    read_as = _read_as(options)
+    for english, every in _iso_names().items():
+        for name in every if english in read_as else ():
+            found.setdefault(fold(name), read_as[english])
     found.pop("", None)  # a name in another script folds to nothing
     return found
 
@@ -73,15 +132,39 @@ def coded(text: pd.Series, options: tuple[str, ...]) -> pd.Series:
 
 def written_names(option: str, options: tuple[str, ...]) -> tuple[str, ...]:
     """The other ways an export may write `option` that the import reads as it: its other
-    names, its ISO names in every language read, and its ISO codes."""
+    names, its ISO names in every language read, its everyday names and its ISO codes."""
     codes = tuple(sorted(code for code, named in _iso_codes(options).items() if named == option))
-    return OTHER_NAMES.get(option, ()) + _iso_names().get(option, ()) + codes
+    countries = [english for english, read in _read_as(options).items() if read == option]
+    return (OTHER_NAMES.get(option, ()) + tuple(
+        name for english in countries for name in _iso_names()[english]) + codes)
+
+
+def _english(country) -> str:
+    """The one English name a country is read as: ISO 3166's short name, or the name people
+    use where that is a formal one ('Korea, Republic of' is 'South Korea')."""
+    return (_ENGLISH.get(country.alpha_2) or getattr(country, "common_name", None)
+            or country.name)
+
+
+@cache
+def _read_as(options: tuple[str, ...]) -> dict[str, str]:
+    """Each country's English name -> the name it is read as among `options`: the option that
+    names it, else its English name. Empty unless at least half the options name a country:
+    only a list of countries reads other values as countries."""
+    by_fold = {fold(option): option for option in options}
+    read_as, listed = {}, 0
+    for english, every in _iso_names().items():
+        option = next((by_fold[fold(name)] for name in every if fold(name) in by_fold), None)
+        listed += option is not None
+        read_as[english] = option or english
+    return read_as if options and 2 * listed >= len(options) else {}
 
 
 @cache
 def _iso_names() -> dict[str, tuple[str, ...]]:
-    """A country's English ISO name -> its names, English and in `LANGUAGES`. A name two
-    countries share, once folded, names neither."""
+    """A country's English name (`_english`) -> its names: ISO 3166's, in English and in
+    `LANGUAGES`, and its `EVERYDAY_NAMES`. A name two countries share, once folded, names
+    neither."""
     languages = [gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
                  for language in LANGUAGES]
     by_country: dict[str, set[str]] = {}
@@ -89,21 +172,22 @@ def _iso_names() -> dict[str, tuple[str, ...]]:
     for country in pycountry.countries:
         english = {getattr(country, key) for key in ("name", "official_name", "common_name")
                    if hasattr(country, key)}
-        every = english | {language.gettext(name) for language in languages for name in english}
-        by_country[country.name] = every
+        every = (english | {_english(country)} | set(EVERYDAY_NAMES.get(country.alpha_2, ()))
+                 | {language.gettext(name) for language in languages for name in english})
+        by_country[_english(country)] = every
         for name in every:
-            countries_of[fold(name)].add(country.name)
+            countries_of[fold(name)].add(country.alpha_2)
     return {country: tuple(sorted(name for name in every if len(countries_of[fold(name)]) == 1))
             for country, every in by_country.items()}
 
 
 @cache
 def _iso_codes(options: tuple[str, ...]) -> dict[str, str]:
-    """Alpha-2 and alpha-3 code -> option, for the options that are ISO 3166 countries."""
+    """Alpha-2 and alpha-3 code -> the name each country is read as, on a list of countries."""
+    read_as = _read_as(options)
     codes = {}
-    for country in pycountry.countries:
-        if country.name in options:
-            codes[country.alpha_2] = codes[country.alpha_3] = country.name
+    for country in pycountry.countries if read_as else ():
+        codes[country.alpha_2] = codes[country.alpha_3] = read_as[_english(country)]
     return codes
 
 
