@@ -106,9 +106,11 @@ def read_export(data: bytes, filename: str = "", *, max_bytes: int = MAX_BYTES,
 
     Headers are stripped and made unique ("Email", "Email (2)"); fully blank rows are dropped.
     So are what a CRM report adds around its table, in a CSV or a sheet: title lines above the
-    header, a footer below the rows, and a totals row ("Grand Total", "Summe") at their end. Of a
+    header, a footer below the rows, a totals row ("Grand Total", "Summe") at their end, a
+    grouped report's subtotal rows, and a header repeated under each group's title. Of a
     workbook, the sheet holding the leads is read (not a summary sheet before it), and a merged
-    range's value is given to each of its cells, as a person reads it.
+    range's value is given to each of its cells, as a person reads it; so is a grouped report's
+    group value, which it shows on the group's first row only.
     A CSV's columns that `repeated` (given the headers) says hold a few values over and over
     (an industry, a count) are read as a Categorical of that text: each value is kept once, and
     cleaning them later takes a pass over their few values rather than a million rows.
@@ -128,6 +130,9 @@ def read_export(data: bytes, filename: str = "", *, max_bytes: int = MAX_BYTES,
             raise _password_protected()
         raise ImportProblem("This is an old-style Excel file (.xls). Open it in Excel and save it "
                             "as .xlsx or CSV, then upload that.")
+    other = _other_text_format(data, filename)
+    if other:
+        raise ImportProblem(other)
     try:
         return _read_csv(data, max_rows=max_rows, repeated=repeated)
     except ImportProblem as problem:
@@ -137,6 +142,44 @@ def read_export(data: bytes, filename: str = "", *, max_bytes: int = MAX_BYTES,
                                 "be damaged). Open it in Excel, save it as .xlsx or CSV and "
                                 "upload that.") from None
         raise
+
+
+_HTML_START = re.compile(rb"<(?:!doctype\s+html|html|head|body|table|meta|style|title)\b")
+_JSON_START = re.compile(rb'(?:\{\s*["}]|\[\s*[\[{"\]])')
+_XML_SPREADSHEET = b"urn:schemas-microsoft-com:office:spreadsheet"
+
+
+def _other_text_format(data: bytes, filename: str = "") -> str | None:
+    """What to say about a text file that is no table of values, judged by how it starts: a web
+    page (HTML, which some CRMs save with an .xls name), an Excel 2003 XML spreadsheet, other
+    XML, or JSON; None for anything else (read as CSV)."""
+    head = data[:SAMPLE_BYTES]
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            try:
+                head = head.decode(name, "ignore").encode("utf-8")
+            except LookupError:  # pragma: no cover - the codecs above always exist
+                return None
+            break
+    head = head.lstrip().lower()
+    if head.startswith(b"<?xml") or head.startswith(b"<workbook"):
+        if _XML_SPREADSHEET in head or b"progid=\"excel.sheet\"" in head:
+            return ("This is an Excel 2003 XML spreadsheet, which cannot be read here. Open it "
+                    "in Excel, save it as .xlsx or CSV and upload that.")
+        if not _HTML_START.search(head[:1024]):
+            return ("This is an XML file, not a table of leads. Export the leads from your CRM "
+                    "as CSV or XLSX and upload that.")
+    if _HTML_START.match(head) or (head.startswith((b"<?xml", b"<!--")) and
+                                   _HTML_START.search(head[:1024])):
+        if filename.casefold().endswith((".xls", ".xlsx", ".xlsm")):
+            return ("This is a web page (HTML) saved as an Excel file, not a real workbook. "
+                    "Open it in Excel, save it as .xlsx or CSV and upload that.")
+        return ("This is a web page (HTML), not a CSV or Excel file. Export the leads from "
+                "your CRM as CSV or XLSX and upload that.")
+    if _JSON_START.match(head):
+        return ("This is a JSON file, not a table of leads. Export the leads from your CRM as "
+                "CSV or XLSX and upload that.")
+    return None
 
 
 # --- CSV ---------------------------------------------------------------------------------------
@@ -197,10 +240,12 @@ def _read_csv(data: bytes, *, max_rows: int, encoding: str | None = None,
     if table.num_rows:
         _reject_unclosed_quote(table, text, first_row)
     kept = _drop_blank_rows(table)
-    totals = _trailing_totals([list(row.values()) for row in kept.slice(
-        max(0, kept.num_rows - _TOTAL_ROWS)).to_pylist()])
-    if totals:
-        kept = kept.slice(0, kept.num_rows - totals)
+    drop, groups = _rows_not_leads(
+        [f.encode("latin-1").decode("utf-8", "replace") for f in header], kept.columns)
+    if drop is not None:
+        kept = kept.filter(pa.array(~drop))
+        if groups is not None:
+            kept = pa.Table.from_arrays(_fill_groups(kept.columns, groups), names=names)
     if kept.num_rows == 0:
         raise ImportProblem("The file has a header but no rows.")
     if kept.num_rows > max_rows:
@@ -346,7 +391,10 @@ def _header_index(rows: list[list[str]]) -> int:
     counts = [len(row) for row in rows if sum(1 for value in row if value.strip()) > 2]
     counts = counts or [len(row) for row in rows]
     width = max(set(counts), key=lambda count: (counts.count(count), count))
-    top = next(i for i, row in enumerate(rows) if len(row) == width)
+    # The first of that width holding a value: a spreadsheet's blank line (",,,") is no header.
+    top = next((i for i, row in enumerate(rows)
+                if len(row) == width and any(value.strip() for value in row)),
+               next(i for i, row in enumerate(rows) if len(row) == width))
     if all(len(row) == 1 or sum(1 for value in row if value.strip()) < min(3, width - 1)
            for row in rows[:top]):
         return top
@@ -403,44 +451,266 @@ def _footer_start(text: bytes, body_start: int, delimiter: str, width: int) -> i
     return cut if content else len(text)
 
 
-# The last rows of a report that may be its totals ("Grand Total,,1350,…", "Count: 4"), in the
-# languages of the catalog's markets: dropped when their other cells are blank or numbers.
-_TOTAL_ROWS = 3
-_TOTAL_LABEL = re.compile(
-    r"^(?:(?:grand\s+)?totals?|sum|count|summe|gesamt(?:summe|ergebnis)?|total\s+g[ée]n[ée]ral"
-    r"|total\s+general|total\s+result|totale|totaal|eindtotaal)\s*:?\s*"
-    r"(?:\(?\s*\d[\d.,'\s]*(?:[^\W\d_]+)?\s*\)?)?$", re.IGNORECASE)
-_TOTAL_NUMBER = re.compile(
+# --- rows of a report's table that are not leads ----------------------------------------------
+# A grouped report ends each group with a subtotal row and the table with a total ("Subtotal,,,
+# 122240", "Grand Total,,1350", "Summe (12)"); a board exported group by group repeats its header
+# under each group's title. Both are found in Arrow and NumPy a column at a time: a million-row
+# export costs a look at the first bytes of its first column, and only the few rows that look like
+# one of these are read whole.
+
+# A subtotal's or total's label, in the languages of the catalog's markets, perhaps with ":" or a
+# count; its other cells blank or numbers. RE2 patterns (Arrow), matched on trimmed cells.
+_TOTAL_LABEL = (
+    r"(?i)^(?:(?:grand|sub|sous)[\s-]*totals?|totals?|subtotaal|subtotale|sum|count|summe"
+    r"|zwischensumme|teilsumme|gesamt(?:summe|ergebnis)?|total\s+g[ée]n[ée]ral|total\s+general"
+    r"|total\s+result|totale|totaal|eindtotaal)\s*:?\s*(?:\(?\s*\d[\d.,'\s]*(?:[^\s\d()]+)?\s*\)?)?$")
+# The first three letters of each word _TOTAL_LABEL may start with: the cheap first look.
+_TOTAL_STARTS = ("gra", "sub", "sou", "tot", "sum", "cou", "zwi", "tei", "ges", "ein")
+_TOTAL_NUMBER = (
     r"^[-+(]?\s*(?:[$€£¥]|[A-Z]{3})?\s*[-+]?\d[\d.,'\s]*(?:[eE][-+]?\d+)?\s*"
     r"(?:%|[$€£¥]|[A-Z]{3}|[kKmM]|Mio\.?|Mrd\.?)?\s*\)?$")
+# Labels that may also name a company ("Total", "Sum"): a totals row only where it leaves blank a
+# cell the lead above it fills, as a totals row leaves the text columns.
+_NAME_LIKE_LABEL = r"(?i)^(?:totals?|sum|count|summe|totale|totaal)$"
+_TOTAL_ROWS = 3  # the rows at the end looked at for totals in a report without subtotals
+
+# Bytes a cell starting with white space starts with (UTF-8's no-break and wide spaces too).
+_SPACE_LEAD = np.zeros(256, dtype=bool)
+_SPACE_LEAD[[9, 10, 11, 12, 13, 32, 0xC2, 0xE2, 0xE3]] = True
+_LOWER_BITS = 0x202020  # ASCII letters lowered (other bytes changed alike: a first look only)
+_SPACED_BIT = 1 << 24
 
 
-def _trailing_totals(rows: list[list[str | None]]) -> int:
-    """How many of `rows` (a table's last few, in order) are, at the end, a report's totals:
-    the first value a word like "Grand Total" or "Summe" (perhaps with ":" or a count), the
-    others numbers. A word that may also name a company ("Total", "Sum", "Count") counts only
-    in a row that leaves blank a cell the row above it fills, as a totals row leaves the text
-    columns; a lead named "Total" further up is not looked at."""
-    totals = 0
-    for at in range(len(rows) - 1, -1, -1):
-        values = [value.strip() for value in rows[at] if value is not None and value.strip()]
-        if not values or not _TOTAL_LABEL.match(values[0]) or not all(
-                _TOTAL_NUMBER.match(value) for value in values[1:]):
+def _word_key(text: str) -> int:
+    """`_lead_keys` of one text that does not start with white space."""
+    key = 0
+    for byte in text.encode("utf-8")[:3].ljust(3, b"\0"):
+        key = (key << 8) | (byte | 0x20 if byte else 0)
+    return key
+
+
+def _lead_keys(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Each cell's first three bytes as one number, with ASCII letters lowered (shorter cells
+    padded with zeros; -1 for a missing cell; `_SPACED_BIT` set when it starts with white
+    space): a first look for a word at the start of every cell that builds no string per cell."""
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    return np.concatenate([_chunk_keys(chunk) for chunk in chunks] or [np.empty(0, np.int32)])
+
+
+def _chunk_keys(chunk: pa.Array) -> np.ndarray:
+    size = len(chunk)
+    if pa.types.is_dictionary(chunk.type):
+        if len(chunk.dictionary) > size:  # a dictionary shared by many chunks: not per chunk
+            return _chunk_keys(chunk.cast(chunk.type.value_type))
+        keys = np.append(_chunk_keys(chunk.dictionary), np.int32(-1))  # once per value
+        return keys[pc.fill_null(chunk.indices, -1).to_numpy(zero_copy_only=False)]
+    if size == 0 or chunk.null_count == size:
+        return np.full(size, -1, dtype=np.int32)
+    if not pa.types.is_large_string(chunk.type):
+        chunk = chunk.cast(pa.large_string())
+    _, offsets, data = chunk.buffers()[:3]
+    bounds = np.frombuffer(offsets, dtype=np.int64)[chunk.offset:chunk.offset + size + 1]
+    if data is None or bounds[-1] == bounds[0]:
+        keys = np.zeros(size, dtype=np.int32)
+    else:
+        content = np.frombuffer(data, dtype=np.uint8)
+        at = bounds[:-1].copy()
+        lead = np.take(content, at, mode="clip")
+        keys = lead.astype(np.int32) << 16
+        at += 1
+        keys |= np.take(content, at, mode="clip").astype(np.int32) << 8
+        at += 1
+        keys |= np.take(content, at, mode="clip")
+        keys |= _LOWER_BITS
+        lengths = np.diff(bounds)
+        short = np.flatnonzero(lengths < 3)
+        if len(short):  # the bytes beyond a short cell are not its own
+            keep = np.array([0, 0xFF0000, 0xFFFF00], dtype=np.int32)
+            keys[short] &= keep[lengths[short]]
+        keys[_SPACE_LEAD[lead] & (lengths > 0)] |= _SPACED_BIT
+    if chunk.null_count:
+        keys[chunk.is_null().to_numpy(zero_copy_only=False)] = -1
+    return keys
+
+
+def _spaced(keys: np.ndarray) -> np.ndarray:
+    """Whether a cell starts with white space (so may be blank, or a word further in)."""
+    return (keys >= 0) & (keys & _SPACED_BIT != 0)
+
+
+def _trimmed(columns: list, rows: np.ndarray) -> list[pa.Array]:
+    """The cells of `rows` in each column as text without surrounding white space, null where
+    blank."""
+    at = pa.array(rows, type=pa.int64())
+    texts = []
+    for column in columns:
+        cells = column.take(at)
+        if isinstance(cells, pa.ChunkedArray):
+            cells = cells.combine_chunks()
+        cells = pc.utf8_trim_whitespace(cells.cast(pa.large_string()))
+        texts.append(pc.if_else(pc.equal(pc.binary_length(cells), 0),
+                                pa.scalar(None, pa.large_string()), cells))
+    return texts
+
+
+def _matches(text: pa.Array, pattern: str) -> np.ndarray:
+    return pc.fill_null(pc.match_substring_regex(text, pattern), False).to_numpy(
+        zero_copy_only=False)
+
+
+def _filled(texts: list[pa.Array]) -> np.ndarray:
+    """Which of `_trimmed`'s cells hold a value, a row of the result per column."""
+    return np.array([pc.is_valid(text).to_numpy(zero_copy_only=False) for text in texts],
+                    dtype=bool).reshape(len(texts), -1)
+
+
+def _label_rows(columns: list, first_keys: np.ndarray) -> np.ndarray:
+    """The rows whose first filled cell reads as a subtotal's or total's label
+    (`_TOTAL_LABEL`): looked for a column at a time, in the rows whose cells so far are blank."""
+    found = []
+    pending = None  # every row
+    for column in columns:
+        part = column if pending is None else column.take(pa.array(pending, type=pa.int64()))
+        keys = first_keys if pending is None else _lead_keys(part)
+        spaced = _spaced(keys)
+        look = np.flatnonzero(np.isin(keys, _TOTAL_KEYS) | spaced)
+        if len(look):
+            label = look[_matches(_trimmed([part], look)[0], _TOTAL_LABEL)]
+            found.append(label if pending is None else pending[label])
+        blank = np.flatnonzero((keys <= 0) | spaced)
+        pending = blank if pending is None else pending[blank]
+        if not len(pending):
             break
-        if _NAME_LIKE_LABEL.match(values[0]) and not (at and _fewer_filled(rows[at],
-                                                                            rows[at - 1])):
-            break
-        totals += 1
-    return totals
+    return np.unique(np.concatenate(found)) if found else np.empty(0, np.int64)
 
 
-_NAME_LIKE_LABEL = re.compile(r"^(?:totals?|sum|count|summe|totale|totaal)$", re.IGNORECASE)
+_TOTAL_KEYS = np.array([_word_key(start) for start in _TOTAL_STARTS], dtype=np.int32)
 
 
-def _fewer_filled(row: list[str | None], above: list[str | None]) -> bool:
-    """Whether `row` leaves blank a cell `above` fills."""
-    return any((value is None or not str(value).strip()) and upper is not None
-               and str(upper).strip() for value, upper in zip(row, above, strict=False))
+def _total_rows(columns: list, first_keys: np.ndarray) -> tuple[np.ndarray, bool]:
+    """A report's subtotal and total rows, and whether it is grouped (subtotals inside the
+    table, not only totals at its end).
+
+    A row counts when its first filled cell is a label (`_TOTAL_LABEL`) and its other cells are
+    blank or numbers; a label that may name a company ("Total") only when the row leaves blank a
+    cell the nearest lead above it fills. At the end of the table such rows are totals; inside
+    it, subtotals when one of them has a label no company has ("Subtotal", "Zwischensumme") or
+    the report has two or more: a lead called "Total" among ordinary rows stays a lead."""
+    rows = len(columns[0])
+    found = _label_rows(columns, first_keys)
+    if not len(found):
+        return found, False
+    texts = _trimmed(columns, found)
+    filled = _filled(texts)
+    first = filled.argmax(axis=0)
+    numbers_beside = np.ones(len(found), dtype=bool)
+    name_like = np.zeros(len(found), dtype=bool)
+    for j, text in enumerate(texts):
+        is_first = first == j
+        if is_first.any():
+            name_like |= is_first & _matches(text, _NAME_LIKE_LABEL)
+        numbers_beside &= ~filled[j] | is_first | _matches(text, _TOTAL_NUMBER)
+    found, filled, name_like = found[numbers_beside], filled[:, numbers_beside], \
+        name_like[numbers_beside]
+    if not len(found):
+        return found, False
+    # The nearest row above that is not one of these: a "Total" under a "Subtotal" compares
+    # with the leads above both.
+    run_start = np.flatnonzero(np.diff(found, prepend=-2) != 1)
+    above = np.repeat(found[run_start], np.diff(np.append(run_start, len(found)))) - 1
+    fewer = np.zeros(len(found), dtype=bool)
+    has_above = above >= 0
+    if has_above.any():
+        upper = _filled(_trimmed(columns, above[has_above]))
+        fewer[has_above] = (~filled[:, has_above] & upper).any(axis=0)
+    totals = found[~name_like | fewer]
+    strong = ~name_like[~name_like | fewer]
+    tail = 0
+    while tail < min(len(totals), _TOTAL_ROWS) and totals[-1 - tail] == rows - 1 - tail:
+        tail += 1
+    inside = len(totals) - tail
+    if inside and (strong[:inside].any() or len(totals) >= 2):
+        return totals, True
+    return totals[inside:], False
+
+
+def _header_rows(header: list[str | None], columns: list, first_keys: np.ndarray
+                 ) -> np.ndarray:
+    """The rows equal to the header (the same texts, case and surrounding white space aside),
+    as where exports were pasted one under another or a board repeats it under each group;
+    looked for first by the start of the first column the header names."""
+    names = pc.utf8_lower(_trimmed([pa.array(list(header), type=pa.large_string())],
+                                   np.arange(len(header)))[0]).to_pylist()
+    named = next((j for j, name in enumerate(names) if name), None)
+    if named is None or len(columns) != len(names):
+        return np.empty(0, np.int64)
+    keys = first_keys if named == 0 else _lead_keys(columns[named])
+    look = np.flatnonzero((keys == _word_key(header[named].strip())) | _spaced(keys))
+    if not len(look):
+        return look
+    same = np.ones(len(look), dtype=bool)
+    for text, name in zip(_trimmed(columns, look), names, strict=True):
+        if name is None:
+            same &= ~pc.is_valid(text).to_numpy(zero_copy_only=False)
+        else:
+            same &= pc.fill_null(pc.equal(pc.utf8_lower(text), name), False).to_numpy(
+                zero_copy_only=False)
+    return look[same]
+
+
+def _rows_not_leads(header: list[str | None], columns: list
+                    ) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Which rows of a table (blank rows already dropped) are not leads: a report's subtotal
+    and total rows (`_total_rows`), rows repeating the header, and a group's title (one value,
+    in the first column) right above such a row. And, for a report grouped by subtotal rows,
+    the group each row left belongs to (for `_fill_groups`). (None, None) when every row is a
+    lead."""
+    rows = len(columns[0]) if columns else 0
+    if not rows:
+        return None, None
+    first_keys = _lead_keys(columns[0])
+    totals, grouped = _total_rows(columns, first_keys)
+    repeats = _header_rows(header, columns, first_keys)
+    if len(repeats) and len(columns) > 1:
+        above = repeats[repeats > 0] - 1
+        above = above[~np.isin(above, repeats) & ~np.isin(above, totals)]
+        if len(above):
+            filled = _filled(_trimmed(columns, above))
+            titles = above[filled[0] & (filled.sum(axis=0) == 1)]
+            repeats = np.concatenate([repeats, titles])
+    if not len(totals) and not len(repeats):
+        return None, None
+    drop = np.zeros(rows, dtype=bool)
+    drop[totals] = True
+    drop[repeats] = True
+    groups = None
+    if grouped:
+        ends = np.zeros(rows, dtype=np.int64)
+        ends[totals] = 1
+        groups = np.cumsum(ends)[~drop]
+    return drop, groups
+
+
+def _fill_groups(columns: list, groups: np.ndarray | None) -> list:
+    """`columns` with a grouped report's group values given to every row of their group: such a
+    report shows a group's value (a lead status, an owner) on the group's first row only. Only
+    columns whose values stand at group starts alone, at two or more of them and at the first,
+    are filled, each blank from the value above it; anywhere else a blank stays unknown."""
+    if groups is None or not len(groups):
+        return columns
+    starts = np.diff(groups, prepend=-1) != 0
+    if starts.sum() < 2:
+        return columns
+    columns = list(columns)
+    for j, column in enumerate(columns):
+        chunked = column if isinstance(column, pa.ChunkedArray) else pa.chunked_array([column])
+        filled = ~_blank_cells(chunked).to_numpy(zero_copy_only=False)
+        if filled.all() or not filled[0] or (filled & ~starts).any() or \
+                filled[starts].sum() < 2:
+            continue
+        source = np.maximum.accumulate(np.where(filled, np.arange(len(filled)), 0))
+        columns[j] = column.take(pa.array(source, type=pa.int64()))
+    return columns
 
 
 def _pick_decimal(rows: list[list[str]], delimiter: str) -> str:
@@ -684,8 +954,7 @@ def _read_xlsx(data: bytes, *, max_rows: int) -> tuple[pd.DataFrame, ExportForma
     if any(m.flag_bits & 0x1 for m in members):
         raise _password_protected()
     if not any(m.filename == "xl/workbook.xml" for m in members):
-        raise ImportProblem("This is a ZIP archive, not an Excel workbook. Unzip it and upload "
-                            "the CSV or XLSX file inside.")
+        raise _not_a_workbook(archive, members)
     if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES or any(
             m.file_size > 1024 * 1024 and m.file_size > MAX_ZIP_RATIO * max(m.compress_size, 1)
             for m in members):
@@ -708,12 +977,42 @@ def _read_xlsx(data: bytes, *, max_rows: int) -> tuple[pd.DataFrame, ExportForma
                                sheet=sheet.title)
 
 
+_OPENDOCUMENT = b"application/vnd.oasis.opendocument."
+
+
+def _not_a_workbook(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> ImportProblem:
+    """What to say about a ZIP that holds no Excel workbook, by what it holds: an OpenDocument
+    file says so in its "mimetype" part, an Apple Numbers file keeps its tables in .iwa parts."""
+    kind = b""
+    mimetype = next((m for m in members if m.filename == "mimetype"), None)
+    if mimetype is not None and mimetype.file_size <= 256:
+        try:
+            kind = archive.read(mimetype).strip()
+        except _DAMAGED_ZIP:
+            kind = b""
+    if kind.startswith(_OPENDOCUMENT + b"spreadsheet"):
+        return ImportProblem("This is an OpenDocument spreadsheet (.ods), which cannot be read "
+                             "here. Open it in LibreOffice Calc or Excel, save it as .xlsx or "
+                             "CSV and upload that.")
+    if kind.startswith(_OPENDOCUMENT):
+        return ImportProblem("This is an OpenDocument file (from LibreOffice or OpenOffice), not "
+                             "a spreadsheet of leads. Export the leads as CSV or XLSX and "
+                             "upload that.")
+    if any(m.filename.endswith(".iwa") for m in members):
+        return ImportProblem("This is an Apple Numbers spreadsheet, which cannot be read here. "
+                             "In Numbers choose File › Export To › Excel (or CSV) and upload "
+                             "that file.")
+    return ImportProblem("This is a ZIP archive, not an Excel workbook. Unzip it and upload the "
+                         "CSV or XLSX file inside.")
+
+
 def _report_table(sheet: _Sheet) -> tuple[list[str | None], list[pa.Array], np.ndarray]:
     """A sheet's header and rows without what a report adds around its table, as a CSV's
-    (title rows above the header, a footer and a totals row below the rows), and with each
-    merged range of the rows filled with its value, as a person reads it; and the rows' numbers
-    in the sheet. The footer and totals are found before the filling: a footer merged across
-    the table is still one value."""
+    (title rows above the header, a footer below the rows, subtotal and total rows, repeated
+    headers: `_rows_not_leads`), and with each merged range of the rows filled with its value,
+    and a grouped report's group values given to their groups, as a person reads them; and the
+    rows' numbers in the sheet. The footer and totals are found before the filling: a footer
+    merged across the table is still one value."""
     numbers = sheet.numbers.to_numpy()
     header, columns = sheet.header, sheet.columns
     if columns and len(columns[0]):
@@ -731,14 +1030,17 @@ def _report_table(sheet: _Sheet) -> tuple[list[str | None], list[pa.Array], np.n
     body = numbers[1:]
     rows = len(columns[0]) if columns else 0
     cut = _sheet_footer(columns, body, sheet.merged)
-    last = range(max(0, cut - _TOTAL_ROWS), cut)
-    totals = _trailing_totals([[column[i].as_py() for column in columns] for i in last])
-    if totals == cut:
-        raise ImportProblem("The sheet has a header but no rows.")
-    if cut - totals < rows:
-        columns = [column.slice(0, cut - totals) for column in columns]
-        body = body[:cut - totals]
-    return header, _fill_merged(columns, body, sheet.merged), body
+    if cut < rows:
+        columns = [column.slice(0, cut) for column in columns]
+        body = body[:cut]
+    drop, groups = _rows_not_leads(header, columns)
+    if drop is not None:
+        if drop.all():
+            raise ImportProblem("The sheet has a header but no rows.")
+        keep = pa.array(~drop)
+        columns = [column.filter(keep) for column in columns]
+        body = body[~drop]
+    return header, _fill_groups(_fill_merged(columns, body, sheet.merged), groups), body
 
 
 _TITLE_ROWS = 10
