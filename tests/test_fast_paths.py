@@ -554,7 +554,12 @@ def _date_order_of_every_value(values: pd.Series, default: str) -> tuple[str, bo
     if day_first.any():
         order = (column_types.DAY_FIRST if day_first.sum() >= month_first.sum()
                  else column_types.MONTH_FIRST)
-        return order, True, ""
+        dated = text[numeric]
+        one_way = [dated[(a & ~b).to_numpy()] for a, b in ((day_first, month_first),
+                                                           (month_first, day_first))]
+        both = (f"{one_way[0].iloc[0]} and {one_way[1].iloc[0]}"
+                if all(len(found) for found in one_way) else "")
+        return order, True, both
     if (parts[1][numeric] == ".").all():
         return column_types.DAY_FIRST, False, ""
     return default, True, ""
@@ -565,7 +570,8 @@ _DATE_TEXT = st.one_of(
               st.integers(1, 31), st.sampled_from(["2025", "25", "1999"]),
               st.sampled_from(["/", "-", "."]), st.sampled_from(["/", "-", "."])),
     st.sampled_from(["2025-03-01", "2025-03-01 10:00", "n/a", "", " 3/14/2025 ", "14.03.2025 9:05",
-                     "Mar 3, 2025", "12/31/2025 11:59 PM", "x1/2/2025"]))
+                     "Mar 3, 2025", "12/31/2025 11:59 PM", "x1/2/2025", "13/01/2025, 14:38:19",
+                     "08/04/2024 09h29", "12/02/2025 20:18:06 +0000", "6.4.2024, 20:57"]))
 
 
 @settings(max_examples=200, deadline=None)

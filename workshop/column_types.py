@@ -19,17 +19,20 @@ import pyarrow.compute as pc
 
 # What unfilled dropdowns and forms export as; compared case-insensitively after stripping. Also
 # "not known" as people type it in English, German, French and Spanish (k.A. is "keine Angabe"),
-# and the error values a spreadsheet writes into a CSV (#N/A): none of them is a value.
+# and the error values a spreadsheet writes into a CSV (#N/A): none of them is a value. Zoho
+# writes an unset picklist as "-None-", Google Analytics "(not set)", forms "--Select--" or
+# "Please Select", reports a dash ("—") for an empty cell.
 PLACEHOLDERS = frozenset({
-    "select", "--none--", "-- none --", "(none)", "n/a", "na", "-", "--", "?", "unknown", "",
-    "none", "null", "nan", "(blank)", "not set", "not provided", "not available",
-    "not specified", "undefined", "tbd", "tba",
+    "select", "--none--", "-- none --", "-none-", "(none)", "n/a", "na", "-", "--", "—", "–",
+    "?", "unknown", "", "none", "null", "nan", "(blank)", "(empty)", "not set", "(not set)",
+    "not provided", "not available", "not applicable", "not specified", "unspecified",
+    "undefined", "tbd", "tba", "--select--", "-- select --", "please select", "select...",
     "k.a.", "k. a.", "keine angabe", "unbekannt", "n.v.", "inconnu", "non renseigné",
-    "desconocido", "sin datos", "n.d.",
+    "desconocido", "sin datos", "n.d.", "n.a.", "n/d",
     "#n/a", "#na", "#value!", "#ref!", "#div/0!", "#name?", "#num!", "#null!",
     # the dashed ones as a CSV guarded against spreadsheet formulas writes them (the app's own
     # lead CSV too, see `workshop.lead_export.safe_cell`)
-    "'-", "'--", "'--none--", "'-- none --",
+    "'-", "'--", "'--none--", "'-- none --", "'-none-", "'--select--", "'-- select --",
 })
 
 YEAR_FIRST, DAY_FIRST, MONTH_FIRST = "year-first", "day-first", "month-first"
@@ -45,19 +48,34 @@ NUMBERED_DATES = (SPREADSHEET_DAYS, UNIX_SECONDS, UNIX_MILLISECONDS)
 # to be taken as one; the rest are counted as unreadable in the data-quality table.
 TYPED_SHARE = 0.95
 
-# A currency sign or code before or after an amount ("$1.5M", "USD 12,500,000.00", "1.200 EUR").
-_MONEY = "(?:[$€£]|(?i:usd|eur|gbp|chf))"
+# A currency sign or code before or after an amount ("$1.5M", "USD 12,500,000.00", "1.200 EUR",
+# "R$ 1.234,56", "Fr. 1'234.50", "Rs. 12,34,567", "193 575 032 kr"), in lower case. The app
+# does not convert currencies: an amount reads in the export's currency, its mark left out.
+CURRENCY_SIGNS = "$€£¥￥₹"
+CURRENCY_MARKS = ("r$", "us$", "ca$", "c$", "a$", "au$", "nz$", "hk$", "s$", "mx$",
+                  "fr.", "fr", "rs.", "rs", "kr.", "kr", "zł")
+CURRENCY_CODES = ("usd", "eur", "gbp", "chf", "cad", "aud", "nzd", "jpy", "brl", "inr", "sek",
+                  "nok", "dkk", "pln", "sgd", "hkd", "mxn", "zar", "euro", "euros")
+_MONEY = "(?:[{}]|(?i:{}))".format(
+    re.escape(CURRENCY_SIGNS),
+    "|".join(re.escape(mark) for mark in sorted(CURRENCY_MARKS + CURRENCY_CODES, key=len,
+                                                  reverse=True)))
 # Thousands by point, comma, quote or space: plain, no-break, or the narrow and thin spaces
-# French formatting writes (macOS, Google Sheets, CLDR: "1\u202f200").
-_GROUPED = "\\d{1,3}(?:[.,'’\u00a0\u202f\u2009 ]\\d{3})+"
+# French formatting writes (macOS, Google Sheets, CLDR: "1\u202f200"); or in the Indian way,
+# by lakh and crore ("12,34,567").
+_SPACES = "'’\u00a0\u202f\u2009 "
+_GROUPED = f"(?:\\d{{1,3}}(?:[.,{_SPACES}]\\d{{3}})+|\\d{{1,2}}(?:,\\d{{2}})+,\\d{{3}})"
 _NUMBER_SHAPE = re.compile(
     rf"^[-+]?{_MONEY}?\s?(?:{_GROUPED}|\d+)?(?:[.,]\d+)?(?:[eE][-+]?\d+)?\s?%?"
     rf"(?:\s?{_MONEY})?$")
 # Words multiplying the number they follow, in values ("50K", "2,5 Mio", "$1 mil.", "1.5 billion")
-# and in headers ("Revenue (Mio)", see `workshop.mapping`): the one list of them.
+# and in headers ("Revenue (Mio)", see `workshop.mapping`): the one list of them. Indian
+# amounts count in lakh (100,000) and crore (10 million): "2.5 Cr", "40 Lakh".
 UNIT_WORDS = {
     1e3: frozenset({"k", "thousand", "thousands", "tsd"}),
+    1e5: frozenset({"lakh", "lakhs", "lac", "lacs"}),
     1e6: frozenset({"m", "mm", "mn", "mio", "mil", "million", "millions"}),
+    1e7: frozenset({"cr", "crore", "crores"}),
     1e9: frozenset({"b", "bn", "bil", "mrd", "billion", "billions"}),
 }
 # Words opening a one-sided bucket: "Over $5 bil." reads as its bound, as "10,001+" does;
@@ -100,23 +118,40 @@ def _spread(number: str) -> str:
 
 # Values only one decimal mark can explain: a mark followed by other than three digits, or a
 # thousands separator followed by the other mark, or two thousands separators (alone or as an
-# end of a range); or a bucket whose ends are grouped in thousands by the other mark.
+# end of a range); or a bucket whose ends are grouped in thousands by the other mark. Thousands
+# grouped by a space or a quote leave the mark after them decimal ("1 234,56", "1'234.50");
+# Indian grouping ("12,34,567") groups by the comma.
+_SPACED = f"\\d{{1,3}}(?:[{_SPACES}]\\d{{3}})+"
 _COMMA_NUMBER = (r"[-+]?" + _MONEY + r"?\s?(?:\d+,(?:\d{1,2}|\d{4,})|\d{1,3}(?:\.\d{3})+,\d+"
-                 rf"|\d{{1,3}}(?:\.\d{{3}}){{2,}}){_TAIL}")
+                 rf"|\d{{1,3}}(?:\.\d{{3}}){{2,}}|{_SPACED},\d+){_TAIL}")
 _POINT_NUMBER = (r"[-+]?" + _MONEY + r"?\s?(?:\d*\.(?:\d{1,2}|\d{4,})|\d{1,3}(?:,\d{3})+\.\d+"
-                 rf"|\d{{1,3}}(?:,\d{{3}}){{2,}}|\d+(?:\.\d+)?[eE][-+]?\d+){_TAIL}")
+                 rf"|\d{{1,3}}(?:,\d{{3}}){{2,}}|\d+(?:\.\d+)?[eE][-+]?\d+|{_SPACED}\.\d+"
+                 rf"|\d{{1,2}}(?:,\d{{2}})+,\d{{3}}(?:\.\d+)?){_TAIL}")
 COMMA_DECIMAL = re.compile(rf"^(?:{_spread(_COMMA_NUMBER)}|{_bucket('.')})$")
 POINT_DECIMAL = re.compile(rf"^(?:{_spread(_POINT_NUMBER)}|{_bucket(',')})$")
 
 _ISO_DATE = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:$|[T ]\d)")
+# A time after a numeric date as exports and locales write it: after a space, a "T" or a comma
+# (JavaScript's toLocaleString: "03/01/2025, 14:38:19", "6.4.2024, 20:57:27"), with a colon or
+# the French "h" ("09h29"), perhaps AM/PM, then perhaps a zone ("+0000", "UTC", "Z").
+_CLOCK = r"(?:,?\s+|T)\d{1,2}[:h]\d{2}(?::\d{2})?(?:\.\d+)?(?:\s?[AaPp]\.?[Mm]\.?)?"
+_CLOCK_ZONE = r"\s?(?:[Zz]|(?i:utc|gmt)(?:[+-]\d{1,2}(?::?\d{2})?)?|[+-]\d{2}(?::?\d{2})?)"
 _NUMERIC_DATE = re.compile(
-    r"^(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?:(?P<time>[T ]\d{1,2}:\d{2}(?::\d{2})?"
-    r"(?:\.\d+)?(?:\s?[AaPp][Mm])?)|)$")
-# The same shape for Arrow's regular expressions (RE2 has no back references).
-_NUMERIC_DATE_SHAPE = (r"^\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})(?:[T ]\d{1,2}:\d{2}"
-                       r"(?::\d{2})?(?:\.\d+)?(?:\s?[AaPp][Mm])?)?$")
-_WORDY_DATE = re.compile(r"^\d{1,2}[ -][A-Za-z]{3,9}[ -]\d{2,4}\b|^[A-Za-z]{3,9}\.? \d{1,2},? "
-                         r"\d{4}\b")
+    rf"^(\d{{1,2}})([./-])(\d{{1,2}})\2(\d{{4}}|\d{{2}})(?:(?P<time>{_CLOCK})"
+    rf"(?:{_CLOCK_ZONE})?)?$")
+# The same shape for Arrow's regular expressions (RE2 has no back references: one branch per
+# separator).
+_NUMERIC_DATE_SHAPE = ("^(?:{})".format("|".join(
+    rf"\d{{1,2}}{mark}\d{{1,2}}{mark}(?:\d{{4}}|\d{{2}})" for mark in (r"\.", "/", "-")))
+    + rf"(?:{_CLOCK}(?:{_CLOCK_ZONE})?)?$")
+# Dates with a month name, in English or another language of the catalog's markets, perhaps
+# after a weekday: "4-Mar-2025", "30. März 2025", "27 de abril de 2024", "Tuesday, March 4,
+# 2025", "Tue Mar 04 2025 14:22:10 GMT+0100" (JavaScript's Date).
+_LETTER = "A-Za-zÀ-ÿ"
+_WORDY_DATE = re.compile(
+    rf"^(?:[{_LETTER}-]{{2,13}},?\s)?\d{{1,2}}(?:\.|er)?(?:\s?de)?[ -][{_LETTER}]{{3,10}}\.?"
+    rf"(?:\s?del?)?[ -]\d{{2,4}}\b|^(?:[A-Za-z]{{3,9}},? )?[A-Za-z]{{3,9}}\.? \d{{1,2}},? "
+    r"\d{4}\b")
 
 
 @dataclass(frozen=True)
@@ -125,7 +160,9 @@ class Reading:
 
     kind: "number", "date" or "text" for columns judged by their values; mapped columns take
     their field's kind ("category", "count", "boolean" too). `ambiguous`: no value decided the
-    convention, so the file's was assumed. `evidence`: a value that decided it."""
+    convention, so the file's was assumed. `evidence`: a value that decided it (with
+    `ambiguous`, one value of each order a column mixes). `decided_by`: the header of another
+    date column of the file whose value decided this column's order, its own deciding none."""
 
     kind: str
     decimal: str = ""
@@ -133,6 +170,7 @@ class Reading:
     ambiguous: bool = False
     evidence: str = ""
     unit: float = 1.0
+    decided_by: str = ""
 
     def describe(self) -> str:
         """'dates, day first (20-10-2017 has no 20th month)' — for the data-quality table."""
@@ -145,9 +183,14 @@ class Reading:
             order = self.date_order.replace("-", " ")
             if self.date_order == YEAR_FIRST:
                 return "dates, year first (ISO)"
+            if self.ambiguous and self.evidence:
+                return (f"dates, {order}: values are written in both orders ({self.evidence}), "
+                        f"so {order}, the more common, is assumed")
             if self.ambiguous:
                 return (f"dates, {order}: no value decides (every day is 12 or less), so "
                         f"{order} is assumed")
+            if self.decided_by:
+                return f"dates, {order}, as “{self.decided_by}” shows ({self.evidence})"
             return f"dates, {order}" + (f" ({self.evidence})" if self.evidence else "")
         if self.kind in ("number", "count"):
             text = "numbers" if self.kind == "number" else "counts"
@@ -231,10 +274,12 @@ def date_order(values: pd.Series, default: str = MONTH_FIRST) -> tuple[str, bool
     """(order, ambiguous, evidence) of a date column's numeric dates such as 01-02-2018.
 
     A first field over 12 proves day-first, a second field over 12 month-first; dotted dates
-    (31.01.2025) are day-first by custom. Columns holding only ISO dates are year-first."""
+    (31.01.2025) are day-first by custom. Columns holding only ISO dates are year-first. A time
+    after the date, however written ("03/01/2025, 14:38:19", "08/04/2024 09h29 UTC"), does not
+    keep a value from deciding: the order is the whole column's, never guessed value by value."""
     shaped = _filled(values)
-    # Only values of the numeric shape can decide; Python's expression (which also checks both
-    # separators are alike) runs on those alone, which in an ISO column are none.
+    # Only values of the numeric shape can decide; Python's expression runs on those alone,
+    # which in an ISO column are none.
     shaped = pc.filter(shaped, _matching(shaped, _NUMERIC_DATE_SHAPE))
     text = pd.Series(shaped.to_pandas(types_mapper=pd.ArrowDtype).array, dtype="str")
     parts = text.str.extract(_NUMERIC_DATE)
@@ -250,7 +295,12 @@ def date_order(values: pd.Series, default: str = MONTH_FIRST) -> tuple[str, bool
         return MONTH_FIRST, False, str(text[numeric][month_first.to_numpy()].iloc[0])
     if day_first.any():  # both: a column mixing conventions; the majority is assumed
         order = DAY_FIRST if day_first.sum() >= month_first.sum() else MONTH_FIRST
-        return order, True, ""
+        numeric_text = text[numeric]
+        day_only = numeric_text[(day_first & ~month_first).to_numpy()]
+        month_only = numeric_text[(month_first & ~day_first).to_numpy()]
+        both = (f"{day_only.iloc[0]} and {month_only.iloc[0]}"
+                if len(day_only) and len(month_only) else "")
+        return order, True, both
     if (parts[1][numeric] == ".").all():
         return DAY_FIRST, False, ""
     return default, True, ""
@@ -259,8 +309,9 @@ def date_order(values: pd.Series, default: str = MONTH_FIRST) -> tuple[str, bool
 # A zone after a time ("…T21:00:00-05:00", "…09:15:00Z", "… 10:00 UTC"): the CRM wrote the time
 # as its users saw it, which is the time a lead is counted at (a lead of 9 pm on 31 January
 # belongs to January, not to February in London).
-_ZONE = re.compile(r"(:\d{2}(?:[.,]\d+)?)\s?(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)$",
-                   re.IGNORECASE)
+# JavaScript's Date writes the zone as "GMT+0100 (Central European Standard Time)". For Arrow.
+_ZONE = (r"(?i)(:\d{2}(?:[.,]\d+)?)\s?(?:Z|(?:UTC|GMT)?[+-]\d{2}(?::?\d{2})?|UTC|GMT)"
+         r"(?:\s?\([^()]*\))?$")
 
 
 def parse_dates(text: pd.Series, order: str) -> pd.Series:
@@ -269,12 +320,13 @@ def parse_dates(text: pd.Series, order: str) -> pd.Series:
 
     Numeric dates are read with explicit formats (fast, and never guessed value by value);
     anything else (ISO, month names) by pandas' ISO and mixed parsers without a day-first
-    guess, which would read 2018-02-01 as the 2nd of January."""
-    values = text.astype("str").str.strip().str.replace(_ZONE, r"\1", regex=True)
+    guess, which would read 2018-02-01 as the 2nd of January. Month names in French, German,
+    Spanish, Italian, Portuguese and Dutch are put in English first ("30. März 2025")."""
+    values = _rewritten(text.astype("str").str.strip(), (_ZONE, r"\1"))
     result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
     todo = values.notna() & values.ne("")
     if order in (DAY_FIRST, MONTH_FIRST):
-        numeric = todo & values.str.match(_NUMERIC_DATE).fillna(False).astype(bool)
+        numeric = todo & _matches(values, _NUMERIC_DATE_SHAPE)
         if numeric.any():
             result[numeric] = _numeric_dates(values[numeric], order)
             todo &= ~numeric
@@ -283,18 +335,53 @@ def parse_dates(text: pd.Series, order: str) -> pd.Series:
         parsed = pd.to_datetime(rest, errors="coerce", format="ISO8601", utc=True)
         again = parsed.isna()
         if again.any():  # utc=True: a zone this did not strip (a name) still reads
-            parsed[again] = pd.to_datetime(rest[again], errors="coerce", format="mixed",
-                                           utc=True)
+            worded = rest[again]
+            foreign = _matches(worded, _FOREIGN_DATE_WORD.pattern)
+            if foreign.any():
+                worded = worded.where(~foreign, worded[foreign].map(_in_english))
+            parsed[again] = pd.to_datetime(worded, errors="coerce", format="mixed", utc=True)
         result[todo] = parsed.dt.tz_localize(None).astype("datetime64[us]")
     return result
 
 
+def _rewritten(values: pd.Series, *rules: tuple[str, str]) -> pd.Series:
+    """`values` with each (pattern, replacement) applied in turn by Arrow's regular
+    expressions (pandas runs its own through Python's, one value at a time)."""
+    arrow = _arrow(values)
+    for pattern, replacement in rules:
+        arrow = pc.replace_substring_regex(arrow, pattern=pattern, replacement=replacement)
+    return pd.Series(arrow.to_pandas(types_mapper=pd.ArrowDtype).array, index=values.index,
+                     dtype="str")
+
+
+def _matches(values: pd.Series, pattern: str) -> pd.Series:
+    """Where `values` match `pattern`, by Arrow; False where missing."""
+    found = _matching(_arrow(values), pattern).to_numpy(zero_copy_only=False)
+    return pd.Series(found, index=values.index, dtype=bool)
+
+
+def _arrow(values: pd.Series) -> pa.Array | pa.ChunkedArray:
+    if isinstance(values.array, pd.arrays.ArrowStringArray):
+        return pa.array(values.array)
+    return pa.array(values.astype("object").where(values.notna(), None).to_numpy(dtype=object),
+                    type=pa.large_string())
+
+
 def _numeric_dates(values: pd.Series, order: str) -> pd.Series:
-    """Numeric dates by explicit formats: one per separator, year length and time shape found."""
+    """Numeric dates by explicit formats: one per separator, year length and time shape found.
+
+    The time is first written one way: after a space, with a colon, "AM" for "a.m.", no zone
+    ("03/01/2025, 14:38:19 UTC" is read as "03/01/2025 14:38:19")."""
     day_month = ("%d", "%m") if order == DAY_FIRST else ("%m", "%d")
-    parts = values.str.extract(_NUMERIC_DATE)
-    shapes = pd.DataFrame({"separator": parts[1], "year": parts[3].str.len(),
-                           "timed": parts["time"].fillna("").str.len() > 0})
+    values = _rewritten(values, (r"^(\S+?),?\s+", r"\1 "), (r"(\d)h(\d)", r"\1:\2"),
+                        (_ZONE, r"\1"), (r"\s?([AaPp])\.?([Mm])\.?$", r" \1\2"))
+    parts = pc.extract_regex(_arrow(values), r"^\d{1,2}(?P<separator>[./-])\d{1,2}[./-]"
+                                             r"(?P<year>\d{4}|\d{2})(?P<time>.*)$")
+    shapes = pd.DataFrame({
+        "separator": parts.field("separator").to_numpy(zero_copy_only=False),
+        "year": pc.utf8_length(parts.field("year")).to_numpy(zero_copy_only=False),
+        "timed": pc.greater(pc.utf8_length(parts.field("time")), 0).to_numpy(
+            zero_copy_only=False)}, index=values.index)
     result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
     for (separator, year, timed), group in shapes.groupby(["separator", "year", "timed"]):
         date = separator.join((*day_month, "%Y" if year == 4 else "%y"))
@@ -311,3 +398,48 @@ def _numeric_dates(values: pd.Series, order: str) -> pd.Series:
 
 _TIMES = (" %H:%M", " %H:%M:%S", "T%H:%M:%S", "T%H:%M", " %I:%M %p", " %I:%M:%S %p",
           " %H:%M:%S.%f", "T%H:%M:%S.%f", " %I:%M%p")
+
+
+# Month names and their usual abbreviations in French, German, Spanish, Italian, Portuguese and
+# Dutch, as the English ones pandas reads; those English already reads alike ("Mar", "April",
+# "Juni" is not) are left out. Weekday names go (they add nothing to a date), as do the Spanish
+# and Portuguese "de" ("4 de marzo de 2025") and the French "1er".
+_MONTHS_ABROAD = {
+    "Jan": ("janvier", "janv", "januar", "jänner", "jän", "enero", "ene", "gennaio", "gen",
+            "janeiro", "januari"),
+    "Feb": ("février", "fevrier", "févr", "fevr", "fév", "fev", "februar", "febrero",
+            "febbraio", "fevereiro", "februari"),
+    "Mar": ("mars", "märz", "maerz", "mär", "mrz", "marzo", "março", "maart", "mrt"),
+    "Apr": ("avril", "avr", "abril", "abr", "aprile"),
+    "May": ("mai", "mayo", "maggio", "mag", "maio", "mei"),
+    "Jun": ("juin", "juni", "junio", "giugno", "giu", "junho"),
+    "Jul": ("juillet", "juil", "juli", "julio", "luglio", "lug", "julho"),
+    "Aug": ("août", "aout", "aoû", "agosto", "ago", "augustus"),
+    "Sep": ("septembre", "septiembre", "setiembre", "settembre", "setembro", "sept", "set"),
+    "Oct": ("octobre", "oktober", "okt", "octubre", "ottobre", "ott", "outubro", "out"),
+    "Nov": ("novembre", "noviembre", "novembro"),
+    "Dec": ("décembre", "decembre", "déc", "dezember", "dez", "diciembre", "dic", "dicembre",
+            "dezembro"),
+}
+_WEEKDAYS_ABROAD = (
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+    "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonnabend", "sonntag",
+    "lunes", "martes", "miércoles", "miercoles", "jueves", "viernes", "sábado", "sabado",
+    "domingo", "lunedì", "lunedi", "martedì", "martedi", "mercoledì", "mercoledi", "giovedì",
+    "giovedi", "venerdì", "venerdi", "sabato", "domenica", "segunda-feira", "terça-feira",
+    "terca-feira", "quarta-feira", "quinta-feira", "sexta-feira", "maandag", "dinsdag",
+    "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+_ENGLISH_MONTH = {word: english for english, words in _MONTHS_ABROAD.items() for word in words}
+# Found by Arrow (any case) in the values pandas could not read; only those are translated.
+_FOREIGN_DATE_WORD = re.compile(r"(?i)\b(?:{})".format("|".join(
+    sorted((*_ENGLISH_MONTH, *_WEEKDAYS_ABROAD), key=len, reverse=True))))
+_FOREIGN_WORD = re.compile(r"(?i)(?<!\w)(?:({})\.?|({}),?|del?)(?!\w)|(?<=\b1)er\b".format(
+    "|".join(sorted(_ENGLISH_MONTH, key=len, reverse=True)),
+    "|".join(sorted(_WEEKDAYS_ABROAD, key=len, reverse=True))))
+
+
+def _in_english(value: str) -> str:
+    """'30. März 2025' -> '30. Mar 2025', 'martes, 4 de marzo de 2025' -> '4 Mar 2025'."""
+    english = _FOREIGN_WORD.sub(
+        lambda found: _ENGLISH_MONTH[found[1].lower()] if found[1] else "", value)
+    return " ".join(english.split())

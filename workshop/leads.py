@@ -12,7 +12,7 @@ import os
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from functools import lru_cache, partial
 from pathlib import Path
 
@@ -26,6 +26,9 @@ from workshop.catalog import FIELDS, JOB_FUNCTIONS, SENIORITIES, Kind
 from workshop.column_types import (
     BELOW_WORDS,
     BOUND_WORDS,
+    CURRENCY_CODES,
+    CURRENCY_MARKS,
+    CURRENCY_SIGNS,
     PLACEHOLDERS,
     RANGE_WORDS,
     TYPED_SHARE,
@@ -195,6 +198,7 @@ def normalise(raw: pd.DataFrame, mapping: dict[str, str], decimal: str = ".",
             outcomes = later.result()
             if outcomes is None and "deal_stage" in cleaned and "outcome" not in renamed:
                 cleaned["outcome"] = outcome(cleaned["deal_stage"])
+    _one_date_order(renamed, cleaned, readings, headers)
     order = [*renamed.columns, *(key for key in DERIVED if key in cleaned)]
     # copy=False: keeping each column in its own block saves copying them all into one.
     leads = pd.DataFrame({key: cleaned[key] for key in order}, index=raw.index, copy=False)
@@ -347,6 +351,32 @@ def _column_decimal(column: pd.Series, decimal: str) -> tuple[str, bool, str]:
     return column_types.decimal_mark(_judged(column), decimal)
 
 
+def _one_date_order(columns: pd.DataFrame, cleaned: dict[str, pd.Series],
+                    readings: dict[str, Reading], headers: dict[str, str]) -> None:
+    """Date columns whose own values do not decide between day-first and month-first take the
+    order another date column of the file proves, when those that decide agree: one system
+    wrote the file in one locale (a UK export of leads created on 1-12 January beside a "Last
+    Activity Date" of 17/01/2025). Re-read only where that order is not the one assumed."""
+    numeric = (column_types.DAY_FIRST, column_types.MONTH_FIRST)
+    proofs = {key: reading for key, reading in readings.items()
+              if reading.kind == "date" and reading.date_order in numeric
+              and not reading.ambiguous and reading.evidence and not reading.decided_by}
+    if len({reading.date_order for reading in proofs.values()}) != 1:
+        return
+    key, proof = next(iter(proofs.items()))
+    header = next((h for h, k in headers.items() if k == key), key)
+    for key, reading in readings.items():
+        if not (reading.kind == "date" and reading.ambiguous and not reading.evidence
+                and reading.date_order in numeric):
+            continue  # decided by its own values (or mixing both orders): kept
+        if reading.date_order != proof.date_order:
+            cleaned[key] = parse_date(columns[key], proof.date_order)
+            if key == "created" and "created_month" in cleaned:
+                cleaned["created_month"] = month_labels(cleaned[key])
+        readings[key] = replace(reading, date_order=proof.date_order, ambiguous=False,
+                                evidence=proof.evidence, decided_by=header)
+
+
 def _dates(column: pd.Series, decimal: str) -> tuple[pd.Series, Reading]:
     numbered = _numbered_dates(column)
     if numbered is not None:
@@ -453,7 +483,7 @@ def _blank_placeholders(text: pd.Series, words: bool = True) -> pd.Series:
                    if pc.any(empty).as_py() else trimmed)
     elif (pc.min(pc.binary_length(trimmed)).as_py() or 0) > _LONGEST_PLACEHOLDER:
         blanked = trimmed  # e-mail addresses and the like: no value is short enough
-    else:  # placeholders are ASCII words, so ascii_lower finds them (and is the fast one)
+    else:  # placeholders are ASCII words or caseless dashes: ascii_lower (the fast one) will do
         placeholder = pc.is_in(pc.ascii_lower(trimmed), value_set=_PLACEHOLDER_VALUES)
         blanked = (pc.if_else(placeholder, pa.scalar(None, trimmed.type), trimmed)
                    if pc.any(placeholder).as_py() else trimmed)
@@ -516,9 +546,12 @@ def _parse_number_text(values: pd.Series) -> pd.Series:
     arrow = arrow_text(values)
     if arrow is None:
         arrow = pa.array(values.to_numpy(dtype=object, na_value=None), type=pa.large_string())
-    # In Arrow: pandas runs this pattern through Python's re, one value at a time.
-    arrow = pc.replace_substring_regex(  # no-break, narrow and thin spaces group thousands
-        pc.utf8_lower(arrow), r"[,\s_'’\x{00a0}\x{202f}\x{2009}%]|usd|eur|gbp|chf|us\$", "")
+    # In Arrow: pandas runs these patterns through Python's re, one value at a time. A mark
+    # spelled with letters ("R$", "Fr.", "kr", "EUR") goes only as a word of its own ("über$5"
+    # keeps its "r", "plus de 5" its "usd"); then signs and spaces (no-break, narrow and thin
+    # ones group thousands).
+    arrow = pc.replace_substring_regex(pc.utf8_lower(arrow), _CURRENCY_WORD, r"\1\2")
+    arrow = pc.replace_substring_regex(arrow, _NOT_NUMBER_TEXT, "")
     arrow = pc.replace_substring_regex(arrow, "[–—]", "-")
     text = pd.Series(arrow.to_pandas().array, index=values.index)
     plain = pd.to_numeric(text, errors="coerce").astype("float64")
@@ -540,11 +573,15 @@ def _parse_number_text(values: pd.Series) -> pd.Series:
 
 
 _MULTIPLIERS = {word: unit for unit, words in UNIT_WORDS.items() for word in words}
+# A currency's letters as a word of its own, or after a unit letter ("1,5 MEUR", "12 Mkr").
+_CURRENCY_WORD = r"(^|[^\pL]|[kmb])(?:{})($|[^\pL])".format("|".join(
+    re.escape(mark) for mark in sorted(CURRENCY_MARKS + CURRENCY_CODES, key=len, reverse=True)))
+_NOT_NUMBER_TEXT = rf"[,\s_'’\x{{00a0}}\x{{202f}}\x{{2009}}%{re.escape(CURRENCY_SIGNS)}]"
 
 
 def _number_text() -> re.Pattern:
     """A number, range or one-sided bucket as `_parse_number_text` leaves it: lower case,
-    without spaces, thousands separators or currency codes ('over$5bil.', '11-50employees')."""
+    without spaces, thousands separators or currency marks ('over5bil.', '11-50employees')."""
     units = "|".join(sorted(_MULTIPLIERS, key=len, reverse=True))
     def words(listed) -> str:
         return "|".join(re.escape(re.sub(r"[\s'’]", "", word))
@@ -555,8 +592,8 @@ def _number_text() -> re.Pattern:
             r"|salariés?|employés?|empleados|dipendenti|months?|monate?|mois|meses|mesi)?")
 
     def end(name: str) -> str:
-        return (rf"[$€£]?(?P<{name}>\d+(?:\.\d+)?(?:e[+-]?\d+)?|\.\d+)"
-                rf"(?:(?P<{name}_unit>{units})\.?)?[$€£]?")
+        return (rf"(?P<{name}>\d+(?:\.\d+)?(?:e[+-]?\d+)?|\.\d+)"
+                rf"(?:(?P<{name}_unit>{units})\.?)?")
 
     bound = rf"(?:(?P<below>{words(BELOW_WORDS)})|{above})?"
     to = rf"(?:-|{words(RANGE_WORDS)})"
@@ -820,10 +857,24 @@ def _outcomes(stages: pd.Series) -> pd.Series:
 # suggestion (`workshop.mapping`) alike. Closed stages are decided: "Closed - No Decision" or
 # "Closed (duplicate)" is not won, and leaving it open would drop it from every win rate.
 # Python's and Arrow's expressions read these alike (no look-arounds).
-WON_STAGE = (r"won\b|^win$|^closed ?-? ?won|^closed ?-? ?converted$|^converted$|gewonnen"
-             r"|^gagn[ée]|^ganad[oa]|^vinto$")
+# French, Spanish, Portuguese and Italian words stand alone or after "Fermée", "Cerrada",
+# "Fechado/", "Chiuso/" ("Fechado/Ganho", "Cerrada perdida"). Closed without a win reads lost
+# in a stage as in a lead status (`workshop.mapping._LOST_STATUS` adds only bare "Closed"):
+# abandoned, cancelled, out-sold, not qualified, dead, rejected, not interested, do not contact.
+_ALONE = r"(?:^|[^a-zà-ÿ])(?:{})(?:$|[^a-zà-ÿ])"
+WON_STAGE = (r"won\b|^win$|^closed ?-? ?won|^closed ?-? ?converted$|^converted$|gewonnen|"
+             + _ALONE.format(r"gagn[ée]e?s?|ganad[oa]s?|ganh[oa]s?|vint[oa]"))
 LOST_STAGE = (r"lost\b|^loss$|not converted|disqualified|unqualified|closed ?-? ?lost"
-              r"|^closed\W+\w|verloren|^perdu|^perdid[oa]|^perso$")
+              r"|^closed\W+\w|verloren|"
+              + _ALONE.format(r"perdue?s?|perdid[oa]s?|pers[oa]|rejeitad[oa]s?") +
+              r"|abandon|cancel+ed|cancelad|annul|storn|out ?-? ?sold"
+              r"|not ?qualified|non ?qualifi|nicht ?qualifiziert|no ?cualificad|no ?calificad"
+              r"|junk|spam|bad ?fit|no ?fit|not ?a ?fit|poor ?fit|not ?interested|bad ?data"
+              r"|do ?not ?(?:contact|call|email)|^dnc$|invalid|duplicat|recycl|unresponsive"
+              r"|no ?response|^dead\b|rejected|delet"
+              r"|kein ?interesse|nicht ?interessiert|abgelehnt|ung[üu]ltig"
+              r"|gel[öo]scht|pas ?int[ée]ress|rejet|refus|supprim|no ?interesad|rechazad"
+              r"|eliminad|borrad")
 NOT_WON_STAGE = r"\bnot ?won\b|\bno ?win\b|\bun ?won\b|\bwon['’]t\b"
 
 

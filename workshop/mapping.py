@@ -33,9 +33,11 @@ from workshop.leads import (
     WON_STAGE,
     blank_placeholders,
     canonical_category,
+    job_function,
     normalise,
     parse_bool,
     parse_number,
+    seniority,
     stage_outcomes,
 )
 
@@ -74,13 +76,15 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "employees": ("Number of Employees", "numemployees", "NumberOfEmployees", "Employees",
                   "No. of Employees", "Employee Count", "Company size", "Headcount",
                   "Number of employees (company)", "Staff Count", "Company Headcount",
-                  "Employee Range", "Employees Range", "Headcount Range", "Anzahl Mitarbeiter",
+                  "Employee Range", "Employees Range", "Headcount Range", "Company Size Range",
+                  "Anzahl Mitarbeiter",
                   "Anzahl der Mitarbeiter", "Mitarbeiterzahl", "Mitarbeiteranzahl",
                   "Effectif", "Nombre d'employés", "Número de empleados", "Empleados",
                   "Mitarbeiter"),
     "annual_revenue": ("Annual Revenue", "annualrevenue", "AnnualRevenue", "Revenue",
                        "Annual Revenue (USD)", "Company Revenue", "Yearly Revenue", "Turnover",
-                       "Annual Turnover", "Umsatz", "Jahresumsatz", "Chiffre d'affaires",
+                       "Annual Turnover", "Annual Revenue Range", "Revenue Range", "Umsatz",
+                       "Jahresumsatz", "Chiffre d'affaires",
                        "Chiffre d'affaires annuel", "Facturación", "Ingresos anuales"),
     "country": ("Country/Region", "country", "Country", "Country Name", "Office Location",
                 "Country (Region)", "BillingCountry", "Billing Country", "MailingCountry",
@@ -106,7 +110,9 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
                 "Created At", "Date Created", "Lead Created Date", "Created On",
                 "Created Time", "Creation Date", "First Contact Date", "Engage Date",
                 "Engagement Date", "Lead Date", "Date Added", "Became a Lead Date",
-                "Signup Date", "Sign-up Date", "First Seen", "Erstellt am", "Erstelldatum",
+                "Signup Date", "Sign-up Date", "First Seen", "Creation Time", "Lead Created",
+                "Lead Creation Date", "Submitted At", "Submitted On", "Submission Date",
+                "Erstellt am", "Erstelldatum",
                 "Erstellungsdatum", "Date de création", "Fecha de creación"),
     "page_views": ("Number of Pageviews", "hs_analytics_num_page_views", "Page Views",
                    "Pageviews"),
@@ -118,9 +124,10 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "content_downloads": ("Content Downloads", "Whitepaper Downloads", "Downloads"),
     "email_clicks": ("Email Clicks", "hs_email_click", "Marketing emails clicked"),
     "deal_stage": ("Deal Stage", "dealstage", "StageName", "Stage", "Opportunity Stage",
-                   "Pipeline Stage", "Sales Stage", "Stage Name"),
+                   "Pipeline Stage", "Sales Stage", "Stage Name", "Étape", "Etapa", "Phase"),
     "amount": ("Amount", "Deal Amount", "Opportunity Amount", "Close Value", "Deal Value",
-               "Opportunity Value", "Deal Size", "Contract Value"),
+               "Opportunity Value", "Deal Size", "Contract Value", "Deal Revenue",
+               "Opportunity Revenue"),
     "converted": ("IsConverted", "Converted", "Is Converted", "Won", "Is Won"),
     "lead_status": ("Status", "Lead Status", "hs_lead_status", "status_label", "Lead stage",
                     "Status Reason"),
@@ -153,12 +160,21 @@ _RATIO_WORDS = frozenset({
 # normalised header): HubSpot's "Total Revenue" (the contact's closed-won deals summed), "Days To
 # Close", "Number of Associated Deals", "Recent Deal Amount", "First Deal Created Date", "Total
 # open deal value"; Pipedrive's "Person - Won deals"; Salesforce's "ExpectedRevenue"; Dynamics'
-# "Est. Revenue" and "Actual Revenue" (an opportunity's) and "Est. Value"; a customer's lifetime
-# value or number of purchases. Never a catalog field by likeness (not the company's revenue nor
-# its name), and never learned from (`workshop.learn`).
+# "Est. Revenue" and "Actual Revenue" (an opportunity's) and "Est. Value"; Odoo's "Prorated
+# Revenue" and "Revenu espéré"; a deal's, contract's or subscription's revenue, and revenue won,
+# expected or forecast in any word order or language; a customer's lifetime value or number of
+# purchases. Never a catalog field by likeness (not the company's revenue nor its name), and
+# never learned from (`workshop.learn`).
 DEAL_FIGURE_NAME = re.compile(
-    r"(?:total|actual|est|estimated|expected|weighted|recent|won|closed|pipeline|forecast)"
-    r"(?:revenue|value)|toclose|deals$|dealids?$|numberofdeals|recentdeal|firstdeal"
+    r"(?:total|actual|est|estimated|expected|weighted|recent|won|closed|pipeline|forecast"
+    r"|prorated|deal|opportunity|opp|potential|projected|contract|subscription)(?:revenue|value)"
+    r"|revenue(?:won|lost|closed|forecast|expected|estimate|potential|projected|prorated"
+    r"|weighted)|revenu(?:espere|prevu|previsionnel|attendu|pondere|auprorata)"
+    r"|chiffredaffaires(?:previsionnel|prevu|espere|attendu|pondere)"
+    r"|ingresos?(?:esperados?|previstos?|prorrateados?|ponderados?)"
+    r"|receita(?:esperada|prevista|ponderada)"
+    r"|(?:erwartet|gewichtet|anteilig|prognostiziert)\w*umsatz|umsatz(?:erwartet|prognose)"
+    r"|toclose|deals$|dealids?$|numberofdeals|recentdeal|firstdeal"
     r"|dealvalue|lifetimevalue|^c?ltv$|purchases$|orders$|totalspent|becameacustomer")
 
 
@@ -251,6 +267,29 @@ def _best_candidate(header: str, order: int) -> _Candidate | None:
     return _header_candidate(header, order)
 
 
+# A unit in brackets after the field's name: "Umsatz (Tsd. €)", "Revenue [k EUR]".
+_UNIT_QUALIFIER = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*$")
+# Revenue over another period than a year: "Monthly Revenue" is a twelfth of the annual one.
+_NOT_YEARLY = re.compile(r"month|quarter|week|daily|mensu|monat|trimest|mrr")
+# Words naming an identifier: without one, "Opportunity" is the deal's name, not its ID.
+_ID_WORDS = frozenset({"id", "ids", "number", "no", "nr", "num", "key", "identifier", "vid"})
+# Records a conversion creates: "Converted Account" names the account the lead became.
+_CREATED_RECORDS = frozenset({"account", "contact", "opportunity", "company", "organization",
+                              "organisation", "deal"})
+
+
+def _unlike_keys(form: str, words: set[str]) -> frozenset[str]:
+    """Keys a header resembles but that the rest of it rules out (for likeness only)."""
+    unlike = set()
+    if _NOT_YEARLY.search(form):
+        unlike.add("annual_revenue")
+    if not words & _ID_WORDS and not form.endswith("id"):
+        unlike.add("record_id")
+    if "converted" in words and words & _CREATED_RECORDS:
+        return ALLOWED_KEYS  # filled only once converted: neither the flag nor the lead's own
+    return frozenset(unlike)
+
+
 def _header_candidate(header: str, order: int) -> _Candidate | None:
     form = normalise_header(header)
     if not form:
@@ -258,14 +297,19 @@ def _header_candidate(header: str, order: int) -> _Candidate | None:
     if form in _EXACT:
         key, rank = _EXACT[form]
         return _Candidate(1.0, -rank, -order, header, key)
+    unit_free = normalise_header(_UNIT_QUALIFIER.sub("", header))
+    if unit_free in _EXACT and unit_in_header(header) is not None:  # "Umsatz (Tsd. €)"
+        key, rank = _EXACT[unit_free]
+        return _Candidate(1.0, -rank, -order, header, key)
     best: _Candidate | None = None
     if _RATIO_WORDS & set(_words(header)) or _WON_DATE_NAME.match(form):
         return None  # a ratio is not the thing itself; a won date is an outcome, kept as is
     deal_figure = DEAL_FIGURE_NAME.search(form) is not None
+    unlike = _unlike_keys(form, set(_words(header)))
     if len(form) >= FUZZY_MIN_LENGTH:
         for known, (key, rank) in _EXACT.items():
             if len(known) < FUZZY_MIN_LENGTH or (deal_figure and key in FIELDS) \
-                    or known in _WHOLE_HEADER_ONLY:
+                    or known in _WHOLE_HEADER_ONLY or key in unlike:
                 continue
             ratio = difflib.SequenceMatcher(None, form, known, autojunk=False).ratio()
             if ratio >= FUZZY_RATIO:
@@ -278,7 +322,7 @@ def _header_candidate(header: str, order: int) -> _Candidate | None:
         return None
     for known, (key, rank) in _EXACT.items():
         if len(known) < CONTAINS_MIN_LENGTH or known not in form or (
-                deal_figure and key in FIELDS) or known in _WHOLE_HEADER_ONLY:
+                deal_figure and key in FIELDS) or known in _WHOLE_HEADER_ONLY or key in unlike:
             continue
         coverage = len(known) / len(form)
         if coverage < CONTAINS_MIN_COVERAGE:
@@ -297,6 +341,8 @@ def auto_map(headers: Iterable[object]) -> dict[str, str]:
 
     Exact spellings first (case, spaces and punctuation ignored), then close matches, then
     headers containing a usual spelling. Each key goes to one header only: the best match wins.
+    In an export of deals (it has a deal stage), a plain "Value" ("Valor", "Betrag") is the
+    deal's amount.
     """
     unique = _unique_headers(headers)
     candidates = [c for order, header in enumerate(unique)
@@ -307,7 +353,21 @@ def auto_map(headers: Iterable[object]) -> dict[str, str]:
         if candidate.key not in taken:
             mapped[candidate.header] = candidate.key
             taken.add(candidate.key)
+    if "deal_stage" in taken and "amount" not in taken:
+        value = next((h for h in unique if h not in mapped
+                      and normalise_header(h) in _DEAL_VALUE_FORMS), None)
+        if value is not None:
+            mapped[value] = "amount"
     return {header: mapped[header] for header in unique if header in mapped}
+
+
+# A deal's value as deal exports name it plainly (Copper, Odoo in Spanish, Pipedrive in German),
+# and Odoo's "Expected Revenue" (its deals' amount, in French "Revenu espéré"): too general a
+# word for a lead export, and Salesforce's ExpectedRevenue is weighted, so only in a deals
+# export without an amount.
+_DEAL_VALUE_FORMS = frozenset({"value", "valor", "betrag", "valeur", "montant", "wert",
+                               "importe", "dealwert", "expectedrevenue", "revenuespere",
+                               "ingresoesperado", "erwarteterumsatz", "receitaesperada"})
 
 
 def _unique_headers(headers: Iterable[object]) -> list[str]:
@@ -345,6 +405,63 @@ def _holds_addresses(column: pd.Series | pd.DataFrame) -> bool:
         return False
     return bool(text.astype("str").str.strip().str.contains(_ADDRESS, regex=True).mean()
                 >= TYPED_SHARE)
+
+
+def fit_to_values(raw: pd.DataFrame, columns: AbcMapping[str, str]) -> dict[str, str]:
+    """`columns` checked against what the columns hold, where a header alone cannot tell.
+
+    E-mail addresses are found (`email_by_values`). A column mapped to a yes/no field whose
+    values are not yes/no (Odoo's "Customer", the customer's name) is left unmapped, and so is
+    a "Title" that holds no job titles (a deal's name, "Mr"/"Ms") and a purchase timeline in
+    words ("This Quarter"): read as yes/no or numbers, every lead would read False or blank.
+    A "Customer" or "Client" column of names is the company when nothing else is."""
+    result = email_by_values(raw, columns)
+    for header, key in list(result.items()):
+        kind = FIELDS[key].kind if key in FIELDS else None
+        checked = kind == Kind.BOOLEAN or key == "timeline_months" or (
+            key == "job_title" and normalise_header(header) == "title")
+        if not checked or header not in raw.columns or not isinstance(raw[header], pd.Series):
+            continue  # the other fields' values are read whatever they hold
+        values = _sample_values(raw[header])
+        if not len(values):
+            continue
+        if (kind == Kind.BOOLEAN and parse_bool(values).notna().mean() < _MOSTLY
+                and date_shaped(values) < TYPED_SHARE) \
+                or (key == "job_title" and normalise_header(header) == "title"
+                    and not _holds_job_titles(values)) \
+                or (key == "timeline_months" and not pd.api.types.is_numeric_dtype(raw[header])
+                    and parse_number(values).notna().mean() < _MOSTLY):
+            del result[header]
+    if "company" not in result.values():
+        named = next((h for h in raw.columns if isinstance(h, str) and h not in result
+                      and normalise_header(h) in _CUSTOMER_NAME_FORMS
+                      and isinstance(raw[h], pd.Series)
+                      and parse_bool(_sample_values(raw[h])).notna().mean() < _MOSTLY), None)
+        if named is not None:
+            result[named] = "company"
+    return {h: result[h] for h in dict.fromkeys([*raw.columns, *columns]) if h in result}
+
+
+# Headers naming the customer, in a deals export its company: "Customer", "Client", "Kunde".
+_CUSTOMER_NAME_FORMS = frozenset({"customer", "client", "kunde", "cliente", "klant"})
+# A share of a "Title" column's values that name a function or a rank, below which it holds
+# something else (deal names, salutations).
+_JOB_TITLE_SHARE = 0.1
+# Of a column's distinct values, the share that must read as its field's kind ("Yes", "No",
+# "Maybe" is still a yes/no column; customer names are not).
+_MOSTLY = 0.5
+
+
+def _sample_values(column: pd.Series) -> pd.Series:
+    """The distinct filled values (as text) of rows spread over the column, at most 2,000."""
+    sample = column.iloc[:: max(1, len(column) // 20_000)]
+    text = _value_text(sample).dropna()
+    return pd.Series(pd.unique(text.astype("str"))[:2_000], dtype="str")
+
+
+def _holds_job_titles(values: pd.Series) -> bool:
+    named = (job_function(values) != "Other") | (seniority(values) != "Individual contributor")
+    return bool(named.mean() >= _JOB_TITLE_SHARE)
 
 
 # Fields whose values repeat over a whole export: a few categories, counts, yes/no (but a
@@ -550,14 +667,10 @@ WON = "won"
 LOST = "lost"
 OPEN = "open"
 
-# Lead statuses that end the lead without a sale, beside the lost stages: junk, no fit, not
-# interested, do not contact, a duplicate, deleted (and in German, French and Spanish).
-_LOST_STATUS = (r"junk|spam|bad ?fit|no ?fit|not ?a ?fit|poor ?fit|not ?interested"
-                r"|do ?not ?(?:contact|call|email)|^dnc$|invalid|duplicat|recycl|unresponsive"
-                r"|no ?response|^dead\b|rejected|delet|^closed$|^lost$|^lose$"
-                r"|kein ?interesse|nicht ?interessiert|abgelehnt|ung[üu]ltig"
-                r"|gel[öo]scht|pas ?int[ée]ress|rejet|refus|supprim|no ?interesad|rechazad"
-                r"|eliminad|borrad")
+# Lead statuses that end the lead without a sale beyond the lost stages (`LOST_STAGE`, which
+# already reads junk, no fit, not interested, do not contact, dead, abandoned, cancelled as
+# lost in a stage and a status alike): a bare "Closed" (a stage says whether won), "Lose".
+_LOST_STATUS = r"^closed$|^lost$|^lose$"
 # A deal's own status beside its pipeline stage: Pipedrive's "Deal - Status" (won, lost, open).
 _DEAL_STATUS_NAME = re.compile(r"^(?:deal|opportunity|opp)(?:status|result|outcome)$")
 _WON_NAME = re.compile(r"won|convert|closedwon|iscustomer|becamecustomer|win")
@@ -665,7 +778,7 @@ NO_OUTCOME = OutcomeGuess(None, [], [])
 # Customer Date", "Date converted".
 _WON_DATE_NAME = re.compile(
     r"^(?:is)?(?:converted|conversion|won|closedwon|becameacustomer|customer|dealwon|"
-    r"wondeal|firstdealclosed)(?:date|at|on|time|timestamp|since)$"
+    r"wondeal|firstdealclosed)(?:datetime|date|at|on|time|timestamp|since)$"
     r"|^(?:date|time)(?:converted|won|ofconversion|becamecustomer)$"
     r"|^becameacustomerdate$|^customersince$")
 
@@ -876,9 +989,11 @@ def suggest_units(raw: pd.DataFrame, columns: AbcMapping[str, str], decimal: str
                   ) -> dict[str, float]:
     """Header -> unit for money columns written in thousands or millions.
 
-    The header decides when it says ("Revenue (000s)"); otherwise revenue whose median is
-    under $10,000 is taken as millions and under $100,000 as thousands (no B2B lead's company
-    turns over $1,118 a year). The app asks the user to confirm."""
+    The header decides when it says ("Revenue (000s)"); otherwise revenue written as bare
+    numbers whose median is under $10,000 is taken as millions and under $100,000 as thousands
+    (no B2B lead's company turns over $1,118 a year). Values that carry their own unit ("$533K",
+    "1,2 Mio") or are written out in full ("$71,912") are dollars already: no unit is
+    suggested for them. The app asks the user to confirm."""
     units: dict[str, float] = {}
     for header, key in columns.items():
         if key not in MONEY_KEYS or header not in raw.columns:
@@ -897,6 +1012,8 @@ def suggest_units(raw: pd.DataFrame, columns: AbcMapping[str, str], decimal: str
 
 def revenue_unit(column: pd.Series, decimal: str = ".") -> float:
     """The unit a revenue column's values are most plausibly written in (1, 1e3 or 1e6)."""
+    if _written_in_dollars(column, decimal):
+        return 1.0
     return _unit_of(_median_amount(column, decimal))
 
 
@@ -917,6 +1034,30 @@ def _median_amount(column: pd.Series, decimal: str) -> float | None:
     return None if positive.empty else float(positive.median())
 
 
+def _written_in_dollars(column: pd.Series, decimal: str) -> bool:
+    """Whether some of a money column's values (on a sample of 20,000) carry their own unit
+    word ("$533K", "1,2 Mio", "10M-50M") or are grouped in thousands ("$71,912", "30 337,00"):
+    whoever wrote them wrote the whole amount, and a unit on top would multiply it again."""
+    if pd.api.types.is_numeric_dtype(column) or not isinstance(column, pd.Series):
+        return False
+    sample = column.iloc[:: max(1, len(column) // 20_000)]
+    text = pd.Series(pd.unique(_value_text(sample).dropna().astype("str")), dtype="str")
+    if text.empty:
+        return False
+    mark = decimal_mark(text, decimal)[0] or decimal
+    grouped = _GROUPED_BY_POINT if mark == "," else _GROUPED_BY_COMMA
+    return bool(text.str.contains(grouped).any() or text.str.contains(_UNIT_AFTER_NUMBER).any())
+
+
+# A number grouped in thousands by whatever the decimal mark is not; a unit word after a digit.
+_SPACES = "'’\u00a0\u202f\u2009 "
+_GROUPED_BY_COMMA = re.compile(rf"(?<![\d.])\d{{1,3}}(?:[,{_SPACES}]\d{{3}})+(?![\d,])")
+_GROUPED_BY_POINT = re.compile(rf"(?<![\d,])\d{{1,3}}(?:[.{_SPACES}]\d{{3}})+(?![\d.])")
+_UNIT_AFTER_NUMBER = re.compile(r"\d\s?(?:{})\.?(?![a-z])".format("|".join(
+    sorted({w for words in UNIT_WORDS.values() for w in words}, key=len, reverse=True))),
+    re.IGNORECASE)
+
+
 # A typical lead's company turning over this much or more: a unit applied to whole dollars.
 IMPLAUSIBLE_REVENUE = 1e11
 
@@ -928,13 +1069,17 @@ def refit(saved: Mapping, raw: pd.DataFrame, decimal: str = ".") -> Mapping:
     as new, see `apply_outcome`). A revenue unit is a property of the values, not the header:
     where the earlier export wrote millions and this one whole dollars, the saved unit would
     make a typical company turn over trillions, so the unit this export's values suggest is
-    taken instead (and the page asks to confirm it, as for any suggested unit). A unit the
-    header names, or one that still gives plausible figures, is kept; so are whole dollars (a
+    taken instead (and the page asks to confirm it, as for any suggested unit); where this
+    export writes its amounts out ("$533K", "$71,912"), no unit is. A unit the header names,
+    or one that still gives plausible figures, is kept; so are whole dollars (a
     saved "no unit" may be the facilitator's answer to a suggested one)."""
     units = dict(saved.units)
     for header, key in saved.columns.items():
         if key != "annual_revenue" or header not in raw.columns \
                 or unit_in_header(header) is not None:
+            continue
+        if header in units and _written_in_dollars(raw[header], decimal):
+            units.pop(header)  # "$533K", "$71,912": whole amounts, whatever the earlier unit
             continue
         median = _median_amount(raw[header], decimal)
         if median is None:

@@ -14,7 +14,7 @@ from workshop.mapping import (
     Mapping,
     apply_mapping,
     auto_map,
-    email_by_values,
+    fit_to_values,
     lost_by_default,
     outcome_of,
     refit,
@@ -58,8 +58,8 @@ def _guessed(raw: pd.DataFrame, columns: dict[str, str], units: dict[str, float]
 
 def _automatic_columns(raw: pd.DataFrame) -> dict[str, str]:
     """The usual headers mapped, then what only the values can tell: which columns hold
-    e-mail addresses."""
-    return email_by_values(raw, auto_map(list(raw.columns)))
+    e-mail addresses, and which hold no values of the field their header names."""
+    return fit_to_values(raw, auto_map(list(raw.columns)))
 
 
 def import_leads(data: bytes, filename: str = "", mapping: Mapping | None = None,
