@@ -51,7 +51,7 @@ from workshop.evaluate import (
 from workshop.leads import header_columns
 from workshop.mapping import DEAL_FIGURE_NAME, Mapping, normalise_header
 from workshop.measure import formatted
-from workshop.preview import covered_months, outcome_metrics
+from workshop.preview import covered_months, created_stamps, outcome_metrics
 
 MIN_WINS = 30  # won deals among the older leads below which nothing is learned
 MIN_SUPPORT = 30  # decided leads a segment needs before its win rate counts as evidence
@@ -144,14 +144,10 @@ def split(leads: pd.DataFrame, seed: int = 0) -> Split:
 
 def month_numbers(leads: pd.DataFrame) -> np.ndarray | None:
     """Months since 1970 per lead (-1: no date), or None when no lead has a created date."""
-    if "created" not in leads.columns:
+    stamps = created_stamps(leads)
+    if stamps is None:
         return None
-    created = leads["created"]
-    if not pd.api.types.is_datetime64_any_dtype(created):
-        created = pd.to_datetime(created, errors="coerce", format="mixed")
-    if getattr(created.dt, "tz", None) is not None:
-        created = created.dt.tz_localize(None)
-    values = created.to_numpy().astype("datetime64[M]")
+    values = stamps.astype("datetime64[M]")
     present = ~np.isnat(values)
     if not present.any():
         return None

@@ -138,13 +138,8 @@ def _months(leads: pd.DataFrame) -> pd.Series:
         raise NoDates(no_dates_sentence(leads))
     if "created_month" in leads.columns:
         return leads["created_month"].astype("string")
-    created = leads["created"]
-    if not pd.api.types.is_datetime64_any_dtype(created):
-        created = pd.to_datetime(created, errors="coerce", format="mixed")
-    if getattr(created.dt, "tz", None) is not None:
-        created = created.dt.tz_localize(None)
     # Truncate to months as numbers, then format only the few distinct months (not 1M dates).
-    month = pd.Series(created.to_numpy().astype("datetime64[M]"), index=leads.index)
+    month = pd.Series(created_stamps(leads).astype("datetime64[M]"), index=leads.index)
     codes, uniques = pd.factorize(month, use_na_sentinel=True)
     labels = pd.Series(pd.DatetimeIndex(uniques).strftime("%Y-%m"), dtype="string")
     return pd.Series(labels.array.take(codes, allow_fill=True), index=leads.index,
@@ -236,6 +231,16 @@ def _days(span: np.timedelta64) -> int:
 
 def _created_days(leads: pd.DataFrame) -> np.ndarray | None:
     """The leads' created days (missing ones left out), or None without a created column."""
+    stamps = created_stamps(leads)
+    if stamps is None:
+        return None
+    days = stamps.astype("datetime64[D]")
+    return days[~np.isnat(days)]
+
+
+def created_stamps(leads: pd.DataFrame) -> np.ndarray | None:
+    """Each lead's created time as a naive NumPy datetime (NaT without one; a zone given is
+    left out, as the import does), or None without a created column."""
     if "created" not in leads.columns:
         return None
     created = leads["created"]
@@ -243,8 +248,7 @@ def _created_days(leads: pd.DataFrame) -> np.ndarray | None:
         created = pd.to_datetime(created, errors="coerce", format="mixed")
     if getattr(created.dt, "tz", None) is not None:
         created = created.dt.tz_localize(None)
-    days = created.to_numpy().astype("datetime64[D]")
-    return days[~np.isnat(days)]
+    return created.to_numpy()
 
 
 # Capacity verdict thresholds (qualified leads per month / what sales can work per month).
