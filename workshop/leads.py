@@ -697,8 +697,8 @@ def parse_date(column: pd.Series, order: str | None = None) -> pd.Series:
         if parsed is None:
             if order is None:
                 order = column_types.date_order(_judged(text))[0]
-            parsed = per_distinct(text, partial(column_types.parse_dates, order=order),
-                                  repeats_below=1.0)
+            # Dates repeat (a day's leads), timestamps hardly: those are read whole.
+            parsed = per_distinct(text, partial(column_types.parse_dates, order=order))
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_localize(None)
     parsed = parsed.astype("datetime64[us]")  # one resolution, whichever way it was read
