@@ -4,7 +4,7 @@ import streamlit as st
 
 from workshop import compare, store, versions
 from workshop.charts import measurement_chart
-from workshop.measure import FEW_OUTCOMES, Figures, comparison_table, volume_sentence
+from workshop.measure import Figures, comparison_table, volume_sentence, win_caveats
 from workshop.text import BLANK, escape_markdown
 from workshop.ui.comparison_view import comparison_rows, score_line
 from workshop.ui.context import require_workshop, step_header, visit
@@ -97,10 +97,8 @@ else:
                      placeholder=BLANK)
         if now.qualified_per_month is None:
             st.caption(escape_markdown(volume_sentence(now)))
-        unsure = [when for when, figures in (("when agreed", latest.figures), ("now", now))
-                  if figures is not None and figures.wins and not figures.reliable]
-        if unsure:
-            st.caption(f"The win figures {' and '.join(unsure)} are {FEW_OUTCOMES}.")
+        for caveat in win_caveats({"when agreed": latest.figures, "now": now}):
+            st.caption(caveat)
         if latest.figures is None:
             st.caption("No figures were measured when this version was signed.")
 

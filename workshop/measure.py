@@ -157,6 +157,20 @@ def wins_sentence(figures: Figures) -> str:
 FEW_OUTCOMES = "from few decided leads and wins, so only a rough guide"
 
 
+def win_caveats(measured: dict[str, Figures | None]) -> list[str]:
+    """What a reader must know before comparing win figures measured at several times
+    ({"when agreed": ..., "now": ...}): that none of the leads of a time was won (a fresh export
+    whose deals have not closed yet: its 0% says nothing about the definition), or that too
+    few were decided to trust; nothing for figures that can be read as they are."""
+    few = [when for when, figures in measured.items()
+           if figures is not None and figures.wins and not figures.reliable]
+    said = [f"The win figures {' and '.join(few)} are {FEW_OUTCOMES}."] if few else []
+    return said + [f"No lead was won among the leads measured {when}, so their win rates are "
+                   "0% by arithmetic and say nothing about the definition until deals are won."
+                   for when, figures in measured.items()
+                   if figures is not None and figures.wins == 0]
+
+
 # Labels for showing figures side by side: (attribute, label, kind).
 ROWS = (
     ("leads", "Leads in the export", "count"),

@@ -119,15 +119,16 @@ def scorecard_rows(cards: dict[str, Scorecard]) -> pd.DataFrame:
         figures = card.figures
         if card.problem:
             continue
+        won = figures is not None and figures.wins > 0  # no win held back: no rate to judge by
         rows.append({
             "Draft": name,
             "MQL a month": figures.mql_per_month if figures else None,
             "Against capacity": card.verdict,
-            "Win rate of MQLs": figures.win_rate if figures else None,
+            "Win rate of MQLs": figures.win_rate if won else None,
             "95% interval": (f"{formatted(figures.win_rate_low, 'share')}–"
                              f"{formatted(figures.win_rate_high, 'share')}"
-                             if figures and figures.win_rate_low is not None else None),
-            "Wins caught": figures.wins_caught if figures else None,
+                             if won and figures.win_rate_low is not None else None),
+            "Wins caught": figures.wins_caught if won else None,
             "MQLs (wins among them)": (f"{figures.mql:,} ({figures.won_mql:,})"
                                        if figures else None),
         })
@@ -156,6 +157,9 @@ def scorecard_panel(source: LeadsSource | None, definitions: dict[str, Definitio
             "Win rate of MQLs": st.column_config.NumberColumn(format="percent"),
             "Wins caught": st.column_config.NumberColumn(format="percent"),
             "MQL a month": st.column_config.NumberColumn(format="%.1f")})
+    if any(card.figures is not None and card.figures.wins == 0 for card in cards.values()):
+        st.caption("No lead held back was won (yet): the scorecards' win rates wait for won "
+                   "deals among the newer leads.")
     lines = []
     for name, card in cards.items():
         if card.problem and (cannot_evaluate(source.leads, definitions[name])
