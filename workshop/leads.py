@@ -576,7 +576,11 @@ _MULTIPLIERS = {word: unit for unit, words in UNIT_WORDS.items() for word in wor
 # A currency's letters as a word of its own, or after a unit letter ("1,5 MEUR", "12 Mkr").
 _CURRENCY_WORD = r"(^|[^\pL]|[kmb])(?:{})($|[^\pL])".format("|".join(
     re.escape(mark) for mark in sorted(CURRENCY_MARKS + CURRENCY_CODES, key=len, reverse=True)))
-_NOT_NUMBER_TEXT = rf"[,\s_'’\x{{00a0}}\x{{202f}}\x{{2009}}%{re.escape(CURRENCY_SIGNS)}]"
+# What a number's text holds beside its figure, dropped before reading it (by the SQL export
+# too): thousands separators (a comma, '_', apostrophes, no-break, narrow and thin spaces; any
+# other space as well), a percent sign and currency signs.
+NOT_NUMBER_CHARACTERS = ",_'’\u00a0\u202f\u2009%" + CURRENCY_SIGNS
+_NOT_NUMBER_TEXT = rf"[\s{re.escape(NOT_NUMBER_CHARACTERS)}]"
 
 
 def _number_text() -> re.Pattern:

@@ -18,6 +18,7 @@ from workshop.sql import (
     OUTPUTS,
     column_kind,
     quote_identifier,
+    readings_for,
     table_columns,
     to_sql,
     types_for,
@@ -98,20 +99,21 @@ def definition_sql(definition: Definition, *, table: str = "leads",
     to the table's column names (an export's mapping); `types` says how each field's column
     is stored (`workshop.sql.column_kind`: catalog fields are known, others read as text).
     `leads`, the workshop's leads read from the table's export, gives both (unless given) and
-    the table's columns, so the SQL reads every column as the app did and replaces a
-    lead_stage / lead_points the table already has."""
-    known = None
+    the table's columns, so the SQL reads every column as the app did (a number's text with
+    its decimal mark and unit) and replaces a lead_stage / lead_points the table already has."""
+    known = readings = None
     if leads is not None:
         columns = export_headers(leads, definition) if columns is None else columns
         types = types_for(leads, definition) if types is None else types
         known = table_columns(leads)
+        readings = readings_for(leads, definition)
     return (_sql_header(definition, table, columns or {}, types, known)
             + to_sql(definition, table=table, columns=columns, types=types,
-                     table_columns=known) + ";\n").encode()
+                     table_columns=known, readings=readings) + ";\n").encode()
 
 
-_READ_AS = {NUMBER: "a number", DATE: "a date (or 'YYYY-MM-DD' text)",
-            BOOLEAN: "yes/no (a boolean)", "text": "text"}
+_READ_AS = {NUMBER: "a number, or its text as the export wrote it ('1.234,56 €')",
+            DATE: "a date (or 'YYYY-MM-DD' text)", BOOLEAN: "yes/no (a boolean)", "text": "text"}
 
 
 def _sql_header(definition: Definition, table: str, columns: Mapping[str, str],

@@ -12,12 +12,14 @@ Written for DuckDB and PostgreSQL.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
 from workshop import catalog
 from workshop.catalog import Kind
 from workshop.categories import written_names
+from workshop.column_types import CURRENCY_CODES, CURRENCY_MARKS, UNIT_WORDS, Reading
 from workshop.definition import Criterion, Definition
 from workshop.evaluate import (
     CHOICES,
@@ -29,7 +31,12 @@ from workshop.evaluate import (
     named_folds,
     resolve,
 )
-from workshop.leads import canonical_category, header_columns
+from workshop.leads import (
+    NOT_NUMBER_CHARACTERS,
+    canonical_category,
+    column_readings,
+    header_columns,
+)
 from workshop.operators import FALSE_WORDS, TRUE_WORDS, number_literal, operator
 
 NUMBER, TEXT, BOOLEAN, DATE = "number", "text", "boolean", "date"
@@ -42,6 +49,26 @@ BEYOND_LOWER = (("ß", "ss"), ("ς", "σ"), ("µ", "μ"))
 # A text cell that is a date or a timestamp as DuckDB and PostgreSQL write one (after lower()),
 # in a pattern SIMILAR TO reads alike in both.
 _ISO_DATE = "[0-9]{4}-[0-9]{2}-[0-9]{2}([ t][0-9:.+z-]*)?"
+# How the import reads a number's text (`workshop.leads.parse_number`), in regular expressions
+# DuckDB and PostgreSQL read alike (neither knows the other's \pL: letters are spelled out).
+# A currency written in letters ('eur', 'fr.', 'r$') is dropped as a word of its own, or after
+# a unit letter ('1,5 meur'), as the import drops it.
+_CURRENCY_WORD = "(^|[^a-zà-ÿ]|[kmb])({})($|[^a-zà-ÿ])".format("|".join(
+    re.escape(mark) for mark in sorted(CURRENCY_MARKS + CURRENCY_CODES, key=len, reverse=True)))
+# A unit word after the figure ('1.5mio.', '50k', '10k+' of an open bucket) as the power of ten
+# it multiplies by ('1.5e6'), so the cleaned cell is a plain number.
+_UNIT_EXPONENTS = tuple(
+    ("([0-9.])({})[.]?[+]?$".format("|".join(sorted(words, key=len, reverse=True))),
+     f"\\1e{round(math.log10(unit))}") for unit, words in sorted(UNIT_WORDS.items()))
+# A number as DuckDB and PostgreSQL cast text to one (and as both write one as text).
+_PLAIN_NUMBER = "[-+]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][-+]?[0-9]+)?"
+# A whole number grouped by points ('1.234', '€ 1.234.567'): in a decimal-comma column, the
+# points of such a cell (or of one with a comma) group thousands; any other point is a
+# decimal point, as a column the database holds as numbers writes it ('1234.5').
+_GROUPED_BY_POINTS = "[^0-9]*[0-9]{1,3}([.][0-9]{3})+[^0-9]*"
+# Any space and what else the import drops from a number's text, as one bracket expression.
+_NOT_NUMBER = "[\\s{}]".format("".join("\\" + ch if ch in "\\]^-[" else ch
+                                       for ch in NOT_NUMBER_CHARACTERS))
 
 
 def quote_identifier(name: str) -> str:
@@ -66,6 +93,34 @@ def _replacing(text: str, characters: str, by: str) -> str:
     for character in characters:
         text = f"replace({text}, {quote_literal(character)}, {quote_literal(by)})"
     return text
+
+
+def _number_text(column: str, decimal: str) -> str:
+    """A cell's text as the import cleans it before reading the number: lowered, its decimal
+    mark a point, without currency words and signs, spaces, thousands separators and '%', a
+    unit word written as its power of ten."""
+    text = f"lower(trim(CAST({column} AS VARCHAR)))"
+    if decimal == ",":
+        text = (f"(CASE WHEN strpos({text}, ',') > 0 OR {text} SIMILAR TO "
+                f"{quote_literal(_GROUPED_BY_POINTS)} "
+                f"THEN replace(replace({text}, '.', ''), ',', '.') ELSE {text} END)")
+    text = f"regexp_replace({text}, {quote_literal(_CURRENCY_WORD)}, '\\1\\3', 'g')"
+    text = _replacing(f"regexp_replace({text}, {quote_literal(_NOT_NUMBER)}, '', 'g')", "–—", "-")
+    for pattern, exponent in _UNIT_EXPONENTS:
+        text = f"regexp_replace({text}, {quote_literal(pattern)}, {quote_literal(exponent)})"
+    return f"regexp_replace({text}, '([0-9.])[+]$', '\\1')"
+
+
+def number_reading(column: str, decimal: str = ".", unit: float = 1.0) -> str:
+    """A cell read as a number as the import reads it: '480,000', '£45,000.00', '1.234,56 €'
+    (in a decimal-comma column), "1'234.50", '$1.2M', '12%', times the column's `unit`
+    ('Umsatz (Tsd. €)' in thousands); NULL, never an error, where it is no number ('n/a').
+    A column the database holds as numbers reads the same."""
+    text = _number_text(column, decimal)
+    number = f"CAST({text} AS DOUBLE PRECISION)"
+    if unit != 1.0:
+        number += f" * {number_literal(unit)}"
+    return f"(CASE WHEN {text} SIMILAR TO {quote_literal(_PLAIN_NUMBER)} THEN {number} END)"
 
 
 def _lowered(column: str, literals: Iterable[str], within: bool = False) -> str:
@@ -142,6 +197,18 @@ def types_for(leads, definition: Definition) -> dict[str, str]:
     return found
 
 
+def readings_for(leads, definition: Definition) -> dict[str, Reading]:
+    """Each field the definition names -> how the import read its column (a number's decimal
+    mark and unit), so the SQL reads the table's cells the same way."""
+    readings = column_readings(leads)
+    found = {}
+    for field in used_fields(definition):
+        column = resolve(leads, field)
+        if column is not None and str(column) in readings:
+            found[field] = readings[str(column)]
+    return found
+
+
 def table_columns(leads) -> list[str]:
     """The columns of the table the leads were read from: the export's own headers (as
     `workshop.evaluate.export_headers` names them to the SQL), else the leads' columns."""
@@ -164,13 +231,16 @@ def column_kind(field: str, types: Mapping[str, str] | None) -> str:
 
 
 class SqlWriter:
-    """Builds expressions for one table layout: catalog key -> column name, and column kinds."""
+    """Builds expressions for one table layout: catalog key -> column name, column kinds, and
+    how the import read a column (`readings_for`: a number's decimal mark and unit)."""
 
     def __init__(self, columns: Mapping[str, str] | None = None,
-                 types: Mapping[str, str] | None = None, table: str = "leads"):
+                 types: Mapping[str, str] | None = None, table: str = "leads",
+                 readings: Mapping[str, Reading] | None = None):
         self.columns = dict(columns or {})
         self.types = dict(types or {})
         self.table = table  # for what is measured over the whole table (a column's latest)
+        self.readings = dict(readings or {})
 
     def column(self, field: str) -> str:
         return quote_identifier(self.columns.get(field, field))
@@ -209,6 +279,13 @@ class SqlWriter:
         return (f"(CASE WHEN {text} SIMILAR TO '[-+]?([0-9]+([.][0-9]*)?|[.][0-9]+)"
                 f"([eE][-+]?[0-9]+)?' THEN CAST({text} AS DOUBLE PRECISION) END)")
 
+    def number(self, field: str) -> str:
+        """A number column's cell as the import read it (see `number_reading`); a count with
+        no number is 0, as the import counts an action nobody recorded."""
+        reading = self.readings.get(field, Reading("number"))
+        number = number_reading(self.column(field), reading.decimal, reading.unit)
+        return f"COALESCE({number}, 0)" if reading.kind == "count" else number
+
     def truth(self, field: str) -> str:
         """A yes/no reading of a column: booleans as they are, numbers above zero, a date
         present, yes/no words (the import's lists)."""
@@ -217,7 +294,7 @@ class SqlWriter:
         if kind == BOOLEAN:
             return f"CAST({column} AS BOOLEAN)"
         if kind == NUMBER:
-            return f"(CAST({column} AS DOUBLE PRECISION) > 0)"
+            return f"({self.number(field)} > 0)"
         if kind == DATE:
             return f"({column} IS NOT NULL)"
         text = f"lower(trim(CAST({column} AS VARCHAR)))"
@@ -270,11 +347,11 @@ class _SqlColumn:
     def _numbers_listed(self, values: list[str]) -> str:
         numbers = [_as_number(v) for v in values]
         listed = ", ".join(number_literal(n) for n in numbers if n is not None)
-        return f"CAST({self.column} AS DOUBLE PRECISION) IN ({listed})" if listed else "FALSE"
+        return f"{self.number()} IN ({listed})" if listed else "FALSE"
 
     def named(self, values: list[str]) -> str:
         if self.kind == NUMBER:
-            return f"{self.column} IS NOT NULL AND {self._numbers_listed(values)}"
+            return f"{self.number()} IS NOT NULL AND {self._numbers_listed(values)}"
         if self.kind == DATE:
             listed = ", ".join(quote_literal(v.strip()) for v in values)
             return f"{self.column} IS NOT NULL AND {self._day()} IN ({listed})"
@@ -312,7 +389,7 @@ class _SqlColumn:
 
     def not_named(self, values: list[str]) -> str:
         if self.kind == NUMBER:
-            return f"{self.column} IS NOT NULL AND NOT ({self._numbers_listed(values)})"
+            return f"{self.number()} IS NOT NULL AND NOT ({self._numbers_listed(values)})"
         if self.kind == DATE:
             listed = ", ".join(quote_literal(v.strip()) for v in values)
             return f"{self.column} IS NOT NULL AND {self._day()} NOT IN ({listed})"
@@ -333,7 +410,7 @@ class _SqlColumn:
         if self.kind == DATE:
             return None
         if self.kind == NUMBER:
-            return f"CAST({self.column} AS DOUBLE PRECISION)"
+            return self.writer.number(self.field)
         return self.writer._text_number(self.column)
 
     def truth(self) -> str:
@@ -347,7 +424,9 @@ class _SqlColumn:
 
     def unknown(self) -> str:
         """Missing, blank or a placeholder word: TRUE or FALSE, never NULL."""
-        if self.kind in (DATE, NUMBER):
+        if self.kind == NUMBER:  # whatever is no number ('n/a', 'TBD') is unknown
+            return f"({self.number()} IS NULL)"
+        if self.kind == DATE:
             return f"({self.column} IS NULL)"
         return (f"({self.column} IS NULL OR "
                 f"{self.writer.folded(self.column, PLACEHOLDER_FOLDS)} "
@@ -363,13 +442,15 @@ def _ampersand(folds: set[str] | frozenset[str]) -> bool:
 def to_sql(definition: Definition, *, table: str = "leads",
            columns: Mapping[str, str] | None = None,
            types: Mapping[str, str] | None = None,
-           table_columns: Sequence[str] | None = None) -> str:
+           table_columns: Sequence[str] | None = None,
+           readings: Mapping[str, Reading] | None = None) -> str:
     """A SELECT giving every lead its stage and points, next to its own columns.
 
     `table_columns`, the table's columns when known: when they hold a lead_stage or
     lead_points already (a lead CSV imported back), the SELECT lists the others instead of
-    `*`, so the fresh ones replace them (no engine can leave a column out of `*` portably)."""
-    writer = SqlWriter(columns, types, table)
+    `*`, so the fresh ones replace them (no engine can leave a column out of `*` portably).
+    `readings` (`readings_for`) says how the import read each number column's text."""
+    writer = SqlWriter(columns, types, table, readings)
     own = "*"
     if table_columns is not None and set(OUTPUTS) & set(table_columns):
         own = ", ".join(quote_identifier(c) for c in table_columns if c not in OUTPUTS)
@@ -379,10 +460,11 @@ def to_sql(definition: Definition, *, table: str = "leads",
 
 def where_clause(definition: Definition, stage: str = "MQL", *,
                  columns: Mapping[str, str] | None = None,
-                 types: Mapping[str, str] | None = None, table: str = "leads") -> str:
+                 types: Mapping[str, str] | None = None, table: str = "leads",
+                 readings: Mapping[str, Reading] | None = None) -> str:
     """The WHERE condition for leads at this stage or beyond ('MQL' includes SQLs) of
     `table` (a rule measured over the whole table reads it)."""
-    writer = SqlWriter(columns, types, table)
+    writer = SqlWriter(columns, types, table, readings)
     if stage == "SQL":
         return writer.is_sql(definition)
     if stage == "MQL":
