@@ -28,12 +28,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy.exc import DataError, IntegrityError
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session, select
 
 from workshop import limits, store
-from workshop.definition import Definition, DefinitionError, describe_validation_error
+from workshop.definition import Definition, DefinitionError
 from workshop.measure import Figures as MeasuredFigures
 from workshop.models import (
     DATA_ROLE,
@@ -82,6 +82,34 @@ CHUNK = MB  # an embedded export is unpacked this much at a time
 BASE64_CHUNK = 4 * MB  # characters of base64 decoded at a time (a multiple of 4)
 Text = Annotated[str, Field(max_length=store.MAX_TEXT)]
 LongText = Annotated[str, Field(max_length=200_000)]
+# The times a workshop can have: the app's own backups write each in UTC, zone included (`_utc`).
+EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC)
+
+
+def _in_utc(moment: datetime) -> datetime:
+    """A time as the database keeps it (in UTC), within years any workshop's times are in: a
+    year 1 or 9999 would break the pages that count time from it."""
+    outside = ValueError(f"is not between the years {EARLIEST.year} and {LATEST.year - 1}")
+    try:
+        moment = moment.astimezone(UTC)
+    except OverflowError:  # year 1 or 9999 in a zone that takes it past the calendar
+        raise outside from None
+    if not EARLIEST <= moment < LATEST:
+        raise outside
+    return moment
+
+
+def _name(text: str) -> str:
+    """A name or title as the app takes one when a workshop is made or someone joins
+    (`store.clean_text`): on one line, printable, not blank."""
+    try:
+        return store.clean_text(text, "name")
+    except ValueError:
+        raise ValueError("is empty") from None
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(_in_utc)]
+Name = Annotated[Text, AfterValidator(_name)]
 Role = Literal["facilitator", "marketing", "sales"]  # who answers proposals, and the facilitator
 DraftRole = Literal["facilitator", "marketing", "sales", "data"]  # ...and the won deals' draft
 
@@ -93,14 +121,14 @@ class _Part(BaseModel):
 class DraftBackup(_Part):
     definition: dict[str, Any]
     revision: int = Field(ge=0)
-    done_at: datetime | None
-    updated_at: datetime
+    done_at: Moment | None
+    updated_at: Moment
 
 
 class PersonBackup(_Part):
     role: DraftRole
-    name: Text
-    joined_at: datetime
+    name: Name
+    joined_at: Moment
     draft: DraftBackup
     at_screen: bool = False  # took turns at the shared screen (files before it did not say)
 
@@ -110,8 +138,8 @@ class SharedBackup(_Part):
     revision: int = Field(ge=0)
     decisions: dict[str, str]
     agreed_by: LongText
-    agreed_at: datetime | None
-    updated_at: datetime
+    agreed_at: Moment | None
+    updated_at: Moment
 
 
 class ChangeBackup(_Part):
@@ -121,14 +149,14 @@ class ChangeBackup(_Part):
     questions: LongText
     definition: dict[str, Any]
     restores: int | None
-    at: datetime
+    at: Moment
 
 
 class DiscussionBackup(_Part):
     question: Annotated[str, Field(max_length=40)]
     open: bool
     note: LongText
-    updated_at: datetime
+    updated_at: Moment
 
 
 class SignOffBackup(_Part):
@@ -137,7 +165,7 @@ class SignOffBackup(_Part):
     agrees: bool
     reason: LongText
     in_room: bool
-    at: datetime
+    at: Moment
 
 
 Figures = dict[Annotated[str, Field(max_length=40)], int | float | None]
@@ -158,7 +186,7 @@ class ProposalBackup(_Part):
     figures: Figures | None
     source: Annotated[str, Field(max_length=300)]
     status: Literal["open", "signed", "withdrawn"]
-    proposed_at: datetime
+    proposed_at: Moment
     sign_offs: list[SignOffBackup]
     # The decision notes as proposed; files from before they were kept have none, and take
     # the discussion's notes as they stand.
@@ -170,8 +198,8 @@ class VersionBackup(_Part):
     proposal: int = Field(ge=0, description="the proposal's place in `proposals`")
     definition: dict[str, Any]
     signatories: list[SignatoryBackup]
-    signed_at: datetime
-    reopened_at: datetime | None
+    signed_at: Moment
+    reopened_at: Moment | None
     decisions: dict[Annotated[str, Field(max_length=40)], LongText] | None = None  # as signed
 
 
@@ -181,16 +209,17 @@ class MeasurementBackup(_Part):
     sha256: Annotated[str, Field(max_length=64)]
     at_signoff: bool
     figures: Figures
-    measured_at: datetime
+    measured_at: Moment
 
 
 class UploadBackup(_Part):
-    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    # Empty: an upload restored without its file, from a backup that did not hold it.
+    sha256: Annotated[str, Field(pattern=r"^(?:[0-9a-f]{64})?$")]
     filename: Annotated[str, Field(max_length=300)]
     rows: int = Field(ge=0)
     headers_signature: Annotated[str, Field(max_length=64)]
     mapping: dict[str, Any]
-    uploaded_at: datetime
+    uploaded_at: Moment
 
 
 Step = Annotated[str, Field(pattern=r"^[1-4]$")]
@@ -198,17 +227,17 @@ Step = Annotated[str, Field(pattern=r"^[1-4]$")]
 
 class AgendaBackup(_Part):
     current_step: int = Field(ge=1, le=4)
-    step_started_at: datetime
+    step_started_at: Moment
     minutes: dict[Step, Annotated[int, Field(ge=1, le=240)]] | None
 
 
 class WorkshopBackup(_Part):
-    company: Text
-    title: Text
-    facilitator_name: Text
+    company: Name
+    title: Name
+    facilitator_name: Name
     auto_reveal: bool
-    created_at: datetime
-    revealed_at: datetime | None
+    created_at: Moment
+    revealed_at: Moment | None
     wall_page_shared: bool
 
 
@@ -316,7 +345,7 @@ def collect(session: Session, workshop_id: str) -> Backup:
                               headers_signature=u.headers_signature,
                               mapping=json.loads(u.mapping_json), uploaded_at=_utc(u.uploaded_at))
                  for u in uploads],
-        files={sha: _pack(sha) for sha in sorted({u.sha256 for u in uploads})},
+        files={sha: _pack(sha) for sha in sorted({u.sha256 for u in uploads if u.sha256})},
         agenda=None if agenda is None else AgendaBackup(
             current_step=agenda.current_step, step_started_at=_utc(agenda.step_started_at),
             minutes=json.loads(agenda.minutes_json) if agenda.minutes_json else None),
@@ -385,7 +414,7 @@ def read_backup(data: bytes | str) -> Backup:
         for definition in _definitions(backup):
             Definition.from_dict(definition)
     except ValidationError as error:
-        raise BackupError(f"This backup is damaged: {describe_validation_error(error)}") from None
+        raise _described(error) from None
     except (DefinitionError, ValueError) as error:
         raise BackupError(f"This backup is damaged: {error}") from None
     _check(backup)
@@ -502,14 +531,37 @@ def _damaged(what: str) -> BackupError:
     return BackupError(f"This backup is damaged: {what}")
 
 
+def _described(error: ValidationError) -> BackupError:
+    """The first thing wrong with the file's parts, named by where it is in the backup
+    ("people › 2 › name"), in words."""
+    first = error.errors()[0]
+    where = " › ".join(str(part + 1) if isinstance(part, int) else str(part)[:40]
+                       for part in first.get("loc", ()))
+    message = str(first.get("msg", "is not valid")).removeprefix("Value error, ")
+    kind = first.get("type")
+    if kind == "missing":
+        what = f"its part “{where}” is missing"
+    elif kind == "extra_forbidden":
+        what = f"“{where}” is not part of a workshop backup"
+    elif kind == "timezone_aware":
+        what = f"the time “{where}” has no time zone"
+    elif message.startswith("is "):  # this module's own checks (`_in_utc`, `_name`)
+        what = f"“{where}” {message}"
+    else:
+        what = f"“{where}”: {message[:1].lower()}{message[1:]}"
+    return _damaged(f"{what}.")
+
+
 def _check_references(backup: Backup) -> None:
     roles = [person.role for person in backup.people]
     if roles.count("facilitator") != 1:
         raise _damaged("it must name exactly one facilitator.")
     if roles.count(DATA_ROLE) > 1:
         raise _damaged("it holds more than one draft of the won deals.")
-    if len({(p.role, p.name) for p in backup.people}) != len(backup.people):
-        raise _damaged("a person is listed twice.")
+    # Told apart as the app tells them apart when someone joins or takes a turn (`store`).
+    if len({(p.role, p.name.lower()) for p in backup.people}) != len(backup.people):
+        raise _damaged("a person is listed twice (names that differ only in capitals are the "
+                       "same name).")
     if any(v.proposal >= len(backup.proposals) for v in backup.versions):
         raise _damaged("a version points to a missing proposal.")
     if len({v.number for v in backup.versions}) != len(backup.versions):
@@ -520,9 +572,16 @@ def _check_references(backup: Backup) -> None:
     if any(m.version_number not in numbers for m in backup.measurements):
         raise _damaged("a measurement is of a version the backup does not hold.")
     for upload in backup.uploads:
-        packed = backup.files.get(upload.sha256)
-        if packed is None:
+        if upload.sha256 and upload.sha256 not in backup.files:
             raise _damaged(f"the file of {upload.filename} is missing.")
+
+
+def _carried(backup: Backup) -> list[str]:
+    """The uploads' files the backup holds itself. A restored workshop reads only these: an
+    upload whose file it lacks (gone from the server it was taken on) is restored without its
+    file, never linked to what this server keeps under that hash, which may be another
+    workshop's. Its pages then ask for the export again."""
+    return sorted({u.sha256 for u in backup.uploads if u.sha256 and backup.files.get(u.sha256)})
 
 
 def _check_numbers(backup: Backup) -> None:
@@ -607,7 +666,6 @@ def _embedded_files(backup: Backup) -> Iterator[tuple[str, Iterator[bytes]]]:
     fingerprint is checked after its last chunk: a bomb stops at the limit, in memory one
     chunk at a time."""
     total = 0
-    needed = sorted({u.sha256 for u in backup.uploads if backup.files.get(u.sha256)})
 
     def chunks(sha: str) -> Iterator[bytes]:
         nonlocal total
@@ -627,7 +685,7 @@ def _embedded_files(backup: Backup) -> Iterator[tuple[str, Iterator[bytes]]]:
         if digest.hexdigest() != sha:
             raise _damaged("an uploaded export in it does not match its fingerprint.")
 
-    for sha in needed:
+    for sha in _carried(backup):
         yield sha, chunks(sha)
 
 
@@ -682,7 +740,11 @@ def restore_workshop(session: Session, data: bytes | str | Backup, *,
         try:
             with ExitStack() as pending:
                 return _restore(session, backup, pending)
-        except (IntegrityError, DataError):
+        except OperationalError:
+            session.rollback()
+            raise BackupError("This backup cannot be restored just now: the database did not "
+                              "answer; nothing was restored. Try again in a moment.") from None
+        except SQLAlchemyError:  # its message holds SQL and the new keys: never shown
             session.rollback()  # the checks above should leave nothing for the database to refuse
             raise BackupError("This backup cannot be restored: the database refuses a part of "
                               "it (a duplicate, or a value out of range); nothing was restored.") \
@@ -778,9 +840,11 @@ def _restore(session: Session, backup: Backup, pending: ExitStack) -> Restored:
     for measurement in backup.measurements:
         session.add(Measurement(workshop_id=workshop_id, **measurement.model_dump(
             exclude={"figures"}), figures_json=json.dumps(measurement.figures)))
+    carried = set(_carried(backup))
     for upload in backup.uploads:
         session.add(LeadsUpload(workshop_id=workshop_id, **upload.model_dump(
-            exclude={"mapping"}), mapping_json=json.dumps(upload.mapping)))
+            exclude={"mapping", "sha256"}), mapping_json=json.dumps(upload.mapping),
+            sha256=upload.sha256 if upload.sha256 in carried else ""))
     if backup.agenda is not None:
         agenda = backup.agenda
         session.add(AgendaState(

@@ -28,6 +28,7 @@ TEMP_PREFIX = ".upload-"
 # Without locks (another system, or a file system that has none) a temporary file is only
 # taken for an orphan once no upload or restore could still be writing it.
 UNLOCKED_ORPHAN_AGE = timedelta(hours=1)
+NOT_HERE = "The uploaded file is no longer on this server; please upload the export again."
 
 
 class PendingUpload:
@@ -89,14 +90,15 @@ def save_upload(data: bytes, folder: Path | None = None) -> str:
 
 
 def load_upload(sha: str, folder: Path | None = None) -> bytes:
-    if not _SHA.match(sha or ""):
+    if not sha:  # restored from a backup that did not hold the file (`workshop.backup`)
+        raise FileNotFoundError(NOT_HERE)
+    if not _SHA.match(sha):
         raise ValueError("Not an upload reference.")
     path = (folder or upload_dir()) / sha
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise FileNotFoundError("The uploaded file is no longer on this server; "
-                                "please upload the export again.") from None
+        raise FileNotFoundError(NOT_HERE) from None
 
 
 def _locked_temporary(folder: Path):
