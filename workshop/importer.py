@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import array
 import datetime
+import html
 import io
 import itertools
 import os
@@ -77,10 +78,11 @@ class ImportProblem(ValueError):
 class ExportFormat:
     """What `read_export` found out about a file.
 
-    kind: "csv" or "xlsx". encoding: "utf-8", "utf-8-sig", "utf-16", "cp1252" or "latin-1" for a
-    CSV; "" for a workbook. delimiter: one of `DELIMITERS` ("" for a workbook). decimal: "." or
-    "," — the mark numbers in the file use; values are *not* converted here. rows and columns:
-    the shape of the returned table (blank rows already dropped).
+    kind: "csv" or "xlsx". encoding: "utf-8", "utf-8-sig", "utf-16", "cp1252", "mac-roman" (Excel
+    for Mac's "CSV (Macintosh)") or "latin-1" for a CSV; "" for a workbook. delimiter: one of
+    `DELIMITERS` ("" for a workbook). decimal: "." or "," — the mark numbers in the file use;
+    values are *not* converted here. rows and columns: the shape of the returned table (blank
+    rows already dropped).
     """
 
     kind: str
@@ -89,7 +91,8 @@ class ExportFormat:
     decimal: str
     rows: int
     columns: int
-    sheet: str = ""
+    sheet: str = ""  # the worksheet read
+    passed_over: str = ""  # the sheet the workbook opens on, when the leads were read elsewhere
 
 
 def read_export_file(path: str | Path, **limits) -> tuple[pd.DataFrame, ExportFormat]:
@@ -284,12 +287,96 @@ def _to_utf8(data: bytes, encoding: str | None) -> tuple[bytes, str]:
             if len(data) > SAMPLE_BYTES and error.start >= len(head) - 3:
                 return data, "utf-8"  # a multi-byte character cut by the sample's end
         encoding = "cp1252"
+    if encoding == "cp1252" and _reads_as_mac_roman(data):
+        return data.decode(MAC_ROMAN).encode("utf-8"), MAC_ROMAN
     if encoding == "cp1252":
         try:
             return data.decode("cp1252").encode("utf-8"), "cp1252"
         except UnicodeDecodeError:
             encoding = "latin-1"
     return data.decode(encoding).encode("utf-8"), encoding
+
+
+# Excel for Mac's "CSV (Macintosh)" is in Mac Roman, which puts the accented letters where
+# cp1252 has its quotes, dashes and Ž/š ("Espa–a", "MŽxico"); which of the two a file that is
+# not UTF-8 is in is decided on this many of its first bytes above ASCII, each in its context.
+MAC_ROMAN = "mac-roman"
+_SAMPLED_NON_ASCII = 4096
+_SCAN_BLOCK = 1024 * 1024
+_WESTERN_LETTERS = frozenset("àáâãäåæçèéêëìíîïñòóôõöøùúûüýÿßœ" "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝŒ")
+# Lower-case accented letters that begin words (à, école, être, île, último); "çvila" or "òscar"
+# is an upper-case letter read in the wrong encoding.
+_WORD_INITIAL = frozenset("àáâéèêíîóôúœ")
+_QUOTES = frozenset("“”‘’„‚«»¿¡")
+_CURRENCY = frozenset("€£¥¢")
+_DASHES = frozenset("–—")
+_MARKS = frozenset("™®©°")  # after a name or a number: Acme™, 25°
+# After an apostrophe inside a word: it’s, don’t, I’d, I’m, we’ll, you’re, I’ve.
+_CONTRACTIONS = ("s", "t", "d", "m", "ll", "re", "ve")
+
+
+def _reads_as_mac_roman(data: bytes) -> bool:
+    """Whether a file that is not UTF-8 reads better as Mac Roman than as cp1252.
+
+    Each sampled byte above ASCII is read with two bytes either side in both encodings and
+    scored by how text-like it reads (`_text_score`); cp1252 wins ties, being what Windows and
+    most CRMs write. Only the first bytes above ASCII are looked at, so a large file is not
+    decoded twice.
+    """
+    windows: dict[bytes, int] = {}
+    seen = 0
+    for block_start in range(0, len(data), _SCAN_BLOCK):
+        block = np.frombuffer(data, np.uint8, min(_SCAN_BLOCK, len(data) - block_start),
+                              block_start)
+        for position in np.flatnonzero(block >= 0x80)[:_SAMPLED_NON_ASCII - seen] + block_start:
+            window = data[max(0, position - 2):position].rjust(2, b"\n") \
+                + data[position:position + 3].ljust(3, b"\n")
+            windows[window] = windows.get(window, 0) + 1
+            seen += 1
+        if seen >= _SAMPLED_NON_ASCII:
+            break
+    mac_roman = cp1252 = 0
+    for window, count in windows.items():
+        mac_roman += count * _text_score(window.decode(MAC_ROMAN))
+        cp1252 += count * _text_score(window.decode("cp1252", "replace"))
+    return mac_roman > cp1252
+
+
+def _text_score(window: str) -> int:
+    """How much the middle one of five characters reads like Western European text among the
+    others: 1 for an accented letter in or starting a word, a quote by a word, an apostrophe in
+    one (O’Brien, l’Oréal, don’t), a currency sign or dash by numbers or between spaced words;
+    -1 for what text does not hold (an undefined byte, a capital after a small letter, a small
+    letter before a capital, a symbol inside a word); 0 for what could be either."""
+    before2, before, char, after, after2 = window
+    if char == "\ufffd" or "\x80" <= char <= "\x9f":
+        return -1
+    in_word = before.isalpha(), after.isalpha()
+    if char in _WESTERN_LETTERS:
+        if (char.isupper() and before.islower()) or (char.islower() and after.isupper()):
+            return -1
+        if char.islower() and not in_word[0] and char not in _WORD_INITIAL:
+            return 0
+        return 1 if any(in_word) else 0
+    if char.isalpha():  # Ž, š, Ÿ, ƒ, ﬂ: letters, but hardly of these languages
+        return 0
+    if all(in_word):
+        if char == "’":
+            elided = not before2.isalpha() or after.isupper()  # l’, d’, O’Brien
+            contracted = any((after + after2 + "  ").startswith(ending) and
+                             not (after + after2 + "  ")[len(ending)].isalpha()
+                             for ending in _CONTRACTIONS)
+            return 1 if elided or contracted else 0
+        return 0 if char in _DASHES or char == "·" else -1  # Baden–Baden, Catalan l·l
+    if char in _QUOTES:
+        return 1 if in_word[0] != in_word[1] else 0
+    if char in _CURRENCY or char in _DASHES:
+        spaced = before.isspace() and after.isspace()
+        return 1 if spaced or before.isdigit() or after.isdigit() else 0
+    if char in _MARKS:
+        return 1 if (in_word[0] or before.isdigit() or before.isspace()) and not in_word[1] \
+            else 0
+    return 0
 
 
 def _binary() -> ImportProblem:
@@ -974,7 +1061,7 @@ def _read_xlsx(data: bytes, *, max_rows: int) -> tuple[pd.DataFrame, ExportForma
     frame = pd.DataFrame({name: pd.Series(column, dtype="str")
                           for name, column in zip(names, columns, strict=True)})
     return frame, ExportFormat("xlsx", "", "", sheet.decimal, len(frame), len(names),
-                               sheet=sheet.title)
+                               sheet=sheet.title, passed_over=sheet.passed_over)
 
 
 _OPENDOCUMENT = b"application/vnd.oasis.opendocument."
@@ -1018,7 +1105,12 @@ def _report_table(sheet: _Sheet) -> tuple[list[str | None], list[pa.Array], np.n
     if columns and len(columns[0]):
         sample = [header] + [list(cells) for cells in zip(*(
             column.slice(0, SAMPLE_RECORDS).to_pylist() for column in columns), strict=True)]
-        top = _sheet_header_index(sample)
+        rows_merged = {number: i for i, number in enumerate(numbers[:len(sample)].tolist())}
+        spans: dict[int, list[tuple[int, int]]] = {}
+        for r1, c1, _, c2 in sheet.merged:
+            if r1 in rows_merged and c2 > c1:
+                spans.setdefault(rows_merged[r1], []).append((c1 - 1, c2 - 1))
+        top = _sheet_header_index(sample, spans)
         if top:
             header = sample[top]
             columns = [column.slice(top) for column in columns]
@@ -1046,13 +1138,15 @@ def _report_table(sheet: _Sheet) -> tuple[list[str | None], list[pa.Array], np.n
 _TITLE_ROWS = 10
 
 
-def _sheet_header_index(rows: list[list[str | None]]) -> int:
+def _sheet_header_index(rows: list[list[str | None]],
+                        spans: dict[int, list[tuple[int, int]]] | None = None) -> int:
     """Which of a sheet's first rows is the header, as `_header_index` says for a CSV: the
-    first holding two values or more when only a report's title rows, of one value each, come
-    before it ("Leads by Source", "Filtered By: …"), and when it is as wide as the rows below
-    it and most of those hold as many values; else the first row (a header naming only some
-    of its columns is still the header). A table two wide has no title told apart from its
-    header."""
+    first holding two values or more when only a report's title rows, of one value each, or
+    rows of group labels over it (`_group_labels`) come before it ("Leads by Source",
+    "Filtered By: …"), and when it is as wide as the rows below it and most of those hold as
+    many values; else the first row (a header naming only some of its columns is still the
+    header). A table two wide has no title told apart from its header. `spans` gives, by row,
+    the columns (first, last, from 0) of the merged ranges starting in it."""
     filled = [sum(1 for value in row if value is not None) for row in rows]
     lengths = [next((len(row) - i for i, value in enumerate(reversed(row)) if value is not None),
                     0) for row in rows]
@@ -1060,11 +1154,46 @@ def _sheet_header_index(rows: list[list[str | None]]) -> int:
     if need < 2:
         return 0
     top = next((i for i, count in enumerate(filled) if count >= need), 0)
+    while top < _TITLE_ROWS and _group_labels(rows, top, (spans or {}).get(top, ())):
+        top += 1
     below = filled[top + 1:]
     if not 0 < top <= _TITLE_ROWS or not below or lengths[top] < max(lengths[top:]) or \
             2 * sum(1 for count in below if count >= need) < len(below):
         return 0
     return top
+
+
+# A cell of digits and the marks numbers, money and dates are written with: a value, no header.
+_VALUE_LIKE = re.compile(r"^[\s\d.,:;/+\-()%$€£¥'T]*\d[\s\d.,:;/+\-()%$€£¥'T]*$")
+
+
+def _group_labels(rows: list[list[str | None]], index: int,
+                  spans: Iterable[tuple[int, int]] = ()) -> bool:
+    """Whether row `index` only groups the header under it ("Contact" over the name and e-mail
+    columns, "Company" over the company's): a few labels, each over a run of two columns or
+    more (merged across it, or followed by empty cells up to the next label or the table's
+    edge), above a row that names nearly every column, no name a number or a date, and reads
+    as a header rather than as a lead: the catalog knows at least two of its names, and more
+    than of the labels. A header with some cells left blank is followed by a lead, whose
+    values the catalog does not know as headers."""
+    if index + 2 >= len(rows):
+        return False
+    row, header = rows[index], rows[index + 1]
+    width = next((len(header) - i for i, value in enumerate(reversed(header))
+                  if value is not None), 0)
+    labels = [j for j, value in enumerate(row) if value is not None and value.strip()]
+    names = [j for j in range(width) if header[j] is not None and header[j].strip()]
+    if not labels or labels[-1] >= width or 2 * len(labels) > len(names) or \
+            5 * len(names) < 4 * width or any(_VALUE_LIKE.match(header[j]) for j in names):
+        return False
+    merged = {first: last for first, last in spans}
+    for label, following in zip(labels, [*labels[1:], width], strict=True):
+        if merged.get(label, following - 1) <= label:
+            return False  # a label over one column: a header, not a group
+    from workshop.mapping import auto_map  # noqa: PLC0415 - the import needs it only here
+
+    known = len(auto_map(header[j] for j in names))
+    return known >= 2 and known > len(auto_map(row[j] for j in labels))
 
 
 def _sheet_footer(columns: list[pa.Array], numbers: np.ndarray,
@@ -1153,6 +1282,7 @@ class _Sheet:
     decimal: str = "."
     numbers: pa.Array | None = None  # each row's number in the sheet (1: its first), header first
     merged: tuple[tuple[int, int, int, int], ...] = ()  # (first row, column, last row, column)
+    passed_over: str = ""  # the sheet the workbook opens on, when it is not this one
 
 
 def _rows_sheet(rows: list[list[str | None]], width: int, numbers: array.array, title: str,
@@ -1247,8 +1377,9 @@ def _openpyxl_sheet(data: bytes, archive: zipfile.ZipFile, max_rows: int) -> _Sh
                                 "Export the leads again as CSV or XLSX.")
         names = book.sheetnames
         worksheets = {s.title for s in book.worksheets if hasattr(s, "iter_rows")}
-        index = _leads_sheet(archive, names.index(sheets[0].title),
-                             [name in worksheets for name in names])
+        opens_on = names.index(sheets[0].title)
+        index = _leads_sheet(archive, opens_on, [name in worksheets for name in names])
+        passed_over = names[opens_on] if index != opens_on else ""
         sheet = book[names[index]]
         merged = _merged_ranges(archive, getattr(sheet, "_worksheet_path", ""))
         # The size a sheet claims is not trusted: openpyxl would fill in every missing row up
@@ -1268,7 +1399,7 @@ def _openpyxl_sheet(data: bytes, archive: zipfile.ZipFile, max_rows: int) -> _Sh
     finally:
         book.close()
     read = _rows_sheet(rows, width, numbers, title, decimal)
-    read.merged = merged
+    read.merged, read.passed_over = merged, passed_over
     return read
 
 
@@ -1307,11 +1438,12 @@ def _calamine_read(data: bytes, archive: zipfile.ZipFile, max_rows: int) -> _She
         return None
     try:
         sheets = book.sheets_metadata
-        index = _first_worksheet(sheets, archive)
-        if index is None:
+        opens_on = _first_worksheet(sheets, archive)
+        if opens_on is None:
             return None
         worksheet = python_calamine.SheetTypeEnum.WorkSheet
-        index = _leads_sheet(archive, index, [s.typ == worksheet for s in sheets])
+        index = _leads_sheet(archive, opens_on, [s.typ == worksheet for s in sheets])
+        passed_over = sheets[opens_on].name if index != opens_on else ""
         sheet = book.get_sheet_by_index(index)
         if sheet.start is None:  # nothing read: let openpyxl say whether it is really empty
             return None
@@ -1327,7 +1459,7 @@ def _calamine_read(data: bytes, archive: zipfile.ZipFile, max_rows: int) -> _She
         book.close()
     read = _grid_sheet(grid, left, max_rows, title, _sheet_decimal(grid), top)
     if read is not None:
-        read.merged = merged
+        read.merged, read.passed_over = merged, passed_over
     return read
 
 
@@ -1448,7 +1580,7 @@ def _leads_sheet(archive: zipfile.ZipFile, today: int, worksheets: list[bool]) -
             return today
         most, rows = _valued_cells(archive, parts[today][0], _TABLE_CELLS)
         if most >= _TABLE_CELLS or most >= _TABLE_WIDTH * max(rows, 2):
-            return today
+            return _leads_behind_summary(archive, parts, today, worksheets)
         best = today
         for index, (part, visible) in enumerate(parts):
             if index != today and visible and worksheets[index]:
@@ -1458,6 +1590,153 @@ def _leads_sheet(archive: zipfile.ZipFile, today: int, worksheets: list[bool]) -
         return best
     except (*_DAMAGED_ZIP, KeyError):
         return today
+
+
+_SUMMARY_ROWS = 100  # a summary's rows, by month or by industry, are a few dozen at most
+_HEAD_BYTES = 4 * 1024 * 1024  # the first rows of a summary take far less
+_ROW_ELEMENT = re.compile(rb"<(?:\w+:)?row\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?row>)", re.DOTALL)
+_CELL_ELEMENT = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
+_CELL_TYPE = re.compile(rb"""\st\s*=\s*["'](\w+)["']""")
+_CELL_COLUMN = re.compile(rb"""\sr\s*=\s*["']\$?([A-Z]{1,3})""")
+_CELL_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</")
+_TEXT_RUN = re.compile(rb"<(?:\w+:)?t(?:\s[^>]*)?>([^<]*)</(?:\w+:)?t>")
+_SHARED_ITEM = re.compile(rb"<(?:\w+:)?si\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?si>)", re.DOTALL)
+_TEXT_TYPES = (b"s", b"inlineStr", b"str")
+_NUMBER_TYPES = (b"", b"n", b"d")
+
+
+def _leads_behind_summary(archive: zipfile.ZipFile, parts: list[tuple[str, bool]], today: int,
+                          worksheets: list[bool]) -> int:
+    """`today`, unless it is a summary (`_summary_shaped`: a few rows of counts by one or two
+    labels) and another visible worksheet holds a longer table (`_TABLE_WIDTH` values a row)
+    whose header names more of the catalog's lead fields (e-mail, company, created…) than the
+    summary's: then the one of those holding the most values. A short export of leads first
+    keeps its place beside a longer list of picklist values: it is no summary."""
+    from workshop.mapping import auto_map  # noqa: PLC0415 - a summary first is rare
+
+    head = _sheet_head(archive, parts[today][0], _SUMMARY_ROWS + 1)
+    if head is None or len(head) > _SUMMARY_ROWS or not _summary_shaped(head):
+        return today
+    best, most = today, 0
+    for index, (part, visible) in enumerate(parts):
+        if index != today and visible and worksheets[index]:
+            count, rows = _valued_cells(archive, part)
+            if rows > len(head) and count >= _TABLE_WIDTH * rows and count > most:
+                best, most = index, count
+    if best == today:
+        return today
+    other = _sheet_head(archive, parts[best][0], _TITLE_ROWS + 1) or []
+    headers = [_header_cells(head), _header_cells(other)]
+    strings = _shared_strings(archive, {value for row in headers for kind, value in row
+                                        if kind == b"s"})
+    known = [len(auto_map(strings.get(value, "") if kind == b"s" else value for kind, value in row))
+             for row in headers]
+    return best if known[1] > known[0] else today
+
+
+def _summary_shaped(rows: list[list[tuple[int, bytes, bytes]]]) -> bool:
+    """Whether a sheet's first rows (`_sheet_head`) are a summary rather than leads: under a
+    header, one or two columns of labels (an industry, a month) and as many columns or more
+    of nothing but numbers (leads, won, amount), each label of the first column met once."""
+    top = _header_row(rows)
+    body = rows[top + 1:] if top is not None else []
+    if not body:
+        return False
+    kinds: dict[int, set[bool]] = {}
+    for row in body:
+        for column, kind, _ in row:
+            kinds.setdefault(column, set()).add(kind in _NUMBER_TYPES)
+    numbers = sum(1 for seen in kinds.values() if seen == {True})
+    labels = sorted(column for column, seen in kinds.items() if seen != {True})
+    if not labels or numbers < max(1, len(labels)) or len(labels) > 2:
+        return False
+    first = [value for row in body for column, kind, value in row
+             if column == labels[0] and kind in _TEXT_TYPES]
+    return len(first) == len(set(first))
+
+
+def _header_row(rows: list[list[tuple[int, bytes, bytes]]]) -> int | None:
+    """Which of a sheet's first rows (`_sheet_head`) is its header: the first holding the most
+    text cells (a title above it holds one); None if none holds text."""
+    texts = [sum(1 for _, kind, _ in row if kind in _TEXT_TYPES) for row in rows[:_TITLE_ROWS + 1]]
+    return texts.index(max(texts)) if texts and max(texts) else None
+
+
+def _header_cells(rows: list[list[tuple[int, bytes, bytes]]]) -> list[tuple[bytes, object]]:
+    """The text cells of a sheet's header (`_header_row`): each one's type and its value (a
+    shared string's index, or the text)."""
+    top = _header_row(rows)
+    return [] if top is None else [
+        (kind, int(value) if kind == b"s" and value.isdigit() else
+         value.decode("utf-8", "replace"))
+        for _, kind, value in rows[top] if kind in _TEXT_TYPES]
+
+
+def _sheet_head(archive: zipfile.ZipFile, name: str, limit: int
+                ) -> list[list[tuple[int, bytes, bytes]]] | None:
+    """A sheet part's first `limit` rows holding a value (None if its first `_HEAD_BYTES`
+    hold fewer): each cell with a value as its column (from 0), its type ("" a number, "s" a
+    shared string…) and its value (the shared string's index; an inline string's text)."""
+    with archive.open(name) as part:
+        buffer = part.read(_HEAD_BYTES + 1)
+    rows = []
+    for found in _ROW_ELEMENT.finditer(buffer):
+        cells = []
+        for order, cell in enumerate(_CELL_ELEMENT.finditer(found.group(1) or b"")):
+            attributes, body = cell.group(1), cell.group(2) or b""
+            typed = _CELL_TYPE.search(attributes)
+            kind = typed.group(1) if typed else b""
+            if kind == b"inlineStr":
+                value = html.unescape(b"".join(_TEXT_RUN.findall(body)).decode(
+                    "utf-8", "replace")).encode("utf-8")
+            else:
+                held = _CELL_VALUE.search(body)
+                if held is None:
+                    continue
+                value = html.unescape(held.group(1).decode("utf-8", "replace")).encode("utf-8")
+            if not value.strip():
+                continue
+            letters = _CELL_COLUMN.search(attributes)
+            cells.append((_column_number(letters.group(1)) - 1 if letters else order, kind, value))
+        if cells:
+            rows.append(cells)
+            if len(rows) == limit:
+                return rows
+    return None if len(buffer) > _HEAD_BYTES else rows
+
+
+def _shared_strings(archive: zipfile.ZipFile, wanted: set[int]) -> dict[int, str]:
+    """The workbook's shared strings numbered `wanted`, read no further than the last."""
+    found: dict[int, str] = {}
+    if not wanted:
+        return found
+    try:
+        rels = archive.read("xl/_rels/workbook.xml.rels")[:_CALAMINE_WORKBOOK_BYTES]
+    except KeyError:
+        return found
+    name = "xl/sharedStrings.xml"
+    for relationship in _RELATIONSHIP.finditer(rels):
+        attributes = dict(_ATTRIBUTE.findall(relationship.group(1)))
+        if attributes.get(b"Type", b"").endswith(b"/sharedStrings"):
+            target = attributes.get(b"Target", b"").decode("utf-8", "replace")
+            name = target[1:] if target.startswith("/") else \
+                posixpath.normpath(posixpath.join("xl", target))
+    try:
+        member = archive.getinfo(name)
+    except KeyError:
+        return found
+    index, last, rest = 0, max(wanted), b""
+    for piece in _pieces(archive, member):
+        buffer, end = rest + piece, 0
+        for item in _SHARED_ITEM.finditer(buffer):
+            if index in wanted:
+                found[index] = html.unescape(b"".join(_TEXT_RUN.findall(item.group(1) or b""))
+                                             .decode("utf-8", "replace"))
+            index, end = index + 1, item.end()
+            if index > last:
+                return found
+        rest = buffer[end:]
+    return found
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, bool]] | None:

@@ -414,8 +414,9 @@ def fit_to_values(raw: pd.DataFrame, columns: AbcMapping[str, str]) -> dict[str,
     values are not yes/no (Odoo's "Customer", the customer's name) is left unmapped, and so is
     a "Title" that holds no job titles (a deal's name, "Mr"/"Ms") and a purchase timeline in
     words ("This Quarter"): read as yes/no or numbers, every lead would read False or blank.
-    A "Customer" or "Client" column of names is the company when nothing else is."""
-    result = email_by_values(raw, columns)
+    A "Customer" or "Client" column of names is the company when nothing else is. Of columns
+    sharing a header, the field goes to the fullest (`fullest_of_same_header`)."""
+    result = email_by_values(raw, fullest_of_same_header(raw, columns))
     for header, key in list(result.items()):
         kind = FIELDS[key].kind if key in FIELDS else None
         checked = kind == Kind.BOOLEAN or key == "timeline_months" or (
@@ -439,6 +440,41 @@ def fit_to_values(raw: pd.DataFrame, columns: AbcMapping[str, str]) -> dict[str,
                       and parse_bool(_sample_values(raw[h])).notna().mean() < _MOSTLY), None)
         if named is not None:
             result[named] = "company"
+    return {h: result[h] for h in dict.fromkeys([*raw.columns, *columns]) if h in result}
+
+
+# How the import names the second, third… column under a header the file repeats: "Industry (2)"
+# (see `workshop.importer.read_export`).
+_COPY_SUFFIX = re.compile(r"^(.*\S) \(([2-9]|[1-9]\d+)\)$")
+
+
+def same_header_groups(headers: Iterable[object]) -> list[list[str]]:
+    """Columns that carry one header in the file, first column first ("Industry", "Industry
+    (2)"): HubSpot's custom properties share labels with its own, and only one such column
+    can get the field."""
+    unique = _unique_headers(headers)
+    groups: dict[str, list[str]] = {h.casefold(): [h] for h in unique}
+    for header in unique:
+        copy = _COPY_SUFFIX.match(header)
+        if copy and copy.group(1).casefold() in groups:
+            groups[copy.group(1).casefold()].append(header)
+    return [group for group in groups.values() if len(group) > 1]
+
+
+def fullest_of_same_header(raw: pd.DataFrame, columns: AbcMapping[str, str]) -> dict[str, str]:
+    """`columns` with the field of a header the file repeats given to the column with the most
+    values filled (ties: the first). The header alone matches the first column, which may be
+    an empty or sparse duplicate of the one that holds the values; the others keep their own
+    names, so the mapping can still be changed by hand."""
+    result = dict(columns)
+    for group in same_header_groups(raw.columns):
+        present = [h for h in group if isinstance(raw[h], pd.Series)]
+        keys = [result.pop(h) for h in present if result.get(h)]
+        if not keys:
+            continue
+        filled = {h: int(_value_text(raw[h]).notna().sum()) for h in present}
+        fullest = sorted(present, key=lambda h: -filled[h])  # stable: ties keep file order
+        result.update(zip(fullest, keys, strict=False))  # the fullest first
     return {h: result[h] for h in dict.fromkeys([*raw.columns, *columns]) if h in result}
 
 
@@ -474,8 +510,11 @@ _REPEATING = frozenset(key for key, field in FIELDS.items()
 def repeating_columns(headers: list[str]) -> set[str]:
     """The headers the automatic mapping gives a field whose values repeat, for the import to
     read each of their values once (`workshop.importer.read_export`). A mapping chosen later
-    may map them otherwise: the cleaning reads them right whatever they become."""
-    return {header for header, key in auto_map(headers).items() if key in _REPEATING}
+    may map them otherwise: the cleaning reads them right whatever they become. Columns under
+    the same header as one of them are read alike, as any of them may get the field."""
+    repeating = {header for header, key in auto_map(headers).items() if key in _REPEATING}
+    return repeating.union(*(group for group in same_header_groups(headers)
+                             if repeating.intersection(group)))
 
 
 def usual_key(header: object) -> str | None:

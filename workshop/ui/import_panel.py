@@ -76,6 +76,8 @@ def review(place: Place, source: LeadsSource, definitions: dict | None = None) -
     fmt = result.format
     details = (f"{fmt.kind.upper()}, {fmt.encoding or 'workbook'}"
                + (f", sheet “{fmt.sheet}”" if fmt.sheet else "")
+               + (f" (its table of leads; not “{fmt.passed_over}”, the sheet it opens on)"
+                  if getattr(fmt, "passed_over", "") else "")
                + (f", separated by “{fmt.delimiter}”" if fmt.delimiter else "")
                + (", decimal commas" if fmt.decimal == "," else ""))
     st.markdown(f"**{escape_markdown(upload.filename)}**: {fmt.rows:,} rows, "
