@@ -235,7 +235,7 @@ def test_the_proposal_a_team_is_asked_to_sign_carries_the_decision_notes(app_url
     priya = open_as(workshop_id, tokens["marketing"], "views/compare.py")
     preview = next(e for e in priya.expander if e.label.startswith("The proposed version"))
     shown = " ".join(str(m.value) for m in preview.markdown)
-    assert "Software only:" in shown and "best wins" in shown
+    assert "Software only\\:" in shown and "best wins" in shown  # the Markdown source
     assert "<b>" not in shown.replace("\\<b\\>", "")  # escaped, not markup
 
 

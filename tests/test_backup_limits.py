@@ -38,6 +38,7 @@ from workshop.backup import BackupError, export_workshop, restore_workshop
 from workshop.cli import main
 from workshop.db import make_engine, session
 from workshop.models import Workshop
+from workshop.text import escape_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -418,8 +419,8 @@ def test_the_home_page_refuses_a_crafted_backup_with_a_sentence(crafted, databas
         ("crafted.json", crafted(BY_NAME["duplicate_sign_off"]), "application/json")).run()
     at.button(key="restore:go").click().run()
     assert not at.exception, at.exception
-    assert [e.value for e in at.error] == [
-        "This backup is damaged: a team answers proposal 1 twice."]
+    assert [e.value for e in at.error] == [escape_markdown(
+        "This backup is damaged: a team answers proposal 1 twice.")]
     with session(engine) as s:
         assert workshops(s) == before
     engine.dispose()

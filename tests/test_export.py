@@ -257,7 +257,9 @@ def test_empty_definition_says_so_in_words(render):
                    "".join(_html_sections(output).all_text))
     for key in ("mql", "sql", "points", "threshold", "disqualifiers", "notes", "agreed_by",
                 "agreed_at", "headline"):
-        assert EMPTY[key] in text, key
+        # Markdown writes a sentence with its colon escaped where it went through md_escape
+        assert EMPTY[key] in text or (render is to_markdown and md_escape(EMPTY[key]) in text), \
+            key
     assert "No disqualifiers agreed." in text
     assert "Version" not in text and "Facilitated" not in text
 

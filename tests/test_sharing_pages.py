@@ -18,6 +18,7 @@ from workshop.definition import Definition
 from workshop.leads import load_sample_leads
 from workshop.measure import measure
 from workshop.settings import database_url as app_database_url
+from workshop.text import escape_markdown
 
 HOME, WALL = "views/home.py", "views/wall.py"
 FACILITATOR, MY_DRAFT = "views/facilitator.py", "views/draft.py"
@@ -280,7 +281,7 @@ def test_a_bad_or_revoked_wall_link_shows_only_the_error(app_url):
     in_db(lambda s: wall.share(s, workshop_id, tokens["facilitator"], replace=True))
     for secret in ("not-a-secret", old, "x" * 500, ""):
         at = open_wall(secret)
-        assert [e.value for e in at.error] == [wall.UNKNOWN_LINK], secret
+        assert [e.value for e in at.error] == [escape_markdown(wall.UNKNOWN_LINK)], secret
         seen = everything(at)
         for leak in ("Acme", "Lumen Ledger", "Version", "Priya", "Software", "Industry"):
             assert leak not in seen, (secret, leak)

@@ -5,8 +5,16 @@ import html
 import re
 
 # ASCII punctuation that can start or end Markdown syntax anywhere in a line (CommonMark lets any
-# ASCII punctuation be backslash-escaped, so escaping one more than needed is harmless).
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~&$])")
+# ASCII punctuation be backslash-escaped, so escaping one more than needed is harmless). The colon
+# starts Streamlit's and GitHub's emoji shortcodes (:rocket:) and directives (:red[x]); escaped,
+# it still shows as itself, so "10:30" and "https://x" read as written.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~&$:])")
+# Streamlit turns ":streamlit:" into its logo and " -> ", " -- ", " >= " and the like into arrows
+# and signs in the text it has already unescaped, so no escape reaches them: an invisible word
+# joiner after the first character is the only way to keep them as typed.
+_STREAMLIT_LOGO = re.compile(r"(?<=:streamlit)(?=:)")
+_STREAMLIT_SIGNS = re.compile(r"(?<!\S)(<->|->|<-|--|>=|<=|~=)(?!\S)")
+WORD_JOINER = "\u2060"
 _MD_LEADING_MARKER = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))")
 
 
@@ -21,7 +29,8 @@ def md_escape(text: object) -> str:
     for raw in str(text).replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line = _MD_SPECIAL.sub(r"\\\1", raw.strip())
         line = _MD_LEADING_MARKER.sub(lambda m: m.group(1) + _escape_marker(m.group(2)), line)
-        line = line.replace("://", "\\://").replace("www.", "www\\.")
+        # Streamlit reads ":material/name:" in the source as an icon, escaped colon or not
+        line = line.replace("\\:material/", "\\:material\\/").replace("www.", "www\\.")
         line = re.sub(r"@(?=\w)", r"\\@", line)
         lines.append(line)
     return "\n".join(lines)
@@ -39,8 +48,10 @@ def md_inline(text: object) -> str:
 
 
 def escape_markdown(text: object) -> str:
-    """One line of typed text, safe to put inside Streamlit Markdown."""
-    return md_inline("" if text is None else text)
+    """One line of typed text, safe to put inside Streamlit Markdown: it shows as typed."""
+    text = _STREAMLIT_LOGO.sub(WORD_JOINER, "" if text is None else str(text))
+    text = _STREAMLIT_SIGNS.sub(lambda sign: sign[0][0] + WORD_JOINER + sign[0][1:], text)
+    return md_inline(text)
 
 
 def chart_text(text: object) -> str:
