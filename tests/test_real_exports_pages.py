@@ -211,7 +211,8 @@ def test_the_guided_form_offers_the_exports_own_values(database):
     with make_session(database) as s:
         workshop, key = store.create_workshop(s, company="Northwind Trading", title="Leads",
                                               facilitator_name="Fay")
-        sales = store.start_turn(s, workshop.id, key, role="sales", name="Sol")
+        _, sales = store.join_with_invite(s, store.invitations(s, workshop.id, key)
+                                          .secrets["sales"], "Sol")
     params = {"ws": workshop.id, "key": key}
     at = open_page(params, "views/facilitator.py")
     industry = next(m for m in at.multiselect if str(m.key).endswith(":industry:values"))

@@ -618,10 +618,12 @@ def test_start_turn_of_a_finished_draft_needs_reopen(session):
     assert store.start_turn(session, world.id, fac, role="marketing", name="Priya",
                             reopen=True) == token
     assert store.my_draft(session, world.id, token) == (MARKETING_DRAFT, 1, False)
-    # The author can finish and un-finish on their own device too.
+    # A draft written at the shared screen is finished there, and uncovered only by the
+    # facilitator reopening the turn: its key, in the screen's history, cannot uncover it.
     store.set_done(session, world.id, token, True)
-    store.set_done(session, world.id, token, False)
-    assert store.my_draft(session, world.id, token)[2] is False
+    with pytest.raises(Locked, match="finished at the shared screen"):
+        store.set_done(session, world.id, token, False)
+    assert store.my_draft(session, world.id, token)[2] is True
 
 
 def test_reveal_is_idempotent(session):

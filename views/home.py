@@ -5,12 +5,13 @@ import streamlit as st
 from workshop import demo, store, wall
 from workshop.text import escape_markdown
 from workshop.ui.backup_panel import restore_panel
-from workshop.ui.context import client_id, db, open_workshop
+from workshop.ui.context import client_id, db, keep_to_the_turn, open_workshop
 from workshop.ui.device import remembered
 from workshop.ui.pages import COMMUNICATE, FACILITATOR, JOIN, MY_DRAFT
 from workshop.ui.sharing import wall_url
 
 st.title("🎯 Ideal Lead Workshop")
+keep_to_the_turn()  # the device's workshops are not listed to whoever has a turn
 st.markdown("Get marketing and sales to agree, in one session, on what a good lead is: "
             "each side drafts alone, the drafts are revealed side by side, the team merges "
             "them into one definition, tests it on real leads and hangs it on the wall.")

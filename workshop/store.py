@@ -95,6 +95,7 @@ class Actor:
     participant_id: int
     role: str
     name: str
+    at_screen: bool = False  # drafts in turns at the facilitator's shared screen
 
     @property
     def is_facilitator(self) -> bool:
@@ -472,7 +473,8 @@ def authenticate(session: Session, workshop_id: str, token: str | None) -> Actor
     if participant is None or not secrets.compare_digest(participant.token, token) \
             or participant.role == DATA_ROLE:  # nobody signs in as the won deals' draft
         raise AccessDenied("This key does not belong to this workshop.")
-    return Actor(workshop_id, participant.id, participant.role, participant.name)
+    return Actor(workshop_id, participant.id, participant.role, participant.name,
+                 participant.at_screen)
 
 
 def authenticate_facilitator(session: Session, workshop_id: str, token: str | None) -> Actor:
@@ -612,6 +614,11 @@ def set_done(session: Session, workshop_id: str, token: str, done: bool) -> None
     if is_revealed(session, workshop_id):
         raise Locked("The drafts are revealed already.")
     draft = _draft_of(session, actor.participant_id)
+    if not done and actor.at_screen and draft.done_at is not None:
+        # Their key is in the shared screen's history (the browser's Back button): a draft
+        # finished there is uncovered only by the facilitator reopening the turn.
+        raise Locked(f"{actor.name}'s draft was finished at the shared screen and is covered "
+                     "until the reveal; the facilitator reopens the turn from the teams page.")
     draft.done_at = utcnow() if done else None
     session.add(draft)
     if done:

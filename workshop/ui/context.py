@@ -18,7 +18,7 @@ from workshop.leads import load_sample_leads
 from workshop.schema import NewerDatabase
 from workshop.settings import database_url, public_url
 from workshop.text import escape_markdown
-from workshop.ui.device import remember
+from workshop.ui.device import mark_turn, marked_turn, remember
 from workshop.ui.pages import (
     EVIDENCE,
     FACILITATOR,
@@ -123,6 +123,7 @@ def presenting() -> bool:
 
 
 def open_workshop(workshop_id: str, token: str, page: Page = FACILITATOR) -> None:
+    keep_to_the_turn(Place(workshop_id, token))
     st.session_state["ws"], st.session_state["key"] = workshop_id, token
     st.session_state.pop(PRESENT, None)
     for key in [k for k in st.session_state if str(k).startswith(("draft:", "shared:", "turn:"))]:
@@ -133,6 +134,7 @@ def open_workshop(workshop_id: str, token: str, page: Page = FACILITATOR) -> Non
 def require_workshop() -> tuple[Place, store.Workshop, store.Actor]:
     """The open workshop and who is acting, or a clear message and a way home."""
     place = current_place()
+    keep_to_the_turn(place)
     if place is None:
         st.info("No workshop is open. Pick one on the home screen.")
         st.page_link(HOME.path, label="Go to the home screen", icon=HOME.icon)
@@ -145,19 +147,59 @@ def require_workshop() -> tuple[Place, store.Workshop, store.Actor]:
         st.error(escape_markdown(str(error)))
         st.page_link(HOME.path, label="Go to the home screen", icon=HOME.icon)
         st.stop()
-    if not taking_a_turn(place):
+    turn = taking_a_turn(place)
+    if actor.at_screen and not turn:
+        st.info(f"{escape_markdown(actor.name)} drafts in turns at the facilitator's shared "
+                "screen: their draft opens there, when the facilitator continues their turn on "
+                "the teams page.")
+        st.page_link(HOME.path, label="Go to the home screen", icon=HOME.icon)
+        st.stop()
+    if not turn:
         remember(place.workshop_id, place.token)
     return place, workshop, actor
 
 
-TURN_RETURN = "turn:return"  # the facilitator's place while someone else has the screen
+# The facilitator's place while someone else has the screen: {"ws", "key", "turn": their key}.
+TURN_RETURN = "turn:return"
+TURN_OVER = "screen:turn-over"  # the turn the device's mark names was ended in this session
+_MARKED = "screen:marked"  # the turn this session last wrote on the device, "" for none
+
+
+def screen_turn() -> tuple[str, str] | None:
+    """(workshop id, key) of the turn this screen is in, or None.
+
+    The session's own turn; for a session begun by a refresh during a turn, the one the
+    device marked (see `workshop.ui.device.mark_turn`), until its Done. While a turn is on,
+    the screen opens no other key: not the facilitator's from the browser's history or the
+    home page's list, not an earlier turn's."""
+    back = st.session_state.get(TURN_RETURN)
+    if isinstance(back, dict) and back.get("turn"):
+        return back["ws"], back["turn"]
+    if st.session_state.get(TURN_OVER):
+        return None
+    return marked_turn()
+
+
+def keep_to_the_turn(place: Place | None = None) -> None:
+    """During a turn, anything but the turn's own pages: a sentence and the way back to the
+    turn, nothing else. Also writes the turn (or its end) on the device once."""
+    turn = screen_turn()
+    marked = turn[1] if turn else ""
+    if st.session_state.get(_MARKED, "") != marked and (turn or TURN_OVER in st.session_state):
+        mark_turn(turn[0] if turn else "", turn[1] if turn else None)
+        st.session_state[_MARKED] = marked
+    if turn is None or (place is not None and (place.workshop_id, place.token) == turn):
+        return
+    st.warning("This screen is in someone's turn at drafting: nothing else opens here until "
+               "they press Done on their page.")
+    st.page_link(MY_DRAFT.path, label="Back to the turn", icon="✏️",
+                 query_params={"ws": turn[0], "key": turn[1]})
+    st.stop()
 
 
 def taking_a_turn(place: Place) -> bool:
     """Whether this session is someone's turn at the facilitator's shared screen."""
-    back = st.session_state.get(TURN_RETURN)
-    return isinstance(back, dict) and back.get("ws") == place.workshop_id \
-        and back.get("key") != place.token
+    return screen_turn() == (place.workshop_id, place.token)
 
 
 def step_header(workshop: store.Workshop, place: Place, page: Page,

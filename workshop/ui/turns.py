@@ -3,8 +3,10 @@
 A turn hands the browser session over to the person whose turn it is: the page runs with their
 key only, so it shows their draft and the pages any participant sees, and nothing of the
 facilitator's (steps, controls, draft) — the data layer refuses those to that key. The
-facilitator's key waits aside, out of every page's reach, until the person presses Done; after
-a refresh during a turn the facilitator opens their own link again."""
+facilitator's key waits aside, out of every page's reach, until the person presses Done: no
+other key opens on the screen meanwhile, from the browser's history or the home page's list,
+also after a refresh (`workshop.ui.context.keep_to_the_turn`); after a refresh the facilitator
+opens their own link again once the turn is done."""
 from __future__ import annotations
 
 import streamlit as st
@@ -12,15 +14,17 @@ import streamlit as st
 from workshop import store
 from workshop.models import ROLE_LABELS
 from workshop.text import escape_markdown
-from workshop.ui.context import TURN_RETURN, Place, visit
-from workshop.ui.pages import MY_DRAFT, TEAMS
+from workshop.ui.context import TURN_OVER, TURN_RETURN, Place, visit
+from workshop.ui.pages import HOME, MY_DRAFT, TEAMS
 
 RETURN = TURN_RETURN
 
 
 def begin_turn(place: Place, turn_token: str) -> None:
     """Give the screen to the holder of `turn_token` (their draft page, their key only)."""
-    st.session_state[RETURN] = {"ws": place.workshop_id, "key": place.token}
+    st.session_state[RETURN] = {"ws": place.workshop_id, "key": place.token,
+                                "turn": turn_token}
+    st.session_state.pop(TURN_OVER, None)
     st.session_state["ws"], st.session_state["key"] = place.workshop_id, turn_token
     for key in [k for k in st.session_state if str(k).startswith("draft:")]:
         del st.session_state[key]
@@ -30,10 +34,15 @@ def begin_turn(place: Place, turn_token: str) -> None:
 def hand_back(place: Place) -> None:
     """End the turn: the screen goes back to the facilitator's step 2."""
     back = st.session_state.pop(RETURN, None)
+    st.session_state[TURN_OVER] = True
     for key in [k for k in st.session_state if str(k).startswith("draft:")]:
         del st.session_state[key]
     if not isinstance(back, dict) or back.get("ws") != place.workshop_id:
-        st.rerun()
+        # A refresh during the turn lost the facilitator's place: they open their own link.
+        for name in ("ws", "key"):
+            st.session_state.pop(name, None)
+        st.query_params.clear()
+        st.switch_page(HOME.path)
     st.session_state["ws"], st.session_state["key"] = back["ws"], back["key"]
     st.query_params.clear()  # the turn's key must not come back from the address
     st.query_params.update({"ws": back["ws"], "key": back["key"]})
