@@ -213,7 +213,7 @@ def _read_csv(data: bytes, *, max_rows: int, encoding: str | None = None,
     header, _, header_begin, body_start = records[top]
     # Rows are numbered as in the file (a report title above the header counts).
     first_row = 1 + _line_count(sample[start:header_begin])
-    names = _unique_names(f.encode("latin-1").decode("utf-8", "replace") for f in header)
+    names = _unique_names(_utf8(f) for f in header)
     if len(names) > MAX_COLUMNS:
         raise ImportProblem(f"The file has {len(names):,} columns; the limit is "
                             f"{MAX_COLUMNS:,}. Export only the columns you need.")
@@ -243,8 +243,7 @@ def _read_csv(data: bytes, *, max_rows: int, encoding: str | None = None,
     if table.num_rows:
         _reject_unclosed_quote(table, text, first_row)
     kept = _drop_blank_rows(table)
-    drop, groups = _rows_not_leads(
-        [f.encode("latin-1").decode("utf-8", "replace") for f in header], kept.columns)
+    drop, groups = _rows_not_leads([_utf8(f) for f in header], kept.columns)
     if drop is not None:
         kept = kept.filter(pa.array(~drop))
         if groups is not None:
@@ -474,7 +473,9 @@ def _header_index(rows: list[list[str]]) -> int:
     """Which of the first records is the header: the first with the table's width (the
     commonest among records of more than two values) when only a report's title lines come
     before it ("Leads Report", "Filtered By: …": no delimiter, or one or two values, fewer than
-    the table has); else the first record, as for any export."""
+    the table has); else the first record, as for any export. A line of group labels over it
+    (Excel's CSV of a sheet with "Contact" over A:C: `Contact,,,Company,,,,Deal,,`) is passed
+    over as in a sheet (`_group_labels`), a label followed by blank values being its run."""
     counts = [len(row) for row in rows if sum(1 for value in row if value.strip()) > 2]
     counts = counts or [len(row) for row in rows]
     width = max(set(counts), key=lambda count: (counts.count(count), count))
@@ -482,10 +483,20 @@ def _header_index(rows: list[list[str]]) -> int:
     top = next((i for i, row in enumerate(rows)
                 if len(row) == width and any(value.strip() for value in row)),
                next(i for i, row in enumerate(rows) if len(row) == width))
-    if all(len(row) == 1 or sum(1 for value in row if value.strip()) < min(3, width - 1)
-           for row in rows[:top]):
-        return top
-    return 0
+    if not all(len(row) == 1 or sum(1 for value in row if value.strip()) < min(3, width - 1)
+               for row in rows[:top]):
+        top = 0
+    cells = [[_utf8(value) if value.strip() else None for value in row]
+             for row in rows[top:top + _TITLE_ROWS + 2]]
+    skipped = 0
+    while skipped < _TITLE_ROWS and _group_labels(cells, skipped):
+        skipped += 1
+    return top + skipped
+
+
+def _utf8(field: str) -> str:
+    """A sampled field (UTF-8 bytes read as latin-1, see `_read_csv`) as the text it holds."""
+    return field.encode("latin-1").decode("utf-8", "replace")
 
 
 def _line_count(text: str) -> int:
