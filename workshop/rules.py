@@ -113,7 +113,8 @@ def definition_sql(definition: Definition, *, table: str = "leads",
 
 
 _READ_AS = {NUMBER: "a number, or its text as the export wrote it ('1.234,56 €')",
-            DATE: "a date (or 'YYYY-MM-DD' text)", BOOLEAN: "yes/no (a boolean)", "text": "text"}
+            DATE: "a date, or its text as the export wrote it ('31/10/2024 14:05')",
+            BOOLEAN: "yes/no (a boolean)", "text": "text"}
 
 
 def _sql_header(definition: Definition, table: str, columns: Mapping[str, str],

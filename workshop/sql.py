@@ -15,11 +15,21 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 
 from workshop import catalog
 from workshop.catalog import Kind
 from workshop.categories import written_names
-from workshop.column_types import CURRENCY_CODES, CURRENCY_MARKS, UNIT_WORDS, Reading
+from workshop.column_types import (
+    CURRENCY_CODES,
+    CURRENCY_MARKS,
+    DAY_FIRST,
+    SPREADSHEET_DAYS,
+    UNIT_WORDS,
+    UNIX_MILLISECONDS,
+    UNIX_SECONDS,
+    Reading,
+)
 from workshop.definition import Criterion, Definition
 from workshop.evaluate import (
     CHOICES,
@@ -69,6 +79,41 @@ _GROUPED_BY_POINTS = "[^0-9]*[0-9]{1,3}([.][0-9]{3})+[^0-9]*"
 # Any space and what else the import drops from a number's text, as one bracket expression.
 _NOT_NUMBER = "[\\s{}]".format("".join("\\" + ch if ch in "\\]^-[" else ch
                                        for ch in NOT_NUMBER_CHARACTERS))
+
+# How the import reads a date's text (`workshop.column_types.parse_dates`), lowered, in regular
+# expressions DuckDB (RE2) and PostgreSQL read alike. Each shape is rewritten to one form,
+# 'year-month-day hour:minute:second a/p' (parts not written left empty), which is then checked
+# whole: a day the month has (29 February in leap years), a time of day, a year the import keeps.
+# A zone after the time is left out, as the import leaves it out.
+_DATE_ZONE = (r"(?:\s?(?:z|(?:utc|gmt)?[-+]\d{2}(?::?\d{2})?|utc|gmt)"
+              r"(?:\s?\([^()]*\))?)?")
+_DATE_TIME = (r"(\d{1,2})[:h](\d{2})(?::(\d{2}))?(?:[.,]\d+)?(?:\s?([ap])\.?m\.?)?"
+              + _DATE_ZONE)
+# 31/10/2024, 31.10.2024, 10-31-24, each perhaps with a time ('31/10/2024, 14:05 UTC').
+_NUMERIC_DATE = rf"^(\d{{1,2}})[./-](\d{{1,2}})[./-](\d{{4}}|\d{{2}})(?:(?:,?\s+|t){_DATE_TIME})?$"
+_DAY_FIRST_DATE, _MONTH_FIRST_DATE = r"\3-\2-\1 \4:\5:\6 \7", r"\3-\1-\2 \4:\5:\6 \7"
+# 2024-10-31, 2024/10/31, perhaps with a time ('2024-10-31T14:05:00.123+01:00'), as a
+# database writes a DATE or TIMESTAMP as text too.
+_YEAR_FIRST_DATE = rf"^(\d{{4}})[-/.](\d{{1,2}})[-/.](\d{{1,2}})(?:[t\s]{_DATE_TIME})?$"
+# Two-digit years as strptime's %y reads them: 00-68 in this century, 69-99 in the last.
+_CENTURIES = ((r"^([0-5]\d|6[0-8])-", r"20\1-"), (r"^(69|[7-9]\d)-", r"19\1-"))
+# What systems write for a date never set (`workshop.leads` reads it missing): 1970-01-01 and
+# 1900-01-01 at midnight.
+_UNSET_DATE = r"^(?:1970|1900)-0?1-0?1 (?:(?:0?0)?:(?:00)?:(?:00)? |12:00:(?:00)? a)$"
+_LEAP_YEAR = r"(?:(?:19|[2-9]\d)(?:0[48]|[2468][048]|[13579][26])|(?:[2468][048]|[3579][26])00)"
+_DAY_OF_YEAR = (r"(?:(?:0?[1-9]|1[0-2])-(?:0?[1-9]|1\d|2[0-8])|(?:0?[13-9]|1[0-2])-(?:29|30)"
+                r"|(?:0?[13578]|1[02])-31)")
+# The years the import keeps: from 1900 to before 9999 (the "never" of 9999-12-31).
+_KEPT_YEAR = r"(?:19\d\d|[2-8]\d{3}|9[0-8]\d\d|99[0-8]\d|999[0-8])"
+_TIME_OF_DAY = (r"(?:::|(?:[01]?\d|2[0-3]):[0-5]\d:(?:[0-5]\d)?) "
+                r"|(?:0?[1-9]|1[0-2]):[0-5]\d:(?:[0-5]\d)? [ap]")
+_REAL_DATE = (rf"^({_KEPT_YEAR}-{_DAY_OF_YEAR}|{_LEAP_YEAR}-0?2-29) (?:{_TIME_OF_DAY})$")
+# A real date, alone once its time is dropped (no text the rewrites leave has this shape).
+_READ_DATE = "[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
+# Dates written as numbers (`column_types.NUMBERED_DATES`): the day they count from and how
+# many of the number make a day.
+_NUMBERED_DATES = {SPREADSHEET_DAYS: ("1899-12-30", 1), UNIX_SECONDS: ("1970-01-01", 86_400),
+                   UNIX_MILLISECONDS: ("1970-01-01", 86_400_000)}
 
 
 def quote_identifier(name: str) -> str:
@@ -121,6 +166,34 @@ def number_reading(column: str, decimal: str = ".", unit: float = 1.0) -> str:
     if unit != 1.0:
         number += f" * {number_literal(unit)}"
     return f"(CASE WHEN {text} SIMILAR TO {quote_literal(_PLAIN_NUMBER)} THEN {number} END)"
+
+
+def date_reading(column: str, order: str = "") -> str:
+    """A cell read as a date as the import reads it, in the column's `order` (day-first,
+    month-first; ISO dates are year-first whatever the order): '31/10/2024 14:05',
+    '10/31/2024 2:05 PM', '31.10.2024', '2024-10-31T14:05:00Z', a spreadsheet's day number;
+    NULL, never an error, where it is no date the import reads ('n/a', 31/02/2024, 1970-01-01
+    at midnight). A column the database holds as dates or timestamps reads the same."""
+    if order in _NUMBERED_DATES:
+        return _numbered_date(column, *_NUMBERED_DATES[order])
+    text = f"lower(trim(CAST({column} AS VARCHAR)))"
+    arranged = _DAY_FIRST_DATE if order == DAY_FIRST else _MONTH_FIRST_DATE
+    for pattern, replacement in ((_NUMERIC_DATE, arranged),
+                                 (_YEAR_FIRST_DATE, r"\1-\2-\3 \4:\5:\6 \7"), *_CENTURIES,
+                                 (_UNSET_DATE, ""), (_REAL_DATE, r"\1")):
+        text = f"regexp_replace({text}, {quote_literal(pattern)}, {quote_literal(replacement)})"
+    return (f"(CASE WHEN {text} SIMILAR TO {quote_literal(_READ_DATE)} "
+            f"THEN CAST({text} AS DATE) END)")
+
+
+def _numbered_date(column: str, origin: str, per_day: int) -> str:
+    """A date written as a number of days (or seconds) since `origin`, within the years the
+    import keeps (a later export's stray number is no date, not an overflow)."""
+    days = f"floor({number_reading(column)} / {per_day})"
+    start = date.fromisoformat(origin)
+    low, high = (date(1900, 1, 1) - start).days, (date(9999, 1, 1) - start).days
+    return (f"(CASE WHEN {days} >= {low} AND {days} < {high} "
+            f"THEN DATE {quote_literal(origin)} + CAST({days} AS INTEGER) END)")
 
 
 def _lowered(column: str, literals: Iterable[str], within: bool = False) -> str:
@@ -286,6 +359,12 @@ class SqlWriter:
         number = number_reading(self.column(field), reading.decimal, reading.unit)
         return f"COALESCE({number}, 0)" if reading.kind == "count" else number
 
+    def date(self, field: str) -> str:
+        """A date column's cell as the import read it, in the order the import found for the
+        column (see `date_reading`)."""
+        reading = self.readings.get(field, Reading("date"))
+        return date_reading(self.column(field), reading.date_order)
+
     def truth(self, field: str) -> str:
         """A yes/no reading of a column: booleans as they are, numbers above zero, a date
         present, yes/no words (the import's lists)."""
@@ -296,7 +375,7 @@ class SqlWriter:
         if kind == NUMBER:
             return f"({self.number(field)} > 0)"
         if kind == DATE:
-            return f"({column} IS NOT NULL)"
+            return f"({self.date(field)} IS NOT NULL)"
         text = f"lower(trim(CAST({column} AS VARCHAR)))"
         yes = ", ".join(quote_literal(w) for w in TRUE_WORDS)
         no = ", ".join(quote_literal(w) for w in FALSE_WORDS)
@@ -341,8 +420,11 @@ class _SqlColumn:
         self.kind = column_kind(field, writer.types)
         self.guessed = not writer.typed(field)  # text, as far as anyone told
 
+    def _date(self) -> str:
+        return self.writer.date(self.field)
+
     def _day(self) -> str:
-        return f"CAST(CAST({self.column} AS DATE) AS VARCHAR)"
+        return f"CAST({self._date()} AS VARCHAR)"
 
     def _numbers_listed(self, values: list[str]) -> str:
         numbers = [_as_number(v) for v in values]
@@ -354,7 +436,7 @@ class _SqlColumn:
             return f"{self.number()} IS NOT NULL AND {self._numbers_listed(values)}"
         if self.kind == DATE:
             listed = ", ".join(quote_literal(v.strip()) for v in values)
-            return f"{self.column} IS NOT NULL AND {self._day()} IN ({listed})"
+            return f"{self._day()} IN ({listed})"
         return self._one_of(written_folds(values, self.field), numbers=self._guessed(values))
 
     def _guessed(self, values: list[str]) -> list[float]:
@@ -392,7 +474,7 @@ class _SqlColumn:
             return f"{self.number()} IS NOT NULL AND NOT ({self._numbers_listed(values)})"
         if self.kind == DATE:
             listed = ", ".join(quote_literal(v.strip()) for v in values)
-            return f"{self.column} IS NOT NULL AND {self._day()} NOT IN ({listed})"
+            return f"{self._day()} NOT IN ({listed})"
         named = written_folds(values, self.field)
         return f"NOT {self._one_of(named, PLACEHOLDER_FOLDS | named, self._guessed(values))}"
 
@@ -400,7 +482,7 @@ class _SqlColumn:
         if self.kind == DATE:
             wanted = sorted({w.strip() for w in words} - {""})
             hits = " OR ".join(f"strpos({self._day()}, {quote_literal(w)}) > 0" for w in wanted)
-            return f"{self.column} IS NOT NULL AND ({hits or 'FALSE'})"
+            return f"{self._date()} IS NOT NULL AND ({hits or 'FALSE'})"
         wanted = sorted({fold_word(v) for v in words} - {""})
         searched = self.writer.folded_words(self.column, wanted)
         return " OR ".join(f"strpos({searched}, {quote_literal(v)}) > 0"
@@ -419,15 +501,15 @@ class _SqlColumn:
     def days_before_latest(self) -> str | None:
         if self.kind != DATE:
             return None
-        latest = f"(SELECT max({self.column}) FROM {quote_identifier(self.writer.table)})"
-        return f"(CAST({latest} AS DATE) - CAST({self.column} AS DATE))"
+        latest = f"(SELECT max({self._date()}) FROM {quote_identifier(self.writer.table)})"
+        return f"({latest} - {self._date()})"
 
     def unknown(self) -> str:
         """Missing, blank or a placeholder word: TRUE or FALSE, never NULL."""
         if self.kind == NUMBER:  # whatever is no number ('n/a', 'TBD') is unknown
             return f"({self.number()} IS NULL)"
         if self.kind == DATE:
-            return f"({self.column} IS NULL)"
+            return f"({self._date()} IS NULL)"
         return (f"({self.column} IS NULL OR "
                 f"{self.writer.folded(self.column, PLACEHOLDER_FOLDS)} "
                 f"IN ({_placeholders()}))")
