@@ -154,7 +154,8 @@ STUDENT_ONLY = r"^\s*(?:student|intern|mba student|trainee|apprentice)\s*$"
 
 def normalise(raw: pd.DataFrame, mapping: dict[str, str], decimal: str = ".",
               outcomes: pd.Series | Callable[[], pd.Series | None] | None = None,
-              units: dict[str, float] | None = None) -> pd.DataFrame:
+              units: dict[str, float] | None = None, stage_outcome: bool = True
+              ) -> pd.DataFrame:
     """The raw export with mapped columns renamed to catalog keys, cleaned and enriched.
 
     Unmapped columns are kept under their original header, so nothing the user imported is lost;
@@ -163,6 +164,8 @@ def normalise(raw: pd.DataFrame, mapping: dict[str, str], decimal: str = ".",
     ("won"/"lost"/"open"/missing per row) overrides reading them from a deal stage; given as a
     function, it runs alongside the columns (and may find there are none after all). `units`
     multiplies a number column (header -> 1000 for thousands, 1e6 for millions).
+    `stage_outcome=False`: without `outcomes` the leads have none, not even one read from a
+    deal stage (the facilitator chose no outcome column).
 
     Text keeps placeholder words ("Select", "unknown"): they are unknown to every rule except
     one that names them (see `workshop.evaluate`). How each column was read, and which header
@@ -175,7 +178,8 @@ def normalise(raw: pd.DataFrame, mapping: dict[str, str], decimal: str = ".",
         raise ValueError(f"Several columns are mapped to the same field: {', '.join(twice)}")
     shadowed = [c for c in raw.columns if c not in renames and c in set(renames.values())]
     renamed = raw.drop(columns=shadowed).rename(columns=renames)
-    given = set(renamed.columns) | ({"outcome"} if outcomes is not None else set())
+    given = set(renamed.columns) | (
+        {"outcome"} if outcomes is not None or not stage_outcome else set())
     headers = {header: renames.get(header, header) for header in raw.columns
                if header not in shadowed}
     unit_of = {renames.get(h, h): float(u) for h, u in (units or {}).items()
@@ -196,7 +200,8 @@ def normalise(raw: pd.DataFrame, mapping: dict[str, str], decimal: str = ".",
             readings[key] = reading
         if later is not None:
             outcomes = later.result()
-            if outcomes is None and "deal_stage" in cleaned and "outcome" not in renamed:
+            if outcomes is None and stage_outcome and "deal_stage" in cleaned \
+                    and "outcome" not in renamed:
                 cleaned["outcome"] = outcome(cleaned["deal_stage"])
     _one_date_order(renamed, cleaned, readings, headers)
     order = [*renamed.columns, *(key for key in DERIVED if key in cleaned)]

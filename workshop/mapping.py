@@ -529,6 +529,59 @@ def headers_signature(headers: Iterable[object]) -> str:
     return hashlib.sha256("\x1f".join(forms).encode()).hexdigest()[:16]
 
 
+def matching_headers(saved: Iterable[str], headers: Iterable[object]) -> dict[str, str]:
+    """Each saved header -> the header of this export that `headers_signature` counts as the
+    same ("Created Time" -> "Created time"), the exact spelling first. A saved header matching
+    none, or several, is left out, and no export header takes two saved headers' readings."""
+    present = _unique_headers(headers)
+    by_form: dict[str, list[str]] = {}
+    for header in present:
+        by_form.setdefault(normalise_header(header), []).append(header)
+    exact = set(present)
+    found: dict[str, str] = {}
+    for header in dict.fromkeys(saved):
+        same = by_form.get(normalise_header(header), []) if normalise_header(header) else []
+        if header in exact:
+            found[header] = header
+        elif len(same) == 1:
+            found[header] = same[0]
+    claims: dict[str, int] = {}
+    for header in found.values():
+        claims[header] = claims.get(header, 0) + 1
+    return {s: h for s, h in found.items() if s == h or claims[h] == 1}
+
+
+class CarriedMapping(NamedTuple):
+    """A saved mapping put onto a later export's own headers (`carry_over`)."""
+    mapping: Mapping
+    new: list[str]   # this export's headers the saved mapping says nothing of
+    gone: list[str]  # saved headers with a reading that this export lacks
+    outcome_gone: bool
+
+
+def carry_over(saved: Mapping, headers: Iterable[object]) -> CarriedMapping:
+    """`saved` for the columns of this export it was made for, under this export's spelling of
+    their headers; a reading of a column this export lacks is left out, never moved to another
+    column. Without its outcome column, the mapping has no outcome (nor its values)."""
+    headers = _unique_headers(headers)
+    named = [*saved.columns, *saved.units,
+             *(h for h in (saved.outcome_column, saved.closed_column) if h is not None)]
+    same = matching_headers(named, headers)
+    outcome = same.get(saved.outcome_column) if saved.outcome_column is not None else None
+    outcome_gone = saved.outcome_column is not None and outcome is None
+    unread = dict(won_values=[], open_values=[], won_when_present=False, lost_values=None)
+    mapping = replace(saved, columns={same[h]: k for h, k in saved.columns.items() if h in same},
+                      outcome_column=outcome,
+                      closed_column=same.get(saved.closed_column) if outcome else None,
+                      units={same[h]: u for h, u in saved.units.items() if h in same},
+                      **(unread if outcome_gone else {}))
+    read = {h for h, k in saved.columns.items() if k} | set(saved.units) | {
+        h for h in (saved.outcome_column, saved.closed_column) if h is not None}
+    gone = [h for h in dict.fromkeys(named) if h in read and h not in same]
+    matched = set(same.values())
+    return CarriedMapping(mapping, [h for h in headers if h not in matched], gone, outcome_gone)
+
+
 def key_label(key: str) -> str:
     if key in FIELDS:
         return FIELDS[key].label
@@ -556,7 +609,9 @@ class Mapping:
     told from one judged lost (see `apply_outcome`); None in mappings saved before.
     `closed_column`: a yes/no column saying whether the deal is closed (Salesforce's IsClosed
     beside IsWon): a lead not won whose deal is not closed is open, not lost; None when the
-    outcome column says so alone (see `suggest_closed`)."""
+    outcome column says so alone (see `suggest_closed`). `without_outcome`: the facilitator
+    chose no outcome column, so the leads have none (not even one read from a deal stage, as
+    a mapping nobody chose an outcome for has)."""
 
     columns: dict[str, str] = field(default_factory=dict)
     outcome_column: str | None = None
@@ -566,6 +621,7 @@ class Mapping:
     units: dict[str, float] = field(default_factory=dict)
     lost_values: list[str] | None = None  # the rest of the values it was made with
     closed_column: str | None = None
+    without_outcome: bool = False
 
     def to_json(self) -> str:
         data = {
@@ -584,6 +640,8 @@ class Mapping:
             data["lost_values"] = list(self.lost_values)
         if self.closed_column is not None:  # written only when used, as won_when_present
             data["closed_column"] = self.closed_column
+        if self.without_outcome:
+            data["without_outcome"] = True
         return json.dumps(data, ensure_ascii=False, indent=2)
 
     @classmethod
@@ -625,10 +683,10 @@ class Mapping:
                 continue  # not recorded: a mapping saved before values judged lost were
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ValueError(f'"{name}" in the saved column mapping must be a list of texts.')
-        present = data.get("won_when_present", False)
-        if not isinstance(present, bool):
-            raise ValueError('"won_when_present" in the saved column mapping must be true or '
-                             "false.")
+        present, without = data.get("won_when_present", False), data.get("without_outcome", False)
+        for name, flag in (("won_when_present", present), ("without_outcome", without)):
+            if not isinstance(flag, bool):
+                raise ValueError(f'"{name}" in the saved column mapping must be true or false.')
         units = data.get("units", {})
         if not isinstance(units, dict) or not all(
                 isinstance(k, str) and type(v) in (int, float) and float(v) in UNITS
@@ -637,7 +695,7 @@ class Mapping:
                              "1, 1000, 1000000 or 1000000000.")
         return cls(columns=dict(columns), outcome_column=outcome_column, **values,
                    won_when_present=present, units={k: float(v) for k, v in units.items()},
-                   closed_column=closed_column)
+                   closed_column=closed_column, without_outcome=without)
 
 
 def _plain(number: float) -> int | float:
@@ -1109,16 +1167,18 @@ def refit(saved: Mapping, raw: pd.DataFrame, decimal: str = ".") -> Mapping:
     where the earlier export wrote millions and this one whole dollars, the saved unit would
     make a typical company turn over trillions, so the unit this export's values suggest is
     taken instead (and the page asks to confirm it, as for any suggested unit); where this
-    export writes its amounts out ("$533K", "$71,912"), no unit is. A unit the header names,
-    or one that still gives plausible figures, is kept; so are whole dollars (a
+    export writes its amounts out ("$533K", "$71,912"), no unit is, on any money or number
+    column (an Amount saved in thousands). A unit the header names, or one that still gives
+    plausible figures, is kept; so are whole dollars (a
     saved "no unit" may be the facilitator's answer to a suggested one)."""
     units = dict(saved.units)
+    for header in list(units):
+        if header in raw.columns and unit_in_header(header) is None \
+                and _written_in_dollars(raw[header], decimal):
+            units.pop(header)  # "$533K", "$71,912": whole amounts, whatever the earlier unit
     for header, key in saved.columns.items():
         if key != "annual_revenue" or header not in raw.columns \
                 or unit_in_header(header) is not None:
-            continue
-        if header in units and _written_in_dollars(raw[header], decimal):
-            units.pop(header)  # "$533K", "$71,912": whole amounts, whatever the earlier unit
             continue
         median = _median_amount(raw[header], decimal)
         if median is None:
@@ -1136,7 +1196,8 @@ def apply_mapping(raw: pd.DataFrame, mapping: Mapping, decimal: str = ".") -> pd
     (which also keeps a lead won through its own deal from counting as "already a
     customer")."""
     return normalise(raw, {h: k for h, k in mapping.columns.items() if k}, decimal,
-                     partial(outcome_of, raw, mapping), units=mapping.units)
+                     partial(outcome_of, raw, mapping), units=mapping.units,
+                     stage_outcome=not mapping.without_outcome)
 
 
 def outcome_of(raw: pd.DataFrame, mapping: Mapping) -> pd.Series | None:

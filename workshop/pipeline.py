@@ -3,7 +3,7 @@ app and the command line, so both see the same numbers."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -11,9 +11,11 @@ import pandas as pd
 from workshop.importer import ExportFormat, read_export
 from workshop.leads import normalise
 from workshop.mapping import (
+    CarriedMapping,
     Mapping,
     apply_mapping,
     auto_map,
+    carry_over,
     fit_to_values,
     lost_by_default,
     outcome_of,
@@ -33,6 +35,7 @@ class ImportedLeads:
     format: ExportFormat
     mapping: Mapping
     leads: pd.DataFrame
+    carried: CarriedMapping | None = None  # the saved mapping it was read with, if any
 
     def quality(self, also: Iterable[str] = ()) -> QualitySummary:
         """Data quality of every mapped or typed column and of the columns in `also`."""
@@ -70,12 +73,83 @@ def import_leads(data: bytes, filename: str = "", mapping: Mapping | None = None
 
 
 def map_with_saved(raw: pd.DataFrame, export_format: ExportFormat,
-                   saved_json: str | None) -> ImportedLeads:
-    """The second half of an upload: with the mapping saved for an earlier export with the
-    same headers (made to fit this export's values, see `refit`), or automatically."""
-    saved = refit(Mapping.from_json(saved_json), raw, export_format.decimal) \
-        if saved_json else None
-    return map_leads(raw, export_format, saved)
+                   saved_json: str | None, same_headers: bool = True) -> ImportedLeads:
+    """The second half of an upload: with the mapping saved for an earlier export (put onto
+    this export's spelling of the headers, see `carry_over`, and made to fit its values, see
+    `refit`), or automatically. With `same_headers` false the saved mapping was made for
+    other headers (the workshop's last one): it is kept for the columns this export shares
+    with it and the rest is mapped automatically, the outcome too when its column is gone."""
+    if not saved_json:
+        return map_leads(raw, export_format, None)
+    carried = carry_over(Mapping.from_json(saved_json), list(raw.columns))
+    mapping = carried.mapping
+    if not same_headers:
+        mapping = _with_the_rest_automatic(raw, carried, export_format.decimal)
+        if validate(mapping, list(raw.columns)):
+            return map_leads(raw, export_format, None)
+    result = map_leads(raw, export_format, refit(mapping, raw, export_format.decimal))
+    # The same headers: a header the mapping does not name was left unmapped, not new.
+    result.carried = carried if not same_headers else carried._replace(new=[])
+    return result
+
+
+def _with_the_rest_automatic(raw: pd.DataFrame, carried: CarriedMapping,
+                             decimal: str) -> Mapping:
+    """The carried mapping with the headers new to it mapped as `automatic_mapping` would,
+    each to a field the carried columns do not already fill."""
+    automatic = _automatic_columns(raw)
+    columns = dict(carried.mapping.columns)
+    taken = {key for key in columns.values() if key}
+    for header in carried.new:
+        key = automatic.get(header)
+        if key and key not in taken:
+            columns[header] = key
+            taken.add(key)
+    new_columns = {h: columns[h] for h in carried.new if h in columns}
+    units = {**suggest_units(raw, new_columns, decimal), **carried.mapping.units}
+    if carried.outcome_gone:
+        return _guessed(raw, columns, units)
+    return replace(carried.mapping, columns=columns, units=units)
+
+
+def reuse_note(result: ImportedLeads) -> str:
+    """How the saved mapping was used, to follow "Read N leads from F" (empty when none was)."""
+    carried = result.carried
+    if carried is None:
+        return ""
+    if not carried.new and not carried.gone:
+        return "with the mapping used last time for these columns"
+    mapping = result.mapping
+    read = {h for h, k in mapping.columns.items() if k} | set(mapping.units) | {
+        mapping.outcome_column, mapping.closed_column}
+    # A mapping saved from the page names every column (unmapped ones as ""); an automatic one
+    # only the mapped ones: a header it does not name may have been there, left unmapped.
+    names_every_column = "" in carried.mapping.columns.values()
+    new = [h for h in carried.new if names_every_column or h in read]
+    parts = []
+    if new:
+        parts.append(f"{_names(new)} {'is' if len(new) == 1 else 'are'} "
+                     + ("new" if names_every_column else "mapped automatically"))
+    if carried.gone:
+        parts.append(f"{_names(carried.gone)} {'is' if len(carried.gone) == 1 else 'are'} "
+                     "not in this export" + (_outcome_found(mapping) if carried.outcome_gone
+                                             else ""))
+    return ("with the mapping used last time for the columns it shares with this export"
+            + ("; " + ", and ".join(parts) if parts else ""))
+
+
+def _outcome_found(mapping: Mapping) -> str:
+    if mapping.outcome_column is None:
+        return (", so no outcome is read (choose its column under “Column mapping and "
+                "outcome”)")
+    return f", so the outcome is read automatically from “{mapping.outcome_column}”"
+
+
+def _names(headers: list[str], shown: int = 3) -> str:
+    names = [f"“{h}”" for h in headers[:shown]]
+    if len(headers) > shown:
+        names.append(f"{len(headers) - shown} more")
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
 
 
 def map_leads(raw: pd.DataFrame, export_format: ExportFormat,

@@ -952,6 +952,18 @@ def saved_mapping(session: Session, workshop_id: str, facilitator_token: str,
         .order_by(LeadsUpload.id.desc())).first()
 
 
+def mapping_to_reuse(session: Session, workshop_id: str, facilitator_token: str,
+                     headers_signature: str) -> tuple[str | None, bool]:
+    """The mapping for a new export and whether it was made for the same headers: the one last
+    used for these headers, else the workshop's latest (its corrections carry over to the
+    columns the two exports share, see `pipeline.map_with_saved`), else none."""
+    known = saved_mapping(session, workshop_id, facilitator_token, headers_signature)
+    if known is not None:
+        return known, True
+    return session.exec(select(LeadsUpload.mapping_json).where(
+        LeadsUpload.workshop_id == workshop_id).order_by(LeadsUpload.id.desc())).first(), False
+
+
 def update_upload_mapping(session: Session, workshop_id: str, facilitator_token: str,
                           upload_id: int, mapping_json: str) -> None:
     authenticate_facilitator(session, workshop_id, facilitator_token)

@@ -10,17 +10,21 @@ from workshop.importer import ImportProblem, read_export
 from workshop.mapping import (
     ALLOWED_KEYS,
     MONEY_KEYS,
+    NO_OUTCOME,
     UNITS,
     Mapping,
+    OutcomeGuess,
     choice_problems,
     headers_signature,
     lost_by_default,
     outcome_values,
     repeating_columns,
+    revenue_unit,
+    suggest_outcome,
     unit_in_header,
     validate,
 )
-from workshop.pipeline import map_with_saved
+from workshop.pipeline import map_with_saved, reuse_note
 from workshop.text import escape_markdown
 from workshop.ui.context import Place, visit
 from workshop.ui.leads_source import LeadsSource, imported, remember_import
@@ -50,9 +54,9 @@ def upload_form(place: Place) -> None:
                                      "fields…")
         signature = headers_signature(list(raw.columns))
         with visit(place) as ws:
-            known = ws(store.saved_mapping, signature)
+            known, same_headers = ws(store.mapping_to_reuse, signature)
         progress.progress(0.5, text=f"Cleaning the values of {len(raw):,} leads…")
-        result = map_with_saved(raw, export_format, known)
+        result = map_with_saved(raw, export_format, known, same_headers)
     except (ImportProblem, ValueError) as error:
         progress.empty()
         st.error(f"This file cannot be used: {escape_markdown(str(error))}")
@@ -65,7 +69,7 @@ def upload_form(place: Place) -> None:
            headers_signature=signature, mapping_json=result.mapping.to_json())
     progress.empty()
     st.success(f"Read {len(result.leads):,} leads from {escape_markdown(file.name)}"
-               + (" with the mapping used last time for these columns." if known else "."))
+               + (f" {escape_markdown(note)}." if (note := reuse_note(result)) else "."))
 
 
 def review(place: Place, source: LeadsSource, definitions: dict | None = None) -> None:
@@ -105,7 +109,8 @@ def quality_of(sha256: str, filename: str, mapping_json: str, used: tuple[str, .
 
 def unit_questions(result) -> list[str]:
     """A sentence for each money column read in thousands or millions because its values look
-    like it (not because its header says so): the facilitator confirms or corrects it."""
+    like it or a facilitator chose so (not because its header says so): the facilitator
+    confirms or corrects it. Only revenue the values suggest a unit for "holds small numbers"."""
     questions = []
     for header, unit in result.mapping.units.items():
         if unit == 1 or unit_in_header(header) is not None or header not in result.raw.columns:
@@ -113,9 +118,13 @@ def unit_questions(result) -> list[str]:
         key = result.mapping.columns.get(header, header)
         values = result.leads[key] if key in result.leads.columns else None
         median = "" if values is None or values.dropna().empty else \
-            f" (a typical company: {format_amount(float(values.median()), '$')})"
+            f" (a typical {'company' if key == 'annual_revenue' else 'value'}: " \
+            f"{format_amount(float(values.median()), '$')})"
+        small = key == "annual_revenue" and \
+            revenue_unit(result.raw[header], result.format.decimal) == unit
+        why = "holds small numbers, so it is read" if small else "is read, as chosen,"
         questions.append(
-            f"“{header}” holds small numbers, so it is read in {UNITS[unit]}{median}. If its "
+            f"“{header}” {why} in {UNITS[unit]}{median}. If its "
             "values are whole dollars (or another unit), change its unit under “Column "
             "mapping and outcome”.")
     return questions
@@ -142,13 +151,16 @@ def mapping_editor(place: Place, upload_id: int, raw: pd.DataFrame, mapping: Map
                            if mapping.outcome_column in columns else 0,
                            format_func=lambda c: c or "(none)", key=f"evidence:outcome:{upload_id}")
     counted = outcome_values(raw[outcome]) if outcome else []
+    default = _outcome_default(raw, mapping, outcome, chosen_columns)
     present = False
     won: list[str] = []
     still_open: list[str] = []
     if outcome:
+        # Keyed by the column: a widget keeps its value when its options change, and another
+        # column's won values would be saved for this one.
         how = st.radio("How does it say so?", ["values", "present"], horizontal=True,
-                       index=1 if mapping.won_when_present and outcome == mapping.outcome_column
-                       else 0, key=f"evidence:outcome-how:{upload_id}",
+                       index=1 if default.won_when_present else 0,
+                       key=f"evidence:outcome-how:{upload_id}:{outcome}",
                        format_func={"values": "Some of its values mean won",
                                     "present": "Any value means won (a date it converted, "
                                                "say); blank means not won"}.get)
@@ -159,13 +171,14 @@ def mapping_editor(place: Place, upload_id: int, raw: pd.DataFrame, mapping: Map
     if outcome and not present:
         values = list(counts)
         won = st.multiselect("Values that mean won", values,
-                             default=[v for v in mapping.won_values if v in counts],
+                             default=[v for v in default.won_values if v in counts],
                              accept_new_options=True, format_func=lambda v: _counted(v, counts),
-                             key=f"evidence:won:{upload_id}")
+                             key=f"evidence:won:{upload_id}:{outcome}")
         still_open = st.multiselect(
             "Values that mean the deal is still open (unknown, not lost)", values,
-            default=[v for v in mapping.open_values if v in counts], accept_new_options=True,
-            format_func=lambda v: _counted(v, counts), key=f"evidence:open:{upload_id}")
+            default=[v for v in default.open_values if v in counts], accept_new_options=True,
+            format_func=lambda v: _counted(v, counts), key=f"evidence:open:{upload_id}:{outcome}")
+        won, still_open = _in_column(won, counted), _in_column(still_open, counted)
         st.caption("Leads whose value is neither won nor open count as not won; blank cells "
                    "and placeholders such as “Select” count as no deal (not won). A value a "
                    "later export with these columns brings is read as new: a new pipeline "
@@ -173,6 +186,7 @@ def mapping_editor(place: Place, upload_id: int, raw: pd.DataFrame, mapping: Map
     if st.button("Save the mapping", key=f"evidence:save:{upload_id}"):
         chosen = Mapping(columns=chosen_columns, outcome_column=outcome or None, won_values=won,
                          open_values=still_open, won_when_present=present, units=units,
+                         without_outcome=not outcome,
                          lost_values=None if present or not outcome else
                          lost_by_default(raw[outcome], won, still_open),
                          closed_column=mapping.closed_column
@@ -184,6 +198,26 @@ def mapping_editor(place: Place, upload_id: int, raw: pd.DataFrame, mapping: Map
         with visit(place) as ws:
             ws(store.update_upload_mapping, upload_id, chosen.to_json())
         st.rerun()
+
+
+def _outcome_default(raw: pd.DataFrame, mapping: Mapping, outcome: str,
+                     columns: dict[str, str]) -> OutcomeGuess:
+    """How the outcome widgets start for `outcome`: as the mapping reads it when it is the
+    mapping's column, else as the automatic suggestion would read that column alone."""
+    if not outcome:
+        return NO_OUTCOME
+    if outcome == mapping.outcome_column:
+        return OutcomeGuess(outcome, mapping.won_values, mapping.open_values,
+                            mapping.won_when_present)
+    guess = suggest_outcome(raw[[outcome]], {outcome: columns.get(outcome, NOT_MAPPED)})
+    return guess if guess.column == outcome else NO_OUTCOME
+
+
+def _in_column(chosen: list[str], counted: list[tuple[str, int]]) -> list[str]:
+    """The chosen values the column holds (compared as the outcome is read): a value typed in
+    that no lead has would count nothing now and mislead a later export."""
+    held = {value.strip().casefold() for value, _ in counted}
+    return [value for value in chosen if str(value).strip().casefold() in held]
 
 
 def _values_caption(shown: int, total: int) -> str:
