@@ -136,6 +136,7 @@ def test_every_operator_reaches_the_one_pager_and_the_points_table():
     import html
 
     from workshop import export
+    from workshop.text import md_inline
 
     roles = [{"role": "must"}, {"role": "must", "gate": "sql"}, {"role": "nice", "points": 5},
              {"role": "disqualifier"}]
@@ -149,7 +150,7 @@ def test_every_operator_reaches_the_one_pager_and_the_points_table():
     rows = rules.points_rows(definition)
     assert len(rows) == len(criteria) + 1  # and the threshold
     for c, row in zip(criteria, rows, strict=False):
-        assert c.sentence() in markdown, c
+        assert md_inline(c.sentence()) in markdown, c  # a colon escaped, as every user text
         assert html.escape(c.sentence(), quote=False) in page_html, c
         assert (row["criterion"], row["condition"]) == (c.sentence(), rules._condition(c))
 

@@ -148,7 +148,8 @@ def require_workshop() -> tuple[Place, store.Workshop, store.Actor]:
         st.page_link(HOME.path, label="Go to the home screen", icon=HOME.icon)
         st.stop()
     turn = taking_a_turn(place)
-    if actor.at_screen and not turn:
+    if actor.at_screen and not turn and workshop.revealed_at is None:
+        # Before the reveal only: after it, every draft is on the table for everyone.
         st.info(f"{escape_markdown(actor.name)} drafts in turns at the facilitator's shared "
                 "screen: their draft opens there, when the facilitator continues their turn on "
                 "the teams page.")
