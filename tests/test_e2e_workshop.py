@@ -199,6 +199,9 @@ def answer_two_questions(engine, person: Person, industries: list[str], note: st
     titles_label = "Job title contains any of"
     change_and_wait(person, "job titles", type_into(titles_label, titles, "Enter"),
                     lambda: job_titles_of(draft()) == [t.strip() for t in titles.split(",")])
+    # The address names the question (q=2) once the page has drawn it; a reload before the
+    # browser has the new address would test the browser's timing, not the app.
+    expect(page).to_have_url(re.compile(r"[?&]q=2(&|$)"))
     page.reload()  # comes back on question 2, with everything answered so far
     expect(person.main.get_by_text("2 of 12 questions answered")).to_be_visible()
     expect(page.get_by_label(titles_label)).to_have_value(titles)
