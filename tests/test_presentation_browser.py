@@ -117,6 +117,9 @@ def test_presentation_mode_and_keyboard_moves_on_the_projector(
     finally:
         phone.close()
 
+    # the projector followed the room back to step 1 meanwhile: its page is drawn again
+    browser.get_by_test_id("stMain").locator("h1").first.wait_for(timeout=60_000)
+    settle(browser)
     focus_the_page(browser)
     browser.keyboard.press("Alt+P")  # and out again
     browser.wait_for_url(lambda url: "present=1" not in url)
