@@ -34,7 +34,8 @@ def backup_download(place: Place) -> None:
         with visit(place) as ws:
             name = backup.backup_filename(ws.session, place.workshop_id)
         st.download_button("Download the backup", data=make, file_name=name,
-                           mime="application/json", key="backup:download")
+                           mime="application/json", on_click="ignore",
+                           key="backup:download")
 
 
 def restore_panel() -> None:

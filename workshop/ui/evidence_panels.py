@@ -168,7 +168,8 @@ def drill_down(source: LeadsSource, definitions: dict[str, Definition],
     st.download_button(
         f"⬇️ All leads with {escape_markdown(name)}'s stage, points and reasons (CSV)",
         data=lambda: leads_csv(source.leads, result, definition=definition),
-        file_name="leads-with-stages.csv", mime="text/csv", key="evidence:csv")
+        file_name="leads-with-stages.csv", mime="text/csv", on_click="ignore",
+        key="evidence:csv")
 
 
 def leads_agreement(source: LeadsSource | None, drafts: dict[str, Definition]) -> None:

@@ -97,4 +97,5 @@ def announcement_panel(place: Place, page: export.OnePager, agreed: wall.Agreed,
     columns[0].link_button("✉️ Open in your e-mail program", mail.mailto(), width="stretch")
     columns[1].download_button("⬇️ As a text file", data=mail.text().encode(),
                                file_name=f"ideal-lead-{place.workshop_id}-v{agreed.number}"
-                               "-announcement.txt", mime="text/plain", width="stretch")
+                               "-announcement.txt", mime="text/plain", width="stretch",
+                               on_click="ignore")
