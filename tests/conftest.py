@@ -284,6 +284,18 @@ def session(engine):
         yield db_session
 
 
+@pytest.fixture
+def database(tmp_path, monkeypatch) -> Iterator[Engine]:
+    """The app's own database, on SQLite in this test's folder, for pages run by AppTest
+    (which read DATABASE_URL and UPLOAD_DIR as `make run` does)."""
+    url = f"sqlite:///{tmp_path / 'workshop.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("UPLOAD_DIR", str(tmp_path / "uploads"))
+    app_engine = make_engine(url)
+    yield app_engine
+    app_engine.dispose()
+
+
 @pytest.fixture(params=["calamine", "openpyxl"])
 def xlsx_reader(request, monkeypatch):
     """A workbook test run on both readers: calamine's (checked to be the one used) and

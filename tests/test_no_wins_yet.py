@@ -8,7 +8,6 @@ from __future__ import annotations
 import random
 
 import pandas as pd
-import pytest
 
 from tests.test_real_exports_pages import (
     both_teams_sign,
@@ -17,7 +16,6 @@ from tests.test_real_exports_pages import (
     texts,
 )
 from workshop import store
-from workshop.db import make_engine
 from workshop.db import session as make_session
 from workshop.definition import Definition
 from workshop.importer import read_export
@@ -28,17 +26,6 @@ from workshop.pipeline import import_leads, map_with_saved
 from workshop.scorecard import scorecards
 from workshop.ui.won_deals import scorecard_rows
 from workshop.uploads import save_upload
-
-
-@pytest.fixture
-def database(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'workshop.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("UPLOAD_DIR", str(tmp_path / "uploads"))
-    engine = make_engine(url)
-    yield engine
-    engine.dispose()
-
 
 SOFTWARE = Definition.from_dict({"criteria": [
     {"field": "industry", "op": "in", "values": ["Software"], "role": "must"}]})

@@ -26,7 +26,6 @@ from tests.test_real_exports import (
     qualified_a_month,
 )
 from workshop import store, versions
-from workshop.db import make_engine
 from workshop.db import session as make_session
 from workshop.definition import Definition
 from workshop.mapping import headers_signature
@@ -34,16 +33,6 @@ from workshop.pipeline import import_leads
 from workshop.uploads import save_upload
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
-
-@pytest.fixture
-def database(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'workshop.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("UPLOAD_DIR", str(tmp_path / "uploads"))
-    engine = make_engine(url)
-    yield engine
-    engine.dispose()
 
 
 def definition_of(name: str) -> Definition:
