@@ -156,25 +156,59 @@ def monthly_chart(volumes: dict[str, pd.DataFrame], capacity: float | None,
     """Qualified leads per month for each definition against what sales can work (a line).
 
     `volumes` are `preview.monthly_volume` tables; `stage` picks the "mql" or "sql" column.
-    No capacity line when `capacity` is None."""
+    Each point is the month's real count; a first or last month the export covers only part of
+    is compared with the capacity for that part (the line dips there, capacity × the share of
+    the month covered), and its label and hover text say how many of its days are covered: 85
+    leads in 4 days of June is no quiet month. No capacity line when `capacity` is None."""
     months = sorted({m for table in volumes.values() for m in table["month"]})
+    covered = _days_covered(volumes)
+    whole = {month: covered.get(month, (1, 1)) for month in months}
+    parts = {month: days / length for month, (days, length) in whole.items()}
+    noun = f"{stage.upper()}s"
     figure = go.Figure()
     for i, (name, table) in enumerate(volumes.items()):
         series = table.set_index("month")[stage].reindex(months, fill_value=0)
+        hovers = [f"{chart_text(name)}, {month}: {int(count):,} {noun}{_in_days(*whole[month])}"
+                  for month, count in series.items()]
         figure.add_scatter(x=months, y=series.tolist(), name=chart_text(name),
-                           mode="lines+markers",
+                           mode="lines+markers", hovertext=hovers, hoverinfo="text",
                            line={"width": 4,
                                  "color": DEFINITION_COLOURS[i % len(DEFINITION_COLOURS)]},
                            marker={"size": 9})
     if capacity is not None and months:
-        figure.add_scatter(x=months, y=[capacity] * len(months), name="Sales capacity",
-                           mode="lines", line={"width": 3, "dash": "dash",
-                                               "color": CAPACITY_COLOUR})
-    figure.update_layout(height=420, font=FONT, yaxis_title=f"{stage.upper()}s per month",
-                         xaxis={"type": "category"},
+        hovers = [f"Sales capacity, {month}: {capacity * parts[month]:,.0f} leads"
+                  f"{_in_days(*whole[month])}" for month in months]
+        figure.add_scatter(x=months, y=[capacity * parts[month] for month in months],
+                           name="Sales capacity", mode="lines", hovertext=hovers,
+                           hoverinfo="text", line={"width": 3, "dash": "dash",
+                                                   "color": CAPACITY_COLOUR})
+    ticks = [month + (f"<br>({days} of {length} days)" if days < length else "")
+             for month, (days, length) in whole.items()]
+    figure.update_layout(height=420, font=FONT, yaxis_title=f"{noun} per month",
+                         xaxis={"type": "category", "tickvals": months, "ticktext": ticks},
                          legend={"orientation": "h", "y": 1.15},
                          margin={"l": 10, "r": 10, "t": 30, "b": 10})
     return figure
+
+
+def _days_covered(volumes: dict[str, pd.DataFrame]) -> dict[str, tuple[int, int]]:
+    """Month -> (days of it the export covers, days it has), from the tables' `attrs` (the
+    same leads give every table the same); empty for tables made by hand (whole months)."""
+    covered: dict[str, tuple[int, int]] = {}
+    for table in volumes.values():
+        days, lengths = table.attrs.get("days"), table.attrs.get("month_days")
+        if days is None or lengths is None or len(days) != len(table):
+            continue
+        for month, day_count, length in zip(table["month"], days, lengths, strict=True):
+            covered.setdefault(month, (int(day_count), int(length)))
+    return covered
+
+
+def _in_days(days: int, length: int) -> str:
+    """' in the 4 of its 30 days the export covers' for a month covered in part, else ''."""
+    if days >= length:
+        return ""
+    return f" in the {days} of its {length} days the export covers"
 
 
 def agreement_heatmap(matrix: pd.DataFrame) -> go.Figure:

@@ -157,6 +157,14 @@ _WORDY_DATE = re.compile(
     r"\d{4}\b")
 
 
+# Created dates standing apart from the body of the export: separated from the months holding
+# most dated leads by more than this many months without any lead, and this share of the
+# dated leads at most. A lead "created" in 2039 or one in 1998 in an export of 2024-2025 is a
+# typo or a default, and counted it would stretch "per month" over years no lead arrived in.
+STRAY_GAP_MONTHS = 12
+STRAY_SHARE = 0.02
+
+
 @dataclass(frozen=True)
 class Reading:
     """How one column was read: its kind, and for numbers and dates the convention used.
@@ -165,7 +173,10 @@ class Reading:
     their field's kind ("category", "count", "boolean" too). `ambiguous`: no value decided the
     convention, so the file's was assumed. `evidence`: a value that decided it (with
     `ambiguous`, one value of each order a column mixes). `decided_by`: the header of another
-    date column of the file whose value decided this column's order, its own deciding none."""
+    date column of the file whose value decided this column's order, its own deciding none.
+    `set_aside`: created dates standing apart from the body of the dates, read as none
+    (`STRAY_GAP_MONTHS`), `set_aside_range` when they fall; the dates kept run
+    from `kept_from` to before `kept_before` (ISO days; both empty when none was set aside)."""
 
     kind: str
     decimal: str = ""
@@ -174,9 +185,22 @@ class Reading:
     evidence: str = ""
     unit: float = 1.0
     decided_by: str = ""
+    set_aside: int = 0
+    set_aside_range: str = ""
+    kept_from: str = ""
+    kept_before: str = ""
 
     def describe(self) -> str:
         """'dates, day first (20-10-2017 has no 20th month)' — for the data-quality table."""
+        if self.kind == "date" and self.set_aside:
+            many = self.set_aside != 1
+            return (f"{self._dates()}; {self.set_aside:,} date{'s' if many else ''} "
+                    f"({self.set_aside_range}) {'are' if many else 'is'} read as none: more "
+                    f"than {STRAY_GAP_MONTHS} months without any lead separate "
+                    f"{'them' if many else 'it'} from the rest")
+        return self._dates() if self.kind == "date" else self._other()
+
+    def _dates(self) -> str:
         if self.kind == "date":
             if not self.date_order:
                 return "dates"
@@ -195,6 +219,9 @@ class Reading:
             if self.decided_by:
                 return f"dates, {order}, as “{self.decided_by}” shows ({self.evidence})"
             return f"dates, {order}" + (f" ({self.evidence})" if self.evidence else "")
+        return ""
+
+    def _other(self) -> str:
         if self.kind in ("number", "count"):
             text = "numbers" if self.kind == "number" else "counts"
             unit = {1e3: ", in thousands", 1e6: ", in millions", 1e9: ", in billions"}.get(

@@ -31,6 +31,8 @@ from workshop.column_types import (
     CURRENCY_SIGNS,
     PLACEHOLDERS,
     RANGE_WORDS,
+    STRAY_GAP_MONTHS,
+    STRAY_SHARE,
     TYPED_SHARE,
     UNIT_WORDS,
     Reading,
@@ -204,6 +206,8 @@ def normalise(raw: pd.DataFrame, mapping: dict[str, str], decimal: str = ".",
                     and "outcome" not in renamed:
                 cleaned["outcome"] = outcome(cleaned["deal_stage"])
     _one_date_order(renamed, cleaned, readings, headers)
+    if "created_month" in cleaned and readings.get("created", Reading("")).kind == "date":
+        _set_apart_created(cleaned, readings)
     order = [*renamed.columns, *(key for key in DERIVED if key in cleaned)]
     # copy=False: keeping each column in its own block saves copying them all into one.
     leads = pd.DataFrame({key: cleaned[key] for key in order}, index=raw.index, copy=False)
@@ -380,6 +384,60 @@ def _one_date_order(columns: pd.DataFrame, cleaned: dict[str, pd.Series],
                 cleaned["created_month"] = month_labels(cleaned[key])
         readings[key] = replace(reading, date_order=proof.date_order, ambiguous=False,
                                 evidence=proof.evidence, decided_by=header)
+
+
+def body_months(months: np.ndarray, counts: np.ndarray) -> tuple[int, int] | None:
+    """The first and last month kept of the created dates (`months`: months since 1970,
+    sorted, each with its number of leads in `counts`), or None when none stands apart.
+
+    Months run in groups split by more than `STRAY_GAP_MONTHS` without any lead. The group
+    holding most leads is the body; a group before or after it holding at most `STRAY_SHARE`
+    of the dated leads stands apart, unless a larger group lies further out (two real periods
+    of an export are both kept, with what lies between). Per distinct month, never per lead."""
+    if len(months) < 2:
+        return None
+    breaks = np.flatnonzero(np.diff(months) > STRAY_GAP_MONTHS + 1)
+    if not len(breaks):
+        return None
+    starts = np.concatenate([[0], breaks + 1])
+    ends = np.concatenate([breaks, [len(months) - 1]])
+    in_group = np.add.reduceat(counts, starts)
+    kept = in_group > STRAY_SHARE * counts.sum()
+    kept[int(np.argmax(in_group))] = True
+    first, last = np.flatnonzero(kept)[[0, -1]]
+    if first == 0 and last == len(starts) - 1:
+        return None
+    return int(months[starts[first]]), int(months[ends[last]])
+
+
+def _set_apart_created(cleaned: dict[str, pd.Series], readings: dict[str, Reading]) -> None:
+    """Created dates standing apart from the body of the dates read as none (see
+    `STRAY_GAP_MONTHS`), and the column's reading says how many and when. Whatever day it is:
+    only the export's own dates are compared."""
+    month = cleaned["created_month"]
+    codes = month.cat.codes.to_numpy()
+    labels = np.asarray(month.cat.categories.astype(str), dtype="datetime64[M]")
+    counts = np.bincount(codes[codes >= 0], minlength=len(labels))
+    numbers = labels.astype(np.int64)
+    used = counts > 0
+    body = body_months(numbers[used], counts[used])
+    if body is None:
+        return
+    apart = (numbers < body[0]) | (numbers > body[1])
+    stray = np.zeros(len(codes), dtype=bool)
+    stray[codes >= 0] = apart[codes[codes >= 0]]
+    created = cleaned["created"]
+    stamps = created.to_numpy(dtype="datetime64[us]")[stray]
+    cleaned["created"] = created.mask(stray)
+    cleaned["created_month"] = month.cat.remove_categories(
+        list(month.cat.categories[apart]))
+    first, last = pd.Timestamp(stamps.min()), pd.Timestamp(stamps.max())
+    readings["created"] = replace(
+        readings["created"], set_aside=int(stray.sum()),
+        set_aside_range=(f"{first:%-d %b %Y}" if first.date() == last.date()
+                         else f"{first:%-d %b %Y} to {last:%-d %b %Y}"),
+        kept_from=str(np.datetime64(body[0], "M").astype("datetime64[D]")),
+        kept_before=str(np.datetime64(body[1] + 1, "M").astype("datetime64[D]")))
 
 
 def _dates(column: pd.Series, decimal: str) -> tuple[pd.Series, Reading]:
@@ -713,6 +771,7 @@ def parse_date(column: pd.Series, order: str | None = None) -> pd.Series:
     parsed = parsed.astype("datetime64[us]")  # one resolution, whichever way it was read
     stamps = parsed.to_numpy()
     unset = (stamps < _EARLIEST) | (stamps >= _LATEST)
+    unset |= (stamps >= _EPOCH_ANYWHERE[0]) & (stamps <= _EPOCH_ANYWHERE[1])
     for date in _UNSET_DATES:
         unset |= stamps == date
     return parsed.mask(unset) if unset.any() else parsed
@@ -721,6 +780,9 @@ def parse_date(column: pd.Series, order: str | None = None) -> pd.Series:
 # What systems write for a date never set: the Unix epoch, a spreadsheet's day 0 and day 1, at
 # midnight. No lead was created then; counted, 1970-01 would be a month of the volume.
 _UNSET_DATES = np.array(["1970-01-01T00:00", "1900-01-01T00:00"], dtype="datetime64[us]")
+# The Unix epoch written as a time of the writer's zone ("01/01/1970 01:00" in Paris, 19:00 on
+# 31 December 1969 in New York): any time the zones of the world give it, both ends included.
+_EPOCH_ANYWHERE = np.array(["1969-12-31T10:00", "1970-01-01T14:00"], dtype="datetime64[us]")
 # Nor before 1900 (.NET's and SQL Server's 0001-01-01, a spreadsheet's day 0) or in the year
 # 9999 (the "never" of 9999-12-31), at any time of day.
 _EARLIEST, _LATEST = np.datetime64("1900-01-01", "us"), np.datetime64("9999-01-01", "us")

@@ -51,7 +51,13 @@ from workshop.evaluate import (
 from workshop.leads import header_columns
 from workshop.mapping import DEAL_FIGURE_NAME, Mapping, normalise_header
 from workshop.measure import formatted
-from workshop.preview import covered_months, created_stamps, outcome_metrics
+from workshop.preview import (
+    average_per_month,
+    covered_months,
+    created_stamps,
+    monthly_volume,
+    outcome_metrics,
+)
 
 MIN_WINS = 30  # won deals among the older leads below which nothing is learned
 MIN_SUPPORT = 30  # decided leads a segment needs before its win rate counts as evidence
@@ -711,7 +717,10 @@ def learn(leads: pd.DataFrame, *, mapping: Mapping | None = None,
                    f"rate on {parts.describe()}.")
     definition = _with_notes(definition, evidence, parts)
     evidence = _ordered(definition, evidence)
-    return Learned(found=True, reason=_summary(definition, check, parts), definition=definition,
+    per_month = (average_per_month(monthly_volume(leads, evaluate(leads, definition)))
+                 if months is not None else None)
+    return Learned(found=True, reason=_summary(definition, check, parts, per_month, capacity),
+                   definition=definition,
                    evidence=evidence, holdout=check, fit=fit, held=held, split=parts,
                    capacity=capacity)
 
@@ -906,7 +915,10 @@ def _with_threshold(leads, definition, fit_part, result, months, capacity) -> De
         its_months = np.unique(month[dated])
         # A random part holds some of each month's leads: its MQLs, scaled to the whole months
         share = dated.sum() / np.isin(months, its_months).sum()
-        count = len(its_months) * share
+        # Over the share of its months the export covers, as the evidence page divides
+        # (`preview.covered_months`): sixteen days are half a month, not one.
+        first, shares = covered_months(leads, months)
+        count = float(shares[its_months[0] - first:its_months[-1] - first + 1].sum()) * share
         for level in levels:  # the loosest threshold that fits
             if (gate & dated & (points >= level)).sum() / count <= capacity:
                 return definition.model_copy(update={"threshold": int(level)})
@@ -943,14 +955,25 @@ def _ordered(definition: Definition, evidence) -> tuple[Evidence, ...]:
     return tuple(ordered)
 
 
-def _summary(definition: Definition, check: Holdout, parts: Split) -> str:
+def _summary(definition: Definition, check: Holdout, parts: Split,
+             per_month: float | None, capacity: float | None = None) -> str:
+    """What was learned and how it did on the held-back leads, in a line; `per_month`: its MQLs
+    a month over all the leads, the figure the evidence page shows for the draft (and whether
+    that is more than sales can work: even its highest threshold may qualify more)."""
     rules = len(definition.criteria) + len(definition.actions)
     line = f"Learned {rules} rule{'' if rules == 1 else 's'} from the won deals"
     if check.win_rate is None or not check.wins:
-        return line + f"; {parts.describe()} had no decided deals to check them on."
+        return (line + f"; {parts.describe()} had no decided deals to check them on"
+                + _per_month_sentence(per_month, capacity))
     line += (f"; on {parts.describe()} its MQLs won {formatted(check.win_rate, 'share')} "
              f"of the time (against {formatted(check.base_rate, 'share')} overall) and "
              f"caught {formatted(check.wins_caught, 'share')} of the wins")
-    if check.mql_per_month is not None:
-        line += f", with {check.mql_per_month:,.1f} MQLs a month"
-    return line + "."
+    return line + _per_month_sentence(per_month, capacity)
+
+
+def _per_month_sentence(per_month: float | None, capacity: float | None) -> str:
+    if per_month is None:
+        return "."
+    over = (f", more than the {capacity:,.0f} sales can work"
+            if capacity is not None and round(per_month, 1) > capacity else "")
+    return f"; over all the leads it makes {per_month:,.1f} MQLs a month{over}."

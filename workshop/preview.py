@@ -152,10 +152,13 @@ def monthly_volume(leads: pd.DataFrame, evaluation: Evaluation) -> pd.DataFrame:
     Columns: month ('YYYY-MM', sorted), mql (MQL or beyond, i.e. SQLs included), sql. Every
     month from the first lead's to the last lead's appears, with 0 when none qualified (a month
     without leads too); leads without a date are left out. `attrs["months"]` is how many months
-    the leads' dates cover (`covered_months`), what `average_per_month` divides by.
+    the leads' dates cover (`covered_months`), what `average_per_month` divides by;
+    `attrs["days"]` and `attrs["month_days"]`, per month, the days of it the dates cover and the
+    days it has (a first or last month the export holds only part of).
     Raises `NoDates` (with a sentence saying so) when no lead has a created date.
     """
-    codes, labels, covered = per_table.derived(leads, "months", lambda: _month_codes(leads))
+    codes, labels, covered, days, lengths = per_table.derived(
+        leads, "months", lambda: _month_codes(leads))
     dated = codes >= 0
 
     def per_month(column: str) -> np.ndarray:
@@ -165,12 +168,15 @@ def monthly_volume(leads: pd.DataFrame, evaluation: Evaluation) -> pd.DataFrame:
     volume = pd.DataFrame({"month": pd.Series(labels, dtype=object).astype(str),
                            "mql": per_month("is_mql"), "sql": per_month("is_sql")})
     volume.attrs["months"] = covered
+    volume.attrs["days"], volume.attrs["month_days"] = days, lengths
     return volume
 
 
-def _month_codes(leads: pd.DataFrame) -> tuple[np.ndarray, list[str], float]:
+def _month_codes(leads: pd.DataFrame
+                 ) -> tuple[np.ndarray, list[str], float, list[int], list[int]]:
     """Each lead's month as a position in the list of months from the first to the last (-1
-    without a date), and how many months the dates cover; once per table."""
+    without a date), how many months the dates cover, and per month the days covered and the
+    days it has; once per table."""
     months = _months(leads)
     numbers = np.full(len(months), -1, dtype=np.int64)
     present = months.notna().to_numpy(dtype=bool)
@@ -179,7 +185,10 @@ def _month_codes(leads: pd.DataFrame) -> tuple[np.ndarray, list[str], float]:
     first, shares = covered_months(leads, numbers)
     codes = np.where(present, numbers - first, -1)
     labels = [str(np.datetime64(first + offset, "M")) for offset in range(len(shares))]
-    return codes, labels, float(shares.sum())
+    starts = np.arange(first, first + len(shares) + 1).astype("datetime64[M]")
+    lengths = np.diff(starts.astype("datetime64[D]")).astype(np.int64)
+    days = np.rint(shares * lengths).astype(np.int64)
+    return codes, labels, float(shares.sum()), days.tolist(), lengths.tolist()
 
 
 def covered_months(leads: pd.DataFrame, numbers: np.ndarray) -> tuple[int, np.ndarray]:
@@ -222,6 +231,13 @@ def period_sentence(leads: pd.DataFrame) -> str:
     if span < 28:
         line += (" The export covers less than a month, so a month's leads are worked out from "
                  f"{span:,} day{'' if span == 1 else 's'}: check them against a longer export.")
+    undated = len(leads) - len(days)
+    if undated:
+        share = undated / len(leads)
+        line += (f" {undated:,} of the {len(leads):,} leads "
+                 f"({'under 1%' if share < 0.005 else f'{share:.0%}'}) "
+                 f"{'has' if undated == 1 else 'have'} no created date (blank or unreadable), "
+                 f"so the figures per month leave {'it' if undated == 1 else 'them'} out.")
     return line
 
 

@@ -98,9 +98,15 @@ _DAY_FIRST_DATE, _MONTH_FIRST_DATE = r"\3-\2-\1 \4:\5:\6 \7", r"\3-\1-\2 \4:\5:\
 _YEAR_FIRST_DATE = rf"^(\d{{4}})[-/.](\d{{1,2}})[-/.](\d{{1,2}})(?:[t\s]{_DATE_TIME})?$"
 # Two-digit years as strptime's %y reads them: 00-68 in this century, 69-99 in the last.
 _CENTURIES = ((r"^([0-5]\d|6[0-8])-", r"20\1-"), (r"^(69|[7-9]\d)-", r"19\1-"))
-# What systems write for a date never set (`workshop.leads` reads it missing): 1970-01-01 and
-# 1900-01-01 at midnight.
-_UNSET_DATE = r"^(?:1970|1900)-0?1-0?1 (?:(?:0?0)?:(?:00)?:(?:00)? |12:00:(?:00)? a)$"
+# What systems write for a date never set (`workshop.leads` reads it missing): 1900-01-01 at
+# midnight, and the Unix epoch at any time the zones of the world give it, from 10:00 on
+# 31 December 1969 to 14:00 on 1 January 1970 (the time as 'hour:minute:second a/p').
+_ANY_MINUTE = r":\d{2}:(?:\d{2})?"
+_UNSET_DATE = (r"^(?:(?:1970|1900)-0?1-0?1 (?:(?:0?0)?:(?:00)?:(?:00)? |12:00:(?:00)? a)"
+               rf"|1970-0?1-0?1 (?:(?:0?\d|1[0-3]){_ANY_MINUTE} |14:00:(?:00)? "
+               rf"|(?:0?\d|1[0-2]){_ANY_MINUTE} a|(?:12|0?1){_ANY_MINUTE} p|0?2:00:(?:00)? p)"
+               rf"|1969-12-31 (?:(?:1\d|2[0-3]){_ANY_MINUTE} |1[01]{_ANY_MINUTE} a"
+               rf"|(?:0?[1-9]|1[0-2]){_ANY_MINUTE} p))$")
 _LEAP_YEAR = r"(?:(?:19|[2-9]\d)(?:0[48]|[2468][048]|[13579][26])|(?:[2468][048]|[3579][26])00)"
 _DAY_OF_YEAR = (r"(?:(?:0?[1-9]|1[0-2])-(?:0?[1-9]|1\d|2[0-8])|(?:0?[13-9]|1[0-2])-(?:29|30)"
                 r"|(?:0?[13578]|1[02])-31)")
@@ -386,7 +392,12 @@ class SqlWriter:
         """A date column's cell as the import read it, in the order the import found for the
         column (see `date_reading`)."""
         reading = self.readings.get(field, Reading("date"))
-        return date_reading(self.column(field), reading.date_order)
+        read = date_reading(self.column(field), reading.date_order)
+        if not reading.kept_from:
+            return read
+        # created dates standing apart from the rest, which the import read as none
+        return (f"(CASE WHEN {read} >= DATE {quote_literal(reading.kept_from)} AND {read} < "
+                f"DATE {quote_literal(reading.kept_before)} THEN {read} END)")
 
     def truth(self, field: str) -> str:
         """A yes/no reading of a column: booleans as they are, numbers above zero, a date

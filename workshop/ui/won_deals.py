@@ -61,10 +61,7 @@ def add_panel(place: Place, source: LeadsSource, revealed: bool) -> None:
     if not revealed:  # after the reveal they are set in the capacity panel further down
         capacity_inputs()
     per_month = capacity_per_month()
-    st.caption(f"Its threshold keeps to sales capacity: {per_month:,.0f} leads a month "
-               f"(reps × leads per rep{', set below' if revealed else ''})." if per_month
-               else "Without a sales capacity its threshold is the one that gains the most "
-                    "over picking leads at random.")
+    st.caption(threshold_sentence(source.leads, per_month, revealed))
     if present:
         st.success("✅ The won deals' draft is in, hidden until the reveal.")
     again, out, _ = st.columns([1, 1, 2])
@@ -73,6 +70,20 @@ def add_panel(place: Place, source: LeadsSource, revealed: bool) -> None:
                  on_click=_add, args=(place, source, per_month))
     if present:
         out.button("Take it out", key="won-deals:remove", on_click=_remove, args=(place,))
+
+
+def threshold_sentence(leads: pd.DataFrame, per_month: float | None, revealed: bool) -> str:
+    """How the learned draft's points threshold is chosen, as `learn` chooses it: within sales
+    capacity needs created dates to count leads a month (`learn.month_numbers`); without a
+    capacity or dates it is the one that gains the most over picking leads at random."""
+    gains = "its threshold is the one that gains the most over picking leads at random."
+    if not per_month:
+        return "Without a sales capacity " + gains
+    if learn.month_numbers(leads) is None:
+        return ("These leads have no created date, so nothing counts their leads a month "
+                f"against sales capacity ({per_month:,.0f} a month): " + gains)
+    return (f"Its threshold keeps to sales capacity: {per_month:,.0f} leads a month "
+            f"(reps × leads per rep{', set below' if revealed else ''}).")
 
 
 def _add(place: Place, source: LeadsSource, per_month: float | None) -> None:
