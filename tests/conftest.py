@@ -32,11 +32,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy.engine import Engine
 
 from workshop import importer, settings
 from workshop.db import make_engine
 from workshop.db import session as make_session
+
+# Property tests check what a function gives, never how fast: Hypothesis's default 200 ms
+# deadline per example failed them on a loaded machine.
+hypothesis_settings.register_profile("untimed", deadline=None)
+hypothesis_settings.load_profile("untimed")
 
 ENGINES = ("sqlite", "postgresql")
 PG_USER = "postgres"  # the cluster's superuser (initdb -U), whoever runs the tests
