@@ -167,6 +167,11 @@ class ContainsAny(Operator):
         return side.contains(criterion.values)
 
 
+def exact(number: float) -> str:
+    """A bound as RevOps types it into a CRM: every digit, no exponent (9999999, not 1e+07)."""
+    return np.format_float_positional(float(number), trim="-")
+
+
 @dataclass(frozen=True)
 class InRange(Operator):
     """Between, at least, at most: a number within the bounds the operator uses."""
@@ -183,8 +188,8 @@ class InRange(Operator):
     def points_cell(self, criterion):
         low, high = criterion.lower, criterion.upper
         if low is not None and high is not None:
-            return f"{self.name}: {low:g} and {high:g}"
-        return f"{self.name}: {(low if low is not None else high):g}"
+            return f"{self.name}: {exact(low)} and {exact(high)}"
+        return f"{self.name}: {exact(low if low is not None else high)}"
 
     def text(self, side, criterion):
         return in_range(side.numbers(), criterion)
