@@ -106,7 +106,8 @@ FREE_EMAIL_PROVIDERS = ("hotmail", "outlook", "live", "yahoo", "ymail", "gmx", "
 SENIORITY_RULES: tuple[tuple[str, str], ...] = (
     ("Student", r"\bstudent\b|\bintern\b|\binternship\b|\btrainee\b|\bapprentice\b"
                 r"|\bwerkstudent|\bgraduate program|\bpraktikant|\bstagiaire\b|\bbecari[oa]\b"),
-    ("VP", r"\bvice[- ]president|\bvp\b|\bsvp\b|\bevp\b|\bavp\b|\bv\.p\b"),
+    ("VP", r"\bvice[- ]president|\bvp\b|\bsvp\b|\bevp\b|\bavp\b|\bv\.p\b"
+           r"|副社長|副总裁|副總裁|부사장|вице-президент"),
     ("Manager", r"\bassistant (?:controller|director|manager)\b|\bdeputy\b"),
     # an assistant to a chief, an owner of a product, a specialist in lead generation
     ("Individual contributor", r"\bassistant\b|\bassistent|\b(?:product|process|data|service"
@@ -115,12 +116,17 @@ SENIORITY_RULES: tuple[tuple[str, str], ...] = (
                 r"|\bmanaging director\b|\bmanaging partner\b|geschäftsführ|\bvorstand|\binhaber"
                 r"|\bgründer|\bpdg\b|\bdaf\b|directeur général|directrice générale|\bprésident"
                 r"|\bpresidente\b|\bfondat|\bfundador|director general|gerente general"
-                r"|amministratore delegato"),
+                r"|amministratore delegato"
+                # Japanese, Chinese, Korean and Russian titles of a company's head
+                r"|代表取締役|社長|取締役|執行役員|会長|董事长|董事長|总经理|總經理|首席|创始人"
+                r"|創辦人|대표이사|사장|генеральн|основател|владел|президент"),
     ("Manager", r"teamleiter|gruppenleiter|projektleiter|\bteamlead"),
     ("Director", r"\bdirector\b|\bhead\b|\bcontroller\b|\bcomptroller\b|\bdir\b|leiter(?:in)?\b"
-                 r"|\bleiter|\bdirect(?:eur|rice)\b|\bdirettore\b|\bdirectora\b"),
+                 r"|\bleiter|\bdirect(?:eur|rice)\b|\bdirettore\b|\bdirectora\b"
+                 r"|部長|本部長|总监|總監|이사|부장|директор|руководител"),
     ("Manager", r"\bmanager\b|\bmgr\b|\blead\b|\bsupervisor\b|\bteam leader\b|\bresponsable\b"
-                r"|\bgerente\b|\bjef[ea]\b|\bchef de\b|\breferent"),
+                r"|\bgerente\b|\bjef[ea]\b|\bchef de\b|\breferent"
+                r"|課長|マネージャー|经理|經理|主管|과장|팀장|매니저|менеджер|начальник"),
 )
 FUNCTION_RULES: tuple[tuple[str, str], ...] = (
     # whose assistant someone is, or what they own, is not their function
@@ -132,12 +138,14 @@ FUNCTION_RULES: tuple[tuple[str, str], ...] = (
                 r"|\btax\b|billing|\bcredit\b|finanz|\bdaf\b|comptab|buchhalt|contabil"),
     ("Sales", r"\bsales\b|account executive|business development|\bbdr\b|\bsdr\b"
               r"|account manager|revenue|\bcro\b|commercial|vertrieb|verkauf|\bventes?\b"
-              r"|\bventas\b|vendite|comercial"),
+              r"|\bventas\b|vendite|comercial|営業|销售|銷售|영업|продаж"),
     ("IT", r"\bit\b|information technology|\bcio\b|\bsystems\b|\berp\b|infrastructure"
-           r"|helpdesk|sysadmin|informatik|informatique|informática|\bdsi\b"),
+           r"|helpdesk|sysadmin|informatik|informatique|informática|\bdsi\b"
+           r"|情報システム|信息技术|資訊|전산|информационн"),
     ("Engineering", r"engineer|developer|\bcto\b|chief technology|software|devops|architect"
                     r"|entwickl|ingenieur|ingénieur|développeur|desarrollador"),
-    ("Marketing", r"marketing|\bcmo\b|\bbrand\b|content|growth|demand gen|communications"
+    ("Marketing", r"marketing|マーケティング|市场|市場|마케팅|маркетинг"
+                  r"|\bcmo\b|\bbrand\b|content|growth|demand gen|communications"
                   r"|\blead gen"),
     ("HR", r"\bhr\b|human resources|\bpeople\b|talent|recruit|personalabteilung"
            r"|personalleit|ressources humaines|\bdrh\b|recursos humanos|\brrhh\b"),
@@ -149,7 +157,8 @@ FUNCTION_RULES: tuple[tuple[str, str], ...] = (
                   r"|general manager|managing partner|geschäftsführ|\bvorstand|\binhaber"
                   r"|\bgründer|\bpdg\b|directeur général|directrice générale|\bprésident"
                   r"|\bpresidente\b|\bfondat|\bfundador|director general|gerente general"
-                  r"|amministratore delegato"),
+                  r"|amministratore delegato|代表取締役|社長|董事长|董事長|总经理|總經理|创始人"
+                  r"|대표이사|генеральный директор|основател"),
 )
 STUDENT_ONLY = r"^\s*(?:student|intern|mba student|trainee|apprentice)\s*$"
 
@@ -829,7 +838,9 @@ def job_function(title: pd.Series) -> pd.Series:
 
 
 def seniority(title: pd.Series) -> pd.Series:
-    """How senior a title is; titles without a rank word are individual contributors."""
+    """How senior a title is; titles without a rank word are individual contributors, unless
+    they are written in a script the rules cannot read (a Japanese title naming no rank the
+    rules know is unknown, not a junior: it may be the head of the company)."""
     return per_distinct(blank_placeholders(title), _seniorities, repeats_below=1.0)
 
 
@@ -847,11 +858,16 @@ def _classify(titles: pd.Series, rules: list[tuple[str, str]], default: str,
               allowed: tuple[str, ...]) -> pd.Series:
     """First matching keyword rule per (cleaned) title; missing titles stay missing."""
     text = titles.str.normalize("NFC").str.casefold()  # "Geschäftsführer" as macOS writes it
-    chosen = np.select([_matches(text, pattern) for pattern, _ in rules],
-                       [value for _, value in rules], default=default)
-    result = pd.Series(chosen, index=titles.index, dtype="str").mask(text.isna())
+    hits = [_matches(text, pattern) for pattern, _ in rules]
+    chosen = np.select(hits, [value for _, value in rules], default=default)
+    # No rule matched and no Latin letter: a title the rules cannot read says nothing.
+    unread = ~np.logical_or.reduce(hits) & ~_matches(text, _LATIN_LETTER)
+    result = pd.Series(chosen, index=titles.index, dtype="str").mask(text.isna() | unread)
     assert set(result.dropna().unique()) <= set(allowed)
     return result
+
+
+_LATIN_LETTER = "[a-z\u00c0-\u024f]"
 
 
 def month_labels(created: pd.Series) -> pd.Series:

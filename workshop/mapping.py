@@ -496,7 +496,9 @@ def _sample_values(column: pd.Series) -> pd.Series:
 
 
 def _holds_job_titles(values: pd.Series) -> bool:
-    named = (job_function(values) != "Other") | (seniority(values) != "Individual contributor")
+    function, rank = job_function(values), seniority(values)
+    named = (function.notna() & (function != "Other")) | (
+        rank.notna() & (rank != "Individual contributor"))
     return bool(named.mean() >= _JOB_TITLE_SHARE)
 
 
