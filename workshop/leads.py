@@ -759,12 +759,14 @@ def _count_text(values: pd.Series, decimal: str = ".") -> pd.Series:
     return numbers.fillna(_bool_text(values).astype("Float64").astype("float64"))
 
 
-def parse_date(column: pd.Series, order: str | None = None) -> pd.Series:
+def parse_date(column: pd.Series, order: str | None = None, *,
+               keep_unset: bool = False) -> pd.Series:
     """Dates as naive timestamps: the time as exported, a zone given left out (a lead of 9 pm
     on 31 January, New York time, was a January lead for its team); unparseable -> NaT.
 
     `order` ("day-first" / "month-first") says how to read 01-02-2018; by default the column's
-    own values decide (see `workshop.column_types.date_order`)."""
+    own values decide (see `workshop.column_types.date_order`). Dates systems write for "never
+    set" are NaT too, unless `keep_unset` (see `never_set_dates`)."""
     if pd.api.types.is_datetime64_any_dtype(column):
         parsed = column
     else:
@@ -778,6 +780,8 @@ def parse_date(column: pd.Series, order: str | None = None) -> pd.Series:
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_localize(None)
     parsed = parsed.astype("datetime64[us]")  # one resolution, whichever way it was read
+    if keep_unset:
+        return parsed
     stamps = parsed.to_numpy()
     unset = (stamps < _EARLIEST) | (stamps >= _LATEST)
     unset |= (stamps >= _EPOCH_ANYWHERE[0]) & (stamps <= _EPOCH_ANYWHERE[1])
@@ -786,6 +790,23 @@ def parse_date(column: pd.Series, order: str | None = None) -> pd.Series:
     return parsed.mask(unset) if unset.any() else parsed
 
 
+def never_set_dates(text: pd.Series) -> np.ndarray:
+    """Where a value is written as a date no event has (the epoch in any zone, a spreadsheet's
+    day 0 such as "00/01/1900", 1899 or 1900, the year 9999): a conversion date holding one
+    says the lead never converted."""
+    if len(text) == 0:
+        return np.zeros(0, dtype=bool)
+    text = _as_text(text)
+    written = parse_date(text, keep_unset=True).notna().to_numpy(dtype=bool)
+    unset = written & parse_date(text).isna().to_numpy(dtype=bool)
+    return unset | text.str.contains(_SPREADSHEET_ZERO, regex=True).fillna(False).to_numpy(
+        dtype=bool)
+
+
+# A date written in 1899 or 1900 (day 0 included, which no calendar reads): a spreadsheet's
+# zero day, never a lead's event.
+_SPREADSHEET_ZERO = (r"^\s*(?:\d{1,2}[./-]\d{1,2}[./-](?:1899|1900)"
+                     r"|(?:1899|1900)[./-]\d{1,2}[./-]\d{1,2})(?:[\sT].*)?$")
 # What systems write for a date never set: the Unix epoch, a spreadsheet's day 0 and day 1, at
 # midnight. No lead was created then; counted, 1970-01 would be a month of the volume.
 _UNSET_DATES = np.array(["1970-01-01T00:00", "1900-01-01T00:00"], dtype="datetime64[us]")

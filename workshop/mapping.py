@@ -34,6 +34,7 @@ from workshop.leads import (
     blank_placeholders,
     canonical_category,
     job_function,
+    never_set_dates,
     normalise,
     parse_bool,
     parse_number,
@@ -1002,8 +1003,9 @@ def apply_outcome(raw_column: pd.Series, won_values: Iterable[str],
     automatic mapping reads values (`read_unseen`); without them, anything not blank that is
     neither won nor open is lost, as mappings saved before they were recorded meant. A yes/no
     spelling of a won value is won either way. With `won_when_present`, any value is won (a
-    conversion date), and a blank or a zero date ("0000-00-00") stays missing: no deal, which
-    counts as not won. With `closed` (`Mapping.closed_column`), a lead read lost whose deal
+    conversion date), and a blank, a zero date ("0000-00-00") or a date no event has
+    ("00/01/1900", the epoch: `never_set_dates`) stays missing: no deal, which counts as not
+    won. With `closed` (`Mapping.closed_column`), a lead read lost whose deal
     that column says is not closed is open.
     """
     won, opened = _folded(won_values), _folded(open_values)
@@ -1014,7 +1016,7 @@ def apply_outcome(raw_column: pd.Series, won_values: Iterable[str],
         folded = text.str.casefold() if len(text) else text
         present = text.notna().to_numpy(dtype=bool)
         if won_when_present:
-            chosen = np.where(present & ~_zero_dates(text), WON, "")
+            chosen = np.where(present & ~_zero_dates(text) & ~never_set_dates(text), WON, "")
         else:
             is_won = folded.isin(won).to_numpy(dtype=bool) & present
             is_open = folded.isin(opened).to_numpy(dtype=bool) & present
