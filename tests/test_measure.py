@@ -264,7 +264,7 @@ def test_comparison_table_rows_and_changes():
     assert table.values.tolist() == [
         ["Leads in the export", "1,000", "12,345", "+11,345"],
         ["Qualified leads (MQL or SQL) per month", "20.0", "1,257.3", "+1,237.3"],
-        ["SQLs per month", "5.0", "5.0", "+0.0"],
+        ["SQLs per month", "5.0", "5.0", "0"],
         ["Share of leads qualified", "20%", "25%", "+5 points"],
         ["Share of past wins caught", "50%", "55%", "+5 points"],
         ["Win rate of qualified leads", "10%", "8.0%", "-2 points"],
@@ -289,7 +289,7 @@ def test_comparison_table_where_only_one_side_has_outcomes():
         assert (table.at[label, "Now"], table.at[label, "Change"]) == ("–", ""), label
     assert table.at["Share of past wins caught", "When agreed"] == "50%"
     assert table.at["Leads in the export", "Change"] == "-990"
-    assert table.at["Share of leads qualified", "Change"] == "+0 points"  # 20% both times
+    assert table.at["Share of leads qualified", "Change"] == "0 points"  # 20% both times
 
 
 def test_a_fresh_export_without_wins_has_no_share_of_wins_caught():

@@ -147,15 +147,15 @@ def test_an_export_whose_deals_are_all_open_can_be_read_again_and_after():
 
 def test_whole_dollars_the_facilitator_confirmed_stay_whole_dollars():
     """Small revenues (a median of $62,500) suggest thousands; the facilitator said dollars
-    (no unit saved). The next upload with these headers keeps that answer."""
+    (a unit of 1 saved). The next upload with these headers keeps that answer."""
     columns = ["Email", "Industry", "Create Date", "Annual Revenue"]
     rows = [[f"a{i}@c.com", "Computer Software", "2024-01-1{i % 9}", 50_000 + 5_000 * i]
             for i in range(6)]
     first = import_leads(csv_of(rows, columns), "first.csv").mapping
     assert first.units == {"Annual Revenue": 1e3}  # the suggestion the facilitator corrected
-    chosen = Mapping(columns=first.columns, units={})
+    chosen = Mapping(columns=first.columns, units={"Annual Revenue": 1.0})
     raw, export_format = read_export(csv_of(rows, columns), "fresh.csv",
                                      repeated=repeating_columns)
     result = map_with_saved(raw, export_format, chosen.to_json())
-    assert result.mapping.units == {}
+    assert result.mapping.units == {"Annual Revenue": 1.0}
     assert result.leads["annual_revenue"].tolist() == [float(r[3]) for r in rows]

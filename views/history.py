@@ -4,14 +4,25 @@ import streamlit as st
 
 from workshop import compare, store, versions
 from workshop.charts import measurement_chart
-from workshop.measure import Figures, comparison_table, volume_sentence, win_caveats
+from workshop.measure import (
+    Figures,
+    comparison_table,
+    period_caveats,
+    volume_sentence,
+    win_caveats,
+)
 from workshop.text import BLANK, escape_markdown
 from workshop.ui.comparison_view import comparison_rows, score_line
 from workshop.ui.context import require_workshop, step_header, visit
 from workshop.ui.evidence_panels import measurement
 from workshop.ui.leads_source import no_leads_yet, workshop_leads
 from workshop.ui.pages import COMPARE, EVIDENCE, HISTORY
-from workshop.version_tables import measurements_frame, measurements_table, versions_table
+from workshop.version_tables import (
+    measurements_frame,
+    measurements_table,
+    short_period_notes,
+    versions_table,
+)
 
 place, workshop, actor = require_workshop()
 step_header(workshop, place, HISTORY, actor)
@@ -59,12 +70,17 @@ else:
     first = left.selectbox("From version", numbers, index=len(numbers) - 2, key="history:a")
     second = right.selectbox("To version", numbers, index=len(numbers) - 1, key="history:b")
     by_number = {v.number: v.definition for v in signed}
-    diff = compare.compare({f"Version {first}": by_number[first],
-                            f"Version {second}": by_number[second]})
-    score_line(diff)
-    only_changed = st.toggle("Only the questions that changed", value=True, key="history:only")
-    if not comparison_rows(diff, only_changed=only_changed):
-        st.success("These two versions give the same answer to every question.")
+    if first == second:
+        st.info(f"Both sides are version {first}, the same version: choose two different "
+                "versions to see what changed.")
+    else:
+        diff = compare.compare({f"Version {first}": by_number[first],
+                                f"Version {second}": by_number[second]})
+        score_line(diff)
+        only_changed = st.toggle("Only the questions that changed", value=True,
+                                 key="history:only")
+        if not comparison_rows(diff, only_changed=only_changed):
+            st.success("These two versions give the same answer to every question.")
 
 st.header(f"How version {latest.number} performs now")
 source = workshop_leads(place)
@@ -97,8 +113,9 @@ else:
                      placeholder=BLANK)
         if now.qualified_per_month is None:
             st.caption(escape_markdown(volume_sentence(now)))
-        for caveat in win_caveats({"when agreed": latest.figures, "now": now}):
-            st.caption(caveat)
+        measured = {"when agreed": latest.figures, "now": now}
+        for caveat in period_caveats(measured) + win_caveats(measured):
+            st.caption(escape_markdown(caveat))
         if latest.figures is None:
             st.caption("No figures were measured when this version was signed.")
 
@@ -109,3 +126,5 @@ if taken:
     st.dataframe(measurements_table(taken), hide_index=True, width="stretch",
         placeholder=BLANK,
         column_config={"Wins caught": st.column_config.NumberColumn(format="percent")})
+    for note in short_period_notes(taken):
+        st.caption(escape_markdown(note))

@@ -19,7 +19,7 @@ import segno
 
 from workshop import catalog
 from workshop.definition import Definition
-from workshop.measure import volume_sentence, wins_sentence
+from workshop.measure import leads_count, volume_sentence, wins_sentence
 from workshop.text import md_escape, md_inline
 
 HEADLINE = "A qualified lead is…"
@@ -192,7 +192,7 @@ def one_pager(definition: Definition, *, company: str, title: str, facilitator: 
     )
 
 
-_LEADS_COUNT = re.compile(r"\s*\([\d,]+ leads\)$")
+_LEADS_COUNT = re.compile(r"\s*\([\d,]+ leads?\)$")
 
 
 def _figure_lines(measured) -> list[str]:
@@ -201,7 +201,7 @@ def _figure_lines(measured) -> list[str]:
         return []
     figures = measured.figures
     source = _LEADS_COUNT.sub("", measured.source or "") or "the leads"  # older rows said it
-    lines = [f"Measured on {source} ({figures.leads:,} leads) on "
+    lines = [f"Measured on {source} ({leads_count(figures.leads)}) on "
              f"{format_date(measured.measured_at)}.", volume_sentence(figures)]
     caught = wins_sentence(figures)
     return lines + ([caught] if caught else [])

@@ -607,7 +607,9 @@ class Mapping:
 
     `won_when_present`: any value in the outcome column means won (a conversion date, say),
     and a blank one not won. `units`: header -> multiplier (1000, 1e6) for money written in
-    thousands or millions ("Revenue ($M)": 1118.27 is $1.1B). `lost_values`: the outcome
+    thousands or millions ("Revenue ($M)": 1118.27 is $1.1B); 1 for a column the facilitator
+    confirmed is written in whole amounts, so that a later export's values do not overrule the
+    answer (a column without a unit was never asked about, see `refit`). `lost_values`: the outcome
     column's other values when the mapping was made, so that a value a later export brings is
     told from one judged lost (see `apply_outcome`); None in mappings saved before.
     `closed_column`: a yes/no column saying whether the deal is closed (Salesforce's IsClosed
@@ -636,7 +638,7 @@ class Mapping:
         }
         if self.won_when_present:  # written only when used: older mappings stay byte-equal
             data["won_when_present"] = True
-        units = {h: _plain(u) for h, u in self.units.items() if u != 1}
+        units = {h: _plain(u) for h, u in self.units.items()}  # 1: confirmed as written
         if units:
             data["units"] = units
         if self.lost_values is not None:
@@ -1173,21 +1175,28 @@ def refit(saved: Mapping, raw: pd.DataFrame, decimal: str = ".") -> Mapping:
     taken instead (and the page asks to confirm it, as for any suggested unit); where this
     export writes its amounts out ("$533K", "$71,912"), no unit is, on any money or number
     column (an Amount saved in thousands). A unit the header names, or one that still gives
-    plausible figures, is kept; so are whole dollars (a
-    saved "no unit" may be the facilitator's answer to a suggested one)."""
+    plausible figures, is kept; so are whole dollars the facilitator confirmed (a unit of 1).
+    A revenue column the saved mapping gives no unit was never asked about (its earlier export
+    wrote whole dollars): it takes the unit this export's values suggest, as on a first upload,
+    so a fresh export written in thousands is not read as a company turning over $238."""
     units = dict(saved.units)
     for header in list(units):
-        if header in raw.columns and unit_in_header(header) is None \
+        if header in raw.columns and unit_in_header(header) is None and units[header] != 1.0 \
                 and _written_in_dollars(raw[header], decimal):
             units.pop(header)  # "$533K", "$71,912": whole amounts, whatever the earlier unit
     for header, key in saved.columns.items():
         if key != "annual_revenue" or header not in raw.columns \
                 or unit_in_header(header) is not None:
             continue
+        if header not in units:
+            guess = revenue_unit(raw[header], decimal)
+            if guess != 1.0:
+                units[header] = guess
+            continue
         median = _median_amount(raw[header], decimal)
         if median is None:
             continue
-        unit = units.get(header, 1.0)
+        unit = units[header]
         if unit != 1.0 and median * unit >= IMPLAUSIBLE_REVENUE:
             units.pop(header, None)
             if _unit_of(median) != 1.0:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 
+import numpy as np
 import pandas as pd
 
 from workshop.definition import Definition
@@ -15,6 +16,7 @@ from workshop.preview import (
     NoDates,
     average_per_month,
     cannot_evaluate,
+    created_stamps,
     empty_warning,
     monthly_volume,
     outcome_metrics,
@@ -37,6 +39,10 @@ class Figures:
     win_rate_rest: float | None = None
     lift: float | None = None
     reliable: bool = False  # enough decided leads and wins to trust the rates
+    # Kept to say what a figure rests on; None in figures stored before they were, and left
+    # out of comparisons so a measurement stored then still matches the same export now.
+    days: int | None = field(default=None, compare=False)  # first created day to last
+    has_outcome: bool | None = field(default=None, compare=False)  # an outcome column at all
 
     @property
     def qualified_share(self) -> float:
@@ -89,6 +95,7 @@ _KINDS: dict[str, Callable[[object], bool]] = {
     "wins": _maybe(_count), "wins_caught": _maybe(_number),
     "win_rate_qualified": _maybe(_number), "win_rate_rest": _maybe(_number),
     "lift": _maybe(_number), "reliable": lambda value: value in (True, False),
+    "days": _maybe(_count), "has_outcome": lambda value: value in (None, True, False),
 }
 assert set(_KINDS) == {f.name for f in fields(Figures)}
 
@@ -121,6 +128,8 @@ def measure(leads: pd.DataFrame, definition: Definition, masks: dict | None = No
         "qualified_per_month": None if volume is None
         else round(average_per_month(volume, "mql"), 1),
         "sql_per_month": None if volume is None else round(average_per_month(volume, "sql"), 1),
+        "days": None if volume is None else _days_spanned(leads),
+        "has_outcome": "outcome" in leads.columns,
     }
     outcomes = outcome_metrics(leads, evaluation)
     if outcomes is not None:
@@ -131,15 +140,69 @@ def measure(leads: pd.DataFrame, definition: Definition, masks: dict | None = No
     return Figures(**figures)
 
 
+def _days_spanned(leads: pd.DataFrame) -> int | None:
+    """Days from the first lead's created day to the last's, both counted; None without."""
+    stamps = created_stamps(leads)
+    if stamps is None:
+        return None
+    days = stamps.astype("datetime64[D]")
+    days = days[~np.isnat(days)]
+    if not len(days):
+        return None
+    return int((days.max() - days.min()).astype("timedelta64[D]").astype(np.int64)) + 1
+
+
+# Under this many days of leads, a month's leads are worked out from less than a month (as
+# `preview.period_sentence` says beside the capacity figures).
+SHORT_EXPORT_DAYS = 28
+
+
+def short_period(figures: Figures | None) -> int | None:
+    """The days a per-month figure was worked out from when they are less than a month."""
+    if figures is None or figures.qualified_per_month is None or figures.days is None:
+        return None
+    return figures.days if figures.days < SHORT_EXPORT_DAYS else None
+
+
+def leads_count(leads: int) -> str:
+    """"1 lead", "1,500 leads": how a source's size is said beside its name."""
+    return f"{leads:,} lead{'' if leads == 1 else 's'}"
+
+
+def _days_text(days: int) -> str:
+    return f"{days:,} day{'' if days == 1 else 's'}"
+
+
+def short_period_sentence(figures: Figures | None) -> str:
+    """What a per-month figure from under a month of leads must be read with; else empty."""
+    days = short_period(figures)
+    if days is None:
+        return ""
+    return ("The export covers less than a month, so a month's leads are worked out from "
+            f"{_days_text(days)}: check them against a longer export.")
+
+
+def period_caveats(measured: dict[str, Figures | None]) -> list[str]:
+    """For figures measured at several times ({"when agreed": ..., "now": ...}): which
+    per-month figures come from less than a month of leads."""
+    return [f"The per-month figures {when} come from leads created over {_days_text(days)}, "
+            "less than a month, so a month's leads are worked out from them: check them "
+            "against a longer export."
+            for when, figures in measured.items() if (days := short_period(figures))]
+
+
 def volume_sentence(figures: Figures) -> str:
     """'42.0 qualified leads a month, 12.5 of them sales-qualified.' — or, for leads without
-    dates, the totals, saying why there is no monthly figure."""
+    dates, the totals, saying why there is no monthly figure; said with what a month's leads
+    rest on when the export covers less than a month."""
     if figures.qualified_per_month is None or figures.sql_per_month is None:
         return (f"{figures.qualified:,} of {figures.leads:,} leads qualified "
                 f"({formatted(figures.qualified_share, 'share')}), {figures.sql:,} of them "
                 "sales-qualified (the leads carry no dates, so no monthly figure).")
-    return (f"{formatted(figures.qualified_per_month, 'number')} qualified leads a month, "
+    line = (f"{formatted(figures.qualified_per_month, 'number')} qualified leads a month, "
             f"{formatted(figures.sql_per_month, 'number')} of them sales-qualified.")
+    short = short_period_sentence(figures)
+    return f"{line} {short}" if short else line
 
 
 def wins_sentence(figures: Figures) -> str:
@@ -160,15 +223,28 @@ FEW_OUTCOMES = "from few decided leads and wins, so only a rough guide"
 def win_caveats(measured: dict[str, Figures | None]) -> list[str]:
     """What a reader must know before comparing win figures measured at several times
     ({"when agreed": ..., "now": ...}): that none of the leads of a time was won (a fresh export
-    whose deals have not closed yet: its 0% says nothing about the definition), or that too
-    few were decided to trust; nothing for figures that can be read as they are."""
+    whose deals have not closed yet: its 0% says nothing about the definition), that none was
+    decided or the leads had no outcome at all (so there are no win figures), or that too
+    few were decided to trust; nothing for figures that can be read as they are (nor for
+    figures stored before they said whether the leads had an outcome)."""
     few = [when for when, figures in measured.items()
            if figures is not None and figures.wins and not figures.reliable]
     said = [f"The win figures {' and '.join(few)} are {FEW_OUTCOMES}."] if few else []
     return said + [f"No lead was won among the leads measured {when}, so their win rates are "
                    "0% by arithmetic and say nothing about the definition until deals are won."
                    for when, figures in measured.items()
-                   if figures is not None and figures.wins == 0]
+                   if figures is not None and figures.wins == 0] + [
+        _no_win_figures(when, figures.has_outcome) for when, figures in measured.items()
+        if figures is not None and figures.wins is None and figures.has_outcome is not None]
+
+
+def _no_win_figures(when: str, has_outcome: bool) -> str:
+    if has_outcome:
+        return (f"No lead among the leads measured {when} is won or lost yet (every deal is "
+                "still open), so there are no win figures until deals close.")
+    return (f"The leads measured {when} have no outcome (the export has no column saying "
+            "whether a lead was won), so there are no win figures; if it has one, choose it "
+            "under “Column mapping and outcome” on the evidence page.")
 
 
 # Labels for showing figures side by side: (attribute, label, kind).
@@ -210,6 +286,24 @@ def percent(share: float) -> str:
     return f"{share:.1%}" if share < 0.1 or share >= 0.995 else f"{share:.0%}"
 
 
+def _change(current: float, before: float, kind: str) -> str:
+    """The change in words, signed; "0" (no sign) where none shows: a lift of 0.94× against
+    0.91× reads 0.9× both times, so its change is 0, not "-0.0"."""
+    if kind == "share":  # under one point, a decimal: "+0.5 points", not "+0 points"
+        points = round((current - before) * 100, 6)
+        shown = f"{points:+.1f}" if 0 < abs(points) < 1 else f"{points:+.0f}"
+        return f"{_unsigned_zero(shown)} points"
+    if kind == "ratio":  # the change between the figures as shown, to one decimal
+        return _unsigned_zero(f"{round(current, 1) - round(before, 1):+.1f}")
+    if kind == "number":
+        return _unsigned_zero(f"{current - before:+,.1f}")
+    return _unsigned_zero(f"{int(current - before):+,}")
+
+
+def _unsigned_zero(signed: str) -> str:
+    return "0" if signed.lstrip("+-").strip("0.") == "" else signed
+
+
 def comparison_table(then: Figures | None, now: Figures) -> pd.DataFrame:
     """'When agreed' against 'now', a row per figure, with the change in words."""
     rows = []
@@ -218,15 +312,7 @@ def comparison_table(then: Figures | None, now: Figures) -> pd.DataFrame:
         before = getattr(then, attribute) if then is not None else None
         change = ""
         if before is not None and current is not None:
-            delta = current - before
-            if kind == "share":  # under one point, a decimal: "+0.5 points", not "+0 points"
-                points = round(delta * 100, 6)
-                change = (f"{points:+.1f} points" if 0 < abs(points) < 1
-                          else f"{points:+.0f} points")
-            elif kind == "ratio":
-                change = f"{delta:+.1f}"
-            else:
-                change = f"{delta:+,.1f}" if kind == "number" else f"{int(delta):+,}"
+            change = _change(current, before, kind)
         rows.append({"Figure": label, "When agreed": formatted(before, kind),
                      "Now": formatted(current, kind), "Change": change})
     return pd.DataFrame(rows)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from workshop import versions
+from workshop.measure import period_caveats
 
 
 def versions_table(signed: list[versions.VersionInfo]) -> pd.DataFrame:
@@ -29,6 +30,13 @@ def measurements_frame(taken: list[versions.MeasurementInfo]) -> pd.DataFrame:
         "wins_caught": m.figures.wins_caught if m.figures else None,
         "source": m.source,
     } for m in taken])
+
+
+def short_period_notes(taken: list[versions.MeasurementInfo]) -> list[str]:
+    """A sentence for each measurement whose per-month figures come from less than a month of
+    leads, named as the table names it."""
+    return [caveat for m in taken for caveat in period_caveats(
+        {f"of v{m.version_number} on {m.source} ({m.measured_at:%d %b %Y %H:%M})": m.figures})]
 
 
 def measurements_table(taken: list[versions.MeasurementInfo]) -> pd.DataFrame:

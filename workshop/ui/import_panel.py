@@ -236,7 +236,9 @@ def _counted(value: str, counts: dict[str, int]) -> str:
 
 def _unit_widgets(upload_id: int, raw: pd.DataFrame, mapping: Mapping,
                   columns: dict[str, str]) -> dict[str, float]:
-    """The unit of each money column: dollars, thousands or millions."""
+    """The unit of each money column: dollars, thousands or millions. Dollars are kept (as 1)
+    for a column the mapping gave a unit, suggested or chosen: the facilitator's answer that it
+    is written as is, which a later export's values then do not overrule (`refit`)."""
     units: dict[str, float] = {}
     money = [header for header, key in columns.items() if key in MONEY_KEYS]
     for header in money:
@@ -246,4 +248,5 @@ def _unit_widgets(upload_id: int, raw: pd.DataFrame, mapping: Mapping,
             if current in UNITS else 0, format_func=UNITS.get,
             key=f"evidence:unit:{upload_id}:{header}",
             help="1,118 in millions is $1.1B; in thousands, $1.1M.")
-    return {header: unit for header, unit in units.items() if unit != 1.0}
+    return {header: unit for header, unit in units.items()
+            if unit != 1.0 or header in mapping.units}

@@ -15,6 +15,7 @@ from workshop import store
 from workshop.lead_values import LeadValues, lead_values
 from workshop.leads import load_sample_leads
 from workshop.mapping import Mapping
+from workshop.measure import leads_count
 from workshop.pipeline import ImportedLeads, import_leads
 from workshop.text import escape_markdown
 from workshop.ui.context import Place, visit
@@ -94,7 +95,7 @@ def _source(upload: store.LeadsUpload | None, demo: bool) -> LeadsSource | None:
             "Upload the export again on the evidence page."
         st.warning(f"{escape_markdown(str(error))} {fallback}")
         return LeadsSource(sample_leads(), SAMPLE_LABEL) if demo else None
-    return LeadsSource(result.leads, f"{upload.filename} ({upload.rows:,} leads)", upload)
+    return LeadsSource(result.leads, f"{upload.filename} ({leads_count(upload.rows)})", upload)
 
 
 def form_values(place: Place) -> LeadValues:
