@@ -9,7 +9,7 @@ since in a subject line a line break would start a new mail header.
 from __future__ import annotations
 
 import re
-import textwrap
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -322,10 +322,39 @@ def one_line(text: object, *, strip: bool = True) -> str:
 
 
 def _wrap(text: str, first: str = "", rest: str = "") -> list[str]:
-    """Wrapped at WIDTH on spaces only: a word, a URL or a hyphenated name is never split."""
-    return textwrap.wrap(one_line(text), width=WIDTH, initial_indent=first,
-                         subsequent_indent=rest, break_long_words=False,
-                         break_on_hyphens=False)
+    """Wrapped at WIDTH columns on spaces, and between the characters of text written without
+    spaces (Japanese, Chinese), which take two columns each; a word, a URL, an e-mail address
+    or a hyphenated name is never split."""
+    lines: list[str] = []
+    line, used, gap, words = first, _columns(first), "", False
+    for piece in _PIECES.findall(one_line(text)):
+        if piece.isspace():
+            gap = piece if words else ""
+            continue
+        width = _columns(piece)
+        if words and used + _columns(gap) + width > WIDTH:
+            lines.append(line)
+            line, used, gap = rest, _columns(rest), ""
+        line += gap + piece
+        used += _columns(gap) + width
+        gap, words = "", True
+    if words:
+        lines.append(line)
+    return lines
+
+
+# Where a line may break: at spaces, and before any character of a script written without them
+# (its closing punctuation kept with it). A run of other characters (a word, a URL, an e-mail
+# address) is one piece.
+_WIDE = ("\u2e80-\u2fff\u3000-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+         "\uf900-\ufaff\uff00-\uffef")
+_CLOSING = "、。，．・：；？！）」』】〕〉》ー…"
+_PIECES = re.compile(rf"\s+|[{_WIDE}][{_CLOSING}]*|[^\s{_WIDE}]+")
+
+
+def _columns(text: str) -> int:
+    """How many columns `text` takes in a fixed-width font: wide characters take two."""
+    return len(text) + sum(unicodedata.east_asian_width(ch) in "WF" for ch in text)
 
 
 def _paragraph(text: str) -> list[str]:

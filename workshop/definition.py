@@ -84,6 +84,10 @@ class Criterion(BaseModel):
         self.values = _clean_values(self.values)
         for text in (*self.values, self.question):
             _plain_text(text, f"{label}: a value")
+        for text in self.values:
+            if len(text) > MAX_VALUE_LENGTH:  # cut, it could never equal the CRM's value
+                raise ValueError(f"{label}: a value can be at most {MAX_VALUE_LENGTH:,} "
+                                 f"characters, and “{text[:40]}…” has {len(text):,}.")
         if len(self.values) > MAX_VALUES:
             raise ValueError(f"{label}: at most {MAX_VALUES} values.")
         for bound in (self.low, self.high):
@@ -348,11 +352,12 @@ def _plain_text(text: str, what: str) -> None:
 
 
 def _clean_values(values: list[str]) -> list[str]:
-    """Single-line, trimmed, non-empty, first occurrence kept (case-insensitively)."""
+    """Single-line, trimmed, non-empty, first occurrence kept (case-insensitively); never cut
+    (a value too long is refused as the criterion is checked)."""
     seen: set[str] = set()
     cleaned = []
     for value in values:
-        text = " ".join(str(value).split())[:MAX_VALUE_LENGTH]
+        text = " ".join(str(value).split())
         if text and text.casefold() not in seen:
             seen.add(text.casefold())
             cleaned.append(text)

@@ -96,6 +96,10 @@ class OnePager:
     handoff: str
     figures: list[str] = field(default_factory=list)  # the latest measurement, in words
     link: str = ""  # the wall page, where the full and current definition always is
+    # Each criterion's sentence -> its subject and values, so the printed page can shorten a
+    # long list of values ("…and 58 more") and name the criteria it shortened.
+    listed: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    printed_note: str = ""  # on a printed page that had to be shortened: what was, in words
     headline: str = HEADLINE
     empty: dict[str, str] = field(default_factory=lambda: dict(EMPTY))
     section_titles: dict[str, str] = field(default_factory=lambda: dict(SECTION_TITLES))
@@ -186,9 +190,10 @@ def one_pager(definition: Definition, *, company: str, title: str, facilitator: 
         threshold_text=threshold_text,
         disqualifiers=disqualifiers,
         notes=_notes(decisions or {}),
-        handoff=_handoff(sql),
+        handoff=handoff_sentence(sql),
         figures=_figure_lines(measured),
         link=link.strip(),
+        listed={c.sentence(): (c.subject, tuple(c.values)) for c in definition.criteria},
     )
 
 
@@ -222,7 +227,7 @@ def _headline_lines(mql: list[str], threshold: int, has_disqualifiers: bool) -> 
     return lines
 
 
-def _handoff(sql: list[str]) -> str:
+def handoff_sentence(sql: list[str]) -> str:
     start = "Marketing hands a lead to sales when it is an MQL; "
     if not sql:
         return start + ("sales accepts it as an SQL as it is, "

@@ -8,11 +8,17 @@ built once per page content and paper (cached), each button has a fixed key, fil
 """
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from workshop import export, pdf
 from workshop.formats import FORMATS
 from workshop.text import escape_markdown
+
+NOT_PRINTED = ("The PDF and PNG could not be made for this page; the HTML and Markdown "
+               "downloads below have all of it.")
+logger = logging.getLogger(__name__)
 
 
 @st.cache_data(max_entries=32, show_spinner="Laying out the page for print…")
@@ -32,8 +38,8 @@ def file_name(base_name: str, what: str) -> str:
 
 
 def one_pager_downloads(page: export.OnePager, base_name: str, key: str) -> None:
-    """A paper choice and a row of download buttons; a missing PDF library is a message, the
-    other formats still work."""
+    """A paper choice and a row of download buttons; a missing PDF library, or a page that
+    cannot be printed, is a message, and the other formats still work."""
     paper = st.segmented_control("Paper", ["A4", "Letter"], default="A4", required=True,
                                  key=f"{key}:paper")
     content = repr(page)
@@ -42,6 +48,10 @@ def one_pager_downloads(page: export.OnePager, base_name: str, key: str) -> None
     except pdf.PdfUnavailable as error:
         printed = None
         st.warning(escape_markdown(str(error)))
+    except Exception:  # whatever went wrong, the page and its other downloads stay
+        logger.exception("The one-pager could not be laid out as a PDF.")
+        printed = None
+        st.warning(NOT_PRINTED)
     if printed is not None and printed.message:
         st.info(printed.message)
     columns = st.columns(4)
