@@ -38,7 +38,7 @@ import pandas as pd
 
 from workshop import catalog
 from workshop.catalog import FIELDS, Kind
-from workshop.definition import MAX_POINTS, Action, Criterion, Definition
+from workshop.definition import MAX_POINTS, MAX_VALUE_LENGTH, Action, Criterion, Definition
 from workshop.evaluate import (
     action_done,
     criterion_mask,
@@ -369,7 +369,9 @@ def _categories(search: _Search, name: str, column: pd.Series, rows: np.ndarray,
     # Spellings that the app's rules treat as one ("Organic search", "organic_search") are one.
     folded = fold(values)
     group, keys = pd.factorize(folded, use_na_sentinel=True)
-    useless = unknown(values).to_numpy(bool) | (group < 0)
+    # A value longer than a rule may name (a note pasted into a picklist) cannot be a rule's.
+    too_long = (values.str.len() > MAX_VALUE_LENGTH).fillna(False).to_numpy(bool)
+    useless = unknown(values).to_numpy(bool) | (group < 0) | too_long
     group = np.where(useless, -1, group)
     lead_group = np.where(codes >= 0, group[np.maximum(codes, 0)], -1)
     present = lead_group >= 0
@@ -900,8 +902,10 @@ def _evidence(item: Criterion | Action, decided: int, won: int, base: float,
 
 
 def _with_threshold(leads, definition, fit_part, result, months, capacity) -> Definition:
-    """The points threshold: within capacity (MQLs a month of the older leads), else the one
-    that gains the most over picking leads at random."""
+    """The points threshold that gains the most over picking leads at random, among those
+    within capacity (MQLs a month of the older leads) when it is given; the strictest when
+    none is. (The loosest within capacity was no threshold at all where sales could work
+    every lead: every lead an MQL, and "no segment holds up".)"""
     rows = np.flatnonzero(fit_part)
     frame = evaluate(leads.iloc[rows], definition).frame
     points = frame["points"].to_numpy()
@@ -919,10 +923,10 @@ def _with_threshold(leads, definition, fit_part, result, months, capacity) -> De
         # (`preview.covered_months`): sixteen days are half a month, not one.
         first, shares = covered_months(leads, months)
         count = float(shares[its_months[0] - first:its_months[-1] - first + 1].sum()) * share
-        for level in levels:  # the loosest threshold that fits
-            if (gate & dated & (points >= level)).sum() / count <= capacity:
-                return definition.model_copy(update={"threshold": int(level)})
-        return definition.model_copy(update={"threshold": int(levels[-1])})
+        levels = [level for level in levels
+                  if (gate & dated & (points >= level)).sum() / count <= capacity]
+        if not levels:
+            return definition.model_copy(update={"threshold": int(np.max(points[gate]))})
     decided = result.decided[rows]
     won = result.won[rows] & decided
     total_wins, total = max(int(won.sum()), 1), max(int(decided.sum()), 1)
