@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages the tests use, installed only where missing: the PostgreSQL server (the tests
 # start their own throwaway server), Chromium (Playwright drives Debian's build; it cannot
-# download browsers of its own here), and Pango with a font for WeasyPrint's PDF one-pager.
+# download browsers of its own here), and Pango with fonts for WeasyPrint's PDF one-pager.
 set -euo pipefail
 
 have_postgres() {
@@ -15,6 +15,8 @@ have_postgres || missing+=(postgresql)
 have_pango() { ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0"; }
 have_pango || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
+# Chinese, Japanese and Korean on the printed one-pager (DejaVu has no CJK glyphs).
+[ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing+=(fonts-wqy-microhei)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "installing Debian packages for the tests: ${missing[*]}"

@@ -12,7 +12,7 @@ import logging
 
 import streamlit as st
 
-from workshop import export, pdf
+from workshop import export, fonts, pdf
 from workshop.formats import FORMATS
 from workshop.text import escape_markdown
 
@@ -54,6 +54,9 @@ def one_pager_downloads(page: export.OnePager, base_name: str, key: str) -> None
         st.warning(NOT_PRINTED)
     if printed is not None and printed.message:
         st.info(printed.message)
+    missing = fonts.missing_glyphs_sentence(export.to_markdown(page)) if printed else ""
+    if missing:  # drawn as empty boxes on paper: said here, not found on the wall
+        st.warning(escape_markdown(missing))
     columns = st.columns(4)
 
     def button(column, what: str, label: str, data, **extra) -> None:
