@@ -90,7 +90,11 @@ _AFTER_THE_FACT_NAME = re.compile(
     r"won$|^won|iswon|convert|closed|stage|status|amount|customersince|churn|opportunit|^deal"
     r"|probabilit|closedate|^close|forecast|lostreason|disqualif|nextstep"
     r"|^tags?$|leadquality|leadprofile|^rating$|lastactivit|lastnotable|lastcontact"
-    r"|lastmodified|lastengage")
+    r"|lastmodified|lastengage"
+    # what sales does with a lead once it has it, and how long that took: Salesforce's Age
+    # (days a deal was open), HubSpot's Number of Sales Activities and Times Contacted
+    r"|^age$|^ageindays$|salesactivit|timescontacted|numberofactivit|^activities$"
+    r"|salescycle|daystoclose|daystoconvert|timetoclose|dayssincelast|lastcontacted")
 
 
 class CannotLearn(ValueError):
@@ -204,6 +208,10 @@ def interval(wins, decided, alpha: float = ALPHA) -> tuple[np.ndarray, np.ndarra
     decided = np.asarray(decided, dtype=float)
     safe = np.maximum(decided, 1.0)
     low, high = proportion_confint(np.minimum(wins, safe), safe, alpha=alpha, method="wilson")
+    # Exact at the ends (every lead won, none won), where the library's arithmetic gives
+    # 0.99999… and a page would say "over 99.9%" for 66 wins of 66.
+    high = np.where(wins >= safe, 1.0, high)
+    low = np.where(wins <= 0, 0.0, low)
     empty = decided <= 0
     return np.where(empty, 0.0, low), np.where(empty, 1.0, high)
 
@@ -709,14 +717,20 @@ def learn(leads: pd.DataFrame, *, mapping: Mapping | None = None,
                        "more once the others are known.")
     definition = _with_threshold(leads, definition, parts.fit, result, months, capacity)
     check = holdout_figures(leads, definition, parts.held, months)
-    if (check.wins >= MIN_HOLDOUT_WINS and check.win_rate_low is not None
-            and check.base_rate is not None and check.win_rate_low <= check.base_rate):
+    refuted = (check.wins >= MIN_HOLDOUT_WINS and check.win_rate_low is not None
+               and check.base_rate is not None and check.win_rate_low <= check.base_rate)
+    # Too few newer wins to confirm a finding can still contradict it: its MQLs won no more
+    # often than the newer leads did overall.
+    contradicted = (0 < check.wins < MIN_HOLDOUT_WINS and check.win_rate is not None
+                    and check.base_rate is not None and check.win_rate <= check.base_rate)
+    if refuted or contradicted:
         return Learned(
             found=False, definition=None, evidence=(), holdout=check, fit=fit, held=held,
             split=parts, capacity=capacity,
             reason=f"{NOTHING_SINGLED_OUT} that holds up: what the older leads suggested did "
                    f"not win more often than the {formatted(check.base_rate, 'share')} base "
-                   f"rate on {parts.describe()}.")
+                   f"rate on {parts.describe()}"
+                   + (f" ({check.wins} won there)." if contradicted else "."))
     definition = _with_notes(definition, evidence, parts)
     evidence = _ordered(definition, evidence)
     per_month = (average_per_month(monthly_volume(leads, evaluate(leads, definition)))
@@ -972,7 +986,15 @@ def _summary(definition: Definition, check: Holdout, parts: Split,
     line += (f"; on {parts.describe()} its MQLs won {formatted(check.win_rate, 'share')} "
              f"of the time (against {formatted(check.base_rate, 'share')} overall) and "
              f"caught {formatted(check.wins_caught, 'share')} of the wins")
+    if check.wins < MIN_HOLDOUT_WINS:
+        line += f" ({few_wins_checked(check.wins)})"
     return line + _per_month_sentence(per_month, capacity)
+
+
+def few_wins_checked(wins: int) -> str:
+    """Said of a draft checked on fewer newer wins than confirm a finding."""
+    return (f"checked on only {wins} won deal{'' if wins == 1 else 's'} among the newer "
+            "leads, so only a rough guide")
 
 
 def _per_month_sentence(per_month: float | None, capacity: float | None) -> str:

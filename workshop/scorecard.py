@@ -29,10 +29,12 @@ from workshop.learn import (
     outcomes,
     split,
 )
-from workshop.measure import formatted
+from workshop.measure import FEW_OUTCOMES, formatted
 from workshop.preview import (
     FITS,
     LOOSE_ABOVE,
+    MIN_DECIDED,
+    MIN_WINS,
     TIGHT_BELOW,
     TOO_LOOSE,
     TOO_TIGHT,
@@ -114,6 +116,21 @@ def scorecard(leads: pd.DataFrame, definition: Definition, *, capacity: float | 
     return Scorecard(part=parts.describe(), figures=figures, capacity=capacity,
                      capacity_ratio=ratio, verdict=verdict,
                      change=best_change(leads.iloc[np.flatnonzero(parts.held)], definition))
+
+
+def few_outcomes_held_back(cards: dict[str, Scorecard]) -> str:
+    """The caveat for scorecards of held-back leads with too few decided deals or wins to
+    trust their rates (as `preview.outcome_metrics` judges the whole table); empty when
+    there are enough, or no win to judge by (said on its own)."""
+    held = next((card.figures for card in cards.values() if card.figures is not None), None)
+    if held is None or held.wins == 0:
+        return ""
+    if held.decided >= MIN_DECIDED and held.wins >= MIN_WINS:
+        return ""
+    return (f"The leads held back hold {held.decided:,} decided deal"
+            f"{'' if held.decided == 1 else 's'} and {held.wins:,} win"
+            f"{'' if held.wins == 1 else 's'}: the scorecards' win rates and wins caught are "
+            f"{FEW_OUTCOMES}.")
 
 
 def scorecards(leads: pd.DataFrame, definitions: dict[str, Definition], *,

@@ -11,7 +11,7 @@ from workshop.definition import Definition
 from workshop.mapping import Mapping
 from workshop.measure import formatted
 from workshop.preview import cannot_evaluate, empty_warning
-from workshop.scorecard import MIN_EXTRA_WINS, Scorecard, scorecards
+from workshop.scorecard import MIN_EXTRA_WINS, Scorecard, few_outcomes_held_back, scorecards
 from workshop.text import BLANK, escape_markdown
 from workshop.ui.context import Place, visit
 from workshop.ui.evidence_panels import capacity_inputs, capacity_per_month
@@ -92,7 +92,7 @@ def _add(place: Place, source: LeadsSource, per_month: float | None) -> None:
         st.session_state[NOTICE] = result
         return
     if not result.found:
-        st.session_state[NOTICE] = result.reason + ". Nothing was added."
+        st.session_state[NOTICE] = result.reason.rstrip(".") + ". Nothing was added."
         return
     try:
         with visit(place) as ws:
@@ -100,8 +100,11 @@ def _add(place: Place, source: LeadsSource, per_month: float | None) -> None:
     except store.StoreError as error:
         st.session_state[NOTICE] = str(error)
         return
+    few = result.holdout is not None and result.holdout.wins < learn.MIN_HOLDOUT_WINS
     st.session_state[NOTICE] = ("The won deals' draft is added. Like every draft it is shown "
-                                "at the reveal, not before.")
+                                "at the reveal, not before."
+                                + (f" It was {learn.few_wins_checked(result.holdout.wins)}."
+                                   if few else ""))
 
 
 def _remove(place: Place) -> None:
@@ -159,9 +162,12 @@ def scorecard_panel(source: LeadsSource | None, definitions: dict[str, Definitio
     cards = _scorecards(source.key, tuple((name, d.to_json()) for name, d in definitions.items()),
                         per_month, source.leads)
     part = next(iter(cards.values())).part
-    st.markdown(f"Checked on {escape_markdown(part)}, the newer leads the won deals' draft "
-                "was not learned from, so every draft is judged on the same unseen leads."
+    st.markdown(f"Checked on {escape_markdown(part)}: leads the won deals' draft was not "
+                "learned from, so every draft is judged on the same unseen leads."
                 + (f" Sales capacity: {per_month:,.0f} leads a month." if per_month else ""))
+    few = few_outcomes_held_back(cards)
+    if few:
+        st.caption(few)
     rows = scorecard_rows(cards)
     if not rows.empty:
         st.dataframe(rows, hide_index=True, width="stretch", placeholder=BLANK, column_config={
