@@ -29,13 +29,13 @@ from pathlib import Path
 from workshop import export as one_page
 from workshop.column_types import YEAR_FIRST
 from workshop.definition import Definition, DefinitionError
-from workshop.evaluate import MissingColumn, evaluate
+from workshop.evaluate import MissingColumn, evaluate, export_headers
 from workshop.formats import FORMATS, render
 from workshop.importer import ImportProblem
 from workshop.leads import column_readings, header_columns
 from workshop.mapping import Mapping
 from workshop.pdf import PdfUnavailable
-from workshop.pipeline import ImportedLeads, import_leads_file
+from workshop.pipeline import ImportedLeads, import_leads, import_leads_file
 from workshop.preview import NoDates, cannot_evaluate, empty_warning, headline, monthly_volume
 from workshop.schema import NewerDatabase
 from workshop.store import Locked
@@ -100,9 +100,12 @@ def evaluate_summary(imported: ImportedLeads, definition: Definition,
 
 def _read_text(path: str, what: str) -> str:
     try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ValueError(f"Cannot read the {what} file {path}: {error}") from None
+        return Path(path).read_text(encoding="utf-8-sig")  # a byte-order mark is no content
+    except OSError as error:
+        raise ValueError(f"Cannot read the {what} file {path}: "
+                         f"{error.strerror or error}.") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"Cannot read the {what} file {path}: it is not UTF-8 text.") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -122,6 +125,9 @@ def main(argv: list[str] | None = None) -> int:
     source.add_argument("--definition", help="definition JSON")
     source.add_argument("--workshop", help="a workshop's id, company or title")
     export_cmd.add_argument("--version", type=int, help="with --workshop: which version")
+    export_cmd.add_argument("--leads", help="the CRM export the SQL and points table will run "
+                                            "on (default with --workshop: its latest upload)")
+    export_cmd.add_argument("--mapping", help="with --leads: mapping JSON (default: automatic)")
     export_cmd.add_argument("--format", required=True, choices=list(FORMATS))
     export_cmd.add_argument("--paper", default="A4", choices=["A4", "Letter"])
     export_cmd.add_argument("--out", required=True, help="the file to write")
@@ -177,13 +183,28 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _export(args) -> int:
+    if args.definition and args.version is not None:
+        raise ValueError("--version goes with --workshop: a definition file has one version.")
+    if args.mapping and not args.leads:
+        raise ValueError("--mapping goes with --leads: it says how that export's columns read.")
     if args.definition:
         definition = Definition.from_json(_read_text(args.definition, "definition"))
         page = one_page.one_pager(definition, company="", title="", facilitator="",
                                   agreed_by=[], agreed_at=None)
+        leads = None
     else:
-        definition, page = agreed_page(args.workshop, args.version)
-    rendered = render(definition, args.format, page, paper=args.paper)
+        definition, page, leads = agreed_page(args.workshop, args.version, with_leads=True)
+    if args.leads:
+        mapping = Mapping.from_json(_read_text(args.mapping, "mapping")) if args.mapping \
+            else None
+        leads = import_leads_file(args.leads, mapping).leads
+    columns = export_headers(leads, definition) if leads is not None else None
+    rendered = render(definition, args.format, page, paper=args.paper, columns=columns,
+                      leads=leads)
+    if args.format in ("sql", "points") and leads is None:
+        print("The rules name the app's own fields (industry, employees, …) and read each as "
+              "its kind; give --leads with the CRM export to name and read its columns as "
+              "the app did.", file=sys.stderr)
     try:
         Path(args.out).write_bytes(rendered.data)
     except OSError as error:
@@ -314,8 +335,10 @@ def workshops_list() -> list[dict]:
                  "versions": numbers.get(w.id, [])} for w in workshops]
 
 
-def agreed_page(name: str, number: int | None) -> tuple[Definition, one_page.OnePager]:
-    """A workshop's signed version (the latest, or `number`) and its one-pager.
+def agreed_page(name: str, number: int | None, with_leads: bool = False):
+    """A workshop's signed version (the latest, or `number`) and its one-pager; `with_leads`:
+    and the leads of its latest upload as the app reads them (None without one, or when its
+    file is gone: said on stderr).
 
     A name several workshops share (a company's, say) means the one of them with a signed
     version, when only one has."""
@@ -344,4 +367,27 @@ def agreed_page(name: str, number: int | None) -> tuple[Definition, one_page.One
             raise LookupError(f"{workshop.company}'s workshop {workshop.id!r} has no signed "
                               "version" + (f" {number}" if number is not None else "")
                               + " yet; `python -m workshop list` shows the versions.")
-        return shown.definition, shown.page()
+        if not with_leads:
+            return shown.definition, shown.page()
+        return shown.definition, shown.page(), _latest_leads(s, workshop.id)
+
+
+def _latest_leads(s, workshop_id: str):
+    """The workshop's latest upload read with its saved mapping, as the evidence page does."""
+    from sqlmodel import select
+
+    from workshop.models import LeadsUpload
+    from workshop.uploads import load_upload
+
+    upload = s.exec(select(LeadsUpload).where(LeadsUpload.workshop_id == workshop_id)
+                    .order_by(LeadsUpload.id.desc())).first()
+    if upload is None:
+        return None
+    try:
+        data = load_upload(upload.sha256)
+        mapping = Mapping.from_json(upload.mapping_json) if upload.mapping_json else None
+        return import_leads(data, upload.filename, mapping).leads
+    except (ValueError, FileNotFoundError) as error:
+        print(f"The workshop's export {upload.filename} cannot be read ({error}); the rules "
+              "are written without it.", file=sys.stderr)
+        return None

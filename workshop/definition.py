@@ -291,7 +291,12 @@ _JSON_OBJECT = TypeAdapter(dict[str, Any])
 
 
 def read_file(text: str | bytes) -> DefinitionFile:
-    """Parse, upgrade and check a definition JSON; a `DefinitionError` says what is wrong."""
+    """Parse, upgrade and check a definition JSON; a `DefinitionError` says what is wrong.
+    A byte-order mark in front (Windows PowerShell's UTF-8, Notepad's) is no part of it."""
+    if isinstance(text, bytes):
+        text = text.removeprefix(b"\xef\xbb\xbf")
+    else:
+        text = text.removeprefix("\ufeff")
     try:
         data = _JSON_OBJECT.validate_json(text)
     except ValidationError as error:
