@@ -13,6 +13,8 @@ import pandas as pd
 from workshop.definition import Definition
 from workshop.evaluate import evaluate
 from workshop.preview import (
+    MIN_DECIDED,
+    MIN_WINS,
     NoDates,
     average_per_month,
     cannot_evaluate,
@@ -218,6 +220,22 @@ def wins_sentence(figures: Figures) -> str:
 
 # Said beside win figures from too few decided leads or wins to trust (`Figures.reliable`).
 FEW_OUTCOMES = "from few decided leads and wins, so only a rough guide"
+
+
+def few_outcomes_note(leads: pd.DataFrame) -> str:
+    """Under a table of every draft's wins caught and win rates: the leads hold too few won
+    or lost deals for those figures to be more than a rough guide (as `outcome_metrics`
+    judges each: MIN_WINS wins, MIN_DECIDED decided leads on each side); empty otherwise, and
+    without wins (said on its own)."""
+    if "outcome" not in leads.columns:
+        return ""
+    outcome = leads["outcome"]
+    wins = int((outcome == "won").sum())
+    decided = wins + int((outcome == "lost").sum())
+    if wins == 0 or (wins >= MIN_WINS and decided >= 2 * MIN_DECIDED):
+        return ""
+    return (f"The leads hold {decided:,} won or lost deal{'' if decided == 1 else 's'}, "
+            f"{wins:,} of them won: wins caught and win rates are {FEW_OUTCOMES}.")
 
 
 def win_caveats(measured: dict[str, Figures | None]) -> list[str]:

@@ -8,7 +8,7 @@ import streamlit as st
 from workshop import merge
 from workshop.charts import qualified_bar
 from workshop.definition import Definition
-from workshop.measure import CannotMeasure, Figures, formatted, measure
+from workshop.measure import CannotMeasure, Figures, few_outcomes_note, formatted, measure
 from workshop.preview import cannot_evaluate, empty_warning, headline_table
 from workshop.text import escape_markdown
 from workshop.ui.leads_source import SAMPLE_LABEL, LeadsSource, leads_for, no_leads_yet
@@ -101,6 +101,9 @@ def live_panel(definitions: dict[str, Definition], source: LeadsSource | None, p
                                                                              definition)
         if problem:
             st.warning(f"{escape_markdown(name)}: {escape_markdown(problem)}")
+    few = few_outcomes_note(source.leads)
+    if few:
+        st.caption(few)
     if compact:
         st.markdown("\n".join(figures_sentence(row) for row in table.to_dict("records")))
         return
