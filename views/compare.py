@@ -65,13 +65,15 @@ with visit(place) as ws:
     people = ws(store.revealed_people)
     shared = ws(store.shared_state)
     points = ws(versions.discussion)
+source = workshop_leads(place)
+leads = source.leads if source is not None else None  # multiple-choice cells shape merges
 roles = [person.role for person in people]
 several_per_team = len(roles) != len(set(roles))
 if several_per_team and st.segmented_control(
         "Compare", ["Teams", "Every person"], default="Teams", required=True,
         key="compare:view") == "Teams":
     drafts = merge.drafts_by_team([(p.role, p.label, p.definition) for p in people],
-                                  ROLE_LABELS)
+                                  ROLE_LABELS, leads)
     st.caption("Each team's view is what its members agree on; switch to *Every person* to see "
                "each draft.")
 else:
@@ -85,7 +87,6 @@ if signed_now:
         st.balloons()
     st.success(f"Every team has signed: this is version {signed_now}.")
 
-source = workshop_leads(place)
 with visit(place) as ws:
     proposal = ws(versions.current_proposal)
 # A team member asked to sign sees that first (on a phone the questions are a long scroll).
@@ -142,7 +143,7 @@ if facilitator and shared.definition.is_empty() and not shared.decisions:
     # Saved in the click's callback, before the page runs again: a rerun the room's live
     # updates start at the same moment cannot swallow the click.
     st.button("✨ Start from the suggested definition", type="primary", on_click=apply,
-              args=(suggested_start(comparison), shared.revision))
+              args=(suggested_start(comparison, leads), shared.revision))
 
 st.header("Question by question")
 names = list(drafts)
@@ -181,7 +182,8 @@ def apply_choice(key: str) -> None:
     with visit(place) as ws:
         current = ws(store.shared_state)
     try:
-        edit = row_operation(current.definition, current.decisions, key, operation, drafts)
+        edit = row_operation(current.definition, current.decisions, key, operation, drafts,
+                             leads)
     except merge.CannotCombine as error:  # the row says so too; nothing is saved
         st.session_state[NOTICE] = str(error)
         return
@@ -200,7 +202,8 @@ def row_tools(row) -> None:
     operation = pick.selectbox("Build the shared answer", list(OPERATIONS),
                                format_func=OPERATIONS.get, key=f"op:{key}")
     try:
-        candidate, how = merge.apply_operation(shared.definition, key, operation, drafts)
+        candidate, how = merge.apply_operation(shared.definition, key, operation, drafts,
+                                               leads)
     except merge.CannotCombine as error:
         candidate, how = None, str(error)
     go.button("Apply", key=f"apply:{key}", width="stretch", on_click=apply_choice,

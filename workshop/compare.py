@@ -17,7 +17,8 @@ Classification of a question, among the drafts that answered it with criteria
       accept, the same yes/no, an action all of them score). The class names the row only; it
       changes neither the similarity nor the score.
 What they share, per field (see `spread`): the values every answering draft has, the values only
-some have (and whose), and for numbers the range all of them accept.
+some have (and whose), and for numbers the range all of them accept; an *is not one of* has every
+value the others name that it does not exclude (it accepts them).
 Alignment score = 100 × the mean, over questions that two or more drafts answered, of the mean
 pairwise similarity. Questions answered by fewer than two drafts do not count.
 Who agrees with whom: for each pair of drafts, the similarity per question, and overall the mean
@@ -152,6 +153,18 @@ def _key(criterion: Criterion, value: str) -> str:
     return value_key(value, criterion.field)
 
 
+def _add_accepted(criteria: dict[str, Criterion], holders: dict[str, list[str]]) -> None:
+    """An 'is not one of' accepts every value it does not name: it holds each value another
+    draft's 'is one of' names, unless it excludes it."""
+    named = {_key(c, v) for c in criteria.values() if c.op == "in" for v in c.values}
+    for name, criterion in criteria.items():
+        if criterion.op == "not_in":
+            excluded = {_key(criterion, v) for v in criterion.values}
+            for key, who in holders.items():
+                if key in named and key not in excluded and name not in who:
+                    who.append(name)
+
+
 def spread(drafts: dict[str, Definition], question: str) -> list[FieldSpread]:
     """Field by field, what the drafts that answered `question` share and where they differ.
     Engagement counts each scored action as a value (the points may still differ)."""
@@ -190,6 +203,7 @@ def spread(drafts: dict[str, Definition], question: str) -> list[FieldSpread]:
                 if name not in holders.setdefault(key, []):
                     holders[key].append(name)
                 display.setdefault(key, shown)
+        _add_accepted(criteria, holders)
         shared = [display[k] for k, who in holders.items() if len(who) == len(names)]
         some = {display[k]: who for k, who in holders.items() if len(who) < len(names)}
         overlap = None

@@ -211,15 +211,20 @@ class _TextValues:
     def named(self, values: list[str]) -> np.ndarray:
         wanted = named_folds(values, self.name)
         hit = self.folded.isin(wanted).fillna(False).to_numpy(dtype=bool, copy=True)
-        if self._choices is None:  # found once per column
+        choices = self.choices()
+        if len(choices):  # "Software;Retail": one of its choices named is enough
+            named = choices.map(lambda cell: not wanted.isdisjoint(cell))
+            hit[named.index[named.to_numpy(dtype=bool)]] = True
+        return hit
+
+    def choices(self) -> pd.Series:
+        """The folded choices of each multiple-choice value, by its position; found once."""
+        if self._choices is None:
             self._choices = pd.Series([], dtype=object)
             if _holds(self.folded, CHOICES):
                 several = self.folded.str.contains(CHOICES, regex=False).fillna(False)
                 self._choices = self.folded[several].str.split(CHOICES)
-        if len(self._choices):  # "Software;Retail": one of its choices named is enough
-            named = self._choices.map(lambda choices: not wanted.isdisjoint(choices))
-            hit[named.index[named.to_numpy(dtype=bool)]] = True
-        return hit
+        return self._choices
 
     def contains(self, words: list[str]) -> np.ndarray:
         if self._searched is None:  # shared by every search of the column
@@ -251,6 +256,21 @@ def _distinct(leads: pd.DataFrame, name: str) -> _TextValues:
 
 def _is_number(column: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+
+
+def holds_choices(leads: pd.DataFrame | None, field: str) -> bool:
+    """Whether a cell of the field's text column names several choices ("Software;Retail"):
+    there 'is one of' and 'is not one of' are not each other's opposite, and what several
+    rules accept together may take more than one rule (`workshop.merge`). Found on the
+    column's distinct values, once per leads table."""
+    name = None if leads is None else resolve(leads, field)
+    if name is None:
+        return False
+    column = leads[name]
+    if pd.api.types.is_datetime64_any_dtype(column) or _is_number(column) \
+            or pd.api.types.is_bool_dtype(column) or str(column.dtype) == "boolean":
+        return False
+    return bool(len(_distinct(leads, name).choices()))
 
 
 def criterion_mask(leads: pd.DataFrame, criterion: Criterion) -> pd.Series:

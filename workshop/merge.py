@@ -14,7 +14,7 @@ import pandas as pd
 from workshop import catalog
 from workshop.compare import AGREE, AGREE_AT, ONLY_ONE, PARTLY, Comparison, compare, has_answer
 from workshop.definition import RANGE_OPS, Action, Criterion, Definition
-from workshop.evaluate import fold_word, named_folds
+from workshop.evaluate import fold_word, holds_choices, named_folds
 from workshop.measure import CannotMeasure, Figures, measure
 from workshop.models import possessive
 from workshop.operators import operator
@@ -44,18 +44,24 @@ def clear(shared: Definition, question: str) -> Definition:
     return shared.with_question(question, [])
 
 
-def union(shared: Definition, question: str, sources: list[Definition]) -> Definition:
-    return _combine(shared, question, sources, widest=True)
+def union(shared: Definition, question: str, sources: list[Definition],
+          leads: pd.DataFrame | None = None) -> Definition:
+    """`leads`: the workshop's leads, whose multiple-choice cells a rule may have to allow
+    for (see `combined_rules`); None reads every cell as one value."""
+    return _combine(shared, question, sources, widest=True, leads=leads)
 
 
-def intersection(shared: Definition, question: str, sources: list[Definition]) -> Definition:
-    return _combine(shared, question, sources, widest=False)
+def intersection(shared: Definition, question: str, sources: list[Definition],
+                 leads: pd.DataFrame | None = None) -> Definition:
+    return _combine(shared, question, sources, widest=False, leads=leads)
 
 
-def common_ground(shared: Definition, question: str, sources: list[Definition]) -> Definition:
+def common_ground(shared: Definition, question: str, sources: list[Definition],
+                  leads: pd.DataFrame | None = None) -> Definition:
     """The intersection on the fields every answering draft has a rule on: what the drafts
     share, without the rules only some of them have (a suggestion to start from)."""
-    return _combine(shared, question, sources, widest=False, shared_fields_only=True)
+    return _combine(shared, question, sources, widest=False, shared_fields_only=True,
+                    leads=leads)
 
 
 class CannotCombine(ValueError):
@@ -68,7 +74,8 @@ class NoCommonGround(CannotCombine):
 
 
 def _combine(shared: Definition, question: str, sources: list[Definition],
-             widest: bool, shared_fields_only: bool = False) -> Definition:
+             widest: bool, shared_fields_only: bool = False,
+             leads: pd.DataFrame | None = None) -> Definition:
     """Union: a superset of what each answering draft accepts on the question; intersection:
     what all of them accept. Raises `CannotCombine` when one rule per field cannot say it."""
     answering = [s for s in sources if has_answer(s, question)]
@@ -86,35 +93,43 @@ def _combine(shared: Definition, question: str, sources: list[Definition],
         partial = len(users[name]) < len(answering)
         if partial and shared_fields_only:
             continue
-        merged = combine_criteria(criteria, widest)
-        if merged is None:
+        rules = combined_rules(criteria, widest, holds_choices(leads, name))
+        if not rules:
             continue
         # A draft without a rule on the field accepts every lead on it: a must-have or a
         # disqualifier only some drafts have is no part of their union, and all of their
         # intersection; points only some drafts give go the other way.
-        if partial and widest == (merged.role != "nice"):
+        if partial and widest == (rules[0].role != "nice"):
             continue
-        combined.append(merged)
+        combined.extend(rules)
     return shared.with_question(question, combined)
 
 
-def combine_criteria(criteria: list[Criterion], widest: bool) -> Criterion | None:
+def combined_rules(criteria: list[Criterion], widest: bool, several: bool = False
+                   ) -> list[Criterion]:
+    """The union (widest) or intersection of criteria on one field as the rules that say it:
+    one rule, none when the union accepts every lead, or, for the intersection of 'is one
+    of' / 'is not one of' on a column of multiple-choice cells (`several`), each draft's
+    rule that the others do not already imply, every one a must-have (a "Software;Retail"
+    lead meets 'is Software or Finance' and 'is Software or Retail' but not 'is Software'
+    AND 'is not Retail', so no one rule says what all of them accept)."""
+    if several and not widest and {c.op for c in criteria} <= {"in", "not_in"}:
+        return _choice_rules(criteria, _merged_role(criteria, widest))
+    merged = combine_criteria(criteria, widest, several)
+    return [] if merged is None else [merged]
+
+
+def combine_criteria(criteria: list[Criterion], widest: bool, several: bool = False
+                     ) -> Criterion | None:
     """Union (widest) or intersection of criteria on one field; None when the union accepts
-    every lead. Raises `NoCommonGround` when the intersection accepts none, and
-    `CannotCombine` when one rule cannot say the result."""
+    every lead. `several`: the field's column holds multiple-choice cells. Raises
+    `NoCommonGround` when the intersection accepts none, and `CannotCombine` when one rule
+    cannot say the result."""
     first = criteria[0]
-    role = (min if widest else max)((c.role for c in criteria), key=ROLE_STRICTNESS.get)
-    gates = [c.gate for c in criteria if c.role == "must"] or [first.gate]
-    # An MQL must-have blocks both stages, an SQL must-have only the second: MQL is stricter.
-    gate = ("sql" if "sql" in gates else "mql") if widest else (
-        "mql" if "mql" in gates else "sql")
-    points = (max if widest else min)([c.points for c in criteria if c.role == "nice"] or [0])
-    update = {"role": role, "gate": gate, "points": points if role == "nice" else 0}
-    if role == "nice" and update["points"] <= 0:
-        update["points"] = max(c.points for c in criteria) or 5
+    update = _merged_role(criteria, widest)
     ops = {c.op for c in criteria}
     if ops <= {"in", "not_in"}:
-        return _combined_values(criteria, widest, update)
+        return _combined_values(criteria, widest, update, several)
     if ops == {"contains_any"}:
         return _combined_words(criteria, widest, update)
     if ops <= set(RANGE_OPS):
@@ -134,24 +149,85 @@ def combine_criteria(criteria: list[Criterion], widest: bool) -> Criterion | Non
         + "), which one rule cannot combine. Take one draft's answer, or edit it by hand.")
 
 
-def _combined_values(criteria: list[Criterion], widest: bool, update: dict) -> Criterion | None:
+def _merged_role(criteria: list[Criterion], widest: bool) -> dict:
+    """The role, gate and points of the union (least strict) or intersection (most strict)."""
+    first = criteria[0]
+    role = (min if widest else max)((c.role for c in criteria), key=ROLE_STRICTNESS.get)
+    gates = [c.gate for c in criteria if c.role == "must"] or [first.gate]
+    # An MQL must-have blocks both stages, an SQL must-have only the second: MQL is stricter.
+    gate = ("sql" if "sql" in gates else "mql") if widest else (
+        "mql" if "mql" in gates else "sql")
+    points = (max if widest else min)([c.points for c in criteria if c.role == "nice"] or [0])
+    update = {"role": role, "gate": gate, "points": points if role == "nice" else 0}
+    if role == "nice" and update["points"] <= 0:
+        update["points"] = max(c.points for c in criteria) or 5
+    return update
+
+
+def _combined_values(criteria: list[Criterion], widest: bool, update: dict,
+                     several: bool = False) -> Criterion | None:
     """'is one of' and 'is not one of', as sets of values compared as the rules compare them
     (`evaluate.named_folds`: 'COMPUTER_SOFTWARE' is 'Computer Software', 'USA' is 'United
-    States'): a union or intersection of them is again one of the two."""
+    States'): on cells of one value each, a union or intersection of them is again one of the
+    two. On multiple-choice cells (`several`) it is only where one draft's rule already says
+    it, or the rules are all 'is one of' (union) or all 'is not one of' (intersection)."""
     field = criteria[0].field
-    shown: dict[str, str] = {}  # folded -> as a draft wrote it, the first draft first
-    for criterion in criteria:
-        for value in criterion.values:
-            for folded in named_folds([value], field):
-                shown.setdefault(folded, value)
     accepted = [(c.op == "in", named_folds(c.values, field)) for c in criteria]
     keeps, folds = reduce(lambda a, b: _joined(a, b, widest), accepted)
     if not keeps and not folds:
         return None  # nothing excluded: every lead
     if keeps and not folds:
         raise NoCommonGround(_no_common_ground(field))
+    kinds = {keep for keep, _ in accepted}
+    if several and kinds != {widest} and (len(kinds) > 1 or (keeps, folds) not in accepted):
+        raise CannotCombine(_no_one_rule(field, widest))
     return _rebuilt(criteria[0], {**update, "op": "in" if keeps else "not_in",
-                                  "values": _written(folds, shown)})
+                                  "values": _written(folds, _spellings(criteria))})
+
+
+def _choice_rules(criteria: list[Criterion], update: dict) -> list[Criterion]:
+    """What every 'is one of' / 'is not one of' rule accepts on multiple-choice cells: no
+    excluded choice (one 'is not one of' with every excluded value) and, for each 'is one of'
+    rule, one of its other values; a rule whose values hold another's is implied by it."""
+    field = criteria[0].field
+    excluded = set().union(*(named_folds(c.values, field) for c in criteria
+                             if c.op == "not_in"))
+    wanted: list[frozenset[str]] = []
+    for criterion in criteria:
+        if criterion.op == "in":
+            folds = frozenset(named_folds(criterion.values, field) - excluded)
+            if not folds:
+                raise NoCommonGround(_no_common_ground(field))
+            if folds not in wanted:
+                wanted.append(folds)
+    kept = [(True, folds) for folds in wanted if not any(other < folds for other in wanted)]
+    rules = kept + ([(False, excluded)] if excluded else [])
+    if len(rules) > 1 and update["role"] != "must":
+        raise CannotCombine(
+            f"Some leads name several values of {_label(field)} in one cell (separated by "
+            "“;”), so what every draft accepts takes one rule per draft, which only a "
+            "must-have can say. Take one draft's answer, or edit it by hand.")
+    shown = _spellings(criteria)
+    return [_rebuilt(criteria[0], {**update, "op": "in" if keeps else "not_in",
+                                   "values": _written(folds, shown)})
+            for keeps, folds in rules]
+
+
+def _spellings(criteria: list[Criterion]) -> dict[str, str]:
+    """Folded value -> as a draft wrote it, the first draft first."""
+    shown: dict[str, str] = {}
+    for criterion in criteria:
+        for value in criterion.values:
+            for folded in named_folds([value], criterion.field):
+                shown.setdefault(folded, value)
+    return shown
+
+
+def _no_one_rule(field: str, widest: bool) -> str:
+    what = "any draft accepts" if widest else "every draft accepts"
+    return (f"Some leads name several values of {_label(field)} in one cell (separated by "
+            f"“;”), so no one rule on it accepts exactly what {what}. Take one draft's "
+            "answer, or edit it by hand.")
 
 
 def _joined(a: tuple[bool, set[str]], b: tuple[bool, set[str]], widest: bool
@@ -251,9 +327,11 @@ def middle_engagement(shared: Definition, sources: list[Definition]) -> Definiti
     return shared.with_engagement(actions, int(median([s.threshold for s in sources])))
 
 
-def suggest(comparison: Comparison) -> tuple[Definition, list[Suggestion]]:
+def suggest(comparison: Comparison, leads: pd.DataFrame | None = None
+            ) -> tuple[Definition, list[Suggestion]]:
     """A starting point: agreed rows as they are, a majority's answer where two agree,
-    the common ground (intersection) where answers partly overlap, conflicts left open."""
+    the common ground (intersection) where answers partly overlap, conflicts left open.
+    `leads`: the workshop's leads (see `union`)."""
     drafts = comparison.drafts
     shared = Definition()
     suggestions = []
@@ -274,7 +352,8 @@ def suggest(comparison: Comparison) -> tuple[Definition, list[Suggestion]]:
             continue
         if row.status == PARTLY:
             try:
-                candidate = common_ground(shared, key, [drafts[n] for n in row.answered_by])
+                candidate = common_ground(shared, key, [drafts[n] for n in row.answered_by],
+                                          leads)
             except CannotCombine:  # no common ground: left open for the room
                 candidate = shared
             if candidate.answered(key):
@@ -299,7 +378,8 @@ def _rebuilt(criterion: Criterion, update: dict) -> Criterion:
 
 
 def apply_operation(shared: Definition, question: str, operation: str,
-                    drafts: dict[str, Definition]) -> tuple[Definition, str]:
+                    drafts: dict[str, Definition], leads: pd.DataFrame | None = None
+                    ) -> tuple[Definition, str]:
     """Run a named row operation ('take:<draft>', 'union', 'intersection', 'clear');
     returns the new shared definition and how the row was decided, in words."""
     if operation.startswith("take:"):
@@ -308,9 +388,10 @@ def apply_operation(shared: Definition, question: str, operation: str,
             raise ValueError(f"There is no draft called {source!r}.")
         return take(shared, question, drafts[source]), f"took {possessive(source)} answer"
     if operation == "union":
-        return union(shared, question, list(drafts.values())), "union of the drafts"
+        return union(shared, question, list(drafts.values()), leads), "union of the drafts"
     if operation == "intersection":
-        return intersection(shared, question, list(drafts.values())), "intersection of the drafts"
+        return (intersection(shared, question, list(drafts.values()), leads),
+                "intersection of the drafts")
     if operation == "clear":
         return clear(shared, question), "left open"
     raise ValueError(f"Unknown operation {operation!r}.")
@@ -325,14 +406,15 @@ def changed_questions(before: Definition, after: Definition) -> list[str]:
     return [q.key for q in catalog.QUESTIONS if view(before, q.key) != view(after, q.key)]
 
 
-def team_view(definitions: list[Definition]) -> Definition:
+def team_view(definitions: list[Definition], leads: pd.DataFrame | None = None) -> Definition:
     """A team's combined view: what its members agree on (or two of three, or their common
-    ground), with their notes side by side. One member's draft is the team's view as it is."""
+    ground on `leads`, see `union`), with their notes side by side. One member's draft is the
+    team's view as it is."""
     if len(definitions) == 1:
         return definitions[0]
     members = {str(i): d for i, d in enumerate(definitions)}
     comparison = compare(members)
-    combined, _ = suggest(comparison)
+    combined, _ = suggest(comparison, leads)
     for row in comparison.rows:  # nobody in the team disagrees with a lone answer
         if row.status == ONLY_ONE:
             combined = take(combined, row.question.key, members[row.answered_by[0]])
@@ -345,12 +427,13 @@ def team_view(definitions: list[Definition]) -> Definition:
 
 
 def drafts_by_team(people: list[tuple[str, str, Definition]],
-                   team_labels: dict[str, str]) -> dict[str, Definition]:
+                   team_labels: dict[str, str], leads: pd.DataFrame | None = None
+                   ) -> dict[str, Definition]:
     """(role, person label, draft) rows -> one definition per role, labelled by team."""
     by_role: dict[str, list[Definition]] = {}
     for role, _, definition in people:
         by_role.setdefault(role, []).append(definition)
-    return {team_labels.get(role, role): team_view(definitions)
+    return {team_labels.get(role, role): team_view(definitions, leads)
             for role, definitions in by_role.items()}
 
 

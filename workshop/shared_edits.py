@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
+
 from workshop import catalog, merge
 from workshop.compare import Comparison
 from workshop.definition import Definition
@@ -35,18 +37,19 @@ def hand_edit(before: Definition, after: Definition, decisions: dict[str, str]) 
 
 
 def row_operation(shared: Definition, decisions: dict[str, str], question: str,
-                  operation: str, drafts: dict[str, Definition]) -> SharedEdit:
-    """One question decided by a row operation (`merge.apply_operation`): the decision says
-    how, and the log line names the question."""
-    candidate, how = merge.apply_operation(shared, question, operation, drafts)
+                  operation: str, drafts: dict[str, Definition],
+                  leads: pd.DataFrame | None = None) -> SharedEdit:
+    """One question decided by a row operation (`merge.apply_operation`, on `leads`): the
+    decision says how, and the log line names the question."""
+    candidate, how = merge.apply_operation(shared, question, operation, drafts, leads)
     return SharedEdit(candidate, {**decisions, question: how},
                       f"{TITLES.get(question, question)}: {how}", [question])
 
 
-def suggested_start(comparison: Comparison) -> SharedEdit:
-    """The shared definition started from `merge.suggest`: each question it answers or leaves
-    open is noted as suggested, with how."""
-    suggested, suggestions = merge.suggest(comparison)
+def suggested_start(comparison: Comparison, leads: pd.DataFrame | None = None) -> SharedEdit:
+    """The shared definition started from `merge.suggest` (on `leads`): each question it
+    answers or leaves open is noted as suggested, with how."""
+    suggested, suggestions = merge.suggest(comparison, leads)
     return SharedEdit(suggested, {s.question: f"suggested ({s.how})" for s in suggestions},
                       "Started from the suggested definition",
                       [s.question for s in suggestions])
