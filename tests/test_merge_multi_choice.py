@@ -207,19 +207,39 @@ def test_single_valued_leads_keep_the_one_merged_rule():
     assert [(c.op, c.values) for c in shared.criteria] == [("in", [values[0]])]
 
 
-def test_points_or_a_disqualifier_that_would_take_several_rules_are_refused():
+def test_points_that_would_take_several_rules_are_refused():
     leads, _, values = _file("pipedrive_de")
     a, b, c, _, _ = values
     drafts = [D(C(values=[a, b], role="nice", points=10)),
               D(C(values=[a, c], role="nice", points=10))]
     with pytest.raises(merge.CannotCombine, match="only a must-have"):
         merge.intersection(Definition(), "industry", drafts, leads)
-    disqualifiers = [D(C(values=[a, b], role="disqualifier")),
-                     D(C(values=[a, c], role="disqualifier"))]
-    with pytest.raises(merge.CannotCombine, match="only a must-have"):
-        merge.intersection(Definition(), disqualifiers[0].criteria[0].question, disqualifiers,
-                           leads)
     assert merge.intersection(Definition(), "industry", drafts).criteria[0].values == [a]
+
+
+@pytest.mark.parametrize("several", [True, False])
+def test_disqualifiers_merge_by_the_leads_they_leave(several):
+    """A disqualifier accepts the leads its condition does not name: what all accept is what
+    no condition names (their union), what any accepts is what not every one names (their
+    intersection). Intersecting the conditions for "all accept" had let more leads through."""
+    leads, cells, values = _file("pipedrive_de", several)
+    a, b, c, _, _ = values
+    drafts = [D(C(values=[a, b], role="disqualifier")), D(C(values=[a, c], role="disqualifier"))]
+    question = drafts[0].criteria[0].question
+    kept = [~_accepts(cells, "in", d.criteria[0].values) for d in drafts]
+    everyone = np.logical_and.reduce(kept)
+    anyone = np.logical_or.reduce(kept)
+    for draft, keeps in zip(drafts, kept, strict=True):
+        assert (_qualified(leads, draft) == keeps).all()
+    all_accept = merge.intersection(Definition(), question, drafts, leads)
+    assert (_qualified(leads, all_accept) == everyone).all()
+    assert everyone.sum() < anyone.sum()
+    if several:  # a "B;C" lead is named by both conditions, yet by no one rule naming A
+        with pytest.raises(merge.CannotCombine):
+            merge.union(Definition(), question, drafts, leads)
+    else:
+        any_accepts = merge.union(Definition(), question, drafts, leads)
+        assert (_qualified(leads, any_accepts) == anyone).all()
 
 
 def test_is_none_of_shares_the_values_it_does_not_exclude():

@@ -113,7 +113,8 @@ def combined_rules(criteria: list[Criterion], widest: bool, several: bool = Fals
     rule that the others do not already imply, every one a must-have (a "Software;Retail"
     lead meets 'is Software or Finance' and 'is Software or Retail' but not 'is Software'
     AND 'is not Retail', so no one rule says what all of them accept)."""
-    if several and not widest and {c.op for c in criteria} <= {"in", "not_in"}:
+    if several and not widest and {c.op for c in criteria} <= {"in", "not_in"} \
+            and not _all_disqualifiers(criteria):
         return _choice_rules(criteria, _merged_role(criteria, widest))
     merged = combine_criteria(criteria, widest, several)
     return [] if merged is None else [merged]
@@ -125,8 +126,31 @@ def combine_criteria(criteria: list[Criterion], widest: bool, several: bool = Fa
     every lead. `several`: the field's column holds multiple-choice cells. Raises
     `NoCommonGround` when the intersection accepts none, and `CannotCombine` when one rule
     cannot say the result."""
-    first = criteria[0]
     update = _merged_role(criteria, widest)
+    if not _all_disqualifiers(criteria):
+        return _combined_condition(criteria, widest, update, several)
+    # A disqualifier accepts the leads its condition does not name: what all of them accept
+    # is what none names, the union of their conditions; what any accepts, the leads not
+    # named by every condition, their intersection.
+    try:
+        combined = _combined_condition(criteria, not widest, update, several)
+    except NoCommonGround:  # no lead is named by every condition: some draft accepts each
+        if widest:
+            return None
+        raise
+    if combined is None and not widest:  # every lead is named by some condition
+        raise NoCommonGround(_no_common_ground(criteria[0].field))
+    return combined
+
+
+def _all_disqualifiers(criteria: list[Criterion]) -> bool:
+    return all(c.role == "disqualifier" for c in criteria)
+
+
+def _combined_condition(criteria: list[Criterion], widest: bool, update: dict,
+                        several: bool = False) -> Criterion | None:
+    """The union (widest) or intersection of the criteria's conditions, as one rule."""
+    first = criteria[0]
     ops = {c.op for c in criteria}
     if ops <= {"in", "not_in"}:
         return _combined_values(criteria, widest, update, several)
