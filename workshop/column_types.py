@@ -354,7 +354,9 @@ def parse_dates(text: pd.Series, order: str) -> pd.Series:
     Spanish, Italian, Portuguese and Dutch are put in English first ("30. März 2025")."""
     values = _rewritten(text.astype("str").str.strip(), (_ZONE, r"\1"))
     result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
-    todo = values.notna() & values.ne("")
+    # A time without a date ("00:00:00": a workbook's date cell holding day 0) names no day;
+    # pandas would put it on today's date.
+    todo = values.notna() & values.ne("") & ~_matches(values, _TIME_ONLY)
     if order in (DAY_FIRST, MONTH_FIRST):
         numeric = todo & _matches(values, _NUMERIC_DATE_SHAPE)
         if numeric.any():
@@ -372,6 +374,9 @@ def parse_dates(text: pd.Series, order: str) -> pd.Series:
             parsed[again] = pd.to_datetime(worded, errors="coerce", format="mixed", utc=True)
         result[todo] = parsed.dt.tz_localize(None).astype("datetime64[us]")
     return result
+
+
+_TIME_ONLY = r"^(?i:\d{1,2}(?::\d{2}){1,2}(?:[.,]\d+)?\s*(?:[ap]\.?\s?m\.?)?)$"
 
 
 def _rewritten(values: pd.Series, *rules: tuple[str, str]) -> pd.Series:

@@ -236,7 +236,8 @@ def period_sentence(leads: pd.DataFrame) -> str:
         share = undated / len(leads)
         line += (f" {undated:,} of the {len(leads):,} leads "
                  f"({'under 1%' if share < 0.005 else f'{share:.0%}'}) "
-                 f"{'has' if undated == 1 else 'have'} no created date (blank or unreadable), "
+                 f"{'has' if undated == 1 else 'have'} no created date the figures can use "
+                 "(blank, unreadable, or standing apart from the rest), "
                  f"so the figures per month leave {'it' if undated == 1 else 'them'} out.")
     return line
 
