@@ -39,6 +39,7 @@ from workshop.pipeline import ImportedLeads, import_leads, import_leads_file
 from workshop.preview import NoDates, cannot_evaluate, empty_warning, headline, monthly_volume
 from workshop.schema import NewerDatabase
 from workshop.store import Locked
+from workshop.text import for_terminal
 
 
 def inspect(imported: ImportedLeads) -> dict:
@@ -171,11 +172,11 @@ def main(argv: list[str] | None = None) -> int:
                                       by_month=args.by_month)
     except (ImportProblem, DefinitionError, ValueError, PdfUnavailable, LookupError,
             NewerDatabase, Locked) as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {for_terminal(error)}", file=sys.stderr)
         return 2
     except (MissingColumn, KeyError) as error:
         names = str(error.args[0]) if error.args else str(error)
-        print(f"error: the leads have no column for {names}. Map it, or change the "
+        print(f"error: the leads have no column for {for_terminal(names)}. Map it, or change the "
               "definition.", file=sys.stderr)
         return 2
     print(json.dumps(result, indent=2, default=str))
@@ -210,7 +211,7 @@ def _export(args) -> int:
     except OSError as error:
         raise ValueError(f"Cannot write {args.out}: {error.strerror or error}.") from None
     if rendered.notice:
-        print(rendered.notice, file=sys.stderr)
+        print(for_terminal(rendered.notice), file=sys.stderr)
     print(f"wrote {args.out} ({len(rendered.data):,} bytes)")
     return 0
 

@@ -20,7 +20,7 @@ import segno
 from workshop import catalog
 from workshop.definition import Definition
 from workshop.measure import leads_count, volume_sentence, wins_sentence
-from workshop.text import md_escape, md_inline
+from workshop.text import md_escape, md_inline, without_bidi_overrides
 
 HEADLINE = "A qualified lead is…"
 MAX_HEADLINE_RULES = 4  # the headline stays a few short lines; the gates list everything
@@ -364,6 +364,10 @@ def _jinja() -> jinja2.Environment:
         _environment = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES),
             autoescape=True,
+            # every typed value shown: escaped by autoescape, and never reordering the page's
+            # words (Markup is the app's own, such as the QR code's SVG)
+            finalize=lambda value: without_bidi_overrides(value) if isinstance(value, str)
+            and not isinstance(value, markupsafe.Markup) else value,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,

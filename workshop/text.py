@@ -16,6 +16,21 @@ _STREAMLIT_LOGO = re.compile(r"(?<=:streamlit)(?=:)")
 _STREAMLIT_SIGNS = re.compile(r"(?<!\S)(<->|->|<-|--|>=|<=|~=)(?!\S)")
 WORD_JOINER = "\u2060"
 _MD_LEADING_MARKER = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))")
+# Right-to-left overrides, embeddings and isolates: typed into a name, they turn the rest of the
+# line around ("Acme\u202eoc.live" shows as "Acmeevil.co") and spoof the app's own words.
+_BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+# What a terminal reads as commands (ESC sequences clear or recolour it), besides line ends.
+_TERMINAL_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def without_bidi_overrides(text: str) -> str:
+    """Typed text without the characters that reorder what follows them."""
+    return _BIDI_CONTROLS.sub("", text)
+
+
+def for_terminal(text: object) -> str:
+    """Text for a terminal: no control characters a terminal would run, no reordering."""
+    return without_bidi_overrides(_TERMINAL_CONTROLS.sub("", str(text)))
 
 
 def md_escape(text: object) -> str:
@@ -26,7 +41,8 @@ def md_escape(text: object) -> str:
     autolinking leave them as text as far as escapes allow.
     """
     lines = []
-    for raw in str(text).replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+    text = without_bidi_overrides(str(text))
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line = _MD_SPECIAL.sub(r"\\\1", raw.strip())
         line = _MD_LEADING_MARKER.sub(lambda m: m.group(1) + _escape_marker(m.group(2)), line)
         # Streamlit reads ":material/name:" in the source as an icon, escaped colon or not
@@ -57,7 +73,7 @@ def escape_markdown(text: object) -> str:
 def chart_text(text: object) -> str:
     """Typed text as a chart label: Plotly reads <a>, <b>, <br> and entities in labels, so
     every markup character is written as an entity and shows as itself."""
-    return html.escape("" if text is None else str(text), quote=False)
+    return html.escape(without_bidi_overrides("" if text is None else str(text)), quote=False)
 
 
 BLANK = "—"  # what a table shows for a missing value, instead of "None"

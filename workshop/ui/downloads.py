@@ -52,8 +52,8 @@ def one_pager_downloads(page: export.OnePager, base_name: str, key: str) -> None
         logger.exception("The one-pager could not be laid out as a PDF.")
         printed = None
         st.warning(NOT_PRINTED)
-    if printed is not None and printed.message:
-        st.info(printed.message)
+    if printed is not None and printed.message:  # it names criteria: typed text
+        st.info(escape_markdown(printed.message))
     missing = fonts.missing_glyphs_sentence(export.to_markdown(page)) if printed else ""
     if missing:  # drawn as empty boxes on paper: said here, not found on the wall
         st.warning(escape_markdown(missing))
