@@ -782,12 +782,17 @@ def parse_date(column: pd.Series, order: str | None = None, *,
     parsed = parsed.astype("datetime64[us]")  # one resolution, whichever way it was read
     if keep_unset:
         return parsed
-    stamps = parsed.to_numpy()
+    unset = _never_set(parsed.to_numpy())
+    return parsed.mask(unset) if unset.any() else parsed
+
+
+def _never_set(stamps: np.ndarray) -> np.ndarray:
+    """Where timestamps are what systems write for a date never set (NaT is not one)."""
     unset = (stamps < _EARLIEST) | (stamps >= _LATEST)
     unset |= (stamps >= _EPOCH_ANYWHERE[0]) & (stamps <= _EPOCH_ANYWHERE[1])
     for date in _UNSET_DATES:
         unset |= stamps == date
-    return parsed.mask(unset) if unset.any() else parsed
+    return unset
 
 
 def never_set_dates(text: pd.Series) -> np.ndarray:
@@ -797,8 +802,7 @@ def never_set_dates(text: pd.Series) -> np.ndarray:
     if len(text) == 0:
         return np.zeros(0, dtype=bool)
     text = _as_text(text)
-    written = parse_date(text, keep_unset=True).notna().to_numpy(dtype=bool)
-    unset = written & parse_date(text).isna().to_numpy(dtype=bool)
+    unset = _never_set(parse_date(text, keep_unset=True).to_numpy())  # NaT compares False
     return unset | text.str.contains(_SPREADSHEET_ZERO, regex=True).fillna(False).to_numpy(
         dtype=bool)
 

@@ -7,7 +7,6 @@ import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 
-import numpy as np
 import pandas as pd
 
 from workshop.definition import Definition
@@ -15,13 +14,15 @@ from workshop.evaluate import evaluate
 from workshop.preview import (
     MIN_DECIDED,
     MIN_WINS,
+    SHORT_EXPORT_DAYS,
     NoDates,
     average_per_month,
     cannot_evaluate,
-    created_stamps,
+    created_day_span,
     empty_warning,
     monthly_volume,
     outcome_metrics,
+    short_export_sentence,
 )
 
 
@@ -130,7 +131,7 @@ def measure(leads: pd.DataFrame, definition: Definition, masks: dict | None = No
         "qualified_per_month": None if volume is None
         else round(average_per_month(volume, "mql"), 1),
         "sql_per_month": None if volume is None else round(average_per_month(volume, "sql"), 1),
-        "days": None if volume is None else _days_spanned(leads),
+        "days": None if volume is None else created_day_span(leads),
         "has_outcome": "outcome" in leads.columns,
     }
     outcomes = outcome_metrics(leads, evaluation)
@@ -140,23 +141,6 @@ def measure(leads: pd.DataFrame, definition: Definition, masks: dict | None = No
                        win_rate_rest=outcomes.win_rate_rest, lift=outcomes.lift,
                        reliable=outcomes.reliable)
     return Figures(**figures)
-
-
-def _days_spanned(leads: pd.DataFrame) -> int | None:
-    """Days from the first lead's created day to the last's, both counted; None without."""
-    stamps = created_stamps(leads)
-    if stamps is None:
-        return None
-    days = stamps.astype("datetime64[D]")
-    days = days[~np.isnat(days)]
-    if not len(days):
-        return None
-    return int((days.max() - days.min()).astype("timedelta64[D]").astype(np.int64)) + 1
-
-
-# Under this many days of leads, a month's leads are worked out from less than a month (as
-# `preview.period_sentence` says beside the capacity figures).
-SHORT_EXPORT_DAYS = 28
 
 
 def short_period(figures: Figures | None) -> int | None:
@@ -178,10 +162,7 @@ def _days_text(days: int) -> str:
 def short_period_sentence(figures: Figures | None) -> str:
     """What a per-month figure from under a month of leads must be read with; else empty."""
     days = short_period(figures)
-    if days is None:
-        return ""
-    return ("The export covers less than a month, so a month's leads are worked out from "
-            f"{_days_text(days)}: check them against a longer export.")
+    return "" if days is None else short_export_sentence(days)
 
 
 def period_caveats(measured: dict[str, Figures | None]) -> list[str]:

@@ -218,6 +218,27 @@ def covered_months(leads: pd.DataFrame, numbers: np.ndarray) -> tuple[int, np.nd
     return first, shares
 
 
+# Under this many days of leads, a month's leads are worked out from less than a month.
+SHORT_EXPORT_DAYS = 28
+
+
+def short_export_sentence(days: int) -> str:
+    """Said with a per-month figure worked out from `days` of leads; empty for a month or
+    more."""
+    if days >= SHORT_EXPORT_DAYS:
+        return ""
+    return ("The export covers less than a month, so a month's leads are worked out from "
+            f"{days:,} day{'' if days == 1 else 's'}: check them against a longer export.")
+
+
+def created_day_span(leads: pd.DataFrame) -> int | None:
+    """Days from the first lead's created day to the last's, both counted; None without."""
+    days = _created_days(leads)
+    if days is None or not len(days):
+        return None
+    return _days(days.max() - days.min()) + 1
+
+
 def period_sentence(leads: pd.DataFrame) -> str:
     """What "per month" is taken over: the days the leads' created dates run, said beside the
     capacity figures (an export of two weeks is not two months of leads). Empty without days."""
@@ -228,9 +249,9 @@ def period_sentence(leads: pd.DataFrame) -> str:
     span = _days(days.max() - days.min()) + 1
     line = (f"Per month: the leads created from {start:%-d %B %Y} to {end:%-d %B %Y} "
             f"({span:,} day{'' if span == 1 else 's'}), over the part of each month they cover.")
-    if span < 28:
-        line += (" The export covers less than a month, so a month's leads are worked out from "
-                 f"{span:,} day{'' if span == 1 else 's'}: check them against a longer export.")
+    short = short_export_sentence(span)
+    if short:
+        line += " " + short
     undated = len(leads) - len(days)
     if undated:
         share = undated / len(leads)
