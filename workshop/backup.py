@@ -559,7 +559,7 @@ def _check_references(backup: Backup) -> None:
     if roles.count(DATA_ROLE) > 1:
         raise _damaged("it holds more than one draft of the won deals.")
     # Told apart as the app tells them apart when someone joins or takes a turn (`store`).
-    if len({(p.role, p.name.lower()) for p in backup.people}) != len(backup.people):
+    if len({(p.role, store.name_key(p.name)) for p in backup.people}) != len(backup.people):
         raise _damaged("a person is listed twice (names that differ only in capitals are the "
                        "same name).")
     if any(v.proposal >= len(backup.proposals) for v in backup.versions):

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -447,10 +447,7 @@ def _join(session: Session, workshop: Workshop, role: str, name: str) -> str:
     taken = ValueError(f"Someone called {name} has already joined {ROLE_LABELS[role].lower()}. "
                        "If that is you, open your personal link again; otherwise add an "
                        "initial to your name.")
-    same_name = session.exec(select(Participant.id).where(
-        Participant.workshop_id == workshop.id, Participant.role == role,
-        func.lower(Participant.name) == name.lower())).first()
-    if same_name is not None:
+    if _team_member_named(session, workshop.id, role, name) is not None:
         raise taken
     try:
         participant = _add_participant(session, workshop.id, role, name, new_token())
@@ -459,6 +456,24 @@ def _join(session: Session, workshop: Workshop, role: str, name: str) -> str:
         session.rollback()
         raise taken from None
     return participant.token
+
+
+def name_key(name: str) -> str:
+    """Names that differ only in capitals are one person's, in every script ("Jörg Öz" and
+    "JÖRG ÖZ"): told apart here rather than by the database's lower(), which in SQLite changes
+    only A to Z, so a backup's check and the join's agree on every database."""
+    return name.lower()
+
+
+def same_name(one: str, other: str) -> bool:
+    return name_key(one) == name_key(other)
+
+
+def _team_member_named(session: Session, workshop_id: str, role: str,
+                       name: str) -> Participant | None:
+    members = session.exec(select(Participant).where(
+        Participant.workshop_id == workshop_id, Participant.role == role)).all()
+    return next((member for member in members if same_name(member.name, name)), None)
 
 
 def authenticate(session: Session, workshop_id: str, token: str | None) -> Actor:
@@ -515,9 +530,7 @@ def start_turn(session: Session, workshop_id: str, facilitator_token: str, *, ro
     if is_revealed(session, workshop_id):
         raise Locked("The drafts are revealed; they can no longer be changed.")
     name = clean_text(name, "name")
-    participant = session.exec(select(Participant).where(
-        Participant.workshop_id == workshop_id, Participant.role == role,
-        func.lower(Participant.name) == name.lower())).first()
+    participant = _team_member_named(session, workshop_id, role, name)
     if participant is None:
         try:
             participant = _add_participant(session, workshop_id, role, name, new_token(),
@@ -557,10 +570,9 @@ def remove_participant(session: Session, workshop_id: str, facilitator_token: st
         raise NotFound("That person is not in this workshop (removed already?).")
     name = participant.name
     answered = session.exec(
-        select(SignOff.id).join(Proposal, Proposal.id == SignOff.proposal_id).where(
-            Proposal.workshop_id == workshop_id, SignOff.role == participant.role,
-            func.lower(SignOff.name) == name.lower())).first()
-    if answered is not None:
+        select(SignOff.name).join(Proposal, Proposal.id == SignOff.proposal_id).where(
+            Proposal.workshop_id == workshop_id, SignOff.role == participant.role)).all()
+    if any(same_name(signed, name) for signed in answered):
         raise Locked(f"{name} answered a proposal for {ROLE_LABELS[participant.role]}: "
                      "that answer stays on record, and so do they.")
     session.exec(delete(Draft).where(Draft.participant_id == participant.id))
@@ -646,9 +658,7 @@ def switch_team(session: Session, workshop_id: str, token: str, role: str) -> No
     team = ROLE_LABELS[role].lower()
     taken = ValueError(f"Someone called {actor.name} has already joined {team}. Ask them, or "
                        "the facilitator, before switching.")
-    if session.exec(select(Participant.id).where(
-            Participant.workshop_id == workshop_id, Participant.role == role,
-            func.lower(Participant.name) == actor.name.lower())).first() is not None:
+    if _team_member_named(session, workshop_id, role, actor.name) is not None:
         raise taken
     try:
         # Conditioned on the reveal not having happened: one committed after our check still
