@@ -301,6 +301,12 @@ def test_a_german_headcount_named_mitarbeiter_is_the_employees(header):
      {"Designation": "job_title", "Company": "company", "Email": "email"}),
     (["display_name", "status_label", "contact_email", "date_created"],  # Close
      {"status_label": "lead_status", "contact_email": "email", "date_created": "created"}),
+    (["id", "display_name", "status_label", "date_created", "primary_contact_name",  # Close
+      "primary_contact_title", "primary_contact_primary_email", "primary_address_city",
+      "primary_address_country", "custom.Industry"],
+     {"id": "record_id", "status_label": "lead_status", "date_created": "created",
+      "primary_contact_title": "job_title", "primary_contact_primary_email": "email",
+      "primary_address_country": "country", "custom.Industry": "industry"}),
     (["First name", "Last name", "Lead stage", "Company name", "Job title"],  # Freshsales
      {"Lead stage": "lead_status", "Company name": "company", "Job title": "job_title"}),
     (["Deal - Title", "Deal - Value", "Deal - Status", "Deal - Stage", "Organization - Name",
@@ -319,7 +325,8 @@ def test_a_german_headcount_named_mitarbeiter_is_the_employees(header):
       "Industry (Lead)": "industry", "Created On (Lead)": "created"}),
     (["Topic", "Email (Primary Contact) (Contact)", "Annual Revenue (Account)"],
      {"Email (Primary Contact) (Contact)": "email", "Annual Revenue (Account)": "annual_revenue"}),
-], ids=["zoho", "close", "freshsales", "pipedrive", "pipedrive-german", "dynamics-lead",
+], ids=["zoho", "close", "close-leads", "freshsales", "pipedrive", "pipedrive-german",
+        "dynamics-lead",
         "dynamics-related"])
 def test_other_crms_headers_map_to_their_fields(headers, expected):
     """Exactly these columns are mapped: a deal's title is no job title, a deal's status no

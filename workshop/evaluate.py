@@ -22,7 +22,7 @@ from workshop.column_types import PLACEHOLDERS
 from workshop.definition import Criterion, Definition
 from workshop.distinct import Distinct, arrow_text
 from workshop.leads import canonical_category, header_columns
-from workshop.mapping import normalise_header, usual_key
+from workshop.mapping import holds_field_values, normalise_header, usual_key
 from workshop.operators import FALSE_WORDS, TRUE_WORDS, named_truths, operator
 
 NOT_QUALIFIED, MQL, SQL = "Not qualified", "MQL", "SQL"
@@ -163,9 +163,17 @@ def resolve(leads: pd.DataFrame, field: str) -> str | None:
             return column
     if field in FIELDS:
         for column in leads.columns:
-            if isinstance(column, str) and usual_key(column) == field:
+            if isinstance(column, str) and usual_key(column) == field \
+                    and _holds_field_values(leads, column, field):
                 return column
     return None
+
+
+def _holds_field_values(leads: pd.DataFrame, column: str, field: str) -> bool:
+    """An unmapped column is a field's only when its values can be read as the field's: the
+    import left a "Title" of deal names unmapped, and a job title rule must not read them."""
+    return per_table.derived(leads, ("holds field values", column, field),
+                             lambda: holds_field_values(leads[column], column, field))
 
 
 def export_headers(leads: pd.DataFrame, definition: Definition) -> dict[str, str]:

@@ -65,7 +65,8 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
                   "Prospect ID", "Opportunity ID", "Deal ID", "MQL ID", "Lead Number",
                   "Record Id", "Customer ID", "Account ID"),
     "email": ("Email", "email", "Email Address", "E-mail", "E-mail Address", "Work Email",
-              "Business Email", "Contact Email"),
+              "Business Email", "Contact Email", "Primary Email",
+              "Primary Contact Primary Email"),
     "company": ("Company Name", "company", "Company", "Company / Account", "Account Name",
                 "Associated Company", "Organization", "Organisation", "Account",
                 "Organization Name", "Organisation Name", "Customer Name", "Firm",
@@ -90,8 +91,9 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "country": ("Country/Region", "country", "Country", "Country Name", "Office Location",
                 "Country (Region)", "BillingCountry", "Billing Country", "MailingCountry",
                 "Mailing Country", "HQ Country", "Headquarters Country", "Land", "Land/Region",
-                "Pays", "País"),
+                "Primary Address Country", "Pays", "País"),
     "job_title": ("Job Title", "jobtitle", "Title", "Position", "Job Role", "Designation",
+                  "Primary Contact Title",
                   "Berufsbezeichnung",
                   "Jobtitel", "Intitulé du poste", "Fonction", "Cargo"),
     "job_function": ("Job function", "job_function", "Function", "Department"),
@@ -418,22 +420,19 @@ def fit_to_values(raw: pd.DataFrame, columns: AbcMapping[str, str]) -> dict[str,
     A "Customer" or "Client" column of names is the company when nothing else is. Of columns
     sharing a header, the field goes to the fullest (`fullest_of_same_header`)."""
     result = email_by_values(raw, fullest_of_same_header(raw, columns))
+    turned_away: set[str] = set()
     for header, key in list(result.items()):
-        kind = FIELDS[key].kind if key in FIELDS else None
-        checked = kind == Kind.BOOLEAN or key == "timeline_months" or (
-            key == "job_title" and normalise_header(header) == "title")
-        if not checked or header not in raw.columns or not isinstance(raw[header], pd.Series):
-            continue  # the other fields' values are read whatever they hold
-        values = _sample_values(raw[header])
-        if not len(values):
-            continue
-        if (kind == Kind.BOOLEAN and parse_bool(values).notna().mean() < _MOSTLY
-                and date_shaped(values) < TYPED_SHARE) \
-                or (key == "job_title" and normalise_header(header) == "title"
-                    and not _holds_job_titles(values)) \
-                or (key == "timeline_months" and not pd.api.types.is_numeric_dtype(raw[header])
-                    and parse_number(values).notna().mean() < _MOSTLY):
+        if header in raw.columns and isinstance(raw[header], pd.Series) \
+                and not holds_field_values(raw[header], header, key):
             del result[header]
+            turned_away.add(header)
+            # The field goes to the next header that spells it: ActiveCampaign's deal export
+            # has a "Title" (the deal's name) and a "Contact Job Title".
+            while (other := _next_header_for(raw, key, set(result) | turned_away)) is not None:
+                if holds_field_values(raw[other], other, key):
+                    result[other] = key
+                    break
+                turned_away.add(other)
     if "company" not in result.values():
         named = next((h for h in raw.columns if isinstance(h, str) and h not in result
                       and normalise_header(h) in _CUSTOMER_NAME_FORMS
@@ -442,6 +441,35 @@ def fit_to_values(raw: pd.DataFrame, columns: AbcMapping[str, str]) -> dict[str,
         if named is not None:
             result[named] = "company"
     return {h: result[h] for h in dict.fromkeys([*raw.columns, *columns]) if h in result}
+
+
+def holds_field_values(column: pd.Series, header: object, key: str) -> bool:
+    """Whether a column's values can be read as the field its header names, where the header
+    alone cannot tell: yes/no values for a yes/no field, job titles under a plain "Title",
+    months in numbers for a purchase timeline. Other fields' values are read whatever they
+    hold."""
+    kind = FIELDS[key].kind if key in FIELDS else None
+    plain_title = key == "job_title" and isinstance(header, str) \
+        and normalise_header(header) == "title"
+    if not (kind == Kind.BOOLEAN or key == "timeline_months" or plain_title):
+        return True
+    values = _sample_values(column)
+    if not len(values):
+        return True
+    if kind == Kind.BOOLEAN:
+        return bool(parse_bool(values).notna().mean() >= _MOSTLY
+                    or date_shaped(values) >= TYPED_SHARE)
+    if plain_title:
+        return _holds_job_titles(values)
+    return bool(pd.api.types.is_numeric_dtype(column)
+                or parse_number(values).notna().mean() >= _MOSTLY)
+
+
+def _next_header_for(raw: pd.DataFrame, key: str, passed: set[str]) -> str | None:
+    """The header that best spells `key` among the columns not yet mapped or passed over."""
+    rest = [h for h in raw.columns if isinstance(h, str) and h not in passed
+            and isinstance(raw[h], pd.Series)]
+    return next((h for h, k in auto_map(rest).items() if k == key), None)
 
 
 # How the import names the second, third… column under a header the file repeats: "Industry (2)"
