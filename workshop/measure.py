@@ -195,7 +195,10 @@ def wins_sentence(figures: Figures) -> str:
         return ""
     line = f"It would have caught {formatted(figures.wins_caught, 'share')} of past wins"
     if figures.lift is not None:
-        line += f"; qualified leads won {figures.lift:.1f}× as often as the rest"
+        shown = ratio_text(figures.lift)
+        line += (f"; qualified leads won less often than the rest ({shown} as often)"
+                 if figures.lift < 1 and shown != "1.0×"
+                 else f"; qualified leads won {shown} as often as the rest")
     return line + ("." if figures.reliable else f" ({FEW_OUTCOMES}).")
 
 
@@ -265,7 +268,7 @@ def formatted(value: float | int | None, kind: str) -> str:
     if kind == "share":
         return percent(value)
     if kind == "ratio":
-        return f"{value:.1f}×"
+        return ratio_text(value)
     if kind == "count":
         return f"{int(value):,}"
     if 0 < abs(value) < 0.05:  # one lead over three years is not "0.0 a month"
@@ -285,6 +288,18 @@ def percent(share: float) -> str:
     return f"{share:.1%}" if share < 0.1 or share >= 0.995 else f"{share:.0%}"
 
 
+def ratio_text(value: float) -> str:
+    """'2.4×'; to two decimals where one would hide which side of even a ratio is ('0.95×',
+    not '1.0×': qualified leads that won less often than the rest must not read as even) or
+    round a small one to nothing ('0.04×')."""
+    return f"{value:.{_ratio_places(value)}f}×"
+
+
+def _ratio_places(value: float) -> int:
+    one = round(value, 1)
+    return 2 if (one == 1.0 or one == 0.0) and round(value, 2) != one else 1
+
+
 def _change(current: float, before: float, kind: str) -> str:
     """The change in words, signed; "0" (no sign) where none shows: a lift of 0.94× against
     0.91× reads 0.9× both times, so its change is 0, not "-0.0"."""
@@ -292,8 +307,10 @@ def _change(current: float, before: float, kind: str) -> str:
         points = round((current - before) * 100, 6)
         shown = f"{points:+.1f}" if 0 < abs(points) < 1 else f"{points:+.0f}"
         return f"{_unsigned_zero(shown)} points"
-    if kind == "ratio":  # the change between the figures as shown, to one decimal
-        return _unsigned_zero(f"{round(current, 1) - round(before, 1):+.1f}")
+    if kind == "ratio":  # the change between the figures as shown
+        places = max(_ratio_places(current), _ratio_places(before))
+        change = round(current, _ratio_places(current)) - round(before, _ratio_places(before))
+        return _unsigned_zero(f"{change:+.{places}f}")
     if kind == "number":
         return _unsigned_zero(f"{current - before:+,.1f}")
     return _unsigned_zero(f"{int(current - before):+,}")

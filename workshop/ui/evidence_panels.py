@@ -138,7 +138,7 @@ def outcomes_panel(source: LeadsSource, definitions: dict[str, Definition],
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", placeholder=BLANK,
                  column_config={"Win rate of MQLs": PERCENT, "Win rate of the rest": PERCENT,
                                 "Share of wins caught": PERCENT,
-                                "Lift": st.column_config.NumberColumn(format="%.1f×")})
+                                "Lift": st.column_config.NumberColumn(format="%.2f×")})
     st.caption("Open deals are left out; leads that never became a deal count as not won.")
 
 
