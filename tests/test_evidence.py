@@ -125,6 +125,26 @@ def test_before_the_reveal_only_the_data_shows(demo_with_upload):
     assert not any("Definition" in df.value.columns for df in at.dataframe)
 
 
+@pytest.mark.parametrize("uploaded", [True, False])
+def test_a_participant_before_the_reveal_is_told_the_figures_wait_for_it(
+        database_url, tmp_path, monkeypatch, uploaded):
+    """A company's own export, uploaded: the page told a participant it waited for one."""
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("UPLOAD_DIR", str(tmp_path))
+    engine = make_engine(database_url)
+    with make_session(engine) as s:
+        workshop, fac = store.create_workshop(s, company="Nordlicht", title="T",
+                                              facilitator_name="Fay")
+        if uploaded:
+            record_sample(s, workshop.id, fac)
+        invite = store.invitations(s, workshop.id, fac).secrets["sales"]
+        _, token = store.join_with_invite(s, invite, "Sam")
+    engine.dispose()
+    text = page_text(open_evidence({"ws": workshop.id, "key": token}))
+    assert "after the reveal" in text
+    assert "uploads" not in text
+
+
 def test_after_the_reveal_every_draft_has_figures(demo_with_upload):
     params, engine, _ = demo_with_upload
     with make_session(engine) as s:

@@ -29,12 +29,16 @@ definitions = {person.label: person.definition for person in people}
 if shared is not None and not shared.definition.is_empty():
     definitions["Shared definition"] = shared.definition
 
+BEFORE_REVEAL = ("The figures of each draft appear here after the reveal: nobody's definition "
+                 "is shown before then.")
 if source is None:
     if actor.is_facilitator:
         st.info("Upload your company's CRM export (HubSpot, Salesforce or any CSV or Excel "
                 "file of leads) to see what each draft and the shared definition would do to "
                 "your own leads: how many qualify, per month against sales capacity, and how "
                 "many past wins each would have caught.")
+    elif not revealed:  # the export is kept from others until then, uploaded or not
+        st.info(BEFORE_REVEAL)
     else:
         st.info("The figures appear here once the facilitator uploads the company's CRM "
                 "export.")
@@ -50,8 +54,7 @@ if actor.is_facilitator:
     add_panel(place, source, revealed)
 
 if not revealed:
-    st.info("The figures of each draft appear here after the reveal: nobody's definition "
-            "is shown before then.")
+    st.info(BEFORE_REVEAL)
     st.stop()
 
 live_panel(definitions, source)
