@@ -793,6 +793,7 @@ def _build(leads, kept, absent, rows, won, base, alpha
     Must-haves come first: "Industry is Healthcare" says more plainly than disqualifying every
     other industry, so a win-free value of a must-have's column is no disqualifier, nor is one
     that removes no lead the must-haves let through."""
+    kept = _distinct_segments(kept)
     gate = np.ones(len(rows), dtype=bool)
     musts: list[Criterion] = []
     evidence: list[tuple[Criterion | Action, Evidence]] = []
@@ -837,6 +838,20 @@ def _build(leads, kept, absent, rows, won, base, alpha
     if not any(c.role in ("must", "nice") for c in criteria) and not actions:
         return None, []
     return Definition(criteria=criteria, actions=actions), evidence
+
+
+def _distinct_segments(kept: list[_Candidate]) -> list[_Candidate]:
+    """The first of segments holding exactly the same learned-from leads ("Job title contains
+    vp" and "Seniority is VP" where only VP titles read as VP): the leads cannot tell them
+    apart, and both in the draft would count one signal twice."""
+    seen: set[bytes] = set()
+    distinct = []
+    for candidate in kept:
+        leads = np.packbits(candidate.hit).tobytes()
+        if leads not in seen:
+            seen.add(leads)
+            distinct.append(candidate)
+    return distinct
 
 
 def _merged_disqualifiers(absent: list[_Candidate]) -> list[_Candidate]:
