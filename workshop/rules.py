@@ -10,13 +10,16 @@ from collections.abc import Mapping
 from workshop.definition import Criterion, Definition
 from workshop.evaluate import export_headers
 from workshop.lead_export import safe_cell
+from workshop.leads import column_readings, header_columns
 from workshop.operators import operator
 from workshop.sql import (
     BOOLEAN,
     DATE,
+    DERIVED_FROM,
     NUMBER,
     OUTPUTS,
     column_kind,
+    derived_for,
     quote_identifier,
     readings_for,
     table_columns,
@@ -100,16 +103,45 @@ def definition_sql(definition: Definition, *, table: str = "leads",
     is stored (`workshop.sql.column_kind`: catalog fields are known, others read as text).
     `leads`, the workshop's leads read from the table's export, gives both (unless given) and
     the table's columns, so the SQL reads every column as the app did (a number's text with
-    its decimal mark and unit) and replaces a lead_stage / lead_points the table already has."""
+    its decimal mark and unit) and replaces a lead_stage / lead_points the table already has.
+
+    A field the app works out itself (a seniority from the job title) is worked out from the
+    same column of the table; where the SQL cannot work it out as the app does, the file says
+    so in one sentence instead of holding a query that fails or counts differently."""
     known = readings = None
+    derived: dict[str, str] = {}
     if leads is not None:
         columns = export_headers(leads, definition) if columns is None else columns
         types = types_for(leads, definition) if types is None else types
         known = table_columns(leads)
         readings = readings_for(leads, definition)
-    return (_sql_header(definition, table, columns or {}, types, known)
+        try:
+            derived = derived_for(leads, definition)
+        except ValueError as refused:
+            return (_sql_header(definition, table, columns, types, known)
+                    + f"--\n-- {_shown(str(refused))}\n").encode()
+        columns, types, readings = _with_sources(leads, derived, columns, types, readings)
+    return (_sql_header(definition, table, columns or {}, types, known, derived)
             + to_sql(definition, table=table, columns=columns, types=types,
-                     table_columns=known, readings=readings) + ";\n").encode()
+                     table_columns=known, readings=readings, derived=derived)
+            + ";\n").encode()
+
+
+def _with_sources(leads, derived: Mapping[str, str], columns: Mapping[str, str],
+                  types: Mapping[str, str], readings: Mapping[str, object]):
+    """The layout with the columns the derived fields are worked out from: their headers and
+    how the import read them (a created date's order); a personal e-mail is a yes/no."""
+    columns, types, readings = dict(columns), dict(types), dict(readings)
+    header_of = {column: header for header, column in header_columns(leads).items()}
+    read = column_readings(leads)
+    for field, column in derived.items():
+        source = DERIVED_FROM[column]
+        columns.setdefault(source, header_of[source])
+        if source in read:
+            readings.setdefault(source, read[source])
+        if column == "personal_email":
+            types[field] = BOOLEAN
+    return columns, types, readings
 
 
 _READ_AS = {NUMBER: "a number, or its text as the export wrote it ('1.234,56 €')",
@@ -118,7 +150,8 @@ _READ_AS = {NUMBER: "a number, or its text as the export wrote it ('1.234,56 €
 
 
 def _sql_header(definition: Definition, table: str, columns: Mapping[str, str],
-                types: Mapping[str, str] | None, known: list[str] | None) -> str:
+                types: Mapping[str, str] | None, known: list[str] | None,
+                derived: Mapping[str, str] | None = None) -> str:
     """What the file is for, in SQL comments: the engines it is written for (it uses strpos()
     and SIMILAR TO, which SQLite lacks), the table and columns it reads and what it adds."""
     lines = [
@@ -138,6 +171,11 @@ def _sql_header(definition: Definition, table: str, columns: Mapping[str, str],
     if fields:
         lines.append("Columns it reads (text compares ignoring case, spaces, '_' and '-'):")
         for field in fields:
+            if derived and field in derived:
+                source = DERIVED_FROM[derived[field]]
+                name = _shown(quote_identifier(columns.get(source, source)))
+                lines.append(f"  {name}: {field} is worked out from it as the app does")
+                continue
             name = _shown(quote_identifier(columns.get(field, field)))
             lines.append(f"  {name}: {_READ_AS[column_kind(field, types)]}")
     return "".join(f"-- {line}\n" for line in lines)

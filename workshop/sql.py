@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from functools import lru_cache
 
 from workshop import catalog
 from workshop.catalog import Kind
@@ -42,7 +43,13 @@ from workshop.evaluate import (
     resolve,
 )
 from workshop.leads import (
+    _FREE_MAIL_PATTERN,
+    _LATIN_LETTER,
+    FUNCTION_RULES,
     NOT_NUMBER_CHARACTERS,
+    PLACEHOLDERS,
+    SENIORITY_RULES,
+    STUDENT_ONLY,
     canonical_category,
     column_readings,
     header_columns,
@@ -262,6 +269,193 @@ def _without_accents(text: str) -> str:
                    if not unicodedata.combining(ch))
 
 
+# --- fields the app works out from another column ----------------------------------------------
+# A field the import derives when the export has no column of its own (`workshop.leads.DERIVED`)
+# -> the field it is worked out from. The SQL works it out from the same column by the same
+# rules, so a definition naming it runs on the CRM's table as it runs in the app.
+DERIVED_FROM = {"job_function": "job_title", "seniority": "job_title",
+                "personal_email": "email", "created_month": "created"}
+# How `workshop.leads` classifies a title (`_job_functions`, `_seniorities`): the first rule
+# matching wins; a title no rule matches is the default if it has a Latin letter, else unknown.
+_TITLE_RULES = {
+    "job_function": ([(STUDENT_ONLY, "Other"), *((p, v) for v, p in FUNCTION_RULES)], "Other"),
+    "seniority": ([(p, v) for v, p in SENIORITY_RULES], "Individual contributor"),
+}
+# What the app's regular expressions (Arrow's RE2) count as a word's characters, for \b and \s.
+_WORD_CHARACTERS = "0-9A-Za-z_"
+_RE2_SPACE = "[\t\n\f\r ]"
+# What the import trims off a cell (Arrow's utf8_trim_whitespace), written out: neither engine
+# reads the other's escapes for characters beyond ASCII.
+_TRIMMED = ("[\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f"
+            "\u205f\u3000]")
+_META = set("\\^$.|?*+()[]{}")
+
+
+class Unportable(ValueError):
+    """A rule of the app that DuckDB and PostgreSQL cannot both read as the app reads it."""
+
+
+def _folded_character(character: str) -> str:
+    return unicodedata.normalize("NFC", character).casefold()
+
+
+def _latin(character: str) -> bool:
+    return bool(re.fullmatch(_LATIN_LETTER, character))
+
+
+@lru_cache(maxsize=1)
+def _case_forms() -> tuple[dict[str, str], dict[str, str]]:
+    """How the app folds a title (NFC, then `str.casefold`), for the characters lower() does not
+    fold alike on every engine (a C-locale PostgreSQL lowers only A to Z): each character that
+    folds to another single character -> the folded one, and those folding to several
+    characters, to ASCII, or in or out of the Latin letters -> their folding ('ß' -> 'ss',
+    'ﬁ' -> 'fi'), which the SQL spells out before lowering."""
+    single, respelled = {}, {}
+    for point in range(0x80, 0x110000):
+        if 0xD800 <= point < 0xE000:
+            continue
+        character = chr(point)
+        folded = _folded_character(character)
+        if folded == character:
+            continue
+        if len(folded) > 1 or folded.isascii() or _latin(folded) != _latin(character):
+            respelled[character] = folded
+        else:
+            single[character] = folded
+    return single, respelled
+
+
+def _literal(character: str, ascii_case: bool) -> str:
+    """One character of a pattern as it matches text the app folded, in the text the SQL
+    holds: any case of it (a letter beyond ASCII, which lower() may leave), or its decomposed
+    form ('a' and a combining diaeresis, as macOS writes 'ä', which the app composes)."""
+    if character.isascii():
+        if ascii_case and character.isalpha():
+            return f"[{character.lower()}{character.upper()}]"
+        return "\\" + character if character in _META else character
+    single, _ = _case_forms()
+    forms = sorted({character, *(c for c, folded in single.items() if folded == character)})
+    written = forms[0] if len(forms) == 1 else "[" + "".join(forms) + "]"
+    decomposed = unicodedata.normalize("NFD", character)
+    if decomposed == character:
+        return written
+    return f"(?:{written}|{''.join(_literal(c, ascii_case) for c in decomposed)})"
+
+
+def portable_pattern(pattern: str, ascii_case: bool = False) -> str:
+    """One of the app's regular expressions (read by Arrow's RE2, on text the app folded) as
+    DuckDB (RE2) and PostgreSQL (its ARE, where \\b is a backspace) both read it on text the
+    SQL lowered, or `ascii_case`: with A to Z matching either case, as Arrow's ascii_lower.
+    Raises `Unportable` for what it cannot write so (a look-around, a class like \\w)."""
+    out, position = [], 0
+    while position < len(pattern):
+        character = pattern[position]
+        if character == "\\":
+            escaped = pattern[position + 1]
+            if escaped == "b":
+                out.append(_boundary(pattern, position))
+            elif escaped == "s":
+                out.append(_RE2_SPACE)
+            elif escaped.isascii() and not escaped.isalnum():
+                out.append("\\" + escaped)
+            else:
+                raise Unportable(f"it uses \\{escaped}")
+            position += 2
+            continue
+        if character == "[":
+            end = pattern.find("]", position + 2)
+            body = pattern[position + 1:end]
+            # a range may run beyond ASCII; a single character there would need its cases
+            if end < 0 or "\\" in body or "[" in body or not re.sub(".-.", "", body).isascii():
+                raise Unportable(f"it uses the class [{body}]")
+            out.append("[" + (body.replace("a-z", "a-zA-Z") if ascii_case else body) + "]")
+            position = end + 1
+            continue
+        if pattern.startswith("(?", position) and not pattern.startswith("(?:", position):
+            raise Unportable("it uses a look-around")
+        if character == ".":
+            raise Unportable("it uses '.'")  # RE2's stops at a line break, ARE's does not
+        if character in "()|?*+^${},:":
+            out.append(character)
+        else:
+            out.append(_literal(character, ascii_case))
+        position += 1
+    return "".join(out)
+
+
+def _boundary(pattern: str, position: int) -> str:
+    """RE2's \\b (between an ASCII word character and anything else) where it starts or ends a
+    word in `pattern`, as a character (or the text's edge) that is no word character."""
+    before = pattern[position - 1] if position else ""
+    after = pattern[position + 2] if position + 2 < len(pattern) else ""
+    # a word character, or a group or class of them ("\b(?:product|process) owner")
+    if re.fullmatch(r"[0-9a-z_(]", after) and before in ("", "|", "(", ":"):
+        return f"(?:^|[^{_WORD_CHARACTERS}])"
+    if re.fullmatch(r"[0-9a-z_)?\]]", before) and after in ("", "|", ")"):
+        return f"(?:$|[^{_WORD_CHARACTERS}])"
+    raise Unportable("it uses \\b inside a word")
+
+
+def _found(text: str, pattern: str) -> str:
+    """TRUE where `pattern` (a portable one, never matching empty text) occurs in `text`:
+    regexp_replace() is the one regular-expression function both engines have."""
+    return f"regexp_replace({text}, {quote_literal(pattern)}, '') <> {text}"
+
+
+@lru_cache(maxsize=1)
+def _title_respellings() -> tuple[tuple[str, str], ...]:
+    """The respellings of `_case_forms` that can change how a title classifies: into ASCII,
+    into a character some rule names, or in or out of the Latin letters."""
+    named = {c for rules, _ in _TITLE_RULES.values() for pattern, _ in rules for c in pattern}
+    _, respelled = _case_forms()
+    return tuple((character, folded) for character, folded in sorted(respelled.items())
+                 if _latin(character) != _latin(folded)
+                 or any(c.isascii() or _latin(c) or c in named for c in folded))
+
+
+def _trimmed(column: str) -> str:
+    edges = quote_literal(f"^{_TRIMMED}+|{_TRIMMED}+$")
+    return f"regexp_replace(CAST({column} AS VARCHAR), {edges}, '', 'g')"
+
+
+def _placeholder_pattern() -> str:
+    """A whole cell that is a placeholder word as the import blanks it (A to Z in any case)."""
+    words = sorted(word for word in PLACEHOLDERS if word)
+    return "^(?:" + "|".join("".join(_literal(c, True) if c.isascii() else c for c in word)
+                             for word in words) + ")$"
+
+
+def title_class(column: str, field: str) -> str:
+    """A title cell's job function or seniority as `workshop.leads` works it out: the first of
+    its keyword rules that matches; unknown for a missing or placeholder title, and for one
+    no rule matches that has no Latin letter (a Japanese title naming no rank the rules know)."""
+    rules, default = _TITLE_RULES[field]
+    trimmed = _trimmed(column)
+    text = trimmed
+    for character, folded in _title_respellings():
+        text = f"replace({text}, {quote_literal(character)}, {quote_literal(folded)})"
+    text = f"lower({text})"
+    whens = " ".join(f"WHEN {_found(text, portable_pattern(p))} THEN {quote_literal(value)}"
+                     for p, value in rules)
+    placeholder = f"regexp_replace({trimmed}, {quote_literal(_placeholder_pattern())}, '') = ''"
+    return (f"(CASE WHEN {column} IS NULL OR {placeholder} THEN NULL {whens} "
+            f"WHEN {_found(text, portable_pattern(_LATIN_LETTER))} THEN {quote_literal(default)} "
+            f"END)")
+
+
+def free_mail(column: str) -> str:
+    """TRUE where the cell is an address at a free-mail provider, as `workshop.leads`
+    `personal_email` reads it (its own pattern, trailing spaces trimmed as the import trims
+    them); FALSE for any other cell, a missing one too."""
+    tail = r"\s*>?\s*$"
+    if not _FREE_MAIL_PATTERN.endswith(tail):
+        raise Unportable("its pattern ends unlike the one the SQL was written for")
+    pattern = (portable_pattern(_FREE_MAIL_PATTERN[:-len(tail)], ascii_case=True)
+               + f"(?:{_RE2_SPACE}*>)?{_TRIMMED}*$")
+    text = f"CAST({column} AS VARCHAR)"
+    return f"COALESCE({_found(text, pattern)}, FALSE)"
+
+
 def types_of(frame) -> dict[str, str]:
     """Column kinds of a pandas DataFrame, for writing SQL that reads it the same way."""
     import pandas as pd
@@ -296,6 +490,38 @@ def types_for(leads, definition: Definition) -> dict[str, str]:
         if column is not None:
             kind = kinds[str(column)]
             found[field] = TEXT if kind == BOOLEAN else kind
+    return found
+
+
+def derived_for(leads, definition: Definition) -> dict[str, str]:
+    """Each field the definition names that the app worked out itself, not read from a column
+    of the export the leads came from -> the leads column it worked out (a key of
+    `DERIVED_FROM`), for the SQL to work it out from the export's own column the same way.
+    Raises ValueError, in one sentence, for such a field the SQL cannot work out so (the
+    existing customers, read from the lifecycle stage and the deals' outcome)."""
+    headers = header_columns(leads)
+    if not headers:  # leads without an export behind them: the table holds their columns
+        return {}
+    read = set(headers.values())
+    found = {}
+    for field in used_fields(definition):
+        column = resolve(leads, field)
+        if column is None or column in read:
+            continue
+        lead_field = catalog.FIELDS.get(str(column))
+        name = lead_field.label if lead_field else str(column)
+        if DERIVED_FROM.get(str(column)) not in read:
+            raise ValueError(f"The SQL cannot run the rule on “{name}”: the app works "
+                             "it out itself, and the SQL can work out only the job function, "
+                             "seniority, personal e-mail and created month from the export's "
+                             "own columns.")
+        try:
+            SqlWriter(derived={field: str(column)}).column(field)
+        except Unportable as reason:
+            raise ValueError(f"The SQL cannot run the rule on “{name}”: the app's "
+                             f"rule working it out {reason}, which DuckDB and PostgreSQL read "
+                             "differently.") from None
+        found[field] = str(column)
     return found
 
 
@@ -334,18 +560,31 @@ def column_kind(field: str, types: Mapping[str, str] | None) -> str:
 
 class SqlWriter:
     """Builds expressions for one table layout: catalog key -> column name, column kinds, and
-    how the import read a column (`readings_for`: a number's decimal mark and unit)."""
+    how the import read a column (`readings_for`: a number's decimal mark and unit); `derived`
+    (`derived_for`): fields the app worked out itself -> the column it worked them out as,
+    which the SQL works out from that column's source (`DERIVED_FROM`) in turn."""
 
     def __init__(self, columns: Mapping[str, str] | None = None,
                  types: Mapping[str, str] | None = None, table: str = "leads",
-                 readings: Mapping[str, Reading] | None = None):
+                 readings: Mapping[str, Reading] | None = None,
+                 derived: Mapping[str, str] | None = None):
         self.columns = dict(columns or {})
         self.types = dict(types or {})
         self.table = table  # for what is measured over the whole table (a column's latest)
         self.readings = dict(readings or {})
+        self.derived = dict(derived or {})
 
     def column(self, field: str) -> str:
-        return quote_identifier(self.columns.get(field, field))
+        """The column's name, or for a field the app works out, the expression working it out."""
+        worked_out = self.derived.get(field)
+        if worked_out is None:
+            return quote_identifier(self.columns.get(field, field))
+        source = DERIVED_FROM[worked_out]
+        if worked_out == "personal_email":
+            return free_mail(self.column(source))
+        if worked_out == "created_month":
+            return f"substr(CAST({self.date(source)} AS VARCHAR), 1, 7)"
+        return title_class(self.column(source), worked_out)
 
     def typed(self, field: str) -> bool:
         """Whether the column's kind is known (given, or the catalog's), not guessed as text."""
@@ -559,14 +798,16 @@ def to_sql(definition: Definition, *, table: str = "leads",
            columns: Mapping[str, str] | None = None,
            types: Mapping[str, str] | None = None,
            table_columns: Sequence[str] | None = None,
-           readings: Mapping[str, Reading] | None = None) -> str:
+           readings: Mapping[str, Reading] | None = None,
+           derived: Mapping[str, str] | None = None) -> str:
     """A SELECT giving every lead its stage and points, next to its own columns.
 
     `table_columns`, the table's columns when known: when they hold a lead_stage or
     lead_points already (a lead CSV imported back), the SELECT lists the others instead of
     `*`, so the fresh ones replace them (no engine can leave a column out of `*` portably).
-    `readings` (`readings_for`) says how the import read each number column's text."""
-    writer = SqlWriter(columns, types, table, readings)
+    `readings` (`readings_for`) says how the import read each number column's text;
+    `derived` (`derived_for`), which fields the app worked out from another column."""
+    writer = SqlWriter(columns, types, table, readings, derived)
     own = "*"
     if table_columns is not None and set(OUTPUTS) & set(table_columns):
         own = ", ".join(quote_identifier(c) for c in table_columns if c not in OUTPUTS)
