@@ -7,6 +7,7 @@ from workshop.formats import FORMATS, render
 from workshop.text import escape_markdown
 from workshop.ui.context import require_workshop, step_header, visit
 from workshop.ui.downloads import one_pager_downloads
+from workshop.ui.layout import one_pager_box
 from workshop.ui.leads_source import no_leads_yet, workshop_leads
 from workshop.ui.pages import COMMUNICATE, COMPARE
 from workshop.ui.sharing import announcement_panel, poster_qr_notice, wall_panel, wall_url
@@ -84,5 +85,4 @@ if agreed is not None:
         announcement_panel(place, page, agreed, signed[-2] if len(signed) > 1 else None,
                            secret)
 st.subheader("The one-pager")
-with st.container(border=True):
-    st.markdown(export.to_markdown(page))
+one_pager_box(page)

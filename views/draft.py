@@ -12,6 +12,7 @@ from workshop.ui.definition_form import (
     draft_access,
     draft_in_sentences,
 )
+from workshop.ui.layout import copy_block
 from workshop.ui.leads_source import form_values
 from workshop.ui.pages import COMPARE, MY_DRAFT
 from workshop.ui.team_switch import team_switch
@@ -74,4 +75,4 @@ else:
     draft_in_sentences(load()[0])
     st.button("✅ Done: hand in my draft", type="primary", on_click=set_done, args=(True,))
 st.caption("Your personal link (keep it to yourself):")
-st.code(link(MY_DRAFT.url_path, **place.key_params), language=None)
+copy_block(link(MY_DRAFT.url_path, **place.key_params))

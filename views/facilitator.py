@@ -10,6 +10,7 @@ from workshop.ui.definition_form import (
     definition_summary,
     draft_access,
 )
+from workshop.ui.layout import copy_block
 from workshop.ui.leads_source import form_values
 from workshop.ui.pages import FACILITATOR, HOME, TEAMS
 
@@ -23,7 +24,7 @@ if not actor.is_facilitator:
 if st.session_state.get("created") == place.workshop_id and not place.presenting:
     st.info("**Keep this link: it is the only way back into this workshop as facilitator.** "
             "Bookmark this page, or copy the link below.")
-    st.code(link(FACILITATOR.url_path, **place.key_params), language=None)
+    copy_block(link(FACILITATOR.url_path, **place.key_params))
 
 
 load, save = draft_access(place)

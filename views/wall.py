@@ -5,10 +5,12 @@ itself, so a screen on the office wall stays current: a small query every few se
 (`wall.wall_stamp`), and the page is drawn again only when what it shows has moved."""
 import streamlit as st
 
-from workshop import export, store, wall
+from workshop import store, wall
 from workshop.text import escape_markdown
 from workshop.ui.context import db
 from workshop.ui.downloads import one_pager_downloads
+from workshop.ui.layout import one_pager_box
+from workshop.ui.presentation import wall_style
 from workshop.ui.sharing import wall_url
 
 POLL_SECONDS = 2
@@ -24,6 +26,7 @@ def follow(secret: str | None) -> None:
 
 
 def wall_page(secret: str | None) -> None:
+    wall_style()
     with db() as s:
         st.session_state[SHOWN] = wall.wall_stamp(s, secret)
     try:
@@ -37,8 +40,7 @@ def wall_page(secret: str | None) -> None:
     if shown.being_revised:
         st.info(f"Version {shown.number + 1} is being drafted. Until it is signed, version "
                 f"{shown.number} below is the agreed definition.")
-    with st.container(border=True):
-        st.markdown(export.to_markdown(page))
+    one_pager_box(page)
     with st.expander("Download it: PDF for the wall, PNG for chat and slides, HTML, Markdown"):
         one_pager_downloads(page, f"ideal-lead-{shown.workshop_id}-v{shown.number}", "wall")
 

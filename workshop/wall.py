@@ -34,6 +34,13 @@ from workshop.versions import (
 
 UNKNOWN_LINK = ("This wall link does not work (any more): it may have been replaced. Ask the "
                 "workshop's facilitator for the current one.")
+# A heading longer than this takes a phone's whole first screen at the usual heading size.
+LONG_HEADING = 40
+
+
+def heading_is_long(page: export.OnePager) -> bool:
+    """Whether the one-pager's heading (the company, else the title) gets the smaller size."""
+    return len(page.company.strip() or page.title.strip()) > LONG_HEADING
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from workshop import backup, store
 from workshop.models import ROLE_LABELS
 from workshop.text import escape_markdown
 from workshop.ui.context import Place, client_id, db, link, open_workshop, visit
+from workshop.ui.layout import copy_block
 from workshop.ui.pages import FACILITATOR, MY_DRAFT
 
 RESTORED = "restored"  # the last restore's new links, shown once in this browser session
@@ -64,7 +65,7 @@ def _show_restored(restored: backup.Restored) -> None:
     for (role, name), token in restored.people.items():
         page = FACILITATOR if role == "facilitator" else MY_DRAFT
         st.markdown(f"**{escape_markdown(name)}** · {ROLE_LABELS[role]}")
-        st.code(link(page.url_path, ws=restored.workshop_id, key=token), language=None)
+        copy_block(link(page.url_path, ws=restored.workshop_id, key=token))
     if st.button("Open the restored workshop", type="primary", key="restore:open"):
         del st.session_state[RESTORED]
         open_workshop(restored.workshop_id, restored.facilitator_token, FACILITATOR)

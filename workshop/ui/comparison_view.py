@@ -90,38 +90,63 @@ def score_line(comparison: Comparison) -> None:
 
 PHONE_WORDS = ("iphone", "android", "mobile", "ipod")
 LAYOUT_KEY = "compare:layout"
+PICKED_KEY = "compare:layout:picked"  # the layout the person picked, over the device's
+SCREEN_KEY = "compare:screen"
 PHONE, WIDE = "📱 Phone", "🖥️ Wide"
+NARROW = "(max-width: 640px)"
 # The page never scrolls sideways on a narrow screen: long words wrap, wide blocks shrink.
-NARROW_STYLE = """
+NARROW_STYLE = f"""
 <style>
-@media (max-width: 640px) {
-  [data-testid="stMain"], [data-testid="stMainBlockContainer"] { overflow-x: hidden; }
-  [data-testid="stMarkdownContainer"] { overflow-wrap: anywhere; }
-  [data-testid="stMainBlockContainer"] { padding-left: 0.8rem; padding-right: 0.8rem; }
-}
+@media {NARROW} {{
+  [data-testid="stMain"], [data-testid="stMainBlockContainer"] {{ overflow-x: hidden; }}
+  [data-testid="stMarkdownContainer"] {{ overflow-wrap: anywhere; }}
+  [data-testid="stMainBlockContainer"] {{ padding-left: 0.8rem; padding-right: 0.8rem; }}
+}}
+.st-key-{SCREEN_KEY.replace(":", "-")} {{ display: none; }}
 </style>
 """
+# Tells the page whether the browser's window is narrow, once, for a browser whose user agent
+# does not say it is a phone (a phone asking for the desktop site, a narrow window).
+_SCREEN_JS = """
+export default function (component) {
+  const { data, setStateValue } = component;
+  const narrow = window.matchMedia(data.query).matches;
+  if (data.narrow !== narrow) { setStateValue("narrow", narrow); }
+}
+"""
+_screen = st.components.v2.component("workshop_screen_width", js=_SCREEN_JS)
 
 
-def looks_like_a_phone(user_agent: str | None) -> bool:
-    """A phone's browser says so in its user agent ("iPhone", "Android … Mobile")."""
+def looks_like_a_phone(user_agent: str | None, mobile_hint: str | None = None) -> bool:
+    """A phone's browser says so in its user agent ("iPhone", "Android … Mobile") or, in
+    Chromium, in its `Sec-CH-UA-Mobile: ?1` header."""
     agent = (user_agent or "").casefold()
-    return any(word in agent for word in PHONE_WORDS)
+    return (mobile_hint or "").strip() == "?1" or any(word in agent for word in PHONE_WORDS)
+
+
+def _remember_pick() -> None:
+    st.session_state[PICKED_KEY] = st.session_state[LAYOUT_KEY]
 
 
 def phone_layout(presenting: bool = False) -> bool:
     """The layout switch for step 3: the phone layout (one question at a time, sentences
     instead of charts) by default on a phone's browser, the wide one elsewhere; either can be
-    picked. Also keeps the page from scrolling sideways on a narrow screen. The projector in
-    presentation mode is always wide, without the switch."""
+    picked, and the pick stays. A browser that does not say it is a phone gets the phone
+    layout too once it reports a narrow window. Also keeps the page from scrolling sideways on
+    a narrow screen. The projector in presentation mode is always wide, without the switch."""
     st.html(NARROW_STYLE)
     if presenting:
         return False
     headers = st.context.headers
-    default = PHONE if looks_like_a_phone(headers.get("User-Agent") if headers else None) \
-        else WIDE
+    screen = st.session_state.get(SCREEN_KEY)
+    narrow = screen.get("narrow") if hasattr(screen, "get") else None
+    _screen(key=SCREEN_KEY, data={"narrow": narrow, "query": NARROW}, default={"narrow": None},
+            on_narrow_change=lambda: None)
+    phone = narrow is True or looks_like_a_phone(headers.get("User-Agent"),
+                                                 headers.get("Sec-CH-UA-Mobile"))
+    st.session_state[LAYOUT_KEY] = st.session_state.get(PICKED_KEY, PHONE if phone else WIDE)
     choice = st.segmented_control(
-        "Layout", [WIDE, PHONE], default=default, required=True, key=LAYOUT_KEY,
+        "Layout", [WIDE, PHONE], required=True, key=LAYOUT_KEY, on_change=_remember_pick,
         help="Phone: one question at a time and figures in sentences instead of charts.")
     return choice == PHONE
 

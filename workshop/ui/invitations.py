@@ -10,6 +10,7 @@ import streamlit as st
 from workshop import store
 from workshop.models import ROLE_LABELS
 from workshop.ui.context import Place, link, visit
+from workshop.ui.layout import copy_block
 from workshop.ui.pages import FACILITATOR, JOIN
 
 
@@ -54,7 +55,7 @@ def invitations_panel(place: Place, hide_when_everyone_joined: bool = False) -> 
         with column, st.container(border=True):
             st.markdown(f"**{ROLE_LABELS[role]}**: scan or open the link")
             st.image(qr_png(url), width=180)
-            st.code(url, language=None)
+            copy_block(url)
     if hide_when_everyone_joined:
         if st.session_state.get(SHOW_AGAIN) and st.button("Hide the join links",
                                                           key="invitations:hide"):
@@ -62,4 +63,4 @@ def invitations_panel(place: Place, hide_when_everyone_joined: bool = False) -> 
             st.rerun()
         return  # the facilitator's own link is not for the room
     with st.expander("Your facilitator link (secret: it is the only way back in as facilitator)"):
-        st.code(link(FACILITATOR.url_path, **place.key_params), language=None)
+        copy_block(link(FACILITATOR.url_path, **place.key_params))

@@ -55,6 +55,41 @@ PHONE_STYLE = """
 """
 
 
+# The one-pager's heading is the company's name, which can run to a sentence: a long one gets a
+# smaller heading (a phone still shows the definition on its first screen).
+ONE_PAGER_STYLE = """
+<style>
+.st-key-one-pager-long [data-testid="stMarkdownContainer"] h1 { font-size: 2rem; }
+@media (max-width: 640px) {
+  .st-key-one-pager [data-testid="stMarkdownContainer"] h1 { font-size: 1.9rem; }
+  .st-key-one-pager-long [data-testid="stMarkdownContainer"] h1 {
+    font-size: 1.35rem; line-height: 1.25;
+  }
+  .st-key-one-pager, .st-key-one-pager-long { overflow-wrap: anywhere; }
+}
+</style>
+"""
+
+# The wall page is the poster on the wall: on a projector or a big screen its type grows with
+# the screen (24 px at 1920 wide) to be read across a room; a phone keeps the usual size.
+WALL_STYLE = """
+<style>
+@media (min-width: 1200px) {
+  html { font-size: max(16px, 1.25vw); }
+}
+</style>
+"""
+
+
+def one_pager_style() -> None:
+    st.html(ONE_PAGER_STYLE)
+
+
+def wall_style() -> None:
+    """The wall page's type, sized for the screen it hangs on."""
+    st.html(WALL_STYLE)
+
+
 def apply_style(place: Place) -> None:
     """The presentation look on every page while it is on; the phone look always."""
     st.html(STYLE if place.presenting else PHONE_STYLE)

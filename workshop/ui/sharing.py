@@ -8,6 +8,7 @@ from workshop import announce, export, merge, store, versions, wall
 from workshop.text import escape_markdown
 from workshop.ui.context import Place, link, visit
 from workshop.ui.invitations import qr_png
+from workshop.ui.layout import copy_block
 from workshop.ui.pages import WALL
 
 
@@ -31,7 +32,7 @@ def wall_panel(place: Place, actor: store.Actor, secret: str | None) -> None:
     url = wall_url(secret)
     code, qr = st.columns([3, 1])
     with code:
-        st.code(url, language=None)
+        copy_block(url)
         st.link_button("🖼️ Open the wall page", url)  # a new tab, with no key of this one
         if actor.is_facilitator:
             replace, stop = st.columns(2)
@@ -91,7 +92,7 @@ def announcement_panel(place: Place, page: export.OnePager, agreed: wall.Agreed,
                + (f", and what changed since version {previous.number}" if previous else "")
                + ". Copy it with the button at its top right, or open it in your e-mail "
                "program (some cut very long links: if the text arrives cut, paste it).")
-    st.code(f"Subject: {mail.subject}", language=None)
+    copy_block(f"Subject: {mail.subject}")
     st.code(mail.body, language=None, wrap_lines=True, height=360)
     columns = st.columns(4)
     columns[0].link_button("✉️ Open in your e-mail program", mail.mailto(), width="stretch")
