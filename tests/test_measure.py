@@ -268,9 +268,20 @@ def test_comparison_table_rows_and_changes():
         ["Share of leads qualified", "20%", "25%", "+5 points"],
         ["Share of past wins caught", "50%", "55%", "+5 points"],
         ["Win rate of qualified leads", "10%", "8.0%", "-2 points"],
-        ["Win rate of the rest", "2.0%", "3.0%", "+1 points"],
+        ["Win rate of the rest", "2.0%", "3.0%", "+1 point"],
         ["Lift (qualified ÷ rest)", "5.0×", "2.7×", "-2.3"],
     ]
+
+
+def test_a_share_change_agrees_with_the_shares_shown():
+    """126 of 800 (15.75%) and 156 of 900 (17.33%) show as 16% and 17%: their change is
+    1.58 points, which read "+2 points" beside them."""
+    then = Figures(leads=800, months=3, qualified=126, sql=100, qualified_per_month=42.0,
+                   sql_per_month=33.3)
+    now = Figures(leads=900, months=3, qualified=156, sql=120, qualified_per_month=52.0,
+                  sql_per_month=40.0)
+    row = comparison_table(then, now).set_index("Figure").loc["Share of leads qualified"]
+    assert row.tolist() == ["16%", "17%", f"+{(156 / 900 - 126 / 800) * 100:.1f} points"]
 
 
 def test_comparison_table_without_figures_from_when_it_was_agreed():

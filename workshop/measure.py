@@ -303,10 +303,11 @@ def _ratio_places(value: float) -> int:
 def _change(current: float, before: float, kind: str) -> str:
     """The change in words, signed; "0" (no sign) where none shows: a lift of 0.94× against
     0.91× reads 0.9× both times, so its change is 0, not "-0.0"."""
-    if kind == "share":  # under one point, a decimal: "+0.5 points", not "+0 points"
-        points = round((current - before) * 100, 6)
-        shown = f"{points:+.1f}" if 0 < abs(points) < 1 else f"{points:+.0f}"
-        return f"{_unsigned_zero(shown)} points"
+    if kind == "share":  # a decimal unless whole: "+1.6 points" from 15.75% to 17.33%, which
+        points = round((current - before) * 100, 6)  # show as 16% and 17% ("+2" read wrong)
+        shown = f"{points:+.0f}" if abs(points - round(points)) < 0.05 else f"{points:+.1f}"
+        shown = _unsigned_zero(shown)
+        return f"{shown} point" if shown.lstrip("+-") == "1" else f"{shown} points"
     if kind == "ratio":  # the change between the figures as shown
         places = max(_ratio_places(current), _ratio_places(before))
         change = round(current, _ratio_places(current)) - round(before, _ratio_places(before))
