@@ -296,8 +296,9 @@ def test_an_exports_own_seniority_column_is_read_as_it_is(tmp_path):
 
 
 def test_a_field_the_sql_cannot_work_out_is_named_not_run(tmp_path):
-    """Existing customers are read from the lifecycle stage and the deals' outcome: the file
-    says in one sentence that it cannot run that rule, and holds no query that would fail."""
+    """Existing customers are read from the lifecycle stage and the deals' outcome, which the
+    SQL is not told how the app read: the file says in one sentence that it cannot run that
+    rule, and holds no query that would fail."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["Record ID", "Email", "Lifecycle Stage", "Deal Stage"])
@@ -315,8 +316,8 @@ def test_a_field_the_sql_cannot_work_out_is_named_not_run(tmp_path):
     assert "SELECT" not in sql
     refusals = [line for line in sql.splitlines() if "cannot run the rule" in line]
     assert refusals == ["-- The SQL cannot run the rule on “Existing customer”: the app works it "
-                        "out itself, and the SQL can work out only the job function, seniority, "
-                        "personal e-mail and created month from the export's own columns."]
+                        "out from the lifecycle stage and each lead's outcome, and the SQL is not "
+                        "told whether that outcome was read from the deal stage's own words."]
     assert all(line.startswith("--") for line in sql.splitlines() if line.strip())
     path = tmp_path / "refused.sql"
     path.write_text(sql)

@@ -97,7 +97,8 @@ def definition_json(definition: Definition, about: Mapping[str, object] | None =
 
 def definition_sql(definition: Definition, *, table: str = "leads",
                    columns: Mapping[str, str] | None = None,
-                   types: Mapping[str, str] | None = None, leads=None) -> bytes:
+                   types: Mapping[str, str] | None = None, leads=None,
+                   mapping=None) -> bytes:
     """A commented SELECT giving every lead its stage and points. `columns` maps lead fields
     to the table's column names (an export's mapping); `types` says how each field's column
     is stored (`workshop.sql.column_kind`: catalog fields are known, others read as text).
@@ -107,7 +108,10 @@ def definition_sql(definition: Definition, *, table: str = "leads",
 
     A field the app works out itself (a seniority from the job title) is worked out from the
     same column of the table; where the SQL cannot work it out as the app does, the file says
-    so in one sentence instead of holding a query that fails or counts differently."""
+    so in one sentence instead of holding a query that fails or counts differently. An existing
+    customer is one whose own deal was not won: `mapping` (`workshop.mapping.Mapping`), the one
+    `leads` were read with, says whether their outcome came from the deal stage's own words,
+    which the SQL reads too (from an outcome column chosen on the import page, it cannot)."""
     known = readings = None
     derived: dict[str, str] = {}
     if leads is not None:
@@ -116,7 +120,7 @@ def definition_sql(definition: Definition, *, table: str = "leads",
         known = table_columns(leads)
         readings = readings_for(leads, definition)
         try:
-            derived = derived_for(leads, definition)
+            derived = derived_for(leads, definition, mapping)
         except ValueError as refused:
             return (_sql_header(definition, table, columns, types, known)
                     + f"--\n-- {_shown(str(refused))}\n").encode()
@@ -139,7 +143,7 @@ def _with_sources(leads, derived: Mapping[str, str], columns: Mapping[str, str],
         columns.setdefault(source, header_of[source])
         if source in read:
             readings.setdefault(source, read[source])
-        if column == "personal_email":
+        if column in ("personal_email", "is_customer"):
             types[field] = BOOLEAN
     return columns, types, readings
 
@@ -172,9 +176,12 @@ def _sql_header(definition: Definition, table: str, columns: Mapping[str, str],
         lines.append("Columns it reads (text compares ignoring case, spaces, '_' and '-'):")
         for field in fields:
             if derived and field in derived:
-                source = DERIVED_FROM[derived[field]]
-                name = _shown(quote_identifier(columns.get(source, source)))
-                lines.append(f"  {name}: {field} is worked out from it as the app does")
+                sources = [DERIVED_FROM[derived[field]]]
+                if derived[field] == "is_customer" and "outcome" in derived:
+                    sources.append(DERIVED_FROM["outcome"])  # its own deal won: no customer
+                name = " and ".join(_shown(quote_identifier(columns.get(s, s))) for s in sources)
+                lines.append(f"  {name}: {field} is worked out from "
+                             f"{'them' if len(sources) > 1 else 'it'} as the app does")
                 continue
             name = _shown(quote_identifier(columns.get(field, field)))
             lines.append(f"  {name}: {_READ_AS[column_kind(field, types)]}")

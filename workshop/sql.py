@@ -20,6 +20,8 @@ from functools import lru_cache
 
 from workshop import catalog
 from workshop.catalog import Kind
+from workshop.categories import fold as category_fold
+from workshop.categories import names as category_names
 from workshop.categories import written_names
 from workshop.column_types import (
     CURRENCY_CODES,
@@ -47,9 +49,11 @@ from workshop.leads import (
     _LATIN_LETTER,
     FUNCTION_RULES,
     NOT_NUMBER_CHARACTERS,
+    NOT_WON_STAGE,
     PLACEHOLDERS,
     SENIORITY_RULES,
     STUDENT_ONLY,
+    WON_STAGE,
     canonical_category,
     column_readings,
     header_columns,
@@ -273,8 +277,11 @@ def _without_accents(text: str) -> str:
 # A field the import derives when the export has no column of its own (`workshop.leads.DERIVED`)
 # -> the field it is worked out from. The SQL works it out from the same column by the same
 # rules, so a definition naming it runs on the CRM's table as it runs in the app.
+# An existing customer is worked out from the lifecycle stage, and from the deal stage where
+# the leads' outcome was read from it (`derived_for` names that outcome "outcome").
 DERIVED_FROM = {"job_function": "job_title", "seniority": "job_title",
-                "personal_email": "email", "created_month": "created"}
+                "personal_email": "email", "created_month": "created",
+                "is_customer": "lifecycle_stage", "outcome": "deal_stage"}
 # How `workshop.leads` classifies a title (`_job_functions`, `_seniorities`): the first rule
 # matching wins; a title no rule matches is the default if it has a Latin letter, else unknown.
 _TITLE_RULES = {
@@ -342,11 +349,13 @@ def _literal(character: str, ascii_case: bool) -> str:
     return f"(?:{written}|{''.join(_literal(c, ascii_case) for c in decomposed)})"
 
 
-def portable_pattern(pattern: str, ascii_case: bool = False) -> str:
+def portable_pattern(pattern: str, ascii_case: bool = False, as_written: bool = False) -> str:
     """One of the app's regular expressions (read by Arrow's RE2, on text the app folded) as
     DuckDB (RE2) and PostgreSQL (its ARE, where \\b is a backspace) both read it on text the
-    SQL lowered, or `ascii_case`: with A to Z matching either case, as Arrow's ascii_lower.
-    Raises `Unportable` for what it cannot write so (a look-around, a class like \\w)."""
+    SQL lowered, or `ascii_case`: with A to Z matching either case, as Arrow's ascii_lower;
+    `as_written`: on text the SQL folded as the app does (`_case_folded`), so characters beyond
+    ASCII match as they are written. Raises `Unportable` for what it cannot write so (a
+    look-around, a class like \\w)."""
     out, position = [], 0
     while position < len(pattern):
         character = pattern[position]
@@ -366,7 +375,8 @@ def portable_pattern(pattern: str, ascii_case: bool = False) -> str:
             end = pattern.find("]", position + 2)
             body = pattern[position + 1:end]
             # a range may run beyond ASCII; a single character there would need its cases
-            if end < 0 or "\\" in body or "[" in body or not re.sub(".-.", "", body).isascii():
+            if end < 0 or "\\" in body or "[" in body \
+                    or not (as_written or re.sub(".-.", "", body).isascii()):
                 raise Unportable(f"it uses the class [{body}]")
             out.append("[" + (body.replace("a-z", "a-zA-Z") if ascii_case else body) + "]")
             position = end + 1
@@ -375,7 +385,7 @@ def portable_pattern(pattern: str, ascii_case: bool = False) -> str:
             raise Unportable("it uses a look-around")
         if character == ".":
             raise Unportable("it uses '.'")  # RE2's stops at a line break, ARE's does not
-        if character in "()|?*+^${},:":
+        if character in "()|?*+^${},:" or (as_written and not character.isascii()):
             out.append(character)
         else:
             out.append(_literal(character, ascii_case))
@@ -456,6 +466,108 @@ def free_mail(column: str) -> str:
     return f"COALESCE({_found(text, pattern)}, FALSE)"
 
 
+# --- existing customers ------------------------------------------------------------------------
+# `workshop.leads` `normalise`: a lead is an existing customer when its lifecycle stage reads as
+# this stage and its own deal was not won (its outcome read from the deal stage's words, or
+# none); the SQL reads both from the export's own columns.
+CUSTOMER_STAGE = "customer"
+_FOLDED_CHARACTERS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+@lru_cache(maxsize=1)
+def _category_spellings() -> dict[str, str]:
+    """Each character `workshop.categories.fold` spells otherwise -> its spelling there, the
+    letters and digits it leaves ('É' -> 'e', 'ﬆ' -> 'st', '&' -> 'and'); a character it drops
+    (a space, a mark, a letter of another script) is not listed."""
+    found = {}
+    for point in range(0x110000):
+        if 0xD800 <= point < 0xE000:
+            continue
+        character = chr(point)
+        spelled = category_fold(character)
+        if spelled and spelled != character:
+            found[character] = spelled
+    return found
+
+
+def folds_to(column: str, folds: Iterable[str]) -> str:
+    """TRUE where the cell, folded as a category value meets an option (`categories.fold`:
+    case, accents, spaces and punctuation ignored), is one of `folds`; FALSE otherwise. A cell
+    of printable ASCII is folded in two cheap passes; any other by the fold of every character
+    beyond ASCII, in one translate() (a character spelled as several letters that no fold holds
+    is written as a letter no fold holds: the cell can then be none of them)."""
+    folds = sorted(set(folds))
+    listed = ", ".join(quote_literal(f) for f in folds)
+    spare = next(c for c in _FOLDED_CHARACTERS if not any(c in f for f in folds))
+    text = f"CAST({column} AS VARCHAR)"
+    upper = "".join(c for c in _FOLDED_CHARACTERS if c.isalpha()).upper()
+    plain = (f"replace(translate({text}, {quote_literal(upper)}, {quote_literal(upper.lower())}),"
+             f" '&', {quote_literal(category_fold('&'))})")
+    wide, source, target = text, [], []
+    for character, spelled in sorted(_category_spellings().items()):
+        if len(spelled) > 1 and any(spelled in f for f in folds):
+            wide = f"replace({wide}, {quote_literal(character)}, {quote_literal(spelled)})"
+        else:
+            source.append(character)
+            target.append(spelled if len(spelled) == 1 else spare)
+    wide = f"translate({wide}, {quote_literal(''.join(source))}, {quote_literal(''.join(target))})"
+
+    def folded(cell: str) -> str:
+        return f"regexp_replace({cell}, '[^0-9a-z]', '', 'g') IN ({listed})"
+
+    return (f"COALESCE(CASE WHEN NOT {_found(text, '[^ -~]')} THEN {folded(plain)} "
+            f"ELSE {folded(wide)} END, FALSE)")
+
+
+def _named_characters(pattern: str) -> set[str]:
+    """The characters beyond ASCII a pattern names, one by one or in a range ('à-ÿ')."""
+    named = {c for c in pattern if not c.isascii()}
+    for low, high in re.findall(r"(.)-(.)", pattern):
+        if not (low.isascii() and high.isascii()):
+            named |= {chr(p) for p in range(ord(low), ord(high) + 1)}
+    return named
+
+
+def _case_folded(text: str, named: set[str]) -> str:
+    """`text` as `str.casefold` spells it, as far as patterns naming ASCII and `named` can
+    tell: the characters folding into or out of those respelled, A to Z translated (not
+    lower(), which a PostgreSQL locale may read otherwise)."""
+    single, respelled = _case_forms()
+    for character, folded in sorted(respelled.items()):
+        if character in named or any(c.isascii() or c in named for c in folded):
+            text = f"replace({text}, {quote_literal(character)}, {quote_literal(folded)})"
+    pairs = [(c, c.lower()) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"]
+    pairs += [(c, folded) for c, folded in sorted(single.items())
+              if c in named or folded in named]
+    source, target = "".join(c for c, _ in pairs), "".join(f for _, f in pairs)
+    return f"translate({text}, {quote_literal(source)}, {quote_literal(target)})"
+
+
+def stage_won(column: str) -> str:
+    """TRUE where the deal stage reads as won, as `workshop.leads` `outcome` reads it (its won
+    and not-won words on the trimmed, case-folded stage); FALSE otherwise, a missing stage too."""
+    if any(re.search(WON_STAGE, word) for word in PLACEHOLDERS):
+        raise Unportable("it blanks a placeholder word that reads as won")
+    named = _named_characters(WON_STAGE + NOT_WON_STAGE)
+    text = _case_folded(_trimmed(column), named)
+    won = _found(text, portable_pattern(WON_STAGE, as_written=True))
+    not_won = _found(text, portable_pattern(NOT_WON_STAGE, as_written=True))
+    return f"COALESCE({won} AND NOT {not_won}, FALSE)"
+
+
+def existing_customer(lifecycle_stage: str, deal_stage: str | None) -> str:
+    """TRUE where the lead is an existing customer as `workshop.leads` `normalise` works it
+    out: a customer's lifecycle stage, and (`deal_stage`, where the leads' outcome was read
+    from it) its own deal not won: a lead won through its own deal was no customer before."""
+    options = catalog.FIELDS["lifecycle_stage"].options
+    folds = {f for f, option in category_names(options).items()
+             if option.casefold() == CUSTOMER_STAGE}
+    customer = folds_to(lifecycle_stage, folds)
+    if deal_stage is None:
+        return customer
+    return f"({customer} AND NOT {stage_won(deal_stage)})"
+
+
 def types_of(frame) -> dict[str, str]:
     """Column kinds of a pandas DataFrame, for writing SQL that reads it the same way."""
     import pandas as pd
@@ -493,12 +605,14 @@ def types_for(leads, definition: Definition) -> dict[str, str]:
     return found
 
 
-def derived_for(leads, definition: Definition) -> dict[str, str]:
+def derived_for(leads, definition: Definition, mapping=None) -> dict[str, str]:
     """Each field the definition names that the app worked out itself, not read from a column
     of the export the leads came from -> the leads column it worked out (a key of
-    `DERIVED_FROM`), for the SQL to work it out from the export's own column the same way.
-    Raises ValueError, in one sentence, for such a field the SQL cannot work out so (the
-    existing customers, read from the lifecycle stage and the deals' outcome)."""
+    `DERIVED_FROM`), for the SQL to work it out from the export's own column the same way;
+    and "outcome" where an existing customer's own won deal is read from the deal stage.
+    `mapping` (`workshop.mapping.Mapping`), the one the leads were read with, says where
+    their outcome came from. Raises ValueError, in one sentence, for such a field the SQL
+    cannot work out so (existing customers whose outcome came from a chosen outcome column)."""
     headers = header_columns(leads)
     if not headers:  # leads without an export behind them: the table holds their columns
         return {}
@@ -513,16 +627,41 @@ def derived_for(leads, definition: Definition) -> dict[str, str]:
         if DERIVED_FROM.get(str(column)) not in read:
             raise ValueError(f"The SQL cannot run the rule on “{name}”: the app works "
                              "it out itself, and the SQL can work out only the job function, "
-                             "seniority, personal e-mail and created month from the export's "
-                             "own columns.")
+                             "seniority, personal e-mail, created month and existing customers "
+                             "from the export's own columns.")
+        outcome = _customer_outcome(leads, mapping, name) if column == "is_customer" else {}
         try:
-            SqlWriter(derived={field: str(column)}).column(field)
+            SqlWriter(derived={field: str(column), **outcome}).column(field)
         except Unportable as reason:
             raise ValueError(f"The SQL cannot run the rule on “{name}”: the app's "
                              f"rule working it out {reason}, which DuckDB and PostgreSQL read "
                              "differently.") from None
         found[field] = str(column)
+        found.update(outcome)
     return found
+
+
+def _customer_outcome(leads, mapping, name: str) -> dict[str, str]:
+    """{"outcome": "outcome"} where the leads' outcome, which keeps a lead won through its own
+    deal from counting as an existing customer, was read from the deal stage's own words
+    (`workshop.leads.outcome`: no outcome column chosen); {} where the leads have no outcome.
+    Raises ValueError, in one sentence, where it came from elsewhere or nobody says where."""
+    headers = header_columns(leads)
+    if "outcome" not in leads.columns:
+        return {}
+    refused = (f"The SQL cannot run the rule on “{name}”: the app works it out from the "
+               "lifecycle stage and each lead's outcome, ")
+    own = next((h for h, column in headers.items() if column == "outcome"), None)
+    chosen = own if own is not None else getattr(mapping, "outcome_column", None)
+    if chosen is not None:
+        raise ValueError(refused + f"which it reads from “{chosen}”, and the SQL reads that "
+                         "outcome only from the deal stage's own words.")
+    mapped = {h: k for h, k in getattr(mapping, "columns", {}).items() if k}
+    if mapping is None or mapping.without_outcome or "deal_stage" not in mapped.values() \
+            or any(headers.get(h) != k for h, k in mapped.items()):
+        raise ValueError(refused + "and the SQL is not told whether that outcome was read "
+                         "from the deal stage's own words.")
+    return {"outcome": "outcome"}
 
 
 def readings_for(leads, definition: Definition) -> dict[str, Reading]:
@@ -584,6 +723,9 @@ class SqlWriter:
             return free_mail(self.column(source))
         if worked_out == "created_month":
             return f"substr(CAST({self.date(source)} AS VARCHAR), 1, 7)"
+        if worked_out == "is_customer":
+            won_from = self.column(DERIVED_FROM["outcome"]) if "outcome" in self.derived else None
+            return existing_customer(self.column(source), won_from)
         return title_class(self.column(source), worked_out)
 
     def typed(self, field: str) -> bool:
@@ -621,11 +763,23 @@ class SqlWriter:
                 f"([eE][-+]?[0-9]+)?' THEN CAST({text} AS DOUBLE PRECISION) END)")
 
     def number(self, field: str) -> str:
-        """A number column's cell as the import read it (see `number_reading`); a count with
-        no number is 0, as the import counts an action nobody recorded."""
+        """A number column's cell as the import read it (see `number_reading`); a count's
+        yes/no word is 1 or 0 (a demo requested 'Yes', `workshop.leads.parse_count`), and a
+        count with neither is 0, as the import counts an action nobody recorded."""
         reading = self.readings.get(field, Reading("number"))
-        number = number_reading(self.column(field), reading.decimal, reading.unit)
-        return f"COALESCE({number}, 0)" if reading.kind == "count" else number
+        column = self.column(field)
+        number = number_reading(column, reading.decimal, reading.unit)
+        if reading.kind != "count":
+            return number
+        return f"COALESCE({number}, CASE WHEN {self._yes_no(column)} THEN 1 ELSE 0 END)"
+
+    @staticmethod
+    def _yes_no(column: str) -> str:
+        """TRUE for a yes word, FALSE for a no word (the import's lists), else NULL."""
+        text = f"lower(trim(CAST({column} AS VARCHAR)))"
+        yes = ", ".join(quote_literal(w) for w in TRUE_WORDS)
+        no = ", ".join(quote_literal(w) for w in FALSE_WORDS)
+        return f"(CASE WHEN {text} IN ({yes}) THEN TRUE WHEN {text} IN ({no}) THEN FALSE END)"
 
     def date(self, field: str) -> str:
         """A date column's cell as the import read it, in the order the import found for the
