@@ -13,6 +13,7 @@ import io
 import random
 import re
 import unicodedata
+from dataclasses import replace
 
 import duckdb
 import pandas as pd
@@ -208,19 +209,44 @@ def _refusals(sql: str) -> list[str]:
     return [line for line in sql.splitlines() if "cannot run the rule" in line]
 
 
-def test_an_outcome_column_chosen_on_the_import_page_is_named_not_guessed():
-    """The automatic mapping reads HubSpot's outcome from its Deal Stage values as listed: the
-    SQL cannot read a stage the list never saw so, and says so."""
+def test_the_deal_stage_chosen_as_the_outcome_reads_as_its_own_words(tmp_path):
+    """The automatic mapping chooses HubSpot's Deal Stage as the outcome, with the won values
+    its own words say: the SQL runs, and agrees with the app lead by lead."""
     data = _hubspot_export()
     imported = import_leads(data, "hubspot-contacts.csv")
     assert imported.mapping.outcome_column == "Deal Stage"
     definition = _definitions()["disqualifier"]
+    assert rules.sql_refusal(definition, imported.leads, imported.mapping) == ""
     sql = rules.definition_sql(definition, leads=imported.leads,
                                mapping=imported.mapping).decode()
-    assert _refusals(sql) == [
-        "-- The SQL cannot run the rule on “Existing customer”: the app works it out from the "
-        "lifecycle stage and each lead's outcome, which it reads from “Deal Stage”, and the SQL "
-        "reads that outcome only from the deal stage's own words."]
+    path = tmp_path / "hubspot.csv"
+    path.write_bytes(data)
+    connection = duckdb.connect()
+    connection.execute(f"CREATE TABLE leads AS SELECT * FROM read_csv('{path}', "
+                       "all_varchar = true)")
+    rows = connection.execute(_order(sql, "Record ID")).fetchall()
+    app = evaluate(imported.leads, definition).frame["stage"].astype(str).tolist()
+    assert [r[0] for r in rows] == app
+    assert "Not qualified" in app and len(set(app)) > 1
+
+
+def test_an_outcome_read_otherwise_than_the_stage_words_is_named_not_guessed():
+    """The facilitator counted "contractsent" as won: the SQL, reading the stage's own words,
+    would not, so it says so (on the page too) instead of counting differently."""
+    data = _hubspot_export()
+    automatic = import_leads(data, "hubspot-contacts.csv").mapping
+    chosen = replace(automatic, won_values=[*automatic.won_values, "contractsent"],
+                     open_values=[v for v in automatic.open_values if v != "contractsent"],
+                     lost_values=[v for v in (automatic.lost_values or [])
+                                  if v != "contractsent"])
+    imported = import_leads(data, "hubspot-contacts.csv", chosen)
+    definition = _definitions()["disqualifier"]
+    sentence = ("The SQL cannot run the rule on “Existing customer”: the app works it out from "
+                "the lifecycle stage and each lead's outcome, which it reads from “Deal Stage”, "
+                "and the SQL reads that outcome only from the deal stage's own words.")
+    sql = rules.definition_sql(definition, leads=imported.leads, mapping=chosen).decode()
+    assert _refusals(sql) == [f"-- {sentence}"]
+    assert rules.sql_refusal(definition, imported.leads, chosen) == sentence
     untold = rules.definition_sql(definition, leads=imported.leads).decode()
     assert _refusals(untold) == [
         "-- The SQL cannot run the rule on “Existing customer”: the app works it out from the "
@@ -251,3 +277,24 @@ def test_without_an_outcome_the_lifecycle_stage_alone_decides(tmp_path):
     connection.execute(f"CREATE TABLE leads AS SELECT * FROM read_csv('{path}', "
                        "all_varchar = true)")
     assert [r[0] for r in connection.execute(_order(sql, "Record ID")).fetchall()] == expected
+
+
+def test_the_command_line_runs_existing_customers_on_the_export_it_is_given(tmp_path, capsys):
+    """`python -m workshop export --format sql --leads`: the export's automatic mapping goes
+    with its leads, so the SQL works the rule out as the step 4 download does."""
+    from workshop.cli import main
+
+    data = _hubspot_export()
+    (tmp_path / "hubspot.csv").write_bytes(data)
+    definition = _definitions()["disqualifier"]
+    (tmp_path / "definition.json").write_text(definition.to_json())
+    out = tmp_path / "rules.sql"
+    code = main(["export", "--format", "sql", "--definition", str(tmp_path / "definition.json"),
+                 "--leads", str(tmp_path / "hubspot.csv"), "--out", str(out)])
+    assert code == 0, capsys.readouterr().err
+    connection = duckdb.connect()
+    connection.execute(f"CREATE TABLE leads AS SELECT * FROM read_csv('{tmp_path / 'hubspot.csv'}'"
+                       ", all_varchar = true)")
+    rows = connection.execute(_order(out.read_text(), "Record ID")).fetchall()
+    leads = import_leads(data, "hubspot.csv").leads
+    assert [r[0] for r in rows] == evaluate(leads, definition).frame["stage"].astype(str).tolist()

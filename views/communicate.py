@@ -4,6 +4,7 @@ import streamlit as st
 from workshop import export, store, versions, wall
 from workshop.evaluate import export_headers
 from workshop.formats import FORMATS, render
+from workshop.rules import sql_refusal
 from workshop.text import escape_markdown
 from workshop.ui.context import require_workshop, step_header, visit
 from workshop.ui.downloads import one_pager_downloads
@@ -56,16 +57,19 @@ st.subheader("Rules RevOps can run")
 with visit(place) as ws:
     upload = ws(store.current_upload)
 columns_of = {}
-leads_of = None
+leads_of = mapping_of = None
 if upload is not None:  # the SQL names and reads the columns as the workshop's export has them
     source = workshop_leads(place)
     if source is not None:
-        leads_of = source.leads
+        leads_of, mapping_of = source.leads, source.mapping
         columns_of = export_headers(source.leads, definition)
 st.caption("The definition as JSON (imports back to exactly this definition), as SQL giving "
            "every lead its stage and points"
            + (f" (with the column names of {escape_markdown(upload.filename)})" if upload
               else "") + ", and as a points table for a CRM's lead scoring.")
+refused = sql_refusal(definition, leads_of, mapping_of)
+if refused:
+    st.caption(f"SQL: {escape_markdown(refused)}")
 rule_columns = st.columns(4)
 for column, (fmt, label) in zip(rule_columns, (("json", "⬇️ Definition JSON"),
                                                 ("sql", "⬇️ SQL"),
@@ -74,7 +78,7 @@ for column, (fmt, label) in zip(rule_columns, (("json", "⬇️ Definition JSON"
     extension, mime = FORMATS[fmt]
     column.download_button(
         label, data=lambda fmt=fmt: render(definition, fmt, page, columns=columns_of,
-                                           leads=leads_of).data,
+                                           leads=leads_of, mapping=mapping_of).data,
         file_name=f"{base_name}.{extension}", mime=mime, width="stretch", key=f"rules:{fmt}",
         on_click="ignore")
 if agreed is not None:

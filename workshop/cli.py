@@ -192,16 +192,17 @@ def _export(args) -> int:
         definition = Definition.from_json(_read_text(args.definition, "definition"))
         page = one_page.one_pager(definition, company="", title="", facilitator="",
                                   agreed_by=[], agreed_at=None)
-        leads = None
+        imported = None
     else:
-        definition, page, leads = agreed_page(args.workshop, args.version, with_leads=True)
+        definition, page, imported = agreed_page(args.workshop, args.version, with_leads=True)
     if args.leads:
         mapping = Mapping.from_json(_read_text(args.mapping, "mapping")) if args.mapping \
             else None
-        leads = import_leads_file(args.leads, mapping).leads
+        imported = import_leads_file(args.leads, mapping)
+    leads = imported.leads if imported is not None else None
     columns = export_headers(leads, definition) if leads is not None else None
     rendered = render(definition, args.format, page, paper=args.paper, columns=columns,
-                      leads=leads)
+                      leads=leads, mapping=imported.mapping if imported is not None else None)
     if args.format in ("sql", "points") and leads is None:
         print("The rules name the app's own fields (industry, employees, …) and read each as "
               "its kind; give --leads with the CRM export to name and read its columns as "
@@ -338,7 +339,7 @@ def workshops_list() -> list[dict]:
 
 def agreed_page(name: str, number: int | None, with_leads: bool = False):
     """A workshop's signed version (the latest, or `number`) and its one-pager; `with_leads`:
-    and the leads of its latest upload as the app reads them (None without one, or when its
+    and its latest upload as the app reads it (`ImportedLeads`; None without one, or when its
     file is gone: said on stderr).
 
     A name several workshops share (a company's, say) means the one of them with a signed
@@ -387,7 +388,7 @@ def _latest_leads(s, workshop_id: str):
     try:
         data = load_upload(upload.sha256)
         mapping = Mapping.from_json(upload.mapping_json) if upload.mapping_json else None
-        return import_leads(data, upload.filename, mapping).leads
+        return import_leads(data, upload.filename, mapping)
     except (ValueError, FileNotFoundError) as error:
         print(f"The workshop's export {upload.filename} cannot be read ({error}); the rules "
               "are written without it.", file=sys.stderr)

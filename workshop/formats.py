@@ -36,11 +36,13 @@ def about(page: export.OnePager) -> dict[str, object]:
 
 
 def render(definition: Definition, fmt: str, page: export.OnePager, *, paper: str = "A4",
-           columns: Mapping[str, str] | None = None, leads=None) -> Rendered:
+           columns: Mapping[str, str] | None = None, leads=None, mapping=None) -> Rendered:
     """`definition` (whose one-pager is `page`) in format `fmt` (a key of `FORMATS`).
 
     `leads`, the workshop's leads when there are some: the SQL and the points table then read
-    each column as the app read it (a date, a number, a yes/no), not only the catalog's."""
+    each column as the app read it (a date, a number, a yes/no), not only the catalog's;
+    `mapping`, how the leads' export was read, lets the SQL work out what the app worked out
+    from the outcome (an existing customer)."""
     if fmt not in FORMATS:
         raise ValueError(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}.")
     extension, mime = FORMATS[fmt]
@@ -55,7 +57,7 @@ def render(definition: Definition, fmt: str, page: export.OnePager, *, paper: st
     elif fmt == "json":
         data = rules.definition_json(definition, about(page))
     elif fmt == "sql":
-        data = rules.definition_sql(definition, columns=columns, leads=leads)
+        data = rules.definition_sql(definition, columns=columns, leads=leads, mapping=mapping)
     else:
         data = rules.points_csv(definition, leads=leads)
     return Rendered(data, extension, mime, notice)

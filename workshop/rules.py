@@ -131,6 +131,18 @@ def definition_sql(definition: Definition, *, table: str = "leads",
             + ";\n").encode()
 
 
+def sql_refusal(definition: Definition, leads=None, mapping=None) -> str:
+    """Why the SQL download holds no query for these leads, in one sentence ("" when it
+    holds one): said on the page beside the button, not only inside the file."""
+    if leads is None:
+        return ""
+    try:
+        derived_for(leads, definition, mapping)
+    except ValueError as refused:
+        return str(refused)
+    return ""
+
+
 def _with_sources(leads, derived: Mapping[str, str], columns: Mapping[str, str],
                   types: Mapping[str, str], readings: Mapping[str, object]):
     """The layout with the columns the derived fields are worked out from: their headers and

@@ -653,6 +653,8 @@ def _customer_outcome(leads, mapping, name: str) -> dict[str, str]:
                "lifecycle stage and each lead's outcome, ")
     own = next((h for h, column in headers.items() if column == "outcome"), None)
     chosen = own if own is not None else getattr(mapping, "outcome_column", None)
+    if chosen is not None and own is None and _read_as_stage_words(leads, chosen):
+        return {"outcome": "outcome"}
     if chosen is not None:
         raise ValueError(refused + f"which it reads from “{chosen}”, and the SQL reads that "
                          "outcome only from the deal stage's own words.")
@@ -662,6 +664,19 @@ def _customer_outcome(leads, mapping, name: str) -> dict[str, str]:
         raise ValueError(refused + "and the SQL is not told whether that outcome was read "
                          "from the deal stage's own words.")
     return {"outcome": "outcome"}
+
+
+def _read_as_stage_words(leads, chosen: str) -> bool:
+    """Whether the outcome column chosen is the deal stage, each of whose values in these
+    leads reads as the stage's own words read it (the import chose HubSpot's "Deal Stage"
+    with the won and lost values those words say): the SQL's reading then gives the same."""
+    from workshop.leads import outcome as stage_words_outcome
+
+    if header_columns(leads).get(chosen) != "deal_stage" or "deal_stage" not in leads.columns:
+        return False
+    by_words = stage_words_outcome(leads["deal_stage"]).astype(object)
+    chosen_outcome = leads["outcome"].astype(object)
+    return bool((by_words.fillna("") == chosen_outcome.fillna("")).all())
 
 
 def readings_for(leads, definition: Definition) -> dict[str, Reading]:

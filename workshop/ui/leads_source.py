@@ -31,6 +31,7 @@ class LeadsSource:
     leads: pd.DataFrame
     label: str
     upload: store.LeadsUpload | None = None
+    mapping: Mapping | None = None  # how the export's columns were read (the SQL needs it)
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -95,7 +96,8 @@ def _source(upload: store.LeadsUpload | None, demo: bool) -> LeadsSource | None:
             "Upload the export again on the evidence page."
         st.warning(f"{escape_markdown(str(error))} {fallback}")
         return LeadsSource(sample_leads(), SAMPLE_LABEL) if demo else None
-    return LeadsSource(result.leads, f"{upload.filename} ({leads_count(upload.rows)})", upload)
+    return LeadsSource(result.leads, f"{upload.filename} ({leads_count(upload.rows)})", upload,
+                       result.mapping)
 
 
 def form_values(place: Place) -> LeadValues:
