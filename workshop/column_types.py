@@ -176,7 +176,11 @@ class Reading:
     date column of the file whose value decided this column's order, its own deciding none.
     `set_aside`: created dates standing apart from the body of the dates, read as none
     (`STRAY_GAP_MONTHS`), `set_aside_range` when they fall; the dates kept run
-    from `kept_from` to before `kept_before` (ISO days; both empty when none was set aside)."""
+    from `kept_from` to before `kept_before` (ISO days; both empty when none was set aside).
+    `chosen`: no value decides the order, and the facilitator chose it in the column mapping.
+    `order_reason`: no value decides the order, and the other one is taken than the file's,
+    because the file's would put the dates where leads are not created (see
+    `workshop.leads.likelier_order`): what the file's order would make of them."""
 
     kind: str
     decimal: str = ""
@@ -189,6 +193,8 @@ class Reading:
     set_aside_range: str = ""
     kept_from: str = ""
     kept_before: str = ""
+    chosen: bool = False
+    order_reason: str = ""
 
     def describe(self) -> str:
         """'dates, day first (20-10-2017 has no 20th month)' — for the data-quality table."""
@@ -213,9 +219,16 @@ class Reading:
             if self.ambiguous and self.evidence:
                 return (f"dates, {order}: values are written in both orders ({self.evidence}), "
                         f"so {order}, the more common, is assumed")
+            if self.ambiguous and self.order_reason:
+                return (f"dates, {order}: no value decides (every day is 12 or less), and "
+                        f"read {_other_order(self.date_order)}, {self.order_reason}, "
+                        f"unlikely for leads, so {order} is taken")
             if self.ambiguous:
                 return (f"dates, {order}: no value decides (every day is 12 or less), so "
                         f"{order} is assumed")
+            if self.chosen:
+                return (f"dates, {order}, as chosen in the column mapping (no value decides: "
+                        "every day is 12 or less)")
             if self.decided_by:
                 return f"dates, {order}, as “{self.decided_by}” shows ({self.evidence})"
             return f"dates, {order}" + (f" ({self.evidence})" if self.evidence else "")
@@ -234,6 +247,11 @@ class Reading:
             return f"{text}{unit} ({mark})"
         return {"category": "categories", "boolean": "yes/no", "text": "text"}.get(
             self.kind, self.kind)
+
+
+def _other_order(order: str) -> str:
+    """"month first" for day-first dates, "day first" for month-first ones."""
+    return (MONTH_FIRST if order == DAY_FIRST else DAY_FIRST).replace("-", " ")
 
 
 def filled(text: pd.Series) -> pd.Series:

@@ -165,8 +165,8 @@ STUDENT_ONLY = r"^\s*(?:student|intern|mba student|trainee|apprentice)\s*$"
 
 def normalise(raw: pd.DataFrame, mapping: dict[str, str], decimal: str = ".",
               outcomes: pd.Series | Callable[[], pd.Series | None] | None = None,
-              units: dict[str, float] | None = None, stage_outcome: bool = True
-              ) -> pd.DataFrame:
+              units: dict[str, float] | None = None, stage_outcome: bool = True,
+              date_orders: dict[str, str] | None = None) -> pd.DataFrame:
     """The raw export with mapped columns renamed to catalog keys, cleaned and enriched.
 
     Unmapped columns are kept under their original header, so nothing the user imported is lost;
@@ -176,7 +176,9 @@ def normalise(raw: pd.DataFrame, mapping: dict[str, str], decimal: str = ".",
     function, it runs alongside the columns (and may find there are none after all). `units`
     multiplies a number column (header -> 1000 for thousands, 1e6 for millions).
     `stage_outcome=False`: without `outcomes` the leads have none, not even one read from a
-    deal stage (the facilitator chose no outcome column).
+    deal stage (the facilitator chose no outcome column). `date_orders`: header ->
+    "day-first" / "month-first", the order the facilitator chose for a date column whose own
+    values do not decide it (ignored where they do).
 
     Text keeps placeholder words ("Select", "unknown"): they are unknown to every rule except
     one that names them (see `workshop.evaluate`). How each column was read, and which header
@@ -195,9 +197,12 @@ def normalise(raw: pd.DataFrame, mapping: dict[str, str], decimal: str = ".",
                if header not in shadowed}
     unit_of = {renames.get(h, h): float(u) for h, u in (units or {}).items()
                if h in headers and u}
+    order_of = {renames.get(h, h): order for h, order in (date_orders or {}).items()
+                if h in headers}
 
     def one_column(key: str) -> tuple[dict[str, pd.Series], Reading]:
-        return _normalise_column(renamed[key], key, decimal, given, unit_of.get(key, 1.0))
+        return _normalise_column(renamed[key], key, decimal, given, unit_of.get(key, 1.0),
+                                 order_of.get(key, ""))
 
     # Columns are independent and the heavy lifting happens in Arrow and NumPy, which release
     # the GIL, so a thread per core shortens a million-row import.
@@ -295,7 +300,8 @@ def _judged(column: pd.Series) -> pd.Series:
 
 
 def _normalise_column(column: pd.Series, key: str, decimal: str, given: set[str],
-                      unit: float = 1.0) -> tuple[dict[str, pd.Series], Reading]:
+                      unit: float = 1.0, date_order: str = ""
+                      ) -> tuple[dict[str, pd.Series], Reading]:
     """One cleaned column, plus the fields derived from it that the export does not carry,
     and how its values were read."""
     lead_field = FIELDS.get(key)
@@ -315,7 +321,7 @@ def _normalise_column(column: pd.Series, key: str, decimal: str, given: set[str]
         if _is_text(column) and column_types.date_shaped(_judged(column)) >= TYPED_SHARE:
             # "Pricing page visited: 14.10.2026" is when, not how often (never 14,102,026
             # visits): kept as dates, and a date present counts as the action done.
-            parsed, reading = _dates(column, decimal)
+            parsed, reading = _dates(column, decimal, date_order)
             return {key: parsed}, reading
         whole = _plain_counts(column) if _is_text(column) else None
         if whole is not None:  # whole numbers only: no mark to decide
@@ -326,7 +332,7 @@ def _normalise_column(column: pd.Series, key: str, decimal: str, given: set[str]
     if kind == Kind.BOOLEAN:
         return {key: parse_bool(column).fillna(False).astype(bool)}, Reading("boolean")
     if kind == Kind.DATE:
-        parsed, reading = _dates(column, decimal)
+        parsed, reading = _dates(column, decimal, date_order, created=key == "created")
         return ({key: parsed, "created_month": month_labels(parsed)} if key == "created"
                 else {key: parsed}), reading
     if kind == Kind.TEXT:
@@ -352,7 +358,7 @@ def _normalise_column(column: pd.Series, key: str, decimal: str, given: set[str]
                 return ({key: column * unit if unit != 1.0 else column},
                         Reading("number", unit=unit))
             return {key: column}, Reading("text")
-        typed = _typed_other(column, decimal, unit)
+        typed = _typed_other(column, decimal, unit, date_order)
         if typed is not None:
             return typed
     result = {key: trim_blanks(column)}
@@ -374,7 +380,8 @@ def _one_date_order(columns: pd.DataFrame, cleaned: dict[str, pd.Series],
     """Date columns whose own values do not decide between day-first and month-first take the
     order another date column of the file proves, when those that decide agree: one system
     wrote the file in one locale (a UK export of leads created on 1-12 January beside a "Last
-    Activity Date" of 17/01/2025). Re-read only where that order is not the one assumed."""
+    Activity Date" of 17/01/2025), over the order assumed, taken as likelier or chosen in the
+    column mapping. Re-read only where that order is not the one read."""
     numeric = (column_types.DAY_FIRST, column_types.MONTH_FIRST)
     proofs = {key: reading for key, reading in readings.items()
               if reading.kind == "date" and reading.date_order in numeric
@@ -384,15 +391,16 @@ def _one_date_order(columns: pd.DataFrame, cleaned: dict[str, pd.Series],
     key, proof = next(iter(proofs.items()))
     header = next((h for h, k in headers.items() if k == key), key)
     for key, reading in readings.items():
-        if not (reading.kind == "date" and reading.ambiguous and not reading.evidence
-                and reading.date_order in numeric):
+        if not (reading.kind == "date" and (reading.ambiguous or reading.chosen)
+                and not reading.evidence and reading.date_order in numeric):
             continue  # decided by its own values (or mixing both orders): kept
         if reading.date_order != proof.date_order:
             cleaned[key] = parse_date(columns[key], proof.date_order)
             if key == "created" and "created_month" in cleaned:
                 cleaned["created_month"] = month_labels(cleaned[key])
         readings[key] = replace(reading, date_order=proof.date_order, ambiguous=False,
-                                evidence=proof.evidence, decided_by=header)
+                                evidence=proof.evidence, decided_by=header, chosen=False,
+                                order_reason="")
 
 
 def body_months(months: np.ndarray, counts: np.ndarray) -> tuple[int, int] | None:
@@ -449,7 +457,11 @@ def _set_apart_created(cleaned: dict[str, pd.Series], readings: dict[str, Readin
         kept_before=str(np.datetime64(body[1] + 1, "M").astype("datetime64[D]")))
 
 
-def _dates(column: pd.Series, decimal: str) -> tuple[pd.Series, Reading]:
+def _dates(column: pd.Series, decimal: str, chosen: str = "", created: bool = False
+           ) -> tuple[pd.Series, Reading]:
+    """A date column read in the order its values prove; where none does (every day is 12 or
+    less), in the order `chosen` in the column mapping, else, for created dates, the order
+    `likelier_order` finds, else the file's (day first beside decimal commas)."""
     numbered = _numbered_dates(column)
     if numbered is not None:
         return numbered
@@ -457,8 +469,71 @@ def _dates(column: pd.Series, decimal: str) -> tuple[pd.Series, Reading]:
         return parse_date(column), Reading("date")
     assumed = column_types.DAY_FIRST if decimal == "," else column_types.MONTH_FIRST
     order, ambiguous, evidence = column_types.date_order(_judged(column), assumed)
-    return (parse_date(column, order),
-            Reading("date", date_order=order, ambiguous=ambiguous, evidence=evidence))
+    undecided = ambiguous and not evidence and order in _NUMERIC_ORDERS
+    if undecided and chosen in _NUMERIC_ORDERS:
+        return parse_date(column, chosen), Reading("date", date_order=chosen, chosen=True)
+    parsed = parse_date(column, order)
+    if undecided and created:
+        reason = likelier_order(parsed)
+        if reason:
+            other = _NUMERIC_ORDERS[order == column_types.DAY_FIRST]
+            return (parse_date(column, other),
+                    Reading("date", date_order=other, ambiguous=True, order_reason=reason))
+    return parsed, Reading("date", date_order=order, ambiguous=ambiguous, evidence=evidence)
+
+
+_NUMERIC_ORDERS = (column_types.DAY_FIRST, column_types.MONTH_FIRST)
+# Created dates that, read in the order assumed, fall on one or two days of the month across
+# at least this many months, and read the other way within this many days of one year, are
+# a short export read the wrong way round ("09/04/2024 01:01": 1-12 September, month first,
+# not the 9th of twelve months). The 1st is left alone: imports on the 1st of every month
+# (read right) look the same as an export of 1-12 January read the wrong way.
+LIKELIER_MONTHS = 3
+LIKELIER_SPAN_DAYS = 31
+LIKELIER_ROWS = 20
+
+
+def likelier_order(parsed: pd.Series) -> str:
+    """Why the other order is far likelier for created dates read as `parsed` in an order no
+    value proves ("all 700 dates would fall on the 9th of 12 months", what this reading makes
+    of them), or empty when it is not. Vectorised, on the distinct days."""
+    stamps = parsed.to_numpy(dtype="datetime64[us]")
+    stamps = stamps[~np.isnat(stamps)]
+    if len(stamps) < LIKELIER_ROWS:
+        return ""
+    days = pd.unique(stamps.astype("datetime64[D]"))
+    months = days.astype("datetime64[M]")
+    day_of_month = (days - months.astype("datetime64[D]")).astype(np.int64) + 1
+    month_days = np.unique(day_of_month)
+    month_count = len(np.unique(months))
+    if month_count < LIKELIER_MONTHS or len(month_days) > 2 or month_days[0] == 1 \
+            or month_days[-1] > 12:
+        return ""
+    # Read the other way round, the day of the month is the month and the month the day.
+    years = months.astype("datetime64[Y]").astype(np.int64) + 1970
+    month_number = months.astype(np.int64) % 12 + 1
+    other = pd.to_datetime(pd.DataFrame({"year": years, "month": day_of_month,
+                                         "day": month_number}), errors="coerce")
+    if other.isna().any() or (other.max() - other.min()).days >= LIKELIER_SPAN_DAYS:
+        return ""
+    on = " and ".join(_ordinal(day) for day in month_days)
+    return f"all {len(stamps):,} dates would fall on the {on} of {month_count} months"
+
+
+def _ordinal(number: int) -> str:
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(
+        number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def unproven_date_order(leads: pd.DataFrame, key: str = "created") -> str:
+    """The order ("day-first" / "month-first") a date column of the leads was read in when no
+    value of it (nor of another date column) says which and nobody chose it in the column
+    mapping; empty otherwise. A figure per month resting on it must say so."""
+    reading = column_readings(leads).get(key)
+    if reading is None or reading.kind != "date" or not reading.ambiguous or reading.evidence:
+        return ""
+    return reading.date_order if reading.date_order in _NUMERIC_ORDERS else ""
 
 
 # Each way of writing a date as a number: its name, the numbers of 1990-01-01 and 2100-01-01 in
@@ -493,7 +568,7 @@ def _numbered_dates(column: pd.Series) -> tuple[pd.Series, Reading] | None:
     return None
 
 
-def _typed_other(column: pd.Series, decimal: str, unit: float
+def _typed_other(column: pd.Series, decimal: str, unit: float, date_order: str = ""
                  ) -> tuple[dict[str, pd.Series], Reading] | None:
     """An unmapped text column whose values are numbers or dates, as numbers or dates."""
     judged = _judged(column)
@@ -506,7 +581,7 @@ def _typed_other(column: pd.Series, decimal: str, unit: float
         return {key: numbers}, Reading("number", mark, ambiguous=ambiguous, evidence=evidence,
                                        unit=unit)
     if column_types.date_shaped(judged) >= TYPED_SHARE:
-        parsed, reading = _dates(column, decimal)
+        parsed, reading = _dates(column, decimal, date_order)
         return {key: parsed}, reading
     return None
 

@@ -25,7 +25,14 @@ import numpy as np
 import pandas as pd
 
 from workshop.catalog import FIELDS, Kind
-from workshop.column_types import TYPED_SHARE, UNIT_WORDS, date_shaped, decimal_mark
+from workshop.column_types import (
+    DAY_FIRST,
+    MONTH_FIRST,
+    TYPED_SHARE,
+    UNIT_WORDS,
+    date_shaped,
+    decimal_mark,
+)
 from workshop.distinct import per_distinct, text_categories
 from workshop.leads import (
     LOST_STAGE,
@@ -595,7 +602,7 @@ def carry_over(saved: Mapping, headers: Iterable[object]) -> CarriedMapping:
     their headers; a reading of a column this export lacks is left out, never moved to another
     column. Without its outcome column, the mapping has no outcome (nor its values)."""
     headers = _unique_headers(headers)
-    named = [*saved.columns, *saved.units,
+    named = [*saved.columns, *saved.units, *saved.date_orders,
              *(h for h in (saved.outcome_column, saved.closed_column) if h is not None)]
     same = matching_headers(named, headers)
     outcome = same.get(saved.outcome_column) if saved.outcome_column is not None else None
@@ -605,6 +612,8 @@ def carry_over(saved: Mapping, headers: Iterable[object]) -> CarriedMapping:
                       outcome_column=outcome,
                       closed_column=same.get(saved.closed_column) if outcome else None,
                       units={same[h]: u for h, u in saved.units.items() if h in same},
+                      date_orders={same[h]: o for h, o in saved.date_orders.items()
+                                   if h in same},
                       **(unread if outcome_gone else {}))
     read = {h for h, k in saved.columns.items() if k} | set(saved.units) | {
         h for h in (saved.outcome_column, saved.closed_column) if h is not None}
@@ -644,7 +653,10 @@ class Mapping:
     beside IsWon): a lead not won whose deal is not closed is open, not lost; None when the
     outcome column says so alone (see `suggest_closed`). `without_outcome`: the facilitator
     chose no outcome column, so the leads have none (not even one read from a deal stage, as
-    a mapping nobody chose an outcome for has)."""
+    a mapping nobody chose an outcome for has). `date_orders`: header -> "day-first" or
+    "month-first", the order the facilitator chose for a date column none of whose values
+    says it (every day 12 or less); a later export whose values do say it is read as they say
+    (see `workshop.leads.normalise`)."""
 
     columns: dict[str, str] = field(default_factory=dict)
     outcome_column: str | None = None
@@ -655,6 +667,7 @@ class Mapping:
     lost_values: list[str] | None = None  # the rest of the values it was made with
     closed_column: str | None = None
     without_outcome: bool = False
+    date_orders: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> str:
         data = {
@@ -675,6 +688,8 @@ class Mapping:
             data["closed_column"] = self.closed_column
         if self.without_outcome:
             data["without_outcome"] = True
+        if self.date_orders:  # written only when chosen, as units
+            data["date_orders"] = dict(self.date_orders)
         return json.dumps(data, ensure_ascii=False, indent=2)
 
     @classmethod
@@ -726,9 +741,19 @@ class Mapping:
                 for k, v in units.items()):
             raise ValueError('"units" in the saved column mapping must map column headers to '
                              "1, 1000, 1000000 or 1000000000.")
+        orders = data.get("date_orders", {})
+        if not isinstance(orders, dict) or not all(
+                isinstance(k, str) and v in DATE_ORDERS for k, v in orders.items()):
+            raise ValueError('"date_orders" in the saved column mapping must map column headers '
+                             f'to "{DAY_FIRST}" or "{MONTH_FIRST}".')
         return cls(columns=dict(columns), outcome_column=outcome_column, **values,
                    won_when_present=present, units={k: float(v) for k, v in units.items()},
-                   closed_column=closed_column, without_outcome=without)
+                   closed_column=closed_column, without_outcome=without,
+                   date_orders=dict(orders))
+
+
+# The orders a facilitator can choose for a date column whose values do not decide it.
+DATE_ORDERS = {DAY_FIRST: "Day first", MONTH_FIRST: "Month first"}
 
 
 def _plain(number: float) -> int | float:
@@ -1238,7 +1263,8 @@ def apply_mapping(raw: pd.DataFrame, mapping: Mapping, decimal: str = ".") -> pd
     customer")."""
     return normalise(raw, {h: k for h, k in mapping.columns.items() if k}, decimal,
                      partial(outcome_of, raw, mapping), units=mapping.units,
-                     stage_outcome=not mapping.without_outcome)
+                     stage_outcome=not mapping.without_outcome,
+                     date_orders=mapping.date_orders)
 
 
 def outcome_of(raw: pd.DataFrame, mapping: Mapping) -> pd.Series | None:

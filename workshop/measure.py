@@ -9,8 +9,10 @@ from dataclasses import asdict, dataclass, field, fields
 
 import pandas as pd
 
+from workshop.column_types import DAY_FIRST, MONTH_FIRST
 from workshop.definition import Definition
 from workshop.evaluate import evaluate
+from workshop.leads import unproven_date_order
 from workshop.preview import (
     MIN_DECIDED,
     MIN_WINS,
@@ -23,6 +25,7 @@ from workshop.preview import (
     monthly_volume,
     outcome_metrics,
     short_export_sentence,
+    unproven_order_sentence,
 )
 
 
@@ -46,6 +49,9 @@ class Figures:
     # out of comparisons so a measurement stored then still matches the same export now.
     days: int | None = field(default=None, compare=False)  # first created day to last
     has_outcome: bool | None = field(default=None, compare=False)  # an outcome column at all
+    # The created dates' order when no date said it nor was it chosen: True day first, False
+    # month first (a flag, as backups store figures as numbers); None when decided.
+    unproven_day_first: bool | None = field(default=None, compare=False)
 
     @property
     def qualified_share(self) -> float:
@@ -99,6 +105,7 @@ _KINDS: dict[str, Callable[[object], bool]] = {
     "win_rate_qualified": _maybe(_number), "win_rate_rest": _maybe(_number),
     "lift": _maybe(_number), "reliable": lambda value: value in (True, False),
     "days": _maybe(_count), "has_outcome": lambda value: value in (None, True, False),
+    "unproven_day_first": lambda value: value in (None, True, False),
 }
 assert set(_KINDS) == {f.name for f in fields(Figures)}
 
@@ -133,6 +140,7 @@ def measure(leads: pd.DataFrame, definition: Definition, masks: dict | None = No
         "sql_per_month": None if volume is None else round(average_per_month(volume, "sql"), 1),
         "days": None if volume is None else created_day_span(leads),
         "has_outcome": "outcome" in leads.columns,
+        "unproven_day_first": None if volume is None else _unproven_day_first(leads),
     }
     outcomes = outcome_metrics(leads, evaluation)
     if outcomes is not None:
@@ -141,6 +149,20 @@ def measure(leads: pd.DataFrame, definition: Definition, masks: dict | None = No
                        win_rate_rest=outcomes.win_rate_rest, lift=outcomes.lift,
                        reliable=outcomes.reliable)
     return Figures(**figures)
+
+
+def _unproven_day_first(leads: pd.DataFrame) -> bool | None:
+    order = unproven_date_order(leads)
+    return None if not order else order == DAY_FIRST
+
+
+def unproven_order(figures: Figures | None) -> str:
+    """The order ("day-first", "month-first") per-month figures' created dates were read in
+    though no date said which and nobody chose it; empty otherwise."""
+    if figures is None or figures.qualified_per_month is None \
+            or figures.unproven_day_first is None:
+        return ""
+    return DAY_FIRST if figures.unproven_day_first else MONTH_FIRST
 
 
 def short_period(figures: Figures | None) -> int | None:
@@ -167,11 +189,15 @@ def short_period_sentence(figures: Figures | None) -> str:
 
 def period_caveats(measured: dict[str, Figures | None]) -> list[str]:
     """For figures measured at several times ({"when agreed": ..., "now": ...}): which
-    per-month figures come from less than a month of leads."""
+    per-month figures come from less than a month of leads, and which rest on created dates
+    read in an order no date says."""
     return [f"The per-month figures {when} come from leads created over {_days_text(days)}, "
             "less than a month, so a month's leads are worked out from them: check them "
             "against a longer export."
-            for when, figures in measured.items() if (days := short_period(figures))]
+            for when, figures in measured.items() if (days := short_period(figures))] + [
+        f"The per-month figures {when} rest on created dates read {order.replace('-', ' ')} "
+        "(no date in the export says which): check the order in the column mapping."
+        for when, figures in measured.items() if (order := unproven_order(figures))]
 
 
 def volume_sentence(figures: Figures) -> str:
@@ -184,8 +210,8 @@ def volume_sentence(figures: Figures) -> str:
                 "sales-qualified (the leads carry no dates, so no monthly figure).")
     line = (f"{formatted(figures.qualified_per_month, 'number')} qualified leads a month, "
             f"{formatted(figures.sql_per_month, 'number')} of them sales-qualified.")
-    short = short_period_sentence(figures)
-    return f"{line} {short}" if short else line
+    caveats = [short_period_sentence(figures), unproven_order_sentence(unproven_order(figures))]
+    return " ".join([line, *(caveat for caveat in caveats if caveat)])
 
 
 def wins_sentence(figures: Figures) -> str:

@@ -108,7 +108,7 @@ def _with_the_rest_automatic(raw: pd.DataFrame, carried: CarriedMapping,
     new_columns = {h: columns[h] for h in carried.new if h in columns}
     units = {**suggest_units(raw, new_columns, decimal), **carried.mapping.units}
     if carried.outcome_gone:
-        return _guessed(raw, columns, units)
+        return replace(_guessed(raw, columns, units), date_orders=carried.mapping.date_orders)
     return replace(carried.mapping, columns=columns, units=units)
 
 

@@ -22,6 +22,7 @@ from workshop.evaluate import (
     missing_columns,
     reasons,
 )
+from workshop.leads import unproven_date_order
 
 
 class NoDates(ValueError):
@@ -231,6 +232,15 @@ def short_export_sentence(days: int) -> str:
             f"{days:,} day{'' if days == 1 else 's'}: check them against a longer export.")
 
 
+def unproven_order_sentence(order: str) -> str:
+    """Said with a per-month figure resting on created dates read in `order` ("day-first",
+    "month-first") though no date says which; empty for no such order."""
+    if not order:
+        return ""
+    return (f"Created dates read {order.replace('-', ' ')} (no date in the export says which): "
+            "check the order in the column mapping.")
+
+
 def created_day_span(leads: pd.DataFrame) -> int | None:
     """Days from the first lead's created day to the last's, both counted; None without."""
     days = _created_days(leads)
@@ -249,9 +259,10 @@ def period_sentence(leads: pd.DataFrame) -> str:
     span = _days(days.max() - days.min()) + 1
     line = (f"Per month: the leads created from {start:%-d %B %Y} to {end:%-d %B %Y} "
             f"({span:,} day{'' if span == 1 else 's'}), over the part of each month they cover.")
-    short = short_export_sentence(span)
-    if short:
-        line += " " + short
+    for caveat in (short_export_sentence(span),
+                   unproven_order_sentence(unproven_date_order(leads))):
+        if caveat:
+            line += " " + caveat
     undated = len(leads) - len(days)
     if undated:
         share = undated / len(leads)

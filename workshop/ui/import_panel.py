@@ -5,10 +5,13 @@ import pandas as pd
 import streamlit as st
 
 from workshop import store
+from workshop.column_types import DAY_FIRST, MONTH_FIRST, parse_dates
 from workshop.definition import format_amount
 from workshop.importer import ImportProblem, read_export
+from workshop.leads import blank_placeholders, column_readings, header_columns
 from workshop.mapping import (
     ALLOWED_KEYS,
+    DATE_ORDERS,
     MONEY_KEYS,
     NO_OUTCOME,
     UNITS,
@@ -90,12 +93,12 @@ def review(place: Place, source: LeadsSource, definitions: dict | None = None) -
                          for field in definition_fields(definition)}))
     quality = quality_of(upload.sha256, upload.filename, upload.mapping_json, used)
     st.caption(escape_markdown(quality.headline()))
-    for question in unit_questions(result):
+    for question in unit_questions(result) + date_order_questions(result):
         st.warning(escape_markdown(question))
     with st.expander("Data quality per field"):
         st.dataframe(quality.as_table(), hide_index=True, width="stretch")
     with st.expander("Column mapping and outcome"):
-        mapping_editor(place, upload.id, result.raw, result.mapping)
+        mapping_editor(place, upload.id, result.raw, result.mapping, result.leads)
 
 
 def definition_fields(definition) -> list[str]:
@@ -130,10 +133,33 @@ def unit_questions(result) -> list[str]:
     return questions
 
 
+def date_order_questions(result) -> list[str]:
+    """A sentence for the created dates when no date of the export says whether it is day or
+    month first and nobody chose: the facilitator checks it, as every figure per month rests
+    on it."""
+    readings = column_readings(result.leads)
+    return [f"No date in “{header}” says whether it is written day or month first (every day "
+            f"is 12 or less), so {readings[key].date_order.replace('-', ' ')} is taken: check "
+            "the order under “Column mapping and outcome”."
+            for header, key in undecided_dates(result.leads).items()
+            if key == "created" and not readings[key].chosen]
+
+
+def undecided_dates(leads: pd.DataFrame) -> dict[str, str]:
+    """Header -> leads column of the date columns none of whose values says whether it is
+    day or month first (assumed, taken as likelier, or chosen in the column mapping)."""
+    readings = column_readings(leads)
+    return {header: key for header, key in header_columns(leads).items()
+            if (reading := readings.get(key)) is not None and reading.kind == "date"
+            and reading.date_order in DATE_ORDERS and not reading.evidence
+            and (reading.ambiguous or reading.chosen)}
+
+
 OUTCOME_LISTED = 500  # an outcome column with more values than this is not a stage list
 
 
-def mapping_editor(place: Place, upload_id: int, raw: pd.DataFrame, mapping: Mapping) -> None:
+def mapping_editor(place: Place, upload_id: int, raw: pd.DataFrame, mapping: Mapping,
+                   leads: pd.DataFrame | None = None) -> None:
     options = [NOT_MAPPED] + sorted(ALLOWED_KEYS)
     table = pd.DataFrame({"Column in the export": list(raw.columns),
                           "Lead field": [mapping.columns.get(c, NOT_MAPPED) for c in raw.columns]})
@@ -145,6 +171,7 @@ def mapping_editor(place: Place, upload_id: int, raw: pd.DataFrame, mapping: Map
     chosen_columns = {row["Column in the export"]: row["Lead field"]
                       for _, row in edited.iterrows() if row["Lead field"]}
     units = _unit_widgets(upload_id, raw, mapping, chosen_columns)
+    date_orders = _date_order_widgets(upload_id, raw, mapping, leads)
     columns = [NOT_MAPPED] + list(raw.columns)
     outcome = st.selectbox("Column that says whether a lead was won", columns,
                            index=columns.index(mapping.outcome_column)
@@ -186,7 +213,7 @@ def mapping_editor(place: Place, upload_id: int, raw: pd.DataFrame, mapping: Map
     if st.button("Save the mapping", key=f"evidence:save:{upload_id}"):
         chosen = Mapping(columns=chosen_columns, outcome_column=outcome or None, won_values=won,
                          open_values=still_open, won_when_present=present, units=units,
-                         without_outcome=not outcome,
+                         without_outcome=not outcome, date_orders=date_orders,
                          lost_values=None if present or not outcome else
                          lost_by_default(raw[outcome], won, still_open),
                          closed_column=mapping.closed_column
@@ -232,6 +259,49 @@ def _values_caption(shown: int, total: int) -> str:
 def _counted(value: str, counts: dict[str, int]) -> str:
     count = counts.get(value)
     return value if count is None else f"{value} · {count:,} lead{'' if count == 1 else 's'}"
+
+
+NOT_CHOSEN = ""
+
+
+def _date_order_widgets(upload_id: int, raw: pd.DataFrame, mapping: Mapping,
+                        leads: pd.DataFrame | None) -> dict[str, str]:
+    """The order of each date column none of whose values says it, beside how it was read,
+    with what each order makes of one of its values. An order is saved only when chosen;
+    those saved for columns whose values now decide are kept (and ignored while they do)."""
+    orders = {h: o for h, o in mapping.date_orders.items() if h in raw.columns}
+    if leads is None:
+        return orders
+    readings = column_readings(leads)
+    for header, key in undecided_dates(leads).items():
+        if header not in raw.columns:
+            continue
+        example = blank_placeholders(raw[header]).dropna()
+        example = str(example.iloc[0]) if len(example) else ""
+        meaning = {order: parse_dates(pd.Series([example], dtype="str"), order).iloc[0]
+                   for order in DATE_ORDERS} if example else {}
+
+        def said(order: str, meaning=meaning, example=example) -> str:
+            if order == NOT_CHOSEN:
+                return "Not chosen"
+            read = meaning.get(order)
+            return DATE_ORDERS[order] + (f" ({example} is {read:%-d %B %Y})"
+                                         if read is not None and not pd.isna(read) else "")
+
+        options = [NOT_CHOSEN, DAY_FIRST, MONTH_FIRST]
+        current = mapping.date_orders.get(header, NOT_CHOSEN)
+        st.caption(f"“{escape_markdown(header)}” is read as "
+                   f"{escape_markdown(readings[key].describe())}.")
+        chosen = st.selectbox(
+            f"Order of the dates in “{escape_markdown(header)}”", options,
+            index=options.index(current) if current in options else 0, format_func=said,
+            key=f"evidence:date-order:{upload_id}:{header}",
+            help="No date in this column has a day over 12, so its values cannot say which "
+                 "comes first. A later export whose dates say it is read as they say.")
+        orders.pop(header, None)
+        if chosen:
+            orders[header] = chosen
+    return orders
 
 
 def _unit_widgets(upload_id: int, raw: pd.DataFrame, mapping: Mapping,
