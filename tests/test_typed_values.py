@@ -3,12 +3,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from tests.test_own_devices import INDUSTRY, new_app, widget
 from tests.test_real_exports_pages import upload
 from workshop import store
 from workshop.db import make_engine, session
+from workshop.definition import Criterion
+from workshop.evaluate import criterion_mask
 from workshop.typed_values import Unmatched, unmatched
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample_leads.csv"
@@ -37,6 +40,18 @@ def test_another_name_of_an_option_is_no_typo_on_a_catalog_category():
     # Off a catalog category the names stay as written: 'USA' is unmatched there
     assert unmatched(["USA"], countries, "Region") == [Unmatched("USA", None)]
     assert unmatched(["Atlantis"], countries, "country") == [Unmatched("Atlantis", None)]
+
+
+def test_a_cell_of_several_known_choices_is_no_typo():
+    """'Software;Retail' pasted from a CRM cell: the export's choices are listed one by one,
+    and a rule naming the cell counts the leads that hold it (a probe's export: 151), so it
+    was wrongly said to match no lead. A part nobody has is still said."""
+    leads = pd.DataFrame({"industry": ["Software;Retail", "Software; Retail", "Retail", None]})
+    rule = Criterion(field="industry", op="in", values=["Software;Retail"])
+    assert criterion_mask(leads, rule).sum() == 2
+    assert unmatched(["Software;Retail", "Software; Retail"], EXPORT, "industry") == []
+    assert unmatched(["Software;Mining"], EXPORT, "industry") == [
+        Unmatched("Software;Mining", None)]
 
 
 def test_nothing_known_reports_nothing():

@@ -10,7 +10,7 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from workshop.evaluate import fold_value, named_folds
+from workshop.evaluate import CHOICES, fold_value, named_folds
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,10 @@ def unmatched(typed: Iterable[str], known: Iterable[str], column: str = "") -> l
         folded = fold_value(value)
         if not folded or named_folds([value], column) & by_fold.keys():
             continue
+        parts = [part for part in str(value).split(CHOICES) if part.strip()]
+        if len(parts) > 1 and all(named_folds([part], column) & by_fold.keys()
+                                  for part in parts):
+            continue  # a cell of several choices ("Software;Retail"), each one a lead's
         near = difflib.get_close_matches(folded, list(by_fold), n=1, cutoff=0.75)
         found.append(Unmatched(str(value), by_fold[near[0]] if near else None))
     return found
