@@ -615,3 +615,35 @@ def test_a_decision_note_changed_after_signing_leaves_the_signed_one_pager_as_si
     assert "Rewritten after signing" not in said
     shown = opens(share(workshop_id, tokens["facilitator"])).page()
     assert [n.text for n in shown.notes] == ["Decided: the close must hurt"]
+
+
+@pytest.mark.parametrize("uploaded", [False, True])
+def test_step4_says_what_the_one_pager_waits_for(app_url, tmp_path, monkeypatch, uploaded):
+    """A version signed before any measurement: with no export, step 4 asks for one; with one
+    uploaded, it asked for an upload too (beside the SQL naming that file's columns): now it
+    says to measure the version on it."""
+    from tests.test_evidence import record_sample
+
+    monkeypatch.setenv("UPLOAD_DIR", str(tmp_path / "uploads"))
+    definition = agreed_definition()
+
+    def build(s):
+        workshop, fac = store.create_workshop(s, company=COMPANY, title=TITLE,
+                                              facilitator_name="Dana")
+        secrets = store.invitations(s, workshop.id, fac).secrets
+        _, marketing = store.join_with_invite(s, secrets["marketing"], "Priya")
+        _, sales = store.join_with_invite(s, secrets["sales"], "Marcus")
+        store.reveal(s, workshop.id, fac)
+        revision = store.save_shared(s, workshop.id, fac, definition, 0)
+        versions.propose(s, workshop.id, fac, revision)  # no figures: nothing uploaded yet
+        proposal = versions.current_proposal(s, workshop.id, fac).id
+        for token in (marketing, sales):
+            versions.sign(s, workshop.id, token, proposal, agrees=True)
+        if uploaded:
+            record_sample(s, workshop.id, fac)
+        return workshop.id, fac
+
+    workshop_id, fac = in_db(build)
+    text = texts(open_as(workshop_id, fac, COMMUNICATE))
+    assert ("Upload a CRM export" in text) is not uploaded
+    assert ("measure version 1 on sample_leads.csv" in text) is uploaded

@@ -10,7 +10,7 @@ from workshop.ui.context import require_workshop, step_header, visit
 from workshop.ui.downloads import one_pager_downloads
 from workshop.ui.layout import one_pager_box
 from workshop.ui.leads_source import no_leads_yet, workshop_leads
-from workshop.ui.pages import COMMUNICATE, COMPARE
+from workshop.ui.pages import COMMUNICATE, COMPARE, HISTORY
 from workshop.ui.sharing import announcement_panel, poster_qr_notice, wall_panel, wall_url
 
 place, workshop, actor = require_workshop()
@@ -45,17 +45,27 @@ else:
                             facilitator=workshop.facilitator_name, agreed_by=[],
                             agreed_at=None, version=None, measured=None, link="",
                             decisions=noted)
-if number is not None and measured is None:
+with visit(place) as ws:
+    upload = ws(store.current_upload)
+if number is not None and measured is None and upload is None:
     no_leads_yet(place, actor.is_facilitator, "figures on the one-pager")
     if actor.is_facilitator:
         st.caption(f"Once an export is uploaded, open *Versions and measurements* to measure "
                    f"version {number} on it; the one-pager then carries its figures.")
+elif number is not None and measured is None:  # uploaded, not measured yet
+    if actor.is_facilitator:
+        st.info(f"No figures on the one-pager yet: measure version {number} on "
+                f"{escape_markdown(upload.filename)} under *Versions and measurements*, and "
+                "the one-pager carries them.")
+        st.page_link(HISTORY.path, label="Measure it →", icon=HISTORY.icon,
+                     query_params=place.params)
+    else:
+        st.info(f"No figures on the one-pager yet: the facilitator measures version {number} "
+                "on the company's export.")
 base_name = f"ideal-lead-{workshop.id}"
 poster_qr_notice(place, actor, number is not None, secret if number is not None else None)
 one_pager_downloads(page, base_name, "communicate")
 st.subheader("Rules RevOps can run")
-with visit(place) as ws:
-    upload = ws(store.current_upload)
 columns_of = {}
 leads_of = mapping_of = None
 if upload is not None:  # the SQL names and reads the columns as the workshop's export has them
