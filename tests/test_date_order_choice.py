@@ -299,6 +299,10 @@ def test_the_mapping_editor_chooses_the_order_and_every_page_follows(database, t
     box = at.selectbox(key=f"evidence:date-order:{upload.id}:Created Time")
     assert box.value == ""
     assert "Month first (" in box.format_func("month-first")
+    # each option reads its example differently: "01/01/2025" would say the same twice
+    day_said, month_said = (box.format_func(order).split(" is ")[-1]
+                            for order in ("day-first", "month-first"))
+    assert day_said != month_said
     history = open_page(params, "views/history.py")
     assert comparison(history).at["Qualified leads (MQL or SQL) per month", "Now"] == \
         f"{day_first['qualified_per_month']:,.1f}"
@@ -350,3 +354,14 @@ def test_stored_figures_keep_the_caveat_and_older_ones_have_none():
     assert Figures.from_json(json.dumps(older)).unproven_day_first is None
     assert "no date" not in volume_sentence(Figures.from_json(json.dumps(older)))
     assert Figures.from_json(json.dumps({**older, "unproven_day_first": "yes"})) is None
+
+
+def test_the_order_options_show_a_date_each_order_reads_differently():
+    """The probe's export began with "03/03/2025 18:54": both options read "3 March 2025"."""
+    from workshop.ui.import_panel import _telling_example
+
+    column = pd.Series(["03/03/2025 18:54", "-None-", "03/05/2025 09:10", "04/05/2025"])
+    example, meaning = _telling_example(column)
+    assert example == "03/05/2025 09:10"
+    assert (meaning["day-first"].month, meaning["month-first"].month) == (5, 3)
+    assert _telling_example(pd.Series(["01/01/2025", None]))[0] == "01/01/2025"

@@ -1,6 +1,7 @@
 """Uploading an export and reviewing how its columns map onto the lead fields."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -276,10 +277,7 @@ def _date_order_widgets(upload_id: int, raw: pd.DataFrame, mapping: Mapping,
     for header, key in undecided_dates(leads).items():
         if header not in raw.columns:
             continue
-        example = blank_placeholders(raw[header]).dropna()
-        example = str(example.iloc[0]) if len(example) else ""
-        meaning = {order: parse_dates(pd.Series([example], dtype="str"), order).iloc[0]
-                   for order in DATE_ORDERS} if example else {}
+        example, meaning = _telling_example(raw[header])
 
         def said(order: str, meaning=meaning, example=example) -> str:
             if order == NOT_CHOSEN:
@@ -302,6 +300,20 @@ def _date_order_widgets(upload_id: int, raw: pd.DataFrame, mapping: Mapping,
         if chosen:
             orders[header] = chosen
     return orders
+
+
+def _telling_example(column: pd.Series) -> tuple[str, dict]:
+    """A value of the column that each order reads differently ("03/05/2025": 3 May or 5
+    March; not "03/03/2025"), and what each makes of it: the options then show the choice."""
+    values = pd.Series(pd.unique(blank_placeholders(column).dropna().astype("str"))[:500],
+                       dtype="str")
+    if values.empty:
+        return "", {}
+    read = {order: parse_dates(values, order) for order in DATE_ORDERS}
+    first, second = read.values()
+    differs = (first != second) & first.notna() & second.notna()
+    at = int(np.argmax(differs.to_numpy())) if differs.any() else 0
+    return values.iloc[at], {order: dates.iloc[at] for order, dates in read.items()}
 
 
 def _unit_widgets(upload_id: int, raw: pd.DataFrame, mapping: Mapping,
