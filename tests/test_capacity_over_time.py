@@ -100,6 +100,25 @@ def test_a_nine_day_export_is_drawn_against_the_capacity_of_the_days_it_covers()
     assert all(count > line for count, line in zip(drawn.y, capacity.y, strict=True))
 
 
+def test_a_twelve_day_export_in_one_month_shows_its_capacity():
+    """1-12 March: one month, so the capacity was a line of one point (not drawn) on an axis
+    ranged by the count alone; now marked, on an axis from zero."""
+    rng = np.random.default_rng(12)
+    start = dt.datetime(2025, 3, 1, 8)
+    stamps = [start + dt.timedelta(minutes=int(m)) for m in
+              np.sort(rng.integers(0, 12 * 24 * 60 - 600, 600))]
+    data, frame = salesforce_export([f"{s:%Y-%m-%d %H:%M}" for s in stamps])
+    leads = import_leads(data, "leads.csv").leads
+    figure = charts.monthly_chart({"Big": monthly_volume(leads, evaluate(leads, BIG))},
+                                  CAPACITY)
+    drawn, capacity = figure.data
+    assert list(drawn.x) == ["2025-03"]
+    assert list(drawn.y) == [int((frame["Employees"] >= 100).sum())]
+    assert np.isclose(capacity.y[0], CAPACITY * 12 / 31)
+    assert "markers" in capacity.mode and capacity.marker.symbol == "line-ew"
+    assert figure.layout.yaxis.rangemode == "tozero"
+
+
 def test_a_last_month_of_nine_days_is_no_collapse_on_the_chart():
     rng = np.random.default_rng(11)
     first, last = dt.date(2024, 4, 1), dt.date(2025, 5, 9)

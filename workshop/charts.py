@@ -178,13 +178,17 @@ def monthly_chart(volumes: dict[str, pd.DataFrame], capacity: float | None,
     if capacity is not None and months:
         hovers = [f"Sales capacity, {month}: {capacity * parts[month]:,.0f} leads"
                   f"{_in_days(*whole[month])}" for month in months]
+        # A mark on each month as well as the line: a one-month export has no line to draw.
         figure.add_scatter(x=months, y=[capacity * parts[month] for month in months],
-                           name="Sales capacity", mode="lines", hovertext=hovers,
+                           name="Sales capacity", mode="lines+markers", hovertext=hovers,
                            hoverinfo="text", line={"width": 3, "dash": "dash",
-                                                   "color": CAPACITY_COLOUR})
+                                                   "color": CAPACITY_COLOUR},
+                           marker={"symbol": "line-ew", "size": 40,
+                                   "line": {"width": 3, "color": CAPACITY_COLOUR}})
     ticks = [month + (f"<br>({days} of {length} days)" if days < length else "")
              for month, (days, length) in whole.items()]
-    figure.update_layout(height=420, font=FONT, yaxis_title=f"{noun} per month",
+    figure.update_layout(height=420, font=FONT,
+                         yaxis={"title": f"{noun} per month", "rangemode": "tozero"},
                          xaxis={"type": "category", "tickvals": months, "ticktext": ticks},
                          legend={"orientation": "h", "y": 1.15},
                          margin={"l": 10, "r": 10, "t": 30, "b": 10})
