@@ -246,6 +246,7 @@ def test_an_outcome_read_otherwise_than_the_stage_words_is_named_not_guessed():
                 "and the SQL reads that outcome only from the deal stage's own words.")
     sql = rules.definition_sql(definition, leads=imported.leads, mapping=chosen).decode()
     assert _refusals(sql) == [f"-- {sentence}"]
+    assert "Columns it reads" not in sql and "is_customer" not in sql  # no query, no columns
     assert rules.sql_refusal(definition, imported.leads, chosen) == sentence
     untold = rules.definition_sql(definition, leads=imported.leads).decode()
     assert _refusals(untold) == [

@@ -121,9 +121,9 @@ def definition_sql(definition: Definition, *, table: str = "leads",
         readings = readings_for(leads, definition)
         try:
             derived = derived_for(leads, definition, mapping)
-        except ValueError as refused:
-            return (_sql_header(definition, table, columns, types, known)
-                    + f"--\n-- {_shown(str(refused))}\n").encode()
+        except ValueError as refused:  # no query, so no columns it would read either
+            return ("-- Ideal lead definition: no SQL is written for this export.\n"
+                    f"-- {_shown(str(refused))}\n").encode()
         columns, types, readings = _with_sources(leads, derived, columns, types, readings)
     return (_sql_header(definition, table, columns or {}, types, known, derived)
             + to_sql(definition, table=table, columns=columns, types=types,
