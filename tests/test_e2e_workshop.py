@@ -434,6 +434,14 @@ def test_a_whole_workshop_on_three_devices(tmp_path, monkeypatch, request):
             assert "Alignment score" in fac.text()
             # The participants' compare pages move on by themselves and show every draft.
             for person in (mkt, sales):
+                if person is sales:  # a phone opens step 3 in its phone layout: no charts
+                    expect(person.main.get_by_text("alike overall").first).to_be_visible(
+                        timeout=FOLLOW)
+                    expect(person.main.locator("[data-testid='stPlotlyChart']")
+                           ).to_have_count(0, timeout=FOLLOW)
+                    person.page.locator(".st-key-compare-layout button", has_text="Wide"
+                                        ).click()  # and shows every question side by side
+                    settle(person.page)
                 for secret in (*fac_private, *mkt_private, *sales_private):
                     expect(person.main).to_contain_text(secret, timeout=FOLLOW)
                 expect(person.main.get_by_role("heading", name="Question by question")
