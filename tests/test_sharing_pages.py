@@ -60,10 +60,11 @@ def agreed_definition() -> Definition:
 
 
 def signed_workshop(definition: Definition | None = None,
-                    notes: dict[str, str] | None = None) -> tuple[str, dict[str, str]]:
+                    notes: dict[str, str] | None = None,
+                    measured: bool = True) -> tuple[str, dict[str, str]]:
     """A workshop with hostile text in its name, three drafts, revealed, and `definition`
     signed by marketing and sales as version 1, with the decision `notes` (question -> note)
-    noted before it was proposed."""
+    noted before it was proposed; `measured`: with figures on the sample leads, else none."""
     definition = definition or agreed_definition()
 
     def build(s):
@@ -80,16 +81,19 @@ def signed_workshop(definition: Definition | None = None,
             versions.set_discussion(s, workshop.id, fac, question, open=False, note=note)
         revision = store.save_shared(s, workshop.id, fac, definition, 0)
         tokens = {"facilitator": fac, "marketing": marketing, "sales": sales}
-        sign_next_version(s, workshop.id, tokens, revision, definition)
+        sign_next_version(s, workshop.id, tokens, revision, definition, measured)
         return workshop.id, tokens
 
     return in_db(build)
 
 
 def sign_next_version(s, workshop_id: str, tokens: dict[str, str], revision: int,
-                      definition: Definition) -> None:
-    versions.propose(s, workshop_id, tokens["facilitator"], revision,
-                     measure(load_sample_leads(), definition), "the sample leads")
+                      definition: Definition, measured: bool = True) -> None:
+    if measured:
+        versions.propose(s, workshop_id, tokens["facilitator"], revision,
+                         measure(load_sample_leads(), definition), "the sample leads")
+    else:
+        versions.propose(s, workshop_id, tokens["facilitator"], revision)
     proposal = versions.current_proposal(s, workshop_id, tokens["facilitator"]).id
     versions.sign(s, workshop_id, tokens["marketing"], proposal, agrees=True)
     versions.sign(s, workshop_id, tokens["sales"], proposal, agrees=True)
@@ -625,25 +629,10 @@ def test_step4_says_what_the_one_pager_waits_for(app_url, tmp_path, monkeypatch,
     from tests.test_evidence import record_sample
 
     monkeypatch.setenv("UPLOAD_DIR", str(tmp_path / "uploads"))
-    definition = agreed_definition()
-
-    def build(s):
-        workshop, fac = store.create_workshop(s, company=COMPANY, title=TITLE,
-                                              facilitator_name="Dana")
-        secrets = store.invitations(s, workshop.id, fac).secrets
-        _, marketing = store.join_with_invite(s, secrets["marketing"], "Priya")
-        _, sales = store.join_with_invite(s, secrets["sales"], "Marcus")
-        store.reveal(s, workshop.id, fac)
-        revision = store.save_shared(s, workshop.id, fac, definition, 0)
-        versions.propose(s, workshop.id, fac, revision)  # no figures: nothing uploaded yet
-        proposal = versions.current_proposal(s, workshop.id, fac).id
-        for token in (marketing, sales):
-            versions.sign(s, workshop.id, token, proposal, agrees=True)
-        if uploaded:
-            record_sample(s, workshop.id, fac)
-        return workshop.id, fac
-
-    workshop_id, fac = in_db(build)
+    workshop_id, tokens = signed_workshop(measured=False)
+    fac = tokens["facilitator"]
+    if uploaded:
+        in_db(lambda s: record_sample(s, workshop_id, fac))
     text = texts(open_as(workshop_id, fac, COMMUNICATE))
     assert ("Upload a CRM export" in text) is not uploaded
     assert ("measure version 1 on sample_leads.csv" in text) is uploaded

@@ -131,11 +131,17 @@ def test_duckdb_works_out_existing_customers_as_the_app(kind, tmp_path):
     assert '"Lifecycle Stage" and "Deal Stage": is_customer is worked out from them' in sql
     path = tmp_path / "hubspot.csv"
     path.write_bytes(data)
+    stages = _duckdb_stages(path, sql)
+    assert stages == expected
+
+
+def _duckdb_stages(path, sql: str) -> list[str]:
+    """Each lead's stage from `sql` run in DuckDB on the CSV at `path`, held as text, by
+    Record ID."""
     connection = duckdb.connect()
     connection.execute(f"CREATE TABLE leads AS SELECT * FROM read_csv('{path}', "
                        "all_varchar = true)")
-    rows = connection.execute(_order(sql, "Record ID")).fetchall()
-    assert [r[0] for r in rows] == expected
+    return [row[0] for row in connection.execute(_order(sql, "Record ID")).fetchall()]
 
 
 def _postgres_table(connection, data: bytes) -> None:
@@ -221,12 +227,9 @@ def test_the_deal_stage_chosen_as_the_outcome_reads_as_its_own_words(tmp_path):
                                mapping=imported.mapping).decode()
     path = tmp_path / "hubspot.csv"
     path.write_bytes(data)
-    connection = duckdb.connect()
-    connection.execute(f"CREATE TABLE leads AS SELECT * FROM read_csv('{path}', "
-                       "all_varchar = true)")
-    rows = connection.execute(_order(sql, "Record ID")).fetchall()
+    stages = _duckdb_stages(path, sql)
     app = evaluate(imported.leads, definition).frame["stage"].astype(str).tolist()
-    assert [r[0] for r in rows] == app
+    assert stages == app
     assert "Not qualified" in app and len(set(app)) > 1
 
 
@@ -274,10 +277,7 @@ def test_without_an_outcome_the_lifecycle_stage_alone_decides(tmp_path):
     assert '"Lifecycle Stage": is_customer is worked out from it' in sql
     path = tmp_path / "contacts.csv"
     path.write_bytes(data)
-    connection = duckdb.connect()
-    connection.execute(f"CREATE TABLE leads AS SELECT * FROM read_csv('{path}', "
-                       "all_varchar = true)")
-    assert [r[0] for r in connection.execute(_order(sql, "Record ID")).fetchall()] == expected
+    assert _duckdb_stages(path, sql) == expected
 
 
 def test_the_command_line_runs_existing_customers_on_the_export_it_is_given(tmp_path, capsys):
@@ -293,9 +293,6 @@ def test_the_command_line_runs_existing_customers_on_the_export_it_is_given(tmp_
     code = main(["export", "--format", "sql", "--definition", str(tmp_path / "definition.json"),
                  "--leads", str(tmp_path / "hubspot.csv"), "--out", str(out)])
     assert code == 0, capsys.readouterr().err
-    connection = duckdb.connect()
-    connection.execute(f"CREATE TABLE leads AS SELECT * FROM read_csv('{tmp_path / 'hubspot.csv'}'"
-                       ", all_varchar = true)")
-    rows = connection.execute(_order(out.read_text(), "Record ID")).fetchall()
+    stages = _duckdb_stages(tmp_path / "hubspot.csv", out.read_text())
     leads = import_leads(data, "hubspot.csv").leads
-    assert [r[0] for r in rows] == evaluate(leads, definition).frame["stage"].astype(str).tolist()
+    assert stages == evaluate(leads, definition).frame["stage"].astype(str).tolist()

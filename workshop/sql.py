@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from functools import lru_cache
 
-from workshop import catalog
+from workshop import catalog, per_table
 from workshop.catalog import Kind
 from workshop.categories import fold as category_fold
 from workshop.categories import names as category_names
@@ -674,9 +674,12 @@ def _read_as_stage_words(leads, chosen: str) -> bool:
 
     if header_columns(leads).get(chosen) != "deal_stage" or "deal_stage" not in leads.columns:
         return False
-    by_words = stage_words_outcome(leads["deal_stage"]).astype(object)
-    chosen_outcome = leads["outcome"].astype(object)
-    return bool((by_words.fillna("") == chosen_outcome.fillna("")).all())
+
+    def same() -> bool:  # a pass over every lead: once per table, not per step 4 rerun
+        by_words = stage_words_outcome(leads["deal_stage"]).astype(object)
+        return bool((by_words.fillna("") == leads["outcome"].astype(object).fillna("")).all())
+
+    return per_table.derived(leads, ("outcome read as stage words", chosen), same)
 
 
 def readings_for(leads, definition: Definition) -> dict[str, Reading]:
