@@ -18,13 +18,16 @@ class Kind(StrEnum):
     DATE = "date"
 
 
+MONEY = "$"  # a field's unit when it holds amounts of money (see `workshop.money`)
+
+
 @dataclass(frozen=True)
 class LeadField:
     key: str
     label: str
     kind: Kind
     options: tuple[str, ...] = ()
-    unit: str = ""  # "$" for money, "months", "" otherwise
+    unit: str = ""  # MONEY, "months", "employees" or ""
     noun: str = ""  # how a sentence names it: "Industry", "Company size"
     help: str = ""
 
@@ -87,13 +90,13 @@ FIELDS: dict[str, LeadField] = {f.key: f for f in [
     LeadField("seniority", "Seniority", Kind.CATEGORY, SENIORITIES),
     LeadField("buying_role", "Buying role", Kind.CATEGORY, BUYING_ROLES,
               noun="Role in the buying decision"),
-    LeadField("budget", "Budget (USD)", Kind.NUMBER, unit="$", noun="Confirmed budget"),
+    LeadField("budget", "Budget", Kind.NUMBER, unit=MONEY, noun="Confirmed budget"),
     LeadField("timeline_months", "Months to purchase", Kind.NUMBER, unit="months",
               noun="Expected time to purchase"),
     LeadField("lead_source", "Lead source", Kind.CATEGORY, LEAD_SOURCES),
     LeadField("pain", "Primary pain", Kind.CATEGORY, PAINS, noun="Primary pain"),
     LeadField("employees", "Employees", Kind.NUMBER, noun="Company size", unit="employees"),
-    LeadField("annual_revenue", "Annual revenue (USD)", Kind.NUMBER, unit="$",
+    LeadField("annual_revenue", "Annual revenue", Kind.NUMBER, unit=MONEY,
               noun="Annual revenue"),
     LeadField("country", "Country", Kind.CATEGORY, COUNTRIES),
     LeadField("company", "Company name", Kind.TEXT, noun="Company name"),

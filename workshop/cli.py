@@ -241,7 +241,8 @@ def _learn(args) -> int:
     mapping = Mapping.from_json(_read_text(args.mapping, "mapping")) if args.mapping else None
     imported = import_leads_file(args.leads, mapping)
     learned = learn(imported.leads, mapping=imported.mapping, seed=seed,
-                    capacity=None if reps is None else float(reps * per_rep))
+                    capacity=None if reps is None else float(reps * per_rep),
+                    currency=imported.currency)
     result = learned.to_dict()
     if learned.found and learned.definition is not None:
         try:

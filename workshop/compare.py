@@ -116,7 +116,8 @@ class FieldSpread:
     value, "yes"/"no" for yes/no fields); `some`: each other value with the drafts that have it;
     `ranges`: each draft's numeric range; `overlap`: the range all of them accept (None when
     not all of them put a range on this field, or when the ranges do not meet); `open_by`: the
-    drafts that put nothing on this field.
+    drafts that put nothing on this field; `units`: each range's unit, which for money is its
+    currency's mark (ranges in different currencies have no overlap: the app never converts).
     """
 
     field: str
@@ -127,6 +128,11 @@ class FieldSpread:
     ranges: dict[str, tuple[float, float]]
     overlap: tuple[float, float] | None
     open_by: list[str]
+    units: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def mixed_currencies(self) -> bool:
+        return len(set(self.units.values())) > 1
 
     @property
     def has_common_ground(self) -> bool:
@@ -191,13 +197,14 @@ def spread(drafts: dict[str, Definition], question: str) -> list[FieldSpread]:
         lead_field = catalog.FIELDS.get(field_name)
         first = next(iter(criteria.values()))
         label = lead_field.label if lead_field else first.subject
-        unit = lead_field.unit if lead_field else ""
         holders = {}
         display = {}
         ranges = {}
+        units = {}
         for name, criterion in criteria.items():
             if criterion.op in RANGE_OPS:
                 ranges[name] = bounds(criterion)
+                units[name] = criterion.unit
                 continue
             for key, shown in _value_keys(criterion):
                 if name not in holders.setdefault(key, []):
@@ -207,12 +214,13 @@ def spread(drafts: dict[str, Definition], question: str) -> list[FieldSpread]:
         shared = [display[k] for k, who in holders.items() if len(who) == len(names)]
         some = {display[k]: who for k, who in holders.items() if len(who) < len(names)}
         overlap = None
-        if len(ranges) == len(names):
+        unit = first.unit if len(set(units.values())) <= 1 else ""
+        if len(ranges) == len(names) and len(set(units.values())) <= 1:
             low = max(r[0] for r in ranges.values())
             high = min(r[1] for r in ranges.values())
             overlap = (low, high) if low <= high else None
         spreads.append(FieldSpread(field_name, label, unit, shared, some, ranges, overlap,
-                                   [n for n in names if n not in criteria]))
+                                   [n for n in names if n not in criteria], units))
     return spreads
 
 

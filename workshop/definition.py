@@ -29,6 +29,7 @@ from pydantic import (
 )
 
 from workshop import catalog
+from workshop.money import CURRENCIES, DEFAULT_CURRENCY, mark_of
 from workshop.operators import (  # noqa: F401 - the operators' groups, read from here too
     BOOL_OPS,
     OPERATORS,
@@ -70,12 +71,25 @@ class Criterion(BaseModel):
     gate: Gate = "mql"
     points: StrictInt = Field(default=0, ge=0, le=MAX_POINTS)
     question: str = ""
+    currency: str | None = Field(default=None, max_length=3)  # of a money field's bounds
 
     @field_validator("op")
     @classmethod
     def _known_operator(cls, name: str) -> str:
         operator(name)  # an unknown operator is refused as the definition is read
         return name
+
+    @field_validator("currency")
+    @classmethod
+    def _known_currency(cls, code: str | None) -> str | None:
+        """The default is written as no currency at all: the same bounds in US dollars are the
+        same criterion however they were saved."""
+        if code is None or code.upper() == DEFAULT_CURRENCY:
+            return None
+        if code.upper() not in CURRENCIES:
+            raise ValueError(f"“{code}” is not a currency this app knows (it knows "
+                             f"{', '.join(CURRENCIES)}).")
+        return code.upper()
 
     @model_validator(mode="after")
     def _check_shape(self) -> Criterion:
@@ -107,6 +121,8 @@ class Criterion(BaseModel):
             raise ValueError(f"{label}: the lower bound is above the upper bound.")
         if self.role == "nice" and self.points <= 0:
             raise ValueError(f"{label}: a nice-to-have needs points above zero.")
+        if self.currency is not None and not self.is_money:
+            raise ValueError(f"{label}: only amounts of money have a currency.")
         if not self.question:
             self.question = ("disqualifiers" if self.role == "disqualifier"
                              else catalog.question_for_field(self.field))
@@ -122,8 +138,10 @@ class Criterion(BaseModel):
         """`days` is written only where an operator takes it: every other criterion reads as
         it always has."""
         data = to_data(self)
-        if self.days is None and isinstance(data, dict):
-            data.pop("days", None)
+        if isinstance(data, dict):
+            for key in ("days", "currency"):
+                if data.get(key, 0) is None:
+                    data.pop(key)
         return data
 
     @property
@@ -136,10 +154,21 @@ class Criterion(BaseModel):
         """The upper bound this criterion's operator uses (None: it uses none)."""
         return self.high if operator(self.op).uses_high else None
 
+    @property
+    def is_money(self) -> bool:
+        lead_field = catalog.FIELDS.get(self.field)
+        return lead_field is not None and lead_field.unit == catalog.MONEY
+
+    @property
+    def unit(self) -> str:
+        """What follows or marks a bound: 'employees', or for money its currency's mark ('€')."""
+        if self.is_money:
+            return mark_of(self.currency)
+        return catalog.FIELDS[self.field].unit if self.field in catalog.FIELDS else ""
+
     def sentence(self) -> str:
         """The criterion in plain language: 'Company size is between 50 and 1,000 employees'."""
-        unit = catalog.FIELDS[self.field].unit if self.field in catalog.FIELDS else ""
-        return operator(self.op).sentence(self.subject, self, unit)
+        return operator(self.op).sentence(self.subject, self, self.unit)
 
     def role_phrase(self) -> str:
         if self.role == "disqualifier":

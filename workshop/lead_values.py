@@ -40,12 +40,13 @@ class LeadValues:
 
     fields: dict[str, tuple[tuple[str, int], ...]]
     columns: dict[str, OtherColumn]
+    currency: str | None = None  # the one the export writes its amounts in, when it says
 
 
-def lead_values(leads: pd.DataFrame) -> LeadValues:
+def lead_values(leads: pd.DataFrame, currency: str | None = None) -> LeadValues:
     fields = {key: tuple(value_counts(leads[key])) for key, lead_field in FIELDS.items()
               if lead_field.kind == Kind.CATEGORY and key in leads.columns}
-    return LeadValues({k: v for k, v in fields.items() if v}, other_columns(leads))
+    return LeadValues({k: v for k, v in fields.items() if v}, other_columns(leads), currency)
 
 
 def other_columns(leads: pd.DataFrame, top: int = OTHER_VALUES_LISTED) -> dict[str, OtherColumn]:

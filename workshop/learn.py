@@ -247,6 +247,7 @@ class _Search:
 
     positives: list[_Candidate] = field(default_factory=list)
     absent: list[_Candidate] = field(default_factory=list)  # where wins are near absent
+    currency: str | None = None  # of the export's amounts of money
 
 
 def learnable_columns(leads: pd.DataFrame, mapping: Mapping | None = None,
@@ -297,10 +298,10 @@ def _how(column: pd.Series, lead_field: catalog.LeadField | None) -> str:
 
 
 def _search(leads: pd.DataFrame, columns: dict[str, str], rows: np.ndarray, won: np.ndarray,
-            explore: np.ndarray) -> _Search:
+            explore: np.ndarray, currency: str | None = None) -> _Search:
     """Each column's best segment (and its near win-free values), looked for among the decided
     leads `rows` where `explore` is True; the rest confirm or refute them (`_confirmed`)."""
-    search = _Search()
+    search = _Search(currency=currency)
     seen, seen_won = rows[explore], won[explore]
     total, wins = len(seen), int(seen_won.sum())
     base = wins / total
@@ -452,15 +453,19 @@ def _numbers(search: _Search, name: str, column: pd.Series, rows: np.ndarray,
     if j < b - 1:  # whole numbers: the largest value inside, not the next cut minus a bit
         inner = x[known][inside][(bins[inside] >= i) & (bins[inside] <= j)]
         high = float(inner.max()) if whole and len(inner) else float(cuts[j + 1])
+    money = name in FIELDS and FIELDS[name].unit == catalog.MONEY
+    amounts = {"currency": search.currency} if money else {}
     if high is None and i == 0 and inside.all():  # every known value: what counts is knowing
         criterion = Criterion(field=name, op="is_known", role="nice", points=1)
     elif high is None:
-        criterion = Criterion(field=name, op="at_least", low=low, role="nice", points=1)
+        criterion = Criterion(field=name, op="at_least", low=low, role="nice", points=1,
+                              **amounts)
     elif i == 0:
-        criterion = Criterion(field=name, op="at_most", high=high, role="nice", points=1)
+        criterion = Criterion(field=name, op="at_most", high=high, role="nice", points=1,
+                              **amounts)
     else:
         criterion = Criterion(field=name, op="between", low=low, high=max(high, low),
-                              role="nice", points=1)
+                              role="nice", points=1, **amounts)
     search.positives.append(_Candidate(criterion, name))
 
 
@@ -669,7 +674,7 @@ def _same_rule(a: Criterion | Action, b: Criterion | Action) -> bool:
 
 def learn(leads: pd.DataFrame, *, mapping: Mapping | None = None,
           capacity: float | None = None, seed: int = 0,
-          exclude: Iterable[str] = ()) -> Learned:
+          exclude: Iterable[str] = (), currency: str | None = None) -> Learned:
     """Learn a definition from the won deals of `leads` (a normalised leads table with an
     `outcome` column) and check it on the newer leads.
 
@@ -677,7 +682,8 @@ def learn(leads: pd.DataFrame, *, mapping: Mapping | None = None,
     from. `capacity`: leads a month sales can work (reps × leads per rep); the threshold then
     keeps the older leads' MQLs a month within it (it needs created dates; without them the
     threshold gains the most over picking at random). `seed`: the random split when the leads
-    carry no dates. `exclude`: more columns not to learn from.
+    carry no dates. `exclude`: more columns not to learn from. `currency`: the one the export
+    writes its amounts of money in, for the bounds learned on them.
 
     Raises `CannotLearn` when the leads have no won or lost outcome at all."""
     if capacity is not None and (not math.isfinite(capacity) or capacity <= 0):
@@ -703,7 +709,7 @@ def learn(leads: pd.DataFrame, *, mapping: Mapping | None = None,
     explore = np.random.default_rng([seed, 1]).random(len(fit_rows)) < 0.5
     base = fit.wins / len(fit_rows)
     columns = learnable_columns(leads, mapping, exclude)
-    search = _search(leads, columns, fit_rows, won, explore)
+    search = _search(leads, columns, fit_rows, won, explore, currency)
     kept = _confirmed(leads, search.positives, fit_rows, won, ~explore)
     if not kept:
         return nothing(f"{NOTHING_SINGLED_OUT}: no value, range, title word or action won "

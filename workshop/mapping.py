@@ -633,7 +633,7 @@ def key_label(key: str) -> str:
 MAPPING_SCHEMA_VERSION = 1
 
 
-UNITS = {1.0: "dollars (or the export's currency)", 1e3: "thousands", 1e6: "millions",
+UNITS = {1.0: "whole amounts", 1e3: "thousands", 1e6: "millions",
          1e9: "billions"}
 
 

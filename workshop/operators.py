@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Literal, Protocol
 import numpy as np
 import pandas as pd
 
+from workshop.money import MONEY_MARKS, amount_text
+
 if TYPE_CHECKING:
     from workshop.definition import Criterion
 
@@ -364,20 +366,14 @@ def join_or(items: list[str]) -> str:
 
 
 def format_amount(value: float | None, unit: str = "", bare: bool = False) -> str:
-    """1500000 with unit '$' -> '$1.5M'; 1000 with unit 'employees' -> '1,000 employees'.
+    """1500000 with unit '$' -> '$1.5M' (or a currency's mark, '€1.5M', see `workshop.money`);
+    1000 with unit 'employees' -> '1,000 employees'.
 
     `bare` leaves out a trailing unit word, for the first half of "between 50 and 1,000 employees".
     """
     if value is None:
         return "any"
-    if unit == "$":
-        return "$" + _short_number(value)
+    if unit in MONEY_MARKS:
+        return amount_text(value, unit)
     number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
     return number if bare or not unit else f"{number} {unit}"
-
-
-def _short_number(value: float) -> str:
-    for size, suffix in ((1e9, "B"), (1e6, "M")):
-        if round(abs(value) / size, 1) >= 1:
-            return f"{value / size:,.1f}".rstrip("0").rstrip(".") + suffix
-    return f"{value:,.0f}"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from workshop.catalog import FIELDS, MONEY
 from workshop.importer import ExportFormat, read_export
 from workshop.leads import normalise
 from workshop.mapping import (
@@ -26,6 +27,7 @@ from workshop.mapping import (
     suggest_units,
     validate,
 )
+from workshop.money import SAMPLED, currency_written
 from workshop.quality import QualitySummary, quality_summary
 
 
@@ -40,6 +42,25 @@ class ImportedLeads:
     def quality(self, also: Iterable[str] = ()) -> QualitySummary:
         """Data quality of every mapped or typed column and of the columns in `also`."""
         return quality_summary(self.raw, self.mapping.columns, self.leads, also)
+
+    @property
+    def currency(self) -> str | None:
+        """The currency the export's money columns write their amounts in, when they say."""
+        return export_currency(self.raw, self.mapping.columns)
+
+
+def export_currency(raw: pd.DataFrame, columns: dict[str, str]) -> str | None:
+    """The one currency the columns mapped to money fields name (in their header or their
+    values), or None: none named, or two different ones."""
+    named = set()
+    for header, key in columns.items():
+        if header in raw.columns and key in FIELDS and FIELDS[key].unit == MONEY:
+            column = raw[header]
+            step = max(1, len(column) // SAMPLED)
+            values = column.iloc[::step].dropna().astype(str).tolist()
+            named.add(currency_written(values, str(header)))
+    named.discard(None)
+    return named.pop() if len(named) == 1 else None
 
 
 def automatic_mapping(raw: pd.DataFrame, decimal: str = ".") -> Mapping:

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from workshop import catalog
 from workshop.definition import RANGE_OPS, Criterion, Definition, format_amount
 from workshop.evaluate import evaluate, fold, resolve, unknown
 from workshop.learn import (
@@ -255,8 +254,7 @@ def _widened(leads: pd.DataFrame, criterion: Criterion) -> Iterator[tuple[str, C
         return
     cuts = sorted({nice_number(q) for q in np.quantile(numbers.to_numpy(float), CUTS)})
     subject = _lower(criterion.subject)
-    lead_field = catalog.FIELDS.get(criterion.field)
-    unit = lead_field.unit if lead_field else ""
+    unit = criterion.unit
     if criterion.lower is not None:
         lower = [c for c in cuts if c < criterion.low]
         if lower:

@@ -59,6 +59,8 @@ def spread_markdown(drafts: dict[str, Definition], row: compare.QuestionComparis
         if item.overlap is not None:
             parts.append(f"✓ **{escape_markdown(_range_text(*item.overlap, item.unit))}** "
                          f"({everyone} accept)")
+        elif item.mixed_currencies:
+            parts.append("amounts in different currencies")
         elif len(item.ranges) >= 2:
             parts.append("no range all of them accept")
         by_who: dict[tuple[str, ...], list[str]] = {}
@@ -67,9 +69,11 @@ def spread_markdown(drafts: dict[str, Definition], row: compare.QuestionComparis
         for who, values in by_who.items():
             parts.append(", ".join(escape_markdown(v) for v in values)
                          + f" (only {escape_markdown(', '.join(who))})")
-        if len(set(item.ranges.values())) > 1 or (item.ranges and item.open_by):
-            parts.extend(f"{escape_markdown(_range_text(*bounds, item.unit))} "
-                         f"({escape_markdown(name)})" for name, bounds in item.ranges.items())
+        if len(set(item.ranges.values())) > 1 or item.mixed_currencies or (
+                item.ranges and item.open_by):
+            parts.extend(
+                f"{escape_markdown(_range_text(*bounds, item.units.get(name, item.unit)))} "
+                f"({escape_markdown(name)})" for name, bounds in item.ranges.items())
         if item.open_by:
             parts.append(f"left open by {escape_markdown(', '.join(item.open_by))}")
         if parts:

@@ -22,6 +22,7 @@ from workshop.definition import (
     read_file,
 )
 from workshop.lead_values import OTHER_VALUES_LISTED, VALUES_LISTED, LeadValues, OtherColumn
+from workshop.money import CURRENCIES, DEFAULT_CURRENCY, currency_name
 from workshop.operators import BOOL_OPS, OPERATORS, RANGE_OPS, VALUE_OPS, operator
 from workshop.store import Locked, StaleEdit
 from workshop.text import escape_markdown
@@ -126,7 +127,7 @@ def definition_form(prefix: str, load: Load, save: Save,
         else:
             for field_key in question.fields:
                 _field_widgets(prefix, question, catalog.FIELDS[field_key], definition, load,
-                               save, values.fields.get(field_key), revision)
+                               save, values.fields.get(field_key), revision, values.currency)
         autosave_text("Note: why, in your own words (optional)",
                       definition.notes.get(question.key, ""), revision,
                       _key(prefix, question.key, "note"),
@@ -181,9 +182,9 @@ def _init(key: str, value) -> None:
 def _field_widgets(prefix: str, question: catalog.Question, lead_field: catalog.LeadField,
                    definition: Definition, load: Load, save: Save,
                    counted: tuple[tuple[str, int], ...] | None = None,
-                   revision: int = 0) -> None:
+                   revision: int = 0, export_currency: str | None = None) -> None:
     k = lambda *parts: _key(prefix, question.key, lead_field.key, *parts)  # noqa: E731
-    shown = _shown(prefix, question, lead_field, definition)
+    shown = _shown(prefix, question, lead_field, definition, export_currency)
     for key, value in shown.items():
         if key != k("text"):  # typed words live in their box, and in the database
             _init(key, value)
@@ -212,11 +213,19 @@ def _field_widgets(prefix: str, question: catalog.Question, lead_field: catalog.
                              bool(counts), lead_field.label, VALUES_LISTED, lead_field.key)
     elif lead_field.kind == Kind.NUMBER:
         st.markdown(f"**{escape_markdown(lead_field.label)}**")
-        low_col, high_col = st.columns(2)
+        money = lead_field.unit == catalog.MONEY
+        low_col, high_col, *currency_col = st.columns([2, 2, 1] if money else 2)
         low_col.number_input("At least", min_value=0.0, key=k("low"), step=1.0,
                              format="%.0f", placeholder="no minimum", **on_change)
         high_col.number_input("At most", min_value=0.0, key=k("high"), step=1.0,
                               format="%.0f", placeholder="no maximum", **on_change)
+        if money:
+            currency_col[0].selectbox("Currency", list(CURRENCIES), key=k("currency"),
+                                      format_func=currency_name, **on_change,
+                                      help="The currency of these amounts. The app never "
+                                      "converts: your export's amounts are read in its own.")
+            if export_currency and st.session_state[k("currency")] != export_currency:
+                st.caption(f"Your export writes its amounts in {currency_name(export_currency)}.")
     elif lead_field.kind == Kind.TEXT:
         # Typed words save as they are typed (see autosave.py). They are no session value:
         # the role and points widgets' saves take them from the database (see _shown).
@@ -255,10 +264,13 @@ def _with_count(value: str, counts: dict[str, int]) -> str:
 
 
 def _shown(prefix: str, question: catalog.Question, lead_field: catalog.LeadField,
-           definition: Definition) -> dict[str, object]:
+           definition: Definition, export_currency: str | None = None) -> dict[str, object]:
     """The widget values (by session-state key) that show `definition`'s criterion on
     `lead_field`: what the widgets start from, and what a callback falls back on for a widget
-    of the field that is no longer on the page."""
+    of the field that is no longer on the page.
+
+    A new amount of money starts in the currency of the definition's other amounts, else in
+    the one the export writes (`export_currency`), else in the default."""
     current = _current(definition, question.key, lead_field.key)
     k = lambda *parts: _key(prefix, question.key, lead_field.key, *parts)  # noqa: E731
     disqualifying = question.roles == ("disqualifier",)
@@ -271,6 +283,10 @@ def _shown(prefix: str, question: catalog.Question, lead_field: catalog.LeadFiel
     elif lead_field.kind == Kind.NUMBER:
         shown[k("low")] = current.lower if current else None
         shown[k("high")] = current.upper if current else None
+        if lead_field.unit == catalog.MONEY:
+            others = [c.currency or DEFAULT_CURRENCY for c in definition.criteria if c.is_money]
+            shown[k("currency")] = (current.currency or DEFAULT_CURRENCY) if current else (
+                others[0] if others else export_currency or DEFAULT_CURRENCY)
     elif lead_field.kind == Kind.TEXT:
         shown[k("text")] = ", ".join(current.values) if current else ""
     elif lead_field.kind == Kind.BOOLEAN:
@@ -332,7 +348,8 @@ def _criterion_from_widgets(prefix: str, question: catalog.Question,
             return None
         op = "between" if low is not None and high is not None else (
             "at_least" if low is not None else "at_most")
-        return Criterion(op=op, low=low, high=high, **common)
+        currency = state.get(k("currency")) if lead_field.unit == catalog.MONEY else None
+        return Criterion(op=op, low=low, high=high, currency=currency, **common)
     if lead_field.kind == Kind.TEXT:
         words = [w.strip() for w in str(state.get(k("text")) or "").split(",") if w.strip()]
         return Criterion(op="contains_any", values=words, **common) if words else None

@@ -28,6 +28,7 @@ from workshop.mapping import (
     unit_in_header,
     validate,
 )
+from workshop.money import mark_of
 from workshop.pipeline import map_with_saved, reuse_note
 from workshop.text import escape_markdown
 from workshop.ui.context import Place, visit
@@ -123,13 +124,13 @@ def unit_questions(result) -> list[str]:
         values = result.leads[key] if key in result.leads.columns else None
         median = "" if values is None or values.dropna().empty else \
             f" (a typical {'company' if key == 'annual_revenue' else 'value'}: " \
-            f"{format_amount(float(values.median()), '$')})"
+            f"{format_amount(float(values.median()), mark_of(result.currency))})"
         small = key == "annual_revenue" and \
             revenue_unit(result.raw[header], result.format.decimal) == unit
         why = "holds small numbers, so it is read" if small else "is read, as chosen,"
         questions.append(
             f"“{header}” {why} in {UNITS[unit]}{median}. If its "
-            "values are whole dollars (or another unit), change its unit under “Column "
+            "values are whole amounts (or in another unit), change its unit under “Column "
             "mapping and outcome”.")
     return questions
 

@@ -32,6 +32,7 @@ class LeadsSource:
     label: str
     upload: store.LeadsUpload | None = None
     mapping: Mapping | None = None  # how the export's columns were read (the SQL needs it)
+    currency: str | None = None  # the one the export writes its amounts in, when it says
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -97,7 +98,7 @@ def _source(upload: store.LeadsUpload | None, demo: bool) -> LeadsSource | None:
         st.warning(f"{escape_markdown(str(error))} {fallback}")
         return LeadsSource(sample_leads(), SAMPLE_LABEL) if demo else None
     return LeadsSource(result.leads, f"{upload.filename} ({leads_count(upload.rows)})", upload,
-                       result.mapping)
+                       result.mapping, result.currency)
 
 
 def form_values(place: Place) -> LeadValues:
@@ -114,7 +115,10 @@ def form_values(place: Place) -> LeadValues:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _lead_values(key: tuple[str, ...]) -> LeadValues:
-    return lead_values(leads_for(key))
+    if key[0] == "sample":
+        return lead_values(sample_leads())
+    result = imported(*key[1:])
+    return lead_values(result.leads, result.currency)
 
 
 def no_leads_yet(place: Place, is_facilitator: bool, what: str = "figures") -> None:

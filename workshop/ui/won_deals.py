@@ -22,18 +22,19 @@ NOTICE = "won-deals:notice"
 
 @st.cache_resource(max_entries=8, show_spinner="Learning from the won deals…")
 def _learned(source_key: tuple, capacity_per_month: float | None, _leads: pd.DataFrame,
-             mapping_json: str) -> learn.Learned | str:
+             mapping_json: str, currency: str | None = None) -> learn.Learned | str:
     """The learned draft per data and capacity, or why nothing can be learned."""
     mapping = Mapping.from_json(mapping_json) if mapping_json else None
     try:
-        return learn.learn(_leads, mapping=mapping, capacity=capacity_per_month)
+        return learn.learn(_leads, mapping=mapping, capacity=capacity_per_month,
+                           currency=currency)
     except learn.CannotLearn as error:
         return str(error)
 
 
 def learned(source: LeadsSource, capacity_per_month: float | None) -> learn.Learned | str:
     mapping_json = source.upload.mapping_json if source.upload is not None else ""
-    return _learned(source.key, capacity_per_month, source.leads, mapping_json)
+    return _learned(source.key, capacity_per_month, source.leads, mapping_json, source.currency)
 
 
 def add_panel(place: Place, source: LeadsSource, revealed: bool) -> None:

@@ -1,0 +1,103 @@
+"""The currency of a definition's money amounts, and the currency an export writes its in.
+
+The app never converts currencies: a criterion's bound is an amount in its own currency, and an
+export's amounts are read in the currency they are written in (their marks left out, see
+`workshop.column_types`). What a currency changes is how an amount is written ("€10M", never
+"$10M" for a German company's threshold) and which currency the form offers first: the one the
+export's money column writes, when it writes one.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+DEFAULT_CURRENCY = "USD"
+
+# ISO 4217 code -> how an amount is marked ("€10M", "CHF 10M") and the currency's name.
+CURRENCIES: dict[str, tuple[str, str]] = {
+    "USD": ("$", "US dollars"),
+    "EUR": ("€", "euros"),
+    "GBP": ("£", "pounds sterling"),
+    "CHF": ("CHF ", "Swiss francs"),
+    "CAD": ("CA$", "Canadian dollars"),
+    "AUD": ("A$", "Australian dollars"),
+    "NZD": ("NZ$", "New Zealand dollars"),
+    "JPY": ("¥", "yen"),
+    "INR": ("₹", "rupees"),
+    "SEK": ("SEK ", "Swedish kronor"),
+    "NOK": ("NOK ", "Norwegian kroner"),
+    "DKK": ("DKK ", "Danish kroner"),
+    "PLN": ("PLN ", "złoty"),
+    "BRL": ("R$", "reais"),
+    "SGD": ("S$", "Singapore dollars"),
+    "HKD": ("HK$", "Hong Kong dollars"),
+    "MXN": ("MX$", "Mexican pesos"),
+    "ZAR": ("ZAR ", "rand"),
+}
+MONEY_MARKS = frozenset(sign for sign, _ in CURRENCIES.values())
+
+# How exports mark amounts (lower case; see `column_types.CURRENCY_SIGNS`, `CURRENCY_MARKS` and
+# `CURRENCY_CODES`, the marks the number reading leaves out), each with its currency, or None
+# where the mark alone does not say which ("kr" is Swedish, Norwegian or Danish).
+MARK_CURRENCIES: dict[str, str | None] = {
+    "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "￥": "JPY", "₹": "INR",
+    "r$": "BRL", "us$": "USD", "ca$": "CAD", "c$": "CAD", "a$": "AUD", "au$": "AUD",
+    "nz$": "NZD", "hk$": "HKD", "s$": "SGD", "mx$": "MXN", "fr.": "CHF", "fr": "CHF",
+    "rs.": "INR", "rs": "INR", "kr.": None, "kr": None, "zł": "PLN",
+    "euro": "EUR", "euros": "EUR",
+    **{code.lower(): code for code in CURRENCIES},
+}
+_LETTER_MARKS = sorted((m for m in MARK_CURRENCIES if m[-1].isalpha() or m.endswith(".")),
+                       key=len, reverse=True)
+_SIGN_MARKS = sorted((m for m in MARK_CURRENCIES if m not in _LETTER_MARKS), key=len,
+                     reverse=True)
+# A sign anywhere ("$1.5M", "1,2 Mio €", "R$ 1.234"); letters only as a word of their own or
+# after a unit letter ("1.200 EUR", "1,5 MEUR", "USD 12,500,000.00"), never inside a word.
+_MARK = re.compile("(?:{}|(?<![^\\W\\d_])(?:{})(?![^\\W\\d_])|(?<=[\\d\\s][km])(?:{})\\b)".format(
+    "|".join(map(re.escape, _SIGN_MARKS)), "|".join(map(re.escape, _LETTER_MARKS)),
+    "|".join(map(re.escape, _LETTER_MARKS))))
+
+SAMPLED = 5_000  # values looked at: enough to tell a column's currency, cheap at 1,000,000 rows
+
+
+def currency_name(code: str) -> str:
+    """'EUR' -> 'EUR (€)', as the form lists a currency."""
+    sign = CURRENCIES[code][0].strip()
+    return code if sign == code else f"{code} ({sign})"
+
+
+def amount_text(value: float, mark: str) -> str:
+    """1500000 marked '€' -> '€1.5M'; 2e9 marked 'CHF ' -> 'CHF 2B'."""
+    for size, suffix in ((1e9, "B"), (1e6, "M")):
+        if round(abs(value) / size, 1) >= 1:
+            return mark + f"{value / size:,.1f}".rstrip("0").rstrip(".") + suffix
+    return mark + f"{value:,.0f}"
+
+
+def mark_of(currency: str | None) -> str:
+    """How an amount in `currency` (the default when None) is marked."""
+    return CURRENCIES[currency or DEFAULT_CURRENCY][0]
+
+
+def currency_written(values: Iterable[object], header: str = "") -> str | None:
+    """The one currency the money column `header` writes its amounts in, or None.
+
+    The header's own mark decides ("Annual Revenue (EUR)", "Umsatz in €"); otherwise the marks
+    in the values, when they all name the same currency ("1,2 Mio €", "EUR 500.000"). Values
+    without a mark, a mark that names no one currency ("kr") or marks of two currencies give
+    None: the form then offers the default and says nothing it cannot know."""
+    from_header = _currencies_in(header.lower())
+    if len(from_header) == 1:
+        return from_header.pop()
+    seen: Counter[str | None] = Counter()
+    for value in values:
+        if isinstance(value, str) and value:
+            seen.update(_currencies_in(value.lower()) or ())
+    if len(seen) != 1 or None in seen:
+        return None
+    return next(iter(seen))
+
+
+def _currencies_in(text: str) -> set[str | None]:
+    return {MARK_CURRENCIES[match] for match in _MARK.findall(text)}
