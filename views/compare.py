@@ -81,7 +81,7 @@ else:
 comparison = compare.compare(drafts)
 facilitator = actor.is_facilitator and shared.signed_version is None
 show_notice()
-signed_now, first_time = just_signed(shared.signed_version)
+signed_now, first_time = just_signed(place, shared.signed_version)
 if signed_now:
     if first_time:
         st.balloons()

@@ -223,7 +223,7 @@ def _facilitator_signoff(place: Place, shared: store.SharedState, source: LeadsS
             number = _act(place, versions.sign_in_room, proposal.id,
                           role=role, name=who, agrees=verdict == "Signs", reason=reason)
             if number:
-                st.session_state["agree:signed"] = number
+                st.session_state["agree:signed"] = (place.workshop_id, number)
             st.rerun()
 
 
@@ -242,7 +242,7 @@ def _team_signoff(place: Place, workshop, actor: store.Actor,
             number = _act(place, versions.sign, proposal.id,
                           agrees=True)
             if number:
-                st.session_state["agree:signed"] = number
+                st.session_state["agree:signed"] = (place.workshop_id, number)
             st.rerun()
     with object_col:
         with visit(place) as ws:
@@ -276,17 +276,18 @@ def _object(place: Place, proposal_id: int) -> None:
          reason=reason)
 
 
-def just_signed(signed_version: int | None) -> tuple[int | None, bool]:
+def just_signed(place: Place, signed_version: int | None) -> tuple[int | None, bool]:
     """The version a sign-off in this session completed, for as long as it is the room's
     signed version, and whether this run is the first to show it (the celebration, once).
 
     Kept across reruns: another screen's change reruns this page within seconds, and the
     person who completed the sign-off must not lose the message before reading it."""
-    number = st.session_state.get("agree:signed")
-    if number is None or number != signed_version:
+    if st.session_state.get("agree:signed") != (place.workshop_id, signed_version) \
+            or signed_version is None:  # a version of this workshop, not another one open before
         st.session_state.pop("agree:signed", None)
         st.session_state.pop("agree:signed:shown", None)
         return None, False
-    first = st.session_state.get("agree:signed:shown") != number
-    st.session_state["agree:signed:shown"] = number
-    return number, first
+    marker = (place.workshop_id, signed_version)
+    first = st.session_state.get("agree:signed:shown") != marker
+    st.session_state["agree:signed:shown"] = marker
+    return signed_version, first

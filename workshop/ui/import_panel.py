@@ -46,11 +46,13 @@ def upload_form(place: Place) -> None:
                             type=UPLOAD_TYPES, key="evidence:file")
     if file is None:
         return
-    data = file.getvalue()
-    marker = (file.name, len(data))
+    # One reading per upload: the uploader hands the same file to every rerun. Each upload has
+    # its own id, so a corrected re-export of the same name and size is read too.
+    marker = (place.workshop_id, file.file_id)
     if st.session_state.get("evidence:done") == marker:
         return
     st.session_state["evidence:done"] = marker
+    data = file.getvalue()
     progress = st.progress(0.0, text=f"Reading {escape_markdown(file.name)} "
                                      f"({len(data) / 1e6:,.1f} MB)…")
     try:
