@@ -238,3 +238,27 @@ def test_a_plain_export_offers_dollars_and_says_nothing(database):
     widget(at.number_input, ":annual_revenue:low").set_value(1_000_000).run()
     saved = my_draft(database, params).criteria_for("size")
     assert saved[0].currency is None and saved[0].sentence() == "Annual revenue is at least $1M"
+
+
+def test_a_column_mixing_currencies_is_said_on_the_evidence_page(database):
+    """"$1.5M" and "€2M" are read as 1.5M and 2M of the same thing: the app never converts, so
+    the facilitator is told before a revenue threshold is trusted."""
+    data = EXPORTS["mixed"][0]
+    imported = import_leads(data, "mixed.csv")
+    values = pd.read_csv(io.BytesIO(data), dtype=str)["Annual Revenue"]
+    dollars, euros = int(values.str.contains("$", regex=False).sum()), \
+        int(values.str.contains("€").sum())
+    assert dollars > euros > 0
+    assert imported.mixed_currencies == {"Annual Revenue": ["USD", "EUR"]}
+    assert imported.currency is None
+    assert import_leads(EXPORTS["zoho_german"][0], "zoho.csv").mixed_currencies == {}
+    params = upload(database, data, "mixed.csv")
+    at = AppTest.from_file(APP, default_timeout=120)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    at.switch_page("views/evidence.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    warnings = [w.value.replace("\\", "") for w in at.warning]
+    assert any("“Annual Revenue” writes its amounts in more than one currency (USD, EUR)" in w
+               for w in warnings), warnings

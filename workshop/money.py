@@ -87,16 +87,21 @@ def currency_written(values: Iterable[object], header: str = "") -> str | None:
     in the values, when they all name the same currency ("1,2 Mio €", "EUR 500.000"). Values
     without a mark, a mark that names no one currency ("kr") or marks of two currencies give
     None: the form then offers the default and says nothing it cannot know."""
+    named = currencies_written(values, header)
+    return named[0] if len(named) == 1 else None
+
+
+def currencies_written(values: Iterable[object], header: str = "") -> list[str | None]:
+    """Every currency the marks of a money column name, most written first (None for a mark
+    that names no one currency); the header's own mark alone when it names one."""
     from_header = _currencies_in(header.lower())
     if len(from_header) == 1:
-        return from_header.pop()
+        return list(from_header)
     seen: Counter[str | None] = Counter()
     for value in values:
         if isinstance(value, str) and value:
             seen.update(_currencies_in(value.lower()) or ())
-    if len(seen) != 1 or None in seen:
-        return None
-    return next(iter(seen))
+    return [code for code, _ in seen.most_common()]
 
 
 def _currencies_in(text: str) -> set[str | None]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -27,7 +28,7 @@ from workshop.mapping import (
     suggest_units,
     validate,
 )
-from workshop.money import SAMPLED, currency_written
+from workshop.money import SAMPLED, currencies_written
 from workshop.quality import QualitySummary, quality_summary
 
 
@@ -46,21 +47,33 @@ class ImportedLeads:
     @property
     def currency(self) -> str | None:
         """The currency the export's money columns write their amounts in, when they say."""
-        return export_currency(self.raw, self.mapping.columns)
+        named = {codes[0] for codes in self.currencies.values() if len(codes) == 1}
+        named.discard(None)
+        return named.pop() if len(named) == 1 and not self.mixed_currencies else None
+
+    @property
+    def mixed_currencies(self) -> dict[str, list[str | None]]:
+        """Money columns whose amounts are marked in more than one currency: the app reads
+        them as written, without converting, so €1M and $1M are the same amount to a rule."""
+        return {header: codes for header, codes in self.currencies.items() if len(codes) > 1}
+
+    @cached_property
+    def currencies(self) -> dict[str, list[str | None]]:
+        """The currencies each money column names, by header (see `money.currencies_written`)."""
+        return export_currencies(self.raw, self.mapping.columns)
 
 
-def export_currency(raw: pd.DataFrame, columns: dict[str, str]) -> str | None:
-    """The one currency the columns mapped to money fields name (in their header or their
-    values), or None: none named, or two different ones."""
-    named = set()
+def export_currencies(raw: pd.DataFrame, columns: dict[str, str]) -> dict[str, list[str | None]]:
+    """For each column mapped to a money field, the currencies its header or values name, read
+    on an even sample of its values."""
+    named = {}
     for header, key in columns.items():
         if header in raw.columns and key in FIELDS and FIELDS[key].unit == MONEY:
             column = raw[header]
             step = max(1, len(column) // SAMPLED)
             values = column.iloc[::step].dropna().astype(str).tolist()
-            named.add(currency_written(values, str(header)))
-    named.discard(None)
-    return named.pop() if len(named) == 1 else None
+            named[header] = currencies_written(values, str(header))
+    return named
 
 
 def automatic_mapping(raw: pd.DataFrame, decimal: str = ".") -> Mapping:

@@ -97,7 +97,8 @@ def review(place: Place, source: LeadsSource, definitions: dict | None = None) -
                          for field in definition_fields(definition)}))
     quality = quality_of(upload.sha256, upload.filename, upload.mapping_json, used)
     st.caption(escape_markdown(quality.headline()))
-    for question in unit_questions(result) + date_order_questions(result):
+    for question in unit_questions(result) + date_order_questions(result) \
+            + currency_warnings(result):
         st.warning(escape_markdown(question))
     with st.expander("Data quality per field"):
         st.dataframe(quality.as_table(), hide_index=True, width="stretch")
@@ -112,6 +113,16 @@ def definition_fields(definition) -> list[str]:
 @st.cache_resource(max_entries=6, show_spinner="Checking the data…")
 def quality_of(sha256: str, filename: str, mapping_json: str, used: tuple[str, ...] = ()):
     return imported(sha256, filename, mapping_json).quality(used)
+
+
+def currency_warnings(result) -> list[str]:
+    """A sentence for each money column whose amounts are marked in several currencies: a rule
+    compares them as written, and the room must know before trusting a threshold on them."""
+    return [f"“{header}” writes its amounts in more than one currency "
+            f"({', '.join(code or 'a currency its mark does not name' for code in codes)}). "
+            "They are compared as written, without converting: a rule on it treats 1M in one "
+            "currency like 1M in another."
+            for header, codes in result.mixed_currencies.items()]
 
 
 def unit_questions(result) -> list[str]:
