@@ -18,9 +18,10 @@ def test_the_forms_values_come_from_the_leads_with_their_counts():
         "Region": ["EMEA", "EMEA", "APAC", "unknown", "EMEA"]}, dtype="str"),
         {"Industry": "industry"})
     values = lead_values(table)
-    assert values.fields["industry"] == (("Healthcare", 2), ("Retail", 1), ("Select", 1))
-    assert values.columns["Region"].values == ("EMEA", "APAC", "unknown")
-    assert values.columns["Region"].counts == (3, 1, 1)
+    assert values.fields["industry"] == (("Healthcare", 2), ("Retail", 1))  # no placeholder
+    assert values.columns["Region"].values == ("EMEA", "APAC")
+    assert values.columns["Region"].counts == (3, 1)
+    assert values.columns["Region"].blank == 1  # "unknown": what "is blank" selects
 
 
 def plain_key(value: str) -> str:
@@ -30,7 +31,7 @@ def plain_key(value: str) -> str:
 
 def test_spellings_one_rule_matches_are_one_value_with_all_their_leads():
     """'analytics_suite' and 'Analytics Suite' were offered apart (581 and 307 leads) though a
-    rule naming either selects both (888); placeholders come last, after every real value."""
+    rule naming either selects both (888); placeholders are no value to offer."""
     products = (["analytics_suite"] * 9 + ["Analytics Suite"] * 5 + ["Starter"] * 4
                 + ["starter"] * 6 + ["--None--"] * 12 + ["Select"] * 2 + ["CRM"] * 3)
     table = leads.normalise(pd.DataFrame({"Product Interest": products}, dtype="str"), {})
@@ -39,8 +40,9 @@ def test_spellings_one_rule_matches_are_one_value_with_all_their_leads():
     by_rule = raw.groupby(raw.map(plain_key)).size()
     assert dict(zip(shown.values, shown.counts, strict=True)) == {
         "analytics_suite": by_rule["analyticssuite"], "starter": by_rule["starter"],
-        "CRM": by_rule["crm"], "--None--": by_rule["none"], "Select": by_rule["select"]}
-    assert shown.values == ("analytics_suite", "starter", "CRM", "--None--", "Select")
+        "CRM": by_rule["crm"]}
+    assert shown.values == ("analytics_suite", "starter", "CRM")
+    assert shown.blank == by_rule["none"] + by_rule["select"]
     for value, count in zip(shown.values, shown.counts, strict=True):
         rule = D(C("Product Interest", "in", values=[value]))
         assert evaluate(table, rule).count(MQL) == count, value

@@ -304,17 +304,18 @@ def test_a_condition_on_any_column_of_the_leads_is_added_and_removed(app_url):
     _to_question(at, 12)
     assert at.subheader[0].value == "12. Does anything else in your leads mark a good lead?"
     column = by_key_suffix(at.selectbox, ":other:column")
-    assert "Deal stage (deal_stage)" in column.options
+    assert "Last Name" in column.options
     assert not any("industry" in option.casefold() for option in column.options)
-    column.set_value("deal_stage").run()
-    by_key_suffix(at.multiselect, ":other:values").set_value(["Closed Won"]).run()
+    assert "Deal stage (deal_stage)" not in column.options  # the outcome: not a criterion
+    column.set_value("Last Name").run()
+    by_key_suffix(at.multiselect, ":other:values").set_value(["Smith"]).run()
     by_key_suffix(at.number_input, ":other:points").set_value(5).run()
     next(b for b in at.button if b.label == "Add this condition").click().run()
     assert not at.exception
-    assert "Deal stage is Closed Won · *+5 points*" in texts(at)
+    assert "Last Name is Smith · *+5 points*" in texts(at)
     added = [c for c in _facilitator_draft(app_url).criteria if c.question == "other"]
     assert [(c.field, c.op, c.values, c.role, c.points) for c in added] == \
-        [("deal_stage", "in", ["Closed Won"], "nice", 5)]
+        [("Last Name", "in", ["Smith"], "nice", 5)]
     assert by_key_suffix(at.selectbox, ":other:column").value is None  # ready for the next
 
     # A number column offers number conditions; a missing bound is refused in words.

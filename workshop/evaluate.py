@@ -391,9 +391,13 @@ def _as_bool(column: pd.Series) -> pd.Series:
 
 
 def _truth_words(text: _TextValues) -> tuple[np.ndarray, np.ndarray]:
-    """Per distinct value: is it a yes (a yes word, a number above zero), is it a no (a no
-    word, zero)? The import's word lists."""
-    words = text.values.str.strip().str.casefold()
+    return yes_no_words(text.values)
+
+
+def yes_no_words(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Per text value: is it a yes (a yes word, a number above zero), is it a no (a no word,
+    zero)? The import's word lists; what "is yes" and "is no" match."""
+    words = values.astype("str").str.strip().str.casefold()
     numbers = pd.to_numeric(words, errors="coerce")
     yes = words.isin(TRUE_WORDS).fillna(False) | (numbers > 0).fillna(False)
     no = words.isin(FALSE_WORDS).fillna(False) | (numbers <= 0).fillna(False)

@@ -5,16 +5,24 @@ leads have each, counted as the rules tell values apart.
 (`workshop.evaluate.fold`), so the form lists them once, under the most common spelling, with
 the leads of all three; a lead whose cell holds several choices ("Software;Retail") counts for
 each. The count next to a value is what a rule naming it selects.
+
+Only values a rule can tell leads apart by are offered: a placeholder ("none", "Select") is
+no value to the rules ('is not one of SAP TM' passes none of its leads), so it is left to
+"is blank" and "is given"; a column holding only yes/no words (or 1 and 0) is offered "is yes"
+and "is no", which read "Yes", "true" and 1 alike, where 'is one of Yes' would match nothing
+once the next export writes true/false.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from workshop.catalog import FIELDS, Kind
-from workshop.evaluate import CHOICES, PLACEHOLDER_FOLDS, fold
-from workshop.leads import DERIVED
+from workshop.evaluate import CHOICES, PLACEHOLDER_FOLDS, fold, yes_no_words
+from workshop.leads import DERIVED, header_columns
+from workshop.operators import FALSE_WORDS, TRUE_WORDS
 
 
 @dataclass(frozen=True)
@@ -27,6 +35,9 @@ class OtherColumn:
     values: tuple[str, ...] = ()
     counts: tuple[int, ...] = ()
     date: bool = False
+    # (leads read as yes, as no) when every value is a yes/no word or 1/0; None otherwise
+    yes_no: tuple[int, int] | None = None
+    blank: int = 0  # leads with no value or a placeholder word: what "is blank" selects
 
 
 OTHER_VALUES_LISTED = 30  # an other column's most common values offered (and known) by the form
@@ -43,31 +54,80 @@ class LeadValues:
     currency: str | None = None  # the one the export writes its amounts in, when it says
 
 
-def lead_values(leads: pd.DataFrame, currency: str | None = None) -> LeadValues:
+def lead_values(leads: pd.DataFrame, currency: str | None = None,
+                outcome_column: str | None = None) -> LeadValues:
+    """`outcome_column`: the mapping's outcome column (an export header), never a criterion."""
     fields = {key: tuple(value_counts(leads[key])) for key, lead_field in FIELDS.items()
               if lead_field.kind == Kind.CATEGORY and key in leads.columns}
-    return LeadValues({k: v for k, v in fields.items() if v}, other_columns(leads), currency)
+    return LeadValues({k: v for k, v in fields.items() if v},
+                      other_columns(leads, outcome_column=outcome_column), currency)
 
 
-def other_columns(leads: pd.DataFrame, top: int = OTHER_VALUES_LISTED) -> dict[str, OtherColumn]:
-    internal = set(FIELDS) | set(DERIVED) | {"outcome", "is_customer"}
+# Not criteria: the outcome, and the deal stage or "converted" flag it is read from, are known
+# only after the lead arrived (as `workshop.learn.AFTER_THE_FACT` says); "existing customer"
+# has its own question.
+NOT_CRITERIA = frozenset({"outcome", "deal_stage", "converted", "is_customer"})
+
+
+def other_columns(leads: pd.DataFrame, top: int = OTHER_VALUES_LISTED,
+                  outcome_column: str | None = None) -> dict[str, OtherColumn]:
+    internal = set(FIELDS) | set(DERIVED) | NOT_CRITERIA
+    if outcome_column:
+        internal |= {outcome_column, header_columns(leads).get(outcome_column, outcome_column)}
     columns: dict[str, OtherColumn] = {}
     for name in leads.columns:
         if not isinstance(name, str) or name in internal:
             continue
         column = leads[name]
-        if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
-            columns[name] = OtherColumn(number=True)
+        if pd.api.types.is_bool_dtype(column) or str(column.dtype) == "boolean":
+            yes = int(column.eq(True).fillna(False).sum())
+            no = int(column.eq(False).fillna(False).sum())
+            columns[name] = OtherColumn(number=False, yes_no=(yes, no),
+                                        blank=len(column) - yes - no)
+            continue
+        if pd.api.types.is_numeric_dtype(column):
+            columns[name] = OtherColumn(number=True, yes_no=_ones_and_zeros(column),
+                                        blank=int(column.isna().sum()))
             continue
         if pd.api.types.is_datetime64_any_dtype(column):
             columns[name] = OtherColumn(number=False, date=True)
             continue
-        counts = counted(column)
+        raw = _distinct_counts(column)
+        counts = _counted(raw)
         repeats = len(counts) <= max(top, len(column) // 20)
         shown = counts[:top] if repeats else []
+        known = ~fold(pd.Series(raw.index.astype("str"))).isin(PLACEHOLDER_FOLDS).to_numpy()
         columns[name] = OtherColumn(number=False, values=tuple(v for v, _ in shown),
-                                    counts=tuple(n for _, n in shown))
+                                    counts=tuple(n for _, n in shown),
+                                    yes_no=_yes_no_words(raw, known),
+                                    blank=len(column) - int(raw[known].sum()))
     return columns
+
+
+def _ones_and_zeros(column: pd.Series) -> tuple[int, int] | None:
+    """(ones, zeros) of a number column holding nothing but 1 and 0 (a ticked box); None for
+    any other, and for one with no number at all."""
+    present = column.dropna()
+    distinct = pd.Series(pd.unique(present))
+    if distinct.empty or not distinct.isin([0, 1]).all():
+        return None
+    ones = int((present > 0).sum())
+    return ones, len(present) - ones
+
+
+def _yes_no_words(raw: pd.Series, known: np.ndarray) -> tuple[int, int] | None:
+    """(leads read as yes, as no) for a text column whose every known value is a yes/no word
+    or 1/0, as "is yes" and "is no" read them; None otherwise. On the distinct values."""
+    if not known.any():
+        return None
+    values = pd.Series(raw.index.astype("str"))
+    words = values.str.strip().str.casefold()
+    plain = words.isin((*TRUE_WORDS, *FALSE_WORDS)) | \
+        pd.to_numeric(words, errors="coerce").isin([0, 1])
+    if not plain.to_numpy(dtype=bool)[known].all():
+        return None
+    yes, no = yes_no_words(values)
+    return int(raw.to_numpy()[yes].sum()), int(raw.to_numpy()[no].sum())
 
 
 def value_counts(column: pd.Series, top: int = VALUES_LISTED) -> list[tuple[str, int]]:
@@ -77,14 +137,22 @@ def value_counts(column: pd.Series, top: int = VALUES_LISTED) -> list[tuple[str,
 
 def counted(column: pd.Series) -> list[tuple[str, int]]:
     """(value, leads) as the rules tell values apart: spellings a rule matches alike are one
-    value, shown as its most common spelling; most common first, placeholder words last (a rule
-    may name them, but they say nothing about the lead)."""
+    value, shown as its most common spelling; most common first. Placeholder words ("none",
+    "Select") are left out: the rules read them as no value."""
+    return _counted(_distinct_counts(column))
+
+
+def _distinct_counts(column: pd.Series) -> pd.Series:
+    """Each distinct value as written (the index, as text) with its leads."""
     if isinstance(column.dtype, pd.CategoricalDtype):
         counts = column.value_counts(dropna=True)
         counts.index = counts.index.astype("str")
     else:
         counts = column.astype("str").value_counts(dropna=True)
-    counts = counts[counts > 0]
+    return counts[counts > 0]
+
+
+def _counted(counts: pd.Series) -> list[tuple[str, int]]:
     several = counts.index.astype("str").str.contains(CHOICES, regex=False)
     if several.any():  # "Software;Retail" counts for Software and for Retail, as rules do
         choices = pd.Series(counts.index.astype("str"), index=counts.to_numpy())
@@ -100,7 +168,7 @@ def counted(column: pd.Series) -> list[tuple[str, int]]:
     totals = pd.Series(counts.to_numpy(), index=keys).groupby(level=0, sort=False).sum()
     shown = pd.Series(spellings.to_numpy(), index=keys)
     shown = shown[~shown.index.duplicated()]  # the most common spelling of each
-    ordered = sorted(zip(shown[totals.index].to_numpy(), totals.to_numpy(), totals.index,
-                         strict=True),
-                     key=lambda item: (item[2] in PLACEHOLDER_FOLDS, -item[1]))
-    return [(str(value), int(count)) for value, count, _ in ordered]
+    totals = totals[~totals.index.isin(PLACEHOLDER_FOLDS)]
+    ordered = sorted(zip(shown[totals.index].to_numpy(), totals.to_numpy(), strict=True),
+                     key=lambda item: -item[1])
+    return [(str(value), int(count)) for value, count in ordered]

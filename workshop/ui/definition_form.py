@@ -21,9 +21,18 @@ from workshop.definition import (
     DefinitionError,
     read_file,
 )
+from workshop.evaluate import PLACEHOLDER_FOLDS, fold_value
 from workshop.lead_values import OTHER_VALUES_LISTED, VALUES_LISTED, LeadValues, OtherColumn
 from workshop.money import CURRENCIES, DEFAULT_CURRENCY, currency_name
-from workshop.operators import BOOL_OPS, OPERATORS, RANGE_OPS, VALUE_OPS, operator
+from workshop.operators import (
+    BOOL_OPS,
+    OPERATORS,
+    RANGE_OPS,
+    VALUE_OPS,
+    Provided,
+    Truth,
+    operator,
+)
 from workshop.store import Locked, StaleEdit
 from workshop.text import escape_markdown
 from workshop.typed_values import unmatched
@@ -248,11 +257,24 @@ def _field_widgets(prefix: str, question: catalog.Question, lead_field: catalog.
 
 def typed_value_warnings(chosen: list[str], known: list[str], from_export: bool, subject: str,
                          listed: int, column: str) -> None:
-    """A warning per chosen value that no lead has (typed, say misspelt), with the nearest."""
+    """A warning per chosen value that no lead has (typed, say misspelt), with the nearest;
+    a placeholder word typed is said to be no value to the rules instead."""
+    typed_placeholders = [v for v in chosen
+                          if str(v).strip() and fold_value(v) in PLACEHOLDER_FOLDS]
+    for value in typed_placeholders:
+        st.warning(escape_markdown(placeholder_sentence(value)), icon="⚠️")
+    chosen = [v for v in chosen if v not in typed_placeholders]
     for each in unmatched(chosen, known, column):
         st.warning(escape_markdown(each.sentence(
             from_export, subject, listed if from_export and len(known) >= listed else None)),
             icon="⚠️")
+
+
+def placeholder_sentence(value: str) -> str:
+    """Why a placeholder word is no value to choose."""
+    return (f"“{value}” is a placeholder word: the rules read it as no value, so it says "
+            "nothing about a lead (on a column of your leads, “is blank” selects the leads "
+            "without a value).")
 
 
 def _with_count(value: str, counts: dict[str, int]) -> str:
@@ -399,18 +421,37 @@ def with_engagement_from_widget(definition: Definition, prefix: str, part: str,
 OTHER_OPS = {name: meaning.label for name, meaning in OPERATORS.items()}
 NUMBER_OPS, VALUE_OPS = RANGE_OPS, VALUE_OPS
 DATE_OPS = (*BOOL_OPS, *(name for name, op in OPERATORS.items() if op.takes == "days"))
+YES_NO_OPS = tuple(name for name, op in OPERATORS.items() if isinstance(op, Truth))
+BLANK_OPS = tuple(name for name, op in OPERATORS.items() if isinstance(op, Provided))
 
 
 def _ops_for(choice: OtherColumn | None) -> list[str]:
     """The conditions a column's values allow: ranges on numbers, present or not on dates,
-    values and yes/no on text; every condition for a column typed by name."""
+    values and blank or given on text; yes or no (and blank or given, if some are) on a
+    column of yes/no words or 1/0, whose "Yes" a next export may write "true" or 1; every
+    condition for a column typed by name."""
     if choice is None:
         return list(OTHER_OPS)
+    if choice.yes_no is not None:
+        return [*YES_NO_OPS, *(BLANK_OPS if choice.blank else ())]
     if choice.number:
         return list(NUMBER_OPS)
     if choice.date:
         return list(DATE_OPS)
-    return [*VALUE_OPS, *BOOL_OPS]
+    return [*VALUE_OPS, *BLANK_OPS]
+
+
+def _op_counts(choice: OtherColumn | None) -> dict[str, int]:
+    """Leads each yes/no condition selects, as the rules read the column."""
+    if choice is None or choice.yes_no is None:
+        return {}
+    yes, no = choice.yes_no
+    return {"is_true": yes, "is_false": no, "is_known": yes + no, "is_blank": choice.blank}
+
+
+def _op_label(name: str, counts: dict[str, int]) -> str:
+    """'is yes (or has a date) · 781 leads' where the column's count is known."""
+    return _with_count(OTHER_OPS[name], {OTHER_OPS[n]: c for n, c in counts.items()})
 
 
 def _other_widgets(prefix: str, definition: Definition, load: Load, save: Save,
@@ -438,7 +479,9 @@ def _other_widgets(prefix: str, definition: Definition, load: Load, save: Save,
     ops = _ops_for(choice)
     if st.session_state.get(k("op")) not in ops:
         st.session_state[k("op")] = ops[0]
-    st.radio("Condition", ops, key=k("op"), horizontal=True, format_func=OTHER_OPS.get)
+    op_counts = _op_counts(choice)
+    st.radio("Condition", ops, key=k("op"), horizontal=True,
+             format_func=lambda name: _op_label(name, op_counts))
     op = st.session_state[k("op")]
     if op in NUMBER_OPS:
         low_col, high_col = st.columns(2)
