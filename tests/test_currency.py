@@ -50,10 +50,15 @@ EXPORTS = {
                          None),
     "uk_pounds": (csv_bytes("Annual Revenue", ["£3m", "£750k", "", "£12.5m"] * 5), "GBP"),
     "us_dollars": (csv_bytes("Annual Revenue", ["$1.5M", "$750K", "$12M"] * 5), "USD"),
-    "mixed": (csv_bytes("Annual Revenue", ["$1.5M", "€2M", "$3M"] * 5), None),
+    "mixed": (csv_bytes("Annual Revenue", ["$1.5M", "€2M", "$3M"] * 5), "USD"),  # most written
     "swedish_kronor": (csv_bytes("Annual Revenue", ["12 Mkr", "850 000 kr", "3 Mkr"] * 5,
                                  sep=";"), None),
     "swiss_francs": (csv_bytes("Annual Revenue", ["CHF 1'200'000", "CHF 850'000"] * 5), "CHF"),
+    "german_thousands": (csv_bytes("Umsatz (TEUR)", ["1.200", "850", "", "3.500"] * 5, sep=";"),
+                         "EUR"),
+    "kilo_euros": (csv_bytes("Revenue (kEUR)", ["1200", "850", "3500"] * 5), "EUR"),
+    "kronor_and_sek": (csv_bytes("Annual Revenue", ["12 345 678 kr", "850 000 kr",
+                                                    "SEK 3 000 000"] * 5, sep=";"), "SEK"),
 }
 
 
@@ -250,8 +255,9 @@ def test_a_column_mixing_currencies_is_said_on_the_evidence_page(database):
         int(values.str.contains("€").sum())
     assert dollars > euros > 0
     assert imported.mixed_currencies == {"Annual Revenue": ["USD", "EUR"]}
-    assert imported.currency is None
-    assert import_leads(EXPORTS["zoho_german"][0], "zoho.csv").mixed_currencies == {}
+    assert imported.currency == "USD"  # the form offers the one most written
+    for unmixed in ("zoho_german", "kronor_and_sek", "german_thousands"):
+        assert import_leads(EXPORTS[unmixed][0], "x.csv").mixed_currencies == {}
     params = upload(database, data, "mixed.csv")
     at = AppTest.from_file(APP, default_timeout=120)
     for name, value in params.items():
@@ -260,5 +266,62 @@ def test_a_column_mixing_currencies_is_said_on_the_evidence_page(database):
     at.switch_page("views/evidence.py").run()
     assert not at.exception, [e.value for e in at.exception]
     warnings = [w.value.replace("\\", "") for w in at.warning]
-    assert any("“Annual Revenue” writes its amounts in more than one currency (USD, EUR)" in w
+    assert any("“Annual Revenue” names more than one currency (USD, EUR)" in w
                for w in warnings), warnings
+
+
+def test_amounts_in_thousands_of_euros_are_read_as_euros():
+    data, _ = EXPORTS["german_thousands"]
+    imported = import_leads(data, "umsatz.csv")
+    raw = pd.read_csv(io.BytesIO(data), sep=";", dtype=str)["Umsatz (TEUR)"]
+    expected = pd.to_numeric(raw.str.replace(".", "", regex=False)) * 1000
+    assert imported.leads["annual_revenue"].tolist() == pytest.approx(expected.tolist(),
+                                                                      nan_ok=True)
+
+
+def test_a_header_in_euros_with_some_amounts_in_dollars_is_mixed():
+    values = ["1200000" if i % 7 else "$8,204,000" for i in range(70)]
+    imported = import_leads(csv_bytes("Annual Revenue (EUR)", values), "hs.csv")
+    assert imported.mixed_currencies == {"Annual Revenue (EUR)": ["EUR", "USD"]}
+
+
+def salesforce_multicurrency(codes: list[str]) -> bytes:
+    """Salesforce in a multi-currency org: plain amounts, each record's currency beside them."""
+    rows = ["Lead ID,Email,Annual Revenue,Annual Revenue Currency"]
+    rows += [f"00Q{i:07d},p{i}@x{i}.com,{1_000_000 + i},{code}" for i, code in enumerate(codes)]
+    return ("\n".join(rows) + "\n").encode()
+
+
+def test_a_column_of_currency_codes_says_which_currency_the_amounts_are_in():
+    codes = ["EUR", "EUR", "USD"] * 20
+    mixed = import_leads(salesforce_multicurrency(codes), "sf.csv")
+    counted = pd.Series(codes).value_counts()
+    assert mixed.mixed_currencies == {"Annual Revenue Currency": list(counted.index)}
+    single = import_leads(salesforce_multicurrency(["GBP"] * 30), "sf.csv")
+    assert single.currency == "GBP" and single.mixed_currencies == {}
+
+
+def test_a_definition_in_another_currency_than_the_export_is_said(database):
+    params = upload(database, EXPORTS["us_dollars"][0], "us.csv")
+    with make_session(database) as s:
+        _, revision, _ = store.my_draft(s, params["ws"], params["key"])
+        store.save_draft(s, params["ws"], params["key"], euro_definition(), revision)
+    at = AppTest.from_file(APP, default_timeout=120)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    at.switch_page("views/evidence.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    warnings = " ".join(w.value.replace("\\", "") for w in at.warning)
+    assert "This export writes its amounts in USD, but some amounts of money are not" in warnings
+    assert "in EUR" in warnings
+
+
+def test_the_announcement_says_when_only_the_currency_changed():
+    from workshop.announce import differences
+    dollars = D(Criterion(field="annual_revenue", op="between", low=5e6, high=5e7))
+    euros = D(Criterion(field="annual_revenue", op="between", low=5e6, high=5e7,
+                        currency="EUR"))
+    assert differences(dollars, euros) == [
+        "Changed: Annual revenue is between $5M and $50M → Annual revenue is between €5M and "
+        "€50M (MQL must-have)"]

@@ -123,7 +123,7 @@ def _pair_key(criterion: Criterion) -> tuple[str, bool]:
 def _rule(criterion: Criterion) -> tuple:
     """What a criterion does to leads, whatever the wording, order or case of its values."""
     return (criterion.field, criterion.op, frozenset(v.casefold() for v in criterion.values),
-            bounds(criterion), criterion.days,
+            bounds(criterion), criterion.currency, criterion.days,
             criterion.role, criterion.gate if criterion.role == "must" else "",
             criterion.points if criterion.role == "nice" else 0)
 

@@ -54,9 +54,15 @@ _SIGN_MARKS = sorted((m for m in MARK_CURRENCIES if m not in _LETTER_MARKS), key
                      reverse=True)
 # A sign anywhere ("$1.5M", "1,2 Mio €", "R$ 1.234"); letters only as a word of their own or
 # after a unit letter ("1.200 EUR", "1,5 MEUR", "USD 12,500,000.00"), never inside a word.
-_MARK = re.compile("(?:{}|(?<![^\\W\\d_])(?:{})(?![^\\W\\d_])|(?<=[\\d\\s][km])(?:{})\\b)".format(
-    "|".join(map(re.escape, _SIGN_MARKS)), "|".join(map(re.escape, _LETTER_MARKS)),
-    "|".join(map(re.escape, _LETTER_MARKS))))
+# A code after a unit letter counts too, in values and headers ("1,5 MEUR", "Umsatz (TEUR)",
+# "Revenue (kEUR)", "12 MSEK").
+_CODES = sorted((code.lower() for code in CURRENCIES), key=len, reverse=True)
+_MARK = re.compile(
+    "(?:{signs}|(?<![^\\W\\d_])(?:{letters})(?![^\\W\\d_])|(?<=[\\d\\s][km])(?:{letters})\\b"
+    "|(?<![^\\W\\d_])[kmt](?:{codes})(?![^\\W\\d_]))".format(
+        signs="|".join(map(re.escape, _SIGN_MARKS)),
+        letters="|".join(map(re.escape, _LETTER_MARKS)), codes="|".join(_CODES)))
+_KRONOR = {"SEK", "NOK", "DKK"}  # the currencies a bare "kr" may be
 
 SAMPLED = 5_000  # values looked at: enough to tell a column's currency, cheap at 1,000,000 rows
 
@@ -92,17 +98,67 @@ def currency_written(values: Iterable[object], header: str = "") -> str | None:
 
 
 def currencies_written(values: Iterable[object], header: str = "") -> list[str | None]:
-    """Every currency the marks of a money column name, most written first (None for a mark
-    that names no one currency); the header's own mark alone when it names one."""
-    from_header = _currencies_in(header.lower())
-    if len(from_header) == 1:
-        return list(from_header)
+    """Every currency the header and the values of a money column name, the header's first,
+    then the most written (None for a mark that names no one currency, such as "kr" in a
+    column that names no krona by its code)."""
     seen: Counter[str | None] = Counter()
     for value in values:
         if isinstance(value, str) and value:
             seen.update(_currencies_in(value.lower()) or ())
-    return [code for code, _ in seen.most_common()]
+    from_header = _currencies_in(header.lower())
+    kronor = (from_header | set(seen)) & _KRONOR
+    if None in seen and len(kronor) == 1:  # "kr" beside "SEK": Swedish kronor
+        seen[next(iter(kronor))] += seen.pop(None)
+    named = [code for code, _ in seen.most_common()]
+    if len(from_header) == 1:
+        first = next(iter(from_header))
+        return [first, *(code for code in named if code != first and code is not None)]
+    return named
+
+
+def mixed_sentence(header: str, codes: list[str | None]) -> str:
+    """Why a column naming several currencies needs care."""
+    names = ", ".join(code or "a currency its mark does not name" for code in codes)
+    return (f"“{header}” names more than one currency ({names}). Amounts are compared as "
+            "written, without converting: a rule treats 1M in one currency like 1M in another.")
+
+
+def currency_mismatch(amounts: dict[str, set[str]], export: str | None) -> str | None:
+    """A sentence naming the definitions whose amounts of money are in another currency than
+    the export's (`amounts`: each definition's currencies), or None."""
+    if export is None:
+        return None
+    others = {name: sorted(codes - {export}) for name, codes in amounts.items()
+              if codes - {export}}
+    if not others:
+        return None
+    which = "; ".join(f"{name} in {', '.join(codes)}" for name, codes in others.items())
+    return (f"This export writes its amounts in {export}, but some amounts of money are not: "
+            f"{which}. They are compared as written, without converting.")
+
+
+def typical_mark(currency: str | None) -> str:
+    """The mark of an amount the export wrote: its currency's, or none where it names none
+    (a plain number is right; a "$" would not be)."""
+    return mark_of(currency) if currency else ""
+
+
+def currency_header(header: str) -> bool:
+    """A column naming each record's currency: Salesforce's "Currency", "Lead Currency",
+    "Currency ISO Code", "Annual Revenue Currency"; "Währung", "Devise", "Moneda", "Valuta"."""
+    return bool(re.search(r"currency|currencyisocode|währung|wahrung|devise|moneda|valuta",
+                          header.casefold()))
+
+
+def currency_codes(values: Iterable[object]) -> list[str | None]:
+    """The currencies a column of ISO codes holds, most written first; none unless every value
+    is a code (a column of prose or of amounts is no such column)."""
+    codes = Counter(str(value).strip().upper() for value in values if str(value).strip())
+    if not codes or not all(re.fullmatch(r"[A-Z]{3}", code) for code in codes):
+        return []
+    return [code if code in CURRENCIES else None for code, _ in codes.most_common()]
 
 
 def _currencies_in(text: str) -> set[str | None]:
-    return {MARK_CURRENCIES[match] for match in _MARK.findall(text)}
+    return {MARK_CURRENCIES.get(match, MARK_CURRENCIES.get(match[1:]))
+            for match in _MARK.findall(text)}

@@ -28,7 +28,7 @@ from workshop.mapping import (
     suggest_units,
     validate,
 )
-from workshop.money import SAMPLED, currencies_written
+from workshop.money import SAMPLED, currencies_written, currency_codes, currency_header
 from workshop.quality import QualitySummary, quality_summary
 
 
@@ -46,34 +46,45 @@ class ImportedLeads:
 
     @property
     def currency(self) -> str | None:
-        """The currency the export's money columns write their amounts in, when they say."""
-        named = {codes[0] for codes in self.currencies.values() if len(codes) == 1}
+        """The currency the export's money columns write their amounts in, when they say: the
+        one they name, or where they name several, the one most written."""
+        named = {codes[0] for codes in self.currencies.values() if codes}
         named.discard(None)
-        return named.pop() if len(named) == 1 and not self.mixed_currencies else None
+        return named.pop() if len(named) == 1 else None
 
     @property
     def mixed_currencies(self) -> dict[str, list[str | None]]:
-        """Money columns whose amounts are marked in more than one currency: the app reads
-        them as written, without converting, so €1M and $1M are the same amount to a rule."""
+        """Money columns (or a column of currency codes) naming more than one currency: the
+        app reads amounts as written, without converting, so €1M and $1M are the same amount
+        to a rule."""
         return {header: codes for header, codes in self.currencies.items() if len(codes) > 1}
 
     @cached_property
     def currencies(self) -> dict[str, list[str | None]]:
-        """The currencies each money column names, by header (see `money.currencies_written`)."""
+        """The currencies each money column names, by header (see `money.currencies_written`),
+        and those of a column of currency codes beside them (Salesforce's "Currency")."""
         return export_currencies(self.raw, self.mapping.columns)
 
 
 def export_currencies(raw: pd.DataFrame, columns: dict[str, str]) -> dict[str, list[str | None]]:
     """For each column mapped to a money field, the currencies its header or values name, read
-    on an even sample of its values."""
+    on an even sample of its values; and for a column of currency codes, the codes it holds."""
     named = {}
-    for header, key in columns.items():
-        if header in raw.columns and key in FIELDS and FIELDS[key].unit == MONEY:
-            column = raw[header]
-            step = max(1, len(column) // SAMPLED)
-            values = column.iloc[::step].dropna().astype(str).tolist()
-            named[header] = currencies_written(values, str(header))
+    money = [header for header, key in columns.items()
+             if header in raw.columns and key in FIELDS and FIELDS[key].unit == MONEY]
+    for header in money:
+        named[header] = currencies_written(_sampled(raw[header]), str(header))
+    for header in raw.columns if money else ():
+        if header not in columns and isinstance(header, str) and currency_header(header):
+            codes = currency_codes(_sampled(raw[header]))
+            if codes:
+                named[header] = codes
     return named
+
+
+def _sampled(column: pd.Series) -> list[str]:
+    step = max(1, len(column) // SAMPLED)
+    return column.iloc[::step].dropna().astype(str).tolist()
 
 
 def automatic_mapping(raw: pd.DataFrame, decimal: str = ".") -> Mapping:

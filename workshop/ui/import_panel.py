@@ -28,7 +28,7 @@ from workshop.mapping import (
     unit_in_header,
     validate,
 )
-from workshop.money import mark_of
+from workshop.money import DEFAULT_CURRENCY, currency_mismatch, mixed_sentence, typical_mark
 from workshop.pipeline import map_with_saved, reuse_note
 from workshop.text import escape_markdown
 from workshop.ui.context import Place, visit
@@ -98,7 +98,7 @@ def review(place: Place, source: LeadsSource, definitions: dict | None = None) -
     quality = quality_of(upload.sha256, upload.filename, upload.mapping_json, used)
     st.caption(escape_markdown(quality.headline()))
     for question in unit_questions(result) + date_order_questions(result) \
-            + currency_warnings(result):
+            + currency_warnings(result, definitions):
         st.warning(escape_markdown(question))
     with st.expander("Data quality per field"):
         st.dataframe(quality.as_table(), hide_index=True, width="stretch")
@@ -115,14 +115,16 @@ def quality_of(sha256: str, filename: str, mapping_json: str, used: tuple[str, .
     return imported(sha256, filename, mapping_json).quality(used)
 
 
-def currency_warnings(result) -> list[str]:
-    """A sentence for each money column whose amounts are marked in several currencies: a rule
-    compares them as written, and the room must know before trusting a threshold on them."""
-    return [f"“{header}” writes its amounts in more than one currency "
-            f"({', '.join(code or 'a currency its mark does not name' for code in codes)}). "
-            "They are compared as written, without converting: a rule on it treats 1M in one "
-            "currency like 1M in another."
-            for header, codes in result.mixed_currencies.items()]
+def currency_warnings(result, definitions: dict | None = None) -> list[str]:
+    """A sentence for each money column naming several currencies, and for definitions whose
+    amounts are in another currency than the export's: a rule compares amounts as written,
+    and the room must know before trusting a threshold on them."""
+    sentences = [mixed_sentence(header, codes)
+                 for header, codes in result.mixed_currencies.items()]
+    amounts = {name: {c.currency or DEFAULT_CURRENCY for c in definition.criteria if c.is_money}
+               for name, definition in (definitions or {}).items()}
+    mismatch = currency_mismatch(amounts, result.currency)
+    return sentences + ([mismatch] if mismatch else [])
 
 
 def unit_questions(result) -> list[str]:
@@ -137,7 +139,7 @@ def unit_questions(result) -> list[str]:
         values = result.leads[key] if key in result.leads.columns else None
         median = "" if values is None or values.dropna().empty else \
             f" (a typical {'company' if key == 'annual_revenue' else 'value'}: " \
-            f"{format_amount(float(values.median()), mark_of(result.currency))})"
+            f"{format_amount(float(values.median()), typical_mark(result.currency))})"
         small = key == "annual_revenue" and \
             revenue_unit(result.raw[header], result.format.decimal) == unit
         why = "holds small numbers, so it is read" if small else "is read, as chosen,"
