@@ -325,3 +325,24 @@ def test_the_announcement_says_when_only_the_currency_changed():
     assert differences(dollars, euros) == [
         "Changed: Annual revenue is between $5M and $50M → Annual revenue is between €5M and "
         "€50M (MQL must-have)"]
+
+
+def two_currency_drafts() -> dict[str, Definition]:
+    return {
+        "Marketing": D(Criterion(field="annual_revenue", op="at_least", low=10e6,
+                                 currency="EUR", question="size")),
+        "Sales": D(Criterion(field="annual_revenue", op="at_least", low=5e6, question="size")),
+    }
+
+
+@pytest.mark.parametrize("operation", ["union", "intersection"])
+def test_step_3_never_merges_amounts_in_two_currencies(operation):
+    """The union of "at least €10M" and "at least $5M" is no "at least €5M": the dollars would
+    be relabelled as euros. The room is told to take one answer instead."""
+    from workshop.merge import CannotCombine, apply_operation
+    drafts = two_currency_drafts()
+    with pytest.raises(CannotCombine) as refused:
+        apply_operation(D(), "size", operation, drafts)
+    assert "different currencies (EUR, USD)" in str(refused.value)
+    taken, _ = apply_operation(D(), "size", "take:Marketing", drafts)
+    assert taken.criteria[0].currency == "EUR"
