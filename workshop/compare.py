@@ -2,7 +2,11 @@
 
 Similarity of two drafts on one question (0..1)
     * criteria questions: the mean, over every field either draft puts a criterion on, of
-      value similarity × role factor (a field only one draft uses scores 0).
+      how alike their rules on it are (a field only one draft uses scores 0). A draft may put
+      several rules on one field: each rule of either draft scores its best match among the
+      other's (value similarity × role factor), and the field the mean of those, whatever the
+      order of the rules; a draft's must-have ranges on a field in one gate count as the one
+      range they leave (see `rules_by_field`).
       - value similarity: Jaccard overlap of the value sets (case-insensitive) for *is one of* /
         *contains*; overlap ÷ union of the two ranges on a log scale for numbers; 1 or 0 for
         yes/no; *is one of* against *is not one of* scores 0 if they share a value, else 0.5.
@@ -109,15 +113,28 @@ def classify(answered: int, pairs: dict, common: bool = False) -> str:
 
 
 @dataclass(frozen=True)
+class RangeRule:
+    """One range rule of a draft: its bounds, unit and how it counts ('Must have for an SQL')."""
+
+    bounds: tuple[float, float]
+    unit: str
+    role: str
+
+
+@dataclass(frozen=True)
 class FieldSpread:
     """One field of one question across the drafts that answered the question.
 
     `shared`: the values every one of them has (first spelling kept; "not X" for an excluded
     value, "yes"/"no" for yes/no fields); `some`: each other value with the drafts that have it;
-    `ranges`: each draft's numeric range; `overlap`: the range all of them accept (None when
-    not all of them put a range on this field, or when the ranges do not meet); `open_by`: the
-    drafts that put nothing on this field; `units`: each range's unit, which for money is its
-    currency's mark (ranges in different currencies have no overlap: the app never converts).
+    `ranges`: each draft's numeric range, the one its must-have ranges on the field leave
+    between them (both gates: 'at most 20,000' for an MQL and 'at least 2,500' for an SQL leave
+    2,500 to 20,000, what a lead needs to pass all of them), or its one range rule of another
+    role; `overlap`: the range all of them accept (None when not all of them have a range on
+    this field, or when the ranges do not meet); `open_by`: the drafts that put nothing on this
+    field; `units`: each range's unit, which for money is its currency's mark (ranges in
+    different currencies have no overlap: the app never converts); `rules`: every range rule of
+    each draft (see `rules_by_field`), so a summary can list each one.
     """
 
     field: str
@@ -129,10 +146,12 @@ class FieldSpread:
     overlap: tuple[float, float] | None
     open_by: list[str]
     units: dict[str, str] = field(default_factory=dict)
+    rules: dict[str, list[RangeRule]] = field(default_factory=dict)
 
     @property
     def mixed_currencies(self) -> bool:
-        return len(set(self.units.values())) > 1
+        return len({r.unit for rules in self.rules.values() for r in rules}
+                   | set(self.units.values())) > 1
 
     @property
     def has_common_ground(self) -> bool:
@@ -159,16 +178,62 @@ def _key(criterion: Criterion, value: str) -> str:
     return value_key(value, criterion.field)
 
 
-def _add_accepted(criteria: dict[str, Criterion], holders: dict[str, list[str]]) -> None:
+def _add_accepted(criteria: dict[str, list[Criterion]], holders: dict[str, list[str]]) -> None:
     """An 'is not one of' accepts every value it does not name: it holds each value another
     draft's 'is one of' names, unless it excludes it."""
-    named = {_key(c, v) for c in criteria.values() if c.op == "in" for v in c.values}
-    for name, criterion in criteria.items():
-        if criterion.op == "not_in":
-            excluded = {_key(criterion, v) for v in criterion.values}
-            for key, who in holders.items():
-                if key in named and key not in excluded and name not in who:
-                    who.append(name)
+    named = {_key(c, v) for rules in criteria.values() for c in rules if c.op == "in"
+             for v in c.values}
+    for name, rules in criteria.items():
+        for criterion in rules:
+            if criterion.op == "not_in":
+                excluded = {_key(criterion, v) for v in criterion.values}
+                for key, who in holders.items():
+                    if key in named and key not in excluded and name not in who:
+                        who.append(name)
+
+
+_ROLE_ORDER = {"must": 0, "nice": 1, "disqualifier": 2}
+
+
+def _rule_order(criterion: Criterion) -> tuple:
+    low, high = bounds(criterion)
+    return (_ROLE_ORDER.get(criterion.role, 3), criterion.gate, criterion.op,
+            [_key(criterion, v) for v in criterion.values], low, high, criterion.days or 0,
+            criterion.currency or "", criterion.points)
+
+
+def rules_by_field(definition: Definition, question: str) -> dict[str, list[Criterion]]:
+    """A draft's rules on each field of a question, in one order whatever order it wrote them
+    in. Its must-have ranges on a field in one gate (and currency) read as the one range they
+    leave: 'at least 10' and 'at most 100' for an MQL are '10 to 100' for an MQL; ranges that
+    leave nothing stay apart. Every other rule stays as written."""
+    by_field: dict[str, list[Criterion]] = {}
+    for criterion in definition.criteria_for(question):
+        by_field.setdefault(criterion.field, []).append(criterion)
+    return {name: sorted(_combined_ranges(rules), key=_rule_order)
+            for name, rules in by_field.items()}
+
+
+def _combined_ranges(rules: list[Criterion]) -> list[Criterion]:
+    groups: dict[tuple, list[Criterion]] = {}
+    kept = []
+    for criterion in rules:
+        if criterion.op in RANGE_OPS and criterion.role == "must":
+            groups.setdefault((criterion.gate, criterion.currency), []).append(criterion)
+        else:
+            kept.append(criterion)
+    for group in groups.values():
+        low = max(bounds(c)[0] for c in group)
+        high = min(bounds(c)[1] for c in group)
+        if len(group) == 1 or low > high:
+            kept.extend(group)
+            continue
+        op = ("between" if math.isfinite(low) and math.isfinite(high)
+              else "at_least" if math.isfinite(low) else "at_most")
+        kept.append(group[0].model_copy(update={
+            "op": op, "low": low if math.isfinite(low) else None,
+            "high": high if math.isfinite(high) else None}))
+    return kept
 
 
 def spread(drafts: dict[str, Definition], question: str) -> list[FieldSpread]:
@@ -188,40 +253,69 @@ def spread(drafts: dict[str, Definition], question: str) -> list[FieldSpread]:
         shared = [display[f] for f, who in holders.items() if len(who) == len(names)]
         some = {display[f]: who for f, who in holders.items() if len(who) < len(names)}
         return [FieldSpread("actions", "Actions scored", "", shared, some, {}, None, [])]
-    by_field: dict[str, dict[str, Criterion]] = {}
+    by_field: dict[str, dict[str, list[Criterion]]] = {}
     for name, definition in answering.items():
-        for criterion in definition.criteria_for(question):
-            by_field.setdefault(criterion.field, {})[name] = criterion
+        for field_name, rules in rules_by_field(definition, question).items():
+            by_field.setdefault(field_name, {})[name] = rules
     spreads = []
-    for field_name, criteria in by_field.items():
+    for field_name in sorted(by_field, key=_field_order):
+        criteria = by_field[field_name]
         lead_field = catalog.FIELDS.get(field_name)
-        first = next(iter(criteria.values()))
+        first = next(iter(criteria.values()))[0]
         label = lead_field.label if lead_field else first.subject
         holders = {}
         display = {}
         ranges = {}
         units = {}
-        for name, criterion in criteria.items():
-            if criterion.op in RANGE_OPS:
-                ranges[name] = bounds(criterion)
-                units[name] = criterion.unit
-                continue
-            for key, shown in _value_keys(criterion):
-                if name not in holders.setdefault(key, []):
-                    holders[key].append(name)
-                display.setdefault(key, shown)
+        range_rules: dict[str, list[RangeRule]] = {}
+        for name, rules in criteria.items():
+            for criterion in rules:
+                if criterion.op in RANGE_OPS:
+                    range_rules.setdefault(name, []).append(
+                        RangeRule(bounds(criterion), criterion.unit, criterion.role_phrase()))
+                    continue
+                for key, shown in _value_keys(criterion):
+                    if name not in holders.setdefault(key, []):
+                        holders[key].append(name)
+                    display.setdefault(key, shown)
+            accepted = _accepted_range(rules)
+            if accepted is not None:
+                ranges[name], units[name] = accepted
         _add_accepted(criteria, holders)
         shared = [display[k] for k, who in holders.items() if len(who) == len(names)]
         some = {display[k]: who for k, who in holders.items() if len(who) < len(names)}
         overlap = None
-        unit = first.unit if len(set(units.values())) <= 1 else ""
-        if len(ranges) == len(names) and len(set(units.values())) <= 1:
+        all_units = {r.unit for rules in range_rules.values() for r in rules}
+        unit = first.unit if len(all_units) <= 1 else ""
+        if len(ranges) == len(names) and len(all_units) <= 1:
             low = max(r[0] for r in ranges.values())
             high = min(r[1] for r in ranges.values())
             overlap = (low, high) if low <= high else None
         spreads.append(FieldSpread(field_name, label, unit, shared, some, ranges, overlap,
-                                   [n for n in names if n not in criteria], units))
+                                   [n for n in names if n not in criteria], units,
+                                   range_rules))
     return spreads
+
+
+def _field_order(field_name: str) -> tuple:
+    """Catalog fields in the catalog's order, then the CRM's own columns by name: the same
+    order whichever draft named a field first."""
+    if field_name in catalog.FIELDS:
+        return (0, list(catalog.FIELDS).index(field_name), "")
+    return (1, 0, field_name.casefold())
+
+
+def _accepted_range(rules: list[Criterion]) -> tuple[tuple[float, float], str] | None:
+    """The range a draft's rules on a field accept, and its unit: what its must-have ranges
+    leave between them (None when they leave nothing or are in different currencies), else its
+    one range rule; None when it has none, or several that are not must-haves."""
+    ranged = [c for c in rules if c.op in RANGE_OPS]
+    musts = [c for c in ranged if c.role == "must"] or (ranged if len(ranged) == 1 else [])
+    if not musts or len({c.unit for c in musts}) > 1:
+        return None
+    low = max(bounds(c)[0] for c in musts)
+    high = min(bounds(c)[1] for c in musts)
+    return ((low, high), musts[0].unit) if low <= high else None
 
 
 def shares_ground(spreads: list[FieldSpread]) -> bool:
@@ -232,16 +326,26 @@ def shares_ground(spreads: list[FieldSpread]) -> bool:
 def question_similarity(a: Definition, b: Definition, question: str) -> float:
     if question == catalog.ENGAGEMENT:
         return engagement_similarity(a, b)
-    by_field_a = {c.field: c for c in a.criteria_for(question)}
-    by_field_b = {c.field: c for c in b.criteria_for(question)}
+    by_field_a = rules_by_field(a, question)
+    by_field_b = rules_by_field(b, question)
     fields = by_field_a.keys() | by_field_b.keys()
     if not fields:
         return 1.0
     total = 0.0
-    for name in fields:
+    for name in sorted(fields):
         if name in by_field_a and name in by_field_b:
-            total += criterion_similarity(by_field_a[name], by_field_b[name])
+            total += rules_similarity(by_field_a[name], by_field_b[name])
     return total / len(fields)
+
+
+def rules_similarity(a: list[Criterion], b: list[Criterion]) -> float:
+    """Two drafts' rules on one field (0..1), whatever their order: each rule of either draft
+    scores its best match among the other's rules, and the field scores the mean over all of
+    them, so a rule only one draft adds pulls the field down; one rule each is
+    `criterion_similarity`."""
+    best_a = [max(criterion_similarity(x, y) for y in b) for x in a]
+    best_b = [max(criterion_similarity(x, y) for x in a) for y in b]
+    return (sum(best_a) + sum(best_b)) / (len(a) + len(b))
 
 
 def criterion_similarity(a: Criterion, b: Criterion) -> float:

@@ -253,13 +253,28 @@ def _notes(decisions: dict[str, str]) -> list[Note]:
 
 
 # --- small text helpers ----------------------------------------------------------------------
+_SUBJECT_ENDS = re.compile(r" is |: | contains ")
+
+
 def lower_first(sentence: str) -> str:
-    """'Company size is …' -> 'company size is …'; acronyms such as 'IT' or 'ARR' stay."""
+    """A criterion's sentence inside a longer one: 'Company size is …' -> 'company size is …'.
+    A catalog field's subject is the app's own words and reads lowered; a CRM column's header
+    stays as the CRM spells it unless it is plain sentence case ('Fleet size'): lowering
+    'Fleet Size', 'Current TMS' or 'Has EDI' gives 'fleet Size', 'current TMS', 'has EDI'.
+    A first word in capitals ('IT spend', 'ARR') always stays."""
     if not sentence:
         return sentence
     first_word = sentence.split(" ", 1)[0]
     if len(first_word) > 1 and first_word[1:] != first_word[1:].lower():
         return sentence
+    catalog_subject = any(sentence.startswith(lead_field.subject)
+                          and _SUBJECT_ENDS.match(sentence, len(lead_field.subject))
+                          for lead_field in catalog.FIELDS.values())
+    if not catalog_subject:
+        end = _SUBJECT_ENDS.search(sentence)
+        subject = sentence[:end.start()] if end else sentence
+        if subject[1:] != subject[1:].lower():
+            return sentence
     return sentence[0].lower() + sentence[1:]
 
 

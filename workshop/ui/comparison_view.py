@@ -44,6 +44,25 @@ def _range_text(low: float, high: float, unit: str) -> str:
     return f"{format_amount(low, unit, bare=True)} to {format_amount(high, unit)}"
 
 
+def _range_rules(item: compare.FieldSpread, answering: int) -> list[str]:
+    """Each draft's range rules on the field, each rule once with whose it is ('at most 20,000
+    (Facilitator, Sales)'), how it counts when the rules do not all count alike; nothing when
+    every draft has the same one rule, which the range all of them accept already says."""
+    rule_sets = {tuple(rules) for rules in item.rules.values()}
+    several = any(len(rules) > 1 for rules in item.rules.values())
+    if not item.rules or (len(rule_sets) == 1 and len(item.rules) == answering
+                          and not several and not item.mixed_currencies):
+        return []
+    whose: dict[compare.RangeRule, list[str]] = {}
+    for name, rules in item.rules.items():
+        for rule in rules:
+            whose.setdefault(rule, []).append(name)
+    roles = len({rule.role for rule in whose}) > 1
+    return [f"{escape_markdown(_range_text(*rule.bounds, rule.unit))}"
+            + (f", {escape_markdown(rule.role[:1].lower() + rule.role[1:])}" if roles else "")
+            + f" ({escape_markdown(', '.join(names))})" for rule, names in whose.items()]
+
+
 def spread_markdown(drafts: dict[str, Definition], row: compare.QuestionComparison) -> str:
     """What the drafts that answered share (✓, bold) and what only some have (with whose),
     field by field, as Markdown; empty when fewer than two answered."""
@@ -61,7 +80,7 @@ def spread_markdown(drafts: dict[str, Definition], row: compare.QuestionComparis
                          f"({everyone} accept)")
         elif item.mixed_currencies:
             parts.append("amounts in different currencies")
-        elif len(item.ranges) >= 2:
+        elif len(item.rules) >= 2:
             parts.append("no range all of them accept")
         by_who: dict[tuple[str, ...], list[str]] = {}
         for value, who in item.some.items():
@@ -69,11 +88,7 @@ def spread_markdown(drafts: dict[str, Definition], row: compare.QuestionComparis
         for who, values in by_who.items():
             parts.append(", ".join(escape_markdown(v) for v in values)
                          + f" (only {escape_markdown(', '.join(who))})")
-        if len(set(item.ranges.values())) > 1 or item.mixed_currencies or (
-                item.ranges and item.open_by):
-            parts.extend(
-                f"{escape_markdown(_range_text(*bounds, item.units.get(name, item.unit)))} "
-                f"({escape_markdown(name)})" for name, bounds in item.ranges.items())
+        parts.extend(_range_rules(item, len(row.answered_by)))
         if item.open_by:
             parts.append(f"left open by {escape_markdown(', '.join(item.open_by))}")
         if parts:
