@@ -346,3 +346,23 @@ def test_step_3_never_merges_amounts_in_two_currencies(operation):
     assert "different currencies (EUR, USD)" in str(refused.value)
     taken, _ = apply_operation(D(), "size", "take:Marketing", drafts)
     assert taken.criteria[0].currency == "EUR"
+
+
+def test_the_same_amount_in_two_currencies_is_no_agreement():
+    """€10M against $10M read as "agree" with a score of 100, and the suggestion took
+    marketing's euros, dropping sales' dollars without a word."""
+    from workshop.compare import AGREE
+    from workshop.merge import suggest
+    drafts = {
+        "Marketing": D(Criterion(field="annual_revenue", op="at_least", low=10e6,
+                                 currency="EUR", question="size")),
+        "Sales": D(Criterion(field="annual_revenue", op="at_least", low=10e6, question="size")),
+    }
+    comparison = compare(drafts)
+    row = next(r for r in comparison.rows if r.question.key == "size")
+    assert row.status != AGREE and row.similarity == 0
+    _, suggestions = suggest(comparison)
+    assert next(s for s in suggestions if s.question == "size").how == "open"
+    same = {**drafts, "Sales": D(Criterion(field="annual_revenue", op="at_least", low=10e6,
+                                           currency="EUR", question="size"))}
+    assert next(r for r in compare(same).rows if r.question.key == "size").status == AGREE

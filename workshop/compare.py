@@ -368,6 +368,8 @@ def value_similarity(a: Criterion, b: Criterion) -> float:
             return 0.0 if set_a & set_b else 0.5
         return len(set_a & set_b) / len(set_a | set_b)
     if a.op in RANGE_OPS and b.op in RANGE_OPS:
+        if a.currency != b.currency:  # €10M is not $10M: the app never converts
+            return 0.0
         return range_similarity(bounds(a), bounds(b))
     if a.op in BOOL_OPS and b.op in BOOL_OPS:
         return 1.0 if a.op == b.op else 0.0
