@@ -1,6 +1,7 @@
 """A text field that saves as the person types: a short pause (or leaving the field, or the
 page going to the background on a phone) sends what is typed, so nothing shown is lost on a
-refresh.
+refresh. What is typed is also kept in the tab until it is saved: a reload within the pause
+tears the page down before its last save leaves, and the reloaded box sends it then.
 
 Streamlit's own text_input/text_area hand their value over only on Enter, Ctrl+Enter or a
 click elsewhere, so this is a small `st.components.v2` component with its own text box. It
@@ -51,7 +52,26 @@ export default function (component) {
       setStateValue("typed", { text: box.value, base: s.base, seq: s.seq });
     };
     s.later = () => { clearTimeout(s.timer); s.timer = setTimeout(s.send, s.delay); };
-    box.addEventListener("input", () => { s.show("Not saved yet…"); s.later(); });
+    // What is typed is also kept in this tab's sessionStorage until it is saved: a reload
+    // right after typing tears the page down before its last save leaves, and the reloaded
+    // box sends it then. Kept only over the saved value it was typed on (`shown`), and never
+    // beyond the tab.
+    const kept = "autosave:" + data.name;
+    s.keep = () => {
+      try { sessionStorage.setItem(kept, JSON.stringify({ text: box.value, shown: s.shown })); }
+      catch (error) { /* no storage: the pause, leaving and hiding still save */ }
+    };
+    s.forget = () => { try { sessionStorage.removeItem(kept); } catch (error) { } };
+    let left = null;
+    try { left = JSON.parse(sessionStorage.getItem(kept) || "null"); } catch (error) { }
+    if (left && typeof left.text === "string" && left.shown === data.value
+        && left.text !== data.value && left.text.length <= data.max_chars) {
+      box.value = left.text;  // typed before a reload, never saved: save it now
+      setTimeout(s.send, 0);
+    } else {
+      s.forget();
+    }
+    box.addEventListener("input", () => { s.keep(); s.show("Not saved yet…"); s.later(); });
     box.addEventListener("blur", s.send);
     box.addEventListener("change", s.send);
     const away = () => { if (document.visibilityState === "hidden") { s.send(); } };
@@ -75,8 +95,11 @@ export default function (component) {
     }
     // saved as sent (the page may have tidied it, say trimmed spaces: not sent again)
     s.shown = data.refused === s.seq ? data.value : s.sentText; s.base = data.revision;
+    if (box.value === s.sentText || data.refused === s.seq) { s.forget(); } else { s.keep(); }
   } else if (!s.inFlight && !s.pending()) { // saved elsewhere meanwhile: show the latest
-    if (box.value !== data.value && document.activeElement !== box) { box.value = data.value; }
+    // (the box lives in a shadow root: the document's active element is its host)
+    const focused = (box.getRootNode().activeElement || document.activeElement) === box;
+    if (box.value !== data.value && !focused) { box.value = data.value; }
     if (box.value === data.value) { s.shown = data.value; s.base = data.revision; }
   } else if (!s.inFlight && data.value === box.value) {
     s.shown = data.value; s.base = data.revision;
