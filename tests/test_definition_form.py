@@ -259,3 +259,22 @@ def test_a_recency_condition_is_added_from_the_other_signals_row_with_its_days()
     assert (added.field, added.op, added.days, added.points) == (
         "Last pricing visit", "within_last", 90, 15)
     assert row("days") not in st.session_state  # the row is ready for the next condition
+
+
+def test_a_condition_added_twice_by_one_tap_is_added_once():
+    """A phone's tap delivered twice (two reruns with the row's values) added the condition
+    twice, each with its own Remove."""
+    drafts = Drafts(answered())
+    st.session_state[f"{P}:revision"] = {"revision": 3}
+    row = lambda part: f"{P}:other:{part}"  # noqa: E731
+    filled = {row("column"): "Produktlinie", row("op"): "in",
+              row("values"): ["Enterprise", "Enterprise Plus"], row("role"): "must:sql"}
+    st.session_state.update(filled)
+    _add_other(P, drafts.load, drafts.save)
+    saves = drafts.saves
+    st.session_state.update(filled)  # the second delivery of the same tap
+    _add_other(P, drafts.load, drafts.save)
+    added = drafts.definition.criteria_for("other")
+    assert [(c.field, c.values, c.gate) for c in added] == [
+        ("Produktlinie", ["Enterprise", "Enterprise Plus"], "sql")]
+    assert drafts.saves == saves

@@ -538,7 +538,11 @@ def _add_other(prefix: str, load: Load, save: Save) -> None:
         return
 
     def add(definition: Definition) -> Definition:
+        """The condition added once: a click delivered twice (a phone's tap can rerun the
+        page twice) adds nothing the second time."""
         kept = definition.criteria_for(catalog.OTHER)
+        if criterion in kept:
+            return definition
         return definition.with_question(catalog.OTHER, [*kept, criterion])
 
     if _store(prefix, load, save, add, state):
