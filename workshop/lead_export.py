@@ -128,8 +128,14 @@ def reason_codes(evaluation: Evaluation) -> pd.Series:
 
 def leads_csv(leads: pd.DataFrame, evaluation: Evaluation, *,
               columns: list[str] | None = None,
-              definition: Definition | None = None) -> bytes:
+              definition: Definition | None = None,
+              headers: dict[str, str] | None = None) -> bytes:
     """The leads (all columns, or `columns`) plus lead_stage, lead_points, lead_reasons as CSV.
+
+    `headers`: the export's own header of each lead field it was read from (the mapping's
+    columns turned round), so the file goes back into the CRM under its own names ("Record
+    ID", not record_id) and its import matches the records; columns the app worked out
+    (seniority from the title, the outcome...) keep the app's names.
 
     UTF-8 with a byte-order mark, so Excel reads accents right; formula-safe text cells (see the
     module docstring). With `definition`, lead_reasons are full sentences (`lead_reasons`);
@@ -152,6 +158,9 @@ def leads_csv(leads: pd.DataFrame, evaluation: Evaluation, *,
         frame["lead_reasons"] = reason_codes(evaluation).to_numpy()
     for name in frame.columns:
         frame[name] = _safe_column(frame[name])
+    named = [str((headers or {}).get(name, name)) for name in frame.columns]
+    if len(set(named)) == len(named):  # never two columns of one name
+        frame.columns = named
     frame.columns = [safe_cell(str(name)) for name in frame.columns]
     try:
         return _csv_with_arrow(frame)
