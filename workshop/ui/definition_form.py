@@ -44,7 +44,7 @@ Save = Callable[[Definition, int], int]
 
 ROLE_CHOICES = {
     "must:mql": "Must have (MQL gate)",
-    "must:sql": "Must have before sales takes it (SQL gate)",
+    "must:sql": "Must have for sales (SQL gate)",
     "nice": "Nice to have (earns points)",
     "disqualifier": "Rules the lead out (disqualifier)",
 }
