@@ -194,12 +194,18 @@ def upload(engine, data: bytes, filename: str) -> dict:
     return {"ws": workshop.id, "key": key}
 
 
-def open_question(params: dict, index: int) -> AppTest:
+def open_page(params: dict, page: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
     for name, value in params.items():
         at.query_params[name] = value
     at.run()
-    at.switch_page("views/facilitator.py").run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def open_question(params: dict, index: int) -> AppTest:
+    at = open_page(params, "views/facilitator.py")
     at.selectbox(key=next(s.key for s in at.selectbox if s.key.endswith(":jump"))) \
         .set_value(index).run()
     assert not at.exception, [e.value for e in at.exception]
@@ -259,12 +265,7 @@ def test_a_column_mixing_currencies_is_said_on_the_evidence_page(database):
     for unmixed in ("zoho_german", "kronor_and_sek", "german_thousands"):
         assert import_leads(EXPORTS[unmixed][0], "x.csv").mixed_currencies == {}
     params = upload(database, data, "mixed.csv")
-    at = AppTest.from_file(APP, default_timeout=120)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    at.switch_page("views/evidence.py").run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = open_page(params, "views/evidence.py")
     warnings = [w.value.replace("\\", "") for w in at.warning]
     assert any("“Annual Revenue” names more than one currency (USD, EUR)" in w
                for w in warnings), warnings
@@ -306,12 +307,7 @@ def test_a_definition_in_another_currency_than_the_export_is_said(database):
     with make_session(database) as s:
         _, revision, _ = store.my_draft(s, params["ws"], params["key"])
         store.save_draft(s, params["ws"], params["key"], euro_definition(), revision)
-    at = AppTest.from_file(APP, default_timeout=120)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    at.switch_page("views/evidence.py").run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = open_page(params, "views/evidence.py")
     warnings = " ".join(w.value.replace("\\", "") for w in at.warning)
     assert "This export writes its amounts in USD, but some amounts of money are not" in warnings
     assert "in EUR" in warnings
