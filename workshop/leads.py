@@ -1045,12 +1045,14 @@ def _outcomes(stages: pd.Series) -> pd.Series:
 # "Closed (duplicate)" is not won, and leaving it open would drop it from every win rate.
 # Python's and Arrow's expressions read these alike (no look-arounds).
 # French, Spanish, Portuguese and Italian words stand alone or after "Fermée", "Cerrada",
-# "Fechado/", "Chiuso/" ("Fechado/Ganho", "Cerrada perdida"). Closed without a win reads lost
-# in a stage as in a lead status (`workshop.mapping._LOST_STATUS` adds only bare "Closed"):
+# "Fechado/", "Chiuso/" ("Fechado/Ganho", "Cerrada perdida"); a lead status of a localised CRM
+# says converted in its language (Zoho's "Konvertiert", "Converti"). Closed without a win reads
+# lost in a stage as in a lead status (`workshop.mapping._LOST_STATUS` adds only bare "Closed"):
 # abandoned, cancelled, out-sold, not qualified, dead, rejected, not interested, do not contact.
 _ALONE = r"(?:^|[^a-zà-ÿ])(?:{})(?:$|[^a-zà-ÿ])"
 WON_STAGE = (r"won\b|^win$|^closed ?-? ?won|^closed ?-? ?converted$|^converted$|gewonnen|"
-             + _ALONE.format(r"gagn[ée]e?s?|ganad[oa]s?|ganh[oa]s?|vint[oa]"))
+             + _ALONE.format(r"gagn[ée]e?s?|ganad[oa]s?|ganh[oa]s?|vint[oa]"
+                             r"|konvertiert|converti[e]?s?|convertid[oa]s?|convertit[oa]"))
 LOST_STAGE = (r"lost\b|^loss$|not converted|disqualified|unqualified|closed ?-? ?lost"
               r"|^closed\W+\w|verloren|"
               + _ALONE.format(r"perdue?s?|perdid[oa]s?|pers[oa]|rejeitad[oa]s?") +
@@ -1062,7 +1064,8 @@ LOST_STAGE = (r"lost\b|^loss$|not converted|disqualified|unqualified|closed ?-? 
               r"|kein ?interesse|nicht ?interessiert|abgelehnt|ung[üu]ltig"
               r"|gel[öo]scht|pas ?int[ée]ress|rejet|refus|supprim|no ?interesad|rechazad"
               r"|eliminad|borrad")
-NOT_WON_STAGE = r"\bnot ?won\b|\bno ?win\b|\bun ?won\b|\bwon['’]t\b"
+NOT_WON_STAGE = (r"\bnot ?won\b|\bno ?win\b|\bun ?won\b|\bwon['’]t\b"
+                 r"|nicht ?konvertiert|non ?converti|no ?convertid|n[aã]o ?convertid")
 
 
 def stage_outcomes(stages: pd.Series) -> tuple[np.ndarray, np.ndarray]:

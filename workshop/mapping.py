@@ -48,6 +48,7 @@ from workshop.leads import (
     seniority,
     stage_outcomes,
 )
+from workshop.money import currencies_written
 
 # Keys a column may be mapped to besides the catalog's: normalise uses the first four
 # (record_id, email for the e-mail domain, deal_stage for the outcome, amount as money); the
@@ -78,7 +79,7 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
                 "Associated Company", "Organization", "Organisation", "Account",
                 "Organization Name", "Organisation Name", "Customer Name", "Firm",
                 "Firma", "Firmenname", "Unternehmensname", "Name des Unternehmens",
-                "Entreprise", "Société", "Nom de l'entreprise", "Empresa"),
+                "Entreprise", "Société", "Nom de l'entreprise", "Empresa", "Unternehmen"),
     "industry": ("Industry", "industry", "Industry Type", "Sector", "Business Segment",
                  "Vertical", "Industry Sector", "Market Segment", "Branche", "Secteur",
                  "Secteur d'activité", "Industria"),
@@ -102,7 +103,7 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "job_title": ("Job Title", "jobtitle", "Title", "Position", "Job Role", "Designation",
                   "Primary Contact Title",
                   "Berufsbezeichnung",
-                  "Jobtitel", "Intitulé du poste", "Fonction", "Cargo"),
+                  "Jobtitel", "Intitulé du poste", "Fonction", "Cargo", "Titel"),
     "job_function": ("Job function", "job_function", "Function", "Department"),
     "seniority": ("Seniority", "hs_seniority", "Seniority Level", "Management Level"),
     "buying_role": ("Buying Role", "hs_buying_role", "Buying Roles", "Decision Role"),
@@ -113,7 +114,9 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "lead_source": ("Original Source", "hs_analytics_source", "LeadSource", "Lead Source",
                     "Source", "Original Source Type", "Latest Source", "hs_latest_source",
                     "Origin", "Lead Origin", "Lead Channel", "Channel", "Acquisition Channel",
-                    "Marketing Channel", "Source Channel", "UTM Source"),
+                    "Marketing Channel", "Source Channel", "UTM Source", "Lead-Quelle",
+                    "Leadquelle", "Quelle", "Source du prospect", "Origine du prospect",
+                    "Fuente de Posible cliente", "Origen del lead"),
     "lifecycle_stage": ("Lifecycle Stage", "lifecyclestage"),
     "is_customer": ("Existing Customer", "Is Customer"),
     "created": ("Create Date", "createdate", "CreatedDate", "Created Date", "Created",
@@ -308,7 +311,9 @@ def _header_candidate(header: str, order: int) -> _Candidate | None:
         key, rank = _EXACT[form]
         return _Candidate(1.0, -rank, -order, header, key)
     unit_free = normalise_header(_UNIT_QUALIFIER.sub("", header))
-    if unit_free in _EXACT and unit_in_header(header) is not None:  # "Umsatz (Tsd. €)"
+    qualifier = _UNIT_QUALIFIER.search(header)
+    if unit_free in _EXACT and (unit_in_header(header) is not None or (  # "Umsatz (Tsd. €)"
+            qualifier and currencies_written([], qualifier.group()))):  # "Budget (EUR)"
         key, rank = _EXACT[unit_free]
         return _Candidate(1.0, -rank, -order, header, key)
     best: _Candidate | None = None
