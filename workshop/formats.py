@@ -59,5 +59,5 @@ def render(definition: Definition, fmt: str, page: export.OnePager, *, paper: st
     elif fmt == "sql":
         data = rules.definition_sql(definition, columns=columns, leads=leads, mapping=mapping)
     else:
-        data = rules.points_csv(definition, leads=leads)
+        data = rules.points_csv(definition, leads=leads, columns=columns)
     return Rendered(data, extension, mime, notice)

@@ -129,13 +129,13 @@ def reason_codes(evaluation: Evaluation) -> pd.Series:
 def leads_csv(leads: pd.DataFrame, evaluation: Evaluation, *,
               columns: list[str] | None = None,
               definition: Definition | None = None,
-              headers: dict[str, str] | None = None) -> bytes:
+              exported: pd.DataFrame | None = None, delimiter: str = ",") -> bytes:
     """The leads (all columns, or `columns`) plus lead_stage, lead_points, lead_reasons as CSV.
 
-    `headers`: the export's own header of each lead field it was read from (the mapping's
-    columns turned round), so the file goes back into the CRM under its own names ("Record
-    ID", not record_id) and its import matches the records; columns the app worked out
-    (seniority from the title, the outcome...) keep the app's names.
+    `exported`: the export the leads were read from, row for row: the file then holds its
+    columns as the CRM wrote them ("Record ID", "Deutschland", "31.12.2025", "3,6 Mio €"), so
+    it goes back into the CRM matching its records and changing none of its values, and
+    `delimiter` is the export's own (a German export's ';', which a German Excel opens).
 
     UTF-8 with a byte-order mark, so Excel reads accents right; formula-safe text cells (see the
     module docstring). With `definition`, lead_reasons are full sentences (`lead_reasons`);
@@ -144,12 +144,15 @@ def leads_csv(leads: pd.DataFrame, evaluation: Evaluation, *,
     """
     if len(evaluation.frame) != len(leads):
         raise ValueError("The evaluation does not belong to these leads (different lengths).")
-    chosen = list(leads.columns) if columns is None else list(columns)
-    unknown = [c for c in chosen if c not in leads.columns]
+    source = leads if exported is None else exported
+    if len(source) != len(leads):
+        raise ValueError("The export does not hold these leads (different lengths).")
+    chosen = list(source.columns) if columns is None else list(columns)
+    unknown = [c for c in chosen if c not in source.columns]
     if unknown:
         raise KeyError(f"The leads have no column for: {', '.join(map(str, unknown))}")
     chosen = [c for c in chosen if c not in STAGE_COLUMNS]
-    frame = leads[chosen].copy()
+    frame = source[chosen].copy()
     frame["lead_stage"] = evaluation.frame["stage"].to_numpy()
     frame["lead_points"] = evaluation.frame["points"].to_numpy()
     if definition is not None:
@@ -158,17 +161,14 @@ def leads_csv(leads: pd.DataFrame, evaluation: Evaluation, *,
         frame["lead_reasons"] = reason_codes(evaluation).to_numpy()
     for name in frame.columns:
         frame[name] = _safe_column(frame[name])
-    named = [str((headers or {}).get(name, name)) for name in frame.columns]
-    if len(set(named)) == len(named):  # never two columns of one name
-        frame.columns = named
     frame.columns = [safe_cell(str(name)) for name in frame.columns]
     try:
-        return _csv_with_arrow(frame)
+        return _csv_with_arrow(frame, delimiter)
     except (pa.ArrowException, TypeError, ValueError):  # a column type Arrow cannot write
-        return _csv_with_pandas(frame)
+        return _csv_with_pandas(frame, delimiter)
 
 
-def _csv_with_arrow(frame: pd.DataFrame) -> bytes:
+def _csv_with_arrow(frame: pd.DataFrame, delimiter: str = ",") -> bytes:
     """Arrow's multi-threaded C++ writer: about ten times faster than `DataFrame.to_csv`.
 
     Every text cell is written in double quotes, numbers bare, booleans as true/false, dates as
@@ -186,7 +186,8 @@ def _csv_with_arrow(frame: pd.DataFrame) -> bytes:
     table = pa.table(arrays)
     buffer = io.BytesIO()
     buffer.write(BOM)
-    pa_csv.write_csv(table, buffer, pa_csv.WriteOptions(include_header=True, eol="\r\n"))
+    pa_csv.write_csv(table, buffer, pa_csv.WriteOptions(include_header=True, eol="\r\n",
+                                                         delimiter=delimiter))
     return buffer.getvalue()
 
 
@@ -195,10 +196,11 @@ def _seconds_dtype(column: pd.Series):
     return pd.DatetimeTZDtype("s", tz) if tz is not None else "datetime64[s]"
 
 
-def _csv_with_pandas(frame: pd.DataFrame) -> bytes:
+def _csv_with_pandas(frame: pd.DataFrame, delimiter: str = ",") -> bytes:
     """The slow, accept-anything writer, for column types Arrow refuses."""
     buffer = io.BytesIO()
     # CRLF line ends (RFC 4180, what Excel writes): the csv writer then quotes any cell holding
     # a bare carriage return, which would otherwise split the row when read back.
-    frame.to_csv(buffer, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+    frame.to_csv(buffer, index=False, encoding="utf-8-sig", lineterminator="\r\n",
+                 sep=delimiter)
     return buffer.getvalue()

@@ -674,11 +674,6 @@ class Mapping:
     without_outcome: bool = False
     date_orders: dict[str, str] = field(default_factory=dict)
 
-    @property
-    def headers(self) -> dict[str, str]:
-        """Each lead field's header in the export it was read from."""
-        return {key: header for header, key in self.columns.items()}
-
     def to_json(self) -> str:
         data = {
             "schema_version": MAPPING_SCHEMA_VERSION,

@@ -31,24 +31,27 @@ from workshop.sql import (
 POINTS_COLUMNS = ("criterion", "field", "condition", "points", "role", "gate")
 
 
-def points_rows(definition: Definition,
-                types: Mapping[str, str] | None = None) -> list[dict[str, object]]:
+def points_rows(definition: Definition, types: Mapping[str, str] | None = None,
+                columns: Mapping[str, str] | None = None) -> list[dict[str, object]]:
     """One row per rule: must-haves (0 points, their gate), nice-to-haves (their points),
     disqualifiers, then the conversion actions; the threshold last. `types` (field -> column
-    kind, `workshop.sql.types_for`) says how an action's column is read."""
+    kind, `workshop.sql.types_for`) says how an action's column is read; `columns` (field ->
+    the export's header, as the SQL names them) names each rule's column as the CRM does."""
+    named = columns or {}
     rows: list[dict[str, object]] = []
     for criterion in definition.criteria:
         role = {"must": "must have", "nice": "nice to have"}.get(criterion.role, criterion.role)
         rows.append({
             "criterion": criterion.sentence(),
-            "field": criterion.field,
+            "field": named.get(criterion.field, criterion.field),
             "condition": _condition(criterion),
             "points": criterion.points if criterion.role == "nice" else 0,
             "role": role,
             "gate": criterion.gate.upper() if criterion.role == "must" else "",
         })
     for action in definition.actions:
-        rows.append({"criterion": action.sentence(), "field": action.field,
+        rows.append({"criterion": action.sentence(),
+                     "field": named.get(action.field, action.field),
                      "condition": _action_condition(action.field, types),
                      "points": action.points,
                      "role": "conversion action", "gate": ""})
@@ -76,15 +79,17 @@ def _action_condition(field: str, types: Mapping[str, str] | None) -> str:
     return _condition(criterion)
 
 
-def points_csv(definition: Definition, *, leads=None) -> bytes:
+def points_csv(definition: Definition, *, leads=None,
+               columns: Mapping[str, str] | None = None) -> bytes:
     """The points table as UTF-8 CSV (with a BOM, for Excel); typed text cannot run as a
     spreadsheet formula. With `leads` (the workshop's), an action's condition follows how
-    its column was read (a count, a yes/no, a date)."""
+    its column was read (a count, a yes/no, a date); with `columns`, each rule names its
+    column as the export does ("Branche", not industry)."""
     types = types_for(leads, definition) if leads is not None else None
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=POINTS_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    for row in points_rows(definition, types):
+    for row in points_rows(definition, types, columns):
         writer.writerow({k: safe_cell(v) if isinstance(v, str) else v for k, v in row.items()})
     return "\ufeff".encode() + out.getvalue().encode()
 

@@ -168,7 +168,7 @@ def drill_down(source: LeadsSource, definitions: dict[str, Definition],
     st.download_button(
         f"⬇️ All leads with {escape_markdown(name)}'s stage, points and reasons (CSV)",
         data=lambda: leads_csv(source.leads, result, definition=definition,
-                               headers=source.mapping.headers if source.mapping else None),
+                               exported=source.exported, delimiter=source.delimiter),
         file_name="leads-with-stages.csv", mime="text/csv", on_click="ignore",
         key="evidence:csv")
 

@@ -33,6 +33,8 @@ class LeadsSource:
     upload: store.LeadsUpload | None = None
     mapping: Mapping | None = None  # how the export's columns were read (the SQL needs it)
     currency: str | None = None  # the one the export writes its amounts in, when it says
+    exported: pd.DataFrame | None = None  # the export as written, row for row with `leads`
+    delimiter: str = ","  # the export's own, for files that go back to its CRM
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -98,7 +100,8 @@ def _source(upload: store.LeadsUpload | None, demo: bool) -> LeadsSource | None:
         st.warning(f"{escape_markdown(str(error))} {fallback}")
         return LeadsSource(sample_leads(), SAMPLE_LABEL) if demo else None
     return LeadsSource(result.leads, f"{upload.filename} ({leads_count(upload.rows)})", upload,
-                       result.mapping, result.currency)
+                       result.mapping, result.currency, result.raw,
+                       result.format.delimiter or ",")
 
 
 def form_values(place: Place) -> LeadValues:
