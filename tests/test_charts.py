@@ -224,3 +224,18 @@ def test_measurements_on_one_afternoon_still_get_whole_days_and_months_apart_get
     apart = same_day.assign(measured_at=pd.to_datetime(["2026-01-05", "2026-06-01"]))
     axis = measurement_chart(apart).layout.xaxis
     assert axis.range is None and "%Y" in axis.tickformat
+
+
+def test_measurement_labels_have_room_and_do_not_print_over_each_other():
+    """"v1 signed" at the highest point was cut off at the top of the chart, and printed over
+    the "v1" of a measurement days later."""
+    from workshop.charts import measurement_chart
+    history = pd.DataFrame({
+        "measured_at": pd.to_datetime(["2026-01-05", "2026-01-08", "2026-02-10"]),
+        "label": ["v1 signed", "v1", "v2 signed"],
+        "qualified_per_month": [21.1, 20.7, 18.0], "wins_caught": [0.33, 0.31, 0.3]})
+    figure = measurement_chart(history)
+    low, high = figure.layout.yaxis.range
+    assert low == 0 and high >= max(history["qualified_per_month"]) * 1.2
+    positions = list(figure.data[0].textposition)
+    assert positions[0] != positions[1] and positions[1] != positions[2]

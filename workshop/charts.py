@@ -238,9 +238,12 @@ def measurement_chart(history: pd.DataFrame) -> go.Figure:
     share of past wins caught (right axis). `history` columns: measured_at, label,
     qualified_per_month, wins_caught."""
     figure = go.Figure()
+    # Labels above and below in turn: two measurements days apart ("v1 signed", "v1") would
+    # print over each other.
+    positions = ["top center" if i % 2 == 0 else "bottom center" for i in range(len(history))]
     figure.add_scatter(x=history["measured_at"], y=history["qualified_per_month"],
                        name="Qualified leads per month", mode="lines+markers+text",
-                       text=history["label"], textposition="top center",
+                       text=history["label"], textposition=positions,
                        line={"width": 4, "color": DEFINITION_COLOURS[0]}, marker={"size": 11})
     if history["wins_caught"].notna().any():
         figure.add_scatter(x=history["measured_at"], y=history["wins_caught"], yaxis="y2",
@@ -250,10 +253,20 @@ def measurement_chart(history: pd.DataFrame) -> go.Figure:
     figure.update_layout(height=420, font=FONT, legend={"orientation": "h", "y": 1.15},
                          margin={"l": 10, "r": 10, "t": 30, "b": 10},
                          xaxis=_date_axis(history["measured_at"]),
-                         yaxis={"title": "Qualified per month", "rangemode": "tozero"},
+                         yaxis=_headroom(history["qualified_per_month"]),
                          yaxis2={"title": "Wins caught", "overlaying": "y", "side": "right",
                                  "tickformat": ".0%", "range": [0, 1]})
     return figure
+
+
+def _headroom(values: pd.Series) -> dict:
+    """The left axis from zero with room above the highest point for its label (plotly's own
+    range ends at the point, and cuts the label off)."""
+    axis = {"title": "Qualified per month", "rangemode": "tozero"}
+    highest = pd.to_numeric(values, errors="coerce").max()
+    if pd.notna(highest) and highest > 0:
+        axis["range"] = [0, float(highest) * 1.25]
+    return axis
 
 
 DAY_MS = 24 * 60 * 60 * 1000
