@@ -136,6 +136,9 @@ def _footers(leads: pd.DataFrame) -> dict[str, list[list]]:
         "german_labels": [_row(c3="Summe", **{e: a["sum_e"], r: a["sum_r"]}),
                           _row(c3="Durchschnitt", **{e: a["avg_e"], r: a["avg_r"]})],
         "labels_alone": [_row(c0="Total"), _row(c0="Average")],
+        "max_alone": [_row(c0="Max", **{e: a["max_e"]})],
+        "average_alone": [_row(c0="Average", **{e: a["avg_e"], r: a["avg_r"]})],
+        "total_with_its_count": [_row(c0=f"Total ({len(leads)} records)", **{e: a["sum_e"]})],
         "record_count": [["Record Count", len(leads)]],
         "total_leads": [[f"Total leads: {len(leads)}"]],
         "unlabelled_sums": [_row(**{e: a["sum_e"], r: a["sum_r"]})],
@@ -162,6 +165,14 @@ def test_a_csv_record_count_line_as_short_as_excel_writes_it():
     """Excel writes a CSV's short row without the empty cells after it: "Record Count,120"."""
     leads = _leads()
     rows = [COLUMNS, *_rows(leads), ["Record Count", len(leads)]]
+    _assert_read_as(_csv(rows, pad=False), "csv", leads)
+
+
+def test_csv_total_and_average_lines_as_short_as_excel_writes_them():
+    """A short "Average" line counts as a footer beside a short "Total" line."""
+    leads = _leads()
+    a = _aggregates(leads)
+    rows = [COLUMNS, *_rows(leads), ["Total", a["sum_e"]], ["Average", a["avg_e"]]]
     _assert_read_as(_csv(rows, pad=False), "csv", leads)
 
 
