@@ -18,9 +18,9 @@ def test_the_forms_values_come_from_the_leads_with_their_counts():
         "Region": ["EMEA", "EMEA", "APAC", "unknown", "EMEA"]}, dtype="str"),
         {"Industry": "industry"})
     values = lead_values(table)
-    assert values.fields["industry"] == (("Healthcare", 2), ("Retail", 1))  # no placeholder
-    assert values.columns["Region"].values == ("EMEA", "APAC")
-    assert values.columns["Region"].counts == (3, 1)
+    assert values.fields["industry"] == (("Healthcare", 2), ("Retail", 1), ("Select", 1))
+    assert values.columns["Region"].values == ("EMEA", "APAC", "unknown")  # placeholder last
+    assert values.columns["Region"].counts == (3, 1, 1)
     assert values.columns["Region"].blank == 1  # "unknown": what "is blank" selects
 
 
@@ -31,7 +31,8 @@ def plain_key(value: str) -> str:
 
 def test_spellings_one_rule_matches_are_one_value_with_all_their_leads():
     """'analytics_suite' and 'Analytics Suite' were offered apart (581 and 307 leads) though a
-    rule naming either selects both (888); placeholders are no value to offer."""
+    rule naming either selects both (888); placeholders come last, after every real value (a
+    rule naming one matches it)."""
     products = (["analytics_suite"] * 9 + ["Analytics Suite"] * 5 + ["Starter"] * 4
                 + ["starter"] * 6 + ["--None--"] * 12 + ["Select"] * 2 + ["CRM"] * 3)
     table = leads.normalise(pd.DataFrame({"Product Interest": products}, dtype="str"), {})
@@ -40,8 +41,8 @@ def test_spellings_one_rule_matches_are_one_value_with_all_their_leads():
     by_rule = raw.groupby(raw.map(plain_key)).size()
     assert dict(zip(shown.values, shown.counts, strict=True)) == {
         "analytics_suite": by_rule["analyticssuite"], "starter": by_rule["starter"],
-        "CRM": by_rule["crm"]}
-    assert shown.values == ("analytics_suite", "starter", "CRM")
+        "CRM": by_rule["crm"], "--None--": by_rule["none"], "Select": by_rule["select"]}
+    assert shown.values == ("analytics_suite", "starter", "CRM", "--None--", "Select")
     assert shown.blank == by_rule["none"] + by_rule["select"]
     for value, count in zip(shown.values, shown.counts, strict=True):
         rule = D(C("Product Interest", "in", values=[value]))
@@ -53,3 +54,17 @@ def test_a_categorical_column_is_counted_alike():
                       "Computer Software", None])
     assert counted(text.astype("category")) == counted(text) == [
         ("Computer Software", 4), ("Retail", 1)]
+
+
+def test_a_choice_written_twice_in_one_cell_counts_its_lead_once():
+    """A tags column Excel kept ("CRM;crm", "CRM; CRM"): the form said 688 leads for CRM
+    where a rule naming it selects 458, more than the leads with any value at all."""
+    cells = ["CRM;crm", "CRM; CRM", "CRM;Billing", "Billing", "crm", "Billing;billing;CRM", None]
+    table = leads.normalise(pd.DataFrame({"Interests": cells * 3}, dtype="str"), {})
+    shown = dict(zip(lead_values(table).columns["Interests"].values,
+                     lead_values(table).columns["Interests"].counts, strict=True))
+    raw = pd.Series(cells * 3, dtype="str").str.casefold()
+    assert shown == {"CRM": int(raw.str.contains("crm").sum()),
+                     "Billing": int(raw.str.contains("billing").sum())}
+    for value, count in shown.items():
+        assert evaluate(table, D(C("Interests", "in", values=[value]))).count(MQL) == count

@@ -137,8 +137,8 @@ def value_counts(column: pd.Series, top: int = VALUES_LISTED) -> list[tuple[str,
 
 def counted(column: pd.Series) -> list[tuple[str, int]]:
     """(value, leads) as the rules tell values apart: spellings a rule matches alike are one
-    value, shown as its most common spelling; most common first. Placeholder words ("none",
-    "Select") are left out: the rules read them as no value."""
+    value, shown as its most common spelling; most common first, placeholder words last (a rule
+    naming one matches it: "NA" may be North America, "None" a real answer)."""
     return _counted(_distinct_counts(column))
 
 
@@ -155,11 +155,15 @@ def _distinct_counts(column: pd.Series) -> pd.Series:
 def _counted(counts: pd.Series) -> list[tuple[str, int]]:
     several = counts.index.astype("str").str.contains(CHOICES, regex=False)
     if several.any():  # "Software;Retail" counts for Software and for Retail, as rules do
-        choices = pd.Series(counts.index.astype("str"), index=counts.to_numpy())
-        choices = choices.str.split(CHOICES).explode().str.strip()
-        choices = choices[choices.ne("") & choices.notna()]
-        counts = pd.Series(choices.index.to_numpy(), index=choices.to_numpy()).groupby(
-            level=0, sort=False).sum()
+        cells = pd.DataFrame({"leads": counts.to_numpy(),
+                              "choice": counts.index.astype("str").str.split(CHOICES)})
+        cells = cells.explode("choice")
+        cells["choice"] = cells["choice"].str.strip()
+        cells = cells[cells["choice"].ne("") & cells["choice"].notna()]
+        # a choice written twice in one cell ("CRM;crm") is still one lead's one choice
+        cells = cells.assign(cell=cells.index, key=fold(cells["choice"]).to_numpy())
+        cells = cells.drop_duplicates(["cell", "key"])
+        counts = cells.groupby("choice", sort=False)["leads"].sum()
     counts = counts.sort_values(ascending=False, kind="stable")
     if counts.empty:
         return []
@@ -168,7 +172,7 @@ def _counted(counts: pd.Series) -> list[tuple[str, int]]:
     totals = pd.Series(counts.to_numpy(), index=keys).groupby(level=0, sort=False).sum()
     shown = pd.Series(spellings.to_numpy(), index=keys)
     shown = shown[~shown.index.duplicated()]  # the most common spelling of each
-    totals = totals[~totals.index.isin(PLACEHOLDER_FOLDS)]
-    ordered = sorted(zip(shown[totals.index].to_numpy(), totals.to_numpy(), strict=True),
-                     key=lambda item: -item[1])
-    return [(str(value), int(count)) for value, count in ordered]
+    ordered = sorted(zip(shown[totals.index].to_numpy(), totals.to_numpy(), totals.index,
+                         strict=True),
+                     key=lambda item: (item[2] in PLACEHOLDER_FOLDS, -item[1]))
+    return [(str(value), int(count)) for value, count, _ in ordered]

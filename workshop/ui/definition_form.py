@@ -21,7 +21,6 @@ from workshop.definition import (
     DefinitionError,
     read_file,
 )
-from workshop.evaluate import PLACEHOLDER_FOLDS, fold_value
 from workshop.lead_values import OTHER_VALUES_LISTED, VALUES_LISTED, LeadValues, OtherColumn
 from workshop.money import CURRENCIES, DEFAULT_CURRENCY, currency_name
 from workshop.operators import (
@@ -257,24 +256,11 @@ def _field_widgets(prefix: str, question: catalog.Question, lead_field: catalog.
 
 def typed_value_warnings(chosen: list[str], known: list[str], from_export: bool, subject: str,
                          listed: int, column: str) -> None:
-    """A warning per chosen value that no lead has (typed, say misspelt), with the nearest;
-    a placeholder word typed is said to be no value to the rules instead."""
-    typed_placeholders = [v for v in chosen
-                          if str(v).strip() and fold_value(v) in PLACEHOLDER_FOLDS]
-    for value in typed_placeholders:
-        st.warning(escape_markdown(placeholder_sentence(value)), icon="⚠️")
-    chosen = [v for v in chosen if v not in typed_placeholders]
+    """A warning per chosen value that no lead has (typed, say misspelt), with the nearest."""
     for each in unmatched(chosen, known, column):
         st.warning(escape_markdown(each.sentence(
             from_export, subject, listed if from_export and len(known) >= listed else None)),
             icon="⚠️")
-
-
-def placeholder_sentence(value: str) -> str:
-    """Why a placeholder word is no value to choose."""
-    return (f"“{value}” is a placeholder word: the rules read it as no value, so it says "
-            "nothing about a lead (on a column of your leads, “is blank” selects the leads "
-            "without a value).")
 
 
 def _with_count(value: str, counts: dict[str, int]) -> str:
