@@ -35,6 +35,10 @@ class LeadField:
     def subject(self) -> str:
         return self.noun or self.label
 
+    @property
+    def is_money(self) -> bool:
+        return self.unit == MONEY
+
 
 INDUSTRIES = (
     "Software", "Financial Services", "Healthcare", "Manufacturing", "Retail",

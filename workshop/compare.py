@@ -223,11 +223,11 @@ def _combined_ranges(rules: list[Criterion]) -> list[Criterion]:
         else:
             kept.append(criterion)
     for group in groups.values():
-        low = max(bounds(c)[0] for c in group)
-        high = min(bounds(c)[1] for c in group)
-        if len(group) == 1 or low > high:
+        left = _range_left(group)
+        if len(group) == 1 or left is None:
             kept.extend(group)
             continue
+        low, high = left
         op = ("between" if math.isfinite(low) and math.isfinite(high)
               else "at_least" if math.isfinite(low) else "at_most")
         kept.append(group[0].model_copy(update={
@@ -313,9 +313,15 @@ def _accepted_range(rules: list[Criterion]) -> tuple[tuple[float, float], str] |
     musts = [c for c in ranged if c.role == "must"] or (ranged if len(ranged) == 1 else [])
     if not musts or len({c.unit for c in musts}) > 1:
         return None
-    low = max(bounds(c)[0] for c in musts)
-    high = min(bounds(c)[1] for c in musts)
-    return ((low, high), musts[0].unit) if low <= high else None
+    left = _range_left(musts)
+    return None if left is None else (left, musts[0].unit)
+
+
+def _range_left(rules: list[Criterion]) -> tuple[float, float] | None:
+    """The range every one of `rules` accepts (their bounds' intersection), or None."""
+    low = max(bounds(c)[0] for c in rules)
+    high = min(bounds(c)[1] for c in rules)
+    return (low, high) if low <= high else None
 
 
 def shares_ground(spreads: list[FieldSpread]) -> bool:

@@ -157,7 +157,12 @@ class Criterion(BaseModel):
     @property
     def is_money(self) -> bool:
         lead_field = catalog.FIELDS.get(self.field)
-        return lead_field is not None and lead_field.unit == catalog.MONEY
+        return lead_field is not None and lead_field.is_money
+
+    @property
+    def currency_code(self) -> str:
+        """The currency of a money criterion's bounds, the default spelled out."""
+        return self.currency or DEFAULT_CURRENCY
 
     @property
     def unit(self) -> str:

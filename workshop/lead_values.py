@@ -6,11 +6,11 @@ leads have each, counted as the rules tell values apart.
 the leads of all three; a lead whose cell holds several choices ("Software;Retail") counts for
 each. The count next to a value is what a rule naming it selects.
 
-Only values a rule can tell leads apart by are offered: a placeholder ("none", "Select") is
-no value to the rules ('is not one of SAP TM' passes none of its leads), so it is left to
-"is blank" and "is given"; a column holding only yes/no words (or 1 and 0) is offered "is yes"
-and "is no", which read "Yes", "true" and 1 alike, where 'is one of Yes' would match nothing
-once the next export writes true/false.
+A placeholder word ("none", "Select") is listed after every real value: a rule naming it
+matches it ("NA" may be North America), but 'is not one of' passes none of its leads, which
+"is blank" counts. A column holding only yes/no words (or 1 and 0) is offered "is yes" and
+"is no", which read "Yes", "true" and 1 alike, where 'is one of Yes' would match nothing once
+the next export writes true/false.
 """
 from __future__ import annotations
 
@@ -22,7 +22,6 @@ import pandas as pd
 from workshop.catalog import FIELDS, Kind
 from workshop.evaluate import CHOICES, PLACEHOLDER_FOLDS, fold, yes_no_words
 from workshop.leads import DERIVED, header_columns
-from workshop.operators import FALSE_WORDS, TRUE_WORDS
 
 
 @dataclass(frozen=True)
@@ -121,12 +120,11 @@ def _yes_no_words(raw: pd.Series, known: np.ndarray) -> tuple[int, int] | None:
     if not known.any():
         return None
     values = pd.Series(raw.index.astype("str"))
-    words = values.str.strip().str.casefold()
-    plain = words.isin((*TRUE_WORDS, *FALSE_WORDS)) | \
-        pd.to_numeric(words, errors="coerce").isin([0, 1])
-    if not plain.to_numpy(dtype=bool)[known].all():
-        return None
     yes, no = yes_no_words(values)
+    numbers = pd.to_numeric(values.str.strip(), errors="coerce")
+    plain = (yes | no) & (numbers.isna() | numbers.isin([0, 1])).to_numpy()  # not 2, 3...
+    if not plain[known].all():
+        return None
     return int(raw.to_numpy()[yes].sum()), int(raw.to_numpy()[no].sum())
 
 

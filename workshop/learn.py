@@ -453,8 +453,7 @@ def _numbers(search: _Search, name: str, column: pd.Series, rows: np.ndarray,
     if j < b - 1:  # whole numbers: the largest value inside, not the next cut minus a bit
         inner = x[known][inside][(bins[inside] >= i) & (bins[inside] <= j)]
         high = float(inner.max()) if whole and len(inner) else float(cuts[j + 1])
-    money = name in FIELDS and FIELDS[name].unit == catalog.MONEY
-    amounts = {"currency": search.currency} if money else {}
+    amounts = {"currency": search.currency} if name in FIELDS and FIELDS[name].is_money else {}
     if high is None and i == 0 and inside.all():  # every known value: what counts is knowing
         criterion = Criterion(field=name, op="is_known", role="nice", points=1)
     elif high is None:

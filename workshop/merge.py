@@ -17,7 +17,6 @@ from workshop.definition import RANGE_OPS, Action, Criterion, Definition
 from workshop.evaluate import fold_word, holds_choices, named_folds
 from workshop.measure import CannotMeasure, Figures, measure
 from workshop.models import possessive
-from workshop.money import DEFAULT_CURRENCY
 from workshop.operators import operator
 
 ROLE_STRICTNESS = {"nice": 0, "must": 1, "disqualifier": 2}
@@ -297,7 +296,7 @@ def _combined_words(criteria: list[Criterion], widest: bool, update: dict) -> Cr
 
 def _combined_ranges(criteria: list[Criterion], widest: bool, update: dict
                      ) -> Criterion | None:
-    currencies = sorted({c.currency or DEFAULT_CURRENCY for c in criteria})
+    currencies = sorted({c.currency_code for c in criteria})
     if len(currencies) > 1:  # €10M and $5M have no union or intersection the app can write
         raise CannotCombine(
             f"The drafts put amounts on {_label(criteria[0].field)} in different currencies "

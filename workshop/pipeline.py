@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from workshop.catalog import FIELDS, MONEY
+from workshop.catalog import FIELDS
 from workshop.importer import ExportFormat, read_export
 from workshop.leads import normalise
 from workshop.mapping import (
@@ -71,7 +71,7 @@ def export_currencies(raw: pd.DataFrame, columns: dict[str, str]) -> dict[str, l
     on an even sample of its values; and for a column of currency codes, the codes it holds."""
     named = {}
     money = [header for header, key in columns.items()
-             if header in raw.columns and key in FIELDS and FIELDS[key].unit == MONEY]
+             if header in raw.columns and key in FIELDS and FIELDS[key].is_money]
     for header in money:
         named[header] = currencies_written(_sampled(raw[header]), str(header))
     for header in raw.columns if money else ():

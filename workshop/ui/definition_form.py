@@ -221,7 +221,7 @@ def _field_widgets(prefix: str, question: catalog.Question, lead_field: catalog.
                              bool(counts), lead_field.label, VALUES_LISTED, lead_field.key)
     elif lead_field.kind == Kind.NUMBER:
         st.markdown(f"**{escape_markdown(lead_field.label)}**")
-        money = lead_field.unit == catalog.MONEY
+        money = lead_field.is_money
         low_col, high_col, *currency_col = st.columns([2, 2, 1] if money else 2)
         low_col.number_input("At least", min_value=0.0, key=k("low"), step=1.0,
                              format="%.0f", placeholder="no minimum", **on_change)
@@ -291,9 +291,9 @@ def _shown(prefix: str, question: catalog.Question, lead_field: catalog.LeadFiel
     elif lead_field.kind == Kind.NUMBER:
         shown[k("low")] = current.lower if current else None
         shown[k("high")] = current.upper if current else None
-        if lead_field.unit == catalog.MONEY:
-            others = [c.currency or DEFAULT_CURRENCY for c in definition.criteria if c.is_money]
-            shown[k("currency")] = (current.currency or DEFAULT_CURRENCY) if current else (
+        if lead_field.is_money:
+            others = [c.currency_code for c in definition.criteria if c.is_money]
+            shown[k("currency")] = current.currency_code if current else (
                 others[0] if others else export_currency or DEFAULT_CURRENCY)
     elif lead_field.kind == Kind.TEXT:
         shown[k("text")] = ", ".join(current.values) if current else ""
@@ -356,7 +356,7 @@ def _criterion_from_widgets(prefix: str, question: catalog.Question,
             return None
         op = "between" if low is not None and high is not None else (
             "at_least" if low is not None else "at_most")
-        currency = state.get(k("currency")) if lead_field.unit == catalog.MONEY else None
+        currency = state.get(k("currency")) if lead_field.is_money else None
         return Criterion(op=op, low=low, high=high, currency=currency, **common)
     if lead_field.kind == Kind.TEXT:
         words = [w.strip() for w in str(state.get(k("text")) or "").split(",") if w.strip()]

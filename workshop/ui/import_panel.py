@@ -28,7 +28,7 @@ from workshop.mapping import (
     unit_in_header,
     validate,
 )
-from workshop.money import DEFAULT_CURRENCY, currency_mismatch, mixed_sentence, typical_mark
+from workshop.money import currency_mismatch, mixed_sentence, typical_mark
 from workshop.pipeline import map_with_saved, reuse_note
 from workshop.text import escape_markdown
 from workshop.ui.context import Place, visit
@@ -121,7 +121,7 @@ def currency_warnings(result, definitions: dict | None = None) -> list[str]:
     and the room must know before trusting a threshold on them."""
     sentences = [mixed_sentence(header, codes)
                  for header, codes in result.mixed_currencies.items()]
-    amounts = {name: {c.currency or DEFAULT_CURRENCY for c in definition.criteria if c.is_money}
+    amounts = {name: {c.currency_code for c in definition.criteria if c.is_money}
                for name, definition in (definitions or {}).items()}
     mismatch = currency_mismatch(amounts, result.currency)
     return sentences + ([mismatch] if mismatch else [])
