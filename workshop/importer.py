@@ -244,11 +244,7 @@ def _read_csv(data: bytes, *, max_rows: int, encoding: str | None = None,
         _reject_huge_cells(table, first_row)
     if table.num_rows:
         _reject_unclosed_quote(table, text, first_row)
-    kept = table
-    unwrapped = [_formula_texts(column) for column in table.columns]
-    if any(new is not old for new, old in zip(unwrapped, table.columns, strict=True)):
-        kept = pa.Table.from_arrays(unwrapped, names=table.column_names)
-    kept = _drop_blank_rows(kept)  # after unwrapping: a row of ="" cells is blank
+    kept = _drop_blank_rows(table)  # unwrapped already: a row of ="" cells is blank
     drop, groups = _rows_not_leads([_shown_name(_utf8(f)) for f in header], kept.columns,
                                    decimal)
     if drop is not None:
@@ -261,10 +257,20 @@ def _read_csv(data: bytes, *, max_rows: int, encoding: str | None = None,
         raise ImportProblem(f"The file has {kept.num_rows:,} rows; the limit is {max_rows:,}. "
                             "Export a shorter period or split the file.")
     frame = kept.to_pandas()
-    if kept is not table:  # a value only blank rows had is no value of the leads
+    if kept.num_rows < table.num_rows:  # a value only rows dropped had is no value of the leads
         for name in dictionary:
-            frame[name] = frame[name].cat.remove_unused_categories()
+            frame[name] = _without_unused(frame[name])
     return frame, ExportFormat("csv", encoding, delimiter, decimal, len(frame), len(names))
+
+
+def _without_unused(column: pd.Series) -> pd.Series:
+    """A Categorical without the values no row has, the same column when every value is used
+    (counted, not sorted: pandas' own way sorts a million codes)."""
+    codes = column.cat.codes.to_numpy()
+    used = np.bincount(codes[codes >= 0], minlength=len(column.cat.categories)) > 0
+    if used.all():
+        return column
+    return column.cat.set_categories(column.cat.categories[used])  # in their order
 
 
 def _to_utf8(data: bytes, encoding: str | None) -> tuple[bytes, str]:
@@ -1066,15 +1072,16 @@ def _parse_body(text: bytes, body_start: int, names: list[str], delimiter: str,
     pieces = record_pieces(text, body_start, delimiter,
                            quotes=None if quoted else np.empty(0, dtype=np.int64))
     if pieces is None or len(pieces) < 2:
-        return _arrow_csv(memoryview(text)[body_start:], names, delimiter,
-                          newlines_in_values=quoted, dictionary=dictionary)
+        return _with_formulas_unwrapped(_arrow_csv(
+            memoryview(text)[body_start:], names, delimiter, newlines_in_values=quoted,
+            dictionary=dictionary))
 
     def parse(piece: tuple[int, int]) -> pa.Table:
         begin, end = piece
         # One block per piece: within a block pyarrow follows quotes across line breaks.
-        return _arrow_csv(memoryview(text)[begin:end], names, delimiter,
-                          newlines_in_values=False, use_threads=False,
-                          block_size=end - begin + 1, dictionary=dictionary)
+        return _with_formulas_unwrapped(_arrow_csv(
+            memoryview(text)[begin:end], names, delimiter, newlines_in_values=False,
+            use_threads=False, block_size=end - begin + 1, dictionary=dictionary))
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         return pa.concat_tables(pool.map(parse, pieces))
@@ -1185,13 +1192,13 @@ def _first_long_line(body) -> tuple[int, int, int] | None:
 def _reject_huge_cells(table: pa.Table, first_row: int = 1) -> None:
     for name, column in zip(table.column_names, table.columns, strict=True):
         if pa.types.is_dictionary(column.type):  # its values are kept once each
-            if all((pc.max(pc.binary_length(chunk.dictionary)).as_py() or 0) <= MAX_CELL_BYTES
+            if all(_text_bytes(chunk.dictionary) <= MAX_CELL_BYTES or (
+                    pc.max(pc.binary_length(chunk.dictionary)).as_py() or 0) <= MAX_CELL_BYTES
                    for chunk in column.chunks):
                 continue
             column = _decoded(column)  # a huge value: which row holds it
         # A chunk holding at most MAX_CELL_BYTES of text cannot hold a bigger cell.
-        if all(chunk.buffers()[2] is None or chunk.buffers()[2].size <= MAX_CELL_BYTES
-               for chunk in column.chunks):
+        if all(_text_bytes(chunk) <= MAX_CELL_BYTES for chunk in column.chunks):
             continue
         lengths = pc.binary_length(column)
         longest = pc.max(lengths).as_py()
@@ -1200,6 +1207,13 @@ def _reject_huge_cells(table: pa.Table, first_row: int = 1) -> None:
             raise ImportProblem(f"Row {row}, column “{name}” holds more than "
                                 f"{_size(MAX_CELL_BYTES)} of text; no lead field needs that "
                                 "much. Remove that value or column and upload again.")
+
+
+def _text_bytes(chunk: pa.Array) -> int:
+    """The size of a text array's character buffer (all its cells' bytes, and at most a
+    little more)."""
+    data = chunk.buffers()[2]
+    return 0 if data is None else data.size
 
 
 def _reject_unclosed_quote(table: pa.Table, text: bytes, first_row: int = 1) -> None:
@@ -1240,6 +1254,16 @@ def _blank_cells(column: pa.ChunkedArray) -> pa.ChunkedArray:
 # Excel's way of keeping a text as written (leading zeros, a long id) in a CSV meant for it: a
 # formula that gives the text, ="00123". Excel shows 00123; so does the import.
 _FORMULA_TEXT = r'^="(?:[^"]|"")*"$'
+
+
+def _with_formulas_unwrapped(table: pa.Table) -> pa.Table:
+    """`table` with its ="…" cells as their text (`_formula_texts`): done on each piece of a
+    file as it is parsed, on its core."""
+    columns = table.columns  # each access wraps the columns anew: `is` holds within one
+    unwrapped = [_formula_texts(column) for column in columns]
+    if all(new is old for new, old in zip(unwrapped, columns, strict=True)):
+        return table
+    return pa.Table.from_arrays(unwrapped, names=table.column_names)
 
 
 def _formula_texts(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:

@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Iterable
 from collections.abc import Mapping as AbcMapping
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import lru_cache, partial
 from typing import NamedTuple
 
 import numpy as np
@@ -267,6 +267,7 @@ def _app_column(header: str) -> bool:
     return header in STAGE_COLUMNS
 
 
+@lru_cache(maxsize=4096)  # an upload asks twice (reading, then mapping), a re-upload again
 def _best_candidate(header: str, order: int) -> _Candidate | None:
     """The key a header most likely names, scored; the field part of a header naming its
     record first ("Organization - Industry" is the industry, not the company)."""
