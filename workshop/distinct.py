@@ -100,11 +100,11 @@ class Distinct:
     def categorical(self, cleaned: pd.Series) -> pd.Series:
         """Like `spread`, as a pandas Categorical: a category column's few values are kept
         once, and each row holds only a code (no text copied per row)."""
-        positions, categories = pd.factorize(cleaned, use_na_sentinel=True)
-        if self.whole:
-            codes = positions
+        if cleaned is self.values and not self.whole:  # each value once already, none missing
+            codes, categories = self._codes(), self.values
         else:
-            codes = np.append(positions, -1)[self._codes()]
+            positions, categories = pd.factorize(cleaned, use_na_sentinel=True)
+            codes = positions if self.whole else np.append(positions, -1)[self._codes()]
         values = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(
             pd.Index(categories, dtype="str")), validate=False)
         return pd.Series(values, index=self.column.index, name=self.column.name, copy=False)

@@ -318,14 +318,14 @@ def _normalise_column(column: pd.Series, key: str, decimal: str, given: set[str]
         return {key: numbers}, Reading("number", mark, ambiguous=ambiguous, evidence=evidence,
                                        unit=unit)
     if kind == Kind.COUNT:
+        whole = _plain_counts(column) if _is_text(column) else None
+        if whole is not None:  # whole numbers only: no mark to decide, and no date (no dots)
+            return {key: whole}, Reading("count")
         if _is_text(column) and column_types.date_shaped(_judged(column)) >= TYPED_SHARE:
             # "Pricing page visited: 14.10.2026" is when, not how often (never 14,102,026
             # visits): kept as dates, and a date present counts as the action done.
             parsed, reading = _dates(column, decimal, date_order)
             return {key: parsed}, reading
-        whole = _plain_counts(column) if _is_text(column) else None
-        if whole is not None:  # whole numbers only: no mark to decide
-            return {key: whole}, Reading("count")
         mark, ambiguous, evidence = _column_decimal(column, decimal)
         return ({key: parse_count(column, mark or decimal)},
                 Reading("count", mark, ambiguous=ambiguous, evidence=evidence))
@@ -345,10 +345,11 @@ def _normalise_column(column: pd.Series, key: str, decimal: str, given: set[str]
         result = {key: texts.categorical(kept)}
         if key == "job_title":  # classifying is costly, so always once per distinct title
             cleaned = _blank_placeholders(kept)
+            folded = _folded_titles(cleaned)
             if "job_function" not in given:
-                result["job_function"] = texts.categorical(_job_functions(cleaned))
+                result["job_function"] = texts.categorical(_job_functions(cleaned, folded))
             if "seniority" not in given:
-                result["seniority"] = texts.categorical(_seniorities(cleaned))
+                result["seniority"] = texts.categorical(_seniorities(cleaned, folded))
         return result, Reading("text")
     if kind is None and key not in ("email", "deal_stage", "record_id"):
         if not _is_text(column):  # a number or date column from a workbook: nothing to clean
@@ -363,7 +364,8 @@ def _normalise_column(column: pd.Series, key: str, decimal: str, given: set[str]
             return typed
     result = {key: trim_blanks(column)}
     if key == "email" and "personal_email" not in given:
-        result["personal_email"] = personal_email(blank_placeholders(column))
+        # No placeholder word holds an "@": blanking them first would change no answer.
+        result["personal_email"] = personal_email(column)
     if key == "deal_stage" and "outcome" not in given:
         result["outcome"] = outcome(result[key])
     return result, Reading("text")
@@ -815,7 +817,15 @@ def _whole(numbers: pd.Series) -> pd.Series:
 
 
 def _plain_counts(text: pd.Series) -> pd.Series | None:
-    """Whole numbers cast by Arrow straight to integers (the usual export), else None."""
+    """Whole numbers cast by Arrow straight to integers (the usual export), else None; a
+    Categorical's values cast once each."""
+    if text_categories(text):
+        counts = _cast(pa.array(text.cat.categories.astype("str").array), pa.int64())
+        if counts is None:
+            return None
+        each = np.maximum(pc.fill_null(counts, 0).to_numpy(zero_copy_only=False), 0)
+        return pd.Series(np.append(each, 0)[text.cat.codes.to_numpy()], index=text.index,
+                         name=text.name, copy=False)
     arrow = arrow_text(text)
     counts = None if arrow is None else _cast(arrow, pa.int64())
     if counts is None:
@@ -944,20 +954,26 @@ def seniority(title: pd.Series) -> pd.Series:
     return per_distinct(blank_placeholders(title), _seniorities, repeats_below=1.0)
 
 
-def _job_functions(titles: pd.Series) -> pd.Series:
+def _job_functions(titles: pd.Series, folded: pd.Series | None = None) -> pd.Series:
     conditions = [(STUDENT_ONLY, "Other")] + [(p, v) for v, p in FUNCTION_RULES]
-    return _classify(titles, conditions, "Other", JOB_FUNCTIONS)
+    return _classify(titles, conditions, "Other", JOB_FUNCTIONS, folded)
 
 
-def _seniorities(titles: pd.Series) -> pd.Series:
+def _seniorities(titles: pd.Series, folded: pd.Series | None = None) -> pd.Series:
     conditions = [(p, v) for v, p in SENIORITY_RULES]
-    return _classify(titles, conditions, "Individual contributor", SENIORITIES)
+    return _classify(titles, conditions, "Individual contributor", SENIORITIES, folded)
+
+
+def _folded_titles(titles: pd.Series) -> pd.Series:
+    """Titles as the rules read them: "Geschäftsführer" as macOS writes it too, any case."""
+    return titles.str.normalize("NFC").str.casefold()
 
 
 def _classify(titles: pd.Series, rules: list[tuple[str, str]], default: str,
-              allowed: tuple[str, ...]) -> pd.Series:
-    """First matching keyword rule per (cleaned) title; missing titles stay missing."""
-    text = titles.str.normalize("NFC").str.casefold()  # "Geschäftsführer" as macOS writes it
+              allowed: tuple[str, ...], folded: pd.Series | None = None) -> pd.Series:
+    """First matching keyword rule per (cleaned) title; missing titles stay missing.
+    `folded`: the titles' `_folded_titles`, when already worked out."""
+    text = _folded_titles(titles) if folded is None else folded
     hits = [_matches(text, pattern) for pattern, _ in rules]
     chosen = np.select(hits, [value for _, value in rules], default=default)
     # No rule matched and no Latin letter: a title the rules cannot read says nothing.
