@@ -48,8 +48,9 @@ from workshop.evaluate import (
     resolve,
     unknown,
 )
+from workshop.hindsight import AFTER_THE_FACT, named_after_the_fact
 from workshop.leads import header_columns
-from workshop.mapping import DEAL_FIGURE_NAME, Mapping, normalise_header
+from workshop.mapping import Mapping
 from workshop.measure import formatted
 from workshop.preview import (
     average_per_month,
@@ -75,26 +76,7 @@ QUANTILES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 NOTHING_SINGLED_OUT = "Your won deals do not single out any segment"
 
-# What happened after a lead arrived (its deal, its stage, the outcome itself) or says who it is
-# rather than what it is like: never a reason to call a new lead good.
-AFTER_THE_FACT = frozenset({"outcome", "deal_stage", "amount", "lifecycle_stage", "lead_status",
-                            "converted", "created", "created_month"})
-IDENTITY = frozenset({"record_id", "email", "company"})
-# ...and columns outside the catalog named like it (matched on the header without spaces or
-# case: "DealStage", "Closed Won Date", "IsConverted", "Customer since"), or that a sales rep
-# fills in while working the lead: a deal's probability and close date ("Probability: 100"
-# caught every win of an opportunities export), tags and notes ("Will revert after reading the
-# email"), the rep's rating of it, its last activity. The figures of a lead's own deals ("Total
-# Revenue", "Days To Close", "Number of Associated Deals") are `DEAL_FIGURE_NAME`'s.
-_AFTER_THE_FACT_NAME = re.compile(
-    r"won$|^won|iswon|convert|closed|stage|status|amount|customersince|churn|opportunit|^deal"
-    r"|probabilit|closedate|^close|forecast|lostreason|disqualif|nextstep"
-    r"|^tags?$|leadquality|leadprofile|^rating$|lastactivit|lastnotable|lastcontact"
-    r"|lastmodified|lastengage"
-    # what sales does with a lead once it has it, and how long that took: Salesforce's Age
-    # (days a deal was open), HubSpot's Number of Sales Activities and Times Contacted
-    r"|^age$|^ageindays$|salesactivit|timescontacted|numberofactivit|^activities$"
-    r"|salescycle|daystoclose|daystoconvert|timetoclose|dayssincelast|lastcontacted")
+IDENTITY = frozenset({"record_id", "email", "company"})  # who a lead is, not what it is like
 
 
 class CannotLearn(ValueError):
@@ -273,9 +255,7 @@ def learnable_columns(leads: pd.DataFrame, mapping: Mapping | None = None,
         if not isinstance(name, str) or name in skipped:
             continue
         lead_field = FIELDS.get(name)
-        form = normalise_header(name)
-        if lead_field is None and (_AFTER_THE_FACT_NAME.search(form)
-                                   or DEAL_FIGURE_NAME.search(form)):
+        if lead_field is None and named_after_the_fact(name):
             continue
         how = _how(column, lead_field)
         if how:

@@ -21,6 +21,7 @@ from workshop.definition import (
     DefinitionError,
     read_file,
 )
+from workshop.hindsight import recorded_after_arrival
 from workshop.lead_values import OTHER_VALUES_LISTED, VALUES_LISTED, LeadValues, OtherColumn
 from workshop.money import CURRENCIES, DEFAULT_CURRENCY, currency_name
 from workshop.operators import (
@@ -131,7 +132,8 @@ def definition_form(prefix: str, load: Load, save: Save,
         if question.key == catalog.ENGAGEMENT:
             _engagement_widgets(prefix, definition, load, save)
         elif question.key == catalog.OTHER:
-            _other_widgets(prefix, definition, load, save, values.columns)
+            _other_widgets(prefix, definition, load, save, values.columns,
+                           values.after_arrival)
         else:
             for field_key in question.fields:
                 _field_widgets(prefix, question, catalog.FIELDS[field_key], definition, load,
@@ -441,8 +443,11 @@ def _op_label(name: str, counts: dict[str, int]) -> str:
 
 
 def _other_widgets(prefix: str, definition: Definition, load: Load, save: Save,
-                   columns: dict[str, OtherColumn]) -> None:
-    """Criteria on any column of the leads: the ones so far, and a row to add another."""
+                   columns: dict[str, OtherColumn], after_arrival: tuple[str, ...] = ()
+                   ) -> None:
+    """Criteria on any column of the leads: the ones so far, and a row to add another.
+    Columns known only after a lead arrived (`after_arrival`) are offered last, and warned
+    about when chosen or typed."""
     k = lambda *parts: _key(prefix, catalog.OTHER, *parts)  # noqa: E731
     for position, criterion in enumerate(definition.criteria_for(catalog.OTHER)):
         line, remove = st.columns([6, 1], vertical_alignment="center")
@@ -452,15 +457,20 @@ def _other_widgets(prefix: str, definition: Definition, load: Load, save: Save,
                       args=(prefix, position, load, save))
 
     st.markdown("**Add a condition on a column of your leads**")
+    later = set(after_arrival)
+    offered = [c for c in columns if c not in later] + [c for c in columns if c in later]
     column = st.selectbox(
-        "Column", list(columns), index=None, key=k("column"), accept_new_options=True,
-        format_func=_column_label,
+        "Column", offered, index=None, key=k("column"), accept_new_options=True,
+        format_func=lambda name: _column_label(name) + (AFTER_ARRIVAL_MARK if name in later
+                                                        else ""),
         placeholder="Choose a column, or type its name exactly as in the export")
     if not columns:
         st.caption("The columns of the workshop's leads are listed here once an export is "
                    "uploaded; until then, type the column's name.")
     if column is None:
         return
+    if column in later or recorded_after_arrival(column):
+        st.warning(after_arrival_warning(column), icon="⏳")
     choice = columns.get(column)
     ops = _ops_for(choice)
     if st.session_state.get(k("op")) not in ops:
@@ -495,6 +505,16 @@ def _other_widgets(prefix: str, definition: Definition, load: Load, save: Save,
         points_col.number_input("Points", min_value=1, max_value=1000, step=1, key=k("points"))
     st.button("Add this condition", key=k("add"), on_click=_add_other,
               args=(prefix, load, save))
+
+
+AFTER_ARRIVAL_MARK = " · known only after a lead arrived"
+
+
+def after_arrival_warning(column: str) -> str:
+    """Markdown: why a condition on `column` (escaped here) misleads."""
+    return (f"“{escape_markdown(column)}” is filled in only after a lead arrived (its deal, "
+            "its status, what sales did with it). A condition on it cannot sort a new lead, "
+            "and against past wins it looks better than it is.")
 
 
 def _column_label(column: str) -> str:
