@@ -416,11 +416,16 @@ BLANK_OPS = tuple(name for name, op in OPERATORS.items() if isinstance(op, Provi
 def _ops_for(choice: OtherColumn | None) -> list[str]:
     """The conditions a column's values allow: ranges on numbers, present or not on dates,
     values and blank or given on text; yes or no (and blank or given, if some are) on a
-    column of yes/no words or 1/0, whose "Yes" a next export may write "true" or 1; every
-    condition for a column typed by name."""
+    column of yes/no words or 1/0, whose "Yes" a next export may write "true" or 1, and on
+    one ticked or left blank ("X"), its word or blank; every condition for a column typed by
+    name."""
     if choice is None:
         return list(OTHER_OPS)
     if choice.yes_no is not None:
+        yes, no = choice.yes_no
+        if choice.blank and not (yes and no):  # ticked or blank ("X"): blank is its "no"
+            return [op for op, leads in (("is_true", yes), ("is_false", no)) if leads] \
+                + ["is_blank"]
         return [*YES_NO_OPS, *(BLANK_OPS if choice.blank else ())]
     if choice.number:
         return list(NUMBER_OPS)
