@@ -56,6 +56,10 @@ if actor.is_facilitator:
 if not revealed:
     st.info(BEFORE_REVEAL)
     st.stop()
+if not definitions:
+    st.info("Nobody had written a draft when the drafts were revealed, so there are no figures "
+            "to show yet: they appear here once the shared definition has a condition.")
+    st.stop()
 
 live_panel(definitions, source)
 results = evaluations(source, definitions)

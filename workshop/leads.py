@@ -411,7 +411,8 @@ def body_months(months: np.ndarray, counts: np.ndarray) -> tuple[int, int] | Non
 
     Months run in groups split by more than `STRAY_GAP_MONTHS` without any lead. The group
     holding most leads is the body; a group before or after it holding at most `STRAY_SHARE`
-    of the dated leads stands apart, unless a larger group lies further out (two real periods
+    of the dated leads, or a single lead (in an export of 40, a date in 2099 is 2.5%), stands
+    apart, unless a larger group lies further out (two real periods
     of an export are both kept, with what lies between). Per distinct month, never per lead."""
     if len(months) < 2:
         return None
@@ -421,7 +422,7 @@ def body_months(months: np.ndarray, counts: np.ndarray) -> tuple[int, int] | Non
     starts = np.concatenate([[0], breaks + 1])
     ends = np.concatenate([breaks, [len(months) - 1]])
     in_group = np.add.reduceat(counts, starts)
-    kept = in_group > STRAY_SHARE * counts.sum()
+    kept = in_group > max(STRAY_SHARE * counts.sum(), 1)  # one lead alone, in any export
     kept[int(np.argmax(in_group))] = True
     first, last = np.flatnonzero(kept)[[0, -1]]
     if first == 0 and last == len(starts) - 1:

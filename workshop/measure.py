@@ -24,6 +24,7 @@ from workshop.preview import (
     empty_warning,
     monthly_volume,
     outcome_metrics,
+    per_month_value,
     short_export_sentence,
     unproven_order_sentence,
 )
@@ -136,8 +137,9 @@ def measure(leads: pd.DataFrame, definition: Definition, masks: dict | None = No
         "qualified": int(frame["is_mql"].sum()),
         "sql": int(frame["is_sql"].sum()),
         "qualified_per_month": None if volume is None
-        else round(average_per_month(volume, "mql"), 1),
-        "sql_per_month": None if volume is None else round(average_per_month(volume, "sql"), 1),
+        else per_month_value(average_per_month(volume, "mql")),
+        "sql_per_month": None if volume is None
+        else per_month_value(average_per_month(volume, "sql")),
         "days": None if volume is None else created_day_span(leads),
         "has_outcome": "outcome" in leads.columns,
         "unproven_day_first": None if volume is None else _unproven_day_first(leads),
@@ -220,6 +222,10 @@ def wins_sentence(figures: Figures) -> str:
     if not figures.wins or figures.wins_caught is None:
         return ""
     line = f"It would have caught {formatted(figures.wins_caught, 'share')} of past wins"
+    if figures.win_rate_qualified is None and figures.win_rate_rest is None:
+        # `outcome_metrics` leaves both rates out when every decided lead was won
+        return line + " (every lead here that is not an open deal was won, so no win rate " \
+            "can be worked out)."
     if figures.lift is not None:
         shown = ratio_text(figures.lift)
         line += (f"; qualified leads won less often than the rest ({shown} as often)"

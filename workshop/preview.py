@@ -323,7 +323,9 @@ def capacity_verdict(mql_per_month: float, reps: int, leads_per_rep: int) -> Ver
     if reps < 0 or leads_per_rep < 0:
         raise ValueError("Reps and leads per rep must be at least 0.")
     capacity = int(reps) * int(leads_per_rep)
-    volume = f"{mql_per_month:,.0f} qualified lead{'' if round(mql_per_month) == 1 else 's'}"
+    amount = f"{mql_per_month:,.0f}" if mql_per_month == 0 or mql_per_month >= 0.5 \
+        else f"{per_month_value(mql_per_month):g}"  # 0.03, not 0
+    volume = f"{amount} qualified lead{'' if amount == '1' else 's'}"
     if capacity == 0:
         if mql_per_month > 0:
             return Verdict(TOO_LOOSE, None, 0,
@@ -335,7 +337,7 @@ def capacity_verdict(mql_per_month: float, reps: int, leads_per_rep: int) -> Ver
     ratio = mql_per_month / capacity
     base = (f"About {volume} a month against capacity for {capacity:,} "
             f"({reps:,} rep{'' if reps == 1 else 's'} × {leads_per_rep:,}): "
-            f"{ratio:.0%} of capacity")
+            f"{'under 1%' if 0 < ratio < 0.005 else f'{ratio:.0%}'} of capacity")
     if ratio > LOOSE_ABOVE:
         return Verdict(TOO_LOOSE, ratio, capacity,
                        f"{base} — too loose: sales cannot follow up every lead. Tighten the "
@@ -375,6 +377,12 @@ class OutcomeMetrics:
     lift: float | None  # win_rate_qualified / win_rate_rest
     reliable: bool
     reason: str  # why not reliable; "" when reliable
+
+
+NO_LOSS = ("Every lead here that is not an open deal was won: without a lost deal (or a lead "
+           "that never became one) no win rate can tell good leads from the rest. If lost "
+           "deals are marked in another column (archived, a lost reason), choose it as the "
+           "outcome in the column mapping.")
 
 
 def _outcomes(leads: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -418,12 +426,17 @@ def outcome_metrics(leads: pd.DataFrame, evaluation: Evaluation,
         problems.append(f"only {wins} past win{'' if wins == 1 else 's'} (need {MIN_WINS})")
     reason = ("Too few leads to trust these rates: " + "; ".join(problems) + ".") \
         if problems else ""
+    if wins and wins == q_decided + r_decided:
+        # Every lead that is not an open deal was won (an export of won deals, or one whose
+        # lost deals are marked elsewhere): a rate of 100% against 100% says nothing.
+        rate_q = rate_r = lift = None
+        reason = NO_LOSS
     return OutcomeMetrics(
         stage=stage, qualified=int(np.count_nonzero(qualified)), qualified_decided=q_decided,
         qualified_won=q_won, rest_decided=r_decided, rest_won=r_won, wins=wins,
         open_excluded=int(np.count_nonzero(is_open)), win_rate_qualified=rate_q,
         win_rate_rest=rate_r, wins_caught=q_won / wins if wins else None, lift=lift,
-        reliable=not problems, reason=reason)
+        reliable=not reason, reason=reason)
 
 
 def _greedy(masks: list[tuple[Criterion, np.ndarray]], remaining: np.ndarray,
@@ -557,6 +570,14 @@ def sample_table(leads: pd.DataFrame, definition: Definition, n: int = 25,
     table = table.assign(_order=order).sort_values(["_order", "points"],
                                                    ascending=[True, False], kind="stable")
     return table.drop(columns="_order")
+
+
+def per_month_value(value: float) -> float:
+    """A figure a month as shown and stored: to one decimal, but one under 0.05 (a lead in three
+    years) to two significant digits, never rounded to 0."""
+    if value == 0 or not math.isfinite(value) or abs(value) >= 0.05:
+        return round(value, 1)
+    return float(f"{value:.2g}")
 
 
 def average_per_month(volume: pd.DataFrame, column: str = "mql") -> float:

@@ -102,7 +102,7 @@ def capacity_panel(source: LeadsSource, definitions: dict[str, Definition],
     for name, volume in volumes.items():
         per_month = preview.average_per_month(volume)
         verdict = preview.capacity_verdict(per_month, int(reps), int(per_rep))
-        rows.append({"Definition": name, "MQL per month": round(per_month, 1),
+        rows.append({"Definition": name, "MQL per month": preview.per_month_value(per_month),
                      "Verdict": verdict.verdict, "In words": verdict.sentence})
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     st.caption(preview.period_sentence(source.leads))
@@ -126,6 +126,10 @@ def outcomes_panel(source: LeadsSource, definitions: dict[str, Definition],
     rows = []
     for name, result in results.items():
         metrics = _outcomes(source.key, definitions[name].to_json(), source.leads, result)
+        if metrics is None and "outcome" in source.leads.columns:
+            st.info("No lead here is a won or lost deal yet, so there are no past wins to "
+                    "measure against: upload a later export once deals have closed.")
+            return
         if metrics is None:
             st.info("These leads have no outcome: choose the column that says whether a lead "
                     "was won (a deal stage, a yes/no, or a date a lead converted) in the "
