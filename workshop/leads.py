@@ -665,11 +665,24 @@ def _canonical(options: tuple[str, ...]) -> Callable[[pd.Series], pd.Series]:
     canonical = categories.names(options)
 
     def tidy(values: pd.Series) -> pd.Series:
-        text = _trim_blanks(values).str.replace(r"\s+", " ", regex=True)
+        text = _choices_apart(_trim_blanks(values)).str.replace(r"\s+", " ", regex=True)
         found = categories.fold_series(text).map(canonical)
         return found.fillna(categories.coded(text, options)).fillna(text).astype("str")
 
     return tidy
+
+
+# SugarCRM writes a multi-select field's choices each between carets: "^Education^,^Software^".
+_CARET_CHOICES = r"\^[^^]*\^(?:,\^[^^]*\^)+"
+
+
+def _choices_apart(text: pd.Series) -> pd.Series:
+    """Choices written SugarCRM's way as the rules read several choices: "Education;Software"
+    (see `workshop.evaluate.CHOICES`)."""
+    carets = text.str.fullmatch(_CARET_CHOICES).fillna(False).astype(bool)
+    if not carets.any():
+        return text
+    return text.where(~carets, text.str.slice(1, -1).str.replace("^,^", ";", regex=False))
 
 
 def parse_number(column: pd.Series, decimal: str = ".") -> pd.Series:

@@ -74,7 +74,7 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
                   "Record Id", "Customer ID", "Account ID"),
     "email": ("Email", "email", "Email Address", "E-mail", "E-mail Address", "Work Email",
               "Business Email", "Contact Email", "Primary Email",
-              "Primary Contact Primary Email"),
+              "Primary Contact Primary Email", "email1"),
     "company": ("Company Name", "company", "Company", "Company / Account", "Account Name",
                 "Associated Company", "Organization", "Organisation", "Account",
                 "Organization Name", "Organisation Name", "Customer Name", "Firm",
@@ -103,7 +103,7 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "job_title": ("Job Title", "jobtitle", "Title", "Position", "Job Role", "Designation",
                   "Primary Contact Title",
                   "Berufsbezeichnung",
-                  "Jobtitel", "Intitulé du poste", "Fonction", "Cargo", "Titel"),
+                  "Jobtitel", "Intitulé du poste", "Fonction", "Cargo", "Titel", "Poste"),
     "job_function": ("Job function", "job_function", "Function", "Department"),
     "seniority": ("Seniority", "hs_seniority", "Seniority Level", "Management Level"),
     "buying_role": ("Buying Role", "hs_buying_role", "Buying Roles", "Decision Role"),
@@ -126,7 +126,8 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
                 "Signup Date", "Sign-up Date", "First Seen", "Creation Time", "Lead Created",
                 "Lead Creation Date", "Submitted At", "Submitted On", "Submission Date",
                 "Erstellt am", "Erstelldatum",
-                "Erstellungsdatum", "Date de création", "Fecha de creación"),
+                "Erstellungsdatum", "Date de création", "Fecha de creación", "Créé le",
+                "date_entered", "Date Entered"),
     "page_views": ("Number of Pageviews", "hs_analytics_num_page_views", "Page Views",
                    "Pageviews"),
     "form_submissions": ("Number of Form Submissions", "num_conversion_events",
@@ -140,7 +141,7 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
                    "Pipeline Stage", "Sales Stage", "Stage Name", "Étape", "Etapa", "Phase"),
     "amount": ("Amount", "Deal Amount", "Opportunity Amount", "Close Value", "Deal Value",
                "Opportunity Value", "Deal Size", "Contract Value", "Deal Revenue",
-               "Opportunity Revenue"),
+               "Opportunity Revenue", "Bid Amount"),
     "converted": ("IsConverted", "Converted", "Is Converted", "Won", "Is Won"),
     "lead_status": ("Status", "Lead Status", "hs_lead_status", "status_label", "Lead stage",
                     "Status Reason"),
@@ -833,7 +834,9 @@ OPEN = "open"
 # lost in a stage and a status alike): a bare "Closed" (a stage says whether won), "Lose".
 _LOST_STATUS = r"^closed$|^lost$|^lose$"
 # A deal's own status beside its pipeline stage: Pipedrive's "Deal - Status" (won, lost, open).
-_DEAL_STATUS_NAME = re.compile(r"^(?:deal|opportunity|opp)(?:status|result|outcome)$")
+# "Deal status", Insightly's "Opportunity State", Close's "status_type" (won / lost / active)
+_DEAL_STATUS_NAME = re.compile(
+    r"^(?:(?:deal|opportunity|opp)(?:status|state|result|outcome)|statustype)$")
 _WON_NAME = re.compile(r"won|convert|closedwon|iscustomer|becamecustomer|win")
 
 
