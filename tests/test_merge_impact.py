@@ -73,3 +73,18 @@ def test_leads_without_the_column_give_a_sentence(leads):
     candidate = shared.with_question("size", [C(field="employees", op="at_least", low=10)])
     impact = merge.choice_impact(leads.drop(columns=["employees"]), shared, candidate)
     assert isinstance(impact, str) and "employees" in impact.lower()
+
+
+def test_wins_caught_is_written_as_everywhere_else_and_says_when_few(leads):
+    """249 of 250 wins is 99.6%, not "100% → 100% (no change)"; from 5 wins, a rough guide."""
+    from dataclasses import replace
+
+    base = measure(leads, facilitator_draft())
+    many = replace(base, wins=250, reliable=True)
+    impact = merge.ChoiceImpact(before=replace(many, wins_caught=249 / 250),
+                                after=replace(many, wins_caught=1.0))
+    assert merge.impact_lines(impact)[2] == "Wins caught: 99.6% → 100%"
+    few = replace(base, wins=5, reliable=False)
+    impact = merge.ChoiceImpact(before=replace(few, wins_caught=0.2),
+                                after=replace(few, wins_caught=0.6))
+    assert merge.impact_lines(impact)[2] == f"Wins caught: 20% → 60% ({merge.FEW_OUTCOMES})"

@@ -15,7 +15,7 @@ from workshop import catalog
 from workshop.compare import AGREE, AGREE_AT, ONLY_ONE, PARTLY, Comparison, compare, has_answer
 from workshop.definition import RANGE_OPS, Action, Criterion, Definition
 from workshop.evaluate import fold_word, holds_choices, named_folds
-from workshop.measure import CannotMeasure, Figures, measure
+from workshop.measure import FEW_OUTCOMES, CannotMeasure, Figures, measure, percent
 from workshop.models import possessive
 from workshop.operators import operator
 
@@ -504,6 +504,8 @@ def impact_lines(impact: ChoiceImpact) -> list[str]:
              f"SQL: {_arrow(impact.before.sql, impact.after.sql)}"]
     before, after = impact.before.wins_caught, impact.after.wins_caught
     if impact.after.wins and before is not None and after is not None:
-        lines.append(f"Wins caught: {before:.0%} → {after:.0%}" if round(before, 2) !=
-                     round(after, 2) else f"Wins caught: {after:.0%} (no change)")
+        # as every other figure of wins is written: 249 of 250 is 99.6%, never 100%
+        was, now = percent(before), percent(after)
+        line = f"Wins caught: {was} → {now}" if was != now else f"Wins caught: {now} (no change)"
+        lines.append(line + ("" if impact.after.reliable else f" ({FEW_OUTCOMES})"))
     return lines
