@@ -716,7 +716,7 @@ def learn(leads: pd.DataFrame, *, mapping: Mapping | None = None,
                    f"not win more often than the {formatted(check.base_rate, 'share')} base "
                    f"rate on {parts.describe()}"
                    + (f" ({check.wins} won there)." if contradicted else "."))
-    definition = _with_notes(definition, evidence, parts)
+    definition = _with_notes(definition, evidence, parts, check)
     evidence = _ordered(definition, evidence)
     per_month = (average_per_month(monthly_volume(leads, evaluate(leads, definition)))
                  if months is not None else None)
@@ -953,14 +953,16 @@ def _with_threshold(leads, definition, fit_part, result, months, capacity) -> De
     return definition.model_copy(update={"threshold": best})
 
 
-def _with_notes(definition: Definition, evidence, parts: Split) -> Definition:
+def _with_notes(definition: Definition, evidence, parts: Split,
+                check: Holdout | None = None) -> Definition:
     """The evidence per guiding question, as the question's note: it travels with the draft
     wherever a draft goes (side by side, merge, versions, the one-pager)."""
     notes: dict[str, list[str]] = {}
     for _, item in evidence:
         notes.setdefault(item.question, []).append(item.sentence + ".")
-    source = ("From the won deals, learned on the older leads and checked on "
-              f"{parts.describe()}: ")
+    checked = f"checked on {parts.describe()}" if check is None or check.wins else \
+        f"not confirmed: {parts.describe()} hold no won deal to check it on"
+    source = f"From the won deals, learned on the older leads and {checked}: "
     return definition.model_copy(update={"notes": {
         question: source + " ".join(lines) for question, lines in notes.items()}})
 
@@ -980,9 +982,13 @@ def _summary(definition: Definition, check: Holdout, parts: Split,
     that is more than sales can work: even its highest threshold may qualify more)."""
     rules = len(definition.criteria) + len(definition.actions)
     line = f"Learned {rules} rule{'' if rules == 1 else 's'} from the won deals"
-    if check.win_rate is None or not check.wins:
+    if not check.decided:
         return (line + f"; {parts.describe()} had no decided deals to check them on"
                 + _per_month_sentence(per_month, capacity))
+    if check.win_rate is None or not check.wins:
+        return (line + f"; {parts.describe()} had {check.decided:,} decided "
+                f"deal{'' if check.decided == 1 else 's'} but no win yet, so nothing confirms "
+                "the rules" + _per_month_sentence(per_month, capacity))
     line += (f"; on {parts.describe()} its MQLs won {formatted(check.win_rate, 'share')} "
              f"of the time (against {formatted(check.base_rate, 'share')} overall) and "
              f"caught {formatted(check.wins_caught, 'share')} of the wins")
@@ -993,6 +999,8 @@ def _summary(definition: Definition, check: Holdout, parts: Split,
 
 def few_wins_checked(wins: int) -> str:
     """Said of a draft checked on fewer newer wins than confirm a finding."""
+    if not wins:
+        return "not confirmed: the newer leads hold no won deal to check it on"
     return (f"checked on only {wins} won deal{'' if wins == 1 else 's'} among the newer "
             "leads, so only a rough guide")
 
