@@ -269,7 +269,7 @@ def test_figures_from_a_day_of_leads_say_so_wherever_printed():
     assert (figures.qualified_per_month, figures.days) == (want["qualified_per_month"], 1)
     assert want["qualified_per_month"] == 30.0  # one lead over one day of September's 30
     assert "less than a month" in volume_sentence(figures)
-    assert "from 1 day:" in volume_sentence(figures)
+    assert "from one day." in volume_sentence(figures)
     assert Figures.from_json(figures.to_json()).days == 1
 
     # Stored before the days were: no caveat, and the same figures as measured now.
@@ -301,7 +301,8 @@ def test_the_versions_page_and_one_pager_caveat_a_day_of_leads(database, tmp_pat
     one_pager = texts(open_page(params, "views/communicate.py"))
     assert "Measured on one_day.csv (1 lead) on" in one_pager
     assert ("qualified leads a month, 30.0 of them sales-qualified. The export covers less "
-            "than a month, so a month's leads are worked out from 1 day") in one_pager
+            "than a month: every lead was created on the same day") in one_pager
+    assert "so a month's leads are worked out from one day" in one_pager
 
 
 # --- 3. a version compared with itself -----------------------------------------------------------

@@ -153,3 +153,27 @@ def test_drafts_revealed_before_anyone_wrote_one_show_a_sentence_not_a_traceback
     at.switch_page("views/evidence.py").run()
     assert not at.exception
     assert any("Nobody had written a draft" in i.value for i in at.info)
+
+
+def test_leads_all_created_on_one_day_carry_the_caveat_into_every_verdict(database):
+    data = export(300, ["Closed Won", "Closed Lost"], dates=["2024-05-15"] * 300)
+    with make_session(database) as s:
+        workshop, key = store.create_workshop(s, company="Migrated", title="Leads",
+                                              facilitator_name="Fay")
+        result = import_leads(data, "migrated.csv")
+        store.record_upload(s, workshop.id, key, sha256=save_upload(data),
+                            filename="migrated.csv", rows=len(result.leads),
+                            headers_signature=headers_signature(list(result.raw.columns)),
+                            mapping_json=result.mapping.to_json())
+        _, revision, _ = store.my_draft(s, workshop.id, key)
+        store.save_draft(s, workshop.id, key, SOFTWARE, revision)
+        store.reveal(s, workshop.id, key)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["ws"], at.query_params["key"] = workshop.id, key
+    at.run()
+    at.switch_page("views/evidence.py").run()
+    assert not at.exception
+    capacity = next(d.value for d in at.dataframe if "In words" in d.value.columns)
+    assert capacity["In words"].str.startswith(
+        "The export covers less than a month: every lead was created on the same day").all()
+    assert capacity["Verdict"].str.endswith("(from a short export)").all()

@@ -228,8 +228,13 @@ def short_export_sentence(days: int) -> str:
     more."""
     if days >= SHORT_EXPORT_DAYS:
         return ""
+    if days == 1:  # a CRM migration or a list import stamps every lead with its own day
+        return ("The export covers less than a month: every lead was created on the same "
+                "day, often the day they were imported into the CRM rather than the day each "
+                "arrived, so a month's leads are worked out from one day. Check the created "
+                "dates, or against a longer export.")
     return ("The export covers less than a month, so a month's leads are worked out from "
-            f"{days:,} day{'' if days == 1 else 's'}: check them against a longer export.")
+            f"{days:,} days: check them against a longer export.")
 
 
 def unproven_order_sentence(order: str) -> str:

@@ -99,11 +99,14 @@ def capacity_panel(source: LeadsSource, definitions: dict[str, Definition],
     st.plotly_chart(charts.monthly_chart(volumes, reps * per_rep),
                     config={"displayModeBar": False})
     rows = []
+    days = preview.created_day_span(source.leads)
+    short = preview.short_export_sentence(days) if days else ""  # said in each verdict too
     for name, volume in volumes.items():
         per_month = preview.average_per_month(volume)
         verdict = preview.capacity_verdict(per_month, int(reps), int(per_rep))
         rows.append({"Definition": name, "MQL per month": preview.per_month_value(per_month),
-                     "Verdict": verdict.verdict, "In words": verdict.sentence})
+                     "Verdict": verdict.verdict + (" (from a short export)" if short else ""),
+                     "In words": " ".join(filter(None, (short, verdict.sentence)))})
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     st.caption(preview.period_sentence(source.leads))
 
