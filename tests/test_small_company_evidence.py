@@ -177,3 +177,25 @@ def test_leads_all_created_on_one_day_carry_the_caveat_into_every_verdict(databa
     assert capacity["In words"].str.startswith(
         "The export covers less than a month: every lead was created on the same day").all()
     assert capacity["Verdict"].str.endswith("(from a short export)").all()
+
+
+def test_an_export_without_a_win_says_so_instead_of_a_table_of_zeros(database):
+    data = export(300, ["Closed Lost", "Proposal", ""])
+    with make_session(database) as s:
+        workshop, key = store.create_workshop(s, company="Nowins", title="Leads",
+                                              facilitator_name="Fay")
+        result = import_leads(data, "nowins.csv")
+        store.record_upload(s, workshop.id, key, sha256=save_upload(data),
+                            filename="nowins.csv", rows=len(result.leads),
+                            headers_signature=headers_signature(list(result.raw.columns)),
+                            mapping_json=result.mapping.to_json())
+        _, revision, _ = store.my_draft(s, workshop.id, key)
+        store.save_draft(s, workshop.id, key, SOFTWARE, revision)
+        store.reveal(s, workshop.id, key)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["ws"], at.query_params["key"] = workshop.id, key
+    at.run()
+    at.switch_page("views/evidence.py").run()
+    assert not at.exception
+    assert any(i.value.startswith("No lead here was won (yet)") for i in at.info)
+    assert not [d for d in at.dataframe if "Reliable" in d.value.columns]

@@ -138,6 +138,10 @@ def outcomes_panel(source: LeadsSource, definitions: dict[str, Definition],
                     "was won (a deal stage, a yes/no, or a date a lead converted) in the "
                     "column mapping to see win rates.")
             return
+        if not metrics.wins:
+            st.info("No lead here was won (yet), so every win rate is 0% by arithmetic and "
+                    "says nothing about a definition until deals are won.")
+            return
         rows.append({"Definition": name, "Win rate of MQLs": metrics.win_rate_qualified,
                      "Win rate of the rest": metrics.win_rate_rest, "Lift": metrics.lift,
                      "Share of wins caught": metrics.wins_caught if metrics.wins else None,
