@@ -68,6 +68,17 @@ def test_presentation_mode_and_keyboard_moves_on_the_projector(
     assert "Leave presentation mode" in main.inner_text()
     assert "Facilitator prompts" not in main.inner_text()
     snap(browser, "presentation-step-1-projector")
+    # A 1280×720 projector: type still large, and the margins stay margins (Streamlit's
+    # would grow with the type to a fifth of the width, cutting labels and tables).
+    browser.set_viewport_size({"width": 1280, "height": 720})
+    settle(browser)
+    assert 1.2 * plain_font <= root_font_px(browser) < 28
+    margin = browser.get_by_test_id("stMainBlockContainer").evaluate(
+        "box => parseFloat(getComputedStyle(box).paddingLeft)")
+    assert margin <= 40
+    snap(browser, "presentation-step-1-projector-1280")
+    browser.set_viewport_size({"width": 1920, "height": 1080})
+    settle(browser)
 
     browser.reload()  # a refresh keeps it
     settle(browser)

@@ -15,14 +15,18 @@ SHORTCUT = "Alt+P"
 # Primary buttons keep white type on the blue (6.2:1; the near-black page text on it is 3.4:1).
 STYLE = """
 <style>
-html { font-size: 28px; }
+html { font-size: clamp(21px, 1.45vw, 28px); }  /* 28 px at 1920 wide, 21 px at 1280 */
 h1 { font-size: 2.3rem !important; }
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"] {
   display: none !important;
 }
 [data-testid="stHeader"] { height: 0; min-height: 0; }
-[data-testid="stMainBlockContainer"] { padding-top: 1.2rem; max-width: 100%; }
+[data-testid="stMainBlockContainer"] {
+  padding-top: 1.2rem; max-width: 100%;
+  /* Streamlit's 5rem margins would grow with the type: a fifth of a 1280 projector's width */
+  padding-left: max(16px, 2vw) !important; padding-right: max(16px, 2vw) !important;
+}
 [data-testid="stApp"], [data-testid="stMarkdownContainer"] { color: #000; }
 [data-testid="stCaptionContainer"] { opacity: 1 !important; }
 [data-testid="stCaptionContainer"],
