@@ -722,6 +722,33 @@ def _label_rows(columns: list, first_keys: np.ndarray) -> np.ndarray:
 _TOTAL_KEYS = np.array([_word_key(start) for start in _TOTAL_STARTS], dtype=np.int32)
 
 
+# monday.com writes a board item's subitems (a deal's tasks) under it: a row "Subitems | Name |
+# Owner | Status…" (in the board's language), then the tasks, each with its first cell blank,
+# until the next item. Neither is a lead.
+_SUBITEMS_LABEL = (r"(?i)^(?:sub-?items?|unterelemente|sous-?[ée]l[ée]ments|subelementos"
+                   r"|subitens|sottoelementi|subitems?)$")
+_SUBITEMS_KEYS = np.array([_word_key(start) for start in ("sub", "unt", "sou", "sot")],
+                          dtype=np.int32)
+
+
+def _subitem_rows(columns: list, first_keys: np.ndarray) -> np.ndarray:
+    """The rows of monday.com's subitem blocks: each "Subitems" row, and the rows after it
+    whose first cell is blank, up to the next filled first cell."""
+    look = np.flatnonzero(np.isin(first_keys, _SUBITEMS_KEYS))
+    if not len(look) or len(columns) < 2:
+        return np.empty(0, dtype=np.int64)
+    labels = look[_matches(_trimmed([columns[0]], look)[0], _SUBITEMS_LABEL)]
+    if not len(labels):
+        return labels
+    filled = np.flatnonzero(first_keys >= 0)
+    ends = filled[np.minimum(np.searchsorted(filled, labels, side="right"), len(filled) - 1)]
+    ends = np.where(ends > labels, ends, len(first_keys))  # the block runs to the table's end
+    marks = np.zeros(len(first_keys) + 1, dtype=np.int64)
+    np.add.at(marks, labels, 1)
+    np.add.at(marks, ends, -1)
+    return np.flatnonzero(np.cumsum(marks)[:-1] > 0)
+
+
 def _total_rows(columns: list, first_keys: np.ndarray) -> tuple[np.ndarray, bool]:
     """A report's subtotal and total rows, and whether it is grouped (subtotals inside the
     table, not only totals at its end).
@@ -815,11 +842,13 @@ def _rows_not_leads(header: list[str | None], columns: list, decimal: str = "."
             titles = above[filled[0] & (filled.sum(axis=0) == 1)]
             repeats = np.concatenate([repeats, titles])
     aggregates = _aggregate_rows(columns, decimal)
-    if not len(totals) and not len(repeats) and not aggregates:
+    subitems = _subitem_rows(columns, first_keys)
+    if not len(totals) and not len(repeats) and not aggregates and not len(subitems):
         return None, None
     drop = np.zeros(rows, dtype=bool)
     drop[totals] = True
     drop[repeats] = True
+    drop[subitems] = True
     if aggregates:
         drop[rows - aggregates:] = True
     groups = None
