@@ -177,6 +177,11 @@ def test_the_wall_link_opens_a_read_only_page_in_the_browser(
     snap(browser, "wall-page")
     text = main.inner_text()
     assert f"{COMPANY} · read-only" in text and '=HYPERLINK("x")' in text
+    # read across a room: the caption is not faded (Streamlit's grey was 3.9:1 on white)
+    caption = browser.get_by_test_id("stCaptionContainer").filter(has_text="read-only").first
+    style = caption.evaluate("e => { const s = getComputedStyle(e.querySelector('p') || e);"
+                             " return [s.color, getComputedStyle(e).opacity]; }")
+    assert style == ["rgb(51, 51, 51)", "1"], style
     assert "Agreed by Priya for Marketing and Marcus for Sales" in text
     assert main.locator("b", has_text="Bold").count() == 0  # shown, not applied
     assert browser.get_by_test_id("stSidebarNav").count() == 0

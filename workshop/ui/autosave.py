@@ -122,6 +122,7 @@ _CSS = """
        border-radius: var(--st-base-radius, 0.5rem); padding: 0.5rem 0.75rem; width: 100%;
        box-sizing: border-box; resize: vertical; }
 .box:focus { outline: none; border-color: var(--st-primary-color); }
+.box:focus-visible { outline: 2px solid var(--st-primary-color); outline-offset: 1px; }
 .status { min-height: 1.1rem; font-size: 0.8rem; opacity: 0.7; font-family: var(--st-font); }
 """
 

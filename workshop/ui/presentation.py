@@ -81,6 +81,11 @@ WALL_STYLE = """
 @media (min-width: 1200px) {
   html { font-size: max(16px, 1.25vw); }
 }
+/* read across a room: the caption as dark as the text around it (Streamlit fades it) */
+[data-testid="stCaptionContainer"] { opacity: 1 !important; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {
+  color: #333 !important;
+}
 </style>
 """
 
