@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from tests.builders import C, D
 from workshop import store
 from workshop.db import session as make_session
+from workshop.definition import Definition
 from workshop.evaluate import evaluate
 from workshop.mapping import headers_signature
 from workshop.measure import formatted, measure, volume_sentence, wins_sentence
@@ -112,67 +113,45 @@ def test_one_lead_dated_2099_in_an_export_of_40_is_set_aside():
     assert figures.qualified_per_month > qualified / 12  # months of the body, not 903
 
 
-def test_the_evidence_page_says_every_deal_is_still_open(database):
-    data = export(300, ["Qualification", "Proposal", "Negotiation"])
+def evidence_page(database, data: bytes, draft: Definition | None = SOFTWARE) -> AppTest:
+    """The evidence page of a workshop on this export, revealed with the facilitator's `draft`
+    (None: revealed before anyone wrote one), as its facilitator sees it."""
     with make_session(database) as s:
-        workshop, key = store.create_workshop(s, company="Openco", title="Leads",
+        workshop, key = store.create_workshop(s, company="Smallco", title="Leads",
                                               facilitator_name="Fay")
-        result = import_leads(data, "open.csv")
-        assert result.mapping.outcome_column == "Deal Stage"
-        store.record_upload(s, workshop.id, key, sha256=save_upload(data), filename="open.csv",
+        result = import_leads(data, "leads.csv")
+        store.record_upload(s, workshop.id, key, sha256=save_upload(data), filename="leads.csv",
                             rows=len(result.leads),
                             headers_signature=headers_signature(list(result.raw.columns)),
                             mapping_json=result.mapping.to_json())
-        _, revision, _ = store.my_draft(s, workshop.id, key)
-        store.save_draft(s, workshop.id, key, SOFTWARE, revision)
+        if draft is not None:
+            _, revision, _ = store.my_draft(s, workshop.id, key)
+            store.save_draft(s, workshop.id, key, draft, revision)
         store.reveal(s, workshop.id, key)  # the drafts' figures show from the reveal on
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["ws"], at.query_params["key"] = workshop.id, key
     at.run()
     at.switch_page("views/evidence.py").run()
-    assert not at.exception
-    said = " ".join(i.value for i in at.info)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_evidence_page_says_every_deal_is_still_open(database):
+    data = export(300, ["Qualification", "Proposal", "Negotiation"])
+    assert import_leads(data, "open.csv").mapping.outcome_column == "Deal Stage"
+    said = " ".join(i.value for i in evidence_page(database, data).info)
     assert "No lead here is a won or lost deal yet" in said
     assert "These leads have no outcome" not in said
 
 
 def test_drafts_revealed_before_anyone_wrote_one_show_a_sentence_not_a_traceback(database):
-    data = export(300, ["Closed Won", "Closed Lost"])
-    with make_session(database) as s:
-        workshop, key = store.create_workshop(s, company="Earlyco", title="Leads",
-                                              facilitator_name="Fay")
-        result = import_leads(data, "early.csv")
-        store.record_upload(s, workshop.id, key, sha256=save_upload(data), filename="early.csv",
-                            rows=len(result.leads),
-                            headers_signature=headers_signature(list(result.raw.columns)),
-                            mapping_json=result.mapping.to_json())
-        store.reveal(s, workshop.id, key)
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params["ws"], at.query_params["key"] = workshop.id, key
-    at.run()
-    at.switch_page("views/evidence.py").run()
-    assert not at.exception
+    at = evidence_page(database, export(300, ["Closed Won", "Closed Lost"]), draft=None)
     assert any("Nobody had written a draft" in i.value for i in at.info)
 
 
 def test_leads_all_created_on_one_day_carry_the_caveat_into_every_verdict(database):
     data = export(300, ["Closed Won", "Closed Lost"], dates=["2024-05-15"] * 300)
-    with make_session(database) as s:
-        workshop, key = store.create_workshop(s, company="Migrated", title="Leads",
-                                              facilitator_name="Fay")
-        result = import_leads(data, "migrated.csv")
-        store.record_upload(s, workshop.id, key, sha256=save_upload(data),
-                            filename="migrated.csv", rows=len(result.leads),
-                            headers_signature=headers_signature(list(result.raw.columns)),
-                            mapping_json=result.mapping.to_json())
-        _, revision, _ = store.my_draft(s, workshop.id, key)
-        store.save_draft(s, workshop.id, key, SOFTWARE, revision)
-        store.reveal(s, workshop.id, key)
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params["ws"], at.query_params["key"] = workshop.id, key
-    at.run()
-    at.switch_page("views/evidence.py").run()
-    assert not at.exception
+    at = evidence_page(database, data)
     capacity = next(d.value for d in at.dataframe if "In words" in d.value.columns)
     assert capacity["In words"].str.startswith(
         "The export covers less than a month: every lead was created on the same day").all()
@@ -180,22 +159,6 @@ def test_leads_all_created_on_one_day_carry_the_caveat_into_every_verdict(databa
 
 
 def test_an_export_without_a_win_says_so_instead_of_a_table_of_zeros(database):
-    data = export(300, ["Closed Lost", "Proposal", ""])
-    with make_session(database) as s:
-        workshop, key = store.create_workshop(s, company="Nowins", title="Leads",
-                                              facilitator_name="Fay")
-        result = import_leads(data, "nowins.csv")
-        store.record_upload(s, workshop.id, key, sha256=save_upload(data),
-                            filename="nowins.csv", rows=len(result.leads),
-                            headers_signature=headers_signature(list(result.raw.columns)),
-                            mapping_json=result.mapping.to_json())
-        _, revision, _ = store.my_draft(s, workshop.id, key)
-        store.save_draft(s, workshop.id, key, SOFTWARE, revision)
-        store.reveal(s, workshop.id, key)
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params["ws"], at.query_params["key"] = workshop.id, key
-    at.run()
-    at.switch_page("views/evidence.py").run()
-    assert not at.exception
+    at = evidence_page(database, export(300, ["Closed Lost", "Proposal", ""]))
     assert any(i.value.startswith("No lead here was won (yet)") for i in at.info)
     assert not [d for d in at.dataframe if "Reliable" in d.value.columns]
