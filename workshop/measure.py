@@ -222,7 +222,8 @@ def wins_sentence(figures: Figures) -> str:
     if not figures.wins or figures.wins_caught is None:
         return ""
     line = f"It would have caught {formatted(figures.wins_caught, 'share')} of past wins"
-    if figures.win_rate_qualified is None and figures.win_rate_rest is None:
+    if figures.lift is None and figures.win_rate_qualified is None \
+            and figures.win_rate_rest is None:
         # `outcome_metrics` leaves both rates out when every decided lead was won
         return line + " (every lead here that is not an open deal was won, so no win rate " \
             "can be worked out)."
