@@ -113,7 +113,9 @@ def test_a_definition_file_becomes_the_facilitators_draft(
                                 (not_json, "The definition is not valid", "5-not-json")):
         text = upload(path, message)
         snap(browser, f"{name}-{shot}")
-        assert browser.get_by_test_id("stAlertContentError").filter(has_text=message).is_visible()
+        # waited for: a rerun of the page may redraw the alert just after it first showed
+        browser.get_by_test_id("stAlertContentError").filter(has_text=message).first.wait_for(
+            state="visible", timeout=15_000)
         assert browser.get_by_role("button", name=USE).count() == 0
         assert draft() == demo.facilitator_draft()
     engine.dispose()
