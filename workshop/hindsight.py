@@ -1,7 +1,7 @@
 """Columns known only after a lead arrived: its deal, its stage, the outcome itself, and what
 sales did with it. A rule on one looks perfect against past wins ("Probability: 100" catches
-every won deal) and cannot sort a new lead, so neither the learned draft nor the form offers
-them as criteria."""
+every won deal) and cannot sort a new lead: the learned draft never uses one, and the form
+offers them last, with a warning."""
 from __future__ import annotations
 
 import re

@@ -726,7 +726,7 @@ _TOTAL_KEYS = np.array([_word_key(start) for start in _TOTAL_STARTS], dtype=np.i
 # Owner | Status…" (in the board's language), then the tasks, each with its first cell blank,
 # until the next item. Neither is a lead.
 _SUBITEMS_LABEL = (r"(?i)^(?:sub-?items?|unterelemente|sous-?[ée]l[ée]ments|subelementos"
-                   r"|subitens|sottoelementi|subitems?)$")
+                   r"|subitens|sottoelementi)$")
 _SUBITEMS_KEYS = np.array([_word_key(start) for start in ("sub", "unt", "sou", "sot")],
                           dtype=np.int32)
 

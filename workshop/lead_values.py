@@ -21,7 +21,6 @@ import pandas as pd
 
 from workshop.catalog import FIELDS, Kind
 from workshop.evaluate import CHOICES, PLACEHOLDER_FOLDS, fold, yes_no_words
-from workshop.hindsight import recorded_after_arrival
 from workshop.leads import DERIVED, header_columns
 
 
@@ -52,9 +51,6 @@ class LeadValues:
     fields: dict[str, tuple[tuple[str, int], ...]]
     columns: dict[str, OtherColumn]
     currency: str | None = None  # the one the export writes its amounts in, when it says
-    # those of `columns` named like a column known only after a lead arrived (a lost reason,
-    # a won date, the deal's amount; `workshop.hindsight`): offered last, with a warning
-    after_arrival: tuple[str, ...] = ()
 
 
 def lead_values(leads: pd.DataFrame, currency: str | None = None,
@@ -63,8 +59,7 @@ def lead_values(leads: pd.DataFrame, currency: str | None = None,
     fields = {key: tuple(value_counts(leads[key])) for key, lead_field in FIELDS.items()
               if lead_field.kind == Kind.CATEGORY and key in leads.columns}
     return LeadValues({k: v for k, v in fields.items() if v},
-                      other_columns(leads, outcome_column=outcome_column), currency,
-                      after_arrival_columns(leads, outcome_column))
+                      other_columns(leads, outcome_column=outcome_column), currency)
 
 
 # Not criteria: the outcome, and the deal stage or "converted" flag it is read from, are known
@@ -73,25 +68,11 @@ def lead_values(leads: pd.DataFrame, currency: str | None = None,
 NOT_CRITERIA = frozenset({"outcome", "deal_stage", "converted", "is_customer"})
 
 
-def _internal(leads: pd.DataFrame, outcome_column: str | None) -> set[str]:
+def other_columns(leads: pd.DataFrame, top: int = OTHER_VALUES_LISTED,
+                  outcome_column: str | None = None) -> dict[str, OtherColumn]:
     internal = set(FIELDS) | set(DERIVED) | NOT_CRITERIA
     if outcome_column:
         internal |= {outcome_column, header_columns(leads).get(outcome_column, outcome_column)}
-    return internal
-
-
-def after_arrival_columns(leads: pd.DataFrame, outcome_column: str | None = None
-                          ) -> tuple[str, ...]:
-    """The columns beyond the catalog named like one known only after a lead arrived ("Lost
-    Reason", "Deal - Won time", the deal's amount)."""
-    internal = _internal(leads, outcome_column)
-    return tuple(name for name in leads.columns if isinstance(name, str)
-                 and name not in internal and recorded_after_arrival(name))
-
-
-def other_columns(leads: pd.DataFrame, top: int = OTHER_VALUES_LISTED,
-                  outcome_column: str | None = None) -> dict[str, OtherColumn]:
-    internal = _internal(leads, outcome_column)
     columns: dict[str, OtherColumn] = {}
     for name in leads.columns:
         if not isinstance(name, str) or name in internal:

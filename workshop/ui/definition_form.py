@@ -132,8 +132,7 @@ def definition_form(prefix: str, load: Load, save: Save,
         if question.key == catalog.ENGAGEMENT:
             _engagement_widgets(prefix, definition, load, save)
         elif question.key == catalog.OTHER:
-            _other_widgets(prefix, definition, load, save, values.columns,
-                           values.after_arrival)
+            _other_widgets(prefix, definition, load, save, values.columns)
         else:
             for field_key in question.fields:
                 _field_widgets(prefix, question, catalog.FIELDS[field_key], definition, load,
@@ -448,11 +447,10 @@ def _op_label(name: str, counts: dict[str, int]) -> str:
 
 
 def _other_widgets(prefix: str, definition: Definition, load: Load, save: Save,
-                   columns: dict[str, OtherColumn], after_arrival: tuple[str, ...] = ()
-                   ) -> None:
+                   columns: dict[str, OtherColumn]) -> None:
     """Criteria on any column of the leads: the ones so far, and a row to add another.
-    Columns known only after a lead arrived (`after_arrival`) are offered last, and warned
-    about when chosen or typed."""
+    Columns known only after a lead arrived (`workshop.hindsight`) are offered last, and
+    warned about when chosen or typed."""
     k = lambda *parts: _key(prefix, catalog.OTHER, *parts)  # noqa: E731
     for position, criterion in enumerate(definition.criteria_for(catalog.OTHER)):
         line, remove = st.columns([6, 1], vertical_alignment="center")
@@ -462,7 +460,7 @@ def _other_widgets(prefix: str, definition: Definition, load: Load, save: Save,
                       args=(prefix, position, load, save))
 
     st.markdown("**Add a condition on a column of your leads**")
-    later = set(after_arrival)
+    later = {c for c in columns if recorded_after_arrival(c)}
     offered = [c for c in columns if c not in later] + [c for c in columns if c in later]
     column = st.selectbox(
         "Column", offered, index=None, key=k("column"), accept_new_options=True,
@@ -474,7 +472,7 @@ def _other_widgets(prefix: str, definition: Definition, load: Load, save: Save,
                    "uploaded; until then, type the column's name.")
     if column is None:
         return
-    if column in later or recorded_after_arrival(column):
+    if recorded_after_arrival(column):
         st.warning(after_arrival_warning(column), icon="⏳")
     choice = columns.get(column)
     ops = _ops_for(choice)
