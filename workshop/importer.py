@@ -93,6 +93,8 @@ class ExportFormat:
     columns: int
     sheet: str = ""  # the worksheet read
     passed_over: str = ""  # the sheet the workbook opens on, when the leads were read elsewhere
+    same_columns: tuple[str, ...] = ()  # other sheets headed alike (a sheet per year): not read
+    other_sheets: tuple[str, ...] = ()  # every other worksheet, "(hidden)" after a hidden one
 
 
 def read_export_file(path: str | Path, **limits) -> tuple[pd.DataFrame, ExportFormat]:
@@ -1384,7 +1386,8 @@ def _read_xlsx(data: bytes, *, max_rows: int) -> tuple[pd.DataFrame, ExportForma
     frame = pd.DataFrame({name: pd.Series(column, dtype="str")
                           for name, column in zip(names, columns, strict=True)})
     return frame, ExportFormat("xlsx", "", "", sheet.decimal, len(frame), len(names),
-                               sheet=sheet.title, passed_over=sheet.passed_over)
+                               sheet=sheet.title, passed_over=sheet.passed_over,
+                               same_columns=sheet.same_columns, other_sheets=sheet.other_sheets)
 
 
 _OPENDOCUMENT = b"application/vnd.oasis.opendocument."
@@ -1408,6 +1411,10 @@ def _not_a_workbook(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) ->
         return ImportProblem("This is an OpenDocument file (from LibreOffice or OpenOffice), not "
                              "a spreadsheet of leads. Export the leads as CSV or XLSX and "
                              "upload that.")
+    if any(m.filename == "xl/workbook.bin" for m in members):
+        return ImportProblem("This is an Excel binary workbook (.xlsb), which cannot be read "
+                             "here. Open it in Excel, save it as .xlsx (Excel Workbook) or CSV "
+                             "and upload that.")
     if any(m.filename.endswith(".iwa") for m in members):
         return ImportProblem("This is an Apple Numbers spreadsheet, which cannot be read here. "
                              "In Numbers choose File › Export To › Excel (or CSV) and upload "
@@ -1646,6 +1653,8 @@ class _Sheet:
     numbers: pa.Array | None = None  # each row's number in the sheet (1: its first), header first
     merged: tuple[tuple[int, int, int, int], ...] = ()  # (first row, column, last row, column)
     passed_over: str = ""  # the sheet the workbook opens on, when it is not this one
+    same_columns: tuple[str, ...] = ()  # see ExportFormat
+    other_sheets: tuple[str, ...] = ()
 
 
 def _rows_sheet(rows: list[list[str | None]], width: int, numbers: array.array, title: str,
@@ -1743,6 +1752,7 @@ def _openpyxl_sheet(data: bytes, archive: zipfile.ZipFile, max_rows: int) -> _Sh
         opens_on = names.index(sheets[0].title)
         index = _leads_sheet(archive, opens_on, [name in worksheets for name in names])
         passed_over = names[opens_on] if index != opens_on else ""
+        others = _other_sheets(archive, index, [name in worksheets for name in names], names)
         sheet = book[names[index]]
         merged = _merged_ranges(archive, getattr(sheet, "_worksheet_path", ""))
         # The size a sheet claims is not trusted: openpyxl would fill in every missing row up
@@ -1763,6 +1773,7 @@ def _openpyxl_sheet(data: bytes, archive: zipfile.ZipFile, max_rows: int) -> _Sh
         book.close()
     read = _rows_sheet(rows, width, numbers, title, decimal)
     read.merged, read.passed_over = merged, passed_over
+    read.same_columns, read.other_sheets = others
     return read
 
 
@@ -1807,6 +1818,8 @@ def _calamine_read(data: bytes, archive: zipfile.ZipFile, max_rows: int) -> _She
         worksheet = python_calamine.SheetTypeEnum.WorkSheet
         index = _leads_sheet(archive, opens_on, [s.typ == worksheet for s in sheets])
         passed_over = sheets[opens_on].name if index != opens_on else ""
+        others = _other_sheets(archive, index, [s.typ == worksheet for s in sheets],
+                               [s.name for s in sheets])
         sheet = book.get_sheet_by_index(index)
         if sheet.start is None:  # nothing read: let openpyxl say whether it is really empty
             return None
@@ -1823,6 +1836,7 @@ def _calamine_read(data: bytes, archive: zipfile.ZipFile, max_rows: int) -> _She
     read = _grid_sheet(grid, left, max_rows, title, _sheet_decimal(grid), top)
     if read is not None:
         read.merged, read.passed_over = merged, passed_over
+        read.same_columns, read.other_sheets = others
     return read
 
 
@@ -1953,6 +1967,37 @@ def _leads_sheet(archive: zipfile.ZipFile, today: int, worksheets: list[bool]) -
         return best
     except (*_DAMAGED_ZIP, KeyError):
         return today
+
+
+def _other_sheets(archive: zipfile.ZipFile, index: int, worksheets: list[bool],
+                  names: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The worksheets other than the one read (`index`) whose header names the same columns
+    (case and spaces aside) and which hold a row under it: more of the same leads, as a
+    workbook with a sheet per year or per region holds them. And every other worksheet, with
+    "(hidden)" after a hidden one, for a sheet read that names no lead field. Only the sheets'
+    first rows are looked at."""
+    try:
+        parts = _sheet_parts(archive)
+        if parts is None or len(parts) != len(worksheets) or len(parts) != len(names) \
+                or len(parts) < 2:
+            return (), ()
+        heads = {i: _sheet_head(archive, part, _TITLE_ROWS + 2) or []
+                 for i, (part, _) in enumerate(parts) if worksheets[i]}
+        headers = {i: _header_cells(head) for i, head in heads.items()}
+        strings = _shared_strings(archive, {value for row in headers.values()
+                                            for kind, value in row if kind == b"s"})
+        named = {i: [" ".join(str(strings.get(value, "") if kind == b"s" else value)
+                              .split()).casefold() for kind, value in row]
+                 for i, row in headers.items()}
+        mine = named.get(index) or []
+        alike = tuple(names[i] for i, head in heads.items()
+                      if i != index and len(mine) >= 2 and named[i] == mine
+                      and len(head) > (_header_row(head) or 0) + 1)
+        others = tuple(names[i] + ("" if parts[i][1] else " (hidden)")
+                       for i in range(len(parts)) if i != index and worksheets[i])
+        return alike, others
+    except (*_DAMAGED_ZIP, KeyError):
+        return (), ()
 
 
 _SUMMARY_ROWS = 100  # a summary's rows, by month or by industry, are a few dozen at most

@@ -31,12 +31,15 @@ from workshop.mapping import (
 )
 from workshop.money import currency_mismatch, mixed_sentence, typical_mark
 from workshop.pipeline import map_with_saved, reuse_note
+from workshop.sheet_notes import sheet_sentences
 from workshop.text import escape_markdown
 from workshop.ui.context import Place, visit
 from workshop.ui.leads_source import LeadsSource, imported, remember_import
 from workshop.uploads import save_upload
 
-UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm"]
+# Old .xls, binary .xlsb and OpenDocument .ods files are taken too, so that the importer can
+# say how to save them as .xlsx instead of the browser refusing them without a word of why.
+UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "xlsb", "ods"]
 NOT_MAPPED = ""
 
 
@@ -98,7 +101,8 @@ def review(place: Place, source: LeadsSource, definitions: dict | None = None) -
                          for field in definition_fields(definition)}))
     quality = quality_of(upload.sha256, upload.filename, upload.mapping_json, used)
     st.caption(escape_markdown(quality.headline()))
-    for question in unit_questions(result) + date_order_questions(result) \
+    for question in sheet_sentences(fmt, len(result.mapping.columns)) \
+            + unit_questions(result) + date_order_questions(result) \
             + currency_warnings(result, definitions) \
             + after_arrival_sentences(definitions or {}):
         st.warning(escape_markdown(question))
