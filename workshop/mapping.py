@@ -1127,6 +1127,22 @@ def read_unseen(values: list[str], won: set[str], recorded: bool) -> list[str]:
     return read
 
 
+def outcome_as_read(column: pd.Series, won_values: Iterable[str], open_values: Iterable[str],
+                    lost_values: Iterable[str] | None) -> tuple[OutcomeGuess, list[str]]:
+    """How a mapping of values reads `column` as it is now: the column's values it reads won
+    and open (values it never saw included, read as `read_unseen` reads them: a later
+    export's "Won" where the first wrote "Closed Won"), and those unseen values. A mapping
+    editor started from this shows the reading behind the figures, so saving it unchanged
+    keeps them; started from the saved lists alone, a new won stage would be saved as lost."""
+    values = _distinct(column)
+    read = apply_outcome(pd.Series(values, dtype="str"), won_values, open_values,
+                         lost_values=lost_values).tolist()
+    named = _folded(won_values) | _folded(open_values) | _folded(lost_values or ())
+    guess = OutcomeGuess(column.name, [v for v, r in zip(values, read, strict=True) if r == WON],
+                         [v for v, r in zip(values, read, strict=True) if r == OPEN])
+    return guess, [v for v in values if v.strip().casefold() not in named]
+
+
 # --- units ---------------------------------------------------------------------------------------
 
 # The values' unit words (`UNIT_WORDS`), and spellings only headers use.

@@ -22,6 +22,7 @@ from workshop.mapping import (
     choice_problems,
     headers_signature,
     lost_by_default,
+    outcome_as_read,
     outcome_values,
     repeating_columns,
     revenue_unit,
@@ -201,7 +202,7 @@ def mapping_editor(place: Place, upload_id: int, raw: pd.DataFrame, mapping: Map
                            if mapping.outcome_column in columns else 0,
                            format_func=lambda c: c or "(none)", key=f"evidence:outcome:{upload_id}")
     counted = outcome_values(raw[outcome]) if outcome else []
-    default = _outcome_default(raw, mapping, outcome, chosen_columns)
+    default, unseen = _outcome_default(raw, mapping, outcome, chosen_columns)
     present = False
     won: list[str] = []
     still_open: list[str] = []
@@ -229,6 +230,8 @@ def mapping_editor(place: Place, upload_id: int, raw: pd.DataFrame, mapping: Map
             default=[v for v in default.open_values if v in counts], accept_new_options=True,
             format_func=lambda v: _counted(v, counts), key=f"evidence:open:{upload_id}:{outcome}")
         won, still_open = _in_column(won, counted), _in_column(still_open, counted)
+        if unseen:
+            st.caption(escape_markdown(_unseen_caption(unseen, default)))
         st.caption("Leads whose value is neither won nor open count as not won; blank cells "
                    "and placeholders such as “Select” count as no deal (not won). A value a "
                    "later export with these columns brings is read as new: a new pipeline "
@@ -251,16 +254,35 @@ def mapping_editor(place: Place, upload_id: int, raw: pd.DataFrame, mapping: Map
 
 
 def _outcome_default(raw: pd.DataFrame, mapping: Mapping, outcome: str,
-                     columns: dict[str, str]) -> OutcomeGuess:
-    """How the outcome widgets start for `outcome`: as the mapping reads it when it is the
-    mapping's column, else as the automatic suggestion would read that column alone."""
+                     columns: dict[str, str]) -> tuple[OutcomeGuess, list[str]]:
+    """How the outcome widgets start for `outcome`: as the mapping reads the column's values
+    now when it is the mapping's column (values it never saw included: `outcome_as_read`),
+    else as the automatic suggestion would read that column alone; and the values the mapping
+    never saw."""
     if not outcome:
-        return NO_OUTCOME
+        return NO_OUTCOME, []
     if outcome == mapping.outcome_column:
-        return OutcomeGuess(outcome, mapping.won_values, mapping.open_values,
-                            mapping.won_when_present)
+        if mapping.won_when_present:
+            return OutcomeGuess(outcome, [], [], True), []
+        return outcome_as_read(raw[outcome], mapping.won_values, mapping.open_values,
+                               mapping.lost_values)
     guess = suggest_outcome(raw[[outcome]], {outcome: columns.get(outcome, NOT_MAPPED)})
-    return guess if guess.column == outcome else NO_OUTCOME
+    return (guess if guess.column == outcome else NO_OUTCOME), []
+
+
+UNSEEN_LISTED = 8
+
+
+def _unseen_caption(unseen: list[str], read: OutcomeGuess) -> str:
+    """Plain text: the values this export brings that the mapping was saved without, and how
+    they are read (what the lists above start from)."""
+    won, still_open = set(read.won_values), set(read.open_values)
+    said = [f"“{value}” ({'won' if value in won else 'open' if value in still_open else 'not won'})"
+            for value in unseen[:UNSEEN_LISTED]]
+    more = len(unseen) - UNSEEN_LISTED
+    return ("New since the mapping was saved, and read as shown: " + ", ".join(said)
+            + (f" and {more:,} more" if more > 0 else "") + ". Correct them above if need be, "
+            "then save.")
 
 
 def _in_column(chosen: list[str], counted: list[tuple[str, int]]) -> list[str]:
