@@ -11,6 +11,7 @@ from workshop.measure import (
     volume_sentence,
     win_caveats,
 )
+from workshop.preview import none_qualified_sentence
 from workshop.text import BLANK, escape_markdown
 from workshop.ui.comparison_view import comparison_rows, score_line
 from workshop.ui.context import require_workshop, step_header, visit
@@ -116,6 +117,9 @@ else:
         measured = {"when agreed": latest.figures, "now": now}
         for caveat in period_caveats(measured) + win_caveats(measured):
             st.caption(escape_markdown(caveat))
+        if now.qualified == 0 and (why := none_qualified_sentence(source.leads,
+                                                                  latest.definition)):
+            st.warning(escape_markdown(why))
         if latest.figures is None:
             st.caption("No figures were measured when this version was signed.")
 

@@ -221,6 +221,9 @@ def wins_sentence(figures: Figures) -> str:
     — empty when the leads had no wins to catch."""
     if not figures.wins or figures.wins_caught is None:
         return ""
+    if figures.qualified == 0:  # no rate of qualified leads, whatever the outcomes hold
+        return (f"It would have caught none of the {figures.wins:,} past "
+                f"win{'' if figures.wins == 1 else 's'}: no lead qualified.")
     line = f"It would have caught {formatted(figures.wins_caught, 'share')} of past wins"
     if figures.lift is None and figures.win_rate_qualified is None \
             and figures.win_rate_rest is None:
@@ -259,12 +262,19 @@ def win_caveats(measured: dict[str, Figures | None]) -> list[str]:
     """What a reader must know before comparing win figures measured at several times
     ({"when agreed": ..., "now": ...}): that none of the leads of a time was won (a fresh export
     whose deals have not closed yet: its 0% says nothing about the definition), that none was
-    decided or the leads had no outcome at all (so there are no win figures), or that too
-    few were decided to trust; nothing for figures that can be read as they are (nor for
-    figures stored before they said whether the leads had an outcome)."""
+    decided or the leads had no outcome at all (so there are no win figures), that no lead
+    qualified (not that too few were decided), or that too few were decided to trust; nothing
+    for figures that can be read as they are (nor for figures stored before they said whether
+    the leads had an outcome)."""
     few = [when for when, figures in measured.items()
-           if figures is not None and figures.wins and not figures.reliable]
+           if figures is not None and figures.wins and not figures.reliable
+           and figures.qualified]
     said = [f"The win figures {' and '.join(few)} are {FEW_OUTCOMES}."] if few else []
+    said += [f"No lead qualified among the leads measured {when}, so none of their "
+             f"{figures.wins:,} win{'' if figures.wins == 1 else 's'} is caught and qualified "
+             "leads have no win rate."
+             for when, figures in measured.items()
+             if figures is not None and figures.wins and figures.qualified == 0]
     return said + [f"No lead was won among the leads measured {when}, so their win rates are "
                    "0% by arithmetic and say nothing about the definition until deals are won."
                    for when, figures in measured.items()

@@ -500,6 +500,28 @@ def waterfall(leads: pd.DataFrame, definition: Definition, *,
     return table
 
 
+def none_qualified_sentence(leads: pd.DataFrame, definition: Definition) -> str:
+    """Why a definition qualifies none of these leads, for a figure of 0 that would otherwise
+    read as a finding: the must-haves no lead meets at all (a value a fresh export no longer
+    writes, say), else the step of the waterfall after which no lead is left. Empty when some
+    lead qualifies, and when the leads cannot be evaluated (said elsewhere)."""
+    if not len(leads) or missing_columns(leads, definition):
+        return ""
+    steps = waterfall(leads, definition)
+    mql = steps.loc[steps["kind"].isin(["start", "disqualifier", "mql", "points"]), "remaining"]
+    if int(mql.iloc[-1]) > 0:
+        return ""
+    never = [c for c in definition.gate("mql") if not kept_mask(leads, c).any()]
+    if never:
+        rules = "; ".join(f"“{c.sentence()}”" for c in never)
+        return (f"No lead qualifies because no lead at all meets {rules}. If these leads "
+                "write the value otherwise now (a renamed industry or stage, say), add that "
+                "spelling in a new version; check the column mapping too.")
+    emptied = steps.loc[(steps["remaining"] == 0) & (steps["kind"] != "start"), "step"]
+    return (f"No lead qualifies: after “{emptied.iloc[0]}” no lead is left." if len(emptied)
+            else "")
+
+
 def overlap(qualified: dict[str, pd.Series]) -> pd.DataFrame:
     """How many leads each combination of drafts qualifies: do the drafts want the same leads?
 
