@@ -20,7 +20,7 @@ import segno
 from workshop import catalog
 from workshop.definition import Definition
 from workshop.measure import leads_count, volume_sentence, wins_sentence
-from workshop.text import md_escape, md_inline, without_bidi_overrides
+from workshop.text import md_escape, md_inline, streamlit_guarded, without_bidi_overrides
 
 HEADLINE = "A qualified lead is…"
 MAX_HEADLINE_RULES = 4  # the headline stays a few short lines; the gates list everything
@@ -295,9 +295,9 @@ def format_date(value: datetime | date) -> str:
 
 
 # --- Markdown --------------------------------------------------------------------------------
-def _md_block(text: str, indent: str = "") -> str:
+def _md_block(text: str, indent: str = "", on_screen: bool = False) -> str:
     """Escaped multi-line text as one paragraph with hard line breaks (backslash at line end)."""
-    lines = [line for line in md_escape(text).split("\n")]
+    lines = md_escape(streamlit_guarded(text) if on_screen else text).split("\n")
     while lines and not lines[-1]:
         lines.pop()
     out = []
@@ -308,52 +308,59 @@ def _md_block(text: str, indent: str = "") -> str:
     return "\n".join(out)
 
 
-def to_markdown(page: OnePager) -> str:
-    """The one-pager as Markdown; everything typed by people is escaped."""
+def to_markdown(page: OnePager, *, on_screen: bool = False) -> str:
+    """The one-pager as Markdown; everything typed by people is escaped. `on_screen`: for
+    Streamlit, whose Markdown also turns ":streamlit:", " -> " and " -- " into a logo, an arrow
+    and a dash unless guarded (`streamlit_guarded`); a file keeps the text exactly."""
     titles = page.section_titles
+
+    def shown(text: object) -> str:
+        return md_inline(streamlit_guarded(text) if on_screen else text)
+
     company, title = page.company.strip(), page.title.strip()
-    out: list[str] = [f"# {md_inline(company or title) or 'Ideal lead definition'}", ""]
+    out: list[str] = [f"# {shown(company or title) or 'Ideal lead definition'}", ""]
     if company and title:
-        out += [f"**{md_inline(title)}**", ""]
+        out += [f"**{shown(title)}**", ""]
     if page.meta_line:
-        out += [f"*{md_inline(page.meta_line)}*", ""]
+        out += [f"*{shown(page.meta_line)}*", ""]
 
-    out += [f"## {md_inline(page.headline)}", ""]
-    out += [f"- {md_inline(line)}" for line in page.headline_lines] + [""]
+    out += [f"## {shown(page.headline)}", ""]
+    out += [f"- {shown(line)}" for line in page.headline_lines] + [""]
 
-    out += [f"## {titles['handoff']}", "", md_inline(page.handoff), ""]
+    out += [f"## {titles['handoff']}", "", shown(page.handoff), ""]
     if page.figures:
-        out += [f"## {titles['figures']}", ""] + [f"- {md_inline(line)}"
+        out += [f"## {titles['figures']}", ""] + [f"- {shown(line)}"
                                                  for line in page.figures] + [""]
 
     for key, sentences in (("mql", page.mql_gate), ("sql", page.sql_gate)):
         out += [f"## {titles[key]}", ""]
-        out += [f"- {md_inline(s)}" for s in sentences] if sentences else [page.empty[key]]
+        out += [f"- {shown(s)}" for s in sentences] if sentences else [page.empty[key]]
         out.append("")
 
     out += [f"## {titles['points']}", ""]
     if page.points:
         out += ["| What earns points | Points |", "| --- | ---: |"]
-        out += [f"| {md_inline(row.text)} | {md_inline(row.points_text)} |"
+        out += [f"| {shown(row.text)} | {shown(row.points_text)} |"
                 for row in page.points]
     else:
         out.append(page.empty["points"])
-    out += ["", f"**Threshold:** {md_inline(page.threshold_text)}", ""]
+    out += ["", f"**Threshold:** {shown(page.threshold_text)}", ""]
 
     out += [f"## {titles['disqualifiers']}", ""]
-    out += ([f"- {md_inline(s)}" for s in page.disqualifiers] if page.disqualifiers
+    out += ([f"- {shown(s)}" for s in page.disqualifiers] if page.disqualifiers
             else [page.empty["disqualifiers"]])
     out.append("")
 
     out += [f"## {titles['notes']}", ""]
     if page.notes:
-        out += [f"- **{md_inline(note.title)}:** {_md_block(note.text, indent='  ')}"
+        out += [f"- **{shown(note.title)}:** "
+                f"{_md_block(note.text, indent='  ', on_screen=on_screen)}"
                 for note in page.notes]
     else:
         out.append(page.empty["notes"])
     out.append("")
 
-    out += [f"## {titles['agreement']}", "", md_inline(page.agreement_text), ""]
+    out += [f"## {titles['agreement']}", "", shown(page.agreement_text), ""]
     if page.link:
         out += [f"{LINK_TEXT} {_md_link(page.link)}", ""]
     return "\n".join(out)

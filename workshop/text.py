@@ -63,11 +63,17 @@ def md_inline(text: object) -> str:
     return " ".join(part for part in md_escape(text).split("\n") if part)
 
 
+def streamlit_guarded(text: object) -> str:
+    """Typed text that Streamlit's Markdown leaves as typed once escaped: no logo for
+    ":streamlit:", no arrow or dash for " -> " or " -- " (a word joiner keeps them apart).
+    For the screen only: files keep the text exactly."""
+    text = _STREAMLIT_LOGO.sub(WORD_JOINER, "" if text is None else str(text))
+    return _STREAMLIT_SIGNS.sub(lambda sign: sign[0][0] + WORD_JOINER + sign[0][1:], text)
+
+
 def escape_markdown(text: object) -> str:
     """One line of typed text, safe to put inside Streamlit Markdown: it shows as typed."""
-    text = _STREAMLIT_LOGO.sub(WORD_JOINER, "" if text is None else str(text))
-    text = _STREAMLIT_SIGNS.sub(lambda sign: sign[0][0] + WORD_JOINER + sign[0][1:], text)
-    return md_inline(text)
+    return md_inline(streamlit_guarded(text))
 
 
 def chart_text(text: object) -> str:

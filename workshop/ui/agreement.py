@@ -158,7 +158,7 @@ def _proposed_page(place: Place, workshop, proposal: versions.ProposalState) -> 
                             agreed_at=None, version=proposal.number,
                             decisions=proposal.decisions)
     with st.expander(f"The proposed version {proposal.number}", expanded=True):
-        st.markdown(export.to_markdown(page))
+        st.markdown(export.to_markdown(page, on_screen=True))
 
 
 def signoff(place: Place, workshop, actor: store.Actor, shared: store.SharedState,

@@ -19,4 +19,4 @@ def one_pager_box(page: export.OnePager) -> None:
     one_pager_style()
     with st.container(border=True,
                       key="one-pager-long" if wall.heading_is_long(page) else "one-pager"):
-        st.markdown(export.to_markdown(page))
+        st.markdown(export.to_markdown(page, on_screen=True))
