@@ -159,8 +159,7 @@ def test_a_cell_that_claims_another_row_than_its_own_is_not_given_to_calamine():
 
 
 @pytest.mark.parametrize("cell, text", [
-    (b'<c r="B2" t="e"><v>#N/A</v></c>', "#N/A"),  # calamine drops error values
-    (b'<c r="B2" t="inlineStr"><is><t>  Acme </t></is></c>', "  Acme "),  # and trims this
+    (b'<c r="B2" t="inlineStr"><is><t>  Acme </t></is></c>', "  Acme "),  # calamine trims
     (b'<c r="B2" t="inlineStr"><is><t>&#9;Acme</t></is></c>', "\tAcme"),
 ])
 def test_a_cell_calamine_reads_otherwise_is_read_as_before(cell, text):

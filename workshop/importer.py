@@ -1825,6 +1825,13 @@ def _calamine_read(data: bytes, archive: zipfile.ZipFile, max_rows: int) -> _She
             return None
         top, left = sheet.start  # openpyxl's rows start at column A, calamine's at the first used
         grid = sheet.to_python(skip_empty_area=True)
+        errors = _error_cells(archive, index)
+        if errors is None:
+            return None
+        for row, column, text in errors:  # calamine reads them as empty
+            if not (0 <= row - 1 - top < len(grid) and 0 <= column - 1 - left < len(grid[0])):
+                return None
+            grid[row - 1 - top][column - 1 - left] = text
         title = sheet.name
         merged = tuple((r1 + 1, c1 + 1, r2 + 1, c2 + 1)
                        for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or ())
@@ -2228,15 +2235,47 @@ _CELLS_HIDDEN = (
     re.compile(rb":(?:c|row|sheetData|si|r|t|is|v|f)[\s/>]"),
     re.compile(rb"<c[>/\t\n\r]"),
 )
-# What calamine reads otherwise than openpyxl: an error value (openpyxl keeps "#N/A", calamine
-# drops it) or a date typed as text; text without xml:space="preserve" that starts or ends with
-# white space (calamine trims it, openpyxl keeps it).
+# What calamine reads otherwise than openpyxl: a date typed as text; text without
+# xml:space="preserve" that starts or ends with white space (calamine trims it, openpyxl keeps
+# it). An error value ("#N/A", which calamine drops and openpyxl keeps) is put back into
+# calamine's grid instead (`_error_cells`): one VLOOKUP's "#N/A" would make a 60,000-row
+# workbook take a minute in openpyxl instead of five seconds.
 _CALAMINE_DIFFERS = (
-    re.compile(rb" t=\"[de]\""),
+    re.compile(rb" t=\"d\""),
     re.compile(rb"<t(?:>(?:\s|&#|[^<]*[\s;]</t>)|\s(?![^>]*preserve))"),
 )
 _ROW_NUMBER = re.compile(rb"<row\b[^>]*?\sr=\"([0-9]{1,10})\"")
 _COLUMN_LETTERS = re.compile(rb"<c r=\"([A-Z]{1,3})[1-9]")
+
+
+# An error cell ("r" first, as `_calamine_bounded` makes sure): its row, column and content.
+_ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>/]*?\st="e"[^>/]*>(.*?)</c>',
+                         re.DOTALL)
+
+
+def _error_cells(archive: zipfile.ZipFile, index: int) -> list[tuple[int, int, str]] | None:
+    """The error values ("#N/A", "#DIV/0!") of the sheet numbered `index` in the workbook's
+    order, each with its row and column (from 1), as openpyxl reads them; None when the parts
+    do not say which part that sheet is. Read a piece at a time, a cell cut by a piece's end
+    carried over to the next."""
+    try:
+        parts = _sheet_parts(archive)
+        if parts is None or not 0 <= index < len(parts):
+            return None
+        found, rest = [], b""
+        for piece in _pieces(archive, archive.getinfo(parts[index][0])):
+            buffer, end = rest + piece, 0
+            for cell in _ERROR_CELL.finditer(buffer):
+                value = _CELL_VALUE.search(cell.group(3))
+                if value is not None:
+                    found.append((int(cell.group(2)), _column_number(cell.group(1)),
+                                  html.unescape(value.group(1).decode("utf-8", "replace"))))
+                end = cell.end()
+            cut = buffer.rfind(b"<c ", end)
+            rest = buffer[cut:] if cut >= 0 and b" t=\"e\"" in buffer[cut:] else b""
+        return found
+    except (*_DAMAGED_ZIP, KeyError):
+        return None
 
 
 def _calamine_bounded(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> bool:
