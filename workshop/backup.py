@@ -168,7 +168,9 @@ class SignOffBackup(_Part):
     at: Moment
 
 
-Figures = dict[Annotated[str, Field(max_length=40)], int | float | None]
+# Numbers, and the outcome column's header (`workshop.measure.Figures.outcome_column`).
+Figures = dict[Annotated[str, Field(max_length=40)],
+               int | float | None | Annotated[str, Field(max_length=300)]]
 
 
 class SignatoryBackup(_Part):

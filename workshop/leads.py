@@ -264,6 +264,18 @@ def _carried(leads: pd.DataFrame) -> dict:
     return found if isinstance(found, dict) else {}
 
 
+def outcome_source(leads: pd.DataFrame) -> str | None:
+    """The export's header the leads' outcome was read from (None: not known, or none)."""
+    found = _carried(leads).get("outcome_from")
+    return found if isinstance(found, str) else None
+
+
+def with_outcome_source(leads: pd.DataFrame, header: str | None) -> None:
+    """Note, in the leads' provenance, the header their outcome was read from: win figures
+    read from another column (a lead status instead of a deal stage) count other wins."""
+    leads.attrs[_PROVENANCE] = _Provenance(_carried(leads), outcome_from=header)
+
+
 def _is_value(column: pd.Series, value: str) -> pd.Series:
     """Where a (category) column holds `value`, compared case-insensitively; per category,
     not per lead."""

@@ -12,7 +12,7 @@ import pandas as pd
 from workshop.column_types import DAY_FIRST, MONTH_FIRST
 from workshop.definition import Definition
 from workshop.evaluate import evaluate
-from workshop.leads import unproven_date_order
+from workshop.leads import outcome_source, unproven_date_order
 from workshop.preview import (
     MIN_DECIDED,
     MIN_WINS,
@@ -53,6 +53,9 @@ class Figures:
     # The created dates' order when no date said it nor was it chosen: True day first, False
     # month first (a flag, as backups store figures as numbers); None when decided.
     unproven_day_first: bool | None = field(default=None, compare=False)
+    # The export's header the outcome was read from (None: not known): win figures read from
+    # another column count other wins, so comparing them says so.
+    outcome_column: str | None = field(default=None, compare=False)
 
     @property
     def qualified_share(self) -> float:
@@ -107,6 +110,7 @@ _KINDS: dict[str, Callable[[object], bool]] = {
     "lift": _maybe(_number), "reliable": lambda value: value in (True, False),
     "days": _maybe(_count), "has_outcome": lambda value: value in (None, True, False),
     "unproven_day_first": lambda value: value in (None, True, False),
+    "outcome_column": _maybe(lambda value: isinstance(value, str) and len(value) <= 300),
 }
 assert set(_KINDS) == {f.name for f in fields(Figures)}
 
@@ -142,6 +146,7 @@ def measure(leads: pd.DataFrame, definition: Definition, masks: dict | None = No
         else per_month_value(average_per_month(volume, "sql")),
         "days": None if volume is None else created_day_span(leads),
         "has_outcome": "outcome" in leads.columns,
+        "outcome_column": outcome_source(leads) if "outcome" in leads.columns else None,
         "unproven_day_first": None if volume is None else _unproven_day_first(leads),
     }
     outcomes = outcome_metrics(leads, evaluation)
@@ -270,6 +275,7 @@ def win_caveats(measured: dict[str, Figures | None]) -> list[str]:
            if figures is not None and figures.wins and not figures.reliable
            and figures.qualified]
     said = [f"The win figures {' and '.join(few)} are {FEW_OUTCOMES}."] if few else []
+    said += _outcome_columns_differ(measured)
     said += [f"No lead qualified among the leads measured {when}, so none of their "
              f"{figures.wins:,} win{'' if figures.wins == 1 else 's'} is caught and qualified "
              "leads have no win rate."
@@ -281,6 +287,19 @@ def win_caveats(measured: dict[str, Figures | None]) -> list[str]:
                    if figures is not None and figures.wins == 0] + [
         _no_win_figures(when, figures.has_outcome) for when, figures in measured.items()
         if figures is not None and figures.wins is None and figures.has_outcome is not None]
+
+
+def _outcome_columns_differ(measured: dict[str, Figures | None]) -> list[str]:
+    """A sentence when the win figures compared were read from different columns of their
+    exports (a deal stage then, a lead status now): they count different things as a win."""
+    columns = {when: figures.outcome_column for when, figures in measured.items()
+               if figures is not None and figures.outcome_column and figures.wins is not None}
+    if len(set(columns.values())) < 2:
+        return []
+    said = " and ".join(f"{when} from “{column}”" for when, column in columns.items())
+    return [f"The win figures were read {said}: these columns count different things as a "
+            "win, so their win figures are not comparable. To compare them, choose the same "
+            "outcome column under “Column mapping and outcome” on the evidence page."]
 
 
 def _no_win_figures(when: str, has_outcome: bool) -> str:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from workshop.catalog import FIELDS
 from workshop.importer import ExportFormat, read_export
-from workshop.leads import normalise
+from workshop.leads import header_columns, normalise, with_outcome_source
 from workshop.mapping import (
     CarriedMapping,
     Mapping,
@@ -206,6 +206,7 @@ def map_leads(raw: pd.DataFrame, export_format: ExportFormat,
     if problems:
         raise ValueError("The mapping does not fit this file: " + "; ".join(problems))
     leads = apply_mapping(raw, mapping, export_format.decimal)
+    _note_outcome_source(leads, mapping)
     return ImportedLeads(raw, export_format, mapping, leads)
 
 
@@ -222,7 +223,19 @@ def _map_automatically(raw: pd.DataFrame, export_format: ExportFormat) -> Import
 
     leads = normalise(raw, {h: k for h, k in columns.items() if k}, export_format.decimal,
                       outcomes, units=units)
+    _note_outcome_source(leads, made[0])
     return ImportedLeads(raw, export_format, made[0], leads)
+
+
+def _note_outcome_source(leads: pd.DataFrame, mapping: Mapping) -> None:
+    """Which header the leads' outcome came from: the mapping's outcome column, else the
+    deal stage it was read from (`with_outcome_source`)."""
+    if "outcome" not in leads.columns:
+        return
+    headers = header_columns(leads)
+    stage = next((header for header, key in headers.items() if key == "deal_stage"), None)
+    with_outcome_source(leads, mapping.outcome_column if mapping.outcome_column in headers
+                        else stage)
 
 
 def import_leads_file(path: str | Path, mapping: Mapping | None = None,
