@@ -42,6 +42,7 @@ from workshop.uploads import save_upload
 # say how to save them as .xlsx instead of the browser refusing them without a word of why.
 UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "xlsb", "ods"]
 NOT_MAPPED = ""
+READ_NOTE = "evidence:read-note"  # (workshop, upload's sha256, Markdown) of the last upload
 
 
 def upload_form(place: Place) -> None:
@@ -80,14 +81,20 @@ def upload_form(place: Place) -> None:
         ws(store.record_upload, sha256=sha, filename=file.name, rows=len(result.leads),
            headers_signature=signature, mapping_json=result.mapping.to_json())
     progress.empty()
-    st.success(f"Read {len(result.leads):,} leads from {escape_markdown(file.name)}"
-               + (f" {escape_markdown(note)}." if (note := reuse_note(result)) else "."))
+    # Kept for the upload's review below the form: the room's live poll reruns the page right
+    # after an upload, and a message drawn only now would be gone within a second.
+    st.session_state[READ_NOTE] = (place.workshop_id, sha, (
+        f"Read {len(result.leads):,} leads from {escape_markdown(file.name)}"
+        + (f" {escape_markdown(note)}." if (note := reuse_note(result)) else ".")))
 
 
 def review(place: Place, source: LeadsSource, definitions: dict | None = None) -> None:
     """Format, data quality and the column mapping of the current upload. The quality table
     also covers the columns the shown definitions use, mapped or not."""
     upload = source.upload
+    read = st.session_state.get(READ_NOTE)
+    if isinstance(read, tuple) and read[:2] == (place.workshop_id, upload.sha256):
+        st.success(read[2])  # what this session's upload of it said: see upload_form
     result = imported(upload.sha256, upload.filename, upload.mapping_json)
     fmt = result.format
     details = (f"{fmt.kind.upper()}, {fmt.encoding or 'workbook'}"
