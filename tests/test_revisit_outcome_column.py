@@ -93,3 +93,22 @@ def test_a_backup_keeps_the_outcome_column_of_its_measurements(engine, uploads):
         restored = restore_workshop(s, export_workshop(s, workshop_id, token))
         taken = versions.measurements(s, restored.workshop_id, restored.facilitator_token)
     assert [m.figures.outcome_column for m in taken if m.source == "q3.csv"] == ["Lead Status"]
+
+
+def test_the_versions_page_says_a_fresh_export_writes_another_currency(database, tmp_path):
+    """The version's revenue threshold is in dollars; the fresh export writes euros."""
+    params = signed_on(database, tmp_path, FIRST)
+    text = zoho_export(400, 21, datetime(2024, 7, 1), 90).decode("utf-8-sig")
+    lines = text.rstrip("\r\n").split("\r\n")
+    column = lines[0].split(";").index("Annual Revenue")
+
+    def in_euros(line: str) -> str:
+        cells = line.split(";")
+        cells[column] += " €"
+        return ";".join(cells)
+
+    euros = "\r\n".join([lines[0], *map(in_euros, lines[1:])]) + "\r\n"
+    store_upload(database, params, euros.encode("utf-8-sig"), "zoho_eur.csv")
+    page = texts(open_page(params, "views/history.py"))
+    assert "This export writes its amounts in EUR" in page
+    assert "Version 1 in USD" in page

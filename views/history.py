@@ -11,6 +11,7 @@ from workshop.measure import (
     volume_sentence,
     win_caveats,
 )
+from workshop.money import currency_mismatch
 from workshop.preview import none_qualified_sentence
 from workshop.text import BLANK, escape_markdown
 from workshop.ui.comparison_view import comparison_rows, score_line
@@ -117,6 +118,10 @@ else:
         measured = {"when agreed": latest.figures, "now": now}
         for caveat in period_caveats(measured) + win_caveats(measured):
             st.caption(escape_markdown(caveat))
+        amounts = {c.currency_code for c in latest.definition.criteria if c.is_money}
+        if mismatch := currency_mismatch({f"Version {latest.number}": amounts},
+                                         source.currency):
+            st.warning(escape_markdown(mismatch))
         if now.qualified == 0 and (why := none_qualified_sentence(source.leads,
                                                                   latest.definition)):
             st.warning(escape_markdown(why))
