@@ -20,7 +20,13 @@ import segno
 from workshop import catalog
 from workshop.definition import Definition
 from workshop.measure import leads_count, volume_sentence, wins_sentence
-from workshop.text import md_escape, md_inline, streamlit_guarded, without_bidi_overrides
+from workshop.text import (
+    isolated,
+    md_escape,
+    md_inline,
+    streamlit_guarded,
+    without_bidi_overrides_but_isolates,
+)
 
 HEADLINE = "A qualified lead is…"
 MAX_HEADLINE_RULES = 4  # the headline stays a few short lines; the gates list everything
@@ -279,8 +285,9 @@ def lower_first(sentence: str) -> str:
 
 
 def join_and(items: list[str]) -> str:
-    """'a', 'a and b', 'a, b and c'; items holding commas are separated by semicolons."""
-    items = [item for item in items if item]
+    """'a', 'a and b', 'a, b and c'; items holding commas are separated by semicolons, and
+    right-to-left items are isolated (`isolated`)."""
+    items = [isolated(item) for item in items if item]
     if len(items) <= 1:
         return "".join(items)
     if len(items) == 2:
@@ -388,7 +395,8 @@ def _jinja() -> jinja2.Environment:
             autoescape=True,
             # every typed value shown: escaped by autoescape, and never reordering the page's
             # words (Markup is the app's own, such as the QR code's SVG)
-            finalize=lambda value: without_bidi_overrides(value) if isinstance(value, str)
+            finalize=lambda value: without_bidi_overrides_but_isolates(value)
+            if isinstance(value, str)
             and not isinstance(value, markupsafe.Markup) else value,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from workshop.money import MONEY_MARKS, amount_text
+from workshop.text import isolated
 
 if TYPE_CHECKING:
     from workshop.definition import Criterion
@@ -360,6 +361,8 @@ def operator(name: str) -> Operator:
 # --- wording -------------------------------------------------------------------------------------
 
 def join_or(items: list[str]) -> str:
+    """'a', 'a or b', 'a, b or c'; right-to-left items isolated (`isolated`)."""
+    items = [isolated(item) for item in items]
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " or " + items[-1]

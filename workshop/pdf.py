@@ -23,6 +23,7 @@ from workshop.export import (
     lower_first,
     to_html,
 )
+from workshop.text import isolated
 
 PAPERS = {"A4": "A4", "Letter": "letter"}
 # Body type sizes tried, as a share of 10pt (which reads across a room's wall); 6pt is the
@@ -332,7 +333,7 @@ def _value_ends(sentence: str, values: tuple[str, ...]) -> list[int] | None:
         ends: list[int] = []
         stop = len(sentence)
         for value in reversed(values):
-            shown = f"{opening}{value}{closing}"
+            shown = isolated(f"{opening}{value}{closing}")  # as `join_or` lists it
             start = sentence.rfind(shown, 0, stop)
             if start < 0 or (not ends and start + len(shown) != len(sentence)):
                 break

@@ -28,6 +28,32 @@ def without_bidi_overrides(text: str) -> str:
     return _BIDI_CONTROLS.sub("", text)
 
 
+# Letters written right to left (Hebrew, Arabic, Syriac, Thaana, N'Ko…, and their
+# presentation forms).
+_RIGHT_TO_LEFT = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+FIRST_STRONG_ISOLATE, POP_ISOLATE = "\u2068", "\u2069"
+_ISOLATED = re.compile(f"{FIRST_STRONG_ISOLATE}([^\u202a-\u202e\u2066-\u2069]*){POP_ISOLATE}")
+
+
+def isolated(item: str) -> str:
+    """An item of a list ("Japan, ישראל, France") that holds right-to-left letters, isolated
+    so that the items keep the order they were typed in: two such items side by side would
+    otherwise read as one right-to-left run, their order and the comma between them turned
+    around. Other items as they are. Only the one-pager's HTML and PDF keep the isolation
+    (`without_bidi_overrides_but_isolates`); every other output drops it with the rest."""
+    item = without_bidi_overrides(item)
+    return f"{FIRST_STRONG_ISOLATE}{item}{POP_ISOLATE}" if _RIGHT_TO_LEFT.search(item) else item
+
+
+def without_bidi_overrides_but_isolates(text: str) -> str:
+    """`without_bidi_overrides`, keeping the isolation `isolated` puts around an item: a
+    first-strong isolate closed with nothing reordering inside it can isolate, never turn
+    text around."""
+    kept = _ISOLATED.split(text)  # text, isolated item, text, …
+    return "".join(FIRST_STRONG_ISOLATE + part + POP_ISOLATE if i % 2
+                   else without_bidi_overrides(part) for i, part in enumerate(kept))
+
+
 def for_terminal(text: object) -> str:
     """Text for a terminal: no control characters a terminal would run, no reordering."""
     return without_bidi_overrides(_TERMINAL_CONTROLS.sub("", str(text)))
