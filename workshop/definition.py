@@ -52,6 +52,9 @@ MAX_VALUES = 200
 MAX_VALUE_LENGTH = 200
 
 
+MAX_COLUMN_NAME = 200  # characters of the column a criterion or action is on
+
+
 class DefinitionError(ValueError):
     """A definition that cannot be used, with a message a person can act on."""
 
@@ -61,7 +64,7 @@ class Criterion(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    field: str = Field(min_length=1, max_length=200)
+    field: str = Field(min_length=1, max_length=MAX_COLUMN_NAME)
     op: str = Field(max_length=40)  # a name in workshop.operators.OPERATORS
     values: list[str] = Field(default_factory=list)
     low: float | None = None
@@ -188,7 +191,7 @@ class Action(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    field: str = Field(min_length=1, max_length=200)
+    field: str = Field(min_length=1, max_length=MAX_COLUMN_NAME)
     points: StrictInt = Field(ge=0, le=MAX_POINTS)
 
     @model_validator(mode="after")

@@ -14,6 +14,7 @@ import streamlit as st
 from workshop import catalog, store
 from workshop.catalog import Kind
 from workshop.definition import (
+    MAX_COLUMN_NAME,
     SCHEMA_VERSION,
     Action,
     Criterion,
@@ -460,8 +461,9 @@ def _other_widgets(prefix: str, definition: Definition, load: Load, save: Save,
                       args=(prefix, position, load, save))
 
     st.markdown("**Add a condition on a column of your leads**")
-    later = {c for c in columns if recorded_after_arrival(c)}
-    offered = [c for c in columns if c not in later] + [c for c in columns if c in later]
+    usable = [c for c in columns if len(c) <= MAX_COLUMN_NAME]
+    later = {c for c in usable if recorded_after_arrival(c)}
+    offered = [c for c in usable if c not in later] + [c for c in usable if c in later]
     column = st.selectbox(
         "Column", offered, index=None, key=k("column"), accept_new_options=True,
         format_func=lambda name: _column_label(name) + (AFTER_ARRIVAL_MARK if name in later
@@ -470,6 +472,12 @@ def _other_widgets(prefix: str, definition: Definition, load: Load, save: Save,
     if not columns:
         st.caption("The columns of the workshop's leads are listed here once an export is "
                    "uploaded; until then, type the column's name.")
+    if len(usable) < len(columns):
+        long_names = len(columns) - len(usable)
+        st.caption(f"{long_names:,} column{' is' if long_names == 1 else 's are'} not listed: "
+                   f"{'its name is' if long_names == 1 else 'their names are'} longer than "
+                   f"{MAX_COLUMN_NAME} characters (a survey question, say). Shorten the "
+                   "header in the export and upload it again to use it in a rule.")
     if column is None:
         return
     if recorded_after_arrival(column):
@@ -532,6 +540,12 @@ def _add_other(prefix: str, load: Load, save: Save) -> None:
     role, _, gate = str(state.get(k("role"), "nice")).partition(":")
     op = state.get(k("op"))
     values = [str(v).strip() for v in state.get(k("values")) or [] if str(v).strip()]
+    named = str(state.get(k("column")) or "").strip()
+    if len(named) > MAX_COLUMN_NAME:
+        st.session_state[f"{_generation_of(prefix)[0]}:error"] = (
+            f"Not saved: a rule's column name can be at most {MAX_COLUMN_NAME} characters, "
+            f"and this one has {len(named):,}. Shorten the header in the export.")
+        return
     try:
         criterion = Criterion(
             field=str(state.get(k("column")) or "").strip(), op=op, role=role,
