@@ -3,6 +3,7 @@ own CRM export (in the demo workshops, the sample leads until one is uploaded)."
 import streamlit as st
 
 from workshop import store
+from workshop.hindsight import after_arrival_sentences
 from workshop.text import escape_markdown
 from workshop.ui.context import require_workshop, step_header, visit
 from workshop.ui.evidence_panels import capacity_panel, drill_down, evaluations, outcomes_panel
@@ -48,6 +49,9 @@ if source.upload is not None and actor.is_facilitator:
     with visit(place) as ws:
         own = {"Your draft": ws(store.my_draft)[0]}
     review(place, source, {**own, **definitions})
+    if not revealed:  # after it, the figures below say it of every draft, to everyone
+        for sentence in after_arrival_sentences(own):
+            st.warning(escape_markdown(sentence), icon="⏳")
 elif source.label == SAMPLE_LABEL:
     st.caption("Showing the sample leads of the demo company until an export is uploaded.")
 if actor.is_facilitator:

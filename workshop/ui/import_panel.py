@@ -8,7 +8,6 @@ import streamlit as st
 from workshop import store
 from workshop.column_types import DAY_FIRST, MONTH_FIRST, parse_dates
 from workshop.definition import format_amount
-from workshop.hindsight import after_arrival_sentences
 from workshop.importer import ImportProblem, read_export
 from workshop.leads import blank_placeholders, column_readings, header_columns
 from workshop.mapping import (
@@ -111,8 +110,7 @@ def review(place: Place, source: LeadsSource, definitions: dict | None = None) -
     st.caption(escape_markdown(quality.headline()))
     for question in sheet_sentences(fmt, len(result.mapping.columns)) \
             + unit_questions(result) + date_order_questions(result) \
-            + currency_warnings(result, definitions) \
-            + after_arrival_sentences(definitions or {}):
+            + currency_warnings(result, definitions):
         st.warning(escape_markdown(question))
     with st.expander("Data quality per field"):
         st.dataframe(quality.as_table(), hide_index=True, width="stretch")

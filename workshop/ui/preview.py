@@ -8,6 +8,7 @@ import streamlit as st
 from workshop import merge
 from workshop.charts import qualified_bar
 from workshop.definition import Definition
+from workshop.hindsight import after_arrival_sentences
 from workshop.measure import CannotMeasure, Figures, few_outcomes_note, formatted, measure
 from workshop.preview import cannot_evaluate, empty_warning, headline_table
 from workshop.text import escape_markdown
@@ -101,6 +102,8 @@ def live_panel(definitions: dict[str, Definition], source: LeadsSource | None, p
                                                                              definition)
         if problem:
             st.warning(f"{escape_markdown(name)}: {escape_markdown(problem)}")
+    for sentence in after_arrival_sentences(definitions):  # whoever looks: step 3 too
+        st.warning(escape_markdown(sentence), icon="⏳")
     few = few_outcomes_note(source.leads)
     if few:
         st.caption(few)
