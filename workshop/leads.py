@@ -375,6 +375,9 @@ def _normalise_column(column: pd.Series, key: str, decimal: str, given: set[str]
         if typed is not None:
             return typed
     result = {key: trim_blanks(column)}
+    if kind is None and key not in ("email", "deal_stage", "record_id") \
+            and _holds_caret(column):  # a custom multi-select of SugarCRM's
+        result[key] = per_distinct(result[key], _choices_apart)
     if key == "email" and "personal_email" not in given:
         # No placeholder word holds an "@": blanking them first would change no answer.
         result["personal_email"] = personal_email(column)
@@ -684,13 +687,23 @@ def _canonical(options: tuple[str, ...]) -> Callable[[pd.Series], pd.Series]:
     return tidy
 
 
-# SugarCRM writes a multi-select field's choices each between carets: "^Education^,^Software^".
-_CARET_CHOICES = r"\^[^^]*\^(?:,\^[^^]*\^)+"
+# SugarCRM writes a multi-select field's choices each between carets: "^Education^,^Software^",
+# and a single choice "^Software^".
+_CARET_CHOICES = r"\^[^^]*\^(?:,\^[^^]*\^)*"
+
+
+def _holds_caret(column: pd.Series) -> bool:
+    """Whether any value holds a caret: a glance (in Arrow where the column is Arrow text)
+    before looking for SugarCRM's choices value by value."""
+    arrow = arrow_text(column)
+    if arrow is not None:
+        return bool(pc.any(pc.match_substring(arrow, "^")).as_py())
+    return bool(_as_text(column).str.contains("^", regex=False).fillna(False).any())
 
 
 def _choices_apart(text: pd.Series) -> pd.Series:
     """Choices written SugarCRM's way as the rules read several choices: "Education;Software"
-    (see `workshop.evaluate.CHOICES`)."""
+    (see `workshop.evaluate.CHOICES`), a single one as itself ("^Software^": "Software")."""
     carets = text.str.fullmatch(_CARET_CHOICES).fillna(False).astype(bool)
     if not carets.any():
         return text
