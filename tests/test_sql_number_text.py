@@ -103,12 +103,41 @@ EXPORTS = [
         Column("Annual Revenue", lambda v: f"${v / 1e6:.1f}M" if v >= 1e6 else f"${v / 1e3:.0f}K",
                200_000, 9_000_000, whole=True),
         Column("Amount", lambda v: f"${v:,.2f}", 100, 30_000))),
+    Export("linkedin_buckets.csv", ",", "Lead ID", (
+        Column("Company size", lambda v: _bucket(EMPLOYEE_BUCKETS, v), 1, 20_000, whole=True),
+        Column("Annual revenue", lambda v: _bucket(REVENUE_BUCKETS, v), 0, 2e8, whole=True),
+        Column("Amount", lambda v: f"${v:,.2f}", 100, 30_000))),
 ]
 
 
+# LinkedIn's and HubSpot's size and revenue buckets, each with what it stands for: a range its
+# middle, an open bucket its bound ("10,001+", "Over $50M"), "Under $1M" the middle of 0 and
+# $1M. The low end of "$10-50M" is in the high end's unit.
+EMPLOYEE_BUCKETS = ((1, 10, "1-10", 5.5), (11, 50, "11-50", 30.5),
+                    (51, 200, "51-200 employees", 125.5), (201, 500, "201 to 500", 350.5),
+                    (501, 1_000, "501-1,000", 750.5), (1_001, 5_000, "1,001-5,000", 3_000.5),
+                    (5_001, 10_000, "5,001-10,000", 7_500.5), (10_001, 20_000, "10,001+", 10_001))
+REVENUE_BUCKETS = ((0, 999_999, "Under $1M", 500_000), (1e6, 4_999_999, "$1M-$5M", 3e6),
+                   (5e6, 9_999_999, "$5M - $10M", 7.5e6), (1e7, 49_999_999, "$10-50M", 3e7),
+                   (5e7, 2e8, "Over $50M", 5e7))
+
+
+def _bucket(buckets, value: float) -> str:
+    return next(text for low, high, text, _ in buckets if low <= value <= high)
+
+
+def _meaning(buckets, text: str) -> float:
+    return next(meant for _, _, written, meant in buckets if written == text)
+
+
 def _written_numbers(export: Export) -> list[list[float | None]]:
-    """What the cells stand for as written: a money figure in K or M counts as rounded."""
+    """What the cells stand for as written: a money figure in K or M counts as rounded, a
+    bucket as what it stands for."""
     cells, numbers = export.rows()
+    if export.name == "linkedin_buckets.csv":
+        return [[None if meant[0] is None else _meaning(EMPLOYEE_BUCKETS, row[1]),
+                 None if meant[1] is None else _meaning(REVENUE_BUCKETS, row[2]), meant[2]]
+                for row, meant in zip(cells, numbers, strict=True)]
     if export.name != "us_accounts.csv":
         return numbers
     read = []
@@ -274,3 +303,29 @@ def test_a_number_column_held_as_numbers_in_postgresql_reads_the_same(postgres_u
                                   f'ORDER BY "{headers[0]}"').fetchall()
     assert [r[0] for r in rows] == stages
     assert [int(r[1]) for r in rows] == points
+
+
+@pytest.mark.parametrize(("cells", "buckets"), [
+    (["11-50", "250", "n/a"], True), (["10,001+", "12"], True), (["Over 5,000", "7"], True),
+    (["$1M to $5M"], True), (["Under $1M", "$2.5M"], True), (["480,000", "1.234,56 €"], False),
+    (["$1.2M", "-5", "12%"], False)])
+def test_the_import_notes_which_number_columns_hold_buckets(cells, buckets):
+    from workshop.leads import holds_buckets
+
+    assert holds_buckets(pd.Series(cells, dtype="str")) is buckets
+
+
+def test_the_sql_reads_buckets_only_where_the_import_found_some(tmp_path):
+    """The reading of ranges is a long expression: a column of plain numbers goes without."""
+    export = next(e for e in EXPORTS if e.name == "linkedin_buckets.csv")
+    _, _, with_buckets, _ = _case(export, tmp_path)
+    plain = next(e for e in EXPORTS if e.name == "us_accounts.csv")
+    _, _, without, _ = _case(plain, tmp_path)
+    assert "split_part(" in with_buckets and "split_part(" not in without
+
+
+def test_the_sql_says_to_load_the_export_as_text(tmp_path):
+    """DuckDB's own typing reads a decimal-comma column's '1.200' as 1.2: the file says how
+    to load the export so that its cells are read as the app reads them."""
+    _, _, sql, _ = _case(EXPORTS[2], tmp_path)
+    assert "all_varchar = true" in sql and "text columns" in sql

@@ -195,6 +195,7 @@ class Reading:
     kept_before: str = ""
     chosen: bool = False
     order_reason: str = ""
+    buckets: bool = False  # numbers: some values are ranges or open buckets ("11-50", "10,001+")
 
     def describe(self) -> str:
         """'dates, day first (20-10-2017 has no 20th month)' — for the data-quality table."""

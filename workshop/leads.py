@@ -328,7 +328,7 @@ def _normalise_column(column: pd.Series, key: str, decimal: str, given: set[str]
         if unit != 1.0:
             numbers = numbers * unit
         return {key: numbers}, Reading("number", mark, ambiguous=ambiguous, evidence=evidence,
-                                       unit=unit)
+                                       unit=unit, buckets=holds_buckets(column))
     if kind == Kind.COUNT:
         whole = _plain_counts(column) if _is_text(column) else None
         if whole is not None:  # whole numbers only: no mark to decide, and no date (no dots)
@@ -340,7 +340,8 @@ def _normalise_column(column: pd.Series, key: str, decimal: str, given: set[str]
             return {key: parsed}, reading
         mark, ambiguous, evidence = _column_decimal(column, decimal)
         return ({key: parse_count(column, mark or decimal)},
-                Reading("count", mark, ambiguous=ambiguous, evidence=evidence))
+                Reading("count", mark, ambiguous=ambiguous, evidence=evidence,
+                        buckets=holds_buckets(column)))
     if kind == Kind.BOOLEAN:
         return {key: parse_bool(column).fillna(False).astype(bool)}, Reading("boolean")
     if kind == Kind.DATE:
@@ -597,7 +598,7 @@ def _typed_other(column: pd.Series, decimal: str, unit: float, date_order: str =
         if unit != 1.0:
             numbers = numbers * unit
         return {key: numbers}, Reading("number", mark, ambiguous=ambiguous, evidence=evidence,
-                                       unit=unit)
+                                       unit=unit, buckets=holds_buckets(column))
     if column_types.date_shaped(judged) >= TYPED_SHARE:
         parsed, reading = _dates(column, decimal, date_order)
         return {key: parsed}, reading
@@ -771,6 +772,33 @@ NOT_NUMBER_CHARACTERS = ",_'’\u00a0\u202f\u2009%" + CURRENCY_SIGNS
 _NOT_NUMBER_TEXT = rf"[\s{re.escape(NOT_NUMBER_CHARACTERS)}]"
 
 
+# What a count is of, written after it ("11-50 employees", "6 Monate"): read past.
+COUNT_NOUNS = ("employees", "employee", "staff", "people", "persons", "person", "ftes", "fte",
+               "mitarbeiterinnen", "mitarbeiter", "beschäftigte", "salariés", "salarié",
+               "employés", "employé", "empleados", "dipendenti", "months", "month", "monate",
+               "monat", "mois", "meses", "mesi")
+
+
+def holds_buckets(column: pd.Series) -> bool:
+    """Whether some value of a text column of numbers is a range or a one-sided bucket
+    ("11-50", "$1M to $5M", "10,001+", "Over 5,000"): the rules SQL then reads such cells too
+    (`workshop.sql`), which costs it a long expression it leaves out otherwise. Judged on the
+    rows a column's kind is judged on (`JUDGED_ROWS`, spread over the column)."""
+    if not _is_text(column):
+        return False
+    column = _judged(column)
+    arrow = arrow_text(column)
+    if arrow is None:
+        arrow = pa.array(_as_text(column).to_numpy(dtype=object, na_value=None),
+                         type=pa.large_string())
+    return bool(pc.any(pc.match_substring_regex(pc.utf8_lower(arrow), _BUCKETISH)).as_py())
+
+
+_BUCKETISH = r"\d[a-z.]*\s*(?:\+|(?:[-–—]|{})\s*\D{{0,4}}\d)|^\s*(?:{})".format(
+    "|".join(re.escape(word) for word in RANGE_WORDS),
+    "|".join(re.escape(word) for word in sorted(BOUND_WORDS, key=len, reverse=True)))
+
+
 def _number_text() -> re.Pattern:
     """A number, range or one-sided bucket as `_parse_number_text` leaves it: lower case,
     without spaces, thousands separators or currency marks ('over5bil.', '11-50employees')."""
@@ -780,8 +808,7 @@ def _number_text() -> re.Pattern:
                         for word in sorted(listed, key=len, reverse=True))
 
     above = words(w for w in BOUND_WORDS if w not in BELOW_WORDS)
-    noun = (r"(?:employees?|staff|people|persons?|ftes?|mitarbeiter(?:innen)?|beschäftigte"
-            r"|salariés?|employés?|empleados|dipendenti|months?|monate?|mois|meses|mesi)?")
+    noun = f"(?:{words(COUNT_NOUNS)})?"
 
     def end(name: str) -> str:
         return (rf"(?P<{name}>\d+(?:\.\d+)?(?:e[+-]?\d+)?|\.\d+)"

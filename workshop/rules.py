@@ -181,6 +181,10 @@ def _sql_header(definition: Definition, table: str, columns: Mapping[str, str],
         f"Reads the table {_shown(quote_identifier(table))}, one row per lead; "
         "identifiers are quoted and literals escaped.",
         "Returns the table's columns plus lead_stage and lead_points.",
+        "Load the export with every column as text, as the CRM wrote it, so each cell is read "
+        "as the app reads it (DuckDB: read_csv('export.csv', all_varchar = true); "
+        "PostgreSQL: text columns, then COPY ... WITH (FORMAT csv, HEADER true)). A database "
+        "that types columns itself may read '1.200' as 1.2 or move a date with a time zone.",
     ]
     if known is not None and set(OUTPUTS) & set(known):
         lines.append("The table's own lead_stage and lead_points (an earlier export) are "

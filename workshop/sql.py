@@ -24,9 +24,12 @@ from workshop.categories import fold as category_fold
 from workshop.categories import names as category_names
 from workshop.categories import written_names
 from workshop.column_types import (
+    BELOW_WORDS,
+    BOUND_WORDS,
     CURRENCY_CODES,
     CURRENCY_MARKS,
     DAY_FIRST,
+    RANGE_WORDS,
     SPREADSHEET_DAYS,
     UNIT_WORDS,
     UNIX_MILLISECONDS,
@@ -47,6 +50,7 @@ from workshop.evaluate import (
 from workshop.leads import (
     _FREE_MAIL_PATTERN,
     _LATIN_LETTER,
+    COUNT_NOUNS,
     FUNCTION_RULES,
     NOT_NUMBER_CHARACTERS,
     NOT_WON_STAGE,
@@ -158,27 +162,88 @@ def _replacing(text: str, characters: str, by: str) -> str:
     return text
 
 
-def _number_text(column: str, decimal: str) -> str:
+def _cleaned_number_text(column: str, decimal: str) -> str:
     """A cell's text as the import cleans it before reading the number: lowered, its decimal
-    mark a point, without currency words and signs, spaces, thousands separators and '%', a
-    unit word written as its power of ten."""
+    mark a point, without currency words and signs, spaces, thousands separators and '%'."""
     text = f"lower(trim(CAST({column} AS VARCHAR)))"
     if decimal == ",":
         text = (f"(CASE WHEN strpos({text}, ',') > 0 OR {text} SIMILAR TO "
                 f"{quote_literal(_GROUPED_BY_POINTS)} "
                 f"THEN replace(replace({text}, '.', ''), ',', '.') ELSE {text} END)")
     text = f"regexp_replace({text}, {quote_literal(_CURRENCY_WORD)}, '\\1\\3', 'g')"
-    text = _replacing(f"regexp_replace({text}, {quote_literal(_NOT_NUMBER)}, '', 'g')", "–—", "-")
+    return _replacing(f"regexp_replace({text}, {quote_literal(_NOT_NUMBER)}, '', 'g')", "–—",
+                      "-")
+
+
+def _number_text(column: str, decimal: str) -> str:
+    """`_cleaned_number_text` with a unit word written as its power of ten."""
+    text = _cleaned_number_text(column, decimal)
     for pattern, exponent in _UNIT_EXPONENTS:
         text = f"regexp_replace({text}, {quote_literal(pattern)}, {quote_literal(exponent)})"
     return f"regexp_replace({text}, '([0-9.])[+]$', '\\1')"
 
 
-def number_reading(column: str, decimal: str = ".", unit: float = 1.0) -> str:
+def _spaceless(words: Iterable[str]) -> str:
+    """Words as an alternation matching them in a cleaned cell (its spaces and apostrophes
+    gone), longest first."""
+    return "|".join(re.escape(re.sub(r"[\s'’]", "", word))
+                    for word in sorted(words, key=len, reverse=True))
+
+
+# A bucket's words in a cleaned cell ('over5000', 'under1m', '11-50employees', '10mto50m'), as
+# `workshop.leads._parse_number_text` reads them: a noun after the figure, a bound word before
+# it, a range word between two figures, and each end's unit word.
+_NOUN_AFTER = f"({_spaceless(COUNT_NOUNS)})$"
+_BELOW_BEFORE = f"^({_spaceless(BELOW_WORDS)})([0-9.])"
+_BOUND_BEFORE = f"^({_spaceless(BOUND_WORDS)})([0-9.])"
+_RANGE_BETWEEN = f"([0-9.a-z])({_spaceless(RANGE_WORDS)})([0-9.])"
+_END_UNITS = tuple(
+    ("([0-9.])({})[.]?(-|[+]|$)".format("|".join(sorted(words, key=len, reverse=True))),
+     f"\\1e{round(math.log10(unit))}\\3") for unit, words in sorted(UNIT_WORDS.items()))
+_FIGURE = "([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][0-9]+)?"
+
+
+def _bucket_reading(column: str, decimal: str) -> str:
+    """A cell that is a range or a one-sided bucket read as the import reads it: '11-50' and
+    '$1M-$5M' as their middle ('$1-10M': the low end in the high end's unit, unless that
+    passes the high end, as '251-1K' would), '10,001+' and 'Over 5,000' as their bound,
+    'Under $1M' as the middle of 0 and its bound; NULL for anything else."""
+    text = _replaced(_cleaned_number_text(column, decimal), _NOUN_AFTER, "")
+    marked = f"regexp_replace({text}, {quote_literal(_BELOW_BEFORE)}, '#\\2')"
+    text = f"regexp_replace({marked}, '^#', '')"
+    text = f"regexp_replace({text}, {quote_literal(_BOUND_BEFORE)}, '\\2')"
+    text = f"regexp_replace({text}, {quote_literal(_RANGE_BETWEEN)}, '\\1-\\3')"
+    for pattern, exponent in _END_UNITS:
+        text = f"regexp_replace({text}, {quote_literal(pattern)}, {quote_literal(exponent)}, 'g')"
+    text = f"regexp_replace({text}, '[+]$', '')"
+    low, high = f"split_part({text}, '-', 1)", f"split_part({text}, '-', 2)"
+    high_unit = (f"(CASE WHEN strpos({high}, 'e') > 0 THEN power(10, CAST(split_part({high}, "
+                 f"'e', 2) AS INTEGER)) ELSE 1 END)")
+    shared = f"(CAST({low} AS DOUBLE PRECISION) * {high_unit})"
+    high_value = f"CAST({high} AS DOUBLE PRECISION)"
+    low_value = (f"(CASE WHEN strpos({low}, 'e') > 0 OR {shared} > {high_value} "
+                 f"THEN CAST({low} AS DOUBLE PRECISION) ELSE {shared} END)")
+    single = f"CAST({text} AS DOUBLE PRECISION)"
+    # Written out where used, not worked out once in a subquery: a correlated subquery per
+    # cell is joined back by DuckDB, which need not keep the rows in their order.
+    return (f"(CASE WHEN {text} SIMILAR TO {quote_literal(_FIGURE)} "
+            f"THEN (CASE WHEN strpos({marked}, '#') = 1 THEN {single} / 2 ELSE {single} END) "
+            f"WHEN {text} SIMILAR TO {quote_literal(_FIGURE + '-' + _FIGURE)} "
+            f"THEN ({low_value} + {high_value}) / 2 END)")
+
+
+def _replaced(text: str, pattern: str, replacement: str) -> str:
+    return f"regexp_replace({text}, {quote_literal(pattern)}, {quote_literal(replacement)})"
+
+
+def number_reading(column: str, decimal: str = ".", unit: float = 1.0,
+                   buckets: bool = False) -> str:
     """A cell read as a number as the import reads it: '480,000', '£45,000.00', '1.234,56 €'
     (in a decimal-comma column), "1'234.50", '$1.2M', '12%', times the column's `unit`
     ('Umsatz (Tsd. €)' in thousands); NULL, never an error, where it is no number ('n/a').
-    A column the database holds as numbers reads the same."""
+    A column the database holds as numbers reads the same. With `buckets` (the import found
+    ranges or open buckets in the column: `Reading.buckets`), '11-50', '10,001+' and 'Under
+    $1M' read as the import reads them too (`_bucket_reading`)."""
     text = _number_text(column, decimal)
     raw = f"trim(CAST({column} AS VARCHAR))"
     # A column held as numbers is cast as it is, and so is a cell that is a plain number
@@ -190,7 +255,9 @@ def number_reading(column: str, decimal: str = ".", unit: float = 1.0) -> str:
             f"WHEN {raw} SIMILAR TO {quote_literal(plain)} "
             f"THEN CAST({raw} AS DOUBLE PRECISION){scale} "
             f"WHEN {text} SIMILAR TO {quote_literal(_PLAIN_NUMBER)} "
-            f"THEN CAST({text} AS DOUBLE PRECISION){scale} END)")
+            f"THEN CAST({text} AS DOUBLE PRECISION){scale} "
+            + (f"ELSE {_bucket_reading(column, decimal)}{scale} " if buckets else "")
+            + "END)")
 
 
 # The number types of DuckDB and PostgreSQL as pg_typeof() names them (both have it; DuckDB
@@ -786,7 +853,7 @@ class SqlWriter:
         count with neither is 0, as the import counts an action nobody recorded."""
         reading = self.readings.get(field, Reading("number"))
         column = self.column(field)
-        number = number_reading(column, reading.decimal, reading.unit)
+        number = number_reading(column, reading.decimal, reading.unit, reading.buckets)
         if reading.kind != "count":
             return number
         return f"COALESCE({number}, CASE WHEN {self._yes_no(column)} THEN 1 ELSE 0 END)"
