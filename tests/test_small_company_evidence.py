@@ -152,9 +152,13 @@ def test_drafts_revealed_before_anyone_wrote_one_show_a_sentence_not_a_traceback
 def test_leads_all_created_on_one_day_carry_the_caveat_into_every_verdict(database):
     data = export(300, ["Closed Won", "Closed Lost"], dates=["2024-05-15"] * 300)
     at = evidence_page(database, data)
-    capacity = next(d.value for d in at.dataframe if "In words" in d.value.columns)
-    assert capacity["In words"].str.startswith(
-        "The export covers less than a month: every lead was created on the same day").all()
+    capacity = next(d.value for d in at.dataframe if "Verdict" in d.value.columns)
+    in_words = next(m.value for m in at.markdown if "leads a month each" in m.value)
+    said = [line.split(":** ", 1)[1].replace("\\", "") for line in in_words.split("\n")
+            if line.startswith("- ")]
+    assert len(said) == len(capacity) and all(s.startswith(
+        "The export covers less than a month: every lead was created on the same day")
+        for s in said)
     assert capacity["Verdict"].str.endswith("(from a short export)").all()
 
 
@@ -162,3 +166,16 @@ def test_an_export_without_a_win_says_so_instead_of_a_table_of_zeros(database):
     at = evidence_page(database, export(300, ["Closed Lost", "Proposal", ""]))
     assert any(i.value.startswith("No lead here was won (yet)") for i in at.info)
     assert not [d for d in at.dataframe if "Reliable" in d.value.columns]
+
+
+def test_the_capacity_advice_is_written_out_below_the_table_with_the_capacity_it_assumes(
+        database):
+    """In a table cell the advice was cut off on a projector ("…too tight: reps would"); the
+    capacity it rests on (5 reps × 40 unless set) was not said."""
+    at = evidence_page(database, export(300, ["Closed Won", "Closed Lost"]))
+    assert not [d for d in at.dataframe if "In words" in d.value.columns]
+    in_words = next(m.value for m in at.markdown if "leads a month each" in m.value)
+    assert in_words.startswith("Against 5 reps × 40 leads a month each = 200 leads a month")
+    advice = [line for line in in_words.split("\n") if line.startswith("- ")]
+    assert advice and all(line.rstrip().endswith(")") or line.rstrip().endswith(".")
+                          for line in advice)

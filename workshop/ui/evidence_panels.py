@@ -98,16 +98,21 @@ def capacity_panel(source: LeadsSource, definitions: dict[str, Definition],
                for name, result in results.items()}
     st.plotly_chart(charts.monthly_chart(volumes, reps * per_rep),
                     config={"displayModeBar": False})
-    rows = []
+    rows, sentences = [], []
     days = preview.created_day_span(source.leads)
     short = preview.short_export_sentence(days) if days else ""  # said in each verdict too
     for name, volume in volumes.items():
         per_month = preview.average_per_month(volume)
         verdict = preview.capacity_verdict(per_month, int(reps), int(per_rep))
         rows.append({"Definition": name, "MQL per month": preview.per_month_value(per_month),
-                     "Verdict": verdict.verdict + (" (from a short export)" if short else ""),
-                     "In words": " ".join(filter(None, (short, verdict.sentence)))})
+                     "Verdict": verdict.verdict + (" (from a short export)" if short else "")})
+        sentences.append(f"- **{escape_markdown(name)}:** "
+                         + escape_markdown(" ".join(filter(None, (short, verdict.sentence)))))
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    # In words below the table, not in a cell of it: a cell cut the advice off on a projector.
+    st.markdown(f"Against {reps:,} rep{'' if reps == 1 else 's'} × {per_rep:,} leads a month "
+                f"each = {reps * per_rep:,} leads a month (set above):\n\n"
+                + "\n".join(sentences))
     st.caption(preview.period_sentence(source.leads))
 
 
