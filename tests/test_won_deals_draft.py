@@ -243,3 +243,20 @@ def test_a_draft_that_cannot_run_is_named_once_and_left_out_of_the_scorecard_tab
     rows = scorecard_rows(cards)
     assert rows["Draft"].tolist() == ["Won deals"]
     assert rows["Wins caught"].notna().all()
+
+
+def test_a_missing_column_is_named_as_the_mapping_names_it_and_the_way_on_said():
+    """After the reveal nobody can change a draft: the sentence says what can be done (map the
+    column, or leave the rule out of the shared definition), and names a catalog field by its
+    label and its key, as the column mapping lists it."""
+    from tests.builders import C, D
+    from workshop.pipeline import import_leads
+    from workshop.preview import cannot_evaluate
+
+    leads = import_leads(b"Email,Industry\na@x.com,Software\n", "a.csv").leads
+    said = cannot_evaluate(leads, D(C("webinars_attended", "at_least", low=1, role="nice",
+                                      points=5)))
+    assert said.startswith("These leads have no column for “Attended a webinar” "
+                           "(webinars_attended), which a rule of this definition uses")
+    assert "“Column mapping and outcome”" in said and "step 3" in said
+    assert "change the rule" not in said

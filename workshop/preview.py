@@ -8,7 +8,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from workshop import per_table
+from workshop import catalog, per_table
 from workshop.definition import Criterion, Definition
 from workshop.evaluate import (
     MQL,
@@ -34,11 +34,21 @@ def cannot_evaluate(leads: pd.DataFrame, definition: Definition) -> str:
     missing = missing_columns(leads, definition)
     if not missing:
         return ""
-    names = ", ".join(f"“{name}”" for name in missing)
-    return (f"These leads have no column for {names}"
-            f" (used by {'this definition' if len(missing) == 1 else 'its rules'}). Map "
-            f"{'it' if len(missing) == 1 else 'them'} in the column mapping, or change the "
-            "rule.")
+    names = ", ".join(_field_name(name) for name in missing)
+    one = len(missing) == 1
+    return (f"These leads have no column for {names}, which "
+            f"{'a rule of this definition uses' if one else 'its rules use'}, so its figures "
+            "cannot be worked out. If the export has "
+            f"{'it' if one else 'them'} under another name, choose "
+            f"{'it' if one else 'them'} under “Column mapping and outcome” on the evidence "
+            "page; otherwise the shared definition can leave such a rule out (step 3).")
+
+
+def _field_name(field: str) -> str:
+    """'“Webinars attended” (webinars_attended)' for a catalog field, as the column mapping
+    names it; a column's own name as it is."""
+    known = catalog.FIELDS.get(field)
+    return f"“{known.label}” ({field})" if known and known.label != field else f"“{field}”"
 
 
 def empty_warning(leads: pd.DataFrame, definition: Definition,
