@@ -207,7 +207,7 @@ def mapping_editor(place: Place, upload_id: int, raw: pd.DataFrame, mapping: Map
                            if mapping.outcome_column in columns else 0,
                            format_func=lambda c: c or "(none)", key=f"evidence:outcome:{upload_id}")
     counted = outcome_values(raw[outcome]) if outcome else []
-    default, unseen = _outcome_default(raw, mapping, outcome, chosen_columns)
+    default, unseen = _outcome_default(raw, mapping, outcome, chosen_columns, counted)
     present = False
     won: list[str] = []
     still_open: list[str] = []
@@ -259,17 +259,20 @@ def mapping_editor(place: Place, upload_id: int, raw: pd.DataFrame, mapping: Map
 
 
 def _outcome_default(raw: pd.DataFrame, mapping: Mapping, outcome: str,
-                     columns: dict[str, str]) -> tuple[OutcomeGuess, list[str]]:
+                     columns: dict[str, str], counted: list[tuple[str, int]]
+                     ) -> tuple[OutcomeGuess, list[str]]:
     """How the outcome widgets start for `outcome`: as the mapping reads the column's values
     now when it is the mapping's column (values it never saw included: `outcome_as_read`),
     else as the automatic suggestion would read that column alone; and the values the mapping
-    never saw."""
+    never saw. `counted`: the column's values already counted (`outcome_values`), read once
+    each instead of the column counted again on every run of the page."""
     if not outcome:
         return NO_OUTCOME, []
     if outcome == mapping.outcome_column:
         if mapping.won_when_present:
             return OutcomeGuess(outcome, [], [], True), []
-        return outcome_as_read(raw[outcome], mapping.won_values, mapping.open_values,
+        values = pd.Series([value for value, _ in counted], dtype="str", name=outcome)
+        return outcome_as_read(values, mapping.won_values, mapping.open_values,
                                mapping.lost_values)
     guess = suggest_outcome(raw[[outcome]], {outcome: columns.get(outcome, NOT_MAPPED)})
     return (guess if guess.column == outcome else NO_OUTCOME), []
