@@ -325,9 +325,16 @@ def test_a_german_headcount_named_mitarbeiter_is_the_employees(header):
       "Industry (Lead)": "industry", "Created On (Lead)": "created"}),
     (["Topic", "Email (Primary Contact) (Contact)", "Annual Revenue (Account)"],
      {"Email (Primary Contact) (Contact)": "email", "Annual Revenue (Account)": "annual_revenue"}),
+    (["Opportunity: Opportunity Name", "Opportunity: Title", "Opportunity: Stage",
+      "Opportunity: Created Date", "Contact: Title", "Contact: Email", "Account: Account Name",
+      "Account: Industry", "Account: Employees"],  # a Salesforce report on related records
+     {"Opportunity: Stage": "deal_stage", "Opportunity: Created Date": "created",
+      "Contact: Title": "job_title", "Contact: Email": "email",
+      "Account: Account Name": "company", "Account: Industry": "industry",
+      "Account: Employees": "employees"}),
 ], ids=["zoho", "close", "close-leads", "freshsales", "pipedrive", "pipedrive-german",
         "dynamics-lead",
-        "dynamics-related"])
+        "dynamics-related", "salesforce-report"])
 def test_other_crms_headers_map_to_their_fields(headers, expected):
     """Exactly these columns are mapped: a deal's title is no job title, a deal's status no
     lead status, an organisation's address no company name."""
@@ -353,3 +360,21 @@ def test_the_apps_own_stage_column_is_not_a_lead_stage():
     column, while a Freshsales export's "Lead stage" is the lead's status."""
     assert auto_map(["lead_stage", "lead_points", "Lead stage"]) == {"Lead stage": "lead_status"}
     assert auto_map(["lead_stage"]) == {}
+
+
+def test_salesforce_report_contact_title_is_the_job_title():
+    """"Contact: Title" is the person's job title, "Opportunity: Title" the deal's name: a job
+    title rule reads the first and qualifies exactly the leads whose title contains it."""
+    export = ("Opportunity: Title,Contact: Title,Account: Industry,Opportunity: Stage\n"
+              "Renewal Finance,Head of Finance,Software,Closed Won\n"
+              "New Finance deal,VP Sales,Software,Closed Lost\n"
+              "Expansion,Finance Director,Retail,Prospecting\n"
+              "Pilot,Engineer,Software,Closed Lost\n")
+    result = import_leads(export.encode(), "report.csv")
+    raw = pd.read_csv(io.StringIO(export), dtype=str)
+    assert result.mapping.columns.get("Contact: Title") == "job_title"
+    assert result.mapping.columns.get("Opportunity: Title") != "job_title"
+    definition = Definition(criteria=[Criterion(field="job_title", op="contains_any",
+                                                values=["finance"])])
+    expected = raw["Contact: Title"].str.contains("finance", case=False).tolist()
+    assert evaluate(result.leads, definition).frame["is_mql"].tolist() == expected

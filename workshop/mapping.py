@@ -227,7 +227,8 @@ class _Candidate:
 
 
 # Pipedrive names a column after the record it belongs to ("Organization - Industry", "Person -
-# Email"), Dynamics 365 in brackets after it ("Status Reason (Lead)", "Email (Primary Contact)
+# Email"), a Salesforce report after a colon ("Contact: Title", "Opportunity: Created Date"),
+# Dynamics 365 in brackets after it ("Status Reason (Lead)", "Email (Primary Contact)
 # (Contact)"). The rest of such a header names the field, among those the record can carry: a
 # deal's "Title" is not a job title, an organisation's "Status" not a lead status.
 _COMPANY_KEYS = frozenset({"company", "industry", "employees", "annual_revenue", "country"})
@@ -238,7 +239,7 @@ _RECORD_KEYS: dict[str, frozenset[str]] = {
     "company": _COMPANY_KEYS, "deal": _DEAL_KEYS, "opportunity": _DEAL_KEYS,
     "lead": _LEAD_KEYS, "contact": _LEAD_KEYS, "person": _LEAD_KEYS,
 }
-_RECORD_PREFIX = re.compile(r"^\s*([A-Za-z]+)\s+-\s+(.+)$")
+_RECORD_PREFIX = re.compile(r"^\s*([A-Za-z]+)(?:\s+-|\s*:)\s+(.+)$")
 _RECORD_SUFFIX = re.compile(r"^(.+?)\s*\(([^()]*)\)\s*$")
 # Spellings taken only as the whole header: "Mitarbeiter" (employees) is also the end of
 # "Zuständiger Mitarbeiter", the lead's owner.
