@@ -6,6 +6,7 @@ from workshop import compare, store, versions
 from workshop.charts import measurement_chart
 from workshop.measure import (
     Figures,
+    compared_leads,
     comparison_table,
     period_caveats,
     volume_sentence,
@@ -113,9 +114,10 @@ else:
                 taken = ws(versions.measurements)
         st.dataframe(comparison_table(latest.figures, now), hide_index=True, width="stretch",
                      placeholder=BLANK)
+        measured = {"when agreed": latest.figures, "now": now}
+        st.caption(escape_markdown(compared_leads(measured)))
         if now.qualified_per_month is None:
             st.caption(escape_markdown(volume_sentence(now)))
-        measured = {"when agreed": latest.figures, "now": now}
         for caveat in period_caveats(measured) + win_caveats(measured):
             st.caption(escape_markdown(caveat))
         amounts = {c.currency_code for c in latest.definition.criteria if c.is_money}

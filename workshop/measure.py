@@ -6,6 +6,7 @@ import json
 import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
+from datetime import date
 
 import pandas as pd
 
@@ -21,6 +22,7 @@ from workshop.preview import (
     average_per_month,
     cannot_evaluate,
     created_day_span,
+    created_range,
     empty_warning,
     monthly_volume,
     outcome_metrics,
@@ -56,6 +58,11 @@ class Figures:
     # The export's header the outcome was read from (None: not known): win figures read from
     # another column count other wins, so comparing them says so.
     outcome_column: str | None = field(default=None, compare=False)
+    # The first and the last created day of the leads measured (ISO dates; None without
+    # dates, and in figures stored before they were kept): says which leads a comparison
+    # compares.
+    first_created: str | None = field(default=None, compare=False)
+    last_created: str | None = field(default=None, compare=False)
 
     @property
     def qualified_share(self) -> float:
@@ -97,6 +104,16 @@ def _number(value: object) -> bool:
     return type(value) in (int, float) and math.isfinite(value)
 
 
+def _iso_day(value: object) -> bool:
+    if not isinstance(value, str) or len(value) != 10:
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
 def _maybe(check: Callable[[object], bool]) -> Callable[[object], bool]:
     return lambda value: value is None or check(value)
 
@@ -111,6 +128,8 @@ _KINDS: dict[str, Callable[[object], bool]] = {
     "days": _maybe(_count), "has_outcome": lambda value: value in (None, True, False),
     "unproven_day_first": lambda value: value in (None, True, False),
     "outcome_column": _maybe(lambda value: isinstance(value, str) and len(value) <= 300),
+    "first_created": _maybe(lambda value: _iso_day(value)),
+    "last_created": _maybe(lambda value: _iso_day(value)),
 }
 assert set(_KINDS) == {f.name for f in fields(Figures)}
 
@@ -149,6 +168,8 @@ def measure(leads: pd.DataFrame, definition: Definition, masks: dict | None = No
         "outcome_column": outcome_source(leads) if "outcome" in leads.columns else None,
         "unproven_day_first": None if volume is None else _unproven_day_first(leads),
     }
+    if volume is not None and (created := created_range(leads)) is not None:
+        figures["first_created"], figures["last_created"] = created
     outcomes = outcome_metrics(leads, evaluation)
     if outcomes is not None:
         figures.update(wins=outcomes.wins, wins_caught=outcomes.wins_caught,
@@ -186,6 +207,30 @@ def leads_count(leads: int) -> str:
 
 def _days_text(days: int) -> str:
     return f"{days:,} day{'' if days == 1 else 's'}"
+
+
+def leads_measured(figures: Figures) -> str:
+    """Which leads figures were measured on: "6,000 leads created from 3 Jan 2025 to 28 Mar
+    2025", "150 leads without created dates" (the days alone for figures stored before the
+    dates were kept)."""
+    text = leads_count(figures.leads)
+    if figures.first_created and figures.last_created:
+        first, last = (date.fromisoformat(figures.first_created),
+                       date.fromisoformat(figures.last_created))
+        return f"{text} created from {first:%-d %b %Y} to {last:%-d %b %Y}"
+    if figures.qualified_per_month is None:
+        return f"{text} without created dates"
+    if figures.days:
+        return f"{text} created over {_days_text(figures.days)}"
+    return text
+
+
+def compared_leads(measured: dict[str, Figures | None]) -> str:
+    """Which leads each side of a comparison was measured on, in one sentence (a revisit
+    compares the leads of the day the version was signed with a fresh export's)."""
+    sides = [f"{when}, {leads_measured(figures)}" for when, figures in measured.items()
+             if figures is not None]
+    return f"Leads compared: {'; '.join(sides)}." if sides else ""
 
 
 def short_period_sentence(figures: Figures | None) -> str:

@@ -264,6 +264,14 @@ def created_day_span(leads: pd.DataFrame) -> int | None:
     return _days(days.max() - days.min()) + 1
 
 
+def created_range(leads: pd.DataFrame) -> tuple[str, str] | None:
+    """The first and the last created day of these leads (ISO dates), None without dates."""
+    days = _created_days(leads)
+    if days is None or not len(days):
+        return None
+    return str(days.min()), str(days.max())
+
+
 def period_sentence(leads: pd.DataFrame) -> str:
     """What "per month" is taken over: the days the leads' created dates run, said beside the
     capacity figures (an export of two weeks is not two months of leads). Empty without days."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from workshop import versions
-from workshop.measure import period_caveats
+from workshop.measure import leads_measured, period_caveats
 
 
 def versions_table(signed: list[versions.VersionInfo]) -> pd.DataFrame:
@@ -42,7 +42,8 @@ def short_period_notes(taken: list[versions.MeasurementInfo]) -> list[str]:
 def measurements_table(taken: list[versions.MeasurementInfo]) -> pd.DataFrame:
     """The same rows as shown in a table: the time in words, readable headers."""
     shown = measurements_frame(taken).assign(
-        measured_at=[f"{m.measured_at:%d %b %Y %H:%M}" for m in taken])
+        measured_at=[f"{m.measured_at:%d %b %Y %H:%M}" for m in taken],
+        leads_measured=[leads_measured(m.figures) if m.figures else None for m in taken])
     return shown.rename(columns={
         "measured_at": "Measured", "label": "Version", "qualified_per_month": "Qualified per month",
-        "wins_caught": "Wins caught", "source": "Leads"})
+        "wins_caught": "Wins caught", "source": "Export", "leads_measured": "Leads"})
