@@ -103,6 +103,13 @@ EXPORTS = [
         Column("Annual Revenue", lambda v: f"${v / 1e6:.1f}M" if v >= 1e6 else f"${v / 1e3:.0f}K",
                200_000, 9_000_000, whole=True),
         Column("Amount", lambda v: f"${v:,.2f}", 100, 30_000))),
+    # HubSpot revenue typed by hand in millions, some by German colleagues ("€3,2 Mio",
+    # "€1.234,5 Mio") in an export of decimal points: a comma with one digit after it is a
+    # decimal comma, not a thousands separator (it was read as 32 million).
+    Export("hubspot_mixed_millions.csv", ",", "Record ID", (
+        Column("Number of Employees", lambda v: f"{v:,.0f}", 1, 5_000, whole=True),
+        Column("Annual Revenue", lambda v: _millions(v), 200_000, 3e9, whole=True),
+        Column("Amount", lambda v: f"${v:,.2f}", 100, 30_000))),
     Export("linkedin_buckets.csv", ",", "Lead ID", (
         Column("Company size", lambda v: _bucket(EMPLOYEE_BUCKETS, v), 1, 20_000, whole=True),
         Column("Annual revenue", lambda v: _bucket(REVENUE_BUCKETS, v), 0, 2e8, whole=True),
@@ -122,6 +129,15 @@ REVENUE_BUCKETS = ((0, 999_999, "Under $1M", 500_000), (1e6, 4_999_999, "$1M-$5M
                    (5e7, 2e8, "Over $50M", 5e7))
 
 
+def _millions(value: float) -> str:
+    """A revenue in millions with one decimal, written the three ways a team types it."""
+    millions = round(value / 1e6, 1)
+    if int(value) % 3 == 0:
+        return f"{millions:.1f}M"
+    german = f"{millions:,.1f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return f"€{german} Mio" if int(value) % 3 == 1 else f"{german} Mio"
+
+
 def _bucket(buckets, value: float) -> str:
     return next(text for low, high, text, _ in buckets if low <= value <= high)
 
@@ -138,6 +154,9 @@ def _written_numbers(export: Export) -> list[list[float | None]]:
         return [[None if meant[0] is None else _meaning(EMPLOYEE_BUCKETS, row[1]),
                  None if meant[1] is None else _meaning(REVENUE_BUCKETS, row[2]), meant[2]]
                 for row, meant in zip(cells, numbers, strict=True)]
+    if export.name == "hubspot_mixed_millions.csv":
+        return [[meant[0], None if meant[1] is None else round(meant[1] / 1e6, 1) * 1e6,
+                 meant[2]] for meant in numbers]
     if export.name != "us_accounts.csv":
         return numbers
     read = []

@@ -726,9 +726,48 @@ def parse_number(column: pd.Series, decimal: str = ".") -> pd.Series:
         plain = _plain_numbers(text)
         if plain is not None:
             return plain
-    else:
-        text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    return per_distinct(text, _parse_number_text, repeats_below=1.0).astype("float64")
+    return per_distinct(text, partial(_parse_written, decimal=decimal),
+                        repeats_below=1.0).astype("float64")
+
+
+def _parse_written(values: pd.Series, decimal: str) -> pd.Series:
+    return _parse_number_text(_with_decimal_points(values, decimal))
+
+
+# A figure whose mark is the other one than the column's, where it can only be a decimal mark:
+# one or two digits after it ("3,2 Mio" in a file of decimal points, "12.5M" in one of decimal
+# commas), any marks before it grouping thousands by three. Looked for in Arrow (RE2 has no
+# look-around, so the characters on either side are matched), rewritten with Python's re.
+def _other_decimal(decimal: str) -> tuple[str, re.Pattern]:
+    group, other = re.escape(decimal), re.escape("," if decimal == "." else ".")
+    whole, fraction = rf"\d{{1,3}}(?:{group}\d{{3}})+|\d+", r"\d{1,2}"
+    found = rf"(?:^|[^\d.,])(?:{whole}){other}{fraction}(?:$|[^\d.,])"
+    return found, re.compile(rf"(?<![\d.,])({whole}){other}({fraction})(?![\d.,])")
+
+
+_OTHER_DECIMAL = {mark: _other_decimal(mark) for mark in ".,"}
+
+
+def _with_decimal_points(values: pd.Series, decimal: str) -> pd.Series:
+    """The values as decimal points write them: with decimal commas, marks swapped (a point
+    groups thousands: "1.234,5" is 1234.5); either way, a figure written with the other mark
+    where it can only be a decimal one is read as such ("€3,2 Mio" in an export of decimal
+    points is 3.2 million, not 32; "12.5M" among decimal commas 12.5 million, not 125)."""
+    found, figure = _OTHER_DECIMAL[decimal]
+    other = values.str.contains(found, regex=True, na=False).to_numpy(dtype=bool)
+    if decimal == ",":  # a figure already in decimal points is kept as it is
+        return values.where(other, values.str.replace(".", "", regex=False)
+                            .str.replace(",", ".", regex=False))
+    if not other.any():
+        return values
+
+    def as_points(match: re.Match) -> str:
+        whole, fraction = match.groups()
+        return f"{whole.replace('.', '')}.{fraction}"
+
+    rewritten = [figure.sub(as_points, value) for value in values[other].astype(str)]
+    return values.where(~other, pd.Series(rewritten, index=values.index[other],
+                                          dtype=values.dtype))
 
 
 def _parse_number_text(values: pd.Series) -> pd.Series:

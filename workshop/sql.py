@@ -92,6 +92,14 @@ _WHOLE_NUMBER = "[-+]?[0-9]+"  # plain in a decimal-comma column too (no point t
 # points of such a cell (or of one with a comma) group thousands; any other point is a
 # decimal point, as a column the database holds as numbers writes it ('1234.5').
 _GROUPED_BY_POINTS = "[^0-9]*[0-9]{1,3}([.][0-9]{3})+[^0-9]*"
+# In a decimal-point column, a comma with one or two digits after it can only be a decimal
+# comma, as `workshop.leads._with_decimal_points` reads it: '€3,2 Mio', '1.234,5 Mio' (its point
+# grouping thousands). Without look-around, the characters on either side are matched and put
+# back; a range's second end ('2,5-3,5 Mio') is left to a second pass.
+_COMMA_FIGURE = r"(^|[^0-9.,])([0-9]+),([0-9]{1,2})($|[^0-9.,])"
+_DECIMAL_COMMAS = ((r"(^|[^0-9.,])([0-9]{1,3})[.]([0-9]{3}),([0-9]{1,2})($|[^0-9.,])",
+                    r"\1\2\3.\4\5"),
+                   (_COMMA_FIGURE, r"\1\2.\3\4"), (_COMMA_FIGURE, r"\1\2.\3\4"))
 # Any space and what else the import drops from a number's text, as one bracket expression.
 _NOT_NUMBER = "[\\s{}]".format("".join("\\" + ch if ch in "\\]^-[" else ch
                                        for ch in NOT_NUMBER_CHARACTERS))
@@ -170,6 +178,9 @@ def _cleaned_number_text(column: str, decimal: str) -> str:
         text = (f"(CASE WHEN strpos({text}, ',') > 0 OR {text} SIMILAR TO "
                 f"{quote_literal(_GROUPED_BY_POINTS)} "
                 f"THEN replace(replace({text}, '.', ''), ',', '.') ELSE {text} END)")
+    else:  # a comma with one or two digits after it is a decimal comma ('€3,2 Mio')
+        for pattern, by in _DECIMAL_COMMAS:
+            text = f"regexp_replace({text}, {quote_literal(pattern)}, {quote_literal(by)}, 'g')"
     text = f"regexp_replace({text}, {quote_literal(_CURRENCY_WORD)}, '\\1\\3', 'g')"
     return _replacing(f"regexp_replace({text}, {quote_literal(_NOT_NUMBER)}, '', 'g')", "–—",
                       "-")
