@@ -360,7 +360,7 @@ def capacity_verdict(mql_per_month: float, reps: int, leads_per_rep: int) -> Ver
     ratio = mql_per_month / capacity
     base = (f"About {volume} a month against capacity for {capacity:,} "
             f"({reps:,} rep{'' if reps == 1 else 's'} × {leads_per_rep:,}): "
-            f"{'under 1%' if 0 < ratio < 0.005 else f'{ratio:.0%}'} of capacity")
+            f"{_share_of_capacity(ratio)} of capacity")
     if ratio > LOOSE_ABOVE:
         return Verdict(TOO_LOOSE, ratio, capacity,
                        f"{base} — too loose: sales cannot follow up every lead. Tighten the "
@@ -371,6 +371,20 @@ def capacity_verdict(mql_per_month: float, reps: int, leads_per_rep: int) -> Ver
                        f"or lower the points threshold.")
     return Verdict(FITS, ratio, capacity,
                    f"{base} — fits: sales can work what this definition hands over.")
+
+
+def _share_of_capacity(ratio: float) -> str:
+    """The share in whole percent, and on the far side of a verdict's bound where rounding
+    would put it on the bound: 110.3% is "just over 110%" (too loose), not "110%", which is
+    what a share that fits says."""
+    if 0 < ratio < 0.005:
+        return "under 1%"
+    shown = f"{ratio:.0%}"
+    if ratio > LOOSE_ABOVE and shown == f"{LOOSE_ABOVE:.0%}":
+        return f"just over {shown}"
+    if ratio < TIGHT_BELOW and shown == f"{TIGHT_BELOW:.0%}":
+        return f"just under {shown}"
+    return shown
 
 
 # Below these counts a win rate is anecdote, not evidence.
