@@ -478,3 +478,16 @@ def test_sample_table_shows_employees_as_whole_numbers_and_a_missing_one_as_blan
     assert shown.loc[odd.index[0]] in (3000, 3001)  # never 3000.5
     assert shown.isna().loc[odd.index[1]]  # blank (the table's placeholder), not "None"/"nan"
     assert [str(v) for v in shown.dropna()] == [str(int(v)) for v in shown.dropna()]
+
+
+def test_waterfall_without_a_points_threshold_says_no_points_are_needed(leads):
+    """A definition of must-haves only: the step where the MQLs are counted removes no lead,
+    and says why rather than "At least 0 points"."""
+    definition = D(C("industry", values=["Software"]))
+    assert definition.threshold == 0
+    table = waterfall(leads, definition)
+    assert table["step"].tolist()[-1] == "No points needed (= MQL)"
+    assert int(table["removed"].iloc[-1]) == 0
+    expected = int(leads["industry"].eq("Software").sum())
+    assert int(table["remaining"].iloc[-1]) == expected
+    assert_waterfall_adds_up(table, evaluate(leads, definition))

@@ -522,8 +522,10 @@ def waterfall(leads: pd.DataFrame, definition: Definition, *,
     for criterion, hit in _greedy(masks(definition.gate("mql")), remaining, removes=False):
         add(f"MQL must have: {criterion.sentence()}", hit, "mql")
     points = result.frame["points"].to_numpy()
-    add(f"At least {definition.threshold:,} points (= MQL)", points >= definition.threshold,
-        "points")
+    # Without a threshold no lead is short of points: the step says so, and stays as the
+    # place where the MQLs are counted (the chart's MQL bar follows it).
+    add(f"At least {definition.threshold:,} points (= MQL)" if definition.threshold > 0
+        else "No points needed (= MQL)", points >= definition.threshold, "points")
     for criterion, hit in _greedy(masks(definition.gate("sql")), remaining, removes=False):
         add(f"SQL must have: {criterion.sentence()}", hit, "sql")
     table = pd.DataFrame(rows)
