@@ -911,7 +911,9 @@ def _boolean_outcome(values: list[str]) -> tuple[list[str], list[str]] | None:
 def _lifecycle_outcome(values: list[str]) -> tuple[list[str], list[str]]:
     stages = canonical_category(pd.Series(values, dtype="str"), FIELDS["lifecycle_stage"].options)
     won = [v for v, s in zip(values, stages, strict=True) if s in ("Customer", "Evangelist")]
-    opened = [v for v, s in zip(values, stages, strict=True) if s == "Opportunity"]
+    # Sales is working a sales-qualified lead as it works an opportunity: neither is lost yet.
+    opened = [v for v, s in zip(values, stages, strict=True)
+              if s in ("Opportunity", "Sales Qualified Lead")]
     return won, opened
 
 
@@ -958,8 +960,9 @@ def suggest_outcome(raw: pd.DataFrame, mapping: Mapping | AbcMapping[str, str]
     open; Freshsales' "Lead stage" with Won and Lost reads so too), Salesforce's IsConverted,
     a yes/no or 0/1 column named like won or converted (beside it, a closed flag may keep
     deals open: `suggest_closed`), a date a lead got when it converted or was won (filled
-    means won), a lifecycle stage (Customer is won, Opportunity is open, earlier stages never
-    converted). A column with at least one won value is preferred to one without.
+    means won), a lifecycle stage (Customer is won, Opportunity and Sales Qualified Lead are
+    open, being worked by sales; earlier stages never converted). A column with at least one
+    won value is preferred to one without.
     """
     keys = _column_keys(raw, mapping)
     by_key: dict[str, list[str]] = {}
