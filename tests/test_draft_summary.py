@@ -41,3 +41,25 @@ def test_the_draft_in_sentences_sits_above_done(app_url):
     assert "Hospitals \\<b\\>renew\\</b\\>" in shown  # escaped, never HTML
     labels = [e.label for e in at.main if hasattr(e, "label")]
     assert labels.index(SUMMARY) < labels.index("✅ Done: hand in my draft")
+
+
+FACILITATOR_SUMMARY = "📝 Your draft in sentences: read it before the room moves on to step 2"
+
+
+def test_the_facilitator_reads_their_own_draft_back_too(app_url):
+    """Step 1 is a draft like the others: the facilitator sees it in sentences under the form
+    (off the shared screen in presentation mode, where the form is not drawn either)."""
+    engine = make_engine(app_url)
+    with session(engine) as s:
+        workshop, fac = store.create_workshop(s, company="Acme", title="Q1",
+                                              facilitator_name="Dana")
+    engine.dispose()
+    at = new_app({"ws": workshop.id, "key": fac}, "views/facilitator.py")
+    box = next(e for e in at.expander if e.label == FACILITATOR_SUMMARY)
+    assert "Nothing answered yet" in "\n".join(c.value for c in box.caption)
+    widget(at.multiselect, INDUSTRY).set_value(["Software"]).run()
+    box = next(e for e in at.expander if e.label == FACILITATOR_SUMMARY)
+    assert "Industry is Software" in "\n".join(m.value for m in box.markdown)
+    presenting = new_app({"ws": workshop.id, "key": fac, "present": "1"}, "views/facilitator.py")
+    assert not [e for e in presenting.expander if e.label == FACILITATOR_SUMMARY]
+    assert "Industry is Software" not in "\n".join(m.value for m in presenting.markdown)

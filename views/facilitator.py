@@ -9,6 +9,7 @@ from workshop.ui.definition_form import (
     definition_form,
     definition_summary,
     draft_access,
+    draft_in_sentences,
 )
 from workshop.ui.layout import copy_block
 from workshop.ui.leads_source import form_values
@@ -51,6 +52,7 @@ else:
                 "lead the witness.")
     definition_form(f"draft:{actor.participant_id}", load, save, form_values(place))
     definition_file_loader(f"draft:{actor.participant_id}", load, save, "your draft")
+    draft_in_sentences(load()[0], before="the room moves on to step 2")
 st.page_link(TEAMS.path, label="Continue to step 2: marketing and sales →",
              query_params=place.params)
 

@@ -761,10 +761,10 @@ def definition_summary(definition: Definition) -> None:
         st.markdown(f"*{escape_markdown(title)}:* {escape_markdown(note)}")
 
 
-def draft_in_sentences(definition: Definition) -> None:
-    """One's own draft read back in plain language before handing it in."""
-    with st.expander("📝 Your draft in sentences: read it before you press Done",
-                     expanded=True):
+def draft_in_sentences(definition: Definition, before: str = "you press Done") -> None:
+    """One's own draft read back in plain language before handing it in (the facilitator's
+    before moving the room on)."""
+    with st.expander(f"📝 Your draft in sentences: read it before {before}", expanded=True):
         if definition.is_empty():
             st.caption("Nothing answered yet: an empty draft says nothing about your ideal "
                        "lead.")
