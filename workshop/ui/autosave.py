@@ -139,10 +139,8 @@ def autosave_text(label: str, value: str, revision: int, key: str, on_save: OnSa
     # What this session last handled, kept apart from the box's own state (a form may drop
     # its widgets' state to show the latest; the box must still hear the answer).
     record = st.session_state.setdefault(f"autosave:{key}", {"ack": 0, "refused": None})
-    sent = st.session_state.get(key)
-    state = sent.get("typed") if hasattr(sent, "get") else None
-    ack = max(int(state.get("seq", 0)) if isinstance(state, dict) else 0, record["ack"])
-    _component(
+    ack = record["ack"]
+    shown = _component(
         key=key,
         data={"label": label, "value": value or "", "revision": int(revision), "ack": ack,
               "refused": record["refused"], "max_chars": int(max_chars),
@@ -150,6 +148,15 @@ def autosave_text(label: str, value: str, revision: int, key: str, on_save: OnSa
               "seq": ack, "name": key},
         default={"typed": None},
         on_typed_change=partial(_changed, key, on_save), height="content")
+    sent = _sent_seq(shown)
+    if sent > record["ack"]:
+        # A change the box sent that this session never handled: after a server restart the
+        # browser hands its widgets' last values to a new session, without their callbacks.
+        # Saved now, and the page drawn again from what is saved (the value and revision this
+        # run was given are from before the save).
+        _changed(key, on_save)
+        record["ack"] = max(record["ack"], sent)
+        st.rerun()
 
 
 def last_sent(key: str) -> str | None:
@@ -159,6 +166,15 @@ def last_sent(key: str) -> str | None:
     change = sent.get("typed") if hasattr(sent, "get") else None
     text = change.get("text") if isinstance(change, dict) else None
     return text if isinstance(text, str) else None
+
+
+def _sent_seq(sent: object) -> int:
+    """The sequence number of the change a box's state holds (0: none, or none readable)."""
+    change = sent.get("typed") if hasattr(sent, "get") else None
+    try:
+        return int(change.get("seq") or 0) if isinstance(change, dict) else 0
+    except (TypeError, ValueError):
+        return 0
 
 
 def _changed(key: str, on_save: OnSave) -> None:
