@@ -112,7 +112,7 @@ if not phone:  # wide tables; the evidence page has them
     leads_agreement(source, drafts)
     if source is not None and "outcome" in source.leads.columns:
         with st.expander("Would we have caught our customers? Each draft on the newer leads"):
-            scorecard_panel(source, {**drafts, "Shared definition": shared.definition}
+            scorecard_panel(place, source, {**drafts, "Shared definition": shared.definition}
                             if not shared.definition.is_empty() else drafts)
 if source is not None:
     st.page_link(EVIDENCE.path, label="More evidence from your leads →", icon="📊",

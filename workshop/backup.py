@@ -33,6 +33,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session, select
 
 from workshop import limits, store
+from workshop.capacity import MAX_PER_REP, MAX_REPS, set_figure
 from workshop.definition import Definition, DefinitionError
 from workshop.measure import Figures as MeasuredFigures
 from workshop.models import (
@@ -241,6 +242,9 @@ class WorkshopBackup(_Part):
     created_at: Moment
     revealed_at: Moment | None
     wall_page_shared: bool
+    # Sales' capacity as set on the evidence page (`workshop.capacity`); absent in older backups.
+    sales_reps: Annotated[int, Field(ge=0, le=MAX_REPS)] | None = None
+    leads_per_rep: Annotated[int, Field(ge=0, le=MAX_PER_REP)] | None = None
 
 
 class Backup(_Part):
@@ -302,7 +306,9 @@ def collect(session: Session, workshop_id: str) -> Backup:
             company=workshop.company, title=workshop.title,
             facilitator_name=workshop.facilitator_name, auto_reveal=workshop.auto_reveal,
             created_at=_utc(workshop.created_at), revealed_at=_utc(workshop.revealed_at),
-            wall_page_shared=wall is not None),
+            wall_page_shared=wall is not None,
+            sales_reps=set_figure(workshop.sales_reps, MAX_REPS),
+            leads_per_rep=set_figure(workshop.leads_per_rep, MAX_PER_REP)),
         people=[PersonBackup(
             role=person.role, name=person.name, joined_at=_utc(person.joined_at),
             at_screen=person.at_screen,
@@ -784,7 +790,8 @@ def _restore(session: Session, backup: Backup, pending: ExitStack) -> Restored:
     workshop = Workshop(id=store.new_workshop_id(), company=about.company, title=about.title,
                         facilitator_name=about.facilitator_name, facilitator_token="",
                         join_code="", auto_reveal=about.auto_reveal,
-                        created_at=about.created_at, revealed_at=about.revealed_at)
+                        created_at=about.created_at, revealed_at=about.revealed_at,
+                        sales_reps=about.sales_reps, leads_per_rep=about.leads_per_rep)
     facilitator = store.add_workshop(session, workshop, {}, commit=False)
     workshop_id = workshop.id
     keys = {}

@@ -39,6 +39,9 @@ class Workshop(SQLModel, table=True):
     is_demo: bool = False
     created_at: datetime = Field(default_factory=utcnow)
     revealed_at: datetime | None = None
+    # Sales' capacity as last set on the evidence page (`workshop.capacity`); None: not set.
+    sales_reps: int | None = None
+    leads_per_rep: int | None = None
 
 
 class Invite(SQLModel, table=True):

@@ -5,12 +5,14 @@ import pandas as pd
 import streamlit as st
 
 from workshop import charts, preview
+from workshop.capacity import MAX_PER_REP, MAX_REPS, Capacity, capacity, set_capacity
 from workshop.definition import Definition
 from workshop.evaluate import Evaluation, evaluate, missing_columns
 from workshop.lead_export import leads_csv
 from workshop.measure import CannotMeasure, Figures, measure
 from workshop.preview import cannot_evaluate, empty_warning, has_dates
 from workshop.text import BLANK, escape_markdown
+from workshop.ui.context import Place, visit
 from workshop.ui.leads_source import LeadsSource
 
 PERCENT = st.column_config.NumberColumn(format="percent")
@@ -66,31 +68,49 @@ def evaluations(source: LeadsSource, definitions: dict[str, Definition]
                     or empty_warning(source.leads, definition))}
 
 
-DEFAULT_REPS, DEFAULT_PER_REP = 5, 40
+REPS_KEY, PER_REP_KEY = "evidence:reps", "evidence:per-rep"
+SHOWN = "evidence:capacity-shown"  # the stored capacity the boxes were last drawn from
 
 
-def capacity_inputs() -> tuple[int, int]:
-    """Sales reps and the leads one rep can work a month: drawn once per page run."""
+def capacity_inputs(place: Place) -> tuple[int, int]:
+    """Sales reps and the leads one rep can work a month: drawn once per page run, from the
+    capacity kept with the workshop, and kept there as soon as a box is left."""
+    stored = _stored_capacity(place)
+    if st.session_state.get(SHOWN) != stored:  # set elsewhere (or never drawn): show it
+        st.session_state[REPS_KEY], st.session_state[PER_REP_KEY] = stored
+        st.session_state[SHOWN] = stored
     left, right = st.columns(2)
-    reps = left.number_input("Sales reps following up leads", min_value=0, max_value=10_000,
-                             value=DEFAULT_REPS, step=1, key="evidence:reps")
+    reps = left.number_input("Sales reps following up leads", min_value=0, max_value=MAX_REPS,
+                             step=1, key=REPS_KEY, on_change=_keep_capacity, args=(place,))
     per_rep = right.number_input("Leads one rep can work per month", min_value=0,
-                                 max_value=100_000, value=DEFAULT_PER_REP, step=5,
-                                 key="evidence:per-rep")
+                                 max_value=MAX_PER_REP, step=5, key=PER_REP_KEY,
+                                 on_change=_keep_capacity, args=(place,))
     return int(reps), int(per_rep)
 
 
-def capacity_per_month() -> float | None:
+def _stored_capacity(place: Place) -> Capacity:
+    with visit(place) as ws:
+        return ws(capacity)
+
+
+def _keep_capacity(place: Place) -> None:
+    reps = st.session_state.get(REPS_KEY)
+    per_rep = st.session_state.get(PER_REP_KEY)
+    if reps is None or per_rep is None:
+        return
+    with visit(place) as ws:
+        st.session_state[SHOWN] = ws(set_capacity, int(reps), int(per_rep))
+
+
+def capacity_per_month(place: Place) -> float | None:
     """Leads a month sales can work, as last set (reps × leads per rep); None when nothing."""
-    state = st.session_state
-    per_month = (state.get("evidence:reps", DEFAULT_REPS) or 0) * \
-        (state.get("evidence:per-rep", DEFAULT_PER_REP) or 0)
+    per_month = _stored_capacity(place).per_month
     return float(per_month) if per_month > 0 else None
 
 
-def capacity_panel(source: LeadsSource, definitions: dict[str, Definition],
+def capacity_panel(place: Place, source: LeadsSource, definitions: dict[str, Definition],
                    results: dict[str, Evaluation]) -> None:
-    reps, per_rep = capacity_inputs()
+    reps, per_rep = capacity_inputs(place)
     if not has_dates(source.leads):
         _totals_without_dates(source, results)
         return

@@ -60,8 +60,8 @@ def add_panel(place: Place, source: LeadsSource, revealed: bool) -> None:
                 + ("Like every draft it stays hidden until the reveal, so it leads nobody."
                    if not revealed else "It joins the drafts on step 3 at once."))
     if not revealed:  # after the reveal they are set in the capacity panel further down
-        capacity_inputs()
-    per_month = capacity_per_month()
+        capacity_inputs(place)
+    per_month = capacity_per_month(place)
     st.caption(threshold_sentence(source.leads, per_month, revealed))
     if present:
         st.success("✅ The won deals' draft is in, hidden until the reveal.")
@@ -150,7 +150,8 @@ def scorecard_rows(cards: dict[str, Scorecard]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def scorecard_panel(source: LeadsSource | None, definitions: dict[str, Definition]) -> None:
+def scorecard_panel(place: Place, source: LeadsSource | None,
+                    definitions: dict[str, Definition]) -> None:
     """Every draft on the newer leads: would we have caught our customers, does sales have
     the bandwidth, and the one change that would catch the most extra wins."""
     if source is None or not definitions:
@@ -159,7 +160,7 @@ def scorecard_panel(source: LeadsSource | None, definitions: dict[str, Definitio
         st.caption("The scorecards need an outcome column (won, lost, a deal stage): choose "
                    "it in the column mapping.")
         return
-    per_month = capacity_per_month()
+    per_month = capacity_per_month(place)
     cards = _scorecards(source.key, tuple((name, d.to_json()) for name, d in definitions.items()),
                         per_month, source.leads)
     part = next(iter(cards.values())).part
