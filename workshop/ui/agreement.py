@@ -151,6 +151,13 @@ def _answers_summary(proposal: versions.ProposalState) -> None:
                         f"“{escape_markdown(answer.reason)}”")
 
 
+def _answer_words(answer: versions.Answer) -> str:
+    """"signed by Priya", "objected (Mara): “…”" — how `_answers_summary` says it."""
+    if answer.agrees:
+        return f"signed by {answer.name}"
+    return f"objected ({answer.name}): “{answer.reason}”"
+
+
 def _proposed_page(place: Place, workshop, proposal: versions.ProposalState) -> None:
     """The proposed version as its one-pager will read, with the decision notes as proposed."""
     page = export.one_pager(proposal.definition, company=workshop.company, title=workshop.title,
@@ -215,11 +222,21 @@ def _facilitator_signoff(place: Place, shared: store.SharedState, source: LeadsS
     with st.form("agree:in-room"):
         st.markdown("Record an answer given in the room (one shared screen)")
         team, name = st.columns(2)
-        role = team.selectbox("Team", proposal.teams, format_func=ROLE_LABELS.get)
+        # the first team still to answer, not one that has (its answer would be replaced)
+        waiting = [i for i, r in enumerate(proposal.teams) if r not in proposal.answers]
+        role = team.selectbox("Team", proposal.teams, format_func=ROLE_LABELS.get,
+                              index=waiting[0] if waiting else 0)
         who = name.text_input("Name of the person answering", max_chars=store.MAX_TEXT)
         verdict = st.radio("Answer", ["Signs", "Objects"], horizontal=True)
         reason = st.text_input("If objecting: what to change", max_chars=versions.MAX_NOTE)
+        replace = st.checkbox("Replace the answer this team already gave", key="agree:replace")
         if st.form_submit_button("Record the answer"):
+            given = proposal.answers.get(role)
+            if given is not None and not replace:
+                st.warning(f"{escape_markdown(given.team)} has already answered: "
+                           f"{escape_markdown(_answer_words(given))}. Tick “Replace the answer "
+                           "this team already gave” to record this one in its place.")
+                return
             number = _act(place, versions.sign_in_room, proposal.id,
                           role=role, name=who, agrees=verdict == "Signs", reason=reason)
             if number:
