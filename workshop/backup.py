@@ -33,7 +33,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session, select
 
 from workshop import limits, store
-from workshop.capacity import MAX_PER_REP, MAX_REPS, set_figure
+from workshop.capacity import MAX_PER_REP, MAX_REPS, stored_figure
 from workshop.definition import Definition, DefinitionError
 from workshop.measure import Figures as MeasuredFigures
 from workshop.models import (
@@ -307,8 +307,8 @@ def collect(session: Session, workshop_id: str) -> Backup:
             facilitator_name=workshop.facilitator_name, auto_reveal=workshop.auto_reveal,
             created_at=_utc(workshop.created_at), revealed_at=_utc(workshop.revealed_at),
             wall_page_shared=wall is not None,
-            sales_reps=set_figure(workshop.sales_reps, MAX_REPS),
-            leads_per_rep=set_figure(workshop.leads_per_rep, MAX_PER_REP)),
+            sales_reps=stored_figure(workshop.sales_reps, MAX_REPS),
+            leads_per_rep=stored_figure(workshop.leads_per_rep, MAX_PER_REP)),
         people=[PersonBackup(
             role=person.role, name=person.name, joined_at=_utc(person.joined_at),
             at_screen=person.at_screen,

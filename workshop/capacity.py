@@ -26,17 +26,14 @@ def capacity(session: Session, workshop_id: str, token: str) -> Capacity:
     """The capacity as last set, the defaults for what never was."""
     authenticate(session, workshop_id, token)
     workshop = get_workshop(session, workshop_id)
-    session.refresh(workshop)
-    return Capacity(_kept(workshop.sales_reps, DEFAULT_REPS, MAX_REPS),
-                    _kept(workshop.leads_per_rep, DEFAULT_PER_REP, MAX_PER_REP))
+    session.refresh(workshop)  # set on another screen since this session read it
+    reps = stored_figure(workshop.sales_reps, MAX_REPS)
+    per_rep = stored_figure(workshop.leads_per_rep, MAX_PER_REP)
+    return Capacity(DEFAULT_REPS if reps is None else reps,
+                    DEFAULT_PER_REP if per_rep is None else per_rep)
 
 
-def _kept(value: object, default: int, most: int) -> int:
-    figure = set_figure(value, most)
-    return default if figure is None else figure
-
-
-def set_figure(value: object, most: int) -> int | None:
+def stored_figure(value: object, most: int) -> int | None:
     """A stored figure; None where none was set, or none that could have been (a row edited
     by hand)."""
     return value if type(value) is int and 0 <= value <= most else None

@@ -128,8 +128,7 @@ _KINDS: dict[str, Callable[[object], bool]] = {
     "days": _maybe(_count), "has_outcome": lambda value: value in (None, True, False),
     "unproven_day_first": lambda value: value in (None, True, False),
     "outcome_column": _maybe(lambda value: isinstance(value, str) and len(value) <= 300),
-    "first_created": _maybe(lambda value: _iso_day(value)),
-    "last_created": _maybe(lambda value: _iso_day(value)),
+    "first_created": _maybe(_iso_day), "last_created": _maybe(_iso_day),
 }
 assert set(_KINDS) == {f.name for f in fields(Figures)}
 
