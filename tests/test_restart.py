@@ -268,8 +268,13 @@ def test_answers_survive_a_killed_server(database_url, server, monkeypatch, requ
         page.get_by_text("1. What industry do they work in?").wait_for()
         industry = page.get_by_test_id("stMultiSelect").first
         assert chosen(industry) == ["Healthcare", "Manufacturing"]
-        assert page.get_by_label("Note: why, in your own words (optional)") \
-            .input_value() == NOTE
+        note = page.get_by_label("Note: why, in your own words (optional)")
+        # Question 2's box stays on the page until the run that replaced it has finished.
+        note.and_(page.locator("[data-autosave$=':industry:note']")).wait_for()
+        from playwright.sync_api import expect
+
+        expect(note).to_have_count(1)
+        assert note.input_value() == NOTE
         page.get_by_role("button", name="Next ▶").click()
         settle(page)
 

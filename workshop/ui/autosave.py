@@ -131,11 +131,14 @@ DELAY_MS = 700
 
 
 def autosave_text(label: str, value: str, revision: int, key: str, on_save: OnSave, *,
-                  max_chars: int, placeholder: str = "", multiline: bool = False) -> None:
+                  max_chars: int, placeholder: str = "", multiline: bool = False,
+                  kept_as: str | None = None) -> None:
     """A text box showing `value` (saved at `revision`) that calls `on_save(text, base)` about
     0.7 s after the last keystroke, when the field is left, or when the page is hidden.
     `on_save` returns False when it refused the change (say, stale); the box then shows the
-    `value` of the next run. The label is shown as plain text, never as Markdown."""
+    `value` of the next run. The label is shown as plain text, never as Markdown.
+    `kept_as` names what is typed in the tab until it is saved (default: `key`): a box drawn
+    under a new key on the next page (see definition_form._drawn) still finds it."""
     # What this session last handled, kept apart from the box's own state (a form may drop
     # its widgets' state to show the latest; the box must still hear the answer).
     record = st.session_state.setdefault(f"autosave:{key}", {"ack": 0, "refused": None})
@@ -145,7 +148,7 @@ def autosave_text(label: str, value: str, revision: int, key: str, on_save: OnSa
         data={"label": label, "value": value or "", "revision": int(revision), "ack": ack,
               "refused": record["refused"], "max_chars": int(max_chars),
               "placeholder": placeholder, "multiline": multiline, "delay_ms": DELAY_MS,
-              "seq": ack, "name": key},
+              "seq": ack, "name": kept_as or key},
         default={"typed": None},
         on_typed_change=partial(_changed, key, on_save), height="content")
     sent = _sent_seq(shown)

@@ -6,6 +6,7 @@ session state only while a question is on screen; the database is the source of 
 """
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from functools import partial
 
@@ -142,7 +143,7 @@ def definition_form(prefix: str, load: Load, save: Save,
                       definition.notes.get(question.key, ""), revision,
                       _key(prefix, question.key, "note"),
                       partial(_save_note, prefix, question, load, save), max_chars=2000,
-                      multiline=True)
+                      multiline=True, kept_as=_undrawn(_key(prefix, question.key, "note")))
 
 
 def _move(index_key: str, step: int) -> None:
@@ -242,7 +243,8 @@ def _field_widgets(prefix: str, question: catalog.Question, lead_field: catalog.
         autosave_text(label if disqualifying else f"{lead_field.label} contains any of",
                       str(shown[k("text")]), revision, k("text-box"),
                       partial(_save_words, prefix, question, lead_field.key, load, save),
-                      max_chars=500, placeholder="comma-separated keywords")
+                      max_chars=500, placeholder="comma-separated keywords",
+                      kept_as=_undrawn(k("text-box")))
     elif lead_field.kind == Kind.BOOLEAN:
         st.checkbox(label, key=k("flag"), **on_change)
 
@@ -723,11 +725,28 @@ def save_beside(prefix: str, definition: Definition, save: Callable[[], int]) ->
 
 
 GENERATION_MARK = "::"  # between a form's prefix and the generation its widgets belong to
+FIRST_GENERATIONS = 10**9  # a first generation is drawn at random below this
 
 
 def _drawn(prefix: str) -> str:
-    """The prefix of the widgets drawn now: the form's prefix and its current generation."""
-    return f"{prefix}{GENERATION_MARK}{st.session_state.get(f'{prefix}:generation', 0)}"
+    """The prefix of the widgets drawn now: the form's prefix and its current generation.
+
+    A session's first drawing takes a number of its own, not 0: after a server restart the
+    browser hands the new session the last values of the widgets it still shows, and under
+    the same keys those would count as changes as soon as the page reran, and be saved over
+    the database — a question the old page showed open wiped a rule merged since ("Edited by
+    hand"). Under keys of its own the new session draws from the database only."""
+    generation = f"{prefix}:generation"
+    if generation not in st.session_state:
+        st.session_state[generation] = secrets.randbelow(FIRST_GENERATIONS)
+    return f"{prefix}{GENERATION_MARK}{st.session_state[generation]}"
+
+
+def _undrawn(key: str) -> str:
+    """A widget key without its drawing's generation: the name its box keeps typing under in
+    the tab, the same over every drawing (a reload or a restart draws a new generation)."""
+    head, mark, tail = key.partition(GENERATION_MARK)
+    return head + ":" + tail.partition(":")[2] if mark else key
 
 
 def _generation_of(prefix: str) -> tuple[str, int | None]:
