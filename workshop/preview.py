@@ -346,8 +346,10 @@ def capacity_verdict(mql_per_month: float, reps: int, leads_per_rep: int) -> Ver
     if reps < 0 or leads_per_rep < 0:
         raise ValueError("Reps and leads per rep must be at least 0.")
     capacity = int(reps) * int(leads_per_rep)
-    amount = f"{mql_per_month:,.0f}" if mql_per_month == 0 or mql_per_month >= 0.5 \
-        else f"{per_month_value(mql_per_month):g}"  # 0.03, not 0
+    # Under ten a month, to a decimal as the volume line beside it says (0.6, not "1"; 0.03,
+    # not 0); from ten on, whole leads.
+    amount = f"{mql_per_month:,.0f}" if mql_per_month >= 10 \
+        else f"{per_month_value(mql_per_month):g}"
     volume = f"{amount} qualified lead{'' if amount == '1' else 's'}"
     if capacity == 0:
         if mql_per_month > 0:
