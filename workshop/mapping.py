@@ -78,7 +78,8 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "company": ("Company Name", "company", "Company", "Company / Account", "Account Name",
                 "Associated Company", "Organization", "Organisation", "Account",
                 "Organization Name", "Organisation Name", "Customer Name", "Firm",
-                "Firma", "Firmenname", "Unternehmensname", "Name des Unternehmens",
+                "Potential Customer", "Firma", "Firmenname", "Unternehmensname",
+                "Name des Unternehmens",
                 "Entreprise", "Société", "Nom de l'entreprise", "Empresa", "Unternehmen"),
     "industry": ("Industry", "industry", "Industry Type", "Sector", "Business Segment",
                  "Vertical", "Industry Sector", "Market Segment", "Branche", "Secteur",
@@ -238,6 +239,9 @@ _RECORD_KEYS: dict[str, frozenset[str]] = {
     "organization": _COMPANY_KEYS, "organisation": _COMPANY_KEYS, "account": _COMPANY_KEYS,
     "company": _COMPANY_KEYS, "deal": _DEAL_KEYS, "opportunity": _DEAL_KEYS,
     "lead": _LEAD_KEYS, "contact": _LEAD_KEYS, "person": _LEAD_KEYS,
+    # Dynamics 365 names an opportunity's account "Potential Customer":
+    # "Industry (Potential Customer) (Account)"
+    "customer": _COMPANY_KEYS,
 }
 _RECORD_PREFIX = re.compile(r"^\s*([A-Za-z]+)(?:\s+-|\s*:)\s+(.+)$")
 _RECORD_SUFFIX = re.compile(r"^(.+?)\s*\(([^()]*)\)\s*$")
