@@ -75,15 +75,22 @@ LIFECYCLE_STAGES = (
 # "AI Referrals" none: they stay as written), and everyday country names that ISO 3166 lacks
 # (its codes and names, also in other languages, come from `workshop.categories`).
 OTHER_NAMES: dict[str, tuple[str, ...]] = {
-    "Referral": ("Referrals", "Employee Referral", "External Referral", "Customer Referral",
-                 "Word of mouth"),
-    "Events": ("Event", "Trade Show", "Conference", "Seminar - Internal"),
+    "Referral": ("Referrals",),
+    "Events": ("Event",),
     "Social media": ("Organic Social", "Social"),
     "Partner": ("Partners",),
     "United States": ("USA",),
     "United Kingdom": ("UK", "Great Britain", "Britain", "England", "Scotland", "Wales",
                        "Northern Ireland"),
     "Netherlands": ("Holland", "The Netherlands"),
+}
+# Kinds of an option a CRM keeps apart (Salesforce's lead sources): a rule naming the option
+# takes every kind in, and a rule naming one kind only that kind. The import keeps them as
+# written, so a company that tells word of mouth from an employee's referral still can.
+KINDS: dict[str, tuple[str, ...]] = {
+    "Referral": ("Employee Referral", "External Referral", "Customer Referral",
+                 "Word of mouth"),
+    "Events": ("Trade Show", "Conference", "Seminar - Internal"),
 }
 
 FIELDS: dict[str, LeadField] = {f.key: f for f in [

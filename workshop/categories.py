@@ -20,7 +20,7 @@ from functools import cache
 import pandas as pd
 import pycountry
 
-from workshop.catalog import OTHER_NAMES
+from workshop.catalog import KINDS, OTHER_NAMES
 
 # A CRM writes country names in its users' language. Besides English: the languages of the
 # catalog's countries that are written in Latin letters (folding drops any other script), and
@@ -131,11 +131,12 @@ def coded(text: pd.Series, options: tuple[str, ...]) -> pd.Series:
 
 
 def written_names(option: str, options: tuple[str, ...]) -> tuple[str, ...]:
-    """The other ways an export may write `option` that the import reads as it: its other
-    names, its ISO names in every language read, its everyday names and its ISO codes."""
+    """The other ways an export may write `option` that a rule naming it matches: its other
+    names, the kinds of it a CRM keeps apart, its ISO names in every language read, its
+    everyday names and its ISO codes."""
     codes = tuple(sorted(code for code, named in _iso_codes(options).items() if named == option))
     countries = [english for english, read in _read_as(options).items() if read == option]
-    return (OTHER_NAMES.get(option, ()) + tuple(
+    return (OTHER_NAMES.get(option, ()) + KINDS.get(option, ()) + tuple(
         name for english in countries for name in _iso_names()[english]) + codes)
 
 

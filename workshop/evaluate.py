@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from workshop import per_table
-from workshop.catalog import FIELDS, Kind
+from workshop.catalog import FIELDS, KINDS, Kind
 from workshop.column_types import PLACEHOLDERS
 from workshop.definition import Criterion, Definition
 from workshop.distinct import Distinct, arrow_text
@@ -55,29 +55,35 @@ def fold_value(value: str) -> str:
     return re.sub(_SEPARATORS, "", str(value).casefold().replace("&", "and"))
 
 
-def named_folds(values: Iterable[str], column: object) -> set[str]:
+def named_folds(values: Iterable[str], column: object, kinds: bool = True) -> set[str]:
     """The folded values a rule naming `values` on `column` matches: the values themselves and,
     on a catalog category column, the option the import reads each as ('USA' is 'United
-    States', as an export's 'USA' was imported as 'United States')."""
+    States', as an export's 'USA' was imported as 'United States') and, unless not `kinds`,
+    the kinds of that option a CRM keeps apart ('Referral' takes 'Word of mouth' in)."""
     field = FIELDS.get(column) if isinstance(column, str) else None
     options = field.options if field is not None and field.kind == Kind.CATEGORY else ()
-    return set(_named_folds(tuple(str(value) for value in values), options))
+    return set(_named_folds(tuple(str(value) for value in values), options, kinds))
 
 
 @lru_cache(maxsize=4096)
-def _named_folds(values: tuple[str, ...], options: tuple[str, ...]) -> frozenset[str]:
+def _named_folds(values: tuple[str, ...], options: tuple[str, ...],
+                 kinds: bool) -> frozenset[str]:
     """`named_folds`, once per rule's values: a definition is evaluated again on every edit."""
     wanted = {fold_value(value) for value in values}
     if values and options:
-        read = canonical_category(pd.Series(values, dtype="str"), options)
-        wanted |= {fold_value(value) for value in read.dropna()}
+        read = canonical_category(pd.Series(values, dtype="str"), options).dropna()
+        wanted |= {fold_value(value) for value in read}
+        if kinds:
+            wanted |= {fold_value(kind) for option in set(read)
+                       for kind in KINDS.get(option, ())}
     return frozenset(wanted)
 
 
 def value_key(value: str, column: object) -> str:
     """One value as rules compare it: the option it names on a catalog category ('USA' and
-    'united_states' are 'unitedstates'), else its fold; two values with one key are one."""
-    folds = named_folds([value], column) - {fold_value(value)}
+    'united_states' are 'unitedstates'), else its fold; two values with one key are one (a
+    kind of an option is not the option: 'Word of mouth' is not 'Referral')."""
+    folds = named_folds([value], column, kinds=False) - {fold_value(value)}
     return min(folds) if folds else fold_value(value)
 
 
