@@ -81,10 +81,11 @@ def capacity_inputs(place: Place) -> tuple[int, int]:
         st.session_state[SHOWN] = stored
     left, right = st.columns(2)
     reps = left.number_input("Sales reps following up leads", min_value=0, max_value=MAX_REPS,
-                             step=1, key=REPS_KEY, on_change=_keep_capacity, args=(place,))
+                             step=1, key=REPS_KEY, on_change=_keep_capacity,
+                             args=(place, REPS_KEY))
     per_rep = right.number_input("Leads one rep can work per month", min_value=0,
                                  max_value=MAX_PER_REP, step=5, key=PER_REP_KEY,
-                                 on_change=_keep_capacity, args=(place,))
+                                 on_change=_keep_capacity, args=(place, PER_REP_KEY))
     return int(reps), int(per_rep)
 
 
@@ -93,13 +94,20 @@ def _stored_capacity(place: Place) -> Capacity:
         return ws(capacity)
 
 
-def _keep_capacity(place: Place) -> None:
-    reps = st.session_state.get(REPS_KEY)
-    per_rep = st.session_state.get(PER_REP_KEY)
-    if reps is None or per_rep is None:
+def _keep_capacity(place: Place, box: str) -> None:
+    """Keep the box that changed, beside the other one as stored now: a screen drawn before
+    someone else changed the other box must not put that one back."""
+    typed = st.session_state.to_dict().get(box)
+    if typed is None:
         return
     with visit(place) as ws:
-        st.session_state[SHOWN] = ws(set_capacity, int(reps), int(per_rep))
+        reps, per_rep = ws(capacity)
+        if box == REPS_KEY:
+            reps = int(typed)
+        else:
+            per_rep = int(typed)
+        ws(set_capacity, reps, per_rep)
+    st.session_state[SHOWN] = None  # both boxes drawn from what is stored now
 
 
 def capacity_per_month(place: Place) -> float | None:
