@@ -62,3 +62,37 @@ def test_a_change_handed_to_a_new_session_is_saved(app_url):
     assert drawn["value"] == "Hospitals renew in spring"
     assert drawn["ack"] == 1 and drawn["refused"] is None
     assert drawn["revision"] > shown["revision"]
+
+
+def test_a_change_saved_before_the_restart_is_not_sent_again(app_url):
+    """The box hands over its last change, which was saved before the server went: sent again
+    with the revision it was typed over, it was refused, and the page told the facilitator to
+    redo a note nobody had changed."""
+    room = revealed_workshop(app_url)
+    params = {"ws": room.workshop_id, "key": room.tokens["facilitator"]}
+    before = new_app(params, "views/compare.py")
+    box = _proto(before, NOTE)
+    shown = json.loads(box.json)
+    typed = {"text": "Hospitals renew in spring", "base": shown["revision"], "seq": 1}
+    states = before._tree.get_widget_states()
+    states.widgets.append(WidgetState(id=box.id, json_value=json.dumps({"typed": typed})))
+    before._run(states)  # saved, before the restart
+    saved = autosave_box(before, NOTE)
+    assert saved["value"] == "Hospitals renew in spring" and saved["ack"] == 1
+
+    after = AppTest.from_file(APP, default_timeout=60)
+    for name, value in params.items():
+        after.query_params[name] = value
+    after.run()
+    after.switch_page("views/compare.py")
+    handed = WidgetStates()
+    handed.widgets.append(WidgetState(id=box.id, json_value=json.dumps({"typed": typed})))
+    after._run(handed)
+    assert not after.exception, after.exception
+
+    assert saved_note(app_url, room) == "Hospitals renew in spring"
+    assert not [w.value for w in after.warning], [w.value for w in after.warning]
+    drawn = autosave_box(after, NOTE)
+    assert drawn["value"] == "Hospitals renew in spring"
+    assert drawn["revision"] == saved["revision"]
+    assert drawn["ack"] == 1 and drawn["refused"] is None

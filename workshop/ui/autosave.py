@@ -155,20 +155,36 @@ def autosave_text(label: str, value: str, revision: int, key: str, on_save: OnSa
     if sent > record["ack"]:
         # A change the box sent that this session never handled: after a server restart the
         # browser hands its widgets' last values to a new session, without their callbacks.
-        # Saved now, and the page drawn again from what is saved (the value and revision this
-        # run was given are from before the save).
-        _changed(key, on_save)
+        # Saved now, unless it is what is saved (it was, before the restart: sent again with
+        # the revision it was typed over, it would be refused as changed elsewhere), and the
+        # page drawn again from what is saved, with the box's answer.
+        if _sent_text(shown).strip() != (value or "").strip():
+            _changed(key, on_save)
         record["ack"] = max(record["ack"], sent)
         st.rerun()
 
 
 def last_sent(key: str) -> str | None:
-    """The text the box with `key` sent last (None: nothing yet), for a button clicked right
-    after typing: leaving the box to click sends it, and the click must not act on less."""
-    sent = st.session_state.to_dict().get(key)
+    """The text the box with `key` sent last and this session has not handled yet (None:
+    nothing such), for a button clicked right after typing: leaving the box to click sends
+    it, and the click must not act on less. A change handled already is saved, or gave way
+    to what another screen saved since: the caller reads that."""
+    state = st.session_state.to_dict()
+    sent = state.get(key)
+    record = state.get(f"autosave:{key}")
+    handled = record.get("ack", 0) if isinstance(record, dict) else 0
+    if _sent_seq(sent) <= handled:
+        return None
     change = sent.get("typed") if hasattr(sent, "get") else None
     text = change.get("text") if isinstance(change, dict) else None
     return text if isinstance(text, str) else None
+
+
+def _sent_text(sent: object) -> str:
+    """The text of the change a box's state holds ("": none, or none readable)."""
+    change = sent.get("typed") if hasattr(sent, "get") else None
+    text = change.get("text") if isinstance(change, dict) else None
+    return text if isinstance(text, str) else ""
 
 
 def _sent_seq(sent: object) -> int:
