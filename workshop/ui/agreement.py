@@ -50,9 +50,12 @@ def discussion_controls(place: Place, question: str, point: versions.Point | Non
             st.markdown(flag + note)
         return
     flag, note = st.columns([2, 6], vertical_alignment="top")
-    flag.toggle("🗣️ Up for discussion", value=bool(point and point.open),
-                key=f"discuss-open:{question}",
-                on_change=partial(_save_flag, place, question, f"discuss-open:{question}"))
+    key, drawn = f"discuss-open:{question}", f"discuss-open-drawn:{question}"
+    stored = bool(point and point.open)
+    if st.session_state.get(drawn) != stored:  # set on another screen (or never drawn)
+        st.session_state[key] = st.session_state[drawn] = stored
+    flag.toggle("🗣️ Up for discussion", key=key,
+                on_change=partial(_save_flag, place, question, key))
     with note:
         autosave_text("Decision note", point.note if point else "",
                       point.revision if point else 0, f"discuss-note:{question}",
@@ -67,12 +70,14 @@ def _latest_point(place: Place, question: str) -> versions.Point | None:
 
 
 def _save_flag(place: Place, question: str, key: str) -> None:
-    """The toggle changed: an explicit act, kept with the note as saved now."""
+    """The toggle changed: an explicit act, kept with the note as saved now; the toggle is
+    then drawn from what is stored."""
     up = bool(st.session_state.to_dict().get(key))
     latest = _latest_point(place, question)
     _act(place, versions.set_discussion, question, open=up,
          note=latest.note if latest else "",
          expected_revision=latest.revision if latest else 0)
+    st.session_state[f"discuss-open-drawn:{question}"] = None
 
 
 def _save_decision_note(place: Place, question: str, text: str, base: int) -> bool:
