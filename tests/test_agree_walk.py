@@ -13,6 +13,7 @@ from tests.autosave_typing import autosave_box, type_into
 from tests.builders import C, D
 from tests.test_own_devices import new_app, texts
 from tests.test_real_exports_pages import upload
+from tests.widget_keys import own
 from workshop import store, versions
 from workshop.db import make_engine, session
 
@@ -116,7 +117,7 @@ def test_from_reveal_to_version_two(app_url):
     assert "Change #3 by Dana" in texts(dana)  # the replay shows the latest change
 
     # The facilitator puts a row up for discussion; the teams see the flag and the note.
-    dana.toggle(key="discuss-open:size").set_value(True).run()
+    own(dana.toggle, "discuss-open:size").set_value(True).run()
     type_into(dana, "discuss-note:size", "Sales wants 200+; revisit in Q3")
     assert not dana.exception, dana.exception
     assert autosave_box(dana, "discuss-note:size")["value"] == "Sales wants 200+; revisit in Q3"

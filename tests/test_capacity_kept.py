@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from tests.test_agree_walk import app_url, drafted_workshop, open_as  # noqa: F401
 from tests.test_own_devices import texts
+from tests.widget_keys import own
 from workshop import backup, store
 from workshop.capacity import (
     DEFAULT_PER_REP,
@@ -67,13 +68,13 @@ def test_a_backup_keeps_the_capacity(app_url):  # noqa: F811
 def test_the_evidence_page_shows_the_capacity_set_on_another_screen(app_url):  # noqa: F811
     workshop_id, tokens = drafted_workshop(app_url)
     first = open_as(workshop_id, tokens["facilitator"], EVIDENCE)
-    first.number_input(key="evidence:reps").set_value(12).run()
-    first.number_input(key="evidence:per-rep").set_value(25).run()
+    own(first.number_input, "evidence:reps").set_value(12).run()
+    own(first.number_input, "evidence:per-rep").set_value(25).run()
     assert "sales capacity: 300 leads a month" in texts(first)
 
     reloaded = open_as(workshop_id, tokens["facilitator"], EVIDENCE)  # a new browser session
-    assert reloaded.number_input(key="evidence:reps").value == 12
-    assert reloaded.number_input(key="evidence:per-rep").value == 25
+    assert own(reloaded.number_input, "evidence:reps").value == 12
+    assert own(reloaded.number_input, "evidence:per-rep").value == 25
     assert "sales capacity: 300 leads a month" in texts(reloaded)
 
     engine = make_engine(app_url)
@@ -81,5 +82,5 @@ def test_the_evidence_page_shows_the_capacity_set_on_another_screen(app_url):  #
         set_capacity(s, workshop_id, tokens["sales"], 2, 10)
     engine.dispose()
     first.run()
-    assert first.number_input(key="evidence:reps").value == 2
+    assert own(first.number_input, "evidence:reps").value == 2
     assert "sales capacity: 20 leads a month" in texts(first)

@@ -6,6 +6,7 @@ follow it by themselves."""
 from __future__ import annotations
 
 from tests.test_agree_walk import app_url, drafted_workshop, open_as  # noqa: F401
+from tests.widget_keys import own
 from workshop import room
 from workshop.capacity import Capacity, capacity, set_capacity
 from workshop.db import make_engine, session
@@ -26,17 +27,17 @@ def test_a_stale_screen_keeps_only_the_box_it_changed(app_url):  # noqa: F811
     first = open_as(workshop_id, tokens["facilitator"], EVIDENCE)
     second = open_as(workshop_id, tokens["facilitator"], EVIDENCE)  # another screen, 5 × 40
 
-    first.number_input(key="evidence:per-rep").set_value(60).run()
+    own(first.number_input, "evidence:per-rep").set_value(60).run()
     assert stored(app_url, workshop_id, tokens["facilitator"]) == Capacity(5, 60)
 
-    second.number_input(key="evidence:reps").set_value(33).run()
+    own(second.number_input, "evidence:reps").set_value(33).run()
     assert not second.exception, second.exception
     assert stored(app_url, workshop_id, tokens["facilitator"]) == Capacity(33, 60)
-    assert second.number_input(key="evidence:per-rep").value == 60  # and it shows it
+    assert own(second.number_input, "evidence:per-rep").value == 60  # and it shows it
 
     first.run()  # the first screen's next run shows the other box's change
-    assert first.number_input(key="evidence:reps").value == 33
-    assert first.number_input(key="evidence:per-rep").value == 60
+    assert own(first.number_input, "evidence:reps").value == 33
+    assert own(first.number_input, "evidence:per-rep").value == 60
 
 
 def test_the_rooms_stamp_moves_with_the_capacity(app_url):  # noqa: F811

@@ -4,6 +4,7 @@ it followed the room and the toggle stayed off until a reload."""
 from __future__ import annotations
 
 from tests.test_agree_walk import COMPARE, app_url, drafted_workshop, open_as  # noqa: F401
+from tests.widget_keys import own
 from workshop import store, versions
 from workshop.db import make_engine, session
 
@@ -30,18 +31,18 @@ def test_the_toggle_follows_another_screen(app_url):  # noqa: F811
     fac = tokens["facilitator"]
     laptop = open_as(workshop_id, fac, COMPARE)
     projector = open_as(workshop_id, fac, COMPARE)
-    assert projector.toggle(key="discuss-open:industry").value is False
+    assert own(projector.toggle, "discuss-open:industry").value is False
 
-    laptop.toggle(key="discuss-open:industry").set_value(True).run()
+    own(laptop.toggle, "discuss-open:industry").set_value(True).run()
     assert not laptop.exception, laptop.exception
     assert stored_open(app_url, workshop_id, fac, "industry") is True
-    assert laptop.toggle(key="discuss-open:industry").value is True
+    assert own(laptop.toggle, "discuss-open:industry").value is True
 
     projector.run()
-    assert projector.toggle(key="discuss-open:industry").value is True
+    assert own(projector.toggle, "discuss-open:industry").value is True
 
-    projector.toggle(key="discuss-open:industry").set_value(False).run()
+    own(projector.toggle, "discuss-open:industry").set_value(False).run()
     assert stored_open(app_url, workshop_id, fac, "industry") is False
     laptop.run()
-    assert laptop.toggle(key="discuss-open:industry").value is False
+    assert own(laptop.toggle, "discuss-open:industry").value is False
     assert not laptop.exception and not projector.exception

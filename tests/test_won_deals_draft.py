@@ -9,6 +9,7 @@ from sqlmodel import select
 from tests.builders import C, D
 from tests.test_agree_walk import COMPARE, app_url, click, drafted_workshop, open_as  # noqa: F401
 from tests.test_own_devices import everything, texts
+from tests.widget_keys import own
 from workshop import backup, compare, learn, merge, store
 from workshop.db import make_engine, session
 from workshop.leads import load_sample_leads
@@ -215,8 +216,8 @@ def test_before_the_reveal_the_capacity_it_keeps_to_is_set_beside_it(app_url):  
 
     workshop_id, tokens = drafted_workshop(app_url)
     fac = open_as(workshop_id, tokens["facilitator"], EVIDENCE)
-    fac.number_input(key="evidence:reps").set_value(1).run()
-    fac.number_input(key="evidence:per-rep").set_value(10).run()
+    own(fac.number_input, "evidence:reps").set_value(1).run()
+    own(fac.number_input, "evidence:per-rep").set_value(10).run()
     assert "sales capacity: 10 leads a month" in texts(fac)
     click(fac, "won-deals:add")
     imported = import_leads_file(SAMPLE)

@@ -17,6 +17,7 @@ from workshop.ui.comparison_view import comparison_rows
 from workshop.ui.context import Place, visit
 from workshop.ui.evidence_panels import measurement
 from workshop.ui.leads_source import LeadsSource
+from workshop.ui.own_keys import own_key
 from workshop.ui.pages import Page
 
 NOTICE = "agree:notice"
@@ -50,7 +51,7 @@ def discussion_controls(place: Place, question: str, point: versions.Point | Non
             st.markdown(flag + note)
         return
     flag, note = st.columns([2, 6], vertical_alignment="top")
-    key, drawn = f"discuss-open:{question}", f"discuss-open-drawn:{question}"
+    key, drawn = own_key(f"discuss-open:{question}"), f"discuss-open-drawn:{question}"
     stored = bool(point and point.open)
     if st.session_state.get(drawn) != stored:  # set on another screen (or never drawn)
         st.session_state[key] = st.session_state[drawn] = stored

@@ -14,6 +14,7 @@ from workshop.preview import cannot_evaluate, empty_warning, has_dates
 from workshop.text import BLANK, escape_markdown
 from workshop.ui.context import Place, visit
 from workshop.ui.leads_source import LeadsSource
+from workshop.ui.own_keys import MARK, own_key
 
 PERCENT = st.column_config.NumberColumn(format="percent")
 
@@ -76,16 +77,17 @@ def capacity_inputs(place: Place) -> tuple[int, int]:
     """Sales reps and the leads one rep can work a month: drawn once per page run, from the
     capacity kept with the workshop, and kept there as soon as a box is left."""
     stored = _stored_capacity(place)
+    reps_key, per_rep_key = own_key(REPS_KEY), own_key(PER_REP_KEY)
     if st.session_state.get(SHOWN) != stored:  # set elsewhere (or never drawn): show it
-        st.session_state[REPS_KEY], st.session_state[PER_REP_KEY] = stored
+        st.session_state[reps_key], st.session_state[per_rep_key] = stored
         st.session_state[SHOWN] = stored
     left, right = st.columns(2)
     reps = left.number_input("Sales reps following up leads", min_value=0, max_value=MAX_REPS,
-                             step=1, key=REPS_KEY, on_change=_keep_capacity,
-                             args=(place, REPS_KEY))
+                             step=1, key=reps_key, on_change=_keep_capacity,
+                             args=(place, reps_key))
     per_rep = right.number_input("Leads one rep can work per month", min_value=0,
-                                 max_value=MAX_PER_REP, step=5, key=PER_REP_KEY,
-                                 on_change=_keep_capacity, args=(place, PER_REP_KEY))
+                                 max_value=MAX_PER_REP, step=5, key=per_rep_key,
+                                 on_change=_keep_capacity, args=(place, per_rep_key))
     return int(reps), int(per_rep)
 
 
@@ -102,7 +104,7 @@ def _keep_capacity(place: Place, box: str) -> None:
         return
     with visit(place) as ws:
         reps, per_rep = ws(capacity)
-        if box == REPS_KEY:
+        if box.startswith(REPS_KEY + MARK):
             reps = int(typed)
         else:
             per_rep = int(typed)
