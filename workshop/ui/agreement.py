@@ -17,7 +17,7 @@ from workshop.ui.comparison_view import comparison_rows
 from workshop.ui.context import Place, visit
 from workshop.ui.evidence_panels import measurement
 from workshop.ui.leads_source import LeadsSource
-from workshop.ui.own_keys import own_key
+from workshop.ui.own_keys import draw_again, drawn_from
 from workshop.ui.pages import Page
 
 NOTICE = "agree:notice"
@@ -51,10 +51,7 @@ def discussion_controls(place: Place, question: str, point: versions.Point | Non
             st.markdown(flag + note)
         return
     flag, note = st.columns([2, 6], vertical_alignment="top")
-    key, drawn = own_key(f"discuss-open:{question}"), f"discuss-open-drawn:{question}"
-    stored = bool(point and point.open)
-    if st.session_state.get(drawn) != stored:  # set on another screen (or never drawn)
-        st.session_state[key] = st.session_state[drawn] = stored
+    key = drawn_from(f"discuss-open:{question}", bool(point and point.open))
     flag.toggle("🗣️ Up for discussion", key=key,
                 on_change=partial(_save_flag, place, question, key))
     with note:
@@ -78,7 +75,7 @@ def _save_flag(place: Place, question: str, key: str) -> None:
     _act(place, versions.set_discussion, question, open=up,
          note=latest.note if latest else "",
          expected_revision=latest.revision if latest else 0)
-    st.session_state[f"discuss-open-drawn:{question}"] = None
+    draw_again(f"discuss-open:{question}")
 
 
 def _save_decision_note(place: Place, question: str, text: str, base: int) -> bool:

@@ -22,3 +22,18 @@ def own_key(name: str) -> str:
     if _SESSION not in st.session_state:
         st.session_state[_SESSION] = secrets.token_hex(4)
     return f"{name}{MARK}{st.session_state[_SESSION]}"
+
+
+def drawn_from(name: str, stored: object) -> str:
+    """The key to draw the widget `name` under, showing `stored`: set to it when the widget was
+    last drawn from another stored value (another screen changed it) or never drawn. A widget
+    keeps its own value otherwise, and would go on showing what this screen last set."""
+    key, drawn = own_key(name), f"{name}{MARK}drawn"
+    if st.session_state.get(drawn) != stored:
+        st.session_state[key] = st.session_state[drawn] = stored
+    return key
+
+
+def draw_again(name: str) -> None:
+    """In the widget's callback, after saving: draw it from what is stored on this run."""
+    st.session_state[f"{name}{MARK}drawn"] = None
