@@ -103,9 +103,9 @@ def change_log(place: Place, shared: store.SharedState, facilitator: bool) -> No
     # pixels (36 + 35 per row) was too short for the app's larger type and let the table run
     # under the button.
     if facilitator and shared.signed_version is None:
-        if st.button("↩️ Undo the last change", key="agree:undo"):
-            _act(place, versions.undo_last, shared.revision)
-            st.rerun()
+        # the revision this screen shows: a stale click never undoes a change not shown here
+        st.button("↩️ Undo the last change", key="agree:undo", on_click=_act,
+                  args=(place, versions.undo_last, shared.revision))
     st.dataframe([{"#": c.revision, "When": f"{c.at:%d %b %H:%M}", "Who": c.by,
                    "What": c.summary} for c in reversed(log)],
                  hide_index=True, width="stretch",
@@ -227,13 +227,19 @@ def _facilitator_signoff(place: Place, shared: store.SharedState, source: LeadsS
         team, name = st.columns(2)
         # the first team still to answer, not one that has (its answer would be replaced)
         waiting = [i for i, r in enumerate(proposal.teams) if r not in proposal.answers]
+        # Keyed by the proposal: the choice stays as picked while answers come in, and a
+        # submit drawn for a proposal since withdrawn records nothing for the new one.
+        drawn = f"agree:in-room:{proposal.id}"
         role = team.selectbox("Team", proposal.teams, format_func=ROLE_LABELS.get,
-                              index=waiting[0] if waiting else 0)
-        who = name.text_input("Name of the person answering", max_chars=store.MAX_TEXT)
-        verdict = st.radio("Answer", ["Signs", "Objects"], horizontal=True)
-        reason = st.text_input("If objecting: what to change", max_chars=versions.MAX_NOTE)
+                              index=waiting[0] if waiting else 0, key=f"{drawn}:team")
+        who = name.text_input("Name of the person answering", max_chars=store.MAX_TEXT,
+                              key=f"{drawn}:name")
+        verdict = st.radio("Answer", ["Signs", "Objects"], horizontal=True,
+                           key=f"{drawn}:verdict")
+        reason = st.text_input("If objecting: what to change", max_chars=versions.MAX_NOTE,
+                               key=f"{drawn}:reason")
         replace = st.checkbox("Replace the answer this team already gave", key="agree:replace")
-        if st.form_submit_button("Record the answer"):
+        if st.form_submit_button("Record the answer", key=f"{drawn}:record"):
             given = proposal.answers.get(role)
             if given is not None and not replace:
                 st.warning(f"{escape_markdown(given.team)} has already answered: "
@@ -257,13 +263,10 @@ def _team_signoff(place: Place, workshop, actor: store.Actor,
         st.success(f"{team} has signed. You can still object until every team has signed.")
     sign_col, object_col = st.columns(2)
     with sign_col:
-        if st.button(f"✅ Sign off for {team}", type="primary", key="agree:sign",
-                     disabled=bool(mine and mine.agrees), width="stretch"):
-            number = _act(place, versions.sign, proposal.id,
-                          agrees=True)
-            if number:
-                st.session_state["agree:signed"] = (place.workshop_id, number)
-            st.rerun()
+        # the proposal this screen shows: one proposed again since is not signed unseen
+        st.button(f"✅ Sign off for {team}", type="primary", key="agree:sign",
+                  disabled=bool(mine and mine.agrees), width="stretch", on_click=_sign,
+                  args=(place, proposal.id))
     with object_col:
         with visit(place) as ws:
             typed, revision = ws(versions.objection_draft, proposal.id)
@@ -275,6 +278,12 @@ def _team_signoff(place: Place, workshop, actor: store.Actor,
                       max_chars=versions.MAX_NOTE, multiline=True)
         st.button("Object", width="stretch", key="agree:object",
                   on_click=_object, args=(place, proposal.id))
+
+
+def _sign(place: Place, proposal_id: int) -> None:
+    number = _act(place, versions.sign, proposal_id, agrees=True)
+    if number:
+        st.session_state["agree:signed"] = (place.workshop_id, number)
 
 
 def reason_key(proposal_id: int) -> str:

@@ -63,7 +63,9 @@ def turns_panel(place: Place) -> None:
                 continue
             label = "Reopen" if status.done else "Continue"
             if st.button(f"{label} {escape_markdown(status.name)}'s turn",
-                         key=f"continue:{status.participant_id}",
+                         # one key per label: a click on a stale "Continue" never
+                         # reopens a draft finished (and covered) since
+                         key=f"{label.lower()}:{status.participant_id}",
                          help="Reopening shows this draft on the screen again." if status.done
                          else None):
                 _start(place, role, status.name, reopen=status.done)
