@@ -100,7 +100,8 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "country": ("Country/Region", "country", "Country", "Country Name", "Office Location",
                 "Country (Region)", "BillingCountry", "Billing Country", "MailingCountry",
                 "Mailing Country", "HQ Country", "Headquarters Country", "Land", "Land/Region",
-                "Primary Address Country", "Pays", "País", "Country Code",
+                "Primary Address Country", "Pays", "País",
+                # Salesforce's ISO codes ("Country Code" alone is as often a dialling code)
                 "BillingCountryCode", "Billing Country Code", "MailingCountryCode"),
     "job_title": ("Job Title", "jobtitle", "Title", "Position", "Job Role", "Designation",
                   "Primary Contact Title",
