@@ -26,6 +26,7 @@ from tests.test_revisit_fresh_exports import (
     store_upload,
     zoho_export,
 )
+from tests.widget_keys import own
 from workshop import rules, store, versions
 from workshop.backup import export_workshop, restore_workshop
 from workshop.db import session as make_session
@@ -296,7 +297,7 @@ def test_the_mapping_editor_chooses_the_order_and_every_page_follows(database, t
     assert CAVEAT.format("day first") in page  # beside the figures per month
     assert "No date in “Created Time” says whether it is written day or month first" in page
     assert "“Created Time” is read as dates, day first: no value decides" in page
-    box = at.selectbox(key=f"evidence:date-order:{upload.id}:Created Time")
+    box = own(at.selectbox, f"evidence:date-order:{upload.id}:Created Time")
     assert box.value == ""
     assert "Month first (" in box.format_func("month-first")
     # each option reads its example differently: "01/01/2025" would say the same twice
@@ -315,7 +316,7 @@ def test_the_mapping_editor_chooses_the_order_and_every_page_follows(database, t
     assert [m.figures.unproven_day_first for m in taken if not m.at_signoff] == [True]
 
     box.set_value("month-first").run()
-    at.button(key=f"evidence:save:{upload.id}").click().run()
+    own(at.button, f"evidence:save:{upload.id}").click().run()
     assert not at.exception and not at.error
     with make_session(database) as s:
         saved = Mapping.from_json(store.current_upload(s, params["ws"], params["key"])

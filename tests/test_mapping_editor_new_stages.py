@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from tests.test_upload_same_name_and_size import open_evidence, revealed
+from tests.widget_keys import own
 from workshop import store
 from workshop.db import session as make_session
 from workshop.importer import read_export
@@ -83,7 +84,7 @@ def test_clicking_save_the_mapping_unchanged_on_the_page_keeps_the_wins(database
     assert sorted(won_box.value) == ["Closed Won", "Won"]
     captions = " ".join(c.value for c in at.caption)
     assert "New since the mapping was saved" in captions and "“Won” (won)" in captions
-    at.button(key=f"evidence:save:{upload.id}").click().run()
+    own(at.button, f"evidence:save:{upload.id}").click().run()
     assert not at.exception, [e.value for e in at.exception]
     with make_session(database) as s:
         saved = Mapping.from_json(store.current_upload(s, params["ws"], params["key"])

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.widget_keys import own
 from workshop import store
 from workshop.db import make_engine
 from workshop.db import session as make_session
@@ -87,8 +88,8 @@ def test_switching_the_outcome_column_saves_that_columns_values(page):
     before = Mapping.from_json(current(url, params).mapping_json)
     assert before.outcome_column == "Deal Stage"
     at = open_evidence(params)
-    at.selectbox(key=f"evidence:outcome:{uid}").set_value("Lifecycle Stage").run()
-    at.button(key=f"evidence:save:{uid}").click().run()
+    own(at.selectbox, f"evidence:outcome:{uid}").set_value("Lifecycle Stage").run()
+    own(at.button, f"evidence:save:{uid}").click().run()
     assert not at.exception and not at.error
     saved = Mapping.from_json(current(url, params).mapping_json)
     assert saved.outcome_column == "Lifecycle Stage"
@@ -109,9 +110,9 @@ def test_an_outcome_column_without_a_won_value_is_not_saved_with_the_old_values(
     uid = current(url, params).id
     before = current(url, params).mapping_json
     at = open_evidence(params)
-    at.selectbox(key=f"evidence:outcome:{uid}").set_value("Industry").run()
+    own(at.selectbox, f"evidence:outcome:{uid}").set_value("Industry").run()
     assert won_box(at).value == []
-    at.button(key=f"evidence:save:{uid}").click().run()
+    own(at.button, f"evidence:save:{uid}").click().run()
     assert not at.exception and len(at.error) == 1
     assert current(url, params).mapping_json == before
 
@@ -120,8 +121,8 @@ def test_choosing_no_outcome_beside_a_deal_stage_means_no_outcome(page):
     data, params, url = page
     uid = current(url, params).id
     at = open_evidence(params)
-    at.selectbox(key=f"evidence:outcome:{uid}").set_value("").run()
-    at.button(key=f"evidence:save:{uid}").click().run()
+    own(at.selectbox, f"evidence:outcome:{uid}").set_value("").run()
+    own(at.button, f"evidence:save:{uid}").click().run()
     assert not at.exception and not at.error
     saved = Mapping.from_json(current(url, params).mapping_json)
     assert saved.outcome_column is None and saved.columns["Deal Stage"] == "deal_stage"

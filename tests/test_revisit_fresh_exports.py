@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from tests.test_real_exports_pages import both_teams_sign, open_page, revealed_workshop, texts
+from tests.widget_keys import own
 from workshop import store, versions
 from workshop.db import session as make_session
 from workshop.definition import Definition
@@ -208,8 +209,8 @@ def test_the_mapping_editor_keeps_dollars_chosen_over_a_suggested_unit(database)
         upload = store.current_upload(s, params["ws"], params["key"])
     assert Mapping.from_json(upload.mapping_json).units == {"Annual Revenue": 1000.0}
     at = open_page(params, "views/evidence.py")
-    at.selectbox(key=f"evidence:unit:{upload.id}:Annual Revenue").set_value(1.0).run()
-    at.button(key=f"evidence:save:{upload.id}").click().run()
+    own(at.selectbox, f"evidence:unit:{upload.id}:Annual Revenue").set_value(1.0).run()
+    own(at.button, f"evidence:save:{upload.id}").click().run()
     assert not at.exception and not at.error
     with make_session(database) as s:
         saved = Mapping.from_json(store.current_upload(s, params["ws"], params["key"])
@@ -225,7 +226,7 @@ def test_the_mapping_editor_keeps_dollars_chosen_over_a_suggested_unit(database)
     with make_session(database) as s:
         upload = store.current_upload(s, params["ws"], params["key"])
     at = open_page(params, "views/evidence.py")
-    at.button(key=f"evidence:save:{upload.id}").click().run()
+    own(at.button, f"evidence:save:{upload.id}").click().run()
     with make_session(database) as s:
         saved = Mapping.from_json(store.current_upload(s, params["ws"], params["key"])
                                   .mapping_json)

@@ -44,7 +44,7 @@ class Stamp(NamedTuple):
     versions: tuple  # versions, reopened ones
     measurements: object
     wall: tuple  # wall links, revoked ones
-    uploads: object  # the latest leads export
+    uploads: tuple  # the latest leads export, and its column mapping as saved
     capacity: tuple  # sales reps, leads one rep can work a month (as stored)
 
 
@@ -88,13 +88,15 @@ def stamp(session: Session, workshop_id: str) -> Stamp:
         _scalar(select(func.count()).select_from(WallLink).where(WallLink.workshop_id == wid)),
         _scalar(select(func.count(WallLink.revoked_at)).where(WallLink.workshop_id == wid)),
         _scalar(select(func.max(LeadsUpload.id)).where(LeadsUpload.workshop_id == wid)),
+        _scalar(select(LeadsUpload.mapping_json).where(LeadsUpload.workshop_id == wid)
+                .order_by(LeadsUpload.id.desc()).limit(1)),
         _scalar(select(Workshop.sales_reps).where(Workshop.id == wid)),
         _scalar(select(Workshop.leads_per_rep).where(Workshop.id == wid)),
     ]
     row = session.exec(select(*columns)).one()
     (exists, revealed, step, people, done, revisions, shared, points, point_revisions,
      proposals, open_, signed, answers, last_answer, versions, reopened, measurements, walls,
-     revoked, upload, reps, per_rep) = row
+     revoked, upload, mapping, reps, per_rep) = row
     if not exists:
         raise NotFound("This workshop is not there any more.")
     return Stamp(revealed=_text(revealed), step=step or 1,
@@ -102,7 +104,7 @@ def stamp(session: Session, workshop_id: str) -> Stamp:
                  discussion=(points, int(point_revisions)),
                  proposals=(proposals, open_, signed), signoffs=(answers, _text(last_answer)),
                  versions=(versions, reopened), measurements=measurements,
-                 wall=(walls, revoked), uploads=upload, capacity=(reps, per_rep))
+                 wall=(walls, revoked), uploads=(upload, mapping), capacity=(reps, per_rep))
 
 
 def _text(moment) -> str | None:

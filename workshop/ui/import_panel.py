@@ -1,6 +1,9 @@
 """Uploading an export and reviewing how its columns map onto the lead fields."""
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -35,6 +38,7 @@ from workshop.sheet_notes import sheet_sentences
 from workshop.text import escape_markdown
 from workshop.ui.context import Place, visit
 from workshop.ui.leads_source import LeadsSource, imported, remember_import
+from workshop.ui.own_keys import MARK
 from workshop.uploads import save_upload
 
 # Old .xls, binary .xlsb and OpenDocument .ods files are taken too, so that the importer can
@@ -187,25 +191,42 @@ def undecided_dates(leads: pd.DataFrame) -> dict[str, str]:
 OUTCOME_LISTED = 500  # an outcome column with more values than this is not a stage list
 
 
+def _version(mapping: Mapping) -> str:
+    return hashlib.sha1(mapping.to_json().encode()).hexdigest()[:12]
+
+
+def _drawn_keys(upload_id: int, mapping: Mapping) -> Callable[..., str]:
+    """The form's widget keys, for the mapping as stored now: another screen's save draws the
+    form afresh from it (a widget keeps its own value otherwise, and a save would put the
+    earlier mapping back), and a Save clicked on the form as drawn before saves nothing."""
+    version = _version(mapping)
+    drawn = f"evidence:mapping-drawn:{upload_id}"
+    if st.session_state.get(drawn) not in (None, version):
+        st.info("The mapping was changed on another screen: the form shows it as saved now.")
+    st.session_state[drawn] = version
+    return lambda *parts: ":".join(("evidence", *map(str, parts))) + MARK + version
+
+
 def mapping_editor(place: Place, upload_id: int, raw: pd.DataFrame, mapping: Mapping,
                    leads: pd.DataFrame | None = None) -> None:
+    key = _drawn_keys(upload_id, mapping)
     options = [NOT_MAPPED] + sorted(ALLOWED_KEYS)
     table = pd.DataFrame({"Column in the export": list(raw.columns),
                           "Lead field": [mapping.columns.get(c, NOT_MAPPED) for c in raw.columns]})
     edited = st.data_editor(
-        table, hide_index=True, width="stretch", key=f"evidence:mapping:{upload_id}",
+        table, hide_index=True, width="stretch", key=key("mapping", upload_id),
         disabled=["Column in the export"],
         column_config={"Lead field": st.column_config.SelectboxColumn(
             options=options, help="Unmapped columns stay usable by criteria under their name")})
     chosen_columns = {row["Column in the export"]: row["Lead field"]
                       for _, row in edited.iterrows() if row["Lead field"]}
-    units = _unit_widgets(upload_id, raw, mapping, chosen_columns)
-    date_orders = _date_order_widgets(upload_id, raw, mapping, leads)
+    units = _unit_widgets(key, upload_id, raw, mapping, chosen_columns)
+    date_orders = _date_order_widgets(key, upload_id, raw, mapping, leads)
     columns = [NOT_MAPPED] + list(raw.columns)
     outcome = st.selectbox("Column that says whether a lead was won", columns,
                            index=columns.index(mapping.outcome_column)
                            if mapping.outcome_column in columns else 0,
-                           format_func=lambda c: c or "(none)", key=f"evidence:outcome:{upload_id}")
+                           format_func=lambda c: c or "(none)", key=key("outcome", upload_id))
     counted = outcome_values(raw[outcome]) if outcome else []
     default, unseen = _outcome_default(raw, mapping, outcome, chosen_columns, counted)
     present = False
@@ -216,7 +237,7 @@ def mapping_editor(place: Place, upload_id: int, raw: pd.DataFrame, mapping: Map
         # column's won values would be saved for this one.
         how = st.radio("How does it say so?", ["values", "present"], horizontal=True,
                        index=1 if default.won_when_present else 0,
-                       key=f"evidence:outcome-how:{upload_id}:{outcome}",
+                       key=key("outcome-how", upload_id, outcome),
                        format_func={"values": "Some of its values mean won",
                                     "present": "Any value means won (a date it converted, "
                                                "say); blank means not won"}.get)
@@ -229,11 +250,11 @@ def mapping_editor(place: Place, upload_id: int, raw: pd.DataFrame, mapping: Map
         won = st.multiselect("Values that mean won", values,
                              default=[v for v in default.won_values if v in counts],
                              accept_new_options=True, format_func=lambda v: _counted(v, counts),
-                             key=f"evidence:won:{upload_id}:{outcome}")
+                             key=key("won", upload_id, outcome))
         still_open = st.multiselect(
             "Values that mean the deal is still open (unknown, not lost)", values,
             default=[v for v in default.open_values if v in counts], accept_new_options=True,
-            format_func=lambda v: _counted(v, counts), key=f"evidence:open:{upload_id}:{outcome}")
+            format_func=lambda v: _counted(v, counts), key=key("open", upload_id, outcome))
         won, still_open = _in_column(won, counted), _in_column(still_open, counted)
         if unseen:
             st.caption(escape_markdown(_unseen_caption(unseen, default)))
@@ -241,7 +262,7 @@ def mapping_editor(place: Place, upload_id: int, raw: pd.DataFrame, mapping: Map
                    "and placeholders such as “Select” count as no deal (not won). A value a "
                    "later export with these columns brings is read as new: a new pipeline "
                    "stage is open, a closed or lost one not won.")
-    if st.button("Save the mapping", key=f"evidence:save:{upload_id}"):
+    if st.button("Save the mapping", key=key("save", upload_id)):
         chosen = Mapping(columns=chosen_columns, outcome_column=outcome or None, won_values=won,
                          open_values=still_open, won_when_present=present, units=units,
                          without_outcome=not outcome, date_orders=date_orders,
@@ -255,6 +276,8 @@ def mapping_editor(place: Place, upload_id: int, raw: pd.DataFrame, mapping: Map
             return
         with visit(place) as ws:
             ws(store.update_upload_mapping, upload_id, chosen.to_json())
+        # this screen's own save: drawn afresh from it without the other screen's notice
+        st.session_state[f"evidence:mapping-drawn:{upload_id}"] = _version(chosen)
         st.rerun()
 
 
@@ -317,8 +340,8 @@ def _counted(value: str, counts: dict[str, int]) -> str:
 NOT_CHOSEN = ""
 
 
-def _date_order_widgets(upload_id: int, raw: pd.DataFrame, mapping: Mapping,
-                        leads: pd.DataFrame | None) -> dict[str, str]:
+def _date_order_widgets(key: Callable[..., str], upload_id: int, raw: pd.DataFrame,
+                        mapping: Mapping, leads: pd.DataFrame | None) -> dict[str, str]:
     """The order of each date column none of whose values says it, beside how it was read,
     with what each order makes of one of its values. An order is saved only when chosen;
     those saved for columns whose values now decide are kept (and ignored while they do)."""
@@ -326,7 +349,7 @@ def _date_order_widgets(upload_id: int, raw: pd.DataFrame, mapping: Mapping,
     if leads is None:
         return orders
     readings = column_readings(leads)
-    for header, key in undecided_dates(leads).items():
+    for header, field in undecided_dates(leads).items():
         if header not in raw.columns:
             continue
         example, meaning = _telling_example(raw[header])
@@ -341,11 +364,11 @@ def _date_order_widgets(upload_id: int, raw: pd.DataFrame, mapping: Mapping,
         options = [NOT_CHOSEN, DAY_FIRST, MONTH_FIRST]
         current = mapping.date_orders.get(header, NOT_CHOSEN)
         st.caption(f"“{escape_markdown(header)}” is read as "
-                   f"{escape_markdown(readings[key].describe())}.")
+                   f"{escape_markdown(readings[field].describe())}.")
         chosen = st.selectbox(
             f"Order of the dates in “{escape_markdown(header)}”", options,
             index=options.index(current) if current in options else 0, format_func=said,
-            key=f"evidence:date-order:{upload_id}:{header}",
+            key=key("date-order", upload_id, header),
             help="No date in this column has a day over 12, so its values cannot say which "
                  "comes first. A later export whose dates say it is read as they say.")
         orders.pop(header, None)
@@ -368,8 +391,8 @@ def _telling_example(column: pd.Series) -> tuple[str, dict]:
     return values.iloc[at], {order: dates.iloc[at] for order, dates in read.items()}
 
 
-def _unit_widgets(upload_id: int, raw: pd.DataFrame, mapping: Mapping,
-                  columns: dict[str, str]) -> dict[str, float]:
+def _unit_widgets(key: Callable[..., str], upload_id: int, raw: pd.DataFrame,
+                  mapping: Mapping, columns: dict[str, str]) -> dict[str, float]:
     """The unit of each money column: dollars, thousands or millions. Dollars are kept (as 1)
     for a column the mapping gave a unit, suggested or chosen: the facilitator's answer that it
     is written as is, which a later export's values then do not overrule (`refit`)."""
@@ -380,7 +403,7 @@ def _unit_widgets(upload_id: int, raw: pd.DataFrame, mapping: Mapping,
         units[header] = st.selectbox(
             f"Unit of “{escape_markdown(header)}”", list(UNITS), index=list(UNITS).index(current)
             if current in UNITS else 0, format_func=UNITS.get,
-            key=f"evidence:unit:{upload_id}:{header}",
+            key=key("unit", upload_id, header),
             help="1,118 in millions is $1.1B; in thousands, $1.1M.")
     return {header: unit for header, unit in units.items()
             if unit != 1.0 or header in mapping.units}
