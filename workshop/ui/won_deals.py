@@ -68,7 +68,7 @@ def add_panel(place: Place, source: LeadsSource, revealed: bool) -> None:
     again, out, _ = st.columns([1, 1, 2])
     again.button("📈 Learn it again" if present else "📈 Add your won deals as a draft",
                  type="secondary" if present else "primary", key="won-deals:add",
-                 on_click=_add, args=(place, source, per_month))
+                 on_click=_add, args=(place, source))
     if present:
         out.button("Take it out", key="won-deals:remove", on_click=_remove, args=(place,))
 
@@ -87,8 +87,9 @@ def threshold_sentence(leads: pd.DataFrame, per_month: float | None, revealed: b
             f"(reps × leads per rep{', set below' if revealed else ''}).")
 
 
-def _add(place: Place, source: LeadsSource, per_month: float | None) -> None:
-    result = learned(source, per_month)
+def _add(place: Place, source: LeadsSource) -> None:
+    """Learned against sales' capacity as stored at the click, not as this screen drew it."""
+    result = learned(source, capacity_per_month(place))
     if isinstance(result, str):
         st.session_state[NOTICE] = result
         return
