@@ -2,6 +2,8 @@
 announcement e-mail."""
 from __future__ import annotations
 
+import hashlib
+
 import streamlit as st
 
 from workshop import announce, export, merge, store, versions, wall
@@ -35,11 +37,15 @@ def wall_panel(place: Place, actor: store.Actor, secret: str | None) -> None:
         copy_block(url)
         st.link_button("🖼️ Open the wall page", url)  # a new tab, with no key of this one
         if actor.is_facilitator:
+            # Keyed by the link shown: a click on a screen drawn before another screen made a
+            # new link never replaces or stops that one, unseen.
+            shown = hashlib.sha256(secret.encode()).hexdigest()[:12]
             replace, stop = st.columns(2)
             if replace.button("Replace the link", help="The old link stops working.",
-                              width="stretch"):
+                              width="stretch", key=f"wall:replace:{shown}"):
                 _change(place, wall.share, replace=True)
-            if stop.button("Stop sharing", help="The link stops working.", width="stretch"):
+            if stop.button("Stop sharing", help="The link stops working.", width="stretch",
+                           key=f"wall:stop:{shown}"):
                 _change(place, wall.stop_sharing)
     qr.image(qr_png(url), width=160, caption="Scan to open the wall page")
 
