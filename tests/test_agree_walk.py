@@ -63,6 +63,33 @@ def drafted_workshop(url: str) -> tuple[str, dict[str, str]]:
     return workshop.id, {"facilitator": facilitator, "marketing": marketing, "sales": sales}
 
 
+def revealed(url: str) -> tuple[str, dict[str, str]]:
+    """`drafted_workshop`, revealed."""
+    workshop_id, tokens = drafted_workshop(url)
+    engine = make_engine(url)
+    with session(engine) as s:
+        store.reveal(s, workshop_id, tokens["facilitator"])
+    engine.dispose()
+    return workshop_id, tokens
+
+
+def proposed(url: str, note: str = "") -> tuple[str, dict[str, str], versions.ProposalState]:
+    """`revealed`, with "Industry is Software" proposed (and, given, a decision note on it)."""
+    workshop_id, tokens = revealed(url)
+    fac = tokens["facilitator"]
+    engine = make_engine(url)
+    with session(engine) as s:
+        revision = store.save_shared(s, workshop_id, fac, D(C("industry", values=["Software"])),
+                                     store.shared_state(s, workshop_id, fac).revision)
+        if note:
+            versions.set_discussion(s, workshop_id, fac, "industry", open=False, note=note,
+                                    expected_revision=0)
+        versions.propose(s, workshop_id, fac, revision)
+        proposal = versions.current_proposal(s, workshop_id, fac)
+    engine.dispose()
+    return workshop_id, tokens, proposal
+
+
 def proposal_id(url: str, workshop_id: str, token: str) -> int:
     engine = make_engine(url)
     try:

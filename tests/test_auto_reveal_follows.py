@@ -3,10 +3,9 @@ on on the laptop, it is on on the projector after its next run (it stayed off th
 reload), and it is drawn under a key of each session's own (see workshop.ui.own_keys)."""
 from __future__ import annotations
 
-from streamlit.testing.v1 import AppTest
-
+from tests.restarted import restarted
 from tests.test_agree_walk import app_url, drafted_workshop  # noqa: F401
-from tests.test_own_devices import APP, new_app
+from tests.test_own_devices import new_app
 from tests.widget_keys import own
 from workshop import store
 from workshop.db import make_engine, session
@@ -61,13 +60,6 @@ def test_a_page_from_before_a_restart_does_not_turn_it_back(app_url):  # noqa: F
         store.set_auto_reveal(s, workshop_id, tokens["facilitator"], True)
     engine.dispose()
 
-    after = AppTest.from_file(APP, default_timeout=60)
-    for name, value in params.items():
-        after.query_params[name] = value
-    after.run()
-    after.switch_page(TEAMS)
-    after._run(handed)
-    after._run(handed)
-    assert not after.exception, after.exception
+    after = restarted(params, TEAMS, handed, reruns=2)
     assert auto_reveal(app_url, workshop_id) is True
     assert own(after.toggle, "auto-reveal").value is True

@@ -12,12 +12,12 @@ import json
 
 import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates
-from streamlit.testing.v1 import AppTest
 
 from tests.autosave_typing import _proto, autosave_box
 from tests.conftest import sqlalchemy_url
+from tests.restarted import restarted
 from tests.test_crash_browser import revealed_workshop
-from tests.test_own_devices import APP, new_app
+from tests.test_own_devices import new_app
 from workshop import versions
 from workshop.db import make_engine, session
 
@@ -39,6 +39,13 @@ def saved_note(url: str, room) -> str | None:
     return None if point is None else point.note
 
 
+def handed_over(box_id: str, typed: dict) -> WidgetStates:
+    """The box's last change, as the browser hands it to the new session."""
+    states = WidgetStates()
+    states.widgets.append(WidgetState(id=box_id, json_value=json.dumps({"typed": typed})))
+    return states
+
+
 def test_a_change_handed_to_a_new_session_is_saved(app_url):
     room = revealed_workshop(app_url)
     params = {"ws": room.workshop_id, "key": room.tokens["facilitator"]}
@@ -47,15 +54,7 @@ def test_a_change_handed_to_a_new_session_is_saved(app_url):
     shown = json.loads(box.json)
     typed = {"text": "Hospitals renew in spring", "base": shown["revision"], "seq": 1}
 
-    after = AppTest.from_file(APP, default_timeout=60)  # the restarted server's new session
-    for name, value in params.items():
-        after.query_params[name] = value
-    after.run()
-    after.switch_page("views/compare.py")
-    states = WidgetStates()
-    states.widgets.append(WidgetState(id=box.id, json_value=json.dumps({"typed": typed})))
-    after._run(states)
-    assert not after.exception, after.exception
+    after = restarted(params, "views/compare.py", handed_over(box.id, typed))
 
     assert saved_note(app_url, room) == "Hospitals renew in spring"
     drawn = autosave_box(after, NOTE)
@@ -80,15 +79,7 @@ def test_a_change_saved_before_the_restart_is_not_sent_again(app_url):
     saved = autosave_box(before, NOTE)
     assert saved["value"] == "Hospitals renew in spring" and saved["ack"] == 1
 
-    after = AppTest.from_file(APP, default_timeout=60)
-    for name, value in params.items():
-        after.query_params[name] = value
-    after.run()
-    after.switch_page("views/compare.py")
-    handed = WidgetStates()
-    handed.widgets.append(WidgetState(id=box.id, json_value=json.dumps({"typed": typed})))
-    after._run(handed)
-    assert not after.exception, after.exception
+    after = restarted(params, "views/compare.py", handed_over(box.id, typed))
 
     assert saved_note(app_url, room) == "Hospitals renew in spring"
     assert not [w.value for w in after.warning], [w.value for w in after.warning]

@@ -3,19 +3,10 @@ screen, it is on here too after this page's next run. It kept its own value: the
 it followed the room and the toggle stayed off until a reload."""
 from __future__ import annotations
 
-from tests.test_agree_walk import COMPARE, app_url, drafted_workshop, open_as  # noqa: F401
+from tests.test_agree_walk import COMPARE, app_url, open_as, revealed  # noqa: F401
 from tests.widget_keys import own
-from workshop import store, versions
+from workshop import versions
 from workshop.db import make_engine, session
-
-
-def revealed(url: str) -> tuple[str, dict[str, str]]:
-    workshop_id, tokens = drafted_workshop(url)
-    engine = make_engine(url)
-    with session(engine) as s:
-        store.reveal(s, workshop_id, tokens["facilitator"])
-    engine.dispose()
-    return workshop_id, tokens
 
 
 def stored_open(url: str, workshop_id: str, token: str, question: str) -> bool | None:

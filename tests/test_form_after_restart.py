@@ -7,11 +7,11 @@ proposal waiting for sign-off was withdrawn with it."""
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from tests.autosave_typing import autosave_box
 from tests.builders import C, D
-from tests.test_own_devices import APP, new_app
+from tests.restarted import restarted
+from tests.test_own_devices import new_app
 from workshop import store
 from workshop.db import make_engine, session
 
@@ -48,19 +48,6 @@ def save(url: str, workshop_id: str, key: str, definition, revision: int) -> Non
     engine.dispose()
 
 
-def restarted(params: dict, page: str, handed) -> AppTest:
-    """The restarted server's new session: its first run, then the browser's next rerun with
-    the widget values the old page still holds (`handed`)."""
-    after = AppTest.from_file(APP, default_timeout=60)
-    for name, value in params.items():
-        after.query_params[name] = value
-    after.run()
-    after.switch_page(page)
-    after._run(handed)
-    assert not after.exception, after.exception
-    return after
-
-
 def test_a_new_session_never_saves_the_old_pages_form_values(app_url):
     workshop_id, key = marketing(app_url)
     params = {"ws": workshop_id, "key": key}
@@ -73,9 +60,7 @@ def test_a_new_session_never_saves_the_old_pages_form_values(app_url):
     save(app_url, workshop_id, key, D(C("industry", values=["Manufacturing"])), revision)
     _, saved_revision = draft(app_url, workshop_id, key)
 
-    after = restarted(params, "views/draft.py", handed)
-    after._run(handed)  # and once more, as the room's poll would
-    assert not after.exception, after.exception
+    after = restarted(params, "views/draft.py", handed, reruns=2)  # the room's poll, too
 
     definition, revision = draft(app_url, workshop_id, key)
     assert [c.values for c in definition.criteria_for("industry")] == [["Manufacturing"]]

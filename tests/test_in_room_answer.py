@@ -4,25 +4,18 @@ typed on its own device, say) is replaced only when the facilitator ticks that i
 It used to be replaced at once, the Team box already on Marketing."""
 from __future__ import annotations
 
-from tests.builders import C, D
-from tests.test_agree_walk import COMPARE, app_url, drafted_workshop, open_as  # noqa: F401
+from tests.test_agree_walk import COMPARE, app_url, open_as, proposed  # noqa: F401
 from tests.test_own_devices import texts
-from workshop import store, versions
+from workshop import versions
 from workshop.db import make_engine, session
 
 REPLACE = "Replace the answer this team already gave"
 
 
 def proposed_with_an_objection(url: str) -> tuple[str, dict[str, str], int]:
-    workshop_id, tokens = drafted_workshop(url)
+    workshop_id, tokens, proposal = proposed(url)
     engine = make_engine(url)
     with session(engine) as s:
-        store.reveal(s, workshop_id, tokens["facilitator"])
-        revision = store.shared_state(s, workshop_id, tokens["facilitator"]).revision
-        revision = store.save_shared(s, workshop_id, tokens["facilitator"],
-                                     D(C("industry", values=["Software"])), revision)
-        versions.propose(s, workshop_id, tokens["facilitator"], revision)
-        proposal = versions.current_proposal(s, workshop_id, tokens["facilitator"])
         versions.sign(s, workshop_id, tokens["marketing"], proposal.id, agrees=False,
                       reason="Healthcare belongs in it")
     engine.dispose()

@@ -6,24 +6,9 @@ from __future__ import annotations
 import json
 
 from tests.autosave_typing import _proto, autosave_box, type_into
-from tests.builders import C, D
-from tests.test_agree_walk import COMPARE, app_url, drafted_workshop, open_as  # noqa: F401
-from workshop import store, versions
+from tests.test_agree_walk import COMPARE, app_url, open_as, proposed  # noqa: F401
+from workshop import versions
 from workshop.db import make_engine, session
-
-
-def proposed(url: str) -> tuple[str, dict[str, str], int]:
-    workshop_id, tokens = drafted_workshop(url)
-    engine = make_engine(url)
-    with session(engine) as s:
-        store.reveal(s, workshop_id, tokens["facilitator"])
-        revision = store.shared_state(s, workshop_id, tokens["facilitator"]).revision
-        revision = store.save_shared(s, workshop_id, tokens["facilitator"],
-                                     D(C("industry", values=["Software"])), revision)
-        versions.propose(s, workshop_id, tokens["facilitator"], revision)
-        proposal = versions.current_proposal(s, workshop_id, tokens["facilitator"])
-    engine.dispose()
-    return workshop_id, tokens, proposal.id
 
 
 def answer_of(url: str, workshop_id: str, token: str) -> versions.Answer | None:
@@ -36,7 +21,7 @@ def answer_of(url: str, workshop_id: str, token: str) -> versions.Answer | None:
 
 def test_object_sends_what_the_box_shows_after_another_device_saved(app_url):  # noqa: F811
     workshop_id, tokens, proposal = proposed(app_url)
-    box = f"agree:reason:{proposal}"
+    box = f"agree:reason:{proposal.id}"
     phone = open_as(workshop_id, tokens["marketing"], COMPARE)
     laptop = open_as(workshop_id, tokens["marketing"], COMPARE)
 
@@ -59,7 +44,7 @@ def test_object_right_after_typing_sends_the_text_just_typed(app_url):  # noqa: 
     """Leaving the box to click Object sends its text in the same run as the click: the click
     objects with it, whichever of the two is handled first."""
     workshop_id, tokens, proposal = proposed(app_url)
-    box = f"agree:reason:{proposal}"
+    box = f"agree:reason:{proposal.id}"
     phone = open_as(workshop_id, tokens["marketing"], COMPARE)
     proto = _proto(phone, box)
     shown = json.loads(proto.json)

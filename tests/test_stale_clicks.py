@@ -5,33 +5,10 @@ reopened, an answer recorded for a team the facilitator did not pick."""
 from __future__ import annotations
 
 from tests.builders import C, D
-from tests.test_agree_walk import COMPARE, app_url, drafted_workshop, open_as  # noqa: F401
+from tests.test_agree_walk import COMPARE, app_url, open_as, proposed, revealed  # noqa: F401
 from tests.test_own_devices import texts
 from workshop import store, versions
 from workshop.db import make_engine, session
-
-
-def revealed(url: str) -> tuple[str, dict[str, str]]:
-    workshop_id, tokens = drafted_workshop(url)
-    engine = make_engine(url)
-    with session(engine) as s:
-        store.reveal(s, workshop_id, tokens["facilitator"])
-    engine.dispose()
-    return workshop_id, tokens
-
-
-def proposed(url: str, note: str) -> tuple[str, dict[str, str], versions.ProposalState]:
-    workshop_id, tokens = revealed(url)
-    fac = tokens["facilitator"]
-    engine = make_engine(url)
-    with session(engine) as s:
-        store.save_shared(s, workshop_id, fac, D(C("industry", values=["Software"])), 0)
-        versions.set_discussion(s, workshop_id, fac, "industry", open=False, note=note,
-                                expected_revision=0)
-        versions.propose(s, workshop_id, fac, 1)
-        proposal = versions.current_proposal(s, workshop_id, fac)
-    engine.dispose()
-    return workshop_id, tokens, proposal
 
 
 def test_a_stale_undo_never_undoes_a_change_its_screen_did_not_show(app_url):  # noqa: F811

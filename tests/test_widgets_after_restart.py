@@ -4,28 +4,14 @@ change (sales capacity, "Up for discussion") are drawn under keys of each sessio
 value the old page showed from before another screen's change is never saved over the room's."""
 from __future__ import annotations
 
-from streamlit.testing.v1 import AppTest
-
+from tests.restarted import restarted
 from tests.test_agree_walk import COMPARE, app_url, drafted_workshop, open_as  # noqa: F401
-from tests.test_own_devices import APP
 from tests.widget_keys import own
 from workshop import store, versions
 from workshop.capacity import Capacity, capacity, set_capacity
 from workshop.db import make_engine, session
 
 EVIDENCE = "views/evidence.py"
-
-
-def restarted(workshop_id: str, token: str, page: str, handed) -> AppTest:
-    """The new session: its first run, then two reruns the old page asks for."""
-    after = AppTest.from_file(APP, default_timeout=60)
-    after.query_params["ws"], after.query_params["key"] = workshop_id, token
-    after.run()
-    after.switch_page(page)
-    after._run(handed)
-    after._run(handed)
-    assert not after.exception, after.exception
-    return after
 
 
 def test_the_capacity_another_screen_set_is_kept(app_url):  # noqa: F811
@@ -37,7 +23,7 @@ def test_the_capacity_another_screen_set_is_kept(app_url):  # noqa: F811
     with session(engine) as s:
         set_capacity(s, workshop_id, tokens["sales"], 12, 25)
 
-    after = restarted(workshop_id, fac, EVIDENCE, handed)
+    after = restarted({"ws": workshop_id, "key": fac}, EVIDENCE, handed, reruns=2)
     with session(engine) as s:
         assert capacity(s, workshop_id, fac) == Capacity(12, 25)
     engine.dispose()
@@ -57,7 +43,7 @@ def test_a_question_put_up_for_discussion_on_another_screen_stays_up(app_url):  
         versions.set_discussion(s, workshop_id, fac, "industry", open=True, note="",
                                 expected_revision=0)
 
-    after = restarted(workshop_id, fac, COMPARE, handed)
+    after = restarted({"ws": workshop_id, "key": fac}, COMPARE, handed, reruns=2)
     with session(engine) as s:
         point = versions.discussion(s, workshop_id, fac)["industry"]
         assert point.open and point.revision == 1

@@ -173,34 +173,33 @@ def last_sent(key: str) -> str | None:
     sent = state.get(key)
     record = state.get(f"autosave:{key}")
     handled = record.get("ack", 0) if isinstance(record, dict) else 0
-    if _sent_seq(sent) <= handled:
-        return None
+    return _sent_text(sent) if _sent_seq(sent) > handled else None
+
+
+def _sent_change(sent: object) -> dict:
+    """The change a box's state holds ({}: none, or none readable)."""
     change = sent.get("typed") if hasattr(sent, "get") else None
-    text = change.get("text") if isinstance(change, dict) else None
-    return text if isinstance(text, str) else None
+    return change if isinstance(change, dict) else {}
 
 
 def _sent_text(sent: object) -> str:
     """The text of the change a box's state holds ("": none, or none readable)."""
-    change = sent.get("typed") if hasattr(sent, "get") else None
-    text = change.get("text") if isinstance(change, dict) else None
+    text = _sent_change(sent).get("text")
     return text if isinstance(text, str) else ""
 
 
 def _sent_seq(sent: object) -> int:
     """The sequence number of the change a box's state holds (0: none, or none readable)."""
-    change = sent.get("typed") if hasattr(sent, "get") else None
     try:
-        return int(change.get("seq") or 0) if isinstance(change, dict) else 0
+        return int(_sent_change(sent).get("seq") or 0)
     except (TypeError, ValueError):
         return 0
 
 
 def _changed(key: str, on_save: OnSave) -> None:
     state = st.session_state.to_dict()
-    sent = state.get(key)
-    change = sent.get("typed") if hasattr(sent, "get") else None
-    if not isinstance(change, dict) or not isinstance(change.get("text"), str):
+    change = _sent_change(state.get(key))
+    if not isinstance(change.get("text"), str):
         return
     try:
         base = int(change.get("base") or 0)

@@ -14,7 +14,7 @@ from workshop.preview import cannot_evaluate, empty_warning, has_dates
 from workshop.text import BLANK, escape_markdown
 from workshop.ui.context import Place, visit
 from workshop.ui.leads_source import LeadsSource
-from workshop.ui.own_keys import MARK, own_key
+from workshop.ui.own_keys import MARK, draw_again, drawn_from
 
 PERCENT = st.column_config.NumberColumn(format="percent")
 
@@ -70,17 +70,14 @@ def evaluations(source: LeadsSource, definitions: dict[str, Definition]
 
 
 REPS_KEY, PER_REP_KEY = "evidence:reps", "evidence:per-rep"
-SHOWN = "evidence:capacity-shown"  # the stored capacity the boxes were last drawn from
 
 
 def capacity_inputs(place: Place) -> tuple[int, int]:
     """Sales reps and the leads one rep can work a month: drawn once per page run, from the
     capacity kept with the workshop, and kept there as soon as a box is left."""
     stored = _stored_capacity(place)
-    reps_key, per_rep_key = own_key(REPS_KEY), own_key(PER_REP_KEY)
-    if st.session_state.get(SHOWN) != stored:  # set elsewhere (or never drawn): show it
-        st.session_state[reps_key], st.session_state[per_rep_key] = stored
-        st.session_state[SHOWN] = stored
+    reps_key = drawn_from(REPS_KEY, stored.reps)
+    per_rep_key = drawn_from(PER_REP_KEY, stored.per_rep)
     left, right = st.columns(2)
     reps = left.number_input("Sales reps following up leads", min_value=0, max_value=MAX_REPS,
                              step=1, key=reps_key, on_change=_keep_capacity,
@@ -109,7 +106,8 @@ def _keep_capacity(place: Place, box: str) -> None:
         else:
             per_rep = int(typed)
         ws(set_capacity, reps, per_rep)
-    st.session_state[SHOWN] = None  # both boxes drawn from what is stored now
+    for name in (REPS_KEY, PER_REP_KEY):  # both drawn from what is stored now
+        draw_again(name)
 
 
 def capacity_per_month(place: Place) -> float | None:
