@@ -8,8 +8,10 @@ Similarity of two drafts on one question (0..1)
       order of the rules; a draft's must-have ranges on a field in one gate count as the one
       range they leave (see `rules_by_field`).
       - value similarity: Jaccard overlap of the value sets (case-insensitive) for *is one of* /
-        *contains*; overlap ÷ union of the two ranges on a log scale for numbers; 1 or 0 for
-        yes/no; *is one of* against *is not one of* scores 0 if they share a value, else 0.5.
+        *contains*, a value naming a catalog option holding each kind of it the other names
+        ('Referral' holds 'Word of mouth', as its rule takes it in); overlap ÷ union of the
+        two ranges on a log scale for numbers; 1 or 0 for yes/no; *is one of* against *is not
+        one of* scores 0 if they share a value, else 0.5.
       - role factor: 1 for the same role (and gate); 0.75 for must-have in different gates;
         0.5 for must-have against nice-to-have; 0 when one side disqualifies what the other wants.
     * conversion actions: the mean of points similarity (1 − |a − b| ÷ max(a, b), averaged over
@@ -22,7 +24,8 @@ Classification of a question, among the drafts that answered it with criteria
       changes neither the similarity nor the score.
 What they share, per field (see `spread`): the values every answering draft has, the values only
 some have (and whose), and for numbers the range all of them accept; an *is not one of* has every
-value the others name that it does not exclude (it accepts them).
+value the others name that it does not exclude (it accepts them), and an *is one of* naming an
+option every kind of it the others name.
 Alignment score = 100 × the mean, over questions that two or more drafts answered, of the mean
 pairwise similarity. Questions answered by fewer than two drafts do not count.
 Who agrees with whom: for each pair of drafts, the similarity per question, and overall the mean
@@ -38,7 +41,7 @@ import pandas as pd
 
 from workshop import catalog
 from workshop.definition import BOOL_OPS, RANGE_OPS, VALUE_OPS, Criterion, Definition
-from workshop.evaluate import fold_word, value_key
+from workshop.evaluate import fold_word, named_folds, value_key
 from workshop.operators import operator
 
 AGREE, PARTLY, CONFLICT, ONLY_ONE, UNANSWERED = (
@@ -178,18 +181,38 @@ def _key(criterion: Criterion, value: str) -> str:
     return value_key(value, criterion.field)
 
 
+def _reach(criterion: Criterion) -> set[str]:
+    """The keys a criterion's values take in: each value's own and, on a catalog category, the
+    kinds of the option it names ('Referral' takes 'Word of mouth' in, as the rule does)."""
+    if criterion.op not in ("in", "not_in"):
+        return {_key(criterion, v) for v in criterion.values}
+    return ({_key(criterion, v) for v in criterion.values}
+            | named_folds(criterion.values, criterion.field))
+
+
+def _with_kinds(criterion: Criterion, keys: set[str], others: set[str]) -> set[str]:
+    """`keys` with each of `others` the criterion takes in as a kind of an option it names."""
+    return keys | (others & _reach(criterion))
+
+
 def _add_accepted(criteria: dict[str, list[Criterion]], holders: dict[str, list[str]]) -> None:
     """An 'is not one of' accepts every value it does not name: it holds each value another
-    draft's 'is one of' names, unless it excludes it."""
+    draft's 'is one of' names, unless it excludes it. An 'is one of' naming an option holds
+    each kind of it another draft names ('Referral' holds 'Word of mouth')."""
     named = {_key(c, v) for rules in criteria.values() for c in rules if c.op == "in"
              for v in c.values}
     for name, rules in criteria.items():
         for criterion in rules:
-            if criterion.op == "not_in":
-                excluded = {_key(criterion, v) for v in criterion.values}
-                for key, who in holders.items():
-                    if key in named and key not in excluded and name not in who:
-                        who.append(name)
+            if criterion.op not in ("in", "not_in"):
+                continue
+            reach = _reach(criterion)
+            for key, who in holders.items():
+                if name in who:
+                    continue
+                if criterion.op == "not_in" and key in named and key not in reach:
+                    who.append(name)
+                elif criterion.op == "in" and key in reach:
+                    who.append(name)
 
 
 _ROLE_ORDER = {"must": 0, "nice": 1, "disqualifier": 2}
@@ -368,8 +391,9 @@ def role_factor(a: Criterion, b: Criterion) -> float:
 
 def value_similarity(a: Criterion, b: Criterion) -> float:
     if a.op in VALUE_OPS and b.op in VALUE_OPS:
-        set_a = {_key(a, v) for v in a.values}
-        set_b = {_key(b, v) for v in b.values}
+        keys_a = {_key(a, v) for v in a.values}
+        keys_b = {_key(b, v) for v in b.values}
+        set_a, set_b = _with_kinds(a, keys_a, keys_b), _with_kinds(b, keys_b, keys_a)
         if (a.op == "not_in") != (b.op == "not_in"):
             return 0.0 if set_a & set_b else 0.5
         return len(set_a & set_b) / len(set_a | set_b)
