@@ -1237,6 +1237,9 @@ def _written_in_dollars(column: pd.Series, decimal: str) -> bool:
         return False
     mark = decimal_mark(text, decimal)[0] or decimal
     grouped = _GROUPED_BY_POINT if mark == "," else _GROUPED_BY_COMMA
+    # Digits with at most the decimal mark neither group nor carry a word: only the rest go
+    # through the patterns, which Python runs value by value (Arrow's engine has no lookbehind).
+    text = text[~text.str.fullmatch(_PLAIN_BY_MARK[mark]).fillna(False).astype(bool)]
     return bool(text.str.contains(grouped).any() or text.str.contains(_UNIT_AFTER_NUMBER).any())
 
 
@@ -1244,6 +1247,7 @@ def _written_in_dollars(column: pd.Series, decimal: str) -> bool:
 _SPACES = "'’\u00a0\u202f\u2009 "
 _GROUPED_BY_COMMA = re.compile(rf"(?<![\d.])\d{{1,3}}(?:[,{_SPACES}]\d{{3}})+(?![\d,])")
 _GROUPED_BY_POINT = re.compile(rf"(?<![\d,])\d{{1,3}}(?:[.{_SPACES}]\d{{3}})+(?![\d.])")
+_PLAIN_BY_MARK = {mark: rf"-?\d+(?:{re.escape(mark)}\d+)?" for mark in ".,"}
 _UNIT_AFTER_NUMBER = re.compile(r"\d\s?(?:{})\.?(?![a-z])".format("|".join(
     sorted({w for words in UNIT_WORDS.values() for w in words}, key=len, reverse=True))),
     re.IGNORECASE)
