@@ -34,7 +34,7 @@ def cannot_evaluate(leads: pd.DataFrame, definition: Definition) -> str:
     missing = missing_columns(leads, definition)
     if not missing:
         return ""
-    names = ", ".join(_field_name(name) for name in missing)
+    names = ", ".join(field_name(name) for name in missing)
     one = len(missing) == 1
     return (f"These leads have no column for {names}, which "
             f"{'a rule of this definition uses' if one else 'its rules use'}, so its figures "
@@ -44,7 +44,7 @@ def cannot_evaluate(leads: pd.DataFrame, definition: Definition) -> str:
             "page; otherwise the shared definition can leave such a rule out (step 3).")
 
 
-def _field_name(field: str) -> str:
+def field_name(field: str) -> str:
     """'“Webinars attended” (webinars_attended)' for a catalog field, as the column mapping
     names it; a column's own name as it is."""
     known = catalog.FIELDS.get(field)

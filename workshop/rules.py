@@ -8,10 +8,11 @@ import io
 from collections.abc import Mapping
 
 from workshop.definition import Criterion, Definition
-from workshop.evaluate import export_headers
+from workshop.evaluate import export_headers, missing_columns
 from workshop.lead_export import safe_cell
 from workshop.leads import column_readings, header_columns
 from workshop.operators import operator
+from workshop.preview import field_name
 from workshop.sql import (
     BOOLEAN,
     DATE,
@@ -124,11 +125,11 @@ def definition_sql(definition: Definition, *, table: str = "leads",
         types = types_for(leads, definition) if types is None else types
         known = table_columns(leads)
         readings = readings_for(leads, definition)
-        try:
-            derived = derived_for(leads, definition, mapping)
-        except ValueError as refused:  # no query, so no columns it would read either
+        refused = sql_refusal(definition, leads, mapping)
+        if refused:  # no query, so no columns it would read either
             return ("-- Ideal lead definition: no SQL is written for this export.\n"
-                    f"-- {_shown(str(refused))}\n").encode()
+                    f"-- {_shown(refused)}\n").encode()
+        derived = derived_for(leads, definition, mapping)
         columns, types, readings = _with_sources(leads, derived, columns, types, readings)
     return (_sql_header(definition, table, columns or {}, types, known, derived)
             + to_sql(definition, table=table, columns=columns, types=types,
@@ -141,6 +142,15 @@ def sql_refusal(definition: Definition, leads=None, mapping=None) -> str:
     holds one): said on the page beside the button, not only inside the file."""
     if leads is None:
         return ""
+    missing = missing_columns(leads, definition)
+    if missing:
+        one = len(missing) == 1
+        return (f"These leads have no column for {', '.join(map(field_name, missing))}, which "
+                f"{'a rule of this definition uses' if one else 'its rules use'}: the SQL "
+                f"would name a column the export lacks. If the export has "
+                f"{'it' if one else 'them'} under another name, choose "
+                f"{'it' if one else 'them'} under “Column mapping and outcome” on the evidence "
+                "page.")
     try:
         derived_for(leads, definition, mapping)
     except ValueError as refused:
