@@ -11,7 +11,7 @@ data-quality table can say so.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -236,6 +236,9 @@ class Reading:
         return ""
 
     def _other(self) -> str:
+        if self.kind in ("number", "count") and self.buckets:
+            return (replace(self, buckets=False)._other()
+                    + "; a range such as 11-50 reads as its middle (30.5)")
         if self.kind in ("number", "count"):
             text = "numbers" if self.kind == "number" else "counts"
             unit = {1e3: ", in thousands", 1e6: ", in millions", 1e9: ", in billions"}.get(

@@ -7,11 +7,12 @@ import csv
 import io
 from collections.abc import Mapping
 
-from workshop.definition import Criterion, Definition
+from workshop.definition import RANGE_OPS, Criterion, Definition
 from workshop.evaluate import export_headers, missing_columns
 from workshop.lead_export import safe_cell
 from workshop.leads import column_readings, header_columns
-from workshop.operators import operator
+from workshop.mapping import UNITS
+from workshop.operators import exact, operator
 from workshop.preview import field_name
 from workshop.sql import (
     BOOLEAN,
@@ -29,42 +30,68 @@ from workshop.sql import (
     used_fields,
 )
 
-POINTS_COLUMNS = ("criterion", "field", "condition", "points", "role", "gate")
+POINTS_COLUMNS = ("criterion", "field", "condition", "points", "role", "gate", "note")
 
 
 def points_rows(definition: Definition, types: Mapping[str, str] | None = None,
-                columns: Mapping[str, str] | None = None) -> list[dict[str, object]]:
+                columns: Mapping[str, str] | None = None,
+                readings: Mapping[str, object] | None = None) -> list[dict[str, object]]:
     """One row per rule: must-haves (0 points, their gate), nice-to-haves (their points),
     disqualifiers, then the conversion actions; the threshold last. `types` (field -> column
     kind, `workshop.sql.types_for`) says how an action's column is read; `columns` (field ->
-    the export's header, as the SQL names them) names each rule's column as the CRM does."""
+    the export's header, as the SQL names them) names each rule's column as the CRM does;
+    `readings` (`workshop.sql.readings_for`) how the export wrote its numbers, so a bound is
+    written as the CRM's column holds it (10 on a column in millions, not 10,000,000)."""
     named = columns or {}
+    read = readings or {}
     rows: list[dict[str, object]] = []
     for criterion in definition.criteria:
         role = {"must": "must have", "nice": "nice to have"}.get(criterion.role, criterion.role)
         rows.append({
             "criterion": criterion.sentence(),
             "field": named.get(criterion.field, criterion.field),
-            "condition": _condition(criterion),
+            "condition": _condition(criterion, read.get(criterion.field)),
             "points": criterion.points if criterion.role == "nice" else 0,
             "role": role,
             "gate": criterion.gate.upper() if criterion.role == "must" else "",
+            "note": _note(criterion, read.get(criterion.field)),
         })
     for action in definition.actions:
         rows.append({"criterion": action.sentence(),
                      "field": named.get(action.field, action.field),
                      "condition": _action_condition(action.field, types),
                      "points": action.points,
-                     "role": "conversion action", "gate": ""})
+                     "role": "conversion action", "gate": "", "note": ""})
     rows.append({"criterion": f"MQL threshold: at least {definition.threshold} points",
                  "field": "", "condition": "points at least", "points": definition.threshold,
-                 "role": "threshold", "gate": "MQL"})
+                 "role": "threshold", "gate": "MQL", "note": ""})
     return rows
 
 
-def _condition(criterion) -> str:
-    """'in: Software | Retail', 'between: 100 and 2000', 'at_least: 10000', 'is_true'."""
+def _condition(criterion, reading=None) -> str:
+    """'in: Software | Retail', 'between: 100 and 2000', 'at_least: 10000', 'is_true'; a
+    bound on a column the export writes in thousands or millions in that unit (10 on a column
+    in millions, as the CRM's column holds it)."""
+    unit = getattr(reading, "unit", 1.0) or 1.0
+    if criterion.op in RANGE_OPS and unit != 1.0:
+        criterion = criterion.model_copy(update={
+            "low": None if criterion.low is None else criterion.low / unit,
+            "high": None if criterion.high is None else criterion.high / unit})
     return operator(criterion.op).points_cell(criterion)
+
+
+def _note(criterion, reading=None) -> str:
+    """How to read a number rule's column, when the condition alone would mislead: its unit,
+    and that a range written in a cell ('11-50') counts as its middle."""
+    if criterion.op not in RANGE_OPS or reading is None:
+        return ""
+    notes = []
+    unit = getattr(reading, "unit", 1.0) or 1.0
+    if unit != 1.0:
+        notes.append(f"the column is in {UNITS.get(unit, f'units of {exact(unit)}')}")
+    if getattr(reading, "buckets", False):
+        notes.append("a range written in the column (11-50) counts as its middle")
+    return "; ".join(notes)
 
 
 def _action_condition(field: str, types: Mapping[str, str] | None) -> str:
@@ -90,7 +117,8 @@ def points_csv(definition: Definition, *, leads=None,
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=POINTS_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    for row in points_rows(definition, types, columns):
+    readings = readings_for(leads, definition) if leads is not None else None
+    for row in points_rows(definition, types, columns, readings):
         writer.writerow({k: safe_cell(v) if isinstance(v, str) else v for k, v in row.items()})
     return "\ufeff".encode() + out.getvalue().encode()
 
