@@ -22,7 +22,8 @@ def hubspot_in_millions(seed: int) -> bytes:
     lines = ["Record ID,Annual Revenue,Number of Employees,Create Date"]
     for i in range(300):
         revenue = rng.choice(["0.58", "2.5", "9.99", "10", "10.01", "47.2", "3597.66", ""])
-        lines.append(f"{i},{revenue},{rng.choice([10, 60, 250, 1200])},2025-0{1 + i % 9}-0{1 + i % 9}")
+        day = f"2025-0{1 + i % 9}-0{1 + i % 9}"
+        lines.append(f"{i},{revenue},{rng.choice([10, 60, 250, 1200])},{day}")
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -81,8 +82,8 @@ def test_whole_amounts_keep_their_bound_and_no_note():
 
 
 def test_a_column_of_ranges_says_a_range_counts_as_its_middle():
-    file = ("Record ID,Organization - Number of employees\n"
-            "1,1-10\n2,11-50\n3,51-200\n4,201-500\n5,1001-5000\n").encode()
+    file = (b"Record ID,Organization - Number of employees\n"
+            b"1,1-10\n2,11-50\n3,51-200\n4,201-500\n5,1001-5000\n")
     imported = import_leads(file, "pipedrive.csv")
     definition = Definition.from_dict({"criteria": [
         {"field": "employees", "op": "at_least", "low": 100, "role": "must"}]})
