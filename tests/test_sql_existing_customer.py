@@ -37,7 +37,8 @@ LIFECYCLES = ("customer", "Customer", "CUSTOMER", "  Customer ", "Cüstomer", "C
               "Customer;Lead", "Customers", "Kunde", "", "unknown", "Evangelist")
 DEALS = ("closedwon", "Closed Won", "CLOSED WON", " closed won ", "closedlost", "Closed Lost",
          "appointmentscheduled", "qualifiedtobuy", "contractsent", "Won't proceed", "Not won",
-         "", "Gewonnen", "Gagnée", "GAGNÉE")
+         "", "Gewonnen", "Gagnée", "GAGNÉE", "contractsigned", "Closed - Signed", "Not signed",
+         "Contrat signé", "To be signed")
 
 
 def _hubspot_export() -> bytes:

@@ -1167,13 +1167,19 @@ def _outcomes(stages: pd.Series) -> pd.Series:
 # Python's and Arrow's expressions read these alike (no look-arounds).
 # French, Spanish, Portuguese and Italian words stand alone or after "Fermée", "Cerrada",
 # "Fechado/", "Chiuso/" ("Fechado/Ganho", "Cerrada perdida"); a lead status of a localised CRM
-# says converted in its language (Zoho's "Konvertiert", "Converti"). Closed without a win reads
-# lost in a stage as in a lead status (`workshop.mapping._LOST_STATUS` adds only bare "Closed"):
-# abandoned, cancelled, out-sold, not qualified, dead, rejected, not interested, do not contact.
+# says converted in its language (Zoho's "Konvertiert", "Converti"); a contract signed is won
+# ("Closed - Signed", "Contract Signed", HubSpot's "contractsigned", "Vertrag unterschrieben"),
+# one "not signed" reads lost as "not won" does, and "To be signed" stays open. Closed without a
+# win reads lost in a stage as in a lead status (`workshop.mapping._LOST_STATUS` adds only bare
+# "Closed"): abandoned, cancelled, out-sold, not qualified, dead, rejected, not interested, do
+# not contact.
 _ALONE = r"(?:^|[^a-zà-ÿ])(?:{})(?:$|[^a-zà-ÿ])"
 WON_STAGE = (r"won\b|^win$|^closed ?-? ?won|^closed ?-? ?converted$|^converted$|gewonnen|"
+             r"^(?:closed|contract|deal|order|agreement)?[ _-]*signed\b|"
              + _ALONE.format(r"gagn[ée]e?s?|ganad[oa]s?|ganh[oa]s?|vint[oa]"
-                             r"|konvertiert|converti[e]?s?|convertid[oa]s?|convertit[oa]"))
+                             r"|konvertiert|converti[e]?s?|convertid[oa]s?|convertit[oa]"
+                             r"|unterschrieben|unterzeichnet|sign[ée]e?s?|firmad[oa]s?"
+                             r"|assinad[oa]s?|firmat[oa]"))
 LOST_STAGE = (r"lost\b|^loss$|not converted|disqualified|unqualified|closed ?-? ?lost"
               r"|^closed\W+\w|verloren|"
               + _ALONE.format(r"perdue?s?|perdid[oa]s?|pers[oa]|rejeitad[oa]s?") +
@@ -1186,7 +1192,9 @@ LOST_STAGE = (r"lost\b|^loss$|not converted|disqualified|unqualified|closed ?-? 
               r"|gel[öo]scht|pas ?int[ée]ress|rejet|refus|supprim|no ?interesad|rechazad"
               r"|eliminad|borrad")
 NOT_WON_STAGE = (r"\bnot ?won\b|\bno ?win\b|\bun ?won\b|\bwon['’]t\b"
-                 r"|nicht ?konvertiert|non ?converti|no ?convertid|n[aã]o ?convertid")
+                 r"|nicht ?konvertiert|non ?converti|no ?convertid|n[aã]o ?convertid"
+                 r"|\bnot ?signed\b|nicht ?(?:unterschrieben|unterzeichnet)|non ?sign[ée]"
+                 r"|no ?firmad|n[aã]o ?assinad|non ?firmat")
 
 
 def stage_outcomes(stages: pd.Series) -> tuple[np.ndarray, np.ndarray]:
