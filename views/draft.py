@@ -14,13 +14,16 @@ from workshop.ui.definition_form import (
 )
 from workshop.ui.layout import copy_block
 from workshop.ui.leads_source import form_values
-from workshop.ui.pages import COMPARE, MY_DRAFT
+from workshop.ui.pages import COMPARE, FACILITATOR, MY_DRAFT
 from workshop.ui.team_switch import team_switch
 from workshop.ui.turns import hand_back
 
 place, workshop, actor = require_workshop()
 step_header(workshop, place, MY_DRAFT, actor)
 turn = taking_a_turn(place)  # someone's turn at the facilitator's shared screen
+if actor.is_facilitator and not turn:
+    # The facilitator's draft is step 1, which keeps it off the shared screen until the reveal.
+    st.switch_page(FACILITATOR.path, query_params=place.params)
 if turn:
     st.title(f"{ROLE_LABELS.get(actor.role, actor.role)}'s turn: {escape_markdown(actor.name)}")
     st.markdown("Answer from your own experience. Nobody else's draft is shown; yours will be "

@@ -45,9 +45,12 @@ if source is None:
                 "export.")
     st.stop()
 if source.upload is not None and actor.is_facilitator:
-    # Before the reveal, the facilitator's own draft is the one to check.
-    with visit(place) as ws:
-        own = {"Your draft": ws(store.my_draft)[0]}
+    # Before the reveal, the facilitator's own draft is the one to check, except on the shared
+    # screen: there it stays off until the reveal, as on step 1.
+    own = {}
+    if revealed or not place.presenting:
+        with visit(place) as ws:
+            own = {"Your draft": ws(store.my_draft)[0]}
     review(place, source, {**own, **definitions})
     if not revealed:  # after it, the figures below say it of every draft, to everyone
         for sentence in after_arrival_sentences(own):
