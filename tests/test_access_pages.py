@@ -127,7 +127,8 @@ assert all(set(table) == set(PAGES) and all(len(row) == len(VISITORS) for row in
 CONTENT = {
     "home": ["🎯 Ideal Lead Workshop", "Start a new workshop"],
     "join": ["🙋 Join a workshop"],
-    "draft": ["Your ideal lead: "],
+    "draft": ["Your ideal lead: ",  # the facilitator's draft page is step 1
+              "Step 1 · The facilitator's ideal lead"],
     "facilitator": ["Step 1 · The facilitator's ideal lead"],
     "teams": ["Step 2 · Marketing and sales define their ideal lead"],
     "compare": ["Step 3 · Compare and agree"],
