@@ -22,6 +22,7 @@ from workshop.evaluate import (
     missing_columns,
     reasons,
 )
+from workshop.hindsight import named_after_the_fact
 from workshop.leads import unproven_date_order
 
 
@@ -133,10 +134,12 @@ def has_dates(leads: pd.DataFrame) -> bool:
 
 
 def no_dates_sentence(leads: pd.DataFrame) -> str:
-    """Why there is nothing per month, and what would fix it."""
+    """Why there is nothing per month, and what would fix it: a date column that could be when
+    a lead arrived (not one named for what came after, as a close date is)."""
     others = [name for name, column in leads.items() if isinstance(name, str)
               and name not in ("created", "created_month")
-              and pd.api.types.is_datetime64_any_dtype(column)]
+              and pd.api.types.is_datetime64_any_dtype(column)
+              and not named_after_the_fact(name)]
     fix = (f" If one of its date columns ({', '.join(others[:4])}) is when a lead arrived, map "
            "it to “Created date” in the column mapping." if others else "")
     return ("These leads have no created date, so nothing can be shown per month: the "
