@@ -30,6 +30,14 @@ def focus_the_page(browser) -> None:
     browser.get_by_test_id("stMain").locator("h1").first.click()
 
 
+def labels_cut(browser) -> list[str]:
+    """The page links in the main area whose label does not fit its box."""
+    return browser.get_by_test_id("stMain").evaluate("""main => Array.from(
+        main.querySelectorAll('[data-testid="stPageLink-NavLink"] span'))
+        .filter(label => label.scrollWidth > label.clientWidth + 1)
+        .map(label => label.innerText)""")
+
+
 def sidebar_visible(browser) -> bool:
     return browser.get_by_test_id("stSidebar").is_visible()
 
@@ -57,6 +65,13 @@ def test_presentation_mode_and_keyboard_moves_on_the_projector(
     settle(browser)
     plain_font = root_font_px(browser)
     assert sidebar_visible(browser)
+    # Beside the sidebar at 1280 wide, each step's link shows its whole label (it wraps; it
+    # was cut to "Step 1 · Facilitator's definiti").
+    browser.set_viewport_size({"width": 1280, "height": 800})
+    settle(browser)
+    assert labels_cut(browser) == []
+    browser.set_viewport_size({"width": 1920, "height": 1080})
+    settle(browser)
 
     focus_the_page(browser)
     browser.keyboard.press("Alt+P")

@@ -13,8 +13,16 @@ SHORTCUT = "Alt+P"
 # Scales every rem-sized thing (Streamlit sizes its type and spacing in rem); captions and
 # secondary text, grey by default, turn near-black because projectors wash light grey out.
 # Primary buttons keep white type on the blue (6.2:1; the near-black page text on it is 3.4:1).
+# A link's label wraps rather than being cut off ("Step 1 · Facilitator's definiti" beside the
+# sidebar at 1280 wide): Streamlit keeps it on one line and hides the rest.
+WRAPPED_LINKS = """
+[data-testid="stPageLink-NavLink"] span, [data-testid="stPageLink-NavLink"] span * {
+  white-space: normal !important; overflow: visible !important;
+}
+"""
+
 STYLE = """
-<style>
+<style>""" + WRAPPED_LINKS + """
 html { font-size: clamp(21px, 1.45vw, 28px); }  /* 28 px at 1920 wide, 21 px at 1280 */
 h1 { font-size: 2.3rem !important; }
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
@@ -51,7 +59,7 @@ button:focus-visible, a:focus-visible, [tabindex]:focus-visible {
 
 # On a phone the page title takes less of the first screen, so the form starts higher.
 PHONE_STYLE = """
-<style>
+<style>""" + WRAPPED_LINKS + """
 @media (max-width: 640px) {
   [data-testid="stMain"] h1 { font-size: 1.9rem; }
 }
