@@ -28,7 +28,9 @@ _AFTER_THE_FACT_NAME = re.compile(
     # what sales does with a lead once it has it, and how long that took: Salesforce's Age
     # (days a deal was open), HubSpot's Number of Sales Activities and Times Contacted
     r"|^age$|^ageindays$|salesactivit|timescontacted|numberofactivit|^activities$"
-    r"|salescycle|daystoclose|daystoconvert|timetoclose|dayssincelast|lastcontacted")
+    r"|salescycle|daystoclose|daystoconvert|timetoclose|dayssincelast|lastcontacted"
+    # a close date in Spanish, French, Italian, Portuguese, German and Dutch exports
+    r"|cierre|cloture|chiusura|fechamento|abschlussdatum|sluitingsdatum")
 
 
 def named_after_the_fact(name: str) -> bool:

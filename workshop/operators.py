@@ -30,8 +30,9 @@ Takes = Literal["values", "range", "days", "nothing"]
 # The one list of yes/no words: the import reads them, the masks and the SQL match them. A
 # workbook re-saved by a German, French, Spanish, Italian, Portuguese or Dutch Excel writes its
 # TRUE/FALSE as WAHR/FALSCH, VRAI/FAUX, VERDADERO/FALSO, VERO/FALSO, VERDADEIRO/FALSO, WAAR/ONWAAR.
-# PostgreSQL exports a boolean as t/f; trackers and sheets tick with a bullet or an emoji.
-TRUE_WORDS = ("true", "yes", "y", "1", "checked", "x", "on", "t",
+# PostgreSQL exports a boolean as t/f; monday.com ticks a checkbox with a "v"; trackers and
+# sheets tick with a bullet or an emoji.
+TRUE_WORDS = ("true", "yes", "y", "1", "checked", "x", "v", "on", "t",
               "wahr", "vrai", "verdadero", "vero", "verdadeiro", "waar",
               "ja", "oui", "sí", "si", "sim", "✓", "✔", "✔️", "☑", "☑️", "✅", "●")
 FALSE_WORDS = ("false", "no", "n", "0", "unchecked", "off", "f",

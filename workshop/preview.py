@@ -382,9 +382,9 @@ def _share_of_capacity(ratio: float) -> str:
     """The share in whole percent, and on the far side of a verdict's bound where rounding
     would put it on the bound: 110.3% is "just over 110%" (too loose), not "110%", which is
     what a share that fits says."""
-    if 0 < ratio < 0.005:
-        return "under 1%"
     shown = f"{ratio:.0%}"
+    if ratio > 0 and shown == "0%":  # 0.5% rounds to even: still leads, not none
+        return "under 1%"
     if ratio > LOOSE_ABOVE and shown == f"{LOOSE_ABOVE:.0%}":
         return f"just over {shown}"
     if ratio < TIGHT_BELOW and shown == f"{TIGHT_BELOW:.0%}":
