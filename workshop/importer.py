@@ -1573,28 +1573,39 @@ def _sheet_footer(columns: list[pa.Array], numbers: np.ndarray,
     as `_footer_start` drops a CSV's. Right under the rows, only values in column A of a table
     three or more wide that read as a footer (`_FOOTER_WORDS`) count: a row of a table two
     wide, or a lead with one value ("Zed") or one elsewhere, is still a lead; after a blank
-    row, any. A row inside a merged range that starts above it is a row of the table; so is
-    every row, if all hold one value."""
+    row, any, even when one-value rows above the blank belong to the table (a grouped report's
+    "Subtotal" and "Grand Totals"). A row inside a merged range that starts above it is a row
+    of the table; so is every row, if all hold one value."""
     rows = len(columns[0]) if columns else 0
     if rows < 2 or len(columns) < 2:
         return rows
     inside = [(r1, r2) for r1, _, r2, _ in merged if r2 > r1]
-    start, first_column, worded = rows, True, True
+    run: list[tuple[int, bool, bool]] = []  # the one-value rows at the bottom, lowest first
     for i in range(rows - 1, max(-1, rows - _FOOTER_LINES - 2), -1):
         number = int(numbers[i])
         filled = [j for j, column in enumerate(columns) if column[i].is_valid]
         if len(filled) != 1 or any(r1 < number <= r2 for r1, r2 in inside):
             break
-        start, first_column = i, first_column and filled == [0]
-        worded = worded and bool(_FOOTER_WORDS.search(str(columns[filled[0]][i].as_py())))
+        run.append((i, filled == [0],
+                    bool(_FOOTER_WORDS.search(str(columns[filled[0]][i].as_py())))))
     else:
         return rows  # too long for a footer
-    if start == 0 or start == rows:
-        return rows
-    if numbers[start] - numbers[start - 1] < 2 and (len(columns) < 3 or not first_column
-                                                     or not worded):
-        return rows
-    return start
+    # The highest row of the run that can start the footer: one after a blank row, or one
+    # under which every row is a worded line in column A of a table three or more wide. A
+    # grouped report's "Subtotal" and "Grand Totals" rows above a blank row and its
+    # confidentiality lines stay rows of the table, for `_rows_not_leads` to set apart.
+    first_column = worded = True
+    starts = []
+    for i, in_first, words in run:
+        first_column, worded = first_column and in_first, worded and words
+        starts.append((i, first_column, worded))
+    for start, in_first, words in reversed(starts):
+        if start == 0:
+            continue
+        if numbers[start] - numbers[start - 1] >= 2 or (len(columns) >= 3 and in_first
+                                                         and words):
+            return start
+    return rows
 
 
 # What a report's footer says, right under its rows with no blank row between: a lead with one
