@@ -20,6 +20,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictFloat,
     StrictInt,
     TypeAdapter,
     ValidationError,
@@ -48,6 +49,7 @@ Gate = Literal["mql", "sql"]
 
 MAX_POINTS = 1000
 MAX_DAYS = 36_500
+_QUESTION_KEYS = frozenset(question.key for question in catalog.QUESTIONS)
 MAX_VALUES = 200
 MAX_VALUE_LENGTH = 200
 
@@ -67,8 +69,9 @@ class Criterion(BaseModel):
     field: str = Field(min_length=1, max_length=MAX_COLUMN_NAME)
     op: str = Field(max_length=40)  # a name in workshop.operators.OPERATORS
     values: list[str] = Field(default_factory=list)
-    low: float | None = None
-    high: float | None = None
+    # Numbers, never text: "1.500" from a German file is 1,500, not 1.5, so it is refused.
+    low: StrictFloat | None = None
+    high: StrictFloat | None = None
     days: StrictInt | None = Field(default=None, ge=1, le=MAX_DAYS)  # for a number of days
     role: Role = "must"
     gate: Gate = "mql"
@@ -126,7 +129,7 @@ class Criterion(BaseModel):
             raise ValueError(f"{label}: a nice-to-have needs points above zero.")
         if self.currency is not None and not self.is_money:
             raise ValueError(f"{label}: only amounts of money have a currency.")
-        if not self.question:
+        if self.question not in _QUESTION_KEYS:  # unset, or one no form shows: its own
             self.question = ("disqualifiers" if self.role == "disqualifier"
                              else catalog.question_for_field(self.field))
         return self
@@ -222,6 +225,9 @@ class Definition(BaseModel):
         if self.schema_version != SCHEMA_VERSION:
             raise ValueError(f"schema version {self.schema_version} is not supported "
                              f"(this app reads version {SCHEMA_VERSION}).")
+        # The same rule twice counts once, as the form shows it (its points are not doubled).
+        self.criteria = list({criterion.model_dump_json(): criterion
+                              for criterion in self.criteria}.values())
         seen: set[str] = set()
         for action in self.actions:
             if action.field in seen:
