@@ -29,6 +29,9 @@ _AFTER_THE_FACT_NAME = re.compile(
     # (days a deal was open), HubSpot's Number of Sales Activities and Times Contacted
     r"|^age$|^ageindays$|salesactivit|timescontacted|numberofactivit|^activities$"
     r"|salescycle|daystoclose|daystoconvert|timetoclose|dayssincelast|lastcontacted"
+    # who in sales owns or works the lead: assigned once it arrived
+    r"|(?:contact|lead|deal|account|record|company|hubspot|sales)owner|^owner$|ownername"
+    r"|assignedto|assignee|salesrep|^rep$|accountexecutive|^sdr$|^bdr$"
     # a close date in Spanish, French, Italian, Portuguese, German and Dutch exports
     r"|cierre|cloture|chiusura|fechamento|abschlussdatum|sluitingsdatum")
 

@@ -50,7 +50,7 @@ from workshop.evaluate import (
 )
 from workshop.hindsight import AFTER_THE_FACT, named_after_the_fact
 from workshop.leads import header_columns
-from workshop.mapping import Mapping
+from workshop.mapping import Mapping, normalise_header
 from workshop.measure import formatted
 from workshop.preview import (
     average_per_month,
@@ -77,6 +77,12 @@ QUANTILES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 NOTHING_SINGLED_OUT = "Your won deals do not single out any segment"
 
 IDENTITY = frozenset({"record_id", "email", "company"})  # who a lead is, not what it is like
+# ...and columns outside the catalog named as a number that tells leads apart: a running lead
+# number only ever grows, so a bound learned on it ("Lead Number is at most 1,198") no new lead
+# can meet; a phone number or postcode is an address, not what a company is like.
+_IDENTITY_NAME = re.compile(
+    r"(?:lead|record|deal|contact|account|customer|ticket|row|serial|sequence|order|invoice"
+    r"|phone|mobile|fax|zip|postal|post)(?:number|no|nr|num|id|code)$|^id$|^no$|^nr$")
 
 
 class CannotLearn(ValueError):
@@ -255,7 +261,8 @@ def learnable_columns(leads: pd.DataFrame, mapping: Mapping | None = None,
         if not isinstance(name, str) or name in skipped:
             continue
         lead_field = FIELDS.get(name)
-        if lead_field is None and named_after_the_fact(name):
+        if lead_field is None and (named_after_the_fact(name)
+                                   or _IDENTITY_NAME.search(normalise_header(name))):
             continue
         how = _how(column, lead_field)
         if how:
