@@ -461,7 +461,7 @@ def outcome_metrics(leads: pd.DataFrame, evaluation: Evaluation,
     problems = []
     if q_decided < MIN_DECIDED:
         problems.append(f"only {q_decided} decided {stage}s (need {MIN_DECIDED})")
-    if r_decided < MIN_DECIDED:
+    if 0 < r_decided < MIN_DECIDED:  # none outside (every lead qualifies): nothing to compare
         problems.append(f"only {r_decided} decided leads outside the {stage}s "
                         f"(need {MIN_DECIDED})")
     if wins < MIN_WINS:
