@@ -190,11 +190,46 @@ def _init(key: str, value) -> None:
         st.session_state[key] = value
 
 
+def fits_the_form(definition: Definition, question: catalog.Question,
+                  lead_field: catalog.LeadField) -> bool:
+    """Whether the guided form's widgets for `lead_field` show every rule the definition has on
+    it under `question`: none, or one the widgets can say (a definition file, or an edit in
+    step 3, may hold two must-haves on one field or an operator the form does not offer)."""
+    rules = [c for c in definition.criteria_for(question.key) if c.field == lead_field.key]
+    if not rules:
+        return True
+    if len(rules) > 1:
+        return False
+    rule = rules[0]
+    disqualifying = question.roles == ("disqualifier",)
+    if disqualifying and rule.role != "disqualifier":
+        return False
+    if lead_field.kind == Kind.CATEGORY:
+        return rule.op in OP_CHOICES
+    if lead_field.kind == Kind.NUMBER:
+        return rule.op in ("between", "at_least", "at_most")
+    if lead_field.kind == Kind.TEXT:
+        return rule.op == "contains_any"
+    if lead_field.kind == Kind.BOOLEAN:
+        return rule.op == "is_true" and (disqualifying or (
+            rule.role == "must" and rule.gate == question.default_gate))
+    return False
+
+
 def _field_widgets(prefix: str, question: catalog.Question, lead_field: catalog.LeadField,
                    definition: Definition, load: Load, save: Save,
                    counted: tuple[tuple[str, int], ...] | None = None,
                    revision: int = 0, export_currency: str | None = None) -> None:
     k = lambda *parts: _key(prefix, question.key, lead_field.key, *parts)  # noqa: E731
+    if not fits_the_form(definition, question, lead_field):
+        rules = [c for c in definition.criteria_for(question.key) if c.field == lead_field.key]
+        st.markdown(f"**{escape_markdown(lead_field.label)}**")
+        st.info("The form cannot show these rules, so it leaves them as they are:\n\n"
+                + "\n".join(f"- {escape_markdown(rule.sentence())}" for rule in rules))
+        st.button("Replace them with one rule written here", key=k("replace"),
+                  on_click=_replace_rules, args=(prefix, question, lead_field.key, load, save))
+        st.divider()
+        return
     shown = _shown(prefix, question, lead_field, definition, export_currency)
     for key, value in shown.items():
         if key != k("text"):  # typed words live in their box, and in the database
@@ -320,6 +355,8 @@ def with_field_from_widgets(definition: Definition, prefix: str, question: catal
     again in a later rerun — even once its question is off the page and the other widgets'
     values are gone — and must not take those for cleared answers."""
     lead_field = catalog.FIELDS[field_key]
+    if not fits_the_form(definition, question, lead_field):
+        return definition  # its widgets are not drawn: a stale one's value is no answer
     shown = _shown(prefix, question, lead_field, definition)
     present = {key: state[key] for key in shown if key in state}
     if not present:
@@ -646,6 +683,20 @@ def _save_field(prefix: str, question: catalog.Question, field_key: str, load: L
     _store(prefix, load, save,
            lambda definition: with_field_from_widgets(definition, prefix, question, field_key,
                                                       state), state)
+
+
+def _replace_rules(prefix: str, question: catalog.Question, field_key: str, load: Load,
+                   save: Save) -> None:
+    """The person chose to replace the rules the form cannot show on one field: they go, and
+    the field's widgets start empty."""
+    def without(definition: Definition) -> Definition:
+        kept = [c for c in definition.criteria_for(question.key) if c.field != field_key]
+        return definition.with_question(question.key, kept)
+
+    if _store(prefix, load, save, without):
+        for key in [key for key in st.session_state
+                    if str(key).startswith(_key(prefix, question.key, field_key, ""))]:
+            del st.session_state[key]
 
 
 def _save_words(prefix: str, question: catalog.Question, field_key: str, load: Load,
