@@ -184,10 +184,10 @@ def _key(criterion: Criterion, value: str) -> str:
 def _reach(criterion: Criterion) -> set[str]:
     """The keys a criterion's values take in: each value's own and, on a catalog category, the
     kinds of the option it names ('Referral' takes 'Word of mouth' in, as the rule does)."""
+    keys = {_key(criterion, v) for v in criterion.values}
     if criterion.op not in ("in", "not_in"):
-        return {_key(criterion, v) for v in criterion.values}
-    return ({_key(criterion, v) for v in criterion.values}
-            | named_folds(criterion.values, criterion.field))
+        return keys
+    return keys | named_folds(criterion.values, criterion.field)
 
 
 def _with_kinds(criterion: Criterion, keys: set[str], others: set[str]) -> set[str]:

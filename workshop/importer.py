@@ -1580,25 +1580,24 @@ def _sheet_footer(columns: list[pa.Array], numbers: np.ndarray,
     if rows < 2 or len(columns) < 2:
         return rows
     inside = [(r1, r2) for r1, _, r2, _ in merged if r2 > r1]
-    run: list[tuple[int, bool, bool]] = []  # the one-value rows at the bottom, lowest first
+    # The one-value rows at the bottom, lowest first, each with whether it and every row under
+    # it is a worded line in column A.
+    starts: list[tuple[int, bool, bool]] = []
+    first_column = worded = True
     for i in range(rows - 1, max(-1, rows - _FOOTER_LINES - 2), -1):
         number = int(numbers[i])
         filled = [j for j, column in enumerate(columns) if column[i].is_valid]
         if len(filled) != 1 or any(r1 < number <= r2 for r1, r2 in inside):
             break
-        run.append((i, filled == [0],
-                    bool(_FOOTER_WORDS.search(str(columns[filled[0]][i].as_py())))))
+        first_column = first_column and filled == [0]
+        worded = worded and bool(_FOOTER_WORDS.search(str(columns[filled[0]][i].as_py())))
+        starts.append((i, first_column, worded))
     else:
         return rows  # too long for a footer
-    # The highest row of the run that can start the footer: one after a blank row, or one
-    # under which every row is a worded line in column A of a table three or more wide. A
-    # grouped report's "Subtotal" and "Grand Totals" rows above a blank row and its
-    # confidentiality lines stay rows of the table, for `_rows_not_leads` to set apart.
-    first_column = worded = True
-    starts = []
-    for i, in_first, words in run:
-        first_column, worded = first_column and in_first, worded and words
-        starts.append((i, first_column, worded))
+    # The highest of them that can start the footer: one after a blank row, or one under which
+    # every row is a worded line in column A of a table three or more wide. A grouped report's
+    # "Subtotal" and "Grand Totals" rows above a blank row and its confidentiality lines stay
+    # rows of the table, for `_rows_not_leads` to set apart.
     for start, in_first, words in reversed(starts):
         if start == 0:
             continue

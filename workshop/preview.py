@@ -32,17 +32,24 @@ class NoDates(ValueError):
 
 def cannot_evaluate(leads: pd.DataFrame, definition: Definition) -> str:
     """Why this definition cannot be run on these leads, in a sentence; "" when it can."""
-    missing = missing_columns(leads, definition)
+    return no_column_sentence(missing_columns(leads, definition),
+                              ", so its figures cannot be worked out",
+                              "; otherwise the shared definition can leave such a rule out "
+                              "(step 3)")
+
+
+def no_column_sentence(missing: list[str], so: str, otherwise: str = "") -> str:
+    """'These leads have no column for …, which a rule of this definition uses' + `so`, and
+    how to choose the column + `otherwise`; "" when nothing is `missing`."""
     if not missing:
         return ""
     names = ", ".join(field_name(name) for name in missing)
     one = len(missing) == 1
     return (f"These leads have no column for {names}, which "
-            f"{'a rule of this definition uses' if one else 'its rules use'}, so its figures "
-            "cannot be worked out. If the export has "
-            f"{'it' if one else 'them'} under another name, choose "
+            f"{'a rule of this definition uses' if one else 'its rules use'}{so}. If the "
+            f"export has {'it' if one else 'them'} under another name, choose "
             f"{'it' if one else 'them'} under “Column mapping and outcome” on the evidence "
-            "page; otherwise the shared definition can leave such a rule out (step 3).")
+            f"page{otherwise}.")
 
 
 def field_name(field: str) -> str:

@@ -13,7 +13,7 @@ from workshop.lead_export import safe_cell
 from workshop.leads import column_readings, header_columns
 from workshop.mapping import UNITS
 from workshop.operators import exact, operator
-from workshop.preview import field_name
+from workshop.preview import no_column_sentence
 from workshop.sql import (
     BOOLEAN,
     DATE,
@@ -170,15 +170,10 @@ def sql_refusal(definition: Definition, leads=None, mapping=None) -> str:
     holds one): said on the page beside the button, not only inside the file."""
     if leads is None:
         return ""
-    missing = missing_columns(leads, definition)
+    missing = no_column_sentence(missing_columns(leads, definition),
+                                 ": the SQL would name a column the export lacks")
     if missing:
-        one = len(missing) == 1
-        return (f"These leads have no column for {', '.join(map(field_name, missing))}, which "
-                f"{'a rule of this definition uses' if one else 'its rules use'}: the SQL "
-                f"would name a column the export lacks. If the export has "
-                f"{'it' if one else 'them'} under another name, choose "
-                f"{'it' if one else 'them'} under “Column mapping and outcome” on the evidence "
-                "page.")
+        return missing
     try:
         derived_for(leads, definition, mapping)
     except ValueError as refused:

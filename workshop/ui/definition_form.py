@@ -181,8 +181,12 @@ def _key(prefix: str, question: str, *parts: str) -> str:
     return ":".join((prefix, question, *parts))
 
 
+def _rules_on(definition: Definition, question: str, field_key: str) -> list[Criterion]:
+    return [c for c in definition.criteria_for(question) if c.field == field_key]
+
+
 def _current(definition: Definition, question: str, field_key: str) -> Criterion | None:
-    return next((c for c in definition.criteria_for(question) if c.field == field_key), None)
+    return next(iter(_rules_on(definition, question, field_key)), None)
 
 
 def _init(key: str, value) -> None:
@@ -195,7 +199,7 @@ def fits_the_form(definition: Definition, question: catalog.Question,
     """Whether the guided form's widgets for `lead_field` show every rule the definition has on
     it under `question`: none, or one the widgets can say (a definition file, or an edit in
     step 3, may hold two must-haves on one field or an operator the form does not offer)."""
-    rules = [c for c in definition.criteria_for(question.key) if c.field == lead_field.key]
+    rules = _rules_on(definition, question.key, lead_field.key)
     if not rules:
         return True
     if len(rules) > 1:
@@ -207,7 +211,7 @@ def fits_the_form(definition: Definition, question: catalog.Question,
     if lead_field.kind == Kind.CATEGORY:
         return rule.op in OP_CHOICES
     if lead_field.kind == Kind.NUMBER:
-        return rule.op in ("between", "at_least", "at_most")
+        return rule.op in RANGE_OPS
     if lead_field.kind == Kind.TEXT:
         return rule.op == "contains_any"
     if lead_field.kind == Kind.BOOLEAN:
@@ -222,7 +226,7 @@ def _field_widgets(prefix: str, question: catalog.Question, lead_field: catalog.
                    revision: int = 0, export_currency: str | None = None) -> None:
     k = lambda *parts: _key(prefix, question.key, lead_field.key, *parts)  # noqa: E731
     if not fits_the_form(definition, question, lead_field):
-        rules = [c for c in definition.criteria_for(question.key) if c.field == lead_field.key]
+        rules = _rules_on(definition, question.key, lead_field.key)
         st.markdown(f"**{escape_markdown(lead_field.label)}**")
         st.info("The form cannot show these rules, so it leaves them as they are:\n\n"
                 + "\n".join(f"- {escape_markdown(rule.sentence())}" for rule in rules))
