@@ -38,7 +38,8 @@ LIFECYCLES = ("customer", "Customer", "CUSTOMER", "  Customer ", "Cüstomer", "C
 DEALS = ("closedwon", "Closed Won", "CLOSED WON", " closed won ", "closedlost", "Closed Lost",
          "appointmentscheduled", "qualifiedtobuy", "contractsent", "Won't proceed", "Not won",
          "", "Gewonnen", "Gagnée", "GAGNÉE", "contractsigned", "Closed - Signed", "Not signed",
-         "Contrat signé", "To be signed")
+         "Contrat signé", "To be signed", "Gesloten - Geconverteerd",
+         "Gesloten - Niet geconverteerd", "Vunnen", "Nicht gewonnen", "Wygrana")
 
 
 def _hubspot_export() -> bytes:
@@ -61,7 +62,9 @@ def _plain_customer(lifecycle: pd.Series, deal: pd.Series) -> list[bool]:
         if not isinstance(value, str):
             return False
         folded = unicodedata.normalize("NFKD", value.casefold().replace("&", "and"))
-        return re.sub(r"[^0-9a-z]", "", folded) == "customer"
+        # HubSpot in German, French, Spanish, Dutch writes "Kunde", "Client", "Cliente", "Klant"
+        return re.sub(r"[^0-9a-z]", "", folded) in ("customer", "kunde", "client", "cliente",
+                                                    "klant")
 
     def won(value) -> bool:
         if not isinstance(value, str) or not value.strip():

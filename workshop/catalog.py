@@ -75,7 +75,8 @@ LIFECYCLE_STAGES = (
 # "AI Referrals" none: they stay as written), and everyday country names that ISO 3166 lacks
 # (its codes and names, also in other languages, come from `workshop.categories`).
 OTHER_NAMES: dict[str, tuple[str, ...]] = {
-    "Referral": ("Referrals",),
+    "Referral": ("Referrals", "Verweise", "Sites référents", "Referencias", "Referral esterni",
+                 "Verwijzingen", "Referências"),
     "Events": ("Event",),
     "Social media": ("Organic Social", "Social"),
     "Partner": ("Partners",),
@@ -83,6 +84,33 @@ OTHER_NAMES: dict[str, tuple[str, ...]] = {
     "United Kingdom": ("UK", "Great Britain", "Britain", "England", "Scotland", "Wales",
                        "Northern Ireland"),
     "Netherlands": ("Holland", "The Netherlands"),
+    # HubSpot's lifecycle stages and original sources as its German, French, Spanish, Italian,
+    # Dutch and Portuguese interfaces export them ("Kunde" is a customer there)
+    "Subscriber": ("Abonnent", "Abonné", "Suscriptor", "Iscritto", "Abonnee", "Assinante"),
+    "Marketing Qualified Lead": (
+        "Marketingqualifizierter Lead", "Lead qualifié marketing",
+        "Lead qualifié pour le marketing", "Lead calificado para marketing",
+        "Lead qualificato per il marketing", "Marketing gekwalificeerde lead",
+        "Lead qualificado para marketing"),
+    "Sales Qualified Lead": (
+        "Vertriebsqualifizierter Lead", "Lead qualifié pour la vente",
+        "Lead qualifié ventes", "Lead calificado para ventas",
+        "Lead qualificato per le vendite", "Sales gekwalificeerde lead",
+        "Lead qualificado para vendas"),
+    "Opportunity": ("Verkaufschance", "Opportunité", "Oportunidad", "Opportunità",
+                    "Verkoopkans", "Oportunidade"),
+    "Customer": ("Kunde", "Client", "Cliente", "Klant"),
+    "Evangelist": ("Évangéliste", "Evangelista"),
+    "Other": ("Andere", "Sonstige", "Autre", "Otro", "Altro", "Overig", "Outro"),
+    "Organic search": ("Organische Suche", "Recherche organique", "Búsqueda orgánica",
+                       "Ricerca organica", "Organisch zoeken", "Pesquisa orgânica"),
+    "Paid search": ("Bezahlte Suche", "Recherche payante", "Búsqueda de pago",
+                    "Ricerca a pagamento", "Betaald zoeken", "Pesquisa paga"),
+    "Email marketing": ("Marketing par e-mail", "Marketing por correo electrónico",
+                        "E-mailmarketing", "Marketing por e-mail"),
+    "Direct traffic": ("Direktzugriffe", "Direkter Traffic", "Trafic direct",
+                       "Tráfico directo", "Traffico diretto", "Direct verkeer",
+                       "Tráfego direto"),
 }
 # Kinds of an option a CRM keeps apart (Salesforce's lead sources): a rule naming the option
 # takes every kind in, and a rule naming one kind only that kind. The import keeps them as

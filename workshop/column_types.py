@@ -86,10 +86,19 @@ UNIT_WORDS = {
 # the languages of the catalog's European markets ("unter 1 Mio", "plus de 500", "más de 50").
 BELOW_WORDS = ("under", "below", "less than", "up to", "at most", "<=", "<", "≤",
                "unter", "weniger als", "bis zu", "bis", "höchstens", "moins de", "jusqu'à",
-               "menos de", "hasta", "minder dan", "tot")
+               "menos de", "hasta", "minder dan", "tot", "meno di", "fino a", "até",
+               "mindre än", "upp till", "poniżej")
 BOUND_WORDS = ("over", "above", "more than", "greater than", "at least", "from", ">=", ">",
                "≥", "über", "ueber", "mehr als", "mindestens", "ab", "plus de", "au moins",
-               "más de", "mas de", "meer dan", "vanaf", *BELOW_WORDS)
+               "más de", "mas de", "meer dan", "vanaf", "oltre", "più di", "mais de",
+               "acima de", "över", "mer än", "fler än", "powyżej", "ponad", *BELOW_WORDS)
+# Words closing a bucket open upwards, after its bound: "1,000 or more", "1000 salariés et
+# plus", "500 und mehr" read as "1,000+" does.
+OR_MORE_WORDS = ("or more", "and more", "and above", "and over", "or above", "or over", "plus",
+                 "et plus", "ou plus", "und mehr", "oder mehr", "und darüber", "o más",
+                 "y más", "o mas", "y mas", "ou mais", "e mais", "e più", "o più", "e oltre",
+                 "of meer", "en meer", "en hoger", "eller fler", "eller mer", "och fler",
+                 "och mer", "i więcej", "lub więcej")
 # Between the ends of a range: "11-50", "10M to 50M", "10 bis 50 Mio", "10 à 50".
 RANGE_WORDS = ("to", "bis", "à", "a", "tot")
 _UNIT = "(?i:{})\\.?".format("|".join(sorted({w for words in UNIT_WORDS.values() for w in words},

@@ -59,8 +59,9 @@ _BLOCK_SIZE = 2 * 1024 * 1024  # > MAX_CELL_BYTES, so a huge cell gets its own m
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old binary .xls (and .doc, .msg…)
+_UTF8_BOM = b"\xef\xbb\xbf"
 _BOMS = (
-    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (_UTF8_BOM, "utf-8-sig"),
     (b"\xff\xfe", "utf-16"),
     (b"\xfe\xff", "utf-16"),
 )
@@ -284,6 +285,10 @@ def _to_utf8(data: bytes, encoding: str | None) -> tuple[bytes, str]:
                 break
     if encoding == "utf-8-sig":
         return data[3:], encoding
+    if encoding != "utf-16" and data.startswith(_UTF8_BOM):
+        # A UTF-8 mark before text in another encoding (a tool that added it to a Windows
+        # file): without it, the first header reads "Société", not "ï»¿Société".
+        data = data[len(_UTF8_BOM):]
     if encoding == "utf-16":
         try:
             return data.decode("utf-16").encode("utf-8"), encoding

@@ -29,6 +29,7 @@ from workshop.column_types import (
     CURRENCY_CODES,
     CURRENCY_MARKS,
     CURRENCY_SIGNS,
+    OR_MORE_WORDS,
     PLACEHOLDERS,
     RANGE_WORDS,
     STRAY_GAP_MONTHS,
@@ -814,8 +815,9 @@ _NOT_NUMBER_TEXT = rf"[\s{re.escape(NOT_NUMBER_CHARACTERS)}]"
 # What a count is of, written after it ("11-50 employees", "6 Monate"): read past.
 COUNT_NOUNS = ("employees", "employee", "staff", "people", "persons", "person", "ftes", "fte",
                "mitarbeiterinnen", "mitarbeiter", "beschäftigte", "salariés", "salarié",
-               "employés", "employé", "empleados", "dipendenti", "months", "month", "monate",
-               "monat", "mois", "meses", "mesi")
+               "employés", "employé", "empleados", "dipendenti", "anställda", "werknemers",
+               "medewerkers", "funcionários", "funcionarios", "empregados", "colaboradores",
+               "pracowników", "months", "month", "monate", "monat", "mois", "meses", "mesi")
 
 
 def holds_buckets(column: pd.Series) -> bool:
@@ -833,9 +835,10 @@ def holds_buckets(column: pd.Series) -> bool:
     return bool(pc.any(pc.match_substring_regex(pc.utf8_lower(arrow), _BUCKETISH)).as_py())
 
 
-_BUCKETISH = r"\d[a-z.]*\s*(?:\+|(?:[-–—]|{})\s*\D{{0,4}}\d)|^\s*(?:{})".format(
+_BUCKETISH = r"\d[a-z.]*\s*(?:\+|(?:[-–—]|{})\s*\D{{0,4}}\d)|^\s*(?:{})|\d\D*\s(?:{})\s*$".format(
     "|".join(re.escape(word) for word in RANGE_WORDS),
-    "|".join(re.escape(word) for word in sorted(BOUND_WORDS, key=len, reverse=True)))
+    "|".join(re.escape(word) for word in sorted(BOUND_WORDS, key=len, reverse=True)),
+    "|".join(re.escape(word) for word in sorted(OR_MORE_WORDS, key=len, reverse=True)))
 
 
 def _number_text() -> re.Pattern:
@@ -855,7 +858,8 @@ def _number_text() -> re.Pattern:
 
     bound = rf"(?:(?P<below>{words(BELOW_WORDS)})|{above})?"
     to = rf"(?:-|{words(RANGE_WORDS)})"
-    return re.compile(rf"^{bound}{end('low')}(?:{to}{end('high')}|\+)?{noun}$")
+    more = f"(?:{words(OR_MORE_WORDS)})?"  # "1000ormore", "1000salariésetplus": as "1000+"
+    return re.compile(rf"^{bound}{end('low')}(?:{to}{end('high')}|\+|{more}){noun}{more}$")
 
 
 _NUMBER_TEXT = _number_text()
@@ -1179,7 +1183,8 @@ WON_STAGE = (r"won\b|^win$|^closed ?-? ?won|^closed ?-? ?converted$|^converted$|
              + _ALONE.format(r"gagn[ée]e?s?|ganad[oa]s?|ganh[oa]s?|vint[oa]"
                              r"|konvertiert|converti[e]?s?|convertid[oa]s?|convertit[oa]"
                              r"|unterschrieben|unterzeichnet|sign[ée]e?s?|firmad[oa]s?"
-                             r"|assinad[oa]s?|firmat[oa]"))
+                             r"|assinad[oa]s?|firmat[oa]|geconverteerd|vunnen|vunnet|vunna"
+                             r"|wygran[aey]?"))
 LOST_STAGE = (r"lost\b|^loss$|not converted|disqualified|unqualified|closed ?-? ?lost"
               r"|^closed\W+\w|verloren|"
               + _ALONE.format(r"perdue?s?|perdid[oa]s?|pers[oa]|rejeitad[oa]s?") +
@@ -1190,11 +1195,20 @@ LOST_STAGE = (r"lost\b|^loss$|not converted|disqualified|unqualified|closed ?-? 
               r"|no ?response|^dead\b|rejected|delet"
               r"|kein ?interesse|nicht ?interessiert|abgelehnt|ung[üu]ltig"
               r"|gel[öo]scht|pas ?int[ée]ress|rejet|refus|supprim|no ?interesad|rechazad"
-              r"|eliminad|borrad")
+              r"|eliminad|borrad"
+              # Dutch, Swedish, Polish, Italian, Portuguese: lost, (dis)qualified, rejected,
+              # and a pipeline's "closed - …" as Salesforce writes it in these languages
+              r"|f[öo]rlorad|f[öo]rlorat|przegran|utracon|disqualifi|diskwalific|diskvalific"
+              r"|descalific|desqualific|squalific|dyskwalifik|niet ?gekwalificeerd"
+              r"|n[aã]o ?qualificad|ej ?kvalificerad|inte ?kvalificerad|niezakwalifikowan"
+              r"|afgewezen|avvisad|avb[öo]jd|odrzucon|rifiutat|respint|recusad"
+              r"|^gesloten\W+\w|^geschlossen\W+\w|^ferm[ée]e?\W+\w|^cerrad[oa]\W+\w"
+              r"|^chius[oa]\W+\w|^fechad[oa]\W+\w|^st[äa]ngd\W+\w")
 NOT_WON_STAGE = (r"\bnot ?won\b|\bno ?win\b|\bun ?won\b|\bwon['’]t\b"
                  r"|nicht ?konvertiert|non ?converti|no ?convertid|n[aã]o ?convertid"
                  r"|\bnot ?signed\b|nicht ?(?:unterschrieben|unterzeichnet)|non ?sign[ée]"
-                 r"|no ?firmad|n[aã]o ?assinad|non ?firmat")
+                 r"|no ?firmad|n[aã]o ?assinad|non ?firmat|niet ?geconverteerd"
+                 r"|n(?:ie|icht|iet) ?gewonnen|inte ?vunn|ej ?vunn|nie ?wygran|niewygran")
 
 
 def stage_outcomes(stages: pd.Series) -> tuple[np.ndarray, np.ndarray]:

@@ -71,21 +71,28 @@ ALLOWED_KEYS: frozenset[str] = frozenset(FIELDS) | frozenset(SOURCE_KEYS)
 _SPELLINGS: dict[str, tuple[str, ...]] = {
     "record_id": ("Record ID", "hs_object_id", "Id", "Lead ID", "Contact ID", "vid",
                   "Prospect ID", "Opportunity ID", "Deal ID", "MQL ID", "Lead Number",
-                  "Record Id", "Customer ID", "Account ID"),
+                  "Record Id", "Customer ID", "Account ID",
+                  "ID record", "ID del registro", "ID do registro"),
     "email": ("Email", "email", "Email Address", "E-mail", "E-mail Address", "Work Email",
               "Business Email", "Contact Email", "Primary Email",
               "Primary Contact Primary Email", "email1", "Correo electrónico",
               "Correo electronico", "Correo", "E-Mail-Adresse", "Adresse e-mail",
-              "Adresse électronique", "Indirizzo e-mail", "E-mail adres"),
+              "Adresse électronique", "Indirizzo e-mail", "E-mail adres", "E-mailadres", "E-post",
+              "E-postadress", "Courriel", "Adres e-mail"),
     "company": ("Company Name", "company", "Company", "Company / Account", "Account Name",
                 "Associated Company", "Organization", "Organisation", "Account",
                 "Organization Name", "Organisation Name", "Customer Name", "Firm",
                 "Potential Customer", "Firma", "Firmenname", "Unternehmensname",
                 "Name des Unternehmens",
-                "Entreprise", "Société", "Nom de l'entreprise", "Empresa", "Unternehmen"),
+                "Entreprise", "Société", "Nom de l'entreprise", "Empresa", "Unternehmen",
+                "Bedrijf", "Bedrijfsnaam", "Företag", "Företagsnamn", "Azienda", "Nome azienda",
+                "Nome dell'azienda", "Nombre de la cuenta", "Nombre de la empresa",
+                "Nome da empresa", "Organização - Nome", "Organización - Nombre",
+                "Organisation - Nom", "Organizzazione - Nome"),
     "industry": ("Industry", "industry", "Industry Type", "Sector", "Business Segment",
                  "Vertical", "Industry Sector", "Market Segment", "Branche", "Secteur",
-                 "Secteur d'activité", "Industria"),
+                 "Secteur d'activité", "Industria", "Settore", "Setor", "Bransch",
+                 "Branża"),
     "employees": ("Number of Employees", "numemployees", "NumberOfEmployees", "Employees",
                   "No. of Employees", "Employee Count", "Company size", "Headcount",
                   "Number of employees (company)", "Staff Count", "Company Headcount",
@@ -93,22 +100,30 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
                   "Anzahl Mitarbeiter",
                   "Anzahl der Mitarbeiter", "Mitarbeiterzahl", "Mitarbeiteranzahl",
                   "Effectif", "Nombre d'employés", "Número de empleados", "Empleados",
+                  "Numero di dipendenti", "Número de funcionários", "Aantal werknemers",
+                  "Aantal medewerkers", "Antal anställda", "Liczba pracowników",
                   "Mitarbeiter"),
     "annual_revenue": ("Annual Revenue", "annualrevenue", "AnnualRevenue", "Revenue",
                        "Annual Revenue (USD)", "Company Revenue", "Yearly Revenue", "Turnover",
                        "Annual Turnover", "Annual Revenue Range", "Revenue Range", "Umsatz",
                        "Jahresumsatz", "Chiffre d'affaires",
-                       "Chiffre d'affaires annuel", "Facturación", "Ingresos anuales"),
+                       "Chiffre d'affaires annuel", "Facturación", "Ingresos anuales",
+                       "Jaaromzet", "Omzet",
+                       "Omsättning", "Fatturato", "Fatturato annuo", "Faturamento",
+                       "Faturamento anual", "Receita anual"),
     "country": ("Country/Region", "country", "Country", "Country Name", "Office Location",
                 "Country (Region)", "BillingCountry", "Billing Country", "MailingCountry",
                 "Mailing Country", "HQ Country", "Headquarters Country", "Land", "Land/Region",
-                "Primary Address Country", "Pays", "País",
+                "Primary Address Country", "Pays", "País", "Paese/regione", "Paese",
+                "País/região", "Kraj",
                 # Salesforce's ISO codes ("Country Code" alone is as often a dialling code)
                 "BillingCountryCode", "Billing Country Code", "MailingCountryCode"),
     "job_title": ("Job Title", "jobtitle", "Title", "Position", "Job Role", "Designation",
                   "Primary Contact Title",
                   "Berufsbezeichnung",
-                  "Jobtitel", "Intitulé du poste", "Fonction", "Cargo", "Titel", "Poste"),
+                  "Jobtitel", "Stellenbezeichnung", "Intitulé du poste", "Fonction", "Cargo",
+                  "Titel", "Poste",
+                  "Functie", "Functietitel", "Befattning", "Qualifica", "Stanowisko"),
     "job_function": ("Job function", "job_function", "Function", "Department"),
     "seniority": ("Seniority", "hs_seniority", "Seniority Level", "Management Level"),
     "buying_role": ("Buying Role", "hs_buying_role", "Buying Roles", "Decision Role"),
@@ -122,8 +137,17 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
                     "Origin", "Lead Origin", "Lead Channel", "Channel", "Acquisition Channel",
                     "Marketing Channel", "Source Channel", "UTM Source", "Lead-Quelle",
                     "Leadquelle", "Quelle", "Source du prospect", "Origine du prospect",
-                    "Fuente de Posible cliente", "Origen del lead"),
-    "lifecycle_stage": ("Lifecycle Stage", "lifecyclestage"),
+                    "Fuente de Posible cliente", "Origen del lead", "Leadbron", "Leadkälla",
+                    "Fonte originale", "Fonte del lead", "Origem do lead", "Fonte do lead",
+                    "Origen del candidato", "Origine du lead", "Źródło leada",
+                    "Quelle des Originaltraffics", "Originalquelle", "Source d'origine",
+                    "Source de trafic d'origine", "Fuente original",
+                    "Fuente de tráfico original", "Fonte di traffico originale",
+                    "Oorspronkelijke bron", "Fonte original"),
+    "lifecycle_stage": ("Lifecycle Stage", "lifecyclestage", "Lebenszyklusphase",
+                        "Étape du cycle de vie", "Etapa del ciclo de vida",
+                        "Fase del ciclo di vita", "Levenscyclusfase",
+                        "Estágio do ciclo de vida"),
     "is_customer": ("Existing Customer", "Is Customer"),
     "created": ("Create Date", "createdate", "CreatedDate", "Created Date", "Created",
                 "Created At", "Date Created", "Lead Created Date", "Created On",
@@ -135,7 +159,8 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
                 "Erstellungsdatum", "Date de création", "Fecha de creación", "Créé le",
                 "Hora de creación", "Heure de création", "Ora di creazione", "Erstellungszeit",
                 "Fecha de alta", "Creado el", "Data di creazione", "Data de criação",
-                "Data de criacao", "Aangemaakt op", "Aanmaakdatum",
+                "Data de criacao", "Aangemaakt op", "Aanmaakdatum", "Skapad", "Skapat",
+                "Skapad datum", "Negócio criado em", "Criado em", "Data utworzenia",
                 "date_entered", "Date Entered"),
     "page_views": ("Number of Pageviews", "hs_analytics_num_page_views", "Page Views",
                    "Pageviews"),
@@ -147,13 +172,16 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "content_downloads": ("Content Downloads", "Whitepaper Downloads", "Downloads"),
     "email_clicks": ("Email Clicks", "hs_email_click", "Marketing emails clicked"),
     "deal_stage": ("Deal Stage", "dealstage", "StageName", "Stage", "Opportunity Stage",
-                   "Pipeline Stage", "Sales Stage", "Stage Name", "Étape", "Etapa", "Phase"),
+                   "Pipeline Stage", "Sales Stage", "Stage Name", "Étape", "Etapa", "Phase",
+                   "Fase della trattativa", "Fase", "Fase do negócio", "Affärsfas", "Etap"),
     "amount": ("Amount", "Deal Amount", "Opportunity Amount", "Close Value", "Deal Value",
                "Opportunity Value", "Deal Size", "Contract Value", "Deal Revenue",
                "Opportunity Revenue", "Bid Amount"),
-    "converted": ("IsConverted", "Converted", "Is Converted", "Won", "Is Won"),
+    "converted": ("IsConverted", "Converted", "Is Converted", "Won", "Is Won", "Omgezet",
+                  "Geconverteerd", "Konvertiert", "Convertido", "Convertito", "Konverterad"),
     "lead_status": ("Status", "Lead Status", "hs_lead_status", "status_label", "Lead stage",
-                    "Status Reason"),
+                    "Status Reason", "Statut du prospect", "Statut", "Stato del lead",
+                    "Status do lead", "Estado del candidato"),
 }
 
 KNOWN_HEADERS: dict[str, str] = {
@@ -250,8 +278,14 @@ _RECORD_KEYS: dict[str, frozenset[str]] = {
     # Dynamics 365 names an opportunity's account "Potential Customer":
     # "Industry (Potential Customer) (Account)"
     "customer": _COMPANY_KEYS,
+    # Pipedrive in other languages: "Negócio - Etapa", "Organización - Sector", "Personne - …"
+    "negocio": _DEAL_KEYS, "trato": _DEAL_KEYS, "affaire": _DEAL_KEYS, "trattativa": _DEAL_KEYS,
+    "oportunidad": _DEAL_KEYS, "oportunidade": _DEAL_KEYS, "opportunita": _DEAL_KEYS,
+    "organizacao": _COMPANY_KEYS, "organizacion": _COMPANY_KEYS,
+    "organizzazione": _COMPANY_KEYS, "organisatie": _COMPANY_KEYS,
+    "pessoa": _LEAD_KEYS, "persona": _LEAD_KEYS, "personne": _LEAD_KEYS, "persoon": _LEAD_KEYS,
 }
-_RECORD_PREFIX = re.compile(r"^\s*([A-Za-z]+)(?:\s+-|\s*:)\s+(.+)$")
+_RECORD_PREFIX = re.compile(r"^\s*([^\W\d_]+)(?:\s+-|\s*:)\s+(.+)$")
 _RECORD_SUFFIX = re.compile(r"^(.+?)\s*\(([^()]*)\)\s*$")
 # Spellings taken only as the whole header: "Mitarbeiter" (employees) is also the end of
 # "Zuständiger Mitarbeiter", the lead's owner.
@@ -261,8 +295,9 @@ _WHOLE_HEADER_ONLY = frozenset({"mitarbeiter"})
 def _record_field(header: str) -> tuple[str, frozenset[str]] | None:
     """The field part of a header naming its record, and the keys that record can carry."""
     prefixed = _RECORD_PREFIX.match(header)
-    if prefixed and prefixed.group(1).casefold() in _RECORD_KEYS:
-        return prefixed.group(2), _RECORD_KEYS[prefixed.group(1).casefold()]
+    record = normalise_header(prefixed.group(1)) if prefixed else ""
+    if record in _RECORD_KEYS:
+        return prefixed.group(2), _RECORD_KEYS[record]
     rest, keys = header, None
     while (suffixed := _RECORD_SUFFIX.match(rest)) is not None:
         words = _words(suffixed.group(2))
@@ -385,10 +420,17 @@ def auto_map(headers: Iterable[object]) -> dict[str, str]:
             taken.add(candidate.key)
     if "deal_stage" in taken and "amount" not in taken:
         value = next((h for h in unique if h not in mapped
-                      and normalise_header(h) in _DEAL_VALUE_FORMS), None)
+                      and normalise_header(_deal_field(h)) in _DEAL_VALUE_FORMS), None)
         if value is not None:
             mapped[value] = "amount"
     return {header: mapped[header] for header in unique if header in mapped}
+
+
+def _deal_field(header: str) -> str:
+    """The field part of a header naming a deal ("Negócio - Valor" -> "Valor"), else the
+    header."""
+    record = _record_field(header)
+    return record[0] if record is not None and record[1] == _DEAL_KEYS else header
 
 
 # A deal's value as deal exports name it plainly (Copper, Odoo in Spanish, Pipedrive in German),
@@ -397,7 +439,8 @@ def auto_map(headers: Iterable[object]) -> dict[str, str]:
 # export without an amount.
 _DEAL_VALUE_FORMS = frozenset({"value", "valor", "betrag", "valeur", "montant", "wert",
                                "importe", "dealwert", "expectedrevenue", "revenuespere",
-                               "ingresoesperado", "erwarteterumsatz", "receitaesperada"})
+                               "ingresoesperado", "erwarteterumsatz", "receitaesperada",
+                               "importo", "bedrag", "belopp", "waarde", "kwota"})
 
 
 def _unique_headers(headers: Iterable[object]) -> list[str]:
@@ -849,7 +892,8 @@ _LOST_STATUS = r"^closed$|^lost$|^lose$"
 # A deal's own status beside its pipeline stage: Pipedrive's "Deal - Status" (won, lost, open).
 # "Deal status", Insightly's "Opportunity State", Close's "status_type" (won / lost / active)
 _DEAL_STATUS_NAME = re.compile(
-    r"^(?:(?:deal|opportunity|opp)(?:status|state|result|outcome)|statustype)$")
+    r"^(?:(?:deal|opportunity|opp|negocio|trato|affaire|trattativa|oportunidad|oportunidade"
+    r"|opportunita)(?:status|state|result|outcome|statut|stato|estado|resultado)|statustype)$")
 _WON_NAME = re.compile(r"won|convert|closedwon|iscustomer|becamecustomer|win")
 
 
@@ -1021,14 +1065,18 @@ def suggest_outcome(raw: pd.DataFrame, mapping: Mapping | AbcMapping[str, str]
 def _names_every_conversion(raw: pd.DataFrame, header: str, won: list[str],
                             flags: list[str]) -> bool:
     """Whether the status column calls won every lead a converted flag beside it says
-    converted; an org with a second converted status ("Qualified") is read by the flag."""
+    converted; an org with a second converted status ("Qualified") is read by the flag. A
+    status calling some converted leads lost ("Won" / "Lost" / "Qualified" beside IsConverted)
+    tells the conversions apart by their result: the status is read."""
     named = _folded(won)
     status = _value_text(raw[header]).str.casefold()
     for flag in flags:
         truth = parse_bool(_value_text(raw[flag]))
         converted = truth.fillna(False).to_numpy(dtype=bool)
         if converted.any() and not status[converted].isin(named).all():
-            return False
+            after = [v for v in status[converted].dropna().unique() if v not in named]
+            if not _matching(after, "|".join((LOST_STAGE, NOT_WON_STAGE, _LOST_STATUS))):
+                return False
     return True
 
 

@@ -29,6 +29,7 @@ from workshop.column_types import (
     CURRENCY_CODES,
     CURRENCY_MARKS,
     DAY_FIRST,
+    OR_MORE_WORDS,
     RANGE_WORDS,
     SPREADSHEET_DAYS,
     UNIT_WORDS,
@@ -205,6 +206,7 @@ def _spaceless(words: Iterable[str]) -> str:
 # `workshop.leads._parse_number_text` reads them: a noun after the figure, a bound word before
 # it, a range word between two figures, and each end's unit word.
 _NOUN_AFTER = f"({_spaceless(COUNT_NOUNS)})$"
+_OR_MORE_AFTER = f"({_spaceless(OR_MORE_WORDS)})$"
 _BELOW_BEFORE = f"^({_spaceless(BELOW_WORDS)})([0-9.])"
 _BOUND_BEFORE = f"^({_spaceless(BOUND_WORDS)})([0-9.])"
 _RANGE_BETWEEN = f"([0-9.a-z])({_spaceless(RANGE_WORDS)})([0-9.])"
@@ -219,7 +221,8 @@ def _bucket_reading(column: str, decimal: str) -> str:
     '$1M-$5M' as their middle ('$1-10M': the low end in the high end's unit, unless that
     passes the high end, as '251-1K' would), '10,001+' and 'Over 5,000' as their bound,
     'Under $1M' as the middle of 0 and its bound; NULL for anything else."""
-    text = _replaced(_cleaned_number_text(column, decimal), _NOUN_AFTER, "")
+    text = _replaced(_replaced(_cleaned_number_text(column, decimal), _OR_MORE_AFTER, ""),
+                     _NOUN_AFTER, "")
     marked = f"regexp_replace({text}, {quote_literal(_BELOW_BEFORE)}, '#\\2')"
     text = f"regexp_replace({marked}, '^#', '')"
     text = f"regexp_replace({text}, {quote_literal(_BOUND_BEFORE)}, '\\2')"
