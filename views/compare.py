@@ -104,7 +104,7 @@ with st.expander("Who agrees with whom, question by question", expanded=True):
     else:
         who_agrees_with_whom(comparison)
 with st.expander("How the alignment score is worked out"):
-    st.markdown(compare.__doc__)
+    st.markdown(compare.SCORE_EXPLAINED)
 
 live_panel({**drafts, "Shared definition": shared.definition}, source, place,
            actor.is_facilitator, compact=phone)

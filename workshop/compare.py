@@ -49,6 +49,31 @@ AGREE, PARTLY, CONFLICT, ONLY_ONE, UNANSWERED = (
 STATUS_ICONS = {AGREE: "✅", PARTLY: "🟡", CONFLICT: "❌", ONLY_ONE: "☝️", UNANSWERED: "—"}
 AGREE_AT, CONFLICT_AT = 0.95, 0.2
 
+# The module's rules told as the room reads them, under "How the alignment score is worked
+# out": what a similarity counts, never how the code names it.
+SCORE_EXPLAINED = f"""\
+**The score.** On every question that two or more drafts answered, each pair of drafts gets a
+similarity from 0 (nothing in common) to 1 (the same answer). The alignment score is 100 times
+the average of those similarities. A question only one draft answered does not count.
+
+**How alike two answers are**
+- *A list of values* (industries, countries, job functions): the share of the values named that
+  both name. A value covers the kinds of it a CRM keeps apart: *Referral* takes in *Word of
+  mouth*, so a draft naming each shares that.
+- *A range* (company size, revenue): how much of the two ranges overlaps, counted on a
+  multiplying scale, so 50–500 and 100–1,000 count as close.
+- *Yes or no*: alike or not.
+- *The role* weighs on it: the same role counts in full; a must-have at another gate (MQL or
+  SQL) three quarters; a must-have against a nice-to-have half; one draft ruling out what the
+  other wants, nothing.
+- *Conversion actions*: how close the points each draft gives an action are, and how close
+  their thresholds are.
+
+**The labels.** *Agree* when every pair is at least {AGREE_AT:.0%} alike; *conflict* when some
+pair is at most {CONFLICT_AT:.0%} alike and nothing is shared by all of them; *overlap*
+otherwise. The label names the row only: it changes no score.
+"""
+
 
 @dataclass
 class QuestionComparison:

@@ -68,7 +68,7 @@ def add_panel(place: Place, source: LeadsSource, revealed: bool) -> None:
     again, out, _ = st.columns([1, 1, 2])
     again.button("📈 Learn it again" if present else "📈 Add your won deals as a draft",
                  type="secondary" if present else "primary", key="won-deals:add",
-                 on_click=_add, args=(place, source))
+                 on_click=_add, args=(place, source, revealed))
     if present:
         out.button("Take it out", key="won-deals:remove", on_click=_remove, args=(place,))
 
@@ -87,7 +87,7 @@ def threshold_sentence(leads: pd.DataFrame, per_month: float | None, revealed: b
             f"(reps × leads per rep{', set below' if revealed else ''}).")
 
 
-def _add(place: Place, source: LeadsSource) -> None:
+def _add(place: Place, source: LeadsSource, revealed: bool) -> None:
     """Learned against sales' capacity as stored at the click, not as this screen drew it."""
     result = learned(source, capacity_per_month(place))
     if isinstance(result, str):
@@ -103,8 +103,10 @@ def _add(place: Place, source: LeadsSource) -> None:
         st.session_state[NOTICE] = str(error)
         return
     few = result.holdout is not None and result.holdout.wins < learn.MIN_HOLDOUT_WINS
-    st.session_state[NOTICE] = ("The won deals' draft is added. Like every draft it is shown "
-                                "at the reveal, not before."
+    st.session_state[NOTICE] = ("The won deals' draft is added. "
+                                + ("It is on the table beside the others on step 3."
+                                   if revealed else
+                                   "Like every draft it is shown at the reveal, not before.")
                                 + (f" It was {learn.few_wins_checked(result.holdout.wins)}."
                                    if few else ""))
 
