@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.turn_pin import choose_pin
 from workshop import demo, store
 from workshop.db import make_engine, session
 from workshop.mapping import headers_signature
@@ -147,6 +148,8 @@ def test_a_new_workshop_through_all_four_steps(app_url, tmp_path, monkeypatch):
     assert not [b for b in at.button if "Reveal" in b.label]
     at.switch_page("views/draft.py").run()
     assert "Marketing's turn" in texts(at)
+    assert not at.multiselect  # first a PIN, before anything is typed
+    choose_pin(at)
     by_key_suffix(at.multiselect, ":industry:industry:values") \
         .set_value(["Software", "Retail"]).run()
     next(b for b in at.button if b.label.startswith("✅ Done")).click().run()
@@ -161,6 +164,7 @@ def test_a_new_workshop_through_all_four_steps(app_url, tmp_path, monkeypatch):
     sales_input.input("Marcus (Sales)")
     next(b for b in at.button if b.label == "Start sales's turn").click().run()
     at.switch_page("views/draft.py").run()
+    choose_pin(at, "97531")
     by_key_suffix(at.multiselect, ":industry:industry:values").set_value(["Software"]).run()
     next(b for b in at.button if b.label.startswith("✅ Done")).click().run()
     at.switch_page("views/teams.py").run()
@@ -265,6 +269,7 @@ def test_a_finished_turn_can_be_reopened_and_shows_the_draft_again(app_url):
     assert not at.exception
     at.switch_page("views/draft.py").run()
     assert "Marketing's turn" in texts(at)
+    choose_pin(at)  # the demo's turns were taken before PINs: it asks for one now
     industry = by_key_suffix(at.multiselect, ":industry:industry:values")
     assert "Manufacturing" in industry.value  # marketing's own draft, back on screen
 

@@ -460,7 +460,8 @@ def _check_allowed_effect(engine, world: World, op: str, phase: str, before: tup
 
 def _assert_no_content(statuses) -> None:
     assert {f.name for f in fields(store.DraftStatus)} == {
-        "participant_id", "role", "name", "answered", "done", "started", "at_screen"}
+        "participant_id", "role", "name", "answered", "done", "started", "at_screen",
+        "pinned"}
     for status in statuses:
         assert isinstance(status.answered, int) and isinstance(status.done, bool)
         assert isinstance(status.started, bool)

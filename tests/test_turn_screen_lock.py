@@ -22,6 +22,7 @@ from tests.test_restart import (  # noqa: F401 - fixtures
     server,
     settle,
 )
+from tests.turn_pin import PIN, asks_for_a_pin, choose_pin
 from workshop import store
 from workshop.db import make_engine, session
 from workshop.store import Locked
@@ -57,6 +58,8 @@ def start_turn(at: AppTest, role: str, name: str) -> str:
 
 def press_done(at: AppTest) -> None:
     at.switch_page("views/draft.py").run()
+    if asks_for_a_pin(at):
+        choose_pin(at)
     next(b for b in at.button if b.label.startswith("✅ Done")).click().run()
     assert not at.exception
 
@@ -122,9 +125,11 @@ def test_an_earlier_turns_key_opens_nothing_and_its_draft_stays_covered(app_url)
         store.set_done(s, workshop_id, alex, False)
     with session(engine) as s:
         assert store.my_draft(s, workshop_id, alex)[2] is True  # still covered
-        # The facilitator reopening the turn is the one way back to it.
+        # The facilitator reopening the turn, with Alex typing his PIN, is the one way back.
+        with pytest.raises(store.AccessDenied, match="Alex types their PIN"):
+            store.start_turn(s, workshop_id, fac, role="marketing", name="Alex", reopen=True)
         assert store.start_turn(s, workshop_id, fac, role="marketing", name="Alex",
-                                reopen=True) == alex
+                                reopen=True, pin=PIN) == alex
     engine.dispose()
 
 
@@ -149,6 +154,7 @@ def test_a_session_begun_by_a_refresh_during_a_turn_keeps_to_it(app_url, monkeyp
     refreshed.query_params.update({"ws": workshop_id, "key": turn})
     refreshed.switch_page("views/draft.py").run()
     assert "Marketing's turn: Alex" in texts(refreshed)
+    choose_pin(refreshed)
     next(b for b in refreshed.button if b.label.startswith("✅ Done")).click().run()
     assert not refreshed.exception
     # Done ended the turn; this session now opens the facilitator's own link again.

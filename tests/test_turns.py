@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from tests.builders import C, D
 from tests.test_access_pages import FACILITATOR_ONLY, everything
 from tests.test_pages import APP, texts
+from tests.turn_pin import choose_pin
 from workshop import store
 from workshop.db import make_engine, session
 from workshop.store import AccessDenied
@@ -98,6 +99,8 @@ def test_a_turn_holds_nothing_of_the_facilitators(app_url):
     at.switch_page("views/draft.py").run()
     assert "Marketing's turn: Priya" in texts(at)
     assert turn_key not in texts(at)  # no personal link printed on the shared screen
+    choose_pin(at)
+    assert SECRET not in everything(at) and fac not in everything(at)
     next(b for b in at.button if b.label.startswith("✅ Done")).click().run()
     assert not at.exception
     assert at.query_params["key"] == fac  # the screen is the facilitator's again

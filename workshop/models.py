@@ -95,6 +95,10 @@ class Participant(SQLModel, table=True):
     # Added by the facilitator to take turns at the shared screen; people who joined on their
     # own device are never handed to anyone else.
     at_screen: bool = False
+    # A turn-taker's PIN, hashed (`workshop.pins`): their turn opens again only with it. Wrong
+    # PINs in a row are counted, so guessing stops long before it could succeed.
+    turn_pin: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    turn_pin_misses: int = 0
 
 
 class Draft(SQLModel, table=True):

@@ -24,7 +24,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from workshop import limits
+from workshop import limits, pins
 from workshop.definition import Definition
 from workshop.models import (
     DATA_NAME,
@@ -113,6 +113,7 @@ class DraftStatus:
     done: bool
     started: bool
     at_screen: bool = False  # takes turns at the shared screen (not on their own device)
+    pinned: bool = False  # their turn opens again only with their PIN (`set_turn_pin`)
 
     @property
     def label(self) -> str:
@@ -518,12 +519,13 @@ def _not_revealed(workshop_id: str):
 # --- drafts ------------------------------------------------------------------------------------
 
 def start_turn(session: Session, workshop_id: str, facilitator_token: str, *, role: str,
-               name: str, reopen: bool = False) -> str:
+               name: str, reopen: bool = False, pin: str | None = None) -> str:
     """Hand the shared screen to a team member: returns their author token.
 
     Only someone added here to take turns is handed over: a person who joined on their own
     device keeps their draft to themselves, the facilitator included. A finished draft is
-    covered: it is handed back only when `reopen` says its author asks."""
+    covered: it is handed back only when `reopen` says its author asks. A turn whose author
+    chose a PIN (`set_turn_pin`) opens again only with `pin`, which they type."""
     authenticate_facilitator(session, workshop_id, facilitator_token)
     if role not in TEAM_ROLES:
         raise ValueError(f"Unknown role {role!r}.")
@@ -545,11 +547,63 @@ def start_turn(session: Session, workshop_id: str, facilitator_token: str, *, ro
                            "theirs alone, and only they can open it. Ask them to carry on "
                            "there, or add a different name to take a turn here.")
     draft = _draft_of(session, participant.id)
+    if draft.done_at is not None and not reopen:
+        raise Locked(f"{participant.name}'s draft is finished and covered until the reveal.")
+    if participant.turn_pin is not None:
+        _check_turn_pin(session, participant, pin)
     if draft.done_at is not None:
-        if not reopen:
-            raise Locked(f"{name}'s draft is finished and covered until the reveal.")
         _set_done(session, draft, False)
     return participant.token
+
+
+def _check_turn_pin(session: Session, participant: Participant, pin: str | None) -> None:
+    """`AccessDenied` unless `pin` is the turn's; wrong ones are counted, and after
+    `pins.MAX_MISSES` in a row the turn stays closed until the reveal."""
+    name = participant.name
+    if participant.turn_pin_misses >= pins.MAX_MISSES:
+        raise Locked(f"Too many wrong PINs: {name}'s draft stays covered until the reveal. To "
+                     f"let {name} start again, remove them (their draft is deleted unread) "
+                     "and add them again.")
+    if not pins.matches(pin, participant.turn_pin):
+        if pin:
+            session.exec(update(Participant).where(Participant.id == participant.id)
+                         .values(turn_pin_misses=Participant.turn_pin_misses + 1))
+            session.commit()
+            raise AccessDenied(f"That is not {name}'s PIN. Only {name} knows it; forgotten, "
+                               f"remove {name} (their draft is deleted unread) and add them "
+                               "again.")
+        raise AccessDenied(f"{name} types their PIN to open their turn again.")
+    if participant.turn_pin_misses:
+        session.exec(update(Participant).where(Participant.id == participant.id)
+                     .values(turn_pin_misses=0))
+        session.commit()
+
+
+def set_turn_pin(session: Session, workshop_id: str, token: str, pin: str) -> None:
+    """The person whose turn it is chooses the PIN their turn opens with again, before they
+    type anything: nobody else, the facilitator included, opens it without them. Once chosen
+    it stays (forgotten, the facilitator removes them: their draft is deleted unread)."""
+    actor = authenticate(session, workshop_id, token)
+    if not actor.at_screen:
+        raise AccessDenied("Only someone taking turns at the shared screen chooses a PIN.")
+    if is_revealed(session, workshop_id):
+        raise Locked("The drafts are revealed already.")
+    problem = pins.pin_problem(pin)
+    if problem:
+        raise ValueError(problem)
+    result = session.exec(update(Participant).where(
+        Participant.id == actor.participant_id, Participant.turn_pin.is_(None))
+        .values(turn_pin=pins.hashed(pin), turn_pin_misses=0))
+    session.commit()
+    if result.rowcount != 1:
+        raise Locked(f"{actor.name}'s turn has its PIN already.")
+
+
+def turn_pinned(session: Session, workshop_id: str, token: str) -> bool:
+    """Whether the holder of `token` chose their turn's PIN."""
+    actor = authenticate(session, workshop_id, token)
+    participant = session.get(Participant, actor.participant_id)
+    return participant is not None and participant.turn_pin is not None
 
 
 def remove_participant(session: Session, workshop_id: str, facilitator_token: str,
@@ -802,7 +856,8 @@ def draft_statuses(session: Session, workshop_id: str, token: str) -> list[Draft
         .where(Participant.workshop_id == workshop_id).order_by(Participant.id)).all()
     statuses = [DraftStatus(p.id, p.role, p.name,
                             Definition.from_json(d.definition_json).answered_count(),
-                            d.done_at is not None, d.revision > 0, p.at_screen)
+                            d.done_at is not None, d.revision > 0, p.at_screen,
+                            p.turn_pin is not None)
                 for p, d in rows]
     return sorted(statuses, key=lambda s: (ROLE_ORDER.get(s.role, 9), s.participant_id))
 

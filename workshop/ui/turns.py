@@ -13,6 +13,7 @@ import streamlit as st
 
 from workshop import store
 from workshop.models import ROLE_LABELS
+from workshop.pins import PIN_DIGITS
 from workshop.text import escape_markdown
 from workshop.ui.context import TURN_OVER, TURN_RETURN, Place, visit
 from workshop.ui.pages import HOME, MY_DRAFT, TEAMS
@@ -62,12 +63,14 @@ def turns_panel(place: Place) -> None:
                 st.caption(f"{escape_markdown(status.name)} drafts on their own device.")
                 continue
             label = "Reopen" if status.done else "Continue"
-            if st.button(f"{label} {escape_markdown(status.name)}'s turn",
-                         # one key per label: a click on a stale "Continue" never
-                         # reopens a draft finished (and covered) since
-                         key=f"{label.lower()}:{status.participant_id}",
-                         help="Reopening shows this draft on the screen again." if status.done
-                         else None):
+            if status.pinned:
+                _pinned_turn(place, status, label)
+            elif st.button(f"{label} {escape_markdown(status.name)}'s turn",
+                           # one key per label: a click on a stale "Continue" never
+                           # reopens a draft finished (and covered) since
+                           key=f"{label.lower()}:{status.participant_id}",
+                           help="Reopening shows this draft on the screen again."
+                           if status.done else None):
                 _start(place, role, status.name, reopen=status.done)
         with st.form(f"start:{role}", clear_on_submit=True):
             name = st.text_input(f"Name of the {ROLE_LABELS[role].lower()} person",
@@ -76,10 +79,47 @@ def turns_panel(place: Place) -> None:
                 _start(place, role, name)
 
 
-def _start(place: Place, role: str, name: str, reopen: bool = False) -> None:
+def _pinned_turn(place: Place, status: store.DraftStatus, label: str) -> None:
+    """A turn that opens again only with its author's PIN, which they type here."""
+    name = escape_markdown(status.name)
+    with st.form(f"{label.lower()}:{status.participant_id}", clear_on_submit=True,
+                 border=False):
+        pin = st.text_input(f"{name}, type your PIN", type="password", max_chars=PIN_DIGITS[1],
+                            key=f"pin:{label.lower()}:{status.participant_id}")
+        if st.form_submit_button(f"{label} {name}'s turn"):
+            _start(place, status.role, status.name, reopen=status.done, pin=pin)
+
+
+def choose_pin(place: Place) -> None:
+    """The first thing a turn asks: the PIN that lets its author, and nobody else, open the
+    draft here again before the reveal."""
+    st.markdown("**First, choose a PIN** of 4 to 8 digits. You will type it to open your "
+                "draft on this screen again before the reveal; without it nobody can, the "
+                "facilitator included.")
+    with st.form("turn:pin", clear_on_submit=True):
+        first = st.text_input("Your PIN", type="password", max_chars=PIN_DIGITS[1])
+        again = st.text_input("The same PIN again", type="password", max_chars=PIN_DIGITS[1])
+        chosen = st.form_submit_button("Keep my draft to myself", type="primary")
+    if chosen:
+        if first != again:
+            st.error("The two PINs differ: type them again.")
+        else:
+            try:
+                with visit(place) as ws:
+                    ws(store.set_turn_pin, first)
+            except (ValueError, store.StoreError) as error:
+                st.error(escape_markdown(str(error)))
+            else:
+                st.rerun()
+    if st.button("Not now: hand the screen back", key="turn:back"):
+        hand_back(place)
+
+
+def _start(place: Place, role: str, name: str, reopen: bool = False,
+           pin: str | None = None) -> None:
     try:
         with visit(place) as ws:
-            token = ws(store.start_turn, role=role, name=name, reopen=reopen)
+            token = ws(store.start_turn, role=role, name=name, reopen=reopen, pin=pin)
     except (ValueError, store.StoreError) as error:
         st.error(escape_markdown(str(error)))
         return
