@@ -113,7 +113,8 @@ SENIORITY_RULES: tuple[tuple[str, str], ...] = (
     # an assistant to a chief, an owner of a product, a specialist in lead generation
     ("Individual contributor", r"\bassistant\b|\bassistent|\b(?:product|process|data|service"
                                r"|account|business) owner\b|\blead gen"),
-    ("C-level", r"\bc[a-z]o\b|\bchief\b|\bfounder\b|\bco-founder\b|\bowner\b|\bpresident\b"
+    ("C-level", r"\bc[a-z]o\b|\bc[- ]?level\b|\bc[- ]suite\b|\bchief\b|\bfounder\b"
+                r"|\bco-founder\b|\bowner\b|\bpresident\b"
                 r"|\bmanaging director\b|\bmanaging partner\b|geschäftsführ|\bvorstand|\binhaber"
                 r"|\bgründer|\bpdg\b|\bdaf\b|directeur général|directrice générale|\bprésident"
                 r"|\bpresidente\b|\bfondat|\bfundador|director general|gerente general"
@@ -1074,8 +1075,10 @@ def _seniorities(titles: pd.Series, folded: pd.Series | None = None) -> pd.Serie
 
 
 def _folded_titles(titles: pd.Series) -> pd.Series:
-    """Titles as the rules read them: "Geschäftsführer" as macOS writes it too, any case."""
-    return titles.str.normalize("NFC").str.casefold()
+    """Titles as the rules read them: "Geschäftsführer" as macOS writes it too, any case, and
+    "vp_sales" as HubSpot's API writes a role ("vp sales": an underscore joins words, for the
+    rules' word boundaries, into one)."""
+    return titles.str.normalize("NFC").str.casefold().str.replace("_", " ", regex=False)
 
 
 def _classify(titles: pd.Series, rules: list[tuple[str, str]], default: str,

@@ -298,13 +298,16 @@ def few_outcomes_note(leads: pd.DataFrame) -> str:
     without wins (said on its own)."""
     if "outcome" not in leads.columns:
         return ""
-    outcome = leads["outcome"]
-    wins = int((outcome == "won").sum())
-    decided = wins + int((outcome == "lost").sum())
+    outcome = leads["outcome"].astype("string").str.strip().str.casefold()
+    wins = int(outcome.eq("won").fillna(False).sum())
+    # decided as the win rates count them: every lead not still open, one that never became
+    # a deal (no outcome: a conversion date left blank) among them, as not won
+    decided = int((~outcome.eq("open").fillna(False)).sum())
     if wins == 0 or (wins >= MIN_WINS and decided >= 2 * MIN_DECIDED):
         return ""
-    return (f"The leads hold {decided:,} won or lost deal{'' if decided == 1 else 's'}, "
-            f"{wins:,} of them won: wins caught and win rates are {FEW_OUTCOMES}.")
+    return (f"The leads hold {decided:,} lead{'' if decided == 1 else 's'} no longer open "
+            f"(won, lost or never a deal), {wins:,} of them won: wins caught and win rates "
+            f"are {FEW_OUTCOMES}.")
 
 
 def win_caveats(measured: dict[str, Figures | None]) -> list[str]:

@@ -42,7 +42,9 @@ class ImportedLeads:
 
     def quality(self, also: Iterable[str] = ()) -> QualitySummary:
         """Data quality of every mapped or typed column and of the columns in `also`."""
-        return quality_summary(self.raw, self.mapping.columns, self.leads, also)
+        return quality_summary(self.raw, self.mapping.columns, self.leads, also,
+                               answers=self.mapping.outcome_column
+                               if self.mapping.won_when_present else None)
 
     @property
     def currency(self) -> str | None:

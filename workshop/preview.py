@@ -475,6 +475,9 @@ def outcome_metrics(leads: pd.DataFrame, evaluation: Evaluation,
         problems.append(f"only {wins} past win{'' if wins == 1 else 's'} (need {MIN_WINS})")
     reason = ("Too few leads to trust these rates: " + "; ".join(problems) + ".") \
         if problems else ""
+    if not qualified.any():  # not too few: none at all, which is the finding
+        reason = (f"No lead is an {stage} under this definition, so it has no win rate of its "
+                  "own and catches no win.")
     if wins and wins == q_decided + r_decided:
         # Every lead that is not an open deal was won (an export of won deals, or one whose
         # lost deals are marked elsewhere): a rate of 100% against 100% says nothing.

@@ -82,12 +82,15 @@ class QualitySummary:
 
 
 def quality_summary(raw: pd.DataFrame, mapping: dict[str, str],
-                    normalised: pd.DataFrame, also: Iterable[str] = ()) -> QualitySummary:
+                    normalised: pd.DataFrame, also: Iterable[str] = (),
+                    answers: str | None = None) -> QualitySummary:
     """The data-quality summary of `raw` under `mapping` (header -> key), `normalised` being
     `leads.normalise(raw, mapping)` (same rows, same order).
 
     It covers every mapped column, every unmapped column read as numbers or dates, and the
-    columns named in `also` (those a definition uses, by header or field)."""
+    columns named in `also` (those a definition uses, by header or field). `answers`: the
+    outcome column whose blanks are an answer (a conversion date left blank: not converted),
+    never a gap to fill, so it is left out."""
     rows = len(raw)
     if len(normalised) != rows:
         raise ValueError("The normalised table must have the same rows as the export.")
@@ -96,7 +99,7 @@ def quality_summary(raw: pd.DataFrame, mapping: dict[str, str],
     wanted = {resolve(normalised, name) for name in also} - {None}
     fields = []
     for header, key in headers.items():
-        if header not in raw.columns or key not in normalised.columns:
+        if header not in raw.columns or key not in normalised.columns or header == answers:
             continue
         reading = readings.get(key)
         mapped = bool(mapping.get(header))

@@ -525,7 +525,7 @@ def title_class(column: str, field: str) -> str:
     text = trimmed
     for character, folded in _title_respellings():
         text = f"replace({text}, {quote_literal(character)}, {quote_literal(folded)})"
-    text = f"lower({text})"
+    text = f"replace(lower({text}), '_', ' ')"  # "vp_sales" is "vp sales", as in the app
     whens = " ".join(f"WHEN {_found(text, portable_pattern(p))} THEN {quote_literal(value)}"
                      for p, value in rules)
     placeholder = f"regexp_replace({trimmed}, {quote_literal(_placeholder_pattern())}, '') = ''"
