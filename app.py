@@ -6,6 +6,8 @@ any of them from a direct link without this file, so the migrations, the log red
 role-based navigation below would be skipped. tests/test_page_list.py fails if one appears."""
 import streamlit as st
 
+from workshop.store import Damaged
+from workshop.text import escape_markdown
 from workshop.ui.context import (
     DatabaseUnavailable,
     current_actor,
@@ -25,5 +27,8 @@ except DatabaseUnavailable as error:
 # A wall link shows its page alone: no menu, and no workshop key is read or put in its URL.
 on_the_wall = "w" in st.query_params
 actor = None if on_the_wall else current_actor()
-st.navigation(navigation(actor), position="hidden" if on_the_wall or (
-    presenting() and actor is not None) else "sidebar").run()
+try:
+    st.navigation(navigation(actor), position="hidden" if on_the_wall or (
+        presenting() and actor is not None) else "sidebar").run()
+except Damaged as error:  # a row the database holds cannot be read: said, never a traceback
+    st.error(escape_markdown(str(error)), icon="🛑")

@@ -16,7 +16,7 @@ from workshop.ui.layout import copy_block
 from workshop.ui.leads_source import form_values
 from workshop.ui.pages import COMPARE, FACILITATOR, MY_DRAFT
 from workshop.ui.team_switch import team_switch
-from workshop.ui.turns import choose_pin, hand_back
+from workshop.ui.turns import choose_pin, hand_back, pin_proven, prove_pin
 
 place, workshop, actor = require_workshop()
 step_header(workshop, place, MY_DRAFT, actor)
@@ -63,6 +63,9 @@ elif turn:
         pinned = ws(store.turn_pinned)
     if not pinned:  # before anything is typed: the turn opens again only for its author
         choose_pin(place)
+        st.stop()
+    if not pin_proven(place):  # a session that has not seen the PIN: the author types it
+        prove_pin(place, actor.name)
         st.stop()
     definition_form(f"draft:{actor.participant_id}", load, save, form_values(place))
     draft_in_sentences(load()[0])

@@ -1,7 +1,7 @@
 """Step 1: the facilitator defines an ideal lead alone, before anyone else's view is known."""
 import streamlit as st
 
-from workshop import catalog, store
+from workshop import store
 from workshop.ui.backup_panel import backup_download
 from workshop.ui.context import link, require_workshop, step_header, visit
 from workshop.ui.definition_form import (
@@ -44,8 +44,7 @@ elif place.presenting:
     with visit(place) as ws:
         mine = next(status for status in ws(store.draft_statuses)
                     if status.participant_id == actor.participant_id)
-    st.markdown(f"Your draft: **{mine.answered} of {len(catalog.QUESTIONS)}** questions "
-                "answered.")
+    st.markdown(f"Your draft: {mine.progress}.")
 else:
     st.markdown("Define your ideal lead **as specifically as possible**, alone. Marketing and "
                 "sales will not see it until you reveal all drafts in step 3, so don't "

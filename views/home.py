@@ -3,7 +3,7 @@ and a form to start a new one."""
 import streamlit as st
 
 from workshop import demo, store, wall
-from workshop.text import escape_markdown
+from workshop.text import escape_markdown, when
 from workshop.ui.backup_panel import restore_panel
 from workshop.ui.context import client_id, db, keep_to_the_turn, open_workshop
 from workshop.ui.device import remembered
@@ -59,7 +59,7 @@ def place_card(summary: store.WorkshopSummary, token: str, role: str) -> None:
     who = "facilitator" if role == "facilitator" else f"{role} participant"
     st.markdown(f"**{escape_markdown(summary.company)}**: {escape_markdown(summary.title)}  \n"
                 f"You are its {who} · {status}{badge} · created "
-                f"{summary.created_at:%d %b %Y}")
+                f"{when(summary.created_at)}")
     if st.button("Open", key=f"mine:{summary.id}:{role}", width="content"):
         page = FACILITATOR if role == "facilitator" else MY_DRAFT
         open_workshop(summary.id, token, page)

@@ -80,7 +80,12 @@ def agenda(session: Session, workshop_id: str, token: str) -> Agenda:
     if row is None:
         return Agenda(dict(DEFAULT_MINUTES), 1, _created(session, workshop_id))
     session.refresh(row)
-    return Agenda(_minutes(row.minutes_json), row.current_step, row.step_started_at)
+    # A step or clock the app never writes (an edit by hand, another version) reads as the
+    # first step begun now, rather than failing every page of the workshop.
+    step = row.current_step if isinstance(row.current_step, int) and row.current_step in STEPS \
+        else 1
+    started = row.step_started_at if isinstance(row.step_started_at, datetime) else utcnow()
+    return Agenda(_minutes(row.minutes_json), step, started)
 
 
 def _created(session: Session, workshop_id: str) -> datetime:
@@ -89,8 +94,18 @@ def _created(session: Session, workshop_id: str) -> datetime:
     return session.get(Workshop, workshop_id).created_at
 
 
-def _minutes(text: str) -> dict[int, int]:
-    stored = {int(step): int(value) for step, value in json.loads(text).items()} if text else {}
+def _minutes(text: object) -> dict[int, int]:
+    """The time boxes as stored; a box the app never writes (not a whole number of minutes
+    from 1 to `MAX_STEP_MINUTES`, or text that is no JSON) is its default."""
+    try:
+        loaded = json.loads(text) if isinstance(text, str) and text else {}
+    except (ValueError, RecursionError):
+        loaded = {}
+    stored = {}
+    for step, value in (loaded.items() if isinstance(loaded, dict) else ()):
+        if str(step).isdigit() and isinstance(value, int) and not isinstance(value, bool) \
+                and 1 <= value <= MAX_STEP_MINUTES:
+            stored[int(step)] = value
     return {step: stored.get(step, default) for step, default in DEFAULT_MINUTES.items()}
 
 

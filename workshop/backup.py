@@ -276,7 +276,13 @@ def export_workshop(session: Session, workshop_id: str, facilitator_token: str) 
     if not store.is_revealed(session, workshop_id):
         raise store.Locked("A backup holds every draft, so it can be taken once the drafts are "
                            "revealed (step 3).")
-    return to_json(collect(session, workshop_id))
+    try:
+        return to_json(collect(session, workshop_id))
+    except (ValueError, TypeError, KeyError, AttributeError) as error:  # a damaged row
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise store.Damaged("Something this workshop holds in the database cannot be read, so "
+                            f"no backup can be made of it ({first[:200]}). "
+                            f"{store.DAMAGED_ADVICE}") from None
 
 
 def backup_filename(session: Session, workshop_id: str) -> str:

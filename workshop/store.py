@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from workshop import limits, pins
+from workshop.catalog import QUESTIONS
 from workshop.definition import Definition
 from workshop.models import (
     DATA_NAME,
@@ -81,6 +82,39 @@ class Locked(StoreError, RuntimeError):
     """The drafts are revealed (or not yet revealed) and this change is no longer possible."""
 
 
+class Damaged(StoreError, ValueError):
+    """A row the database holds cannot be read (an edit by hand, another version of the app, a
+    disk fault): the message names what, and the page says it instead of failing."""
+
+
+DAMAGED_ADVICE = ("Restore the workshop from a backup, or undo the change made to the "
+                  "database.")
+
+
+def stored_definition(text: object, what: str) -> Definition:
+    """A definition as the database holds it, or `Damaged` naming `what` (a sentence's
+    subject: "Marketing (Priya)'s draft")."""
+    if not isinstance(text, str):
+        raise Damaged(f"{what} is missing from the database. {DAMAGED_ADVICE}")
+    try:
+        return Definition.from_json(text)
+    except (ValueError, TypeError, AttributeError, KeyError, RecursionError) as error:
+        reason = str(error).removeprefix("The definition is not valid: ").rstrip(".")
+        raise Damaged(f"{what}, as the database holds it, cannot be read ({reason}). "
+                      f"{DAMAGED_ADVICE}") from None
+
+
+def stored_json(text: object, what: str, kind: type) -> object:
+    """JSON the app wrote into a row (a dict or a list, as `kind` says), or `Damaged`."""
+    try:
+        value = json.loads(text) if isinstance(text, str) else None
+    except (ValueError, RecursionError):
+        value = None
+    if not isinstance(value, kind):
+        raise Damaged(f"{what}, as the database holds it, cannot be read. {DAMAGED_ADVICE}")
+    return value
+
+
 class TooManyAttempts(StoreError, PermissionError):
     """Too many codes tried from one network just now: its next try was not looked up."""
 
@@ -109,7 +143,7 @@ class DraftStatus:
     participant_id: int
     role: str
     name: str
-    answered: int
+    answered: int | None  # None: the saved draft cannot be read (see `Damaged`)
     done: bool
     started: bool
     at_screen: bool = False  # takes turns at the shared screen (not on their own device)
@@ -118,6 +152,13 @@ class DraftStatus:
     @property
     def label(self) -> str:
         return f"{ROLE_LABELS.get(self.role, self.role)} ({self.name})"
+
+    @property
+    def progress(self) -> str:
+        """How far the draft is, in words: "3 of 12 questions answered"."""
+        if self.answered is None:
+            return "the saved draft cannot be read"
+        return f"{self.answered} of {len(QUESTIONS)} questions answered"
 
 
 @dataclass(frozen=True)
@@ -560,23 +601,24 @@ def _check_turn_pin(session: Session, participant: Participant, pin: str | None)
     """`AccessDenied` unless `pin` is the turn's; wrong ones are counted, and after
     `pins.MAX_MISSES` in a row the turn stays closed until the reveal."""
     name = participant.name
-    if participant.turn_pin_misses >= pins.MAX_MISSES:
+    if not pin:
+        raise AccessDenied(f"{name} types their PIN to open their turn again.")
+    # Each try is counted before it is checked, by one statement that refuses the try past the
+    # limit: tries sent at the same moment cannot all slip in under it.
+    tried = session.exec(update(Participant).where(
+        Participant.id == participant.id, Participant.turn_pin_misses < pins.MAX_MISSES)
+        .values(turn_pin_misses=Participant.turn_pin_misses + 1))
+    session.commit()
+    if tried.rowcount != 1:
         raise Locked(f"Too many wrong PINs: {name}'s draft stays covered until the reveal. To "
                      f"let {name} start again, remove them (their draft is deleted unread) "
                      "and add them again.")
     if not pins.matches(pin, participant.turn_pin):
-        if pin:
-            session.exec(update(Participant).where(Participant.id == participant.id)
-                         .values(turn_pin_misses=Participant.turn_pin_misses + 1))
-            session.commit()
-            raise AccessDenied(f"That is not {name}'s PIN. Only {name} knows it; forgotten, "
-                               f"remove {name} (their draft is deleted unread) and add them "
-                               "again.")
-        raise AccessDenied(f"{name} types their PIN to open their turn again.")
-    if participant.turn_pin_misses:
-        session.exec(update(Participant).where(Participant.id == participant.id)
-                     .values(turn_pin_misses=0))
-        session.commit()
+        raise AccessDenied(f"That is not {name}'s PIN. Only {name} knows it; forgotten, "
+                           f"remove {name} (their draft is deleted unread) and add them again.")
+    session.exec(update(Participant).where(Participant.id == participant.id)
+                 .values(turn_pin_misses=0))
+    session.commit()
 
 
 def set_turn_pin(session: Session, workshop_id: str, token: str, pin: str) -> None:
@@ -597,6 +639,17 @@ def set_turn_pin(session: Session, workshop_id: str, token: str, pin: str) -> No
     session.commit()
     if result.rowcount != 1:
         raise Locked(f"{actor.name}'s turn has its PIN already.")
+
+
+def prove_turn_pin(session: Session, workshop_id: str, token: str, pin: str) -> None:
+    """The turn's author types their PIN on the turn's own screen (a session begun by a
+    refresh, or by anything else, in the middle of a turn): `AccessDenied` unless it is theirs,
+    counted as at the teams page."""
+    actor = authenticate(session, workshop_id, token)
+    participant = session.get(Participant, actor.participant_id)
+    if participant is None or not participant.at_screen or participant.turn_pin is None:
+        raise AccessDenied("Only someone taking turns at the shared screen has a PIN.")
+    _check_turn_pin(session, participant, pin)
 
 
 def turn_pinned(session: Session, workshop_id: str, token: str) -> bool:
@@ -639,10 +692,27 @@ def remove_participant(session: Session, workshop_id: str, facilitator_token: st
 
 
 def _draft_of(session: Session, participant_id: int) -> Draft:
-    draft = session.exec(select(Draft).where(Draft.participant_id == participant_id)).first()
+    """The person's draft; one lost from the database (a crash between the two rows, a row
+    deleted by hand) is begun again empty, as nothing of it is left to show."""
+    draft = session.exec(select(Draft).where(Draft.participant_id == participant_id)
+                         .order_by(Draft.id)).first()
     if draft is None:
-        raise NotFound("No draft for this participant.")
+        participant = session.get(Participant, participant_id)
+        if participant is None:
+            raise NotFound("This person is no longer in the workshop.")
+        draft = Draft(workshop_id=participant.workshop_id, participant_id=participant_id,
+                      definition_json=Definition().to_json())
+        session.add(draft)
+        try:
+            session.commit()
+        except IntegrityError:  # begun again by another request in the same instant
+            session.rollback()
+            return _draft_of(session, participant_id)
     return draft
+
+
+def _draft_label(participant: Participant | Actor) -> str:
+    return f"{ROLE_LABELS.get(participant.role, participant.role)} ({participant.name})'s draft"
 
 
 def my_draft(session: Session, workshop_id: str, token: str) -> tuple[Definition, int, bool]:
@@ -650,7 +720,8 @@ def my_draft(session: Session, workshop_id: str, token: str) -> tuple[Definition
     actor = authenticate(session, workshop_id, token)
     draft = _draft_of(session, actor.participant_id)
     session.refresh(draft)
-    return Definition.from_json(draft.definition_json), draft.revision, draft.done_at is not None
+    return (stored_definition(draft.definition_json, "Your draft"), draft.revision,
+            draft.done_at is not None)
 
 
 def save_draft(session: Session, workshop_id: str, token: str, definition: Definition,
@@ -764,6 +835,9 @@ def reopen_drafts(session: Session, workshop_id: str, facilitator_token: str) ->
     people = select(Participant.id).where(Participant.workshop_id == workshop_id,
                                           Participant.role != DATA_ROLE)
     session.exec(update(Draft).where(Draft.participant_id.in_(people)).values(done_at=None))
+    # every draft has been read: wrong PINs tried before no longer keep a turn closed
+    session.exec(update(Participant).where(Participant.workshop_id == workshop_id)
+                 .values(turn_pin_misses=0))
     session.commit()
 
 
@@ -854,12 +928,21 @@ def draft_statuses(session: Session, workshop_id: str, token: str) -> list[Draft
     rows = session.exec(
         select(Participant, Draft).join(Draft, Draft.participant_id == Participant.id)
         .where(Participant.workshop_id == workshop_id).order_by(Participant.id)).all()
-    statuses = [DraftStatus(p.id, p.role, p.name,
-                            Definition.from_json(d.definition_json).answered_count(),
-                            d.done_at is not None, d.revision > 0, p.at_screen,
-                            p.turn_pin is not None)
-                for p, d in rows]
-    return sorted(statuses, key=lambda s: (ROLE_ORDER.get(s.role, 9), s.participant_id))
+    statuses = {p.id: DraftStatus(p.id, p.role, p.name, _answered(d.definition_json),
+                                  d.done_at is not None, d.revision > 0, p.at_screen,
+                                  p.turn_pin is not None)
+                for p, d in rows}  # one per person, were a draft row ever doubled
+    return sorted(statuses.values(),
+                  key=lambda s: (ROLE_ORDER.get(s.role, 9), s.participant_id))
+
+
+def _answered(definition_json: object) -> int | None:
+    """How many questions a stored draft answers; None when it cannot be read (the board
+    says so, and the person can still be removed from it)."""
+    try:
+        return stored_definition(definition_json, "A draft").answered_count()
+    except Damaged:
+        return None
 
 
 def reveal(session: Session, workshop_id: str, facilitator_token: str) -> None:
@@ -900,7 +983,8 @@ def revealed_people(session: Session, workshop_id: str, token: str) -> list[Pers
         if per_role[participant.role] > 1:
             label = f"{label} · {participant.name}"
         people.append(PersonDraft(participant.role, participant.name, label,
-                                  Definition.from_json(draft.definition_json)))
+                                  stored_definition(draft.definition_json,
+                                                    _draft_label(participant))))
     return people
 
 
@@ -912,9 +996,12 @@ def shared_state(session: Session, workshop_id: str, token: str) -> SharedState:
     if not actor.is_facilitator and not is_revealed(session, workshop_id):
         raise Locked("The shared definition is built after the reveal.")
     row = session.get(SharedDefinition, workshop_id)
+    if row is None:
+        raise Damaged(f"The shared definition is missing from the database. {DAMAGED_ADVICE}")
     session.refresh(row)
-    return SharedState(Definition.from_json(row.definition_json), row.revision,
-                       json.loads(row.decisions_json or "{}"),
+    decisions = stored_json(row.decisions_json or "{}", "The decision notes", dict)
+    return SharedState(stored_definition(row.definition_json, "The shared definition"),
+                       row.revision, {str(q): str(n) for q, n in decisions.items()},
                        signed_and_closed(session, workshop_id))
 
 

@@ -110,3 +110,8 @@ def chart_text(text: object) -> str:
 
 BLANK = "—"  # what a table shows for a missing value, instead of "None"
 
+
+def when(moment: object, form: str = "%d %b %Y") -> str:
+    """A moment in words, or "—" for one the database holds in no readable form (see
+    `workshop.db.odd_moment`)."""
+    return "—" if moment is None else format(moment, form)

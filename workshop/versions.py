@@ -34,9 +34,11 @@ from workshop.models import (
     utcnow,
 )
 from workshop.store import (
+    DAMAGED_ADVICE,
     TEAM_ROLES,
     AccessDenied,
     Actor,
+    Damaged,
     Locked,
     NotFound,
     StaleEdit,
@@ -48,6 +50,8 @@ from workshop.store import (
     save_shared,
     shared_state,
     signed_and_closed,
+    stored_definition,
+    stored_json,
 )
 
 MAX_NOTE = 2000
@@ -148,7 +152,9 @@ def changes(session: Session, workshop_id: str, token: str) -> list[Change]:
                         .order_by(SharedChange.revision, SharedChange.id)).all()
     return [Change(r.id, r.revision, r.by_name, r.summary,
                    tuple(q for q in r.questions.split(",") if q), r.at,
-                   Definition.from_json(r.definition_json)) for r in rows]
+                   stored_definition(r.definition_json,
+                                     f"Change {r.revision} of the shared definition"))
+            for r in rows]
 
 
 def go_back_to(session: Session, workshop_id: str, facilitator_token: str, revision: int,
@@ -162,7 +168,7 @@ def go_back_to(session: Session, workshop_id: str, facilitator_token: str, revis
         row = _logged(session, workshop_id, revision)
         if row is None:
             raise NotFound(f"There is no change number {revision} in this workshop.")
-        target = Definition.from_json(row.definition_json)
+        target = stored_definition(row.definition_json, f"Change {revision}")
         summary = f"Went back to change {revision} ({row.summary})"
     return _restore(session, workshop_id, facilitator_token, target, None, summary,
                     expected_revision)
@@ -196,7 +202,8 @@ def undo_last(session: Session, workshop_id: str, facilitator_token: str,
                              "recorded, so they cannot be undone.")
         target, to, what = Definition(), 0, "the empty start"
     else:
-        target, to, what = (Definition.from_json(earlier.definition_json), earlier.revision,
+        target, to, what = (stored_definition(earlier.definition_json,
+                                              f"Change {earlier.revision}"), earlier.revision,
                             f"change {earlier.revision}")
     undone = _logged(session, workshop_id, position)
     summary = f"Undid “{undone.summary}”" if undone is not None else "Undid a change"
@@ -331,7 +338,7 @@ def propose(session: Session, workshop_id: str, facilitator_token: str, expected
     if row.revision != expected_revision:
         raise StaleEdit("The shared definition changed in the meantime. Look at it again "
                         "before proposing it.")
-    if Definition.from_json(row.definition_json).is_empty():
+    if stored_definition(row.definition_json, "The shared definition").is_empty():
         raise ValueError("The shared definition is empty: agree on at least one question first.")
     session.exec(update(Proposal).where(Proposal.workshop_id == workshop_id,
                                         Proposal.status == "open").values(status="withdrawn"))
@@ -366,7 +373,7 @@ def _proposal_state(session: Session, row: Proposal) -> ProposalState:
     session.refresh(row)
     answers = session.exec(select(SignOff).where(SignOff.proposal_id == row.id)).all()
     return ProposalState(
-        row.id, row.number, Definition.from_json(row.definition_json),
+        row.id, row.number, stored_definition(row.definition_json, f"Proposal {row.number}"),
         Figures.from_json(row.figures_json), row.source, row.status, row.proposed_at,
         {a.role: Answer(a.role, a.name, a.agrees, a.reason, a.in_room, a.at) for a in answers},
         _teams(session, row.workshop_id), kept_notes(row.decisions_json))
@@ -510,7 +517,8 @@ def _make_version(session: Session, proposal: Proposal, state: ProposalState) ->
         raise StaleEdit("The shared definition changed in the meantime, so this proposal was "
                         "withdrawn; look at the current one.")
     signatories = [{"role": a.role, "team": a.team, "name": a.name, "in_room": a.in_room,
-                    "at": a.at.isoformat()} for a in state.answers.values() if a.agrees]
+                    "at": a.at.isoformat() if a.at else None}
+                   for a in state.answers.values() if a.agrees]
     version = Version(workshop_id=proposal.workshop_id, number=proposal.number,
                       proposal_id=proposal.id, definition_json=proposal.definition_json,
                       signatories_json=json.dumps(signatories),
@@ -538,10 +546,25 @@ def versions(session: Session, workshop_id: str, token: str) -> list[VersionInfo
     at_signoff = {m.version_number: Figures.from_json(m.figures_json) for m in session.exec(
         select(Measurement).where(Measurement.workshop_id == workshop_id,
                                   Measurement.at_signoff.is_(True))).all()}
-    return [VersionInfo(r.number, Definition.from_json(r.definition_json), r.signed_at,
-                        json.loads(r.signatories_json), r.reopened_at, at_signoff.get(r.number),
-                        kept_notes(r.decisions_json))
+    return [VersionInfo(r.number, stored_definition(r.definition_json, f"Version {r.number}"),
+                        r.signed_at, stored_signatories(r.signatories_json, r.number),
+                        r.reopened_at, at_signoff.get(r.number), kept_notes(r.decisions_json))
             for r in rows]
+
+
+def stored_signatories(text: object, number: int) -> list[dict]:
+    """A version's signatures as the database holds them ({"name", "team", "in_room"?} each),
+    or `Damaged`."""
+    damaged = Damaged(f"The signatures of version {number}, as the database holds them, "
+                      f"cannot be read. {DAMAGED_ADVICE}")
+    try:
+        signatures = stored_json(text, "", list)
+    except Damaged:
+        raise damaged from None
+    if not all(isinstance(s, dict) and isinstance(s.get("name"), str)
+               and isinstance(s.get("team"), str) for s in signatures):
+        raise damaged
+    return signatures
 
 
 IN_ROOM = "recorded in the room by the facilitator"

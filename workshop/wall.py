@@ -8,7 +8,6 @@ reveal, to pass it on.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -23,6 +22,7 @@ from workshop.store import (
     authenticate_facilitator,
     new_token,
     plausible_key,
+    stored_definition,
 )
 from workshop.versions import (
     MeasurementInfo,
@@ -30,6 +30,7 @@ from workshop.versions import (
     kept_notes,
     measurement_info,
     signed_by,
+    stored_signatories,
 )
 
 UNKNOWN_LINK = ("This wall link does not work (any more): it may have been replaced. Ask the "
@@ -86,9 +87,10 @@ def agreed(session: Session, workshop_id: str, number: int | None = None) -> Agr
     latest = session.exec(select(Measurement).where(
         Measurement.workshop_id == workshop_id, Measurement.version_number == version.number)
         .order_by(Measurement.measured_at.desc(), Measurement.id.desc())).first()
-    signed = signed_by(json.loads(version.signatories_json))
+    signed = signed_by(stored_signatories(version.signatories_json, version.number))
     return Agreed(workshop.id, workshop.company, workshop.title, workshop.facilitator_name,
-                  version.number, Definition.from_json(version.definition_json),
+                  version.number,
+                  stored_definition(version.definition_json, f"Version {version.number}"),
                   version.signed_at, signed, version.reopened_at is not None,
                   None if latest is None else measurement_info(latest),
                   kept_notes(version.decisions_json))

@@ -11,7 +11,7 @@ from workshop.compare import compare
 from workshop.definition import Definition
 from workshop.measure import Figures, volume_sentence, wins_sentence
 from workshop.models import ROLE_LABELS
-from workshop.text import escape_markdown
+from workshop.text import escape_markdown, when
 from workshop.ui.autosave import autosave_text, last_sent
 from workshop.ui.comparison_view import comparison_rows
 from workshop.ui.context import Place, visit
@@ -106,7 +106,7 @@ def change_log(place: Place, shared: store.SharedState, facilitator: bool) -> No
         # the revision this screen shows: a stale click never undoes a change not shown here
         st.button("↩️ Undo the last change", key="agree:undo", on_click=_act,
                   args=(place, versions.undo_last, shared.revision))
-    st.dataframe([{"#": c.revision, "When": f"{c.at:%d %b %H:%M}", "Who": c.by,
+    st.dataframe([{"#": c.revision, "When": when(c.at, "%d %b %H:%M"), "Who": c.by,
                    "What": c.summary} for c in reversed(log)],
                  hide_index=True, width="stretch",
                  height="content" if len(log) <= LOG_ROWS_IN_FULL else "auto",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from workshop import catalog, room, store
+from workshop import room, store
 from workshop.models import DATA_ROLE, ROLE_LABELS
 from workshop.text import escape_markdown
 from workshop.ui.context import Place, visit
@@ -12,8 +12,7 @@ from workshop.ui.live import POLL_SECONDS
 
 def status_line(status: store.DraftStatus) -> str:
     state = "✅ done" if status.done else ("✏️ drafting" if status.started else "🙋 joined")
-    return (f"**{escape_markdown(status.name)}**: {state} · {status.answered} of "
-            f"{len(catalog.QUESTIONS)} questions answered")
+    return f"**{escape_markdown(status.name)}**: {state} · {status.progress}"
 
 
 BOARD = "board:statuses"  # the drafts' part of the room's stamp, and the statuses read for it

@@ -19,12 +19,45 @@ from workshop.ui.context import TURN_OVER, TURN_RETURN, Place, visit
 from workshop.ui.pages import HOME, MY_DRAFT, TEAMS
 
 RETURN = TURN_RETURN
+# The turn (workshop id, key) whose PIN was chosen or typed in this browser session: a turn's
+# draft shows only there. A session begun otherwise (a refresh, the turn's address opened with
+# the device's mark written by hand) asks for the PIN first.
+PROVEN = "pin:proven"
 
 
-def begin_turn(place: Place, turn_token: str) -> None:
-    """Give the screen to the holder of `turn_token` (their draft page, their key only)."""
+def pin_proven(place: Place) -> bool:
+    return st.session_state.get(PROVEN) == (place.workshop_id, place.token)
+
+
+def prove_pin(place: Place, name: str) -> None:
+    """The form a turn shows in a session that has not seen its PIN."""
+    st.markdown(f"**{escape_markdown(name)}, type your PIN** to carry on with your draft.")
+    with st.form("turn:prove", clear_on_submit=True):
+        pin = st.text_input("Your PIN", type="password", max_chars=PIN_DIGITS[1],
+                            key="turn:prove-pin")
+        typed = st.form_submit_button("Carry on", type="primary")
+    if typed:
+        try:
+            with visit(place) as ws:
+                ws(store.prove_turn_pin, pin)
+        except (ValueError, store.StoreError) as error:
+            st.error(escape_markdown(str(error)))
+        else:
+            st.session_state[PROVEN] = (place.workshop_id, place.token)
+            st.rerun()
+    if st.button("Not now: hand the screen back", key="turn:back"):
+        hand_back(place)
+
+
+def begin_turn(place: Place, turn_token: str, pin_typed: bool = False) -> None:
+    """Give the screen to the holder of `turn_token` (their draft page, their key only);
+    `pin_typed`: its author has just typed their PIN to open it."""
     st.session_state[RETURN] = {"ws": place.workshop_id, "key": place.token,
                                 "turn": turn_token}
+    if pin_typed:
+        st.session_state[PROVEN] = (place.workshop_id, turn_token)
+    else:
+        st.session_state.pop(PROVEN, None)
     st.session_state.pop(TURN_OVER, None)
     st.session_state["ws"], st.session_state["key"] = place.workshop_id, turn_token
     for key in [k for k in st.session_state if str(k).startswith("draft:")]:
@@ -110,6 +143,7 @@ def choose_pin(place: Place) -> None:
             except (ValueError, store.StoreError) as error:
                 st.error(escape_markdown(str(error)))
             else:
+                st.session_state[PROVEN] = (place.workshop_id, place.token)
                 st.rerun()
     if st.button("Not now: hand the screen back", key="turn:back"):
         hand_back(place)
@@ -123,4 +157,4 @@ def _start(place: Place, role: str, name: str, reopen: bool = False,
     except (ValueError, store.StoreError) as error:
         st.error(escape_markdown(str(error)))
         return
-    begin_turn(place, token)
+    begin_turn(place, token, pin_typed=bool(pin))
