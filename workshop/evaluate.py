@@ -23,7 +23,7 @@ from workshop.definition import Criterion, Definition
 from workshop.distinct import Distinct, arrow_text
 from workshop.leads import canonical_category, header_columns
 from workshop.mapping import holds_field_values, normalise_header, usual_key
-from workshop.operators import FALSE_WORDS, TRUE_WORDS, named_truths, operator
+from workshop.operators import FALSE_WORDS, RANGE_OPS, TRUE_WORDS, named_truths, operator
 
 NOT_QUALIFIED, MQL, SQL = "Not qualified", "MQL", "SQL"
 STAGES = (NOT_QUALIFIED, MQL, SQL)  # in order: a lead's stage is its index here
@@ -598,6 +598,26 @@ def missing_columns(leads: pd.DataFrame, definition: Definition) -> list[str]:
     """The fields the definition names that no column of these leads answers to."""
     fields = [c.field for c in definition.criteria] + [a.field for a in definition.actions]
     return sorted({f for f in fields if resolve(leads, f) is None})
+
+
+def ranges_on_text(leads: pd.DataFrame, definition: Definition) -> list[Criterion]:
+    """The range rules ("at least 50") on a column that holds text and not one number (a lead
+    score written "High", a size column a new export writes in words): no lead meets them,
+    a silent 0 unless said. An empty column is said by `empty_columns`."""
+    found = []
+    for criterion in definition.criteria:
+        name = resolve(leads, criterion.field) if criterion.op in RANGE_OPS else None
+        if name is None or len(leads) == 0 or not _is_text_like(leads[name]):
+            continue
+        values = _distinct(leads, name)
+        if not values.unknown.all() and not values.numbers().notna().any():
+            found.append(criterion)
+    return found
+
+
+def _is_text_like(column: pd.Series) -> bool:
+    return (isinstance(column.dtype, pd.CategoricalDtype)
+            or pd.api.types.is_string_dtype(column) or pd.api.types.is_object_dtype(column))
 
 
 def empty_columns(leads: pd.DataFrame, definition: Definition) -> list[str]:

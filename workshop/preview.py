@@ -20,6 +20,7 @@ from workshop.evaluate import (
     evaluate,
     kept_mask,
     missing_columns,
+    ranges_on_text,
     reasons,
 )
 from workshop.hindsight import named_after_the_fact
@@ -64,12 +65,17 @@ def empty_warning(leads: pd.DataFrame, definition: Definition,
     """A sentence when a column the definition uses holds no value at all in these leads, so
     its rules are unknown for every lead and its figures would be a silent 0; else ""."""
     empty = empty_columns(leads, definition)
-    if not empty:
-        return ""
-    names = ", ".join(f"“{name}”" for name in empty)
-    return (f"{names} {'is' if len(empty) == 1 else 'are'} empty in {where} (every value "
-            "blank, a placeholder or unreadable), so no lead can meet a rule on "
-            f"{'it' if len(empty) == 1 else 'them'}.")
+    worded = [c for c in ranges_on_text(leads, definition) if c.field not in empty]
+    said = []
+    if empty:
+        names = ", ".join(f"“{name}”" for name in empty)
+        said.append(f"{names} {'is' if len(empty) == 1 else 'are'} empty in {where} (every "
+                    "value blank, a placeholder or unreadable), so no lead can meet a rule on "
+                    f"{'it' if len(empty) == 1 else 'them'}.")
+    for criterion in worded:
+        said.append(f"“{criterion.field}” holds words and no number in {where}, so no lead "
+                    f"can meet “{criterion.sentence()}”.")
+    return " ".join(said)
 
 
 def headline(leads: pd.DataFrame, definition: Definition) -> dict[str, float | int | None]:
