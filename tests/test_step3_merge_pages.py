@@ -9,8 +9,9 @@ from workshop import store
 from workshop.db import make_engine, session
 
 
-def _revealed(url: str, sizes: dict | None = None):
-    """The drafted workshop revealed; `sizes`: role -> the size rule its draft has instead."""
+def _revealed(url: str, sizes: dict | None = None, answers: dict | None = None):
+    """The drafted workshop revealed; `sizes`: role -> the size rule its draft has instead;
+    `answers`: role -> (question, its criteria) the draft has besides."""
     workshop_id, tokens = drafted_workshop(url)
     engine = make_engine(url)
     with session(engine) as s:
@@ -18,6 +19,10 @@ def _revealed(url: str, sizes: dict | None = None):
             draft, revision, _ = store.my_draft(s, workshop_id, tokens[role])
             sized = draft.with_question("size", [C("employees", **bound)])
             store.save_draft(s, workshop_id, tokens[role], sized, revision)
+        for role, (question, criteria) in (answers or {}).items():
+            draft, revision, _ = store.my_draft(s, workshop_id, tokens[role])
+            store.save_draft(s, workshop_id, tokens[role],
+                             draft.with_question(question, criteria), revision)
     engine.dispose()
     dana = open_as(workshop_id, tokens["facilitator"], COMPARE)
     next(b for b in dana.button if "Reveal" in b.label).click().run()
@@ -100,7 +105,8 @@ def test_a_number_typed_by_hand_and_an_apply_in_one_rerun_both_save(app_url):  #
     """A number typed in the open form reaches the server with the click on another row's
     Apply (the box is left by clicking Apply). Both are saved, whichever of their callbacks
     Streamlit runs first: the row above the form (industry) and the row below it (location)."""
-    workshop_id, tokens, dana = _revealed(app_url)
+    workshop_id, tokens, dana = _revealed(app_url, answers={
+        "sales": ("location", [C("country", values=["Germany"])])})
     click(dana, "edit:size")
     dana.selectbox(key="op:industry").set_value("take:Marketing").run()
     dana.selectbox(key="op:location").set_value("take:Sales").run()
@@ -113,3 +119,15 @@ def test_a_number_typed_by_hand_and_an_apply_in_one_rerun_both_save(app_url):  #
                 if c.field == "employees"] == [typed], row
         assert shared.decisions.get(row, "").startswith("took "), row
         assert not [w for w in dana.warning if "changed elsewhere" in str(w.value)], row
+
+
+def test_a_draft_that_left_a_question_blank_offers_no_answer_to_take(app_url):  # noqa: F811
+    """"Take Sales's answer" was offered on rows Sales left blank (and cleared the row)."""
+    _, _, dana = _revealed(app_url)
+    size = dana.selectbox(key="op:size").options  # every draft answered the size
+    assert {"Take Facilitator's answer", "Take Marketing's answer",
+            "Take Sales's answer"} <= set(size)
+    decision = dana.selectbox(key="op:decision").options  # Sales alone answered it
+    assert "Take Sales's answer" in decision
+    assert not {"Take Facilitator's answer", "Take Marketing's answer"} & set(decision)
+    assert "Leave open (no rule)" in decision

@@ -199,7 +199,12 @@ def row_tools(row) -> None:
     if not facilitator:
         return
     pick, go, edit = st.columns([4, 1, 1], vertical_alignment="bottom")
-    operation = pick.selectbox("Build the shared answer", list(OPERATIONS),
+    # A draft that left this question blank has no answer to take.
+    offered = [op for op in OPERATIONS
+               if not op.startswith("take:") or op.removeprefix("take:") in row.answered_by]
+    if st.session_state.get(f"op:{key}") not in offered:
+        st.session_state.pop(f"op:{key}", None)
+    operation = pick.selectbox("Build the shared answer", offered,
                                format_func=OPERATIONS.get, key=f"op:{key}")
     try:
         candidate, how = merge.apply_operation(shared.definition, key, operation, drafts,
