@@ -213,7 +213,7 @@ def test_from_reveal_to_version_two(app_url):
     dana.switch_page(COMMUNICATE).run()
     assert "Version 1" in texts(dana) and "Priya for Marketing" in texts(dana)
     assert "## In figures" in texts(dana)  # measured on its export when proposed
-    assert "Measured on northwind-leads.csv (6,000 leads)" in texts(dana)
+    assert "Measured on northwind-leads.csv (6,000 leads created from " in texts(dana)
     assert "leads) (" not in texts(dana)  # the count is said once
     assert "Northwind <i>Ledger</i>" in texts(dana)  # as typed, never as HTML
 

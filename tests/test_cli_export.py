@@ -165,7 +165,7 @@ def test_export_by_company_takes_the_signed_demo(capsys, tmp_path, database):
     assert f"{demo.MARKETING} for Marketing" in text and f"{demo.SALES} for Sales" in text
     definition, _, _ = finished_version_1()
     figures = measure(load_sample_leads(), definition)
-    assert f"Measured on the sample leads ({figures.leads:,} leads)" in text
+    assert f"Measured on the sample leads ({figures.leads:,} leads created from " in text
     assert f"{figures.sql_per_month:.1f} of them sales-qualified." in text
     for criterion in definition.criteria:  # every rule of the signed definition is on it
         assert criterion.sentence().split(" ")[0] in text

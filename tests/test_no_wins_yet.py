@@ -108,3 +108,17 @@ def test_scorecards_on_newer_leads_that_won_nothing_show_no_win_rate():
     assert row["Wins caught"] is None
     mql = int((leads["industry"][held] == "Software").sum())
     assert row["MQLs (wins among them)"] == f"{mql:,} (0)"
+
+
+def test_the_evidence_page_claims_no_change_where_no_held_back_lead_was_won(database,
+                                                                           tmp_path):
+    """"No single change would have caught 2 or more extra wins" was listed for every draft
+    on newer leads that won nothing: empty, not a finding."""
+    text = (export(600, 3, ["Closed Won", "Closed Lost", "Open"], "2025-01-01")
+            + export(400, 4, ["Closed Lost", "Open"], "2025-06-01").split("\n", 1)[1])
+    path = tmp_path / "close.csv"
+    path.write_text(text)
+    params = revealed_workshop(database, SOFTWARE, path)
+    said = texts(open_page(params, "views/evidence.py"))
+    assert "No lead held back was won (yet)" in said
+    assert "no single change would have caught" not in said

@@ -18,7 +18,7 @@ from workshop import catalog, compare, demo, export, formats, merge, store, vers
 from workshop.db import session as make_session
 from workshop.definition import Definition
 from workshop.leads import load_sample_leads
-from workshop.measure import Figures, measure
+from workshop.measure import Figures, leads_measured, measure
 from workshop.models import Participant, Version, WallLink, Workshop
 from workshop.store import AccessDenied, Locked, NotFound
 
@@ -629,7 +629,8 @@ def test_the_finished_demo(engine, session):
                                               f"{demo.SALES} for Sales"])
     assert shown.measured.figures == expected
     assert shown.page().figures[0].startswith(
-        f"Measured on {demo.SAMPLE_SOURCE} ({len(load_sample_leads()):,} leads)")
+        f"Measured on {demo.SAMPLE_SOURCE} ({leads_measured(expected)}) on ")
+    assert leads_measured(expected).startswith(f"{len(load_sample_leads()):,} leads created from")
 
     listed = store.list_workshops(session)
     assert [(w.id, w.is_demo, w.revealed, w.agreed) for w in listed] == [

@@ -98,7 +98,7 @@ else:
     st.page_link(EVIDENCE.path, label="Upload a fresh CRM export →", icon="📊",
                  query_params=place.params)
     if not isinstance(now, Figures):
-        st.warning(f"No figures on these leads: {escape_markdown(now)}")
+        st.warning(f"No figures on these leads. {escape_markdown(now)}")
     else:
         sha = source.upload.sha256 if source.upload else ""
         earlier = versions.earlier_look(taken, latest.number, names=(source.name, source.label),

@@ -19,7 +19,12 @@ import segno
 
 from workshop import catalog
 from workshop.definition import Definition
-from workshop.measure import leads_count, volume_sentence, wins_sentence
+from workshop.measure import (
+    leads_measured,
+    no_wins_sentence,
+    volume_sentence,
+    wins_sentence,
+)
 from workshop.text import (
     isolated,
     md_escape,
@@ -212,9 +217,10 @@ def _figure_lines(measured) -> list[str]:
         return []
     figures = measured.figures
     source = _LEADS_COUNT.sub("", measured.source or "") or "the leads"  # older rows said it
-    lines = [f"Measured on {source} ({leads_count(figures.leads)}) on "
-             f"{format_date(measured.measured_at)}.", volume_sentence(figures)]
-    caught = wins_sentence(figures)
+    when = f" on {format_date(measured.measured_at)}" if measured.measured_at else ""
+    lines = [f"Measured on {source} ({leads_measured(figures)}){when}.",
+             volume_sentence(figures)]
+    caught = wins_sentence(figures) or no_wins_sentence(figures)
     return lines + ([caught] if caught else [])
 
 

@@ -1051,7 +1051,12 @@ def suggest_outcome(raw: pd.DataFrame, mapping: Mapping | AbcMapping[str, str]
             continue
         won, opened = picked
         if rule is _status_outcome and not won:
-            continue  # HubSpot lead statuses say nothing about a purchase
+            # HubSpot lead statuses say nothing about a purchase; a status that names leads
+            # closed without a conversion ("Closed - Not Converted") is one whose leads have
+            # not converted yet (a recent export): its outcome, with no win so far.
+            if _matching(values, r"not ?converted|" + NOT_WON_STAGE):
+                suggestions.append(OutcomeGuess(header, [], opened))
+            continue
         if rule is _status_outcome and not _names_every_conversion(raw, header, won, flags):
             continue  # converted under a status it does not call so ("Qualified"): the flag
         if won:  # the first column with a won value is the answer: no need to count the rest

@@ -287,6 +287,20 @@ def wins_sentence(figures: Figures) -> str:
     return line + ("." if figures.reliable else f" ({FEW_OUTCOMES}).")
 
 
+def no_wins_sentence(figures: Figures) -> str:
+    """Why figures carry no win line, where they are printed on their own (the one-pager, the
+    wall): the leads had no outcome, or none of them was won yet. Empty when there are wins,
+    and for figures stored before they said whether the leads had an outcome."""
+    if figures.wins:
+        return ""
+    if figures.has_outcome is False:
+        return ("These leads have no column saying whether a lead was won, so there are no "
+                "win figures.")
+    if figures.has_outcome:
+        return "None of these leads was won yet, so there are no win figures."
+    return ""
+
+
 # Said beside win figures from too few decided leads or wins to trust (`Figures.reliable`).
 FEW_OUTCOMES = "from few decided leads and wins, so only a rough guide"
 

@@ -191,10 +191,13 @@ def scorecard_panel(place: Place, source: LeadsSource | None,
         elif card.problem:  # something of the leads held back only
             lines.append(f"- **{escape_markdown(name)}** has no scorecard: "
                          f"{escape_markdown(card.problem)}")
+        elif card.figures is not None and card.figures.wins == 0:
+            continue  # no win among the leads held back: no change could catch one (said above)
         elif card.change is not None:
             lines.append(f"- **{escape_markdown(name)}**, the change that catches the most "
                          f"extra wins per extra lead: {escape_markdown(card.change.sentence)}")
         else:
             lines.append(f"- **{escape_markdown(name)}**: no single change would have caught "
                          f"{MIN_EXTRA_WINS} or more extra wins.")
-    st.markdown("\n".join(lines))
+    if lines:
+        st.markdown("\n".join(lines))
