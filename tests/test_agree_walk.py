@@ -288,6 +288,8 @@ def test_a_rerun_sent_with_the_form_as_drawn_before_never_undoes_an_applied_sugg
         store.reveal(s, workshop_id, tokens["facilitator"])
     engine.dispose()
     dana = open_as(workshop_id, tokens["facilitator"], COMPARE)
+    dana.session_state["compare:guided"] = True  # the guided form opened
+    dana.run()
     as_drawn = dana._tree.get_widget_states()  # the empty shared definition's form
     next(b for b in dana.button if "suggested" in b.label).click().run()
     applied = shared_now(app_url, workshop_id, tokens["facilitator"])

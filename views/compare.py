@@ -241,8 +241,12 @@ if facilitator:
     st.header("Edit the shared definition by hand")
     shown = {focus} if focus is not None else {q.key for q in catalog.QUESTIONS}
     if st.session_state.get(EDITING) not in shown:  # else open in that question's place
-        with st.expander("Open the guided form on the shared definition"):
-            definition_form(SHARED_FORM, load_shared, save_shared, form_values(place))
+        # Its widgets exist only while it is open: a form drawn out of sight had its values
+        # reset by the browser (a window resized while the page ran) and saved as an edit.
+        with st.expander("Open the guided form on the shared definition", key="compare:guided",
+                         on_change="rerun") as guided:
+            if guided.open:
+                definition_form(SHARED_FORM, load_shared, save_shared, form_values(place))
     definition_file_loader(SHARED_FORM, load_shared, save_shared, "the shared definition")
 
 st.header("Every change so far")

@@ -17,7 +17,7 @@ from workshop.ui.comparison_view import comparison_rows
 from workshop.ui.context import Place, visit
 from workshop.ui.evidence_panels import measurement
 from workshop.ui.leads_source import LeadsSource
-from workshop.ui.own_keys import draw_again, drawn_from
+from workshop.ui.own_keys import own_key
 from workshop.ui.pages import Page
 
 NOTICE = "agree:notice"
@@ -51,8 +51,12 @@ def discussion_controls(place: Place, question: str, point: versions.Point | Non
             st.markdown(flag + note)
         return
     flag, note = st.columns([2, 6], vertical_alignment="top")
-    key = drawn_from(f"discuss-open:{question}", bool(point and point.open))
-    flag.toggle("🗣️ Up for discussion", key=key,
+    # Keyed by what is stored and drawn with it as its value, not set through the session: a
+    # toggle the browser drew again (a window resized while the page ran) came back off and
+    # its "change" was saved. Another screen's change is a new key, drawn with the new value.
+    up = bool(point and point.open)
+    key = f"{own_key(f'discuss-open:{question}')}:{point.revision if point else 0}:{int(up)}"
+    flag.toggle("🗣️ Up for discussion", value=up, key=key,
                 on_change=partial(_save_flag, place, question, key))
     with note:
         autosave_text("Decision note", point.note if point else "",
@@ -75,7 +79,6 @@ def _save_flag(place: Place, question: str, key: str) -> None:
     _act(place, versions.set_discussion, question, open=up,
          note=latest.note if latest else "",
          expected_revision=latest.revision if latest else 0)
-    draw_again(f"discuss-open:{question}")
 
 
 def _save_decision_note(place: Place, question: str, text: str, base: int) -> bool:
