@@ -86,3 +86,21 @@ def test_the_guided_form_has_no_widget_until_it_is_opened(app_url):  # noqa: F81
     values = next(m for m in dana.multiselect if str(m.key).startswith(guided)
                   and str(m.key).endswith("industry:industry:values"))
     assert values.value == before.definition.criteria_for("industry")[0].values
+
+
+def test_an_empty_shared_definition_has_no_figures_in_the_live_panel(app_url):  # noqa: F811
+    """Before anything was merged, step 3 showed 'Shared definition: every lead an MQL, 100% of
+    wins' while the box below said it was empty."""
+    workshop_id, tokens = drafted_workshop(app_url)
+    engine = make_engine(app_url)
+    with session(engine) as s:
+        store.reveal(s, workshop_id, tokens["facilitator"])
+    engine.dispose()
+    dana = open_as(workshop_id, tokens["facilitator"], COMPARE)
+    assert "The shared definition is empty" in " ".join(str(i.value) for i in dana.info)
+    tables = [t.value for t in dana.dataframe if "Definition" in t.value.columns]
+    assert tables and all("Shared definition" not in t["Definition"].tolist() for t in tables)
+    assert all(t["Definition"].tolist() for t in tables)  # the drafts are there
+    next(b for b in dana.button if "suggested" in b.label).click().run()
+    tables = [t.value for t in dana.dataframe if "Definition" in t.value.columns]
+    assert any("Shared definition" in t["Definition"].tolist() for t in tables)

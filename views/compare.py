@@ -106,8 +106,11 @@ with st.expander("Who agrees with whom, question by question", expanded=True):
 with st.expander("How the alignment score is worked out"):
     st.markdown(compare.SCORE_EXPLAINED)
 
-live_panel({**drafts, "Shared definition": shared.definition}, source, place,
-           actor.is_facilitator, compact=phone)
+# An empty shared definition qualifies every lead by arithmetic: no figure of it until it
+# holds a rule (as on the evidence page).
+live_panel({**drafts, **({} if shared.definition.is_empty()
+                         else {"Shared definition": shared.definition})},
+           source, place, actor.is_facilitator, compact=phone)
 if not phone:  # wide tables; the evidence page has them
     leads_agreement(source, drafts)
     if source is not None and "outcome" in source.leads.columns:
