@@ -249,7 +249,8 @@ def test_draft_statuses_show_progress_never_content(session):
     assert [s.label for s in statuses] == [
         "Facilitator (Dana)", "Marketing (Priya)", "Marketing (Lena)", "Sales (Marcus)"]
     assert {f.name for f in fields(store.DraftStatus)} == {
-        "participant_id", "role", "name", "answered", "done", "started", "at_screen"}
+        "participant_id", "role", "name", "answered", "done", "started", "at_screen",
+        "pinned"}
     text = repr(statuses)
     assert "secret" not in text and "Software" not in text
     # Everyone in the workshop sees the same board.

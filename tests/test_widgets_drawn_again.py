@@ -104,3 +104,28 @@ def test_an_empty_shared_definition_has_no_figures_in_the_live_panel(app_url):  
     next(b for b in dana.button if "suggested" in b.label).click().run()
     tables = [t.value for t in dana.dataframe if "Definition" in t.value.columns]
     assert any("Shared definition" in t["Definition"].tolist() for t in tables)
+
+
+def test_capacity_and_auto_reveal_are_created_with_what_is_stored(app_url):  # noqa: F811
+    """Boxes set through the session were created at 0 and off: drawn again by the browser,
+    they would have set sales' capacity to 0 reps and auto-reveal off."""
+    from tests.widget_keys import own
+
+    workshop_id, tokens = drafted_workshop(app_url)
+    fac = open_as(workshop_id, tokens["facilitator"], "views/evidence.py")
+    own(fac.number_input, "evidence:reps").set_value(7).run()
+    own(fac.number_input, "evidence:per-rep").set_value(30).run()
+    fac = open_as(workshop_id, tokens["facilitator"], "views/evidence.py")
+    for name, stored in (("evidence:reps", 7), ("evidence:per-rep", 30)):
+        box = own(fac.number_input, name)
+        assert box.value == stored and box.proto.default == stored
+    engine = make_engine(app_url)
+    with session(engine) as s:  # someone still drafting: switching it on reveals nothing yet
+        fresh, key = store.create_workshop(s, company="Acme", title="Q1",
+                                           facilitator_name="Dana")
+        store.start_turn(s, fresh.id, key, role="sales", name="Lee")
+        store.set_auto_reveal(s, fresh.id, key, True)
+    engine.dispose()
+    teams = open_as(fresh.id, key, "views/teams.py")
+    toggle = own(teams.toggle, "auto-reveal")
+    assert toggle.value is True and toggle.proto.default is True

@@ -6,7 +6,7 @@ import streamlit as st
 from workshop import store
 from workshop.ui.context import require_workshop, step_header, visit
 from workshop.ui.invitations import invitations_panel
-from workshop.ui.own_keys import draw_again, drawn_from
+from workshop.ui.own_keys import stored_key
 from workshop.ui.pages import COMPARE, TEAMS
 from workshop.ui.reveal import just_revealed, reveal_control
 from workshop.ui.status_board import remove_panel, status_board
@@ -42,7 +42,6 @@ if place.presenting:
 def set_auto_reveal(key: str) -> None:
     with visit(place) as ws:
         ws(store.set_auto_reveal, bool(st.session_state.to_dict().get(key)))
-    draw_again("auto-reveal")
 
 
 invite_column, board_column = st.columns([2, 3])
@@ -52,9 +51,9 @@ with invite_column:
 with board_column:
     st.header("Who is where")
     status_board(place)
-    auto_reveal = drawn_from("auto-reveal", bool(workshop.auto_reveal))
-    st.toggle("Reveal by itself as soon as everyone is done", key=auto_reveal,
-              on_change=set_auto_reveal, args=(auto_reveal,))
+    auto_reveal = stored_key("auto-reveal", bool(workshop.auto_reveal))
+    st.toggle("Reveal by itself as soon as everyone is done", value=bool(workshop.auto_reveal),
+              key=auto_reveal, on_change=set_auto_reveal, args=(auto_reveal,))
     reveal_control(place, "🔓 Reveal all drafts now", key="teams:reveal")
     with st.expander("Remove someone who should not be here"):
         st.caption("Someone who joined by mistake, left, or is not one of you: their draft is "

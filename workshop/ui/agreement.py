@@ -17,7 +17,7 @@ from workshop.ui.comparison_view import comparison_rows
 from workshop.ui.context import Place, visit
 from workshop.ui.evidence_panels import measurement
 from workshop.ui.leads_source import LeadsSource
-from workshop.ui.own_keys import own_key
+from workshop.ui.own_keys import stored_key
 from workshop.ui.pages import Page
 
 NOTICE = "agree:notice"
@@ -55,7 +55,7 @@ def discussion_controls(place: Place, question: str, point: versions.Point | Non
     # toggle the browser drew again (a window resized while the page ran) came back off and
     # its "change" was saved. Another screen's change is a new key, drawn with the new value.
     up = bool(point and point.open)
-    key = f"{own_key(f'discuss-open:{question}')}:{point.revision if point else 0}:{int(up)}"
+    key = stored_key(f"discuss-open:{question}", (up, point.revision if point else 0))
     flag.toggle("🗣️ Up for discussion", value=up, key=key,
                 on_change=partial(_save_flag, place, question, key))
     with note:

@@ -14,7 +14,7 @@ from workshop.preview import cannot_evaluate, empty_warning, has_dates
 from workshop.text import BLANK, escape_markdown
 from workshop.ui.context import Place, visit
 from workshop.ui.leads_source import LeadsSource
-from workshop.ui.own_keys import MARK, draw_again, drawn_from
+from workshop.ui.own_keys import MARK, stored_key
 
 PERCENT = st.column_config.NumberColumn(format="percent")
 
@@ -76,15 +76,16 @@ def capacity_inputs(place: Place) -> tuple[int, int]:
     """Sales reps and the leads one rep can work a month: drawn once per page run, from the
     capacity kept with the workshop, and kept there as soon as a box is left."""
     stored = _stored_capacity(place)
-    reps_key = drawn_from(REPS_KEY, stored.reps)
-    per_rep_key = drawn_from(PER_REP_KEY, stored.per_rep)
+    reps_key = stored_key(REPS_KEY, stored.reps)
+    per_rep_key = stored_key(PER_REP_KEY, stored.per_rep)
     left, right = st.columns(2)
     reps = left.number_input("Sales reps following up leads", min_value=0, max_value=MAX_REPS,
-                             step=1, key=reps_key, on_change=_keep_capacity,
-                             args=(place, reps_key))
+                             value=stored.reps, step=1, key=reps_key,
+                             on_change=_keep_capacity, args=(place, reps_key))
     per_rep = right.number_input("Leads one rep can work per month", min_value=0,
-                                 max_value=MAX_PER_REP, step=5, key=per_rep_key,
-                                 on_change=_keep_capacity, args=(place, per_rep_key))
+                                 max_value=MAX_PER_REP, value=stored.per_rep, step=5,
+                                 key=per_rep_key, on_change=_keep_capacity,
+                                 args=(place, per_rep_key))
     return int(reps), int(per_rep)
 
 
@@ -105,9 +106,7 @@ def _keep_capacity(place: Place, box: str) -> None:
             reps = int(typed)
         else:
             per_rep = int(typed)
-        ws(set_capacity, reps, per_rep)
-    for name in (REPS_KEY, PER_REP_KEY):  # both drawn from what is stored now
-        draw_again(name)
+        ws(set_capacity, reps, per_rep)  # both boxes are drawn from it on the next run
 
 
 def capacity_per_month(place: Place) -> float | None:

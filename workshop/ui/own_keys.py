@@ -24,16 +24,13 @@ def own_key(name: str) -> str:
     return f"{name}{MARK}{st.session_state[_SESSION]}"
 
 
-def drawn_from(name: str, stored: object) -> str:
-    """The key to draw the widget `name` under, showing `stored`: set to it when the widget was
-    last drawn from another stored value (another screen changed it) or never drawn. A widget
-    keeps its own value otherwise, and would go on showing what this screen last set."""
-    key, drawn = own_key(name), f"{name}{MARK}drawn"
-    if st.session_state.get(drawn) != stored:
-        st.session_state[key] = st.session_state[drawn] = stored
-    return key
+def stored_key(name: str, stored: object) -> str:
+    """The key to draw the widget `name` under, created with `stored` as its value (pass it as
+    the widget's value too, never through the session): a new key whenever what is stored
+    changes (another screen, or this one's own save), so the widget shows it.
 
-
-def draw_again(name: str) -> None:
-    """In the widget's callback, after saving: draw it from what is stored on this run."""
-    st.session_state[f"{name}{MARK}drawn"] = None
+    Never set through the session: a browser that draws a widget again (a window resized
+    while the page ran) starts it from the value it was created with and sends that with the
+    next rerun; a widget created with a default and set through the session came back at
+    that default, and the "change" was saved."""
+    return f"{own_key(name)}:{stored!r}"
