@@ -138,6 +138,9 @@ def test_presentation_mode_and_keyboard_moves_on_the_projector(
             agenda.move_to(s, workshop.id, token, 1)
         priya_page.wait_for_url("**/draft?**", timeout=20_000)
         settle(priya_page)
+        # the new page may still be drawing when the address has changed: wait for its title
+        priya_page.get_by_test_id("stMain").get_by_text("Your ideal lead").first.wait_for(
+            timeout=20_000)
         assert "Your ideal lead" in priya_page.get_by_test_id("stMain").inner_text()
         snap(priya_page, "presentation-participant-follows-phone")
     finally:
