@@ -37,14 +37,24 @@ def prove_pin(place: Place, name: str) -> None:
                             key="turn:prove-pin")
         typed = st.form_submit_button("Carry on", type="primary")
     if typed:
-        try:
-            with visit(place) as ws:
-                ws(store.prove_turn_pin, pin)
-        except (ValueError, store.StoreError) as error:
-            st.error(escape_markdown(str(error)))
-        else:
-            st.session_state[PROVEN] = (place.workshop_id, place.token)
-            st.rerun()
+        _accept_pin(place, store.prove_turn_pin, pin)
+    _not_now(place)
+
+
+def _accept_pin(place: Place, action, pin: str) -> None:
+    """`action` (choose or prove the turn's PIN) with `pin`: this session has then seen it and
+    the draft shows; else the refusal in words."""
+    try:
+        with visit(place) as ws:
+            ws(action, pin)
+    except (ValueError, store.StoreError) as error:
+        st.error(escape_markdown(str(error)))
+    else:
+        st.session_state[PROVEN] = (place.workshop_id, place.token)
+        st.rerun()
+
+
+def _not_now(place: Place) -> None:
     if st.button("Not now: hand the screen back", key="turn:back"):
         hand_back(place)
 
@@ -133,20 +143,11 @@ def choose_pin(place: Place) -> None:
         first = st.text_input("Your PIN", type="password", max_chars=PIN_DIGITS[1])
         again = st.text_input("The same PIN again", type="password", max_chars=PIN_DIGITS[1])
         chosen = st.form_submit_button("Keep my draft to myself", type="primary")
-    if chosen:
-        if first != again:
-            st.error("The two PINs differ: type them again.")
-        else:
-            try:
-                with visit(place) as ws:
-                    ws(store.set_turn_pin, first)
-            except (ValueError, store.StoreError) as error:
-                st.error(escape_markdown(str(error)))
-            else:
-                st.session_state[PROVEN] = (place.workshop_id, place.token)
-                st.rerun()
-    if st.button("Not now: hand the screen back", key="turn:back"):
-        hand_back(place)
+    if chosen and first != again:
+        st.error("The two PINs differ: type them again.")
+    elif chosen:
+        _accept_pin(place, store.set_turn_pin, first)
+    _not_now(place)
 
 
 def _start(place: Place, role: str, name: str, reopen: bool = False,
