@@ -547,10 +547,15 @@ def _date_order_of_every_value(values: pd.Series, default: str) -> tuple[str, bo
     first = pd.to_numeric(parts[0][numeric], errors="coerce")
     second = pd.to_numeric(parts[2][numeric], errors="coerce")
     day_first, month_first = first > 12, second > 12
+
+    def example(deciding: pd.Series, day: pd.Series) -> str:  # a day every month has, if any
+        real = (deciding & (day <= 28)).to_numpy()
+        return str(text[numeric][real if real.any() else deciding.to_numpy()].iloc[0])
+
     if day_first.any() and not month_first.any():
-        return column_types.DAY_FIRST, False, str(text[numeric][day_first.to_numpy()].iloc[0])
+        return column_types.DAY_FIRST, False, example(day_first, first)
     if month_first.any() and not day_first.any():
-        return column_types.MONTH_FIRST, False, str(text[numeric][month_first.to_numpy()].iloc[0])
+        return column_types.MONTH_FIRST, False, example(month_first, second)
     if day_first.any():
         order = (column_types.DAY_FIRST if day_first.sum() >= month_first.sum()
                  else column_types.MONTH_FIRST)

@@ -16,6 +16,7 @@ from workshop.preview import (
     FITS,
     ID_COLUMNS,
     MIN_DECIDED,
+    NO_CAPACITY,
     TOO_LOOSE,
     TOO_TIGHT,
     NoDates,
@@ -132,9 +133,10 @@ def test_average_of_an_empty_volume_is_zero():
         (49, 2, 50, TOO_TIGHT, 0.49, 100),
         (0, 1, 10, TOO_TIGHT, 0.0, 10),
         (12.5, 1, 20, FITS, 0.625, 20),
-        (5, 0, 20, TOO_LOOSE, None, 0),     # no reps: anything is too much
-        (5, 3, 0, TOO_LOOSE, None, 0),
-        (0, 0, 0, FITS, None, 0),
+        # No capacity entered: no verdict, not "too loose" in a table read on its own.
+        (5, 0, 20, NO_CAPACITY, None, 0),
+        (5, 3, 0, NO_CAPACITY, None, 0),
+        (0, 0, 0, NO_CAPACITY, None, 0),
     ],
 )
 def test_capacity_verdict_table(per_month, reps, per_rep, verdict, ratio, capacity):

@@ -46,9 +46,10 @@ if source is None:
     st.stop()
 if source.upload is not None and actor.is_facilitator:
     # Before the reveal, the facilitator's own draft is the one to check, except on the shared
-    # screen: there it stays off until the reveal, as on step 1.
+    # screen: there it stays off until the reveal, as on step 1. After it, it is one of the
+    # revealed drafts, under the facilitator's name.
     own = {}
-    if revealed or not place.presenting:
+    if not revealed and not place.presenting:
         with visit(place) as ws:
             own = {"Your draft": ws(store.my_draft)[0]}
     review(place, source, {**own, **definitions})

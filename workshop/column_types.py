@@ -351,9 +351,9 @@ def date_order(values: pd.Series, default: str = MONTH_FIRST) -> tuple[str, bool
     second = pd.to_numeric(parts[2][numeric], errors="coerce")
     day_first, month_first = first > 12, second > 12
     if day_first.any() and not month_first.any():
-        return DAY_FIRST, False, str(text[numeric][day_first.to_numpy()].iloc[0])
+        return DAY_FIRST, False, _example(text[numeric], day_first, first)
     if month_first.any() and not day_first.any():
-        return MONTH_FIRST, False, str(text[numeric][month_first.to_numpy()].iloc[0])
+        return MONTH_FIRST, False, _example(text[numeric], month_first, second)
     if day_first.any():  # both: a column mixing conventions; the majority is assumed
         order = DAY_FIRST if day_first.sum() >= month_first.sum() else MONTH_FIRST
         numeric_text = text[numeric]
@@ -365,6 +365,13 @@ def date_order(values: pd.Series, default: str = MONTH_FIRST) -> tuple[str, bool
     if (parts[1][numeric] == ".").all():
         return DAY_FIRST, False, ""
     return default, True, ""
+
+
+def _example(text: pd.Series, deciding: pd.Series, day: pd.Series) -> str:
+    """A value that decides the order, one whose day every month has (28 or less) where there
+    is one: "31/02/2026" decides as well, but reads as no date at all."""
+    every_month = (deciding & (day <= 28)).to_numpy()
+    return str(text[every_month if every_month.any() else deciding.to_numpy()].iloc[0])
 
 
 # A zone after a time ("…T21:00:00-05:00", "…09:15:00Z", "… 10:00 UTC"): the CRM wrote the time

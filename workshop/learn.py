@@ -53,11 +53,13 @@ from workshop.leads import header_columns
 from workshop.mapping import Mapping, normalise_header
 from workshop.measure import formatted
 from workshop.preview import (
+    SHORT_EXPORT_DAYS,
     average_per_month,
     covered_months,
     created_stamps,
     monthly_volume,
     outcome_metrics,
+    per_month_value,
 )
 
 MIN_WINS = 30  # won deals among the older leads below which nothing is learned
@@ -550,6 +552,9 @@ class Holdout:
     wins_caught: float | None  # share of the held-back wins that are MQLs
     lift: float | None  # win rate of MQLs / win rate of the rest
     base_rate: float | None  # of all decided held-back leads
+    # Days of leads a month's figure rests on, when under SHORT_EXPORT_DAYS (the newest month
+    # only a week old, say): `mql_per_month` is then None, as a week's leads make no month.
+    short_days: int | None = None
 
     def to_dict(self) -> dict:
         shown = {}
@@ -566,7 +571,7 @@ def holdout_figures(leads: pd.DataFrame, definition: Definition, part: np.ndarra
     is_mql = result.frame["is_mql"].to_numpy(bool)
     if months is None:
         months = month_numbers(leads)
-    per_month, month_count = None, 0
+    per_month, month_count, short_days = None, 0, None
     if months is not None:
         mine = months[part]
         dated = mine >= 0
@@ -584,13 +589,17 @@ def holdout_figures(leads: pd.DataFrame, definition: Definition, part: np.ndarra
             # evidence page's figure is (`covered_months`).
             first, shares = covered_months(leads, months)
             covered = float(shares[its_months[0] - first:its_months[-1] - first + 1].sum())
-            per_month = round(qualified / covered, 1)
+            days = _day_span(leads, whole_months)
+            if days < SHORT_EXPORT_DAYS:
+                short_days = days
+            else:
+                per_month = per_month_value(qualified / covered)
     metrics = outcome_metrics(subset, result)
     if metrics is None:
         return Holdout(leads=len(subset), decided=0, wins=0, months=month_count,
                        mql=int(is_mql.sum()), mql_per_month=per_month, won_mql=0,
                        win_rate=None, win_rate_low=None, win_rate_high=None, wins_caught=None,
-                       lift=None, base_rate=None)
+                       lift=None, base_rate=None, short_days=short_days)
     low = high = None
     if metrics.qualified_decided:
         lows, highs = interval(metrics.qualified_won, metrics.qualified_decided)
@@ -601,7 +610,14 @@ def holdout_figures(leads: pd.DataFrame, definition: Definition, part: np.ndarra
         mql=int(is_mql.sum()), mql_per_month=per_month, won_mql=metrics.qualified_won,
         win_rate=metrics.win_rate_qualified, win_rate_low=low, win_rate_high=high,
         wins_caught=metrics.wins_caught if metrics.wins else None, lift=metrics.lift,
-        base_rate=metrics.wins / decided if decided else None)
+        base_rate=metrics.wins / decided if decided else None, short_days=short_days)
+
+
+def _day_span(leads: pd.DataFrame, rows: np.ndarray) -> int:
+    """Days from the first created day of `rows` to the last, both counted."""
+    days = created_stamps(leads)[rows].astype("datetime64[D]")
+    days = days[~np.isnat(days)]
+    return int((days.max() - days.min()).astype(np.int64)) + 1
 
 
 @dataclass(frozen=True)

@@ -343,6 +343,7 @@ def created_stamps(leads: pd.DataFrame) -> np.ndarray | None:
 LOOSE_ABOVE = 1.10  # more than 110% of capacity: leads go cold unworked -> too loose
 TIGHT_BELOW = 0.50  # under half of capacity: reps sit idle, good leads are filtered out
 TOO_LOOSE, FITS, TOO_TIGHT = "too loose", "fits", "too tight"
+NO_CAPACITY = "no capacity entered"  # 0 reps or 0 leads per rep: nothing to judge against
 
 
 @dataclass(frozen=True)
@@ -369,11 +370,11 @@ def capacity_verdict(mql_per_month: float, reps: int, leads_per_rep: int) -> Ver
     volume = f"{amount} qualified lead{'' if amount == '1' else 's'}"
     if capacity == 0:
         if mql_per_month > 0:
-            return Verdict(TOO_LOOSE, None, 0,
+            return Verdict(NO_CAPACITY, None, 0,
                            f"No sales capacity entered (0 reps or 0 leads per rep), so none of "
                            f"the {volume} a month would be followed up. Enter how many reps "
                            f"there are and how many leads each can work a month.")
-        return Verdict(FITS, None, 0, "No sales capacity entered and no qualified leads a "
+        return Verdict(NO_CAPACITY, None, 0, "No sales capacity entered and no qualified leads a "
                                       "month: there is nothing to compare yet.")
     ratio = mql_per_month / capacity
     base = (f"About {volume} a month against capacity for {capacity:,} "
@@ -473,10 +474,11 @@ def outcome_metrics(leads: pd.DataFrame, evaluation: Evaluation,
     lift = rate_q / rate_r if rate_q is not None and rate_r else None
     problems = []
     if q_decided < MIN_DECIDED:
-        problems.append(f"only {q_decided} decided {stage}s (need {MIN_DECIDED})")
-    if 0 < r_decided < MIN_DECIDED:  # none outside (every lead qualifies): nothing to compare
-        problems.append(f"only {r_decided} decided leads outside the {stage}s "
+        problems.append(f"only {q_decided} decided {stage}{'' if q_decided == 1 else 's'} "
                         f"(need {MIN_DECIDED})")
+    if 0 < r_decided < MIN_DECIDED:  # none outside (every lead qualifies): nothing to compare
+        problems.append(f"only {r_decided} decided lead{'' if r_decided == 1 else 's'} "
+                        f"outside the {stage}s (need {MIN_DECIDED})")
     if wins < MIN_WINS:
         problems.append(f"only {wins} past win{'' if wins == 1 else 's'} (need {MIN_WINS})")
     reason = ("Too few leads to trust these rates: " + "; ".join(problems) + ".") \

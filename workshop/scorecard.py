@@ -132,6 +132,18 @@ def few_outcomes_held_back(cards: dict[str, Scorecard]) -> str:
             f"{FEW_OUTCOMES}.")
 
 
+def short_held_back(cards: dict[str, Scorecard]) -> str:
+    """Why the scorecards show no MQLs a month and no capacity verdict, when the held-back
+    leads span too few days to work out a month's (see `Holdout.short_days`); else empty."""
+    days = next((card.figures.short_days for card in cards.values()
+                 if card.figures is not None and card.figures.short_days), None)
+    if days is None:
+        return ""
+    return ("The scorecards leave out MQLs a month and the verdict against capacity: the "
+            f"newer leads they are checked on span only {days:,} day{'' if days == 1 else 's'}, "
+            "too few to work out a month's leads from.")
+
+
 def scorecards(leads: pd.DataFrame, definitions: dict[str, Definition], *,
                capacity: float | None = None, seed: int = 0) -> dict[str, Scorecard]:
     """A scorecard per named draft, all on the same held-back leads."""

@@ -132,7 +132,8 @@ def capacity_panel(place: Place, source: LeadsSource, definitions: dict[str, Def
         per_month = preview.average_per_month(volume)
         verdict = preview.capacity_verdict(per_month, int(reps), int(per_rep))
         rows.append({"Definition": name, "MQL per month": preview.per_month_value(per_month),
-                     "Verdict": verdict.verdict + (" (from a short export)" if short else "")})
+                     "Verdict": verdict.verdict + (" (from a short export)" if short and
+                                                   verdict.ratio is not None else "")})
         sentences.append(f"- **{escape_markdown(name)}:** "
                          + escape_markdown(" ".join(filter(None, (short, verdict.sentence)))))
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

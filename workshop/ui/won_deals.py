@@ -11,7 +11,13 @@ from workshop.definition import Definition
 from workshop.mapping import Mapping
 from workshop.measure import formatted
 from workshop.preview import cannot_evaluate, empty_warning
-from workshop.scorecard import MIN_EXTRA_WINS, Scorecard, few_outcomes_held_back, scorecards
+from workshop.scorecard import (
+    MIN_EXTRA_WINS,
+    Scorecard,
+    few_outcomes_held_back,
+    scorecards,
+    short_held_back,
+)
 from workshop.text import BLANK, escape_markdown
 from workshop.ui.context import Place, visit
 from workshop.ui.evidence_panels import capacity_inputs, capacity_per_month
@@ -54,6 +60,14 @@ def add_panel(place: Place, source: LeadsSource, revealed: bool) -> None:
     if present and revealed:
         st.markdown("The won deals' draft is on the table beside the others (step 3); each "
                     "of its answers says in its note what the leads showed.")
+        return
+    try:
+        learn.outcomes(source.leads)
+    except learn.CannotLearn as error:  # every deal still open: no button that only says so
+        st.caption(f"{error} The leads can draft their own answer once deals are won or lost.")
+        if present:
+            st.button("Take out the won deals' draft", key="won-deals:remove",
+                      on_click=_remove, args=(place,))
         return
     st.markdown("The leads can draft too: for each question, what the won deals have in "
                 "common, learned on the older leads and checked on the newer ones. "
@@ -153,6 +167,18 @@ def scorecard_rows(cards: dict[str, Scorecard]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _too_few_missed(figures) -> str:
+    """Said instead of looking for a change, when a draft misses fewer held-back wins than a
+    change must catch to be shown."""
+    missed, wins = figures.wins - figures.won_mql, figures.wins
+    if missed == 0:
+        return f"catches {'the one' if wins == 1 else f'all {wins:,}'} held-back win" + (
+            "" if wins == 1 else "s") + ": no change is needed to catch more."
+    which = "the one held-back win" if wins == 1 else f"{missed:,} of the {wins:,} held-back wins"
+    return f"misses {which}, so no change could catch {MIN_EXTRA_WINS} or more extra wins."
+
+
+
 def scorecard_panel(place: Place, source: LeadsSource | None,
                     definitions: dict[str, Definition]) -> None:
     """Every draft on the newer leads: would we have caught our customers, does sales have
@@ -170,9 +196,9 @@ def scorecard_panel(place: Place, source: LeadsSource | None,
     st.markdown(f"Checked on {escape_markdown(part)}: leads the won deals' draft was not "
                 "learned from, so every draft is judged on the same unseen leads."
                 + (f" Sales capacity: {per_month:,.0f} leads a month." if per_month else ""))
-    few = few_outcomes_held_back(cards)
-    if few:
-        st.caption(few)
+    for caveat in (few_outcomes_held_back(cards), short_held_back(cards)):
+        if caveat:
+            st.caption(caveat)
     rows = scorecard_rows(cards)
     if not rows.empty:
         st.dataframe(rows, hide_index=True, width="stretch", placeholder=BLANK, column_config={
@@ -193,6 +219,9 @@ def scorecard_panel(place: Place, source: LeadsSource | None,
                          f"{escape_markdown(card.problem)}")
         elif card.figures is not None and card.figures.wins == 0:
             continue  # no win among the leads held back: no change could catch one (said above)
+        elif card.figures is not None \
+                and card.figures.wins - card.figures.won_mql < MIN_EXTRA_WINS:
+            lines.append(f"- **{escape_markdown(name)}**: {_too_few_missed(card.figures)}")
         elif card.change is not None:
             lines.append(f"- **{escape_markdown(name)}**, the change that catches the most "
                          f"extra wins per extra lead: {escape_markdown(card.change.sentence)}")
