@@ -103,6 +103,26 @@ OR_MORE_WORDS = ("or more", "and more", "and above", "and over", "or above", "or
 RANGE_WORDS = ("to", "bis", "à", "a", "tot")
 _UNIT = "(?i:{})\\.?".format("|".join(sorted({w for words in UNIT_WORDS.values() for w in words},
                                              key=len, reverse=True)))
+# A unit word right after a figure ("2.8M", "€3,4 Mio.", "1,5 MEUR", "5 Mrd"): the value says
+# its own unit, so a unit the column is read in (its header's "($M)", say) never multiplies
+# it again. Python's engine (a lookahead); used where a column has a unit, which is rare.
+CURRENCY_WORDS = tuple(sorted({*CURRENCY_CODES, *(mark.rstrip(".") for mark in CURRENCY_MARKS
+                                                 if mark.rstrip(".").isalpha())},
+                              key=len, reverse=True))  # "eur", "kr": after "M" in "1,5 MEUR"
+OWN_UNIT = re.compile(r"\d\s?(?:{})\.?(?:{})?\.?(?![a-z])".format(
+    "|".join(sorted({w for words in UNIT_WORDS.values() for w in words}, key=len, reverse=True)),
+    "|".join(CURRENCY_WORDS)), re.IGNORECASE)
+
+
+def carries_own_unit(values: pd.Series) -> np.ndarray:
+    """Per value, whether it writes its own unit word after its figure (`OWN_UNIT`); each
+    distinct value is looked at once."""
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    own = np.array([isinstance(v, str) and OWN_UNIT.search(v) is not None for v in distinct]
+                   + [False], dtype=bool)  # the last for a missing value's code, -1
+    return own[codes]
+
+
 # After a number: a percent sign or a unit word, then perhaps a currency sign ("1,2 Mio €").
 _TAIL = rf"(?:\s?%|\s?{_UNIT})?(?:\s?{_MONEY})?"
 _TO = r"\s?(?:[-–—]|(?i:{}))\s?".format("|".join(RANGE_WORDS))
@@ -255,6 +275,10 @@ class Reading:
             if not self.decimal:
                 return f"whole {text}{unit}" if self.kind == "number" else f"{text}{unit}"
             mark = "decimal comma" if self.decimal == "," else "decimal point"
+            if written_both_ways(self.ambiguous, self.evidence):
+                return (f"{text}{unit}: written with both decimal marks ({self.evidence}), so "
+                        f"each value is read by its own: a mark before three digits groups "
+                        f"thousands, else the {mark} is assumed")
             if self.ambiguous:
                 return f"{text}{unit} ({mark} assumed: no value decides)"
             return f"{text}{unit} ({mark})"
@@ -297,7 +321,8 @@ def _matching(values: pa.Array, pattern: str) -> pa.Array:
 def decimal_mark(values: pd.Series, default: str = ".") -> tuple[str, bool, str]:
     """(mark, ambiguous, evidence) for text numbers: ',' when some value can only be read with a
     decimal comma and none only with a decimal point, and the other way round; else `default`;
-    "" when no value holds a mark between digits (whole numbers)."""
+    "" when no value holds a mark between digits (whole numbers). Ambiguous with evidence
+    ("€3,4 Mio. and 1.2M"): values decide both ways (`written_both_ways`)."""
     text = _filled(values)
     if len(text) == 0 or not pc.any(_matching(text, r"\d[.,]\d")).as_py():
         return "", False, ""  # whole numbers: there is no mark to decide
@@ -307,8 +332,17 @@ def decimal_mark(values: pd.Series, default: str = ".") -> tuple[str, bool, str]
         return ",", False, comma[0].as_py()
     if len(point) and not len(comma):
         return ".", False, point[0].as_py()
+    if len(comma) and len(point):
+        return default, True, f"{comma[0].as_py()} and {point[0].as_py()}"
     undecided = pc.any(_matching(text, r"\d[.,]\d{3}(?:$|\D)")).as_py()  # a thousand or 1.234?
-    return default, bool(undecided or (len(comma) and len(point))), ""
+    return default, bool(undecided), ""
+
+
+def written_both_ways(ambiguous: bool, evidence: str) -> bool:
+    """Whether `decimal_mark`'s answer says values decide both ways: a column typed by hand
+    by people of both conventions ("€3,4 Mio." beside "1.2M"), where each value's own marks
+    say what they can (`workshop.leads.grouping_alone`)."""
+    return ambiguous and bool(evidence)
 
 
 def number_shaped(values: pd.Series) -> float:

@@ -326,9 +326,9 @@ def _normalise_column(column: pd.Series, key: str, decimal: str, given: set[str]
                 Reading("category"))
     if kind == Kind.NUMBER:
         mark, ambiguous, evidence = _column_decimal(column, decimal)
-        numbers = parse_number(column, mark or decimal)
-        if unit != 1.0:
-            numbers = numbers * unit
+        numbers = in_unit(parse_number(column, mark or decimal,
+                                       column_types.written_both_ways(ambiguous, evidence)),
+                          column, unit)
         return {key: numbers}, Reading("number", mark, ambiguous=ambiguous, evidence=evidence,
                                        unit=unit, buckets=holds_buckets(column))
     if kind == Kind.COUNT:
@@ -387,6 +387,16 @@ def _normalise_column(column: pd.Series, key: str, decimal: str, given: set[str]
     if key == "deal_stage" and "outcome" not in given:
         result["outcome"] = outcome(result[key])
     return result, Reading("text")
+
+
+def in_unit(numbers: pd.Series, column: pd.Series, unit: float) -> pd.Series:
+    """`numbers` read from `column`, times the column's `unit` (thousands, millions), except a
+    value that writes its own ("2.8M" under "Revenue ($M)" is 2.8 million, not 2.8 trillion)."""
+    if unit == 1.0:
+        return numbers
+    if not _is_text(column):
+        return numbers * unit
+    return numbers * np.where(column_types.carries_own_unit(column), 1.0, unit)
 
 
 def _column_decimal(column: pd.Series, decimal: str) -> tuple[str, bool, str]:
@@ -596,9 +606,9 @@ def _typed_other(column: pd.Series, decimal: str, unit: float, date_order: str =
     key = column.name
     if column_types.number_shaped(judged) >= TYPED_SHARE:
         mark, ambiguous, evidence = column_types.decimal_mark(judged, decimal)
-        numbers = parse_number(column, mark or decimal)
-        if unit != 1.0:
-            numbers = numbers * unit
+        numbers = in_unit(parse_number(column, mark or decimal,
+                                       column_types.written_both_ways(ambiguous, evidence)),
+                          column, unit)
         return {key: numbers}, Reading("number", mark, ambiguous=ambiguous, evidence=evidence,
                                        unit=unit, buckets=holds_buckets(column))
     if column_types.date_shaped(judged) >= TYPED_SHARE:
@@ -713,7 +723,7 @@ def _choices_apart(text: pd.Series) -> pd.Series:
     return text.where(~carets, text.str.slice(1, -1).str.replace("^,^", ";", regex=False))
 
 
-def parse_number(column: pd.Series, decimal: str = ".") -> pd.Series:
+def parse_number(column: pd.Series, decimal: str = ".", both_ways: bool = False) -> pd.Series:
     """'$1.5M', '1,500,000', '1.5e6', '10M-50M' (midpoint), '501-1,000', '10,001+' -> float.
 
     With decimal="," (European exports) '1.234,5' and '1,5M' read as 1234.5 and 1.5M. Unit
@@ -724,12 +734,40 @@ def parse_number(column: pd.Series, decimal: str = ".") -> pd.Series:
     if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
         return pd.to_numeric(column, errors="coerce").astype("float64")
     text = _as_text(column)
+    if both_ways:  # see `grouping_alone`
+        text = per_distinct(text, grouping_alone, repeats_below=1.0)
     if decimal == ".":
         plain = _plain_numbers(text)
         if plain is not None:
             return plain
     return per_distinct(text, partial(_parse_written, decimal=decimal),
                         repeats_below=1.0).astype("float64")
+
+
+# A value whose only marks, all alike, each come before three digits, and which writes no unit
+# word ("€750.000", "$1,500"; not "1.200M"): in a column written with both decimal marks, its
+# marks group thousands whichever convention its writer had.
+_GROUPING_ALONE = {mark: re.compile(rf"[^\d.,]*\d{{1,3}}(?:{re.escape(mark)}\d{{3}})+[^\d.,]*")
+                   for mark in ".,"}
+
+
+def grouping_alone(values: pd.Series) -> pd.Series:
+    """The values of a column written with both decimal marks
+    (`column_types.written_both_ways`) with the marks dropped where they can only group
+    thousands (`_GROUPING_ALONE`); the rest as written, for the column's mark to read."""
+    own = column_types.carries_own_unit(values)
+
+    def rewritten(value: object, says_unit: bool) -> object:
+        if not isinstance(value, str) or says_unit:
+            return value
+        stripped = value.strip()
+        for mark, pattern in _GROUPING_ALONE.items():
+            if pattern.fullmatch(stripped):
+                return stripped.replace(mark, "")
+        return value
+
+    return pd.Series([rewritten(v, u) for v, u in zip(values, own, strict=True)],
+                     index=values.index, dtype=values.dtype)
 
 
 def _parse_written(values: pd.Series, decimal: str) -> pd.Series:
@@ -1195,7 +1233,7 @@ LOST_STAGE = (r"lost\b|^loss$|not converted|disqualified|unqualified|closed ?-? 
               r"|not ?qualified|non ?qualifi|nicht ?qualifiziert|no ?cualificad|no ?calificad"
               r"|junk|spam|bad ?fit|no ?fit|not ?a ?fit|poor ?fit|not ?interested|bad ?data"
               r"|do ?not ?(?:contact|call|email)|^dnc$|invalid|duplicat|recycl|unresponsive"
-              r"|no ?response|^dead\b|rejected|delet"
+              r"|no ?response|^dead\b|rejected|delet|\bno ?decision\b"
               r"|kein ?interesse|nicht ?interessiert|abgelehnt|ung[üu]ltig"
               r"|gel[öo]scht|pas ?int[ée]ress|rejet|refus|supprim|no ?interesad|rechazad"
               r"|eliminad|borrad"

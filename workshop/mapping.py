@@ -30,8 +30,10 @@ from workshop.column_types import (
     MONTH_FIRST,
     TYPED_SHARE,
     UNIT_WORDS,
+    carries_own_unit,
     date_shaped,
     decimal_mark,
+    filled,
 )
 from workshop.distinct import per_distinct, text_categories
 from workshop.leads import (
@@ -1250,7 +1252,8 @@ def suggest_units(raw: pd.DataFrame, columns: AbcMapping[str, str], decimal: str
             continue
         named = unit_in_header(header)
         if named is not None:
-            units[header] = named
+            if not _all_say_their_unit(raw[header]):  # else nothing to read in the header's
+                units[header] = named
             continue
         if key != "annual_revenue":
             continue
@@ -1258,6 +1261,14 @@ def suggest_units(raw: pd.DataFrame, columns: AbcMapping[str, str], decimal: str
         if guess != 1.0:
             units[header] = guess
     return units
+
+
+def _all_say_their_unit(column: pd.Series) -> bool:
+    """Whether every filled value (of a sample of 20,000) writes its own unit word ("2.8M")."""
+    if pd.api.types.is_numeric_dtype(column):
+        return False
+    values = filled(column.iloc[:: max(1, len(column) // 20_000)])
+    return bool(len(values)) and bool(carries_own_unit(values).all())
 
 
 def revenue_unit(column: pd.Series, decimal: str = ".") -> float:

@@ -28,6 +28,7 @@ from workshop.column_types import (
     BOUND_WORDS,
     CURRENCY_CODES,
     CURRENCY_MARKS,
+    CURRENCY_WORDS,
     DAY_FIRST,
     OR_MORE_WORDS,
     RANGE_WORDS,
@@ -36,6 +37,7 @@ from workshop.column_types import (
     UNIX_MILLISECONDS,
     UNIX_SECONDS,
     Reading,
+    written_both_ways,
 )
 from workshop.definition import Criterion, Definition
 from workshop.evaluate import (
@@ -171,10 +173,18 @@ def _replacing(text: str, characters: str, by: str) -> str:
     return text
 
 
-def _cleaned_number_text(column: str, decimal: str) -> str:
+def _cleaned_number_text(column: str, decimal: str, both_ways: bool = False) -> str:
     """A cell's text as the import cleans it before reading the number: lowered, its decimal
-    mark a point, without currency words and signs, spaces, thousands separators and '%'."""
+    mark a point, without currency words and signs, spaces, thousands separators and '%'.
+    `both_ways`: the column is written with both decimal marks, and a cell's marks that can
+    only group thousands are dropped first (`workshop.leads.grouping_alone`)."""
     text = f"lower(trim(CAST({column} AS VARCHAR)))"
+    if both_ways:
+        says_no_unit = f"regexp_replace({text}, {quote_literal(_OWN_UNIT)}, '') = {text}"
+        text = ("(CASE " + "".join(
+            f"WHEN {text} SIMILAR TO {quote_literal(_GROUPING_ALONE.format(mark))} "
+            f"AND {says_no_unit} THEN replace({text}, '{mark}', '') " for mark in ".,")
+            + f"ELSE {text} END)")
     if decimal == ",":
         text = (f"(CASE WHEN strpos({text}, ',') > 0 OR {text} SIMILAR TO "
                 f"{quote_literal(_GROUPED_BY_POINTS)} "
@@ -187,9 +197,9 @@ def _cleaned_number_text(column: str, decimal: str) -> str:
                       "-")
 
 
-def _number_text(column: str, decimal: str) -> str:
+def _number_text(column: str, decimal: str, both_ways: bool = False) -> str:
     """`_cleaned_number_text` with a unit word written as its power of ten."""
-    text = _cleaned_number_text(column, decimal)
+    text = _cleaned_number_text(column, decimal, both_ways)
     for pattern, exponent in _UNIT_EXPONENTS:
         text = f"regexp_replace({text}, {quote_literal(pattern)}, {quote_literal(exponent)})"
     return f"regexp_replace({text}, '([0-9.])[+]$', '\\1')"
@@ -214,6 +224,13 @@ _END_UNITS = tuple(
     ("([0-9.])({})[.]?(-|[+]|$)".format("|".join(sorted(words, key=len, reverse=True))),
      f"\\1e{round(math.log10(unit))}\\3") for unit, words in sorted(UNIT_WORDS.items()))
 _FIGURE = "([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][0-9]+)?"
+# `workshop.column_types.OWN_UNIT` without its lookahead, which neither database has: the
+# letter after the word is matched instead.
+# `workshop.leads._GROUPING_ALONE`, a mark put in.
+_GROUPING_ALONE = "[^0-9.,]*[0-9]{{1,3}}([{}][0-9]{{3}})+[^0-9.,]*"
+_OWN_UNIT = "[0-9]\\s?({})[.]?({})?[.]?([^a-z]|$)".format(
+    "|".join(sorted({w for words in UNIT_WORDS.values() for w in words}, key=len, reverse=True)),
+    "|".join(CURRENCY_WORDS))
 
 
 def _bucket_reading(column: str, decimal: str) -> str:
@@ -251,24 +268,29 @@ def _replaced(text: str, pattern: str, replacement: str) -> str:
 
 
 def number_reading(column: str, decimal: str = ".", unit: float = 1.0,
-                   buckets: bool = False) -> str:
+                   buckets: bool = False, both_ways: bool = False) -> str:
     """A cell read as a number as the import reads it: '480,000', '£45,000.00', '1.234,56 €'
     (in a decimal-comma column), "1'234.50", '$1.2M', '12%', times the column's `unit`
     ('Umsatz (Tsd. €)' in thousands); NULL, never an error, where it is no number ('n/a').
     A column the database holds as numbers reads the same. With `buckets` (the import found
     ranges or open buckets in the column: `Reading.buckets`), '11-50', '10,001+' and 'Under
     $1M' read as the import reads them too (`_bucket_reading`)."""
-    text = _number_text(column, decimal)
+    text = _number_text(column, decimal, both_ways)
     raw = f"trim(CAST({column} AS VARCHAR))"
     # A column held as numbers is cast as it is, and so is a cell that is a plain number
     # already: the cleaning's regular expressions cost a million cells a second or more.
     plain = _PLAIN_NUMBER if decimal == "." else _WHOLE_NUMBER
-    scale = f" * {number_literal(unit)}" if unit != 1.0 else ""
+    scale = ""
+    if unit != 1.0:  # except a cell that writes its own unit ("2.8M" under "Revenue ($M)")
+        lowered = f"lower(CAST({column} AS VARCHAR))"
+        scale = (f" * (CASE WHEN regexp_replace({lowered}, {quote_literal(_OWN_UNIT)}, '') "
+                 f"<> {lowered} THEN 1 ELSE {number_literal(unit)} END)")
     return (f"(CASE WHEN {_held_as_numbers(column)} "
             f"THEN CAST({column} AS DOUBLE PRECISION){scale} "
-            f"WHEN {raw} SIMILAR TO {quote_literal(plain)} "
-            f"THEN CAST({raw} AS DOUBLE PRECISION){scale} "
-            f"WHEN {text} SIMILAR TO {quote_literal(_PLAIN_NUMBER)} "
+            + ("" if both_ways else  # '750.000' is no plain 750 in such a column
+               f"WHEN {raw} SIMILAR TO {quote_literal(plain)} "
+               f"THEN CAST({raw} AS DOUBLE PRECISION){scale} ")
+            + f"WHEN {text} SIMILAR TO {quote_literal(_PLAIN_NUMBER)} "
             f"THEN CAST({text} AS DOUBLE PRECISION){scale} "
             + (f"ELSE {_bucket_reading(column, decimal)}{scale} " if buckets else "")
             + "END)")
@@ -867,7 +889,9 @@ class SqlWriter:
         count with neither is 0, as the import counts an action nobody recorded."""
         reading = self.readings.get(field, Reading("number"))
         column = self.column(field)
-        number = number_reading(column, reading.decimal, reading.unit, reading.buckets)
+        number = number_reading(column, reading.decimal, reading.unit, reading.buckets,
+                                reading.kind == "number"
+                                and written_both_ways(reading.ambiguous, reading.evidence))
         if reading.kind != "count":
             return number
         return f"COALESCE({number}, CASE WHEN {self._yes_no(column)} THEN 1 ELSE 0 END)"
