@@ -47,24 +47,28 @@ export default function (component) {
     s.send = () => {
       clearTimeout(s.timer); s.timer = null;
       if (s.inFlight || !s.pending()) { return; }
-      s.inFlight = true; s.seq += 1; s.sentText = box.value;
+      s.inFlight = true; s.seq += 1; s.sentText = box.value; s.keep();
       s.show("Saving…");
       setStateValue("typed", { text: box.value, base: s.base, seq: s.seq });
     };
     s.later = () => { clearTimeout(s.timer); s.timer = setTimeout(s.send, s.delay); };
     // What is typed is also kept in this tab's sessionStorage until it is saved: a reload
     // right after typing tears the page down before its last save leaves, and the reloaded
-    // box sends it then. Kept only over the saved value it was typed on (`shown`), and never
-    // beyond the tab.
+    // box sends it then. Kept only over the saved value it was typed on (`shown`), or over
+    // the one on its way (`sent`: a server restarted while it was saved drew the box again
+    // from it, without an answer to the tab), and never beyond the tab.
     const kept = "autosave:" + data.name;
     s.keep = () => {
-      try { sessionStorage.setItem(kept, JSON.stringify({ text: box.value, shown: s.shown })); }
-      catch (error) { /* no storage: the pause, leaving and hiding still save */ }
+      const sent = s.inFlight ? s.sentText : null;
+      try {
+        sessionStorage.setItem(kept, JSON.stringify({ text: box.value, shown: s.shown, sent }));
+      } catch (error) { /* no storage: the pause, leaving and hiding still save */ }
     };
     s.forget = () => { try { sessionStorage.removeItem(kept); } catch (error) { } };
     let left = null;
     try { left = JSON.parse(sessionStorage.getItem(kept) || "null"); } catch (error) { }
-    if (left && typeof left.text === "string" && left.shown === data.value
+    if (left && typeof left.text === "string"
+        && (left.shown === data.value || (typeof left.sent === "string" && left.sent === data.value))
         && left.text !== data.value && left.text.length <= data.max_chars) {
       box.value = left.text;  // typed before a reload, never saved: save it now
       setTimeout(s.send, 0);
@@ -77,9 +81,20 @@ export default function (component) {
     const away = () => { if (document.visibilityState === "hidden") { s.send(); } };
     document.addEventListener("visibilitychange", away);
     window.addEventListener("pagehide", s.send);
+    // Closing the tab within the pause (or while a save is on its way) ends it before the
+    // save leaves, and the tab's copy dies with it: the browser asks first, as it does for
+    // a form left unsent. A reload asks too; after it the box sends what the tab kept.
+    const unsaved = (event) => {
+      if (!s.inFlight && !s.pending()) { return; }
+      s.send();
+      event.preventDefault();
+      event.returnValue = "";
+    };
+    window.addEventListener("beforeunload", unsaved);
     s.cleanup = () => {
       document.removeEventListener("visibilitychange", away);
       window.removeEventListener("pagehide", s.send);
+      window.removeEventListener("beforeunload", unsaved);
       clearTimeout(s.timer);
     };
   }
