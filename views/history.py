@@ -8,6 +8,7 @@ from workshop.measure import (
     Figures,
     compared_leads,
     comparison_table,
+    left_out_sentence,
     period_caveats,
     volume_sentence,
     win_caveats,
@@ -17,7 +18,7 @@ from workshop.preview import none_qualified_sentence
 from workshop.text import BLANK, escape_markdown
 from workshop.ui.comparison_view import comparison_rows, score_line
 from workshop.ui.context import require_workshop, step_header, visit
-from workshop.ui.evidence_panels import measurement
+from workshop.ui.evidence_panels import measurement_now
 from workshop.ui.leads_source import no_leads_yet, workshop_leads
 from workshop.ui.pages import COMPARE, EVIDENCE, HISTORY
 from workshop.version_tables import (
@@ -92,7 +93,7 @@ with visit(place) as ws:
 if source is None:
     no_leads_yet(place, actor.is_facilitator, "measurement")
 else:
-    now = measurement(source, latest.definition)
+    now, newer = measurement_now(source, latest.definition, latest.figures)
     st.markdown(f"On **{escape_markdown(source.label)}**. To check it against fresh leads, "
                 "upload a new export on the evidence page.")
     st.page_link(EVIDENCE.path, label="Upload a fresh CRM export →", icon="📊",
@@ -116,6 +117,8 @@ else:
                      placeholder=BLANK)
         measured = {"when agreed": latest.figures, "now": now}
         st.caption(escape_markdown(compared_leads(measured)))
+        if left_out := left_out_sentence(newer, latest.number):
+            st.caption(escape_markdown(left_out))
         if now.qualified_per_month is None:
             st.caption(escape_markdown(volume_sentence(now)))
         for caveat in period_caveats(measured) + win_caveats(measured):
@@ -124,7 +127,7 @@ else:
         if mismatch := currency_mismatch({f"Version {latest.number}": amounts},
                                          source.currency):
             st.warning(escape_markdown(mismatch))
-        if now.qualified == 0 and (why := none_qualified_sentence(source.leads,
+        if now.qualified == 0 and (why := none_qualified_sentence(newer.leads,
                                                                   latest.definition)):
             st.warning(escape_markdown(why))
         if latest.figures is None:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from workshop.column_types import DAY_FIRST, MONTH_FIRST
@@ -23,6 +24,7 @@ from workshop.preview import (
     cannot_evaluate,
     created_day_span,
     created_range,
+    created_stamps,
     empty_warning,
     monthly_volume,
     outcome_metrics,
@@ -222,6 +224,55 @@ def leads_measured(figures: Figures) -> str:
     if figures.days:
         return f"{text} created over {_days_text(figures.days)}"
     return text
+
+
+# A fresh export is measured on its leads newer than a version's agreed ones only when it has
+# at least this many of them; with fewer (the same export uploaded again) on all of them.
+MIN_NEWER_LEADS = 30
+
+
+@dataclass(frozen=True)
+class Newer:
+    """The leads of a fresh export a signed version is measured on now (`since_agreed`)."""
+
+    leads: pd.DataFrame
+    after: str | None = None  # ISO day the agreed leads end; None: every lead is measured
+    older: int = 0  # leads created on or before it, left out
+    undated: int = 0  # leads without a created date, left out with them
+
+
+def since_agreed(leads: pd.DataFrame, agreed: Figures | None) -> Newer:
+    """The leads created after the last day of the leads a version was agreed on, when a
+    fresh export holds both (a re-export of everything, or of recently changed records):
+    its older leads were measured when the version was signed, and a few of them spread over
+    months they hardly fill would drag "a month" down (60 re-exported leads over three early
+    months made 20 new qualified leads a month read as 11.5). All of them otherwise."""
+    if agreed is None or not agreed.last_created:
+        return Newer(leads)
+    stamps = created_stamps(leads)
+    if stamps is None:
+        return Newer(leads)
+    days = stamps.astype("datetime64[D]")
+    dated = ~np.isnat(days)
+    newer = dated & (days > np.datetime64(agreed.last_created, "D"))
+    older = int(np.count_nonzero(dated & ~newer))
+    if not older or np.count_nonzero(newer) < MIN_NEWER_LEADS:
+        return Newer(leads)
+    return Newer(leads.iloc[np.flatnonzero(newer)], agreed.last_created, older,
+                 int(np.count_nonzero(~dated)))
+
+
+def left_out_sentence(newer: Newer, version: int) -> str:
+    """Which leads of the fresh export the figures now leave out, and why; empty for none."""
+    if newer.after is None:
+        return ""
+    day = date.fromisoformat(newer.after)
+    undated = (f", and {leads_count(newer.undated)} without a created date"
+               if newer.undated else "")
+    return (f"Now counts only the leads created after {day:%-d %b %Y}, the last day of the "
+            f"leads version {version} was agreed on. The {leads_count(newer.older)} of this "
+            f"export created on or before it{undated} are left out; the figures when agreed "
+            "speak for that period.")
 
 
 def compared_leads(measured: dict[str, Figures | None]) -> str:

@@ -67,8 +67,9 @@ export default function (component) {
     s.forget = () => { try { sessionStorage.removeItem(kept); } catch (error) { } };
     let left = null;
     try { left = JSON.parse(sessionStorage.getItem(kept) || "null"); } catch (error) { }
-    if (left && typeof left.text === "string"
-        && (left.shown === data.value || (typeof left.sent === "string" && left.sent === data.value))
+    const landed = left && (left.shown === data.value
+                            || (typeof left.sent === "string" && left.sent === data.value));
+    if (landed && typeof left.text === "string"
         && left.text !== data.value && left.text.length <= data.max_chars) {
       box.value = left.text;  // typed before a reload, never saved: save it now
       setTimeout(s.send, 0);

@@ -9,7 +9,7 @@ from workshop.capacity import MAX_PER_REP, MAX_REPS, Capacity, capacity, set_cap
 from workshop.definition import Definition
 from workshop.evaluate import Evaluation, evaluate, missing_columns
 from workshop.lead_export import leads_csv
-from workshop.measure import CannotMeasure, Figures, measure
+from workshop.measure import CannotMeasure, Figures, Newer, measure, since_agreed
 from workshop.preview import cannot_evaluate, empty_warning, has_dates
 from workshop.text import BLANK, escape_markdown
 from workshop.ui.context import Place, visit
@@ -253,6 +253,17 @@ def measurement(source: LeadsSource | None, definition: Definition) -> Figures |
     if source is None:
         return "No export of the company's own leads has been uploaded yet."
     return _measured(source.key, definition.to_json(), source.leads)
+
+
+def measurement_now(source: LeadsSource, definition: Definition, agreed: Figures | None
+                    ) -> tuple[Figures | str, Newer]:
+    """`measurement` of a signed version on the leads of the export that are newer than those
+    it was agreed on, when the export holds both (`measure.since_agreed`)."""
+    newer = since_agreed(source.leads, agreed)
+    if newer.after is None:
+        return measurement(source, definition), newer
+    return _measured((*source.key, "after", newer.after), definition.to_json(),
+                     newer.leads), newer
 
 
 def measured(source: LeadsSource | None, definition: Definition) -> Figures | None:
