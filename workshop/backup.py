@@ -288,7 +288,14 @@ def export_workshop(session: Session, workshop_id: str, facilitator_token: str) 
 def backup_filename(session: Session, workshop_id: str) -> str:
     workshop = store.get_workshop(session, workshop_id)
     stem = "".join(ch if ch.isalnum() else "-" for ch in workshop.company.lower()).strip("-")
-    return f"{'-'.join(part for part in stem.split('-') if part) or 'workshop'}-backup.json"
+    stem = "-".join(part for part in stem.split("-") if part) or "workshop"
+    # A file name is at most 255 bytes on most disks: 98 Japanese characters are 294 in UTF-8.
+    while len(stem.encode()) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    return f"{stem.rstrip('-')}-backup.json"
+
+
+MAX_NAME_BYTES = 120  # of a backup's name before "-backup.json"
 
 
 def collect(session: Session, workshop_id: str) -> Backup:

@@ -51,8 +51,18 @@ def _holds(text: pd.Series, character: str) -> bool:
     return bool(pc.any(pc.match_substring(arrow, character)).as_py())
 
 
+def casefold(value: str) -> str:
+    """`str.casefold()`, but the Turkish capital "İ" as the plain "i" the databases' lower()
+    gives, not "i" with a combining dot: the rules SQL meets "İnşaat" as "inşaat", and
+    so does "inşaat" typed in lower case."""
+    return value.casefold().replace(_DOTTED_I, "i")
+
+
+_DOTTED_I = "i\u0307"  # what casefold() makes of "İ"
+
+
 def fold_value(value: str) -> str:
-    return re.sub(_SEPARATORS, "", str(value).casefold().replace("&", "and"))
+    return re.sub(_SEPARATORS, "", casefold(str(value)).replace("&", "and"))
 
 
 def named_folds(values: Iterable[str], column: object, kinds: bool = True) -> set[str]:
@@ -94,7 +104,7 @@ def fold_words(text: pd.Series) -> pd.Series:
 
 
 def fold_word(value: str) -> str:
-    return re.sub(_JOINERS, " ", str(value).casefold())
+    return re.sub(_JOINERS, " ", casefold(str(value)))
 
 
 def _replaced(text: pd.Series, characters: str, by: str) -> pd.Series:
@@ -109,18 +119,18 @@ def _replaced(text: pd.Series, characters: str, by: str) -> pd.Series:
 
 
 def casefolded(text: pd.Series) -> pd.Series:
-    """Each value's `str.casefold()`, as text: in Arrow for the ASCII values (nearly all; for
+    """Each value's `casefold`, as text: in Arrow for the ASCII values (nearly all; for
     them casefolding is lowering) and in Python only for the others."""
     text = text.astype("str")
     arrow = arrow_text(text)
     if arrow is None:
-        return text.str.casefold()
+        return text.str.casefold().str.replace(_DOTTED_I, "i", regex=False)
     result = pd.Series(pc.ascii_lower(arrow).to_pandas().array, index=text.index,
                        name=text.name)
     other = pc.invert(pc.fill_null(pc.string_is_ascii(arrow), True))
     if pc.any(other).as_py():
         positions = np.flatnonzero(other.to_numpy(zero_copy_only=False))
-        result.iloc[positions] = [value.casefold() for value in text.iloc[positions]]
+        result.iloc[positions] = [casefold(value) for value in text.iloc[positions]]
     return result
 
 

@@ -65,13 +65,16 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "September", "October", "November", "December")
 
 
+MORE_POINTS = "more"  # a shortened table's last row: the rows left off, their points summed
+
+
 @dataclass(frozen=True)
 class PointsRow:
     """One line of the points table: a nice-to-have or a conversion action."""
 
     text: str  # "Industry is Software" or "Requested a demo"
     points: int
-    kind: str  # "fit" (nice-to-have criterion) or "action" (conversion action)
+    kind: str  # "fit" (nice-to-have criterion), "action" (conversion action), or MORE_POINTS
     sentence: str  # the full plain-language sentence
 
     @property
@@ -127,7 +130,7 @@ class OnePager:
     @property
     def agreed_by_text(self) -> str:
         """'Ann, Bob and Carla', or '' when nobody has signed."""
-        return join_and(self.agreed_by)
+        return join_and([_signature(item) for item in self.agreed_by], isolate=False)
 
     @property
     def agreement_text(self) -> str:
@@ -290,16 +293,24 @@ def lower_first(sentence: str) -> str:
     return sentence[0].lower() + sentence[1:]
 
 
-def join_and(items: list[str]) -> str:
+def join_and(items: list[str], isolate: bool = True) -> str:
     """'a', 'a and b', 'a, b and c'; items holding commas are separated by semicolons, and
-    right-to-left items are isolated (`isolated`)."""
-    items = [isolated(item) for item in items if item]
+    right-to-left items are isolated (`isolated`) unless `isolate` is False (isolated in
+    parts already)."""
+    items = [isolated(item) if isolate else item for item in items if item]
     if len(items) <= 1:
         return "".join(items)
     if len(items) == 2:
         return f"{items[0]} and {items[1]}"
     separator = "; " if any("," in item for item in items) else ", "
     return separator.join(items[:-1]) + separator.rstrip() + " and " + items[-1]
+
+
+def _signature(item: str) -> str:
+    """'מיה כהן for Marketing' with the name alone isolated: isolated whole, its first letter
+    made the English words after it right to left too ("for Marketing מיה כהן")."""
+    name, joined, team = item.rpartition(" for ")
+    return isolated(name) + joined + team if joined else isolated(item)
 
 
 def format_date(value: datetime | date) -> str:

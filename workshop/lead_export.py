@@ -20,6 +20,7 @@ import pyarrow.csv as pa_csv
 
 from workshop.definition import Definition
 from workshop.evaluate import Evaluation, evaluate, kept_mask, missing_columns
+from workshop.text import without_bidi_overrides
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff".encode()
@@ -69,12 +70,15 @@ def lead_reasons(leads: pd.DataFrame, definition: Definition,
     evaluation = evaluation if evaluation is not None else evaluate(leads, definition)
     parts: list[str] = []
     masks: list[np.ndarray] = []
+    # Sentences without the marks isolating right-to-left values (`text.isolated`), which a
+    # spreadsheet or a CRM field would keep as invisible characters.
     for criterion in definition.disqualifiers:
-        parts.append(f"disqualified: {criterion.sentence()}")
+        parts.append(f"disqualified: {without_bidi_overrides(criterion.sentence())}")
         masks.append(kept_mask(leads, criterion))
     for gate in ("mql", "sql"):
         for criterion in definition.gate(gate):
-            parts.append(f"misses {gate.upper()} gate: {criterion.sentence()}")
+            parts.append(f"misses {gate.upper()} gate: "
+                         f"{without_bidi_overrides(criterion.sentence())}")
             masks.append(~kept_mask(leads, criterion))
     points = evaluation.frame["points"].to_numpy(dtype=np.int64)
     short = points < definition.threshold

@@ -17,7 +17,9 @@ from unicodedata import east_asian_width
 
 from workshop.export import (
     MAX_HEADLINE_RULES,
+    MORE_POINTS,
     OnePager,
+    PointsRow,
     handoff_sentence,
     join_and,
     lower_first,
@@ -249,11 +251,13 @@ def _short_lists(page: OnePager, limit: int,
     mql = keep(page.mql_gate, "…and {n} more MQL must-haves")
     sql = keep(page.sql_gate, "…and {n} more SQL must-haves")
     disqualifiers = keep(page.disqualifiers, "…and {n} more disqualifiers")
-    points = page.points
-    if len(points) > limit:
-        left_off += len(points) - limit
-        points = points[:limit]
-    points = [replace(row, text=short(row.text)) for row in points]
+    points = [replace(row, text=short(row.text)) for row in page.points[:limit]]
+    if len(page.points) > limit:  # the last row says what the rest are worth together
+        rest = page.points[limit - 1:]
+        left_off += len(rest)
+        points = [*points[:limit - 1], PointsRow(
+            text=f"…and {len(rest)} more that earn points", points=sum(r.points for r in rest),
+            kind=MORE_POINTS, sentence="")]
     return replace(page, mql_gate=mql, sql_gate=sql, disqualifiers=disqualifiers, points=points,
                    headline_lines=_short_headline(page), handoff=_short_handoff(page)), \
         _what_was_cut(left_off, shortened)

@@ -29,6 +29,7 @@ from workshop.sql import (
     types_for,
     used_fields,
 )
+from workshop.text import without_bidi_overrides
 
 POINTS_COLUMNS = ("criterion", "field", "condition", "points", "role", "gate", "note")
 
@@ -119,7 +120,8 @@ def points_csv(definition: Definition, *, leads=None,
     writer.writeheader()
     readings = readings_for(leads, definition) if leads is not None else None
     for row in points_rows(definition, types, columns, readings):
-        writer.writerow({k: safe_cell(v) if isinstance(v, str) else v for k, v in row.items()})
+        writer.writerow({k: safe_cell(without_bidi_overrides(v)) if isinstance(v, str) else v
+                         for k, v in row.items()})  # no invisible marks in a spreadsheet
     return "\ufeff".encode() + out.getvalue().encode()
 
 

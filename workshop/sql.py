@@ -74,6 +74,10 @@ OUTPUTS = ("lead_stage", "lead_points")
 # keep 'ß', the final 'ς' and the micro sign 'µ', which casefold() spells 'ss', 'σ' and 'μ'. The
 # SQL lowers a cell and then spells these as casefold() does, where a literal could meet them.
 BEYOND_LOWER = (("ß", "ss"), ("ς", "σ"), ("µ", "μ"))
+# The Turkish capital "İ", which the app folds to a plain "i" (`evaluate.casefold`): lower()
+# leaves it in a C locale and writes "i" and a combining dot in an ICU one, so the SQL spells
+# it "i" before lowering.
+DOTTED_CAPITAL_I = "\u0130"
 # A text cell that is a date or a timestamp as DuckDB and PostgreSQL write one (after lower()),
 # in a pattern SIMILAR TO reads alike in both.
 _ISO_DATE = "[0-9]{4}-[0-9]{2}-[0-9]{2}([ t][0-9:.+z-]*)?"
@@ -344,8 +348,11 @@ def _lowered(column: str, literals: Iterable[str], within: bool = False) -> str:
     evaluate). A character casefold() spells otherwise is respelled only where some literal
     could meet it: holding its spelling (equal to the whole cell), or `within` (searched in the
     cell) a character of it; so most rules cost no extra pass."""
-    text = f"lower(CAST({column} AS VARCHAR))"
     literals = list(literals)
+    cell = f"CAST({column} AS VARCHAR)"
+    if any("i" in literal for literal in literals):  # before lower(), whatever its locale
+        cell = f"replace({cell}, {quote_literal(DOTTED_CAPITAL_I)}, 'i')"
+    text = f"lower({cell})"
     for character, spelled in BEYOND_LOWER:
         if any((set(spelled) & set(literal)) if within else spelled in literal
                for literal in literals):

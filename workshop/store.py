@@ -253,10 +253,16 @@ def normalise_join_code(typed: str) -> str:
     return f"{letters[:3]}-{letters[3:]}"
 
 
+# Invisible, and part of the spelling: the zero-width non-joiner of Persian "نرم‌افزار" and the
+# joiner of Indic scripts and emoji sequences (👩‍💼). Other invisible characters still go.
+JOINERS = "\u200c\u200d"
+
+
 def clean_text(text: str, what: str) -> str:
     """A name or title on one line, printable, within `MAX_TEXT`; a `ValueError` names `what`
     is missing or too long."""
-    printable = "".join(ch for ch in str(text or "") if ch.isprintable() or ch.isspace())
+    printable = "".join(ch for ch in str(text or "")
+                        if ch.isprintable() or ch.isspace() or ch in JOINERS)
     cleaned = " ".join(printable.split())
     if not cleaned:
         raise ValueError(f"Please enter the {what}.")
