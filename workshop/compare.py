@@ -335,7 +335,10 @@ def spread(drafts: dict[str, Definition], question: str) -> list[FieldSpread]:
         overlap = None
         all_units = {r.unit for rules in range_rules.values() for r in rules}
         unit = first.unit if len(all_units) <= 1 else ""
-        if len(ranges) == len(names) and len(all_units) <= 1:
+        # Among the drafts with a rule on this field, two or more: one that left it open
+        # (answering the question on another field) accepts any range, and is listed as
+        # leaving it open.
+        if len(ranges) == len(criteria) >= 2 and len(all_units) <= 1:
             low = max(r[0] for r in ranges.values())
             high = min(r[1] for r in ranges.values())
             overlap = (low, high) if low <= high else None

@@ -36,6 +36,11 @@ _AFTER_THE_FACT_NAME = re.compile(
     r"|cierre|cloture|chiusura|fechamento|abschlussdatum|sluitingsdatum")
 
 
+# Statuses of a person, standard HubSpot contact properties among them.
+_PERSON_STATUS = re.compile(r"(?:marital|military|relationship|employment|veteran|citizenship"
+                            r"|residency|visa|immigration|student)status")
+
+
 def named_after_the_fact(name: str) -> bool:
     """Whether a column outside the catalog is named like one recorded after a lead arrived
     (the catalog's own fields are what a lead is like, whatever their header)."""
@@ -43,6 +48,8 @@ def named_after_the_fact(name: str) -> bool:
         return False
     form = normalise_header(name)
     if "funding" in form:  # "Funding Stage", "Total Funding Amount": what a company is like
+        return False
+    if _PERSON_STATUS.search(form):  # "Marital Status": what a person is like, not a lead
         return False
     return bool(_AFTER_THE_FACT_NAME.search(form) or DEAL_FIGURE_NAME.search(form))
 

@@ -14,13 +14,13 @@ the next export writes true/false.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from workshop.catalog import FIELDS, Kind
-from workshop.evaluate import CHOICES, PLACEHOLDER_FOLDS, fold, yes_no_words
+from workshop.evaluate import CHOICES, PLACEHOLDER_FOLDS, fold, fold_value, yes_no_words
 from workshop.leads import DERIVED, header_columns
 
 
@@ -51,15 +51,22 @@ class LeadValues:
     fields: dict[str, tuple[tuple[str, int], ...]]
     columns: dict[str, OtherColumn]
     currency: str | None = None  # the one the export writes its amounts in, when it says
+    # How many values each field has in all (`fields` lists the VALUES_LISTED most common).
+    distinct: dict[str, int] = field(default_factory=dict)
 
 
 def lead_values(leads: pd.DataFrame, currency: str | None = None,
                 outcome_column: str | None = None) -> LeadValues:
     """`outcome_column`: the mapping's outcome column (an export header), never a criterion."""
-    fields = {key: tuple(value_counts(leads[key])) for key, lead_field in FIELDS.items()
-              if lead_field.kind == Kind.CATEGORY and key in leads.columns}
-    return LeadValues({k: v for k, v in fields.items() if v},
-                      other_columns(leads, outcome_column=outcome_column), currency)
+    every = {key: counted(leads[key]) for key, lead_field in FIELDS.items()
+             if lead_field.kind == Kind.CATEGORY and key in leads.columns}
+    # A column of placeholder words only ("Select", "--None--": a dropdown nobody filled in)
+    # has no value to offer: the form offers the usual ones, and says none are in the leads.
+    every = {key: values for key, values in every.items()
+             if any(fold_value(value) not in PLACEHOLDER_FOLDS for value, _ in values)}
+    return LeadValues({key: tuple(values[:VALUES_LISTED]) for key, values in every.items()},
+                      other_columns(leads, outcome_column=outcome_column), currency,
+                      {key: len(values) for key, values in every.items()})
 
 
 # Not criteria: the outcome, and the deal stage or "converted" flag it is read from, are known

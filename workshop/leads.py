@@ -193,6 +193,13 @@ def normalise(raw: pd.DataFrame, mapping: dict[str, str], decimal: str = ".",
         raise ValueError(f"Several columns are mapped to the same field: {', '.join(twice)}")
     shadowed = [c for c in raw.columns if c not in renames and c in set(renames.values())]
     renamed = raw.drop(columns=shadowed).rename(columns=renames)
+    # A seniority or job function column nobody filled in (HubSpot exports its properties,
+    # filled or not) says nothing: read from the job titles instead, as without it.
+    unfilled = [key for key in ("seniority", "job_function") if key in renamed.columns
+                and "job_title" in renamed.columns and _unfilled(renamed[key])]
+    if unfilled:
+        renamed = renamed.drop(columns=unfilled)
+        shadowed += [header for header, key in renames.items() if key in unfilled]
     given = set(renamed.columns) | (
         {"outcome"} if outcomes is not None or not stage_outcome else set())
     headers = {header: renames.get(header, header) for header in raw.columns
@@ -387,6 +394,13 @@ def _normalise_column(column: pd.Series, key: str, decimal: str, given: set[str]
     if key == "deal_stage" and "outcome" not in given:
         result["outcome"] = outcome(result[key])
     return result, Reading("text")
+
+
+def _unfilled(column: pd.Series) -> bool:
+    """Whether no cell of a column holds anything: blanks and placeholder words only."""
+    if not column.notna().any():
+        return True
+    return _is_text(column) and column_types.filled(_as_text(column).astype("str")).empty
 
 
 def in_unit(numbers: pd.Series, column: pd.Series, unit: float) -> pd.Series:

@@ -379,5 +379,8 @@ def format_amount(value: float | None, unit: str = "", bare: bool = False) -> st
         return "any"
     if unit in MONEY_MARKS:
         return amount_text(value, unit)
-    number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    # Every decimal the bound has, up to four: "at least 60.25", never "60.2", which would say
+    # that 60.21 qualifies.
+    number = f"{value:,.0f}" if float(value).is_integer() \
+        else f"{value:,.4f}".rstrip("0").rstrip(".")
     return number if bare or not unit else f"{number} {unit}"

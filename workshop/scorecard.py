@@ -155,8 +155,9 @@ def scorecards(leads: pd.DataFrame, definitions: dict[str, Definition], *,
 def best_change(leads: pd.DataFrame, definition: Definition) -> Change | None:
     """The loosening change that catches the most extra wins per extra decided lead on
     `leads` (ranked by the lower end of the extra leads' win-rate interval, so three wins in
-    three leads do not beat thirty in a hundred), with at least `MIN_EXTRA_WINS` more wins;
-    None when no change catches that many."""
+    three leads do not beat thirty in a hundred), with at least `MIN_EXTRA_WINS` more wins
+    and, for a draft that qualifies some leads, extra leads that win more often than these
+    leads do on the whole; None when no change does."""
     try:
         result = outcomes(leads)
     except ValueError:
@@ -165,6 +166,7 @@ def best_change(leads: pd.DataFrame, definition: Definition) -> Change | None:
     total_wins = int(won.sum())
     if not total_wins:
         return None
+    base_rate = total_wins / max(int(decided.sum()), 1)
     masks: dict = {}
     before = evaluate(leads, definition, masks).frame["is_mql"].to_numpy(bool)
     mql, caught = int(before.sum()), int((before & won).sum())
@@ -176,7 +178,11 @@ def best_change(leads: pd.DataFrame, definition: Definition) -> Change | None:
             continue
         extra_mql = int(after.sum()) - mql
         extra_decided = int((after & decided).sum()) - int((before & decided).sum())
-        if extra_mql <= 0 or extra_decided <= 0:
+        # Leads added that win no more often than the leads held back on the whole are no
+        # better than any others: loosening for them only adds work (a draft qualifying
+        # nobody still learns which change gives it leads at all).
+        if extra_mql <= 0 or extra_decided <= 0 \
+                or (mql and extra_wins / extra_decided <= base_rate):
             continue
         low, _ = interval(extra_wins, extra_decided)
         if float(low) > best_score:

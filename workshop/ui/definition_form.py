@@ -138,7 +138,8 @@ def definition_form(prefix: str, load: Load, save: Save,
         else:
             for field_key in question.fields:
                 _field_widgets(prefix, question, catalog.FIELDS[field_key], definition, load,
-                               save, values.fields.get(field_key), revision, values.currency)
+                               save, values.fields.get(field_key), revision, values.currency,
+                               values.distinct.get(field_key, 0))
         autosave_text("Note: why, in your own words (optional)",
                       definition.notes.get(question.key, ""), revision,
                       _key(prefix, question.key, "note"),
@@ -223,7 +224,8 @@ def fits_the_form(definition: Definition, question: catalog.Question,
 def _field_widgets(prefix: str, question: catalog.Question, lead_field: catalog.LeadField,
                    definition: Definition, load: Load, save: Save,
                    counted: tuple[tuple[str, int], ...] | None = None,
-                   revision: int = 0, export_currency: str | None = None) -> None:
+                   revision: int = 0, export_currency: str | None = None,
+                   distinct: int = 0) -> None:
     k = lambda *parts: _key(prefix, question.key, lead_field.key, *parts)  # noqa: E731
     if not fits_the_form(definition, question, lead_field):
         rules = _rules_on(definition, question.key, lead_field.key)
@@ -256,7 +258,10 @@ def _field_widgets(prefix: str, question: catalog.Question, lead_field: catalog.
                        placeholder="Choose or type values", help=lead_field.help or None,
                        **on_change,
                        label_visibility="collapsed" if not disqualifying else "visible")
-        if counts:
+        if counts and distinct > len(counts):
+            st.caption(f"The {len(counts):,} most common of the {distinct:,} values in your "
+                       "leads, with how many leads have each: type any other to add it.")
+        elif counts:
             st.caption("Values and lead counts from your leads.")
         typed_value_warnings(st.session_state[k("values")] or [],
                              list(counts) if counts else list(lead_field.options),

@@ -10,7 +10,7 @@ from workshop import learn, store
 from workshop.definition import Definition
 from workshop.mapping import Mapping
 from workshop.measure import formatted
-from workshop.preview import cannot_evaluate, empty_warning
+from workshop.preview import TOO_LOOSE, cannot_evaluate, empty_warning
 from workshop.scorecard import (
     MIN_EXTRA_WINS,
     Scorecard,
@@ -219,6 +219,9 @@ def scorecard_panel(place: Place, source: LeadsSource | None,
                          f"{escape_markdown(card.problem)}")
         elif card.figures is not None and card.figures.wins == 0:
             continue  # no win among the leads held back: no change could catch one (said above)
+        elif card.verdict == TOO_LOOSE:
+            lines.append(f"- **{escape_markdown(name)}**: already more MQLs a month than "
+                         "sales can work, so no loosening is suggested.")
         elif card.figures is not None \
                 and card.figures.wins - card.figures.won_mql < MIN_EXTRA_WINS:
             lines.append(f"- **{escape_markdown(name)}**: {_too_few_missed(card.figures)}")
@@ -227,6 +230,7 @@ def scorecard_panel(place: Place, source: LeadsSource | None,
                          f"extra wins per extra lead: {escape_markdown(card.change.sentence)}")
         else:
             lines.append(f"- **{escape_markdown(name)}**: no single change would have caught "
-                         f"{MIN_EXTRA_WINS} or more extra wins.")
+                         f"{MIN_EXTRA_WINS} or more extra wins with leads that win more often "
+                         "than the newer leads on the whole.")
     if lines:
         st.markdown("\n".join(lines))
