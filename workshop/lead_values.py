@@ -61,7 +61,7 @@ def lead_values(leads: pd.DataFrame, currency: str | None = None,
     every = {key: counted(leads[key]) for key, lead_field in FIELDS.items()
              if lead_field.kind == Kind.CATEGORY and key in leads.columns}
     # A column of placeholder words only ("Select", "--None--": a dropdown nobody filled in)
-    # has no value to offer: the form offers the usual ones, and says none are in the leads.
+    # has no value to offer: the form offers the catalog's usual ones instead.
     every = {key: values for key, values in every.items()
              if any(fold_value(value) not in PLACEHOLDER_FOLDS for value, _ in values)}
     return LeadValues({key: tuple(values[:VALUES_LISTED]) for key, values in every.items()},
