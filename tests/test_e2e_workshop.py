@@ -69,6 +69,10 @@ class Person:
         self.context.set_default_timeout(WAIT)
         self.page: Page = self.context.new_page()
         self.workshop_id = self.token = ""
+        self.console: list[str] = []  # the browser's errors, for a failure's report
+        self.page.on("pageerror", lambda error: self.console.append(f"page error: {error}"))
+        self.page.on("console", lambda message: self.console.append(
+            f"{message.type}: {message.text}") if message.type == "error" else None)
 
     @property
     def main(self):
@@ -562,8 +566,12 @@ def test_a_whole_workshop_on_three_devices(tmp_path, monkeypatch, request):
             lap("step 7 done")
         except BaseException as error:
             for person in people:
+                said = list(dict.fromkeys(person.console))  # each once, the first first
+                if said:
+                    print(f"--- {person.who}'s browser said:", *said[:12], sep="\n  ")
                 try:
-                    person.shot("failure")
+                    SHOTS.mkdir(parents=True, exist_ok=True)  # as it is, even mid-run
+                    person.page.screenshot(path=str(SHOTS / f"failure-{person.who}.png"))
                     print(f"--- {person.who}'s page ({person.page.url}):\n"
                           f"{person.main.inner_text(timeout=5_000)[:3000]}")
                 except Exception:  # noqa: BLE001 - the original failure matters more

@@ -149,6 +149,14 @@ def test_the_room_moves_together_on_three_screens(
             expect(screen.main.get_by_text("Waiting for the facilitator to reveal")
                    ).to_be_visible()
 
+        # Marcus hands in his draft on another device: every waiting board says so by itself
+        # (the page's own poll redraws it; the board has no poll of its own on this page).
+        with session(engine) as s:
+            store.set_done(s, wid, marcus, True)
+        for screen in screens:
+            follows(screen.main.get_by_text("2 of 2 team members done · updates by itself"),
+                    f"Marcus's Done on the {screen.who}", timings)
+
         projector.press("🔓 Reveal all drafts", confirm)
         projector.press("🔓 Reveal now",
                         projector.main.get_by_role("heading", name="Question by question"))

@@ -9,7 +9,7 @@ from workshop.ui.invitations import invitations_panel
 from workshop.ui.own_keys import stored_key
 from workshop.ui.pages import COMPARE, TEAMS
 from workshop.ui.reveal import just_revealed, reveal_control
-from workshop.ui.status_board import remove_panel, status_board
+from workshop.ui.status_board import live_status_board, remove_panel
 from workshop.ui.turns import turns_panel
 
 place, workshop, actor = require_workshop()
@@ -50,7 +50,7 @@ with invite_column:
     invitations_panel(place, hide_when_everyone_joined=place.presenting)
 with board_column:
     st.header("Who is where")
-    status_board(place)
+    live_status_board(place)
     auto_reveal = stored_key("auto-reveal", bool(workshop.auto_reveal))
     st.toggle("Reveal by itself as soon as everyone is done", value=bool(workshop.auto_reveal),
               key=auto_reveal, on_change=set_auto_reveal, args=(auto_reveal,))

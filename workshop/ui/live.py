@@ -24,7 +24,7 @@ EVERYTHING_SHARED = tuple(field for field in room.FIELDS if field != "drafts")
 WATCH: dict[Page, tuple[str, ...] | None] = {
     MY_DRAFT: ("revealed", "step"),  # a participant's own draft
     FACILITATOR: ("step",),  # the facilitator's own definition
-    TEAMS: ("revealed", "step"),  # the status board redraws itself (`status_board`)
+    TEAMS: ("revealed", "step"),  # the status board redraws itself (`live_status_board`)
     COMPARE: None,  # compare and agree: everything, the drafts' progress before the reveal too
     COMMUNICATE: EVERYTHING_SHARED,
 }

@@ -19,9 +19,16 @@ BOARD = "board:statuses"  # the drafts' part of the room's stamp, and the status
 
 
 @st.fragment(run_every=POLL_SECONDS)
+def live_status_board(place: Place) -> None:
+    """Redrawn every second, for a page that does not follow the drafts' progress itself
+    (`live.WATCH`). (The reveal reruns the page: `follow_room`.)"""
+    status_board(place)
+
+
 def status_board(place: Place) -> None:
-    """Redrawn every second from the room's stamp; the drafts are read again only when
-    someone joined, saved or pressed Done. (The reveal reruns the page: `follow_room`.)"""
+    """Drawn from the room's stamp: the drafts are read again only when someone joined, saved
+    or pressed Done. A page that follows the drafts (step 3 before the reveal) draws it as it
+    is: a second poll beside the page's own would only add reruns racing it."""
     with visit(place) as ws:
         drafts = room.stamp(ws.session, place.workshop_id).drafts
         cached = st.session_state.get(BOARD)
