@@ -14,10 +14,13 @@ The status under the box says "Saved" only when the saved value is what the box 
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from functools import partial
 
 import streamlit as st
+
+from workshop.ui.context import current_place
 
 OnSave = Callable[[str, int], bool]  # (text, base revision) -> saved; False: refused
 
@@ -164,7 +167,7 @@ def autosave_text(label: str, value: str, revision: int, key: str, on_save: OnSa
         data={"label": label, "value": value or "", "revision": int(revision), "ack": ack,
               "refused": record["refused"], "max_chars": int(max_chars),
               "placeholder": placeholder, "multiline": multiline, "delay_ms": DELAY_MS,
-              "seq": ack, "name": kept_as or key},
+              "seq": ack, "name": _kept_name(kept_as or key)},
         default={"typed": None},
         on_typed_change=partial(_changed, key, on_save), height="content")
     sent = _sent_seq(shown)
@@ -178,6 +181,16 @@ def autosave_text(label: str, value: str, revision: int, key: str, on_save: OnSa
             _changed(key, on_save)
         record["ack"] = max(record["ack"], sent)
         st.rerun()
+
+
+def _kept_name(name: str) -> str:
+    """`name` under who types it, and where: a tab keeps typing for the key that typed it, in
+    its workshop, and offers it to no other. A tab may open another person's link, a shared
+    screen hands itself from one person to the next, and a removed person's row number can
+    be given to the next one to join; none of them is offered what someone else typed."""
+    place = current_place()
+    who = f"{place.workshop_id}\n{place.token}" if place is not None else ""
+    return f"{hashlib.sha256(who.encode()).hexdigest()[:16]}:{name}"
 
 
 def last_sent(key: str) -> str | None:
