@@ -28,6 +28,7 @@ from workshop.ui.pages import (
     MY_DRAFT,
     PARTICIPANT_STEPS,
     STEP_PAGES,
+    TEAMS,
     WALL,
     Page,
 )
@@ -147,6 +148,9 @@ def require_workshop() -> tuple[Place, store.Workshop, store.Actor]:
         st.error(escape_markdown(str(error)))
         st.page_link(HOME.path, label="Go to the home screen", icon=HOME.icon)
         st.stop()
+    if st.session_state.pop(TURN_GONE, False):
+        st.warning("The turn at this screen ended: its person was removed from the workshop, "
+                   "and nothing more of theirs is saved.")
     turn = taking_a_turn(place)
     if actor.at_screen and not turn and workshop.revealed_at is None:
         # Before the reveal only: after it, every draft is on the table for everyone.
@@ -181,10 +185,50 @@ def screen_turn() -> tuple[str, str] | None:
     return marked_turn()
 
 
+def end_turn(workshop_id: str) -> None:
+    """The screen goes back to the facilitator's teams page (to the home page when a refresh
+    during the turn lost their place: they open their own link)."""
+    back = st.session_state.pop(TURN_RETURN, None)
+    st.session_state[TURN_OVER] = True
+    for key in [k for k in st.session_state if str(k).startswith("draft:")]:
+        del st.session_state[key]
+    if not isinstance(back, dict) or back.get("ws") != workshop_id:
+        for name in ("ws", "key"):
+            st.session_state.pop(name, None)
+        st.query_params.clear()
+        st.switch_page(HOME.path)
+    st.session_state["ws"], st.session_state["key"] = back["ws"], back["key"]
+    st.query_params.clear()  # the turn's key must not come back from the address
+    st.query_params.update({"ws": back["ws"], "key": back["key"]})
+    st.switch_page(TEAMS.path, query_params={"ws": back["ws"], "key": back["key"]})
+
+
+TURN_GONE = "screen:turn-gone"  # the turn ended because its key stopped opening the workshop
+
+
+def _turn_is_gone(turn: tuple[str, str]) -> bool:
+    """Whether the turn's key no longer opens its workshop (its holder was removed, or the
+    workshop deleted): the screen must not stay locked to it."""
+    try:
+        with db() as s:
+            store.authenticate(s, *turn)
+    except (store.AccessDenied, store.NotFound):
+        return True
+    return False
+
+
 def keep_to_the_turn(place: Place | None = None) -> None:
     """During a turn, anything but the turn's own pages: a sentence and the way back to the
-    turn, nothing else. Also writes the turn (or its end) on the device once."""
+    turn, nothing else. Also writes the turn (or its end) on the device once. A turn whose
+    holder was removed meanwhile ends: the screen goes back to the facilitator."""
     turn = screen_turn()
+    if turn is not None and _turn_is_gone(turn):
+        st.session_state[TURN_GONE] = True
+        if st.session_state.get(TURN_RETURN) or (
+                place is not None and (place.workshop_id, place.token) == turn):
+            end_turn(turn[0])
+        st.session_state[TURN_OVER] = True  # a refresh's device mark: nothing to go back to
+        turn = None
     marked = turn[1] if turn else ""
     if st.session_state.get(_MARKED, "") != marked and (turn or TURN_OVER in st.session_state):
         mark_turn(turn[0] if turn else "", turn[1] if turn else None)

@@ -35,7 +35,7 @@ from workshop.operators import (
     Truth,
     operator,
 )
-from workshop.store import Locked, StaleEdit
+from workshop.store import AccessDenied, Locked, NotFound, StaleEdit
 from workshop.text import escape_markdown
 from workshop.typed_values import unmatched
 from workshop.ui.autosave import autosave_text
@@ -649,7 +649,11 @@ def _store(prefix: str, load: Load, save: Save, change: Callable[[Definition], D
     if generation is not None and generation != state.get(f"{prefix}:generation", 0):
         return False  # a value of a drawing since replaced (see forget_form): not a change
     seen = state.get(f"{prefix}:revision")
-    definition, revision = load()
+    try:
+        definition, revision = load()
+    except (AccessDenied, NotFound) as error:  # say, its author was removed meanwhile
+        st.session_state[f"{prefix}:error"] = f"Not saved: {error}"
+        return False
     if seen is not None and revision != seen["revision"] \
             and seen.get("saving") == definition.to_json():
         seen["revision"] = revision  # this session's own save, its revision never noted
@@ -676,6 +680,9 @@ def _store(prefix: str, load: Load, save: Save, change: Callable[[Definition], D
         return False
     except Locked as error:
         st.session_state[f"{prefix}:error"] = str(error)
+        return False
+    except (AccessDenied, NotFound) as error:
+        st.session_state[f"{prefix}:error"] = f"Not saved: {error}"
         return False
     if seen is None:
         st.session_state[f"{prefix}:revision"] = {"revision": saved}

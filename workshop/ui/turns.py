@@ -15,8 +15,8 @@ from workshop import store
 from workshop.models import ROLE_LABELS
 from workshop.pins import PIN_DIGITS
 from workshop.text import escape_markdown
-from workshop.ui.context import TURN_OVER, TURN_RETURN, Place, visit
-from workshop.ui.pages import HOME, MY_DRAFT, TEAMS
+from workshop.ui.context import TURN_OVER, TURN_RETURN, Place, end_turn, visit
+from workshop.ui.pages import MY_DRAFT
 
 RETURN = TURN_RETURN
 # The turn (workshop id, key) whose PIN was chosen or typed in this browser session: a turn's
@@ -77,20 +77,7 @@ def begin_turn(place: Place, turn_token: str, pin_typed: bool = False) -> None:
 
 def hand_back(place: Place) -> None:
     """End the turn: the screen goes back to the facilitator's step 2."""
-    back = st.session_state.pop(RETURN, None)
-    st.session_state[TURN_OVER] = True
-    for key in [k for k in st.session_state if str(k).startswith("draft:")]:
-        del st.session_state[key]
-    if not isinstance(back, dict) or back.get("ws") != place.workshop_id:
-        # A refresh during the turn lost the facilitator's place: they open their own link.
-        for name in ("ws", "key"):
-            st.session_state.pop(name, None)
-        st.query_params.clear()
-        st.switch_page(HOME.path)
-    st.session_state["ws"], st.session_state["key"] = back["ws"], back["key"]
-    st.query_params.clear()  # the turn's key must not come back from the address
-    st.query_params.update({"ws": back["ws"], "key": back["key"]})
-    st.switch_page(TEAMS.path, query_params={"ws": back["ws"], "key": back["key"]})
+    end_turn(place.workshop_id)
 
 
 def turns_panel(place: Place) -> None:
