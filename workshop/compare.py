@@ -223,12 +223,17 @@ def _with_kinds(criterion: Criterion, keys: set[str], others: set[str]) -> set[s
 def _add_accepted(criteria: dict[str, list[Criterion]], holders: dict[str, list[str]]) -> None:
     """An 'is not one of' accepts every value it does not name: it holds each value another
     draft's 'is one of' names, unless it excludes it. An 'is one of' naming an option holds
-    each kind of it another draft names ('Referral' holds 'Word of mouth')."""
+    each kind of it another draft names ('Referral' holds 'Word of mouth'). A draft whose own
+    must-have 'is one of' bounds the same leads holds only what that list names: its 'is not
+    Manufacturing' for an SQL adds nothing beside 'Software or Finance' for an MQL."""
     named = {_key(c, v) for rules in criteria.values() for c in rules if c.op == "in"
              for v in c.values}
     for name, rules in criteria.items():
         for criterion in rules:
             if criterion.op not in ("in", "not_in"):
+                continue
+            if criterion.op == "not_in" and any(_bounds_leads_of(other, criterion)
+                                                for other in rules):
                 continue
             reach = _reach(criterion)
             for key, who in holders.items():
@@ -238,6 +243,13 @@ def _add_accepted(criteria: dict[str, list[Criterion]], holders: dict[str, list[
                     who.append(name)
                 elif criterion.op == "in" and key in reach:
                     who.append(name)
+
+
+def _bounds_leads_of(rule: Criterion, excluding: Criterion) -> bool:
+    """Whether `rule` is a must-have list every lead `excluding` judges must be on: one for
+    an MQL, or for the same gate."""
+    return (rule.op == "in" and rule.role == "must"
+            and rule.gate in ("mql", excluding.gate))
 
 
 _ROLE_ORDER = {"must": 0, "nice": 1, "disqualifier": 2}

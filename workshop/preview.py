@@ -388,6 +388,11 @@ def capacity_verdict(mql_per_month: float, reps: int, leads_per_rep: int) -> Ver
         return Verdict(TOO_TIGHT, ratio, capacity,
                        f"{base} — too tight: reps would run out of leads. Loosen a must-have "
                        f"or lower the points threshold.")
+    if ratio > 1 and _share_of_capacity(ratio) != "100%":  # over, and shown as over
+        return Verdict(FITS, ratio, capacity,
+                       f"{base} — fits, just: a little more than sales can work, within the "
+                       f"{LOOSE_ABOVE - 1:.0%} a team absorbs. Watch that the newest leads "
+                       f"are followed up.")
     return Verdict(FITS, ratio, capacity,
                    f"{base} — fits: sales can work what this definition hands over.")
 
