@@ -1252,7 +1252,10 @@ def suggest_units(raw: pd.DataFrame, columns: AbcMapping[str, str], decimal: str
             continue
         named = unit_in_header(header)
         if named is not None:
-            if not _all_say_their_unit(raw[header]):  # else nothing to read in the header's
+            # Not when every value says its own unit, nor over whole amounts: Excel shows
+            # 12,000,000 as "$12.0" under "Revenue ($M)" through a number format alone.
+            if not _all_say_their_unit(raw[header]) \
+                    and not _makes_trillions(raw[header], named, decimal):
                 units[header] = named
             continue
         if key != "annual_revenue":
@@ -1261,6 +1264,13 @@ def suggest_units(raw: pd.DataFrame, columns: AbcMapping[str, str], decimal: str
         if guess != 1.0:
             units[header] = guess
     return units
+
+
+def _makes_trillions(column: pd.Series, unit: float, decimal: str) -> bool:
+    """Whether `unit` would make the typical amount of `column` implausibly large: the values
+    are whole amounts already, whatever the header says."""
+    median = _median_amount(column, decimal)
+    return unit != 1.0 and median is not None and median * unit >= IMPLAUSIBLE_REVENUE
 
 
 def _all_say_their_unit(column: pd.Series) -> bool:
@@ -1346,6 +1356,9 @@ def refit(saved: Mapping, raw: pd.DataFrame, decimal: str = ".") -> Mapping:
         if header in raw.columns and unit_in_header(header) is None and units[header] != 1.0 \
                 and _written_in_dollars(raw[header], decimal):
             units.pop(header)  # "$533K", "$71,912": whole amounts, whatever the earlier unit
+        elif header in raw.columns and unit_in_header(header) is not None \
+                and _makes_trillions(raw[header], units[header], decimal):
+            units.pop(header)  # whole amounts under "Revenue ($M)" (see `suggest_units`)
     for header, key in saved.columns.items():
         if key != "annual_revenue" or header not in raw.columns \
                 or unit_in_header(header) is not None:
