@@ -131,11 +131,19 @@ def test_every_colon_is_escaped(typed):
         assert run % 2 == 1, (typed, escaped)
 
 
+ADDRESSES = {"https://x", "http://example.com/a:b", "mailto:ana@example.com"}
+
+
 def test_word_joiner_only_where_no_escape_reaches():
-    """The invisible joiner goes only into ':streamlit:' and free-standing arrows and signs;
-    times, ratios, addresses and words joined by a hyphen keep their exact characters."""
-    for typed in ORDINARY[:-6] + ["well-known", "a-b->c", "x>=y", "---"]:
+    """The invisible joiner goes only into ':streamlit:', free-standing arrows and signs, and
+    bare addresses (which the browser would link); times, ratios and words joined by a hyphen
+    keep their exact characters."""
+    for typed in [*(set(ORDINARY[:-6]) - ADDRESSES), "well-known", "a-b->c", "x>=y", "---",
+                  "Web shop", "wwwhat", "Email me"]:
         assert WORD_JOINER not in escape_markdown(typed), typed
+    assert escape_markdown("https://x") == f"https{WORD_JOINER}\\://x"
+    assert escape_markdown("See WWW.acme.io") == f"See WWW{WORD_JOINER}.acme.io"
+    assert escape_markdown("ana@example.com") == f"ana{WORD_JOINER}\\@example.com"
     assert escape_markdown("Q3 -- EMEA") == f"Q3 -{WORD_JOINER}- EMEA"
     assert escape_markdown("Employees >= 50") == f"Employees \\>{WORD_JOINER}= 50"
     assert escape_markdown(":streamlit:") == f"\\:streamlit{WORD_JOINER}\\:"

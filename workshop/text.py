@@ -15,6 +15,10 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~&$:])")
 _STREAMLIT_LOGO = re.compile(r"(?<=:streamlit)(?=:)")
 _STREAMLIT_SIGNS = re.compile(r"(?<!\S)(<->|->|<-|--|>=|<=|~=)(?!\S)")
 WORD_JOINER = "\u2060"
+# Streamlit links bare addresses in the text it has unescaped ("http://…", "www.…", "x@y.z",
+# any case), so no escape reaches them either: a word joiner after the scheme or "www", and
+# before the "@" of an address, leaves them as text.
+_AUTOLINKED = re.compile(r"(?i)\b(?:https?(?=:/)|www(?=\.))|(?<=\w)(?=@\w)")
 _MD_LEADING_MARKER = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))")
 # Right-to-left overrides, embeddings and isolates: typed into a name, they turn the rest of the
 # line around ("Acme\u202eoc.live" shows as "Acmeevil.co") and spoof the app's own words.
@@ -91,9 +95,11 @@ def md_inline(text: object) -> str:
 
 def streamlit_guarded(text: object) -> str:
     """Typed text that Streamlit's Markdown leaves as typed once escaped: no logo for
-    ":streamlit:", no arrow or dash for " -> " or " -- " (a word joiner keeps them apart).
+    ":streamlit:", no arrow or dash for " -> " or " -- ", no link for a bare address (a word
+    joiner keeps them apart).
     For the screen only: files keep the text exactly."""
     text = _STREAMLIT_LOGO.sub(WORD_JOINER, "" if text is None else str(text))
+    text = _AUTOLINKED.sub(lambda start: start[0] + WORD_JOINER, text)
     return _STREAMLIT_SIGNS.sub(lambda sign: sign[0][0] + WORD_JOINER + sign[0][1:], text)
 
 
