@@ -564,7 +564,9 @@ def test_a_won_date_that_is_not_a_date_is_no_outcome():
     ("revenue", "annual_revenue", ["1118.27", "4.54", "11698.03", "2500"], 1e6),  # not $1,118
     ("Annual Revenue", "annual_revenue", ["25000", "48000", "80000"], 1e3),
     ("Annual Revenue", "annual_revenue", ["1500000", "25000000"], None),
-    ("Revenue ($M)", "annual_revenue", ["1500000"], 1e6),  # the header says so
+    ("Revenue ($M)", "annual_revenue", ["1500"], 1e6),  # the header says so ($1.5B)
+    # not over whole dollars ($1.5 trillion): Excel shows 1,500,000 as "$1.5" by a format
+    ("Revenue ($M)", "annual_revenue", ["1500000"], None),
     ("Revenue (000s)", "annual_revenue", ["1200", "5400"], 1e3),
     ("revenue_musd", "annual_revenue", ["12"], 1e6),
     ("Budget (k)", "budget", ["25", "40"], 1e3),

@@ -1268,7 +1268,12 @@ def suggest_units(raw: pd.DataFrame, columns: AbcMapping[str, str], decimal: str
 
 def _makes_trillions(column: pd.Series, unit: float, decimal: str) -> bool:
     """Whether `unit` would make the typical amount of `column` implausibly large: the values
-    are whole amounts already, whatever the header says."""
+    are whole amounts already, whatever the header says. Judged on the values the unit would
+    apply to: not those that say their own ("2.8M")."""
+    if not pd.api.types.is_numeric_dtype(column):
+        sample = column.iloc[:: max(1, len(column) // 20_000)]
+        sample = sample[~carries_own_unit(sample.astype("str").where(sample.notna()))]
+        column = sample
     median = _median_amount(column, decimal)
     return unit != 1.0 and median is not None and median * unit >= IMPLAUSIBLE_REVENUE
 
