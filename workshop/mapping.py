@@ -1241,7 +1241,9 @@ def suggest_units(raw: pd.DataFrame, columns: AbcMapping[str, str], decimal: str
                   ) -> dict[str, float]:
     """Header -> unit for money columns written in thousands or millions.
 
-    The header decides when it says ("Revenue (000s)"); otherwise revenue written as bare
+    The header decides when it says ("Revenue (000s)"), unless its unit would make the
+    typical company turn over $100 billion (whole dollars that Excel shows in millions by a
+    number format); otherwise revenue written as bare
     numbers whose median is under $10,000 is taken as millions and under $100,000 as thousands
     (no B2B lead's company turns over $1,118 a year). Values that carry their own unit ("$533K",
     "1,2 Mio") or are written out in full ("$71,912") are dollars already: no unit is
