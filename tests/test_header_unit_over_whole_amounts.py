@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import io
 
-import duckdb
 import openpyxl
 import pandas as pd
 import pytest
 
 from tests.builders import C, D
+from tests.rules_in_duckdb import sql_stages
 from workshop import rules
 from workshop.evaluate import evaluate
 from workshop.mapping import Mapping, refit
@@ -63,12 +63,8 @@ def test_the_rules_sql_reads_whole_dollars_under_the_header_as_the_app(tmp_path)
     path.write_text(text)
     sql = rules.definition_sql(definition, leads=imported.leads,
                                mapping=imported.mapping).decode()
-    connection = duckdb.connect()
-    connection.execute(f"CREATE TABLE leads AS SELECT * FROM read_csv('{path}', "
-                       "all_varchar = true)")
-    stages = connection.execute(f"SELECT lead_stage FROM ({sql.rstrip().rstrip(';')}) AS s "
-                                "ORDER BY CAST(substr(\"Company\", 4) AS INTEGER)").fetchall()
-    assert [row[0] != "Not qualified" for row in stages] == at_least_ten_million()
+    stages = sql_stages(path, sql, 'CAST(substr("Company", 4) AS INTEGER)')
+    assert [stage != "Not qualified" for stage in stages] == at_least_ten_million()
     assert len(pd.read_csv(io.StringIO(text))) == len(rows)
 
 

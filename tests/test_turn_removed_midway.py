@@ -10,30 +10,20 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from tests.test_pages import APP, texts
+from tests.test_pages import texts
+from tests.test_turn_pins import _facilitator_screen as facilitator_screen
 from tests.test_turns import app_url  # noqa: F401 - fixture
 from tests.turn_pin import choose_pin
 from workshop import store
 from workshop.db import make_engine, session
 
 
-def turn_of_priya(database_url: str) -> tuple[AppTest, str, str, str]:
-    """The facilitator's screen in Priya's turn, her PIN chosen: (the page, workshop, the
-    facilitator's key, Priya's)."""
-    engine = make_engine(database_url)
-    with session(engine) as s:
-        workshop, fac = store.create_workshop(s, company="Acme", title="Q1",
-                                              facilitator_name="Dana")
-    engine.dispose()
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update({"ws": workshop.id, "key": fac})
-    at.run()
-    at.switch_page("views/teams.py").run()
-    next(t for t in at.text_input if "marketing" in t.label).input("Priya")
-    next(b for b in at.button if b.label == "Start marketing's turn").click().run()
-    at.switch_page("views/draft.py").run()
+def turn_of_alex(database_url: str) -> tuple[AppTest, str, str, str]:
+    """The facilitator's screen in Alex's turn, the PIN chosen: (the page, workshop, the
+    facilitator's key, Alex's)."""
+    at, workshop_id, fac = facilitator_screen(database_url)
     choose_pin(at)
-    return at, workshop.id, fac, at.query_params["key"]
+    return at, workshop_id, fac, at.query_params["key"]
 
 
 def remove(database_url: str, workshop_id: str, fac: str, token: str) -> None:
@@ -45,9 +35,9 @@ def remove(database_url: str, workshop_id: str, fac: str, token: str) -> None:
 
 
 def test_a_change_after_the_removal_is_not_saved_and_the_screen_goes_back(app_url):  # noqa: F811
-    at, workshop_id, fac, priya = turn_of_priya(app_url)
+    at, workshop_id, fac, alex = turn_of_alex(app_url)
     assert at.multiselect  # her draft's first question
-    remove(app_url, workshop_id, fac, priya)
+    remove(app_url, workshop_id, fac, alex)
     at.multiselect[0].select(at.multiselect[0].options[0]).run()
     assert not at.exception
     assert at.query_params["key"] == fac  # the facilitator's screen again
@@ -59,8 +49,8 @@ def test_a_change_after_the_removal_is_not_saved_and_the_screen_goes_back(app_ur
 
 
 def test_the_next_run_after_the_removal_hands_the_screen_back(app_url):  # noqa: F811
-    at, workshop_id, fac, priya = turn_of_priya(app_url)
-    remove(app_url, workshop_id, fac, priya)
+    at, workshop_id, fac, alex = turn_of_alex(app_url)
+    remove(app_url, workshop_id, fac, alex)
     at.run()
     assert not at.exception
     assert at.query_params["key"] == fac

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from tests.builders import C, D
+from tests.rules_in_duckdb import sql_stages
 from workshop import rules
 from workshop.column_types import decimal_mark, written_both_ways
 from workshop.leads import stage_outcomes
@@ -112,12 +113,8 @@ def test_a_revenue_rule_qualifies_the_same_leads_in_the_app_and_the_sql(tmp_path
     path.write_text(text)
     sql = rules.definition_sql(definition, leads=imported.leads,
                                mapping=imported.mapping).decode()
-    connection = duckdb.connect()
-    connection.execute(f"CREATE TABLE leads AS SELECT * FROM read_csv('{path}', "
-                       "all_varchar = true)")
-    stages = connection.execute(f"SELECT lead_stage FROM ({sql.rstrip().rstrip(';')}) AS s "
-                                "ORDER BY CAST(substr(\"Company\", 2) AS INTEGER)").fetchall()
-    assert [row[0] != "Not qualified" for row in stages] == expected
+    stages = sql_stages(path, sql, 'CAST(substr("Company", 2) AS INTEGER)')
+    assert [stage != "Not qualified" for stage in stages] == expected
     assert len(pd.read_csv(io.StringIO(text))) == len(expected)
 
 
