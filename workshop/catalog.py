@@ -111,6 +111,43 @@ OTHER_NAMES: dict[str, tuple[str, ...]] = {
     "Direct traffic": ("Direktzugriffe", "Direkter Traffic", "Trafic direct",
                        "Tráfico directo", "Traffico diretto", "Direct verkeer",
                        "Tráfego direto"),
+    # The industries as German, French, Spanish, Italian, Dutch, Portuguese and Swedish
+    # companies write them in their own industry field; only names that mean the one industry
+    # ("Industrie" or "Produktion" could be several, "Maschinenbau" is a kind of one: they
+    # stay as written).
+    "Software": ("Softwareentwicklung", "Logiciels", "Édition de logiciels",
+                 "Desarrollo de software", "Sviluppo software", "Softwareontwikkeling",
+                 "Desenvolvimento de software", "Programvara", "Mjukvara"),
+    "Financial Services": (
+        "Finanzdienstleistungen", "Finanzdienstleister", "Services financiers",
+        "Servicios financieros", "Servizi finanziari", "Financiële dienstverlening",
+        "Financiële diensten", "Serviços financeiros", "Finansiella tjänster"),
+    "Healthcare": ("Gesundheitswesen", "Santé", "Soins de santé", "Sanidad",
+                   "Atención sanitaria", "Sanità", "Assistenza sanitaria", "Gezondheidszorg",
+                   "Saúde", "Hälso- och sjukvård", "Sjukvård"),
+    "Manufacturing": ("Fertigung", "Verarbeitendes Gewerbe", "Produzierendes Gewerbe",
+                      "Industrie manufacturière", "Fabricación", "Manufactura",
+                      "Manifattura", "Maakindustrie", "Manufatura", "Tillverkning",
+                      "Tillverkningsindustri"),
+    "Retail": ("Einzelhandel", "Commerce de détail", "Vente au détail", "Comercio minorista",
+               "Venta minorista", "Commercio al dettaglio", "Vendita al dettaglio",
+               "Detailhandel", "Varejo", "Comércio varejista", "Detaljhandel"),
+    "Professional Services": (
+        "Professionelle Dienstleistungen", "Services professionnels", "Servicios profesionales",
+        "Servizi professionali", "Zakelijke dienstverlening", "Professionele dienstverlening",
+        "Serviços profissionais", "Professionella tjänster"),
+    "Education": ("Bildung", "Bildungswesen", "Éducation", "Enseignement", "Educación",
+                  "Enseñanza", "Istruzione", "Onderwijs", "Educação", "Ensino", "Utbildning"),
+    "Logistics": ("Logistik", "Logistique", "Logística", "Logistica", "Logistiek"),
+    "Media": ("Medien", "Médias", "Medios de comunicación", "Mídia"),
+    "Public Sector": ("Öffentlicher Sektor", "Öffentliche Verwaltung", "Öffentlicher Dienst",
+                      "Secteur public", "Administration publique", "Sector público",
+                      "Administración pública", "Settore pubblico", "Pubblica amministrazione",
+                      "Publieke sector", "Overheid", "Setor público", "Administração pública",
+                      "Offentlig sektor"),
+    "Telecommunications": ("Telekommunikation", "Télécommunications", "Telecomunicaciones",
+                           "Telecomunicazioni", "Telecommunicatie", "Telecomunicações"),
+    "Energy": ("Energie", "Énergie", "Energía", "Energia", "Energi"),
 }
 # Kinds of an option a CRM keeps apart (Salesforce's lead sources): a rule naming the option
 # takes every kind in, and a rule naming one kind only that kind. The import keeps them as
