@@ -329,7 +329,13 @@ def salesforce_report() -> pd.DataFrame:
     assert (leads["Industry"] == "--None--").sum() > 50  # unknown to the Industry rule
     created = pd.to_datetime(leads["Create Date"], format="%m/%d/%Y")
     assert (created.dt.day > 12).sum() > 0
-    outcome = leads["Converted"].map({1: "won", 0: "lost"})
+    # Salesforce's newer statuses name no conversion; "Converted" says which leads did, the
+    # status which of the rest are closed ("Unqualified") or still being worked (open).
+    converted = leads["Converted"] == 1
+    assert (converted == (leads["Lead Status"] == "Qualified")).all()
+    outcome = pd.Series(np.select([converted, leads["Lead Status"] == "Unqualified"],
+                                  ["won", "lost"], "open"), index=leads.index)
+    assert (outcome == "open").sum() > 400
     return expected(mql, sql, outcome, created)
 
 

@@ -326,12 +326,16 @@ def test_a_deal_neither_won_nor_closed_is_open(won_header, closed_header):
         list(expected)
 
 
-def test_a_closed_flag_is_only_for_a_won_flag():
-    """A stage says open by itself; a closed column beside it changes nothing."""
+def test_a_closed_flag_beside_stages_it_agrees_with_changes_nothing():
+    """Beside a stage the closed flag is read too (a stage of the company's own it marks
+    closed is lost: tests/test_closed_flag_beside_own_stages.py); where it agrees with the
+    stages, every lead reads as the stage says. A flag of words is no flag."""
     raw = pd.DataFrame({"Stage": ["Closed Won", "Proposal", "Closed Lost"],
                         "IsClosed": ["true", "false", "true"]})
     guess = suggest_outcome(raw, auto_map(raw.columns))
-    assert guess.column == "Stage" and suggest_closed(raw, guess) is None
+    assert guess.column == "Stage" and suggest_closed(raw, guess) == "IsClosed"
+    assert list(apply_outcome(raw["Stage"], guess.won_values, guess.open_values,
+                              closed=raw["IsClosed"])) == ["won", "open", "lost"]
     words = pd.DataFrame({"IsWon": ["true", "false"], "IsClosed": ["soon", "later"]})
     assert suggest_closed(words, suggest_outcome(words, {})) is None
 

@@ -76,7 +76,7 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
                   "Record Id", "Customer ID", "Account ID",
                   "ID record", "ID del registro", "ID do registro"),
     "email": ("Email", "email", "Email Address", "E-mail", "E-mail Address", "Work Email",
-              "Business Email", "Contact Email", "Primary Email",
+              "Business Email", "Contact Email", "Primary Email", "Emails",
               "Primary Contact Primary Email", "email1", "Correo electrónico",
               "Correo electronico", "Correo", "E-Mail-Adresse", "Adresse e-mail",
               "Adresse électronique", "Indirizzo e-mail", "E-mail adres", "E-mailadres", "E-post",
@@ -121,7 +121,7 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
                 # Salesforce's ISO codes ("Country Code" alone is as often a dialling code)
                 "BillingCountryCode", "Billing Country Code", "MailingCountryCode"),
     "job_title": ("Job Title", "jobtitle", "Title", "Position", "Job Role", "Designation",
-                  "Primary Contact Title",
+                  "Primary Contact Title", "Contact Title", "Contact Job Title",
                   "Berufsbezeichnung",
                   "Jobtitel", "Stellenbezeichnung", "Intitulé du poste", "Fonction", "Cargo",
                   "Titel", "Poste",
@@ -324,6 +324,13 @@ def _best_candidate(header: str, order: int) -> _Candidate | None:
     record first ("Organization - Industry" is the industry, not the company)."""
     if _app_column(header):
         return None
+    if converted := _CONVERTED_QUALIFIER.match(header):
+        # Salesforce's "Amount (converted)": the amount in the org's own currency, not the
+        # converted flag; after a column named plainly so, which is the record's own figure.
+        found = _best_candidate(converted.group(1), order)
+        if found is None or found.key == "converted":
+            return None
+        return replace(found, header=header, score=found.score - 0.01)
     if normalise_header(header) not in _EXACT and (record := _record_field(header)):
         rest, keys = record
         found = _header_candidate(rest, order)
@@ -332,6 +339,11 @@ def _best_candidate(header: str, order: int) -> _Candidate | None:
     return _header_candidate(header, order)
 
 
+# Salesforce's currency-converted figures, in its English, German, French, Spanish, Italian,
+# Dutch and Portuguese interfaces: "Amount (converted)", "Betrag (konvertiert)".
+_CONVERTED_QUALIFIER = re.compile(
+    r"^(.*\S)\s*\((?:converted|konvertiert|converti|convertido|convertito|geconverteerd)\)\s*$",
+    re.IGNORECASE)
 # A unit in brackets after the field's name: "Umsatz (Tsd. €)", "Revenue [k EUR]".
 _UNIT_QUALIFIER = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*$")
 # Revenue over another period than a year: "Monthly Revenue" is a twelfth of the annual one.
@@ -1053,6 +1065,10 @@ def suggest_outcome(raw: pd.DataFrame, mapping: Mapping | AbcMapping[str, str]
             continue
         won, opened = picked
         if rule is _status_outcome and not won:
+            converted = _converted_statuses(raw, header, flags, opened)
+            if converted:  # "Qualified" beside the flag: the status also keeps "Working" open
+                return OutcomeGuess(header, converted, [v for v in opened
+                                                        if v not in converted])
             # HubSpot lead statuses say nothing about a purchase; a status that names leads
             # closed without a conversion ("Closed - Not Converted") is one whose leads have
             # not converted yet (a recent export): its outcome, with no win so far.
@@ -1067,6 +1083,32 @@ def suggest_outcome(raw: pd.DataFrame, mapping: Mapping | AbcMapping[str, str]
     if suggestions:
         return suggestions[0]
     return NO_OUTCOME
+
+
+def _converted_statuses(raw: pd.DataFrame, header: str, flags: list[str],
+                        opened: list[str]) -> list[str]:
+    """The statuses a converted flag beside a lead status names won, when the status names
+    none itself (Salesforce's New / Working / Nurturing / Qualified / Unqualified beside
+    IsConverted): the statuses every converted lead has and (almost) only converted leads
+    have. Read so, the status keeps the leads still being worked open, which the flag alone
+    reads as lost. Empty when no flag tells them so."""
+    status = _value_text(raw[header])
+    for flag in flags:
+        converted = parse_bool(_value_text(raw[flag])).fillna(False).to_numpy(dtype=bool)
+        if not converted.any():
+            continue
+        written = set(status[converted].dropna().unique())
+        if not written or not written <= set(opened):  # a converted lead lost, or unlabelled
+            continue
+        holding = status.isin(written).to_numpy(dtype=bool)
+        if converted[holding].mean() >= CONVERTED_SHARE:
+            return sorted(written, key=opened.index)
+    return []
+
+
+# The share of the leads under a status that the flag must call converted for the status to
+# mean converted (a few leads set to "Qualified" by hand and never converted).
+CONVERTED_SHARE = 0.95
 
 
 def _names_every_conversion(raw: pd.DataFrame, header: str, won: list[str],
@@ -1092,11 +1134,12 @@ _CLOSED_NAME = re.compile(r"^(?:is)?(?:deal|opportunity|opp)?closed$")
 
 
 def suggest_closed(raw: pd.DataFrame, guess: OutcomeGuess) -> str | None:
-    """The yes/no column saying whether the deal is closed, when the outcome is a won flag
-    (IsWon, "Is Closed Won") and the export has one (IsClosed, "Is closed"): a deal neither
-    won nor closed is still open, not lost. None otherwise (a stage says open by itself)."""
-    if guess.column is None or guess.won_when_present or guess.open_values \
-            or _boolean_outcome(_distinct(raw[guess.column])) is None:
+    """The yes/no column saying whether the deal is closed (IsClosed, "Is closed"), when the
+    export has one beside its outcome: beside a won flag (IsWon, "Is Closed Won") a deal
+    neither won nor closed is still open, not lost; beside a stage, a stage of the company's
+    own that the export marks closed ("Went with Competitor") is lost, not open. None
+    otherwise, and for an outcome read from a date."""
+    if guess.column is None or guess.won_when_present:
         return None
     for header in raw.columns:
         if isinstance(header, str) and header != guess.column \
@@ -1141,7 +1184,8 @@ def apply_outcome(raw_column: pd.Series, won_values: Iterable[str],
     conversion date), and a blank, a zero date ("0000-00-00") or a date no event has
     ("00/01/1900", the epoch: `never_set_dates`) stays missing: no deal, which counts as not
     won. With `closed` (`Mapping.closed_column`), a lead read lost whose deal
-    that column says is not closed is open.
+    that column says is not closed is open, and one read open whose deal it says is closed
+    (a stage of the company's own, "Went with Competitor") is lost.
     """
     won, opened = _folded(won_values), _folded(open_values)
     lost = None if lost_values is None else _folded(lost_values)
@@ -1167,8 +1211,11 @@ def apply_outcome(raw_column: pd.Series, won_values: Iterable[str],
     outcome = per_distinct(raw_column, pick, repeats_below=1.0).rename("outcome")
     if closed is not None:
         not_closed = (parse_bool(_value_text(closed)) == False).fillna(False)  # noqa: E712
+        is_closed = (parse_bool(_value_text(closed)) == True).fillna(False)  # noqa: E712
         outcome = outcome.mask((outcome == LOST).fillna(False).to_numpy(dtype=bool)
                                & not_closed.to_numpy(dtype=bool), OPEN)
+        outcome = outcome.mask((outcome == OPEN).fillna(False).to_numpy(dtype=bool)
+                               & is_closed.to_numpy(dtype=bool), LOST)
     return outcome
 
 

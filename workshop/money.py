@@ -116,11 +116,14 @@ def currencies_written(values: Iterable[object], header: str = "") -> list[str |
     return named
 
 
-def mixed_sentence(header: str, codes: list[str | None]) -> str:
-    """Why a column naming several currencies needs care."""
+def mixed_sentence(header: str, codes: list[str | None], of_codes: bool = False) -> str:
+    """Why a column naming several currencies needs care; `of_codes`: a column of currency
+    codes (Salesforce's "Lead Currency"), which says it of the amounts beside it."""
     names = ", ".join(code or "a currency its mark does not name" for code in codes)
-    return (f"“{header}” names more than one currency ({names}). Amounts are compared as "
-            "written, without converting: a rule treats 1M in one currency like 1M in another.")
+    said = (f"“{header}” puts the leads' amounts in more than one currency ({names})"
+            if of_codes else f"“{header}” names more than one currency ({names})")
+    return (f"{said}. Amounts are compared as written, without converting: a rule treats 1M "
+            "in one currency like 1M in another.")
 
 
 def currency_mismatch(amounts: dict[str, set[str]], export: str | None) -> str | None:

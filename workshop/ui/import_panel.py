@@ -135,11 +135,12 @@ def currency_warnings(result, definitions: dict | None = None) -> list[str]:
     """A sentence for each money column naming several currencies, and for definitions whose
     amounts are in another currency than the export's: a rule compares amounts as written,
     and the room must know before trusting a threshold on them."""
-    sentences = [mixed_sentence(header, codes)
+    sentences = [mixed_sentence(header, codes, of_codes=not result.mapping.columns.get(header))
                  for header, codes in result.mixed_currencies.items()]
     amounts = {name: {c.currency_code for c in definition.criteria if c.is_money}
                for name, definition in (definitions or {}).items()}
-    mismatch = currency_mismatch(amounts, result.currency)
+    # An export writing several currencies writes its amounts in none of them: said above.
+    mismatch = None if sentences else currency_mismatch(amounts, result.currency)
     return sentences + ([mismatch] if mismatch else [])
 
 
@@ -262,6 +263,10 @@ def mapping_editor(place: Place, upload_id: int, raw: pd.DataFrame, mapping: Map
                    "and placeholders such as “Select” count as no deal (not won). A value a "
                    "later export with these columns brings is read as new: a new pipeline "
                    "stage is open, a closed or lost one not won.")
+        if mapping.closed_column is not None and outcome == mapping.outcome_column:
+            st.caption(f"“{escape_markdown(mapping.closed_column)}” says which deals are "
+                       "closed, and has the last word: a deal it marks closed that is not won "
+                       "counts as not won, one it marks not closed as still open.")
     if st.button("Save the mapping", key=key("save", upload_id)):
         chosen = Mapping(columns=chosen_columns, outcome_column=outcome or None, won_values=won,
                          open_values=still_open, won_when_present=present, units=units,
