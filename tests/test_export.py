@@ -441,14 +441,21 @@ def test_the_lead_count_is_said_once_even_for_rows_that_stored_it_in_the_source(
 
 
 def test_win_figures_from_few_leads_say_so_on_the_poster():
-    """Six leads, two wins: the share and the lift go on the wall with their caveat."""
-    measured = _measured(wins=2, wins_caught=0.5, lift=2.0, reliable=False)
+    """Few decided leads, twelve wins: the share and the lift go on the wall with their
+    caveat; two wins are counted, with no share or lift at all."""
+    measured = _measured(wins=12, wins_caught=0.5, lift=2.0, reliable=False)
     page = one_pager(_definition(), company="Acme", title="T", facilitator="F", agreed_by=[],
                      agreed_at=None, version=1, measured=measured)
     assert page.figures[-1] == (
         "It would have caught 50% of past wins; qualified leads won 2.0× as often as the rest "
         "(from few decided leads and wins, so only a rough guide).")
     assert page.figures[-1] in to_markdown(page) and "only a rough guide" in to_html(page)
+    two = one_pager(_definition(), company="Acme", title="T", facilitator="F", agreed_by=[],
+                    agreed_at=None, version=1,
+                    measured=_measured(wins=2, wins_caught=0.5, lift=2.0, reliable=False))
+    assert two.figures[-1] == ("It would have caught 1 of the 2 past wins (too few wins for a "
+                               "share or a win rate: they need 10).")
+    assert "as often" not in to_markdown(two) and "50%" not in to_html(two)
 
 
 def test_the_latest_measurement_is_shown_in_figures_in_every_format():

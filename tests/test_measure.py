@@ -183,10 +183,10 @@ def test_a_column_that_is_empty_in_these_leads_cannot_be_measured():
     """A budget column that a fresh export left blank (or filled with placeholders) would make
     every budget rule unknown: that is said, not stored as 0 qualified leads."""
     blank = SIX.assign(budget=[None] * len(SIX))
-    with pytest.raises(CannotMeasure, match="“budget” is empty"):
+    with pytest.raises(CannotMeasure, match=r"“Budget” \(budget\) is empty"):
         measure(blank, SOFTWARE_WITH_BUDGET)
     placeholders = SIX.assign(industry=["Select", "unknown", "--None--", "N/A", "-", ""])
-    with pytest.raises(CannotMeasure, match="“industry” is empty"):
+    with pytest.raises(CannotMeasure, match=r"“Industry” \(industry\) is empty"):
         measure(placeholders, SOFTWARE_WITH_BUDGET)
 
 

@@ -39,4 +39,4 @@ def test_no_win_line_says_why():
     won = replace(BASE, wins=4, wins_caught=0.5, win_rate_qualified=0.25, win_rate_rest=0.0,
                   lift=None)
     assert no_wins_sentence(won) == ""
-    assert _lines(won)[-1].startswith("It would have caught 50% of past wins")
+    assert _lines(won)[-1].startswith("It would have caught 2 of the 4 past wins")

@@ -19,7 +19,14 @@ from tests.test_revisit_fresh_exports import (
     zoho_export,
 )
 from workshop.definition import Definition
-from workshop.measure import FEW_OUTCOMES, Figures, measure, win_caveats, wins_sentence
+from workshop.measure import (
+    FEW_OUTCOMES,
+    FEW_WINS,
+    Figures,
+    measure,
+    win_caveats,
+    wins_sentence,
+)
 from workshop.pipeline import import_leads
 from workshop.preview import none_qualified_sentence
 
@@ -88,7 +95,8 @@ def test_few_outcomes_is_still_said_when_leads_qualify_on_few_deals():
     figures = Figures(leads=40, months=3, qualified=5, sql=2, qualified_per_month=1.7,
                       sql_per_month=0.7, wins=3, wins_caught=2 / 3, win_rate_qualified=0.5,
                       win_rate_rest=0.1, lift=5.0, reliable=False)
-    assert FEW_OUTCOMES in wins_sentence(figures)
+    # three wins: counted, not a share or a rate (tests/test_few_wins_counted.py)
+    assert wins_sentence(figures) == f"It would have caught 2 of the 3 past wins ({FEW_WINS})."
     assert win_caveats({"now": figures}) == [f"The win figures now are {FEW_OUTCOMES}."]
 
 

@@ -601,7 +601,8 @@ def holdout_figures(leads: pd.DataFrame, definition: Definition, part: np.ndarra
                        win_rate=None, win_rate_low=None, win_rate_high=None, wins_caught=None,
                        lift=None, base_rate=None, short_days=short_days)
     low = high = None
-    if metrics.qualified_decided:
+    if metrics.qualified_decided and metrics.win_rate_qualified is not None:
+        # no interval where the rate itself is withheld (every decided lead won: no rate)
         lows, highs = interval(metrics.qualified_won, metrics.qualified_decided)
         low, high = float(lows), float(highs)
     decided = metrics.qualified_decided + metrics.rest_decided
@@ -703,8 +704,9 @@ def learn(leads: pd.DataFrame, *, mapping: Mapping | None = None,
                        holdout=None, fit=fit, held=held, split=parts, capacity=capacity)
 
     if fit.wins < MIN_WINS:
-        return nothing(f"{NOTHING_SINGLED_OUT}: only {fit.wins} won deal"
-                       f"{'' if fit.wins == 1 else 's'} among the leads learned from (at "
+        had = ("no won deal" if fit.wins == 0 else
+               f"only {fit.wins} won deal{'' if fit.wins == 1 else 's'}")
+        return nothing(f"{NOTHING_SINGLED_OUT}: {had} among the leads learned from (at "
                        f"least {MIN_WINS} are needed to tell a segment from chance).")
     # Look for segments on one half of the older leads and confirm them on the other: the
     # interval then pays only for the few segments confirmed, not for the many compared.

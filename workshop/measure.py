@@ -218,6 +218,8 @@ def leads_measured(figures: Figures) -> str:
     if figures.first_created and figures.last_created:
         first, last = (date.fromisoformat(figures.first_created),
                        date.fromisoformat(figures.last_created))
+        if first == last:
+            return f"{text} created on {first:%-d %b %Y}"
         return f"{text} created from {first:%-d %b %Y} to {last:%-d %b %Y}"
     if figures.qualified_per_month is None:
         return f"{text} without created dates"
@@ -324,6 +326,15 @@ def wins_sentence(figures: Figures) -> str:
     if figures.qualified == 0:  # no rate of qualified leads, whatever the outcomes hold
         return (f"It would have caught none of the {figures.wins:,} past "
                 f"win{'' if figures.wins == 1 else 's'}: no lead qualified.")
+    if figures.wins < MIN_WINS:
+        # "0% of past wins" and "0.0× as often" from one or two wins state a share and a
+        # ratio the wins cannot carry: the count is what they say.
+        caught = round(figures.wins_caught * figures.wins)
+        if figures.wins == 1:
+            line = f"It would {'' if caught else 'not '}have caught the one past win"
+        else:
+            line = f"It would have caught {caught:,} of the {figures.wins:,} past wins"
+        return line + f" ({FEW_WINS})."
     line = f"It would have caught {formatted(figures.wins_caught, 'share')} of past wins"
     if figures.lift is None and figures.win_rate_qualified is None \
             and figures.win_rate_rest is None:
@@ -354,6 +365,8 @@ def no_wins_sentence(figures: Figures) -> str:
 
 # Said beside win figures from too few decided leads or wins to trust (`Figures.reliable`).
 FEW_OUTCOMES = "from few decided leads and wins, so only a rough guide"
+# Said instead of a share and a win rate from fewer than MIN_WINS wins.
+FEW_WINS = f"too few wins for a share or a win rate: they need {MIN_WINS}"
 
 
 def few_outcomes_note(leads: pd.DataFrame) -> str:

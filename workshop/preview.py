@@ -68,13 +68,13 @@ def empty_warning(leads: pd.DataFrame, definition: Definition,
     worded = [c for c in ranges_on_text(leads, definition) if c.field not in empty]
     said = []
     if empty:
-        names = ", ".join(f"“{name}”" for name in empty)
+        names = ", ".join(field_name(name) for name in empty)
         said.append(f"{names} {'is' if len(empty) == 1 else 'are'} empty in {where} (every "
                     "value blank, a placeholder or unreadable), so no lead can meet a rule on "
                     f"{'it' if len(empty) == 1 else 'them'}.")
     for criterion in worded:
-        said.append(f"“{criterion.field}” holds words and no number in {where}, so no lead "
-                    f"can meet “{criterion.sentence()}”.")
+        said.append(f"{field_name(criterion.field)} holds words and no number in {where}, "
+                    f"so no lead can meet “{criterion.sentence()}”.")
     return " ".join(said)
 
 
@@ -108,7 +108,7 @@ def headline_table(leads: pd.DataFrame, definitions: dict[str, Definition]) -> p
         missing = missing_columns(leads, definition)
         if missing:
             rows.append({"Definition": name, "Note": "no column for "
-                         + ", ".join(f"“{m}”" for m in missing)})
+                         + ", ".join(field_name(m) for m in missing)})
             continue
         empty = empty_columns(leads, definition)
         figures = headline(leads, definition)
@@ -120,7 +120,7 @@ def headline_table(leads: pd.DataFrame, definitions: dict[str, Definition]) -> p
             "SQL share": figures["sql_share"],
             "Wins caught": figures["wins_caught"],
             "Win rate of MQLs": figures["mql_win_rate"],
-            "Note": ", ".join(f"“{e}”" for e in empty) + " empty" if empty else "",
+            "Note": ", ".join(field_name(e) for e in empty) + " empty" if empty else "",
         })
     table = pd.DataFrame(rows, columns=list(HEADLINE_COLUMNS))
     return table.astype({"MQL": "Int64", "SQL": "Int64"})
@@ -296,8 +296,9 @@ def period_sentence(leads: pd.DataFrame) -> str:
         return ""
     start, end = pd.Timestamp(days.min()), pd.Timestamp(days.max())
     span = _days(days.max() - days.min()) + 1
-    line = (f"Per month: the leads created from {start:%-d %B %Y} to {end:%-d %B %Y} "
-            f"({span:,} day{'' if span == 1 else 's'}), over the part of each month they cover.")
+    created = (f"on {start:%-d %B %Y} (1 day)" if span == 1 else
+               f"from {start:%-d %B %Y} to {end:%-d %B %Y} ({span:,} days)")
+    line = f"Per month: the leads created {created}, over the part of each month they cover."
     for caveat in (short_export_sentence(span),
                    unproven_order_sentence(unproven_date_order(leads))):
         if caveat:
@@ -377,6 +378,12 @@ def capacity_verdict(mql_per_month: float, reps: int, leads_per_rep: int) -> Ver
         return Verdict(NO_CAPACITY, None, 0, "No sales capacity entered and no qualified leads a "
                                       "month: there is nothing to compare yet.")
     ratio = mql_per_month / capacity
+    if mql_per_month == 0:  # not a little: none, which is the finding
+        return Verdict(TOO_TIGHT, 0.0, capacity,
+                       f"No lead qualifies under this definition, against capacity for "
+                       f"{capacity:,} a month ({reps:,} rep{'' if reps == 1 else 's'} × "
+                       f"{leads_per_rep:,}) — too tight: reps would get no leads at all. "
+                       f"Loosen a must-have or lower the points threshold.")
     base = (f"About {volume} a month against capacity for {capacity:,} "
             f"({reps:,} rep{'' if reps == 1 else 's'} × {leads_per_rep:,}): "
             f"{_share_of_capacity(ratio)} of capacity")
@@ -649,9 +656,11 @@ def sample_table(leads: pd.DataFrame, definition: Definition, n: int = 25,
     frame = result.frame.iloc[positions]
     columns = [c for c in ID_COLUMNS if c in leads.columns]
     table = sample[columns].copy()
-    for column in WHOLE_NUMBER_COLUMNS:  # 3000.5 employees reads as 3,000 or 3,001, not .5
+    for column in WHOLE_NUMBER_COLUMNS:  # 3000.5 employees reads as 3,001, not .5
         if column in table.columns and pd.api.types.is_numeric_dtype(table[column]):
-            table[column] = table[column].round().astype("Int64")
+            # half up, as people round: the middles of "51-200" and "201-500" (125.5, 350.5)
+            # read 126 and 351, not 126 and 350 as rounding half to even gives
+            table[column] = np.floor(table[column].astype("float64") + 0.5).astype("Int64")
     table["stage"] = frame["stage"].to_numpy()
     table["points"] = frame["points"].to_numpy()
     table["reasons"] = reasons(leads, definition, positions, evaluation=result).to_numpy()

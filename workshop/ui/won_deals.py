@@ -159,7 +159,8 @@ def scorecard_rows(cards: dict[str, Scorecard]) -> pd.DataFrame:
             "Win rate of MQLs": figures.win_rate if won else None,
             "95% interval": (f"{formatted(figures.win_rate_low, 'share')}–"
                              f"{formatted(figures.win_rate_high, 'share')}"
-                             if won and figures.win_rate_low is not None else None),
+                             if won and figures.win_rate is not None
+                             and figures.win_rate_low is not None else None),
             "Wins caught": figures.wins_caught if won else None,
             "MQLs (wins among them)": (f"{figures.mql:,} ({figures.won_mql:,})"
                                        if figures else None),
@@ -219,6 +220,9 @@ def scorecard_panel(place: Place, source: LeadsSource | None,
                          f"{escape_markdown(card.problem)}")
         elif card.figures is not None and card.figures.wins == 0:
             continue  # no win among the leads held back: no change could catch one (said above)
+        elif card.figures is not None and card.figures.base_rate == 1:
+            lines.append(f"- **{escape_markdown(name)}**: every decided lead held back was "
+                         "won, none lost, so no change can find leads that win more often.")
         elif card.verdict == TOO_LOOSE:
             lines.append(f"- **{escape_markdown(name)}**: already more MQLs a month than "
                          "sales can work, so no loosening is suggested.")
