@@ -6,7 +6,13 @@ from workshop import store
 from workshop.hindsight import after_arrival_sentences
 from workshop.text import escape_markdown
 from workshop.ui.context import require_workshop, step_header, visit
-from workshop.ui.evidence_panels import capacity_panel, drill_down, evaluations, outcomes_panel
+from workshop.ui.evidence_panels import (
+    SHARED,
+    capacity_panel,
+    drill_down,
+    evaluations,
+    outcomes_panel,
+)
 from workshop.ui.import_panel import review, upload_form
 from workshop.ui.leads_source import SAMPLE_LABEL, workshop_leads
 from workshop.ui.pages import EVIDENCE
@@ -28,7 +34,7 @@ with visit(place) as ws:
 
 definitions = {person.label: person.definition for person in people}
 if shared is not None and not shared.definition.is_empty():
-    definitions["Shared definition"] = shared.definition
+    definitions[SHARED] = shared.definition
 
 BEFORE_REVEAL = ("The figures of each draft appear here after the reveal: nobody's definition "
                  "is shown before then.")

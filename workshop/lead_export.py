@@ -12,6 +12,7 @@ streamlit), with pandas' writer as the fallback for column types Arrow cannot wr
 from __future__ import annotations
 
 import io
+import re
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,12 @@ from workshop.text import without_bidi_overrides
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff".encode()
 STAGE_COLUMNS = ("lead_stage", "lead_points", "lead_reasons")
+
+
+def file_slug(name: str) -> str:
+    """'Shared definition' -> 'shared-definition', for a file name that says whose stages it
+    holds; letters of any script kept, anything else a hyphen."""
+    return re.sub(r"[\W_]+", "-", name.casefold()).strip("-")[:40].strip("-") or "definition"
 
 
 def safe_cell(text: str) -> str:
@@ -133,7 +140,8 @@ def reason_codes(evaluation: Evaluation) -> pd.Series:
 def leads_csv(leads: pd.DataFrame, evaluation: Evaluation, *,
               columns: list[str] | None = None,
               definition: Definition | None = None,
-              exported: pd.DataFrame | None = None, delimiter: str = ",") -> bytes:
+              exported: pd.DataFrame | None = None, delimiter: str = ",",
+              as_written: bool = False) -> bytes:
     """The leads (all columns, or `columns`) plus lead_stage, lead_points, lead_reasons as CSV.
 
     `exported`: the export the leads were read from, row for row: the file then holds its
@@ -142,7 +150,12 @@ def leads_csv(leads: pd.DataFrame, evaluation: Evaluation, *,
     `delimiter` is the export's own (a German export's ';', which a German Excel opens).
 
     UTF-8 with a byte-order mark, so Excel reads accents right; formula-safe text cells (see the
-    module docstring). With `definition`, lead_reasons are full sentences (`lead_reasons`);
+    module docstring). With `as_written` (and `exported`), the export's own columns and headers
+    are left exactly as the CRM wrote them, a phone number "+44 20 7946 0958" without the
+    protective quote, for a file that goes straight into the CRM's import; the three columns
+    the app adds stay formula-safe, as they hold words typed into definitions.
+
+    With `definition`, lead_reasons are full sentences (`lead_reasons`);
     without, short codes (`reason_codes`). Existing columns named lead_stage / lead_points /
     lead_reasons (a previous export) are replaced by the fresh ones.
     """
@@ -163,9 +176,12 @@ def leads_csv(leads: pd.DataFrame, evaluation: Evaluation, *,
         frame["lead_reasons"] = lead_reasons(leads, definition, evaluation).to_numpy()
     else:
         frame["lead_reasons"] = reason_codes(evaluation).to_numpy()
+    exact = set(chosen) if as_written and exported is not None else set()
     for name in frame.columns:
-        frame[name] = _safe_column(frame[name])
-    frame.columns = [safe_cell(str(name)) for name in frame.columns]
+        if name not in exact:
+            frame[name] = _safe_column(frame[name])
+    frame.columns = [str(name) if name in exact else safe_cell(str(name))
+                     for name in frame.columns]
     try:
         return _csv_with_arrow(frame, delimiter)
     except (pa.ArrowException, TypeError, ValueError):  # a column type Arrow cannot write

@@ -8,13 +8,15 @@ from workshop import charts, preview
 from workshop.capacity import MAX_PER_REP, MAX_REPS, Capacity, capacity, set_capacity
 from workshop.definition import Definition
 from workshop.evaluate import Evaluation, evaluate, missing_columns
-from workshop.lead_export import leads_csv
+from workshop.lead_export import file_slug, leads_csv
 from workshop.measure import CannotMeasure, Figures, Newer, measure, since_agreed
 from workshop.preview import cannot_evaluate, empty_warning, has_dates
 from workshop.text import BLANK, escape_markdown
 from workshop.ui.context import Place, visit
 from workshop.ui.leads_source import LeadsSource
 from workshop.ui.own_keys import MARK, stored_key
+
+SHARED = "Shared definition"  # how the evidence page names the shared definition
 
 PERCENT = st.column_config.NumberColumn(format="percent")
 
@@ -188,7 +190,7 @@ def outcomes_panel(source: LeadsSource, definitions: dict[str, Definition],
 
 def drill_down(source: LeadsSource, definitions: dict[str, Definition],
                results: dict[str, Evaluation]) -> None:
-    drafts = [name for name in results if name != "Shared definition"]
+    drafts = [name for name in results if name != SHARED]
     if len(drafts) >= 2:
         st.subheader("Where the drafts' qualified leads overlap")
     if len(drafts) > 3:  # a diagram reads for two or three sets: the room picks which
@@ -201,7 +203,10 @@ def drill_down(source: LeadsSource, definitions: dict[str, Definition],
         table = _overlap(source.key, tuple(definitions[name].to_json() for name in drafts),
                          {name: results[name].frame["is_mql"] for name in drafts})
         st.plotly_chart(charts.overlap_chart(table), config={"displayModeBar": False})
-    name = st.selectbox("Look closer at", list(results), key="evidence:closer")
+    names = list(results)
+    # the shared definition first: after sign-off it is the agreed one, whose stages go home
+    name = st.selectbox("Look closer at", names, key="evidence:closer",
+                        index=names.index(SHARED) if SHARED in names else 0)
     definition, result = definitions[name], results[name]
     st.subheader("Which rule removes the most leads")
     steps = _waterfall(source.key, definition.to_json(), source.leads, result)
@@ -209,12 +214,28 @@ def drill_down(source: LeadsSource, definitions: dict[str, Definition],
     st.subheader("Sample leads and why")
     st.dataframe(_samples(source.key, definition.to_json(), source.leads, result),
                  hide_index=True, width="stretch", placeholder=BLANK)
-    st.download_button(
-        f"⬇️ All leads with {escape_markdown(name)}'s stage, points and reasons (CSV)",
+    st.markdown(f"**All leads with {escape_markdown(name)}'s stage, points and reasons**")
+    left, right = st.columns(2)
+    file_name = f"leads-with-stages-{file_slug(name)}"
+    left.download_button(
+        "⬇️ CSV to open in a spreadsheet",
         data=lambda: leads_csv(source.leads, result, definition=definition,
                                exported=source.exported, delimiter=source.delimiter),
-        file_name="leads-with-stages.csv", mime="text/csv", on_click="ignore",
-        key="evidence:csv")
+        file_name=f"{file_name}.csv", mime="text/csv", on_click="ignore",
+        key="evidence:csv", width="stretch")
+    if source.exported is not None:
+        right.download_button(
+            "⬇️ CSV for the CRM's import",
+            data=lambda: leads_csv(source.leads, result, definition=definition,
+                                   exported=source.exported, delimiter=source.delimiter,
+                                   as_written=True),
+            file_name=f"{file_name}-for-import.csv", mime="text/csv", on_click="ignore",
+            key="evidence:csv-import", width="stretch")
+        st.caption("In the spreadsheet file, a cell that begins with =, +, - or @ (a phone "
+                   "number “+44 …” too) carries a ' in front, so the spreadsheet shows it "
+                   "rather than running it as a formula; a CRM would import that ' with it. "
+                   "The file for the CRM's import holds the export's columns exactly as the "
+                   "CRM wrote them: import it without opening and saving it in a spreadsheet.")
 
 
 def leads_agreement(source: LeadsSource | None, drafts: dict[str, Definition]) -> None:
