@@ -67,3 +67,16 @@ def test_a_saved_mapping_keeps_reading_the_flag_on_a_re_export():
     assert fitted.closed_column == "Is Closed"
     again = import_leads(later_text.encode(), "q2.csv", mapping=fitted)
     assert again.leads["outcome"].astype(str).tolist() == expected(later_text).tolist()
+
+
+def test_the_mapping_lists_a_stage_always_closed_among_the_lost_ones():
+    """The mapping panel listed "Went with Competitor" as a value meaning still open, with a
+    caption saying the closed flag overrules it: the open values are now those the flag
+    leaves open."""
+    text = opportunities()
+    mapping = import_leads(text.encode(), "opportunities.csv").mapping
+    frame = pd.read_csv(io.StringIO(text))
+    open_stages = set(frame.loc[frame["Is Closed"] == 0, "Stage"])
+    assert set(mapping.open_values) == open_stages == {"Discovery", "Demo", "Proposal Sent"}
+    assert {"Went with Competitor", "Churned"} <= set(mapping.lost_values)
+    assert "Signed" in mapping.won_values

@@ -1150,6 +1150,17 @@ def suggest_closed(raw: pd.DataFrame, guess: OutcomeGuess) -> str | None:
     return None
 
 
+def still_open(raw: pd.DataFrame, guess: OutcomeGuess, closed: str) -> list[str]:
+    """The guess's open values but those whose every deal the closed column marks closed
+    ("Went with Competitor" beside Is Closed = 1): read so anyway (`apply_outcome`), and
+    listed among the lost ones where the mapping is shown."""
+    folded = _value_text(raw[guess.column]).str.strip().str.casefold()
+    is_closed = (parse_bool(_value_text(raw[closed])) == True).fillna(False)  # noqa: E712
+    always = is_closed.groupby(folded.to_numpy()).all()
+    return [value for value in guess.open_values
+            if not always.get(value.strip().casefold(), False)]
+
+
 def _dated_outcome(column: pd.Series) -> bool:
     """A won-date column: filled on some leads, and what is filled reads as dates."""
     if pd.api.types.is_datetime64_any_dtype(column):

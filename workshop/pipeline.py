@@ -23,6 +23,7 @@ from workshop.mapping import (
     outcome_of,
     refit,
     repeating_columns,
+    still_open,
     suggest_closed,
     suggest_outcome,
     suggest_units,
@@ -99,11 +100,14 @@ def automatic_mapping(raw: pd.DataFrame, decimal: str = ".") -> Mapping:
 def _guessed(raw: pd.DataFrame, columns: dict[str, str], units: dict[str, float]) -> Mapping:
     """The mapping of `columns` and `units` with the outcome the values suggest."""
     guess = suggest_outcome(raw, columns)
+    closed = suggest_closed(raw, guess)
+    if closed is not None:  # a stage every deal of which the export marks closed is not open
+        guess = guess._replace(open_values=still_open(raw, guess, closed))
     lost = None if guess.column is None or guess.won_when_present else \
         lost_by_default(raw[guess.column], guess.won_values, guess.open_values)
     return Mapping(columns=columns, outcome_column=guess.column, won_values=guess.won_values,
                    open_values=guess.open_values, won_when_present=guess.won_when_present,
-                   units=units, lost_values=lost, closed_column=suggest_closed(raw, guess))
+                   units=units, lost_values=lost, closed_column=closed)
 
 
 def _automatic_columns(raw: pd.DataFrame) -> dict[str, str]:
