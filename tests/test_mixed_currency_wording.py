@@ -38,3 +38,17 @@ def test_an_export_in_one_currency_still_names_a_definition_in_another(database)
 def test_a_money_column_names_its_currencies():
     assert mixed_sentence("Annual Revenue", ["USD", "EUR"]).startswith(
         "“Annual Revenue” names more than one currency (USD, EUR).")
+
+
+def test_the_form_says_the_export_mixes_currencies(database):
+    """The guided form said "Your export writes its amounts in GBP (£)" of the same export."""
+    from tests.test_currency import open_question, widget
+
+    params = upload(database, salesforce_multicurrency(["GBP", "USD", "EUR", "GBP"] * 15),
+                    "sf.csv")
+    at = open_question(params, 7)  # size: employees and annual revenue
+    assert widget(at.selectbox, ":annual_revenue:currency").value == "GBP"  # most written
+    captions = [c.value for c in at.caption]
+    assert ("Your export writes its amounts in more than one currency, most in GBP (£); they "
+            "are compared as written, without converting.") in captions
+    assert not any(c.startswith("Your export writes its amounts in GBP") for c in captions)

@@ -53,10 +53,12 @@ class LeadValues:
     currency: str | None = None  # the one the export writes its amounts in, when it says
     # How many values each field has in all (`fields` lists the VALUES_LISTED most common).
     distinct: dict[str, int] = field(default_factory=dict)
+    # The export writes several currencies; `currency` is then the one most written.
+    currency_mixed: bool = False
 
 
 def lead_values(leads: pd.DataFrame, currency: str | None = None,
-                outcome_column: str | None = None) -> LeadValues:
+                outcome_column: str | None = None, currency_mixed: bool = False) -> LeadValues:
     """`outcome_column`: the mapping's outcome column (an export header), never a criterion."""
     every = {key: counted(leads[key]) for key, lead_field in FIELDS.items()
              if lead_field.kind == Kind.CATEGORY and key in leads.columns}
@@ -66,7 +68,7 @@ def lead_values(leads: pd.DataFrame, currency: str | None = None,
              if any(fold_value(value) not in PLACEHOLDER_FOLDS for value, _ in values)}
     return LeadValues({key: tuple(values[:VALUES_LISTED]) for key, values in every.items()},
                       other_columns(leads, outcome_column=outcome_column), currency,
-                      {key: len(values) for key, values in every.items()})
+                      {key: len(values) for key, values in every.items()}, currency_mixed)
 
 
 # Not criteria: the outcome, and the deal stage or "converted" flag it is read from, are known

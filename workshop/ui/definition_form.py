@@ -139,7 +139,7 @@ def definition_form(prefix: str, load: Load, save: Save,
             for field_key in question.fields:
                 _field_widgets(prefix, question, catalog.FIELDS[field_key], definition, load,
                                save, values.fields.get(field_key), revision, values.currency,
-                               values.distinct.get(field_key, 0))
+                               values.distinct.get(field_key, 0), values.currency_mixed)
         autosave_text("Note: why, in your own words (optional)",
                       definition.notes.get(question.key, ""), revision,
                       _key(prefix, question.key, "note"),
@@ -225,7 +225,7 @@ def _field_widgets(prefix: str, question: catalog.Question, lead_field: catalog.
                    definition: Definition, load: Load, save: Save,
                    counted: tuple[tuple[str, int], ...] | None = None,
                    revision: int = 0, export_currency: str | None = None,
-                   distinct: int = 0) -> None:
+                   distinct: int = 0, currency_mixed: bool = False) -> None:
     k = lambda *parts: _key(prefix, question.key, lead_field.key, *parts)  # noqa: E731
     if not fits_the_form(definition, question, lead_field):
         rules = _rules_on(definition, question.key, lead_field.key)
@@ -279,7 +279,11 @@ def _field_widgets(prefix: str, question: catalog.Question, lead_field: catalog.
                                       format_func=currency_name, **on_change,
                                       help="The currency of these amounts. The app never "
                                       "converts: your export's amounts are read in its own.")
-            if export_currency and st.session_state[k("currency")] != export_currency:
+            if currency_mixed and export_currency:
+                st.caption("Your export writes its amounts in more than one currency, most "
+                           f"in {currency_name(export_currency)}; they are compared as "
+                           "written, without converting.")
+            elif export_currency and st.session_state[k("currency")] != export_currency:
                 st.caption(f"Your export writes its amounts in {currency_name(export_currency)}.")
     elif lead_field.kind == Kind.TEXT:
         # Typed words save as they are typed (see autosave.py). They are no session value:

@@ -121,7 +121,8 @@ def _lead_values(key: tuple[str, ...]) -> LeadValues:
     if key[0] == "sample":
         return lead_values(sample_leads())
     result = imported(*key[1:])
-    return lead_values(result.leads, result.currency, result.mapping.outcome_column)
+    return lead_values(result.leads, result.currency, result.mapping.outcome_column,
+                       currency_mixed=bool(result.mixed_currencies))
 
 
 def no_leads_yet(place: Place, is_facilitator: bool, what: str = "figures") -> None:
