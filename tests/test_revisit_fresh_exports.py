@@ -300,7 +300,7 @@ def test_the_versions_page_and_one_pager_caveat_a_day_of_leads(database, tmp_pat
     assert "of v1 on one_day.csv" in page  # under the table of every measurement
     assert "On **one_day.csv (1 lead)**" in page
     one_pager = texts(open_page(params, "views/communicate.py"))
-    assert "Measured on one_day.csv (1 lead created from " in one_pager
+    assert "Measured on one_day.csv (1 lead created on " in one_pager
     assert ("qualified leads a month, 30.0 of them sales-qualified. The export covers less "
             "than a month: every lead was created on the same day") in one_pager
     assert "so a month's leads are worked out from one day" in one_pager
