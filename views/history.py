@@ -9,6 +9,7 @@ from workshop.measure import (
     compared_leads,
     comparison_table,
     left_out_sentence,
+    no_newer_sentence,
     period_caveats,
     volume_sentence,
     win_caveats,
@@ -119,6 +120,8 @@ else:
         st.caption(escape_markdown(compared_leads(measured)))
         if left_out := left_out_sentence(newer, latest.number):
             st.caption(escape_markdown(left_out))
+        elif same := no_newer_sentence(newer.leads, latest.figures, latest.number):
+            st.caption(escape_markdown(same))
         if now.qualified_per_month is None:
             st.caption(escape_markdown(volume_sentence(now)))
         for caveat in period_caveats(measured) + win_caveats(measured):

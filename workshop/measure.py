@@ -277,6 +277,29 @@ def left_out_sentence(newer: Newer, version: int) -> str:
             "speak for that period.")
 
 
+def no_newer_sentence(leads: pd.DataFrame, agreed: Figures | None, version: int) -> str:
+    """Said where an export holds (almost) no lead newer than those a version was agreed on
+    (the same leads exported again): its figures now are that period's, not a test of the
+    version on leads it has not seen. Empty otherwise, and without dates."""
+    if agreed is None or not agreed.last_created:
+        return ""
+    stamps = created_stamps(leads)
+    if stamps is None:
+        return ""
+    days = stamps.astype("datetime64[D]")
+    newer = int(np.count_nonzero(~np.isnat(days)
+                                 & (days > np.datetime64(agreed.last_created, "D"))))
+    if newer >= MIN_NEWER_LEADS:
+        return ""
+    day = date.fromisoformat(agreed.last_created)
+    held = ("no lead" if newer == 0 else
+            f"only {leads_count(newer)} (too few to measure on their own)")
+    return (f"This export holds {held} created after {day:%-d %b %Y}, the last day of the "
+            f"leads version {version} was agreed on: the figures now are those of the same "
+            "period, not of newer leads. Upload an export with newer leads to see how it "
+            "performs since.")
+
+
 def compared_leads(measured: dict[str, Figures | None]) -> str:
     """Which leads each side of a comparison was measured on, in one sentence (a revisit
     compares the leads of the day the version was signed with a fresh export's)."""
