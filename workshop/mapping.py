@@ -1221,8 +1221,9 @@ def apply_outcome(raw_column: pd.Series, won_values: Iterable[str],
 
     outcome = per_distinct(raw_column, pick, repeats_below=1.0).rename("outcome")
     if closed is not None:
-        not_closed = (parse_bool(_value_text(closed)) == False).fillna(False)  # noqa: E712
-        is_closed = (parse_bool(_value_text(closed)) == True).fillna(False)  # noqa: E712
+        truth = parse_bool(_value_text(closed))
+        not_closed = (truth == False).fillna(False)  # noqa: E712
+        is_closed = (truth == True).fillna(False)  # noqa: E712
         outcome = outcome.mask((outcome == LOST).fillna(False).to_numpy(dtype=bool)
                                & not_closed.to_numpy(dtype=bool), OPEN)
         outcome = outcome.mask((outcome == OPEN).fillna(False).to_numpy(dtype=bool)
