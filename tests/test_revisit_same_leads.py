@@ -15,7 +15,7 @@ from workshop import store
 from workshop.db import session as make_session
 from workshop.importer import read_export
 from workshop.mapping import headers_signature, repeating_columns
-from workshop.measure import MIN_NEWER_LEADS, no_newer_sentence
+from workshop.measure import MIN_NEWER_LEADS, no_newer_sentence, since_agreed
 from workshop.pipeline import import_leads, map_with_saved
 from workshop.uploads import save_upload
 
@@ -73,8 +73,8 @@ def test_a_few_newer_leads_are_counted():
     from workshop.measure import measure
     agreed = measure(agreed_leads, SOFTWARE)
     leads = import_leads(few.encode(), "b.csv").leads
-    sentence = no_newer_sentence(leads, agreed, 2)
+    sentence = no_newer_sentence(since_agreed(leads, agreed), agreed, 2)
     assert sentence.startswith(f"This export holds only {MIN_NEWER_LEADS - 1} leads (too few "
                                "to measure on their own) created after")
-    assert no_newer_sentence(import_leads(export(100, "2026-01-01", 30, 4).encode(),
-                                          "c.csv").leads, agreed, 2) == ""
+    fresh = import_leads(export(100, "2026-01-01", 30, 4).encode(), "c.csv").leads
+    assert no_newer_sentence(since_agreed(fresh, agreed), agreed, 2) == ""

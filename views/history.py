@@ -120,7 +120,7 @@ else:
         st.caption(escape_markdown(compared_leads(measured)))
         if left_out := left_out_sentence(newer, latest.number):
             st.caption(escape_markdown(left_out))
-        elif same := no_newer_sentence(newer.leads, latest.figures, latest.number):
+        elif same := no_newer_sentence(newer, latest.figures, latest.number):
             st.caption(escape_markdown(same))
         if now.qualified_per_month is None:
             st.caption(escape_markdown(volume_sentence(now)))

@@ -1155,10 +1155,15 @@ def still_open(raw: pd.DataFrame, guess: OutcomeGuess, closed: str) -> list[str]
     ("Went with Competitor" beside Is Closed = 1): read so anyway (`apply_outcome`), and
     listed among the lost ones where the mapping is shown."""
     folded = _value_text(raw[guess.column]).str.strip().str.casefold()
-    is_closed = (parse_bool(_value_text(raw[closed])) == True).fillna(False)  # noqa: E712
-    always = is_closed.groupby(folded.to_numpy()).all()
+    always = _closed_flags(raw[closed])[0].groupby(folded.to_numpy()).all()
     return [value for value in guess.open_values
             if not always.get(value.strip().casefold(), False)]
+
+
+def _closed_flags(column: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Where a closed flag says closed, and where it says not closed (a blank says neither)."""
+    truth = parse_bool(_value_text(column))
+    return (truth == True).fillna(False), (truth == False).fillna(False)  # noqa: E712
 
 
 def _dated_outcome(column: pd.Series) -> bool:
@@ -1221,9 +1226,7 @@ def apply_outcome(raw_column: pd.Series, won_values: Iterable[str],
 
     outcome = per_distinct(raw_column, pick, repeats_below=1.0).rename("outcome")
     if closed is not None:
-        truth = parse_bool(_value_text(closed))
-        not_closed = (truth == False).fillna(False)  # noqa: E712
-        is_closed = (truth == True).fillna(False)  # noqa: E712
+        is_closed, not_closed = _closed_flags(closed)
         outcome = outcome.mask((outcome == LOST).fillna(False).to_numpy(dtype=bool)
                                & not_closed.to_numpy(dtype=bool), OPEN)
         outcome = outcome.mask((outcome == OPEN).fillna(False).to_numpy(dtype=bool)

@@ -241,6 +241,9 @@ class Newer:
     after: str | None = None  # ISO day the agreed leads end; None: every lead is measured
     older: int = 0  # leads created on or before it, left out
     undated: int = 0  # leads without a created date, left out with them
+    # Leads created after the agreed ones' last day (None: no day to compare with); counted
+    # also where too few to measure on their own (`no_newer_sentence`).
+    newer: int | None = None
 
 
 def since_agreed(leads: pd.DataFrame, agreed: Figures | None) -> Newer:
@@ -258,10 +261,11 @@ def since_agreed(leads: pd.DataFrame, agreed: Figures | None) -> Newer:
     dated = ~np.isnat(days)
     newer = dated & (days > np.datetime64(agreed.last_created, "D"))
     older = int(np.count_nonzero(dated & ~newer))
-    if not older or np.count_nonzero(newer) < MIN_NEWER_LEADS:
-        return Newer(leads)
+    count = int(np.count_nonzero(newer))
+    if not older or count < MIN_NEWER_LEADS:
+        return Newer(leads, newer=count)
     return Newer(leads.iloc[np.flatnonzero(newer)], agreed.last_created, older,
-                 int(np.count_nonzero(~dated)))
+                 int(np.count_nonzero(~dated)), count)
 
 
 def left_out_sentence(newer: Newer, version: int) -> str:
@@ -277,23 +281,15 @@ def left_out_sentence(newer: Newer, version: int) -> str:
             "speak for that period.")
 
 
-def no_newer_sentence(leads: pd.DataFrame, agreed: Figures | None, version: int) -> str:
+def no_newer_sentence(newer: Newer, agreed: Figures | None, version: int) -> str:
     """Said where an export holds (almost) no lead newer than those a version was agreed on
-    (the same leads exported again): its figures now are that period's, not a test of the
-    version on leads it has not seen. Empty otherwise, and without dates."""
-    if agreed is None or not agreed.last_created:
-        return ""
-    stamps = created_stamps(leads)
-    if stamps is None:
-        return ""
-    days = stamps.astype("datetime64[D]")
-    newer = int(np.count_nonzero(~np.isnat(days)
-                                 & (days > np.datetime64(agreed.last_created, "D"))))
-    if newer >= MIN_NEWER_LEADS:
+    (`since_agreed`; the same leads exported again): its figures now are that period's, not
+    a test of the version on leads it has not seen. Empty otherwise, and without dates."""
+    if newer.newer is None or newer.newer >= MIN_NEWER_LEADS or agreed is None:
         return ""
     day = date.fromisoformat(agreed.last_created)
-    held = ("no lead" if newer == 0 else
-            f"only {leads_count(newer)} (too few to measure on their own)")
+    held = ("no lead" if newer.newer == 0 else
+            f"only {leads_count(newer.newer)} (too few to measure on their own)")
     return (f"This export holds {held} created after {day:%-d %b %Y}, the last day of the "
             f"leads version {version} was agreed on: the figures now are those of the same "
             "period, not of newer leads. Upload an export with newer leads to see how it "
