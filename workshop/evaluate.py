@@ -36,11 +36,32 @@ class MissingColumn(KeyError):
 def fold(text: pd.Series) -> pd.Series:
     """How values compare for 'is one of': case ignored, spaces, `_` and `-` left out, and '&'
     read as 'and' ('organic_search' == 'Organic Search' == 'ORGANIC-SEARCH'; 'IT & Services'
-    == 'IT and Services')."""
+    == 'IT and Services'); a grade keeps its '-' (see `GRADE`)."""
     folded = casefolded(text)
     if _holds(folded, "&"):
         folded = _replaced(folded, "&", "and")
-    return _replaced(folded, SEPARATORS, "")
+    joined = _replaced(folded, SEPARATORS, "")
+    if not _holds(folded, "-"):
+        return joined
+    grades = _grades(folded)
+    if not grades.any():
+        return joined
+    return joined.where(~grades, folded.str.strip(" "))
+
+
+# A grade ("A-", "B-", a rating's "BBB-"): a few letters and a '-' that is part of it, as its
+# '+' is ("A+", "A" and "A-" are three grades), never a separator to leave out.
+GRADE = "[a-z]{1,3}-"
+_GRADE_CELL = f"^ *{GRADE} *$"
+
+
+def _grades(folded: pd.Series) -> np.ndarray:
+    """Where a casefolded value is a grade (`GRADE`), spaces around it aside."""
+    arrow = arrow_text(folded)
+    if arrow is None:
+        return folded.str.fullmatch(_GRADE_CELL).fillna(False).to_numpy(bool)
+    found = pc.match_substring_regex(arrow, _GRADE_CELL)
+    return pc.fill_null(found, False).to_numpy(zero_copy_only=False)
 
 
 def _holds(text: pd.Series, character: str) -> bool:
@@ -62,7 +83,10 @@ _DOTTED_I = "i\u0307"  # what casefold() makes of "İ"
 
 
 def fold_value(value: str) -> str:
-    return re.sub(_SEPARATORS, "", casefold(str(value)).replace("&", "and"))
+    folded = casefold(str(value)).replace("&", "and")
+    if re.fullmatch(_GRADE_CELL, folded):
+        return folded.strip(" ")
+    return re.sub(_SEPARATORS, "", folded)
 
 
 def named_folds(values: Iterable[str], column: object, kinds: bool = True) -> set[str]:

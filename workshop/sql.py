@@ -42,6 +42,7 @@ from workshop.column_types import (
 from workshop.definition import Criterion, Definition
 from workshop.evaluate import (
     CHOICES,
+    GRADE,
     JOINERS,
     PLACEHOLDER_FOLDS,
     SEPARATORS,
@@ -875,7 +876,11 @@ class SqlWriter:
         lowered = _lowered(column, literals)
         if _ampersand(literals):
             lowered = f"replace({lowered}, '&', 'and')"
-        return _replacing(lowered, SEPARATORS, "")
+        joined = _replacing(lowered, SEPARATORS, "")
+        if not any(re.fullmatch(f"{GRADE}?", literal) for literal in literals):
+            return joined  # no literal a grade could meet: "A-" left as "a" meets none
+        return (f"(CASE WHEN {lowered} SIMILAR TO {quote_literal(f' *{GRADE} *')} "
+                f"THEN trim({lowered}) ELSE {joined} END)")
 
     @staticmethod
     def folded_words(column: str, words: Iterable[str]) -> str:
