@@ -11,6 +11,7 @@ data-quality table can say so.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -194,6 +195,12 @@ STRAY_GAP_MONTHS = 12
 STRAY_SHARE = 0.02
 
 
+def normalise_header(header: object) -> str:
+    """Lowercase letters and digits only: "Job-Title", "job title", "JobTitle" -> "jobtitle"."""
+    text = unicodedata.normalize("NFKD", str(header)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^0-9a-z]", "", text.casefold())
+
+
 @dataclass(frozen=True)
 class Reading:
     """How one column was read: its kind, and for numbers and dates the convention used.
@@ -225,6 +232,9 @@ class Reading:
     chosen: bool = False
     order_reason: str = ""
     buckets: bool = False  # numbers: some values are ranges or open buckets ("11-50", "10,001+")
+    # text: a list of tags, its cells' tags written between commas ("webinar, demo-request",
+    # Mailchimp's '"Tag A","Tag B"'), read as choices (see `workshop.leads.tags_apart`)
+    tags: bool = False
 
     def describe(self) -> str:
         """'dates, day first (20-10-2017 has no 20th month)' — for the data-quality table."""

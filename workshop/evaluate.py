@@ -21,7 +21,7 @@ from workshop.catalog import FIELDS, KINDS, Kind
 from workshop.column_types import PLACEHOLDERS
 from workshop.definition import Criterion, Definition
 from workshop.distinct import Distinct, arrow_text
-from workshop.leads import canonical_category, header_columns
+from workshop.leads import CHOICES, canonical_category, header_columns
 from workshop.mapping import holds_field_values, normalise_header, usual_key
 from workshop.operators import FALSE_WORDS, RANGE_OPS, TRUE_WORDS, named_truths, operator
 
@@ -160,10 +160,6 @@ def casefolded(text: pd.Series) -> pd.Series:
 
 # The SQL does the same with replace() over these characters (see workshop.sql).
 SEPARATORS = " _-"
-# Between the choices of a multiple-choice cell, as HubSpot's multiple checkboxes and
-# Salesforce's and Zoho's multi-select picklists export them ("Software;Retail"): 'is one of
-# Retail' names the lead, 'is not one of Retail' does not.
-CHOICES = ";"
 JOINERS = "_-"
 _SEPARATORS = "[" + re.escape(SEPARATORS) + "]"
 _JOINERS = "[" + re.escape(JOINERS) + "]"

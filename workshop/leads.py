@@ -37,6 +37,7 @@ from workshop.column_types import (
     TYPED_SHARE,
     UNIT_WORDS,
     Reading,
+    normalise_header,
 )
 from workshop.distinct import (
     SAMPLE_ROWS,
@@ -388,6 +389,8 @@ def _normalise_column(column: pd.Series, key: str, decimal: str, given: set[str]
     if kind is None and key not in ("email", "deal_stage", "record_id") \
             and _holds_caret(column):  # a custom multi-select of SugarCRM's
         result[key] = per_distinct(result[key], _choices_apart)
+    elif kind is None and is_tag_list(key, column):
+        return {key: per_distinct(result[key], tags_apart)}, Reading("text", tags=True)
     if key == "email" and "personal_email" not in given:
         # No placeholder word holds an "@": blanking them first would change no answer.
         result["personal_email"] = personal_email(column)
@@ -714,6 +717,11 @@ def _canonical(options: tuple[str, ...]) -> Callable[[pd.Series], pd.Series]:
     return tidy
 
 
+# Between the choices of a multiple-choice cell, as HubSpot's multiple checkboxes and
+# Salesforce's and Zoho's multi-select picklists export them ("Software;Retail"): 'is one of
+# Retail' names the lead, 'is not one of Retail' does not (see `workshop.evaluate`). Choices
+# written otherwise (SugarCRM's carets, a list of tags) are read into this form.
+CHOICES = ";"
 # SugarCRM writes a multi-select field's choices each between carets: "^Education^,^Software^",
 # and a single choice "^Software^".
 _CARET_CHOICES = r"\^[^^]*\^(?:,\^[^^]*\^)*"
@@ -734,7 +742,37 @@ def _choices_apart(text: pd.Series) -> pd.Series:
     carets = text.str.fullmatch(_CARET_CHOICES).fillna(False).astype(bool)
     if not carets.any():
         return text
-    return text.where(~carets, text.str.slice(1, -1).str.replace("^,^", ";", regex=False))
+    return text.where(~carets, text.str.slice(1, -1).str.replace("^,^", CHOICES, regex=False))
+
+
+# A column of tags, named so ("Tags", "Contact Tags", "Labels"): marketing tools write a lead's
+# tags between commas ("webinar, demo-request"; Mailchimp quotes each: '"Tag A","Tag B"').
+_TAG_HEADER = re.compile(r"^(?:contact|lead|member|person|prospect|company|account)?"
+                         r"(?:tags?|labels?|taglist)$")
+
+
+def is_tag_list(header: str, column: pd.Series) -> bool:
+    """Whether an unmapped column is a list of tags: named so, and some cell holding a comma
+    or a quoted tag."""
+    if not isinstance(header, str) or not _TAG_HEADER.match(normalise_header(header)):
+        return False
+    if not _is_text(column):
+        return False
+    judged = _as_text(_judged(column)).astype("str")
+    return bool(judged.str.contains('[,"]', regex=True).fillna(False).any())
+
+
+def tags_apart(values: pd.Series) -> pd.Series:
+    """Tags as the rules read several choices ("webinar;demo-request", see
+    `workshop.evaluate.CHOICES`): quotes left out, each tag between commas trimmed, empty ones
+    dropped. The rules SQL reads the CRM's cells the same way (`workshop.sql`)."""
+    def apart(value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        tags = [tag.strip() for tag in value.replace('"', "").split(",")]
+        return CHOICES.join(tag for tag in tags if tag) or None
+
+    return values.map(apart, na_action="ignore")
 
 
 def parse_number(column: pd.Series, decimal: str = ".", both_ways: bool = False) -> pd.Series:

@@ -34,6 +34,7 @@ from workshop.column_types import (
     date_shaped,
     decimal_mark,
     filled,
+    normalise_header,
 )
 from workshop.distinct import per_distinct, text_categories
 from workshop.leads import (
@@ -229,12 +230,6 @@ DEAL_FIGURE_NAME = re.compile(
     r"|(?:erwartet|gewichtet|anteilig|prognostiziert)\w*umsatz|umsatz(?:erwartet|prognose)"
     r"|toclose|deals$|dealids?$|numberofdeals|recentdeal|firstdeal"
     r"|dealvalue|lifetimevalue|^c?ltv$|purchases$|orders$|totalspent|becameacustomer")
-
-
-def normalise_header(header: object) -> str:
-    """Lowercase letters and digits only: "Job-Title", "job title", "JobTitle" -> "jobtitle"."""
-    text = unicodedata.normalize("NFKD", str(header)).encode("ascii", "ignore").decode()
-    return re.sub(r"[^0-9a-z]", "", text.casefold())
 
 
 def _words(header: object) -> list[str]:

@@ -973,12 +973,22 @@ class SqlWriter:
                 f"WHEN {self.is_mql(definition)} THEN 'MQL' ELSE 'Not qualified' END")
 
 
+def tag_choices(column: str) -> str:
+    """A list of tags' cell ("webinar, demo-request", '"Tag A","Tag B"') as the import reads
+    it (`workshop.leads.tags_apart`): its quotes left out, its commas between choices."""
+    return (f"replace(replace(CAST({column} AS VARCHAR), '\"', ''), ',', "
+            f"{quote_literal(CHOICES)})")
+
+
 class _SqlColumn:
     """One column as the operators read it in SQL (see `workshop.operators.SqlSide`)."""
 
     def __init__(self, writer: SqlWriter, field: str):
         self.writer, self.field = writer, field
         self.column = writer.column(field)
+        reading = writer.readings.get(field)
+        if reading is not None and reading.tags:
+            self.column = tag_choices(self.column)
         self.kind = column_kind(field, writer.types)
         self.guessed = not writer.typed(field)  # text, as far as anyone told
 
