@@ -902,7 +902,10 @@ _LOST_STATUS = r"^closed$|^lost$|^lose$"
 # "Deal status", Insightly's "Opportunity State", Close's "status_type" (won / lost / active)
 _DEAL_STATUS_NAME = re.compile(
     r"^(?:(?:deal|opportunity|opp|negocio|trato|affaire|trattativa|oportunidad|oportunidade"
-    r"|opportunita)(?:status|state|result|outcome|statut|stato|estado|resultado)|statustype)$")
+    r"|opportunita)(?:status|state|result|outcome|statut|stato|estado|resultado)|statustype"
+    # a column named for the outcome alone ("Outcome": Won / Lost / Open), as a team's own
+    # spreadsheet or a report's summary column names it
+    r"|outcome|result|winloss|wonlost|winlossresult|ergebnis|resultat|resultado|esito)$")
 _WON_NAME = re.compile(r"won|convert|closedwon|iscustomer|becamecustomer|win")
 
 
