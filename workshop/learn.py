@@ -273,6 +273,8 @@ def learnable_columns(leads: pd.DataFrame, mapping: Mapping | None = None,
 
 
 def _how(column: pd.Series, lead_field: catalog.LeadField | None) -> str:
+    if lead_field is not None and lead_field.kind == Kind.COUNT:
+        return "action"  # a count, a yes, or the date it was done ("Demo requested at")
     if pd.api.types.is_datetime64_any_dtype(column):
         return ""
     if lead_field is not None:
