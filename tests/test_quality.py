@@ -54,7 +54,7 @@ def test_rows_and_fields(summary):
     ("industry", 3),  # "Select", "", "-"; "Banking" is kept as written
     ("employees", 5),  # "", "N/A" and the unreadable "lots" (twice) and "many"
     ("created", 5),  # "", "Unknown" and "yesterday", "2025-02-30", "soon"
-    ("demo_requested", 3),  # "" and the unreadable "maybe", "often"
+    ("demo_requested", 2),  # the unreadable "maybe", "often" ("" is the demo not asked for)
     ("is_customer", 3),  # "", "-" and the unreadable "perhaps"
     ("amount", 6),  # five blanks and "ten"
 ])
@@ -228,3 +228,19 @@ def test_every_column_a_rule_uses_is_covered_mapped_or_not():
         dates.read_as  # a European file: day-first assumed, and said
     assert by_header["Specialization"].missing == 2  # "Select" and blank: nothing said
     assert "1 read by an assumed convention" in summary.headline()
+
+
+def test_a_checkbox_action_left_blank_is_not_missing():
+    """"x" or "checked" where a lead asked for a demo, blank where it did not: the blanks are
+    the answer no, which the definitions score as not done, not gaps in the data."""
+    raw = pd.DataFrame({"Requested Demo": ["x", "", "", "x", ""] * 4,
+                        "Attended Webinar": ["checked", "", "", "", "checked"] * 4,
+                        "Email": [f"p{n}@firm{n}.com" for n in range(20)]}, dtype="str")
+    mapping = {"Requested Demo": "demo_requested", "Attended Webinar": "webinars_attended",
+               "Email": "email"}
+    leads = normalise(raw, mapping)
+    assert leads["demo_requested"].tolist() == [1, 0, 0, 1, 0] * 4
+    summary = quality_summary(raw, mapping, leads)
+    for key in ("demo_requested", "webinars_attended"):
+        assert summary.field(key).missing == 0
+        assert summary.field(key).read_as.endswith("a blank is 0, not done")

@@ -32,7 +32,7 @@ class FieldQuality:
     header: str  # the export's column
     key: str  # the field it is mapped to (its own header when unmapped)
     label: str
-    missing: int  # rows with no usable value after normalisation
+    missing: int  # rows with no usable value once read (an action's blank is: not done)
     missing_rate: float  # missing / rows (0 when there are no rows)
     unparsable: int  # rows with a value that could not be read as the field's kind
     unparsable_examples: tuple[str, ...] = ()  # the most frequent such values
@@ -123,10 +123,15 @@ def _field_quality(raw: pd.Series, value: pd.Series, header: str, key: str,
     present = _present(raw)
     if kind == Kind.COUNT and reading is not None and reading.kind == "date":
         kind = Kind.DATE  # an action recorded by its date (see leads._normalise_column)
+    read_as = reading.describe() if reading else ""
     if kind == Kind.COUNT:
+        # no record of an action is the action not done (`leads.parse_count`): an answer, not
+        # a gap ("x" or "checked" where a demo was asked for, blank where not)
         readable = _count_readable(raw, reading.decimal if reading else ".")
         failed = present & ~readable
-        missing = ~present | failed
+        missing = failed
+        if (~present).any():
+            read_as = f"{read_as or 'counts'}; a blank is 0, not done"
     elif kind == Kind.BOOLEAN:
         failed = present & parse_bool(raw).isna().to_numpy(dtype=bool)
         missing = ~present | failed
@@ -144,8 +149,7 @@ def _field_quality(raw: pd.Series, value: pd.Series, header: str, key: str,
     label = key_label(key) if mapped else key
     n_missing = int(missing.sum())
     return FieldQuality(header, key, label, n_missing, n_missing / rows if rows else 0.0,
-                        count, examples, reading.describe() if reading else "",
-                        bool(reading and reading.ambiguous))
+                        count, examples, read_as, bool(reading and reading.ambiguous))
 
 
 def _text(raw: pd.Series) -> pd.Series:
