@@ -1,5 +1,7 @@
 """Qualified leads that won a little less often than the rest read as such: the wall, the
-one-pager and the announcement said "won 1.0× as often as the rest" of a lift of 0.95."""
+one-pager and the announcement said "won 1.0× as often as the rest" of a lift of 0.95. A
+difference chance gives leads this few is said to be none: "less often (0.9×)" from 12 wins of
+71 against 19 of 102 claimed a finding the leads do not hold."""
 from __future__ import annotations
 
 import io
@@ -45,8 +47,10 @@ def plain_lift(data: bytes) -> float:
 
 
 @pytest.mark.parametrize(("counts", "words"), [
-    ((3, 28, 34, 303), "less often than the rest (0.95× as often)"),
-    ((3, 28, 31, 303), "won 1.05× as often as the rest"),
+    # 3 wins of 28 against 34 of 303 is no difference chance would not give: said so
+    ((3, 28, 34, 303), "about as often as the rest (0.95×: no clear difference in these leads)"),
+    ((3, 28, 31, 303), "about as often as the rest (1.05×: no clear difference in these leads)"),
+    ((3, 60, 100, 303), "less often than the rest (0.2× as often)"),
     ((9, 28, 34, 303), "won 2.9× as often as the rest"),
 ])
 def test_the_lift_is_said_on_the_side_of_even_it_is(counts, words):

@@ -50,6 +50,9 @@ class Figures:
     win_rate_rest: float | None = None
     lift: float | None = None
     reliable: bool = False  # enough decided leads and wins to trust the rates
+    # The two win rates differ beyond chance (`preview.clear_difference`); None without a
+    # lift, and in figures stored before it was kept.
+    lift_clear: bool | None = field(default=None, compare=False)
     # Kept to say what a figure rests on; None in figures stored before they were, and left
     # out of comparisons so a measurement stored then still matches the same export now.
     days: int | None = field(default=None, compare=False)  # first created day to last
@@ -127,6 +130,7 @@ _KINDS: dict[str, Callable[[object], bool]] = {
     "wins": _maybe(_count), "wins_caught": _maybe(_number),
     "win_rate_qualified": _maybe(_number), "win_rate_rest": _maybe(_number),
     "lift": _maybe(_number), "reliable": lambda value: value in (True, False),
+    "lift_clear": lambda value: value in (None, True, False),
     "days": _maybe(_count), "has_outcome": lambda value: value in (None, True, False),
     "unproven_day_first": lambda value: value in (None, True, False),
     "outcome_column": _maybe(lambda value: isinstance(value, str) and len(value) <= 300),
@@ -176,7 +180,7 @@ def measure(leads: pd.DataFrame, definition: Definition, masks: dict | None = No
         figures.update(wins=outcomes.wins, wins_caught=outcomes.wins_caught,
                        win_rate_qualified=outcomes.win_rate_qualified,
                        win_rate_rest=outcomes.win_rate_rest, lift=outcomes.lift,
-                       reliable=outcomes.reliable)
+                       reliable=outcomes.reliable, lift_clear=outcomes.lift_clear)
     return Figures(**figures)
 
 
@@ -362,9 +366,13 @@ def wins_sentence(figures: Figures) -> str:
             "can be worked out)."
     if figures.lift is not None:
         shown = ratio_text(figures.lift)
-        line += (f"; qualified leads won less often than the rest ({shown} as often)"
-                 if figures.lift < 1 and shown != "1.0×"
-                 else f"; qualified leads won {shown} as often as the rest")
+        if figures.lift_clear is False and shown != "1.0×":
+            line += (f"; qualified leads won about as often as the rest ({shown}: no clear "
+                     "difference in these leads)")
+        else:
+            line += (f"; qualified leads won less often than the rest ({shown} as often)"
+                     if figures.lift < 1 and shown != "1.0×"
+                     else f"; qualified leads won {shown} as often as the rest")
     return line + ("." if figures.reliable else f" ({FEW_OUTCOMES}).")
 
 
