@@ -134,8 +134,11 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "timeline_months": ("Purchase Timeline (Months)", "Purchase Timeline", "Timeline",
                         "Months to Purchase", "Purchase Timeframe", "Timeframe"),
     "pain": ("Primary Pain", "Pain", "Pain Point", "Pain Points", "Primary Pain Point"),
+    # Marketo's "Person Source" is the marketing source; its "Original Source Type" says how
+    # the record was made ("Web form fillout", "List import"), taken only without the other
     "lead_source": ("Original Source", "hs_analytics_source", "LeadSource", "Lead Source",
-                    "Original Traffic Source", "Source", "Original Source Type",
+                    "Person Source", "Prospect Source", "Original Traffic Source", "Source",
+                    "Original Source Type",
                     "Latest Source", "Latest Traffic Source", "hs_latest_source",
                     "Origin", "Lead Origin", "Lead Channel", "Channel", "Acquisition Channel",
                     "Marketing Channel", "Source Channel", "UTM Source", "Lead-Quelle",
