@@ -156,8 +156,8 @@ def best_change(leads: pd.DataFrame, definition: Definition) -> Change | None:
     """The loosening change that catches the most extra wins per extra decided lead on
     `leads` (ranked by the lower end of the extra leads' win-rate interval, so three wins in
     three leads do not beat thirty in a hundred), with at least `MIN_EXTRA_WINS` more wins
-    and, for a draft that qualifies some leads, extra leads that win more often than these
-    leads do on the whole; None when no change does."""
+    and, for a draft that qualifies some leads, extra leads that clearly win more often than
+    these leads do on the whole; None when no change does."""
     try:
         result = outcomes(leads)
     except ValueError:
@@ -178,13 +178,15 @@ def best_change(leads: pd.DataFrame, definition: Definition) -> Change | None:
             continue
         extra_mql = int(after.sum()) - mql
         extra_decided = int((after & decided).sum()) - int((before & decided).sum())
-        # Leads added that win no more often than the leads held back on the whole are no
-        # better than any others: loosening for them only adds work (a draft qualifying
-        # nobody still learns which change gives it leads at all).
-        if extra_mql <= 0 or extra_decided <= 0 \
-                or (mql and extra_wins / extra_decided <= base_rate):
+        if extra_mql <= 0 or extra_decided <= 0:
             continue
+        # Leads added that do not clearly win more often than the leads held back on the
+        # whole (the lower end of their win rate's interval above it) are no better than any
+        # others, as far as these leads tell: loosening for them only adds work (a draft
+        # qualifying nobody still learns which change gives it leads at all).
         low, _ = interval(extra_wins, extra_decided)
+        if mql and float(low) <= base_rate:
+            continue
         if float(low) > best_score:
             best_score = float(low)
             best = Change(what=what, definition=changed, extra_mql=extra_mql,
