@@ -2,6 +2,8 @@
 points were counted twice while the form showed one), a rule under a question key no form knows
 goes under its field's own question (it was counted but shown nowhere and could not be removed),
 and a bound written as text is refused ("1.500" from a German file was read as 1.5)."""
+import json
+
 import pandas as pd
 import pytest
 
@@ -46,3 +48,19 @@ def test_numbers_are_read_as_numbers():
     definition = Definition.from_dict({"criteria": [
         {"field": "employees", "op": "between", "low": 100, "high": 2000.5, "role": "must"}]})
     assert (definition.criteria[0].low, definition.criteria[0].high) == (100.0, 2000.5)
+
+
+def test_a_note_longer_than_the_form_holds_is_refused_with_its_question():
+    """The form's note box holds MAX_NOTE characters; a file's longer note could be stored but
+    never typed in again, so the file is refused, naming the question."""
+    from workshop.definition import MAX_NOTE, DefinitionError, read_file, read_upload
+
+    text = json.dumps({"schema_version": 2, "criteria": [], "actions": [], "threshold": 0,
+                       "notes": {"industry": "x" * (MAX_NOTE + 1000)}})
+    with pytest.raises(DefinitionError, match=r"The note on “Industry” is 3,000 characters "
+                                              r"long; a note holds at most 2,000\."):
+        read_upload(text)
+    exact = json.dumps({"schema_version": 2, "notes": {"industry": "x" * MAX_NOTE}})
+    assert len(read_upload(exact).definition.notes["industry"]) == MAX_NOTE
+    # a draft stored so by an older app stays readable
+    assert len(read_file(text).definition.notes["industry"]) == MAX_NOTE + 1000

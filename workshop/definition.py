@@ -55,6 +55,9 @@ MAX_VALUE_LENGTH = 200
 
 
 MAX_COLUMN_NAME = 200  # characters of the column a criterion or action is on
+# Characters of a question's note: what the form's note box holds. An uploaded definition file
+# may hold no longer one (`read_upload`); drafts stored longer stay readable.
+MAX_NOTE = 2000
 
 
 class DefinitionError(ValueError):
@@ -359,6 +362,20 @@ def read_file(text: str | bytes) -> DefinitionFile:
     if about is not None and not isinstance(about, dict):
         raise DefinitionError("The definition is not valid: about: should be an object.")
     return DefinitionFile(Definition.from_dict(data), written, about or {})
+
+
+def read_upload(text: str | bytes) -> DefinitionFile:
+    """`read_file` for a file a person uploads into a draft: also refused for a note longer
+    than the form's box holds (`MAX_NOTE`), which could be stored but never typed in again."""
+    read = read_file(text)
+    for question, note in read.definition.notes.items():
+        if len(note) > MAX_NOTE:
+            asked = catalog.QUESTIONS_BY_KEY.get(question)
+            raise DefinitionError(
+                f"The note on {f'“{asked.title}”' if asked else 'a question'} is "
+                f"{len(note):,} characters long; a note holds at most {MAX_NOTE:,}. Shorten "
+                "it in the file and upload it again.")
+    return read
 
 
 def _shown(value: object) -> str:

@@ -46,7 +46,13 @@ export default function (component) {
     box.value = data.value;
     s.box = box; s.status = status;
     s.pending = () => box.value !== s.shown;
-    s.show = (text) => { status.textContent = text; };
+    // At the box's limit the browser keeps only what fits (a long paste is cut): said, so no
+    // one takes the cut text for all of it.
+    s.show = (text) => {
+      const full = text && box.maxLength > 0 && box.value.length >= box.maxLength;
+      status.textContent = full ? text + " · " + box.maxLength.toLocaleString("en")
+        + " characters, the most this box holds: anything beyond them was not kept" : text;
+    };
     s.send = () => {
       clearTimeout(s.timer); s.timer = null;
       if (s.inFlight || !s.pending()) { return; }

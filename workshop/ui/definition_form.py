@@ -16,12 +16,13 @@ from workshop import catalog, store
 from workshop.catalog import Kind
 from workshop.definition import (
     MAX_COLUMN_NAME,
+    MAX_NOTE,
     SCHEMA_VERSION,
     Action,
     Criterion,
     Definition,
     DefinitionError,
-    read_file,
+    read_upload,
 )
 from workshop.hindsight import recorded_after_arrival
 from workshop.lead_values import OTHER_VALUES_LISTED, VALUES_LISTED, LeadValues, OtherColumn
@@ -143,8 +144,15 @@ def definition_form(prefix: str, load: Load, save: Save,
         autosave_text("Note: why, in your own words (optional)",
                       definition.notes.get(question.key, ""), revision,
                       _key(prefix, question.key, "note"),
-                      partial(_save_note, prefix, question, load, save), max_chars=2000,
+                      partial(_save_note, prefix, question, load, save),
+                      max_chars=_note_room(definition.notes.get(question.key, "")),
                       multiline=True, kept_as=_undrawn(_key(prefix, question.key, "note")))
+
+
+def _note_room(note: str) -> int:
+    """The characters a note's box holds: MAX_NOTE, or for a note stored longer (an older
+    app took it from a file) room to type on (a box at its limit takes no keystroke)."""
+    return MAX_NOTE if len(note) <= MAX_NOTE else max(len(note), 2 * MAX_NOTE)
 
 
 def _move(index_key: str, step: int) -> None:
@@ -884,7 +892,7 @@ def definition_file_loader(prefix: str, load: Load, save: Save, what: str) -> No
                      "file is a few kilobytes. Is it the right file?")
             return
         try:
-            read = read_file(upload.getvalue())
+            read = read_upload(upload.getvalue())
         except DefinitionError as error:
             st.error(escape_markdown(str(error)))
             return
