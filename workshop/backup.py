@@ -170,8 +170,9 @@ class SignOffBackup(_Part):
 
 
 # Numbers, and the outcome column's header (`workshop.measure.Figures.outcome_column`).
+# Their length is `Figures.from_json`'s to judge, as every other figure's (`_check_figures`).
 Figures = dict[Annotated[str, Field(max_length=40)],
-               int | float | None | Annotated[str, Field(max_length=300)]]
+               int | float | None | str]
 
 
 class SignatoryBackup(_Part):
@@ -574,6 +575,11 @@ def _described(error: ValidationError) -> BackupError:
 
 
 def _check_references(backup: Backup) -> None:
+    if backup.workshop.revealed_at is None and (backup.proposals or backup.versions
+                                                or backup.changes or backup.measurements):
+        raise _damaged("it holds changes to the shared definition, proposals or versions, "
+                       "but says its drafts were never revealed: they come only after the "
+                       "reveal.")
     roles = [person.role for person in backup.people]
     if roles.count("facilitator") != 1:
         raise _damaged("it must name exactly one facilitator.")
@@ -673,12 +679,17 @@ def _check_versions(backup: Backup) -> None:
 
 
 def _check_figures(backup: Backup) -> None:
-    """Figures the pages can show: every count a whole number (rates may be missing)."""
-    kept = [m.figures for m in backup.measurements]
-    kept += [p.figures for p in backup.proposals if p.figures]
-    if any(MeasuredFigures.from_json(json.dumps(figures)) is None for figures in kept):
-        raise _damaged("a measurement's figures are incomplete (a count of leads is missing "
-                       "or not a whole number).")
+    """Figures the pages can show: as a measurement gives them (`Figures.from_json`)."""
+    kept = [(f"the figures of version {m.version_number}'s measurement", m.figures)
+            for m in backup.measurements]
+    kept += [(f"the figures of proposal {p.number}", p.figures)
+             for p in backup.proposals if p.figures]
+    for what, figures in kept:
+        if MeasuredFigures.from_json(json.dumps(figures)) is None:
+            raise _damaged(f"{what} are not figures a measurement gives (a count missing, "
+                           "not a whole number or more than the leads measured, a rate "
+                           "outside 0% to 100% or no number, or created dates out of "
+                           "order).")
 
 
 def _embedded_files(backup: Backup) -> Iterator[tuple[str, Iterator[bytes]]]:

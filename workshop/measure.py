@@ -96,13 +96,33 @@ class Figures:
         if kept.get("wins") == 0:  # stored by an older app as 0% of no wins: there is no share
             kept["wins_caught"] = None
         try:
-            return cls(**kept)
+            figures = cls(**kept)
         except TypeError:  # a required figure is missing: nothing trustworthy to show
             return None
+        return figures if figures.hold_together() else None
+
+    def hold_together(self) -> bool:
+        """Whether these are figures a measurement can give: no more qualified leads or wins
+        than leads, no more SQLs than MQLs, shares and rates within 0 to 1, and the first
+        created day no later than the last."""
+        if self.qualified > self.leads or self.sql > self.qualified \
+                or (self.wins or 0) > self.leads:
+            return False
+        shares = (self.wins_caught, self.win_rate_qualified, self.win_rate_rest)
+        if any(share is not None and not 0 <= share <= 1 for share in shares):
+            return False
+        if any(value is not None and value < 0
+               for value in (self.lift, self.qualified_per_month, self.sql_per_month)):
+            return False
+        return not (self.first_created and self.last_created
+                    and self.first_created > self.last_created)
 
 
 def _count(value: object) -> bool:
-    return type(value) is int and value >= 0
+    return type(value) is int and 0 <= value <= MAX_COUNT
+
+
+MAX_COUNT = 999_999_999  # leads, months, days: far beyond any export (uploads stop at millions)
 
 
 def _number(value: object) -> bool:
