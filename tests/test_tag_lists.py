@@ -145,3 +145,21 @@ def test_commas_outside_a_tag_column_stay_as_written():
     single = "Email,Tags\n" + "".join(f"x{n}@y.com,{AC_TAGS[n % 5]}\n" for n in range(50))
     alone = import_leads(single.encode(), "single.csv").leads
     assert alone["Tags"].astype(str).tolist() == [AC_TAGS[n % 5] for n in range(50)]
+
+
+def test_a_scorecard_suggests_adding_a_tag_never_a_cell_of_tags():
+    """The change suggested names one tag ("adding trial to tags"), as the form offers them:
+    it offered whole cells ("adding trial;webinar;pricing to tags")."""
+    from workshop.scorecard import scorecard
+
+    rng = random.Random(12)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["Email", "Tags", "Deal Status"])
+    for n in range(3000):
+        tags = rng.sample(AC_TAGS, rng.choice([1, 2, 3]))
+        won = rng.random() < (0.6 if "trial" in tags else 0.08)
+        writer.writerow([f"a{n}@co{n}.com", ", ".join(tags), "Won" if won else "Lost"])
+    leads = import_leads(out.getvalue().encode(), "tags.csv").leads
+    change = scorecard(leads, rule("Tags", "in", "demo-request")).change
+    assert change is not None and change.what == "adding trial to tags"

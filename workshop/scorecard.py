@@ -18,6 +18,7 @@ import pandas as pd
 
 from workshop.definition import RANGE_OPS, Criterion, Definition, format_amount
 from workshop.evaluate import evaluate, fold, resolve, unknown
+from workshop.lead_values import counted
 from workshop.learn import (
     Holdout,
     Split,
@@ -247,21 +248,16 @@ def _lower(subject: str) -> str:
 
 
 def _other_values(leads: pd.DataFrame, criterion: Criterion) -> list[str]:
-    """The column's most frequent known values that the criterion does not name yet."""
+    """The column's most frequent known values that the criterion does not name yet, as the
+    form lists them (`lead_values.counted`: each choice of a multiple-choice cell, such as a
+    tag, on its own, never the cell "trial;webinar")."""
     name = resolve(leads, criterion.field)
     if name is None:
         return []
-    counts = leads[name].astype("string").value_counts(dropna=True)
-    values = pd.Series(counts.index, dtype="string")
+    values = pd.Series([value for value, _ in counted(leads[name])], dtype="string")
     named = {v for v in fold(pd.Series(criterion.values, dtype="string")).tolist()}
     keep = ~unknown(values).to_numpy(bool) & ~fold(values).isin(named).to_numpy(bool)
-    seen: set[str] = set()
-    chosen = []
-    for value, folded in zip(values[keep], fold(values[keep]), strict=True):
-        if folded not in seen:
-            seen.add(folded)
-            chosen.append(str(value))
-    return chosen[:VALUES_TRIED]
+    return [str(value) for value in values[keep]][:VALUES_TRIED]
 
 
 def _widened(leads: pd.DataFrame, criterion: Criterion) -> Iterator[tuple[str, Criterion]]:
