@@ -163,3 +163,14 @@ def test_a_scorecard_suggests_adding_a_tag_never_a_cell_of_tags():
     leads = import_leads(out.getvalue().encode(), "tags.csv").leads
     change = scorecard(leads, rule("Tags", "in", "demo-request")).change
     assert change is not None and change.what == "adding trial to tags"
+
+
+def test_the_data_quality_table_says_the_tags_are_read_one_by_one():
+    from workshop.quality import quality_summary
+
+    text = activecampaign()
+    imported = import_leads(text.encode(), "activecampaign.csv")
+    raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    summary = quality_summary(raw, imported.mapping.columns, imported.leads, also=["Tags"])
+    assert summary.field("Tags").read_as == "tags, each between commas read on its own"
+    assert summary.field("Tags").missing == int((raw["Tags"] == "").sum())

@@ -292,6 +292,8 @@ class Reading:
             if self.ambiguous:
                 return f"{text}{unit} ({mark} assumed: no value decides)"
             return f"{text}{unit} ({mark})"
+        if self.kind == "text" and self.tags:
+            return "tags, each between commas read on its own"
         return {"category": "categories", "boolean": "yes/no", "text": "text"}.get(
             self.kind, self.kind)
 
