@@ -28,18 +28,23 @@ LONG = ("Der Einkauf entscheidet, die Technik prüft. " * 70)[:MAX_NOTE + 500]
 TYPED = " Neu getippt."
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_a_note_stored_longer_than_the_box_holds_takes_typing(
-        database_url, server, engine, browser):  # noqa: F811
-    workshop_id, token = _participant(engine, LONG)
+def job_role_note(server, engine, browser, who: str, note: str = ""):  # noqa: F811
+    """A sales person's draft, with `note` on the job role, open on a phone: (tab, its box)."""
+    workshop_id, token = _participant(engine, note)
     server.start()
     warm_up(browser, server)
-    person = Tab(browser, "long-note", workshop_id, token)
+    person = Tab(browser, who, workshop_id, token)
     person.page.set_viewport_size(PHONE)
     person.page.goto(person.url(server.url, "draft") + "&q=2", timeout=120_000)
     settle(person.page)
+    return person, note_box(person.page, ":job_role:note")
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_note_stored_longer_than_the_box_holds_takes_typing(
+        database_url, server, engine, browser):  # noqa: F811
+    person, box = job_role_note(server, engine, browser, "long-note", LONG)
     try:
-        box = note_box(person.page, ":job_role:note")
         expect(box).to_have_value(LONG)
         box.click()
         box.press("Control+End")
@@ -54,15 +59,8 @@ def test_a_note_stored_longer_than_the_box_holds_takes_typing(
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_a_paste_beyond_the_limit_is_said_to_be_cut(
         database_url, server, engine, browser):  # noqa: F811
-    workshop_id, token = _participant(engine)
-    server.start()
-    warm_up(browser, server)
-    person = Tab(browser, "long-paste", workshop_id, token)
-    person.page.set_viewport_size(PHONE)
-    person.page.goto(person.url(server.url, "draft") + "&q=2", timeout=120_000)
-    settle(person.page)
+    person, box = job_role_note(server, engine, browser, "long-paste")
     try:
-        box = note_box(person.page, ":job_role:note")
         box.click()
         person.page.keyboard.insert_text("x" * 5000)
         box.blur()

@@ -539,6 +539,7 @@ def _definitions(backup: Backup):
 
 
 def _check(backup: Backup) -> None:
+    _check_reveal(backup)
     _check_references(backup)
     _check_numbers(backup)
     _check_sign_offs(backup)
@@ -574,12 +575,16 @@ def _described(error: ValidationError) -> BackupError:
     return _damaged(f"{what}.")
 
 
-def _check_references(backup: Backup) -> None:
+def _check_reveal(backup: Backup) -> None:
+    """What comes only after the reveal comes with it."""
     if backup.workshop.revealed_at is None and (backup.proposals or backup.versions
                                                 or backup.changes or backup.measurements):
         raise _damaged("it holds changes to the shared definition, proposals or versions, "
                        "but says its drafts were never revealed: they come only after the "
                        "reveal.")
+
+
+def _check_references(backup: Backup) -> None:
     roles = [person.role for person in backup.people]
     if roles.count("facilitator") != 1:
         raise _damaged("it must name exactly one facilitator.")

@@ -386,13 +386,13 @@ def wins_sentence(figures: Figures) -> str:
             "can be worked out)."
     if figures.lift is not None:
         shown = ratio_text(figures.lift)
-        if figures.lift_clear is False and shown != "1.0×":
+        if shown == "1.0×" or (figures.lift >= 1 and figures.lift_clear is not False):
+            line += f"; qualified leads won {shown} as often as the rest"
+        elif figures.lift_clear is False:
             line += (f"; qualified leads won about as often as the rest ({shown}: no clear "
                      "difference in these leads)")
         else:
-            line += (f"; qualified leads won less often than the rest ({shown} as often)"
-                     if figures.lift < 1 and shown != "1.0×"
-                     else f"; qualified leads won {shown} as often as the rest")
+            line += f"; qualified leads won less often than the rest ({shown} as often)"
     return line + ("." if figures.reliable else f" ({FEW_OUTCOMES}).")
 
 
